@@ -1,0 +1,26 @@
+"""funtorch: functional autodiff (grad, vjp, jvp, vmap, jit) over immutable arrays on
+NumPy and CuPy, with PyTorch-style autograd on the same tracer.
+
+Example:
+    >>> import funtorch as ft
+    >>> ft.grad(lambda x: (x ** 2).sum())(ft.array([1.0, 2.0]))
+    array([2., 4.])
+"""
+
+from funtorch.dtypes import (  # noqa: F401
+    bool_, float16, float32, float64, get_default_dtype, int8, int32, int64,
+    set_default_dtype, uint8,
+)
+from funtorch.core import Array  # noqa: F401
+from funtorch.ops import *  # noqa: F401,F403
+from funtorch import ops as _ops
+from funtorch import tree, backends, autograd  # noqa: F401
+from funtorch.backends import device  # noqa: F401
+from funtorch.grad import float0, grad, value_and_grad, vjp  # noqa: F401
+from funtorch.autograd import enable_grad, no_grad, set_grad_enabled  # noqa: F401
+from funtorch.ops.logic import stop_gradient  # noqa: F401
+from funtorch import cuda  # noqa: F401
+
+Tensor = Array
+__version__ = "0.1.0"
+del _ops

@@ -1,0 +1,225 @@
+"""PyTorch-style imperative autograd over the same primitives and VJP rules.
+
+``requires_grad=True`` marks a leaf; eager ops on tracked arrays record a
+:class:`funtorch.core.Node` (``grad_fn``); ``backward()`` walks those nodes with the
+primitives' VJP rules and writes leaves' ``.grad``. ``no_grad()`` pauses recording.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from funtorch import ops
+from funtorch.core import _GRAD_ENABLED, LEAF, Array, Primitive, bind, wrap
+from funtorch.dtypes import is_float
+
+__all__ = ["backward", "grad", "Function", "no_grad", "enable_grad", "set_grad_enabled",
+           "is_grad_enabled"]
+
+_FREED = ("backward: trying to backward through the graph a second time (or directly "
+          "access saved tensors after they have already been freed). Saved intermediate "
+          "values of the graph are freed when you call .backward() or autograd.grad(). "
+          "Specify retain_graph=True if you need to backward through the graph a second time.")
+_NOT_SCALAR = ("backward: grad can be implicitly created only for scalar outputs, got shape "
+               "{shape}; pass `gradient=` (a cotangent of the same shape), e.g. "
+               "`y.backward(ft.ones_like(y))`, or reduce first with `y.sum().backward()`")
+_NO_GRAD_FN = ("{fn}: element {index} of tensors does not require grad and does not have a "
+               "grad_fn; create the inputs with requires_grad=True (and do not call it "
+               "inside ft.no_grad())")
+
+
+class set_grad_enabled:
+    """Context manager (and decorator) switching PyTorch-style recording on or off."""
+
+    def __init__(self, mode: bool):
+        self.mode = bool(mode)
+        self.prev = _GRAD_ENABLED[0]
+        _GRAD_ENABLED[0] = self.mode
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        _GRAD_ENABLED[0] = self.prev
+
+    def __call__(self, fn):
+        mode = self.mode
+        _GRAD_ENABLED[0] = self.prev
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with type(self)(mode):
+                return fn(*args, **kwargs)
+        return wrapper
+
+
+class no_grad(set_grad_enabled):
+    """``with ft.no_grad():`` ops record no ``grad_fn`` (PyTorch semantics); also a decorator.
+
+    Example:
+        >>> x = ft.ones(2, requires_grad=True)
+        >>> with ft.no_grad():
+        ...     y = x * 2
+        >>> y.requires_grad
+        False
+    """
+
+    def __init__(self):
+        super().__init__(False)
+
+
+class enable_grad(set_grad_enabled):
+    """Re-enable recording inside a ``no_grad`` block; also a decorator."""
+
+    def __init__(self):
+        super().__init__(True)
+
+
+def is_grad_enabled() -> bool:
+    """Whether PyTorch-style recording is on."""
+    return _GRAD_ENABLED[0]
+
+
+def _parents(array):
+    node = array._node
+    if node.is_leaf:
+        return ()
+    if node.args is None:
+        raise RuntimeError(_FREED)
+    return [a if isinstance(a, Array) and a._node is not None else None for a in node.args]
+
+
+def _backprop(roots, root_cts, retain_graph, keep=()):
+    """Walk the recorded graph from ``roots``; return ``{id(leaf or kept): (array, ct)}``."""
+    cts: dict = {}
+    found: dict = {}
+    keep_ids = {id(k) for k in keep}
+    for root, ct in zip(roots, root_cts):
+        key = id(root)
+        cts[key] = ct if key not in cts else cts[key] + ct
+    order = [a for a in _toposort_arrays(roots)]
+    for array in order:
+        ct = cts.pop(id(array), None)
+        if ct is None:
+            continue
+        node = array._node
+        if id(array) in keep_ids or node.is_leaf:
+            prev = found.get(id(array))
+            found[id(array)] = (array, ct if prev is None else prev[1] + ct)
+            if node.is_leaf:
+                continue
+        rules, args, params = node.prim.vjp, node.args, node.params
+        for index, arg in enumerate(args):
+            if isinstance(arg, Array) and arg._node is not None:
+                g = rules[index](ct, array, *args, **params)
+                key = id(arg)
+                cts[key] = g if key not in cts else cts[key] + g
+        if not retain_graph:
+            node.args = None
+    return found
+
+
+def _toposort_arrays(roots):
+    from funtorch.grad import _toposort
+
+    return _toposort(roots, _parents)
+
+
+def _as_cotangent(out, gradient, fn, index):
+    if out._node is None:
+        raise RuntimeError(_NO_GRAD_FN.format(fn=fn, index=index))
+    if gradient is None:
+        if out.size != 1:
+            raise RuntimeError(_NOT_SCALAR.format(shape=out.shape))
+        return ops.ones_like(out)
+    gradient = ops.asarray(gradient)
+    if gradient.shape != out.shape:
+        raise RuntimeError(f"{fn}: gradient has shape {gradient.shape} but the output has "
+                           f"shape {out.shape}; they must match")
+    return gradient
+
+
+def _seq(x):
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+    """Accumulate d(tensors)/d(leaf) into every reachable leaf's ``.grad``.
+
+    Raises:
+        RuntimeError: non-scalar output without ``gradient``; a graph already freed by a
+            previous ``backward()``; an output that does not require grad.
+
+    Example:
+        >>> x = ft.tensor(2.0, requires_grad=True); (x * x).backward(); x.grad
+        array(4.)
+    """
+    tensors = _seq(tensors)
+    grads = _seq(grad_tensors) if grad_tensors is not None else [None] * len(tensors)
+    retain = create_graph if retain_graph is None else retain_graph
+    with set_grad_enabled(create_graph):
+        cts = [_as_cotangent(t, g, "backward", i) for i, (t, g) in enumerate(zip(tensors, grads))]
+        found = _backprop(tensors, cts, retain)
+    wanted = None if inputs is None else {id(x) for x in _seq(inputs)}
+    for key, (leaf, ct) in found.items():
+        if wanted is not None and key not in wanted:
+            continue
+        if not create_graph:
+            ct = ops.stop_gradient(ct)
+        leaf.grad = ct if leaf.grad is None else leaf.grad + ct
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
+         allow_unused=False):
+    """Return d(outputs)/d(inputs) as a tuple without touching ``.grad`` (PyTorch's).
+
+    Raises:
+        RuntimeError: an input the outputs do not depend on (unless ``allow_unused``).
+
+    Example:
+        >>> x = ft.tensor(3.0, requires_grad=True); ft.autograd.grad(x ** 2, x)
+        (array(6.),)
+    """
+    outputs, inputs = _seq(outputs), _seq(inputs)
+    grads = _seq(grad_outputs) if grad_outputs is not None else [None] * len(outputs)
+    retain = create_graph if retain_graph is None else retain_graph
+    with set_grad_enabled(create_graph):
+        cts = [_as_cotangent(o, g, "autograd.grad", i) for i, (o, g) in
+               enumerate(zip(outputs, grads))]
+        found = _backprop(outputs, cts, retain, keep=inputs)
+    result = []
+    for index, x in enumerate(inputs):
+        entry = found.get(id(x))
+        if entry is None and not allow_unused:
+            raise RuntimeError(f"autograd.grad: input {index} (shape {x.shape}) was not used "
+                               "to compute the outputs; pass allow_unused=True to get None")
+        ct = None if entry is None else entry[1]
+        result.append(ct if ct is None or create_graph else ops.stop_gradient(ct))
+    return tuple(result)
+
+
+def _tensor_backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+    """PyTorch's ``tensor.backward(gradient=None, retain_graph=None, create_graph=False)``."""
+    backward([self], None if gradient is None else [gradient], retain_graph, create_graph,
+             inputs)
+
+
+def _requires_grad_(self, requires_grad=True):
+    """Mark a leaf array as requiring grad (in place on the tracking flag only)."""
+    if self._node is not None and not self._node.is_leaf:
+        raise RuntimeError("requires_grad_: only leaf arrays can be changed; use "
+                           "x.detach().requires_grad_() for a new leaf")
+    if requires_grad and not is_float(self.dtype):
+        raise TypeError(f"requires_grad_: only floating-point arrays can require gradients, "
+                        f"got dtype {self.dtype}")
+    self._node = LEAF if requires_grad else None
+    return self
+
+
+def _set_requires_grad(self, value):
+    _requires_grad_(self, value)
+
+
+Array.backward = _tensor_backward
+Array.requires_grad_ = _requires_grad_
+Array.requires_grad = property(lambda self: self._node is not None, _set_requires_grad)

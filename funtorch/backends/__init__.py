@@ -1,0 +1,184 @@
+"""Backends: one small interface over NumPy (CPU) and CuPy (CUDA).
+
+A backend maps a device to an array module (``xp``) and the few operations the
+two libraries spell differently (host/device transfer). CuPy is imported only
+when a ``"cuda"`` device is first asked for.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["Device", "device", "get_backend", "get_backend_of", "cuda_is_available", "Backend"]
+
+_CUDA_MISSING_CUPY = (
+    "device 'cuda' requested but CuPy is not installed; install it with "
+    "`pip install funtorch[gpu]` (or the cupy wheel matching your CUDA version)."
+)
+_CUDA_MISSING_GPU = (
+    "device 'cuda' requested: CuPy is installed but found no usable CUDA GPU ({reason})."
+)
+
+
+class Device:
+    """A compute device, ``Device("cpu")`` or ``Device("cuda", 0)``.
+
+    Example:
+        >>> ft.device("cpu")
+        device(type='cpu')
+    """
+
+    __slots__ = ("type", "index")
+
+    def __init__(self, type: str, index: int | None = None):
+        self.type = type
+        self.index = index
+
+    def __eq__(self, other):
+        if isinstance(other, str):
+            other = device(other)
+        if not isinstance(other, Device):
+            return NotImplemented
+        return self.type == other.type and (self.index or 0) == (other.index or 0)
+
+    def __hash__(self):
+        return hash((self.type, self.index or 0))
+
+    def __str__(self):
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __repr__(self):
+        if self.index is None:
+            return f"device(type='{self.type}')"
+        return f"device(type='{self.type}', index={self.index})"
+
+
+CPU = Device("cpu")
+
+
+def device(spec: "str | Device") -> Device:
+    """Parse ``"cpu"``, ``"cuda"`` or ``"cuda:N"`` into a :class:`Device`.
+
+    Raises:
+        ValueError: for an unknown device string.
+
+    Example:
+        >>> ft.device("cuda:1")
+        device(type='cuda', index=1)
+    """
+    if isinstance(spec, Device):
+        return spec
+    if not isinstance(spec, str):
+        raise TypeError(f"device: expected a string such as 'cpu' or 'cuda:0', got {spec!r}")
+    kind, _, index = spec.partition(":")
+    if kind == "cpu" and not index:
+        return CPU
+    if kind == "cuda":
+        if index and not index.isdigit():
+            raise ValueError(f"device: bad CUDA index in {spec!r}; expected 'cuda' or 'cuda:N'")
+        return Device("cuda", int(index) if index else None)
+    raise ValueError(f"device: expected 'cpu', 'cuda' or 'cuda:N', got {spec!r}")
+
+
+class Backend:
+    """The array module of one device kind plus host/device transfers."""
+
+    __slots__ = ("name", "xp")
+
+    def __init__(self, name, xp):
+        self.name = name
+        self.xp = xp
+
+    def to_host(self, buf):
+        """Return a NumPy array holding ``buf``'s values."""
+        return buf if self.xp is np else self.xp.asnumpy(buf)
+
+    def from_host(self, host, dev: Device):
+        """Copy a NumPy array (or Python data) onto ``dev``."""
+        if self.xp is np:
+            return np.asarray(host)
+        with self.xp.cuda.Device(dev.index or 0):
+            return self.xp.asarray(host)
+
+    def device_of(self, buf) -> Device:
+        if self.xp is np:
+            return CPU
+        return Device("cuda", buf.device.id)
+
+    def __repr__(self):
+        return f"Backend({self.name!r})"
+
+
+NUMPY = Backend("numpy", np)
+_cupy_backend: Backend | None = None
+_cupy_error: str | None = None
+
+
+def _load_cupy() -> Backend:
+    global _cupy_backend, _cupy_error
+    if _cupy_backend is not None:
+        return _cupy_backend
+    if _cupy_error is not None:
+        raise RuntimeError(_cupy_error)
+    try:
+        import cupy
+    except ImportError:
+        _cupy_error = _CUDA_MISSING_CUPY
+        raise RuntimeError(_cupy_error) from None
+    try:
+        count = cupy.cuda.runtime.getDeviceCount()
+    except Exception as exc:  # the CUDA runtime reports missing drivers in many ways
+        _cupy_error = _CUDA_MISSING_GPU.format(reason=exc)
+        raise RuntimeError(_cupy_error) from None
+    if count == 0:
+        _cupy_error = _CUDA_MISSING_GPU.format(reason="0 devices visible")
+        raise RuntimeError(_cupy_error)
+    from funtorch.backends import cupy_backend
+
+    _cupy_backend = Backend("cupy", cupy)
+    cupy_backend.register(cupy)
+    return _cupy_backend
+
+
+def get_backend(spec: "str | Device | None" = None) -> Backend:
+    """Return the :class:`Backend` for a device (default CPU).
+
+    Raises:
+        RuntimeError: ``"cuda"`` without CuPy or without a GPU, saying which.
+
+    Example:
+        >>> ft.backends.get_backend("cpu").xp is numpy
+        True
+    """
+    dev = CPU if spec is None else device(spec)
+    if dev.type == "cpu":
+        return NUMPY
+    return _load_cupy()
+
+
+def cuda_is_available() -> bool:
+    """True when CuPy imports and sees at least one CUDA GPU."""
+    try:
+        _load_cupy()
+    except RuntimeError:
+        return False
+    return True
+
+
+_XP_BY_TYPE: dict = {}
+
+
+def get_backend_of(buf) -> Backend:
+    """The backend owning a buffer (NumPy arrays and scalars: the NumPy backend)."""
+    if _cupy_backend is not None and type(buf) in _XP_BY_TYPE:
+        return _cupy_backend
+    return NUMPY
+
+
+def array_module_of(bufs):
+    """The array module of a list of buffers: CuPy if any of them is a CuPy array."""
+    for buf in bufs:
+        xp = _XP_BY_TYPE.get(type(buf))
+        if xp is not None:
+            return xp
+    return np

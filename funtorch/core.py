@@ -1,0 +1,399 @@
+"""Array, Primitive, bind and the trace stack: the whole dispatch core.
+
+Every operation is a :class:`Primitive` run through :func:`bind`. With no tracer
+among the arguments ``bind`` calls the primitive's ``impl`` on raw buffers (and, in
+PyTorch-style code, records a tape :class:`Node` when an input requires grad).
+Otherwise the highest-level trace among the arguments interprets the primitive.
+Transforms (reverse mode, forward mode, vmap, jit) are :class:`Trace` subclasses.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from funtorch import backends
+from funtorch.dtypes import is_float
+
+__all__ = ["Array", "Tracer", "Trace", "Primitive", "Node", "bind", "new_trace", "wrap"]
+
+_object_new = object.__new__
+_TRACER_TYPES: set = set()  # every Tracer subclass, for a cheap ``type(x) in`` test
+_GRAD_ENABLED = [True]  # PyTorch-style recording switch (no_grad/enable_grad)
+
+
+class Array:
+    """An immutable n-dimensional array on a device (alias ``ft.Tensor``).
+
+    Create arrays with :func:`ft.array`, :func:`ft.zeros`, ... rather than this
+    class. ``x.at[i].set(v)`` is the functional form of ``x[i] = v``.
+
+    Example:
+        >>> x = ft.array([1.0, 2.0]); (x * 2).tolist()
+        [2.0, 4.0]
+    """
+
+    __slots__ = ("_buf", "_node", "grad")
+    __array_priority__ = 100  # so numpy defers ``ndarray * Array`` to Array.__rmul__
+
+    @property
+    def shape(self) -> tuple:
+        return self._buf.shape
+
+    @property
+    def dtype(self):
+        return self._buf.dtype
+
+    @property
+    def ndim(self) -> int:
+        return self._buf.ndim
+
+    @property
+    def size(self) -> int:
+        return self._buf.size
+
+    @property
+    def device(self):
+        return backends.get_backend_of(self._buf).device_of(self._buf)
+
+    def __len__(self):
+        if not self.shape:
+            raise TypeError("len() of a 0-d array")
+        return self.shape[0]
+
+    def __iter__(self):
+        if not self.shape:
+            raise TypeError("iteration over a 0-d array")
+        return (self[i] for i in range(self.shape[0]))
+
+    def _concrete(self, what):
+        return self._buf
+
+    def numpy(self) -> np.ndarray:
+        """A host NumPy copy of the values (detached from any graph)."""
+        buf = self._concrete("numpy()")
+        return np.array(backends.get_backend_of(buf).to_host(buf))
+
+    def __array__(self, dtype=None, copy=None):
+        buf = self._concrete("np.asarray()")
+        host = backends.get_backend_of(buf).to_host(buf)
+        view = np.asarray(host, dtype=dtype).view()
+        view.flags.writeable = False
+        return view
+
+    def item(self):
+        """The single element as a Python scalar."""
+        buf = self._concrete("item()")
+        if buf.size != 1:
+            raise ValueError(
+                f"item(): only one-element arrays convert to Python scalars, got shape {buf.shape}"
+            )
+        return buf.item() if hasattr(buf, "item") else buf
+
+    def tolist(self):
+        return self.numpy().tolist()
+
+    def __bool__(self):
+        return bool(self._concrete("bool()"))
+
+    def __float__(self):
+        return float(self._concrete("float()"))
+
+    def __int__(self):
+        return int(self._concrete("int()"))
+
+    def __index__(self):
+        buf = self._concrete("__index__")
+        if buf.dtype.kind not in "iub":
+            raise TypeError(f"only integer arrays can be used as an index, got {buf.dtype}")
+        return int(buf)
+
+    def __setitem__(self, index, value):
+        raise TypeError(
+            "funtorch arrays are immutable: `x[idx] = v` is not supported. Use the functional "
+            "form `x = x.at[idx].set(v)` (also .add, .multiply, .min, .max)."
+        )
+
+    def __hash__(self):
+        return id(self)
+
+    def __repr__(self):
+        buf = self._concrete("repr()")
+        host = backends.get_backend_of(buf).to_host(buf)
+        body = np.array2string(np.asarray(host), separator=", ", prefix="array(")
+        extra = ""
+        if self.dtype not in (np.dtype("float32"), np.dtype("int64"), np.dtype("bool")):
+            extra += f", dtype={self.dtype}"
+        if not isinstance(buf, np.ndarray) and not isinstance(buf, np.generic):
+            extra += f", device='{self.device}'"
+        if self._node is not None:
+            extra += ", requires_grad=True" if self._node.is_leaf else f", grad_fn=<{type(self._node).__name__}>"
+        return f"array({body}{extra})"
+
+    @property
+    def is_leaf(self) -> bool:
+        return self._node is None or self._node.is_leaf
+
+    @property
+    def grad_fn(self):
+        node = self._node
+        return None if node is None or node.is_leaf else node
+
+
+def wrap(buf) -> Array:
+    """Wrap a backend buffer (never copied) in a new untracked :class:`Array`."""
+    out = _object_new(Array)
+    out._buf = buf
+    out._node = None
+    out.grad = None
+    return out
+
+
+class Node:
+    """One entry of the PyTorch-style tape: the primitive's inputs and parameters.
+
+    ``type(node).__name__`` is the PyTorch-like ``grad_fn`` name (``MulBackward0``).
+    ``args`` is set to ``None`` once the graph has been freed by ``backward()``.
+    """
+
+    __slots__ = ("prim", "args", "params")
+    is_leaf = False
+
+    def __init__(self, prim, args, params):
+        self.prim = prim
+        self.args = args
+        self.params = params
+
+    def __repr__(self):
+        return f"<{type(self).__name__}>"
+
+    @property
+    def next_functions(self) -> tuple:
+        if self.args is None:
+            return ()
+        return tuple(a._node for a in self.args if type(a) is Array and a._node is not None)
+
+
+class LeafNode(Node):
+    """Marks an array created with ``requires_grad=True``; ``backward`` fills its ``.grad``."""
+
+    __slots__ = ()
+    is_leaf = True
+
+    def __init__(self):
+        self.prim = self.args = self.params = None
+
+
+LEAF = LeafNode()
+
+
+class Primitive:
+    """An operation and all of its rules, declared once in ``funtorch/ops/``.
+
+    Attributes:
+        name: the primitive's name.
+        impl: ``impl(xp, *buffers, **params) -> buffer``.
+        shape: ``shape(*avals, **params) -> (shape, dtype)``; avals have ``.shape``/``.dtype``.
+        vjp: one rule per argument, ``rule(g, ans, *args, **params) -> cotangent``,
+            written with public ops; ``None`` marks an argument with no gradient.
+        jvp: one rule per argument, ``rule(t, ans, *args, **params) -> tangent``.
+        batch: ``batch(args, bdims, **params) -> (out, out_bdim)`` for vmap.
+        nondiff: the output is never differentiated (comparisons, argmax, ...).
+        domain: ``(low, high)`` of real inputs where the op is smooth, for generated tests.
+        samples: ``samples(s) -> (args, params)`` draws test arguments from a sampler ``s``.
+    """
+
+    __slots__ = ("name", "impl", "shape", "vjp", "jvp", "batch", "nondiff", "domain",
+                 "samples", "node_cls", "tol")
+    registry: dict = {}
+
+    def __init__(self, name, impl, *, shape, vjp=None, jvp=None, batch=None, nondiff=False,
+                 domain=(-2.0, 2.0), samples=None, torch_name=None, tol=None):
+        if name in Primitive.registry:
+            raise ValueError(f"Primitive: {name!r} is declared twice")
+        self.name = name
+        self.impl = impl
+        self.shape = shape
+        self.vjp = vjp
+        self.jvp = jvp
+        self.batch = batch
+        self.nondiff = nondiff
+        self.domain = domain
+        self.samples = samples
+        self.tol = tol
+        title = torch_name or "".join(p.capitalize() for p in name.split("_"))
+        self.node_cls = type(f"{title}Backward0", (Node,), {"__slots__": ()})
+        Primitive.registry[name] = self
+
+    def __repr__(self):
+        return f"Primitive({self.name!r})"
+
+    def __call__(self, *args, **params):
+        return bind(self, *args, **params)
+
+
+def bind(prim, *args, **params):
+    """Run ``prim`` on ``args``: eagerly, or through the highest active trace."""
+    bufs = []
+    tracked = False
+    for arg in args:
+        cls = type(arg)
+        if cls is Array:
+            bufs.append(arg._buf)
+            if arg._node is not None:
+                tracked = True
+        elif cls in _TRACER_TYPES:
+            return _bind_traced(prim, args, params)
+        else:
+            bufs.append(arg)
+    xp = np if backends._cupy_backend is None else backends.array_module_of(bufs)
+    try:
+        out = wrap(prim.impl(xp, *bufs, **params))
+    except Exception as exc:
+        raise explain_failure(prim, args, params, exc) from exc
+    if tracked and _GRAD_ENABLED[0] and not prim.nondiff and is_float(out._buf.dtype):
+        out._node = prim.node_cls(prim, args, params)
+    return out
+
+
+def _bind_traced(prim, args, params):
+    top = None
+    for arg in args:
+        if type(arg) in _TRACER_TYPES:
+            trace = arg._trace
+            if top is None or trace.level > top.level:
+                top = trace
+    if not top.active:
+        raise leaked_tracer_error(prim, top)
+    return top.process_primitive(prim, args, params)
+
+
+def explain_failure(prim, args, params, exc):
+    """Turn a backend exception into an error naming the op, shapes, dtypes and devices."""
+    arrays = [a for a in args if isinstance(a, Array)]
+    devices = {str(a.device) for a in arrays}
+    if len(devices) > 1:
+        return RuntimeError(
+            f"{prim.name}: expected all arrays on the same device, got arrays on "
+            f"{' and '.join(sorted(devices))}; move them with x.to(device) first"
+        )
+    try:
+        prim.shape(*args, **params)
+    except (TypeError, ValueError) as checked:
+        return type(checked)(str(checked))
+    desc = ", ".join(
+        f"{a.dtype}{list(a.shape)}" if isinstance(a, Array) else repr(a) for a in args
+    )
+    return type(exc)(f"{prim.name}: failed on arguments ({desc}): {exc}")
+
+
+# Traces ---------------------------------------------------------------------------
+
+
+class Trace:
+    """An interpreter of primitives at one level of the trace stack.
+
+    Subclasses implement ``process_primitive(prim, args, params)``; ``args`` mixes
+    this trace's tracers with lower-level values, which the trace treats as constants.
+    """
+
+    __slots__ = ("level", "active", "transform", "fun_name")
+
+    def __init__(self, level, transform, fun_name):
+        self.level = level
+        self.active = True
+        self.transform = transform
+        self.fun_name = fun_name
+
+    def process_primitive(self, prim, args, params):
+        raise NotImplementedError
+
+
+class Tracer(Array):
+    """An :class:`Array` look-alike carrying a transform's extra data.
+
+    Subclasses define ``aval`` (a value with ``shape``/``dtype``, concrete when the
+    transform has real values) and are registered for the fast type test in ``bind``.
+    """
+
+    __slots__ = ("_trace",)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        _TRACER_TYPES.add(cls)
+
+    @property
+    def aval(self):
+        raise NotImplementedError
+
+    @property
+    def shape(self):
+        return self.aval.shape
+
+    @property
+    def dtype(self):
+        return self.aval.dtype
+
+    @property
+    def ndim(self):
+        return len(self.aval.shape)
+
+    @property
+    def size(self):
+        return int(np.prod(self.aval.shape))
+
+    @property
+    def device(self):
+        return self.aval.device
+
+    def _concrete(self, what):
+        if not self._trace.active:
+            raise leaked_tracer_error(None, self._trace, self)
+        return self.aval._concrete(what)
+
+    def __repr__(self):
+        return (f"{type(self).__name__}<{self._trace.transform}, level {self._trace.level}>"
+                f"({self.aval!r})")
+
+    @property
+    def requires_grad(self):
+        return False
+
+    @property
+    def is_leaf(self):
+        return True
+
+    @property
+    def grad_fn(self):
+        return None
+
+
+_LEAK_MSG = (
+    "{transform}: a traced value (shape {shape}, dtype {dtype}{origin}) escaped "
+    "`{fun}` and was used after the transform returned{where}. Return it from the "
+    "transformed function instead of storing it in an outer variable, a global or a "
+    "closure."
+)
+
+
+def leaked_tracer_error(prim, trace, tracer=None):
+    """The error raised when a tracer outlives the transform that made it."""
+    if tracer is None:
+        shape = dtype = "?"
+    else:
+        shape, dtype = tuple(tracer.shape), tracer.dtype
+    where = f" (in {prim.name})" if prim is not None else ""
+    origin = ""
+    if tracer is not None and getattr(tracer, "origin", None):
+        origin = f", made by {tracer.origin}"
+    return RuntimeError(_LEAK_MSG.format(transform=trace.transform, shape=shape, dtype=dtype,
+                                         origin=origin, fun=trace.fun_name, where=where))
+
+
+_levels = [0]
+
+
+def new_trace(trace_cls, transform, fun):
+    """Create a trace one level above every live trace (so nesting is safe)."""
+    _levels[0] += 1
+    name = getattr(fun, "__name__", type(fun).__name__)
+    return trace_cls(_levels[0], transform, name)

@@ -1,0 +1,270 @@
+"""Reverse mode: the tape, ``vjp``/``grad``/``value_and_grad``, and PyTorch-style
+``backward()`` over the same rules.
+
+Functional reverse mode pushes a :class:`VJPTrace` per call; its tracers are the
+tape nodes (primitive, parent tracers, primal inputs). PyTorch-style autograd is
+the persistent base level: eager ``bind`` records a :class:`funtorch.core.Node` on
+arrays that require grad, and ``backward()`` walks those. Both walks call the
+primitives' VJP rules, which are written with public ops, so any outer transform
+(or ``create_graph=True``) differentiates the backward pass itself.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from funtorch import ops, tree
+from funtorch.core import _GRAD_ENABLED, Array, Trace, Tracer, bind, new_trace
+from funtorch.dtypes import is_float
+
+__all__ = ["vjp", "grad", "value_and_grad", "backward", "autograd_grad", "VJPTracer"]
+
+float0 = np.dtype([("float0", np.void, 0)])
+
+_NO_VJP = ("{transform}: primitive '{name}' has no VJP rule for argument {index}, so "
+           "it cannot be differentiated with respect to it (called from {fun})")
+_NOT_SCALAR = ("grad: the function `{fun}` must return a float scalar (shape ()), got "
+               "{what}. Use ft.vjp or ft.jacrev for non-scalar outputs, or reduce the output "
+               "first, e.g. `loss.sum()`, or extract one element with `out.reshape(())`.")
+_INT_INPUT = ("grad: argument {argnum}{path} of `{fun}` has dtype {dtype}; only floating "
+              "inputs can be differentiated. Cast it with `x.astype(ft.float32)`, or leave it "
+              "out of `argnums`.")
+_FREED = ("Trying to backward through the graph a second time (or directly access saved "
+          "tensors after they have already been freed). Saved intermediate values of the graph "
+          "are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if "
+          "you need to backward through the graph a second time.")
+
+
+class VJPTracer(Tracer):
+    """A value under reverse mode; it is also its own tape node."""
+
+    __slots__ = ("primal", "prim", "parents", "args", "params")
+
+    def __init__(self, trace, primal, prim, parents, args, params):
+        self._trace = trace
+        self.primal = primal
+        self.prim = prim
+        self.parents = parents
+        self.args = args
+        self.params = params
+        self._node = None
+        self.grad = None
+
+    @property
+    def aval(self):
+        return self.primal
+
+    @property
+    def origin(self):
+        return f"primitive '{self.prim.name}'" if self.prim is not None else "an input"
+
+
+class VJPTrace(Trace):
+    __slots__ = ()
+
+    def process_primitive(self, prim, args, params):
+        primals = []
+        parents = []
+        tracked = False
+        for arg in args:
+            if type(arg) is VJPTracer and arg._trace is self:
+                primals.append(arg.primal)
+                parents.append(arg)
+                tracked = True
+            else:
+                primals.append(arg)
+                parents.append(None)
+        ans = bind(prim, *primals, **params)
+        if not tracked or prim.nondiff or not is_float(ans.dtype):
+            return ans
+        rules = prim.vjp
+        for index, parent in enumerate(parents):
+            if parent is not None and (rules is None or rules[index] is None):
+                raise TypeError(_NO_VJP.format(transform=self.transform, name=prim.name,
+                                               index=index, fun=self.fun_name))
+        return VJPTracer(self, ans, prim, parents, primals, params)
+
+
+def _toposort(roots, parents_of):
+    """Nodes reachable from ``roots``, every node before all of its parents."""
+    order, seen = [], set()
+    stack = [(root, False) for root in roots]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            order.append(node)
+            continue
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        stack.append((node, True))
+        for parent in parents_of(node):
+            if parent is not None and id(parent) not in seen:
+                stack.append((parent, False))
+    order.reverse()
+    return order
+
+
+def _accumulate(cts, node, ct):
+    key = id(node)
+    prev = cts.get(key)
+    cts[key] = ct if prev is None else prev + ct
+
+
+def _tracer_parents(tracer):
+    return tracer.parents if tracer.prim is not None else ()
+
+
+def backprop_tracers(roots, root_cts):
+    """Run the tape of ``roots`` backwards; return cotangents keyed by ``id(tracer)``."""
+    cts: dict = {}
+    for root, ct in zip(roots, root_cts):
+        _accumulate(cts, root, ct)
+    for node in _toposort(roots, _tracer_parents):
+        if node.prim is None:
+            continue  # an input: keep its cotangent for the caller
+        ct = cts.pop(id(node), None)
+        if ct is None:
+            continue
+        rules, ans, args, params = node.prim.vjp, node.primal, node.args, node.params
+        for index, parent in enumerate(node.parents):
+            if parent is not None:
+                _accumulate(cts, parent, rules[index](ct, ans, *args, **params))
+    return cts
+
+
+# Functional API ------------------------------------------------------------------------
+
+
+def _to_input(x):
+    return x if isinstance(x, Array) else ops.asarray(x)
+
+
+def _zero_cotangent(x):
+    if is_float(x.dtype):
+        return ops.zeros_like(x)
+    return ops.zeros(x.shape, dtype=float0)
+
+
+def vjp(fun, *primals, has_aux=False):
+    """Evaluate ``fun(*primals)`` and return its output and a function pulling back
+    cotangents: ``out, vjp_fn = ft.vjp(f, x)``; ``vjp_fn(ct)`` is a tuple with one
+    cotangent per primal (pytrees allowed). Integer inputs get float0 zeros.
+
+    Example:
+        >>> out, f_vjp = ft.vjp(ft.sin, ft.array(0.0)); f_vjp(ft.array(1.0))
+        (array(1.),)
+    """
+    trace = new_trace(VJPTrace, "vjp", fun)
+    flat, in_tree = tree.flatten(primals)
+    flat = [_to_input(x) for x in flat]
+    boxed = [VJPTracer(trace, x, None, (), (), None) if is_float(x.dtype) else x for x in flat]
+    try:
+        result = fun(*tree.unflatten(in_tree, boxed))
+    finally:
+        trace.active = False
+    if has_aux:
+        if not (isinstance(result, tuple) and len(result) == 2):
+            raise TypeError("vjp(has_aux=True): the function must return a pair (output, aux)")
+        result, aux = result
+    out_flat, out_tree = tree.flatten(result)
+    roots = [(i, x) for i, x in enumerate(out_flat) if type(x) is VJPTracer and x._trace is trace]
+    out_flat = [x.primal if type(x) is VJPTracer and x._trace is trace else x for x in out_flat]
+
+    def vjp_fn(cotangent):
+        ct_flat, ct_tree = tree.flatten(cotangent)
+        if ct_tree != out_tree:
+            raise ValueError(f"vjp_fn: cotangent structure {ct_tree} does not match the "
+                             f"output structure {out_tree}")
+        for ct, out in zip(ct_flat, out_flat):
+            if tuple(getattr(ct, "shape", ())) != tuple(getattr(out, "shape", ())):
+                raise ValueError(f"vjp_fn: cotangent shape {getattr(ct, 'shape', ())} does "
+                                 f"not match output shape {getattr(out, 'shape', ())}")
+        cts = backprop_tracers([x for _, x in roots],
+                               [_to_input(ct_flat[i]) for i, _ in roots])
+        grads = [cts.get(id(b), None) if type(b) is VJPTracer else None for b in boxed]
+        grads = [_zero_cotangent(x) if g is None else g for g, x in zip(grads, flat)]
+        return tuple(tree.unflatten(in_tree, grads))
+
+    out = tree.unflatten(out_tree, out_flat)
+    return (out, vjp_fn, aux) if has_aux else (out, vjp_fn)
+
+
+def _check_scalar(out, fun):
+    name = getattr(fun, "__name__", "fun")
+    if not isinstance(out, Array):
+        what = f"a {type(out).__name__}" if not isinstance(out, float) else "a Python float"
+        raise TypeError(_NOT_SCALAR.format(fun=name, what=what))
+    if out.shape != () or not is_float(out.dtype):
+        raise TypeError(_NOT_SCALAR.format(fun=name, what=f"shape {out.shape} dtype {out.dtype}"))
+
+
+def _check_float_inputs(args, argnums, fun):
+    for argnum in argnums:
+        flat, treedef = tree.flatten(args[argnum])
+        for index, leaf in enumerate(flat):
+            dtype = getattr(leaf, "dtype", None)
+            if dtype is None:
+                dtype = np.asarray(leaf).dtype
+            if not is_float(dtype):
+                path = tree.path_of_leaf(treedef, index)
+                raise TypeError(_INT_INPUT.format(argnum=argnum, dtype=dtype, fun=getattr(
+                    fun, "__name__", "fun"), path="" if path == "<root>" else f" at {path}"))
+
+
+def value_and_grad(fun, argnums=0, has_aux=False):
+    """Return a function computing ``fun``'s value and its gradient w.r.t. ``argnums``.
+
+    Args:
+        fun: returns a float scalar (or ``(scalar, aux)`` with ``has_aux=True``).
+        argnums: an int or a tuple of ints; pytree arguments give pytree gradients.
+
+    Raises:
+        TypeError: non-scalar or integer output, or an integer input being differentiated.
+
+    Example:
+        >>> ft.value_and_grad(lambda x: (x ** 2).sum())(ft.array([1.0, 2.0]))
+        (array(5.), array([2., 4.]))
+    """
+    single = isinstance(argnums, int)
+    nums = (argnums,) if single else tuple(argnums)
+
+    @functools.wraps(fun)
+    def value_and_grad_fun(*args, **kwargs):
+        for num in nums:
+            if not -len(args) <= num < len(args):
+                raise ValueError(f"grad: argnums={argnums} but `{getattr(fun, '__name__', 'fun')}`"
+                                 f" was called with {len(args)} positional arguments")
+        _check_float_inputs(args, nums, fun)
+
+        def partial(*diff_args):
+            full = list(args)
+            for num, value in zip(nums, diff_args):
+                full[num] = value
+            return fun(*full, **kwargs)
+        partial.__name__ = getattr(fun, "__name__", "fun")
+        result = vjp(partial, *(args[n] for n in nums), has_aux=has_aux)
+        out, vjp_fn = result[0], result[1]
+        _check_scalar(out, fun)
+        grads = vjp_fn(ops.ones_like(out))
+        value = (out, result[2]) if has_aux else out
+        return value, grads[0] if single else grads
+    return value_and_grad_fun
+
+
+def grad(fun, argnums=0, has_aux=False):
+    """Return a function computing the gradient of a scalar-output ``fun``.
+
+    Example:
+        >>> ft.grad(lambda x: x ** 3)(ft.array(2.0))
+        array(12.)
+    """
+    value_and_grad_fun = value_and_grad(fun, argnums, has_aux)
+
+    @functools.wraps(fun)
+    def grad_fun(*args, **kwargs):
+        (value, grads) = value_and_grad_fun(*args, **kwargs)
+        return (grads, value[1]) if has_aux else grads
+    return grad_fun

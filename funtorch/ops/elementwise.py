@@ -1,0 +1,227 @@
+"""Elementwise arithmetic and transcendental primitives, one declaration each.
+
+``deriv(ans, x)`` gives both the VJP (``g * deriv``) and the JVP (``t * deriv``).
+Step functions register an explicit zero derivative, as in JAX.
+"""
+
+from __future__ import annotations
+
+from funtorch.core import bind
+from funtorch.ops import registry as R
+from funtorch.ops.registry import MINUS_ONE, ONE, binary, unary
+from funtorch import ops
+
+# Domains where finite differences are meaningful (away from poles and kinks).
+POSITIVE = (0.1, 2.0)
+NONZERO = ((-2.0, -0.2), (0.2, 2.0))
+OPEN_UNIT = (-0.9, 0.9)
+
+# Unary ---------------------------------------------------------------------------------
+
+neg_p = unary("neg", lambda xp, x: xp.negative(x), float_only=False, torch_name="Neg")
+neg_p.vjp = (lambda g, ans, x: -g,)
+neg_p.jvp = (lambda t, ans, x: -t,)
+exp_p = unary("exp", lambda xp, x: xp.exp(x), lambda ans, x: ans)
+log_p = unary("log", lambda xp, x: xp.log(x), lambda ans, x: 1.0 / x, domain=POSITIVE)
+log1p_p = unary("log1p", lambda xp, x: xp.log1p(x), lambda ans, x: 1.0 / (x + 1.0),
+                domain=(-0.8, 2.0))
+expm1_p = unary("expm1", lambda xp, x: xp.expm1(x), lambda ans, x: ans + 1.0)
+sqrt_p = unary("sqrt", lambda xp, x: xp.sqrt(x), lambda ans, x: 0.5 / ans, domain=POSITIVE)
+sin_p = unary("sin", lambda xp, x: xp.sin(x), lambda ans, x: cos(x))
+cos_p = unary("cos", lambda xp, x: xp.cos(x), lambda ans, x: -sin(x))
+tan_p = unary("tan", lambda xp, x: xp.tan(x), lambda ans, x: 1.0 + ans * ans,
+              domain=(-1.2, 1.2))
+arcsin_p = unary("arcsin", lambda xp, x: xp.arcsin(x),
+                 lambda ans, x: 1.0 / sqrt(1.0 - x * x), domain=OPEN_UNIT, torch_name="Asin")
+arccos_p = unary("arccos", lambda xp, x: xp.arccos(x),
+                 lambda ans, x: -1.0 / sqrt(1.0 - x * x), domain=OPEN_UNIT, torch_name="Acos")
+arctan_p = unary("arctan", lambda xp, x: xp.arctan(x), lambda ans, x: 1.0 / (1.0 + x * x),
+                 torch_name="Atan")
+sinh_p = unary("sinh", lambda xp, x: xp.sinh(x), lambda ans, x: cosh(x))
+cosh_p = unary("cosh", lambda xp, x: xp.cosh(x), lambda ans, x: sinh(x))
+tanh_p = unary("tanh", lambda xp, x: xp.tanh(x), lambda ans, x: 1.0 - ans * ans)
+sigmoid_p = unary("sigmoid", lambda xp, x: 0.5 * xp.tanh(0.5 * x) + 0.5,
+                  lambda ans, x: ans * (1.0 - ans))
+abs_p = unary("abs", lambda xp, x: xp.abs(x), lambda ans, x: sign(x), domain=NONZERO,
+              float_only=False)
+square_p = unary("square", lambda xp, x: xp.square(x), lambda ans, x: 2.0 * x,
+                 float_only=False, torch_name="Pow")
+reciprocal_p = unary("reciprocal", lambda xp, x: xp.reciprocal(x),
+                     lambda ans, x: -(ans * ans), domain=NONZERO)
+sign_p = unary("sign", lambda xp, x: xp.sign(x), zero_grad=True, float_only=False)
+floor_p = unary("floor", lambda xp, x: xp.floor(x), zero_grad=True)
+ceil_p = unary("ceil", lambda xp, x: xp.ceil(x), zero_grad=True)
+round_p = unary("round", lambda xp, x, decimals=0: xp.round(x, decimals), zero_grad=True)
+round_p.vjp = (lambda g, ans, x, decimals=0: ops.zeros_like(x),)
+round_p.jvp = (lambda t, ans, x, decimals=0: ops.zeros_like(ans),)
+
+# Binary --------------------------------------------------------------------------------
+
+
+def _dpow_x(ans, x, y):
+    return y * power(x, y - 1.0) if type(y) is not int else y * power(x, y - 1)
+
+
+def _dpow_y(ans, x, y):
+    return ans * log(ops.where(x > 0, x, 1.0))
+
+
+def _select_partial(win, tie, ans):
+    """1 where this argument wins, 0.5 at ties (JAX and PyTorch split ties evenly)."""
+    dtype = ans.dtype
+    return ops.astype(win, dtype) + ops.astype(tie, dtype) * 0.5
+
+
+add_p = binary("add", lambda xp, x, y: xp.add(x, y), ONE, ONE)
+sub_p = binary("sub", lambda xp, x, y: xp.subtract(x, y), ONE, MINUS_ONE)
+mul_p = binary("mul", lambda xp, x, y: xp.multiply(x, y), lambda ans, x, y: y,
+               lambda ans, x, y: x)
+div_p = binary("div", lambda xp, x, y: xp.true_divide(x, y), lambda ans, x, y: 1.0 / y,
+               lambda ans, x, y: -ans / y, domain=[(-2.0, 2.0), NONZERO])
+pow_p = binary("pow", lambda xp, x, y: xp.power(x, y), _dpow_x, _dpow_y,
+               domain=[POSITIVE, (-2.0, 2.0)])
+maximum_p = binary("maximum", lambda xp, x, y: xp.maximum(x, y),
+                   lambda ans, x, y: _select_partial(x > y, x == y, ans),
+                   lambda ans, x, y: _select_partial(y > x, x == y, ans))
+minimum_p = binary("minimum", lambda xp, x, y: xp.minimum(x, y),
+                   lambda ans, x, y: _select_partial(x < y, x == y, ans),
+                   lambda ans, x, y: _select_partial(y < x, x == y, ans))
+arctan2_p = binary("arctan2", lambda xp, x, y: xp.arctan2(x, y),
+                   lambda ans, x, y: y / (x * x + y * y),
+                   lambda ans, x, y: -x / (x * x + y * y), domain=[NONZERO, NONZERO],
+                   torch_name="Atan2")
+logaddexp_p = binary("logaddexp", lambda xp, x, y: xp.logaddexp(x, y),
+                     lambda ans, x, y: exp(x - ans), lambda ans, x, y: exp(y - ans))
+floor_divide_p = binary("floor_divide", lambda xp, x, y: xp.floor_divide(x, y),
+                        zero_grad=True, domain=[(-2.0, 2.0), NONZERO])
+mod_p = binary("mod", lambda xp, x, y: xp.mod(x, y), ONE,
+               lambda ans, x, y: -floor_divide(x, y), domain=[(0.1, 0.9), (1.1, 2.0)],
+               torch_name="Remainder")
+
+# Public functions ----------------------------------------------------------------------
+
+
+def _float_unary(prim, name, doc):
+    def fn(x):
+        x = R.to_float(x)
+        return bind(prim, x)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = doc
+    return fn
+
+
+def _binary_fn(prim, name, doc):
+    def fn(x, y):
+        if not isinstance(x, R.Array) or not isinstance(y, R.Array):
+            x, y = R.coerce_pair(x, y)
+        return bind(prim, x, y)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = doc
+    return fn
+
+
+_UNARY_DOC = """Elementwise ``{name}`` (NumPy semantics; integer inputs become the default float).
+
+    Example:
+        >>> ft.{name}(ft.array([0.5, 1.0]))
+    """
+_BINARY_DOC = """Elementwise ``{name}`` with NumPy broadcasting and weak Python scalars.
+
+    Raises:
+        ValueError: if the shapes cannot be broadcast (both shapes are named).
+
+    Example:
+        >>> ft.{name}(ft.array([1.0, 2.0]), 2.0)
+    """
+
+exp = _float_unary(exp_p, "exp", _UNARY_DOC.format(name="exp"))
+log = _float_unary(log_p, "log", _UNARY_DOC.format(name="log"))
+log1p = _float_unary(log1p_p, "log1p", _UNARY_DOC.format(name="log1p"))
+expm1 = _float_unary(expm1_p, "expm1", _UNARY_DOC.format(name="expm1"))
+sqrt = _float_unary(sqrt_p, "sqrt", _UNARY_DOC.format(name="sqrt"))
+sin = _float_unary(sin_p, "sin", _UNARY_DOC.format(name="sin"))
+cos = _float_unary(cos_p, "cos", _UNARY_DOC.format(name="cos"))
+tan = _float_unary(tan_p, "tan", _UNARY_DOC.format(name="tan"))
+arcsin = _float_unary(arcsin_p, "arcsin", _UNARY_DOC.format(name="arcsin"))
+arccos = _float_unary(arccos_p, "arccos", _UNARY_DOC.format(name="arccos"))
+arctan = _float_unary(arctan_p, "arctan", _UNARY_DOC.format(name="arctan"))
+sinh = _float_unary(sinh_p, "sinh", _UNARY_DOC.format(name="sinh"))
+cosh = _float_unary(cosh_p, "cosh", _UNARY_DOC.format(name="cosh"))
+tanh = _float_unary(tanh_p, "tanh", _UNARY_DOC.format(name="tanh"))
+sigmoid = _float_unary(sigmoid_p, "sigmoid", _UNARY_DOC.format(name="sigmoid"))
+reciprocal = _float_unary(reciprocal_p, "reciprocal", _UNARY_DOC.format(name="reciprocal"))
+
+add = _binary_fn(add_p, "add", _BINARY_DOC.format(name="add"))
+subtract = _binary_fn(sub_p, "subtract", _BINARY_DOC.format(name="subtract"))
+multiply = _binary_fn(mul_p, "multiply", _BINARY_DOC.format(name="multiply"))
+maximum = _binary_fn(maximum_p, "maximum", _BINARY_DOC.format(name="maximum"))
+minimum = _binary_fn(minimum_p, "minimum", _BINARY_DOC.format(name="minimum"))
+logaddexp = _binary_fn(logaddexp_p, "logaddexp", _BINARY_DOC.format(name="logaddexp"))
+floor_divide = _binary_fn(floor_divide_p, "floor_divide",
+                          _BINARY_DOC.format(name="floor_divide"))
+mod = _binary_fn(mod_p, "mod", _BINARY_DOC.format(name="mod"))
+
+
+def divide(x, y):
+    """Elementwise true division; integer operands divide as the default float dtype."""
+    if not isinstance(x, R.Array) or not isinstance(y, R.Array):
+        x, y = R.coerce_pair(x, y)
+    if R.dtype_kind(x) in "iub" and R.dtype_kind(y) in "iub":
+        x = R.to_float(x)
+    return bind(div_p, x, y)
+
+
+def power(x, y):
+    """Elementwise ``x ** y`` (NumPy broadcasting; ``x ** 2`` on float32 stays float32)."""
+    if not isinstance(x, R.Array) or not isinstance(y, R.Array):
+        x, y = R.coerce_pair(x, y)
+    if type(y) is int and y == 2:
+        return bind(square_p, x)
+    return bind(pow_p, x, y)
+
+
+def arctan2(x1, x2):
+    """Elementwise ``arctan(x1 / x2)`` choosing the quadrant (NumPy's argument order)."""
+    x1, x2 = R.coerce_pair(R.to_float(x1), x2)
+    return bind(arctan2_p, x1, x2)
+
+
+def negative(x):
+    """Elementwise ``-x``."""
+    return bind(neg_p, R.as_array(x))
+
+
+def abs(x):  # noqa: A001 - NumPy's name
+    """Elementwise absolute value; its gradient at 0 is 0 (``sign(0)``), as in JAX."""
+    return bind(abs_p, R.as_array(x))
+
+
+def square(x):
+    """Elementwise ``x * x``."""
+    return bind(square_p, R.as_array(x))
+
+
+def sign(x):
+    """Elementwise sign (-1, 0 or 1); zero gradient."""
+    return bind(sign_p, R.as_array(x))
+
+
+def _int_passthrough(prim, name):
+    def fn(x):
+        x = R.as_array(x)
+        if x.dtype.kind in "iub":
+            return x
+        return bind(prim, x)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"Elementwise {name}; integers pass through unchanged; zero gradient."
+    return fn
+
+
+floor = _int_passthrough(floor_p, "floor")
+ceil = _int_passthrough(ceil_p, "ceil")
+
+
+def round(x, decimals=0):  # noqa: A001 - NumPy's name
+    """Round half to even to ``decimals`` places (NumPy semantics); zero gradient."""
+    x = R.as_array(x)
+    return bind(round_p, x, decimals=decimals)

@@ -1,0 +1,205 @@
+"""Comparisons, boolean/bitwise logic, ``where``, ``clip``, dtype casts and ``stop_gradient``."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from funtorch.core import Primitive, bind
+from funtorch.ops import registry as R
+from funtorch.ops.registry import binary, unary
+from funtorch import ops
+
+
+def _compare(name, ufunc):
+    return binary(name, lambda xp, x, y: getattr(xp, ufunc)(x, y), nondiff=True,
+                  out_dtype=np.bool_)
+
+
+eq_p = _compare("eq", "equal")
+ne_p = _compare("ne", "not_equal")
+lt_p = _compare("lt", "less")
+le_p = _compare("le", "less_equal")
+gt_p = _compare("gt", "greater")
+ge_p = _compare("ge", "greater_equal")
+and_p = binary("bitwise_and", lambda xp, x, y: xp.bitwise_and(x, y), nondiff=True)
+or_p = binary("bitwise_or", lambda xp, x, y: xp.bitwise_or(x, y), nondiff=True)
+xor_p = binary("bitwise_xor", lambda xp, x, y: xp.bitwise_xor(x, y), nondiff=True)
+invert_p = unary("invert", lambda xp, x: xp.invert(x), nondiff=True, float_only=False)
+
+
+def _where_shape(cond, x, y):
+    shape = R.broadcast_shapes("where", R.shape_of(cond), R.shape_of(x), R.shape_of(y))
+    return shape, np.result_type(R.dtype_of(x), R.dtype_of(y))
+
+
+def _where_jvp(argnum):
+    def rule(t, ans, cond, x, y):
+        zero = ops.zeros_like(t)
+        return ops.where(cond, t, zero) if argnum == 1 else ops.where(cond, zero, t)
+    return rule
+
+
+select_p = Primitive(
+    "where", lambda xp, cond, x, y: xp.where(cond, x, y), shape=_where_shape,
+    vjp=(None,
+         lambda g, ans, cond, x, y: R.unbroadcast(ops.where(cond, g, ops.zeros_like(g)), x),
+         lambda g, ans, cond, x, y: R.unbroadcast(ops.where(cond, ops.zeros_like(g), g), y)),
+    jvp=(None, _where_jvp(1), _where_jvp(2)),
+    samples=lambda s: ((s.bool_array((3, 1)), s.array((3, 4)), s.array((4,))), {}),
+    torch_name="Where")
+select_p.batch = R.batch_elementwise(select_p)
+
+
+def _convert_shape(x, dtype):
+    return R.shape_of(x), np.dtype(dtype)
+
+
+def _convert_vjp(g, ans, x, dtype):
+    return ops.astype(g, x.dtype)
+
+
+convert_p = Primitive(
+    "convert", lambda xp, x, dtype: x.astype(dtype), shape=_convert_shape,
+    vjp=(_convert_vjp,), jvp=(lambda t, ans, x, dtype: ops.astype(t, dtype),),
+    samples=lambda s: ((s.array((2, 3)),), {"dtype": np.dtype("float32")}), torch_name="To")
+convert_p.batch = lambda args, bdims, dtype: (bind(convert_p, args[0], dtype=dtype), bdims[0])
+
+# Its output is a constant for every derivative transform: that is what nondiff means.
+stop_gradient_p = Primitive(
+    "stop_gradient", lambda xp, x: x, shape=lambda x: (R.shape_of(x), R.dtype_of(x)),
+    nondiff=True, samples=lambda s: ((s.array((3,)),), {}), torch_name="Detach")
+stop_gradient_p.batch = lambda args, bdims: (bind(stop_gradient_p, args[0]), bdims[0])
+
+
+def _comparison_fn(prim, name):
+    def fn(x, y):
+        if not isinstance(x, R.Array) or not isinstance(y, R.Array):
+            x, y = R.coerce_pair(x, y)
+        return bind(prim, x, y)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"Elementwise ``{name}`` with broadcasting; a bool array with no gradient."
+    return fn
+
+
+equal = _comparison_fn(eq_p, "equal")
+not_equal = _comparison_fn(ne_p, "not_equal")
+less = _comparison_fn(lt_p, "less")
+less_equal = _comparison_fn(le_p, "less_equal")
+greater = _comparison_fn(gt_p, "greater")
+greater_equal = _comparison_fn(ge_p, "greater_equal")
+
+
+def _logic_fn(prim, name):
+    def fn(x, y):
+        x, y = R.coerce_pair(x, y)
+        for arg in (x, y):
+            if R.dtype_kind(arg) not in "biu":
+                raise TypeError(f"{name}: expected bool or integer operands, got dtype "
+                                f"{R.dtype_of(arg)}")
+        return bind(prim, x, y)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"Elementwise ``{name}`` of bool or integer arrays."
+    return fn
+
+
+bitwise_and = logical_and = _logic_fn(and_p, "bitwise_and")
+bitwise_or = logical_or = _logic_fn(or_p, "bitwise_or")
+bitwise_xor = logical_xor = _logic_fn(xor_p, "bitwise_xor")
+
+
+def invert(x):
+    """Elementwise ``~x`` (logical not on bools, bitwise not on integers)."""
+    x = R.as_array(x)
+    if x.dtype.kind not in "biu":
+        raise TypeError(f"invert: expected a bool or integer array, got dtype {x.dtype}")
+    return bind(invert_p, x)
+
+
+def logical_not(x):
+    """Elementwise logical not (any array: true where ``x`` is zero)."""
+    return invert(astype(R.as_array(x), np.bool_))
+
+
+def where(condition, x=None, y=None):
+    """Choose ``x`` where ``condition`` holds and ``y`` elsewhere (broadcasting).
+
+    ``where(condition)`` alone returns the indices of true elements, like NumPy.
+
+    Example:
+        >>> ft.where(ft.array([True, False]), 1.0, ft.array([5.0, 6.0])).tolist()
+        [1.0, 6.0]
+    """
+    if x is None and y is None:
+        return ops.nonzero(condition)
+    if x is None or y is None:
+        raise TypeError("where: pass both x and y, or neither (to get the indices)")
+    cond = R.as_array(condition)
+    if cond.dtype.kind != "b":
+        cond = astype(cond, np.bool_)
+    x, y = R.coerce_pair(x, y)
+    return bind(select_p, cond, x, y)
+
+
+def clip(a, a_min=None, a_max=None):
+    """Limit values to ``[a_min, a_max]`` (scalars or arrays; either may be ``None``).
+
+    The gradient is 1 inside the interval and 0 outside, as in JAX.
+
+    Example:
+        >>> ft.clip(ft.array([-2.0, 0.5, 3.0]), 0.0, 1.0).tolist()
+        [0.0, 0.5, 1.0]
+    """
+    if a_min is None and a_max is None:
+        raise ValueError("clip: at least one of a_min and a_max must be given")
+    out = R.as_array(a)
+    if a_min is not None:
+        out = where(out < a_min, a_min, out)
+    if a_max is not None:
+        out = where(out > a_max, a_max, out)
+    return out
+
+
+def clamp(input, min=None, max=None):  # noqa: A002 - PyTorch's names
+    """PyTorch spelling of :func:`clip`: ``clamp(x, min, max)``."""
+    return clip(input, min, max)
+
+
+def astype(x, dtype):
+    """Cast to ``dtype``; differentiable between float dtypes."""
+    x = R.as_array(x)
+    dtype = np.dtype(dtype)
+    if x.dtype == dtype:
+        return x
+    return bind(convert_p, x, dtype=dtype)
+
+
+def stop_gradient(x):
+    """Return ``x`` unchanged, but treated as a constant by every derivative transform.
+
+    Example:
+        >>> ft.grad(lambda x: x * ft.stop_gradient(x))(ft.array(3.0)).item()
+        3.0
+    """
+    from funtorch import tree
+
+    return tree.map(lambda leaf: bind(stop_gradient_p, R.as_array(leaf)), x)
+
+
+isfinite_p = unary("isfinite", lambda xp, x: xp.isfinite(x), nondiff=True, float_only=False)
+isnan_p = unary("isnan", lambda xp, x: xp.isnan(x), nondiff=True, float_only=False)
+isinf_p = unary("isinf", lambda xp, x: xp.isinf(x), nondiff=True, float_only=False)
+
+
+def isfinite(x):
+    """Elementwise test for finite values (not inf, not NaN); bool, no gradient."""
+    return bind(isfinite_p, R.as_array(x))
+
+
+def isnan(x):
+    """Elementwise test for NaN; bool, no gradient."""
+    return bind(isnan_p, R.as_array(x))
+
+
+def isinf(x):
+    """Elementwise test for positive or negative infinity; bool, no gradient."""
+    return bind(isinf_p, R.as_array(x))

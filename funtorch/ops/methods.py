@@ -1,0 +1,125 @@
+"""Operators and methods of :class:`funtorch.Array`, each forwarding to a public op.
+
+Kept in one table so a reader sees every method at once; operators point straight
+at the public functions (no extra Python frame on the hot path).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from funtorch import backends
+from funtorch.core import Array
+from funtorch.dtypes import float16, float32, float64, int64
+from funtorch import ops
+
+
+def _reflected(fn):
+    def method(self, other):
+        return fn(other, self)
+    return method
+
+
+def _to(self, *args, **kwargs):
+    """``x.to("cuda")``, ``x.to(ft.float64)``, ``x.to(other)`` or ``x.to(device, dtype)``."""
+    device = kwargs.pop("device", None)
+    dtype = kwargs.pop("dtype", None)
+    if kwargs:
+        raise TypeError(f"to(): unexpected keyword arguments {sorted(kwargs)}")
+    for arg in args:
+        if isinstance(arg, Array):
+            device, dtype = arg.device, arg.dtype
+        elif isinstance(arg, (str, backends.Device)):
+            device = arg
+        else:
+            dtype = arg
+    out = self
+    if dtype is not None:
+        out = ops.astype(out, dtype)
+    if device is not None:
+        out = ops.device_put(out, device)
+    return out
+
+
+def _torch_transpose(self, *axes):
+    """NumPy ``x.transpose(*perm)``, or PyTorch ``x.transpose(dim0, dim1)`` (swap two)."""
+    if len(axes) == 1 and not isinstance(axes[0], (int, np.integer)):
+        axes = tuple(axes[0])
+    if not axes:
+        return ops.transpose(self)
+    if len(axes) == 2 and self.ndim != 2:
+        return ops.swapaxes(self, axes[0], axes[1])
+    return ops.transpose(self, axes)
+
+
+def _flatten(self, start_dim=0, end_dim=-1):
+    """Flatten dims ``start_dim..end_dim`` (all by default, like NumPy's ``flatten()``)."""
+    if self.ndim == 0:
+        return ops.reshape(self, (1,))
+    start, end = start_dim % self.ndim, end_dim % self.ndim
+    return ops.reshape(self, self.shape[:start] + (-1,) + self.shape[end + 1:])
+
+
+def _method(name):
+    fn = getattr(ops, name)
+
+    def method(self, *args, **kwargs):
+        return fn(self, *args, **kwargs)
+    method.__name__ = name
+    method.__doc__ = f"Method form of ``ft.{name}``."
+    return method
+
+
+_OPERATORS = {
+    "__add__": ops.add, "__radd__": _reflected(ops.add),
+    "__sub__": ops.subtract, "__rsub__": _reflected(ops.subtract),
+    "__mul__": ops.multiply, "__rmul__": _reflected(ops.multiply),
+    "__truediv__": ops.divide, "__rtruediv__": _reflected(ops.divide),
+    "__floordiv__": ops.floor_divide, "__rfloordiv__": _reflected(ops.floor_divide),
+    "__mod__": ops.mod, "__rmod__": _reflected(ops.mod),
+    "__pow__": ops.power, "__rpow__": _reflected(ops.power),
+    "__neg__": ops.negative, "__pos__": lambda self: self, "__abs__": ops.abs,
+    "__eq__": ops.equal, "__ne__": ops.not_equal, "__lt__": ops.less,
+    "__le__": ops.less_equal, "__gt__": ops.greater, "__ge__": ops.greater_equal,
+    "__and__": ops.bitwise_and, "__rand__": _reflected(ops.bitwise_and),
+    "__or__": ops.bitwise_or, "__ror__": _reflected(ops.bitwise_or),
+    "__xor__": ops.bitwise_xor, "__rxor__": _reflected(ops.bitwise_xor),
+    "__invert__": ops.invert,
+}
+
+_METHODS = """sum mean var std prod max min argmax argmin cumsum all any logsumexp reshape view
+    squeeze unsqueeze expand_dims permute swapaxes moveaxis flip broadcast_to astype clip
+    clamp exp log log1p expm1 sqrt sin cos tan tanh sigmoid abs sign square reciprocal floor
+    ceil round maximum minimum""".split()
+
+_EXTRA = {
+    "transpose": _torch_transpose,
+    "flatten": _flatten,
+    "ravel": lambda self: ops.reshape(self, (-1,)),
+    "to": _to,
+    "cpu": lambda self: ops.device_put(self, "cpu"),
+    "cuda": lambda self, device=None: ops.device_put(
+        self, "cuda" if device is None else f"cuda:{int(device)}"),
+    "float": lambda self: ops.astype(self, float32),
+    "double": lambda self: ops.astype(self, float64),
+    "half": lambda self: ops.astype(self, float16),
+    "long": lambda self: ops.astype(self, int64),
+    "detach": lambda self: ops.stop_gradient(self),
+    "T": property(lambda self: ops.transpose(self)),
+    "mT": property(lambda self: ops.swapaxes(self, -1, -2)),
+    "expand": lambda self, *shape: ops.broadcast_to(
+        self, shape[0] if len(shape) == 1 and not isinstance(shape[0], int) else shape),
+}
+
+
+def attach():
+    for name, fn in _OPERATORS.items():
+        setattr(Array, name, fn)
+    for name in _METHODS:
+        setattr(Array, name, _method(name))
+    for name, fn in _EXTRA.items():
+        setattr(Array, name, fn)
+    Array.__hash__ = lambda self: id(self)  # __eq__ is elementwise; hash by identity
+
+
+attach()

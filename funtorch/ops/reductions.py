@@ -1,0 +1,270 @@
+"""Reductions: ``sum, max, min, prod, argmax, argmin, cumsum, all, any`` as primitives,
+``mean, var, std, logsumexp`` composed from them.
+
+Reduction primitives take a normalised ``axis`` (a sorted tuple of non-negative
+ints) and ``keepdims``; the public functions accept NumPy's forms.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from funtorch.core import Primitive, bind
+from funtorch.ops import registry as R
+from funtorch import ops
+
+
+def normalize_axis(axis, ndim, fn="reduction"):
+    """NumPy ``axis`` (None, int or tuple, negatives allowed) -> sorted tuple."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    out = []
+    for a in axes:
+        if not -ndim <= a < max(ndim, 1):
+            raise ValueError(f"{fn}: axis {a} is out of bounds for an array of dimension {ndim}")
+        out.append(int(a) % max(ndim, 1))
+    if len(set(out)) != len(out):
+        raise ValueError(f"{fn}: repeated axis in {axis}")
+    return tuple(sorted(out))
+
+
+def reduced_shape(shape, axis, keepdims):
+    if keepdims:
+        return tuple(1 if i in axis else n for i, n in enumerate(shape))
+    return tuple(n for i, n in enumerate(shape) if i not in axis)
+
+
+def keep_shape(g, shape, axis):
+    """Reshape a reduced ``g`` so it broadcasts against the unreduced ``shape``."""
+    return ops.reshape(g, reduced_shape(shape, axis, True))
+
+
+def _reduction_shape(out_dtype=None):
+    def rule(x, axis, keepdims):
+        dtype = x.dtype if out_dtype is None else np.dtype(out_dtype(x.dtype))
+        return reduced_shape(x.shape, axis, keepdims), dtype
+    return rule
+
+
+def _batch_reduction(prim):
+    def rule(args, bdims, axis, keepdims):
+        x = R.move_bdim(args[0], bdims[0])
+        return bind(prim, x, axis=tuple(a + 1 for a in axis), keepdims=keepdims), 0
+    return rule
+
+
+def _reduction(name, impl, vjp, jvp, out_dtype=None, nondiff=False, torch_name=None,
+               samples=None):
+    prim = Primitive(name, impl, shape=_reduction_shape(out_dtype), vjp=vjp, jvp=jvp,
+                     nondiff=nondiff, torch_name=torch_name,
+                     samples=samples or (lambda s: _axis_sample(s)))
+    prim.batch = _batch_reduction(prim)
+    return prim
+
+
+def _axis_sample(s, domain=None):
+    shape = s.shape(min_dims=1, max_dims=3)
+    return (s.array(shape, domain=domain),), {"axis": s.axes(len(shape)),
+                                              "keepdims": s.boolean()}
+
+
+def _sum_dtype(dtype):
+    return np.int64 if dtype.kind in "bi" else np.uint64 if dtype.kind == "u" else dtype
+
+
+def _sum_vjp(g, ans, x, axis, keepdims):
+    if not keepdims:
+        g = keep_shape(g, x.shape, axis)
+    return ops.broadcast_to(g, x.shape)
+
+
+def _chooser_mask(ans, x, axis, keepdims):
+    """Where ``x`` attains the reduced extreme, divided by the number of ties."""
+    location = ops.astype(x == (ans if keepdims else keep_shape(ans, x.shape, axis)), x.dtype)
+    return location / ops.sum(location, axis=axis, keepdims=True)
+
+
+def _chooser_vjp(g, ans, x, axis, keepdims):
+    if not keepdims:
+        g = keep_shape(g, x.shape, axis)
+    return g * _chooser_mask(ans, x, axis, keepdims)
+
+
+def _chooser_jvp(t, ans, x, axis, keepdims):
+    return ops.sum(t * _chooser_mask(ans, x, axis, keepdims), axis=axis, keepdims=keepdims)
+
+
+def _prod_partial(ans, x, axis, keepdims):
+    """d prod / d x_i, exact when some x_j are zero (no division by zero)."""
+    is_zero = x == 0
+    zeros = ops.sum(ops.astype(is_zero, np.int64), axis=axis, keepdims=True)
+    safe_x = ops.where(is_zero, 1.0, x)
+    others_nonzero = ops.prod(safe_x, axis=axis, keepdims=True)
+    no_zero = others_nonzero / safe_x
+    one_zero = ops.where(is_zero, others_nonzero, 0.0)
+    return ops.where(zeros == 0, no_zero, ops.where(zeros == 1, one_zero, 0.0))
+
+
+def _prod_vjp(g, ans, x, axis, keepdims):
+    if not keepdims:
+        g = keep_shape(g, x.shape, axis)
+    return g * _prod_partial(ans, x, axis, keepdims)
+
+
+def _cumsum_vjp(g, ans, x, axis):
+    return ops.flip(cumsum(ops.flip(g, axis), axis), axis)
+
+
+sum_p = _reduction("sum", lambda xp, x, axis, keepdims: xp.sum(x, axis=axis, keepdims=keepdims),
+                   (_sum_vjp,), (lambda t, ans, x, axis, keepdims:
+                                 ops.sum(t, axis=axis, keepdims=keepdims),),
+                   out_dtype=_sum_dtype)
+max_p = _reduction("max", lambda xp, x, axis, keepdims: xp.max(x, axis=axis, keepdims=keepdims),
+                   (_chooser_vjp,), (_chooser_jvp,), torch_name="Max")
+min_p = _reduction("min", lambda xp, x, axis, keepdims: xp.min(x, axis=axis, keepdims=keepdims),
+                   (_chooser_vjp,), (_chooser_jvp,), torch_name="Min")
+prod_p = _reduction(
+    "prod", lambda xp, x, axis, keepdims: xp.prod(x, axis=axis, keepdims=keepdims),
+    (_prod_vjp,), (lambda t, ans, x, axis, keepdims: ops.sum(
+        t * _prod_partial(ans, x, axis, keepdims), axis=axis, keepdims=keepdims),),
+    out_dtype=_sum_dtype)
+all_p = _reduction("all", lambda xp, x, axis, keepdims: xp.all(x, axis=axis, keepdims=keepdims),
+                   None, None, out_dtype=lambda d: np.bool_, nondiff=True)
+any_p = _reduction("any", lambda xp, x, axis, keepdims: xp.any(x, axis=axis, keepdims=keepdims),
+                   None, None, out_dtype=lambda d: np.bool_, nondiff=True)
+
+
+def _arg_shape(x, axis, keepdims):
+    shape = x.shape if axis is None else reduced_shape(x.shape, (axis,), keepdims)
+    if axis is None:
+        shape = (1,) * len(x.shape) if keepdims else ()
+    return shape, np.dtype(np.int64)
+
+
+def _arg_batch(prim):
+    def rule(args, bdims, axis, keepdims):
+        x = R.move_bdim(args[0], bdims[0])
+        if axis is None:
+            flat = ops.reshape(x, (x.shape[0], -1))
+            out = bind(prim, flat, axis=1, keepdims=False)
+            if keepdims:
+                out = ops.reshape(out, (x.shape[0],) + (1,) * (x.ndim - 1))
+            return out, 0
+        return bind(prim, x, axis=axis + 1, keepdims=keepdims), 0
+    return rule
+
+
+def _arg_samples(s):
+    shape = s.shape(min_dims=1, max_dims=3)
+    return (s.array(shape),), {"axis": s.choice([None, *range(len(shape))]),
+                               "keepdims": s.boolean()}
+
+
+def _arg_reduction(name, fn):
+    prim = Primitive(name, lambda xp, x, axis, keepdims: getattr(xp, fn)(
+        x, axis=axis, keepdims=keepdims), shape=_arg_shape, nondiff=True, samples=_arg_samples)
+    prim.batch = _arg_batch(prim)
+    return prim
+
+
+argmax_p = _arg_reduction("argmax", "argmax")
+argmin_p = _arg_reduction("argmin", "argmin")
+
+
+def _cumsum_batch(args, bdims, axis):
+    return bind(cumsum_p, R.move_bdim(args[0], bdims[0]), axis=axis + 1), 0
+
+
+cumsum_p = Primitive(
+    "cumsum", lambda xp, x, axis: xp.cumsum(x, axis=axis),
+    shape=lambda x, axis: (x.shape, _sum_dtype(x.dtype)), vjp=(_cumsum_vjp,),
+    jvp=(lambda t, ans, x, axis: cumsum(t, axis),), batch=_cumsum_batch,
+    samples=lambda s: ((s.array((3, 4)),), {"axis": s.choice([0, 1])}))
+
+
+# Public functions ----------------------------------------------------------------------
+
+
+def _reduce(prim, fn):
+    def reduce(a, axis=None, keepdims=False):
+        a = R.as_array(a)
+        return bind(prim, a, axis=normalize_axis(axis, a.ndim, fn), keepdims=bool(keepdims))
+    reduce.__name__ = reduce.__qualname__ = fn
+    reduce.__doc__ = (f"``{fn}`` over ``axis`` (None, int or tuple) with NumPy's "
+                      f"``keepdims``.\n\n    Example:\n        >>> ft.{fn}(ft.ones((2, 3)), axis=1)")
+    return reduce
+
+
+sum = _reduce(sum_p, "sum")  # noqa: A001 - NumPy's names
+max = _reduce(max_p, "max")  # noqa: A001
+min = _reduce(min_p, "min")  # noqa: A001
+prod = _reduce(prod_p, "prod")
+all = _reduce(all_p, "all")  # noqa: A001
+any = _reduce(any_p, "any")  # noqa: A001
+
+
+def _arg(prim, fn):
+    def reduce(a, axis=None, keepdims=False):
+        a = R.as_array(a)
+        if axis is not None:
+            axis = normalize_axis(axis, a.ndim, fn)[0]
+        return bind(prim, a, axis=axis, keepdims=bool(keepdims))
+    reduce.__name__ = reduce.__qualname__ = fn
+    reduce.__doc__ = f"Indices of the {fn[3:]} along ``axis`` (flattened when None); int64."
+    return reduce
+
+
+argmax = _arg(argmax_p, "argmax")
+argmin = _arg(argmin_p, "argmin")
+
+
+def cumsum(a, axis=None):
+    """Cumulative sum along ``axis`` (the flattened array when None), as NumPy."""
+    a = R.as_array(a)
+    if axis is None:
+        a, axis = ops.reshape(a, (-1,)), 0
+    return bind(cumsum_p, a, axis=normalize_axis(axis, a.ndim, "cumsum")[0])
+
+
+def _count(a, axis):
+    return int(np.prod([a.shape[i] for i in axis])) if axis else 1
+
+
+def mean(a, axis=None, keepdims=False):
+    """Arithmetic mean over ``axis``; integer inputs give the default float dtype."""
+    a = R.to_float(a)
+    axes = normalize_axis(axis, a.ndim, "mean")
+    return sum(a, axes, keepdims) / _count(a, axes)
+
+
+def var(a, axis=None, ddof=0, keepdims=False):
+    """Variance over ``axis`` with NumPy's ``ddof`` (0: population, 1: sample)."""
+    a = R.to_float(a)
+    axes = normalize_axis(axis, a.ndim, "var")
+    centered = a - mean(a, axes, keepdims=True)
+    return sum(centered * centered, axes, keepdims) / (_count(a, axes) - ddof)
+
+
+def std(a, axis=None, ddof=0, keepdims=False):
+    """Standard deviation over ``axis`` (``sqrt(var)``), NumPy's ``ddof``."""
+    return ops.sqrt(var(a, axis, ddof, keepdims))
+
+
+def logsumexp(a, axis=None, keepdims=False):
+    """``log(sum(exp(a)))`` over ``axis``, computed stably (SciPy's signature).
+
+    Example:
+        >>> ft.logsumexp(ft.array([1000.0, 1000.0])).item()  # no overflow
+        1000.6931...
+    """
+    a = R.to_float(a)
+    axes = normalize_axis(axis, a.ndim, "logsumexp")
+    peak = ops.stop_gradient(max(a, axes, keepdims=True))
+    peak = ops.where(ops.isfinite(peak), peak, 0.0)
+    out = ops.log(sum(ops.exp(a - peak), axes, keepdims=True)) + peak
+    return out if keepdims else ops.reshape(out, reduced_shape(a.shape, axes, False))
+
+
+__all__ = ["sum", "max", "min", "prod", "all", "any", "argmax", "argmin", "cumsum", "mean",
+           "var", "std", "logsumexp", "normalize_axis"]

@@ -1,0 +1,221 @@
+"""Category helpers that declare primitives in one line each.
+
+``unary`` and ``binary`` build the VJP *and* JVP rule from one partial-derivative
+formula, plus the elementwise shape and batching rules. ``primitive`` is the
+general form for ops with hand-written rules.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from funtorch import dtypes
+from funtorch.core import Array, Primitive, bind
+from funtorch import ops
+
+_SCALARS = (int, float, bool)
+
+
+# Abstract values ------------------------------------------------------------------
+
+
+def shape_of(x) -> tuple:
+    return x.shape if hasattr(x, "shape") else ()
+
+
+def dtype_of(x):
+    """The dtype of an array or the weak stand-in for a Python scalar."""
+    return x.dtype if hasattr(x, "dtype") else x
+
+
+def dtype_kind(x) -> str:
+    """NumPy dtype kind of an array, or of a Python scalar ('b', 'i', 'f')."""
+    if hasattr(x, "dtype"):
+        return x.dtype.kind
+    return "b" if type(x) is bool else "i" if type(x) is int else "f"
+
+
+def broadcast_shapes(name, *shapes) -> tuple:
+    try:
+        return np.broadcast_shapes(*shapes)
+    except ValueError:
+        shown = " and ".join(str(tuple(s)) for s in shapes)
+        raise ValueError(
+            f"{name}: shapes {shown} cannot be broadcast together (NumPy broadcasting: trailing "
+            "dimensions must be equal or 1)"
+        ) from None
+
+
+def elementwise_shape(name, out_dtype=None):
+    def rule(*args, **params):
+        shape = broadcast_shapes(name, *(shape_of(a) for a in args))
+        if out_dtype is not None:
+            return shape, np.dtype(out_dtype)
+        return shape, np.result_type(*(dtype_of(a) for a in args))
+    return rule
+
+
+def float_shape(name):
+    """Shape rule of an op defined on floats only (integer inputs were cast before bind)."""
+    def rule(x, **params):
+        if x.dtype.kind not in "f":
+            raise TypeError(f"{name}: expected a floating array, got dtype {x.dtype}")
+        return shape_of(x), x.dtype
+    return rule
+
+
+# Coercion of public-function arguments --------------------------------------------
+
+
+def as_array(x) -> Array:
+    """Convert array-likes to :class:`Array`; Arrays (and tracers) pass through."""
+    if isinstance(x, Array):
+        return x
+    return ops.asarray(x)
+
+
+def coerce_pair(x, y):
+    """Prepare two operands: keep Python scalars weak, convert other array-likes.
+
+    A Python float meeting an integer/bool array becomes an array of the default
+    float dtype (PyTorch/JAX behaviour; NumPy would give float64).
+    """
+    x_scalar, y_scalar = type(x) in _SCALARS, type(y) in _SCALARS
+    if x_scalar and y_scalar:
+        return ops.asarray(x), y
+    if not x_scalar:
+        x = as_array(x)
+    if not y_scalar:
+        y = as_array(y)
+    if type(x) is float and y.dtype.kind in "iub":
+        x = ops.asarray(x)
+    elif type(y) is float and x.dtype.kind in "iub":
+        y = ops.asarray(y)
+    return x, y
+
+
+def to_float(x):
+    """Integer and bool arrays become the default float dtype (for exp, sin, ...)."""
+    x = as_array(x)
+    if x.dtype.kind != "f":
+        return ops.astype(x, dtypes.get_default_dtype())
+    return x
+
+
+# Shared rule pieces ----------------------------------------------------------------
+
+
+def unbroadcast(g, target):
+    """Sum ``g`` down to ``target``'s shape (the VJP of NumPy broadcasting)."""
+    shape = shape_of(target)
+    gshape = g.shape
+    if gshape == shape:
+        return g
+    lead = len(gshape) - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        i + lead for i, n in enumerate(shape) if n == 1 and gshape[i + lead] != 1
+    )
+    if axes:
+        g = ops.sum(g, axis=axes, keepdims=True)
+    if lead:
+        g = ops.reshape(g, shape)
+    return g
+
+
+def move_bdim(x, bdim, ndim_out=None):
+    """Move the batch axis to the front; ``None`` stays unbatched."""
+    if bdim is None or bdim == 0:
+        return x
+    return ops.moveaxis(x, bdim, 0)
+
+
+def batch_elementwise(prim):
+    def rule(args, bdims, **params):
+        rank = max(len(shape_of(a)) - (b is not None) for a, b in zip(args, bdims))
+        moved = []
+        for a, b in zip(args, bdims):
+            if b is None:
+                moved.append(a)
+                continue
+            a = move_bdim(a, b)
+            missing = rank - (a.ndim - 1)
+            if missing:
+                a = ops.reshape(a, (a.shape[0],) + (1,) * missing + a.shape[1:])
+            moved.append(a)
+        return bind(prim, *moved, **params), 0
+    return rule
+
+
+# Helpers that declare primitives ----------------------------------------------------
+
+
+def primitive(name, impl, **rules) -> Primitive:
+    """Declare a primitive with hand-written rules (see :class:`Primitive`)."""
+    return Primitive(name, impl, **rules)
+
+
+def unary(name, impl, deriv=None, *, zero_grad=False, nondiff=False, domain=(-2.0, 2.0),
+          torch_name=None, float_only=True, samples=None, tol=None):
+    """Declare an elementwise one-argument primitive from ``deriv(ans, x)``.
+
+    ``zero_grad=True`` registers an explicit zero derivative (step functions);
+    ``nondiff=True`` marks an op whose output is never differentiated.
+    """
+    if zero_grad:
+        vjp = (lambda g, ans, x: ops.zeros_like(x),)
+        jvp = (lambda t, ans, x: ops.zeros_like(ans),)
+    elif nondiff:
+        vjp = jvp = None
+    else:
+        vjp = (lambda g, ans, x: g * deriv(ans, x),)
+        jvp = (lambda t, ans, x: t * deriv(ans, x),)
+    prim = Primitive(name, impl, shape=float_shape(name) if float_only else
+                     elementwise_shape(name), vjp=vjp, jvp=jvp, nondiff=nondiff,
+                     domain=domain, torch_name=torch_name, samples=samples, tol=tol)
+    prim.batch = batch_elementwise(prim)
+    return prim
+
+
+ONE = object()  # partial derivative that is exactly 1 (skip the multiply)
+MINUS_ONE = object()
+
+
+def binary(name, impl, dx=None, dy=None, *, zero_grad=False, nondiff=False, out_dtype=None,
+           domain=(-2.0, 2.0), torch_name=None, samples=None, tol=None):
+    """Declare an elementwise two-argument primitive from partials ``dx``/``dy(ans, x, y)``.
+
+    ``ONE`` and ``MINUS_ONE`` are exact partials that avoid a multiplication.
+    """
+    if zero_grad:
+        vjp = (lambda g, ans, x, y: ops.zeros_like(x), lambda g, ans, x, y: ops.zeros_like(y))
+        jvp = (lambda t, ans, x, y: ops.zeros_like(ans),) * 2
+    elif nondiff:
+        vjp = jvp = None
+    else:
+        vjp = (_binary_vjp(dx, 0), _binary_vjp(dy, 1))
+        jvp = (_binary_jvp(dx), _binary_jvp(dy))
+    prim = Primitive(name, impl, shape=elementwise_shape(name, out_dtype), vjp=vjp, jvp=jvp,
+                     nondiff=nondiff, domain=domain, torch_name=torch_name, samples=samples,
+                     tol=tol)
+    prim.batch = batch_elementwise(prim)
+    return prim
+
+
+def _binary_vjp(partial, argnum):
+    if partial is None:
+        return None
+    if partial is ONE:
+        return lambda g, ans, x, y: unbroadcast(g, (x, y)[argnum])
+    if partial is MINUS_ONE:
+        return lambda g, ans, x, y: unbroadcast(-g, (x, y)[argnum])
+    return lambda g, ans, x, y: unbroadcast(g * partial(ans, x, y), (x, y)[argnum])
+
+
+def _binary_jvp(partial):
+    if partial is None:
+        return None
+    if partial is ONE:
+        return lambda t, ans, x, y: t
+    if partial is MINUS_ONE:
+        return lambda t, ans, x, y: -t
+    return lambda t, ans, x, y: t * partial(ans, x, y)

@@ -1,0 +1,206 @@
+"""Shape primitives: ``reshape``, ``transpose``, ``broadcast_to``, ``flip`` and the
+functions composed from them (``moveaxis, swapaxes, expand_dims, squeeze`` and the
+PyTorch spellings ``view, permute, unsqueeze``)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from funtorch.core import Primitive, bind
+from funtorch.ops import registry as R
+from funtorch import ops
+
+
+def _resolve_shape(size, shape, fn="reshape"):
+    """Replace a single -1 in ``shape`` and check the element count."""
+    shape = tuple(int(n) for n in shape)
+    if shape.count(-1) > 1:
+        raise ValueError(f"{fn}: can only specify one unknown dimension (-1), got {shape}")
+    if -1 in shape:
+        known = int(np.prod([n for n in shape if n != -1]))
+        if known == 0 or size % known:
+            raise ValueError(f"{fn}: cannot reshape array of size {size} into shape {shape}")
+        shape = tuple(size // known if n == -1 else n for n in shape)
+    if int(np.prod(shape)) != size:
+        raise ValueError(f"{fn}: cannot reshape array of size {size} into shape {shape}")
+    return shape
+
+
+def _reshape_batch(args, bdims, shape):
+    x = R.move_bdim(args[0], bdims[0])
+    return bind(reshape_p, x, shape=(x.shape[0],) + shape), 0
+
+
+reshape_p = Primitive(
+    "reshape", lambda xp, x, shape: xp.reshape(x, shape),
+    shape=lambda x, shape: (shape, x.dtype),
+    vjp=(lambda g, ans, x, shape: reshape(g, x.shape),),
+    jvp=(lambda t, ans, x, shape: reshape(t, shape),), batch=_reshape_batch,
+    samples=lambda s: ((s.array((2, 3, 4)),), {"shape": s.choice([(6, 4), (24,), (4, 1, 6)])}),
+    torch_name="View")
+
+
+def _transpose_batch(args, bdims, perm):
+    x = R.move_bdim(args[0], bdims[0])
+    return bind(transpose_p, x, perm=(0,) + tuple(p + 1 for p in perm)), 0
+
+
+transpose_p = Primitive(
+    "transpose", lambda xp, x, perm: xp.transpose(x, perm),
+    shape=lambda x, perm: (tuple(x.shape[p] for p in perm), x.dtype),
+    vjp=(lambda g, ans, x, perm: transpose(g, tuple(np.argsort(perm))),),
+    jvp=(lambda t, ans, x, perm: transpose(t, perm),), batch=_transpose_batch,
+    samples=lambda s: ((s.array((2, 3, 4)),), {"perm": s.choice([(2, 0, 1), (1, 0, 2)])}),
+    torch_name="Permute")
+
+
+def _broadcast_shape(x, shape):
+    R.broadcast_shapes("broadcast_to", x.shape, shape)
+    if np.broadcast_shapes(x.shape, shape) != tuple(shape):
+        raise ValueError(f"broadcast_to: cannot broadcast an array of shape {x.shape} to "
+                         f"shape {tuple(shape)}")
+    return tuple(shape), x.dtype
+
+
+def _broadcast_batch(args, bdims, shape):
+    x = R.move_bdim(args[0], bdims[0])
+    missing = len(shape) - (x.ndim - 1)
+    x = reshape(x, (x.shape[0],) + (1,) * missing + x.shape[1:])
+    return bind(broadcast_to_p, x, shape=(x.shape[0],) + tuple(shape)), 0
+
+
+broadcast_to_p = Primitive(
+    "broadcast_to", lambda xp, x, shape: xp.broadcast_to(x, shape), shape=_broadcast_shape,
+    vjp=(lambda g, ans, x, shape: R.unbroadcast(g, x),),
+    jvp=(lambda t, ans, x, shape: broadcast_to(t, shape),), batch=_broadcast_batch,
+    samples=lambda s: ((s.array((3, 1)),), {"shape": (2, 3, 4)}), torch_name="Expand")
+
+
+def _flip_batch(args, bdims, axis):
+    x = R.move_bdim(args[0], bdims[0])
+    return bind(flip_p, x, axis=tuple(a + 1 for a in axis)), 0
+
+
+flip_p = Primitive(
+    "flip", lambda xp, x, axis: xp.flip(x, axis), shape=lambda x, axis: (x.shape, x.dtype),
+    vjp=(lambda g, ans, x, axis: flip(g, axis),), jvp=(lambda t, ans, x, axis: flip(t, axis),),
+    batch=_flip_batch, samples=lambda s: ((s.array((3, 4)),), {"axis": s.choice([(0,), (0, 1)])}))
+
+
+# Public functions ----------------------------------------------------------------------
+
+
+def reshape(a, *shape):
+    """Array with the same data and a new shape (one entry may be -1).
+
+    Accepts ``reshape(x, (2, 3))`` and the PyTorch form ``x.reshape(2, 3)``.
+
+    Raises:
+        ValueError: if the element count does not match (both shapes are named).
+
+    Example:
+        >>> ft.reshape(ft.arange(6), (2, -1)).shape
+        (2, 3)
+    """
+    a = R.as_array(a)
+    if len(shape) == 1 and not isinstance(shape[0], (int, np.integer)):
+        shape = tuple(shape[0])
+    shape = _resolve_shape(a.size, shape)
+    if shape == a.shape:
+        return a
+    return bind(reshape_p, a, shape=shape)
+
+
+view = reshape
+
+
+def transpose(a, axes=None):
+    """Permute the axes (reverse them when ``axes`` is None), as NumPy."""
+    a = R.as_array(a)
+    if axes is None:
+        perm = tuple(range(a.ndim))[::-1]
+    else:
+        perm = tuple(int(p) % max(a.ndim, 1) for p in axes)
+        if sorted(perm) != list(range(a.ndim)):
+            raise ValueError(f"transpose: axes {tuple(axes)} are not a permutation of "
+                             f"{a.ndim} axes")
+    if perm == tuple(range(a.ndim)):
+        return a
+    return bind(transpose_p, a, perm=perm)
+
+
+def permute(input, *dims):  # noqa: A002 - PyTorch's name
+    """PyTorch spelling of :func:`transpose` with explicit dims: ``permute(x, (1, 0))``."""
+    if len(dims) == 1 and not isinstance(dims[0], (int, np.integer)):
+        dims = tuple(dims[0])
+    return transpose(input, dims)
+
+
+def broadcast_to(array, shape):
+    """Broadcast to ``shape`` (NumPy rules); the VJP sums over broadcast axes."""
+    array = R.as_array(array)
+    shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(int(n) for n in shape)
+    if array.shape == shape:
+        return array
+    return bind(broadcast_to_p, array, shape=shape)
+
+
+def flip(m, axis=None):
+    """Reverse the order of elements along ``axis`` (all axes when None)."""
+    m = R.as_array(m)
+    axes = ops.normalize_axis(axis, m.ndim, "flip")
+    return bind(flip_p, m, axis=axes) if axes else m
+
+
+def moveaxis(a, source, destination):
+    """Move axes to new positions, as ``numpy.moveaxis``."""
+    a = R.as_array(a)
+    source = ops.normalize_axis(source, a.ndim, "moveaxis") if isinstance(
+        source, (int, np.integer)) else tuple(int(s) % a.ndim for s in source)
+    destination = (destination,) if isinstance(destination, (int, np.integer)) else destination
+    destination = tuple(int(d) % a.ndim for d in destination)
+    if len(source) != len(destination):
+        raise ValueError("moveaxis: `source` and `destination` need the same number of axes")
+    order = [n for n in range(a.ndim) if n not in source]
+    for dest, src in sorted(zip(destination, source)):
+        order.insert(dest, src)
+    return transpose(a, order)
+
+
+def swapaxes(a, axis1, axis2):
+    """Interchange two axes."""
+    a = R.as_array(a)
+    perm = list(range(a.ndim))
+    perm[axis1], perm[axis2] = perm[axis2], perm[axis1]
+    return transpose(a, perm)
+
+
+def expand_dims(a, axis):
+    """Insert length-1 axes at ``axis`` (int or tuple), as NumPy."""
+    a = R.as_array(a)
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    ndim = a.ndim + len(axes)
+    axes = sorted(int(ax) % ndim for ax in axes)
+    shape = list(a.shape)
+    for ax in axes:
+        shape.insert(ax, 1)
+    return reshape(a, tuple(shape))
+
+
+def unsqueeze(input, dim):  # noqa: A002 - PyTorch's name
+    """PyTorch spelling of :func:`expand_dims` for one ``dim``."""
+    return expand_dims(input, dim)
+
+
+def squeeze(a, axis=None):
+    """Remove length-1 axes (all of them, or those in ``axis``)."""
+    a = R.as_array(a)
+    if axis is None:
+        axes = tuple(i for i, n in enumerate(a.shape) if n == 1)
+    else:
+        axes = ops.normalize_axis(axis, a.ndim, "squeeze")
+        for ax in axes:
+            if a.shape[ax] != 1:
+                raise ValueError(f"squeeze: cannot select axis {ax} with size {a.shape[ax]} "
+                                 f"(shape {a.shape}); only length-1 axes can be squeezed")
+    return reshape(a, tuple(n for i, n in enumerate(a.shape) if i not in axes))

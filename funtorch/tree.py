@@ -1,0 +1,205 @@
+"""Pytrees: nested containers whose leaves are arrays (JAX's ``jax.tree`` semantics).
+
+Containers: tuple, list, dict (keys sorted), None (no leaves), namedtuples,
+registered dataclasses and any class registered with :func:`register_node`.
+Everything else is a leaf. Transforms flatten inputs and outputs through here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Callable
+
+__all__ = ["map", "leaves", "flatten", "unflatten", "structure", "register_node",
+           "register_dataclass", "PyTreeDef"]
+
+_REGISTRY: dict = {}
+
+
+class PyTreeDef:
+    """The structure of a pytree: node type, static data and children's structures."""
+
+    __slots__ = ("node_type", "aux", "children", "num_leaves")
+
+    def __init__(self, node_type, aux, children):
+        self.node_type = node_type
+        self.aux = aux
+        self.children = children
+        self.num_leaves = 1 if node_type is None else sum(c.num_leaves for c in children)
+
+    def __eq__(self, other):
+        return (isinstance(other, PyTreeDef) and self.node_type is other.node_type
+                and self.aux == other.aux and self.children == other.children)
+
+    def __hash__(self):
+        return hash((self.node_type, _hashable(self.aux), self.children))
+
+    def __repr__(self):
+        if self.node_type is None:
+            return "*"
+        inner = ", ".join(repr(c) for c in self.children)
+        return f"PyTreeDef({self.node_type.__name__}[{inner}])"
+
+
+def _hashable(aux):
+    try:
+        hash(aux)
+        return aux
+    except TypeError:
+        return repr(aux)
+
+
+LEAF = PyTreeDef(None, None, ())
+
+
+def register_node(cls, flatten: Callable, unflatten: Callable) -> None:
+    """Register a container type.
+
+    Args:
+        cls: the type.
+        flatten: ``obj -> (children, aux)``; ``aux`` is hashable static data.
+        unflatten: ``(aux, children) -> obj``.
+
+    Example:
+        >>> ft.tree.register_node(Point, lambda p: ((p.x, p.y), None),
+        ...                       lambda aux, ch: Point(*ch))
+    """
+    if cls in _REGISTRY:
+        raise ValueError(f"register_node: {cls.__name__} is already registered")
+    _REGISTRY[cls] = (flatten, unflatten)
+
+
+def register_dataclass(cls):
+    """Register a dataclass as a pytree node (fields marked ``static=True`` in their
+    metadata are static data); usable as a decorator."""
+    if not dataclasses.is_dataclass(cls):
+        raise TypeError(f"register_dataclass: {cls.__name__} is not a dataclass")
+    fields = [f.name for f in dataclasses.fields(cls) if not f.metadata.get("static")]
+    static = [f.name for f in dataclasses.fields(cls) if f.metadata.get("static")]
+
+    def flatten(obj):
+        return [getattr(obj, f) for f in fields], tuple(getattr(obj, f) for f in static)
+
+    def unflatten(aux, children):
+        obj = object.__new__(cls)
+        for name, value in zip(fields, children):
+            object.__setattr__(obj, name, value)
+        for name, value in zip(static, aux):
+            object.__setattr__(obj, name, value)
+        return obj
+
+    register_node(cls, flatten, unflatten)
+    return cls
+
+
+def _dict_flatten(d):
+    try:
+        keys = sorted(d)
+    except TypeError:
+        keys = list(d)
+    return [d[k] for k in keys], tuple(keys)
+
+
+register_node(tuple, lambda t: (t, None), lambda aux, ch: tuple(ch))
+register_node(list, lambda t: (t, None), lambda aux, ch: list(ch))
+register_node(dict, _dict_flatten, lambda keys, ch: dict(zip(keys, ch)))
+register_node(type(None), lambda n: ((), None), lambda aux, ch: None)
+
+
+def _node_of(obj):
+    cls = type(obj)
+    entry = _REGISTRY.get(cls)
+    if entry is None and isinstance(obj, tuple) and hasattr(obj, "_fields"):
+        entry = (lambda t: (tuple(t), None), lambda aux, ch, cls=cls: cls(*ch))
+    return entry
+
+
+def _flatten(obj, out, is_leaf):
+    if is_leaf is not None and is_leaf(obj):
+        out.append(obj)
+        return LEAF
+    entry = _node_of(obj)
+    if entry is None:
+        out.append(obj)
+        return LEAF
+    children, aux = entry[0](obj)
+    return PyTreeDef(type(obj), aux, tuple(_flatten(c, out, is_leaf) for c in children))
+
+
+def flatten(tree: Any, is_leaf=None):
+    """Split a pytree into its list of leaves and its structure.
+
+    Example:
+        >>> ft.tree.flatten({"b": 1, "a": (2, 3)})
+        ([2, 3, 1], PyTreeDef(dict[PyTreeDef(tuple[*, *]), *]))
+    """
+    leaves_out: list = []
+    treedef = _flatten(tree, leaves_out, is_leaf)
+    return leaves_out, treedef
+
+
+def _unflatten(treedef, leaves_iter):
+    if treedef.node_type is None:
+        return next(leaves_iter)
+    children = [_unflatten(c, leaves_iter) for c in treedef.children]
+    entry = _REGISTRY.get(treedef.node_type)
+    if entry is None:  # namedtuple
+        return treedef.node_type(*children)
+    return entry[1](treedef.aux, children)
+
+
+def unflatten(treedef: PyTreeDef, leaves_list) -> Any:
+    """Rebuild a pytree of structure ``treedef`` from a sequence of leaves.
+
+    Raises:
+        ValueError: if the number of leaves does not match the structure.
+    """
+    leaves_list = list(leaves_list)
+    if len(leaves_list) != treedef.num_leaves:
+        raise ValueError(f"tree.unflatten: structure {treedef} needs {treedef.num_leaves} "
+                         f"leaves, got {len(leaves_list)}")
+    return _unflatten(treedef, iter(leaves_list))
+
+
+def leaves(tree: Any, is_leaf=None) -> list:
+    """The leaves of a pytree, in flattening order."""
+    return flatten(tree, is_leaf)[0]
+
+
+def structure(tree: Any, is_leaf=None) -> PyTreeDef:
+    """The :class:`PyTreeDef` of a pytree."""
+    return flatten(tree, is_leaf)[1]
+
+
+def map(fn: Callable, tree: Any, *rest: Any, is_leaf=None) -> Any:  # noqa: A001 - JAX's name
+    """Apply ``fn`` to each leaf (and the matching leaves of ``rest``); same structure out.
+
+    Raises:
+        ValueError: if a tree in ``rest`` has a different structure (both are shown).
+
+    Example:
+        >>> ft.tree.map(lambda x, y: x + y, {"a": 1}, {"a": 2})
+        {'a': 3}
+    """
+    flat, treedef = flatten(tree, is_leaf)
+    others = []
+    for other in rest:
+        other_flat, other_def = flatten(other, is_leaf)
+        if other_def != treedef:
+            raise ValueError(f"tree.map: tree structures differ: {treedef} vs {other_def}")
+        others.append(other_flat)
+    return unflatten(treedef, [fn(*xs) for xs in zip(flat, *others)])
+
+
+def path_of_leaf(treedef: PyTreeDef, index: int) -> str:
+    """A readable path (``['w'][0]``) to leaf ``index`` of ``treedef``, for error messages."""
+    def walk(node, offset, prefix):
+        if node.node_type is None:
+            return prefix if offset == index else None
+        keys = node.aux if node.node_type is dict else range(len(node.children))
+        for key, child in zip(keys, node.children):
+            if offset <= index < offset + child.num_leaves:
+                return walk(child, offset, f"{prefix}[{key!r}]")
+            offset += child.num_leaves
+        return None
+    return walk(treedef, 0, "") or "<root>"
