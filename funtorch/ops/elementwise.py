@@ -15,6 +15,10 @@ from funtorch import ops
 POSITIVE = (0.1, 2.0)
 NONZERO = ((-2.0, -0.2), (0.2, 2.0))
 OPEN_UNIT = (-0.9, 0.9)
+STEPS = ((-1.9, -1.1), (-0.9, -0.1), (0.1, 0.9), (1.1, 1.9))  # no integer inside
+# Disjoint value sets for the two arguments of maximum/minimum: no ties, both branches.
+LOWER_HIGHER = [((-2.0, -1.2), (0.1, 0.9)), ((-0.9, -0.1), (1.2, 2.0))]
+HALF_STEPS = ((-1.4, -1.1), (-0.4, -0.1), (0.1, 0.4), (0.6, 0.9), (1.1, 1.4))
 
 # Unary ---------------------------------------------------------------------------------
 
@@ -48,10 +52,12 @@ square_p = unary("square", lambda xp, x: xp.square(x), lambda ans, x: 2.0 * x,
                  float_only=False, torch_name="Pow")
 reciprocal_p = unary("reciprocal", lambda xp, x: xp.reciprocal(x),
                      lambda ans, x: -(ans * ans), domain=NONZERO)
-sign_p = unary("sign", lambda xp, x: xp.sign(x), zero_grad=True, float_only=False)
-floor_p = unary("floor", lambda xp, x: xp.floor(x), zero_grad=True)
-ceil_p = unary("ceil", lambda xp, x: xp.ceil(x), zero_grad=True)
-round_p = unary("round", lambda xp, x, decimals=0: xp.round(x, decimals), zero_grad=True)
+sign_p = unary("sign", lambda xp, x: xp.sign(x), zero_grad=True, float_only=False,
+               domain=NONZERO)
+floor_p = unary("floor", lambda xp, x: xp.floor(x), zero_grad=True, domain=STEPS)
+ceil_p = unary("ceil", lambda xp, x: xp.ceil(x), zero_grad=True, domain=STEPS)
+round_p = unary("round", lambda xp, x, decimals=0: xp.round(x, decimals), zero_grad=True,
+                domain=HALF_STEPS)
 round_p.vjp = (lambda g, ans, x, decimals=0: ops.zeros_like(x),)
 round_p.jvp = (lambda t, ans, x, decimals=0: ops.zeros_like(ans),)
 
@@ -82,10 +88,10 @@ pow_p = binary("pow", lambda xp, x, y: xp.power(x, y), _dpow_x, _dpow_y,
                domain=[POSITIVE, (-2.0, 2.0)])
 maximum_p = binary("maximum", lambda xp, x, y: xp.maximum(x, y),
                    lambda ans, x, y: _select_partial(x > y, x == y, ans),
-                   lambda ans, x, y: _select_partial(y > x, x == y, ans))
+                   lambda ans, x, y: _select_partial(y > x, x == y, ans), domain=LOWER_HIGHER)
 minimum_p = binary("minimum", lambda xp, x, y: xp.minimum(x, y),
                    lambda ans, x, y: _select_partial(x < y, x == y, ans),
-                   lambda ans, x, y: _select_partial(y < x, x == y, ans))
+                   lambda ans, x, y: _select_partial(y < x, x == y, ans), domain=LOWER_HIGHER)
 arctan2_p = binary("arctan2", lambda xp, x, y: xp.arctan2(x, y),
                    lambda ans, x, y: y / (x * x + y * y),
                    lambda ans, x, y: -x / (x * x + y * y), domain=[NONZERO, NONZERO],
@@ -93,7 +99,7 @@ arctan2_p = binary("arctan2", lambda xp, x, y: xp.arctan2(x, y),
 logaddexp_p = binary("logaddexp", lambda xp, x, y: xp.logaddexp(x, y),
                      lambda ans, x, y: exp(x - ans), lambda ans, x, y: exp(y - ans))
 floor_divide_p = binary("floor_divide", lambda xp, x, y: xp.floor_divide(x, y),
-                        zero_grad=True, domain=[(-2.0, 2.0), NONZERO])
+                        zero_grad=True, domain=[(0.1, 0.9), (1.1, 2.0)])
 mod_p = binary("mod", lambda xp, x, y: xp.mod(x, y), ONE,
                lambda ans, x, y: -floor_divide(x, y), domain=[(0.1, 0.9), (1.1, 2.0)],
                torch_name="Remainder")

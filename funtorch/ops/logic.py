@@ -21,10 +21,14 @@ lt_p = _compare("lt", "less")
 le_p = _compare("le", "less_equal")
 gt_p = _compare("gt", "greater")
 ge_p = _compare("ge", "greater_equal")
-and_p = binary("bitwise_and", lambda xp, x, y: xp.bitwise_and(x, y), nondiff=True)
-or_p = binary("bitwise_or", lambda xp, x, y: xp.bitwise_or(x, y), nondiff=True)
-xor_p = binary("bitwise_xor", lambda xp, x, y: xp.bitwise_xor(x, y), nondiff=True)
-invert_p = unary("invert", lambda xp, x: xp.invert(x), nondiff=True, float_only=False)
+and_p = binary("bitwise_and", lambda xp, x, y: xp.bitwise_and(x, y), nondiff=True,
+               samples=R.bool_samples(2))
+or_p = binary("bitwise_or", lambda xp, x, y: xp.bitwise_or(x, y), nondiff=True,
+              samples=R.bool_samples(2))
+xor_p = binary("bitwise_xor", lambda xp, x, y: xp.bitwise_xor(x, y), nondiff=True,
+               samples=R.bool_samples(2))
+invert_p = unary("invert", lambda xp, x: xp.invert(x), nondiff=True, float_only=False,
+                 samples=R.bool_samples(1))
 
 
 def _where_shape(cond, x, y):
@@ -61,7 +65,8 @@ def _convert_vjp(g, ans, x, dtype):
 convert_p = Primitive(
     "convert", lambda xp, x, dtype: x.astype(dtype), shape=_convert_shape,
     vjp=(_convert_vjp,), jvp=(lambda t, ans, x, dtype: ops.astype(t, dtype),),
-    samples=lambda s: ((s.array((2, 3)),), {"dtype": np.dtype("float32")}), torch_name="To")
+    samples=lambda s: ((s.array((2, 3), dtype=np.float32),), {"dtype": np.dtype("float64")}),
+    torch_name="To")
 convert_p.batch = lambda args, bdims, dtype: (bind(convert_p, args[0], dtype=dtype), bdims[0])
 
 # Its output is a constant for every derivative transform: that is what nondiff means.
@@ -185,9 +190,12 @@ def stop_gradient(x):
     return tree.map(lambda leaf: bind(stop_gradient_p, R.as_array(leaf)), x)
 
 
-isfinite_p = unary("isfinite", lambda xp, x: xp.isfinite(x), nondiff=True, float_only=False)
-isnan_p = unary("isnan", lambda xp, x: xp.isnan(x), nondiff=True, float_only=False)
-isinf_p = unary("isinf", lambda xp, x: xp.isinf(x), nondiff=True, float_only=False)
+isfinite_p = unary("isfinite", lambda xp, x: xp.isfinite(x), nondiff=True, float_only=False,
+               out_dtype=np.bool_)
+isnan_p = unary("isnan", lambda xp, x: xp.isnan(x), nondiff=True, float_only=False,
+               out_dtype=np.bool_)
+isinf_p = unary("isinf", lambda xp, x: xp.isinf(x), nondiff=True, float_only=False,
+               out_dtype=np.bool_)
 
 
 def isfinite(x):

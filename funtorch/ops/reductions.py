@@ -7,6 +7,8 @@ ints) and ``keepdims``; the public functions accept NumPy's forms.
 
 from __future__ import annotations
 
+import builtins
+
 import numpy as np
 
 from funtorch.core import Primitive, bind
@@ -21,9 +23,9 @@ def normalize_axis(axis, ndim, fn="reduction"):
     axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
     out = []
     for a in axes:
-        if not -ndim <= a < max(ndim, 1):
+        if not -ndim <= a < builtins.max(ndim, 1):
             raise ValueError(f"{fn}: axis {a} is out of bounds for an array of dimension {ndim}")
-        out.append(int(a) % max(ndim, 1))
+        out.append(int(a) % builtins.max(ndim, 1))
     if len(set(out)) != len(out):
         raise ValueError(f"{fn}: repeated axis in {axis}")
     return tuple(sorted(out))
@@ -63,10 +65,11 @@ def _reduction(name, impl, vjp, jvp, out_dtype=None, nondiff=False, torch_name=N
     return prim
 
 
-def _axis_sample(s, domain=None):
+def _axis_sample(s, domain=None, separated=False):
     shape = s.shape(min_dims=1, max_dims=3)
-    return (s.array(shape, domain=domain),), {"axis": s.axes(len(shape)),
-                                              "keepdims": s.boolean()}
+    axis = normalize_axis(s.axes(len(shape)), len(shape))
+    x = s.separated_array(shape) if separated else s.array(shape, domain=domain)
+    return (x,), {"axis": axis, "keepdims": s.boolean()}
 
 
 def _sum_dtype(dtype):
@@ -96,7 +99,11 @@ def _chooser_jvp(t, ans, x, axis, keepdims):
 
 
 def _prod_partial(ans, x, axis, keepdims):
-    """d prod / d x_i, exact when some x_j are zero (no division by zero)."""
+    """d prod / d x_i, exact when some x_j are zero (no division by zero).
+
+    Its own derivative is exact except where two or more inputs are exactly zero
+    (there it is 0 instead of the product of the others).
+    """
     is_zero = x == 0
     zeros = ops.sum(ops.astype(is_zero, np.int64), axis=axis, keepdims=True)
     safe_x = ops.where(is_zero, 1.0, x)
@@ -121,14 +128,16 @@ sum_p = _reduction("sum", lambda xp, x, axis, keepdims: xp.sum(x, axis=axis, kee
                                  ops.sum(t, axis=axis, keepdims=keepdims),),
                    out_dtype=_sum_dtype)
 max_p = _reduction("max", lambda xp, x, axis, keepdims: xp.max(x, axis=axis, keepdims=keepdims),
-                   (_chooser_vjp,), (_chooser_jvp,), torch_name="Max")
+                   (_chooser_vjp,), (_chooser_jvp,), torch_name="Max",
+                   samples=lambda s: _axis_sample(s, separated=True))
 min_p = _reduction("min", lambda xp, x, axis, keepdims: xp.min(x, axis=axis, keepdims=keepdims),
-                   (_chooser_vjp,), (_chooser_jvp,), torch_name="Min")
+                   (_chooser_vjp,), (_chooser_jvp,), torch_name="Min",
+                   samples=lambda s: _axis_sample(s, separated=True))
 prod_p = _reduction(
     "prod", lambda xp, x, axis, keepdims: xp.prod(x, axis=axis, keepdims=keepdims),
     (_prod_vjp,), (lambda t, ans, x, axis, keepdims: ops.sum(
         t * _prod_partial(ans, x, axis, keepdims), axis=axis, keepdims=keepdims),),
-    out_dtype=_sum_dtype)
+    out_dtype=_sum_dtype, samples=lambda s: _axis_sample(s, domain=((-2.0, -0.2), (0.2, 2.0))))
 all_p = _reduction("all", lambda xp, x, axis, keepdims: xp.all(x, axis=axis, keepdims=keepdims),
                    None, None, out_dtype=lambda d: np.bool_, nondiff=True)
 any_p = _reduction("any", lambda xp, x, axis, keepdims: xp.any(x, axis=axis, keepdims=keepdims),

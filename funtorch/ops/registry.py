@@ -146,6 +146,24 @@ def batch_elementwise(prim):
     return rule
 
 
+def elementwise_samples(arity, domain):
+    """Default test arguments: broadcastable shapes, values inside each argument's domain."""
+    domains = domain if isinstance(domain, list) else [domain] * arity
+
+    def samples(s):
+        shapes = s.broadcastable_shapes(arity) if arity > 1 else [s.shape()]
+        return tuple(s.array(shape, domain=d) for shape, d in zip(shapes, domains)), {}
+    return samples
+
+
+def bool_samples(arity):
+    """Test arguments for logical ops: bool arrays of broadcastable shapes."""
+    def samples(s):
+        shapes = s.broadcastable_shapes(arity) if arity > 1 else [s.shape()]
+        return tuple(s.bool_array(shape) for shape in shapes), {}
+    return samples
+
+
 # Helpers that declare primitives ----------------------------------------------------
 
 
@@ -155,7 +173,7 @@ def primitive(name, impl, **rules) -> Primitive:
 
 
 def unary(name, impl, deriv=None, *, zero_grad=False, nondiff=False, domain=(-2.0, 2.0),
-          torch_name=None, float_only=True, samples=None, tol=None):
+          torch_name=None, float_only=True, samples=None, tol=None, out_dtype=None):
     """Declare an elementwise one-argument primitive from ``deriv(ans, x)``.
 
     ``zero_grad=True`` registers an explicit zero derivative (step functions);
@@ -170,8 +188,9 @@ def unary(name, impl, deriv=None, *, zero_grad=False, nondiff=False, domain=(-2.
         vjp = (lambda g, ans, x: g * deriv(ans, x),)
         jvp = (lambda t, ans, x: t * deriv(ans, x),)
     prim = Primitive(name, impl, shape=float_shape(name) if float_only else
-                     elementwise_shape(name), vjp=vjp, jvp=jvp, nondiff=nondiff,
-                     domain=domain, torch_name=torch_name, samples=samples, tol=tol)
+                     elementwise_shape(name, out_dtype), vjp=vjp, jvp=jvp, nondiff=nondiff,
+                     domain=domain, torch_name=torch_name,
+                     samples=samples or elementwise_samples(1, domain), tol=tol)
     prim.batch = batch_elementwise(prim)
     return prim
 
@@ -195,8 +214,8 @@ def binary(name, impl, dx=None, dy=None, *, zero_grad=False, nondiff=False, out_
         vjp = (_binary_vjp(dx, 0), _binary_vjp(dy, 1))
         jvp = (_binary_jvp(dx), _binary_jvp(dy))
     prim = Primitive(name, impl, shape=elementwise_shape(name, out_dtype), vjp=vjp, jvp=jvp,
-                     nondiff=nondiff, domain=domain, torch_name=torch_name, samples=samples,
-                     tol=tol)
+                     nondiff=nondiff, domain=domain, torch_name=torch_name,
+                     samples=samples or elementwise_samples(2, domain), tol=tol)
     prim.batch = batch_elementwise(prim)
     return prim
 

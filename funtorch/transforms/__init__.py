@@ -1,0 +1,3 @@
+"""Transforms other than reverse mode (which lives in ``funtorch.grad``)."""
+
+from funtorch.transforms.jvp import jvp  # noqa: F401

@@ -1,0 +1,131 @@
+"""Forward mode: ``jvp`` carries a tangent beside each primal, using the JVP rules.
+
+Zero tangents are symbolic (``None``) so constants cost nothing.
+"""
+
+from __future__ import annotations
+
+from funtorch import ops, tree
+from funtorch.core import Array, Trace, Tracer, bind, new_trace
+from funtorch.dtypes import is_float
+
+__all__ = ["jvp", "JVPTracer"]
+
+_NO_JVP = ("{transform}: primitive '{name}' has no JVP rule for argument {index}, so it "
+           "cannot be differentiated with respect to it (called from {fun})")
+
+
+class JVPTracer(Tracer):
+    """A primal value with its tangent (``None`` means a zero tangent)."""
+
+    __slots__ = ("primal", "tangent")
+
+    def __init__(self, trace, primal, tangent):
+        self._trace = trace
+        self.primal = primal
+        self.tangent = tangent
+        self._node = None
+        self.grad = None
+
+    @property
+    def aval(self):
+        return self.primal
+
+
+class JVPTrace(Trace):
+    __slots__ = ()
+
+    def process_primitive(self, prim, args, params):
+        primals = []
+        tangents = []
+        for arg in args:
+            if type(arg) is JVPTracer and arg._trace is self:
+                primals.append(arg.primal)
+                tangents.append(arg.tangent)
+            else:
+                primals.append(arg)
+                tangents.append(None)
+        ans = bind(prim, *primals, **params)
+        if prim.nondiff or not is_float(ans.dtype):
+            return ans
+        out_tangent = None
+        for index, tangent in enumerate(tangents):
+            if tangent is None:
+                continue
+            rules = prim.jvp
+            if rules is None or rules[index] is None:
+                raise TypeError(_NO_JVP.format(transform=self.transform, name=prim.name,
+                                               index=index, fun=self.fun_name))
+            term = rules[index](tangent, ans, *primals, **params)
+            out_tangent = term if out_tangent is None else out_tangent + term
+        if out_tangent is None:
+            return ans
+        if out_tangent.shape != ans.shape:
+            out_tangent = ops.broadcast_to(out_tangent, ans.shape)
+        if out_tangent.dtype != ans.dtype:
+            out_tangent = ops.astype(out_tangent, ans.dtype)
+        return JVPTracer(self, ans, out_tangent)
+
+
+def _as_array(x):
+    return x if isinstance(x, Array) else ops.asarray(x)
+
+
+def jvp(fun, primals, tangents, has_aux=False):
+    """Evaluate ``fun(*primals)`` and its directional derivative along ``tangents``.
+
+    Args:
+        fun: a function of arrays (pytrees allowed).
+        primals: a tuple of arguments.
+        tangents: a tuple with the same structure, shapes and dtypes.
+
+    Returns:
+        ``(out, tangent_out)`` (and ``aux`` when ``has_aux``).
+
+    Raises:
+        TypeError: ``primals``/``tangents`` not tuples, or structures that differ.
+        ValueError: a tangent whose shape or dtype differs from its primal.
+
+    Example:
+        >>> ft.jvp(ft.sin, (ft.array(0.0),), (ft.array(1.0),))
+        (array(0.), array(1.))
+    """
+    if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
+        raise TypeError("jvp: primals and tangents must be tuples (or lists) of arguments, "
+                        f"got {type(primals).__name__} and {type(tangents).__name__}")
+    flat_p, tree_p = tree.flatten(tuple(primals))
+    flat_t, tree_t = tree.flatten(tuple(tangents))
+    if tree_p != tree_t:
+        raise TypeError(f"jvp: primals structure {tree_p} differs from tangents structure {tree_t}")
+    trace = new_trace(JVPTrace, "jvp", fun)
+    boxed = []
+    for p, t in zip(flat_p, flat_t):
+        p, t = _as_array(p), _as_array(t)
+        if t.shape != p.shape:
+            raise ValueError(f"jvp: tangent shape {t.shape} differs from primal shape {p.shape}")
+        if is_float(p.dtype):
+            if t.dtype != p.dtype:
+                raise ValueError(f"jvp: tangent dtype {t.dtype} differs from primal dtype "
+                                 f"{p.dtype}")
+            boxed.append(JVPTracer(trace, p, t))
+        else:
+            boxed.append(p)
+    try:
+        result = fun(*tree.unflatten(tree_p, boxed))
+    finally:
+        trace.active = False
+    aux = None
+    if has_aux:
+        result, aux = result
+    out_flat, out_tree = tree.flatten(result)
+    primals_out, tangents_out = [], []
+    for out in out_flat:
+        if type(out) is JVPTracer and out._trace is trace:
+            primals_out.append(out.primal)
+            tangents_out.append(out.tangent)
+        else:
+            out = _as_array(out)
+            primals_out.append(out)
+            tangents_out.append(ops.zeros_like(out))
+    result = (tree.unflatten(out_tree, primals_out), tree.unflatten(out_tree, tangents_out))
+    return result + (aux,) if has_aux else result
