@@ -48,7 +48,7 @@ class set_grad_enabled:
 
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
-            with type(self)(mode):
+            with set_grad_enabled(mode):
                 return fn(*args, **kwargs)
         return wrapper
 
@@ -223,3 +223,97 @@ def _set_requires_grad(self, value):
 Array.backward = _tensor_backward
 Array.requires_grad_ = _requires_grad_
 Array.requires_grad = property(lambda self: self._node is not None, _set_requires_grad)
+
+
+# Custom functions ----------------------------------------------------------------------
+
+
+class FunctionCtx:
+    """The ``ctx`` passed to :meth:`Function.forward` and :meth:`Function.backward`."""
+
+    def __init__(self, needs_input_grad):
+        self.saved_tensors = ()
+        self.needs_input_grad = needs_input_grad
+        self._cache = None
+
+    def save_for_backward(self, *tensors):
+        """Keep arrays for ``backward`` (read them back from ``ctx.saved_tensors``)."""
+        self.saved_tensors = tensors
+
+
+_FUNCTION_MSG = ("{cls}: subclasses of ft.autograd.Function must define static methods "
+                 "`forward(ctx, *inputs)` and `backward(ctx, *grad_outputs)`, and are used "
+                 "through `{cls}.apply(*inputs)`")
+
+
+def _function_impl(cls):
+    def impl(xp, *bufs, ctx):
+        inputs = [wrap(b) if hasattr(b, "shape") and hasattr(b, "dtype") else b for b in bufs]
+        with no_grad():
+            out = cls.forward(ctx, *inputs)
+        if not isinstance(out, Array):
+            raise TypeError(f"{cls.__name__}.forward must return one funtorch array, got "
+                            f"{type(out).__name__}")
+        return out._buf
+    return impl
+
+
+def _function_vjp(cls, index):
+    def rule(g, ans, *args, ctx):
+        if ctx._cache is None or ctx._cache[0] is not g:
+            grads = cls.backward(ctx, g)
+            grads = grads if isinstance(grads, tuple) else (grads,)
+            if len(grads) != len(args):
+                raise RuntimeError(f"{cls.__name__}.backward returned {len(grads)} gradients "
+                                   f"but forward took {len(args)} inputs; return one per input "
+                                   "(None for inputs without a gradient)")
+            ctx._cache = (g, grads)
+        grad_in = ctx._cache[1][index]
+        return ops.zeros_like(args[index]) if grad_in is None else ops.asarray(grad_in)
+    return rule
+
+
+def _function_primitive(cls, arity):
+    cache = cls.__dict__.get("_ft_primitives")
+    if cache is None:
+        cache = {}
+        setattr(cls, "_ft_primitives", cache)
+    if arity not in cache:
+        cache[arity] = Primitive(
+            cls.__name__, _function_impl(cls), shape=lambda *a, ctx: (None, None),
+            vjp=tuple(_function_vjp(cls, i) for i in range(arity)), torch_name=cls.__name__,
+            register=False)
+    return cache[arity]
+
+
+class Function:
+    """A differentiable operation with a hand-written backward pass (PyTorch's API).
+
+    Example:
+        >>> class Exp(ft.autograd.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         y = ft.exp(x); ctx.save_for_backward(y); return y
+        ...     @staticmethod
+        ...     def backward(ctx, g):
+        ...         (y,) = ctx.saved_tensors; return g * y
+        >>> Exp.apply(ft.tensor(0.0, requires_grad=True))
+    """
+
+    def __init__(self, *args, **kwargs):
+        raise TypeError(_FUNCTION_MSG.format(cls=type(self).__name__))
+
+    @classmethod
+    def apply(cls, *args):
+        if cls.forward is Function.forward or cls.backward is Function.backward:
+            raise TypeError(_FUNCTION_MSG.format(cls=cls.__name__))
+        needs = tuple(isinstance(a, Array) and a.requires_grad for a in args)
+        return bind(_function_primitive(cls, len(args)), *args, ctx=FunctionCtx(needs))
+
+    @staticmethod
+    def forward(ctx, *args):
+        raise TypeError(_FUNCTION_MSG.format(cls="Function"))
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise TypeError(_FUNCTION_MSG.format(cls="Function"))

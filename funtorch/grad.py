@@ -62,7 +62,14 @@ class VJPTracer(Tracer):
 
 
 class VJPTrace(Trace):
-    __slots__ = ()
+    """Records every differentiable result in ``tape``, in creation order (a Wengert
+    list), so the backward pass needs no topological sort."""
+
+    __slots__ = ("tape",)
+
+    def __init__(self, level, transform, fun_name):
+        super().__init__(level, transform, fun_name)
+        self.tape = []
 
     def process_primitive(self, prim, args, params):
         primals = []
@@ -84,7 +91,9 @@ class VJPTrace(Trace):
             if parent is not None and (rules is None or rules[index] is None):
                 raise TypeError(_NO_VJP.format(transform=self.transform, name=prim.name,
                                                index=index, fun=self.fun_name))
-        return VJPTracer(self, ans, prim, parents, primals, params)
+        out = VJPTracer(self, ans, prim, parents, primals, params)
+        self.tape.append(out)
+        return out
 
 
 def _toposort(roots, parents_of):
@@ -113,25 +122,24 @@ def _accumulate(cts, node, ct):
     cts[key] = ct if prev is None else prev + ct
 
 
-def _tracer_parents(tracer):
-    return tracer.parents if tracer.prim is not None else ()
-
-
-def backprop_tracers(roots, root_cts):
-    """Run the tape of ``roots`` backwards; return cotangents keyed by ``id(tracer)``."""
+def backprop_tape(tape, roots, root_cts):
+    """Run ``tape`` backwards from ``roots``; return the inputs' cotangents keyed by
+    ``id(tracer)`` (tape entries are consumed, inputs are not on the tape)."""
     cts: dict = {}
     for root, ct in zip(roots, root_cts):
         _accumulate(cts, root, ct)
-    for node in _toposort(roots, _tracer_parents):
-        if node.prim is None:
-            continue  # an input: keep its cotangent for the caller
-        ct = cts.pop(id(node), None)
+    pop, get = cts.pop, cts.get
+    for node in reversed(tape):
+        ct = pop(id(node), None)
         if ct is None:
-            continue
+            continue  # not on a path to the outputs
         rules, ans, args, params = node.prim.vjp, node.primal, node.args, node.params
         for index, parent in enumerate(node.parents):
             if parent is not None:
-                _accumulate(cts, parent, rules[index](ct, ans, *args, **params))
+                g = rules[index](ct, ans, *args, **params)
+                key = id(parent)
+                prev = get(key)
+                cts[key] = g if prev is None else prev + g
     return cts
 
 
@@ -157,7 +165,15 @@ def vjp(fun, *primals, has_aux=False):
         >>> out, f_vjp = ft.vjp(ft.sin, ft.array(0.0)); f_vjp(ft.array(1.0))
         (array(1.),)
     """
-    trace = new_trace(VJPTrace, "vjp", fun)
+    return _vjp(fun, primals, has_aux, "vjp")
+
+
+def _unbox(trace, x):
+    return x.primal if type(x) is VJPTracer and x._trace is trace else x
+
+
+def _vjp(fun, primals, has_aux, transform):
+    trace = new_trace(VJPTrace, transform, fun)
     flat, in_tree = tree.flatten(primals)
     flat = [_to_input(x) for x in flat]
     boxed = [VJPTracer(trace, x, None, (), (), None) if is_float(x.dtype) else x for x in flat]
@@ -169,9 +185,10 @@ def vjp(fun, *primals, has_aux=False):
         if not (isinstance(result, tuple) and len(result) == 2):
             raise TypeError("vjp(has_aux=True): the function must return a pair (output, aux)")
         result, aux = result
+        aux = tree.map(lambda x: _unbox(trace, x), aux)
     out_flat, out_tree = tree.flatten(result)
     roots = [(i, x) for i, x in enumerate(out_flat) if type(x) is VJPTracer and x._trace is trace]
-    out_flat = [x.primal if type(x) is VJPTracer and x._trace is trace else x for x in out_flat]
+    out_flat = [_unbox(trace, x) for x in out_flat]
 
     def vjp_fn(cotangent):
         ct_flat, ct_tree = tree.flatten(cotangent)
@@ -182,7 +199,7 @@ def vjp(fun, *primals, has_aux=False):
             if tuple(getattr(ct, "shape", ())) != tuple(getattr(out, "shape", ())):
                 raise ValueError(f"vjp_fn: cotangent shape {getattr(ct, 'shape', ())} does "
                                  f"not match output shape {getattr(out, 'shape', ())}")
-        cts = backprop_tracers([x for _, x in roots],
+        cts = backprop_tape(trace.tape, [x for _, x in roots],
                                [_to_input(ct_flat[i]) for i, _ in roots])
         grads = [cts.get(id(b), None) if type(b) is VJPTracer else None for b in boxed]
         grads = [_zero_cotangent(x) if g is None else g for g, x in zip(grads, flat)]
@@ -245,7 +262,7 @@ def value_and_grad(fun, argnums=0, has_aux=False):
                 full[num] = value
             return fun(*full, **kwargs)
         partial.__name__ = getattr(fun, "__name__", "fun")
-        result = vjp(partial, *(args[n] for n in nums), has_aux=has_aux)
+        result = _vjp(partial, tuple(args[n] for n in nums), has_aux, "grad")
         out, vjp_fn = result[0], result[1]
         _check_scalar(out, fun)
         grads = vjp_fn(ops.ones_like(out))

@@ -82,6 +82,9 @@ add_p = binary("add", lambda xp, x, y: xp.add(x, y), ONE, ONE)
 sub_p = binary("sub", lambda xp, x, y: xp.subtract(x, y), ONE, MINUS_ONE)
 mul_p = binary("mul", lambda xp, x, y: xp.multiply(x, y), lambda ans, x, y: y,
                lambda ans, x, y: x)
+# Hot in every model: direct rules save a Python call per backward step.
+mul_p.vjp = (lambda g, ans, x, y: R.unbroadcast(g * y, x),
+             lambda g, ans, x, y: R.unbroadcast(g * x, y))
 div_p = binary("div", lambda xp, x, y: xp.true_divide(x, y), lambda ans, x, y: 1.0 / y,
                lambda ans, x, y: -ans / y, domain=[(-2.0, 2.0), NONZERO])
 pow_p = binary("pow", lambda xp, x, y: xp.power(x, y), _dpow_x, _dpow_y,
@@ -174,6 +177,7 @@ def divide(x, y):
         x, y = R.coerce_pair(x, y)
     if R.dtype_kind(x) in "iub" and R.dtype_kind(y) in "iub":
         x = R.to_float(x)
+        y = y if type(y) in R._SCALARS else R.to_float(y)
     return bind(div_p, x, y)
 
 

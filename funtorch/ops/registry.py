@@ -77,7 +77,7 @@ def as_array(x) -> Array:
 def coerce_pair(x, y):
     """Prepare two operands: keep Python scalars weak, convert other array-likes.
 
-    A Python float meeting an integer/bool array becomes an array of the default
+    A Python float meeting an integer/bool array turns that array into the default
     float dtype (PyTorch/JAX behaviour; NumPy would give float64).
     """
     x_scalar, y_scalar = type(x) in _SCALARS, type(y) in _SCALARS
@@ -88,9 +88,9 @@ def coerce_pair(x, y):
     if not y_scalar:
         y = as_array(y)
     if type(x) is float and y.dtype.kind in "iub":
-        x = ops.asarray(x)
+        y = ops.astype(y, dtypes.get_default_dtype())
     elif type(y) is float and x.dtype.kind in "iub":
-        y = ops.asarray(y)
+        x = ops.astype(x, dtypes.get_default_dtype())
     return x, y
 
 
@@ -107,7 +107,7 @@ def to_float(x):
 
 def unbroadcast(g, target):
     """Sum ``g`` down to ``target``'s shape (the VJP of NumPy broadcasting)."""
-    shape = shape_of(target)
+    shape = target.shape
     gshape = g.shape
     if gshape == shape:
         return g
