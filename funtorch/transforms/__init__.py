@@ -1,3 +1,5 @@
 """Transforms other than reverse mode (which lives in ``funtorch.grad``)."""
 
 from funtorch.transforms.jvp import jvp  # noqa: F401
+from funtorch.transforms.vmap import vmap  # noqa: F401
+from funtorch.transforms.jacobians import hessian, jacfwd, jacrev  # noqa: F401

@@ -1,0 +1,175 @@
+"""Vectorising map: a tracer carrying a batch axis; each primitive's batching rule
+moves or adds that axis and makes one backend call for the whole batch."""
+
+from __future__ import annotations
+
+import functools
+
+from funtorch import ops, tree
+from funtorch.core import Array, Trace, Tracer, new_trace
+
+__all__ = ["vmap", "BatchTracer"]
+
+_NO_RULE = "vmap: no batching rule for primitive '{name}' (called from {fun})"
+_CONCRETE = ("vmap: cannot use {what} on a batched value of `{fun}` (shape {shape} per "
+             "example): the value differs across the batch. Use ft.where for data-dependent "
+             "choices, or move the Python-level decision out of the vmapped function.")
+
+
+class _BatchedAval:
+    """Shape/dtype of one example; refuses to become a Python value."""
+
+    __slots__ = ("shape", "dtype", "device", "fun_name")
+
+    def __init__(self, shape, dtype, device, fun_name):
+        self.shape, self.dtype, self.device, self.fun_name = shape, dtype, device, fun_name
+
+    def _concrete(self, what):
+        raise TypeError(_CONCRETE.format(what=what, fun=self.fun_name, shape=self.shape))
+
+    def __repr__(self):
+        return f"batched {self.dtype}{list(self.shape)}"
+
+
+class BatchTracer(Tracer):
+    """A batched value: ``val`` holds the whole batch along axis ``bdim``."""
+
+    __slots__ = ("val", "bdim")
+
+    def __init__(self, trace, val, bdim):
+        self._trace = trace
+        self.val = val
+        self.bdim = bdim
+        self._node = None
+        self.grad = None
+
+    @property
+    def aval(self):
+        shape = self.val.shape
+        return _BatchedAval(shape[:self.bdim] + shape[self.bdim + 1:], self.val.dtype,
+                            self.val.device, self._trace.fun_name)
+
+
+class BatchTrace(Trace):
+    __slots__ = ("axis_size",)
+
+    def process_primitive(self, prim, args, params):
+        vals, bdims = [], []
+        for arg in args:
+            if type(arg) is BatchTracer and arg._trace is self:
+                vals.append(arg.val)
+                bdims.append(arg.bdim)
+            else:
+                vals.append(arg)
+                bdims.append(None)
+        rule = prim.batch
+        if rule is None:
+            raise TypeError(_NO_RULE.format(name=prim.name, fun=self.fun_name))
+        out, out_bdim = rule(vals, bdims, **params)
+        if out_bdim is None:
+            return out
+        return BatchTracer(self, out, out_bdim)
+
+
+def _broadcast_prefix(prefix, full_tree, name):
+    """Expand an ``in_axes``-style prefix (int/None or a tree) to one entry per leaf."""
+    out = []
+
+    def walk(p, sub):
+        if p is None or isinstance(p, int):
+            out.extend([p] * len(tree.leaves(sub)))
+            return
+        p_children, p_def = tree.flatten(p, is_leaf=lambda x: x is None)
+        s_def = tree.structure(sub)
+        if p_def.node_type is not s_def.node_type or len(p_def.children) != len(s_def.children):
+            raise ValueError(f"vmap: {name} {prefix!r} does not match the structure of the "
+                             f"arguments {tree.structure(full_tree)}")
+        sub_children = _children(sub)
+        p_children_nodes = _children(p)
+        for pc, sc in zip(p_children_nodes, sub_children):
+            walk(pc, sc)
+    walk(prefix, full_tree)
+    return out
+
+
+def _children(node):
+    if isinstance(node, dict):
+        return [node[k] for k in sorted(node)]
+    if isinstance(node, (tuple, list)):
+        return list(node)
+    return list(tree.flatten(node)[0])
+
+
+def _move_out(val, bdim, out_axis, size):
+    if bdim is None:
+        val = ops.broadcast_to(ops.expand_dims(val, 0), (size,) + tuple(val.shape))
+        bdim = 0
+    if out_axis is None:
+        raise ValueError("vmap: out_axes=None needs an output that does not depend on the "
+                         "batch, but this output is batched")
+    return ops.moveaxis(val, bdim, out_axis % val.ndim)
+
+
+def vmap(fun, in_axes=0, out_axes=0, axis_size=None):
+    """Vectorise ``fun`` over a batch axis of its inputs (JAX semantics).
+
+    Args:
+        fun: a function of arrays (pytrees allowed).
+        in_axes: int, None (broadcast the argument) or a pytree prefix of the arguments.
+        out_axes: where the batch axis goes in each output (int or a pytree prefix).
+        axis_size: the batch size when no input is batched.
+
+    Raises:
+        ValueError: inconsistent batch sizes (each argument's size is named), an axis out
+            of range, or ``in_axes`` not matching the arguments.
+
+    Example:
+        >>> ft.vmap(lambda w, x: ft.sum(w * x), in_axes=(None, 0))(ft.ones(3), ft.ones((5, 3)))
+    """
+    @functools.wraps(fun)
+    def batched_fun(*args):
+        axes = in_axes if isinstance(in_axes, (tuple, list)) and not isinstance(
+            in_axes, int) else (in_axes,) * len(args)
+        if isinstance(in_axes, (tuple, list)) and len(in_axes) != len(args):
+            raise ValueError(f"vmap: in_axes has {len(in_axes)} entries but `"
+                             f"{getattr(fun, '__name__', 'fun')}` got {len(args)} arguments")
+        flat, treedef = tree.flatten(args)
+        flat_axes = _broadcast_prefix(tuple(axes), args, "in_axes")
+        sizes = {}
+        for index, (leaf, axis) in enumerate(zip(flat, flat_axes)):
+            if axis is None:
+                continue
+            leaf = flat[index] = leaf if isinstance(leaf, Array) else ops.asarray(leaf)
+            if not -leaf.ndim <= axis < max(leaf.ndim, 1) or leaf.ndim == 0:
+                raise ValueError(f"vmap: in_axes={axis} is out of range for an argument of "
+                                 f"shape {leaf.shape}")
+            sizes[f"argument leaf {tree.path_of_leaf(treedef, index)}"] = leaf.shape[axis]
+        size = axis_size
+        for where, n in sizes.items():
+            if size is None:
+                size = n
+            elif n != size:
+                shown = ", ".join(f"{w}: {s}" for w, s in sizes.items())
+                raise ValueError(f"vmap: inconsistent sizes of the batched axes ({shown})")
+        if size is None:
+            raise ValueError("vmap: no argument is batched; pass axis_size= or batch an input")
+        trace = new_trace(BatchTrace, "vmap", fun)
+        trace.axis_size = size
+        boxed = [leaf if axis is None else BatchTracer(trace, leaf, axis % leaf.ndim)
+                 for leaf, axis in zip(flat, flat_axes)]
+        try:
+            result = fun(*tree.unflatten(treedef, boxed))
+        finally:
+            trace.active = False
+        out_flat, out_tree = tree.flatten(result)
+        out_ax = _broadcast_prefix(out_axes, result, "out_axes")
+        moved = []
+        for out, axis in zip(out_flat, out_ax):
+            if type(out) is BatchTracer and out._trace is trace:
+                moved.append(_move_out(out.val, out.bdim, axis, size))
+            else:
+                out = out if isinstance(out, Array) else ops.asarray(out)
+                moved.append(out if axis is None else _move_out(out, None, axis, size))
+        return tree.unflatten(out_tree, moved)
+    return batched_fun
+
