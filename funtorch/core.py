@@ -125,8 +125,9 @@ class Array:
             extra += f", dtype={self.dtype}"
         if not isinstance(buf, np.ndarray) and not isinstance(buf, np.generic):
             extra += f", device='{self.device}'"
-        if self._node is not None:
-            extra += ", requires_grad=True" if self._node.is_leaf else f", grad_fn=<{type(self._node).__name__}>"
+        node = self._node
+        if node is not None:
+            extra += ", requires_grad=True" if node.is_leaf else f", grad_fn={node!r}"
         return f"array({body}{extra})"
 
     @property
@@ -359,17 +360,9 @@ class Tracer(Array):
         return (f"{type(self).__name__}<{self._trace.transform}, level {self._trace.level}>"
                 f"({self.aval!r})")
 
-    @property
-    def requires_grad(self):
-        return False
-
-    @property
-    def is_leaf(self):
-        return True
-
-    @property
-    def grad_fn(self):
-        return None
+    grad_fn = property(lambda self: None)  # reverse mode keeps its tape in the trace
+    requires_grad = property(lambda self: False)
+    is_leaf = property(lambda self: True)
 
 
 _LEAK_MSG = (

@@ -26,6 +26,15 @@ from funtorch.ops.shape import (  # noqa: F401
     broadcast_to, expand_dims, flip, moveaxis, permute, reshape, squeeze, swapaxes, transpose,
     unsqueeze, view,
 )
+from funtorch.ops.linalg import (  # noqa: F401
+    bmm, dot, einsum, inner, matmul, mm, outer, tensordot,
+)
+from funtorch.ops.indexing import nonzero, take, take_along_axis  # noqa: F401
+from funtorch.ops import scatter as _scatter  # noqa: F401  (attaches Array.at)
+from funtorch.ops.structure import (  # noqa: F401
+    cat, concatenate, diag, pad, repeat, split, stack, tile, trace, tril, triu,
+)
+from funtorch.ops.sorting import argsort, sort  # noqa: F401
 from funtorch.ops.transfer import device_put  # noqa: F401
 from funtorch.ops import methods  # noqa: F401,E402  (attaches Array operators last)
 

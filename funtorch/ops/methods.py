@@ -85,12 +85,13 @@ _OPERATORS = {
     "__or__": ops.bitwise_or, "__ror__": _reflected(ops.bitwise_or),
     "__xor__": ops.bitwise_xor, "__rxor__": _reflected(ops.bitwise_xor),
     "__invert__": ops.invert,
+    "__matmul__": ops.matmul, "__rmatmul__": _reflected(ops.matmul),
 }
 
 _METHODS = """sum mean var std prod max min argmax argmin cumsum all any logsumexp reshape view
     squeeze unsqueeze expand_dims permute swapaxes moveaxis flip broadcast_to astype clip
     clamp exp log log1p expm1 sqrt sin cos tan tanh sigmoid abs sign square reciprocal floor
-    ceil round maximum minimum""".split()
+    ceil round maximum minimum take sort argsort repeat matmul dot""".split()
 
 _EXTRA = {
     "transpose": _torch_transpose,
@@ -119,7 +120,6 @@ def attach():
         setattr(Array, name, _method(name))
     for name, fn in _EXTRA.items():
         setattr(Array, name, fn)
-    Array.__hash__ = lambda self: id(self)  # __eq__ is elementwise; hash by identity
 
 
 attach()

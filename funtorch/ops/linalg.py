@@ -1,0 +1,248 @@
+"""Products: ``matmul, dot, tensordot, inner, outer``, PyTorch's ``mm, bmm``, and
+``einsum`` re-exported from ``ops/einsum.py``.
+
+One primitive here: ``matmul`` sees operands of rank >= 2 (batch dims broadcast) and is
+one ``xp.matmul`` call; the public function adds and removes the axes of 1-D operands.
+``dot``, ``tensordot`` (one matmul after a transpose), ``inner`` and ``outer`` are
+compositions, so their derivatives come from ``matmul``'s rules.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from funtorch.core import Primitive, bind
+from funtorch.ops import registry as R
+from funtorch.ops.einsum import einsum  # noqa: F401  (exported with the products)
+from funtorch import ops
+
+_NOT_ALIGNED = ("{fn}: shapes {a} and {b} are not aligned: {n} (dim {i} of the first) != "
+                "{m} (dim {j} of the second)")
+
+
+def _fit(ct, x):
+    """Sum a cotangent over the batch dims ``x`` was broadcast along; keep ``x``'s dtype."""
+    ct = R.unbroadcast(ct, x)
+    return ct if ct.dtype == x.dtype else ops.astype(ct, x.dtype)
+
+
+# matmul -------------------------------------------------------------------------------
+
+
+def _matmul_shape(a, b):
+    if len(a.shape) < 2 or len(b.shape) < 2:
+        raise ValueError(f"matmul: the primitive expects operands of rank >= 2, got shapes "
+                         f"{tuple(a.shape)} and {tuple(b.shape)}; call ft.matmul instead")
+    if a.shape[-1] != b.shape[-2]:
+        raise ValueError(_NOT_ALIGNED.format(fn="matmul", a=tuple(a.shape), b=tuple(b.shape),
+                                             n=a.shape[-1], i=len(a.shape) - 1,
+                                             m=b.shape[-2], j=len(b.shape) - 2))
+    try:
+        batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    except ValueError:
+        raise ValueError(f"matmul: the batch dimensions of shapes {tuple(a.shape)} and "
+                         f"{tuple(b.shape)} cannot be broadcast together: "
+                         f"{tuple(a.shape[:-2])} vs {tuple(b.shape[:-2])}") from None
+    return tuple(batch) + (a.shape[-2], b.shape[-1]), np.result_type(a.dtype, b.dtype)
+
+
+def _matmul_vjp_a(g, ans, a, b):
+    if a.ndim == 2 and b.ndim > 2 and b.shape[:-2] == g.shape[:-2]:
+        # sum_batch g[i] @ b[i]^T as one large product
+        rows = ops.reshape(ops.moveaxis(g, -2, 0), (g.shape[-2], -1))
+        cols = ops.reshape(ops.moveaxis(b, -2, 0), (b.shape[-2], -1))
+        return _fit(matmul(rows, ops.swapaxes(cols, 0, 1)), a)
+    return _fit(matmul(g, ops.swapaxes(b, -1, -2)), a)
+
+
+def _matmul_vjp_b(g, ans, a, b):
+    if b.ndim == 2 and a.ndim > 2 and a.shape[:-2] == g.shape[:-2]:
+        # a linear layer's weight gradient: one (k, N) @ (N, m) product over the batch
+        flat_a = ops.reshape(a, (-1, a.shape[-1]))
+        return _fit(matmul(ops.swapaxes(flat_a, 0, 1), ops.reshape(g, (-1, g.shape[-1]))), b)
+    return _fit(matmul(ops.swapaxes(a, -1, -2), g), b)
+
+
+def pad_batched(args, bdims):
+    """Move batch axes to the front; pad batched operands' batch dims so they align.
+
+    Unbatched operands are left alone: NumPy broadcasting aligns them on the right.
+    """
+    rank = max(x.ndim - (d is not None) for x, d in zip(args, bdims))
+    out = []
+    for x, d in zip(args, bdims):
+        if d is not None:
+            x = R.move_bdim(x, d)
+            missing = rank + 1 - x.ndim
+            if missing:
+                x = ops.reshape(x, (x.shape[0],) + (1,) * missing + x.shape[1:])
+        out.append(x)
+    return out
+
+
+def _matmul_batch(args, bdims):
+    return bind(matmul_p, *pad_batched(args, bdims)), 0
+
+
+def _matmul_samples(s):
+    shapes = s.choice([((3, 4), (4, 5)), ((2, 3, 4), (4, 5)), ((3, 4), (2, 4, 2)),
+                       ((2, 1, 3, 4), (3, 4, 2)), ((2, 3, 4), (2, 4, 3))])
+    return tuple(s.array(shape) for shape in shapes), {}
+
+
+def _matmul_impl(xp, a, b):
+    if b.ndim == 2 and a.ndim > 2:
+        # one large product instead of one per batch entry: 2-6x faster on NumPy
+        rows = math.prod(a.shape[:-1])
+        return xp.matmul(a.reshape(rows, a.shape[-1]), b).reshape(a.shape[:-1] + b.shape[1:])
+    return xp.matmul(a, b)
+
+
+matmul_p = Primitive(
+    "matmul", _matmul_impl, shape=_matmul_shape,
+    vjp=(_matmul_vjp_a, _matmul_vjp_b),
+    jvp=(lambda t, ans, a, b: matmul(t, b), lambda t, ans, a, b: matmul(a, t)),
+    batch=_matmul_batch, samples=_matmul_samples, torch_name="Mm")
+
+
+# Products composed from the primitives -------------------------------------------------
+
+
+def _check_aligned(fn, a, b, i, j):
+    if a.shape[i] != b.shape[j]:
+        raise ValueError(_NOT_ALIGNED.format(fn=fn, a=a.shape, b=b.shape, n=a.shape[i],
+                                             i=i % a.ndim, m=b.shape[j], j=j % b.ndim))
+
+
+def matmul(x1, x2):
+    """Matrix product with NumPy's rules (the ``@`` operator): 1-D operands gain and then
+    lose an axis, leading (batch) dimensions broadcast.
+
+    Raises:
+        ValueError: a 0-d operand, misaligned inner dimensions or unbroadcastable batch dims.
+
+    Example:
+        >>> (ft.ones((5, 2, 3)) @ ft.ones(3)).shape
+        (5, 2)
+    """
+    a, b = R.as_array(x1), R.as_array(x2)
+    if a.ndim >= 2 and b.ndim >= 2:
+        return bind(matmul_p, a, b)
+    if a.ndim == 0 or b.ndim == 0:
+        raise ValueError(f"matmul: both operands need at least one dimension, got shapes "
+                         f"{a.shape} and {b.shape}; use ft.multiply (or *) to scale by a scalar")
+    _check_aligned("matmul", a, b, -1, 0 if b.ndim == 1 else -2)
+    out = bind(matmul_p, ops.reshape(a, (1, -1)) if a.ndim == 1 else a,
+               ops.reshape(b, (-1, 1)) if b.ndim == 1 else b)
+    rows, cols = out.shape[-2:]
+    return ops.reshape(out, out.shape[:-2] + (rows,) * (a.ndim > 1) + (cols,) * (b.ndim > 1))
+
+
+def tensordot(a, b, axes=2):
+    """Sum products over ``axes`` (an int: the last ``axes`` of ``a`` with the first of
+    ``b``; or a pair of axis sequences), as ``numpy.tensordot``. One matmul underneath.
+
+    Example:
+        >>> ft.tensordot(ft.ones((2, 3, 4)), ft.ones((3, 4, 5))).shape
+        (2, 5)
+    """
+    a, b = R.as_array(a), R.as_array(b)
+    if isinstance(axes, (int, np.integer)):
+        if not 0 <= axes <= min(a.ndim, b.ndim):
+            raise ValueError(f"tensordot: axes={axes} must be in [0, {min(a.ndim, b.ndim)}] "
+                             f"for shapes {a.shape} and {b.shape}")
+        axes_a, axes_b = tuple(range(a.ndim - axes, a.ndim)), tuple(range(axes))
+    else:
+        axes_a, axes_b = ((x,) if isinstance(x, (int, np.integer)) else tuple(x) for x in axes)
+        if len(axes_a) != len(axes_b):
+            raise ValueError(f"tensordot: axes {axes} pair {len(axes_a)} axes of the first "
+                             f"operand with {len(axes_b)} of the second; give equal counts")
+        axes_a = tuple(int(x) % max(a.ndim, 1) for x in axes_a)
+        axes_b = tuple(int(x) % max(b.ndim, 1) for x in axes_b)
+    for i, j in zip(axes_a, axes_b):
+        _check_aligned("tensordot", a, b, i, j)
+    free_a = [i for i in range(a.ndim) if i not in axes_a]
+    free_b = [j for j in range(b.ndim) if j not in axes_b]
+    left = ops.reshape(ops.transpose(a, free_a + list(axes_a)), (-1, _count(a, axes_a)))
+    right = ops.reshape(ops.transpose(b, list(axes_b) + free_b), (_count(b, axes_b), -1))
+    out = bind(matmul_p, left, right)
+    return ops.reshape(out, tuple(a.shape[i] for i in free_a) + tuple(b.shape[j] for j in free_b))
+
+
+def _count(x, axes):
+    return int(np.prod([x.shape[i] for i in axes], dtype=np.int64))
+
+
+def dot(a, b):
+    """``numpy.dot``: products for 0-d operands, ``matmul`` up to 2-D, otherwise a sum over
+    the last axis of ``a`` and the second-to-last of ``b``.
+
+    Example:
+        >>> ft.dot(ft.ones((2, 3, 4)), ft.ones((5, 4, 6))).shape
+        (2, 3, 5, 6)
+    """
+    a, b = R.as_array(a), R.as_array(b)
+    if a.ndim == 0 or b.ndim == 0:
+        return ops.multiply(a, b)
+    _check_aligned("dot", a, b, -1, max(b.ndim - 2, 0))
+    if b.ndim == 1 or (a.ndim <= 2 and b.ndim <= 2):
+        return matmul(a, b)
+    return tensordot(a, b, ((a.ndim - 1,), (b.ndim - 2,)))
+
+
+def inner(a, b):
+    """``numpy.inner``: a sum of products over the last axes of ``a`` and ``b``.
+
+    Example:
+        >>> ft.inner(ft.ones((2, 3)), ft.ones((4, 3))).shape
+        (2, 4)
+    """
+    a, b = R.as_array(a), R.as_array(b)
+    if a.ndim == 0 or b.ndim == 0:
+        return ops.multiply(a, b)
+    _check_aligned("inner", a, b, -1, -1)
+    return tensordot(a, b, ((a.ndim - 1,), (b.ndim - 1,)))
+
+
+def outer(a, b):
+    """``numpy.outer``: ``out[i, j] = a.ravel()[i] * b.ravel()[j]``.
+
+    Example:
+        >>> ft.outer(ft.ones(2), ft.ones(3)).shape
+        (2, 3)
+    """
+    a, b = R.as_array(a), R.as_array(b)
+    return ops.multiply(ops.reshape(a, (-1, 1)), ops.reshape(b, (1, -1)))
+
+
+def mm(input, mat2):  # noqa: A002 - PyTorch's name
+    """PyTorch's ``mm``: the product of two 2-D matrices (no broadcasting).
+
+    Example:
+        >>> ft.mm(ft.ones((2, 3)), ft.ones((3, 4))).shape
+        (2, 4)
+    """
+    a, b = R.as_array(input), R.as_array(mat2)
+    if a.ndim != 2 or b.ndim != 2:
+        raise ValueError(f"mm: expected two 2-D matrices, got shapes {a.shape} and {b.shape}; "
+                         "use ft.matmul (or @) for 1-D or batched operands")
+    _check_aligned("mm", a, b, 1, 0)
+    return bind(matmul_p, a, b)
+
+
+def bmm(input, mat2):  # noqa: A002 - PyTorch's name
+    """PyTorch's ``bmm``: products of two stacks of matrices ``(B, n, k) @ (B, k, m)``.
+
+    Example:
+        >>> ft.bmm(ft.ones((5, 2, 3)), ft.ones((5, 3, 4))).shape
+        (5, 2, 4)
+    """
+    a, b = R.as_array(input), R.as_array(mat2)
+    if a.ndim != 3 or b.ndim != 3 or a.shape[0] != b.shape[0]:
+        raise ValueError(f"bmm: expected two 3-D stacks with the same batch size, (B, n, k) "
+                         f"and (B, k, m), got shapes {a.shape} and {b.shape}; use ft.matmul "
+                         "(or @) to broadcast batch dimensions")
+    _check_aligned("bmm", a, b, 2, 1)
+    return bind(matmul_p, a, b)

@@ -1,0 +1,381 @@
+"""Joining, splitting and rearranging arrays: ``concatenate`` (``cat``), ``stack``,
+``split``, ``tile``, ``repeat``, ``pad``, ``triu``, ``tril``, ``diag`` and ``trace``.
+
+Only ``concatenate`` and constant ``pad`` are primitives; the rest compose
+``reshape``, ``broadcast_to``, ``where`` and the indexing primitives, so they are
+differentiable and batchable through those.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from funtorch.core import Primitive, bind
+from funtorch.ops import registry as R
+from funtorch.ops.indexing import getitem
+from funtorch import ops
+
+# concatenate_p takes up to this many arrays (one VJP rule each); more are joined in groups.
+_MAX_ARGS = 32
+_PAD_MODES = ("constant", "edge", "reflect", "symmetric", "wrap")
+
+
+def _slice_along(x, axis, start, stop):
+    return getitem(x, (slice(None),) * axis + (slice(start, stop),))
+
+
+# concatenate ------------------------------------------------------------------------------
+
+
+def _concat_shape(*arrays, axis):
+    first = arrays[0].shape
+    for n, a in enumerate(arrays[1:], 1):
+        if len(a.shape) != len(first):
+            raise ValueError(f"concatenate: all the input arrays must have the same number of "
+                             f"dimensions, but the array at index 0 has {len(first)} and the "
+                             f"array at index {n} has {len(a.shape)}")
+        for dim, (m, k) in enumerate(zip(first, a.shape)):
+            if dim != axis and m != k:
+                raise ValueError(f"concatenate: all the input array dimensions except for the "
+                                 f"concatenation axis must match exactly, but along dimension "
+                                 f"{dim} the array at index 0 has size {m} and the array at "
+                                 f"index {n} has size {k}")
+    total = sum(a.shape[axis] for a in arrays)
+    shape = first[:axis] + (total,) + first[axis + 1:]
+    return shape, np.result_type(*(a.dtype for a in arrays))
+
+
+def _offset(arrays, argnum, axis):
+    return sum(a.shape[axis] for a in arrays[:argnum])
+
+
+def _concat_vjp(argnum):
+    def rule(g, ans, *arrays, axis):
+        start = _offset(arrays, argnum, axis)
+        return _slice_along(g, axis, start, start + arrays[argnum].shape[axis])
+    return rule
+
+
+def _concat_jvp(argnum):
+    def rule(t, ans, *arrays, axis):
+        before = _offset(arrays, argnum, axis)
+        after = ans.shape[axis] - before - arrays[argnum].shape[axis]
+        widths = tuple((before, after) if d == axis else (0, 0) for d in range(ans.ndim))
+        return _pad_constant(t, widths, 0)
+    return rule
+
+
+def _concat_batch(args, bdims, axis):
+    size = next(a.shape[b] for a, b in zip(args, bdims) if b is not None)
+    moved = [R.move_bdim(a, b) if b is not None else ops.broadcast_to(a, (size,) + a.shape)
+             for a, b in zip(args, bdims)]
+    return bind(concatenate_p, *moved, axis=axis + 1), 0
+
+
+concatenate_p = Primitive(
+    "concatenate", lambda xp, *arrays, axis: xp.concatenate(arrays, axis=axis),
+    shape=_concat_shape, vjp=tuple(_concat_vjp(n) for n in range(_MAX_ARGS)),
+    jvp=tuple(_concat_jvp(n) for n in range(_MAX_ARGS)), batch=_concat_batch,
+    samples=lambda s: ((s.array((2, 3)), s.array((1, 3)), s.array((3, 3))), {"axis": 0})
+    if s.boolean() else ((s.array((2, 1)), s.array((2, 4))), {"axis": 1}),
+    torch_name="Cat")
+
+
+def concatenate(arrays, axis=0):
+    """Join a sequence of arrays along an existing axis (``axis=None``: flatten first).
+
+    Inputs are promoted to a common dtype; shapes must match except along ``axis``.
+
+    Raises:
+        ValueError: no arrays, 0-d arrays, or shapes that differ off ``axis``.
+
+    Example:
+        >>> ft.concatenate([ft.zeros((1, 2)), ft.ones((2, 2))]).shape
+        (3, 2)
+    """
+    arrays = [R.as_array(a) for a in arrays]
+    if not arrays:
+        raise ValueError("concatenate: need at least one array to concatenate")
+    if axis is None:
+        arrays, axis = [ops.reshape(a, (-1,)) for a in arrays], 0
+    if any(a.ndim == 0 for a in arrays):
+        raise ValueError("concatenate: zero-dimensional arrays cannot be concatenated; use "
+                         "ft.stack, or reshape them to shape (1,) first")
+    axis = ops.normalize_axis(axis, arrays[0].ndim, "concatenate")[0]
+    dtype = np.result_type(*(a.dtype for a in arrays))
+    arrays = [ops.astype(a, dtype) for a in arrays]
+    while len(arrays) > _MAX_ARGS:
+        arrays = [concatenate(arrays[n:n + _MAX_ARGS], axis)
+                  for n in range(0, len(arrays), _MAX_ARGS)]
+    if len(arrays) == 1:
+        return arrays[0]
+    return bind(concatenate_p, *arrays, axis=axis)
+
+
+def cat(tensors, dim=0):
+    """PyTorch spelling of :func:`concatenate`: ``cat(tensors, dim)``."""
+    return concatenate(tensors, dim)
+
+
+def stack(arrays, axis=0):
+    """Join arrays of one shape along a new axis.
+
+    Example:
+        >>> ft.stack([ft.zeros(3), ft.ones(3)], axis=1).shape
+        (3, 2)
+    """
+    arrays = [R.as_array(a) for a in arrays]
+    if not arrays:
+        raise ValueError("stack: need at least one array to stack")
+    shapes = {tuple(a.shape) for a in arrays}
+    if len(shapes) > 1:
+        raise ValueError(f"stack: all input arrays must have the same shape, got shapes "
+                         f"{sorted(shapes)}")
+    axis = ops.normalize_axis(axis, arrays[0].ndim + 1, "stack")[0]
+    return concatenate([ops.expand_dims(a, axis) for a in arrays], axis)
+
+
+def split(ary, indices_or_sections, axis=0):
+    """Split into a list of sub-arrays along ``axis`` (NumPy semantics).
+
+    An int ``N`` gives ``N`` equal parts (an error if they cannot be equal); a sequence of
+    indices gives the slices between them, e.g. ``[2, 3]`` -> ``[:2], [2:3], [3:]``.
+
+    Example:
+        >>> [p.shape for p in ft.split(ft.zeros((6, 2)), [2, 5])]
+        [(2, 2), (3, 2), (1, 2)]
+    """
+    ary = R.as_array(ary)
+    axis = ops.normalize_axis(axis, ary.ndim, "split")[0]
+    size = ary.shape[axis]
+    if isinstance(indices_or_sections, (int, np.integer)):
+        sections = int(indices_or_sections)
+        if sections <= 0:
+            raise ValueError(f"split: number of sections must be larger than 0, got {sections}")
+        if size % sections:
+            raise ValueError(f"split: array split does not result in an equal division: an axis "
+                             f"of size {size} into {sections} sections; use a list of indices")
+        bounds = [n * (size // sections) for n in range(sections + 1)]
+    else:
+        bounds = [0] + [int(i) for i in indices_or_sections] + [size]
+    return [_slice_along(ary, axis, start, stop) for start, stop in zip(bounds, bounds[1:])]
+
+
+# Repetition ------------------------------------------------------------------------------
+
+
+def tile(A, reps):  # noqa: N803 - NumPy's name
+    """Repeat the whole array ``reps`` times along each axis (NumPy semantics).
+
+    Example:
+        >>> ft.tile(ft.array([1, 2]), (2, 2)).tolist()
+        [[1, 2, 1, 2], [1, 2, 1, 2]]
+    """
+    A = R.as_array(A)  # noqa: N806
+    reps = (int(reps),) if isinstance(reps, (int, np.integer)) else tuple(int(r) for r in reps)
+    if any(r < 0 for r in reps):
+        raise ValueError(f"tile: negative dimensions are not allowed, got reps={reps}")
+    shape = (1,) * (len(reps) - A.ndim) + tuple(A.shape)
+    reps = (1,) * (len(shape) - len(reps)) + reps
+    interleaved = tuple(n for pair in zip((1,) * len(shape), shape) for n in pair)
+    grown = tuple(n for pair in zip(reps, shape) for n in pair)
+    out = ops.broadcast_to(ops.reshape(A, interleaved), grown)
+    return ops.reshape(out, tuple(r * n for r, n in zip(reps, shape)))
+
+
+def repeat(a, repeats, axis=None):
+    """Repeat each element ``repeats`` times along ``axis`` (of the flattened ``a`` if None).
+
+    ``repeats`` is an int or one count per element along ``axis`` (concrete values).
+
+    Example:
+        >>> ft.repeat(ft.array([1, 2]), [1, 3]).tolist()
+        [1, 2, 2, 2]
+    """
+    a = R.as_array(a)
+    if axis is None:
+        a, axis = ops.reshape(a, (-1,)), 0
+    axis = ops.normalize_axis(axis, a.ndim, "repeat")[0]
+    counts = np.asarray(repeats)
+    if counts.dtype.kind not in "iu" or counts.ndim > 1:
+        raise TypeError(f"repeat: repeats must be an int or a 1-d sequence of ints, got "
+                        f"{repeats!r}")
+    if (counts < 0).any():
+        raise ValueError("repeat: negative dimensions are not allowed (repeats must be >= 0)")
+    size = a.shape[axis]
+    if counts.size == 1:
+        count = int(counts.reshape(()))
+        expanded = a.shape[:axis + 1] + (1,) + a.shape[axis + 1:]
+        grown = a.shape[:axis + 1] + (count,) + a.shape[axis + 1:]
+        out = ops.broadcast_to(ops.reshape(a, expanded), grown)
+        return ops.reshape(out, a.shape[:axis] + (size * count,) + a.shape[axis + 1:])
+    if counts.size != size:
+        raise ValueError(f"repeat: {counts.size} repeats given for an axis of size {size}; "
+                         "pass one count per element or a single int")
+    return ops.take(a, np.repeat(np.arange(size), counts), axis=axis)
+
+
+# pad ---------------------------------------------------------------------------------------
+
+
+def _pad_shape(x, widths, values):
+    if len(widths) != len(x.shape):
+        raise ValueError(f"pad: {len(widths)} (before, after) pairs for an array of dimension "
+                         f"{len(x.shape)}")
+    return tuple(n + before + after for n, (before, after) in zip(x.shape, widths)), x.dtype
+
+
+def _unpad(g, widths):
+    return getitem(g, tuple(slice(before, n - after) for n, (before, after) in
+                            zip(g.shape, widths)))
+
+
+def _pad_constant(x, widths, values):
+    if not isinstance(values, tuple):
+        values = ((values, values),) * len(widths)
+    return bind(pad_p, x, widths=widths, values=values)
+
+
+def _pad_batch(args, bdims, widths, values):
+    x = R.move_bdim(args[0], bdims[0])
+    return bind(pad_p, x, widths=((0, 0),) + widths, values=((0, 0),) + values), 0
+
+
+pad_p = Primitive(
+    "pad", lambda xp, x, widths, values: xp.pad(x, widths, mode="constant",
+                                                 constant_values=values),
+    shape=_pad_shape, vjp=(lambda g, ans, x, widths, values: _unpad(g, widths),),
+    jvp=(lambda t, ans, x, widths, values: _pad_constant(t, widths, 0),), batch=_pad_batch,
+    samples=lambda s: ((s.array((2, 3)),), {"widths": ((1, 0), (2, 3)),
+                                            "values": ((0.5, -1.0), (0.0, 2.0))}),
+    torch_name="ConstantPadNd")
+
+
+def _as_pairs(value, ndim, what, integral):
+    pairs = np.asarray(value)
+    if integral and pairs.dtype.kind not in "iu":
+        raise TypeError(f"pad: `{what}` must be of integral type, got {value!r}")
+    try:
+        pairs = np.broadcast_to(pairs, (ndim, 2))
+    except ValueError:
+        raise ValueError(f"pad: `{what}` must be an int, a (before, after) pair or one pair per "
+                         f"axis ({ndim} axes), got {value!r}") from None
+    return tuple((a.item(), b.item()) for a, b in pairs)
+
+
+def pad(array, pad_width, mode="constant", constant_values=0, reflect_type="even"):
+    """Pad an array (NumPy's ``pad_width`` forms: ``n``, ``(before, after)``, per axis).
+
+    Modes: ``"constant"`` (``constant_values``, also per axis), ``"edge"``, ``"reflect"``,
+    ``"symmetric"`` and ``"wrap"``, all differentiable.
+
+    Raises:
+        ValueError: negative widths, a bad ``pad_width`` shape, or another mode.
+
+    Example:
+        >>> ft.pad(ft.array([1, 2, 3]), (2, 1), mode="reflect").tolist()
+        [3, 2, 1, 2, 3, 2]
+    """
+    array = R.as_array(array)
+    widths = _as_pairs(pad_width, array.ndim, "pad_width", True)
+    if any(n < 0 for pair in widths for n in pair):
+        raise ValueError(f"pad: `pad_width` can't contain negative values, got {pad_width!r}")
+    if mode == "constant":
+        if not any(n for pair in widths for n in pair):
+            return array
+        return _pad_constant(array, widths, _as_pairs(constant_values, array.ndim,
+                                                      "constant_values", False))
+    if mode not in _PAD_MODES:
+        raise ValueError(f"pad: mode {mode!r} is not supported; use one of {_PAD_MODES}")
+    if reflect_type != "even":
+        raise ValueError(f"pad: only reflect_type='even' is supported, got {reflect_type!r}")
+    out = array
+    for axis, (before, after) in enumerate(widths):
+        if before or after:
+            try:  # padding the positions with NumPy gives the source index of each output
+                source = np.pad(np.arange(out.shape[axis]), (before, after), mode=mode)
+            except ValueError as exc:
+                raise ValueError(f"pad: {exc}") from None
+            out = ops.take(out, source, axis=axis)
+    return out
+
+
+# Triangles and diagonals -----------------------------------------------------------------
+
+
+def _triangle(m, k, fn, lower):
+    m = R.as_array(m)
+    if m.ndim == 0:
+        raise ValueError(f"{fn}: input must be at least 1-d, got a 0-d array")
+    rows, cols = m.shape[-2:] if m.ndim >= 2 else (m.shape[0], m.shape[0])
+    below = np.tri(rows, cols, int(k) if lower else int(k) - 1, dtype=bool)
+    mask = ops.asarray(below if lower else ~below, device=m.device)
+    return ops.where(mask, m, ops.zeros_like(m))
+
+
+def triu(m, k=0):
+    """Zero the elements below the ``k``-th diagonal of the last two axes.
+
+    Example:
+        >>> ft.triu(ft.ones((2, 2))).tolist()
+        [[1.0, 1.0], [0.0, 1.0]]
+    """
+    return _triangle(m, k, "triu", lower=False)
+
+
+def tril(m, k=0):
+    """Zero the elements above the ``k``-th diagonal of the last two axes.
+
+    Example:
+        >>> ft.tril(ft.ones((2, 2))).tolist()
+        [[1.0, 0.0], [1.0, 1.0]]
+    """
+    return _triangle(m, k, "tril", lower=True)
+
+
+def _diagonal(a, offset):
+    """The ``offset`` diagonal of the last two axes, as the last axis."""
+    rows, cols = a.shape[-2:]
+    length = max(0, min(rows - max(-offset, 0), cols - max(offset, 0)))
+    steps = np.arange(length)
+    return getitem(a, (Ellipsis, steps + max(-offset, 0), steps + max(offset, 0)))
+
+
+def diag(v, k=0):
+    """A 2-d array with ``v`` on the ``k``-th diagonal (1-d ``v``), or the ``k``-th
+    diagonal of a 2-d ``v``.
+
+    Raises:
+        ValueError: if ``v`` is not 1-d or 2-d.
+
+    Example:
+        >>> ft.diag(ft.array([1, 2]), k=1).tolist()
+        [[0, 1, 0], [0, 0, 2], [0, 0, 0]]
+    """
+    v, k = R.as_array(v), int(k)
+    if v.ndim == 2:
+        return _diagonal(v, k)
+    if v.ndim != 1:
+        raise ValueError(f"diag: input must be 1-d or 2-d, got shape {tuple(v.shape)}")
+    steps = np.arange(v.shape[0])
+    size = v.shape[0] + abs(k)
+    zeros = ops.zeros((size, size), dtype=v.dtype, device=v.device)
+    return zeros.at[steps + max(-k, 0), steps + max(k, 0)].set(v)
+
+
+def trace(a, offset=0, axis1=0, axis2=1, dtype=None):
+    """Sum along a diagonal of the ``axis1``/``axis2`` planes (NumPy's signature).
+
+    Example:
+        >>> ft.trace(ft.eye(3)).item()
+        3.0
+    """
+    a = R.as_array(a)
+    if a.ndim < 2:
+        raise ValueError(f"trace: expected an array of at least 2 dimensions, got shape "
+                         f"{tuple(a.shape)}")
+    axis1, axis2 = (ops.normalize_axis(ax, a.ndim, "trace")[0] for ax in (axis1, axis2))
+    if axis1 == axis2:
+        raise ValueError(f"trace: axis1 and axis2 cannot be the same, got {axis1} and {axis2}")
+    out = ops.sum(_diagonal(ops.moveaxis(a, (axis1, axis2), (-2, -1)), int(offset)), axis=-1)
+    return out if dtype is None else ops.astype(out, dtype)
