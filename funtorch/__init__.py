@@ -14,7 +14,10 @@ from funtorch.dtypes import (  # noqa: F401
 from funtorch.core import Array  # noqa: F401
 from funtorch.ops import *  # noqa: F401,F403
 from funtorch import ops as _ops
-from funtorch import tree, backends, autograd  # noqa: F401
+from funtorch import tree, backends, autograd, testing  # noqa: F401
+from funtorch import random  # noqa: F401
+from funtorch import linalg  # noqa: F401
+from funtorch.transforms import hessian, jacfwd, jacrev, jvp, vmap  # noqa: F401
 from funtorch.backends import device  # noqa: F401
 from funtorch.grad import float0, grad, value_and_grad, vjp  # noqa: F401
 from funtorch.autograd import enable_grad, no_grad, set_grad_enabled  # noqa: F401

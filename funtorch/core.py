@@ -252,10 +252,13 @@ def bind(prim, *args, **params):
         else:
             bufs.append(arg)
     xp = np if backends._cupy_backend is None else backends.array_module_of(bufs)
+    out = _object_new(Array)  # what wrap() does, inlined on the hottest path
     try:
-        out = wrap(prim.impl(xp, *bufs, **params))
+        out._buf = prim.impl(xp, *bufs, **params)
     except Exception as exc:
         raise explain_failure(prim, args, params, exc) from exc
+    out._node = None
+    out.grad = None
     if tracked and _GRAD_ENABLED[0] and not prim.nondiff and is_float(out._buf.dtype):
         out._node = prim.node_cls(prim, args, params)
     return out

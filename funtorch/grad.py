@@ -72,28 +72,31 @@ class VJPTrace(Trace):
         self.tape = []
 
     def process_primitive(self, prim, args, params):
+        # bind only calls this when an argument is one of this trace's tracers.
         primals = []
         parents = []
-        tracked = False
         for arg in args:
             if type(arg) is VJPTracer and arg._trace is self:
                 primals.append(arg.primal)
                 parents.append(arg)
-                tracked = True
             else:
                 primals.append(arg)
                 parents.append(None)
         ans = bind(prim, *primals, **params)
-        if not tracked or prim.nondiff or not is_float(ans.dtype):
+        if prim.nondiff or ans.dtype.kind != "f":
             return ans
         rules = prim.vjp
-        for index, parent in enumerate(parents):
-            if parent is not None and (rules is None or rules[index] is None):
-                raise TypeError(_NO_VJP.format(transform=self.transform, name=prim.name,
-                                               index=index, fun=self.fun_name))
+        if rules is None or None in rules:
+            self._check_rules(prim, parents)
         out = VJPTracer(self, ans, prim, parents, primals, params)
         self.tape.append(out)
         return out
+
+    def _check_rules(self, prim, parents):
+        for index, parent in enumerate(parents):
+            if parent is not None and (prim.vjp is None or prim.vjp[index] is None):
+                raise TypeError(_NO_VJP.format(transform=self.transform, name=prim.name,
+                                               index=index, fun=self.fun_name))
 
 
 def _toposort(roots, parents_of):

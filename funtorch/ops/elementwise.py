@@ -112,7 +112,8 @@ mod_p = binary("mod", lambda xp, x, y: xp.mod(x, y), ONE,
 
 def _float_unary(prim, name, doc):
     def fn(x):
-        x = R.to_float(x)
+        if type(x) is not R.Array or x._buf.dtype.kind != "f":
+            x = R.to_float(x)
         return bind(prim, x)
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = doc

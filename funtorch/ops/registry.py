@@ -80,6 +80,8 @@ def coerce_pair(x, y):
     A Python float meeting an integer/bool array turns that array into the default
     float dtype (PyTorch/JAX behaviour; NumPy would give float64).
     """
+    if type(y) is float and type(x) is Array and x._buf.dtype.kind == "f":
+        return x, y  # the common `array * 0.5`
     x_scalar, y_scalar = type(x) in _SCALARS, type(y) in _SCALARS
     if x_scalar and y_scalar:
         return ops.asarray(x), y
