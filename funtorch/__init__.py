@@ -17,7 +17,9 @@ from funtorch import ops as _ops
 from funtorch import tree, backends, autograd, testing  # noqa: F401
 from funtorch import random  # noqa: F401
 from funtorch import linalg  # noqa: F401
-from funtorch.transforms import hessian, jacfwd, jacrev, jvp, vmap  # noqa: F401
+from funtorch.transforms import (  # noqa: F401
+    checkpoint, custom_jvp, custom_vjp, hessian, jacfwd, jacrev, jvp, vmap,
+)
 from funtorch.backends import device  # noqa: F401
 from funtorch.grad import float0, grad, value_and_grad, vjp  # noqa: F401
 from funtorch.autograd import enable_grad, no_grad, set_grad_enabled  # noqa: F401

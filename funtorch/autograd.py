@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 
 from funtorch import ops
-from funtorch.core import _GRAD_ENABLED, LEAF, Array, Primitive, bind, wrap
+from funtorch.core import _GRAD_ENABLED, LEAF, Array, OutputRef, Primitive, bind, wrap
 from funtorch.dtypes import is_float
 
 __all__ = ["backward", "grad", "Function", "no_grad", "enable_grad", "set_grad_enabled",
@@ -80,13 +80,32 @@ def is_grad_enabled() -> bool:
     return _GRAD_ENABLED[0]
 
 
-def _parents(array):
-    node = array._node
-    if node.is_leaf:
-        return ()
+def _tracked_args(node):
     if node.args is None:
         raise RuntimeError(_FREED)
     return [a if isinstance(a, Array) and a._node is not None else None for a in node.args]
+
+
+def _parents(item):
+    """Graph edges: an array points at its node's tracked inputs, or (for an output of a
+    multiple-results primitive) at the shared node, which points at its inputs."""
+    if not isinstance(item, Array):
+        return _tracked_args(item)
+    node = item._node
+    if node.is_leaf:
+        return ()
+    if type(node) is OutputRef:
+        return (node.node,)
+    return _tracked_args(node)
+
+
+def _pull_back(node, ct, ans, cts):
+    rules, args, params = node.prim.vjp, node.args, node.params
+    for index, arg in enumerate(args):
+        if isinstance(arg, Array) and arg._node is not None:
+            g = rules[index](ct, ans, *args, **params)
+            key = id(arg)
+            cts[key] = g if key not in cts else cts[key] + g
 
 
 def _backprop(roots, root_cts, retain_graph, keep=()):
@@ -97,23 +116,28 @@ def _backprop(roots, root_cts, retain_graph, keep=()):
     for root, ct in zip(roots, root_cts):
         key = id(root)
         cts[key] = ct if key not in cts else cts[key] + ct
-    order = [a for a in _toposort_arrays(roots)]
-    for array in order:
-        ct = cts.pop(id(array), None)
+    for item in _toposort_arrays(roots):
+        ct = cts.pop(id(item), None)
         if ct is None:
             continue
-        node = array._node
-        if id(array) in keep_ids or node.is_leaf:
-            prev = found.get(id(array))
-            found[id(array)] = (array, ct if prev is None else prev[1] + ct)
+        if not isinstance(item, Array):  # the shared node of a multiple-results primitive
+            full = tuple(ops.zeros_like(o) if c is None else c for c, o in zip(ct, item.outs))
+            _pull_back(item, full, item.outs, cts)
+            if not retain_graph:
+                item.args = None
+            continue
+        node = item._node
+        if id(item) in keep_ids or node.is_leaf:
+            prev = found.get(id(item))
+            found[id(item)] = (item, ct if prev is None else prev[1] + ct)
             if node.is_leaf:
                 continue
-        rules, args, params = node.prim.vjp, node.args, node.params
-        for index, arg in enumerate(args):
-            if isinstance(arg, Array) and arg._node is not None:
-                g = rules[index](ct, array, *args, **params)
-                key = id(arg)
-                cts[key] = g if key not in cts else cts[key] + g
+        if type(node) is OutputRef:
+            slots = cts.setdefault(id(node.node), [None] * len(node.node.outs))
+            prev = slots[node.index]
+            slots[node.index] = ct if prev is None else prev + ct
+            continue
+        _pull_back(node, ct, item, cts)
         if not retain_graph:
             node.args = None
     return found

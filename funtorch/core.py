@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from funtorch import backends
+from funtorch import backends, diagnostics
 from funtorch.dtypes import is_float
 
 __all__ = ["Array", "Tracer", "Trace", "Primitive", "Node", "bind", "new_trace", "wrap"]
@@ -137,7 +137,9 @@ class Array:
     @property
     def grad_fn(self):
         node = self._node
-        return None if node is None or node.is_leaf else node
+        if node is None or node.is_leaf:
+            return None
+        return node.node if type(node) is OutputRef else node
 
 
 def wrap(buf) -> Array:
@@ -156,13 +158,14 @@ class Node:
     ``args`` is set to ``None`` once the graph has been freed by ``backward()``.
     """
 
-    __slots__ = ("prim", "args", "params")
+    __slots__ = ("prim", "args", "params", "outs")
     is_leaf = False
 
-    def __init__(self, prim, args, params):
+    def __init__(self, prim, args, params, outs=None):
         self.prim = prim
         self.args = args
         self.params = params
+        self.outs = outs  # multiple-results primitives: detached copies of the outputs
 
     def __repr__(self):
         return f"<{type(self).__name__}>"
@@ -187,6 +190,17 @@ class LeafNode(Node):
 LEAF = LeafNode()
 
 
+class OutputRef:
+    """``_node`` of output ``index`` of a multiple-results primitive's shared ``node``."""
+
+    __slots__ = ("node", "index")
+    is_leaf = False
+
+    def __init__(self, node, index):
+        self.node = node
+        self.index = index
+
+
 class Primitive:
     """An operation and all of its rules, declared once in ``funtorch/ops/``.
 
@@ -201,14 +215,21 @@ class Primitive:
         nondiff: the output is never differentiated (comparisons, argmax, ...).
         domain: ``(low, high)`` of real inputs where the op is smooth, for generated tests.
         samples: ``samples(s) -> (args, params)`` draws test arguments from a sampler ``s``.
+        multiple_results: ``impl`` returns a tuple; ``shape`` a list of (shape, dtype);
+            VJP rules take a tuple of cotangents (zeros where an output got none) and the
+            tuple of outputs; JVP rules return a tuple (``None`` for zero); batch rules
+            return ``(outs, out_bdims)``.
+        vjp_fwd: optional ``vjp_fwd(*args, **params) -> (ans, residuals)`` run instead of
+            ``impl`` under reverse mode; the VJP rules then get ``residuals=`` too.
     """
 
     __slots__ = ("name", "impl", "shape", "vjp", "jvp", "batch", "nondiff", "domain",
-                 "samples", "node_cls", "tol")
+                 "samples", "node_cls", "tol", "multiple_results", "vjp_fwd")
     registry: dict = {}
 
     def __init__(self, name, impl, *, shape, vjp=None, jvp=None, batch=None, nondiff=False,
-                 domain=(-2.0, 2.0), samples=None, torch_name=None, tol=None, register=True):
+                 domain=(-2.0, 2.0), samples=None, torch_name=None, tol=None, register=True,
+                 multiple_results=False, vjp_fwd=None):
         if register and name in Primitive.registry:
             raise ValueError(f"Primitive: {name!r} is declared twice")
         self.name = name
@@ -221,6 +242,8 @@ class Primitive:
         self.domain = domain
         self.samples = samples
         self.tol = tol
+        self.multiple_results = multiple_results
+        self.vjp_fwd = vjp_fwd
         title = torch_name or "".join(p.capitalize() for p in name.split("_"))
         self.node_cls = type(f"{title}Backward0", (Node,), {"__slots__": ()})
         if register:  # user-defined ones (autograd.Function) stay out of the generated tests
@@ -252,16 +275,29 @@ def bind(prim, *args, **params):
         else:
             bufs.append(arg)
     xp = np if backends._cupy_backend is None else backends.array_module_of(bufs)
-    out = _object_new(Array)  # what wrap() does, inlined on the hottest path
     try:
-        out._buf = prim.impl(xp, *bufs, **params)
+        buf = prim.impl(xp, *bufs, **params)
     except Exception as exc:
-        raise explain_failure(prim, args, params, exc) from exc
+        raise diagnostics.explain_failure(prim, args, params, exc) from exc
+    if prim.multiple_results:
+        return _wrap_results(prim, buf, args, params, tracked)
+    out = _object_new(Array)  # what wrap() does, inlined on the hottest path
+    out._buf = buf
     out._node = None
     out.grad = None
     if tracked and _GRAD_ENABLED[0] and not prim.nondiff and is_float(out._buf.dtype):
         out._node = prim.node_cls(prim, args, params)
     return out
+
+
+def _wrap_results(prim, bufs, args, params, tracked):
+    outs = tuple(wrap(buf) for buf in bufs)
+    if tracked and _GRAD_ENABLED[0] and not prim.nondiff:
+        node = prim.node_cls(prim, args, params, tuple(wrap(buf) for buf in bufs))
+        for index, out in enumerate(outs):
+            if is_float(out._buf.dtype):
+                out._node = OutputRef(node, index)
+    return outs
 
 
 def _find_top_trace(args):
@@ -272,27 +308,8 @@ def _find_top_trace(args):
             if top is None or trace.level > top.level:
                 top, culprit = trace, arg
     if not top.active:
-        raise leaked_tracer_error(None, top, culprit)
+        raise diagnostics.leaked_tracer_error(None, top, culprit)
     return top
-
-
-def explain_failure(prim, args, params, exc):
-    """Turn a backend exception into an error naming the op, shapes, dtypes and devices."""
-    arrays = [a for a in args if isinstance(a, Array)]
-    devices = {str(a.device) for a in arrays}
-    if len(devices) > 1:
-        return RuntimeError(
-            f"{prim.name}: expected all arrays on the same device, got arrays on "
-            f"{' and '.join(sorted(devices))}; move them with x.to(device) first"
-        )
-    try:
-        prim.shape(*args, **params)
-    except (TypeError, ValueError) as checked:
-        return type(checked)(str(checked))
-    desc = ", ".join(
-        f"{a.dtype}{list(a.shape)}" if isinstance(a, Array) else repr(a) for a in args
-    )
-    return type(exc)(f"{prim.name}: failed on arguments ({desc}): {exc}")
 
 
 # Traces ---------------------------------------------------------------------------
@@ -356,7 +373,7 @@ class Tracer(Array):
 
     def _concrete(self, what):
         if not self._trace.active:
-            raise leaked_tracer_error(None, self._trace, self)
+            raise diagnostics.leaked_tracer_error(None, self._trace, self)
         return self.aval._concrete(what)
 
     def __repr__(self):
@@ -366,28 +383,6 @@ class Tracer(Array):
     grad_fn = property(lambda self: None)  # reverse mode keeps its tape in the trace
     requires_grad = property(lambda self: False)
     is_leaf = property(lambda self: True)
-
-
-_LEAK_MSG = (
-    "{transform}: a traced value (shape {shape}, dtype {dtype}{origin}) escaped "
-    "`{fun}` and was used after the transform returned{where}. Return it from the "
-    "transformed function instead of storing it in an outer variable, a global or a "
-    "closure."
-)
-
-
-def leaked_tracer_error(prim, trace, tracer=None):
-    """The error raised when a tracer outlives the transform that made it."""
-    if tracer is None:
-        shape = dtype = "?"
-    else:
-        shape, dtype = tuple(tracer.shape), tracer.dtype
-    where = f" (in {prim.name})" if prim is not None else ""
-    origin = ""
-    if tracer is not None and getattr(tracer, "origin", None):
-        origin = f", made by {tracer.origin}"
-    return RuntimeError(_LEAK_MSG.format(transform=trace.transform, shape=shape, dtype=dtype,
-                                         origin=origin, fun=trace.fun_name, where=where))
 
 
 _levels = [0]

@@ -61,6 +61,15 @@ class VJPTracer(Tracer):
         return f"primitive '{self.prim.name}'" if self.prim is not None else "an input"
 
 
+class _Output:
+    """Marks a tape entry that is output ``args[0]`` of a multiple-results primitive."""
+
+    name = "output of a multiple-results primitive"
+
+
+OUTPUT = _Output()
+
+
 class VJPTrace(Trace):
     """Records every differentiable result in ``tape``, in creation order (a Wengert
     list), so the backward pass needs no topological sort."""
@@ -82,7 +91,13 @@ class VJPTrace(Trace):
             else:
                 primals.append(arg)
                 parents.append(None)
-        ans = bind(prim, *primals, **params)
+        if prim.vjp_fwd is not None:
+            ans, residuals = prim.vjp_fwd(*primals, **params)
+            params = dict(params, residuals=residuals)
+        else:
+            ans = bind(prim, *primals, **params)
+        if prim.multiple_results:
+            return self._record_results(prim, ans, parents, primals, params)
         if prim.nondiff or ans.dtype.kind != "f":
             return ans
         rules = prim.vjp
@@ -91,6 +106,22 @@ class VJPTrace(Trace):
         out = VJPTracer(self, ans, prim, parents, primals, params)
         self.tape.append(out)
         return out
+
+    def _record_results(self, prim, ans, parents, primals, params):
+        if prim.nondiff:
+            return ans
+        self._check_rules(prim, parents)
+        node = VJPTracer(self, tuple(ans), prim, parents, primals, params)
+        self.tape.append(node)
+        outs = []
+        for index, value in enumerate(ans):
+            if value.dtype.kind != "f":
+                outs.append(value)
+                continue
+            out = VJPTracer(self, value, OUTPUT, (node,), (index,), None)
+            self.tape.append(out)
+            outs.append(out)
+        return tuple(outs)
 
     def _check_rules(self, prim, parents):
         for index, parent in enumerate(parents):
@@ -136,7 +167,16 @@ def backprop_tape(tape, roots, root_cts):
         ct = pop(id(node), None)
         if ct is None:
             continue  # not on a path to the outputs
-        rules, ans, args, params = node.prim.vjp, node.primal, node.args, node.params
+        prim = node.prim
+        if prim is OUTPUT:  # collect the cotangents of a multiple-results primitive
+            shared = node.parents[0]
+            slots = cts.setdefault(id(shared), [None] * len(shared.primal))
+            index = node.args[0]
+            slots[index] = ct if slots[index] is None else slots[index] + ct
+            continue
+        rules, ans, args, params = prim.vjp, node.primal, node.args, node.params
+        if prim.multiple_results:
+            ct = tuple(ops.zeros_like(a) if c is None else c for c, a in zip(ct, ans))
         for index, parent in enumerate(node.parents):
             if parent is not None:
                 g = rules[index](ct, ans, *args, **params)

@@ -3,3 +3,4 @@
 from funtorch.transforms.jvp import jvp  # noqa: F401
 from funtorch.transforms.vmap import vmap  # noqa: F401
 from funtorch.transforms.jacobians import hessian, jacfwd, jacrev  # noqa: F401
+from funtorch.transforms.custom import checkpoint, custom_jvp, custom_vjp  # noqa: F401

@@ -45,6 +45,12 @@ class JVPTrace(Trace):
             else:
                 primals.append(arg)
                 tangents.append(None)
+        if prim.multiple_results:
+            if callable(prim.jvp):  # a joint rule: (primals, tangents) -> (outs, tangents)
+                ans, out_tangents = prim.jvp(primals, tangents, **params)
+                return self._wrap(ans, out_tangents)
+            return self._results(prim, bind(prim, *primals, **params), primals, tangents,
+                                 params)
         ans = bind(prim, *primals, **params)
         if prim.nondiff or not is_float(ans.dtype):
             return ans
@@ -65,6 +71,29 @@ class JVPTrace(Trace):
         if out_tangent.dtype != ans.dtype:
             out_tangent = ops.astype(out_tangent, ans.dtype)
         return JVPTracer(self, ans, out_tangent)
+
+    def _rules(self, prim, tangents):
+        for index, tangent in enumerate(tangents):
+            if tangent is not None and (prim.jvp is None or prim.jvp[index] is None):
+                raise TypeError(_NO_JVP.format(transform=self.transform, name=prim.name,
+                                               index=index, fun=self.fun_name))
+            if tangent is not None:
+                yield prim.jvp[index], tangent
+
+    def _results(self, prim, ans, primals, tangents, params):
+        if prim.nondiff:
+            return ans
+        sums = [None] * len(ans)
+        for rule, tangent in self._rules(prim, tangents):
+            for index, term in enumerate(rule(tangent, ans, *primals, **params)):
+                if term is not None:
+                    sums[index] = term if sums[index] is None else sums[index] + term
+        return self._wrap(ans, sums)
+
+    def _wrap(self, ans, tangents):
+        return tuple(value if t is None or not is_float(value.dtype) else JVPTracer(
+            self, value, ops.astype(ops.broadcast_to(t, value.shape), value.dtype))
+            for value, t in zip(ans, tangents))
 
 
 def _as_array(x):

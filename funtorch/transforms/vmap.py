@@ -66,6 +66,8 @@ class BatchTrace(Trace):
         if rule is None:
             raise TypeError(_NO_RULE.format(name=prim.name, fun=self.fun_name))
         out, out_bdim = rule(vals, bdims, **params)
+        if prim.multiple_results:
+            return tuple(o if b is None else BatchTracer(self, o, b) for o, b in zip(out, out_bdim))
         if out_bdim is None:
             return out
         return BatchTracer(self, out, out_bdim)

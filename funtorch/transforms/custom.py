@@ -1,0 +1,288 @@
+"""User-defined derivative rules (``custom_vjp``, ``custom_jvp``) and rematerialisation
+(``checkpoint``), each a multiple-results "call" primitive holding flat functions.
+
+The functions are flattened once per call (pytrees in, tuples of arrays out), so the
+primitives' rules only see tuples. Reverse mode of ``custom_jvp`` transposes the user's
+linear tangent map by reverse-differentiating it (JAX linearises and transposes).
+"""
+
+from __future__ import annotations
+
+import functools
+
+from funtorch import ops, tree
+from funtorch.core import Array, Primitive, bind, wrap
+from funtorch.grad import vjp
+from funtorch.transforms.jvp import jvp
+from funtorch.transforms.vmap import vmap
+
+__all__ = ["custom_vjp", "custom_jvp", "checkpoint"]
+
+
+class _OutTree:
+    """Where a flat function records its output structure when it runs."""
+
+    __slots__ = ("treedef",)
+
+    def __init__(self):
+        self.treedef = None
+
+
+def _as_arrays(values):
+    return tuple(v if isinstance(v, Array) else ops.asarray(v) for v in values)
+
+
+def _flatten_fun(fun, in_tree, static, out):
+    """``fun`` over pytree args -> a function of leaves returning a tuple of arrays."""
+    def flat(*leaves):
+        args = _insert_static(tree.unflatten(in_tree, leaves), static)
+        flat_out, out.treedef = tree.flatten(fun(*args))
+        return _as_arrays(flat_out)
+    return flat
+
+
+def _insert_static(args, static):
+    args = list(args)
+    for index, value in static:
+        args.insert(index, value)
+    return tuple(args)
+
+
+def _split_args(args, static_argnums, name):
+    static = tuple((i, args[i]) for i in sorted(static_argnums))
+    dynamic = tuple(a for i, a in enumerate(args) if i not in static_argnums)
+    for i in static_argnums:
+        if i >= len(args):
+            raise ValueError(f"{name}: nondiff_argnums contains {i} but only {len(args)} "
+                             "arguments were given")
+    leaves, in_tree = tree.flatten(dynamic)
+    return static, _as_arrays(leaves), in_tree
+
+
+def _cached(cache, key, compute):
+    if cache.get("key") is not key:
+        cache["key"], cache["value"] = key, compute()
+    return cache["value"]
+
+
+def _impl(xp, *bufs, fun, **unused):
+    return tuple(out._buf for out in fun(*[wrap(b) if hasattr(b, "dtype") else b for b in bufs]))
+
+
+def _shape(*avals, fun, **unused):
+    return [(o.shape, o.dtype) for o in fun(*[ops.zeros(a.shape, a.dtype) for a in avals])]
+
+
+def _batched_fun(fun, bdims, out_axes=0):
+    return vmap(fun, in_axes=tuple(bdims), out_axes=out_axes)
+
+
+# custom_vjp ------------------------------------------------------------------------------
+
+
+def _custom_vjp_fwd(*args, fun, fwd, bwd, cache):
+    return fwd(*args)
+
+
+def _custom_vjp_rule(index):
+    def rule(cts, ans, *args, fun, fwd, bwd, cache, residuals=None):
+        def pull():
+            res = fwd(*args)[1] if residuals is None else residuals
+            return bwd(res, cts)
+        grads = _cached(cache, cts, pull)
+        return grads[index]
+    return rule
+
+
+def _custom_vjp_no_jvp(*unused, **params):
+    raise TypeError("jvp: can't apply forward-mode autodiff (jvp) to a custom_vjp function; "
+                    "use ft.custom_jvp for forward mode, or reverse mode (ft.grad/ft.vjp)")
+
+
+def _custom_vjp_batch(args, bdims, fun, fwd, bwd, cache):
+    axes = tuple(bdims)
+    params = dict(fun=vmap(fun, in_axes=axes), fwd=vmap(fwd, in_axes=axes),
+                  bwd=vmap(bwd, in_axes=(0, 0)), cache={})
+    return _all_at_zero(bind(custom_vjp_call_p, *args, **params))
+
+
+class _PerArgument:
+    """Rule table of a call primitive: any number of arguments, one rule maker."""
+
+    def __init__(self, make):
+        self.make = make
+        self.rules = {}
+
+    def __getitem__(self, index):
+        if index not in self.rules:
+            self.rules[index] = self.make(index)
+        return self.rules[index]
+
+
+custom_vjp_call_p = Primitive(
+    "custom_vjp_call", _impl, shape=_shape, vjp=_PerArgument(_custom_vjp_rule),
+    jvp=_PerArgument(lambda i: _custom_vjp_no_jvp), batch=_custom_vjp_batch,
+    multiple_results=True, vjp_fwd=_custom_vjp_fwd, register=False)
+
+
+class custom_vjp:
+    """A function with a hand-written VJP (JAX's ``jax.custom_vjp``).
+
+    ``f.defvjp(fwd, bwd)``: ``fwd(*args) -> (out, residuals)``,
+    ``bwd(*nondiff_args, residuals, g) -> tuple`` with one cotangent per other argument.
+
+    Example:
+        >>> @ft.custom_vjp
+        ... def clip_grad(x): return x
+        >>> clip_grad.defvjp(lambda x: (x, None), lambda res, g: (ft.clip(g, -1.0, 1.0),))
+    """
+
+    def __init__(self, fun, nondiff_argnums=()):
+        functools.update_wrapper(self, fun)
+        self.fun = fun
+        self.nondiff_argnums = tuple(nondiff_argnums)
+        self.fwd = self.bwd = None
+
+    def defvjp(self, fwd, bwd):
+        self.fwd, self.bwd = fwd, bwd
+        return self
+
+    def __call__(self, *args):
+        if self.fwd is None:
+            raise TypeError(f"custom_vjp: `{self.__name__}` has no rule yet; call "
+                            f"{self.__name__}.defvjp(fwd, bwd) before calling it")
+        static, leaves, in_tree = _split_args(args, self.nondiff_argnums, "custom_vjp")
+        out = _OutTree()
+        fun = _flatten_fun(self.fun, in_tree, static, out)
+        def fwd(*flat):
+            primal_out, res = self.fwd(*_insert_static(tree.unflatten(in_tree, flat), static))
+            flat_out, out.treedef = tree.flatten(primal_out)
+            return _as_arrays(flat_out), res
+
+        def bwd(res, cts):
+            statics = tuple(value for _, value in static)
+            grads = self.bwd(*statics, res, tree.unflatten(out.treedef, list(cts)))
+            if not isinstance(grads, tuple):
+                raise TypeError(f"custom_vjp: bwd of `{self.__name__}` must return a tuple "
+                                f"with one entry per differentiable argument, got "
+                                f"{type(grads).__name__}")
+            flat = tree.leaves(grads, is_leaf=lambda x: x is None)
+            return tuple(ops.zeros_like(leaf) if g is None else ops.asarray(g)
+                         for g, leaf in zip(flat, leaves))
+        outs = bind(custom_vjp_call_p, *leaves, fun=fun, fwd=fwd, bwd=bwd, cache={})
+        return tree.unflatten(out.treedef, list(outs))
+
+
+# custom_jvp ------------------------------------------------------------------------------
+
+
+def _custom_jvp_joint(primals, tangents, fun, jvp_rule, cache):
+    tangents = tuple(ops.zeros_like(p) if t is None else t for p, t in zip(primals, tangents))
+    return jvp_rule(primals, tangents)
+
+
+def _custom_jvp_transposed(index):
+    def rule(cts, ans, *args, fun, jvp_rule, cache):
+        def pull():
+            zeros = tuple(ops.zeros_like(a) for a in args)
+            return vjp(lambda *tangents: jvp_rule(args, tangents)[1], *zeros)[1](cts)
+        return _cached(cache, cts, pull)[index]
+    return rule
+
+
+def _custom_jvp_batch(args, bdims, fun, jvp_rule, cache):
+    axes = tuple(bdims)
+    return _all_at_zero(bind(custom_jvp_call_p, *args, fun=vmap(fun, in_axes=axes),
+                             jvp_rule=vmap(jvp_rule, in_axes=(axes, axes)), cache={}))
+
+
+custom_jvp_call_p = Primitive(
+    "custom_jvp_call", _impl, shape=_shape, vjp=_PerArgument(_custom_jvp_transposed),
+    jvp=_custom_jvp_joint, batch=_custom_jvp_batch, multiple_results=True, register=False)
+
+
+class custom_jvp:
+    """A function with a hand-written JVP (JAX's ``jax.custom_jvp``); reverse mode
+    transposes the same rule, so one rule serves ``grad`` and ``jvp``.
+
+    ``f.defjvp(rule)``: ``rule(primals, tangents) -> (primal_out, tangent_out)``, linear in
+    ``tangents``. ``nondiff_argnums`` arguments are passed first to ``rule``.
+
+    Example:
+        >>> @ft.custom_jvp
+        ... def log1pexp(x): return ft.log1p(ft.exp(x))
+        >>> @log1pexp.defjvp
+        ... def rule(primals, tangents):
+        ...     (x,), (t,) = primals, tangents
+        ...     return log1pexp(x), t * ft.sigmoid(x)
+    """
+
+    def __init__(self, fun, nondiff_argnums=()):
+        functools.update_wrapper(self, fun)
+        self.fun = fun
+        self.nondiff_argnums = tuple(nondiff_argnums)
+        self.jvp_rule = None
+
+    def defjvp(self, jvp_rule):
+        self.jvp_rule = jvp_rule
+        return jvp_rule
+
+    def __call__(self, *args):
+        if self.jvp_rule is None:
+            raise TypeError(f"custom_jvp: `{self.__name__}` has no rule yet; decorate one "
+                            f"with @{self.__name__}.defjvp before calling it")
+        static, leaves, in_tree = _split_args(args, self.nondiff_argnums, "custom_jvp")
+        out = _OutTree()
+        fun = _flatten_fun(self.fun, in_tree, static, out)
+        statics = tuple(value for _, value in static)
+
+        def jvp_rule(primal_leaves, tangent_leaves):
+            primals = tree.unflatten(in_tree, list(primal_leaves))
+            tangents = tree.unflatten(in_tree, list(tangent_leaves))
+            primal_out, tangent_out = self.jvp_rule(*statics, primals, tangents) if statics \
+                else self.jvp_rule(primals, tangents)
+            flat_out, out.treedef = tree.flatten(primal_out)
+            flat_t = tree.leaves(tangent_out)
+            return _as_arrays(flat_out), _as_arrays(flat_t)
+        outs = bind(custom_jvp_call_p, *leaves, fun=fun, jvp_rule=jvp_rule, cache={})
+        return tree.unflatten(out.treedef, list(outs))
+
+
+# checkpoint --------------------------------------------------------------------------------
+
+
+def _checkpoint_vjp(index):
+    def rule(cts, ans, *args, fun, cache):
+        return _cached(cache, cts, lambda: vjp(fun, *args)[1](cts))[index]
+    return rule
+
+
+checkpoint_call_p = Primitive(
+    "checkpoint", _impl, shape=_shape, vjp=_PerArgument(_checkpoint_vjp),
+    jvp=lambda primals, tangents, fun, cache: jvp(fun, primals, tuple(
+        ops.zeros_like(p) if t is None else t for p, t in zip(primals, tangents))),
+    batch=lambda args, bdims, fun, cache: _all_at_zero(
+        bind(checkpoint_call_p, *args, fun=vmap(fun, in_axes=tuple(bdims)), cache={})),
+    multiple_results=True, register=False)
+
+
+def _all_at_zero(outs):
+    return outs, (0,) * len(outs)
+
+
+def checkpoint(fun, static_argnums=()):
+    """Rematerialise: don't keep ``fun``'s intermediates for reverse mode; recompute them
+    during the backward pass (saves memory, costs one more forward of ``fun``).
+
+    Example:
+        >>> layer = ft.checkpoint(lambda w, x: ft.tanh(x @ w))
+        >>> ft.grad(lambda w: ft.sum(layer(w, ft.ones((4, 3)))))(ft.ones((3, 3)))
+    """
+    @functools.wraps(fun)
+    def remat(*args):
+        static, leaves, in_tree = _split_args(args, tuple(static_argnums), "checkpoint")
+        out = _OutTree()
+        flat = _flatten_fun(fun, in_tree, static, out)
+        outs = bind(checkpoint_call_p, *leaves, fun=flat, cache={})
+        return tree.unflatten(out.treedef, list(outs))
+    return remat
