@@ -224,7 +224,7 @@ class Primitive:
     """
 
     __slots__ = ("name", "impl", "shape", "vjp", "jvp", "batch", "nondiff", "domain",
-                 "samples", "node_cls", "tol", "multiple_results", "vjp_fwd")
+                 "samples", "node_cls", "tol", "multiple_results", "vjp_fwd", "ufunc")
     registry: dict = {}
 
     def __init__(self, name, impl, *, shape, vjp=None, jvp=None, batch=None, nondiff=False,
@@ -244,6 +244,7 @@ class Primitive:
         self.tol = tol
         self.multiple_results = multiple_results
         self.vjp_fwd = vjp_fwd
+        self.ufunc = None  # the name of an xp ufunc that *is* impl (set by ops.registry)
         title = torch_name or "".join(p.capitalize() for p in name.split("_"))
         self.node_cls = type(f"{title}Backward0", (Node,), {"__slots__": ()})
         if register:  # user-defined ones (autograd.Function) stay out of the generated tests

@@ -169,6 +169,15 @@ def bool_samples(arity):
 # Helpers that declare primitives ----------------------------------------------------
 
 
+def _ufunc_impl(impl):
+    """A string names a ufunc of the array module: one impl for NumPy and CuPy, and jit
+    can call the ufunc directly."""
+    if not isinstance(impl, str):
+        return impl, None
+    name = impl
+    return (lambda xp, *args: getattr(xp, name)(*args)), name
+
+
 def primitive(name, impl, **rules) -> Primitive:
     """Declare a primitive with hand-written rules (see :class:`Primitive`)."""
     return Primitive(name, impl, **rules)
@@ -181,6 +190,7 @@ def unary(name, impl, deriv=None, *, zero_grad=False, nondiff=False, domain=(-2.
     ``zero_grad=True`` registers an explicit zero derivative (step functions);
     ``nondiff=True`` marks an op whose output is never differentiated.
     """
+    impl, ufunc = _ufunc_impl(impl)
     if zero_grad:
         vjp = (lambda g, ans, x: ops.zeros_like(x),)
         jvp = (lambda t, ans, x: ops.zeros_like(ans),)
@@ -194,6 +204,7 @@ def unary(name, impl, deriv=None, *, zero_grad=False, nondiff=False, domain=(-2.
                      domain=domain, torch_name=torch_name,
                      samples=samples or elementwise_samples(1, domain), tol=tol)
     prim.batch = batch_elementwise(prim)
+    prim.ufunc = ufunc
     return prim
 
 
@@ -207,6 +218,7 @@ def binary(name, impl, dx=None, dy=None, *, zero_grad=False, nondiff=False, out_
 
     ``ONE`` and ``MINUS_ONE`` are exact partials that avoid a multiplication.
     """
+    impl, ufunc = _ufunc_impl(impl)
     if zero_grad:
         vjp = (lambda g, ans, x, y: ops.zeros_like(x), lambda g, ans, x, y: ops.zeros_like(y))
         jvp = (lambda t, ans, x, y: ops.zeros_like(ans),) * 2
@@ -219,6 +231,7 @@ def binary(name, impl, dx=None, dy=None, *, zero_grad=False, nondiff=False, out_
                      nondiff=nondiff, domain=domain, torch_name=torch_name,
                      samples=samples or elementwise_samples(2, domain), tol=tol)
     prim.batch = batch_elementwise(prim)
+    prim.ufunc = ufunc
     return prim
 
 
