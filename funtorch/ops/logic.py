@@ -46,8 +46,8 @@ def _where_jvp(argnum):
 select_p = Primitive(
     "where", lambda xp, cond, x, y: xp.where(cond, x, y), shape=_where_shape,
     vjp=(None,
-         lambda g, ans, cond, x, y: R.unbroadcast(ops.where(cond, g, ops.zeros_like(g)), x),
-         lambda g, ans, cond, x, y: R.unbroadcast(ops.where(cond, ops.zeros_like(g), g), y)),
+         lambda g, ans, cond, x, y: R.unbroadcast(ops.where(cond, g, 0.0), x),
+         lambda g, ans, cond, x, y: R.unbroadcast(ops.where(cond, 0.0, g), y)),
     jvp=(None, _where_jvp(1), _where_jvp(2)),
     samples=lambda s: ((s.bool_array((3, 1)), s.array((3, 4)), s.array((4,))), {}),
     torch_name="Where")
