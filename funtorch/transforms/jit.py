@@ -174,7 +174,28 @@ class Program:
         return f"Program({self.graph.name}, {len(self.graph.eqns)} equations)"
 
 
+def _last_uses(graph):
+    """For each equation, the variables whose last use it is (so replay can drop them)."""
+    last = {}
+    for index, eqn in enumerate(graph.eqns):
+        for var in eqn.inputs:
+            if isinstance(var, Var):
+                last[id(var)] = index
+    keep = {id(v) for v in graph.outvars} | {id(v) for v in graph.constvars}
+    drops = [[] for _ in graph.eqns]
+    for index, eqn in enumerate(graph.eqns):
+        for var in eqn.outputs:  # results nobody reads (e.g. unused outputs of a call)
+            if id(var) not in last and id(var) not in keep:
+                drops[index].append(var)
+    for key, index in last.items():
+        if key not in keep:
+            drops[index].append(key)
+    return drops
+
+
 def _generate(graph, xp):
+    """Straight-line Python source for ``graph``; each intermediate is deleted right after
+    its last use, so peak memory follows liveness instead of the whole program."""
     names = {}
     namespace = {"xp": xp}
     for i, var in enumerate(graph.invars):
@@ -182,6 +203,7 @@ def _generate(graph, xp):
     for i, (var, value) in enumerate(zip(graph.constvars, graph.consts)):
         names[id(var)] = f"c{i}"
         namespace[f"c{i}"] = value
+    drops = _last_uses(graph)
     body = []
     for i, eqn in enumerate(graph.eqns):
         direct = eqn.prim.ufunc is not None and not eqn.params
@@ -201,6 +223,9 @@ def _generate(graph, xp):
         targets = ", ".join(names[id(v)] for v in eqn.outputs)
         targets += "," if eqn.prim.multiple_results and len(eqn.outputs) == 1 else ""
         body.append(f"    {targets} = f{i}({', '.join(args)})")
+        dead = [names[k if isinstance(k, int) else id(k)] for k in drops[i]]
+        if dead:
+            body.append(f"    del {', '.join(dead)}")
     outs = [names[id(v)] for v in graph.outvars]
     params = ", ".join(f"a{i}" for i in range(len(graph.invars)))
     source = "\n".join([f"def run({params}):", *body,
