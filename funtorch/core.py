@@ -9,6 +9,8 @@ Transforms (reverse mode, forward mode, vmap, jit) are :class:`Trace` subclasses
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from funtorch import backends, diagnostics
@@ -223,8 +225,9 @@ class Primitive:
             ``impl`` under reverse mode; the VJP rules then get ``residuals=`` too.
     """
 
-    __slots__ = ("name", "impl", "shape", "vjp", "jvp", "batch", "nondiff", "domain",
-                 "samples", "node_cls", "tol", "multiple_results", "vjp_fwd", "ufunc")
+    __slots__ = ("name", "_impl", "shape", "vjp", "jvp", "batch", "nondiff", "domain",
+                 "samples", "node_cls", "tol", "multiple_results", "vjp_fwd", "_ufunc",
+                 "np_impl")
     registry: dict = {}
 
     def __init__(self, name, impl, *, shape, vjp=None, jvp=None, batch=None, nondiff=False,
@@ -249,6 +252,26 @@ class Primitive:
         self.node_cls = type(f"{title}Backward0", (Node,), {"__slots__": ()})
         if register:  # user-defined ones (autograd.Function) stay out of the generated tests
             Primitive.registry[name] = self
+
+    @property
+    def impl(self):
+        return self._impl
+
+    @impl.setter
+    def impl(self, impl):
+        self._impl = impl
+        self.np_impl = functools.partial(impl, np)  # bind's CPU path skips the xp argument
+
+    @property
+    def ufunc(self):
+        return self._ufunc
+
+    @ufunc.setter
+    def ufunc(self, name):
+        """Naming the xp ufunc that *is* impl lets bind and jit call it directly."""
+        self._ufunc = name
+        if name is not None:
+            self.np_impl = getattr(np, name)
 
     def __repr__(self):
         return f"Primitive({self.name!r})"
@@ -275,9 +298,11 @@ def bind(prim, *args, **params):
             tracked = tracked or arg._node is not None
         else:
             bufs.append(arg)
-    xp = np if backends._cupy_backend is None else backends.array_module_of(bufs)
     try:
-        buf = prim.impl(xp, *bufs, **params)
+        if backends._cupy_backend is None:
+            buf = prim.np_impl(*bufs, **params)
+        else:
+            buf = prim.impl(backends.array_module_of(bufs), *bufs, **params)
     except Exception as exc:
         raise diagnostics.explain_failure(prim, args, params, exc) from exc
     if prim.multiple_results:

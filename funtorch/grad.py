@@ -61,6 +61,9 @@ class VJPTracer(Tracer):
         return f"primitive '{self.prim.name}'" if self.prim is not None else "an input"
 
 
+_new_tracer = object.__new__
+
+
 class _Output:
     """Marks a tape entry that is output ``args[0]`` of a multiple-results primitive."""
 
@@ -98,12 +101,19 @@ class VJPTrace(Trace):
             ans = bind(prim, *primals, **params)
         if prim.multiple_results:
             return self._record_results(prim, ans, parents, primals, params)
-        if prim.nondiff or ans.dtype.kind != "f":
+        if prim.nondiff or (ans._buf if type(ans) is Array else ans).dtype.kind != "f":
             return ans
         rules = prim.vjp
         if rules is None or None in rules:
             self._check_rules(prim, parents)
-        out = VJPTracer(self, ans, prim, parents, primals, params)
+        out = _new_tracer(VJPTracer)  # VJPTracer(...) inlined: this runs once per op
+        out._trace = self
+        out.primal = ans
+        out.prim = prim
+        out.parents = parents
+        out.args = primals
+        out.params = params
+        out._node = out.grad = None
         self.tape.append(out)
         return out
 

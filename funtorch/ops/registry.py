@@ -109,8 +109,9 @@ def to_float(x):
 
 def unbroadcast(g, target):
     """Sum ``g`` down to ``target``'s shape (the VJP of NumPy broadcasting)."""
-    shape = target.shape
-    gshape = g.shape
+    # _buf.shape skips the property call on the hot backward path of plain arrays
+    shape = target._buf.shape if type(target) is Array else target.shape
+    gshape = g._buf.shape if type(g) is Array else g.shape
     if gshape == shape:
         return g
     lead = len(gshape) - len(shape)
