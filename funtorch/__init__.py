@@ -25,6 +25,8 @@ from funtorch.grad import float0, grad, value_and_grad, vjp  # noqa: F401
 from funtorch.autograd import enable_grad, no_grad, set_grad_enabled  # noqa: F401
 from funtorch.ops.logic import stop_gradient  # noqa: F401
 from funtorch import cuda  # noqa: F401
+from funtorch.serialization import load, save  # noqa: F401
+from funtorch import nn  # noqa: F401
 
 Tensor = Array
 __version__ = "0.1.0"

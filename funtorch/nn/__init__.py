@@ -1,0 +1,29 @@
+"""``ft.nn``: layers that are PyTorch-style objects and pytrees at once (see README.md)."""
+
+from funtorch.nn.parameter import Parameter  # noqa: F401
+from funtorch.nn.module import Module  # noqa: F401
+from funtorch.nn import _pytree
+from funtorch.nn._pytree import functional_call  # noqa: F401
+from funtorch.nn import functional, init  # noqa: F401
+from funtorch.nn.containers import ModuleDict, ModuleList, Sequential  # noqa: F401
+from funtorch.nn.linear import Bilinear, Flatten, Identity, Linear, Unflatten  # noqa: F401
+from funtorch.nn.activation import (  # noqa: F401
+    ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh,
+)
+from funtorch.nn.loss import (  # noqa: F401
+    BCELoss, BCEWithLogitsLoss, CosineEmbeddingLoss, CrossEntropyLoss, HingeEmbeddingLoss,
+    HuberLoss, KLDivLoss, L1Loss, MarginRankingLoss, MSELoss, NLLLoss, SmoothL1Loss,
+)
+from funtorch.nn.conv import Conv1d, Conv2d, Conv3d, ConvTranspose2d  # noqa: F401
+from funtorch.nn.pooling import (  # noqa: F401
+    AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d,
+)
+from funtorch.nn.normalization import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm  # noqa: F401
+from funtorch.nn.dropout import Dropout, Dropout2d  # noqa: F401
+from funtorch.nn.embedding import Embedding  # noqa: F401
+from funtorch.nn.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell  # noqa: F401
+from funtorch.nn.attention import MultiheadAttention, TransformerEncoderLayer  # noqa: F401
+from funtorch.nn import utils  # noqa: F401
+
+_pytree.register(Module)
+del _pytree

@@ -1,0 +1,177 @@
+"""MultiheadAttention and TransformerEncoderLayer (PyTorch's parameters and masks)."""
+
+from __future__ import annotations
+
+import math
+
+import funtorch as ft
+from funtorch.nn import functional as F
+from funtorch.nn import init
+from funtorch.nn._layer_utils import make_param, split_keys
+from funtorch.nn.dropout import Dropout
+from funtorch.nn.linear import Linear
+from funtorch.nn.module import Module
+from funtorch.nn.normalization import LayerNorm
+
+__all__ = ["MultiheadAttention", "TransformerEncoderLayer"]
+
+
+def _additive_mask(attn_mask, key_padding_mask, batch, heads, dtype):
+    """Combine PyTorch's masks (bool True = masked out, float = added) into one float
+    mask broadcastable to ``(N, heads, L, S)``, or ``None``."""
+    mask = None
+    if attn_mask is not None:
+        if attn_mask.dtype.kind == "b":
+            attn_mask = ft.where(attn_mask, -math.inf, 0.0).astype(dtype)
+        if attn_mask.ndim == 3:  # (N * heads, L, S)
+            attn_mask = ft.reshape(attn_mask, (batch, heads) + tuple(attn_mask.shape[1:]))
+        mask = attn_mask
+    if key_padding_mask is not None:
+        if key_padding_mask.dtype.kind == "b":
+            key_padding_mask = ft.where(key_padding_mask, -math.inf, 0.0).astype(dtype)
+        padding = ft.reshape(key_padding_mask, (batch, 1, 1, key_padding_mask.shape[-1]))
+        mask = padding if mask is None else mask + padding
+    return mask
+
+
+class MultiheadAttention(Module):
+    """Multi-head attention: ``(L, N, E)`` queries (``batch_first``: ``(N, L, E)``;
+    unbatched ``(L, E)``), keys/values of ``kdim``/``vdim`` features.
+
+    Returns ``(output, weights)``; ``weights`` is averaged over heads unless
+    ``average_attn_weights=False``, and ``None`` when ``need_weights=False``. Boolean masks
+    mark *disallowed* positions with True, as in PyTorch.
+
+    Example:
+        >>> mha = ft.nn.MultiheadAttention(8, 2, batch_first=True)
+        >>> x = ft.randn(3, 5, 8); out, w = mha(x, x, x); out.shape, w.shape
+        ((3, 5, 8), (3, 5, 5))
+    """
+
+    def __init__(self, embed_dim, num_heads, dropout=0.0, bias=True, add_bias_kv=False,
+                 add_zero_attn=False, kdim=None, vdim=None, batch_first=False, device=None,
+                 dtype=None, *, key=None):
+        super().__init__()
+        if add_bias_kv or add_zero_attn:
+            raise NotImplementedError("MultiheadAttention: add_bias_kv and add_zero_attn are "
+                                      "not supported")
+        if embed_dim % num_heads:
+            raise ValueError("embed_dim must be divisible by num_heads")
+        self.embed_dim, self.num_heads, self.dropout = embed_dim, num_heads, dropout
+        self.kdim = embed_dim if kdim is None else kdim
+        self.vdim = embed_dim if vdim is None else vdim
+        self.batch_first, self.head_dim = batch_first, embed_dim // num_heads
+        self._qkv_same_embed_dim = self.kdim == embed_dim and self.vdim == embed_dim
+        keys = split_keys(key, 4)
+        if self._qkv_same_embed_dim:
+            self.in_proj_weight = make_param(init.xavier_uniform(
+                keys[0], (3 * embed_dim, embed_dim), dtype=dtype), device)
+            for name in ("q_proj_weight", "k_proj_weight", "v_proj_weight"):
+                self.register_parameter(name, None)
+        else:
+            for sub, name, dim in zip(keys, ("q", "k", "v"), (embed_dim, self.kdim, self.vdim)):
+                setattr(self, f"{name}_proj_weight", make_param(init.xavier_uniform(
+                    sub, (embed_dim, dim), dtype=dtype), device))
+            self.register_parameter("in_proj_weight", None)
+        if bias:
+            self.in_proj_bias = make_param(init.zeros((3 * embed_dim,), dtype), device)
+        else:
+            self.register_parameter("in_proj_bias", None)
+        self.out_proj = Linear(embed_dim, embed_dim, bias, device, dtype, key=keys[3])
+        if bias:
+            self.out_proj.bias = make_param(init.zeros((embed_dim,), dtype), device)
+
+    def _projections(self):
+        embed = self.embed_dim
+        if self._qkv_same_embed_dim:
+            weights = ft.split(self.in_proj_weight, 3)
+        else:
+            weights = (self.q_proj_weight, self.k_proj_weight, self.v_proj_weight)
+        biases = (None,) * 3 if self.in_proj_bias is None else tuple(
+            self.in_proj_bias[i * embed:(i + 1) * embed] for i in range(3))
+        return weights, biases
+
+    def _heads(self, x):  # (N, L, E) -> (N, heads, L, head_dim)
+        return ft.swapaxes(ft.reshape(x, tuple(x.shape[:2]) + (self.num_heads, self.head_dim)),
+                           1, 2)
+
+    def forward(self, query, key, value, key_padding_mask=None, need_weights=True,
+                attn_mask=None, average_attn_weights=True, is_causal=False, *,
+                dropout_key=None):
+        unbatched = query.ndim == 2
+        if unbatched:
+            query, key, value = (ft.expand_dims(t, 0) for t in (query, key, value))
+            if key_padding_mask is not None:
+                key_padding_mask = ft.expand_dims(key_padding_mask, 0)
+        elif not self.batch_first:
+            query, key, value = (ft.swapaxes(t, 0, 1) for t in (query, key, value))
+        batch, length = query.shape[:2]
+        (w_q, w_k, w_v), (b_q, b_k, b_v) = self._projections()
+        q = self._heads(F.linear(query, w_q, b_q))
+        k = self._heads(F.linear(key, w_k, b_k))
+        v = self._heads(F.linear(value, w_v, b_v))
+        if is_causal and attn_mask is None:
+            attn_mask = ft.triu(ft.ones((length, key.shape[1]), dtype=ft.bool_), k=1)
+        mask = _additive_mask(attn_mask, key_padding_mask, batch, self.num_heads, q.dtype)
+        out, weights = F.scaled_dot_product_attention(
+            q, k, v, mask, self.dropout if self.training else 0.0, dropout_key=dropout_key)
+        out = ft.reshape(ft.swapaxes(out, 1, 2), (batch, length, self.embed_dim))
+        out = self.out_proj(out)
+        if unbatched:
+            out, weights = out[0], weights[0]
+        elif not self.batch_first:
+            out = ft.swapaxes(out, 0, 1)
+        if not need_weights:
+            return out, None
+        if average_attn_weights:
+            weights = ft.mean(weights, axis=-3)
+        return out, weights
+
+
+_ACTIVATIONS = {"relu": F.relu, "gelu": F.gelu}
+
+
+class TransformerEncoderLayer(Module):
+    """Self-attention + feed-forward block (post-norm, or pre-norm with ``norm_first``).
+
+    ``(L, N, d_model)`` (``batch_first``: ``(N, L, d_model)``) -> same shape;
+    ``activation`` is ``"relu"``, ``"gelu"`` or a callable.
+    """
+
+    def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation="relu",
+                 layer_norm_eps=1e-5, batch_first=False, norm_first=False, bias=True,
+                 device=None, dtype=None, *, key=None):
+        super().__init__()
+        keys = split_keys(key, 3)
+        self.self_attn = MultiheadAttention(d_model, nhead, dropout, bias,
+                                            batch_first=batch_first, device=device,
+                                            dtype=dtype, key=keys[0])
+        self.linear1 = Linear(d_model, dim_feedforward, bias, device, dtype, key=keys[1])
+        self.dropout = Dropout(dropout)
+        self.linear2 = Linear(dim_feedforward, d_model, bias, device, dtype, key=keys[2])
+        self.norm_first = norm_first
+        self.norm1 = LayerNorm(d_model, layer_norm_eps, bias=bias, device=device, dtype=dtype)
+        self.norm2 = LayerNorm(d_model, layer_norm_eps, bias=bias, device=device, dtype=dtype)
+        self.dropout1, self.dropout2 = Dropout(dropout), Dropout(dropout)
+        if isinstance(activation, str):
+            if activation not in _ACTIVATIONS:
+                raise RuntimeError(f"activation should be relu/gelu, not {activation}")
+            activation = _ACTIVATIONS[activation]
+        self.activation = activation
+
+    def _attention_block(self, x, attn_mask, key_padding_mask, is_causal):
+        out = self.self_attn(x, x, x, key_padding_mask=key_padding_mask, need_weights=False,
+                             attn_mask=attn_mask, is_causal=is_causal)[0]
+        return self.dropout1(out)
+
+    def _feed_forward_block(self, x):
+        return self.dropout2(self.linear2(self.dropout(self.activation(self.linear1(x)))))
+
+    def forward(self, src, src_mask=None, src_key_padding_mask=None, is_causal=False):
+        x = src
+        if self.norm_first:
+            x = x + self._attention_block(self.norm1(x), src_mask, src_key_padding_mask,
+                                          is_causal)
+            return x + self._feed_forward_block(self.norm2(x))
+        x = self.norm1(x + self._attention_block(x, src_mask, src_key_padding_mask, is_causal))
+        return self.norm2(x + self._feed_forward_block(x))

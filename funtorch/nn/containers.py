@@ -1,0 +1,137 @@
+"""Sequential, ModuleList, ModuleDict (children named "0", "1", ... or by key)."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from funtorch.nn.module import Module
+
+__all__ = ["Sequential", "ModuleList", "ModuleDict"]
+
+
+def _index(index, size, cls):
+    if not -size <= index < size:
+        raise IndexError(f"index {index} is out of range for {cls} of length {size}")
+    return index % size
+
+
+class Sequential(Module):
+    """Calls its modules in order: ``Sequential(Linear(2, 3), ReLU())`` or an OrderedDict.
+
+    Example:
+        >>> net = ft.nn.Sequential(ft.nn.Linear(2, 3), ft.nn.ReLU())
+        >>> [name for name, _ in net.named_parameters()]
+        ['0.weight', '0.bias']
+    """
+
+    def __init__(self, *args):
+        super().__init__()
+        if len(args) == 1 and isinstance(args[0], OrderedDict):
+            for name, module in args[0].items():
+                self.add_module(name, module)
+        else:
+            for index, module in enumerate(args):
+                self.add_module(str(index), module)
+
+    def forward(self, input):
+        for module in self._modules.values():
+            input = module(input)
+        return input
+
+    def __getitem__(self, index):
+        modules = list(self._modules.items())
+        if isinstance(index, slice):
+            return Sequential(OrderedDict(modules[index]))
+        return modules[_index(index, len(modules), "Sequential")][1]
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+    def append(self, module) -> "Sequential":
+        self.add_module(str(len(self)), module)
+        return self
+
+
+class ModuleList(Module):
+    """A list of modules whose parameters are registered ("0.weight", ...)."""
+
+    def __init__(self, modules=None):
+        super().__init__()
+        for module in modules or ():
+            self.append(module)
+
+    def __getitem__(self, index):
+        modules = list(self._modules.values())
+        if isinstance(index, slice):
+            return ModuleList(modules[index])
+        return modules[_index(index, len(modules), "ModuleList")]
+
+    def __setitem__(self, index, module):
+        key = list(self._modules)[_index(index, len(self), "ModuleList")]
+        self.add_module(key, module)
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+    def append(self, module) -> "ModuleList":
+        self.add_module(str(len(self)), module)
+        return self
+
+    def extend(self, modules) -> "ModuleList":
+        for module in modules:
+            self.append(module)
+        return self
+
+    def insert(self, index, module) -> None:
+        modules = list(self._modules.values())
+        modules.insert(index, module)
+        self._modules.clear()
+        for position, item in enumerate(modules):
+            self.add_module(str(position), item)
+
+
+class ModuleDict(Module):
+    """A dict of modules (insertion order) whose parameters are registered ("key.weight")."""
+
+    def __init__(self, modules=None):
+        super().__init__()
+        if modules is not None:
+            self.update(modules)
+
+    def __getitem__(self, key):
+        return self._modules[key]
+
+    def __setitem__(self, key, module):
+        self.add_module(key, module)
+
+    def __delitem__(self, key):
+        del self._modules[key]
+
+    def __contains__(self, key):
+        return key in self._modules
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules)
+
+    def keys(self):
+        return self._modules.keys()
+
+    def values(self):
+        return self._modules.values()
+
+    def items(self):
+        return self._modules.items()
+
+    def update(self, modules) -> None:
+        items = modules.items() if hasattr(modules, "items") else modules
+        for key, module in items:
+            self.add_module(key, module)

@@ -1,0 +1,118 @@
+"""Conv1d, Conv2d, Conv3d, ConvTranspose2d (PyTorch's arguments, names and init)."""
+
+from __future__ import annotations
+
+import math
+
+from funtorch.nn import functional as F
+from funtorch.nn._layer_utils import default_bias, default_weight, split_keys
+from funtorch.nn.functional.conv import ntuple
+from funtorch.nn.module import Module
+
+__all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose2d"]
+
+
+class _ConvNd(Module):
+    _nd = 2
+    _transposed = False
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
+                 dilation=1, groups=1, bias=True, padding_mode="zeros", device=None,
+                 dtype=None, *, output_padding=0, key=None):
+        super().__init__()
+        nd, name = self._nd, type(self).__name__
+        if in_channels % groups or out_channels % groups:
+            raise ValueError(f"{name}: in_channels ({in_channels}) and out_channels "
+                             f"({out_channels}) must be divisible by groups ({groups})")
+        if padding_mode != "zeros":
+            raise NotImplementedError(f"{name}: only padding_mode='zeros' is supported")
+        self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
+        self.kernel_size = ntuple(kernel_size, nd, "kernel_size")
+        self.stride, self.dilation = ntuple(stride, nd, "stride"), ntuple(dilation, nd,
+                                                                             "dilation")
+        self.padding = padding if isinstance(padding, str) else ntuple(padding, nd, "padding")
+        self.output_padding = ntuple(output_padding, nd, "output_padding")
+        self.padding_mode = padding_mode
+        if self._transposed:
+            shape = (in_channels, out_channels // groups) + self.kernel_size
+        else:
+            shape = (out_channels, in_channels // groups) + self.kernel_size
+        wkey, bkey = split_keys(key, 2)
+        self.weight = default_weight(wkey, shape, dtype, device)
+        if bias:
+            fan_in = shape[1] * math.prod(self.kernel_size)
+            self.bias = default_bias(bkey, (out_channels,), fan_in, dtype, device)
+        else:
+            self.register_parameter("bias", None)
+
+    def extra_repr(self):
+        text = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
+                f"stride={self.stride}")
+        nd = self._nd
+        if self.padding != (0,) * nd:
+            text += f", padding={self.padding!r}" if isinstance(
+                self.padding, str) else f", padding={self.padding}"
+        if self.dilation != (1,) * nd:
+            text += f", dilation={self.dilation}"
+        if self.output_padding != (0,) * nd:
+            text += f", output_padding={self.output_padding}"
+        if self.groups != 1:
+            text += f", groups={self.groups}"
+        if self.bias is None:
+            text += ", bias=False"
+        return text
+
+
+class Conv1d(_ConvNd):
+    """1-d convolution: ``(N, C_in, L) -> (N, C_out, L_out)``; weight
+    ``(C_out, C_in / groups, k)``."""
+
+    _nd = 1
+
+    def forward(self, input):
+        return F.conv1d(input, self.weight, self.bias, self.stride, self.padding,
+                        self.dilation, self.groups)
+
+
+class Conv2d(_ConvNd):
+    """2-d convolution: ``(N, C_in, H, W) -> (N, C_out, H_out, W_out)``; weight
+    ``(C_out, C_in / groups, kH, kW)``; ``padding`` may be ``"same"`` or ``"valid"``.
+
+    Example:
+        >>> ft.nn.Conv2d(1, 4, 3, padding="same")(ft.ones((2, 1, 8, 8))).shape
+        (2, 4, 8, 8)
+    """
+
+    _nd = 2
+
+    def forward(self, input):
+        return F.conv2d(input, self.weight, self.bias, self.stride, self.padding,
+                        self.dilation, self.groups)
+
+
+class Conv3d(_ConvNd):
+    """3-d convolution: ``(N, C_in, D, H, W) -> (N, C_out, D_out, H_out, W_out)``."""
+
+    _nd = 3
+
+    def forward(self, input):
+        return F.conv3d(input, self.weight, self.bias, self.stride, self.padding,
+                        self.dilation, self.groups)
+
+
+class ConvTranspose2d(_ConvNd):
+    """Transposed 2-d convolution; weight ``(C_in, C_out / groups, kH, kW)``."""
+
+    _nd = 2
+    _transposed = True
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
+                 output_padding=0, groups=1, bias=True, dilation=1, padding_mode="zeros",
+                 device=None, dtype=None, *, key=None):
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
+                         groups, bias, padding_mode, device, dtype,
+                         output_padding=output_padding, key=key)
+
+    def forward(self, input):
+        return F.conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding,
+                                  self.output_padding, self.groups, self.dilation)

@@ -1,0 +1,23 @@
+"""``ft.nn.functional`` (``F``): the functional form of every layer, activation and loss.
+
+Pure functions of arrays written with public ops, so every transform (``grad``,
+``vmap``, ``jvp``) applies to them. Randomness comes from an explicit ``key=`` or, when
+it is ``None``, from the global generator (PyTorch-style code).
+"""
+
+from funtorch.nn.functional.activation import (  # noqa: F401
+    elu, erf, gelu, leaky_relu, log_softmax, relu, sigmoid, silu, softmax, softplus, tanh,
+)
+from funtorch.nn.functional.conv import (  # noqa: F401
+    adaptive_avg_pool2d, avg_pool1d, avg_pool2d, conv1d, conv2d, conv3d, conv_transpose2d,
+    max_pool1d, max_pool2d,
+)
+from funtorch.nn.functional.layers import (  # noqa: F401
+    batch_norm, bilinear, dropout, dropout2d, embedding, group_norm, layer_norm, linear,
+    one_hot, scaled_dot_product_attention,
+)
+from funtorch.nn.functional.loss import (  # noqa: F401
+    binary_cross_entropy, binary_cross_entropy_with_logits, cosine_embedding_loss,
+    cross_entropy, hinge_embedding_loss, huber_loss, kl_div, l1_loss, margin_ranking_loss,
+    mse_loss, nll_loss, smooth_l1_loss,
+)

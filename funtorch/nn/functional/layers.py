@@ -1,0 +1,191 @@
+"""Functional forms of the parameterised layers: linear, dropout, embedding, norms,
+attention. Pure: state updates (BatchNorm running statistics) are returned."""
+
+from __future__ import annotations
+
+import math
+
+import funtorch as ft
+from funtorch.nn.functional.activation import softmax
+
+__all__ = ["linear", "bilinear", "dropout", "dropout2d", "embedding", "layer_norm",
+           "group_norm", "batch_norm", "scaled_dot_product_attention", "one_hot"]
+
+
+def linear(input, weight, bias=None):
+    """``input @ weight.T + bias``: ``(*, in) -> (*, out)``."""
+    out = ft.matmul(input, ft.swapaxes(weight, -1, -2)) if weight.ndim > 1 else ft.matmul(
+        input, weight)
+    return out if bias is None else out + bias
+
+
+def bilinear(input1, input2, weight, bias=None):
+    """``x1^T A x2 + b`` per output feature: ``(*, in1), (*, in2) -> (*, out)``."""
+    out = ft.einsum("...i,oij,...j->...o", input1, weight, input2)
+    return out if bias is None else out + bias
+
+
+def _keep_mask(shape, keep, key, device):
+    if key is not None:
+        return ft.random.bernoulli(key, keep, shape)
+    return ft.rand(*shape, device=device) < keep
+
+
+def dropout(input, p=0.5, training=True, inplace=False, key=None):
+    """Zero each element with probability ``p`` and scale the rest by ``1 / (1 - p)``.
+
+    Randomness comes from ``key`` (an ``ft.random`` key) in functional code, or from the
+    global generator (``ft.manual_seed``) when ``key`` is ``None``.
+
+    Raises:
+        ValueError: ``p`` outside [0, 1].
+
+    Example:
+        >>> F.dropout(ft.ones(4), 0.5, key=ft.random.key(0)).shape
+        (4,)
+    """
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0:
+        return input
+    if p == 1.0:
+        return input * 0.0
+    keep = _keep_mask(tuple(input.shape), 1.0 - p, key, input.device)
+    return ft.where(keep, input / (1.0 - p), 0.0)
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False, key=None):
+    """Zero whole channels: ``(N, C, H, W)`` or ``(C, H, W)`` inputs."""
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0:
+        return input
+    if input.ndim not in (3, 4):
+        raise ValueError(f"dropout2d: expected a 3-d or 4-d input, got shape {input.shape}")
+    channels = tuple(input.shape[:-2]) + (1, 1)
+    if p == 1.0:
+        return input * 0.0
+    keep = _keep_mask(channels, 1.0 - p, key, input.device)
+    return ft.where(keep, input / (1.0 - p), 0.0)
+
+
+def embedding(input, weight, padding_idx=None):
+    """Rows of ``weight`` at the integer indices ``input``: ``(*) -> (*, dim)``.
+
+    The ``padding_idx`` row receives no gradient.
+    """
+    if input.dtype.kind not in "iu":
+        raise TypeError(f"embedding: indices must be integers, got {input.dtype}")
+    out = ft.take(weight, input, axis=0)
+    if padding_idx is not None:
+        if padding_idx < 0:
+            padding_idx += weight.shape[0]
+        pad = ft.expand_dims(input == padding_idx, -1)
+        out = ft.where(pad, ft.stop_gradient(out), out)
+    return out
+
+
+def _normalize(x, axes, eps):
+    mean = ft.mean(x, axis=axes, keepdims=True)
+    centered = x - mean
+    var = ft.mean(centered * centered, axis=axes, keepdims=True)
+    return centered / ft.sqrt(var + eps)
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """Normalise over the trailing ``normalized_shape`` axes, then scale and shift."""
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(
+        normalized_shape)
+    if tuple(input.shape[input.ndim - len(shape):]) != shape:
+        raise ValueError(f"layer_norm: expected input with trailing shape {shape}, got "
+                         f"{tuple(input.shape)}")
+    out = _normalize(input, tuple(range(input.ndim - len(shape), input.ndim)), eps)
+    if weight is not None:
+        out = out * weight
+    return out if bias is None else out + bias
+
+
+def _channel_shape(x, n):
+    return (1, n) + (1,) * (x.ndim - 2)
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+    """Normalise each group of channels of ``(N, C, *)`` inputs, then an affine per channel."""
+    n, c = input.shape[:2]
+    if c % num_groups:
+        raise ValueError(f"group_norm: num_channels ({c}) must be divisible by num_groups "
+                         f"({num_groups})")
+    grouped = ft.reshape(input, (n, num_groups, -1))
+    out = ft.reshape(_normalize(grouped, (2,), eps), input.shape)
+    if weight is not None:
+        out = out * ft.reshape(weight, _channel_shape(input, c))
+    return out if bias is None else out + ft.reshape(bias, _channel_shape(input, c))
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
+               momentum=0.1, eps=1e-5, return_stats=False):
+    """Batch normalisation of ``(N, C)`` or ``(N, C, *)`` inputs over all axes but C.
+
+    Unlike PyTorch's in-place update, the new running statistics are *returned* when
+    ``return_stats=True``: ``(out, new_mean, new_var)`` with ``new = (1 - momentum) * old
+    + momentum * batch`` (unbiased batch variance); ``momentum=None`` is not handled here
+    (the BatchNorm layers pass the cumulative factor). They carry no gradient.
+    """
+    c = input.shape[1]
+    axes = (0,) + tuple(range(2, input.ndim))
+    shape = _channel_shape(input, c)
+    use_batch = training or running_mean is None
+    if use_batch:
+        mean = ft.mean(input, axis=axes)
+        var = ft.var(input, axis=axes)
+    else:
+        mean, var = running_mean, running_var
+    out = (input - ft.reshape(mean, shape)) / ft.sqrt(ft.reshape(var, shape) + eps)
+    if weight is not None:
+        out = out * ft.reshape(weight, shape)
+    if bias is not None:
+        out = out + ft.reshape(bias, shape)
+    if not return_stats:
+        return out
+    if not (training and running_mean is not None):
+        return out, running_mean, running_var
+    count = input.size // c
+    if count <= 1:
+        raise ValueError(f"Expected more than 1 value per channel when training, got input "
+                         f"size {tuple(input.shape)}")
+    batch_mean = ft.stop_gradient(mean)
+    batch_var = ft.stop_gradient(var) * (count / (count - 1))
+    new_mean = (1.0 - momentum) * running_mean + momentum * batch_mean
+    new_var = (1.0 - momentum) * running_var + momentum * batch_var
+    return out, new_mean.astype(running_mean.dtype), new_var.astype(running_var.dtype)
+
+
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,
+                                 is_causal=False, scale=None, dropout_key=None):
+    """softmax(q k^T * scale + mask) v; a boolean mask marks the allowed positions.
+
+    Returns ``(out, weights)``.
+    """
+    scale = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale
+    scores = ft.matmul(query, ft.swapaxes(key, -1, -2)) * scale
+    if is_causal:
+        length, source = query.shape[-2], key.shape[-2]
+        allowed = ft.tril(ft.ones((length, source), dtype=ft.bool_, device=query.device))
+        scores = ft.where(allowed, scores, -math.inf)
+    if attn_mask is not None:
+        if attn_mask.dtype.kind == "b":
+            scores = ft.where(attn_mask, scores, -math.inf)
+        else:
+            scores = scores + attn_mask
+    weights = softmax(scores, dim=-1)
+    if dropout_p > 0.0:
+        weights = dropout(weights, dropout_p, True, key=dropout_key)
+    return ft.matmul(weights, value), weights
+
+
+def one_hot(tensor, num_classes=-1):
+    """Integer classes -> int64 one-hot vectors along a new last axis."""
+    if num_classes < 0:
+        num_classes = int(ft.max(tensor).item()) + 1
+    return (ft.expand_dims(tensor, -1) == ft.arange(num_classes, device=tensor.device)).astype(
+        ft.int64)

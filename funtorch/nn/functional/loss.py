@@ -1,0 +1,198 @@
+"""Losses with PyTorch's ``reduction`` semantics ("none", "mean", "sum")."""
+
+from __future__ import annotations
+
+import funtorch as ft
+from funtorch.nn.functional.activation import log_softmax
+
+__all__ = ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "cross_entropy", "nll_loss",
+           "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div",
+           "hinge_embedding_loss", "margin_ranking_loss", "cosine_embedding_loss"]
+
+_REDUCTIONS = ("none", "mean", "sum")
+
+
+def _reduce(loss, reduction, fn):
+    if reduction == "none":
+        return loss
+    if reduction == "mean":
+        return ft.mean(loss)
+    if reduction == "sum":
+        return ft.sum(loss)
+    raise ValueError(f"{fn}: {reduction!r} is not a valid value for reduction; use one of "
+                     f"{_REDUCTIONS}")
+
+
+def _check_same_shape(input, target, fn):
+    if tuple(input.shape) != tuple(target.shape):
+        raise ValueError(f"{fn}: target shape {tuple(target.shape)} must match input shape "
+                         f"{tuple(input.shape)}")
+
+
+def mse_loss(input, target, reduction="mean"):
+    """(input - target)^2, reduced. Example: ``F.mse_loss(x, y)``."""
+    _check_same_shape(input, target, "mse_loss")
+    return _reduce(ft.square(input - target), reduction, "mse_loss")
+
+
+def l1_loss(input, target, reduction="mean"):
+    """|input - target|, reduced."""
+    _check_same_shape(input, target, "l1_loss")
+    return _reduce(ft.abs(input - target), reduction, "l1_loss")
+
+
+def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
+    """0.5 d^2 / beta where |d| < beta, else |d| - beta / 2 (L1 when beta == 0)."""
+    _check_same_shape(input, target, "smooth_l1_loss")
+    diff = ft.abs(input - target)
+    if beta == 0:
+        return _reduce(diff, reduction, "smooth_l1_loss")
+    loss = ft.where(diff < beta, 0.5 * diff * diff / beta, diff - 0.5 * beta)
+    return _reduce(loss, reduction, "smooth_l1_loss")
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0):
+    """0.5 d^2 where |d| <= delta, else delta * (|d| - delta / 2)."""
+    _check_same_shape(input, target, "huber_loss")
+    diff = ft.abs(input - target)
+    loss = ft.where(diff <= delta, 0.5 * diff * diff, delta * (diff - 0.5 * delta))
+    return _reduce(loss, reduction, "huber_loss")
+
+
+def _class_axis_last(x):
+    return x if x.ndim <= 2 else ft.moveaxis(x, 1, -1)
+
+
+def _nll_indices(logp, target, weight, ignore_index, label_smoothing):
+    """Per-element loss and weight for class-index targets; ``logp`` has classes last."""
+    if target.dtype.kind not in "iu":
+        raise TypeError(f"cross_entropy/nll_loss: class-index targets must be integers, got "
+                        f"{target.dtype}")
+    num_classes = logp.shape[-1]
+    valid = target != ignore_index
+    safe = ft.where(valid, target, 0)
+    picked = ft.squeeze(ft.take_along_axis(logp, ft.expand_dims(safe, -1), axis=-1), -1)
+    class_w = ft.ones((num_classes,), dtype=logp.dtype) if weight is None else weight
+    w = ft.where(valid, ft.take(class_w, safe), 0.0)
+    loss = -w * picked
+    if label_smoothing > 0:
+        smooth = -ft.sum(logp * class_w, axis=-1) / num_classes
+        loss = (1.0 - label_smoothing) * loss + label_smoothing * ft.where(valid, smooth, 0.0)
+    return loss, w
+
+
+def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
+    """Negative log-likelihood of class indices given log-probabilities.
+
+    ``input`` is ``(N, C)``, ``(N, C, d1, ...)`` or ``(C,)``; ``target`` holds class
+    indices of shape ``(N,)``, ``(N, d1, ...)`` or ``()``. "mean" divides by the summed
+    weights of the non-ignored targets.
+    """
+    loss, w = _nll_indices(_class_axis_last(input), target, weight, ignore_index, 0.0)
+    if reduction == "mean":
+        return ft.sum(loss) / ft.sum(w)
+    return _reduce(loss, reduction, "nll_loss")
+
+
+def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean",
+                  label_smoothing=0.0):
+    """Cross entropy of logits against class indices or class probabilities.
+
+    Args:
+        input: logits ``(N, C)``, ``(N, C, d1, ...)`` or ``(C,)``.
+        target: integer class indices (``input`` without the class axis) or float
+            probabilities of ``input``'s shape.
+        weight: per-class weights ``(C,)``.
+        ignore_index: class index whose targets contribute nothing (index targets only).
+        reduction: "none", "mean" or "sum".
+        label_smoothing: mixes the target with the uniform distribution.
+
+    Example:
+        >>> F.cross_entropy(ft.zeros((2, 4)), ft.array([0, 3])).item()  # log(4)
+        1.3862943...
+    """
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got "
+                         f"{label_smoothing}")
+    logp = _class_axis_last(log_softmax(input, dim=1 if input.ndim > 1 else 0))
+    if target.dtype.kind == "f":
+        _check_same_shape(input, target, "cross_entropy")
+        probs = _class_axis_last(target)
+        num_classes = logp.shape[-1]
+        if label_smoothing > 0:
+            probs = probs * (1.0 - label_smoothing) + label_smoothing / num_classes
+        weighted = logp if weight is None else logp * weight
+        loss = -ft.sum(weighted * probs, axis=-1)
+        return _reduce(loss, reduction, "cross_entropy")
+    loss, w = _nll_indices(logp, target, weight, ignore_index, label_smoothing)
+    if reduction == "mean":
+        return ft.sum(loss) / ft.sum(w)
+    return _reduce(loss, reduction, "cross_entropy")
+
+
+def binary_cross_entropy(input, target, weight=None, reduction="mean"):
+    """-(y log p + (1 - y) log(1 - p)) with logs clamped at -100, as PyTorch does."""
+    _check_same_shape(input, target, "binary_cross_entropy")
+    log_p = ft.maximum(ft.log(input), -100.0)
+    log_q = ft.maximum(ft.log(1.0 - input), -100.0)
+    loss = -(target * log_p + (1.0 - target) * log_q)
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction, "binary_cross_entropy")
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean",
+                                     pos_weight=None):
+    """Sigmoid + binary cross entropy in one stable formula; ``pos_weight`` scales the
+    positive term (it broadcasts against the last axis, the classes)."""
+    _check_same_shape(input, target, "binary_cross_entropy_with_logits")
+    softplus_neg = ft.log1p(ft.exp(-ft.abs(input))) + ft.maximum(-input, 0.0)  # log(1+e^-x)
+    if pos_weight is None:
+        loss = (1.0 - target) * input + softplus_neg
+    else:
+        loss = (1.0 - target) * input + (1.0 + (pos_weight - 1.0) * target) * softplus_neg
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction, "binary_cross_entropy_with_logits")
+
+
+def kl_div(input, target, reduction="mean", log_target=False):
+    """KL(target || exp(input)) pointwise: target * (log target - input).
+
+    ``reduction="batchmean"`` divides the sum by the batch size (the true KL mean).
+    """
+    if log_target:
+        loss = ft.exp(target) * (target - input)
+    else:
+        positive = target > 0
+        log_t = ft.log(ft.where(positive, target, 1.0))
+        loss = target * (log_t - input)  # xlogy: 0 * log 0 = 0
+    if reduction == "batchmean":
+        return ft.sum(loss) / (input.shape[0] if input.ndim else 1)
+    return _reduce(loss, reduction, "kl_div")
+
+
+def hinge_embedding_loss(input, target, margin=1.0, reduction="mean"):
+    """x where y == 1, max(0, margin - x) where y == -1."""
+    hinge = ft.where(target != 1, ft.maximum(margin - input, 0.0), 0.0)
+    same = ft.where(target != -1, input, 0.0)
+    return _reduce(hinge + same, reduction, "hinge_embedding_loss")
+
+
+def margin_ranking_loss(input1, input2, target, margin=0.0, reduction="mean"):
+    """max(0, -y * (x1 - x2) + margin)."""
+    loss = ft.maximum(-target * (input1 - input2) + margin, 0.0)
+    return _reduce(loss, reduction, "margin_ranking_loss")
+
+
+def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction="mean"):
+    """1 - cos(x1, x2) where y == 1, max(0, cos(x1, x2) - margin) where y == -1."""
+    eps = 1e-12
+    axis = input1.ndim - 1
+    dot = ft.sum(input1 * input2, axis=axis)
+    norm1 = ft.sum(input1 * input1, axis=axis) + eps
+    norm2 = ft.sum(input2 * input2, axis=axis) + eps
+    cos = dot / ft.sqrt(norm1 * norm2)
+    loss = ft.where(target == 1, 1.0 - cos, 0.0) + ft.where(
+        target == -1, ft.maximum(cos - margin, 0.0), 0.0)
+    return _reduce(loss, reduction, "cosine_embedding_loss")

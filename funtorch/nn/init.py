@@ -1,0 +1,162 @@
+"""Parameter initialisation, PyTorch's ``torch.nn.init``.
+
+Two forms of each rule: the in-place one (``kaiming_uniform_(param)``) replaces a
+``Parameter``'s value with draws from the global generator (``ft.manual_seed``); the pure
+one (``kaiming_uniform(key, shape)``) returns a new array drawn from an ``ft.random`` key.
+Both accept ``key=``; arrays themselves are immutable, so the in-place forms need a box.
+"""
+
+from __future__ import annotations
+
+import math
+
+import funtorch as ft
+from funtorch.nn.parameter import Parameter
+
+__all__ = ["calculate_gain", "uniform", "normal", "constant", "zeros", "ones",
+           "xavier_uniform", "xavier_normal", "kaiming_uniform", "kaiming_normal",
+           "uniform_", "normal_", "constant_", "zeros_", "ones_", "xavier_uniform_",
+           "xavier_normal_", "kaiming_uniform_", "kaiming_normal_"]
+
+_LINEAR = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+           "conv_transpose3d", "sigmoid")
+
+
+def calculate_gain(nonlinearity, param=None) -> float:
+    """PyTorch's recommended gain for a nonlinearity ("relu" -> sqrt(2), ...)."""
+    if nonlinearity in _LINEAR:
+        return 1.0
+    if nonlinearity == "tanh":
+        return 5.0 / 3
+    if nonlinearity == "relu":
+        return math.sqrt(2.0)
+    if nonlinearity == "leaky_relu":
+        slope = 0.01 if param is None else float(param)
+        return math.sqrt(2.0 / (1 + slope ** 2))
+    if nonlinearity == "selu":
+        return 3.0 / 4
+    raise ValueError(f"calculate_gain: unsupported nonlinearity {nonlinearity!r}")
+
+
+def fan_in_and_out(shape):
+    """``(fan_in, fan_out)`` of a weight of ``shape`` (``(out, in, *kernel)``)."""
+    if len(shape) < 2:
+        raise ValueError("Fan in and fan out can not be computed for tensor with fewer than 2 "
+                         f"dimensions (shape {tuple(shape)})")
+    receptive = math.prod(shape[2:])
+    return shape[1] * receptive, shape[0] * receptive
+
+
+def _draw(kind, key, shape, dtype, low=0.0, high=1.0):
+    dtype = ft.get_default_dtype() if dtype is None else dtype
+    if kind == "uniform":
+        if key is None:
+            unit = ft.rand(*shape, dtype=ft.float64)
+        else:
+            unit = ft.random.uniform(key, shape, ft.float64)
+        return (unit * (high - low) + low).astype(dtype)
+    if key is None:
+        return ft.randn(*shape, dtype=dtype)
+    return ft.random.normal(key, shape, dtype)
+
+
+def uniform(key, shape, a=0.0, b=1.0, dtype=None):
+    """Samples from U(a, b)."""
+    return _draw("uniform", key, tuple(shape), dtype, a, b)
+
+
+def normal(key, shape, mean=0.0, std=1.0, dtype=None):
+    """Samples from N(mean, std^2)."""
+    return _draw("normal", key, tuple(shape), dtype) * std + mean
+
+
+def constant(shape, val, dtype=None):
+    return ft.full(tuple(shape), val, dtype=dtype or ft.get_default_dtype())
+
+
+def zeros(shape, dtype=None):
+    return constant(shape, 0.0, dtype)
+
+
+def ones(shape, dtype=None):
+    return constant(shape, 1.0, dtype)
+
+
+def xavier_uniform(key, shape, gain=1.0, dtype=None):
+    """U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)) (Glorot & Bengio, 2010)."""
+    fan_in, fan_out = fan_in_and_out(shape)
+    bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
+    return uniform(key, shape, -bound, bound, dtype)
+
+
+def xavier_normal(key, shape, gain=1.0, dtype=None):
+    """N(0, std^2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
+    fan_in, fan_out = fan_in_and_out(shape)
+    return normal(key, shape, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)), dtype)
+
+
+def _kaiming_std(shape, a, mode, nonlinearity):
+    if mode not in ("fan_in", "fan_out"):
+        raise ValueError(f"kaiming init: mode must be 'fan_in' or 'fan_out', got {mode!r}")
+    fan_in, fan_out = fan_in_and_out(shape)
+    fan = fan_in if mode == "fan_in" else fan_out
+    return calculate_gain(nonlinearity, a) / math.sqrt(fan) if fan else 0.0
+
+
+def kaiming_uniform(key, shape, a=0.0, mode="fan_in", nonlinearity="leaky_relu", dtype=None):
+    """U(-b, b) with b = gain * sqrt(3 / fan) (He et al., 2015)."""
+    bound = math.sqrt(3.0) * _kaiming_std(shape, a, mode, nonlinearity)
+    return uniform(key, shape, -bound, bound, dtype)
+
+
+def kaiming_normal(key, shape, a=0.0, mode="fan_in", nonlinearity="leaky_relu", dtype=None):
+    """N(0, std^2) with std = gain / sqrt(fan)."""
+    return normal(key, shape, 0.0, _kaiming_std(shape, a, mode, nonlinearity), dtype)
+
+
+def _fill(param, value):
+    if not isinstance(param, Parameter):
+        raise TypeError(f"init: in-place initialisers need an ft.nn.Parameter (arrays are "
+                        f"immutable), got {type(param).__name__}; use the pure form, e.g. "
+                        "ft.nn.init.kaiming_uniform(key, shape)")
+    param.data = ft.asarray(value).astype(param.dtype).to(param.device)
+    return param
+
+
+def uniform_(tensor, a=0.0, b=1.0, key=None):
+    """Fill a Parameter from U(a, b); returns it."""
+    return _fill(tensor, uniform(key, tensor.shape, a, b, tensor.dtype))
+
+
+def normal_(tensor, mean=0.0, std=1.0, key=None):
+    return _fill(tensor, normal(key, tensor.shape, mean, std, tensor.dtype))
+
+
+def constant_(tensor, val):
+    return _fill(tensor, constant(tensor.shape, val, tensor.dtype))
+
+
+def zeros_(tensor):
+    return constant_(tensor, 0.0)
+
+
+def ones_(tensor):
+    return constant_(tensor, 1.0)
+
+
+def xavier_uniform_(tensor, gain=1.0, key=None):
+    return _fill(tensor, xavier_uniform(key, tensor.shape, gain, tensor.dtype))
+
+
+def xavier_normal_(tensor, gain=1.0, key=None):
+    return _fill(tensor, xavier_normal(key, tensor.shape, gain, tensor.dtype))
+
+
+def kaiming_uniform_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu", key=None):
+    """Fill a Parameter with He-uniform draws; PyTorch's Linear default uses a=sqrt(5)."""
+    return _fill(tensor, kaiming_uniform(key, tensor.shape, a, mode, nonlinearity,
+                                         tensor.dtype))
+
+
+def kaiming_normal_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu", key=None):
+    return _fill(tensor, kaiming_normal(key, tensor.shape, a, mode, nonlinearity, tensor.dtype))

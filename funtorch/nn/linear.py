@@ -1,0 +1,111 @@
+"""Linear, Bilinear, Identity, Flatten, Unflatten."""
+
+from __future__ import annotations
+
+import math
+
+import funtorch as ft
+from funtorch.nn import functional as F
+from funtorch.nn._layer_utils import default_bias, default_weight, make_param, split_keys
+from funtorch.nn import init
+from funtorch.nn.module import Module
+
+__all__ = ["Identity", "Linear", "Bilinear", "Flatten", "Unflatten"]
+
+
+class Identity(Module):
+    """Returns its input unchanged (any constructor arguments are ignored)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__()
+
+    def forward(self, input):
+        return input
+
+
+class Linear(Module):
+    """``y = x W^T + b``: ``(*, in_features) -> (*, out_features)``.
+
+    ``weight`` is ``(out_features, in_features)``, drawn like PyTorch's default
+    (kaiming_uniform with a=sqrt(5)) from the global generator, or from ``key``.
+
+    Example:
+        >>> ft.nn.Linear(3, 2, key=ft.random.key(0))(ft.ones((4, 3))).shape
+        (4, 2)
+    """
+
+    def __init__(self, in_features, out_features, bias=True, device=None, dtype=None, *,
+                 key=None):
+        super().__init__()
+        self.in_features, self.out_features = in_features, out_features
+        wkey, bkey = split_keys(key, 2)
+        self.weight = default_weight(wkey, (out_features, in_features), dtype, device)
+        if bias:
+            self.bias = default_bias(bkey, (out_features,), in_features, dtype, device)
+        else:
+            self.register_parameter("bias", None)
+
+    def forward(self, input):
+        return F.linear(input, self.weight, self.bias)
+
+    def extra_repr(self):
+        return (f"in_features={self.in_features}, out_features={self.out_features}, "
+                f"bias={self.bias is not None}")
+
+
+class Bilinear(Module):
+    """``y_o = x1^T A_o x2 + b_o``: ``(*, in1), (*, in2) -> (*, out)``; weight is
+    ``(out, in1, in2)``, weight and bias drawn from U(-1/sqrt(in1), 1/sqrt(in1))."""
+
+    def __init__(self, in1_features, in2_features, out_features, bias=True, device=None,
+                 dtype=None, *, key=None):
+        super().__init__()
+        self.in1_features, self.in2_features = in1_features, in2_features
+        self.out_features = out_features
+        wkey, bkey = split_keys(key, 2)
+        bound = 1.0 / math.sqrt(in1_features)
+        shape = (out_features, in1_features, in2_features)
+        self.weight = make_param(init.uniform(wkey, shape, -bound, bound, dtype), device)
+        if bias:
+            self.bias = default_bias(bkey, (out_features,), in1_features, dtype, device)
+        else:
+            self.register_parameter("bias", None)
+
+    def forward(self, input1, input2):
+        return F.bilinear(input1, input2, self.weight, self.bias)
+
+    def extra_repr(self):
+        return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
+                f"out_features={self.out_features}, bias={self.bias is not None}")
+
+
+class Flatten(Module):
+    """Flatten axes ``start_dim..end_dim`` into one (``(N, *) -> (N, prod(*))`` by default)."""
+
+    def __init__(self, start_dim=1, end_dim=-1):
+        super().__init__()
+        self.start_dim, self.end_dim = start_dim, end_dim
+
+    def forward(self, input):
+        start, end = self.start_dim % input.ndim, self.end_dim % input.ndim
+        return ft.reshape(input, tuple(input.shape[:start]) + (-1,)
+                          + tuple(input.shape[end + 1:]))
+
+    def extra_repr(self):
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Unflatten(Module):
+    """Expand axis ``dim`` into ``unflattened_size``."""
+
+    def __init__(self, dim, unflattened_size):
+        super().__init__()
+        self.dim, self.unflattened_size = dim, tuple(unflattened_size)
+
+    def forward(self, input):
+        dim = self.dim % input.ndim
+        return ft.reshape(input, tuple(input.shape[:dim]) + self.unflattened_size
+                          + tuple(input.shape[dim + 1:]))
+
+    def extra_repr(self):
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"

@@ -1,0 +1,144 @@
+"""LayerNorm, GroupNorm, BatchNorm1d/2d.
+
+BatchNorm's running statistics are buffers. In PyTorch-style code (``model.train()``,
+calling the module) they are replaced on the module after each batch; under
+``ft.nn.functional_call`` (and inside transforms, which run on a rebuilt copy of the
+module) only the copy changes and ``functional_call`` returns the new values.
+"""
+
+from __future__ import annotations
+
+import funtorch as ft
+from funtorch.nn import functional as F
+from funtorch.nn._layer_utils import make_param
+from funtorch.nn.module import Module
+
+__all__ = ["LayerNorm", "GroupNorm", "BatchNorm1d", "BatchNorm2d"]
+
+
+def _filled(shape, value, dtype):
+    return ft.full(shape, value, dtype=dtype or ft.get_default_dtype())
+
+
+class LayerNorm(Module):
+    """Normalise the trailing ``normalized_shape`` axes: ``(*, *normalized_shape)``."""
+
+    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True,
+                 device=None, dtype=None):
+        super().__init__()
+        shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(
+            normalized_shape)
+        self.normalized_shape, self.eps = shape, eps
+        self.elementwise_affine = elementwise_affine
+        if elementwise_affine:
+            self.weight = make_param(_filled(shape, 1.0, dtype), device)
+            if bias:
+                self.bias = make_param(_filled(shape, 0.0, dtype), device)
+            else:
+                self.register_parameter("bias", None)
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+
+    def forward(self, input):
+        return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self):
+        return (f"{self.normalized_shape}, eps={self.eps}, "
+                f"elementwise_affine={self.elementwise_affine}")
+
+
+class GroupNorm(Module):
+    """Normalise groups of channels of ``(N, C, *)`` inputs."""
+
+    def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, device=None,
+                 dtype=None):
+        super().__init__()
+        if num_channels % num_groups:
+            raise ValueError("num_channels must be divisible by num_groups")
+        self.num_groups, self.num_channels, self.eps, self.affine = (num_groups, num_channels,
+                                                                     eps, affine)
+        if affine:
+            self.weight = make_param(_filled((num_channels,), 1.0, dtype), device)
+            self.bias = make_param(_filled((num_channels,), 0.0, dtype), device)
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+
+    def forward(self, input):
+        return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self):
+        return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"
+
+
+class _BatchNorm(Module):
+    _dims = (2, 3)
+
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True,
+                 track_running_stats=True, device=None, dtype=None):
+        super().__init__()
+        self.num_features, self.eps, self.momentum = num_features, eps, momentum
+        self.affine, self.track_running_stats = affine, track_running_stats
+        if affine:
+            self.weight = make_param(_filled((num_features,), 1.0, dtype), device)
+            self.bias = make_param(_filled((num_features,), 0.0, dtype), device)
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+        if track_running_stats:
+            self.register_buffer("running_mean", _filled((num_features,), 0.0, dtype))
+            self.register_buffer("running_var", _filled((num_features,), 1.0, dtype))
+            self.register_buffer("num_batches_tracked", ft.array(0, dtype=ft.int64))
+        else:
+            self.register_buffer("running_mean", None)
+            self.register_buffer("running_var", None)
+            self.register_buffer("num_batches_tracked", None)
+        if device is not None:
+            self.to(device)
+
+    def forward(self, input):
+        if input.ndim not in self._dims:
+            raise ValueError(f"{type(self).__name__}: expected {' or '.join(map(str, self._dims))}"
+                             f"-d input, got {input.ndim}-d input of shape {tuple(input.shape)}")
+        update = self.training and self.track_running_stats
+        momentum = self.momentum
+        if update:
+            self.num_batches_tracked = self.num_batches_tracked + 1
+            if momentum is None:  # cumulative moving average
+                momentum = 1.0 / float(self.num_batches_tracked.item())
+        batch_stats = self.training or self.running_mean is None
+        out, mean, var = F.batch_norm(input, self.running_mean, self.running_var, self.weight,
+                                      self.bias, batch_stats, momentum or 0.0, self.eps,
+                                      return_stats=True)
+        if update:
+            self.running_mean, self.running_var = mean, var
+        return out
+
+    def reset_running_stats(self) -> None:
+        if self.track_running_stats:
+            self.running_mean = ft.zeros_like(self.running_mean)
+            self.running_var = ft.ones_like(self.running_var)
+            self.num_batches_tracked = ft.zeros_like(self.num_batches_tracked)
+
+    def extra_repr(self):
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+                f"affine={self.affine}, track_running_stats={self.track_running_stats}")
+
+
+class BatchNorm1d(_BatchNorm):
+    """Batch normalisation of ``(N, C)`` or ``(N, C, L)`` inputs (statistics per channel)."""
+
+    _dims = (2, 3)
+
+
+class BatchNorm2d(_BatchNorm):
+    """Batch normalisation of ``(N, C, H, W)`` inputs.
+
+    Example:
+        >>> bn = ft.nn.BatchNorm2d(3); _ = bn(ft.randn(4, 3, 2, 2))
+        >>> int(bn.num_batches_tracked)
+        1
+    """
+
+    _dims = (4,)

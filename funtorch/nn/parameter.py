@@ -1,0 +1,76 @@
+"""``Parameter``: the mutable box around an immutable array (the stateful side of nn)."""
+
+from __future__ import annotations
+
+import funtorch as ft
+
+__all__ = ["Parameter", "is_concrete"]
+
+_TRACED_MSG = ("Parameter: cannot box a traced value ({what}); parameters are leaves of "
+               "PyTorch-style code. Inside ft.grad/ft.vmap use the arrays directly (a Module "
+               "unflattened by a transform holds them as they are).")
+
+
+def is_concrete(x) -> bool:
+    """Whether ``x`` is an array with a value (a plain ``ft.Array`` or a ``Parameter``)."""
+    return type(x) is ft.Array or isinstance(x, Parameter)
+
+
+class Parameter(ft.Array):
+    """A mutable box around an immutable array; a leaf that ``backward()`` fills.
+
+    A ``Parameter`` can be used wherever an ``ft.Array`` can: every op reads its current
+    value. Optimizers replace the value with ``param.data = new_array`` (the box changes,
+    arrays never do); ``.grad`` is written by ``loss.backward()``.
+
+    Args:
+        data: the initial value (an array or array-like); ``None`` gives an empty array.
+        requires_grad: whether ``backward()`` accumulates into ``.grad``.
+
+    Raises:
+        TypeError: ``data`` is a tracer of a transform (``ft.grad``, ``ft.vmap``, ...).
+
+    Example:
+        >>> w = ft.nn.Parameter(ft.ones(2)); (w * 3).sum().backward(); w.grad
+        array([3., 3.])
+        >>> w.data = w.data - 0.1 * w.grad
+    """
+
+    __slots__ = ()
+
+    def __init__(self, data=None, requires_grad=True):
+        data = ft.zeros((0,)) if data is None else ft.asarray(data)
+        if not is_concrete(data):
+            raise TypeError(_TRACED_MSG.format(what=type(data).__name__))
+        # A Parameter is a non-tracer Array subclass: bind reads these three slots.
+        self._buf = data._buf
+        self._node = None
+        self.grad = None
+        if requires_grad:
+            self.requires_grad_()
+
+    @property
+    def data(self) -> ft.Array:
+        """The current value as a plain (untracked) array; assign to replace it in place."""
+        return ft.stop_gradient(self)
+
+    @data.setter
+    def data(self, value):
+        value = ft.asarray(value)
+        if not is_concrete(value):
+            raise TypeError(_TRACED_MSG.format(what=type(value).__name__))
+        self._buf = value._buf
+
+    def set_(self, value) -> "Parameter":
+        """Replace the boxed value (same as ``param.data = value``); returns ``self``."""
+        self.data = value
+        return self
+
+    def __repr__(self):
+        body = repr(self.data)
+        if not self.requires_grad:
+            return f"Parameter containing:\n{body}, requires_grad=False"
+        return f"Parameter containing:\n{body}"
+
+    def __reduce__(self):
+        raise TypeError("Parameter: pickling is not supported; use ft.save(model.state_dict())")

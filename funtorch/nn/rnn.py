@@ -1,0 +1,253 @@
+"""RNNCell, LSTMCell, GRUCell and the multi-layer RNN, LSTM, GRU (PyTorch's parameter
+names, gate order and outputs).
+
+The input projection of a whole sequence is one matmul; the recurrence is a Python loop
+over time steps (``ft.scan`` does not exist yet; when it does, ``_run_direction`` becomes
+one ``scan`` call).
+"""
+
+from __future__ import annotations
+
+import math
+
+import funtorch as ft
+from funtorch.nn import functional as F
+from funtorch.nn import init
+from funtorch.nn._layer_utils import make_param, split_keys
+from funtorch.nn.module import Module
+
+__all__ = ["RNNCell", "LSTMCell", "GRUCell", "RNN", "LSTM", "GRU"]
+
+_GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
+
+
+def _step(mode, xw, state, w_hh, b_hh):
+    """One time step from the precomputed input projection ``xw``; returns the new state
+    (``h``, or ``(h, c)`` for LSTM)."""
+    h = state[0] if mode == "LSTM" else state
+    hw = F.linear(h, w_hh, b_hh)
+    if mode == "RNN_TANH":
+        return ft.tanh(xw + hw)
+    if mode == "RNN_RELU":
+        return F.relu(xw + hw)
+    if mode == "LSTM":
+        i, f, g, o = ft.split(xw + hw, 4, axis=-1)
+        c = ft.sigmoid(f) * state[1] + ft.sigmoid(i) * ft.tanh(g)
+        return ft.sigmoid(o) * ft.tanh(c), c
+    x_r, x_z, x_n = ft.split(xw, 3, axis=-1)
+    h_r, h_z, h_n = ft.split(hw, 3, axis=-1)
+    r, z = ft.sigmoid(x_r + h_r), ft.sigmoid(x_z + h_z)
+    n = ft.tanh(x_n + r * h_n)
+    return (1.0 - z) * n + z * h
+
+
+def _init_params(module, shapes, hidden_size, dtype, device, key):
+    bound = 1.0 / math.sqrt(hidden_size) if hidden_size > 0 else 0.0
+    for (name, shape), sub in zip(shapes, split_keys(key, len(shapes))):
+        setattr(module, name, make_param(init.uniform(sub, shape, -bound, bound, dtype), device))
+
+
+class _CellBase(Module):
+    _mode = "RNN_TANH"
+
+    def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None, *,
+                 key=None):
+        super().__init__()
+        self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias
+        gates = _GATES[self._mode] * hidden_size
+        shapes = [("weight_ih", (gates, input_size)), ("weight_hh", (gates, hidden_size))]
+        if bias:
+            shapes += [("bias_ih", (gates,)), ("bias_hh", (gates,))]
+        _init_params(self, shapes, hidden_size, dtype, device, key)
+        if not bias:
+            self.register_parameter("bias_ih", None)
+            self.register_parameter("bias_hh", None)
+
+    def _zeros(self, input):
+        return ft.zeros(tuple(input.shape[:-1]) + (self.hidden_size,), dtype=input.dtype,
+                        device=input.device)
+
+    def _run(self, input, state):
+        xw = F.linear(input, self.weight_ih, self.bias_ih)
+        return _step(self._mode, xw, state, self.weight_hh, self.bias_hh)
+
+    def extra_repr(self):
+        text = f"{self.input_size}, {self.hidden_size}"
+        return text + (", bias=False" if not self.bias else "")
+
+
+class RNNCell(_CellBase):
+    """``h' = tanh(W_ih x + b_ih + W_hh h + b_hh)``: ``(N, in), (N, H) -> (N, H)``."""
+
+    def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh", device=None,
+                 dtype=None, *, key=None):
+        if nonlinearity not in ("tanh", "relu"):
+            raise ValueError(f"Unknown nonlinearity '{nonlinearity}'. Select from 'tanh' or "
+                             "'relu'.")
+        object.__setattr__(self, "_mode", "RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU")
+        super().__init__(input_size, hidden_size, bias, device, dtype, key=key)
+        self.nonlinearity = nonlinearity
+
+    def forward(self, input, hx=None):
+        return self._run(input, self._zeros(input) if hx is None else hx)
+
+
+class LSTMCell(_CellBase):
+    """One LSTM step (gates i, f, g, o): returns ``(h', c')``."""
+
+    _mode = "LSTM"
+
+    def forward(self, input, hx=None):
+        if hx is None:
+            hx = (self._zeros(input), self._zeros(input))
+        return self._run(input, tuple(hx))
+
+
+class GRUCell(_CellBase):
+    """One GRU step (gates r, z, n): returns ``h'``."""
+
+    _mode = "GRU"
+
+    def forward(self, input, hx=None):
+        return self._run(input, self._zeros(input) if hx is None else hx)
+
+
+def _run_direction(mode, xs, state, w_hh, b_hh, reverse):
+    """Recur over axis 0 of the projected inputs ``xs``; returns (outputs, final state)."""
+    steps = range(xs.shape[0] - 1, -1, -1) if reverse else range(xs.shape[0])
+    outputs = [None] * xs.shape[0]
+    for t in steps:
+        state = _step(mode, xs[t], state, w_hh, b_hh)
+        outputs[t] = state[0] if mode == "LSTM" else state
+    return ft.stack(outputs), state
+
+
+class _RNNBase(Module):
+    _mode = "LSTM"
+
+    def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
+                 dropout=0.0, bidirectional=False, device=None, dtype=None, *, key=None):
+        super().__init__()
+        if not 0 <= dropout <= 1:
+            raise ValueError("dropout should be a number in range [0, 1] representing the "
+                             "probability of an element being zeroed")
+        self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
+        self.bias, self.batch_first, self.dropout = bias, batch_first, float(dropout)
+        self.bidirectional = bidirectional
+        gates = _GATES[self._mode] * hidden_size
+        directions = 2 if bidirectional else 1
+        shapes = []
+        for layer in range(num_layers):
+            layer_input = input_size if layer == 0 else hidden_size * directions
+            for suffix in ("", "_reverse")[:directions]:
+                shapes += [(f"weight_ih_l{layer}{suffix}", (gates, layer_input)),
+                           (f"weight_hh_l{layer}{suffix}", (gates, hidden_size))]
+                if bias:
+                    shapes += [(f"bias_ih_l{layer}{suffix}", (gates,)),
+                               (f"bias_hh_l{layer}{suffix}", (gates,))]
+        _init_params(self, shapes, hidden_size, dtype, device, key)
+
+    def _param(self, name):
+        return self._parameters.get(name)
+
+    def _initial(self, hx, batch, dtype, device):
+        shape = (self.num_layers * (2 if self.bidirectional else 1), batch, self.hidden_size)
+        return ft.zeros(shape, dtype=dtype, device=device) if hx is None else hx
+
+    def forward(self, input, hx=None):
+        unbatched = input.ndim == 2
+        if input.ndim not in (2, 3):
+            raise ValueError(f"{type(self).__name__}: expected a 2-d (unbatched) or 3-d input, "
+                             f"got shape {tuple(input.shape)}")
+        if unbatched:
+            input = ft.expand_dims(input, 1)
+            hx = None if hx is None else ft.tree.map(lambda h: ft.expand_dims(h, 1), hx)
+        elif self.batch_first:
+            input = ft.swapaxes(input, 0, 1)
+        batch = input.shape[1]
+        if self._mode == "LSTM":
+            h0, c0 = (None, None) if hx is None else hx
+            h0 = self._initial(h0, batch, input.dtype, input.device)
+            c0 = self._initial(c0, batch, input.dtype, input.device)
+        else:
+            h0, c0 = self._initial(hx, batch, input.dtype, input.device), None
+        output, h_n, c_n = self._layers(input, h0, c0)
+        if unbatched:
+            output, h_n = output[:, 0], h_n[:, 0]
+            c_n = None if c_n is None else c_n[:, 0]
+        elif self.batch_first:
+            output = ft.swapaxes(output, 0, 1)
+        return output, ((h_n, c_n) if self._mode == "LSTM" else h_n)
+
+    def _layers(self, layer_input, h0, c0):
+        directions = 2 if self.bidirectional else 1
+        finals_h, finals_c = [], []
+        for layer in range(self.num_layers):
+            outputs = []
+            for direction, suffix in enumerate(("", "_reverse")[:directions]):
+                index = layer * directions + direction
+                xs = F.linear(layer_input, self._param(f"weight_ih_l{layer}{suffix}"),
+                              self._param(f"bias_ih_l{layer}{suffix}"))
+                state = (h0[index], c0[index]) if self._mode == "LSTM" else h0[index]
+                out, state = _run_direction(self._mode, xs, state,
+                                            self._param(f"weight_hh_l{layer}{suffix}"),
+                                            self._param(f"bias_hh_l{layer}{suffix}"),
+                                            direction == 1)
+                outputs.append(out)
+                finals_h.append(state[0] if self._mode == "LSTM" else state)
+                if self._mode == "LSTM":
+                    finals_c.append(state[1])
+            layer_input = outputs[0] if directions == 1 else ft.concatenate(outputs, axis=-1)
+            if self.dropout and self.training and layer < self.num_layers - 1:
+                layer_input = F.dropout(layer_input, self.dropout, True)
+        c_n = ft.stack(finals_c) if finals_c else None
+        return layer_input, ft.stack(finals_h), c_n
+
+    def extra_repr(self):
+        text = f"{self.input_size}, {self.hidden_size}"
+        if self.num_layers != 1:
+            text += f", num_layers={self.num_layers}"
+        if not self.bias:
+            text += ", bias=False"
+        if self.batch_first:
+            text += ", batch_first=True"
+        if self.dropout:
+            text += f", dropout={self.dropout}"
+        if self.bidirectional:
+            text += ", bidirectional=True"
+        return text
+
+
+class RNN(_RNNBase):
+    """Elman RNN: ``(L, N, in)`` (or ``batch_first``, or unbatched ``(L, in)``) ->
+    ``(output (L, N, D*H), h_n (layers*D, N, H))``."""
+
+    def __init__(self, input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True,
+                 batch_first=False, dropout=0.0, bidirectional=False, device=None, dtype=None,
+                 *, key=None):
+        if nonlinearity not in ("tanh", "relu"):
+            raise ValueError(f"Unknown nonlinearity '{nonlinearity}'. Select from 'tanh' or "
+                             "'relu'.")
+        object.__setattr__(self, "_mode", "RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU")
+        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
+                         bidirectional, device, dtype, key=key)
+        self.nonlinearity = nonlinearity
+
+
+class LSTM(_RNNBase):
+    """LSTM: returns ``(output, (h_n, c_n))``; ``hx`` is ``(h_0, c_0)``.
+
+    Example:
+        >>> out, (h, c) = ft.nn.LSTM(3, 5, batch_first=True)(ft.randn(2, 7, 3))
+        >>> out.shape, h.shape
+        ((2, 7, 5), (1, 2, 5))
+    """
+
+    _mode = "LSTM"
+
+
+class GRU(_RNNBase):
+    """GRU: returns ``(output, h_n)``."""
+
+    _mode = "GRU"
+

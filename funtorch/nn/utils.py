@@ -1,0 +1,77 @@
+"""``clip_grad_norm_``, ``parameters_to_vector``, ``vector_to_parameters``."""
+
+from __future__ import annotations
+
+import math
+
+import funtorch as ft
+from funtorch.nn.parameter import Parameter
+
+__all__ = ["clip_grad_norm_", "parameters_to_vector", "vector_to_parameters"]
+
+
+def _as_list(parameters):
+    if isinstance(parameters, ft.Array):
+        return [parameters]
+    return list(parameters)
+
+
+def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False):
+    """Scale every ``.grad`` so that their joint norm is at most ``max_norm`` (in place on
+    the ``.grad`` slots); returns the total norm before clipping.
+
+    Raises:
+        RuntimeError: a non-finite total norm with ``error_if_nonfinite=True``.
+
+    Example:
+        >>> w = ft.nn.Parameter(ft.ones(4)); (w * 3).sum().backward()
+        >>> ft.nn.utils.clip_grad_norm_([w], 1.0).item()
+        6.0
+    """
+    grads = [p.grad for p in _as_list(parameters) if p.grad is not None]
+    if not grads:
+        return ft.array(0.0)
+    norm_type = float(norm_type)
+    if math.isinf(norm_type):
+        total = ft.max(ft.stack([ft.max(ft.abs(g)) for g in grads]))
+    else:
+        total = ft.sum(ft.stack([ft.sum(ft.abs(g) ** norm_type) for g in grads])) ** (
+            1.0 / norm_type)
+    if error_if_nonfinite and not bool(ft.isfinite(total)):
+        raise RuntimeError(f"The total norm of order {norm_type} for gradients from "
+                           "`parameters` is non-finite, so it cannot be clipped. To disable "
+                           "this error and scale the gradients by the non-finite norm anyway, "
+                           "set `error_if_nonfinite=False`")
+    scale = ft.minimum(max_norm / (total + 1e-6), 1.0)
+    for p in _as_list(parameters):
+        if p.grad is not None:
+            p.grad = p.grad * scale.astype(p.grad.dtype)
+    return total
+
+
+def parameters_to_vector(parameters):
+    """Concatenate the flattened parameters into one 1-d array."""
+    return ft.concatenate([ft.reshape(p, (-1,)) for p in _as_list(parameters)])
+
+
+def vector_to_parameters(vec, parameters) -> None:
+    """Write consecutive slices of the 1-d ``vec`` into the parameters (in place).
+
+    Raises:
+        TypeError: ``vec`` is not a 1-d array or a parameter is not a ``Parameter`` box.
+        ValueError: ``vec`` has the wrong length.
+    """
+    if not isinstance(vec, ft.Array) or vec.ndim != 1:
+        raise TypeError(f"expected a 1-d array for vec, got {type(vec).__name__}")
+    params = _as_list(parameters)
+    total = sum(p.size for p in params)
+    if vec.shape[0] != total:
+        raise ValueError(f"vector_to_parameters: vec has {vec.shape[0]} elements but the "
+                         f"parameters need {total}")
+    offset = 0
+    for p in params:
+        if not isinstance(p, Parameter):
+            raise TypeError(f"vector_to_parameters: expected ft.nn.Parameter boxes, got "
+                            f"{type(p).__name__}")
+        p.data = ft.reshape(vec[offset:offset + p.size], p.shape).astype(p.dtype)
+        offset += p.size
