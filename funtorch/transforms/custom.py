@@ -106,8 +106,9 @@ def _custom_vjp_batch(args, bdims, fun, fwd, bwd, cache):
     return _all_at_zero(bind(custom_vjp_call_p, *args, **params))
 
 
-class _PerArgument:
-    """Rule table of a call primitive: any number of arguments, one rule maker."""
+class PerArgument:
+    """Rule table of a call primitive (any number of arguments): ``table[i]`` is the rule
+    for argument ``i``, made on first use by ``make(i)``."""
 
     def __init__(self, make):
         self.make = make
@@ -119,9 +120,11 @@ class _PerArgument:
         return self.rules[index]
 
 
+_PerArgument = PerArgument  # the old private name, still imported by scan_primitive.py
+
 custom_vjp_call_p = Primitive(
-    "custom_vjp_call", _impl, shape=_shape, vjp=_PerArgument(_custom_vjp_rule),
-    jvp=_PerArgument(lambda i: _custom_vjp_no_jvp), batch=_custom_vjp_batch,
+    "custom_vjp_call", _impl, shape=_shape, vjp=PerArgument(_custom_vjp_rule),
+    jvp=PerArgument(lambda i: _custom_vjp_no_jvp), batch=_custom_vjp_batch,
     multiple_results=True, vjp_fwd=_custom_vjp_fwd, register=False)
 
 
@@ -197,7 +200,7 @@ def _custom_jvp_batch(args, bdims, fun, jvp_rule, cache):
 
 
 custom_jvp_call_p = Primitive(
-    "custom_jvp_call", _impl, shape=_shape, vjp=_PerArgument(_custom_jvp_transposed),
+    "custom_jvp_call", _impl, shape=_shape, vjp=PerArgument(_custom_jvp_transposed),
     jvp=_custom_jvp_joint, batch=_custom_jvp_batch, multiple_results=True, register=False)
 
 
@@ -258,7 +261,7 @@ def _checkpoint_vjp(index):
 
 
 checkpoint_call_p = Primitive(
-    "checkpoint", _impl, shape=_shape, vjp=_PerArgument(_checkpoint_vjp),
+    "checkpoint", _impl, shape=_shape, vjp=PerArgument(_checkpoint_vjp),
     jvp=lambda primals, tangents, fun, cache: jvp(fun, primals, tuple(
         ops.zeros_like(p) if t is None else t for p, t in zip(primals, tangents))),
     batch=lambda args, bdims, fun, cache: _all_at_zero(

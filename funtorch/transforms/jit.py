@@ -17,6 +17,7 @@ import numpy as np
 
 from funtorch import backends, ops, tree
 from funtorch.core import Array, Primitive, Trace, Tracer, bind, new_trace, wrap
+from funtorch.transforms.custom import PerArgument
 from funtorch.transforms.graph import Eqn, Graph, Literal, Var, optimize
 
 __all__ = ["jit", "make_graph", "log_compiles"]
@@ -255,16 +256,6 @@ def _call_vjp(index):
     return rule
 
 
-class _PerArgument:
-    def __init__(self, make):
-        self.make, self.rules = make, {}
-
-    def __getitem__(self, index):
-        if index not in self.rules:
-            self.rules[index] = self.make(index)
-        return self.rules[index]
-
-
 def _call_jvp(primals, tangents, program, cache):
     pushforward = _derived(program, "jvp", lambda: jit(
         lambda p, t: jvp(evaluate_graph(program.graph), p, t)))
@@ -282,7 +273,7 @@ def _call_batch(args, bdims, program, cache):
 call_jit_p = Primitive(
     "call_jit", lambda xp, *bufs, program, cache: program.run(*bufs),
     shape=lambda *avals, program, cache: [(v.shape, v.dtype) for v in program.graph.outvars],
-    vjp=_PerArgument(_call_vjp), jvp=_call_jvp, batch=_call_batch, multiple_results=True,
+    vjp=PerArgument(_call_vjp), jvp=_call_jvp, batch=_call_batch, multiple_results=True,
     register=False)
 
 
