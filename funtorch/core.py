@@ -57,42 +57,8 @@ class Array:
     def device(self):
         return backends.get_backend_of(self._buf).device_of(self._buf)
 
-    def __len__(self):
-        if not self.shape:
-            raise TypeError("len() of a 0-d array")
-        return self.shape[0]
-
-    def __iter__(self):
-        if not self.shape:
-            raise TypeError("iteration over a 0-d array")
-        return (self[i] for i in range(self.shape[0]))
-
     def _concrete(self, what):
         return self._buf
-
-    def numpy(self) -> np.ndarray:
-        """A host NumPy copy of the values (detached from any graph)."""
-        buf = self._concrete("numpy()")
-        return np.array(backends.get_backend_of(buf).to_host(buf))
-
-    def __array__(self, dtype=None, copy=None):
-        buf = self._concrete("np.asarray()")
-        host = backends.get_backend_of(buf).to_host(buf)
-        view = np.asarray(host, dtype=dtype).view()
-        view.flags.writeable = False
-        return view
-
-    def item(self):
-        """The single element as a Python scalar."""
-        buf = self._concrete("item()")
-        if buf.size != 1:
-            raise ValueError(
-                f"item(): only one-element arrays convert to Python scalars, got shape {buf.shape}"
-            )
-        return buf.item() if hasattr(buf, "item") else buf
-
-    def tolist(self):
-        return self.numpy().tolist()
 
     def __bool__(self):
         return bool(self._concrete("bool()"))
@@ -117,20 +83,6 @@ class Array:
 
     def __hash__(self):
         return id(self)
-
-    def __repr__(self):
-        buf = self._concrete("repr()")
-        host = backends.get_backend_of(buf).to_host(buf)
-        body = np.array2string(np.asarray(host), separator=", ", prefix="array(")
-        extra = ""
-        if self.dtype not in (np.dtype("float32"), np.dtype("int64"), np.dtype("bool")):
-            extra += f", dtype={self.dtype}"
-        if not isinstance(buf, np.ndarray) and not isinstance(buf, np.generic):
-            extra += f", device='{self.device}'"
-        node = self._node
-        if node is not None:
-            extra += ", requires_grad=True" if node.is_leaf else f", grad_fn={node!r}"
-        return f"array({body}{extra})"
 
     @property
     def is_leaf(self) -> bool:

@@ -113,12 +113,77 @@ _EXTRA = {
 }
 
 
+# Host conversions and printing (they need concrete values: tracers refuse through
+# ``_concrete``, naming the transform) ------------------------------------------------
+
+
+def _len(self):
+    if not self.shape:
+        raise TypeError("len() of a 0-d array")
+    return self.shape[0]
+
+
+def _iter(self):
+    if not self.shape:
+        raise TypeError("iteration over a 0-d array")
+    return (self[i] for i in range(self.shape[0]))
+
+
+def _numpy(self) -> np.ndarray:
+    """A host NumPy copy of the values (detached from any graph)."""
+    buf = self._concrete("numpy()")
+    return np.array(backends.get_backend_of(buf).to_host(buf))
+
+
+def _as_numpy(self, dtype=None, copy=None):
+    buf = self._concrete("np.asarray()")
+    host = backends.get_backend_of(buf).to_host(buf)
+    view = np.asarray(host, dtype=dtype).view()
+    view.flags.writeable = False  # funtorch arrays are immutable, so is NumPy's view
+    return view
+
+
+def _item(self):
+    """The single element as a Python scalar."""
+    buf = self._concrete("item()")
+    if buf.size != 1:
+        raise ValueError(
+            f"item(): only one-element arrays convert to Python scalars, got shape {buf.shape}")
+    return buf.item()
+
+
+def _tolist(self):
+    """The values as nested Python lists."""
+    return self.numpy().tolist()
+
+
+def _repr(self):
+    buf = self._concrete("repr()")
+    host = backends.get_backend_of(buf).to_host(buf)
+    body = np.array2string(np.asarray(host), separator=", ", prefix="array(")
+    extra = ""
+    if self.dtype not in (np.dtype("float32"), np.dtype("int64"), np.dtype("bool")):
+        extra += f", dtype={self.dtype}"
+    if backends.get_backend_of(buf) is not backends.NUMPY:
+        extra += f", device='{self.device}'"
+    node = self._node
+    if node is not None:
+        extra += ", requires_grad=True" if node.is_leaf else f", grad_fn={node!r}"
+    return f"array({body}{extra})"
+
+
+_CONVERSIONS = {"__len__": _len, "__iter__": _iter, "numpy": _numpy, "__array__": _as_numpy,
+                "item": _item, "tolist": _tolist, "__repr__": _repr}
+
+
 def attach():
     for name, fn in _OPERATORS.items():
         setattr(Array, name, fn)
     for name in _METHODS:
         setattr(Array, name, _method(name))
     for name, fn in _EXTRA.items():
+        setattr(Array, name, fn)
+    for name, fn in _CONVERSIONS.items():
         setattr(Array, name, fn)
 
 
