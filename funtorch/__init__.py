@@ -18,7 +18,8 @@ from funtorch import tree, backends, autograd, testing  # noqa: F401
 from funtorch import random  # noqa: F401
 from funtorch import linalg  # noqa: F401
 from funtorch.transforms import (  # noqa: F401
-    checkpoint, custom_jvp, custom_vjp, hessian, jacfwd, jacrev, jit, jvp, make_graph, vmap,
+    checkpoint, cond, custom_jvp, custom_vjp, fori_loop, hessian, jacfwd, jacrev, jit, jvp,
+    make_graph, scan, vmap, while_loop,
 )
 from funtorch.backends import device  # noqa: F401
 from funtorch.grad import float0, grad, value_and_grad, vjp  # noqa: F401

@@ -5,3 +5,4 @@ from funtorch.transforms.vmap import vmap  # noqa: F401
 from funtorch.transforms.jacobians import hessian, jacfwd, jacrev  # noqa: F401
 from funtorch.transforms.custom import checkpoint, custom_jvp, custom_vjp  # noqa: F401
 from funtorch.transforms.jit import jit, make_graph  # noqa: F401
+from funtorch.transforms.control import cond, fori_loop, scan, while_loop  # noqa: F401

@@ -19,7 +19,7 @@ from funtorch.transforms.vmap import vmap
 __all__ = ["custom_vjp", "custom_jvp", "checkpoint"]
 
 
-class _OutTree:
+class OutTree:
     """Where a flat function records its output structure when it runs."""
 
     __slots__ = ("treedef",)
@@ -28,7 +28,7 @@ class _OutTree:
         self.treedef = None
 
 
-def _as_arrays(values):
+def as_arrays(values):
     return tuple(v if isinstance(v, Array) else ops.asarray(v) for v in values)
 
 
@@ -37,7 +37,7 @@ def _flatten_fun(fun, in_tree, static, out):
     def flat(*leaves):
         args = _insert_static(tree.unflatten(in_tree, leaves), static)
         flat_out, out.treedef = tree.flatten(fun(*args))
-        return _as_arrays(flat_out)
+        return as_arrays(flat_out)
     return flat
 
 
@@ -56,10 +56,10 @@ def _split_args(args, static_argnums, name):
             raise ValueError(f"{name}: nondiff_argnums contains {i} but only {len(args)} "
                              "arguments were given")
     leaves, in_tree = tree.flatten(dynamic)
-    return static, _as_arrays(leaves), in_tree
+    return static, as_arrays(leaves), in_tree
 
 
-def _cached(cache, key, compute):
+def cached(cache, key, compute):
     if cache.get("key") is not key:
         cache["key"], cache["value"] = key, compute()
     return cache["value"]
@@ -89,7 +89,7 @@ def _custom_vjp_rule(index):
         def pull():
             res = fwd(*args)[1] if residuals is None else residuals
             return bwd(res, cts)
-        grads = _cached(cache, cts, pull)
+        grads = cached(cache, cts, pull)
         return grads[index]
     return rule
 
@@ -119,8 +119,6 @@ class PerArgument:
             self.rules[index] = self.make(index)
         return self.rules[index]
 
-
-_PerArgument = PerArgument  # the old private name, still imported by scan_primitive.py
 
 custom_vjp_call_p = Primitive(
     "custom_vjp_call", _impl, shape=_shape, vjp=PerArgument(_custom_vjp_rule),
@@ -155,12 +153,12 @@ class custom_vjp:
             raise TypeError(f"custom_vjp: `{self.__name__}` has no rule yet; call "
                             f"{self.__name__}.defvjp(fwd, bwd) before calling it")
         static, leaves, in_tree = _split_args(args, self.nondiff_argnums, "custom_vjp")
-        out = _OutTree()
+        out = OutTree()
         fun = _flatten_fun(self.fun, in_tree, static, out)
         def fwd(*flat):
             primal_out, res = self.fwd(*_insert_static(tree.unflatten(in_tree, flat), static))
             flat_out, out.treedef = tree.flatten(primal_out)
-            return _as_arrays(flat_out), res
+            return as_arrays(flat_out), res
 
         def bwd(res, cts):
             statics = tuple(value for _, value in static)
@@ -189,7 +187,7 @@ def _custom_jvp_transposed(index):
         def pull():
             zeros = tuple(ops.zeros_like(a) for a in args)
             return vjp(lambda *tangents: jvp_rule(args, tangents)[1], *zeros)[1](cts)
-        return _cached(cache, cts, pull)[index]
+        return cached(cache, cts, pull)[index]
     return rule
 
 
@@ -235,7 +233,7 @@ class custom_jvp:
             raise TypeError(f"custom_jvp: `{self.__name__}` has no rule yet; decorate one "
                             f"with @{self.__name__}.defjvp before calling it")
         static, leaves, in_tree = _split_args(args, self.nondiff_argnums, "custom_jvp")
-        out = _OutTree()
+        out = OutTree()
         fun = _flatten_fun(self.fun, in_tree, static, out)
         statics = tuple(value for _, value in static)
 
@@ -246,7 +244,7 @@ class custom_jvp:
                 else self.jvp_rule(primals, tangents)
             flat_out, out.treedef = tree.flatten(primal_out)
             flat_t = tree.leaves(tangent_out)
-            return _as_arrays(flat_out), _as_arrays(flat_t)
+            return as_arrays(flat_out), as_arrays(flat_t)
         outs = bind(custom_jvp_call_p, *leaves, fun=fun, jvp_rule=jvp_rule, cache={})
         return tree.unflatten(out.treedef, list(outs))
 
@@ -256,7 +254,7 @@ class custom_jvp:
 
 def _checkpoint_vjp(index):
     def rule(cts, ans, *args, fun, cache):
-        return _cached(cache, cts, lambda: vjp(fun, *args)[1](cts))[index]
+        return cached(cache, cts, lambda: vjp(fun, *args)[1](cts))[index]
     return rule
 
 
@@ -284,7 +282,7 @@ def checkpoint(fun, static_argnums=()):
     @functools.wraps(fun)
     def remat(*args):
         static, leaves, in_tree = _split_args(args, tuple(static_argnums), "checkpoint")
-        out = _OutTree()
+        out = OutTree()
         flat = _flatten_fun(fun, in_tree, static, out)
         outs = bind(checkpoint_call_p, *leaves, fun=flat, cache={})
         return tree.unflatten(out.treedef, list(outs))

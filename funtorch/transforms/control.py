@@ -1,0 +1,384 @@
+"""Structured control flow (JAX semantics): ``scan``, ``fori_loop``, ``cond``, ``while_loop``.
+
+NOTE (closures). ``scan`` binds ``scan_p`` (``scan_primitive.py``), whose rules re-run the
+body on values of their own level: they are only correct when the body reads no traced
+value except through ``carry`` and ``x``. JAX makes closed-over tracers explicit inputs by
+tracing the body to a jaxpr; a define-by-run body cannot be rewritten to read substitutes.
+So ``scan`` runs its first step under a probe trace that notices any traced value (a tracer
+of any transform, or an array that requires grad) reaching the body another way:
+  - none: the fast path, one ``scan_p`` bind; the probe costs one extra body step;
+  - some: define-by-run unrolling, a Python loop calling ``f`` (the probe's result is the
+    first step) that the active traces record like any Python code. Correct under every
+    transform and at any depth, but the graph holds all T steps, as a Python loop's would.
+    Pass such arrays through ``init``/``xs`` to get the fast path.
+``cond``, ``while_loop`` and ``fori_loop`` with traced bounds run define-by-run on concrete
+values; under vmap a batched predicate selects per example with ``ft.where``.
+"""
+
+from __future__ import annotations
+
+import operator
+
+import numpy as np
+
+from funtorch import ops, tree
+from funtorch.autograd import is_grad_enabled
+from funtorch.core import Array, Trace, Tracer, bind, new_trace
+from funtorch.grad import VJPTracer
+from funtorch.transforms.custom import as_arrays, OutTree
+from funtorch.transforms.scan_primitive import (
+    CARRY_CHANGED,
+    aval_str,
+    bind_scan,
+    check_carry,
+    steps,
+)
+from funtorch.transforms.vmap import BatchTracer
+
+__all__ = ["cond", "fori_loop", "scan", "while_loop"]
+
+_NOT_PAIR = ("scan: `{fun}` must return a pair (carry, y), got {got}; return `(carry, None)` "
+             "when there is nothing to stack")
+_REVERSE = ("Reverse-mode differentiation does not work for ft.while_loop with a data-dependent "
+            "trip count; use ft.scan or ft.fori_loop with static bounds (Python ints)")
+_PRED = ("{api}: the predicate must be a scalar boolean or number, got {got}; reduce it "
+         "first, e.g. `ft.all(p)` or `ft.any(p)`")
+_BRANCHES = ("cond: true_fun `{t}` and false_fun `{f}` must return the same structure, shapes "
+             "and dtypes; {what}")
+
+
+def _name(fun):
+    return getattr(fun, "__name__", type(fun).__name__)
+
+
+def _is_traced(x):
+    """A value some transform (or the PyTorch-style tape) is tracking."""
+    return isinstance(x, Tracer) or (isinstance(x, Array) and x._node is not None)
+
+
+def _lower(x):
+    """The value one transform below ``x`` (for BatchTracers: the whole batch)."""
+    return x.val if type(x) is BatchTracer else x.aval
+
+
+def _is_batched(x):
+    while isinstance(x, Tracer):
+        if type(x) is BatchTracer:
+            return True
+        x = _lower(x)
+    return False
+
+
+def _has_value(x):
+    """True unless ``x`` differs across a vmap batch or has no value yet (inside jit)."""
+    while isinstance(x, Tracer):
+        if type(x) is BatchTracer:
+            return False
+        x = x.aval
+    return isinstance(x, (Array, np.ndarray, np.generic, bool, int, float))
+
+
+# The probe: which values does the body reach other than through its arguments? -----------
+
+
+class _ProbeTracer(Tracer):
+    __slots__ = ("val",)
+
+    def __init__(self, trace, val):
+        self._trace = trace
+        self.val = val
+        self._node = None
+        self.grad = None
+
+    @property
+    def aval(self):
+        return self.val
+
+
+class _ProbeTrace(Trace):
+    """Passes every primitive through to the traces below, noting foreign traced inputs."""
+
+    __slots__ = ("closes_over",)
+
+    def process_primitive(self, prim, args, params):
+        vals = []
+        for arg in args:
+            if type(arg) is _ProbeTracer and arg._trace is self:
+                vals.append(arg.val)
+            else:
+                self.closes_over = self.closes_over or _is_traced(arg)
+                vals.append(arg)
+        out = bind(prim, *vals, **params)
+        if prim.multiple_results:
+            return tuple(_ProbeTracer(self, o) for o in out)
+        return _ProbeTracer(self, out)
+
+
+def _probe(body, leaves):
+    """Run ``body`` once; return its outputs and whether it closes over a traced value."""
+    trace = new_trace(_ProbeTrace, "scan", body)
+    trace.closes_over = False
+    try:
+        outs = body(*[_ProbeTracer(trace, leaf) for leaf in leaves])
+    finally:
+        trace.active = False
+    plain = []
+    for out in outs:
+        if type(out) is _ProbeTracer and out._trace is trace:
+            out = out.val
+        else:
+            trace.closes_over = trace.closes_over or _is_traced(out)
+        plain.append(out)
+    return plain, trace.closes_over
+
+
+# scan: the public function ----------------------------------------------------------------
+
+
+def _flat_body(f, carry_tree, x_tree, num_carry, out):
+    def body(*leaves):
+        result = f(tree.unflatten(carry_tree, leaves[:num_carry]),
+                   tree.unflatten(x_tree, leaves[num_carry:]))
+        if not (isinstance(result, tuple) and len(result) == 2):
+            raise TypeError(_NOT_PAIR.format(fun=_name(f), got=type(result).__name__))
+        carry_leaves, new_tree = tree.flatten(result[0])
+        if new_tree != carry_tree:
+            raise TypeError(CARRY_CHANGED.format(api="scan", where=f" of `{_name(f)}`",
+                                                 old=carry_tree, new=new_tree))
+        y_leaves, out.treedef = tree.flatten(result[1])
+        return as_arrays(carry_leaves) + as_arrays(y_leaves)
+    return body
+
+
+def _scan_length(x_leaves, length):
+    sizes = set()
+    for x in x_leaves:
+        if x.ndim == 0:
+            raise ValueError("scan: every leaf of xs needs a leading axis to scan over, got a "
+                             f"scalar {aval_str(x)}")
+        sizes.add(x.shape[0])
+    if length is not None:
+        sizes.add(operator.index(length))
+    if not sizes:
+        raise ValueError("scan: xs is None and no length was given; pass length= (the number "
+                         "of steps) when there is nothing to scan over")
+    if len(sizes) > 1:
+        raise ValueError(f"scan: the leading axes of xs and length disagree on the number of "
+                         f"steps ({sorted(sizes)}); they must all be equal")
+    return sizes.pop()
+
+
+def _unroll(body, first, carry_tree, x_leaves, num_carry, length, reverse, f):
+    """Define-by-run: call the body step by step; the active traces record every step."""
+    order = steps(length, reverse)
+    carry, per_step = first[:num_carry], [None] * length
+    per_step[order[0]] = first[num_carry:]
+    for t in order[1:]:
+        outs = body(*carry, *[x[t] for x in x_leaves])
+        check_carry("scan", carry, outs[:num_carry], _where(f, carry_tree, t))
+        carry, per_step[t] = outs[:num_carry], outs[num_carry:]
+    ys = [ops.stack([step[i] for step in per_step]) for i in range(len(first) - num_carry)]
+    return list(carry), ys
+
+
+def _promote_weak(raw, leaves, new_leaves):
+    """Python scalars in an initial carry take the dtype the body gives them (JAX's weak
+    types), so ``scan(f, 0.0, xs)`` works for float64 ``xs``."""
+    out = [ops.astype(leaf, new.dtype) if not isinstance(r, Array) and new.dtype != leaf.dtype
+           else leaf for r, leaf, new in zip(raw, leaves, new_leaves)]
+    return out if any(a is not b for a, b in zip(out, leaves)) else leaves
+
+
+def _where(f, carry_tree, step):
+    def at(index):
+        path = tree.path_of_leaf(carry_tree, index)
+        return f" of `{_name(f)}` at {path} (step {step})"
+    return at
+
+
+def scan(f, init, xs=None, length=None, reverse=False):
+    """Loop ``f`` over the leading axis of ``xs``, carrying state (``jax.lax.scan``).
+
+    Equivalent to ``for x in xs: carry, y = f(carry, x)`` with the ``y`` stacked, but as one
+    primitive: reverse mode keeps one carry per step and one step of graph at a time.
+
+    Args:
+        f: ``f(carry, x) -> (carry, y)``; the carry keeps its structure, shapes and dtypes.
+        init: the initial carry (a pytree of arrays).
+        xs: a pytree of arrays with a common leading axis, or None (then give ``length``).
+        length: the number of steps (checked against ``xs``).
+        reverse: run from the last element of ``xs`` to the first (``ys`` stay aligned).
+
+    Returns:
+        ``(final_carry, ys)``, ``ys`` stacked along a new leading axis.
+
+    Raises:
+        TypeError: ``f`` not returning a pair, or a carry that changes structure/shape/dtype.
+        ValueError: ``xs`` leaves of different lengths, or neither ``xs`` nor ``length``.
+
+    Closed-over traced values are supported by unrolling (see this module's NOTE): pass the
+    arrays the body needs through ``init`` or ``xs`` to keep one node per scan.
+
+    Example:
+        >>> ft.scan(lambda c, x: (c + x, c), ft.array(0.0), ft.arange(4.0))
+        (array(6.), array([0., 0., 1., 3.]))
+    """
+    raw_init, carry_tree = tree.flatten(init)
+    init_leaves = list(as_arrays(raw_init))
+    x_leaves, x_tree = tree.flatten(xs)
+    x_leaves = list(as_arrays(x_leaves))
+    length = _scan_length(x_leaves, length)
+    out, num_carry = OutTree(), len(init_leaves)
+    body = _flat_body(f, carry_tree, x_tree, num_carry, out)
+    if length == 0:
+        outs = bind_scan(init_leaves + x_leaves, body, num_carry, 0, reverse)
+        return tree.unflatten(carry_tree, outs[:num_carry]), tree.unflatten(
+            out.treedef, outs[num_carry:])
+    start = length - 1 if reverse else 0
+    x_first = [x[start] for x in x_leaves]
+    first, closes_over = _probe(body, init_leaves + x_first)
+    promoted = _promote_weak(raw_init, init_leaves, first[:num_carry])
+    if promoted is not init_leaves:
+        init_leaves = promoted
+        first, closes_over = _probe(body, init_leaves + x_first)
+    check_carry("scan", init_leaves, first[:num_carry], _where(f, carry_tree, start))
+    if closes_over:
+        carry, ys = _unroll(body, first, carry_tree, x_leaves, num_carry, length, reverse, f)
+    else:
+        outs = bind_scan(init_leaves + x_leaves, body, num_carry, length, reverse)
+        carry, ys = outs[:num_carry], outs[num_carry:]
+    return tree.unflatten(carry_tree, carry), tree.unflatten(out.treedef, ys)
+
+
+def _static_int(x):
+    if isinstance(x, (bool, float)) or (isinstance(x, Array) and x.dtype.kind not in "iu"):
+        raise TypeError(f"fori_loop: lower and upper must be integers, got {x!r}")
+    if isinstance(x, Tracer):
+        return None
+    return operator.index(x)
+
+
+def fori_loop(lower, upper, body_fun, init_val):
+    """``for i in range(lower, upper): val = body_fun(i, val)`` (``jax.lax.fori_loop``).
+
+    With static bounds (Python ints or untraced integer arrays) it is a ``scan`` over
+    ``ft.arange(lower, upper)``, so every transform (reverse mode included) applies; with
+    traced bounds it is a ``while_loop``.
+
+    Example:
+        >>> ft.fori_loop(0, 3, lambda i, v: v * 2.0, ft.array(1.0))
+        array(8.)
+    """
+    low, high = _static_int(lower), _static_int(upper)
+    if low is None or high is None:
+        return while_loop(lambda s: s[0] < upper, lambda s: (s[0] + 1, body_fun(s[0], s[1])),
+                          (ops.asarray(lower), init_val))[1]
+    if high <= low:
+        return init_val
+    return scan(lambda val, i: (body_fun(i, val), None), init_val, ops.arange(low, high))[0]
+
+
+# cond and while_loop ----------------------------------------------------------------------
+
+
+def _check_pred(pred, api):
+    if isinstance(pred, (bool, int, float, np.bool_, np.number)):
+        return
+    if not isinstance(pred, (Array, np.ndarray)):
+        raise TypeError(_PRED.format(api=api, got=type(pred).__name__))
+    if tuple(pred.shape) != () or pred.dtype.kind not in "biuf":
+        raise TypeError(_PRED.format(api=api, got=aval_str(pred)))
+
+
+def _branch_outputs(true_fun, false_fun, operands):
+    t_leaves, t_tree = tree.flatten(true_fun(*operands))
+    f_leaves, f_tree = tree.flatten(false_fun(*operands))
+    names = {"t": _name(true_fun), "f": _name(false_fun)}
+    if t_tree != f_tree:
+        raise TypeError(_BRANCHES.format(what=f"true_fun returned {t_tree} but false_fun "
+                                         f"returned {f_tree}", **names))
+    t_leaves, f_leaves = as_arrays(t_leaves), as_arrays(f_leaves)
+    for index, (a, b) in enumerate(zip(t_leaves, f_leaves)):
+        if tuple(a.shape) != tuple(b.shape) or a.dtype != b.dtype:
+            path = tree.path_of_leaf(t_tree, index)
+            raise TypeError(_BRANCHES.format(what=f"at {path} true_fun returned {aval_str(a)} "
+                                             f"but false_fun returned {aval_str(b)}", **names))
+    return t_leaves, f_leaves, t_tree
+
+
+def cond(pred, true_fun, false_fun, *operands):
+    """``true_fun(*operands) if pred else false_fun(*operands)`` (``jax.lax.cond``).
+
+    A concrete ``pred`` runs only the chosen branch (the active transforms record it). With
+    a batched ``pred`` under ``vmap`` (or an abstract one inside ``jit``) both branches run
+    and ``ft.where`` picks per example, so both must return the same structure, shapes and
+    dtypes.
+
+    Raises:
+        TypeError: a non-scalar ``pred``, or (batched ``pred``) branches that disagree.
+
+    Example:
+        >>> ft.cond(ft.array(1.0) > 0, ft.sin, ft.cos, ft.array(0.0))
+        array(0.)
+    """
+    _check_pred(pred, "cond")
+    if _has_value(pred):
+        return (true_fun if bool(pred) else false_fun)(*operands)
+    t_leaves, f_leaves, out_tree = _branch_outputs(true_fun, false_fun, operands)
+    return tree.unflatten(out_tree, [ops.where(pred, a, b) for a, b in zip(t_leaves, f_leaves)])
+
+
+def _check_forward_only(leaves):
+    for leaf in leaves:
+        x = leaf
+        while isinstance(x, Tracer):
+            if type(x) is VJPTracer:
+                raise ValueError(_REVERSE)
+            x = _lower(x)
+        if isinstance(x, Array) and x._node is not None and is_grad_enabled():
+            raise ValueError(_REVERSE)
+
+
+def _any_true(pred):
+    while isinstance(pred, Tracer):
+        pred = _lower(pred)
+    return bool(ops.any(pred))
+
+
+def while_loop(cond_fun, body_fun, init_val):
+    """``while cond_fun(val): val = body_fun(val)`` (``jax.lax.while_loop``).
+
+    Runs eagerly on concrete values, so ``jvp`` records each iteration. Under ``vmap`` a
+    batched predicate keeps looping while any example is still running, and only those
+    examples are updated (``ft.where``). Reverse mode is refused: the trip count depends on
+    the data; use ``scan`` or ``fori_loop`` with static bounds.
+
+    Raises:
+        ValueError: under reverse-mode differentiation of the loop values.
+        TypeError: a non-scalar predicate, or a body changing structure/shapes/dtypes.
+
+    Example:
+        >>> ft.while_loop(lambda v: v < 10.0, lambda v: v * 2.0, ft.array(1.0))
+        array(16.)
+    """
+    leaves, val_tree = tree.flatten(init_val)
+    raw = leaves
+    leaves = list(as_arrays(raw))
+    _check_forward_only(leaves)
+    while True:
+        pred = cond_fun(tree.unflatten(val_tree, leaves))
+        _check_pred(pred, "while_loop: cond_fun")
+        batched = _is_batched(pred)
+        if not (_any_true(pred) if batched else bool(pred)):
+            return tree.unflatten(val_tree, leaves)
+        new_leaves, new_tree = tree.flatten(body_fun(tree.unflatten(val_tree, leaves)))
+        if new_tree != val_tree:
+            raise TypeError(CARRY_CHANGED.format(api="while_loop", where=" of body_fun",
+                                                 old=val_tree, new=new_tree))
+        new_leaves = list(as_arrays(new_leaves))
+        leaves, raw = _promote_weak(raw, leaves, new_leaves), leaves
+        check_carry("while_loop", leaves, new_leaves, " of body_fun")
+        _check_forward_only(new_leaves)
+        if batched:
+            new_leaves = [ops.where(pred, n, o) for n, o in zip(new_leaves, leaves)]
+        leaves = new_leaves
