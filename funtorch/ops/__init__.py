@@ -5,8 +5,8 @@ attaches operators and methods to :class:`funtorch.Array` (``methods.py``).
 """
 
 from funtorch.ops.creation import (  # noqa: F401
-    arange, array, asarray, empty, eye, from_numpy, full, full_like, global_generator,
-    linspace, manual_seed, ones, ones_like, rand, randint, randn, tensor, zeros, zeros_like,
+    arange, array, asarray, empty, eye, from_numpy, full, full_like,
+    linspace, ones, ones_like, tensor, zeros, zeros_like,
 )
 from funtorch.ops.elementwise import (  # noqa: F401
     abs, add, arccos, arcsin, arctan, arctan2, ceil, cos, cosh, divide, exp, expm1, floor,
@@ -42,4 +42,4 @@ import types as _types
 
 __all__ = sorted(name for name, value in globals().items()
                  if not name.startswith("_") and not isinstance(value, _types.ModuleType)
-                 and name not in {"annotations", "global_generator", "normalize_axis"})
+                 and name not in {"annotations", "normalize_axis"})

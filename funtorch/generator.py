@@ -1,0 +1,77 @@
+"""The PyTorch-style global generator (``ft.manual_seed``, ``ft.rand``, ``ft.randn``,
+``ft.randint``), built on :mod:`funtorch.random`'s counter-based keys.
+
+One key is split on every draw, so ``ft.manual_seed(s)`` followed by the same calls gives
+the same numbers on every run and machine. Like PyTorch's default generator, it starts
+from a fixed seed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from funtorch import backends, random
+from funtorch.core import LEAF, wrap
+from funtorch.dtypes import get_default_dtype
+
+__all__ = ["manual_seed", "rand", "randn", "randint"]
+
+_DEFAULT_SEED = 67280421310721  # PyTorch's default CPU seed
+_GLOBAL_KEY = [None]
+
+
+def manual_seed(seed: int) -> None:
+    """Seed the global generator used by ``rand``, ``randn``, ``randint`` (PyTorch style).
+
+    Example:
+        >>> ft.manual_seed(0); a = ft.rand(2); ft.manual_seed(0); (a == ft.rand(2)).all().item()
+        True
+    """
+    if not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"manual_seed: expected an int seed, got {type(seed).__name__}")
+    _GLOBAL_KEY[0] = random.key(int(seed))
+
+
+def _next_key():
+    if _GLOBAL_KEY[0] is None:
+        manual_seed(_DEFAULT_SEED)
+    _GLOBAL_KEY[0], subkey = random.split(_GLOBAL_KEY[0])
+    return subkey
+
+
+def _random(fn, draw, shape, dtype, device, requires_grad):
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    if not all(isinstance(n, (int, np.integer)) and n >= 0 for n in shape):
+        raise ValueError(f"{fn}: shape entries must be non-negative ints, got {shape}")
+    dtype = np.dtype(dtype or get_default_dtype())
+    if requires_grad and dtype.kind != "f":
+        raise TypeError(f"{fn}: only floating-point arrays can require gradients, got {dtype}")
+    out = draw(_next_key(), tuple(int(n) for n in shape), dtype)
+    if device is not None and backends.device(device).type != "cpu":
+        out = wrap(backends.get_backend(device).from_host(out.numpy(), backends.device(device)))
+    if requires_grad:
+        out._node = LEAF
+    return out
+
+
+def rand(*shape, dtype=None, device=None, requires_grad=False) -> Array:
+    """Uniform samples in [0, 1) from the global generator. Example: ``ft.rand(2, 3)``."""
+    return _random("rand", lambda k, s, d: random.uniform(k, s, d), shape, dtype, device,
+                   requires_grad)
+
+
+def randn(*shape, dtype=None, device=None, requires_grad=False) -> Array:
+    """Standard normal samples from the global generator. Example: ``ft.randn(2, 3)``."""
+    return _random("randn", lambda k, s, d: random.normal(k, s, d), shape, dtype, device,
+                   requires_grad)
+
+
+def randint(low, high=None, size=(), dtype=np.int64, device=None) -> Array:
+    """Integers in ``[low, high)`` from the global generator (``randint(high, size)`` too)."""
+    if high is None:
+        low, high = 0, low
+    if isinstance(size, (int, np.integer)):
+        size = (size,)
+    return _random("randint", lambda k, s, d: random.randint(k, s, low, high, d), tuple(size),
+                   dtype, device, False)
