@@ -93,10 +93,19 @@ def _matmul_samples(s):
 
 
 def _matmul_impl(xp, a, b):
+    if a.shape[-1] == 1 and a.ndim > 2:
+        # batched outer products (per-example weight gradients): NumPy's stacked matmul is
+        # ~5x slower than einsum for them (measured 256 x (64x1 @ 1x128) float32)
+        return xp.einsum("...ik,...kj->...ij", a, b)
     if b.ndim == 2 and a.ndim > 2:
         # one large product instead of one per batch entry: 2-6x faster on NumPy
         rows = math.prod(a.shape[:-1])
         return xp.matmul(a.reshape(rows, a.shape[-1]), b).reshape(a.shape[:-1] + b.shape[1:])
+    if a.ndim == 2 and b.ndim > 2:
+        # the same fold from the right: (b^T a^T)^T with b's batch folded into rows
+        cols = b.swapaxes(-1, -2)
+        flat = xp.matmul(cols.reshape(-1, b.shape[-2]), a.T)
+        return flat.reshape(b.shape[:-2] + (b.shape[-1], a.shape[0])).swapaxes(-1, -2)
     return xp.matmul(a, b)
 
 
