@@ -126,6 +126,32 @@ custom_vjp_call_p = Primitive(
     multiple_results=True, vjp_fwd=_custom_vjp_fwd, register=False)
 
 
+_BWD_STRUCTURE = ("custom_vjp: bwd of `{name}` must return a tuple with one cotangent per "
+                  "differentiable argument, structured like the arguments {expected}; got {got}")
+
+
+def _check_cotangents(name, grads, in_tree, leaves):
+    """Validate a user bwd's output against the primal inputs; return flat cotangents."""
+    if not isinstance(grads, tuple):
+        raise TypeError(_BWD_STRUCTURE.format(name=name, expected=in_tree,
+                                              got=type(grads).__name__))
+    flat, got_tree = tree.flatten(grads, is_leaf=lambda x: x is None)
+    if len(flat) != len(leaves):
+        raise TypeError(_BWD_STRUCTURE.format(name=name, expected=in_tree, got=got_tree))
+    out = []
+    for index, (g, leaf) in enumerate(zip(flat, leaves)):
+        if g is None:
+            out.append(ops.zeros_like(leaf))
+            continue
+        g = ops.asarray(g)
+        if tuple(g.shape) != tuple(leaf.shape):
+            raise ValueError(f"custom_vjp: bwd of `{name}` returned a cotangent of shape "
+                             f"{tuple(g.shape)} for argument leaf {tree.path_of_leaf(in_tree, index)}"
+                             f" of shape {tuple(leaf.shape)}; they must match")
+        out.append(g)
+    return tuple(out)
+
+
 class custom_vjp:
     """A function with a hand-written VJP (JAX's ``jax.custom_vjp``).
 
@@ -163,13 +189,7 @@ class custom_vjp:
         def bwd(res, cts):
             statics = tuple(value for _, value in static)
             grads = self.bwd(*statics, res, tree.unflatten(out.treedef, list(cts)))
-            if not isinstance(grads, tuple):
-                raise TypeError(f"custom_vjp: bwd of `{self.__name__}` must return a tuple "
-                                f"with one entry per differentiable argument, got "
-                                f"{type(grads).__name__}")
-            flat = tree.leaves(grads, is_leaf=lambda x: x is None)
-            return tuple(ops.zeros_like(leaf) if g is None else ops.asarray(g)
-                         for g, leaf in zip(flat, leaves))
+            return _check_cotangents(self.__name__, grads, in_tree, leaves)
         outs = bind(custom_vjp_call_p, *leaves, fun=fun, fwd=fwd, bwd=bwd, cache={})
         return tree.unflatten(out.treedef, list(outs))
 

@@ -12,8 +12,9 @@ __all__ = ["vmap", "BatchTracer"]
 
 _NO_RULE = "vmap: no batching rule for primitive '{name}' (called from {fun})"
 _CONCRETE = ("vmap: cannot use {what} on a batched value of `{fun}` (shape {shape} per "
-             "example): the value differs across the batch. Use ft.where for data-dependent "
-             "choices, or move the Python-level decision out of the vmapped function.")
+             "example): the value differs across the batch. Use ft.where for elementwise "
+             "choices or ft.cond for branches, or move the Python-level decision out of the "
+             "vmapped function.")
 
 
 class _BatchedAval:

@@ -133,3 +133,19 @@ def test_checkpoint_recomputes_in_backward():
         return ft.sin(x) * 2.0
     ft.grad(lambda x: ft.sum(ft.checkpoint(body)(x)))(f64([1.0]))
     assert len(calls) == 2  # forward once, recomputed once in the backward pass
+
+
+def test_custom_vjp_bwd_with_wrong_structure_or_shape():
+    @ft.custom_vjp
+    def f(x, y):
+        return x * y
+    f.defvjp(lambda x, y: (x * y, (x, y)), lambda res, g: (g * res[1],))
+    with pytest.raises(TypeError, match=r"one cotangent per differentiable argument"):
+        ft.grad(lambda x: ft.sum(f(x, f64([1.0, 2.0]))))(f64([3.0, 4.0]))
+
+    @ft.custom_vjp
+    def h(x):
+        return ft.sum(x)
+    h.defvjp(lambda x: (ft.sum(x), None), lambda res, g: (ft.ones(3),))
+    with pytest.raises(ValueError, match=r"cotangent of shape \(3,\).*shape \(2,\)"):
+        ft.grad(h)(f64([1.0, 2.0]))
