@@ -19,6 +19,7 @@ from funtorch import backends, ops, tree
 from funtorch.core import Array, Primitive, Trace, Tracer, bind, new_trace, wrap
 from funtorch.transforms.custom import PerArgument
 from funtorch.transforms.graph import Eqn, Graph, Literal, Var, optimize
+from funtorch.transforms.replay import Program
 
 __all__ = ["jit", "make_graph", "log_compiles"]
 
@@ -153,86 +154,6 @@ def evaluate_graph(graph):
         return tuple(env[id(v)] for v in graph.outvars)
     run.__name__ = graph.name
     return run
-
-
-# Replay ----------------------------------------------------------------------------------
-
-
-class Program:
-    """A compiled graph: ``run(*buffers) -> tuple of buffers`` is generated straight-line
-    Python calling each primitive's ``impl``; ``derived`` caches the jitted programs of
-    its VJP, JVP and batching rules."""
-
-    def __init__(self, graph, out_tree):
-        self.graph = graph
-        self.out_tree = out_tree
-        self.derived = {}
-        device = graph.invars[0].device if graph.invars else backends.CPU
-        self.xp = backends.get_backend(device).xp
-        self.source, self.run = _generate(graph, self.xp)
-
-    def __repr__(self):
-        return f"Program({self.graph.name}, {len(self.graph.eqns)} equations)"
-
-
-def _last_uses(graph):
-    """For each equation, the variables whose last use it is (so replay can drop them)."""
-    last = {}
-    for index, eqn in enumerate(graph.eqns):
-        for var in eqn.inputs:
-            if isinstance(var, Var):
-                last[id(var)] = index
-    keep = {id(v) for v in graph.outvars} | {id(v) for v in graph.constvars}
-    drops = [[] for _ in graph.eqns]
-    for index, eqn in enumerate(graph.eqns):
-        for var in eqn.outputs:  # results nobody reads (e.g. unused outputs of a call)
-            if id(var) not in last and id(var) not in keep:
-                drops[index].append(var)
-    for key, index in last.items():
-        if key not in keep:
-            drops[index].append(key)
-    return drops
-
-
-def _generate(graph, xp):
-    """Straight-line Python source for ``graph``; each intermediate is deleted right after
-    its last use, so peak memory follows liveness instead of the whole program."""
-    names = {}
-    namespace = {"xp": xp}
-    for i, var in enumerate(graph.invars):
-        names[id(var)] = f"a{i}"
-    for i, (var, value) in enumerate(zip(graph.constvars, graph.consts)):
-        names[id(var)] = f"c{i}"
-        namespace[f"c{i}"] = value
-    drops = _last_uses(graph)
-    body = []
-    for i, eqn in enumerate(graph.eqns):
-        direct = eqn.prim.ufunc is not None and not eqn.params
-        args = [] if direct else ["xp"]
-        for j, inp in enumerate(eqn.inputs):
-            if isinstance(inp, Var):
-                args.append(names[id(inp)])
-            else:
-                namespace[f"l{i}_{j}"] = inp.value
-                args.append(f"l{i}_{j}")
-        namespace[f"f{i}"] = getattr(xp, eqn.prim.ufunc) if direct else eqn.prim.impl
-        if eqn.params:
-            namespace[f"p{i}"] = eqn.params
-            args.append(f"**p{i}")
-        for var in eqn.outputs:
-            names[id(var)] = f"v{var.count}"
-        targets = ", ".join(names[id(v)] for v in eqn.outputs)
-        targets += "," if eqn.prim.multiple_results and len(eqn.outputs) == 1 else ""
-        body.append(f"    {targets} = f{i}({', '.join(args)})")
-        dead = [names[k if isinstance(k, int) else id(k)] for k in drops[i]]
-        if dead:
-            body.append(f"    del {', '.join(dead)}")
-    outs = [names[id(v)] for v in graph.outvars]
-    params = ", ".join(f"a{i}" for i in range(len(graph.invars)))
-    source = "\n".join([f"def run({params}):", *body,
-                         f"    return ({', '.join(outs)}{',' if len(outs) == 1 else ''})"])
-    exec(compile(source, f"<jit {graph.name}>", "exec"), namespace)  # noqa: S102 - our codegen
-    return source, namespace["run"]
 
 
 # The jitted call as a primitive ------------------------------------------------------------
