@@ -345,6 +345,11 @@ def _any_true(pred):
     return bool(ops.any(pred))
 
 
+_WHILE_IN_JIT = ("while_loop: the predicate of `{name}` has no value inside ft.jit; a loop "
+                 "with a data-dependent trip count cannot be staged yet. Use ft.fori_loop or "
+                 "ft.scan with static bounds, or call the loop outside the jitted function.")
+
+
 def while_loop(cond_fun, body_fun, init_val):
     """``while cond_fun(val): val = body_fun(val)`` (``jax.lax.while_loop``).
 
@@ -369,6 +374,8 @@ def while_loop(cond_fun, body_fun, init_val):
         pred = cond_fun(tree.unflatten(val_tree, leaves))
         _check_pred(pred, "while_loop: cond_fun")
         batched = _is_batched(pred)
+        if not batched and not _has_value(pred):
+            raise TypeError(_WHILE_IN_JIT.format(name=_name(cond_fun)))
         if not (_any_true(pred) if batched else bool(pred)):
             return tree.unflatten(val_tree, leaves)
         new_leaves, new_tree = tree.flatten(body_fun(tree.unflatten(val_tree, leaves)))

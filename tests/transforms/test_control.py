@@ -390,3 +390,9 @@ def test_scan_carry_changing_at_a_later_step_is_reported():
     with pytest.raises(TypeError, match=r"scan: the carry at step 2 changed from float64\[3\] "
                        r"to float64\[6\]"):
         ft.scan(body, H0, ft.arange(4.0))
+
+
+def test_while_loop_inside_jit_says_what_to_do_instead():
+    f = ft.jit(lambda x: ft.while_loop(lambda v: v < 10.0, lambda v: v * 2.0, x))
+    with pytest.raises(TypeError, match="while_loop: .*inside ft.jit.*ft.fori_loop or ft.scan"):
+        f(f64(1.0))
