@@ -1,0 +1,152 @@
+"""``default_collate`` (a list of samples -> one batch) and ``default_convert``."""
+
+from __future__ import annotations
+
+import collections.abc
+import copy
+import dataclasses
+
+import numpy as np
+
+import funtorch as ft
+
+__all__ = ["default_collate", "default_convert"]
+
+COLLATE_TYPE_MSG = ("default_collate: batch must contain arrays, numpy arrays, numbers, "
+                    "dicts or lists; found {}")
+STACK_SHAPE_MSG = ("default_collate: stack expects each array to be equal size, but got {} at "
+                   "entry 0 and {} at entry {}; pad the samples or pass a collate_fn")
+SEQUENCE_SIZE_MSG = ("default_collate: each element in list of batch should be of equal size, "
+                     "got sizes {}")
+
+
+def _is_namedtuple(obj):
+    return isinstance(obj, tuple) and hasattr(obj, "_fields")
+
+
+def _check_numpy_dtype(dtype):
+    if dtype.kind in "OSUV":  # objects and strings have no array form
+        raise TypeError(COLLATE_TYPE_MSG.format(dtype))
+
+
+def _plain_host_array(x):
+    """A CPU array outside any transform and autograd, whose values NumPy can read."""
+    return type(x) is ft.Array and x.device.type == "cpu" and not x.requires_grad
+
+
+def _check_shapes(batch):
+    first = tuple(batch[0].shape)
+    for i, elem in enumerate(batch):
+        if tuple(elem.shape) != first:
+            raise RuntimeError(STACK_SHAPE_MSG.format(first, tuple(elem.shape), i))
+
+
+def _collate_mapping(elem, batch):
+    collated = {key: default_collate([sample[key] for sample in batch]) for key in elem}
+    try:
+        clone = copy.copy(elem)
+        clone.update(collated)  # keeps OrderedDict, defaultdict and dict subclasses
+        return clone
+    except (TypeError, AttributeError):
+        return collated
+
+
+def _collate_sequence(elem, batch):
+    sizes = {len(sample) for sample in batch}
+    if len(sizes) != 1:
+        raise RuntimeError(SEQUENCE_SIZE_MSG.format(sorted(sizes)))
+    columns = [default_collate(list(samples)) for samples in zip(*batch)]
+    if _is_namedtuple(elem):
+        return type(elem)(*columns)
+    try:
+        return type(elem)(columns)
+    except TypeError:
+        return columns
+
+
+def _collate_dataclass(elem, batch):
+    fields = [f.name for f in dataclasses.fields(elem) if f.init]
+    return type(elem)(**{name: default_collate([getattr(s, name) for s in batch])
+                         for name in fields})
+
+
+def default_collate(batch):
+    """Stack a list of samples into a batch with a leading batch dimension.
+
+    Containers keep their structure (tuples stay tuples, namedtuples, dicts and dict
+    subclasses, lists, dataclasses) and are collated field by field, recursively. Leaves:
+
+    - funtorch arrays -> ``ft.stack`` (same device); NumPy arrays and NumPy scalars -> an
+      array of their dtype;
+    - Python floats -> the default float dtype, ints -> int64, bools -> bool;
+    - strings and bytes -> kept as a list.
+
+    Raises:
+        TypeError: an unsupported element (message names its type), object/string NumPy arrays.
+        RuntimeError: arrays of different shapes, sequences of different lengths.
+
+    Example:
+        >>> x, y = ft.data.default_collate([(ft.zeros(2), 0), (ft.ones(2), 1)])
+        >>> x.shape, y.tolist()
+        ((2, 2), [0, 1])
+    """
+    elem = batch[0]
+    if isinstance(elem, ft.Array):
+        _check_shapes(batch)
+        if all(_plain_host_array(x) for x in batch):  # one NumPy stack: ~8x faster
+            return ft.array(np.stack([np.asarray(x) for x in batch]))
+        return ft.stack(batch)
+    if isinstance(elem, np.ndarray):
+        _check_numpy_dtype(elem.dtype)
+        _check_shapes(batch)
+        return ft.array(np.stack(batch))
+    if isinstance(elem, (np.number, np.bool_)):
+        return ft.array(np.array(batch))
+    if isinstance(elem, bool):
+        return ft.array(batch, dtype=ft.bool_)
+    if isinstance(elem, int):
+        return ft.array(batch, dtype=ft.int64)
+    if isinstance(elem, float):
+        return ft.array(batch, dtype=ft.get_default_dtype())
+    if isinstance(elem, (str, bytes)):
+        return list(batch)
+    if isinstance(elem, collections.abc.Mapping):
+        return _collate_mapping(elem, batch)
+    if isinstance(elem, collections.abc.Sequence):
+        return _collate_sequence(elem, batch)
+    if dataclasses.is_dataclass(elem) and not isinstance(elem, type):
+        return _collate_dataclass(elem, batch)
+    raise TypeError(COLLATE_TYPE_MSG.format(type(elem).__name__))
+
+
+def default_convert(data):
+    """Turn NumPy arrays and scalars inside ``data`` into funtorch arrays, keeping the rest.
+
+    The collate function of ``DataLoader(batch_size=None)`` (no batching).
+
+    Example:
+        >>> ft.data.default_convert({"x": np.zeros(2), "name": "a"})["x"].shape
+        (2,)
+    """
+    if isinstance(data, np.ndarray):
+        return data if data.dtype.kind in "OSUV" else ft.array(data)
+    if isinstance(data, (np.number, np.bool_)):
+        return ft.array(data)
+    if isinstance(data, (str, bytes, ft.Array)):
+        return data
+    if isinstance(data, collections.abc.Mapping):
+        converted = {key: default_convert(value) for key, value in data.items()}
+        try:
+            clone = copy.copy(data)
+            clone.update(converted)
+            return clone
+        except (TypeError, AttributeError):
+            return converted
+    if _is_namedtuple(data):
+        return type(data)(*(default_convert(d) for d in data))
+    if isinstance(data, (tuple, list)):
+        try:
+            return type(data)(default_convert(d) for d in data)
+        except TypeError:
+            return [default_convert(d) for d in data]
+    return data

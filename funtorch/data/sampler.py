@@ -1,0 +1,318 @@
+"""Samplers: streams of dataset indices, each epoch a pure function of (key, epoch).
+
+Iterating a sampler starts an epoch and returns an iterator with ``state()``, a small
+JSON-able dict; ``sampler.resume(state)`` returns an iterator on the exact next index
+without drawing any randomness, which is how ``DataLoader`` iterators restore.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+import funtorch as ft
+from funtorch.data.seeding import draw_seed, epoch_key, key_data, permutation
+
+__all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler",
+           "WeightedRandomSampler", "BatchSampler"]
+
+
+def _check_positive_int(name, value):
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value <= 0:
+        raise ValueError(f"{name} should be a positive integer value, but got {name}={value}")
+
+
+def _check_bool(name, value):
+    if not isinstance(value, bool):
+        raise ValueError(f"{name} should be a boolean value, but got {name}={value}")
+
+
+class IndexIterator:
+    """An iterator over a fixed index order; ``state()`` is ``meta`` plus the position."""
+
+    __slots__ = ("_order", "_pos", "_meta")
+
+    def __init__(self, order, pos=0, meta=None):
+        self._order = order
+        self._pos = int(pos)
+        self._meta = meta or {}
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        pos = self._pos
+        if pos >= len(self._order):
+            raise StopIteration
+        self._pos = pos + 1
+        return self._order[pos]
+
+    def take(self, n):
+        """The next ``n`` indices (fewer at the end) as a list."""
+        pos = self._pos
+        chunk = self._order[pos:pos + n]
+        self._pos = pos + len(chunk)
+        return list(chunk)
+
+    def __len__(self):
+        return max(0, len(self._order) - self._pos)
+
+    def state(self):
+        return {**self._meta, "pos": self._pos}
+
+
+class Sampler:
+    """Base class: ``__iter__`` yields indices (define ``__len__`` when it is known).
+
+    Subclasses that also define ``resume(state)`` (returning an iterator on the exact next
+    index) make ``DataLoader`` restores O(1); others are replayed from the epoch start.
+
+    Example:
+        >>> class Evens(ft.data.Sampler):
+        ...     def __iter__(self): return iter(range(0, 6, 2))
+        >>> list(Evens())
+        [0, 2, 4]
+    """
+
+    def __init__(self, data_source=None):
+        pass
+
+    def __iter__(self):
+        raise NotImplementedError("Subclasses of Sampler should implement __iter__.")
+
+
+class SequentialSampler(Sampler):
+    """Indices ``0, 1, ..., len(data_source) - 1``.
+
+    Example:
+        >>> list(ft.data.SequentialSampler(range(3)))
+        [0, 1, 2]
+    """
+
+    def __init__(self, data_source):
+        self.data_source = data_source
+
+    def __iter__(self):
+        return self.resume({"pos": 0})
+
+    def resume(self, state):
+        return IndexIterator(range(len(self.data_source)), state["pos"])
+
+    def __len__(self):
+        return len(self.data_source)
+
+
+class _EpochSampler(Sampler):
+    """A sampler whose epoch ``e`` order depends only on its base key and ``e``.
+
+    The base key comes from ``seed``/``generator``; without them a fresh seed is drawn
+    from the global generator (``ft.manual_seed``) at each epoch, as PyTorch does.
+    """
+
+    def __init__(self, generator, seed, fn):
+        self.generator = generator
+        self.seed = seed
+        self._key = key_data(generator, seed, fn)
+        self.epoch = 0
+
+    def set_epoch(self, epoch: int) -> None:
+        """Make the next iteration epoch ``epoch`` (orders differ between epochs)."""
+        self.epoch = int(epoch)
+
+    def __iter__(self):
+        key = self._key if self._key is not None else ft.random.key(draw_seed()).tolist()
+        return self.resume({"key": key, "epoch": self.epoch, "pos": 0})
+
+    def resume(self, state):
+        """An iterator at ``state`` (from an iterator's ``state()``); later epochs follow."""
+        self.epoch = int(state["epoch"]) + 1
+        order = self._order(epoch_key(state["key"], state["epoch"]))
+        meta = {"key": [int(w) for w in state["key"]], "epoch": int(state["epoch"])}
+        return IndexIterator(order, state["pos"], meta)
+
+    def _order(self, key):
+        raise NotImplementedError
+
+
+class RandomSampler(_EpochSampler):
+    """Random indices of ``data_source``: a new permutation every epoch.
+
+    Args:
+        data_source: the dataset (only its ``len`` is used).
+        replacement: draw with replacement.
+        num_samples: how many indices per epoch (default ``len(data_source)``); without
+            replacement, more than ``len`` chains several permutations, as in PyTorch.
+        generator: an ``ft.random`` key or ``numpy.random.Generator``.
+        seed: an int seed; the epoch-``e`` order is a pure function of (seed, e).
+
+    Raises:
+        ValueError: non-boolean ``replacement``, non-positive ``num_samples``.
+
+    Example:
+        >>> sorted(ft.data.RandomSampler(range(4), seed=0))
+        [0, 1, 2, 3]
+    """
+
+    def __init__(self, data_source, replacement=False, num_samples=None, generator=None, *,
+                 seed=None):
+        _check_bool("replacement", replacement)
+        if num_samples is not None:
+            _check_positive_int("num_samples", num_samples)
+        super().__init__(generator, seed, "RandomSampler")
+        self.data_source = data_source
+        self.replacement = replacement
+        self._num_samples = num_samples
+
+    @property
+    def num_samples(self) -> int:
+        return len(self.data_source) if self._num_samples is None else int(self._num_samples)
+
+    def __len__(self):
+        return self.num_samples
+
+    def _order(self, key):
+        n, count = len(self.data_source), self.num_samples
+        if n == 0:
+            return []
+        if self.replacement:
+            return ft.random.randint(key, (count,), 0, n).tolist()
+        order = []
+        for round_ in range(-(-count // n)):
+            order += permutation(ft.random.fold_in(key, round_), n)
+        return order[:count]
+
+
+class SubsetRandomSampler(_EpochSampler):
+    """The given indices in a random order, new every epoch.
+
+    Example:
+        >>> sorted(ft.data.SubsetRandomSampler([7, 3, 5], seed=1))
+        [3, 5, 7]
+    """
+
+    def __init__(self, indices, generator=None, *, seed=None):
+        super().__init__(generator, seed, "SubsetRandomSampler")
+        self.indices = indices
+
+    def __len__(self):
+        return len(self.indices)
+
+    def _order(self, key):
+        perm = permutation(key, len(self.indices))
+        return [self.indices[i] for i in perm]
+
+
+class WeightedRandomSampler(_EpochSampler):
+    """Indices ``0..len(weights)-1`` drawn with probabilities proportional to ``weights``.
+
+    Without replacement each index appears at most once (Gumbel top-k sampling).
+
+    Raises:
+        ValueError: weights that are not a 1-d sequence of non-negative finite numbers with
+            a positive sum, bad ``num_samples``/``replacement``, or more samples than
+            non-zero weights without replacement.
+
+    Example:
+        >>> list(ft.data.WeightedRandomSampler([0.0, 1.0], 3, seed=0))
+        [1, 1, 1]
+    """
+
+    def __init__(self, weights, num_samples, replacement=True, generator=None, *, seed=None):
+        _check_positive_int("num_samples", num_samples)
+        _check_bool("replacement", replacement)
+        weights = np.asarray(weights.numpy() if isinstance(weights, ft.Array) else weights,
+                             dtype=np.float64)
+        if weights.ndim != 1:
+            raise ValueError("weights should be a 1d sequence but given weights have shape "
+                             f"{tuple(weights.shape)}")
+        if not np.all(np.isfinite(weights)) or np.any(weights < 0) or weights.sum() <= 0:
+            raise ValueError("weights should be non-negative finite numbers with a positive "
+                             "sum")
+        if not replacement and num_samples > np.count_nonzero(weights):
+            raise ValueError(f"cannot sample num_samples={num_samples} indices without "
+                             f"replacement from {np.count_nonzero(weights)} non-zero weights")
+        super().__init__(generator, seed, "WeightedRandomSampler")
+        self.weights = weights
+        self.num_samples = int(num_samples)
+        self.replacement = replacement
+
+    def __len__(self):
+        return self.num_samples
+
+    def _order(self, key):
+        unit = ft.random.uniform(key, (self.num_samples if self.replacement
+                                       else len(self.weights),), np.float64).numpy()
+        if self.replacement:
+            cdf = np.cumsum(self.weights)
+            picks = np.searchsorted(cdf, unit * cdf[-1], side="right")
+            return np.minimum(picks, len(self.weights) - 1).tolist()
+        with np.errstate(divide="ignore"):
+            scores = np.log(self.weights) - np.log(-np.log(np.maximum(unit, 1e-300)))
+        return np.argsort(-scores, kind="stable")[:self.num_samples].tolist()
+
+
+class BatchSampler(Sampler):
+    """Groups another sampler's indices into lists of ``batch_size``.
+
+    Args:
+        sampler: a sampler or any iterable of indices.
+        batch_size: the size of each list.
+        drop_last: drop the last list when it is shorter than ``batch_size``.
+
+    Raises:
+        ValueError: non-positive ``batch_size``, non-boolean ``drop_last``.
+
+    Example:
+        >>> list(ft.data.BatchSampler(range(5), 2, drop_last=False))
+        [[0, 1], [2, 3], [4]]
+    """
+
+    def __init__(self, sampler, batch_size, drop_last):
+        _check_positive_int("batch_size", batch_size)
+        _check_bool("drop_last", drop_last)
+        self.sampler = sampler
+        self.batch_size = int(batch_size)
+        self.drop_last = drop_last
+
+    def __iter__(self):
+        return _BatchIterator(iter(self.sampler), self.batch_size, self.drop_last)
+
+    def resume(self, state):
+        """An iterator on the exact next batch; needs a sampler with ``resume``."""
+        if not hasattr(self.sampler, "resume"):
+            raise TypeError(f"BatchSampler.resume: {type(self.sampler).__name__} has no "
+                            "resume(state); replay the epoch instead")
+        return _BatchIterator(self.sampler.resume(state), self.batch_size, self.drop_last)
+
+    def __len__(self):
+        if self.drop_last:
+            return len(self.sampler) // self.batch_size
+        return -(-len(self.sampler) // self.batch_size)
+
+
+class _BatchIterator:
+    __slots__ = ("_indices", "_size", "_drop_last", "_take")
+
+    def __init__(self, indices, size, drop_last):
+        self._indices = indices
+        self._size = size
+        self._drop_last = drop_last
+        self._take = getattr(indices, "take", None)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self._take is not None:
+            batch = self._take(self._size)
+        else:
+            batch = list(itertools.islice(self._indices, self._size))
+        if not batch or (self._drop_last and len(batch) < self._size):
+            raise StopIteration
+        return batch
+
+    def state(self):
+        """The index iterator's state (``None`` for samplers without one)."""
+        state = getattr(self._indices, "state", None)
+        return None if state is None else state()
