@@ -1,9 +1,8 @@
 """RNNCell, LSTMCell, GRUCell and the multi-layer RNN, LSTM, GRU (PyTorch's parameter
 names, gate order and outputs).
 
-The input projection of a whole sequence is one matmul; the recurrence is a Python loop
-over time steps (``ft.scan`` does not exist yet; when it does, ``_run_direction`` becomes
-one ``scan`` call).
+The input projection of a whole sequence is one matmul; the recurrence is one ``ft.scan``
+over time steps.
 """
 
 from __future__ import annotations
@@ -113,13 +112,18 @@ class GRUCell(_CellBase):
 
 
 def _run_direction(mode, xs, state, w_hh, b_hh, reverse):
-    """Recur over axis 0 of the projected inputs ``xs``; returns (outputs, final state)."""
-    steps = range(xs.shape[0] - 1, -1, -1) if reverse else range(xs.shape[0])
-    outputs = [None] * xs.shape[0]
-    for t in steps:
-        state = _step(mode, xs[t], state, w_hh, b_hh)
-        outputs[t] = state[0] if mode == "LSTM" else state
-    return ft.stack(outputs), state
+    """Recur over axis 0 of the projected inputs ``xs``; returns (outputs, final state).
+
+    One ``ft.scan``: the recurrent weights ride in the carry (returned unchanged), so the
+    body closes over nothing traced and the whole sequence is a single primitive whose
+    backward pass holds one step of graph at a time.
+    """
+    def body(carry, xw):
+        state, w, b = carry
+        new = _step(mode, xw, state, w, b)
+        return (new, w, b), (new[0] if mode == "LSTM" else new)
+    (state, _, _), outputs = ft.scan(body, (state, w_hh, b_hh), xs, reverse=reverse)
+    return outputs, state
 
 
 class _RNNBase(Module):
