@@ -15,6 +15,7 @@ from funtorch.core import Array  # noqa: F401
 from funtorch.ops import *  # noqa: F401,F403
 from funtorch import ops as _ops
 from funtorch import tree, backends, autograd, testing  # noqa: F401
+from funtorch import optim  # noqa: F401
 from funtorch import data  # noqa: F401
 from funtorch import random  # noqa: F401
 from funtorch.generator import manual_seed, rand, randint, randn  # noqa: F401

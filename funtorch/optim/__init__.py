@@ -1,0 +1,57 @@
+"""``ft.optim``: pure optimizers (Optax style) and PyTorch-style stateful wrappers.
+
+Pure: ``opt = ft.optim.adam(1e-3)``; ``state = opt.init(params)``;
+``updates, state = opt.update(grads, state, params)``;
+``params = ft.optim.apply_updates(params, updates)``. Stateful:
+``opt = ft.optim.Adam(model.parameters(), lr=1e-3)``; ``opt.zero_grad()``;
+``loss.backward()``; ``opt.step()``. Both run the same update rules (see README.md).
+"""
+
+from funtorch.optim import lr_scheduler  # noqa: F401
+from funtorch.optim.base import (  # noqa: F401
+    EmptyState,
+    GradientTransformation,
+    apply_updates,
+    chain,
+    check_trees,
+    identity,
+)
+from funtorch.optim.combinators import (  # noqa: F401
+    MaskedState,
+    SkipNonfiniteState,
+    check_finite,
+    clip,
+    clip_by_global_norm,
+    global_norm,
+    masked,
+    skip_nonfinite,
+)
+from funtorch.optim.optimizers import adagrad, adam, adamw, lamb, lion, rmsprop, sgd  # noqa: F401
+from funtorch.optim.schedules import (  # noqa: F401
+    constant,
+    cosine_decay,
+    exponential_decay,
+    join,
+    linear,
+    piecewise_constant,
+    warmup_cosine_decay,
+)
+from funtorch.optim.stateful import SGD, Adagrad, Adam, AdamW, Optimizer, RMSprop  # noqa: F401
+from funtorch.optim.transforms import (  # noqa: F401
+    ScaleByAdamState,
+    ScaleByLionState,
+    ScaleByRmsState,
+    ScaleByRssState,
+    ScaleByScheduleState,
+    TraceState,
+    add_decayed_weights,
+    scale,
+    scale_by_adam,
+    scale_by_learning_rate,
+    scale_by_lion,
+    scale_by_rms,
+    scale_by_rss,
+    scale_by_schedule,
+    scale_by_trust_ratio,
+    trace,
+)

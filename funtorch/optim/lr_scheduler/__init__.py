@@ -1,0 +1,35 @@
+"""``ft.optim.lr_scheduler``: PyTorch's learning-rate schedulers for the stateful optimizers
+(``StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LambdaLR, LinearLR, OneCycleLR,
+ReduceLROnPlateau``), with PyTorch's formulas, ``get_last_lr()`` and ``state_dict()``.
+
+Example:
+    >>> opt = ft.optim.SGD(model.parameters(), lr=0.1)
+    >>> sched = ft.optim.lr_scheduler.StepLR(opt, step_size=30)
+    >>> for epoch in range(100):
+    ...     train_one_epoch(opt)
+    ...     sched.step()
+"""
+
+from funtorch.optim.lr_scheduler.base import (
+    CosineAnnealingLR,
+    ExponentialLR,
+    LambdaLR,
+    LinearLR,
+    LRScheduler,
+    MultiStepLR,
+    StepLR,
+)
+from funtorch.optim.lr_scheduler.one_cycle import OneCycleLR
+from funtorch.optim.lr_scheduler.plateau import ReduceLROnPlateau
+
+__all__ = [
+    "CosineAnnealingLR",
+    "ExponentialLR",
+    "LRScheduler",
+    "LambdaLR",
+    "LinearLR",
+    "MultiStepLR",
+    "OneCycleLR",
+    "ReduceLROnPlateau",
+    "StepLR",
+]

@@ -1,0 +1,343 @@
+"""The pure optimizers: ``torch.optim``'s update rules as chains of transformations.
+
+Every factory takes PyTorch's keyword names and defaults, validates them with PyTorch's
+messages, and returns a ``GradientTransformation`` whose ``update`` checks that the
+gradients mirror the parameters. ``lr`` may be a number or a schedule ``step -> lr`` (the
+first update uses ``lr(0)``). Keyword-only options shared by all of them:
+
+- ``skip_nonfinite=True``: a step whose gradients hold a nan or an inf changes nothing
+  (zero updates, state kept) and is counted in ``state.skipped_steps``; jit-able.
+- ``check_finite=True``: such a step raises ``RuntimeError`` naming the gradient's path.
+- ``mask``: which parameters ``weight_decay`` applies to, a pytree of bools or a callable
+  ``params -> pytree of bools`` (Optax's ``mask``); e.g. no decay on biases and norm
+  weights: ``mask=lambda params: ft.tree.map(lambda p: p.ndim > 1, params)``.
+"""
+
+from __future__ import annotations
+
+import funtorch as ft
+from funtorch.optim import combinators
+from funtorch.optim.base import GradientTransformation, chain, check_trees
+from funtorch.optim.transforms import (
+    add_decayed_weights,
+    scale,
+    scale_by_adam,
+    scale_by_learning_rate,
+    scale_by_lion,
+    scale_by_rms,
+    scale_by_rss,
+    scale_by_schedule,
+    scale_by_trust_ratio,
+    trace,
+)
+
+__all__ = ["adagrad", "adam", "adamw", "lamb", "lion", "rmsprop", "sgd"]
+
+
+def _check_lr(lr):
+    if not callable(lr) and not lr >= 0.0:
+        raise ValueError(f"Invalid learning rate: {lr} (lr must be >= 0)")
+
+
+def _check_nonnegative(value, what, arg):
+    if not value >= 0.0:
+        raise ValueError(f"Invalid {what} value: {value} ({arg} must be >= 0)")
+
+
+def _check_betas(betas):
+    if len(betas) != 2:
+        raise ValueError(f"Invalid betas: {betas} (betas must be a pair (beta1, beta2))")
+    for index, beta in enumerate(betas):
+        if not 0.0 <= beta < 1.0:
+            raise ValueError(f"Invalid beta parameter at index {index}: {beta} "
+                             f"(betas[{index}] must be in [0, 1))")
+
+
+def _finish(name, parts, maximize=False, skip_nonfinite=False, check_finite=False):
+    """Chain ``parts`` (after a sign flip if ``maximize``), add the guards, and check the
+    gradients' tree against the parameters' at every update."""
+    transform = chain(*([scale(-1.0)] if maximize else []), *parts)
+    if check_finite:
+        transform = combinators.check_finite(transform, f"{name}.update")
+    if skip_nonfinite:
+        transform = combinators.skip_nonfinite(transform)
+    inner_update = transform.update
+
+    def update(grads, state, params=None):
+        if params is not None:
+            check_trees(grads, params, f"{name}.update")
+        return inner_update(grads, state, params)
+
+    return GradientTransformation(transform.init, update)
+
+
+def sgd(lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False, *,
+        maximize=False, mask=None, skip_nonfinite=False, check_finite=False
+        ) -> GradientTransformation:
+    """Stochastic gradient descent with PyTorch's momentum, Nesterov and weight decay.
+
+    .. math::
+        g_t \\leftarrow g_t + \\lambda \\theta_{t-1}, \\quad
+        b_1 = g_1, \\; b_t = \\mu b_{t-1} + (1 - \\tau) g_t, \\quad
+        \\theta_t = \\theta_{t-1} - \\eta \\, (g_t + \\mu b_t \\text{ if nesterov else } b_t)
+
+    Args:
+        lr: learning rate :math:`\\eta` (a number or a schedule).
+        momentum: :math:`\\mu` (0 disables the buffer).
+        dampening: :math:`\\tau`.
+        weight_decay: L2 penalty :math:`\\lambda`.
+        nesterov: Nesterov momentum (needs ``momentum > 0`` and ``dampening == 0``).
+        maximize: ascend instead of descend.
+
+    Raises:
+        ValueError: a negative ``lr``, ``momentum`` or ``weight_decay``, or nesterov without
+            momentum.
+
+    Example:
+        >>> opt = ft.optim.sgd(0.1, momentum=0.9, nesterov=True)
+        >>> state = opt.init(params)
+        >>> updates, state = opt.update(grads, state, params)
+        >>> params = ft.optim.apply_updates(params, updates)
+
+    References:
+        Sutskever et al., "On the importance of initialization and momentum in deep
+        learning", ICML 2013; ``torch.optim.SGD``.
+    """
+    _check_lr(lr)
+    _check_nonnegative(momentum, "momentum", "momentum")
+    _check_nonnegative(weight_decay, "weight_decay", "weight_decay")
+    if nesterov and (momentum <= 0 or dampening != 0):
+        raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+    parts = [add_decayed_weights(weight_decay, mask)] if weight_decay != 0 else []
+    if momentum != 0:
+        parts.append(trace(momentum, dampening, nesterov))
+    parts.append(scale_by_learning_rate(lr))
+    return _finish("sgd", parts, maximize, skip_nonfinite, check_finite)
+
+
+def _adam_like(name, lr, betas, eps, weight_decay, amsgrad, decoupled, maximize, mask,
+               skip_nonfinite, check_finite):
+    _check_lr(lr)
+    _check_nonnegative(eps, "epsilon", "eps")
+    _check_betas(betas)
+    _check_nonnegative(weight_decay, "weight_decay", "weight_decay")
+    decay = [add_decayed_weights(weight_decay, mask)] if weight_decay != 0 else []
+    adam_part = [scale_by_adam(betas[0], betas[1], eps, amsgrad)]
+    parts = adam_part + decay if decoupled else decay + adam_part
+    parts.append(scale_by_learning_rate(lr))
+    return _finish(name, parts, maximize, skip_nonfinite, check_finite)
+
+
+def adam(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False, *,
+         maximize=False, mask=None, skip_nonfinite=False, check_finite=False
+         ) -> GradientTransformation:
+    """Adam, with PyTorch's L2 ``weight_decay`` (added to the gradient) and ``amsgrad``.
+
+    .. math::
+        g_t \\leftarrow g_t + \\lambda \\theta_{t-1}, \\quad
+        m_t = \\beta_1 m_{t-1} + (1 - \\beta_1) g_t, \\quad
+        v_t = \\beta_2 v_{t-1} + (1 - \\beta_2) g_t^2
+
+        \\theta_t = \\theta_{t-1} - \\frac{\\eta}{1 - \\beta_1^t} \\,
+        \\frac{m_t}{\\sqrt{\\hat v_t} / \\sqrt{1 - \\beta_2^t} + \\epsilon}, \\qquad
+        \\hat v_t = \\max(\\hat v_{t-1}, v_t) \\text{ (amsgrad) or } v_t
+
+    Args:
+        lr: :math:`\\eta` (a number or a schedule).
+        betas: :math:`(\\beta_1, \\beta_2)`, each in [0, 1).
+        eps: :math:`\\epsilon`, added to the bias-corrected root.
+        weight_decay: L2 penalty :math:`\\lambda` (use :func:`adamw` for decoupled decay).
+        amsgrad: use the running maximum of :math:`v_t`.
+        maximize: ascend instead of descend.
+
+    Raises:
+        ValueError: ``lr``, ``eps`` or ``weight_decay`` negative, or a beta outside [0, 1).
+
+    Example:
+        >>> opt = ft.optim.adam(1e-3)
+        >>> state = opt.init(params)
+        >>> updates, state = opt.update(grads, state, params)
+
+    References:
+        Kingma and Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015;
+        ``torch.optim.Adam``.
+    """
+    return _adam_like("adam", lr, betas, eps, weight_decay, amsgrad, False, maximize,
+                      mask, skip_nonfinite, check_finite)
+
+
+def adamw(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, *,
+          maximize=False, mask=None, skip_nonfinite=False, check_finite=False
+          ) -> GradientTransformation:
+    """Adam with decoupled weight decay (PyTorch's ``AdamW``).
+
+    .. math::
+        \\theta_t = \\theta_{t-1}(1 - \\eta\\lambda) - \\frac{\\eta}{1 - \\beta_1^t} \\,
+        \\frac{m_t}{\\sqrt{\\hat v_t} / \\sqrt{1 - \\beta_2^t} + \\epsilon}
+
+    with :math:`m_t, v_t, \\hat v_t` as in :func:`adam` (without the L2 term).
+
+    Args:
+        lr, betas, eps, amsgrad, maximize: as in :func:`adam`.
+        weight_decay: decoupled decay :math:`\\lambda` (default 1e-2).
+
+    Raises:
+        ValueError: as :func:`adam`.
+
+    Example:
+        Decay matrices only (not biases or normalisation weights)::
+
+            >>> opt = ft.optim.adamw(1e-3, weight_decay=1e-2,
+            ...                      mask=lambda p: ft.tree.map(lambda x: x.ndim > 1, p))
+
+    References:
+        Loshchilov and Hutter, "Decoupled Weight Decay Regularization", ICLR 2019;
+        ``torch.optim.AdamW``.
+    """
+    return _adam_like("adamw", lr, betas, eps, weight_decay, amsgrad, True, maximize,
+                      mask, skip_nonfinite, check_finite)
+
+
+def rmsprop(lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False,
+            *, maximize=False, mask=None, skip_nonfinite=False, check_finite=False
+            ) -> GradientTransformation:
+    """RMSprop as in PyTorch (:math:`\\epsilon` outside the root, optional centering and
+    momentum).
+
+    .. math::
+        s_t = \\alpha s_{t-1} + (1 - \\alpha) g_t^2, \\quad
+        d_t = \\sqrt{s_t - \\bar g_t^2} + \\epsilon \\text{ (centered, }
+        \\bar g_t = \\alpha \\bar g_{t-1} + (1 - \\alpha) g_t \\text{) or }
+        \\sqrt{s_t} + \\epsilon
+
+        b_t = \\mu b_{t-1} + g_t / d_t, \\quad \\theta_t = \\theta_{t-1} - \\eta b_t
+        \\quad (\\theta_t = \\theta_{t-1} - \\eta g_t / d_t \\text{ when } \\mu = 0)
+
+    Args:
+        lr: :math:`\\eta`; alpha: smoothing :math:`\\alpha`; eps: :math:`\\epsilon`;
+        weight_decay: L2 penalty added to the gradient; momentum: :math:`\\mu`;
+        centered: normalise by the variance estimate; maximize: ascend.
+
+    Raises:
+        ValueError: a negative ``lr``, ``eps``, ``momentum``, ``weight_decay`` or ``alpha``.
+
+    Example:
+        >>> opt = ft.optim.rmsprop(1e-2, momentum=0.9, centered=True)
+
+    References:
+        Tieleman and Hinton, Lecture 6.5, COURSERA 2012; Graves, "Generating Sequences
+        With Recurrent Neural Networks", 2013; ``torch.optim.RMSprop``.
+    """
+    _check_lr(lr)
+    _check_nonnegative(eps, "epsilon", "eps")
+    _check_nonnegative(momentum, "momentum", "momentum")
+    _check_nonnegative(weight_decay, "weight_decay", "weight_decay")
+    _check_nonnegative(alpha, "alpha", "alpha")
+    parts = [add_decayed_weights(weight_decay, mask)] if weight_decay != 0 else []
+    parts.append(scale_by_rms(alpha, eps, centered))
+    if momentum > 0:
+        parts.append(trace(momentum))
+    parts.append(scale_by_learning_rate(lr))
+    return _finish("rmsprop", parts, maximize, skip_nonfinite, check_finite)
+
+
+def adagrad(lr=1e-2, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0.0,
+            eps=1e-10, *, maximize=False, mask=None, skip_nonfinite=False,
+            check_finite=False) -> GradientTransformation:
+    """Adagrad as in PyTorch.
+
+    .. math::
+        S_t = S_{t-1} + g_t^2, \\quad
+        \\theta_t = \\theta_{t-1} - \\frac{\\eta_t}{1 + (t - 1)\\,\\delta} \\,
+        \\frac{g_t}{\\sqrt{S_t} + \\epsilon}
+
+    with :math:`S_0` = ``initial_accumulator_value``, :math:`\\delta` = ``lr_decay`` and
+    :math:`g_t` including the L2 term :math:`\\lambda\\theta_{t-1}`.
+
+    Raises:
+        ValueError: a negative ``lr``, ``lr_decay``, ``weight_decay``,
+            ``initial_accumulator_value`` or ``eps``.
+
+    Example:
+        >>> opt = ft.optim.adagrad(1e-2, lr_decay=1e-3)
+
+    References:
+        Duchi et al., "Adaptive Subgradient Methods for Online Learning and Stochastic
+        Optimization", JMLR 2011; ``torch.optim.Adagrad``.
+    """
+    _check_lr(lr)
+    _check_nonnegative(lr_decay, "lr_decay", "lr_decay")
+    _check_nonnegative(weight_decay, "weight_decay", "weight_decay")
+    _check_nonnegative(initial_accumulator_value, "initial_accumulator_value",
+                       "initial_accumulator_value")
+    _check_nonnegative(eps, "epsilon", "eps")
+
+    def decayed_lr(step):
+        base = lr(step) if callable(lr) else lr
+        return -base / (1 + step.astype(ft.float64) * lr_decay)
+
+    parts = [add_decayed_weights(weight_decay, mask)] if weight_decay != 0 else []
+    parts += [scale_by_rss(initial_accumulator_value, eps), scale_by_schedule(decayed_lr)]
+    return _finish("adagrad", parts, maximize, skip_nonfinite, check_finite)
+
+
+def lion(lr=1e-4, betas=(0.9, 0.99), weight_decay=0.0, *, maximize=False, mask=None,
+         skip_nonfinite=False, check_finite=False) -> GradientTransformation:
+    """Lion (evolved sign momentum) with decoupled weight decay.
+
+    .. math::
+        \\theta_t = \\theta_{t-1}(1 - \\eta\\lambda)
+        - \\eta \\operatorname{sign}(\\beta_1 m_{t-1} + (1 - \\beta_1) g_t), \\quad
+        m_t = \\beta_2 m_{t-1} + (1 - \\beta_2) g_t
+
+    Raises:
+        ValueError: a negative ``lr`` or ``weight_decay``, or a beta outside [0, 1).
+
+    Example:
+        >>> opt = ft.optim.lion(1e-4, weight_decay=1e-2)
+
+    References:
+        Chen et al., "Symbolic Discovery of Optimization Algorithms", NeurIPS 2023.
+    """
+    _check_lr(lr)
+    _check_betas(betas)
+    _check_nonnegative(weight_decay, "weight_decay", "weight_decay")
+    parts = [scale_by_lion(betas[0], betas[1])]
+    if weight_decay != 0:
+        parts.append(add_decayed_weights(weight_decay, mask))
+    parts.append(scale_by_learning_rate(lr))
+    return _finish("lion", parts, maximize, skip_nonfinite, check_finite)
+
+
+def lamb(lr=1e-3, betas=(0.9, 0.999), eps=1e-6, weight_decay=0.0, *, maximize=False,
+         mask=None, skip_nonfinite=False, check_finite=False) -> GradientTransformation:
+    """LAMB: Adam's direction plus decoupled decay, rescaled per parameter array by the
+    trust ratio.
+
+    .. math::
+        r_t = \\frac{m_t / (1 - \\beta_1^t)}{\\sqrt{v_t / (1 - \\beta_2^t)} + \\epsilon}
+        + \\lambda \\theta_{t-1}, \\quad
+        \\theta_t = \\theta_{t-1} - \\eta \\frac{\\lVert\\theta_{t-1}\\rVert}
+        {\\lVert r_t \\rVert} r_t
+
+    (the ratio is 1 when either norm is zero).
+
+    Raises:
+        ValueError: as :func:`adam`.
+
+    Example:
+        >>> opt = ft.optim.lamb(1e-3, weight_decay=1e-2)
+
+    References:
+        You et al., "Large Batch Optimization for Deep Learning: Training BERT in 76
+        minutes", ICLR 2020.
+    """
+    _check_lr(lr)
+    _check_nonnegative(eps, "epsilon", "eps")
+    _check_betas(betas)
+    _check_nonnegative(weight_decay, "weight_decay", "weight_decay")
+    parts = [scale_by_adam(betas[0], betas[1], eps)]
+    if weight_decay != 0:
+        parts.append(add_decayed_weights(weight_decay, mask))
+    parts += [scale_by_trust_ratio(), scale_by_learning_rate(lr)]
+    return _finish("lamb", parts, maximize, skip_nonfinite, check_finite)
