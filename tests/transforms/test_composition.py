@@ -116,3 +116,27 @@ def test_vmap_equals_stacking_for_every_primitive(name, data):
     for index, out in enumerate(got):
         np.testing.assert_allclose(np.asarray(out), np.stack([np.asarray(w[index]) for w in want]),
                                    rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", PRIMS)
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_vmap_calls_the_primitive_once_for_the_whole_batch(name, data):
+    prim = Primitive.registry[name]
+    args, params = prim.samples(Sampler(data.draw))
+    arrays = [i for i, a in enumerate(args) if isinstance(a, ft.Array)]
+    stacked = [ft.array(np.stack([np.asarray(args[i])] * 4)) for i in arrays]
+
+    def f(*batched_args):
+        full = list(args)
+        for i, value in zip(arrays, batched_args):
+            full[i] = value
+        return bind(prim, *full, **params)
+    calls = []
+    original = prim.np_impl
+    prim.np_impl = lambda *a, **k: calls.append(1) or original(*a, **k)
+    try:
+        ft.vmap(f)(*stacked)
+    finally:
+        prim.np_impl = original
+    assert len(calls) == 1, f"vmap of '{name}' called its impl {len(calls)} times"
