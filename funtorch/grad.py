@@ -234,6 +234,10 @@ def _vjp(fun, primals, has_aux, transform):
         result = fun(*tree.unflatten(in_tree, boxed))
     finally:
         trace.active = False
+    # The tape now belongs to vjp_fn alone: tracers point at the trace, so a trace that
+    # kept its tape would form a cycle that only the cyclic GC frees (intermediates of
+    # every grad call would linger until then).
+    tape, trace.tape = trace.tape, None
     if has_aux:
         if not (isinstance(result, tuple) and len(result) == 2):
             raise TypeError("vjp(has_aux=True): the function must return a pair (output, aux)")
@@ -252,7 +256,7 @@ def _vjp(fun, primals, has_aux, transform):
             if tuple(getattr(ct, "shape", ())) != tuple(getattr(out, "shape", ())):
                 raise ValueError(f"vjp_fn: cotangent shape {getattr(ct, 'shape', ())} does "
                                  f"not match output shape {getattr(out, 'shape', ())}")
-        cts = backprop_tape(trace.tape, [x for _, x in roots],
+        cts = backprop_tape(tape, [x for _, x in roots],
                                [_to_input(ct_flat[i]) for i, _ in roots])
         grads = [cts.get(id(b), None) if type(b) is VJPTracer else None for b in boxed]
         grads = [_zero_cotangent(x) if g is None else g for g, x in zip(grads, flat)]
