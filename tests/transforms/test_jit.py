@@ -161,3 +161,17 @@ def test_replay_source_deletes_dead_intermediates():
     jitted = ft.jit(lambda x: ft.sum(ft.sin(ft.exp(x)) * 2.0))
     jitted(f64(np.ones(10)))
     assert "del " in next(iter(jitted.cache.values())).source
+
+
+def test_compilations_are_reported_when_the_debug_flag_is_on(capsys):
+    from funtorch.transforms import jit as jit_module
+
+    jit_module.log_compiles[0] = True
+    try:
+        f = ft.jit(lambda x: x * 2.0)
+        f(f64([1.0]))
+        f(f64([2.0]))  # same signature: cached, no message
+        f(f64([1.0, 2.0]))  # new shape: retraced
+    finally:
+        jit_module.log_compiles[0] = False
+    assert capsys.readouterr().err.count("jit: compiling") == 2
