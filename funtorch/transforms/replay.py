@@ -42,8 +42,12 @@ def _last_use(graph):
     return last
 
 
-def _elementwise(eqn):
-    return eqn.prim.ufunc is not None and not eqn.params and not eqn.prim.multiple_results
+def _elementwise(eqn, xp):
+    """A true ufunc call (accepts ``out=``); ``where`` is called directly but is not one."""
+    if eqn.prim.ufunc is None or eqn.params or eqn.prim.multiple_results:
+        return False
+    fn = getattr(xp, eqn.prim.ufunc)
+    return hasattr(fn, "nin") and hasattr(fn, "nout")
 
 
 class _MemoryPlan:
@@ -55,7 +59,7 @@ class _MemoryPlan:
     other primitive (which could have returned a view of it that is still alive).
     """
 
-    def __init__(self, graph):
+    def __init__(self, graph, xp):
         keep = {id(v) for v in graph.outvars} | {id(v) for v in graph.constvars}
         last = _last_use(graph)
         root = {}  # variable -> the buffer it lives in (only for ufunc-allocated buffers)
@@ -66,7 +70,7 @@ class _MemoryPlan:
             dying = [v for v in eqn.inputs if isinstance(v, Var) and last.get(id(v)) == index
                      and id(v) not in keep]
             out = eqn.outputs[0]
-            if _elementwise(eqn):
+            if _elementwise(eqn, xp):
                 target = next((v for v in dying if id(v) in root and root[id(v)] not in tainted
                                and v.shape == out.shape and v.dtype == out.dtype
                                and out.size >= _MIN_REUSE), None)
@@ -84,7 +88,7 @@ class _MemoryPlan:
 
 
 def _generate(graph, xp):
-    plan = _MemoryPlan(graph)
+    plan = _MemoryPlan(graph, xp)
     names = {}
     namespace = {"xp": xp}
     for i, var in enumerate(graph.invars):

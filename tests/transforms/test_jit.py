@@ -177,3 +177,10 @@ def test_compilations_are_reported_when_the_debug_flag_is_on(capsys):
     finally:
         jit_module.log_compiles[0] = False
     assert capsys.readouterr().err.count("jit: compiling") == 2
+
+
+def test_where_is_never_given_out():
+    # ft.where is called directly by the replay but is not a ufunc: no out= for it.
+    f = ft.jit(lambda x: ft.sum(ft.where(ft.exp(x) > 1.5, ft.exp(x) * 2.0, 0.0) + 1.0))
+    x = f64(np.linspace(-1, 1, 8192))
+    assert_close(f(x), ft.sum(ft.where(ft.exp(x) > 1.5, ft.exp(x) * 2.0, 0.0) + 1.0), 1e-12)
