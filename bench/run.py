@@ -37,7 +37,7 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
 RESULTS_DIR = BENCH_DIR / "results"
-WORKLOAD_NAMES = ("overhead", "mlp", "per_example")
+WORKLOAD_NAMES = ("overhead", "mlp", "per_example", "cnn", "lstm", "data")
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 NOISY_SPREAD = 1.5
 SINGLE_THREADED_XLA = "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
@@ -242,7 +242,7 @@ def format_table(results):
 
 
 def evaluate_targets(results):
-    """Return ``(target, verdict)`` lines for the issue's performance targets."""
+    """Return ``(target, verdict)`` lines for the issues' performance targets."""
     rows = {(r["workload"], r["implementation"]): r for r in results if "median_ms" in r}
 
     def ratio(workload, name, other, field="median_ms"):
@@ -251,19 +251,51 @@ def evaluate_targets(results):
             return None
         return mine[field] / theirs[field]
 
+    def pipeline_overhead_us():
+        mine, bare = rows.get(("data", "pipeline-map")), rows.get(("data", "python-loop"))
+        if mine is None or bare is None:
+            return None
+        return 1e3 * (mine["median_ms"] - bare["median_ms"]) / _data_epoch()
+
     targets = [
         ("overhead: autograd time / funtorch time >= 3",
          ratio("overhead", "autograd", "funtorch"), lambda r: r >= 3.0),
         ("overhead: funtorch time / torch time <= 1",
          ratio("overhead", "funtorch", "torch"), lambda r: r <= 1.0),
+        ("overhead: funtorch-jit time / numpy time <= 1.3",
+         ratio("overhead", "funtorch-jit", "numpy"), lambda r: r <= 1.3),
+        ("overhead: funtorch time / funtorch-jit time >= 3",
+         ratio("overhead", "funtorch", "funtorch-jit"), lambda r: r >= 3.0),
         ("mlp: funtorch time / numpy time <= 1.15",
          ratio("mlp", "funtorch", "numpy"), lambda r: r <= 1.15),
         ("mlp: funtorch peak / numpy peak <= 1.3",
          ratio("mlp", "funtorch", "numpy", "peak_bytes"), lambda r: r <= 1.3),
+        ("mlp: funtorch-jit time / numpy time <= 1.05",
+         ratio("mlp", "funtorch-jit", "numpy"), lambda r: r <= 1.05),
+        ("mlp: funtorch-jit peak / numpy peak <= 1",
+         ratio("mlp", "funtorch-jit", "numpy", "peak_bytes"), lambda r: r <= 1.0),
+        ("per_example: funtorch-loop time / funtorch (vmap of grad) time >= 20",
+         ratio("per_example", "funtorch-loop", "funtorch"), lambda r: r >= 20.0),
+        ("per_example: funtorch (vmap of grad) time / numpy time <= 2",
+         ratio("per_example", "funtorch", "numpy"), lambda r: r <= 2.0),
+        ("cnn: funtorch time / numpy time <= 1.5",
+         ratio("cnn", "funtorch", "numpy"), lambda r: r <= 1.5),
+        ("lstm: funtorch time / numpy time <= 2",
+         ratio("lstm", "funtorch", "numpy"), lambda r: r <= 2.0),
+        ("data: DataLoader speed-up, num_workers=0 time / num_workers=2 time >= 1.8",
+         ratio("data", "loader-w0", "loader-w2"), lambda r: r >= 1.8),
+        ("data: Pipeline identity-map overhead, microseconds per element < 5",
+         pipeline_overhead_us(), lambda r: r < 5.0),
     ]
     return [(name, "not measured" if value is None
              else f"{value:.2f} -> {'met' if ok(value) else 'NOT met'}")
             for name, value, ok in targets]
+
+
+def _data_epoch():
+    from workloads import data
+
+    return data.EPOCH
 
 
 def results_path(json_arg, stamp):

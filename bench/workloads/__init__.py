@@ -21,9 +21,9 @@ missing; the runner then skips that implementation.
 
 from __future__ import annotations
 
-from workloads import mlp, overhead, per_example
+from workloads import cnn, data, lstm, mlp, overhead, per_example
 from workloads.base import Impl
 
 __all__ = ["WORKLOADS", "Impl"]
 
-WORKLOADS = {module.NAME: module for module in (overhead, mlp, per_example)}
+WORKLOADS = {module.NAME: module for module in (overhead, mlp, per_example, cnn, lstm, data)}
