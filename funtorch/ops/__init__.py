@@ -32,9 +32,10 @@ from funtorch.ops.linalg import (  # noqa: F401
 from funtorch.ops.indexing import nonzero, take, take_along_axis  # noqa: F401
 from funtorch.ops import scatter as _scatter  # noqa: F401  (attaches Array.at)
 from funtorch.ops.structure import (  # noqa: F401
-    cat, concatenate, diag, pad, repeat, split, stack, tile, trace, tril, triu,
+    cat, concatenate, diag, pad, repeat, stack, tile, trace, tril, triu,
 )
 from funtorch.ops.sorting import argsort, sort  # noqa: F401
+from funtorch.ops.splitting import split  # noqa: F401
 from funtorch.ops.transfer import device_put  # noqa: F401
 from funtorch.ops import methods  # noqa: F401,E402  (attaches Array operators last)
 

@@ -135,32 +135,6 @@ def stack(arrays, axis=0):
     return concatenate([ops.expand_dims(a, axis) for a in arrays], axis)
 
 
-def split(ary, indices_or_sections, axis=0):
-    """Split into a list of sub-arrays along ``axis`` (NumPy semantics).
-
-    An int ``N`` gives ``N`` equal parts (an error if they cannot be equal); a sequence of
-    indices gives the slices between them, e.g. ``[2, 3]`` -> ``[:2], [2:3], [3:]``.
-
-    Example:
-        >>> [p.shape for p in ft.split(ft.zeros((6, 2)), [2, 5])]
-        [(2, 2), (3, 2), (1, 2)]
-    """
-    ary = R.as_array(ary)
-    axis = ops.normalize_axis(axis, ary.ndim, "split")[0]
-    size = ary.shape[axis]
-    if isinstance(indices_or_sections, (int, np.integer)):
-        sections = int(indices_or_sections)
-        if sections <= 0:
-            raise ValueError(f"split: number of sections must be larger than 0, got {sections}")
-        if size % sections:
-            raise ValueError(f"split: array split does not result in an equal division: an axis "
-                             f"of size {size} into {sections} sections; use a list of indices")
-        bounds = [n * (size // sections) for n in range(sections + 1)]
-    else:
-        bounds = [0] + [int(i) for i in indices_or_sections] + [size]
-    return [_slice_along(ary, axis, start, stop) for start, stop in zip(bounds, bounds[1:])]
-
-
 # Repetition ------------------------------------------------------------------------------
 
 

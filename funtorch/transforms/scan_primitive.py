@@ -55,12 +55,37 @@ def _abstract_step(body, avals, num_carry):
     return body(*[ops.zeros(s, a.dtype, device=a.device) for s, a in zip(shapes, avals)])
 
 
+_JIT_MIN_LENGTH = 8  # shorter scans don't repay compiling the body
+
+
+def _compiled_step(body, length):
+    """The body compiled with ``jit`` (each step then replays generated code instead of
+    dispatching every op), or ``None`` for short scans."""
+    from funtorch.transforms.jit import jit
+
+    return jit(body) if length >= _JIT_MIN_LENGTH else None
+
+
+def _run_step(fast, body, args):
+    """Run one step, compiled when possible. A body that needs concrete values (Python
+    control flow on data) cannot be staged: it then runs eagerly, as before."""
+    if fast[0] is not None:
+        try:
+            return fast[0](*args)
+        except TypeError as exc:
+            if not str(exc).startswith("jit: `"):  # only a concretization error falls back
+                raise
+            fast[0] = None
+    return body(*args)
+
+
 def _scan_impl(xp, *bufs, body, num_carry, length, reverse, cache):
     carry = [wrap(b) for b in bufs[:num_carry]]
     xs = bufs[num_carry:]
     per_step = [None] * length
+    fast = [_compiled_step(body, length)]
     for t in steps(length, reverse):
-        outs = body(*carry, *[wrap(x[t, ...]) for x in xs])
+        outs = _run_step(fast, body, (*carry, *[wrap(x[t, ...]) for x in xs]))
         for out in outs:
             if isinstance(out, Tracer) or out._node is not None:
                 raise RuntimeError(_PLAIN)

@@ -42,6 +42,10 @@ def _as_function(prim, args, params):
     return f, tuple(args[i] for i in positions)
 
 
+def _results(prim, out):
+    return tuple(out) if prim.multiple_results else (out,)
+
+
 def _tolerances(prim):
     return prim.tol or {}
 
@@ -52,10 +56,13 @@ def _tolerances(prim):
 def test_shape_rule_matches_impl(name, data):
     prim = Primitive.registry[name]
     args, params = _draw(data, prim)
-    out = bind(prim, *args, **params)
-    shape, dtype = prim.shape(*args, **params)
-    assert tuple(shape) == out.shape, f"{name}: shape rule {shape} vs impl {out.shape}"
-    assert np.dtype(dtype) == out.dtype, f"{name}: dtype rule {dtype} vs impl {out.dtype}"
+    outs = _results(prim, bind(prim, *args, **params))
+    rules = prim.shape(*args, **params)
+    rules = rules if prim.multiple_results else [rules]
+    assert len(rules) == len(outs), f"{name}: {len(rules)} shape rules for {len(outs)} results"
+    for (shape, dtype), out in zip(rules, outs):
+        assert tuple(shape) == out.shape, f"{name}: shape rule {shape} vs impl {out.shape}"
+        assert np.dtype(dtype) == out.dtype, f"{name}: dtype rule {dtype} vs impl {out.dtype}"
 
 
 @pytest.mark.parametrize("name", DIFFERENTIABLE)
@@ -113,10 +120,14 @@ def test_batch_rule_matches_loop(name, data):
     if all(b is None for b in bdims):
         return
     out, out_bdim = prim.batch(batched, bdims, **params)
-    expected = [bind(prim, *example, **params) for example in per_example]
-    got = np.moveaxis(np.asarray(out), out_bdim, 0)
-    np.testing.assert_allclose(got, np.stack([np.asarray(e) for e in expected]), rtol=1e-12,
-                               atol=1e-12, err_msg=f"batching rule of '{name}'")
+    outs = _results(prim, out)
+    out_bdims = tuple(out_bdim) if prim.multiple_results else (out_bdim,)
+    expected = [_results(prim, bind(prim, *example, **params)) for example in per_example]
+    for index, (result, bdim) in enumerate(zip(outs, out_bdims)):
+        got = np.moveaxis(np.asarray(result), bdim, 0)
+        want = np.stack([np.asarray(e[index]) for e in expected])
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12,
+                                   err_msg=f"batching rule of '{name}' (result {index})")
 
 
 @pytest.mark.parametrize("name", DIFFERENTIABLE)
@@ -125,16 +136,17 @@ def test_batch_rule_matches_loop(name, data):
 def test_float32_stays_float32_and_agrees_with_float64(name, data):
     prim = Primitive.registry[name]
     args, params = _draw(data, prim)
-    out64 = bind(prim, *args, **params)
+    outs64 = _results(prim, bind(prim, *args, **params))
     args32 = [a.astype(np.float32) if isinstance(a, ft.Array) and a.dtype == np.float64 else a
               for a in args]
     params32 = {k: (np.dtype(np.float32) if v == np.dtype(np.float64) else v)
                 if isinstance(v, np.dtype) else v for k, v in params.items()}
-    out32 = bind(prim, *args32, **params32)
-    if out64.dtype == np.float64:
-        assert out32.dtype == np.float32, f"{name}: float32 inputs gave {out32.dtype}"
-    np.testing.assert_allclose(np.asarray(out32, np.float64), np.asarray(out64), rtol=2e-4,
-                               atol=2e-4)
+    outs32 = _results(prim, bind(prim, *args32, **params32))
+    for out32, out64 in zip(outs32, outs64):
+        if out64.dtype == np.float64:
+            assert out32.dtype == np.float32, f"{name}: float32 inputs gave {out32.dtype}"
+        np.testing.assert_allclose(np.asarray(out32, np.float64), np.asarray(out64),
+                                   rtol=2e-4, atol=2e-4)
 
 
 def test_every_primitive_has_all_rules():
