@@ -1,16 +1,20 @@
-"""Small real datasets for the examples, loaded with NumPy only.
+"""Small real datasets for the examples: NumPy loaders and ``ft.data`` datasets.
 
 The tables live in ``examples/data/`` (source, licences and formats are in
-``examples/data/README.md``). Every loader returns a :class:`Split` with a fixed,
-seeded, stratified train/test split; features are standardised with the
-training set's mean and standard deviation only, so no test statistic leaks
-into training.
+``examples/data/README.md``). Every ``load_*`` function returns a :class:`Split`
+of NumPy arrays with a fixed, seeded, stratified train/test split; features are
+standardised with the training set's mean and standard deviation only, so no
+test statistic leaks into training. The ``*_datasets`` builders wrap the same
+split in two ``ft.data.TensorDataset`` objects, ready for ``ft.data.DataLoader``.
 
 Example:
     >>> import datasets
     >>> data = datasets.load_breast_cancer(seed=0)
     >>> data.x_train.shape, data.x_test.shape
     ((456, 30), (113, 30))
+    >>> train, test = datasets.digits_datasets(seed=0)
+    >>> len(train), len(test), train[0][0].shape
+    (1438, 359, (64,))
 """
 
 from __future__ import annotations
@@ -21,7 +25,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["Split", "load_breast_cancer", "load_digits", "standardize", "train_test_split"]
+__all__ = [
+    "Split", "breast_cancer_datasets", "digits_datasets", "load_breast_cancer", "load_digits",
+    "standardize", "to_datasets", "train_test_split",
+]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -178,3 +185,78 @@ def load_digits(test_fraction=0.2, seed=0, dtype=np.float32):
                          f"(64 pixels and a label), found {table.shape}.")
     x, y = table[:, :-1], table[:, -1].astype(np.int64)
     return _split(x, y, [str(d) for d in range(10)], test_fraction, seed, dtype)
+
+
+def to_datasets(split, label_dtype=np.int64, image_shape=None):
+    """Wrap a :class:`Split` in two ``ft.data.TensorDataset`` objects ``(train, test)``.
+
+    Args:
+        split: a :class:`Split` from one of the ``load_*`` functions.
+        label_dtype: dtype of the label arrays (int64 for class indices,
+            float32 for binary targets of ``BCEWithLogitsLoss``).
+        image_shape: if given, each feature row is reshaped to this shape
+            (e.g. ``(1, 8, 8)`` for a convolutional network).
+
+    Returns:
+        ``(train, test)``; each sample is a pair ``(features, label)`` of ``ft.Array``.
+
+    Example:
+        >>> import numpy as np, datasets
+        >>> train, _ = datasets.to_datasets(datasets.load_digits(), image_shape=(1, 8, 8))
+        >>> train[0][0].shape
+        (1, 8, 8)
+    """
+    import funtorch as ft  # here, so that the NumPy loaders work without funtorch
+
+    def wrap(x, y):
+        if image_shape is not None:
+            x = x.reshape((len(x), *image_shape))
+        return ft.data.TensorDataset(ft.array(x), ft.array(y.astype(label_dtype)))
+
+    return wrap(split.x_train, split.y_train), wrap(split.x_test, split.y_test)
+
+
+def breast_cancer_datasets(test_fraction=0.2, seed=0, label_dtype=np.float32):
+    """Return the breast-cancer split as ``(train, test)`` ``ft.data.TensorDataset`` objects.
+
+    Features are float32, standardised with training statistics; labels are
+    float32 0.0 (malignant) / 1.0 (benign) by default, as ``BCEWithLogitsLoss`` expects.
+
+    Args:
+        test_fraction: share of each class held out for testing.
+        seed: seed of the split.
+        label_dtype: dtype of the labels (``np.int64`` for class indices).
+
+    Returns:
+        ``(train, test)`` with 456 and 113 samples of shape ``(30,)``.
+
+    Example:
+        >>> import datasets
+        >>> train, test = datasets.breast_cancer_datasets()
+        >>> len(train), len(test), train[0][1].dtype
+        (456, 113, dtype('float32'))
+    """
+    split = load_breast_cancer(test_fraction=test_fraction, seed=seed)
+    return to_datasets(split, label_dtype=label_dtype)
+
+
+def digits_datasets(test_fraction=0.2, seed=0, images=False):
+    """Return the 8x8 digits split as ``(train, test)`` ``ft.data.TensorDataset`` objects.
+
+    Args:
+        test_fraction: share of each class held out for testing.
+        seed: seed of the split.
+        images: if True, samples are ``(1, 8, 8)`` images (channel first, for
+            ``Conv2d``); otherwise flat ``(64,)`` vectors.
+
+    Returns:
+        ``(train, test)`` with 1438 and 359 samples; labels are int64 in 0..9.
+
+    Example:
+        >>> import datasets
+        >>> train, test = datasets.digits_datasets(images=True)
+        >>> train[0][0].shape, int(train[0][1]) in range(10)
+        ((1, 8, 8), True)
+    """
+    split = load_digits(test_fraction=test_fraction, seed=seed)
+    return to_datasets(split, image_shape=(1, 8, 8) if images else None)
