@@ -36,6 +36,7 @@ from funtorch.ops.structure import (  # noqa: F401
 )
 from funtorch.ops.sorting import argsort, sort  # noqa: F401
 from funtorch.ops.splitting import split  # noqa: F401
+from funtorch.ops.windows import sliding_window_view  # noqa: F401
 from funtorch.ops.transfer import device_put  # noqa: F401
 from funtorch.ops import methods  # noqa: F401,E402  (attaches Array operators last)
 
