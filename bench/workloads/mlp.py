@@ -103,8 +103,8 @@ def funtorch_loss(params, x, onehot):
     """The same loss written with funtorch ops (the function ``ft.value_and_grad`` takes)."""
     import funtorch as ft
 
-    h1 = ft.maximum(x @ params["w1"] + params["b1"], 0.0)
-    h2 = ft.maximum(h1 @ params["w2"] + params["b2"], 0.0)
+    h1 = ft.relu(x @ params["w1"] + params["b1"])
+    h2 = ft.relu(h1 @ params["w2"] + params["b2"])
     logits = h2 @ params["w3"] + params["b3"]
     return ft.mean(ft.logsumexp(logits, axis=1) - ft.sum(onehot * logits, axis=1))
 

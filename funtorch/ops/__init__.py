@@ -11,7 +11,7 @@ from funtorch.ops.creation import (  # noqa: F401
 from funtorch.ops.elementwise import (  # noqa: F401
     abs, add, arccos, arcsin, arctan, arctan2, ceil, cos, cosh, divide, exp, expm1, floor,
     floor_divide, log, log1p, logaddexp, maximum, minimum, mod, multiply, negative, power,
-    reciprocal, round, sigmoid, sign, sin, sinh, sqrt, square, subtract, tan, tanh,
+    reciprocal, relu, round, sigmoid, sign, sin, sinh, sqrt, square, subtract, tan, tanh,
 )
 from funtorch.ops.logic import (  # noqa: F401
     astype, bitwise_and, bitwise_or, bitwise_xor, clamp, clip, equal, greater, greater_equal,

@@ -48,6 +48,10 @@ sigmoid_p = unary("sigmoid", lambda xp, x: 0.5 * xp.tanh(0.5 * x) + 0.5,
                   lambda ans, x: ans * (1.0 - ans))
 abs_p = unary("abs", "abs", lambda ans, x: sign(x), domain=NONZERO,
               float_only=False)
+# g * (ans > 0): one multiply by a mask (NumPy's where on a random mask is ~5x slower);
+# the gradient at 0 is 0, as in PyTorch's relu.
+relu_p = unary("relu", lambda xp, x: xp.maximum(x, 0), lambda ans, x: ans > 0,
+               domain=NONZERO, float_only=False, torch_name="Relu")
 square_p = unary("square", "square", lambda ans, x: 2.0 * x,
                  float_only=False, torch_name="Pow")
 reciprocal_p = unary("reciprocal", "reciprocal",
@@ -209,6 +213,12 @@ def negative(x):
 def abs(x):  # noqa: A001 - NumPy's name
     """Elementwise absolute value; its gradient at 0 is 0 (``sign(0)``), as in JAX."""
     return bind(abs_p, R.as_array(x))
+
+
+def relu(x):
+    """Elementwise ``max(x, 0)``; its gradient is 1 where ``x > 0`` and 0 elsewhere
+    (0 at exactly 0, as PyTorch's ``relu``). Example: ``ft.relu(ft.array([-1.0, 2.0]))``."""
+    return bind(relu_p, R.as_array(x))
 
 
 def square(x):

@@ -49,7 +49,7 @@ def erf(x):
 
 def relu(x, inplace=False):
     """max(x, 0). Example: ``F.relu(ft.array([-1.0, 2.0]))`` gives ``[0., 2.]``."""
-    return ft.where(x > 0, x, 0.0)
+    return ft.relu(x)
 
 
 def leaky_relu(x, negative_slope=0.01, inplace=False):
