@@ -22,8 +22,6 @@ def explain_failure(prim, args, params, exc):
     return type(exc)(f"{prim.name}: failed on arguments ({desc}): {exc}")
 
 
-
-
 _LEAK_MSG = (
     "{transform}: a traced value (shape {shape}, dtype {dtype}{origin}) escaped "
     "`{fun}` and was used after the transform returned{where}. Return it from the "

@@ -209,3 +209,22 @@ def test_device_parsing():
     assert repr(ft.device("cuda")) == "device(type='cuda')"
     with pytest.raises(ValueError, match="expected 'cpu', 'cuda' or 'cuda:N'"):
         ft.device("tpu")
+
+
+def test_mixed_devices_error_names_both_devices(monkeypatch):
+    # No GPU here: pretend one operand lives on cuda:0 and make the backend call fail the
+    # way CuPy does when handed a NumPy array; the explanation must name both devices.
+    a, b = ft.ones(2), ft.ones(2)
+    real_device = ft.Array.device
+
+    def fake_device(self):
+        return ft.device("cuda:0") if self is b else real_device.fget(self)
+    monkeypatch.setattr(ft.Array, "device", property(fake_device))
+    from funtorch.core import Primitive
+    from funtorch import diagnostics
+
+    err = diagnostics.explain_failure(Primitive.registry["add"], (a, b), {},
+                                      TypeError("Unsupported type <class 'numpy.ndarray'>"))
+    assert isinstance(err, RuntimeError)
+    assert "add: expected all arrays on the same device" in str(err)
+    assert "cpu and cuda:0" in str(err)
