@@ -129,9 +129,11 @@ def _float_unary(prim, name, doc):
 
 
 def _binary_fn(prim, name, doc):
+    array, coerce = R.Array, R.coerce_pair  # closure cells: no module lookups per call
+
     def fn(x, y):
-        if not isinstance(x, R.Array) or not isinstance(y, R.Array):
-            x, y = R.coerce_pair(x, y)
+        if not isinstance(x, array) or not isinstance(y, array):
+            x, y = coerce(x, y)
         return bind(prim, x, y)
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = doc

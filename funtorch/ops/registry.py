@@ -82,6 +82,8 @@ def coerce_pair(x, y):
     """
     if type(y) is float and type(x) is Array and x._buf.dtype.kind == "f":
         return x, y  # the common `array * 0.5`
+    if type(x) is float and type(y) is Array and y._buf.dtype.kind == "f":
+        return x, y  # and `1.0 - array` (tanh's VJP)
     x_scalar, y_scalar = type(x) in _SCALARS, type(y) in _SCALARS
     if x_scalar and y_scalar:
         return ops.asarray(x), y
