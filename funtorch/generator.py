@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from funtorch import backends, random
-from funtorch.core import LEAF, wrap
+from funtorch.core import LEAF, Array, wrap
 from funtorch.dtypes import get_default_dtype
 
 __all__ = ["manual_seed", "rand", "randn", "randint"]

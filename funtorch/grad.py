@@ -16,10 +16,10 @@ import functools
 import numpy as np
 
 from funtorch import ops, tree
-from funtorch.core import _GRAD_ENABLED, Array, Trace, Tracer, bind, new_trace
+from funtorch.core import Array, Trace, Tracer, bind, new_trace
 from funtorch.dtypes import is_float
 
-__all__ = ["vjp", "grad", "value_and_grad", "backward", "autograd_grad", "VJPTracer"]
+__all__ = ["vjp", "grad", "value_and_grad", "VJPTracer", "float0"]
 
 float0 = np.dtype([("float0", np.void, 0)])
 
@@ -31,11 +31,6 @@ _NOT_SCALAR = ("grad: the function `{fun}` must return a float scalar (shape ())
 _INT_INPUT = ("grad: argument {argnum}{path} of `{fun}` has dtype {dtype}; only floating "
               "inputs can be differentiated. Cast it with `x.astype(ft.float32)`, or leave it "
               "out of `argnums`.")
-_FREED = ("Trying to backward through the graph a second time (or directly access saved "
-          "tensors after they have already been freed). Saved intermediate values of the graph "
-          "are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if "
-          "you need to backward through the graph a second time.")
-
 
 class VJPTracer(Tracer):
     """A value under reverse mode; it is also its own tape node."""

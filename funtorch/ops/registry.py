@@ -127,7 +127,7 @@ def unbroadcast(g, target):
     return g
 
 
-def move_bdim(x, bdim, ndim_out=None):
+def move_bdim(x, bdim):
     """Move the batch axis to the front; ``None`` stays unbatched."""
     if bdim is None or bdim == 0:
         return x

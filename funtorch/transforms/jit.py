@@ -13,8 +13,6 @@ import functools
 import os
 import sys
 
-import numpy as np
-
 from funtorch import backends, ops, tree
 from funtorch.core import Array, Primitive, Trace, Tracer, bind, new_trace, wrap
 from funtorch.transforms.custom import PerArgument
