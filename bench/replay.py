@@ -33,7 +33,8 @@ for e in g.eqns:
     direct = e.prim.ufunc is not None and not e.params
     fn = getattr(np, e.prim.ufunc) if direct else e.prim.np_impl
     ins = tuple((True, slots[id(v)]) if isinstance(v, Var) else (False, v.value) for v in e.inputs)
-    plan.append((fn, ins, e.params, tuple(slots[id(v)] for v in e.outputs), e.prim.multiple_results))
+    outslots = tuple(slots[id(v)] for v in e.outputs)
+    plan.append((fn, ins, e.params, outslots, e.prim.multiple_results))
 outs = [slots[id(v)] for v in g.outvars]
 def interpret(*bufs):
     env = [None] * len(slots)

@@ -201,7 +201,8 @@ def _reduce(prim, fn):
         return bind(prim, a, axis=normalize_axis(axis, a.ndim, fn), keepdims=bool(keepdims))
     reduce.__name__ = reduce.__qualname__ = fn
     reduce.__doc__ = (f"``{fn}`` over ``axis`` (None, int or tuple) with NumPy's "
-                      f"``keepdims``.\n\n    Example:\n        >>> ft.{fn}(ft.ones((2, 3)), axis=1)")
+                      f"``keepdims``.\n\n    Example:\n"
+                      f"        >>> ft.{fn}(ft.ones((2, 3)), axis=1)")
     return reduce
 
 

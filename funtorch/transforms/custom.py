@@ -146,7 +146,8 @@ def _check_cotangents(name, grads, in_tree, leaves):
         g = ops.asarray(g)
         if tuple(g.shape) != tuple(leaf.shape):
             raise ValueError(f"custom_vjp: bwd of `{name}` returned a cotangent of shape "
-                             f"{tuple(g.shape)} for argument leaf {tree.path_of_leaf(in_tree, index)}"
+                             f"{tuple(g.shape)} for argument leaf "
+                             f"{tree.path_of_leaf(in_tree, index)}"
                              f" of shape {tuple(leaf.shape)}; they must match")
         out.append(g)
     return tuple(out)

@@ -253,7 +253,8 @@ def test_fori_loop_values_grad_jvp_and_vmap():
     f = lambda v: ft.sum(ft.fori_loop(2, 6, step, v))
     assert_close(ft.grad(f)(v0), ft.grad(lambda v: ft.sum(python_fori(v)))(v0))
     t = f64([1.0, 0.5])
-    assert_close(ft.jvp(f, (v0,), (t,))[1], ft.jvp(lambda v: ft.sum(python_fori(v)), (v0,), (t,))[1])
+    want = ft.jvp(lambda v: ft.sum(python_fori(v)), (v0,), (t,))[1]
+    assert_close(ft.jvp(f, (v0,), (t,))[1], want)
     assert_close(ft.vmap(f)(ft.stack([v0, v0 * 2])),
                  [ft.sum(python_fori(v0)), ft.sum(python_fori(v0 * 2))])
 
