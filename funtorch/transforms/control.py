@@ -345,15 +345,17 @@ def _any_true(pred):
     return bool(ops.any(pred))
 
 
-_WHILE_IN_JIT = ("while_loop: the predicate of `{name}` has no value inside ft.jit; a loop "
-                 "with a data-dependent trip count cannot be staged yet. Use ft.fori_loop or "
-                 "ft.scan with static bounds, or call the loop outside the jitted function.")
+def _check_pred_dtype(pred):
+    if pred.dtype.kind != "b":
+        raise TypeError(f"while_loop: cond_fun must return a bool scalar inside ft.jit, got "
+                        f"{pred.dtype}{list(pred.shape)}; compare explicitly, e.g. `x != 0`")
 
 
 def while_loop(cond_fun, body_fun, init_val):
     """``while cond_fun(val): val = body_fun(val)`` (``jax.lax.while_loop``).
 
-    Runs eagerly on concrete values, so ``jvp`` records each iteration. Under ``vmap`` a
+    Runs eagerly on concrete values, so ``jvp`` records each iteration; inside ``ft.jit``
+    the loop is staged as one equation (``while_primitive.py``). Under ``vmap`` a
     batched predicate keeps looping while any example is still running, and only those
     examples are updated (``ft.where``). Reverse mode is refused: the trip count depends on
     the data; use ``scan`` or ``fori_loop`` with static bounds.
@@ -374,8 +376,11 @@ def while_loop(cond_fun, body_fun, init_val):
         pred = cond_fun(tree.unflatten(val_tree, leaves))
         _check_pred(pred, "while_loop: cond_fun")
         batched = _is_batched(pred)
-        if not batched and not _has_value(pred):
-            raise TypeError(_WHILE_IN_JIT.format(name=_name(cond_fun)))
+        if not batched and not _has_value(pred):  # inside jit: stage the whole loop
+            from funtorch.transforms.while_primitive import staged_while
+
+            _check_pred_dtype(pred)
+            return staged_while(cond_fun, body_fun, leaves, val_tree, _name(body_fun))
         if not (_any_true(pred) if batched else bool(pred)):
             return tree.unflatten(val_tree, leaves)
         new_leaves, new_tree = tree.flatten(body_fun(tree.unflatten(val_tree, leaves)))

@@ -393,7 +393,24 @@ def test_scan_carry_changing_at_a_later_step_is_reported():
         ft.scan(body, H0, ft.arange(4.0))
 
 
-def test_while_loop_inside_jit_says_what_to_do_instead():
-    f = ft.jit(lambda x: ft.while_loop(lambda v: v < 10.0, lambda v: v * 2.0, x))
-    with pytest.raises(TypeError, match="while_loop: .*inside ft.jit.*ft.fori_loop or ft.scan"):
-        f(f64(1.0))
+def test_while_loop_inside_jit_is_staged_with_closed_over_inputs():
+    def f(x, limit):
+        return ft.while_loop(lambda v: v[0] < limit, lambda v: (v[0] * 2.0, v[1] + 1), (x, 0))
+    jitted = ft.jit(f)
+    value, count = jitted(f64(1.0), f64(10.0))
+    assert (value.item(), count.item()) == (16.0, 4)
+    value, count = jitted(f64(3.0), f64(100.0))  # same program, new values
+    assert (value.item(), count.item()) == (192.0, 6) and len(jitted.cache) == 1
+    graph = ft.make_graph(f)(f64(1.0), f64(10.0))
+    assert [e.prim.name for e in graph.eqns].count("while") == 1
+
+
+def test_while_loop_inside_jit_errors():
+    loop = lambda x: ft.while_loop(lambda v: v < 10.0, lambda v: v * 2.0, x)  # noqa: E731
+    with pytest.raises(ValueError, match="Reverse-mode differentiation does not work"):
+        ft.grad(ft.jit(loop))(f64(1.0))
+    with pytest.raises(TypeError, match="must return a bool scalar"):
+        ft.jit(lambda x: ft.while_loop(lambda v: v, lambda v: v - 1.0, x))(f64(3.0))
+    with pytest.raises(TypeError, match="carry of body_fun changed"):
+        ft.jit(lambda x: ft.while_loop(lambda v: v < 1.0, lambda v: v.astype(ft.float32),
+                                       x))(f64(0.0))
