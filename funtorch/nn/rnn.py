@@ -13,6 +13,7 @@ import funtorch as ft
 from funtorch.nn import functional as F
 from funtorch.nn import init
 from funtorch.nn._layer_utils import make_param, split_keys
+from funtorch.nn.lstm_bptt import lstm_sequence
 from funtorch.nn.module import Module
 
 __all__ = ["RNNCell", "LSTMCell", "GRUCell", "RNN", "LSTM", "GRU"]
@@ -118,6 +119,16 @@ def _run_direction(mode, xs, state, w_hh, b_hh, reverse):
     body closes over nothing traced and the whole sequence is a single primitive whose
     backward pass holds one step of graph at a time.
     """
+    if mode != "GRU" and b_hh is not None:
+        # outside GRU's reset gate the recurrent bias just adds to the input projection:
+        # one add over the sequence (and one bias reduction in the backward pass)
+        # instead of one per step
+        xs, b_hh = xs + b_hh, None
+    if mode == "LSTM":
+        xs = ft.flip(xs, 0) if reverse else xs
+        outputs, state = lstm_sequence(xs, state[0], state[1], w_hh)
+        return (ft.flip(outputs, 0) if reverse else outputs), state
+
     def body(carry, xw):
         state, w, b = carry
         new = _step(mode, xw, state, w, b)
