@@ -89,9 +89,14 @@ def _chooser_mask(ans, x, axis, keepdims):
 
 
 def _chooser_vjp(g, ans, x, axis, keepdims):
+    """``g`` split evenly over the positions attaining the extreme: the division happens on
+    the reduced array, so the full-size work is one comparison and one multiply (this is
+    max pooling's backward pass)."""
     if not keepdims:
-        g = keep_shape(g, x.shape, axis)
-    return g * _chooser_mask(ans, x, axis, keepdims)
+        g, ans = keep_shape(g, x.shape, axis), keep_shape(ans, x.shape, axis)
+    location = x == ans
+    ties = ops.sum(location, axis=axis, keepdims=True)
+    return location * (g / ops.astype(ties, g.dtype))  # bool * float keeps g's dtype
 
 
 def _chooser_jvp(t, ans, x, axis, keepdims):
