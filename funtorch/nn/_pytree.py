@@ -67,13 +67,17 @@ def flatten_module(module):
     d = module.__dict__
     params, buffers, modules = d["_parameters"], d["_buffers"], d["_modules"]
     children = [_leaf_of(p) for p in params.values()]
-    grads = tuple(isinstance(p, Parameter) and p.requires_grad for p in params.values())
+    # A transform stores tracers, not boxes; their box's flag is kept aside so the
+    # structure (and with it jit's cache key) survives a round trip through a transform.
+    kept = d.get("_traced_requires_grad", {})
+    grads = tuple(p.requires_grad if isinstance(p, Parameter) else kept.get(name, False)
+                  for name, p in params.items())
     leaf_buffers = tuple(k for k, b in buffers.items() if not _is_static_buffer(b))
     static_buffers = tuple((k, b) for k, b in buffers.items() if _is_static_buffer(b))
     children.extend(buffers[k] for k in leaf_buffers)
     children.extend(modules.values())
-    static = tuple((k, v) for k, v in d.items() if k not in ("_parameters", "_buffers",
-                                                               "_modules"))
+    static = tuple((k, v) for k, v in d.items() if k not in (
+        "_parameters", "_buffers", "_modules", "_traced_requires_grad"))
     aux = (tuple(params), grads, leaf_buffers, tuple(buffers), tuple(modules),
            _Static(static + static_buffers))
     return children, aux
@@ -95,6 +99,10 @@ def unflatten_module(cls, aux, children):
     d["_non_persistent"] = set(values.get("_non_persistent", ()))
     d["_parameters"] = OrderedDict(
         (name, _box(leaf, grad)) for name, grad, leaf in zip(param_names, grads, children))
+    traced = {name: grad for name, grad, leaf in zip(param_names, grads, children)
+              if not isinstance(d["_parameters"][name], Parameter)}
+    if traced:
+        d["_traced_requires_grad"] = traced
     leaves = dict(zip(leaf_buffers, children[n_params:n_params + n_buffers]))
     d["_buffers"] = OrderedDict((k, leaves[k] if k in leaves else values[k])
                                 for k in buffer_order)

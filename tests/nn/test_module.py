@@ -366,3 +366,15 @@ def test_layer_errors():
         nn.GELU("fast")
     with pytest.raises(NotImplementedError, match="forward"):
         nn.Module()(ft.ones(1))
+
+
+def test_module_structure_survives_a_transform_round_trip():
+    # A module rebuilt from tracers must flatten like the original: same treedef (so a
+    # jitted train step does not retrace on its second call) and requires_grad kept.
+    model = ft.nn.Linear(3, 2)
+    step = ft.jit(lambda m: ft.tree.map(lambda p: p * 0.5, m))
+    once = step(model)
+    twice = step(once)
+    assert ft.tree.structure(once) == ft.tree.structure(model)
+    assert len(step.cache) == 1
+    assert twice.weight.requires_grad and twice.bias.requires_grad
