@@ -99,13 +99,16 @@ def _parents(item):
     return _tracked_args(node)
 
 
+def _add(cts, key, ct):
+    prev = cts.get(key)
+    cts[key] = ct if prev is None else prev + ct
+
+
 def _pull_back(node, ct, ans, cts):
     rules, args, params = node.prim.vjp, node.args, node.params
     for index, arg in enumerate(args):
         if isinstance(arg, Array) and arg._node is not None:
-            g = rules[index](ct, ans, *args, **params)
-            key = id(arg)
-            cts[key] = g if key not in cts else cts[key] + g
+            _add(cts, id(arg), rules[index](ct, ans, *args, **params))
 
 
 def _backprop(roots, root_cts, retain_graph, keep=()):
@@ -114,9 +117,8 @@ def _backprop(roots, root_cts, retain_graph, keep=()):
     found: dict = {}
     keep_ids = {id(k) for k in keep}
     for root, ct in zip(roots, root_cts):
-        key = id(root)
-        cts[key] = ct if key not in cts else cts[key] + ct
-    for item in _toposort_arrays(roots):
+        _add(cts, id(root), ct)
+    for item in _toposort(roots):
         ct = cts.pop(id(item), None)
         if ct is None:
             continue
@@ -143,10 +145,24 @@ def _backprop(roots, root_cts, retain_graph, keep=()):
     return found
 
 
-def _toposort_arrays(roots):
-    from funtorch.grad import _toposort
-
-    return _toposort(roots, _parents)
+def _toposort(roots):
+    """Graph items reachable from ``roots``, every item before all of its parents."""
+    order, seen = [], set()
+    stack = [(root, False) for root in roots]
+    while stack:
+        item, done = stack.pop()
+        if done:
+            order.append(item)
+            continue
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        stack.append((item, True))
+        for parent in _parents(item):
+            if parent is not None and id(parent) not in seen:
+                stack.append((parent, False))
+    order.reverse()
+    return order
 
 
 def _as_cotangent(out, gradient, fn, index):

@@ -135,26 +135,6 @@ class VJPTrace(Trace):
                                                index=index, fun=self.fun_name))
 
 
-def _toposort(roots, parents_of):
-    """Nodes reachable from ``roots``, every node before all of its parents."""
-    order, seen = [], set()
-    stack = [(root, False) for root in roots]
-    while stack:
-        node, done = stack.pop()
-        if done:
-            order.append(node)
-            continue
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        stack.append((node, True))
-        for parent in parents_of(node):
-            if parent is not None and id(parent) not in seen:
-                stack.append((parent, False))
-    order.reverse()
-    return order
-
-
 def _accumulate(cts, node, ct):
     key = id(node)
     prev = cts.get(key)
