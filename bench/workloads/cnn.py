@@ -16,6 +16,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from workloads.base import Impl
+from workloads.common import check_numpy_backward, fetch_loss_and_params, funtorch_sgd_steps
 
 NAME = "cnn"
 DESCRIPTION = ("one SGD step of conv3x3(16)-ReLU-maxpool2-conv3x3(32)-ReLU-maxpool2-linear(10), "
@@ -181,37 +182,19 @@ def _ft_inputs():
     return {key: ft.array(value) for key, value in params.items()}, ft.array(x), ft.array(labels)
 
 
-def _make_funtorch():
-    import funtorch as ft
-
+def _funtorch_inputs():
     params, x, labels = _ft_inputs()
-    value_and_grad = ft.value_and_grad(funtorch_loss)
+    return params, (x, labels)
 
-    def step():
-        nonlocal params
-        loss, grads = value_and_grad(params, x, labels)
-        params = ft.tree.map(lambda p, g: p - LR * g, params, grads)
-        return loss, params
 
-    return step, _fetch_dict
+def _make_funtorch():
+    params, data = _funtorch_inputs()
+    return funtorch_sgd_steps(funtorch_loss, params, data, LR)[0], _fetch_dict
 
 
 def _make_funtorch_jit():
-    import funtorch as ft
-
-    params, x, labels = _ft_inputs()
-
-    @ft.jit
-    def train_step(params, x, labels):
-        loss, grads = ft.value_and_grad(funtorch_loss)(params, x, labels)
-        return loss, ft.tree.map(lambda p, g: p - LR * g, params, grads)
-
-    def step():
-        nonlocal params
-        loss, params = train_step(params, x, labels)
-        return loss, params
-
-    return step, _fetch_dict
+    params, data = _funtorch_inputs()
+    return funtorch_sgd_steps(funtorch_loss, params, data, LR)[1], _fetch_dict
 
 
 def _make_torch():
@@ -276,9 +259,7 @@ def _make_jax():
     return step, _fetch_dict
 
 
-def _fetch_dict(out):
-    loss, params = out
-    return float(np.asarray(loss)), {key: np.array(params[key]) for key in KEYS}
+_fetch_dict = fetch_loss_and_params(KEYS)
 
 
 IMPLEMENTATIONS = (
@@ -305,16 +286,8 @@ def check():
     import funtorch as ft
 
     params, x, labels = make_data(3, 8, (1, 2, 3), 4, seed=1, dtype=np.float64)
-    loss, grads = numpy_loss_and_grads(params, x, labels)
-    rng = np.random.default_rng(2)
-    direction = {key: rng.normal(size=value.shape) for key, value in params.items()}
-    eps = 1e-6
-    shifted = [numpy_loss_and_grads({k: params[k] + sign * eps * direction[k] for k in KEYS},
-                                    x, labels)[0] for sign in (1.0, -1.0)]
-    finite_diff = (shifted[0] - shifted[1]) / (2 * eps)
-    analytic = sum(float(np.sum(grads[k] * direction[k])) for k in KEYS)
-    np.testing.assert_allclose(analytic, finite_diff, rtol=1e-6,
-                               err_msg="cnn: numpy backward vs finite differences")
+    loss, grads = check_numpy_backward(numpy_loss_and_grads, params, (x, labels), KEYS,
+                                       "cnn: numpy backward")
     ft_loss, ft_grads = ft.value_and_grad(funtorch_loss)(
         {k: ft.array(v) for k, v in params.items()}, ft.array(x), ft.array(labels))
     np.testing.assert_allclose(float(ft_loss), loss, rtol=1e-12,

@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from workloads.base import Impl
+from workloads.common import check_numpy_backward
 
 NAME = "lstm"
 DESCRIPTION = ("forward+backward of a 1-layer LSTM (input 32, hidden 128, sequence 50, batch 32), "
@@ -239,16 +240,8 @@ def check():
 
     sizes = {"input_size": 3, "hidden": 4, "length": 6, "batch": 2, "seed": 1}
     params, x, target = make_data(dtype=np.float64, **sizes)
-    loss, grads = numpy_loss_and_grads(params, x, target)
-    rng = np.random.default_rng(2)
-    direction = {key: rng.normal(size=value.shape) for key, value in params.items()}
-    eps = 1e-6
-    shifted = [numpy_loss_and_grads({k: params[k] + sign * eps * direction[k] for k in KEYS},
-                                    x, target)[0] for sign in (1.0, -1.0)]
-    finite_diff = (shifted[0] - shifted[1]) / (2 * eps)
-    analytic = sum(float(np.sum(grads[k] * direction[k])) for k in KEYS)
-    np.testing.assert_allclose(analytic, finite_diff, rtol=1e-6,
-                               err_msg="lstm: numpy BPTT vs finite differences")
+    loss, grads = check_numpy_backward(numpy_loss_and_grads, params, (x, target), KEYS,
+                                       "lstm: numpy BPTT")
     ft_loss, ft_grads = _fetch_module(ft.value_and_grad(funtorch_loss)(
         *_ft_inputs(np.float64, **sizes)))
     np.testing.assert_allclose(ft_loss, loss, rtol=1e-12, err_msg="lstm: funtorch loss vs numpy")

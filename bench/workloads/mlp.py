@@ -16,6 +16,7 @@ import itertools
 import numpy as np
 
 from workloads.base import Impl
+from workloads.common import check_numpy_backward, fetch_loss_and_params, funtorch_sgd_steps
 
 NAME = "mlp"
 DESCRIPTION = "one SGD step of a 784-512-512-10 ReLU MLP, softmax cross-entropy, batch 128, float32"
@@ -109,41 +110,22 @@ def funtorch_loss(params, x, onehot):
     return ft.mean(ft.logsumexp(logits, axis=1) - ft.sum(onehot * logits, axis=1))
 
 
-def _make_funtorch():
+def _funtorch_inputs():
     import funtorch as ft
 
     params, x, onehot = make_data()
     params = {key: ft.array(value) for key, value in params.items()}
-    x, onehot = ft.array(x), ft.array(onehot)
-    value_and_grad = ft.value_and_grad(funtorch_loss)
+    return params, (ft.array(x), ft.array(onehot))
 
-    def step():
-        nonlocal params
-        loss, grads = value_and_grad(params, x, onehot)
-        params = ft.tree.map(lambda p, g: p - LR * g, params, grads)
-        return loss, params
 
-    return step, _fetch_dict
+def _make_funtorch():
+    params, data = _funtorch_inputs()
+    return funtorch_sgd_steps(funtorch_loss, params, data, LR)[0], _fetch_dict
 
 
 def _make_funtorch_jit():
-    import funtorch as ft
-
-    params, x, onehot = make_data()
-    params = {key: ft.array(value) for key, value in params.items()}
-    x, onehot = ft.array(x), ft.array(onehot)
-
-    @ft.jit
-    def train_step(params, x, onehot):
-        loss, grads = ft.value_and_grad(funtorch_loss)(params, x, onehot)
-        return loss, ft.tree.map(lambda p, g: p - LR * g, params, grads)
-
-    def step():
-        nonlocal params
-        loss, params = train_step(params, x, onehot)
-        return loss, params
-
-    return step, _fetch_dict
+    params, data = _funtorch_inputs()
+    return funtorch_sgd_steps(funtorch_loss, params, data, LR)[1], _fetch_dict
 
 
 def _make_autograd():
@@ -221,9 +203,7 @@ def _make_jax():
     return step, _fetch_dict
 
 
-def _fetch_dict(out):
-    loss, params = out
-    return float(np.asarray(loss)), {key: np.array(params[key]) for key in KEYS}
+_fetch_dict = fetch_loss_and_params(KEYS)
 
 
 IMPLEMENTATIONS = (
@@ -252,16 +232,8 @@ def check():
     import funtorch as ft
 
     params, x, onehot = make_data((12, 10, 8, 5), batch=7, seed=1, dtype=np.float64)
-    loss, grads = numpy_loss_and_grads(params, x, onehot)
-    rng = np.random.default_rng(2)
-    direction = {key: rng.normal(size=value.shape) for key, value in params.items()}
-    eps = 1e-6
-    shifted = [numpy_loss_and_grads({k: params[k] + sign * eps * direction[k] for k in KEYS},
-                                    x, onehot)[0] for sign in (1.0, -1.0)]
-    finite_diff = (shifted[0] - shifted[1]) / (2 * eps)
-    analytic = sum(float(np.sum(grads[k] * direction[k])) for k in KEYS)
-    np.testing.assert_allclose(analytic, finite_diff, rtol=1e-6,
-                               err_msg="mlp: numpy backward vs finite differences")
+    loss, grads = check_numpy_backward(numpy_loss_and_grads, params, (x, onehot), KEYS,
+                                       "mlp: numpy backward")
     ft_loss, ft_grads = ft.value_and_grad(funtorch_loss)(
         {k: ft.array(v) for k, v in params.items()}, ft.array(x), ft.array(onehot))
     np.testing.assert_allclose(float(ft_loss), loss, rtol=1e-12,
