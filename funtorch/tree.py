@@ -193,13 +193,16 @@ def map(fn: Callable, tree: Any, *rest: Any, is_leaf=None) -> Any:  # noqa: A001
 
 def path_of_leaf(treedef: PyTreeDef, index: int) -> str:
     """A readable path (``['w'][0]``) to leaf ``index`` of ``treedef``, for error messages."""
-    def walk(node, offset, prefix):
-        if node.node_type is None:
-            return prefix if offset == index else None
+    # a loop, not a recursive closure: a closure that calls itself is a reference cycle,
+    # which would keep everything it sees alive until the cyclic GC runs
+    node, offset, prefix = treedef, 0, ""
+    while node.node_type is not None:
         keys = node.aux if node.node_type is dict else range(len(node.children))
         for key, child in zip(keys, node.children):
             if offset <= index < offset + child.num_leaves:
-                return walk(child, offset, f"{prefix}[{key!r}]")
+                node, prefix = child, f"{prefix}[{key!r}]"
+                break
             offset += child.num_leaves
-        return None
-    return walk(treedef, 0, "") or "<root>"
+        else:
+            return "<root>"
+    return (prefix if offset == index else None) or "<root>"

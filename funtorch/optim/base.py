@@ -184,15 +184,16 @@ def _first_mismatch(left, right, path):
 
 
 def _leaf_path(treedef, index):
-    def walk(node, offset, prefix):
-        if node.node_type is None:
-            return prefix
+    node, offset, prefix = treedef, 0, ""
+    while node.node_type is not None:
         for key, child in zip(_child_keys(node), node.children):
             if offset <= index < offset + child.num_leaves:
-                return walk(child, offset, prefix + key)
+                node, prefix = child, prefix + key
+                break
             offset += child.num_leaves
-        return prefix
-    return walk(treedef, 0, "")
+        else:
+            return prefix
+    return prefix
 
 
 def check_trees(grads, params, api: str, what: str = "grads") -> None:

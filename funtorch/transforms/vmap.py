@@ -77,22 +77,23 @@ class BatchTrace(Trace):
 def _broadcast_prefix(prefix, full_tree, name):
     """Expand an ``in_axes``-style prefix (int/None or a tree) to one entry per leaf."""
     out = []
-
-    def walk(p, sub):
-        if p is None or isinstance(p, int):
-            out.extend([p] * len(tree.leaves(sub)))
-            return
-        p_children, p_def = tree.flatten(p, is_leaf=lambda x: x is None)
-        s_def = tree.structure(sub)
-        if p_def.node_type is not s_def.node_type or len(p_def.children) != len(s_def.children):
-            raise ValueError(f"vmap: {name} {prefix!r} does not match the structure of the "
-                             f"arguments {tree.structure(full_tree)}")
-        sub_children = _children(sub)
-        p_children_nodes = _children(p)
-        for pc, sc in zip(p_children_nodes, sub_children):
-            walk(pc, sc)
-    walk(prefix, full_tree)
+    _expand_prefix(prefix, full_tree, prefix, full_tree, name, out)
     return out
+
+
+def _expand_prefix(p, sub, prefix, full_tree, name, out):
+    # module level rather than a recursive closure: a closure that calls itself is a
+    # reference cycle, and this one would hold the batched results until the cyclic GC ran
+    if p is None or isinstance(p, int):
+        out.extend([p] * len(tree.leaves(sub)))
+        return
+    p_def = tree.flatten(p, is_leaf=lambda x: x is None)[1]
+    s_def = tree.structure(sub)
+    if p_def.node_type is not s_def.node_type or len(p_def.children) != len(s_def.children):
+        raise ValueError(f"vmap: {name} {prefix!r} does not match the structure of the "
+                         f"arguments {tree.structure(full_tree)}")
+    for pc, sc in zip(_children(p), _children(sub)):
+        _expand_prefix(pc, sc, prefix, full_tree, name, out)
 
 
 def _children(node):
