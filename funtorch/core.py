@@ -10,6 +10,7 @@ Transforms (reverse mode, forward mode, vmap, jit) are :class:`Trace` subclasses
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
 
@@ -343,7 +344,7 @@ class Tracer(Array):
 
     @property
     def size(self):
-        return int(np.prod(self.aval.shape))
+        return math.prod(self.shape)
 
     @property
     def device(self):

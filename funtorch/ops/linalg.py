@@ -183,7 +183,7 @@ def tensordot(a, b, axes=2):
 
 
 def _count(x, axes):
-    return int(np.prod([x.shape[i] for i in axes], dtype=np.int64))
+    return math.prod(x.shape[i] for i in axes)
 
 
 def dot(a, b):

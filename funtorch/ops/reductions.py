@@ -8,6 +8,7 @@ ints) and ``keepdims``; the public functions accept NumPy's forms.
 from __future__ import annotations
 
 import builtins
+import math
 
 import numpy as np
 
@@ -243,7 +244,7 @@ def cumsum(a, axis=None):
 
 
 def _count(a, axis):
-    return int(np.prod([a.shape[i] for i in axis])) if axis else 1
+    return math.prod(a.shape[i] for i in axis) if axis else 1
 
 
 def mean(a, axis=None, keepdims=False):

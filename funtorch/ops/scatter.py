@@ -9,6 +9,8 @@ The output is a new array; repeated indices accumulate for add/multiply/min/max,
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from funtorch.core import Array, Primitive, bind
@@ -130,7 +132,7 @@ def _scatter_samples(kind=None):
         x, indices, index = index_samples(s)
         shape = layout(index, x.shape, indices.shape)[0]
         if kind == "separated":
-            size = int(np.prod(shape))
+            size = math.prod(shape)
             values = s.separated_array((x.size + size,))
             x, updates = ops.reshape(values[:x.size], x.shape), ops.reshape(values[x.size:], shape)
         elif kind == "nonzero":

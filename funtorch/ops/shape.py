@@ -4,6 +4,8 @@ PyTorch spellings ``view, permute, unsqueeze``)."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from funtorch.core import Primitive, bind
@@ -17,11 +19,11 @@ def _resolve_shape(size, shape, fn="reshape"):
     if shape.count(-1) > 1:
         raise ValueError(f"{fn}: can only specify one unknown dimension (-1), got {shape}")
     if -1 in shape:
-        known = int(np.prod([n for n in shape if n != -1]))
+        known = math.prod(n for n in shape if n != -1)
         if known == 0 or size % known:
             raise ValueError(f"{fn}: cannot reshape array of size {size} into shape {shape}")
         shape = tuple(size // known if n == -1 else n for n in shape)
-    if int(np.prod(shape)) != size:
+    if math.prod(shape) != size:
         raise ValueError(f"{fn}: cannot reshape array of size {size} into shape {shape}")
     return shape
 

@@ -8,6 +8,8 @@ constant folding.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 __all__ = ["Var", "Literal", "Eqn", "Graph", "optimize"]
@@ -31,7 +33,7 @@ class Var:
 
     @property
     def size(self):
-        return int(np.prod(self.shape))
+        return math.prod(self.shape)
 
     def _concrete(self, what):
         from funtorch.transforms.jit import concretization_error

@@ -7,6 +7,7 @@ A Jacobian of output leaf ``o`` with respect to input leaf ``i`` has shape
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
 
@@ -21,7 +22,7 @@ __all__ = ["jacrev", "jacfwd", "hessian"]
 
 def _standard_basis(leaves):
     """One stacked basis per leaf: leaf k gets shape (total,) + leaf.shape."""
-    sizes = [int(np.prod(x.shape)) for x in leaves]
+    sizes = [math.prod(x.shape) for x in leaves]
     total = sum(sizes)
     dtype = np.result_type(*[x.dtype for x in leaves]) if leaves else np.float32
     eye = ops.eye(total, dtype=dtype, device=leaves[0].device if leaves else None)

@@ -50,6 +50,20 @@ class BatchTracer(Tracer):
         return _BatchedAval(shape[:self.bdim] + shape[self.bdim + 1:], self.val.dtype,
                             self.val.device, self._trace.fun_name)
 
+    # shape/dtype/ndim without building an aval: rules ask for them on every op
+    @property
+    def shape(self):
+        shape = self.val.shape
+        return shape[:self.bdim] + shape[self.bdim + 1:]
+
+    @property
+    def dtype(self):
+        return self.val.dtype
+
+    @property
+    def ndim(self):
+        return self.val.ndim - 1
+
 
 class BatchTrace(Trace):
     __slots__ = ("axis_size",)
