@@ -46,6 +46,21 @@ def _scan_sum(x):
     return ft.sum(carry) + ft.sum(ys)
 
 
+def _long_scan(x):
+    # 10 steps: the body is jitted, and being a new closure each call it compiles each call
+    def body(c, xi):
+        return ft.tanh(c * 0.5 + xi), c
+
+    carry, ys = ft.scan(body, ft.zeros_like(x[0]), ft.concatenate([x, x]) * 0.5)
+    return ft.sum(carry) + ft.sum(ys)
+
+
+def _lstm_grad():
+    lstm = ft.nn.LSTM(4, 6)
+    seq = ft.array(np.random.default_rng(2).normal(size=(10, 2, 4)), dtype="float32")
+    return ft.grad(lambda m: ft.sum(m(seq)[0]))(lstm)
+
+
 def _backward():
     w = ft.array(np.ones((4, 3)), requires_grad=True)
     loss = ft.sum(ft.tanh(_X @ w))
@@ -90,6 +105,8 @@ CASES = {
     "jit(value_and_grad)": lambda: _jit_step(_params(), _X[0], _Y[0]),
     "jit(vmap(grad))": lambda: _jit_per_example(_params(), _X, _Y),
     "grad(scan)": lambda: ft.grad(_scan_sum)(_X),
+    "grad(scan), jitted body": lambda: ft.grad(_long_scan)(_X),
+    "grad(nn.LSTM)": _lstm_grad,
     "checkpoint": lambda: ft.grad(ft.checkpoint(_f))(_X),
     "backward()": _backward,
     "optim.adam": _adam_update,

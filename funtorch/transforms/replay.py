@@ -125,4 +125,6 @@ def _generate(graph, xp):
     source = "\n".join([f"def run({params}):", *body,
                         f"    return ({', '.join(outs)}{',' if len(outs) == 1 else ''})"])
     exec(compile(source, f"<jit {graph.name}>", "exec"), namespace)  # noqa: S102 - our codegen
-    return source, namespace["run"]
+    # popped so that the function's globals don't point back at it: that cycle would keep
+    # the constants alive until the cyclic GC ran
+    return source, namespace.pop("run")
