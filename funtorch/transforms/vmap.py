@@ -153,7 +153,7 @@ def vmap(fun, in_axes=0, out_axes=0, axis_size=None):
                              f"{getattr(fun, '__name__', 'fun')}` got {len(args)} arguments")
         flat, treedef = tree.flatten(args)
         flat_axes = _broadcast_prefix(tuple(axes), args, "in_axes")
-        sizes = {}
+        sizes = []  # (leaf index, size); paths are only spelled out for the error
         for index, (leaf, axis) in enumerate(zip(flat, flat_axes)):
             if axis is None:
                 continue
@@ -161,13 +161,14 @@ def vmap(fun, in_axes=0, out_axes=0, axis_size=None):
             if not -leaf.ndim <= axis < max(leaf.ndim, 1) or leaf.ndim == 0:
                 raise ValueError(f"vmap: in_axes={axis} is out of range for an argument of "
                                  f"shape {leaf.shape}")
-            sizes[f"argument leaf {tree.path_of_leaf(treedef, index)}"] = leaf.shape[axis]
+            sizes.append((index, leaf.shape[axis]))
         size = axis_size
-        for where, n in sizes.items():
+        for _, n in sizes:
             if size is None:
                 size = n
             elif n != size:
-                shown = ", ".join(f"{w}: {s}" for w, s in sizes.items())
+                shown = ", ".join(f"argument leaf {tree.path_of_leaf(treedef, i)}: {s}"
+                                  for i, s in sizes)
                 raise ValueError(f"vmap: inconsistent sizes of the batched axes ({shown})")
         if size is None:
             raise ValueError("vmap: no argument is batched; pass axis_size= or batch an input")
