@@ -28,7 +28,8 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
         >>> ft.nn.utils.clip_grad_norm_([w], 1.0).item()
         6.0
     """
-    grads = [p.grad for p in _as_list(parameters) if p.grad is not None]
+    parameters = _as_list(parameters)  # once: a generator (model.parameters()) runs out
+    grads = [p.grad for p in parameters if p.grad is not None]
     if not grads:
         return ft.array(0.0)
     norm_type = float(norm_type)
@@ -43,7 +44,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
                            "this error and scale the gradients by the non-finite norm anyway, "
                            "set `error_if_nonfinite=False`")
     scale = ft.minimum(max_norm / (total + 1e-6), 1.0)
-    for p in _as_list(parameters):
+    for p in parameters:
         if p.grad is not None:
             p.grad = p.grad * scale.astype(p.grad.dtype)
     return total

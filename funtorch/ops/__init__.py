@@ -9,7 +9,7 @@ from funtorch.ops.creation import (  # noqa: F401
     linspace, ones, ones_like, tensor, zeros, zeros_like,
 )
 from funtorch.ops.elementwise import (  # noqa: F401
-    abs, add, arccos, arcsin, arctan, arctan2, ceil, cos, cosh, divide, exp, expm1, floor,
+    abs, add, arccos, arcsin, arctan, arctan2, ceil, cos, cosh, divide, erf, exp, expm1, floor,
     floor_divide, log, log1p, logaddexp, maximum, minimum, mod, multiply, negative, power,
     reciprocal, relu, round, sigmoid, sign, sin, sinh, sqrt, square, subtract, tan, tanh,
 )
