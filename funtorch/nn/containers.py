@@ -15,6 +15,23 @@ def _index(index, size, cls):
     return index % size
 
 
+def _renumber(container, modules):
+    """Re-register ``modules`` as children "0", "1", ... (PyTorch renumbers after a delete
+    or an insert, so the state_dict keys stay dense)."""
+    container._modules.clear()
+    for position, module in enumerate(modules):
+        container.add_module(str(position), module)
+
+
+def _delete(container, index, cls):
+    modules = list(container._modules.values())
+    if isinstance(index, slice):
+        del modules[index]
+    else:
+        del modules[_index(index, len(modules), cls)]
+    _renumber(container, modules)
+
+
 class Sequential(Module):
     """Calls its modules in order: ``Sequential(Linear(2, 3), ReLU())`` or an OrderedDict.
 
@@ -50,9 +67,44 @@ class Sequential(Module):
     def __iter__(self):
         return iter(self._modules.values())
 
+    def __setitem__(self, index, module):
+        key = list(self._modules)[_index(index, len(self), "Sequential")]
+        self.add_module(key, module)
+
+    def __delitem__(self, index):
+        _delete(self, index, "Sequential")
+
+    def __add__(self, other):
+        if not isinstance(other, Sequential):
+            raise TypeError(f"Sequential + {type(other).__name__}: can only add another "
+                            "Sequential")
+        return Sequential(*self, *other)
+
+    def __iadd__(self, other):
+        return self.extend(other)
+
     def append(self, module) -> "Sequential":
         self.add_module(str(len(self)), module)
         return self
+
+    def extend(self, modules) -> "Sequential":
+        for module in list(modules):
+            self.append(module)
+        return self
+
+    def insert(self, index, module) -> "Sequential":
+        modules = list(self._modules.values())
+        if not -len(modules) <= index <= len(modules):
+            raise IndexError(f"Sequential.insert: index {index} is out of range for length "
+                             f"{len(modules)}")
+        modules.insert(index, module)
+        _renumber(self, modules)
+        return self
+
+    def pop(self, index=-1):
+        module = self[index]
+        del self[index]
+        return module
 
 
 class ModuleList(Module):
@@ -73,27 +125,39 @@ class ModuleList(Module):
         key = list(self._modules)[_index(index, len(self), "ModuleList")]
         self.add_module(key, module)
 
+    def __delitem__(self, index):
+        _delete(self, index, "ModuleList")
+
     def __len__(self):
         return len(self._modules)
 
     def __iter__(self):
         return iter(self._modules.values())
 
+    def __add__(self, other):
+        return ModuleList([*self, *other])
+
+    def __iadd__(self, other):
+        return self.extend(other)
+
+    def pop(self, index=-1):
+        module = self[index]
+        del self[index]
+        return module
+
     def append(self, module) -> "ModuleList":
         self.add_module(str(len(self)), module)
         return self
 
     def extend(self, modules) -> "ModuleList":
-        for module in modules:
+        for module in list(modules):
             self.append(module)
         return self
 
     def insert(self, index, module) -> None:
         modules = list(self._modules.values())
         modules.insert(index, module)
-        self._modules.clear()
-        for position, item in enumerate(modules):
-            self.add_module(str(position), item)
+        _renumber(self, modules)
 
 
 class ModuleDict(Module):
@@ -130,6 +194,14 @@ class ModuleDict(Module):
 
     def items(self):
         return self._modules.items()
+
+    def pop(self, key):
+        module = self._modules[key]
+        del self._modules[key]
+        return module
+
+    def clear(self) -> None:
+        self._modules.clear()
 
     def update(self, modules) -> None:
         items = modules.items() if hasattr(modules, "items") else modules

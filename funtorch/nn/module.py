@@ -143,7 +143,8 @@ class Module:
         """Add a child module (or ``None``) under ``name``."""
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"add_module: {type(module).__name__} is not a Module subclass")
-        self._discard(name)
+        if name not in self._modules:  # replacing a child keeps its place, as in PyTorch
+            self._discard(name)
         self._modules[name] = module
 
     register_module = add_module

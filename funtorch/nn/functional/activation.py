@@ -31,7 +31,8 @@ def leaky_relu(x, negative_slope=0.01, inplace=False):
 
 def elu(x, alpha=1.0, inplace=False):
     """x if x > 0 else alpha * (exp(x) - 1)."""
-    return ft.where(x > 0, x, ft.expm1(ft.minimum(x, 0.0)) * alpha)
+    # where, not minimum: minimum splits the gradient at the tie x = 0 (PyTorch: alpha)
+    return ft.where(x > 0, x, ft.expm1(ft.where(x > 0, 0.0, x)) * alpha)
 
 
 def gelu(x, approximate="none"):

@@ -131,10 +131,21 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     + momentum * batch`` (unbiased batch variance); ``momentum=None`` is not handled here
     (the BatchNorm layers pass the cumulative factor). They carry no gradient.
     """
+    if input.ndim < 2:
+        raise ValueError(f"batch_norm: expected an (N, C) or (N, C, *) input, got shape "
+                         f"{tuple(input.shape)}")
     c = input.shape[1]
+    for name, stat in (("running_mean", running_mean), ("running_var", running_var),
+                       ("weight", weight), ("bias", bias)):
+        if stat is not None and tuple(stat.shape) != (c,):
+            raise ValueError(f"batch_norm: {name} has shape {tuple(stat.shape)} but the input "
+                             f"{tuple(input.shape)} has {c} channels (axis 1)")
     axes = (0,) + tuple(range(2, input.ndim))
     shape = _channel_shape(input, c)
     use_batch = training or running_mean is None
+    if training and input.size // c <= 1:
+        raise ValueError(f"batch_norm: expected more than 1 value per channel when training, "
+                         f"got input size {tuple(input.shape)}")
     if use_batch:
         mean = ft.mean(input, axis=axes)
         var = ft.var(input, axis=axes)
@@ -150,9 +161,6 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     if not (training and running_mean is not None):
         return out, running_mean, running_var
     count = input.size // c
-    if count <= 1:
-        raise ValueError(f"Expected more than 1 value per channel when training, got input "
-                         f"size {tuple(input.shape)}")
     batch_mean = ft.stop_gradient(mean)
     batch_var = ft.stop_gradient(var) * (count / (count - 1))
     new_mean = (1.0 - momentum) * running_mean + momentum * batch_mean

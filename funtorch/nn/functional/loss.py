@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import funtorch as ft
+from funtorch.core import Tracer
 from funtorch.nn.functional.activation import log_softmax
 
 __all__ = ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "cross_entropy", "nll_loss",
@@ -63,13 +64,23 @@ def _class_axis_last(x):
     return x if x.ndim <= 2 else ft.moveaxis(x, 1, -1)
 
 
-def _nll_indices(logp, target, weight, ignore_index, label_smoothing):
+def _nll_indices(logp, target, weight, ignore_index, label_smoothing, fn):
     """Per-element loss and weight for class-index targets; ``logp`` has classes last."""
     if target.dtype.kind not in "iu":
-        raise TypeError(f"cross_entropy/nll_loss: class-index targets must be integers, got "
-                        f"{target.dtype}")
+        raise TypeError(f"{fn}: class-index targets must be integers, got {target.dtype}")
+    if tuple(target.shape) != tuple(logp.shape[:-1]):
+        raise ValueError(f"{fn}: target shape {tuple(target.shape)} must be the input's shape "
+                         f"without the class axis, {tuple(logp.shape[:-1])} (expected input "
+                         f"batch size to match target batch size)")
     num_classes = logp.shape[-1]
     valid = target != ignore_index
+    if not isinstance(target, Tracer):  # a traced target cannot be checked without syncing
+        bad = valid & ((target < 0) | (target >= num_classes))
+        if bool(ft.any(bad)):
+            value = int(target[bad][0])
+            raise IndexError(f"{fn}: target {value} is out of bounds for {num_classes} "
+                             f"classes (valid: 0..{num_classes - 1}, or ignore_index="
+                             f"{ignore_index})")
     safe = ft.where(valid, target, 0)
     picked = ft.squeeze(ft.take_along_axis(logp, ft.expand_dims(safe, -1), axis=-1), -1)
     class_w = ft.ones((num_classes,), dtype=logp.dtype) if weight is None else weight
@@ -88,7 +99,8 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     indices of shape ``(N,)``, ``(N, d1, ...)`` or ``()``. "mean" divides by the summed
     weights of the non-ignored targets.
     """
-    loss, w = _nll_indices(_class_axis_last(input), target, weight, ignore_index, 0.0)
+    loss, w = _nll_indices(_class_axis_last(input), target, weight, ignore_index, 0.0,
+                           "nll_loss")
     if reduction == "mean":
         return ft.sum(loss) / ft.sum(w)
     return _reduce(loss, reduction, "nll_loss")
@@ -124,18 +136,44 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
         weighted = logp if weight is None else logp * weight
         loss = -ft.sum(weighted * probs, axis=-1)
         return _reduce(loss, reduction, "cross_entropy")
-    loss, w = _nll_indices(logp, target, weight, ignore_index, label_smoothing)
+    loss, w = _nll_indices(logp, target, weight, ignore_index, label_smoothing,
+                           "cross_entropy")
     if reduction == "mean":
         return ft.sum(loss) / ft.sum(w)
     return _reduce(loss, reduction, "cross_entropy")
 
 
+def _clamped_logs(p):
+    return ft.maximum(ft.log(p), -100.0), ft.maximum(ft.log(1.0 - p), -100.0)
+
+
+@ft.custom_vjp
+def _bce(p, y):
+    log_p, log_q = _clamped_logs(p)
+    return -(y * log_p + (1.0 - y) * log_q)
+
+
+def _bce_fwd(p, y):
+    return _bce(p, y), (p, y)
+
+
+def _bce_bwd(residuals, g):
+    # PyTorch's rule, not the derivative of the clamped forward: (p - y) / max(p (1 - p), eps)
+    # stays finite at p = 0 and p = 1, where differentiating log(0) gives 0 * inf = nan
+    p, y = residuals
+    log_p, log_q = _clamped_logs(p)
+    return (g * (p - y) / ft.maximum(p * (1.0 - p), 1e-12), g * (log_q - log_p))
+
+
+_bce.defvjp(_bce_fwd, _bce_bwd)
+
+
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):
-    """-(y log p + (1 - y) log(1 - p)) with logs clamped at -100, as PyTorch does."""
+    """-(y log p + (1 - y) log(1 - p)) with logs clamped at -100, as PyTorch does; the
+    gradient is PyTorch's (p - y) / max(p (1 - p), 1e-12), finite for p in {0, 1}."""
     _check_same_shape(input, target, "binary_cross_entropy")
-    log_p = ft.maximum(ft.log(input), -100.0)
-    log_q = ft.maximum(ft.log(1.0 - input), -100.0)
-    loss = -(target * log_p + (1.0 - target) * log_q)
+    target = ft.astype(target, input.dtype) if target.dtype != input.dtype else target
+    loss = _bce(input, target)
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, reduction, "binary_cross_entropy")
