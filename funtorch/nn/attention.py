@@ -9,6 +9,7 @@ from funtorch.nn import functional as F
 from funtorch.nn import init
 from funtorch.nn._layer_utils import make_param, split_keys
 from funtorch.nn.dropout import Dropout
+from funtorch.nn.functional.layers import attention_with_weights
 from funtorch.nn.linear import Linear
 from funtorch.nn.module import Module
 from funtorch.nn.normalization import LayerNorm
@@ -113,7 +114,7 @@ class MultiheadAttention(Module):
         if is_causal and attn_mask is None:
             attn_mask = ft.triu(ft.ones((length, key.shape[1]), dtype=ft.bool_), k=1)
         mask = _additive_mask(attn_mask, key_padding_mask, batch, self.num_heads, q.dtype)
-        out, weights = F.scaled_dot_product_attention(
+        out, weights = attention_with_weights(
             q, k, v, mask, self.dropout if self.training else 0.0, dropout_key=dropout_key)
         out = ft.reshape(ft.swapaxes(out, 1, 2), (batch, length, self.embed_dim))
         out = self.out_proj(out)

@@ -99,3 +99,29 @@ def test_sequential_and_module_list_edit_like_python_lists():
     assert type(table.pop("a")).__name__ == "ReLU" and list(table) == ["b"]
     table.clear()
     assert len(table) == 0
+
+
+def _numpy_attention(q, k, v):
+    scores = q @ np.swapaxes(k, -1, -2) / math.sqrt(q.shape[-1])
+    weights = np.exp(scores - scores.max(-1, keepdims=True))
+    return (weights / weights.sum(-1, keepdims=True)) @ v
+
+
+def test_scaled_dot_product_attention_returns_one_array_like_torch():
+    rng = np.random.default_rng(0)
+    q, k, v = (rng.normal(size=(2, 4, 3, 5)) for _ in range(3))
+    out = F.scaled_dot_product_attention(ft.array(q), ft.array(k), ft.array(v))
+    assert isinstance(out, ft.Array)
+    np.testing.assert_allclose(out.numpy(), _numpy_attention(q, k, v), rtol=1e-12)
+
+
+def test_scaled_dot_product_attention_grouped_query_heads():
+    rng = np.random.default_rng(1)
+    q = rng.normal(size=(1, 4, 3, 5))
+    k, v = rng.normal(size=(1, 2, 6, 5)), rng.normal(size=(1, 2, 6, 5))
+    out = F.scaled_dot_product_attention(ft.array(q), ft.array(k), ft.array(v), enable_gqa=True)
+    want = _numpy_attention(q, np.repeat(k, 2, axis=1), np.repeat(v, 2, axis=1))
+    np.testing.assert_allclose(out.numpy(), want, rtol=1e-12)
+    with pytest.raises(ValueError, match="multiple of the key's 3"):
+        F.scaled_dot_product_attention(ft.array(q), ft.ones((1, 3, 6, 5), dtype=ft.float64),
+                                       ft.ones((1, 3, 6, 5), dtype=ft.float64), enable_gqa=True)

@@ -168,12 +168,10 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     return out, new_mean.astype(running_mean.dtype), new_var.astype(running_var.dtype)
 
 
-def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,
-                                 is_causal=False, scale=None, dropout_key=None):
-    """softmax(q k^T * scale + mask) v; a boolean mask marks the allowed positions.
-
-    Returns ``(out, weights)``.
-    """
+def attention_with_weights(query, key, value, attn_mask=None, dropout_p=0.0,
+                           is_causal=False, scale=None, dropout_key=None):
+    """:func:`scaled_dot_product_attention` that also returns the attention weights:
+    ``(out, weights)`` (what ``MultiheadAttention`` needs for ``need_weights``)."""
     scale = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale
     scores = ft.matmul(query, ft.swapaxes(key, -1, -2)) * scale
     if is_causal:
@@ -189,6 +187,44 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     if dropout_p > 0.0:
         weights = dropout(weights, dropout_p, True, key=dropout_key)
     return ft.matmul(weights, value), weights
+
+
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,
+                                 is_causal=False, scale=None, enable_gqa=False,
+                                 dropout_key=None):
+    """softmax(q k^T * scale + mask) v, as ``torch.nn.functional.scaled_dot_product_attention``.
+
+    Args:
+        query: ``(..., L, E)``; key: ``(..., S, E)``; value: ``(..., S, Ev)``.
+        attn_mask: boolean (True = may attend) or additive float mask broadcasting to
+            ``(..., L, S)``.
+        dropout_p: dropout on the attention weights (always applied when > 0, as in
+            PyTorch); its randomness comes from ``dropout_key`` or the global generator.
+        is_causal: mask out future positions.
+        scale: defaults to ``1 / sqrt(E)``.
+        enable_gqa: grouped-query attention: ``query`` has a multiple of ``key``'s heads
+            (axis -3); each key/value head serves that many query heads.
+
+    Returns:
+        The attended values, ``(..., L, Ev)``.
+
+    Raises:
+        ValueError: ``enable_gqa`` with head counts that do not divide.
+
+    Example:
+        >>> F.scaled_dot_product_attention(ft.ones((2, 3, 4)), ft.ones((2, 5, 4)),
+        ...                                ft.ones((2, 5, 6))).shape
+        (2, 3, 6)
+    """
+    if enable_gqa and query.ndim >= 3 and key.shape[-3] != query.shape[-3]:
+        heads, kv_heads = query.shape[-3], key.shape[-3]
+        if heads % kv_heads:
+            raise ValueError(f"scaled_dot_product_attention: enable_gqa needs the query's "
+                             f"{heads} heads to be a multiple of the key's {kv_heads}")
+        key = ft.repeat(key, heads // kv_heads, axis=-3)
+        value = ft.repeat(value, heads // kv_heads, axis=-3)
+    return attention_with_weights(query, key, value, attn_mask, dropout_p, is_causal, scale,
+                                  dropout_key)[0]
 
 
 def one_hot(tensor, num_classes=-1):
