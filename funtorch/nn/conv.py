@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import math
 
-from funtorch.nn import functional as F
 from funtorch.nn._layer_utils import default_bias, default_weight, split_keys
-from funtorch.nn.functional.conv import ntuple
+from funtorch.nn.functional.conv import conv_transpose, convnd, ntuple, output_padding_for
+from funtorch.nn.functional.padding import PADDING_MODES
 from funtorch.nn.module import Module
 
 __all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose2d"]
@@ -24,8 +24,11 @@ class _ConvNd(Module):
         if in_channels % groups or out_channels % groups:
             raise ValueError(f"{name}: in_channels ({in_channels}) and out_channels "
                              f"({out_channels}) must be divisible by groups ({groups})")
-        if padding_mode != "zeros":
-            raise NotImplementedError(f"{name}: only padding_mode='zeros' is supported")
+        if padding_mode not in PADDING_MODES:
+            raise ValueError(f"{name}: padding_mode must be one of {PADDING_MODES}, but got "
+                             f"padding_mode={padding_mode!r}")
+        if self._transposed and padding_mode != "zeros":
+            raise ValueError(f'Only "zeros" padding mode is supported for {name}')
         self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
         self.kernel_size = ntuple(kernel_size, nd, "kernel_size")
         self.stride, self.dilation = ntuple(stride, nd, "stride"), ntuple(dilation, nd,
@@ -60,7 +63,13 @@ class _ConvNd(Module):
             text += f", groups={self.groups}"
         if self.bias is None:
             text += ", bias=False"
+        if self.padding_mode != "zeros":
+            text += f", padding_mode={self.padding_mode}"
         return text
+
+    def forward(self, input):
+        return convnd(input, self.weight, self.bias, self.stride, self.padding, self.dilation,
+                      self.groups, self._nd, type(self).__name__, self.padding_mode)
 
 
 class Conv1d(_ConvNd):
@@ -69,14 +78,14 @@ class Conv1d(_ConvNd):
 
     _nd = 1
 
-    def forward(self, input):
-        return F.conv1d(input, self.weight, self.bias, self.stride, self.padding,
-                        self.dilation, self.groups)
-
 
 class Conv2d(_ConvNd):
     """2-d convolution: ``(N, C_in, H, W) -> (N, C_out, H_out, W_out)``; weight
     ``(C_out, C_in / groups, kH, kW)``; ``padding`` may be ``"same"`` or ``"valid"``.
+
+    ``padding_mode`` (every Conv layer): ``"zeros"`` (default), ``"reflect"``,
+    ``"replicate"`` or ``"circular"``, as PyTorch: the input is padded with
+    ``F.pad(x, ..., mode=padding_mode)``, then convolved without padding.
 
     Example:
         >>> ft.nn.Conv2d(1, 4, 3, padding="same")(ft.ones((2, 1, 8, 8))).shape
@@ -85,19 +94,11 @@ class Conv2d(_ConvNd):
 
     _nd = 2
 
-    def forward(self, input):
-        return F.conv2d(input, self.weight, self.bias, self.stride, self.padding,
-                        self.dilation, self.groups)
-
 
 class Conv3d(_ConvNd):
     """3-d convolution: ``(N, C_in, D, H, W) -> (N, C_out, D_out, H_out, W_out)``."""
 
     _nd = 3
-
-    def forward(self, input):
-        return F.conv3d(input, self.weight, self.bias, self.stride, self.padding,
-                        self.dilation, self.groups)
 
 
 class ConvTranspose2d(_ConvNd):
@@ -113,6 +114,15 @@ class ConvTranspose2d(_ConvNd):
                          groups, bias, padding_mode, device, dtype,
                          output_padding=output_padding, key=key)
 
-    def forward(self, input):
-        return F.conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding,
-                                  self.output_padding, self.groups, self.dilation)
+    def forward(self, input, output_size=None):
+        """``output_size`` (PyTorch's): the wanted spatial output size (optionally with the
+        batch and channel axes), chosen among the sizes the stride makes ambiguous; it
+        replaces ``output_padding``."""
+        name = type(self).__name__
+        output_padding = self.output_padding
+        if output_size is not None:
+            output_padding = output_padding_for(tuple(input.shape), output_size, self.stride,
+                                                self.padding, self.kernel_size, self.dilation,
+                                                name)
+        return conv_transpose(input, self.weight, self.bias, self.stride, self.padding,
+                              output_padding, self.groups, self.dilation, name)

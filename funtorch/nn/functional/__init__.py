@@ -8,10 +8,7 @@ it is ``None``, from the global generator (PyTorch-style code).
 from funtorch.nn.functional.activation import (  # noqa: F401
     elu, erf, gelu, leaky_relu, log_softmax, relu, sigmoid, silu, softmax, softplus, tanh,
 )
-from funtorch.nn.functional.conv import (  # noqa: F401
-    adaptive_avg_pool2d, avg_pool1d, avg_pool2d, conv1d, conv2d, conv3d, conv_transpose2d,
-    max_pool1d, max_pool2d,
-)
+from funtorch.nn.functional.conv import conv1d, conv2d, conv3d, conv_transpose2d  # noqa: F401
 from funtorch.nn.functional.layers import (  # noqa: F401
     batch_norm, bilinear, dropout, dropout2d, embedding, group_norm, layer_norm, linear,
     one_hot, scaled_dot_product_attention,
@@ -20,4 +17,9 @@ from funtorch.nn.functional.loss import (  # noqa: F401
     binary_cross_entropy, binary_cross_entropy_with_logits, cosine_embedding_loss,
     cross_entropy, hinge_embedding_loss, huber_loss, kl_div, l1_loss, margin_ranking_loss,
     mse_loss, nll_loss, smooth_l1_loss,
+)
+from funtorch.nn.functional.padding import pad  # noqa: F401
+from funtorch.nn.functional.pooling import (  # noqa: F401
+    adaptive_avg_pool2d, avg_pool1d, avg_pool2d, max_pool1d, max_pool1d_with_indices,
+    max_pool2d, max_pool2d_with_indices,
 )

@@ -1,18 +1,16 @@
-"""Convolutions and pooling, vectorised: ``ft.sliding_window_view`` gives every window of
-the input as one zero-copy strided view (its gradient adds one strided slice per kernel
-offset, a loop over the kernel, never over output positions); convolutions contract it
-with the weight in one batched ``matmul`` (im2col), pooling reduces its window axes."""
+"""Convolutions, vectorised: ``ft.sliding_window_view`` gives every window of the input as
+one zero-copy strided view (its gradient adds one strided slice per kernel offset, a loop
+over the kernel, never over output positions); convolutions contract it with the weight
+in one batched ``matmul`` (im2col). Pooling (``pooling.py``) reduces the same windows."""
 
 from __future__ import annotations
 
 import math
 
-import numpy as np
-
 import funtorch as ft
+from funtorch.nn.functional.padding import pad_spatial
 
-__all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose2d", "max_pool1d", "max_pool2d",
-           "avg_pool1d", "avg_pool2d", "adaptive_avg_pool2d", "ntuple"]
+__all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose2d", "ntuple"]
 
 
 def ntuple(value, n, name="argument"):
@@ -25,7 +23,7 @@ def ntuple(value, n, name="argument"):
     return (int(value),) * n
 
 
-def _batched(x, nd, fn):
+def batched(x, nd, fn):
     if x.ndim == nd + 1:
         return x[None], True
     if x.ndim != nd + 2:
@@ -72,8 +70,11 @@ def _conv_padding(padding, kernel, stride, dilation, nd, fn):
     return tuple((p, p) for p in ntuple(padding, nd, "padding"))
 
 
-def convnd(x, weight, bias, stride, padding, dilation, groups, nd, fn):
-    x, unbatched = _batched(x, nd, fn)
+def convnd(x, weight, bias, stride, padding, dilation, groups, nd, fn, padding_mode="zeros"):
+    """The N-d convolution behind ``conv1d/2d/3d`` and the Conv layers; ``padding_mode``
+    (``"zeros"``, ``"reflect"``, ``"replicate"``, ``"circular"``) pads as PyTorch's layers
+    do: ``F.pad`` with that mode, then an unpadded convolution."""
+    x, unbatched = batched(x, nd, fn)
     kernel = tuple(weight.shape[2:])
     stride, dilation = ntuple(stride, nd, "stride"), ntuple(dilation, nd, "dilation")
     pads = _conv_padding(padding, kernel, stride, dilation, nd, fn)
@@ -83,7 +84,7 @@ def convnd(x, weight, bias, stride, padding, dilation, groups, nd, fn):
         raise ValueError(f"{fn}: expected input with {weight.shape[1] * groups} channels "
                          f"(weight {tuple(weight.shape)}, groups={groups}), got {c}")
     if any(p for pair in pads for p in pair):
-        x = ft.pad(x, ((0, 0), (0, 0)) + pads)
+        x = pad_spatial(x, pads, padding_mode, fn)
     out_sizes = tuple(_out_size(length, k, s, d, fn) for length, k, s, d
                       in zip(x.shape[2:], kernel, stride, dilation))
     cols = windows(x, kernel, stride, dilation)  # the reshape below is im2col's one copy
@@ -127,16 +128,63 @@ def _dilate(x, stride):
     return ft.zeros(shape, dtype=x.dtype, device=x.device).at[index].set(x)
 
 
+_OUTPUT_PADDING = ("{fn}: output padding must be smaller than either stride or dilation, but "
+                   "got output_padding={output_padding}, stride={stride}, "
+                   "dilation={dilation}")
+
+
+def check_output_padding(output_padding, stride, dilation, fn):
+    """PyTorch's rule: along each axis ``output_padding < stride or output_padding <
+    dilation`` (otherwise the extra rows would not come from any input position)."""
+    if any(op >= s and op >= d for op, s, d in zip(output_padding, stride, dilation)):
+        raise RuntimeError(_OUTPUT_PADDING.format(fn=fn, output_padding=output_padding,
+                                                  stride=stride, dilation=dilation))
+
+
+def output_padding_for(input_shape, output_size, stride, padding, kernel, dilation, fn):
+    """The ``output_padding`` that makes a transposed convolution of an input of
+    ``input_shape`` produce ``output_size`` (PyTorch's ``ConvTranspose.forward(x,
+    output_size)``; ``output_size`` may include the batch and channel axes)."""
+    nd = len(kernel)
+    non_spatial = len(input_shape) - nd
+    output_size = tuple(int(n) for n in output_size)
+    if len(output_size) == non_spatial + nd:
+        output_size = output_size[non_spatial:]
+    if len(output_size) != nd:
+        raise ValueError(f"{fn}: for {len(input_shape)}D input, output_size must have {nd} "
+                         f"or {non_spatial + nd} elements (got {len(output_size)})")
+    spatial = input_shape[non_spatial:]
+    min_sizes = [(n - 1) * s - 2 * p + d * (k - 1) + 1
+                 for n, s, p, k, d in zip(spatial, stride, padding, kernel, dilation)]
+    max_sizes = [low + s - 1 for low, s in zip(min_sizes, stride)]
+    if any(not low <= n <= high for n, low, high in zip(output_size, min_sizes, max_sizes)):
+        raise ValueError(f"{fn}: requested an output size of {list(output_size)}, but valid "
+                         f"sizes range from {min_sizes} to {max_sizes} (for an input of "
+                         f"{list(spatial)})")
+    return tuple(n - low for n, low in zip(output_size, min_sizes))
+
+
 def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0,
                      groups=1, dilation=1):
     """Transposed 2-d convolution (the gradient of conv2d w.r.t. its input).
 
     ``weight`` is ``(C_in, C_out / groups, kH, kW)``;
     ``H_out = (H - 1) * stride - 2 * padding + dilation * (kH - 1) + output_padding + 1``.
+
+    Raises:
+        RuntimeError: ``output_padding`` not smaller than either ``stride`` or
+            ``dilation`` along an axis (PyTorch's rule).
     """
-    x, unbatched = _batched(input, 2, "conv_transpose2d")
+    return conv_transpose(input, weight, bias, stride, padding, output_padding, groups,
+                          dilation, "conv_transpose2d")
+
+
+def conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation,
+                   fn):
+    x, unbatched = batched(input, 2, fn)
     stride, dilation = ntuple(stride, 2, "stride"), ntuple(dilation, 2, "dilation")
     padding, out_pad = ntuple(padding, 2, "padding"), ntuple(output_padding, 2, "output_padding")
+    check_output_padding(out_pad, stride, dilation, fn)
     in_c, out_per_group = weight.shape[:2]
     kernel = tuple(weight.shape[2:])
     x = _dilate(x, stride)
@@ -149,117 +197,5 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     w = ft.reshape(weight, (groups, in_c // groups, out_per_group) + kernel)
     w = ft.reshape(ft.swapaxes(w, 1, 2), (groups * out_per_group, in_c // groups) + kernel)
     w = ft.flip(w, axis=(2, 3))
-    out = convnd(x, w, bias, 1, 0, dilation, groups, 2, "conv_transpose2d")
+    out = convnd(x, w, bias, 1, 0, dilation, groups, 2, fn)
     return out[0] if unbatched else out
-
-
-# Pooling -------------------------------------------------------------------------------
-
-
-def _pool_geometry(length, kernel, stride, padding, dilation, ceil_mode, fn):
-    if padding * 2 > kernel:
-        raise ValueError(f"{fn}: pad should be at most half of effective kernel size, but got "
-                         f"pad={padding}, kernel_size={kernel}")
-    span = length + 2 * padding - dilation * (kernel - 1) - 1
-    size = (-(-span // stride) if ceil_mode else span // stride) + 1
-    if ceil_mode and (size - 1) * stride >= length + padding:
-        size -= 1
-    if size < 1:
-        raise ValueError(f"{fn}: output size is too small for input size {length}")
-    extra = max(0, (size - 1) * stride + dilation * (kernel - 1) + 1 - (length + 2 * padding))
-    return size, (padding, padding + extra)
-
-
-def _pool(x, kernel_size, stride, padding, dilation, ceil_mode, nd, fill, fn):
-    kernel = ntuple(kernel_size, nd, "kernel_size")
-    stride = kernel if stride is None or stride == [] else ntuple(stride, nd, "stride")
-    padding, dilation = ntuple(padding, nd, "padding"), ntuple(dilation, nd, "dilation")
-    geometry = [_pool_geometry(length, k, s, p, d, ceil_mode, fn) for length, k, s, p, d
-                in zip(x.shape[2:], kernel, stride, padding, dilation)]
-    pads = tuple(g[1] for g in geometry)
-    if any(p for pair in pads for p in pair):
-        x = ft.pad(x, ((0, 0), (0, 0)) + pads, constant_values=fill)
-    cols = windows(x, kernel, stride, dilation)  # (N, C, *kernel, *out)
-    cols = ft.reshape(cols, x.shape[:2] + (math.prod(kernel),) + cols.shape[2 + nd:])
-    return cols, kernel, stride, padding
-
-
-def _max_pool(x, kernel_size, stride, padding, dilation, ceil_mode, return_indices, nd, fn):
-    if return_indices:
-        raise NotImplementedError(f"{fn}: return_indices=True is not supported yet")
-    x, unbatched = _batched(x, nd, fn)
-    cols = _pool(x, kernel_size, stride, padding, dilation, ceil_mode, nd, -np.inf, fn)[0]
-    out = ft.max(cols, axis=2)  # over the window axes, flattened into one
-    return out[0] if unbatched else out
-
-
-def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-               return_indices=False):
-    """Max over sliding windows of the last axis: ``(N, C, L) -> (N, C, L_out)``."""
-    return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices,
-                     1, "max_pool1d")
-
-
-def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-               return_indices=False):
-    """Max over sliding 2-d windows: ``(N, C, H, W) -> (N, C, H_out, W_out)``."""
-    return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices,
-                     2, "max_pool2d")
-
-
-def _avg_divisor(length, size, kernel, stride, padding, count_include_pad):
-    start = np.arange(size) * stride - padding
-    end = np.minimum(start + kernel, length + padding)
-    if count_include_pad:
-        return end - start
-    return np.minimum(end, length) - np.maximum(start, 0)
-
-
-def _avg_pool(x, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override,
-              nd, fn):
-    x, unbatched = _batched(x, nd, fn)
-    cols, kernel, stride, padding = _pool(x, kernel_size, stride, padding, 1, ceil_mode, nd,
-                                          0.0, fn)
-    total = ft.sum(cols, axis=2)
-    if divisor_override:
-        out = total / float(divisor_override)
-    else:
-        divisor = np.ones((), dtype=np.float64)
-        for axis, (length, k, s, p) in enumerate(zip(x.shape[2:], kernel, stride, padding)):
-            d = _avg_divisor(length, total.shape[2 + axis], k, s, p, count_include_pad)
-            divisor = np.multiply.outer(divisor, d)
-        out = total / ft.asarray(divisor.astype(x.dtype), device=x.device)
-    return out[0] if unbatched else out
-
-
-def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
-               count_include_pad=True):
-    """Mean over sliding windows of the last axis."""
-    return _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, None,
-                     1, "avg_pool1d")
-
-
-def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
-               count_include_pad=True, divisor_override=None):
-    """Mean over sliding 2-d windows (PyTorch's divisor rules for padding and ceil_mode)."""
-    return _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
-                     divisor_override, 2, "avg_pool2d")
-
-
-def _adaptive_matrix(length, size, dtype):
-    matrix = np.zeros((size, length), dtype=dtype)
-    for i in range(size):
-        start, end = (i * length) // size, -(-((i + 1) * length) // size)
-        matrix[i, start:end] = 1.0 / (end - start)
-    return matrix
-
-
-def adaptive_avg_pool2d(input, output_size):
-    """Average over ``output_size`` adaptive windows (PyTorch's floor/ceil bounds)."""
-    height, width = input.shape[-2:]
-    out_h, out_w = ntuple(output_size, 2, "output_size") if not isinstance(
-        output_size, (tuple, list)) else tuple(output_size)
-    out_h, out_w = height if out_h is None else out_h, width if out_w is None else out_w
-    rows = ft.asarray(_adaptive_matrix(height, out_h, input.dtype), device=input.device)
-    cols = ft.asarray(_adaptive_matrix(width, out_w, input.dtype), device=input.device)
-    return ft.einsum("...hw,ih,jw->...ij", input, rows, cols)
