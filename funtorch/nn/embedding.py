@@ -6,6 +6,7 @@ import funtorch as ft
 from funtorch.nn import functional as F
 from funtorch.nn import init
 from funtorch.nn._layer_utils import make_param
+from funtorch.nn.functional.embedding import SPARSE_MSG
 from funtorch.nn.module import Module
 
 __all__ = ["Embedding"]
@@ -14,6 +15,13 @@ __all__ = ["Embedding"]
 class Embedding(Module):
     """``(*)`` integer indices -> ``(*, embedding_dim)`` vectors; weight drawn from N(0, 1)
     (the ``padding_idx`` row is zero and receives no gradient).
+
+    ``max_norm``/``norm_type`` renormalise the looked-up rows and, in PyTorch-style code,
+    write them back into ``weight`` as PyTorch does; under a transform (``ft.grad`` over
+    the module, ``vmap``, ``jit``) nothing is written and only the output is renormalised
+    (see ``ft.nn.functional.embedding``). ``scale_grad_by_freq`` divides each row's
+    gradient by its index's count in the batch. ``sparse=True`` raises ``ValueError``:
+    there are no sparse arrays in funtorch.
 
     Example:
         >>> ft.nn.Embedding(10, 3)(ft.array([[1, 2]])).shape
@@ -24,15 +32,16 @@ class Embedding(Module):
                  norm_type=2.0, scale_grad_by_freq=False, sparse=False, _weight=None,
                  _freeze=False, device=None, dtype=None, *, key=None):
         super().__init__()
-        if max_norm is not None or scale_grad_by_freq or sparse:
-            raise NotImplementedError("Embedding: max_norm, scale_grad_by_freq and sparse are "
-                                      "not supported")
+        if sparse:
+            raise ValueError(SPARSE_MSG.format(fn="Embedding"))
         if padding_idx is not None:
             if not -num_embeddings <= padding_idx < num_embeddings:
                 raise ValueError("Padding_idx must be within num_embeddings")
             padding_idx %= num_embeddings
         self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
         self.padding_idx = padding_idx
+        self.max_norm, self.norm_type = max_norm, norm_type
+        self.scale_grad_by_freq, self.sparse = scale_grad_by_freq, sparse
         if _weight is None:
             weight = init.normal(key, (num_embeddings, embedding_dim), dtype=dtype)
             if padding_idx is not None:
@@ -44,14 +53,25 @@ class Embedding(Module):
             self.weight.requires_grad_(False)
 
     @classmethod
-    def from_pretrained(cls, embeddings, freeze=True, padding_idx=None):
+    def from_pretrained(cls, embeddings, freeze=True, padding_idx=None, max_norm=None,
+                        norm_type=2.0, scale_grad_by_freq=False, sparse=False):
         rows, dim = embeddings.shape
-        return cls(rows, dim, padding_idx=padding_idx, _weight=embeddings, _freeze=freeze)
+        return cls(rows, dim, padding_idx=padding_idx, max_norm=max_norm, norm_type=norm_type,
+                   scale_grad_by_freq=scale_grad_by_freq, sparse=sparse, _weight=embeddings,
+                   _freeze=freeze)
 
     def forward(self, input):
-        return F.embedding(input, self.weight, self.padding_idx)
+        return F.embedding(input, self.weight, self.padding_idx, self.max_norm, self.norm_type,
+                           self.scale_grad_by_freq, self.sparse)
 
     def extra_repr(self):
         text = f"{self.num_embeddings}, {self.embedding_dim}"
-        return text + (f", padding_idx={self.padding_idx}" if self.padding_idx is not None
-                       else "")
+        if self.padding_idx is not None:
+            text += f", padding_idx={self.padding_idx}"
+        if self.max_norm is not None:
+            text += f", max_norm={self.max_norm}"
+        if self.norm_type != 2:
+            text += f", norm_type={self.norm_type}"
+        if self.scale_grad_by_freq:
+            text += f", scale_grad_by_freq={self.scale_grad_by_freq}"
+        return text

@@ -9,8 +9,9 @@ from funtorch.nn.functional.activation import (  # noqa: F401
     elu, erf, gelu, leaky_relu, log_softmax, relu, sigmoid, silu, softmax, softplus, tanh,
 )
 from funtorch.nn.functional.conv import conv1d, conv2d, conv3d, conv_transpose2d  # noqa: F401
+from funtorch.nn.functional.embedding import embedding  # noqa: F401
 from funtorch.nn.functional.layers import (  # noqa: F401
-    batch_norm, bilinear, dropout, dropout2d, embedding, group_norm, layer_norm, linear,
+    batch_norm, bilinear, dropout, dropout2d, group_norm, layer_norm, linear,
     one_hot, scaled_dot_product_attention,
 )
 from funtorch.nn.functional.loss import (  # noqa: F401

@@ -1,5 +1,6 @@
-"""Functional forms of the parameterised layers: linear, dropout, embedding, norms,
-attention. Pure: state updates (BatchNorm running statistics) are returned."""
+"""Functional forms of the parameterised layers: linear, dropout, norms, attention
+(embedding: ``embedding.py``). Pure: state updates (BatchNorm running statistics) are
+returned."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ import math
 import funtorch as ft
 from funtorch.nn.functional.activation import softmax
 
-__all__ = ["linear", "bilinear", "dropout", "dropout2d", "embedding", "layer_norm",
-           "group_norm", "batch_norm", "scaled_dot_product_attention", "one_hot"]
+__all__ = ["linear", "bilinear", "dropout", "dropout2d", "layer_norm", "group_norm", "batch_norm",
+           "scaled_dot_product_attention", "one_hot"]
 
 
 def linear(input, weight, bias=None):
@@ -67,22 +68,6 @@ def dropout2d(input, p=0.5, training=True, inplace=False, key=None):
         return input * 0.0
     keep = _keep_mask(channels, 1.0 - p, key, input.device)
     return ft.where(keep, input / (1.0 - p), 0.0)
-
-
-def embedding(input, weight, padding_idx=None):
-    """Rows of ``weight`` at the integer indices ``input``: ``(*) -> (*, dim)``.
-
-    The ``padding_idx`` row receives no gradient.
-    """
-    if input.dtype.kind not in "iu":
-        raise TypeError(f"embedding: indices must be integers, got {input.dtype}")
-    out = ft.take(weight, input, axis=0)
-    if padding_idx is not None:
-        if padding_idx < 0:
-            padding_idx += weight.shape[0]
-        pad = ft.expand_dims(input == padding_idx, -1)
-        out = ft.where(pad, ft.stop_gradient(out), out)
-    return out
 
 
 def _normalize(x, axes, eps):
