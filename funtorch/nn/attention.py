@@ -43,6 +43,11 @@ class MultiheadAttention(Module):
     ``average_attn_weights=False``, and ``None`` when ``need_weights=False``. Boolean masks
     mark *disallowed* positions with True, as in PyTorch.
 
+    ``add_bias_kv`` appends the learned ``bias_k``/``bias_v`` (``(1, 1, E)``,
+    xavier-normal) as one more projected key/value per sequence; ``add_zero_attn`` appends
+    an all-zero key/value per head after that. The masks are padded so that neither is
+    ever masked, and ``weights`` has one more source column for each.
+
     Example:
         >>> mha = ft.nn.MultiheadAttention(8, 2, batch_first=True)
         >>> x = ft.randn(3, 5, 8); out, w = mha(x, x, x); out.shape, w.shape
@@ -53,9 +58,6 @@ class MultiheadAttention(Module):
                  add_zero_attn=False, kdim=None, vdim=None, batch_first=False, device=None,
                  dtype=None, *, key=None):
         super().__init__()
-        if add_bias_kv or add_zero_attn:
-            raise NotImplementedError("MultiheadAttention: add_bias_kv and add_zero_attn are "
-                                      "not supported")
         if embed_dim % num_heads:
             raise ValueError("embed_dim must be divisible by num_heads")
         self.embed_dim, self.num_heads, self.dropout = embed_dim, num_heads, dropout
@@ -63,7 +65,7 @@ class MultiheadAttention(Module):
         self.vdim = embed_dim if vdim is None else vdim
         self.batch_first, self.head_dim = batch_first, embed_dim // num_heads
         self._qkv_same_embed_dim = self.kdim == embed_dim and self.vdim == embed_dim
-        keys = split_keys(key, 4)
+        keys = split_keys(key, 6 if add_bias_kv else 4)
         if self._qkv_same_embed_dim:
             self.in_proj_weight = make_param(init.xavier_uniform(
                 keys[0], (3 * embed_dim, embed_dim), dtype=dtype), device)
@@ -81,6 +83,13 @@ class MultiheadAttention(Module):
         self.out_proj = Linear(embed_dim, embed_dim, bias, device, dtype, key=keys[3])
         if bias:
             self.out_proj.bias = make_param(init.zeros((embed_dim,), dtype), device)
+        for name, sub in zip(("bias_k", "bias_v"), keys[4:]):
+            setattr(self, name, make_param(init.xavier_normal(sub, (1, 1, embed_dim),
+                                                              dtype=dtype), device))
+        if not add_bias_kv:
+            self.register_parameter("bias_k", None)
+            self.register_parameter("bias_v", None)
+        self.add_zero_attn = add_zero_attn
 
     def _projections(self):
         embed = self.embed_dim
@@ -91,6 +100,24 @@ class MultiheadAttention(Module):
         biases = (None,) * 3 if self.in_proj_bias is None else tuple(
             self.in_proj_bias[i * embed:(i + 1) * embed] for i in range(3))
         return weights, biases
+
+    def _extra_keys(self, k, v):
+        """Append ``bias_k``/``bias_v`` as one more key/value per sequence (``(N, S, E)``
+        projections); returns ``(k, v, added)``."""
+        if self.bias_k is None:
+            return k, v, 0
+        shape = (k.shape[0], 1, self.embed_dim)
+        k = ft.concatenate([k, ft.broadcast_to(self.bias_k, shape).astype(k.dtype)], axis=1)
+        v = ft.concatenate([v, ft.broadcast_to(self.bias_v, shape).astype(v.dtype)], axis=1)
+        return k, v, 1
+
+    def _zero_attention(self, k, v):
+        """``add_zero_attn``: one all-zero key/value per head (``(N, heads, S, d)``)."""
+        if not self.add_zero_attn:
+            return k, v, 0
+        zeros = ft.zeros(tuple(k.shape[:2]) + (1, self.head_dim), dtype=k.dtype,
+                         device=k.device)
+        return ft.concatenate([k, zeros], axis=2), ft.concatenate([v, zeros], axis=2), 1
 
     def _heads(self, x):  # (N, L, E) -> (N, heads, L, head_dim)
         return ft.swapaxes(ft.reshape(x, tuple(x.shape[:2]) + (self.num_heads, self.head_dim)),
@@ -109,11 +136,15 @@ class MultiheadAttention(Module):
         batch, length = query.shape[:2]
         (w_q, w_k, w_v), (b_q, b_k, b_v) = self._projections()
         q = self._heads(F.linear(query, w_q, b_q))
-        k = self._heads(F.linear(key, w_k, b_k))
-        v = self._heads(F.linear(value, w_v, b_v))
+        k, v, with_bias = self._extra_keys(F.linear(key, w_k, b_k), F.linear(value, w_v, b_v))
+        k, v, with_zero = self._zero_attention(self._heads(k), self._heads(v))
         if is_causal and attn_mask is None:
             attn_mask = ft.triu(ft.ones((length, key.shape[1]), dtype=ft.bool_), k=1)
         mask = _additive_mask(attn_mask, key_padding_mask, batch, self.num_heads, q.dtype)
+        if mask is not None and with_bias + with_zero:
+            # the appended keys are never masked (PyTorch pads both masks with zeros)
+            widths = ((0, 0),) * (mask.ndim - 1) + ((0, with_bias + with_zero),)
+            mask = ft.pad(mask, widths)
         out, weights = attention_with_weights(
             q, k, v, mask, self.dropout if self.training else 0.0, dropout_key=dropout_key)
         out = ft.reshape(ft.swapaxes(out, 1, 2), (batch, length, self.embed_dim))
