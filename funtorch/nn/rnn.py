@@ -112,7 +112,16 @@ class GRUCell(_CellBase):
         return self._run(input, self._zeros(input) if hx is None else hx)
 
 
-def _run_direction(mode, xs, state, w_hh, b_hh, reverse):
+def _projected_lstm_step(carry, xw):
+    """An LSTM step with ``proj_size``: ``h = W_hr (o * tanh(c))`` (``W_hr`` rides in the
+    carry like the recurrent weight)."""
+    (h, c), w_hh, w_hr = carry
+    h, c = _step("LSTM", xw, (h, c), w_hh, None)
+    h = F.linear(h, w_hr)
+    return ((h, c), w_hh, w_hr), h
+
+
+def _run_direction(mode, xs, state, w_hh, b_hh, reverse, w_hr=None):
     """Recur over axis 0 of the projected inputs ``xs``; returns (outputs, final state).
 
     One ``ft.scan``: the recurrent weights ride in the carry (returned unchanged), so the
@@ -124,6 +133,10 @@ def _run_direction(mode, xs, state, w_hh, b_hh, reverse):
         # one add over the sequence (and one bias reduction in the backward pass)
         # instead of one per step
         xs, b_hh = xs + b_hh, None
+    if mode == "LSTM" and w_hr is not None:
+        (state, _, _), outputs = ft.scan(_projected_lstm_step, (state, w_hh, w_hr), xs,
+                                         reverse=reverse)
+        return outputs, state
     if mode == "LSTM":
         xs = ft.flip(xs, 0) if reverse else xs
         outputs, state = lstm_sequence(xs, state[0], state[1], w_hh)
@@ -137,36 +150,58 @@ def _run_direction(mode, xs, state, w_hh, b_hh, reverse):
     return outputs, state
 
 
+def _check_proj_size(proj_size, hidden_size, mode):
+    if not isinstance(proj_size, int) or proj_size < 0:
+        raise ValueError("proj_size should be a positive integer or zero to disable "
+                         f"projections, got {proj_size!r}")
+    if proj_size and mode != "LSTM":
+        raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
+    if proj_size and proj_size >= hidden_size:
+        raise ValueError(f"proj_size has to be smaller than hidden_size, got proj_size="
+                         f"{proj_size} and hidden_size={hidden_size}")
+
+
 class _RNNBase(Module):
     _mode = "LSTM"
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
-                 dropout=0.0, bidirectional=False, device=None, dtype=None, *, key=None):
+                 dropout=0.0, bidirectional=False, device=None, dtype=None, *, proj_size=0,
+                 key=None):
         super().__init__()
         if not 0 <= dropout <= 1:
             raise ValueError("dropout should be a number in range [0, 1] representing the "
                              "probability of an element being zeroed")
+        _check_proj_size(proj_size, hidden_size, self._mode)
         self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
         self.bias, self.batch_first, self.dropout = bias, batch_first, float(dropout)
-        self.bidirectional = bidirectional
-        gates = _GATES[self._mode] * hidden_size
-        directions = 2 if bidirectional else 1
+        self.bidirectional, self.proj_size = bidirectional, proj_size
+        _init_params(self, self._shapes(), hidden_size, dtype, device, key)
+
+    def _shapes(self):
+        """PyTorch's parameters in registration order: per layer and direction
+        ``weight_ih``, ``weight_hh``, ``bias_ih``, ``bias_hh``, ``weight_hr``."""
+        gates = _GATES[self._mode] * self.hidden_size
+        real_hidden = self.proj_size or self.hidden_size
+        directions = 2 if self.bidirectional else 1
         shapes = []
-        for layer in range(num_layers):
-            layer_input = input_size if layer == 0 else hidden_size * directions
+        for layer in range(self.num_layers):
+            layer_input = self.input_size if layer == 0 else real_hidden * directions
             for suffix in ("", "_reverse")[:directions]:
                 shapes += [(f"weight_ih_l{layer}{suffix}", (gates, layer_input)),
-                           (f"weight_hh_l{layer}{suffix}", (gates, hidden_size))]
-                if bias:
+                           (f"weight_hh_l{layer}{suffix}", (gates, real_hidden))]
+                if self.bias:
                     shapes += [(f"bias_ih_l{layer}{suffix}", (gates,)),
                                (f"bias_hh_l{layer}{suffix}", (gates,))]
-        _init_params(self, shapes, hidden_size, dtype, device, key)
+                if self.proj_size:
+                    shapes.append((f"weight_hr_l{layer}{suffix}",
+                                   (self.proj_size, self.hidden_size)))
+        return shapes
 
     def _param(self, name):
         return self._parameters.get(name)
 
-    def _initial(self, hx, batch, dtype, device):
-        shape = (self.num_layers * (2 if self.bidirectional else 1), batch, self.hidden_size)
+    def _initial(self, hx, batch, dtype, device, size):
+        shape = (self.num_layers * (2 if self.bidirectional else 1), batch, size)
         return ft.zeros(shape, dtype=dtype, device=device) if hx is None else hx
 
     def forward(self, input, hx=None):
@@ -182,10 +217,12 @@ class _RNNBase(Module):
         batch = input.shape[1]
         if self._mode == "LSTM":
             h0, c0 = (None, None) if hx is None else hx
-            h0 = self._initial(h0, batch, input.dtype, input.device)
-            c0 = self._initial(c0, batch, input.dtype, input.device)
+            h0 = self._initial(h0, batch, input.dtype, input.device,
+                               self.proj_size or self.hidden_size)
+            c0 = self._initial(c0, batch, input.dtype, input.device, self.hidden_size)
         else:
-            h0, c0 = self._initial(hx, batch, input.dtype, input.device), None
+            h0 = self._initial(hx, batch, input.dtype, input.device, self.hidden_size)
+            c0 = None
         output, h_n, c_n = self._layers(input, h0, c0)
         if unbatched:
             output, h_n = output[:, 0], h_n[:, 0]
@@ -207,7 +244,8 @@ class _RNNBase(Module):
                 out, state = _run_direction(self._mode, xs, state,
                                             self._param(f"weight_hh_l{layer}{suffix}"),
                                             self._param(f"bias_hh_l{layer}{suffix}"),
-                                            direction == 1)
+                                            direction == 1,
+                                            self._param(f"weight_hr_l{layer}{suffix}"))
                 outputs.append(out)
                 finals_h.append(state[0] if self._mode == "LSTM" else state)
                 if self._mode == "LSTM":
@@ -220,6 +258,8 @@ class _RNNBase(Module):
 
     def extra_repr(self):
         text = f"{self.input_size}, {self.hidden_size}"
+        if self.proj_size:
+            text += f", proj_size={self.proj_size}"
         if self.num_layers != 1:
             text += f", num_layers={self.num_layers}"
         if not self.bias:
@@ -252,6 +292,11 @@ class RNN(_RNNBase):
 class LSTM(_RNNBase):
     """LSTM: returns ``(output, (h_n, c_n))``; ``hx`` is ``(h_0, c_0)``.
 
+    With ``proj_size > 0`` (PyTorch's LSTMP) each layer and direction has a
+    ``weight_hr_l{k}`` of shape ``(proj_size, hidden_size)`` and ``h = W_hr (o * tanh(c))``:
+    ``output`` is ``(L, N, D * proj_size)``, ``h_n`` ``(layers * D, N, proj_size)``, ``c_n``
+    keeps ``hidden_size``; ``weight_hh`` is ``(4 * hidden_size, proj_size)``.
+
     Example:
         >>> out, (h, c) = ft.nn.LSTM(3, 5, batch_first=True)(ft.randn(2, 7, 3))
         >>> out.shape, h.shape
@@ -259,6 +304,12 @@ class LSTM(_RNNBase):
     """
 
     _mode = "LSTM"
+
+    def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
+                 dropout=0.0, bidirectional=False, proj_size=0, device=None, dtype=None, *,
+                 key=None):
+        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
+                         bidirectional, device, dtype, proj_size=proj_size, key=key)
 
 
 class GRU(_RNNBase):
