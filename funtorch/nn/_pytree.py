@@ -219,12 +219,30 @@ def load_into(module, state_dict, strict, assign):
         raise RuntimeError(f"Error(s) in loading state_dict for {type(module).__name__}:\n\t"
                            + "\n\t".join(errors))
     for sub, table, attr, current, value in updates:
+        if assign:
+            sub.__dict__[table][attr] = _assigned(current, value)
+            continue
         new = ft.array(np.asarray(value), dtype=current.dtype, device=current.device)
         if table == "_parameters" and isinstance(current, Parameter):
             current.data = new
         else:
             sub.__dict__[table][attr] = new
     return module_incompatible(missing, unexpected)
+
+
+def _assigned(current, value):
+    """``assign=True`` (PyTorch's): the module takes the loaded array itself, with its dtype
+    and device; a parameter stays a Parameter with the old one's ``requires_grad`` (a
+    loaded Parameter is kept as the same box, as PyTorch keeps the same tensor)."""
+    if not isinstance(current, Parameter):
+        return value if isinstance(value, ft.Array) else ft.asarray(value)
+    requires_grad = current.requires_grad
+    if isinstance(value, Parameter):
+        if value.requires_grad != requires_grad:
+            value.requires_grad_(requires_grad)
+        return value
+    value = value if isinstance(value, ft.Array) else ft.asarray(value)
+    return Parameter(value, requires_grad=requires_grad and value.dtype.kind == "f")
 
 
 def module_incompatible(missing, unexpected):

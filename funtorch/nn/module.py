@@ -314,7 +314,11 @@ class Module:
         """Copy parameters and buffers from ``state_dict`` into this module (in place).
 
         Values may be funtorch or NumPy arrays (a PyTorch ``state_dict`` converted with
-        ``.numpy()`` loads); they are cast to each parameter's dtype and device.
+        ``.numpy()`` loads); they are cast to each parameter's dtype and device. With
+        ``assign=True`` (PyTorch's) the module takes the loaded arrays instead, keeping their
+        dtype and device: each parameter becomes a new ``Parameter`` around the loaded array
+        (same ``requires_grad``; a loaded ``Parameter`` is used as it is), so optimizers
+        built on the old boxes must be rebuilt.
 
         Returns:
             ``IncompatibleKeys(missing_keys, unexpected_keys)``.
