@@ -10,7 +10,9 @@ from __future__ import annotations
 import functools
 
 from funtorch import ops
-from funtorch.core import _GRAD_ENABLED, LEAF, Array, OutputRef, Primitive, bind, wrap
+from funtorch.core import (
+    _GRAD_ENABLED, _TRACER_TYPES, LEAF, Array, OutputRef, Primitive, bind, wrap,
+)
 from funtorch.dtypes import is_float
 
 __all__ = ["backward", "grad", "Function", "no_grad", "enable_grad", "set_grad_enabled",
@@ -28,33 +30,50 @@ _NO_GRAD_FN = ("{fn}: element {index} of tensors does not require grad and does 
                "inside ft.no_grad())")
 
 
-class set_grad_enabled:
-    """Context manager (and decorator) switching PyTorch-style recording on or off."""
+class _GradMode:
+    """Switches PyTorch-style recording to ``mode`` on ``__enter__`` and back on
+    ``__exit__``; as a decorator, around every call. Re-entrant: each ``with`` saves the
+    mode it found."""
 
-    def __init__(self, mode: bool):
-        self.mode = bool(mode)
-        self.prev = _GRAD_ENABLED[0]
-        _GRAD_ENABLED[0] = self.mode
+    mode = True
+
+    def __init__(self):
+        self._saved = []
 
     def __enter__(self):
-        return self
+        self._saved.append(_GRAD_ENABLED[0])
+        _GRAD_ENABLED[0] = self.mode
 
     def __exit__(self, *exc):
-        _GRAD_ENABLED[0] = self.prev
+        _GRAD_ENABLED[0] = self._saved.pop()
 
     def __call__(self, fn):
         mode = self.mode
-        _GRAD_ENABLED[0] = self.prev
 
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
-            with set_grad_enabled(mode):
+            previous = _GRAD_ENABLED[0]
+            _GRAD_ENABLED[0] = mode
+            try:
                 return fn(*args, **kwargs)
+            finally:
+                _GRAD_ENABLED[0] = previous
         return wrapper
 
 
-class no_grad(set_grad_enabled):
-    """``with ft.no_grad():`` ops record no ``grad_fn`` (PyTorch semantics); also a decorator.
+class _NoArgumentMode(_GradMode):
+    def __new__(cls, fn=None):
+        if fn is None:
+            return super().__new__(cls)
+        if not callable(fn):
+            raise TypeError(f"{cls.__name__}() takes no arguments (used as a decorator it "
+                            f"wraps a function), got {fn!r}")
+        return cls()(fn)  # used as @ft.no_grad, without parentheses
+
+
+class no_grad(_NoArgumentMode):
+    """``with ft.no_grad():`` ops record no ``grad_fn`` (PyTorch semantics); also a decorator,
+    with or without parentheses.
 
     Example:
         >>> x = ft.ones(2, requires_grad=True)
@@ -64,15 +83,31 @@ class no_grad(set_grad_enabled):
         False
     """
 
-    def __init__(self):
-        super().__init__(False)
+    mode = False
 
 
-class enable_grad(set_grad_enabled):
+class enable_grad(_NoArgumentMode):
     """Re-enable recording inside a ``no_grad`` block; also a decorator."""
 
-    def __init__(self):
-        super().__init__(True)
+    mode = True
+
+
+class set_grad_enabled(_GradMode):
+    """Switch recording on or off: at once when called (``ft.set_grad_enabled(False)``),
+    restored at the end of a ``with`` block, or around calls as a decorator (PyTorch)."""
+
+    def __init__(self, mode: bool):
+        super().__init__()
+        self.mode = bool(mode)
+        self._previous = _GRAD_ENABLED[0]
+        _GRAD_ENABLED[0] = self.mode
+
+    def __enter__(self):
+        self._saved.append(self._previous)
+
+    def __call__(self, fn):
+        _GRAD_ENABLED[0] = self._previous  # the decorator form does not switch it for good
+        return super().__call__(fn)
 
 
 def is_grad_enabled() -> bool:
@@ -286,31 +321,88 @@ _FUNCTION_MSG = ("{cls}: subclasses of ft.autograd.Function must define static m
                  "through `{cls}.apply(*inputs)`")
 
 
+def _run_forward(cls, args, needs):
+    """``cls.forward`` on ``args`` with a fresh ctx and recording off (PyTorch runs forward
+    under no_grad); returns ``(out, ctx)``."""
+    ctx = FunctionCtx(needs)
+    with no_grad():
+        out = cls.forward(ctx, *args)
+    if not isinstance(out, Array):
+        raise TypeError(f"{cls.__name__}.forward must return one funtorch array, got "
+                        f"{type(out).__name__}")
+    return out, ctx
+
+
 def _function_impl(cls):
-    def impl(xp, *bufs, ctx):
+    def impl(xp, *bufs, holder):
         inputs = [wrap(b) if hasattr(b, "shape") and hasattr(b, "dtype") else b for b in bufs]
-        with no_grad():
-            out = cls.forward(ctx, *inputs)
-        if not isinstance(out, Array):
-            raise TypeError(f"{cls.__name__}.forward must return one funtorch array, got "
-                            f"{type(out).__name__}")
-        return out._buf
+        return _run_forward(cls, inputs, holder["needs"])[0]._buf
     return impl
 
 
+def _function_shape(cls):
+    def shape(*avals, holder):
+        inputs = [ops.zeros(a.shape, a.dtype) if hasattr(a, "shape") else a for a in avals]
+        out = _run_forward(cls, inputs, holder["needs"])[0]
+        return out.shape, out.dtype
+    return shape
+
+
+def _function_vjp_fwd(cls):
+    # reverse mode over traced inputs: forward runs on the tracers themselves, so the
+    # tensors it saves (and backward's ops on them) stay visible to outer transforms
+    def fwd(*args, holder):
+        return _run_forward(cls, args, holder["needs"])
+    return fwd
+
+
 def _function_vjp(cls, index):
-    def rule(g, ans, *args, ctx):
+    def rule(g, ans, *args, holder, residuals=None):
+        ctx = residuals if residuals is not None else holder.get("ctx")
+        if ctx is None:  # staged by jit: the residuals of this replay are not kept
+            ctx = _run_forward(cls, args, holder["needs"])[1]
         if ctx._cache is None or ctx._cache[0] is not g:
             grads = cls.backward(ctx, g)
-            grads = grads if isinstance(grads, tuple) else (grads,)
-            if len(grads) != len(args):
-                raise RuntimeError(f"{cls.__name__}.backward returned {len(grads)} gradients "
-                                   f"but forward took {len(args)} inputs; return one per input "
-                                   "(None for inputs without a gradient)")
-            ctx._cache = (g, grads)
+            ctx._cache = (g, _check_function_grads(cls, grads, args))
         grad_in = ctx._cache[1][index]
-        return ops.zeros_like(args[index]) if grad_in is None else ops.asarray(grad_in)
+        return ops.zeros_like(args[index]) if grad_in is None else grad_in
     return rule
+
+
+def _check_function_grads(cls, grads, args):
+    grads = grads if isinstance(grads, tuple) else (grads,)
+    if len(grads) != len(args):
+        raise RuntimeError(f"{cls.__name__}.backward returned {len(grads)} gradients but "
+                           f"forward took {len(args)} inputs; return one per input (None for "
+                           "inputs without a gradient)")
+    out = []
+    for index, (g, arg) in enumerate(zip(grads, args)):
+        if g is not None and isinstance(arg, Array):
+            g = ops.asarray(g)
+            if tuple(g.shape) != tuple(arg.shape):
+                raise RuntimeError(f"{cls.__name__}.backward returned an invalid gradient at "
+                                   f"index {index}: got shape {tuple(g.shape)} but expected "
+                                   f"shape {tuple(arg.shape)} (the input's)")
+        out.append(g)
+    return tuple(out)
+
+
+def _function_no_jvp(*unused, **params):
+    raise TypeError("jvp: forward-mode autodiff of an ft.autograd.Function is not supported "
+                    "(PyTorch needs a jvp staticmethod for it); write the operation with "
+                    "ft.custom_jvp, or use reverse mode")
+
+
+def _function_batch(cls):
+    # vmap sees only the forward computation (as torch.func does without a vmap rule);
+    # vmap(grad(...)) still uses backward, through the vjp_fwd path with batched tracers
+    def batch(args, bdims, holder):
+        from funtorch.transforms.vmap import vmap
+
+        def run(*xs):
+            return _run_forward(cls, xs, holder["needs"])[0]
+        return vmap(run, in_axes=tuple(bdims))(*args), 0
+    return batch
 
 
 def _function_primitive(cls, arity):
@@ -320,9 +412,10 @@ def _function_primitive(cls, arity):
         setattr(cls, "_ft_primitives", cache)
     if arity not in cache:
         cache[arity] = Primitive(
-            cls.__name__, _function_impl(cls), shape=lambda *a, ctx: (None, None),
-            vjp=tuple(_function_vjp(cls, i) for i in range(arity)), torch_name=cls.__name__,
-            register=False)
+            cls.__name__, _function_impl(cls), shape=_function_shape(cls),
+            vjp=tuple(_function_vjp(cls, i) for i in range(arity)),
+            jvp=tuple(_function_no_jvp for _ in range(arity)), batch=_function_batch(cls),
+            vjp_fwd=_function_vjp_fwd(cls), torch_name=cls.__name__, register=False)
     return cache[arity]
 
 
@@ -348,7 +441,16 @@ class Function:
         if cls.forward is Function.forward or cls.backward is Function.backward:
             raise TypeError(_FUNCTION_MSG.format(cls=cls.__name__))
         needs = tuple(isinstance(a, Array) and a.requires_grad for a in args)
-        return bind(_function_primitive(cls, len(args)), *args, ctx=FunctionCtx(needs))
+        prim = _function_primitive(cls, len(args))
+        if any(type(a) in _TRACER_TYPES for a in args):  # a transform is watching: its rules
+            return bind(prim, *args, holder={"needs": needs})
+        # eager: forward runs once on the arrays themselves, so ctx.saved_tensors are the
+        # caller's arrays (with their grad_fn) and create_graph=True differentiates backward
+        out, ctx = _run_forward(cls, args, needs)
+        out = wrap(out._buf)
+        if _GRAD_ENABLED[0] and any(needs) and is_float(out.dtype):
+            out._node = prim.node_cls(prim, args, {"holder": {"needs": needs, "ctx": ctx}})
+        return out
 
     @staticmethod
     def forward(ctx, *args):
