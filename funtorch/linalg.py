@@ -105,8 +105,9 @@ def solve(a, b):
 
 def cholesky(a, upper=False):
     """The Cholesky factor ``L`` (lower triangular, ``a = L @ L.T``) of a symmetric
-    positive definite matrix, or ``L.T`` with ``upper=True``. Only the lower triangle of
-    ``a`` is read, as in NumPy, and the gradient follows that.
+    positive definite matrix, or ``L.T`` with ``upper=True``. As in JAX, ``a`` is read as
+    ``(a + a.T) / 2`` (NumPy reads its lower triangle; the two agree on symmetric input),
+    so the gradient is symmetric, as JAX's and PyTorch's are.
 
     Raises:
         ValueError: a non-square input; ``LinAlgError`` if ``a`` is not positive definite

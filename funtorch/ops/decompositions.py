@@ -193,32 +193,40 @@ solve_p = Primitive(
 # cholesky ----------------------------------------------------------------------------------
 
 
-def _triangle_masks(x):
-    """Constant masks: lower triangle, strictly lower triangle, lower with diagonal 1/2."""
+def _phi_mask(x):
+    """Constant lower-triangle mask with 1/2 on the diagonal (Murray's Phi)."""
     n = x.shape[-1]
-    lower = np.tril(np.ones((n, n)))
-    return tuple(ops.asarray(m, dtype=x.dtype, device=x.device)
-                 for m in (lower, lower - np.eye(n), lower - 0.5 * np.eye(n)))
+    return ops.asarray(np.tril(np.ones((n, n))) - 0.5 * np.eye(n), dtype=x.dtype,
+                       device=x.device)
 
 
+def _symmetrize(m):
+    return 0.5 * (m + mT(m))
+
+
+# As in JAX (symmetrize_input=True), the input is read as (x + x^T) / 2 rather than as
+# LAPACK's lower triangle: the same value for a symmetric x, and a symmetric gradient, so
+# gradient steps keep a covariance-like parameter symmetric (PyTorch's gradient is
+# symmetric too).
 def _cholesky_jvp(t, ans, x):
-    # LAPACK reads only the lower triangle: the input is tril(x) + tril(x, -1)^T
-    lower, strict, phi = _triangle_masks(x)
-    sym = t * lower + mT(t * strict)
+    phi = _phi_mask(x)
     inv_l = bind(inv_p, ans)
-    return matmul(ans, phi * matmul(matmul(inv_l, sym), mT(inv_l)))
+    return matmul(ans, phi * matmul(matmul(inv_l, _symmetrize(t)), mT(inv_l)))
 
 
 def _cholesky_vjp(g, ans, x):
     # transpose of the JVP (Murray 2016, "Differentiation of the Cholesky decomposition")
-    lower, strict, phi = _triangle_masks(x)
+    phi = _phi_mask(x)
     inv_l = bind(inv_p, ans)
-    sym = matmul(matmul(mT(inv_l), phi * matmul(mT(ans), g)), inv_l)
-    return sym * lower + mT(sym) * strict
+    return _symmetrize(matmul(matmul(mT(inv_l), phi * matmul(mT(ans), g)), inv_l))
+
+
+def _cholesky_impl(xp, x):
+    return xp.linalg.cholesky(0.5 * (x + xp.swapaxes(x, -1, -2)))
 
 
 cholesky_p = _matrix_primitive(
-    "cholesky", lambda xp, x: xp.linalg.cholesky(x), vjp=(_cholesky_vjp,),
+    "cholesky", _cholesky_impl, vjp=(_cholesky_vjp,),
     jvp=(_cholesky_jvp,), samples=_square_samples(_positive_definite),
     torch_name="LinalgCholeskyEx")
 

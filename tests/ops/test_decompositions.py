@@ -37,14 +37,21 @@ def test_solve_matches_numpy_including_broadcasting(a_shape, b_shape):
     np.testing.assert_allclose(got.numpy(), expected, rtol=1e-10)
 
 
-def test_cholesky_matches_numpy_and_reads_the_lower_triangle():
+def test_cholesky_matches_numpy_and_symmetrizes_its_input_like_jax():
     a = spd(2, 3, 3)
     np.testing.assert_allclose(ft.linalg.cholesky(a).numpy(), np.linalg.cholesky(a), rtol=1e-10)
     np.testing.assert_allclose(ft.linalg.cholesky(a, upper=True).numpy(),
                                np.linalg.cholesky(a, upper=True), rtol=1e-10)
-    garbage_upper = np.tril(a) + np.triu(rand(3, 3), 1)
-    np.testing.assert_allclose(ft.linalg.cholesky(garbage_upper).numpy(),
-                               np.linalg.cholesky(a), rtol=1e-10)
+    skewed = a + 0.1 * np.triu(rand(3, 3), 1)  # jax.numpy.linalg.cholesky: symmetrize_input
+    np.testing.assert_allclose(ft.linalg.cholesky(skewed).numpy(),
+                               np.linalg.cholesky(0.5 * (skewed + np.swapaxes(skewed, -1, -2))),
+                               rtol=1e-10)
+
+
+def test_cholesky_gradient_is_symmetric():
+    weights = rand(3, 3)
+    grad = ft.grad(lambda m: ft.sum(ft.linalg.cholesky(m) * weights))(ft.array(spd(3, 3)))
+    np.testing.assert_allclose(grad.numpy(), grad.numpy().T, rtol=1e-12)
 
 
 @pytest.mark.parametrize("shape", [(3, 3), (4, 3), (3, 4), (2, 4, 3)])
