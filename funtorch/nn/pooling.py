@@ -23,7 +23,8 @@ class _MaxPoolNd(Module):
 
 
 class MaxPool1d(_MaxPoolNd):
-    """Max over windows: ``(N, C, L) -> (N, C, L_out)``."""
+    """Max over windows: ``(N, C, L) -> (N, C, L_out)``; with ``return_indices=True``
+    returns ``(output, indices)``, PyTorch's int64 positions in each input row."""
 
     def forward(self, input):
         return F.max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation,
@@ -31,7 +32,15 @@ class MaxPool1d(_MaxPoolNd):
 
 
 class MaxPool2d(_MaxPoolNd):
-    """Max over 2-d windows: ``(N, C, H, W) -> (N, C, H_out, W_out)``."""
+    """Max over 2-d windows: ``(N, C, H, W) -> (N, C, H_out, W_out)``; with
+    ``return_indices=True`` returns ``(output, indices)``: PyTorch's int64 flat positions
+    ``h * W + w`` in each input plane (ties: the first maximum in scan order).
+
+    Example:
+        >>> out, idx = ft.nn.MaxPool2d(2, return_indices=True)(ft.randn(1, 3, 4, 4))
+        >>> idx.shape, idx.dtype
+        ((1, 3, 2, 2), dtype('int64'))
+    """
 
     def forward(self, input):
         return F.max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation,

@@ -18,9 +18,11 @@ autograd). Functional code must not see hidden mutation, so here:
 
 ``scale_grad_by_freq`` divides the gradient reaching each looked-up row by how often its
 index occurs in ``input`` (PyTorch's rule): the output is ``stop_gradient(rows) + (rows -
-stop_gradient(rows)) / count``, which leaves the value alone and scales the linearisation,
-so it composes with every transform (forward mode sees the same scaled tangent, unlike
-PyTorch's forward AD).
+stop_gradient(rows)) / count``, which leaves the value alone and scales the linearisation.
+The first-order reverse gradient is PyTorch's, and unlike a ``custom_vjp`` it composes with
+every transform, forward mode and ``hessian`` included; those differentiate the same scaled
+linearisation (PyTorch's forward AD is unscaled and its double backward scales once, a
+pair no single linearisation can give).
 """
 
 from __future__ import annotations
