@@ -186,7 +186,8 @@ def _shape_str(shape):
 
 def load_into(module, state_dict, strict, assign):
     expected = OrderedDict()
-    for prefix, sub in module.named_modules():
+    # every path, like state_dict(): a shared child is saved (and loaded) under each name
+    for prefix, sub in module.named_modules(remove_duplicate=False):
         dot = prefix + "." if prefix else ""
         for name, value in sub._parameters.items():
             if value is not None:

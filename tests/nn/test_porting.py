@@ -125,3 +125,17 @@ def test_scaled_dot_product_attention_grouped_query_heads():
     with pytest.raises(ValueError, match="multiple of the key's 3"):
         F.scaled_dot_product_attention(ft.array(q), ft.ones((1, 3, 6, 5), dtype=ft.float64),
                                        ft.ones((1, 3, 6, 5), dtype=ft.float64), enable_gqa=True)
+
+
+def test_model_with_a_shared_child_reloads_its_own_state_dict():
+    shared = nn.Linear(2, 2)
+    model = nn.Sequential(shared, nn.ReLU(), shared)
+    assert "2.weight" in model.state_dict()
+    result = model.load_state_dict(model.state_dict())
+    assert result.missing_keys == [] and result.unexpected_keys == []
+
+
+@pytest.mark.parametrize("index", [-1, 5])
+def test_embedding_index_out_of_range_raises(index):
+    with pytest.raises(IndexError, match=f"index {index} is out of range for 5 embeddings"):
+        nn.Embedding(5, 3)(ft.array([0, index]))
