@@ -286,6 +286,9 @@ def value_and_grad(fun, argnums=0, has_aux=False):
             if not -len(args) <= num < len(args):
                 raise ValueError(f"grad: argnums={argnums} but `{getattr(fun, '__name__', 'fun')}`"
                                  f" was called with {len(args)} positional arguments")
+        if len({num % len(args) for num in nums}) != len(nums):
+            raise ValueError(f"grad: argnums={argnums} names the same argument twice; each "
+                             "argument can be differentiated once")
         _check_float_inputs(args, nums, fun)
 
         def partial(*diff_args):

@@ -101,8 +101,16 @@ def _custom_vjp_no_jvp(*unused, **params):
 
 def _custom_vjp_batch(args, bdims, fun, fwd, bwd, cache):
     axes = tuple(bdims)
-    params = dict(fun=vmap(fun, in_axes=axes), fwd=vmap(fwd, in_axes=axes),
-                  bwd=vmap(bwd, in_axes=(0, 0)), cache={})
+    per_example = vmap(bwd, in_axes=(0, 0))
+
+    def batched_bwd(res, cts):
+        # per-example cotangents come out on axis 0: an unbatched argument's are summed
+        # over the batch (it was shared by every example), a batched one's go to its axis
+        grads = per_example(res, cts)
+        return tuple(ops.sum(g, axis=0) if axis is None else ops.moveaxis(g, 0, axis)
+                     for g, axis in zip(grads, axes))
+    params = dict(fun=vmap(fun, in_axes=axes), fwd=vmap(fwd, in_axes=axes), bwd=batched_bwd,
+                  cache={})
     return _all_at_zero(bind(custom_vjp_call_p, *args, **params))
 
 

@@ -78,11 +78,10 @@ def jacrev(fun, argnums=0, has_aux=False):
         col_leaves = tree.leaves(cols)
         per_input = [_split_rows(c, sizes, [o.shape for o in out_leaves], x.shape)
                      for c, x in zip(col_leaves, in_leaves)]
-        jac = tree.unflatten(out_tree, [
-            tree.unflatten(in_tree, [per_input[i][k] for i in range(len(in_leaves))])
-            for k in range(len(out_leaves))])
-        jac = tree.map(lambda j: j[0] if single else j, jac,
-                       is_leaf=lambda j: isinstance(j, tuple))
+        rows = [tree.unflatten(in_tree, [per_input[i][k] for i in range(len(in_leaves))])
+                for k in range(len(out_leaves))]
+        # per output leaf; a tuple-valued output must not be mistaken for an argnums tuple
+        jac = tree.unflatten(out_tree, [row[0] if single else row for row in rows])
         return (jac, result[2]) if has_aux else jac
     return jac_fun
 

@@ -157,4 +157,9 @@ def jvp(fun, primals, tangents, has_aux=False):
             primals_out.append(out)
             tangents_out.append(ops.zeros_like(out))
     result = (tree.unflatten(out_tree, primals_out), tree.unflatten(out_tree, tangents_out))
-    return result + (aux,) if has_aux else result
+    if not has_aux:
+        return result
+    # aux is returned as a value, without its tangent (JAX): unwrap this trace's tracers
+    aux = tree.map(lambda a: a.primal if type(a) is JVPTracer and a._trace is trace else a,
+                   aux)
+    return result + (aux,)

@@ -125,6 +125,10 @@ def _move_out(val, bdim, out_axis, size):
     if out_axis is None:
         raise ValueError("vmap: out_axes=None needs an output that does not depend on the "
                          "batch, but this output is batched")
+    if not -val.ndim <= out_axis < val.ndim:
+        raise ValueError(f"vmap: out_axes={out_axis} is out of range for an output of shape "
+                         f"{tuple(val.shape)} with the batch axis (valid: {-val.ndim}.."
+                         f"{val.ndim - 1})")
     return ops.moveaxis(val, bdim, out_axis % val.ndim)
 
 
