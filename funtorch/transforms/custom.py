@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 
 from funtorch import ops, tree
-from funtorch.core import Array, Primitive, bind, wrap
+from funtorch.core import Array, Primitive, Tracer, bind, wrap
 from funtorch.grad import vjp
 from funtorch.transforms.jvp import jvp
 from funtorch.transforms.vmap import vmap
@@ -38,6 +38,7 @@ def _flatten_fun(fun, in_tree, static, out):
         args = _insert_static(tree.unflatten(in_tree, leaves), static)
         flat_out, out.treedef = tree.flatten(fun(*args))
         return as_arrays(flat_out)
+    flat.__name__ = getattr(fun, "__name__", "fun")
     return flat
 
 
@@ -65,12 +66,33 @@ def cached(cache, key, compute):
     return cache["value"]
 
 
+class ClosureError(TypeError):
+    """The function of a call primitive read a traced value that is not one of its
+    arguments (a closure over a value some enclosing transform is tracing)."""
+
+
+_CLOSURE = ("{what}: `{fun}` reads a traced value from an enclosing scope (a closure over an "
+            "array that an outer grad/vmap/jvp/jit is tracing); pass that value as an "
+            "argument of the function instead")
+
+
+def _concrete_outputs(outs, fun):
+    for out in outs:
+        if isinstance(out, Tracer):
+            name = getattr(fun, "__name__", "fun")
+            raise ClosureError(_CLOSURE.format(what="custom_vjp/custom_jvp/checkpoint",
+                                               fun=name))
+    return outs
+
+
 def _impl(xp, *bufs, fun, **unused):
-    return tuple(out._buf for out in fun(*[wrap(b) if hasattr(b, "dtype") else b for b in bufs]))
+    outs = _concrete_outputs(fun(*[wrap(b) if hasattr(b, "dtype") else b for b in bufs]), fun)
+    return tuple(out._buf for out in outs)
 
 
 def _shape(*avals, fun, **unused):
-    return [(o.shape, o.dtype) for o in fun(*[ops.zeros(a.shape, a.dtype) for a in avals])]
+    outs = _concrete_outputs(fun(*[ops.zeros(a.shape, a.dtype) for a in avals]), fun)
+    return [(o.shape, o.dtype) for o in outs]
 
 
 def _batched_fun(fun, bdims, out_axes=0):
@@ -313,6 +335,12 @@ def checkpoint(fun, static_argnums=()):
         static, leaves, in_tree = _split_args(args, tuple(static_argnums), "checkpoint")
         out = OutTree()
         flat = _flatten_fun(fun, in_tree, static, out)
-        outs = bind(checkpoint_call_p, *leaves, fun=flat, cache={})
+        try:
+            outs = bind(checkpoint_call_p, *leaves, fun=flat, cache={})
+        except ClosureError:
+            # fun closes over a value an outer transform traces: rematerialising would
+            # need that value as an input (JAX converts closures); run it plainly instead,
+            # same values and gradients, without the memory saving
+            return fun(*args)
         return tree.unflatten(out.treedef, list(outs))
     return remat

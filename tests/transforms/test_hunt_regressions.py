@@ -52,3 +52,23 @@ def test_vmap_out_axes_out_of_range_is_refused():
     with pytest.raises(ValueError, match="out_axes=5 is out of range"):
         ft.vmap(lambda a: a, out_axes=5)(ft.ones((2, 3)))
     assert ft.vmap(lambda a: a, out_axes=-1)(ft.ones((2, 3))).shape == (3, 2)
+
+
+def test_checkpoint_of_a_closure_over_a_traced_value_still_differentiates():
+    def loss(w):
+        return ft.checkpoint(lambda v: ft.sum(ft.sin(v * w)))(X)
+    want = float(ft.grad(lambda w: ft.sum(ft.sin(X * w)))(ft.array(0.3, dtype=ft.float64)))
+    assert float(ft.grad(loss)(ft.array(0.3, dtype=ft.float64))) == pytest.approx(want)
+    batched = ft.vmap(lambda w: ft.checkpoint(lambda v: ft.sum(v * w))(X))(X)
+    np.testing.assert_allclose(batched.numpy(), 6.0 * X.numpy())
+
+
+def test_custom_vjp_closing_over_a_traced_value_says_so():
+    def loss(w):
+        @ft.custom_vjp
+        def scale(a):
+            return a * w
+        scale.defvjp(lambda a: (a * w, None), lambda res, g: (g * w,))
+        return ft.sum(scale(X))
+    with pytest.raises(TypeError, match="`scale` reads a traced value from an enclosing scope"):
+        ft.grad(loss)(ft.array(2.0, dtype=ft.float64))
