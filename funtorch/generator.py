@@ -3,7 +3,9 @@
 
 One key is split on every draw, so ``ft.manual_seed(s)`` followed by the same calls gives
 the same numbers on every run and machine. Like PyTorch's default generator, it starts
-from a fixed seed.
+from a fixed seed. ``ft.jit`` reads the key with :func:`get_key` and writes the advanced
+one back with :func:`set_key` after each call of a program that draws from it, so jitted
+code draws the same sequence as eager code.
 """
 
 from __future__ import annotations
@@ -32,10 +34,20 @@ def manual_seed(seed: int) -> None:
     _GLOBAL_KEY[0] = random.key(int(seed))
 
 
-def _next_key():
+def get_key() -> Array:
+    """The generator's current key (a ``uint32[2]`` array; a tracer while ``jit`` stages)."""
     if _GLOBAL_KEY[0] is None:
         manual_seed(_DEFAULT_SEED)
-    _GLOBAL_KEY[0], subkey = random.split(_GLOBAL_KEY[0])
+    return _GLOBAL_KEY[0]
+
+
+def set_key(key) -> None:
+    """Replace the generator's key (``jit`` threads it through its programs)."""
+    _GLOBAL_KEY[0] = key
+
+
+def _next_key():
+    _GLOBAL_KEY[0], subkey = random.split(get_key())
     return subkey
 
 
