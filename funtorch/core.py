@@ -22,6 +22,7 @@ __all__ = ["Array", "Tracer", "Trace", "Primitive", "Node", "bind", "new_trace",
 _object_new = object.__new__
 _TRACER_TYPES: set = set()  # every Tracer subclass, for a cheap ``type(x) in`` test
 _GRAD_ENABLED = [True]  # PyTorch-style recording switch (no_grad/enable_grad)
+_STAGING = [None]  # while jit stages a function: its trace, which also takes ops on boxes
 
 
 class Array:
@@ -247,6 +248,8 @@ def bind(prim, *args, **params):
             top = _find_top_trace(args)
             return top.process_primitive(prim, args, params)
         elif isinstance(arg, Array):  # a non-tracer subclass (e.g. a parameter box)
+            if _STAGING[0] is not None:
+                return _bind_staged(prim, args, params)
             bufs.append(arg._buf)
             tracked = tracked or arg._node is not None
         else:
@@ -277,6 +280,18 @@ def _wrap_results(prim, bufs, args, params, tracked):
             if is_float(out._buf.dtype):
                 out._node = OutputRef(node, index)
     return outs
+
+
+def _bind_staged(prim, args, params):
+    """While jit stages a function, an op on a box is staged too (not run on the box's
+    value of that moment), so the program reads the box's value on every call."""
+    trace = _STAGING[0]
+    for arg in args:
+        if type(arg) in _TRACER_TYPES:
+            top = _find_top_trace(args)
+            return (top if top.level > trace.level else trace).process_primitive(
+                prim, args, params)
+    return trace.process_primitive(prim, args, params)
 
 
 def _find_top_trace(args):
