@@ -18,14 +18,15 @@ __all__ = ["Var", "Literal", "Eqn", "Graph", "optimize"]
 class Var:
     """An abstract value in a graph (what a tracer stands for while staging)."""
 
-    __slots__ = ("count", "shape", "dtype", "device", "fun_name")
+    __slots__ = ("count", "shape", "dtype", "device", "fun_name", "weak")
 
-    def __init__(self, count, shape, dtype, device, fun_name=""):
+    def __init__(self, count, shape, dtype, device, fun_name="", weak=False):
         self.count = count
         self.shape = tuple(shape)
         self.dtype = np.dtype(dtype)
         self.device = device
         self.fun_name = fun_name
+        self.weak = weak  # a Python scalar argument: takes the dtype of the arrays it meets
 
     @property
     def ndim(self):
@@ -36,7 +37,7 @@ class Var:
         return math.prod(self.shape)
 
     def _concrete(self, what):
-        from funtorch.transforms.jit import concretization_error
+        from funtorch.transforms.staging import concretization_error
 
         raise concretization_error(self, what)
 
@@ -44,7 +45,7 @@ class Var:
         return f"v{self.count}"
 
     def type_str(self):
-        return f"{self.dtype}{list(self.shape)}"
+        return f"{self.dtype}{list(self.shape)}{'~weak' if self.weak else ''}"
 
 
 class Literal:

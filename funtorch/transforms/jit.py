@@ -1,10 +1,11 @@
 """``jit`` and ``make_graph``: stage a function once per signature into a :class:`Graph`
-(an abstract trace: shapes and dtypes, no data), optimise it, replay it as generated
-straight-line Python that calls the primitives' ``impl`` directly.
+(``staging.py``: an abstract trace, shapes and dtypes, no data), optimise it, replay it as
+generated straight-line Python that calls the primitives' ``impl`` directly.
 
 The jitted call is itself a primitive, ``call_jit``, whose VJP, JVP and batching rules
 are jitted programs built from the graph, so ``grad(jit(f))`` runs a jitted backward
-pass and ``jit`` composes with every other transform.
+pass and ``jit`` composes with every other transform. Binding it with the boxes the
+function closes over (Parameters) makes the eager tape record the call.
 """
 
 from __future__ import annotations
@@ -13,122 +14,31 @@ import functools
 import os
 import sys
 
-from funtorch import backends, ops, tree
-from funtorch.core import Array, Primitive, Trace, Tracer, bind, new_trace, wrap
+import numpy as np
+
+from funtorch import backends, generator, ops, tree
+from funtorch.core import _GRAD_ENABLED, Array, Primitive, bind, wrap
 from funtorch.transforms.custom import PerArgument
-from funtorch.transforms.graph import Eqn, Graph, Literal, Var, optimize
+from funtorch.transforms.graph import Var, optimize
+from funtorch.transforms.jit_args import StaticArgs, describe_bad_leaf, find_boxes
 from funtorch.transforms.replay import Program
+from funtorch.transforms.staging import stage_function
 
 __all__ = ["jit", "make_graph", "log_compiles"]
 
 log_compiles = [os.environ.get("FUNTORCH_LOG_COMPILES", "") not in ("", "0")]
 
-_CONCRETE = (
-    "jit: `{fun}` needs the value of a traced array (shape {shape}, dtype {dtype}) for "
-    "{what}{where}, but inside jit values are abstract. Mark Python-level arguments as "
-    "static with ft.jit(f, static_argnums=...), choose elementwise with ft.where, or "
-    "branch with ft.cond.")
-
-
-def _user_frame():
-    """The first stack frame outside funtorch (where the user's code touched the value)."""
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    frame = sys._getframe(1)
-    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(root):
-        frame = frame.f_back
-    if frame is None:
-        return ""
-    return f" at {frame.f_code.co_filename}:{frame.f_lineno}"
-
-
-def concretization_error(var, what):
-    return TypeError(_CONCRETE.format(fun=var.fun_name, shape=var.shape, dtype=var.dtype,
-                                      what=what, where=_user_frame()))
-
-
-class StagedTracer(Tracer):
-    """A value being staged: it only knows its :class:`Var` (shape, dtype, device)."""
-
-    __slots__ = ("var",)
-
-    def __init__(self, trace, var):
-        self._trace = trace
-        self.var = var
-        self._node = None
-        self.grad = None
-
-    @property
-    def aval(self):
-        return self.var
-
-
-class StagingTrace(Trace):
-    __slots__ = ("eqns", "consts", "counter", "device")
-
-    def __init__(self, level, transform, fun_name):
-        super().__init__(level, transform, fun_name)
-        self.eqns = []
-        self.consts = {}  # id(value) -> (Var, value)
-        self.counter = [0]
-
-    def new_var(self, shape, dtype, device):
-        self.counter[0] += 1
-        return Var(self.counter[0], shape, dtype, device, self.fun_name)
-
-    def const_var(self, value):
-        entry = self.consts.get(id(value))
-        if entry is None:
-            entry = (self.new_var(value.shape, value.dtype, value.device), value)
-            self.consts[id(value)] = entry
-        return entry[0]
-
-    def process_primitive(self, prim, args, params):
-        inputs = []
-        for arg in args:
-            if type(arg) is StagedTracer and arg._trace is self:
-                inputs.append(arg.var)
-            elif isinstance(arg, Array):  # a concrete array or an outer transform's tracer
-                inputs.append(self.const_var(arg))
-            else:
-                inputs.append(Literal(arg))
-        avals = [v.value if type(v) is Literal else v for v in inputs]
-        result = prim.shape(*avals, **params)
-        device = next((v.device for v in inputs if isinstance(v, Var)), backends.CPU)
-        results = result if prim.multiple_results else [result]
-        outputs = [self.new_var(shape, dtype, device) for shape, dtype in results]
-        self.eqns.append(Eqn(prim, inputs, params, outputs))
-        tracers = tuple(StagedTracer(self, v) for v in outputs)
-        return tracers if prim.multiple_results else tracers[0]
-
-
-def _aval_key(x):
-    return (tuple(x.shape), x.dtype, str(x.device))
+_WEAK_TYPES = (int, float, complex)
 
 
 def stage(fun, flat_avals, in_tree, name, passes=True):
-    """Trace ``fun`` abstractly; return the graph, the output tree and the closed-over
-    tracers of outer transforms (which become trailing graph inputs)."""
-    trace = new_trace(StagingTrace, "jit", fun)
-    invars = [trace.new_var(a.shape, a.dtype, a.device) for a in flat_avals]
-    try:
-        out = fun(*tree.unflatten(in_tree, [StagedTracer(trace, v) for v in invars]))
-    finally:
-        trace.active = False
-    out_flat, out_tree = tree.flatten(out)
-    outvars = []
-    for value in out_flat:
-        if type(value) is StagedTracer and value._trace is trace:
-            outvars.append(value.var)
-        else:
-            value = value if isinstance(value, Array) else ops.asarray(value)
-            outvars.append(trace.const_var(value))
-    consts = [(v, c) for v, c in trace.consts.values() if not isinstance(c, Tracer)]
-    lifted = [(v, c) for v, c in trace.consts.values() if isinstance(c, Tracer)]
-    graph = Graph(invars + [v for v, _ in lifted], [v for v, _ in consts],
-                  [c._buf for _, c in consts], trace.eqns, outvars, name)
-    if passes:
-        graph = optimize(graph, _evaluate_eqn)
-    return graph, out_tree, [c for _, c in lifted]
+    """Trace ``fun`` abstractly; return the graph, the output tree and the values the
+    caller passes after the arguments (boxes, then closed-over tracers of outer
+    transforms). The global generator is left alone (used by ``while_loop``)."""
+    staged = stage_function(fun, flat_avals, [False] * len(flat_avals), in_tree, name,
+                            rng=False)
+    graph = optimize(staged.graph, _evaluate_eqn) if passes else staged.graph
+    return graph, staged.out_tree, staged.boxes + staged.lifted
 
 
 def _evaluate_eqn(eqn, values):
@@ -189,100 +99,219 @@ def _call_batch(args, bdims, program, cache):
     return outs, (0,) * len(outs)
 
 
+def _run(xp, *bufs, program, cache):
+    try:
+        return program.run(*bufs)
+    except Exception as exc:
+        if exc.args and isinstance(exc.args[0], str):
+            exc.args = (f"{exc.args[0]} (raised by the jitted `{program.graph.name}`)",
+                        ) + exc.args[1:]
+        raise
+
+
 call_jit_p = Primitive(
-    "call_jit", lambda xp, *bufs, program, cache: program.run(*bufs),
+    "call_jit", _run,
     shape=lambda *avals, program, cache: [(v.shape, v.dtype) for v in program.graph.outvars],
     vjp=PerArgument(_call_vjp), jvp=_call_jvp, batch=_call_batch, multiple_results=True,
     register=False)
 
 
-def _split_static(args, static_argnums, name):
-    static = []
-    for index in static_argnums:
-        if index >= len(args):
-            raise ValueError(f"jit: static_argnums contains {index} but `{name}` got "
-                             f"{len(args)} positional arguments")
-        try:
-            hash(args[index])
-        except TypeError:
-            raise TypeError(f"jit: static argument {index} of `{name}` must be hashable (it "
-                            f"is part of the cache key), got {type(args[index]).__name__}; "
-                            "pass arrays as ordinary arguments") from None
-        static.append((index, args[index]))
-    dynamic = [a for i, a in enumerate(args) if i not in static_argnums]
-    return tuple(static), dynamic
+# jit ----------------------------------------------------------------------------------------
 
 
-def _rebuild(static, dynamic):
-    full = list(dynamic)
-    for index, value in static:
-        full.insert(index, value)
-    return full
+class JitProgram(Program):
+    """A program plus what ``jit`` passes besides the arguments: the boxes the function
+    closes over (read on every call), the program advancing the generator key, and the
+    outputs that are not arrays."""
+
+    def __init__(self, staged, in_tree):
+        super().__init__(optimize(staged.graph, _evaluate_eqn), staged.out_tree)
+        self.boxes = tuple(staged.boxes)
+        self.box_avals = [(b._buf.shape, b._buf.dtype) for b in self.boxes]
+        key_graph = staged.key_graph
+        self.key_program = None if key_graph is None else Program(key_graph, None)
+        self.static_outs = staged.static_outs
+        # boxes inside objects (a Module argument) are passed as themselves (see jit_args)
+        self.holds_objects = _has_objects(in_tree)
+
+    def stale(self):
+        """A box now holds a value of another shape or dtype: stage again."""
+        return self.box_avals != [(b._buf.shape, b._buf.dtype) for b in self.boxes]
+
+    def outputs(self, outs):
+        """The call's results as the function's output tree."""
+        outs = list(outs)
+        for index, value in self.static_outs:
+            outs.insert(index, value)
+        return tree.unflatten(self.out_tree, outs)
 
 
-def jit(fun, static_argnums=(), donate_argnums=()):
+_PLAIN_NODES = (tuple, list, dict, type(None))
+
+
+def _has_objects(treedef):
+    nodes = [treedef]
+    while nodes:
+        node = nodes.pop()
+        if node.node_type is not None and node.node_type not in _PLAIN_NODES and not (
+                issubclass(node.node_type, tuple)):
+            return True
+        nodes.extend(node.children)
+    return False
+
+
+def _aval_key(x):
+    device = x.device
+    if device is backends.CPU:
+        return (tuple(x.shape), x.dtype)
+    return (tuple(x.shape), x.dtype, str(device))
+
+
+def _as_input(x):
+    """An argument leaf as an array and whether it is weakly typed; ``None`` if it is not
+    array-like."""
+    if isinstance(x, (np.ndarray, np.generic)):
+        return (ops.asarray(x), False) if x.dtype.kind in "biufc" else (None, False)
+    if isinstance(x, bool):
+        return ops.asarray(x), False
+    if isinstance(x, _WEAK_TYPES):
+        return ops.asarray(x), True
+    if hasattr(x, "__cuda_array_interface__") or hasattr(x, "__array__"):
+        x = ops.asarray(x)
+        return (x, False) if x.dtype.kind in "biufc" else (None, False)
+    return None, False
+
+
+class _NotAnArray(Exception):
+    def __init__(self, index):
+        self.index = index
+
+
+def _input_key(flat):
+    """Turn the leaves into arrays in place; return their part of the cache key (Python
+    scalars are marked weak). Raises ``_NotAnArray`` for a leaf that is not array-like."""
+    key = []
+    for index, x in enumerate(flat):
+        if type(x) is Array and type(x._buf) is np.ndarray:
+            key.append((x._buf.shape, x._buf.dtype))
+        elif isinstance(x, Array):
+            key.append(_aval_key(x))
+        else:
+            x, weak = _as_input(x)
+            if x is None:
+                raise _NotAnArray(index)
+            flat[index] = x
+            key.append(("weak", x.dtype) if weak else _aval_key(x))
+    return tuple(key)
+
+
+def _flatten_inputs(statics, args, kwargs):
+    """``(flat, cache key, dynamic arguments)`` of one call; the key is the input tree,
+    the leaves' avals and the static values."""
+    original, static = args, ()
+    if statics.active:
+        args, kwargs, static = statics.split(args, kwargs)
+    flat, in_tree = tree.flatten((args, kwargs))
+    try:
+        key = (in_tree, _input_key(flat), static)
+    except _NotAnArray as bad:
+        raise describe_bad_leaf(statics, in_tree, bad.index, flat[bad.index],
+                                original) from None
+    return flat, key, (args, kwargs)
+
+
+def jit(fun, static_argnums=(), static_argnames=None, donate_argnums=()):
     """Compile ``fun``: stage it once per input signature (pytree structure, shapes,
     dtypes, device, static values) into an optimised graph, then replay it.
 
+    Python numbers passed as arguments are weakly typed, as in eager code (``x * s``
+    keeps ``x``'s dtype). Parameters and arrays that require grad which ``fun``
+    closes over (or finds in a Module argument) are read on every call and recorded by
+    ``backward()``; draws from the global generator (``ft.rand``, Dropout) advance it.
+
     Args:
-        fun: a pure function of arrays (pytrees allowed).
-        static_argnums: positions of hashable Python arguments that select the program.
+        fun: a function of arrays (pytrees allowed).
+        static_argnums: positions of hashable Python arguments that select the program
+            (negative counts from the end); completed from ``static_argnames``.
+        static_argnames: names of static arguments (passed by keyword or by position).
         donate_argnums: accepted for JAX compatibility; buffers are never reused in place.
 
     Raises:
-        TypeError: using a traced value's Python value (``if x > 0``, ``float(x)``) inside;
-            the message names the function, the line and the fixes.
+        TypeError: using a traced value's Python value (``if x > 0``, ``float(x)``) inside
+            (the message names the function, the line and the fixes); an argument that is
+            neither an array, a number nor a pytree of them and is not static.
+        ValueError: a static position the call does not provide.
 
     Example:
         >>> step = ft.jit(ft.value_and_grad(lambda w: ft.sum(w ** 2)))
         >>> step(ft.ones(3))
     """
-    static_argnums = (static_argnums,) if isinstance(static_argnums, int) else tuple(
-        static_argnums)
     name = getattr(fun, "__name__", type(fun).__name__)
+    statics = StaticArgs(fun, static_argnums, static_argnames, name)
     cache: dict = {}
 
     @functools.wraps(fun)
     def jitted(*args, **kwargs):
-        static, dynamic = _split_static(args, static_argnums, name)
-        flat, in_tree = tree.flatten((dynamic, kwargs))
-        flat = [x if isinstance(x, Array) else ops.asarray(x) for x in flat]
-        key = (in_tree, tuple(_aval_key(x) for x in flat), static)
+        flat, key, dynamic = _flatten_inputs(statics, args, kwargs)
         program = cache.get(key)
         lifted = ()
-        if program is None:
+        if program is None or program.boxes and program.stale():
             if log_compiles[0]:
                 print(f"jit: compiling `{name}` for {[_aval_key(x) for x in flat]}",
                       file=sys.stderr)
-
-            def flat_fun(dyn, kw):
-                return fun(*_rebuild(static, dyn), **kw)
-            flat_fun.__name__ = name
-            graph, out_tree, lifted = stage(flat_fun, flat, in_tree, name)
-            program = Program(graph, out_tree)
+            staged = _stage_call(fun, name, statics, flat, key)
+            program, lifted = JitProgram(staged, key[0]), tuple(staged.lifted)
             if not lifted:  # closing over an outer transform's tracer: valid for this call
                 cache[key] = program
-        outs = bind(call_jit_p, *flat, *lifted, program=program, cache={})
-        return tree.unflatten(program.out_tree, list(outs))
+        if program.holds_objects and _GRAD_ENABLED[0]:
+            find_boxes(dynamic, flat)
+        if program.key_program is None:
+            outs = bind(call_jit_p, *flat, *program.boxes, *lifted, program=program,
+                        cache={})
+        else:
+            rng_key = generator.get_key()
+            outs = bind(call_jit_p, *flat, *program.boxes, *lifted, rng_key,
+                        program=program, cache={})
+            generator.set_key(bind(call_jit_p, rng_key, program=program.key_program,
+                                   cache={})[0])
+        return program.outputs(outs)
     jitted.cache = cache
     return jitted
 
 
-def make_graph(fun, optimize_graph=False):
+def _stage_call(fun, name, statics, flat, key):
+    """Stage ``fun`` for one call signature: its dynamic arguments are the leaves
+    ``flat``; ``key`` holds the input tree, the weak flags and the static values."""
+    in_tree, avals, static = key
+
+    def flat_fun(dyn, kw):
+        return fun(*statics.rebuild(static, dyn), **statics.rebuild_kwargs(static, kw))
+    flat_fun.__name__ = name
+    return stage_function(flat_fun, flat, [aval[0] == "weak" for aval in avals], in_tree,
+                          name)
+
+
+def make_graph(fun, optimize_graph=False, static_argnums=(), static_argnames=None):
     """Return a function that stages ``fun`` on example arguments and returns its
-    :class:`Graph` (``str()`` lists it, ``.to_dot()`` draws it).
+    :class:`Graph` (``str()`` lists it, ``.to_dot()`` draws it). Arguments are taken as
+    ``jit`` takes them (keywords, static arguments, Python numbers weakly typed).
+
+    Args:
+        fun: the function to stage.
+        optimize_graph: run constant folding, CSE and DCE on the graph, as jit does.
+        static_argnums, static_argnames: as for :func:`jit`.
 
     Example:
         >>> print(ft.make_graph(lambda x, w, b: w * x + b)(2.0, 3.0, 1.0))
     """
     name = getattr(fun, "__name__", type(fun).__name__)
+    statics = StaticArgs(fun, static_argnums, static_argnames, name)
 
     @functools.wraps(fun)
-    def staged(*args):
-        flat, in_tree = tree.flatten(args)
-        flat = [x if isinstance(x, Array) else ops.asarray(x) for x in flat]
-        graph, _, _ = stage(fun, flat, in_tree, name, passes=optimize_graph)
-        return graph
+    def staged(*args, **kwargs):
+        flat, key, _ = _flatten_inputs(statics, args, kwargs)
+        graph = _stage_call(fun, name, statics, flat, key).graph
+        return optimize(graph, _evaluate_eqn) if optimize_graph else graph
     return staged
 
 
