@@ -339,10 +339,15 @@ def _check_forward_only(leaves):
             raise ValueError(_REVERSE)
 
 
-def _any_true(pred):
+def _lowest(pred):
+    """The whole batch below every transform: an array, or a staged ``Var`` inside jit."""
     while isinstance(pred, Tracer):
         pred = _lower(pred)
-    return bool(ops.any(pred))
+    return pred
+
+
+def _any_true(pred):
+    return bool(ops.any(_lowest(pred)))
 
 
 def _check_pred_dtype(pred):
@@ -357,7 +362,7 @@ def while_loop(cond_fun, body_fun, init_val):
     Runs eagerly on concrete values, so ``jvp`` records each iteration; inside ``ft.jit``
     the loop is staged as one equation (``while_primitive.py``). Under ``vmap`` a
     batched predicate keeps looping while any example is still running, and only those
-    examples are updated (``ft.where``). Reverse mode is refused: the trip count depends on
+    examples are updated (``ft.where``); inside ``jit`` that batched loop is staged too. Reverse mode is refused: the trip count depends on
     the data; use ``scan`` or ``fori_loop`` with static bounds.
 
     Raises:
@@ -376,7 +381,9 @@ def while_loop(cond_fun, body_fun, init_val):
         pred = cond_fun(tree.unflatten(val_tree, leaves))
         _check_pred(pred, "while_loop: cond_fun")
         batched = _is_batched(pred)
-        if not batched and not _has_value(pred):  # inside jit: stage the whole loop
+        # inside jit (the predicate, batched or not, has no value): stage the whole loop;
+        # a batched one becomes JAX's batched while (while_p's batching rule)
+        if not (_has_value(pred) or batched and isinstance(_lowest(pred), Array)):
             from funtorch.transforms.while_primitive import staged_while
 
             _check_pred_dtype(pred)
