@@ -362,8 +362,9 @@ def while_loop(cond_fun, body_fun, init_val):
     Runs eagerly on concrete values, so ``jvp`` records each iteration; inside ``ft.jit``
     the loop is staged as one equation (``while_primitive.py``). Under ``vmap`` a
     batched predicate keeps looping while any example is still running, and only those
-    examples are updated (``ft.where``); inside ``jit`` that batched loop is staged too. Reverse mode is refused: the trip count depends on
-    the data; use ``scan`` or ``fori_loop`` with static bounds.
+    examples are updated (``ft.where``); inside ``jit`` that batched loop is staged too.
+    Reverse mode is refused: the trip count depends on the data; use ``scan`` or
+    ``fori_loop`` with static bounds.
 
     Raises:
         ValueError: under reverse-mode differentiation of the loop values.
