@@ -1,6 +1,7 @@
 """Pytrees: nested containers whose leaves are arrays (JAX's ``jax.tree`` semantics).
 
-Containers: tuple, list, dict (keys sorted), None (no leaves), namedtuples,
+Containers: tuple, list, dict (keys sorted), OrderedDict (insertion order), None (no
+leaves), namedtuples,
 registered dataclasses and any class registered with :func:`register_node`.
 Everything else is a leaf. Transforms flatten inputs and outputs through here.
 """
@@ -8,6 +9,7 @@ Everything else is a leaf. Transforms flatten inputs and outputs through here.
 from __future__ import annotations
 
 import dataclasses
+from collections import OrderedDict
 from typing import Any, Callable
 
 __all__ = ["map", "leaves", "flatten", "unflatten", "structure", "register_node",
@@ -104,6 +106,9 @@ register_node(tuple, lambda t: (t, None), lambda aux, ch: tuple(ch))
 register_node(list, lambda t: (t, None), lambda aux, ch: list(ch))
 register_node(dict, _dict_flatten, lambda keys, ch: dict(zip(keys, ch)))
 register_node(type(None), lambda n: ((), None), lambda aux, ch: None)
+# insertion order (JAX's rule for OrderedDict): state_dict()/named_buffers() results
+register_node(OrderedDict, lambda d: (list(d.values()), tuple(d)),
+              lambda keys, ch: OrderedDict(zip(keys, ch)))
 
 
 def _node_of(obj):

@@ -165,6 +165,8 @@ def functional_call(module, params_and_buffers=None, args=(), kwargs=None, *, ke
         (True, True)
     """
     copy = copy_module(module)
+    for sub in copy.modules():  # the copy's buffers may take traced values (returned below)
+        sub.__dict__["_functional_copy"] = True
     for name, value in (params_and_buffers or {}).items():
         _set_entry(copy, name, value)
     if key is not None:

@@ -9,6 +9,7 @@ module) only the copy changes and ``functional_call`` returns the new values.
 from __future__ import annotations
 
 import funtorch as ft
+from funtorch.core import Tracer
 from funtorch.nn import functional as F
 from funtorch.nn._layer_utils import make_param
 from funtorch.nn.module import Module
@@ -112,8 +113,23 @@ class _BatchNorm(Module):
                                       self.bias, batch_stats, momentum or 0.0, self.eps,
                                       return_stats=True)
         if update:
-            self.running_mean, self.running_var = mean, var
+            self.running_mean = self._stored(self.running_mean, mean)
+            self.running_var = self._stored(self.running_var, var)
         return out
+
+    def _stored(self, old, new):
+        """The value to keep in a concrete buffer: statistics carry no gradient, so under
+        grad/jvp the primal is stored; under jit/vmap there is no single value to store."""
+        if isinstance(old, Tracer) or self.__dict__.get("_functional_copy"):
+            return new  # a module rebuilt from tracers, or functional_call's private copy
+        while isinstance(new, Tracer) and hasattr(new, "primal"):
+            new = new.primal
+        if isinstance(new, Tracer):
+            raise TypeError(f"{type(self).__name__}: cannot write running statistics into "
+                            "its buffers from inside ft.jit or ft.vmap (they would hold traced "
+                            "values); use ft.nn.functional_call, which returns the updated "
+                            "buffers, or call .eval() first")
+        return new
 
     def reset_running_stats(self) -> None:
         if self.track_running_stats:

@@ -168,7 +168,7 @@ def _repr(self):
         extra += f", device='{self.device}'"
     node = self._node
     if node is not None:
-        extra += ", requires_grad=True" if node.is_leaf else f", grad_fn={node!r}"
+        extra += ", requires_grad=True" if node.is_leaf else f", grad_fn={self.grad_fn!r}"
     return f"array({body}{extra})"
 
 

@@ -139,3 +139,17 @@ def test_model_with_a_shared_child_reloads_its_own_state_dict():
 def test_embedding_index_out_of_range_raises(index):
     with pytest.raises(IndexError, match=f"index {index} is out of range for 5 embeddings"):
         nn.Embedding(5, 3)(ft.array([0, index]))
+
+
+def test_batch_norm_statistics_never_hold_traced_values():
+    bn = nn.BatchNorm1d(3)
+    x = ft.array([[1.0, 2.0, 3.0], [3.0, 2.0, 1.0]])
+    ft.grad(lambda v: ft.sum(bn(v) ** 2))(x)  # grad over the input: the primal is stored
+    assert type(bn.running_mean) is ft.Array
+    np.testing.assert_allclose(bn.running_mean.numpy(), [0.2, 0.2, 0.2], rtol=1e-6)
+    for transform in (ft.jit, ft.vmap):
+        with pytest.raises(TypeError, match="cannot write running statistics"):
+            transform(lambda v: bn(v))(ft.ones((2, 2, 3)) if transform is ft.vmap else x)
+    out, state = ft.jit(lambda v: nn.functional_call(bn, None, (v,)))(x)
+    assert all(type(value) is ft.Array for value in state.values())
+    np.testing.assert_allclose(state["running_mean"].numpy(), [0.38, 0.38, 0.38], rtol=1e-6)
