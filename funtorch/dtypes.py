@@ -1,9 +1,11 @@
 """dtype objects, the default float dtype, and promotion of Python scalars.
 
 funtorch follows NumPy 2's promotion rules (NEP 50): Python scalars are weakly
-typed, so ``float32_array * 2.0`` stays float32. One deliberate difference: a
-Python float meeting an integer or bool array takes the *default float dtype*
-(float32 unless changed), as in PyTorch and JAX, instead of float64.
+typed, so ``float32_array * 2.0`` stays float32. Two deliberate differences, both
+PyTorch's and JAX's behaviour: a Python float meeting an integer or bool array takes
+the *default float dtype* (float32 unless changed) instead of float64, and an integer
+or bool array meeting a floating array takes the floating array's dtype
+(``float32 * int64 -> float32``; NumPy widens to float64).
 """
 
 import numpy as np
@@ -42,6 +44,22 @@ def set_default_dtype(dtype) -> None:
 def get_default_dtype():
     """The current default float dtype."""
     return _default_float[0]
+
+
+def result_type(*dtypes):
+    """The dtype that arrays of ``dtypes`` combine to.
+
+    NumPy's rules among integers/bools and among floats (``int32 + int64 -> int64``,
+    ``float32 + float64 -> float64``); integer and bool arrays meeting floating ones
+    take the floating dtype, as in PyTorch and JAX (``float16 * int64 -> float16``).
+
+    Example:
+        >>> ft.dtypes.result_type(ft.float32, ft.int64)
+        dtype('float32')
+    """
+    dtypes = [np.dtype(d) for d in dtypes]
+    inexact = [d for d in dtypes if d.kind in "fc"]
+    return np.result_type(*(inexact or dtypes))
 
 
 def is_float(dtype) -> bool:

@@ -52,6 +52,12 @@ class VJPTracer(Tracer):
         return self.primal
 
     @property
+    def dtype(self):
+        # asked on every binary op (dtype promotion): skip the aval/property chain
+        primal = self.primal
+        return primal._buf.dtype if type(primal) is Array else primal.dtype
+
+    @property
     def origin(self):
         return f"primitive '{self.prim.name}'" if self.prim is not None else "an input"
 

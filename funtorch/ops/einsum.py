@@ -221,7 +221,7 @@ def einsum(subscripts, *operands):
         subscripts, operands = _sublists_to_string((subscripts,) + operands)
     if not operands:
         raise ValueError("einsum: expected at least one operand after the subscripts")
-    operands = [R.as_array(x) for x in operands]
+    operands = R.promote_all([R.as_array(x) for x in operands])
     terms, out = _parse_einsum(subscripts, [x.shape for x in operands])
     operands = _broadcast_labels(terms, operands)
     return _contract(terms, out, *operands)

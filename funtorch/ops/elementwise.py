@@ -194,7 +194,12 @@ def _binary_fn(prim, name, doc):
     array, coerce = R.Array, R.coerce_pair  # closure cells: no module lookups per call
 
     def fn(x, y):
-        if not isinstance(x, array) or not isinstance(y, array):
+        # Equal dtypes are (almost always) one dtype object: plain arrays cost an identity
+        # test on their buffers' dtypes (the properties would add ~10% to an eager add).
+        if type(x) is array and type(y) is array:
+            if x._buf.dtype is not y._buf.dtype:
+                x, y = coerce(x, y)
+        elif not isinstance(x, array) or not isinstance(y, array) or x.dtype is not y.dtype:
             x, y = coerce(x, y)
         return bind(prim, x, y)
     fn.__name__ = fn.__qualname__ = name
@@ -247,7 +252,10 @@ mod = _binary_fn(mod_p, "mod", _BINARY_DOC.format(name="mod"))
 
 def divide(x, y):
     """Elementwise true division; integer operands divide as the default float dtype."""
-    if not isinstance(x, R.Array) or not isinstance(y, R.Array):
+    if type(x) is R.Array and type(y) is R.Array:  # as in _binary_fn
+        if x._buf.dtype is not y._buf.dtype:
+            x, y = R.coerce_pair(x, y)
+    elif not isinstance(x, R.Array) or not isinstance(y, R.Array) or x.dtype is not y.dtype:
         x, y = R.coerce_pair(x, y)
     if R.dtype_kind(x) in "iub" and R.dtype_kind(y) in "iub":
         x = R.to_float(x)
@@ -257,7 +265,10 @@ def divide(x, y):
 
 def power(x, y):
     """Elementwise ``x ** y`` (NumPy broadcasting; ``x ** 2`` on float32 stays float32)."""
-    if not isinstance(x, R.Array) or not isinstance(y, R.Array):
+    if type(x) is R.Array and type(y) is R.Array:  # as in _binary_fn
+        if x._buf.dtype is not y._buf.dtype:
+            x, y = R.coerce_pair(x, y)
+    elif not isinstance(x, R.Array) or not isinstance(y, R.Array) or x.dtype is not y.dtype:
         x, y = R.coerce_pair(x, y)
     if type(y) is int and y == 2:
         return bind(square_p, x)
@@ -265,8 +276,12 @@ def power(x, y):
 
 
 def arctan2(x1, x2):
-    """Elementwise ``arctan(x1 / x2)`` choosing the quadrant (NumPy's argument order)."""
-    x1, x2 = R.coerce_pair(R.to_float(x1), x2)
+    """Elementwise ``arctan(x1 / x2)`` choosing the quadrant (NumPy's argument order);
+    integer operands become the default float dtype."""
+    x1, x2 = R.coerce_pair(x1, x2)
+    if R.dtype_kind(x1) in "iub" and R.dtype_kind(x2) in "iub":
+        x1 = R.to_float(x1)
+        x2 = x2 if type(x2) in R._SCALARS else R.to_float(x2)
     return bind(arctan2_p, x1, x2)
 
 

@@ -138,7 +138,7 @@ def matmul(x1, x2):
         >>> (ft.ones((5, 2, 3)) @ ft.ones(3)).shape
         (5, 2)
     """
-    a, b = R.as_array(x1), R.as_array(x2)
+    a, b = R.promote(R.as_array(x1), R.as_array(x2))
     if a.ndim >= 2 and b.ndim >= 2:
         return bind(matmul_p, a, b)
     if a.ndim == 0 or b.ndim == 0:
@@ -159,7 +159,7 @@ def tensordot(a, b, axes=2):
         >>> ft.tensordot(ft.ones((2, 3, 4)), ft.ones((3, 4, 5))).shape
         (2, 5)
     """
-    a, b = R.as_array(a), R.as_array(b)
+    a, b = R.promote(R.as_array(a), R.as_array(b))
     if isinstance(axes, (int, np.integer)):
         if not 0 <= axes <= min(a.ndim, b.ndim):
             raise ValueError(f"tensordot: axes={axes} must be in [0, {min(a.ndim, b.ndim)}] "
@@ -235,7 +235,7 @@ def mm(input, mat2):  # noqa: A002 - PyTorch's name
         >>> ft.mm(ft.ones((2, 3)), ft.ones((3, 4))).shape
         (2, 4)
     """
-    a, b = R.as_array(input), R.as_array(mat2)
+    a, b = R.promote(R.as_array(input), R.as_array(mat2))
     if a.ndim != 2 or b.ndim != 2:
         raise ValueError(f"mm: expected two 2-D matrices, got shapes {a.shape} and {b.shape}; "
                          "use ft.matmul (or @) for 1-D or batched operands")
@@ -250,7 +250,7 @@ def bmm(input, mat2):  # noqa: A002 - PyTorch's name
         >>> ft.bmm(ft.ones((5, 2, 3)), ft.ones((5, 3, 4))).shape
         (5, 2, 4)
     """
-    a, b = R.as_array(input), R.as_array(mat2)
+    a, b = R.promote(R.as_array(input), R.as_array(mat2))
     if a.ndim != 3 or b.ndim != 3 or a.shape[0] != b.shape[0]:
         raise ValueError(f"bmm: expected two 3-D stacks with the same batch size, (B, n, k) "
                          f"and (B, k, m), got shapes {a.shape} and {b.shape}; use ft.matmul "

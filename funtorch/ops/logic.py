@@ -79,7 +79,10 @@ stop_gradient_p.batch = lambda args, bdims: (bind(stop_gradient_p, args[0]), bdi
 
 def _comparison_fn(prim, name):
     def fn(x, y):
-        if not isinstance(x, R.Array) or not isinstance(y, R.Array):
+        if type(x) is R.Array and type(y) is R.Array:  # as in elementwise._binary_fn
+            if x._buf.dtype is not y._buf.dtype:
+                x, y = R.coerce_pair(x, y)
+        elif not isinstance(x, R.Array) or not isinstance(y, R.Array) or x.dtype is not y.dtype:
             x, y = R.coerce_pair(x, y)
         return bind(prim, x, y)
     fn.__name__ = fn.__qualname__ = name

@@ -74,8 +74,36 @@ def as_array(x) -> Array:
     return ops.asarray(x)
 
 
+def promote(x, y):
+    """Cast the integer/bool one of two arrays to the other's floating dtype.
+
+    PyTorch and JAX give ``float32 * int64`` float32 where NumPy widens to float64.
+    Pairs of one kind are left to the primitive's impl (NumPy's rules), so this casts
+    only on the rare mixed pair. Public functions call it before ``bind``: primitives
+    then see operands that NumPy combines to the promoted dtype, in every transform.
+    """
+    dx, dy = x.dtype, y.dtype
+    if dx == dy:
+        return x, y
+    x_inexact, y_inexact = dx.kind in "fc", dy.kind in "fc"
+    if x_inexact and not y_inexact:
+        return x, ops.astype(y, dx)
+    if y_inexact and not x_inexact:
+        return ops.astype(x, dy), y
+    return x, y
+
+
+def promote_all(arrays) -> list:
+    """:func:`promote` for any number of arrays (concatenate, einsum)."""
+    dtype = dtypes.result_type(*(a.dtype for a in arrays))
+    if dtype.kind not in "fc":
+        return list(arrays)
+    return [a if a.dtype.kind in "fc" else ops.astype(a, dtype) for a in arrays]
+
+
 def coerce_pair(x, y):
-    """Prepare two operands: keep Python scalars weak, convert other array-likes.
+    """Prepare two operands: keep Python scalars weak, convert other array-likes, and
+    :func:`promote` mixed float/integer arrays.
 
     A Python float meeting an integer/bool array turns that array into the default
     float dtype (PyTorch/JAX behaviour; NumPy would give float64).
@@ -91,11 +119,15 @@ def coerce_pair(x, y):
         x = as_array(x)
     if not y_scalar:
         y = as_array(y)
-    if type(x) is float and y.dtype.kind in "iub":
-        y = ops.astype(y, dtypes.get_default_dtype())
-    elif type(y) is float and x.dtype.kind in "iub":
-        x = ops.astype(x, dtypes.get_default_dtype())
-    return x, y
+    if x_scalar:
+        if type(x) is float and y.dtype.kind in "iub":
+            y = ops.astype(y, dtypes.get_default_dtype())
+        return x, y
+    if y_scalar:
+        if type(y) is float and x.dtype.kind in "iub":
+            x = ops.astype(x, dtypes.get_default_dtype())
+        return x, y
+    return promote(x, y)
 
 
 def to_float(x):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from funtorch import dtypes
 from funtorch.core import Primitive, bind
 from funtorch.ops import registry as R
 from funtorch.ops.indexing import getitem
@@ -102,7 +103,7 @@ def concatenate(arrays, axis=0):
         raise ValueError("concatenate: zero-dimensional arrays cannot be concatenated; use "
                          "ft.stack, or reshape them to shape (1,) first")
     axis = ops.normalize_axis(axis, arrays[0].ndim, "concatenate")[0]
-    dtype = np.result_type(*(a.dtype for a in arrays))
+    dtype = dtypes.result_type(*(a.dtype for a in arrays))
     arrays = [ops.astype(a, dtype) for a in arrays]
     while len(arrays) > _MAX_ARGS:
         arrays = [concatenate(arrays[n:n + _MAX_ARGS], axis)
