@@ -239,6 +239,8 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     for key, (leaf, ct) in found.items():
         if wanted is not None and key not in wanted:
             continue
+        if ct.dtype != leaf.dtype:  # .grad has its leaf's dtype, as in PyTorch
+            ct = ops.astype(ct, leaf.dtype)
         if not create_graph:
             ct = ops.stop_gradient(ct)
         leaf.grad = ct if leaf.grad is None else leaf.grad + ct

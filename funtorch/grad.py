@@ -190,6 +190,12 @@ def _zero_cotangent(x):
     return ops.zeros(x.shape, dtype=float0)
 
 
+def _in_dtype(ct, x):
+    """A cotangent in its input's dtype, as JAX and PyTorch return it (a float64 constant
+    meeting a float32 input must not widen the float32 input's gradient)."""
+    return ct if ct.dtype == x.dtype else ops.astype(ct, x.dtype)
+
+
 def vjp(fun, *primals, has_aux=False):
     """Evaluate ``fun(*primals)`` and return its output and a function pulling back
     cotangents: ``out, vjp_fn = ft.vjp(f, x)``; ``vjp_fn(ct)`` is a tuple with one
@@ -240,7 +246,8 @@ def _vjp(fun, primals, has_aux, transform):
         cts = backprop_tape(tape, [x for _, x in roots],
                                [_to_input(ct_flat[i]) for i, _ in roots])
         grads = [cts.get(id(b), None) if type(b) is VJPTracer else None for b in boxed]
-        grads = [_zero_cotangent(x) if g is None else g for g, x in zip(grads, flat)]
+        grads = [_zero_cotangent(x) if g is None else _in_dtype(g, x)
+                 for g, x in zip(grads, flat)]
         return tuple(tree.unflatten(in_tree, grads))
 
     out = tree.unflatten(out_tree, out_flat)

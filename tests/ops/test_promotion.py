@@ -144,6 +144,19 @@ def test_gradient_through_an_integer_constant_is_float32():
     assert leaf.grad.tolist() == [0.0, 1.0]
 
 
+def test_gradients_come_back_in_the_input_dtype():
+    # a float64 constant widens the value (NumPy rules between floats), not the gradient
+    constant = ft.array(np.array([1.0, 2.0]))
+    assert ft.grad(lambda x: (x * constant).sum())(ft.ones(2)).dtype == ft.float32
+    _, pullback = ft.vjp(lambda x: x * constant, ft.ones(2))
+    assert pullback(ft.ones(2, dtype=ft.float64))[0].dtype == ft.float32
+    leaf = ft.tensor([1.0, 2.0], requires_grad=True)
+    (leaf * constant).sum().backward()
+    assert leaf.grad.dtype == ft.float32
+    (leaf * constant).sum().backward()  # accumulation keeps it
+    assert leaf.grad.dtype == ft.float32 and leaf.grad.tolist() == [2.0, 4.0]
+
+
 def test_result_type():
     assert ft.dtypes.result_type(ft.float16, ft.int64, ft.bool_) == ft.float16
     assert ft.dtypes.result_type(ft.float16, ft.int64, ft.float32) == ft.float32
