@@ -135,12 +135,34 @@ def _numpy(self) -> np.ndarray:
     return np.array(backends.get_backend_of(buf).to_host(buf))
 
 
+_NO_COPY_MSG = ("np.asarray(x, copy=False): {why}, so NumPy needs a copy; leave out copy=False "
+                "(or use x.numpy())")
+
+
 def _as_numpy(self, dtype=None, copy=None):
+    """NumPy 2's ``__array__``: ``np.asarray(x)`` is a read-only view of the values (funtorch
+    arrays are immutable); ``np.array(x)`` (``copy=True``) a fresh writable copy."""
     buf = self._concrete("np.asarray()")
     host = backends.get_backend_of(buf).to_host(buf)
-    view = np.asarray(host, dtype=dtype).view()
-    view.flags.writeable = False  # funtorch arrays are immutable, so is NumPy's view
+    if copy:
+        return np.array(host, dtype=dtype, copy=True)
+    out = np.asarray(host, dtype=dtype)
+    if copy is False and (out is not host or host is not buf):
+        why = (f"x is on {self.device}" if host is not buf else
+               f"converting dtype {host.dtype} to {out.dtype} copies")
+        raise ValueError(_NO_COPY_MSG.format(why=why))
+    if out is not host:  # a conversion made a fresh array, shared with nothing
+        return out
+    view = out.view()
+    view.flags.writeable = False
     return view
+
+
+def _format(self, spec):
+    """``f"{x:.2f}"`` formats a 0-d array as its Python scalar (as PyTorch and JAX do)."""
+    if self.ndim == 0:
+        return format(self.item(), spec)
+    return object.__format__(self, spec)
 
 
 def _item(self):
@@ -173,7 +195,7 @@ def _repr(self):
 
 
 _CONVERSIONS = {"__len__": _len, "__iter__": _iter, "numpy": _numpy, "__array__": _as_numpy,
-                "item": _item, "tolist": _tolist, "__repr__": _repr}
+                "item": _item, "tolist": _tolist, "__repr__": _repr, "__format__": _format}
 
 
 def attach():
