@@ -12,6 +12,7 @@ from funtorch import backends
 from funtorch.core import Array
 from funtorch.dtypes import float16, float32, float64, int64
 from funtorch import ops
+from funtorch.ops import registry as R
 
 
 def _reflected(fn):
@@ -70,6 +71,66 @@ def _method(name):
     return method
 
 
+# NumPy's functions call these methods with NumPy's keywords (``np.sum(x)`` is
+# ``x.sum(axis=None, dtype=None, out=None)``), so they take them, as JAX arrays do.
+_OUT_MSG = ("{name}(out=...): funtorch arrays are immutable, so results cannot be written into "
+            "`out`; use the returned array instead, e.g. `y = np.{name}(x)` or `y = x.{name}()`")
+_WHERE_MSG = ("{name}(where=...) needs initial= (the value of an empty selection), as in "
+              "NumPy, e.g. `x.{name}(where=mask, initial={example})`")
+_IDENTITY = {"sum": 0, "prod": 1, "all": True, "any": False}
+_COMBINE = {"sum": ops.add, "prod": ops.multiply, "max": ops.maximum, "min": ops.minimum}
+
+
+def _masked(name, x, where, initial):
+    """``x`` with the elements outside ``where`` replaced by the reduction's identity."""
+    if name in ("max", "min"):
+        if initial is None:
+            raise ValueError(_WHERE_MSG.format(name=name, example="-np.inf" if name == "max"
+                                               else "np.inf"))
+        return ops.where(where, x, initial)
+    if name not in _IDENTITY:
+        raise TypeError(f"{name}() got an unexpected keyword argument 'where'")
+    return ops.where(where, x, _IDENTITY[name])
+
+
+def _masked_moments(name, x, where, axis=None, *, ddof=0, keepdims=False):
+    """mean/var/std over the elements selected by ``where`` (NumPy's ``where=``)."""
+    mask = ops.broadcast_to(ops.asarray(where), x.shape)
+    count = ops.sum(mask, axis=axis, keepdims=True)
+    mean = ops.sum(ops.where(mask, x, 0), axis=axis, keepdims=True) / count
+    if name == "mean":
+        out = mean
+    else:
+        centered = ops.where(mask, x - mean, 0)
+        out = ops.sum(centered * centered, axis=axis, keepdims=True) / (count - ddof)
+        out = ops.sqrt(out) if name == "std" else out
+    return out if keepdims else ops.squeeze(out, axis=axis)
+
+
+def _numpy_method(name):
+    """Method form of ``ft.<name>`` that also takes NumPy's ``dtype``, ``out=None``,
+    ``where`` and ``initial`` keywords."""
+    fn = getattr(ops, name)
+
+    def method(self, *args, dtype=None, out=None, where=None, initial=None, **kwargs):
+        if out is not None:
+            raise TypeError(_OUT_MSG.format(name=name))
+        if initial is not None and name not in _COMBINE:
+            raise TypeError(f"{name}() got an unexpected keyword argument 'initial'")
+        x = self if dtype is None else ops.astype(self, dtype)
+        if where is not None and name in ("mean", "var", "std"):
+            return _masked_moments(name, R.to_float(x), where, *args, **kwargs)
+        if where is not None:
+            x = _masked(name, x, where, initial)
+        result = fn(x, *args, **kwargs)
+        return result if initial is None else _COMBINE[name](result, initial)
+    method.__name__ = name
+    method.__doc__ = (f"Method form of ``ft.{name}``; also takes NumPy's ``dtype``, "
+                      "``where`` and ``initial`` (``out`` only as None), so ``np.{name}(x)`` "
+                      "works.")
+    return method
+
+
 _OPERATORS = {
     "__add__": ops.add, "__radd__": _reflected(ops.add),
     "__sub__": ops.subtract, "__rsub__": _reflected(ops.subtract),
@@ -88,10 +149,11 @@ _OPERATORS = {
     "__matmul__": ops.matmul, "__rmatmul__": _reflected(ops.matmul),
 }
 
-_METHODS = """sum mean var std prod max min argmax argmin cumsum all any logsumexp reshape view
-    squeeze unsqueeze expand_dims permute swapaxes moveaxis flip broadcast_to astype clip
-    clamp exp log log1p expm1 sqrt sin cos tan tanh sigmoid abs sign square reciprocal floor
-    ceil round maximum minimum take sort argsort repeat matmul dot""".split()
+_NUMPY_METHODS = ("sum", "mean", "var", "std", "prod", "max", "min", "argmax", "argmin", "cumsum",
+                  "all", "any", "round", "clip")
+_METHODS = """logsumexp reshape view squeeze unsqueeze expand_dims permute swapaxes moveaxis
+    flip broadcast_to astype clamp exp log log1p expm1 sqrt sin cos tan tanh sigmoid abs sign
+    square reciprocal floor ceil maximum minimum take sort argsort repeat matmul dot""".split()
 
 _EXTRA = {
     "transpose": _torch_transpose,
@@ -203,6 +265,8 @@ def attach():
         setattr(Array, name, fn)
     for name in _METHODS:
         setattr(Array, name, _method(name))
+    for name in _NUMPY_METHODS:
+        setattr(Array, name, _numpy_method(name))
     for name, fn in _EXTRA.items():
         setattr(Array, name, fn)
     for name, fn in _CONVERSIONS.items():
