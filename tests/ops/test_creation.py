@@ -1,0 +1,34 @@
+"""``ft.array`` refusing data it cannot hold as numbers."""
+
+import numpy as np
+import pytest
+
+import funtorch as ft
+
+
+@pytest.mark.parametrize("data, shown", [
+    (None, "got None"),
+    ([1.0, None], r"got None at index \[1\]"),
+    ("abc", "got str 'abc'"),
+    ([[1, 2], [3, "x"]], r"got str 'x' at index \[1, 1\]"),
+    ({"a": 1}, "got dict"),
+    (object(), "got object"),
+])
+def test_array_of_non_numbers_raises_type_error(data, shown):
+    with pytest.raises(TypeError, match=r"ft.array: expected numbers \(bool, int, float\).*"
+                                        + shown):
+        ft.array(data)
+
+
+@pytest.mark.parametrize("data", [2 ** 70, -(2 ** 70), [1, 2 ** 63], [[2 ** 64 - 1]]])
+def test_array_of_ints_past_int64_raises_overflow_error(data):
+    with pytest.raises(OverflowError, match=r"ft.array: Python int -?\d+ does not fit in int64"):
+        ft.array(data)
+
+
+def test_array_still_takes_int64_extremes_explicit_dtypes_and_numpy_unsigned():
+    assert ft.array([-(2 ** 63), 2 ** 63 - 1]).dtype == ft.int64
+    assert ft.array(2 ** 70, dtype=ft.float64).item() == float(2 ** 70)
+    assert ft.array(np.array([2 ** 64 - 1], np.uint64)).dtype == np.uint64
+    assert ft.tensor([np.uint64(3)]).dtype == np.uint64
+    assert ft.array([1.0, 2 ** 63]).tolist() == [1.0, 2.0 ** 63]  # a float: a float array
