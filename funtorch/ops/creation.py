@@ -190,10 +190,35 @@ def empty(shape, dtype=None, device=None, requires_grad=False) -> Array:
 
 
 def full(shape, fill_value, dtype=None, device=None, requires_grad=False) -> Array:
-    """An array filled with ``fill_value``; the dtype follows the value's Python type."""
+    """An array of ``shape`` filled with ``fill_value``: a scalar, or an array (or list)
+    that broadcasts to ``shape``, as in NumPy.
+
+    Without ``dtype``, a Python float gives the default float dtype, a Python int int64, a
+    bool bool, and an array keeps its dtype.
+
+    Raises:
+        ValueError: ``fill_value``'s shape does not broadcast to ``shape``.
+
+    Example:
+        >>> ft.full((2, 2), ft.array([1.0, 2.0])).tolist()
+        [[1.0, 2.0], [1.0, 2.0]]
+    """
+    if not isinstance(fill_value, (Array, np.ndarray, list, tuple)):
+        return _filled("full", shape, fill_value, dtype, device, requires_grad)
     if isinstance(fill_value, Array):
-        fill_value = fill_value.item()
-    return _filled("full", shape, fill_value, dtype, device, requires_grad)
+        device = fill_value.device if device is None else device
+        host = fill_value.numpy()
+    else:
+        host = _host_array(fill_value, None)
+    shape = _shape_arg((shape,) if isinstance(shape, (int, np.integer)) else tuple(shape), "full")
+    try:
+        host = np.broadcast_to(host, shape)
+    except ValueError:
+        raise ValueError(f"full: fill_value of shape {host.shape} cannot be broadcast to shape "
+                         f"{shape}") from None
+    buf = backends.get_backend(device).from_host(
+        np.array(host, dtype=dtype or host.dtype, order="C"), backends.device(device or "cpu"))
+    return _finish(buf, requires_grad, "full")
 
 
 def _like(fn, x, value, dtype):
