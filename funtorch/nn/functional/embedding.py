@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 
 import funtorch as ft
-from funtorch.core import Tracer
+from funtorch.nn.functional._checks import first_out_of_range
 from funtorch.nn.parameter import Parameter, is_concrete
 
 __all__ = ["embedding"]
@@ -114,12 +114,11 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
         raise ValueError(SPARSE_MSG.format(fn="embedding"))
     if input.dtype.kind not in "iu":
         raise TypeError(f"embedding: indices must be integers, got {input.dtype}")
-    if not isinstance(input, Tracer):  # traced indices cannot be checked without syncing
-        count = weight.shape[0]
-        bad = (input < 0) | (input >= count)
-        if bool(ft.any(bad)):
-            raise IndexError(f"embedding: index {int(input[bad][0])} is out of range for "
-                             f"{count} embeddings (valid: 0..{count - 1})")
+    count = weight.shape[0]
+    index = first_out_of_range(input, count)
+    if index is not None:
+        raise IndexError(f"embedding: index {index} is out of range for {count} embeddings "
+                         f"(valid: 0..{count - 1})")
     rows = ft.take(weight, input, axis=0)
     if padding_idx is not None and padding_idx < 0:
         padding_idx += weight.shape[0]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import funtorch as ft
-from funtorch.core import Tracer
+from funtorch.nn.functional._checks import first_out_of_range
 from funtorch.nn.functional.activation import log_softmax
 
 __all__ = ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "cross_entropy", "nll_loss",
@@ -74,13 +74,10 @@ def _nll_indices(logp, target, weight, ignore_index, label_smoothing, fn):
                          f"batch size to match target batch size)")
     num_classes = logp.shape[-1]
     valid = target != ignore_index
-    if not isinstance(target, Tracer):  # a traced target cannot be checked without syncing
-        bad = valid & ((target < 0) | (target >= num_classes))
-        if bool(ft.any(bad)):
-            value = int(target[bad][0])
-            raise IndexError(f"{fn}: target {value} is out of bounds for {num_classes} "
-                             f"classes (valid: 0..{num_classes - 1}, or ignore_index="
-                             f"{ignore_index})")
+    value = first_out_of_range(target, num_classes, skip=ignore_index)
+    if value is not None:
+        raise IndexError(f"{fn}: target {value} is out of bounds for {num_classes} classes "
+                         f"(valid: 0..{num_classes - 1}, or ignore_index={ignore_index})")
     safe = ft.where(valid, target, 0)
     picked = ft.squeeze(ft.take_along_axis(logp, ft.expand_dims(safe, -1), axis=-1), -1)
     class_w = ft.ones((num_classes,), dtype=logp.dtype) if weight is None else weight
