@@ -1,0 +1,1 @@
+"""Probability distributions, as ``scipy.stats`` and ``jax.scipy.stats`` spell them."""
