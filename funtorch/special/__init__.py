@@ -1,1 +1,13 @@
 """Special functions, as ``scipy.special`` and ``jax.scipy.special`` spell them."""
+
+from funtorch.special._error import (  # noqa: F401
+    dawsn, erf, erfc, erfcx, erfinv, log_ndtr, ndtr, ndtri,
+)
+from funtorch.special._gamma import (  # noqa: F401
+    bernoulli, digamma, factorial, gamma, gammaln, gammasgn, loggamma, multigammaln,
+    polygamma, psi, zeta,
+)
+from funtorch.special._misc import (  # noqa: F401
+    boxcox, boxcox1p, entr, expit, kl_div, log_softmax, logit, logsumexp, rel_entr, softmax,
+    xlog1py, xlogy,
+)

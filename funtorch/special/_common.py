@@ -1,0 +1,131 @@
+"""How the special functions are declared: one elementwise primitive per function.
+
+Every impl computes in float64 (``impl64`` takes float64 buffers) and casts back to the
+inputs' floating dtype, so float32 results are the float64 ones correctly rounded.
+Integer arguments (polygamma's ``n``, ``expn``'s ``n``) travel as integer arrays: no
+transform differentiates them, and they do not decide the output dtype.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from funtorch import dtypes, ops
+from funtorch.core import Array, bind
+from funtorch.ops import registry as R
+
+__all__ = ["special_primitive", "float_args", "int_arg", "where_safe"]
+
+
+def _out_dtype(args):
+    kinds = [R.dtype_of(a) for a in args if R.dtype_kind(a) == "f"]
+    arrays = [d for d in kinds if isinstance(d, np.dtype)]
+    if arrays:
+        return np.result_type(*arrays)
+    return np.dtype(np.float64)
+
+
+def _shape_rule(name):
+    def rule(*args, **params):
+        shape = R.broadcast_shapes(name, *(R.shape_of(a) for a in args))
+        return shape, _out_dtype(args)
+    return rule
+
+
+def _impl(impl64):
+    def impl(xp, *args, **params):
+        dtype = _out_dtype(args)
+        wide = [xp.asarray(a, dtype=xp.float64) for a in args]
+        with np.errstate(all="ignore"):
+            out = impl64(xp, *wide, **params)
+        out = xp.asarray(out).astype(dtype, copy=False)
+        return out if out.ndim else out[()]
+    return impl
+
+
+def _vjp(partial, argnum):
+    if partial is None:
+        return None
+
+    def rule(g, ans, *args, **params):
+        return R.unbroadcast(g * partial(ans, *args, **params), args[argnum])
+    return rule
+
+
+def _jvp(partial):
+    if partial is None:
+        return None
+    return lambda t, ans, *args, **params: t * partial(ans, *args, **params)
+
+
+def special_primitive(name, impl64, partials, *, domain=(-2.0, 2.0), samples=None, tol=None,
+                      nondiff=False):
+    """Declare an elementwise special function from its float64 impl and its partials.
+
+    ``partials`` holds one ``partial(ans, *args, **params)`` per argument, written with
+    public ops, or ``None`` for an argument without a derivative (integer orders, or
+    parameters with no closed form: differentiating them raises, never a silent zero).
+    """
+    arity = len(partials)
+    prim = R.primitive(
+        name, _impl(impl64), shape=_shape_rule(name), nondiff=nondiff,
+        vjp=None if nondiff else tuple(_vjp(p, i) for i, p in enumerate(partials)),
+        jvp=None if nondiff else tuple(_jvp(p) for p in partials),
+        domain=domain, samples=samples or R.elementwise_samples(arity, domain), tol=tol,
+        torch_name="Special" + "".join(p.capitalize() for p in name.split("_")))
+    prim.batch = R.batch_elementwise(prim)
+    return prim
+
+
+def float_args(*args):
+    """Arrays of one floating dtype: the promoted dtype of the floating arrays among
+    ``args`` (Python scalars stay weak), or the default float dtype when none is."""
+    arrays = [a if isinstance(a, Array) else ops.asarray(a) for a in args
+              if not isinstance(a, (int, float, bool))]
+    floats = [a.dtype for a in arrays if a.dtype.kind == "f"]
+    dtype = dtypes.result_type(*floats) if floats else dtypes.get_default_dtype()
+    out = []
+    for a in args:
+        if isinstance(a, (int, float, bool)):
+            out.append(ops.asarray(a, dtype=dtype))
+            continue
+        a = R.as_array(a)
+        out.append(a if a.dtype == dtype else ops.astype(a, dtype))
+    return out
+
+
+def int_arg(name, arg, value):
+    """An integer order as an int64 array; floats holding integers are accepted."""
+    arr = value if isinstance(value, Array) else ops.asarray(value)
+    if arr.dtype.kind == "f":
+        buf = np.asarray(arr)
+        if not np.all(buf == np.round(buf)):
+            raise ValueError(f"{name}: {arg} must hold integers, got {buf!r}")
+        return ops.astype(arr, np.int64)
+    if arr.dtype.kind not in "iub":
+        raise TypeError(f"{name}: {arg} must be an integer array, got dtype {arr.dtype}")
+    return arr if arr.dtype == np.int64 else ops.astype(arr, np.int64)
+
+
+def where_safe(cond, x, fill):
+    """``where(cond, x, fill)`` evaluated where ``x`` is finite (a rule helper)."""
+    return ops.where(cond, x, fill)
+
+
+def unary_fn(prim, name, doc):
+    """The public function of a one-argument special function."""
+    def fn(x):
+        (x,) = float_args(x)
+        return bind(prim, x)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = doc
+    return fn
+
+
+def nary_fn(prim, name, doc):
+    """The public function of a special function of floating arguments."""
+    def fn(*args):
+        return bind(prim, *float_args(*args))
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = doc
+    return fn

@@ -1,0 +1,206 @@
+"""Log-domain helpers: xlogy, xlog1py, logit, expit, entropies, Box-Cox, logsumexp, softmax.
+
+Compositions of public ops (derivatives, vmap and jit for free), except xlogy/xlog1py:
+primitives whose partials stay finite where ``x == 0`` (composing them through ``where``
+would give 0 * inf = nan in reverse mode).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from funtorch import ops
+from funtorch.core import bind
+from funtorch.ops.reductions import normalize_axis
+from funtorch.special._common import float_args, special_primitive
+
+POSITIVE = (0.1, 3.0)
+
+
+def _xlogy(xp, x, y):
+    return xp.where(x == 0, 0.0, x * xp.log(y))
+
+
+def _xlog1py(xp, x, y):
+    return xp.where(x == 0, 0.0, x * xp.log1p(y))
+
+
+xlogy_p = special_primitive(
+    "xlogy", _xlogy,
+    (lambda ans, x, y: ops.log(y), lambda ans, x, y: ops.where(x == 0, 0.0, x / y)),
+    domain=[(-2.0, 2.0), POSITIVE])
+xlog1py_p = special_primitive(
+    "xlog1py", _xlog1py,
+    (lambda ans, x, y: ops.log1p(y), lambda ans, x, y: ops.where(x == 0, 0.0, x / (1.0 + y))),
+    domain=[(-2.0, 2.0), (-0.8, 2.0)])
+
+
+def xlogy(x, y):
+    """``x * log(y)``, defined as 0 where ``x == 0`` (even for ``y == 0``).
+
+    Args:
+        x, y: broadcastable real array-likes.
+
+    Returns:
+        Array of the promoted floating dtype; partials ``log(y)`` and ``x / y``.
+
+    Example:
+        >>> ft.special.xlogy(ft.array([0.0, 2.0]), ft.array([0.0, 3.0]))  # 0, 2 log 3
+    """
+    return bind(xlogy_p, *float_args(x, y))
+
+
+def xlog1py(x, y):
+    """``x * log1p(y)``, defined as 0 where ``x == 0``.
+
+    Example:
+        >>> ft.special.xlog1py(ft.array([0.0, 2.0]), ft.array([-1.0, 1e-10]))
+    """
+    return bind(xlog1py_p, *float_args(x, y))
+
+
+def logit(p):
+    """``log(p / (1 - p))``, the inverse of :func:`expit`, accurate near 0, 1/2 and 1.
+
+    Example:
+        >>> ft.special.logit(ft.array([0.25, 0.5]))  # -log 3, 0
+    """
+    (p,) = float_args(p)
+    low = p < 0.25
+    pl = ops.where(low, p, 0.1)
+    ph = ops.where(low, 0.5, p)
+    # 2p - 1 is exact above 1/4, so log1p((2p - 1) / (1 - p)) keeps p - 1/2's digits
+    return ops.where(low, ops.log(pl) - ops.log1p(-pl), ops.log1p((2.0 * ph - 1.0) / (1.0 - ph)))
+
+
+def expit(x):
+    """The logistic sigmoid ``1 / (1 + exp(-x))`` (SciPy's ``expit``; ``ft.sigmoid``).
+
+    Example:
+        >>> ft.special.expit(ft.array([0.0]))  # 0.5
+    """
+    (x,) = float_args(x)
+    return ops.sigmoid(x)
+
+
+def entr(x):
+    """Elementwise entropy ``-x log x`` (0 at 0, ``-inf`` for x < 0).
+
+    Example:
+        >>> ft.special.entr(ft.array([0.0, 0.5]))  # 0, 0.3466
+    """
+    (x,) = float_args(x)
+    positive = x > 0
+    inner = -xlogy(x, ops.where(positive, x, 1.0))
+    return ops.where(positive, inner, ops.where(x == 0, 0.0, -np.inf))
+
+
+def rel_entr(x, y):
+    """Elementwise relative entropy ``x log(x / y)`` (SciPy's ``rel_entr``).
+
+    0 where ``x == 0 and y >= 0``; ``inf`` where x or y is negative or only y is 0.
+
+    Example:
+        >>> ft.special.rel_entr(ft.array([0.5]), ft.array([0.25]))  # 0.5 log 2
+    """
+    x, y = float_args(x, y)
+    ok = (x > 0) & (y > 0)
+    xs, ys = ops.where(ok, x, 1.0), ops.where(ok, y, 1.0)
+    inner = xs * ops.log(xs / ys)
+    return ops.where(ok, inner, ops.where((x == 0) & (y >= 0), 0.0, np.inf))
+
+
+def kl_div(x, y):
+    """Elementwise ``x log(x / y) - x + y`` (SciPy's ``kl_div``; ``y`` where x == 0, y >= 0).
+
+    Example:
+        >>> ft.special.kl_div(ft.array([0.5]), ft.array([0.25]))
+    """
+    x, y = float_args(x, y)
+    ok = (x > 0) & (y > 0)
+    xs, ys = ops.where(ok, x, 1.0), ops.where(ok, y, 1.0)
+    inner = xs * ops.log(xs / ys) - xs + ys
+    return ops.where(ok, inner, ops.where((x == 0) & (y >= 0), y, np.inf))
+
+
+def _boxcox(logged, lmbda):
+    zero = ops.abs(lmbda) < 1e-19  # SciPy's threshold for the log limit
+    safe = ops.where(zero, 1.0, lmbda)
+    return ops.where(zero, logged, ops.expm1(safe * logged) / safe)
+
+
+def boxcox(x, lmbda):
+    """Box-Cox transform ``(x^lmbda - 1) / lmbda`` (``log x`` at lmbda = 0), via expm1.
+
+    Example:
+        >>> ft.special.boxcox(ft.array([2.0]), 0.5)
+    """
+    x, lmbda = float_args(x, lmbda)
+    return _boxcox(ops.log(x), lmbda)
+
+
+def boxcox1p(x, lmbda):
+    """Box-Cox transform of ``1 + x``: ``((1 + x)^lmbda - 1) / lmbda``, accurate near x = 0.
+
+    Example:
+        >>> ft.special.boxcox1p(ft.array([1e-10]), 0.5)
+    """
+    x, lmbda = float_args(x, lmbda)
+    return _boxcox(ops.log1p(x), lmbda)
+
+
+def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
+    """``log(sum(b * exp(a)))`` over ``axis``, computed stably (SciPy's signature).
+
+    Args:
+        a: real array-like.
+        axis: None (all axes), an int or a tuple of ints.
+        b: optional weights broadcastable to ``a`` (may be negative or zero).
+        keepdims: keep the reduced axes with size 1.
+        return_sign: also return the sign of the sum; without it a negative sum gives nan.
+
+    Returns:
+        The log-sum-exp, or ``(log|sum|, sign)`` when ``return_sign``.
+
+    Example:
+        >>> ft.special.logsumexp(ft.array([1000.0, 1000.0]))  # 1000.693
+    """
+    if b is None and not return_sign:
+        (a,) = float_args(a)
+        return ops.logsumexp(a, axis=axis, keepdims=keepdims)
+    if b is None:
+        (a,) = float_args(a)
+        b = ops.ones_like(a)
+    else:
+        a, b = float_args(a, b)
+        shape = np.broadcast_shapes(a.shape, b.shape)
+        a, b = ops.broadcast_to(a, shape), ops.broadcast_to(b, shape)
+    axes = normalize_axis(axis, a.ndim, "logsumexp")
+    peak = ops.stop_gradient(ops.max(ops.where(b != 0, a, -np.inf), axis=axes, keepdims=True))
+    peak = ops.where(ops.isfinite(peak), peak, 0.0)
+    total = ops.sum(b * ops.exp(a - peak), axis=axes, keepdims=True)
+    sign = ops.stop_gradient(ops.sign(total))
+    magnitude = ops.abs(total) if return_sign else total
+    out = ops.log(magnitude) + peak
+    if not keepdims:
+        out, sign = ops.squeeze(out, axis=axes), ops.squeeze(sign, axis=axes)
+    return (out, sign) if return_sign else out
+
+
+def log_softmax(x, axis=None):
+    """``x - logsumexp(x, axis, keepdims=True)`` (SciPy: axis None means all elements).
+
+    Example:
+        >>> ft.special.log_softmax(ft.array([1.0, 2.0]))
+    """
+    (x,) = float_args(x)
+    return x - logsumexp(x, axis=axis, keepdims=True)
+
+
+def softmax(x, axis=None):
+    """``exp(x) / sum(exp(x), axis)``, computed stably (SciPy: axis None means all elements).
+
+    Example:
+        >>> ft.special.softmax(ft.array([1.0, 2.0]))
+    """
+    return ops.exp(log_softmax(x, axis=axis))

@@ -1,0 +1,174 @@
+"""Float64 kernels shared by the special functions: Hurwitz zeta, log-gamma, digamma.
+
+Each takes and returns float64 buffers of the array module ``xp``; the primitives in
+``_gamma.py`` wrap them. Accuracy targets ~1e-15 relative away from zeros and poles.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import numpy as np
+
+EULER = 0.57721566490153286061
+LOG_2PI = math.log(2.0 * math.pi)
+
+
+def bernoulli_numbers(count):
+    """B_0 .. B_count as exact fractions (B_1 = -1/2, SciPy's convention)."""
+    numbers = [Fraction(1)]
+    for m in range(1, count + 1):
+        numbers.append(-sum(math.comb(m + 1, k) * numbers[k] for k in range(m)) / (m + 1))
+    return numbers
+
+
+_B = bernoulli_numbers(40)
+B2 = [float(_B[2 * j]) for j in range(1, 20)]  # B_2, B_4, ...
+# Euler-Maclaurin coefficients B_{2j} / (2j)!
+_EM = [float(_B[2 * j] / math.factorial(2 * j)) for j in range(1, 15)]
+_EM_SHIFT = 10.0
+
+
+def sinpi(xp, x):
+    """sin(pi x) with full relative accuracy near the integers."""
+    r = x - 2.0 * xp.round(0.5 * x)  # in [-1, 1]
+    r = xp.where(r > 0.5, 1.0 - r, xp.where(r < -0.5, -1.0 - r, r))
+    return xp.sin(np.pi * r)
+
+
+def cospi(xp, x):
+    """cos(pi x), exactly 0 at half-integers."""
+    return sinpi(xp, x + 0.5)
+
+
+def hurwitz_zeta(xp, s, q):
+    """zeta(s, q) = sum_k (q + k)^-s for s > 1 (Euler-Maclaurin after shifting q past 10).
+
+    q <= 0 is defined for integer s away from the poles q = 0, -1, ... (Cephes, SciPy).
+    """
+    s, q = xp.broadcast_arrays(s, q)
+    shift = xp.clip(xp.ceil(xp.maximum(_EM_SHIFT, s) - q), 0.0, 10000.0)
+    steps = int(shift.max()) if shift.size else 0
+    total = xp.zeros(s.shape)
+    for k in range(steps):
+        active = k < shift
+        total += xp.where(active, xp.power(xp.where(active, q + k, 1.0), -s), 0.0)
+    w = q + shift
+    total += w ** (1.0 - s) / (s - 1.0) + 0.5 * w ** -s
+    rising = s.copy()  # s (s+1) ... (s + 2j - 2)
+    power = w ** (-s - 1.0)
+    for j, coef in enumerate(_EM):
+        total += coef * rising * power
+        rising = rising * (s + 2 * j + 1) * (s + 2 * j + 2)
+        power = power / (w * w)
+    pole = (q <= 0) & (q == xp.floor(q))
+    bad = (s < 1) | ((q <= 0) & (s != xp.floor(s))) | (q < -9990) | xp.isnan(s) | xp.isnan(q)
+    total = xp.where(pole | (s == 1), xp.inf, total)
+    return xp.where(bad, xp.nan, total)
+
+
+# lgamma(2 + z) = (1 - gamma) z + sum_k (-1)^k (zeta(k) - 1) z^k / k, |z| <= 1/2
+_ZETA_M1 = [float(hurwitz_zeta(np, np.float64(k), np.float64(2.0))) for k in range(2, 40)]
+_LG2 = [(-1) ** k * c / k for k, c in zip(range(2, 40), _ZETA_M1)]
+_STIRLING = [b / (2 * j * (2 * j - 1)) for j, b in enumerate(B2[:9], start=1)]
+
+
+def _lgamma2(xp, z):
+    """lgamma(2 + z) for |z| <= 1/2 (no cancellation near the zeros at 1 and 2)."""
+    poly = xp.full(z.shape, _LG2[-1])
+    for c in reversed(_LG2[:-1]):
+        poly = poly * z + c
+    return z * (1.0 - EULER + z * poly)
+
+
+def stirling_correction(xp, x):
+    """lgamma(x) - [(x - 1/2) log x - x + log(2 pi)/2], for x >= 10."""
+    inv2 = 1.0 / (x * x)
+    poly = xp.full(x.shape, _STIRLING[-1])
+    for c in reversed(_STIRLING[:-1]):
+        poly = poly * inv2 + c
+    return poly / x
+
+
+def lgamma_positive(xp, x):
+    """log Gamma(x) for x > 0."""
+    big = x >= 12.0
+    xb = xp.where(big, x, 12.0)
+    stirling = (xb - 0.5) * xp.log(xb) - xb + 0.5 * LOG_2PI + stirling_correction(xp, xb)
+    xs = xp.where(big, 2.0, x)
+    # x < 1.5: lgamma(x) = lgamma(x + 1) - log x, shifting x up into [1.5, 2.5)
+    low = xs < 1.5
+    y = xp.where(low, xs + 1.0, xs)
+    lead = xp.where(low, -xp.log(xp.where(low, xs, 1.0)), 0.0)
+    low2 = y < 1.5  # x < 0.5
+    lead = lead - xp.where(low2, xp.log(xp.where(low2, y, 1.0)), 0.0)
+    y = xp.where(low2, y + 1.0, y)
+    # x in [2.5, 12): shift down, lgamma(y + k) = lgamma(y) + log(y (y+1) ... (y+k-1))
+    count = xp.floor(y - 1.5)
+    base = y - count
+    prod = xp.ones(x.shape)
+    for k in range(10):
+        prod = prod * xp.where(k < count, base + k, 1.0)
+    small = _lgamma2(xp, base - 2.0) + lead + xp.log(prod)
+    return xp.where(big, stirling, small)
+
+
+def lgamma(xp, x):
+    """log |Gamma(x)| for real x (inf at 0, -1, -2, ...)."""
+    neg = x < 0.5
+    xp_ = xp.where(neg, 1.0 - x, x)
+    pos = lgamma_positive(xp, xp.where(xp_ > 0, xp_, 1.0))
+    reflected = math.log(math.pi) - xp.log(xp.abs(sinpi(xp, x))) - pos
+    out = xp.where(neg, reflected, pos)
+    pole = (x <= 0) & (x == xp.floor(x))
+    out = xp.where(pole | xp.isinf(x), xp.inf, out)
+    return xp.where(xp.isnan(x), xp.nan, out)
+
+
+_DIGAMMA = [b / (2 * j) for j, b in enumerate(B2[:9], start=1)]
+# Taylor series at the positive root of psi: psi^(k)(x0) / k! = (-1)^(k+1) zeta(k + 1, x0)
+_ROOT_HI, _ROOT_LO = 1.4616321449683622, 9.549995429965697e-17
+_ROOT = [(-1) ** (k + 1) * float(hurwitz_zeta(np, np.float64(k + 1), np.float64(_ROOT_HI)))
+         for k in range(1, 22)]
+
+
+def _digamma_root(xp, x):
+    dx = (x - _ROOT_HI) - _ROOT_LO
+    poly = xp.full(x.shape, _ROOT[-1])
+    for c in reversed(_ROOT[:-1]):
+        poly = poly * dx + c
+    return poly * dx
+
+
+def digamma(xp, x):
+    """psi(x) = d/dx log Gamma(x)."""
+    neg = x < 0.5
+    y = xp.where(neg, 1.0 - x, x)
+    y = xp.where(xp.isfinite(y), y, 1.0)
+    shift = xp.clip(xp.ceil(10.0 - y), 0.0, 10.0)
+    acc = xp.zeros(x.shape)
+    for k in range(10):
+        acc = acc + xp.where(k < shift, 1.0 / (y + k), 0.0)
+    w = y + shift
+    inv2 = 1.0 / (w * w)
+    poly = xp.full(x.shape, _DIGAMMA[-1])
+    for c in reversed(_DIGAMMA[:-1]):
+        poly = poly * inv2 + c
+    pos = xp.log(w) - 0.5 / w - poly * inv2 - acc
+    out = xp.where(neg, pos - np.pi * cospi(xp, x) / sinpi(xp, x), pos)
+    out = xp.where(xp.abs(x - _ROOT_HI) < 0.1, _digamma_root(xp, x), out)
+    pole = (x <= 0) & (x == xp.floor(x))
+    out = xp.where(pole, xp.where(x == 0, -xp.copysign(xp.inf, x), xp.nan), out)
+    out = xp.where(x == xp.inf, xp.inf, out)
+    return xp.where(xp.isnan(x) | (x == -xp.inf), xp.nan, out)
+
+
+def polygamma(xp, n, x):
+    """psi^(n)(x) = (-1)^(n+1) n! zeta(n + 1, x) for n >= 1; digamma for n = 0."""
+    fact = xp.exp(lgamma(xp, n + 1.0))
+    sign = xp.where(n % 2 == 0, -1.0, 1.0)
+    higher = sign * fact * hurwitz_zeta(xp, n + 1.0, x)
+    pole = (x <= 0) & (x == xp.floor(x))
+    higher = xp.where(pole, xp.inf, higher)
+    return xp.where(n == 0, digamma(xp, x), xp.where(n < 0, xp.nan, higher))
