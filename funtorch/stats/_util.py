@@ -1,0 +1,108 @@
+"""What every distribution shares: argument promotion, masking that keeps gradients finite,
+``log(1 - exp(-a))``, and the ``Distribution`` namespace that documents its functions."""
+
+from __future__ import annotations
+
+import inspect
+import math
+
+import numpy as np
+
+from funtorch import dtypes, ops
+from funtorch.core import Array
+
+LOG_2PI = math.log(2.0 * math.pi)
+_WEAK = (int, float, bool)
+
+
+def promote(*args):
+    """The arguments as Arrays of one float dtype: arrays (NumPy, lists) become Arrays,
+    integer and bool arrays take the default float dtype, and Python scalars take the dtype
+    of the array arguments (weak typing: a float32 ``x`` with ``scale=2.0`` stays float32),
+    or the default float dtype when every argument is a scalar."""
+    arrays = [None if type(arg) in _WEAK else
+              arg if isinstance(arg, Array) else ops.asarray(arg) for arg in args]
+    floats = [a.dtype for a in arrays if a is not None and a.dtype.kind == "f"]
+    dtype = np.result_type(*floats) if floats else dtypes.get_default_dtype()
+    return [ops.asarray(float(arg), dtype=dtype) if array is None else
+            array if array.dtype.kind == "f" else ops.astype(array, dtype)
+            for arg, array in zip(args, arrays)]
+
+
+def standardize(x, loc, scale):
+    """``(x - loc) / scale`` with the arguments promoted."""
+    x, loc, scale = promote(x, loc, scale)
+    return (x - loc) / scale, scale
+
+
+def inside(mask, value, fill):
+    """``value`` where ``mask`` holds and the harmless ``fill`` elsewhere: the input of a
+    function that is only valid on ``mask`` (the first ``where`` of the double-``where`` that
+    keeps the unused branch's NaN/inf out of the gradient)."""
+    return ops.where(mask, value, fill)
+
+
+def log1mexp(a):
+    """``log(1 - exp(-a))`` for ``a > 0``, accurate for small and large ``a`` (Maechler 2012:
+    ``log(-expm1(-a))`` below ``log 2``, ``log1p(-exp(-a))`` above)."""
+    small = a < math.log(2.0)
+    a_small = inside(small, a, 0.5)
+    a_large = inside(small, 1.0, a)
+    return ops.where(small, ops.log(-ops.expm1(-a_small)), ops.log1p(-ops.exp(-a_large)))
+
+
+def is_integer(k):
+    return ops.equal(k, ops.floor(k))
+
+
+_KIND = {
+    "logpdf": "Log of the probability density function",
+    "pdf": "Probability density function",
+    "logpmf": "Log of the probability mass function",
+    "pmf": "Probability mass function",
+    "cdf": "Cumulative distribution function ``P(X <= x)``",
+    "logcdf": "Log of the cumulative distribution function",
+    "sf": "Survival function ``P(X > x) = 1 - cdf``, accurate in the right tail",
+    "logsf": "Log of the survival function",
+    "ppf": "Percent point function (quantile, the inverse of ``cdf``)",
+    "isf": "Inverse survival function (the inverse of ``sf``)",
+    "entropy": "Entropy (in nats)",
+}
+
+
+class Distribution:
+    """One distribution's functions under one name (``ft.stats.norm.logpdf``), as the
+    modules of ``jax.scipy.stats``: same names, signatures and broadcasting as SciPy.
+
+    Example:
+        >>> ft.stats.norm.logpdf(ft.array([0.0, 1.0]), loc=0.0, scale=2.0)
+    """
+
+    def __init__(self, name, summary, params, example, functions):
+        self.__name__ = name
+        self.__doc__ = f"The {summary} (``scipy.stats.{name}``).\n\nParameters: {params}"
+        self._names = tuple(functions)
+        for method, fun in functions.items():
+            fun.__name__ = method
+            fun.__qualname__ = f"{name}.{method}"
+            fun.__doc__ = _document(name, summary, params, example, method, fun)
+            setattr(self, method, fun)
+
+    def __dir__(self):
+        return list(self._names)
+
+    def __repr__(self):
+        return f"<distribution ft.stats.{self.__name__}: {', '.join(self._names)}>"
+
+
+def _document(name, summary, params, example, method, fun):
+    names = list(inspect.signature(fun).parameters)
+    what = {"x": "points", "k": "counts", "q": "probabilities"}.get(names[0], "arguments")
+    extra = "" if fun.__doc__ is None else f"\n\n{inspect.cleandoc(fun.__doc__)}"
+    values = dict(example, q="0.25")
+    args = ", ".join(values[p] for p in names if p in values)
+    return (f"{_KIND[method]} of the {summary}.{extra}\n\n"
+            f"Args:\n    {names[0]}: {what} (array-like; all arguments broadcast together).\n"
+            f"    {params}\n\n"
+            f"Returns:\n    An Array of the broadcast shape, differentiable in the float "
+            f"arguments.\n\nExample:\n    >>> ft.stats.{name}.{method}({args})")
