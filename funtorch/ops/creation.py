@@ -10,9 +10,11 @@ import contextlib
 
 import numpy as np
 
-from funtorch import backends
-from funtorch.core import LEAF, Array, wrap
+from funtorch import backends, dtypes
+from funtorch import ops
+from funtorch.core import _TRACER_TYPES, LEAF, Array, wrap
 from funtorch.dtypes import get_default_dtype
+from funtorch.ops.host_data import COMPLEX, check_host, host_array
 
 _REQUIRES_GRAD_MSG = (
     "{fn}: only floating-point arrays can require gradients, got dtype {dtype}; "
@@ -37,123 +39,160 @@ def _finish(buf, requires_grad, fn):
     return out
 
 
-_NOT_NUMERIC = ("ft.array: expected numbers (bool, int, float), nested lists of them or an "
-                "array, got {what}")
-_INT_OVERFLOW = ("ft.array: Python int {value} does not fit in int64 (-2**63 to 2**63 - 1); "
-                 "pass dtype=ft.float64 to store it as a float")
-_FLOAT64, _UINT64 = np.dtype(np.float64), np.dtype(np.uint64)
+# Traced values inside constructors ------------------------------------------------------
+# ft.array([x, 2 * x]) with x a tracer (grad, jvp, vmap, jit) or an array on the PyTorch
+# tape is a stack of its elements, so derivatives flow through it (JAX's jnp.array); a
+# host copy would read x's value and silently drop the derivative.
+
+_PLAIN = frozenset((float, int, bool))
 
 
-def _first_bad(data, path=()):
-    """The first element that is not a number, or is an int outside int64, and its index."""
+def is_traced(x) -> bool:
+    """An Array whose value is not a plain constant: a tracer, an Array on the tape, or a
+    box (Parameter) that jit stages."""
+    return isinstance(x, Array) and (type(x) is not Array or x._node is not None)
+
+
+def contains_traced(data) -> bool:
     if isinstance(data, (list, tuple)):
-        for index, item in enumerate(data):
-            found = _first_bad(item, path + (index,))
-            if found is not None:
-                return found
-        return None
-    numeric = isinstance(data, (bool, float, complex, np.generic, np.ndarray, Array))
-    fits = isinstance(data, int) and -2 ** 63 <= data < 2 ** 63
-    return None if numeric or fits else (data, path)
+        if set(map(type, data)) <= _PLAIN:  # plain numbers: one C-speed pass
+            return False
+        return any(contains_traced(item) for item in data)
+    return is_traced(data)
 
 
-def _has_float(data):
-    if type(data) is float:
-        return True
+def _leaf_dtypes(data, strong, weak):
+    """Collect the dtypes of arrays (``strong``) and the types of Python scalars (``weak``)."""
     if isinstance(data, (list, tuple)):
-        for item in data:  # float data returns at its first element
-            if _has_float(item):
-                return True
-        return False
-    dtype = getattr(data, "dtype", None)  # NumPy scalars and arrays
-    return isinstance(data, float) or (dtype is not None and dtype.kind == "f")
+        for item in data:
+            _leaf_dtypes(item, strong, weak)
+    elif isinstance(data, Array):
+        strong.append(data.dtype)
+    elif isinstance(data, (np.ndarray, np.generic)):
+        strong.append(check_host(data, "array").dtype)
+    else:
+        weak.add(type(data))
 
 
-def _check_numeric(data, host):
-    """Python data NumPy could not store as numbers: a clear error instead of an object,
-    string or uint64 (an int past int64) array."""
-    # NumPy stores [1, 2**63] as float64; a float among the data (found at once, in
-    # float data) makes it a float array, as in PyTorch and JAX
-    kind = host.dtype.kind
-    ints_as_floats = kind == "f" and host.dtype == _FLOAT64 and not _has_float(data)
-    if kind not in "OUS" and host.dtype != _UINT64 and not ints_as_floats:
-        return
-    found = _first_bad(data)
-    if found is None and host.dtype.kind not in "OUS":
-        return  # NumPy scalars (uint64 ones) keep the dtype NumPy gives them
-    value, path = found if found is not None else (data, ())
-    if isinstance(value, int) and not isinstance(value, bool):
-        raise OverflowError(_INT_OVERFLOW.format(value=value))
-    what = "None" if value is None else f"{type(value).__name__} {value!r:.40}"
-    where = f" at index {list(path)}" if path else ""
-    raise TypeError(_NOT_NUMERIC.format(what=what + where))
+def _traced_dtype(data):
+    """The dtype NumPy/JAX give a sequence mixing arrays and weak Python scalars."""
+    strong, weak = [], set()
+    _leaf_dtypes(data, strong, weak)
+    if complex in weak:
+        raise TypeError(COMPLEX.format(fn="array", dtype="complex"))
+    dtype = dtypes.result_type(*strong)
+    if dtype.kind in "iub" and float in weak:
+        return np.dtype(get_default_dtype())
+    if dtype.kind == "b" and int in weak:
+        return np.dtype(np.int64)
+    return dtype
 
 
-def _host_array(data, dtype):
-    """Convert Python/NumPy data on the host with funtorch's default dtypes."""
-    if isinstance(data, (np.ndarray, np.generic)):
-        return np.array(data, dtype=dtype)
-    if isinstance(data, (list, tuple)) and any(isinstance(d, Array) for d in data):
-        data = [d.numpy() if isinstance(d, Array) else d for d in data]
-    host = np.array(data, dtype=dtype)
-    if dtype is None:
-        _check_numeric(data, host)
-        if host.dtype == np.float64:
-            host = host.astype(get_default_dtype())
-    return host
+def _stack_traced(data, dtype, device):
+    if not contains_traced(data):
+        return array(data, dtype=dtype, device=device)
+    if isinstance(data, Array):
+        return asarray(data, dtype, device)
+    parts = [_stack_traced(item, dtype, device) for item in data]
+    shapes = {tuple(p.shape) for p in parts}
+    if len(shapes) > 1:
+        raise ValueError(f"array: the nested sequence is ragged (elements of shapes "
+                         f"{sorted(shapes)} at one level); every element of a level must "
+                         "have the same shape")
+    return ops.stack(parts)
 
 
 def array(data, dtype=None, device=None, requires_grad=False) -> Array:
     """Create an array from a list, scalar, NumPy/CuPy array or funtorch array (copies).
 
     Python floats take the default float dtype (float32), Python ints int64;
-    NumPy and CuPy arrays keep their dtype.
+    NumPy and CuPy arrays keep their dtype. A sequence holding traced values (inside
+    ``grad``/``jvp``/``vmap``/``jit``, or arrays that require grad) is stacked with
+    differentiable ops, so ``ft.array([x, 2 * x])`` carries derivatives, as in JAX; so
+    does a tracer on its own. A single array on the PyTorch tape is copied detached, as
+    ``torch.tensor(x)`` does.
 
     Raises:
-        TypeError: ``requires_grad=True`` with a non-float dtype.
+        TypeError: ``requires_grad=True`` with a non-float dtype; complex, string, object
+            or datetime data, or a masked array (funtorch holds real numbers only).
 
     Example:
         >>> ft.array([1.0, 2.0]).dtype
         dtype('float32')
     """
+    return _array(data, dtype, device, requires_grad, "array")
+
+
+def tensor(data, dtype=None, device=None, requires_grad=False) -> Array:
+    """PyTorch spelling of :func:`array` (same arguments, same copy semantics).
+
+    Example:
+        >>> ft.tensor([1, 2]).dtype
+        dtype('int64')
+    """
+    return _array(data, dtype, device, requires_grad, "tensor")
+
+
+def _array(data, dtype, device, requires_grad, fn):
+    dtype = None if dtype is None else np.dtype(dtype)
+    if not requires_grad and type(data) in _TRACER_TYPES:
+        return asarray(data, dtype, device)
+    if not requires_grad and isinstance(data, (list, tuple)) and contains_traced(data):
+        return _stack_traced(data, dtype or _traced_dtype(data), device)
     if isinstance(data, Array):
         if device is None:
             device = data.device
         data = data.numpy()
-    dtype = None if dtype is None else np.dtype(dtype)
     backend, ctx = _on_device(device)
     if backend.xp is not np and isinstance(data, backend.xp.ndarray):
         with ctx:
-            buf = backend.xp.array(data, dtype=dtype)
+            buf = check_host(backend.xp.array(data, dtype=dtype), fn)
     else:
-        buf = backend.from_host(_host_array(data, dtype), backends.device(device or "cpu"))
-    return _finish(buf, requires_grad, "array")
-
-
-tensor = array
+        buf = backend.from_host(host_array(data, dtype, fn), backends.device(device or "cpu"))
+    return _finish(buf, requires_grad, fn)
 
 
 def asarray(data, dtype=None, device=None) -> Array:
-    """Like :func:`array`, but returns funtorch arrays unchanged when nothing changes."""
-    if isinstance(data, Array) and (dtype is None or data.dtype == np.dtype(dtype)) and (
-            device is None or data.device == backends.device(device)):
-        return data
-    return array(data, dtype=dtype, device=device)
+    """Like :func:`array`, but returns funtorch arrays unchanged when nothing changes.
+
+    A funtorch array with another ``dtype`` or ``device`` is cast (``astype``) or moved
+    (``device_put``), both differentiable.
+
+    Example:
+        >>> x = ft.ones(2); ft.asarray(x) is x
+        True
+    """
+    if not isinstance(data, Array):
+        return _array(data, dtype, device, False, "asarray")
+    out = data if dtype is None else ops.astype(data, dtype)
+    if device is not None and out.device != backends.device(device):
+        out = ops.device_put(out, device)
+    return out
 
 
 def from_numpy(ndarray: np.ndarray) -> Array:
     """Copy a NumPy array into a funtorch array of the same dtype.
 
     Unlike ``torch.from_numpy`` the memory is not shared: funtorch arrays are immutable.
+
+    Raises:
+        TypeError: not a NumPy array, or complex, string, object or datetime data.
     """
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"from_numpy: expected a numpy.ndarray, got {type(ndarray).__name__}")
+    check_host(ndarray, "from_numpy")
     return wrap(np.array(ndarray))
 
 
 def _shape_arg(shape, fn):
+    """An int or a sequence of non-negative ints, as a tuple (clear error otherwise)."""
+    if isinstance(shape, (int, np.integer)):
+        shape = (shape,)
+    if not isinstance(shape, (tuple, list)):
+        raise TypeError(f"{fn}: shape must be an int or a tuple/list of ints, got "
+                        f"{type(shape).__name__} {shape!r:.40}")
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = tuple(shape[0])
+        shape = shape[0]
     for n in shape:
         if not isinstance(n, (int, np.integer)) or n < 0:
             raise ValueError(f"{fn}: shape entries must be non-negative ints, got {shape}")
@@ -161,9 +200,7 @@ def _shape_arg(shape, fn):
 
 
 def _filled(fn, shape, value, dtype, device, requires_grad):
-    if isinstance(shape, (int, np.integer)):
-        shape = (shape,)
-    shape = _shape_arg(tuple(shape), fn)
+    shape = _shape_arg(shape, fn)
     if dtype is None:
         dtype = get_default_dtype() if isinstance(value, float) or value is None else (
             np.bool_ if isinstance(value, bool) else np.int64)
@@ -194,37 +231,49 @@ def full(shape, fill_value, dtype=None, device=None, requires_grad=False) -> Arr
     that broadcasts to ``shape``, as in NumPy.
 
     Without ``dtype``, a Python float gives the default float dtype, a Python int int64, a
-    bool bool, and an array keeps its dtype.
+    bool bool, and an array keeps its dtype. A traced ``fill_value`` (inside ``grad``,
+    ``jvp``, ...) is broadcast with differentiable ops, so its derivative flows through.
 
     Raises:
+        TypeError: ``shape`` is not an int or a sequence of ints.
         ValueError: ``fill_value``'s shape does not broadcast to ``shape``.
 
     Example:
         >>> ft.full((2, 2), ft.array([1.0, 2.0])).tolist()
         [[1.0, 2.0], [1.0, 2.0]]
     """
+    shape = _shape_arg(shape, "full")
     if not isinstance(fill_value, (Array, np.ndarray, list, tuple)):
         return _filled("full", shape, fill_value, dtype, device, requires_grad)
+    if not requires_grad and contains_traced(fill_value):
+        fill = asarray(fill_value, dtype, device)
+        _broadcastable(fill.shape, shape)
+        return ops.broadcast_to(fill, shape)
     if isinstance(fill_value, Array):
         device = fill_value.device if device is None else device
         host = fill_value.numpy()
     else:
-        host = _host_array(fill_value, None)
-    shape = _shape_arg((shape,) if isinstance(shape, (int, np.integer)) else tuple(shape), "full")
-    try:
-        host = np.broadcast_to(host, shape)
-    except ValueError:
-        raise ValueError(f"full: fill_value of shape {host.shape} cannot be broadcast to shape "
-                         f"{shape}") from None
+        host = host_array(fill_value, None, "full")
+    host = np.broadcast_to(host, _broadcastable(host.shape, shape))
     buf = backends.get_backend(device).from_host(
         np.array(host, dtype=dtype or host.dtype, order="C"), backends.device(device or "cpu"))
     return _finish(buf, requires_grad, "full")
+
+
+def _broadcastable(value_shape, shape):
+    if len(value_shape) > len(shape) or any(
+            n not in (1, m) for n, m in zip(value_shape[::-1], shape[::-1])):
+        raise ValueError(f"full: fill_value of shape {tuple(value_shape)} cannot be broadcast "
+                         f"to shape {shape}")
+    return shape
 
 
 def _like(fn, x, value, dtype):
     x_dtype = x.dtype if hasattr(x, "dtype") else np.asarray(x).dtype
     shape = x.shape if hasattr(x, "shape") else np.shape(x)
     device = x.device if isinstance(x, Array) else None
+    if isinstance(value, (Array, list, tuple)):  # full_like with an array (maybe traced)
+        return full(shape, value, dtype or x_dtype, device)
     return _filled(fn, shape, value, dtype or x_dtype, device, False)
 
 
@@ -239,7 +288,8 @@ def ones_like(x, dtype=None) -> Array:
 
 
 def full_like(x, fill_value, dtype=None) -> Array:
-    """``fill_value`` with ``x``'s shape, dtype and device."""
+    """``fill_value`` with ``x``'s shape, dtype and device; a traced ``fill_value`` keeps
+    its derivative. Example: ``ft.full_like(ft.zeros(3), 2.0)``."""
     return _like("full_like", x, fill_value, dtype)
 
 
@@ -261,9 +311,35 @@ def arange(start, stop=None, step=1, dtype=None, device=None) -> Array:
         return wrap(backend.xp.arange(start, stop, step, dtype=dtype or get_default_dtype()))
 
 
-def linspace(start, stop, num=50, endpoint=True, dtype=None, device=None) -> Array:
-    """``num`` evenly spaced values from ``start`` to ``stop`` (default float dtype)."""
+def linspace(start, stop, num=50, endpoint=True, dtype=None, device=None, axis=0) -> Array:
+    """``num`` evenly spaced values from ``start`` to ``stop`` (default float dtype).
+
+    ``start`` and ``stop`` may be arrays (broadcast together; the samples run along
+    ``axis``, as in NumPy); traced ones (inside ``grad``, ``jvp``, ...) are differentiable.
+
+    Example:
+        >>> ft.linspace(0.0, 1.0, 3).tolist()
+        [0.0, 0.5, 1.0]
+    """
+    if is_traced(start) or is_traced(stop):
+        return _linspace_traced(start, stop, int(num), endpoint, dtype, axis)
     backend, ctx = _on_device(device)
     with ctx:
-        return wrap(backend.xp.linspace(start, stop, num, endpoint=endpoint,
+        return wrap(backend.xp.linspace(start, stop, num, endpoint=endpoint, axis=axis,
                                         dtype=dtype or get_default_dtype()))
+
+
+def _linspace_traced(start, stop, num, endpoint, dtype, axis):
+    start, stop = asarray(start), asarray(stop)
+    inexact = dtypes.result_type(start.dtype, stop.dtype)
+    inexact = inexact if inexact.kind == "f" else np.dtype(get_default_dtype())
+    start, stop = ops.astype(start, inexact), ops.astype(stop, inexact)
+    shape = np.broadcast_shapes(start.shape, stop.shape)
+    steps = ops.reshape(arange(num, dtype=inexact, device=start.device),
+                        (num,) + (1,) * len(shape))
+    div = num - 1 if endpoint else num
+    out = start + steps * ((stop - start) / div) if div > 0 else start + steps * (stop - start)
+    if endpoint and num > 1:  # the last sample is exactly stop, as in NumPy
+        out = ops.concatenate([out[:-1], ops.broadcast_to(stop, (1,) + shape)])
+    out = ops.moveaxis(ops.broadcast_to(out, (num,) + shape), 0, axis)
+    return ops.astype(out, dtype or inexact)

@@ -152,7 +152,9 @@ def where(condition, x=None, y=None):
 def clip(a, a_min=None, a_max=None):
     """Limit values to ``[a_min, a_max]`` (scalars or arrays; either may be ``None``).
 
-    The gradient is 1 inside the interval and 0 outside, as in JAX.
+    ``maximum(a, a_min)`` then ``minimum(., a_max)``, as in JAX: the gradient is 1 inside
+    the interval, 0 outside and 0.5 exactly at a bound (the tie is split with the bound,
+    which gets the rest when it is traced).
 
     Example:
         >>> ft.clip(ft.array([-2.0, 0.5, 3.0]), 0.0, 1.0).tolist()
@@ -162,9 +164,9 @@ def clip(a, a_min=None, a_max=None):
         raise ValueError("clip: at least one of a_min and a_max must be given")
     out = R.as_array(a)
     if a_min is not None:
-        out = where(out < a_min, a_min, out)
+        out = ops.maximum(out, a_min)
     if a_max is not None:
-        out = where(out > a_max, a_max, out)
+        out = ops.minimum(out, a_max)
     return out
 
 

@@ -248,10 +248,12 @@ MINUS_ONE = object()
 
 
 def binary(name, impl, dx=None, dy=None, *, zero_grad=False, nondiff=False, out_dtype=None,
-           domain=(-2.0, 2.0), torch_name=None, samples=None, tol=None):
+           domain=(-2.0, 2.0), torch_name=None, samples=None, tol=None, scalar_safe=False):
     """Declare an elementwise two-argument primitive from partials ``dx``/``dy(ans, x, y)``.
 
-    ``ONE`` and ``MINUS_ONE`` are exact partials that avoid a multiplication.
+    ``ONE`` and ``MINUS_ONE`` are exact partials that avoid a multiplication. The partials
+    see a Python-scalar operand as a 0-d array of the output's dtype (:func:`typed_scalar`)
+    unless ``scalar_safe=True`` says they only ever combine it with an array operand.
     """
     impl, ufunc = _ufunc_impl(impl)
     if zero_grad:
@@ -260,8 +262,8 @@ def binary(name, impl, dx=None, dy=None, *, zero_grad=False, nondiff=False, out_
     elif nondiff:
         vjp = jvp = None
     else:
-        vjp = (_binary_vjp(dx, 0), _binary_vjp(dy, 1))
-        jvp = (_binary_jvp(dx), _binary_jvp(dy))
+        vjp = (_binary_vjp(dx, 0, scalar_safe), _binary_vjp(dy, 1, scalar_safe))
+        jvp = (_binary_jvp(dx, scalar_safe), _binary_jvp(dy, scalar_safe))
     prim = Primitive(name, impl, shape=elementwise_shape(name, out_dtype), vjp=vjp, jvp=jvp,
                      nondiff=nondiff, domain=domain, torch_name=torch_name,
                      samples=samples or elementwise_samples(2, domain), tol=tol)
@@ -270,21 +272,57 @@ def binary(name, impl, dx=None, dy=None, *, zero_grad=False, nondiff=False, out_
     return prim
 
 
-def _binary_vjp(partial, argnum):
+def typed_scalar(value, like):
+    """A Python scalar as a 0-d array of ``like``'s dtype and device.
+
+    Rules receive an operand that was a Python scalar as that scalar. Arithmetic between
+    two Python scalars inside a rule (``log(2.0)`` in the partial of ``2.0 ** x``) would
+    make a default-dtype (float32) constant, and ``1.0 / 0.0`` raises ZeroDivisionError;
+    typed, the scalar takes the output's precision and IEEE division, as in JAX, where a
+    weak scalar meeting a float64 array is float64 everywhere.
+    """
+    return ops.full((), value, dtype=like.dtype, device=like.device)
+
+
+def typed_scalars(ans, x, y):
+    """``x`` and ``y`` with Python scalars made :func:`typed_scalar` of ``ans``."""
+    if type(x) in _SCALARS:
+        x = typed_scalar(x, ans)
+    if type(y) in _SCALARS:
+        y = typed_scalar(y, ans)
+    return x, y
+
+
+def _binary_vjp(partial, argnum, scalar_safe):
     if partial is None:
         return None
     if partial is ONE:
         return lambda g, ans, x, y: unbroadcast(g, (x, y)[argnum])
     if partial is MINUS_ONE:
         return lambda g, ans, x, y: unbroadcast(-g, (x, y)[argnum])
-    return lambda g, ans, x, y: unbroadcast(g * partial(ans, x, y), (x, y)[argnum])
+    if scalar_safe:
+        return lambda g, ans, x, y: unbroadcast(g * partial(ans, x, y), (x, y)[argnum])
+
+    def rule(g, ans, x, y):
+        target = (x, y)[argnum]
+        if type(x) in _SCALARS or type(y) in _SCALARS:
+            x, y = typed_scalars(ans, x, y)
+        return unbroadcast(g * partial(ans, x, y), target)
+    return rule
 
 
-def _binary_jvp(partial):
+def _binary_jvp(partial, scalar_safe):
     if partial is None:
         return None
     if partial is ONE:
         return lambda t, ans, x, y: t
     if partial is MINUS_ONE:
         return lambda t, ans, x, y: -t
-    return lambda t, ans, x, y: t * partial(ans, x, y)
+    if scalar_safe:
+        return lambda t, ans, x, y: t * partial(ans, x, y)
+
+    def rule(t, ans, x, y):
+        if type(x) in _SCALARS or type(y) in _SCALARS:
+            x, y = typed_scalars(ans, x, y)
+        return t * partial(ans, x, y)
+    return rule

@@ -13,6 +13,7 @@ import numpy as np
 from funtorch import dtypes
 from funtorch.core import Primitive, bind
 from funtorch.ops import registry as R
+from funtorch.ops.creation import contains_traced
 from funtorch.ops.indexing import getitem
 from funtorch import ops
 
@@ -238,6 +239,23 @@ def _as_pairs(value, ndim, what, integral):
     return tuple((a.item(), b.item()) for a, b in pairs)
 
 
+def _pad_traced(array, widths, constant_values):
+    """Constant padding with traced fill values: zero padding plus a gather of the values
+    at each padded position, so their derivatives flow (pad_p takes static values)."""
+    ndim = array.ndim
+    values = ops.astype(ops.asarray(constant_values), array.dtype)
+    try:
+        values = ops.reshape(ops.broadcast_to(values, (ndim, 2)), (-1,))
+    except ValueError:
+        raise ValueError(f"pad: `constant_values` must be a scalar, a (before, after) pair or "
+                         f"one pair per axis ({ndim} axes), got shape {values.shape}") from None
+    # which value fills each position (NumPy pads axis by axis: later axes win at corners)
+    codes = np.pad(np.zeros(array.shape, np.intp), widths, mode="constant",
+                   constant_values=np.arange(1, 2 * ndim + 1).reshape(ndim, 2))
+    table = ops.concatenate([ops.zeros((1,), dtype=array.dtype, device=array.device), values])
+    return _pad_constant(array, widths, 0) + ops.take(table, codes)
+
+
 def pad(array, pad_width, mode="constant", constant_values=0, reflect_type="even"):
     """Pad an array (NumPy's ``pad_width`` forms: ``n``, ``(before, after)``, per axis).
 
@@ -258,6 +276,8 @@ def pad(array, pad_width, mode="constant", constant_values=0, reflect_type="even
     if mode == "constant":
         if not any(n for pair in widths for n in pair):
             return array
+        if contains_traced(constant_values):
+            return _pad_traced(array, widths, constant_values)
         return _pad_constant(array, widths, _as_pairs(constant_values, array.ndim,
                                                       "constant_values", False))
     if mode not in _PAD_MODES:
