@@ -16,6 +16,8 @@ COLLATE_TYPE_MSG = ("default_collate: batch must contain arrays, numpy arrays, n
                     "dicts or lists; found {}")
 STACK_SHAPE_MSG = ("default_collate: stack expects each array to be equal size, but got {} at "
                    "entry 0 and {} at entry {}; pad the samples or pass a collate_fn")
+NUMBER_MIX_MSG = ("default_collate: the batch starts with Python numbers but sample {} is "
+                  "of type {}; a batch must hold the same kind of element throughout")
 SEQUENCE_SIZE_MSG = ("default_collate: each element in list of batch should be of equal size, "
                      "got sizes {}")
 
@@ -70,6 +72,25 @@ def _collate_dataclass(elem, batch):
                          for name in fields})
 
 
+def _number_dtype(batch):
+    """The dtype of a batch of Python numbers, promoted over all samples (not the first
+    sample's type): any float -> the default float dtype, else any int -> int64, else
+    bool."""
+    kinds = set()
+    for index, value in enumerate(batch):
+        if isinstance(value, (bool, np.bool_)):
+            kinds.add("b")
+        elif isinstance(value, (int, np.integer)):
+            kinds.add("i")
+        elif isinstance(value, (float, np.floating)):
+            kinds.add("f")
+        else:
+            raise TypeError(NUMBER_MIX_MSG.format(index, type(value).__name__))
+    if "f" in kinds:
+        return ft.get_default_dtype()
+    return ft.int64 if "i" in kinds else ft.bool_
+
+
 def default_collate(batch):
     """Stack a list of samples into a batch with a leading batch dimension.
 
@@ -78,7 +99,8 @@ def default_collate(batch):
 
     - funtorch arrays -> ``ft.stack`` (same device); NumPy arrays and NumPy scalars -> an
       array of their dtype;
-    - Python floats -> the default float dtype, ints -> int64, bools -> bool;
+    - Python numbers -> promoted over the whole batch (not taken from the first sample):
+      any float -> the default float dtype, else any int -> int64, else bool;
     - strings and bytes -> kept as a list.
 
     Raises:
@@ -102,12 +124,8 @@ def default_collate(batch):
         return ft.array(np.stack(batch))
     if isinstance(elem, (np.number, np.bool_)):
         return ft.array(np.array(batch))
-    if isinstance(elem, bool):
-        return ft.array(batch, dtype=ft.bool_)
-    if isinstance(elem, int):
-        return ft.array(batch, dtype=ft.int64)
-    if isinstance(elem, float):
-        return ft.array(batch, dtype=ft.get_default_dtype())
+    if isinstance(elem, (bool, int, float)):
+        return ft.array(batch, dtype=_number_dtype(batch))
     if isinstance(elem, (str, bytes)):
         return list(batch)
     if isinstance(elem, collections.abc.Mapping):
