@@ -11,3 +11,6 @@ from funtorch.special._misc import (  # noqa: F401
     boxcox, boxcox1p, entr, expit, kl_div, log_softmax, logit, logsumexp, rel_entr, softmax,
     xlog1py, xlogy,
 )
+from funtorch.special._incomplete import (  # noqa: F401
+    beta, betainc, betaln, comb, gammainc, gammaincc, poch,
+)

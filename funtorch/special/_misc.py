@@ -27,11 +27,11 @@ def _xlog1py(xp, x, y):
 
 xlogy_p = special_primitive(
     "xlogy", _xlogy,
-    (lambda ans, x, y: ops.log(y), lambda ans, x, y: ops.where(x == 0, 0.0, x / y)),
+    (lambda ans, x, y: ops.log(y), lambda ans, x, y: x / ops.where((x == 0) & (y == 0), 1.0, y)),
     domain=[(-2.0, 2.0), POSITIVE])
 xlog1py_p = special_primitive(
     "xlog1py", _xlog1py,
-    (lambda ans, x, y: ops.log1p(y), lambda ans, x, y: ops.where(x == 0, 0.0, x / (1.0 + y))),
+    (lambda ans, x, y: ops.log1p(y), lambda ans, x, y: x / ops.where((x == 0) & (y == -1), 1.0, 1.0 + y)),
     domain=[(-2.0, 2.0), (-0.8, 2.0)])
 
 

@@ -1,0 +1,148 @@
+"""Regularized incomplete gamma and beta functions, betaln, beta, poch and comb.
+
+gammainc/gammaincc/betainc are differentiable in ``x`` (the integrand is the derivative).
+Their shape parameters have no closed-form derivative: differentiating in ``a`` or ``b``
+raises a TypeError naming the primitive (JAX differentiates them numerically; we refuse
+rather than return a silent zero).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from funtorch import ops
+from funtorch.core import bind
+from funtorch.special import _incomplete_kernels as K
+from funtorch.special._common import float_args, special_primitive
+from funtorch.special._gamma import digamma, gammaln, gammasgn
+
+POSITIVE = (0.2, 4.0)
+
+
+def _shape_param_samples(count, x_domain):
+    """Shape parameters as weak Python floats (not differentiated), x as an array."""
+    def samples(s):
+        params = [float(np.asarray(s.array((), domain=(0.5, 5.0)))) for _ in range(count)]
+        return (*params, s.array(s.shape(), domain=x_domain)), {}
+    return samples
+
+
+def _gammainc_density(ans, a, x):
+    return ops.exp((a - 1.0) * ops.log(x) - x - gammaln(a))
+
+
+def _betainc_density(ans, a, b, x):
+    return ops.exp((a - 1.0) * ops.log(x) + (b - 1.0) * ops.log1p(-x) - betaln(a, b))
+
+
+gammainc_p = special_primitive("gammainc", lambda xp, a, x: K.gammainc_pair(xp, a, x)[0],
+                               (None, _gammainc_density), domain=POSITIVE,
+                               samples=_shape_param_samples(1, (0.2, 6.0)))
+gammaincc_p = special_primitive("gammaincc", lambda xp, a, x: K.gammainc_pair(xp, a, x)[1],
+                                (None, lambda ans, a, x: -_gammainc_density(ans, a, x)),
+                                domain=POSITIVE, samples=_shape_param_samples(1, (0.2, 6.0)))
+betainc_p = special_primitive("betainc", K.betainc, (None, None, _betainc_density),
+                              domain=(0.05, 0.95),
+                              samples=_shape_param_samples(2, (0.05, 0.95)))
+betaln_p = special_primitive("betaln", K.betaln,
+                             (lambda ans, a, b: digamma(a) - digamma(a + b),
+                              lambda ans, a, b: digamma(b) - digamma(a + b)), domain=POSITIVE)
+
+
+def gammainc(a, x):
+    """Regularized lower incomplete gamma ``P(a, x) = gamma(a, x) / Gamma(a)``.
+
+    Args:
+        a: shape, ``a >= 0`` (``nan`` below). Not differentiable (grad in ``a`` raises).
+        x: ``x >= 0``.
+
+    Returns:
+        Array of the promoted floating dtype; d/dx = ``x^(a-1) e^-x / Gamma(a)``.
+
+    Example:
+        >>> ft.special.gammainc(1.0, ft.array([1.0]))  # 1 - 1/e
+    """
+    return bind(gammainc_p, *float_args(a, x))
+
+
+def gammaincc(a, x):
+    """Regularized upper incomplete gamma ``Q(a, x) = 1 - P(a, x)``, accurate where Q is tiny.
+
+    Example:
+        >>> ft.special.gammaincc(1.0, ft.array([50.0]))  # e^-50
+    """
+    return bind(gammaincc_p, *float_args(a, x))
+
+
+def betainc(a, b, x):
+    """Regularized incomplete beta function ``I_x(a, b)``.
+
+    Args:
+        a, b: shape parameters ``>= 0`` (not differentiable: grad in them raises).
+        x: in ``[0, 1]`` (``nan`` outside).
+
+    Returns:
+        Array of the promoted floating dtype; d/dx = ``x^(a-1) (1-x)^(b-1) / B(a, b)``.
+
+    Example:
+        >>> ft.special.betainc(2.0, 3.0, ft.array([0.4]))
+    """
+    return bind(betainc_p, *float_args(a, b, x))
+
+
+def betaln(a, b):
+    """``log|B(a, b)|``, accurate for large arguments (no cancellation of log-gammas).
+
+    Example:
+        >>> ft.special.betaln(ft.array([1e6]), 2.0)
+    """
+    return bind(betaln_p, *float_args(a, b))
+
+
+def beta(a, b):
+    """The beta function ``Gamma(a) Gamma(b) / Gamma(a + b)``.
+
+    Example:
+        >>> ft.special.beta(ft.array([2.0]), 3.0)  # 1/12
+    """
+    a, b = float_args(a, b)
+    sign = ops.stop_gradient(gammasgn(a) * gammasgn(b) * gammasgn(a + b))
+    return sign * ops.exp(betaln(a, b))
+
+
+def poch(z, m):
+    """The Pochhammer symbol (rising factorial) ``Gamma(z + m) / Gamma(z)``.
+
+    Example:
+        >>> ft.special.poch(ft.array([3.0]), 2.0)  # 3 * 4
+    """
+    z, m = float_args(z, m)
+    positive = (z > 0) & (m > 0)
+    # Gamma(z + m) / Gamma(z) = Gamma(m) / B(z, m): no cancellation for large z
+    zs, ms = ops.where(positive, z, 1.0), ops.where(positive, m, 1.0)
+    via_beta = ops.exp(gammaln(ms) - betaln(zs, ms))
+    zo, mo = ops.where(positive, 2.5, z), ops.where(positive, 0.5, m)
+    sign = ops.stop_gradient(gammasgn(zo + mo) * gammasgn(zo))
+    sign = ops.where(ops.isnan(sign), 1.0, sign)  # a pole of Gamma(z + m): +-inf as SciPy
+    other = sign * ops.exp(gammaln(zo + mo) - gammaln(zo))
+    return ops.where(m == 0, 1.0, ops.where(positive, via_beta, other))
+
+
+def comb(N, k, exact=False, repetition=False):  # noqa: N803 - SciPy's argument names
+    """The number of combinations ``N choose k`` as a float (SciPy's ``comb``, exact=False).
+
+    0 where ``k > N``, ``N < 0`` or ``k < 0``. With ``repetition``: ``comb(N + k - 1, k)``.
+
+    Example:
+        >>> ft.special.comb(ft.array([10.0]), 3.0)  # 120
+    """
+    if exact:
+        raise NotImplementedError("comb: exact=True is not supported; use exact=False")
+    N, k = float_args(N, k)
+    if repetition:
+        N = N + k - 1.0
+    ok = (k <= N) & (N >= 0) & (k >= 0)
+    Ns, ks = ops.where(ok, N, 1.0), ops.where(ok, k, 0.0)
+    # C(N, k) = 1 / ((N + 1) B(N - k + 1, k + 1))
+    value = ops.exp(-betaln(Ns - ks + 1.0, ks + 1.0)) / (Ns + 1.0)
+    return ops.where(ok, value, 0.0)
