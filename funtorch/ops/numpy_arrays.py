@@ -5,4 +5,40 @@
 The public names are collected in ``__all__`` and re-exported as ``funtorch.<name>``.
 """
 
-__all__: list[str] = []
+from funtorch.ops.arrays_join import (  # noqa: F401
+    append, array_split, atleast_1d, atleast_2d, atleast_3d, block, broadcast_arrays,
+    broadcast_shapes, column_stack, concat, delete, dsplit, dstack, hsplit, hstack, insert,
+    resize, unstack, vsplit, vstack,
+)
+from funtorch.ops.arrays_rearrange import (  # noqa: F401
+    copy, diagflat, diagonal, fliplr, flipud, isscalar, iterable, ndim, permute_dims, ravel,
+    roll, rollaxis, rot90, shape, size, trim_zeros,
+)
+from funtorch.ops.arrays_select import (  # noqa: F401
+    choose, compress, extract, fill_diagonal, piecewise, place, put, put_along_axis, select,
+)
+from funtorch.ops.arrays_create import (  # noqa: F401
+    bartlett, blackman, empty_like, fromfunction, geomspace, hamming, hanning, identity,
+    indices, ix_, kaiser, logspace, meshgrid, tri,
+)
+from funtorch.ops.arrays_indices import (  # noqa: F401
+    diag_indices, diag_indices_from, mask_indices, ravel_multi_index, tril_indices,
+    tril_indices_from, triu_indices, triu_indices_from, unravel_index,
+)
+from funtorch.ops.arrays_search import (  # noqa: F401
+    argpartition, digitize, interp, lexsort, partition, searchsorted,
+)
+from funtorch.ops.arrays_sets import (  # noqa: F401
+    argwhere, flatnonzero, intersect1d, isin, setdiff1d, setxor1d, union1d, unique, unique_all,
+    unique_counts, unique_inverse, unique_values,
+)
+from funtorch.ops.arrays_apply import apply_along_axis, apply_over_axes, vectorize  # noqa: F401
+from funtorch.ops.arrays_dtypes import (  # noqa: F401
+    can_cast, issubdtype, packbits, promote_types, result_type, unpackbits,
+)
+from funtorch.ops.arrays_histogram import (  # noqa: F401
+    bincount, histogram, histogram2d, histogram_bin_edges, histogramdd,
+)
+
+__all__: list[str] = sorted(name for name in dir() if not name.startswith("_")
+                            and name not in {"annotations"})

@@ -1,0 +1,236 @@
+"""Creation helpers: ``identity``, ``empty_like``, ``tri``, ``logspace``/``geomspace``
+(differentiable in their endpoints), ``meshgrid``, ``indices``, ``fromfunction``, ``ix_``,
+and the window functions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from funtorch import dtypes
+from funtorch.core import Array
+from funtorch.ops.arrays_base import as_array, default_float, host_or_none, to_float
+from funtorch import ops
+
+def identity(n, dtype=None):
+    """The ``n x n`` identity matrix (default float dtype).
+
+    Example:
+        >>> ft.identity(2).tolist()
+        [[1.0, 0.0], [0.0, 1.0]]
+    """
+    return ops.eye(int(n), dtype=dtype)
+
+
+def empty_like(prototype, dtype=None, shape=None, device=None):
+    """An array like ``prototype`` (its shape and dtype unless given); funtorch fills it
+    with zeros, as JAX does.
+
+    Example:
+        >>> ft.empty_like(ft.ones((2, 3))).shape
+        (2, 3)
+    """
+    if shape is None:
+        shape = prototype.shape if hasattr(prototype, "shape") else np.shape(prototype)
+    if dtype is None:
+        dtype = prototype.dtype if hasattr(prototype, "dtype") else np.asarray(prototype).dtype
+    if device is None and isinstance(prototype, Array):
+        device = prototype.device
+    return ops.zeros(shape, dtype=dtype, device=device)
+
+
+def tri(N, M=None, k=0, dtype=None):  # noqa: N803 - NumPy's names
+    """Ones at and below the ``k``-th diagonal of an ``N x M`` array, zeros above.
+
+    Example:
+        >>> ft.tri(2, 3, k=1, dtype=ft.int64).tolist()
+        [[1, 1, 0], [1, 1, 1]]
+    """
+    return ops.asarray(np.tri(N, M, k, dtype=dtype or dtypes.get_default_dtype()))
+
+
+# Spaced sequences (traceable endpoints) ------------------------------------------------
+
+
+def _spaced(start, stop, num, endpoint):
+    """``num`` points from ``start`` to ``stop`` along a new first axis, built from public
+    ops so the endpoints may be traced."""
+    if num < 0:
+        raise ValueError(f"number of samples, {num}, must be non-negative")
+    start, stop = ops.broadcast_arrays(to_float(start), to_float(stop))
+    dtype = default_float(start, stop)
+    start, stop = ops.astype(start, dtype), ops.astype(stop, dtype)
+    div = num - 1 if endpoint else num
+    steps = np.arange(num, dtype=dtype) / div if div > 0 else np.zeros(num, dtype)
+    steps = ops.asarray(steps.reshape((num,) + (1,) * start.ndim))
+    out = start[None] + steps * (stop - start)[None]
+    if endpoint and num > 1:
+        out = ops.concatenate([out[:-1], stop[None]])
+    return out
+
+
+def _finish(out, dtype, axis):
+    out = ops.moveaxis(out, 0, axis) if out.ndim > 1 else out
+    return out if dtype is None else ops.astype(out, dtype)
+
+
+def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
+    """``num`` numbers spaced evenly on a log scale: ``base ** linspace(start, stop)``.
+
+    Differentiable in ``start``, ``stop`` and ``base``; array endpoints give a new axis at
+    ``axis``.
+
+    Example:
+        >>> ft.logspace(0.0, 2.0, 3).tolist()
+        [1.0, 10.0, 100.0]
+    """
+    base = as_array(base) if not isinstance(base, (int, float)) else float(base)
+    exponent = _spaced(start, stop, int(num), endpoint)
+    result = exponent.dtype if isinstance(base, float) else default_float(exponent, base)
+    exponent = ops.astype(exponent, np.float64)  # float64 inside, as for geomspace
+    if isinstance(base, float):
+        out = ops.power(ops.full_like(exponent, base), exponent)
+    else:
+        out = ops.power(ops.astype(base, np.float64), exponent)
+    return _finish(ops.astype(out, result), dtype, axis)
+
+
+def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
+    """``num`` numbers spaced evenly on a log scale from ``start`` to ``stop`` (both
+    negative is allowed; the endpoints are exact). Differentiable in the endpoints.
+
+    Raises:
+        ValueError: an endpoint equal to zero.
+
+    Example:
+        >>> ft.geomspace(1.0, 1000.0, 4).tolist()
+        [1.0, 10.0, 100.0, 1000.0]
+    """
+    start, stop = ops.broadcast_arrays(to_float(start), to_float(stop))
+    for end in (start, stop):
+        values = host_or_none(end)
+        if values is not None and (values == 0).any():
+            raise ValueError("geomspace: geometric sequence cannot include zero")
+    result = default_float(start, stop)
+    # float32 endpoints lose a digit through exp(log(.)): work in float64, as NumPy does
+    start, stop = ops.astype(start, np.float64), ops.astype(stop, np.float64)
+    sign = ops.sign(start)
+    start, stop = start * sign, stop * sign
+    num = int(num)
+    out = ops.exp(_spaced(ops.log(start), ops.log(stop), num, endpoint))
+    if num > 0:
+        pieces = [start[None], out[1:]]
+        if num > 1 and endpoint:
+            pieces = [start[None], out[1:-1], stop[None]]
+        out = ops.concatenate(pieces)
+    return _finish(ops.astype(out * sign[None], result), dtype, axis)
+
+
+# Grids and index generators ------------------------------------------------------------
+
+
+def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
+    """Coordinate grids from 1-d coordinate vectors (``indexing`` ``"xy"``: Cartesian,
+    ``"ij"``: matrix); a tuple of arrays, broadcast unless ``sparse``.
+
+    Example:
+        >>> [g.shape for g in ft.meshgrid(ft.arange(3), ft.arange(2))]
+        [(2, 3), (2, 3)]
+    """
+    if indexing not in ("xy", "ij"):
+        raise ValueError(f"meshgrid: valid values for `indexing` are 'xy' and 'ij', got "
+                         f"{indexing!r}")
+    count = len(xi)
+    shapes = [[1] * count for _ in xi]
+    for n in range(count):
+        shapes[n][n] = -1
+    if indexing == "xy" and count > 1:
+        shapes[0][:2], shapes[1][:2] = [1, -1], [-1, 1]
+    out = [ops.reshape(ops.ravel(as_array(x)), tuple(s)) for x, s in zip(xi, shapes)]
+    return tuple(out) if sparse else ops.broadcast_arrays(*out)
+
+
+def indices(dimensions, dtype=int, sparse=False):
+    """The index of every position of a grid of shape ``dimensions``: an array of shape
+    ``(len(dimensions), *dimensions)``, or a tuple of broadcastable arrays if ``sparse``.
+
+    Example:
+        >>> ft.indices((2, 2))[0].tolist()
+        [[0, 0], [1, 1]]
+    """
+    dtype = np.int64 if dtype is int else dtypes.get_default_dtype() if dtype is float else dtype
+    out = np.indices(tuple(dimensions), dtype=dtype, sparse=sparse)
+    return tuple(ops.asarray(o) for o in out) if sparse else ops.asarray(out)
+
+
+def fromfunction(function, shape, *, dtype=float, **kwargs):
+    """``function(*indices)`` on the index grids of ``shape`` (one array per axis, of
+    ``dtype``: the default float dtype for ``float``).
+
+    Example:
+        >>> ft.fromfunction(lambda i, j: i + j, (2, 2), dtype=int).tolist()
+        [[0, 1], [1, 2]]
+    """
+    grids = indices(shape, dtype=dtype)
+    return function(*(grids[n] for n in range(len(shape))), **kwargs)
+
+
+def ix_(*args):
+    """An open mesh for fancy indexing: ``x[ft.ix_(rows, cols)]`` picks the sub-grid.
+    Boolean sequences become the positions of their true entries.
+
+    Raises:
+        ValueError: an argument that is not 1-d.
+
+    Example:
+        >>> x = ft.arange(9).reshape(3, 3)
+        >>> x[ft.ix_([0, 2], [1])].tolist()
+        [[1], [7]]
+    """
+    out = []
+    for n, seq in enumerate(args):
+        seq = as_array(seq) if not (isinstance(seq, (list, tuple)) and len(seq) == 0) else \
+            ops.zeros((0,), dtype=np.int64)
+        if seq.ndim != 1:
+            raise ValueError(f"ix_: cross index must be 1 dimensional, got shape "
+                             f"{tuple(seq.shape)}")
+        if seq.dtype.kind == "b":
+            seq = ops.nonzero(seq)[0]
+        shape = [1] * len(args)
+        shape[n] = seq.shape[0]
+        out.append(ops.reshape(seq, tuple(shape)))
+    return tuple(out)
+
+
+# Windows ---------------------------------------------------------------------------
+
+
+def _window(fn, doc):
+    def window(M):  # noqa: N803 - NumPy's name
+        return ops.asarray(getattr(np, fn)(int(M)).astype(dtypes.get_default_dtype()))
+    window.__name__ = window.__qualname__ = fn
+    window.__doc__ = doc
+    return window
+
+
+_WINDOW_DOC = """The {title} window of ``M`` points (default float dtype), as ``numpy.{name}``.
+
+    Example:
+        >>> ft.{name}(3).shape
+        (3,)
+    """
+bartlett = _window("bartlett", _WINDOW_DOC.format(title="Bartlett (triangular)", name="bartlett"))
+blackman = _window("blackman", _WINDOW_DOC.format(title="Blackman", name="blackman"))
+hamming = _window("hamming", _WINDOW_DOC.format(title="Hamming", name="hamming"))
+hanning = _window("hanning", _WINDOW_DOC.format(title="Hann", name="hanning"))
+
+
+def kaiser(M, beta):  # noqa: N803 - NumPy's name
+    """The Kaiser window of ``M`` points with shape parameter ``beta`` (a concrete number),
+    in the default float dtype.
+
+    Example:
+        >>> ft.kaiser(3, 0.0).tolist()
+        [1.0, 1.0, 1.0]
+    """
+    return ops.asarray(np.kaiser(int(M), float(beta)).astype(dtypes.get_default_dtype()))

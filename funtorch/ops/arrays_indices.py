@@ -1,0 +1,181 @@
+"""Index generators: ``diag_indices``, ``tril_indices``/``triu_indices`` (and their
+``*_from`` forms), ``mask_indices``, and the flat/multi-index converters
+``ravel_multi_index`` and ``unravel_index`` (traceable: they work under ``jit``/``vmap``).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from funtorch.ops.arrays_base import as_array, host_or_none
+from funtorch import ops
+
+_INDEX_MODES = ("raise", "wrap", "clip")
+
+
+def _wrap_int(values):
+    return ops.asarray(np.asarray(values, dtype=np.int64))
+
+
+def diag_indices(n, ndim=2):
+    """Indices of the main diagonal of an ``ndim``-dimensional array of side ``n``.
+
+    Example:
+        >>> [i.tolist() for i in ft.diag_indices(2)]
+        [[0, 1], [0, 1]]
+    """
+    return tuple(ops.arange(int(n)) for _ in range(int(ndim)))
+
+
+def diag_indices_from(arr):
+    """:func:`diag_indices` for a square array ``arr`` (all sides equal).
+
+    Example:
+        >>> [i.tolist() for i in ft.diag_indices_from(ft.zeros((2, 2)))]
+        [[0, 1], [0, 1]]
+    """
+    if arr.ndim < 2:
+        raise ValueError(f"diag_indices_from: input array must be at least 2-d, got shape "
+                         f"{tuple(arr.shape)}")
+    if len(set(arr.shape)) != 1:
+        raise ValueError(f"diag_indices_from: all dimensions of input must be of equal length, "
+                         f"got shape {tuple(arr.shape)}")
+    return diag_indices(arr.shape[0], arr.ndim)
+
+
+def tril_indices(n, k=0, m=None):
+    """Row and column indices of the lower triangle (at and below diagonal ``k``) of an
+    ``n x m`` array.
+
+    Example:
+        >>> [i.tolist() for i in ft.tril_indices(2)]
+        [[0, 1, 1], [0, 0, 1]]
+    """
+    return tuple(_wrap_int(i) for i in np.tril_indices(n, k, m))
+
+
+def triu_indices(n, k=0, m=None):
+    """Row and column indices of the upper triangle (at and above diagonal ``k``).
+
+    Example:
+        >>> [i.tolist() for i in ft.triu_indices(2)]
+        [[0, 0, 1], [0, 1, 1]]
+    """
+    return tuple(_wrap_int(i) for i in np.triu_indices(n, k, m))
+
+
+def _square_sides(arr, fn):
+    if arr.ndim != 2:
+        raise ValueError(f"{fn}: input array must be 2-d, got shape {tuple(arr.shape)}")
+    return arr.shape
+
+
+def tril_indices_from(arr, k=0):
+    """:func:`tril_indices` for the shape of the 2-d ``arr``.
+
+    Example:
+        >>> [i.tolist() for i in ft.tril_indices_from(ft.zeros((2, 3)), k=-1)]
+        [[1], [0]]
+    """
+    rows, cols = _square_sides(arr, "tril_indices_from")
+    return tril_indices(rows, k, cols)
+
+
+def triu_indices_from(arr, k=0):
+    """:func:`triu_indices` for the shape of the 2-d ``arr``.
+
+    Example:
+        >>> [i.tolist() for i in ft.triu_indices_from(ft.zeros((2, 2)), k=1)]
+        [[0], [1]]
+    """
+    rows, cols = _square_sides(arr, "triu_indices_from")
+    return triu_indices(rows, k, cols)
+
+
+def mask_indices(n, mask_func, k=0):
+    """Indices where ``mask_func(ones((n, n)), k)`` is non-zero (e.g. ``ft.triu``).
+
+    Example:
+        >>> [i.tolist() for i in ft.mask_indices(2, ft.triu)]
+        [[0, 0, 1], [0, 1, 1]]
+    """
+    mask = np.asarray(mask_func(ops.ones((n, n), dtype=np.int64), k)) != 0
+    return tuple(_wrap_int(i) for i in np.nonzero(mask))
+
+
+def _index_modes(mode, count, fn):
+    modes = (mode,) * count if isinstance(mode, str) else tuple(mode)
+    if len(modes) != count or any(m not in _INDEX_MODES for m in modes):
+        raise ValueError(f"{fn}: mode must be one of {_INDEX_MODES} (or one per dimension), "
+                         f"got {mode!r}")
+    return modes
+
+
+def ravel_multi_index(multi_index, dims, mode="raise", order="C"):
+    """Flat indices of the coordinates ``multi_index`` in an array of shape ``dims``.
+
+    ``mode`` (per dimension or for all): ``"raise"`` (checked when values are known),
+    ``"wrap"`` or ``"clip"``. Works under ``jit`` and ``vmap``.
+
+    Raises:
+        ValueError: an out-of-range coordinate with ``mode="raise"``.
+
+    Example:
+        >>> ft.ravel_multi_index((ft.array([1, 0]), ft.array([2, 1])), (2, 3)).tolist()
+        [5, 1]
+    """
+    dims = tuple(int(d) for d in dims)
+    if len(multi_index) != len(dims):
+        raise ValueError(f"ravel_multi_index: parameter multi_index must be a sequence of "
+                         f"length {len(dims)}, got {len(multi_index)}")
+    if order not in ("C", "F"):
+        raise ValueError(f"ravel_multi_index: order must be 'C' or 'F', got {order!r}")
+    strides = [math.prod(dims[n + 1:]) if order == "C" else math.prod(dims[:n])
+               for n in range(len(dims))]
+    total = 0
+    for coords, size, stride, how in zip(multi_index, dims, strides,
+                                         _index_modes(mode, len(dims), "ravel_multi_index")):
+        coords = as_array(coords)
+        if coords.dtype.kind not in "iu":
+            raise TypeError(f"ravel_multi_index: only int indices permitted, got dtype "
+                            f"{coords.dtype}")
+        coords = ops.astype(coords, np.int64)
+        if how == "wrap":
+            coords = ops.mod(coords, size)
+        elif how == "clip":
+            coords = ops.clip(coords, 0, size - 1)
+        else:
+            values = host_or_none(coords)
+            if values is not None and ((values < 0) | (values >= size)).any():
+                raise ValueError("ravel_multi_index: invalid entry in coordinates array")
+        total = total + coords * stride
+    return as_array(total)
+
+
+def unravel_index(indices, shape):
+    """The coordinates (a tuple of arrays) of flat ``indices`` in an array of ``shape``.
+
+    Raises:
+        ValueError: an index outside ``[0, prod(shape))`` (checked when values are known).
+
+    Example:
+        >>> [i.tolist() for i in ft.unravel_index(ft.array([5, 1]), (2, 3))]
+        [[1, 0], [2, 1]]
+    """
+    shape = (int(shape),) if isinstance(shape, (int, np.integer)) else tuple(int(n) for n in shape)
+    indices = as_array(indices)
+    if indices.dtype.kind not in "iu":
+        raise TypeError(f"unravel_index: only int indices permitted, got dtype {indices.dtype}")
+    indices = ops.astype(indices, np.int64)
+    total = math.prod(shape)
+    values = host_or_none(indices)
+    if values is not None and values.size and (values.min() < 0 or values.max() >= total):
+        bad = values.min() if values.min() < 0 else values.max()
+        raise ValueError(f"unravel_index: index {int(bad)} is out of bounds for array with size "
+                         f"{total}")
+    out = []
+    for n, size in enumerate(shape):
+        out.append(ops.mod(ops.floor_divide(indices, math.prod(shape[n + 1:])), size))
+    return tuple(out)
