@@ -32,6 +32,7 @@ from funtorch import cuda  # noqa: F401
 from funtorch.serialization import load, save  # noqa: F401
 from funtorch import nn  # noqa: F401
 from funtorch import special, stats, scipy  # noqa: F401
+from funtorch import integrate  # noqa: F401
 
 Tensor = Array
 __version__ = "0.1.0"
