@@ -39,6 +39,7 @@ from funtorch.ops.splitting import split  # noqa: F401
 from funtorch.ops.windows import sliding_window_view  # noqa: F401
 from funtorch.ops.transfer import device_put  # noqa: F401
 from funtorch.ops.numpy_math import *  # noqa: F401,F403
+from funtorch.ops.linalg_extra import *  # noqa: F401,F403
 from funtorch.ops.numpy_arrays import *  # noqa: F401,F403
 from funtorch.ops import methods  # noqa: F401,E402  (attaches Array operators last)
 

@@ -229,7 +229,6 @@ ERROR_CASES = [
     (lambda: ft.linalg.norm(ft.ones((2, 3, 4)), axis=(0, 1, 2)), "norm: axis must be an int"),
     (lambda: ft.linalg.norm(ft.ones((2, 3)), axis=(1, -1)), "norm: axis must be an int"),
     (lambda: ft.linalg.norm(ft.ones((2, 3)), axis=2), "norm: axis 2 is out of bounds"),
-    (lambda: ft.linalg.svd(ft.ones((3, 2))), "svd: full_matrices=True on a non-square shape"),
     (lambda: ft.linalg.svd(ft.ones(3)), r"svd: expected a matrix.*got shape \(3,\)"),
 ]
 
