@@ -42,10 +42,15 @@ def axis_index(axis, ndim, fn):
     return ops.normalize_axis(axis, ndim, fn)[0]
 
 
+def _values(x):
+    # the values only steer shapes and checks, so they are read without their derivatives
+    return np.asarray(ops.stop_gradient(x) if isinstance(x, Array) else x)
+
+
 def host(x, fn, why="inside ft.jit or ft.vmap values are abstract or batched"):
     """The values of ``x`` as a NumPy array, or a clear error inside ``jit``/``vmap``."""
     try:
-        return np.asarray(x)
+        return _values(x)
     except TypeError as exc:
         raise TypeError(_SIZE_HINT.format(fn=fn, why=why) + f". Cause: {exc}") from None
 
@@ -53,7 +58,7 @@ def host(x, fn, why="inside ft.jit or ft.vmap values are abstract or batched"):
 def host_or_none(x):
     """The values of ``x`` when known (eager, grad, jvp), else None (jit, vmap)."""
     try:
-        return np.asarray(x)
+        return _values(x)
     except TypeError:
         return None
 

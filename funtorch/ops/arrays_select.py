@@ -200,7 +200,8 @@ def place(arr, mask, vals, *, inplace=True):
     flat_mask = ops.astype(ops.ravel(ops.broadcast_to(as_array(mask), arr.shape)), np.bool_)
     vals = ops.astype(ops.ravel(as_array(vals)), arr.dtype)
     if vals.shape[0] == 0:
-        if host_or_none(flat_mask) is not None and np.asarray(flat_mask).any():
+        known = host_or_none(flat_mask)
+        if known is not None and known.any():
             raise ValueError("place: cannot insert from an empty array")
         return arr
     rank = ops.cumsum(ops.astype(flat_mask, np.int64)) - 1
