@@ -110,6 +110,17 @@ def funtorch_loss(params, x, onehot):
     return ft.mean(ft.logsumexp(logits, axis=1) - ft.sum(onehot * logits, axis=1))
 
 
+def funtorch_loss_maximum(params, x, onehot):
+    """:func:`funtorch_loss` with ``ft.maximum(h, 0.0)`` for ``ft.relu(h)``: the VJP of a
+    maximum against a Python scalar should cost what relu's does (one mask, one multiply)."""
+    import funtorch as ft
+
+    h1 = ft.maximum(x @ params["w1"] + params["b1"], 0.0)
+    h2 = ft.maximum(h1 @ params["w2"] + params["b2"], 0.0)
+    logits = h2 @ params["w3"] + params["b3"]
+    return ft.mean(ft.logsumexp(logits, axis=1) - ft.sum(onehot * logits, axis=1))
+
+
 def _funtorch_inputs():
     import funtorch as ft
 
@@ -121,6 +132,11 @@ def _funtorch_inputs():
 def _make_funtorch():
     params, data = _funtorch_inputs()
     return funtorch_sgd_steps(funtorch_loss, params, data, LR)[0], _fetch_dict
+
+
+def _make_funtorch_maximum():
+    params, data = _funtorch_inputs()
+    return funtorch_sgd_steps(funtorch_loss_maximum, params, data, LR)[0], _fetch_dict
 
 
 def _make_funtorch_jit():
@@ -210,6 +226,7 @@ IMPLEMENTATIONS = (
     Impl("numpy", _make_numpy, traced_memory=True),
     Impl("numpy-inplace", _make_numpy_inplace, traced_memory=True),
     Impl("funtorch", _make_funtorch, traced_memory=True),
+    Impl("funtorch-maximum", _make_funtorch_maximum, traced_memory=True),
     Impl("funtorch-jit", _make_funtorch_jit, traced_memory=True),
     Impl("autograd", _make_autograd, traced_memory=True),
     Impl("torch", _make_torch),

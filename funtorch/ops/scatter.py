@@ -270,7 +270,7 @@ class _IndexUpdateRef:
         if isinstance(values, Array):
             values = ops.astype(values, x.dtype)
         else:
-            values = ops.asarray(np.asarray(values, dtype=x.dtype), device=x.device)
+            values = ops.asarray(values, dtype=x.dtype, device=x.device)  # traced lists too
         try:
             fits = np.broadcast_shapes(values.shape, shape) == shape
         except ValueError:

@@ -24,3 +24,4 @@ from funtorch.nn.functional.pooling import (  # noqa: F401
     adaptive_avg_pool2d, avg_pool1d, avg_pool2d, max_pool1d, max_pool1d_with_indices,
     max_pool2d, max_pool2d_with_indices,
 )
+from funtorch.nn.functional.activations_extra import *  # noqa: F401,F403,E402  (jax.nn names)
