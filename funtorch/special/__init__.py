@@ -14,3 +14,4 @@ from funtorch.special._misc import (  # noqa: F401
 from funtorch.special._incomplete import (  # noqa: F401
     beta, betainc, betaln, comb, gammainc, gammaincc, poch,
 )
+from funtorch.special._expint import exp1, expi, expn, fresnel, sici, spence  # noqa: F401
