@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import multiprocessing
 
+import numpy as np
+
 from funtorch.data.collate import default_collate, default_convert
 from funtorch.data.dataset import IterableDataset
 from funtorch.data.device import PIN_MEMORY_WARNING, cuda_target
@@ -16,6 +18,11 @@ __all__ = ["DataLoader"]
 DEFAULT_START_METHOD = "spawn"  # safe with threads (fork is not), and the same on every OS
 _FROZEN = ("dataset", "batch_size", "batch_sampler", "sampler", "drop_last",
            "persistent_workers")
+
+
+def _plain_int(value):
+    """A NumPy integer as a Python int (``batch_size=np.int64(2)``); anything else as is."""
+    return int(value) if isinstance(value, np.integer) else value
 
 
 def _check_int(name, value, minimum, message):
@@ -74,6 +81,8 @@ class DataLoader:
                  num_workers=0, collate_fn=None, pin_memory=False, drop_last=False,
                  prefetch_factor=2, persistent_workers=False, seed=None, worker_init_fn=None,
                  timeout=0, multiprocessing_context=None, pin_memory_device=""):
+        batch_size, num_workers, prefetch_factor, seed = (
+            _plain_int(v) for v in (batch_size, num_workers, prefetch_factor, seed))
         self._check_workers(num_workers, prefetch_factor, persistent_workers, timeout)
         self.iterable = isinstance(dataset, IterableDataset)
         self._check_samplers(batch_size, shuffle, sampler, batch_sampler, drop_last)

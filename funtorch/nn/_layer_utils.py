@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 import funtorch as ft
 from funtorch.nn import init
 from funtorch.nn.parameter import Parameter
@@ -29,3 +31,12 @@ def default_bias(key, shape, fan_in, dtype, device):
     """PyTorch's default bias: U(-1/sqrt(fan_in), 1/sqrt(fan_in))."""
     bound = 1.0 / math.sqrt(fan_in) if fan_in > 0 else 0.0
     return make_param(init.uniform(key, shape, -bound, bound, dtype), device)
+
+
+def check_sizes(layer, **sizes):
+    """Refuse a size argument (``in_features``, ``hidden_size``, ...) that is not a
+    non-negative integer, naming the layer and the argument."""
+    for name, value in sizes.items():
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+            raise ValueError(f"{type(layer).__name__}: {name} must be a non-negative integer, "
+                             f"got {name}={value!r}")

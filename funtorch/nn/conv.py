@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from funtorch.nn._layer_utils import default_bias, default_weight, split_keys
+from funtorch.nn._layer_utils import check_sizes, default_bias, default_weight, split_keys
 from funtorch.nn.functional.conv import conv_transpose, convnd, ntuple, output_padding_for
 from funtorch.nn.functional.padding import PADDING_MODES
 from funtorch.nn.module import Module
@@ -21,6 +21,9 @@ class _ConvNd(Module):
                  dtype=None, *, output_padding=0, key=None):
         super().__init__()
         nd, name = self._nd, type(self).__name__
+        check_sizes(self, in_channels=in_channels, out_channels=out_channels)
+        if not isinstance(groups, int) or groups < 1:
+            raise ValueError(f"{name}: groups must be a positive integer, got groups={groups!r}")
         if in_channels % groups or out_channels % groups:
             raise ValueError(f"{name}: in_channels ({in_channels}) and out_channels "
                              f"({out_channels}) must be divisible by groups ({groups})")
@@ -30,11 +33,12 @@ class _ConvNd(Module):
         if self._transposed and padding_mode != "zeros":
             raise ValueError(f'Only "zeros" padding mode is supported for {name}')
         self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
-        self.kernel_size = ntuple(kernel_size, nd, "kernel_size")
-        self.stride, self.dilation = ntuple(stride, nd, "stride"), ntuple(dilation, nd,
-                                                                             "dilation")
-        self.padding = padding if isinstance(padding, str) else ntuple(padding, nd, "padding")
-        self.output_padding = ntuple(output_padding, nd, "output_padding")
+        self.kernel_size = ntuple(kernel_size, nd, "kernel_size", name)
+        self.stride = ntuple(stride, nd, "stride", name)
+        self.dilation = ntuple(dilation, nd, "dilation", name)
+        self.padding = padding if isinstance(padding, str) else ntuple(padding, nd, "padding",
+                                                                        name)
+        self.output_padding = ntuple(output_padding, nd, "output_padding", name)
         self.padding_mode = padding_mode
         if self._transposed:
             shape = (in_channels, out_channels // groups) + self.kernel_size

@@ -6,7 +6,8 @@ import math
 
 import funtorch as ft
 from funtorch.nn import functional as F
-from funtorch.nn._layer_utils import default_bias, default_weight, make_param, split_keys
+from funtorch.nn._layer_utils import (check_sizes, default_bias, default_weight, make_param,
+                                      split_keys)
 from funtorch.nn import init
 from funtorch.nn.module import Module
 
@@ -37,6 +38,7 @@ class Linear(Module):
     def __init__(self, in_features, out_features, bias=True, device=None, dtype=None, *,
                  key=None):
         super().__init__()
+        check_sizes(self, in_features=in_features, out_features=out_features)
         self.in_features, self.out_features = in_features, out_features
         wkey, bkey = split_keys(key, 2)
         self.weight = default_weight(wkey, (out_features, in_features), dtype, device)
@@ -60,6 +62,8 @@ class Bilinear(Module):
     def __init__(self, in1_features, in2_features, out_features, bias=True, device=None,
                  dtype=None, *, key=None):
         super().__init__()
+        check_sizes(self, in1_features=in1_features, in2_features=in2_features,
+                    out_features=out_features)
         self.in1_features, self.in2_features = in1_features, in2_features
         self.out_features = out_features
         wkey, bkey = split_keys(key, 2)

@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 from funtorch.nn import functional as F
+from funtorch.nn.functional.conv import ntuple
 from funtorch.nn.module import Module
 
 __all__ = ["MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool2d"]
+
+
+def _check_window(layer, **sizes):
+    """Refuse a zero or negative kernel size, stride or dilation, a negative padding."""
+    for name, value in sizes.items():
+        if value is not None:
+            ntuple(value, len(value) if isinstance(value, (tuple, list)) else 1, name,
+                   type(layer).__name__)
 
 
 class _MaxPoolNd(Module):
     def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False,
                  ceil_mode=False):
         super().__init__()
+        _check_window(self, kernel_size=kernel_size, stride=stride, padding=padding,
+                      dilation=dilation)
         self.kernel_size = kernel_size
         self.stride = kernel_size if stride is None else stride
         self.padding, self.dilation = padding, dilation
@@ -53,6 +64,7 @@ class AvgPool1d(Module):
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False,
                  count_include_pad=True):
         super().__init__()
+        _check_window(self, kernel_size=kernel_size, stride=stride, padding=padding)
         self.kernel_size = kernel_size
         self.stride = kernel_size if stride is None else stride
         self.padding, self.ceil_mode = padding, ceil_mode

@@ -12,7 +12,7 @@ import math
 import funtorch as ft
 from funtorch.nn import functional as F
 from funtorch.nn import init
-from funtorch.nn._layer_utils import make_param, split_keys
+from funtorch.nn._layer_utils import check_sizes, make_param, split_keys
 from funtorch.nn.lstm_bptt import lstm_sequence
 from funtorch.nn.module import Module
 
@@ -53,6 +53,7 @@ class _CellBase(Module):
     def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None, *,
                  key=None):
         super().__init__()
+        check_sizes(self, input_size=input_size, hidden_size=hidden_size)
         self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias
         gates = _GATES[self._mode] * hidden_size
         shapes = [("weight_ih", (gates, input_size)), ("weight_hh", (gates, hidden_size))]
@@ -68,6 +69,12 @@ class _CellBase(Module):
                         device=input.device)
 
     def _run(self, input, state):
+        expected = tuple(input.shape[:-1]) + (self.hidden_size,)
+        for index, part in enumerate(state if isinstance(state, tuple) else (state,)):
+            if tuple(part.shape) != expected:
+                raise RuntimeError(f"{type(self).__name__}: expected hidden{index} of shape "
+                                   f"{expected} (the input's batch, hidden_size), got "
+                                   f"{tuple(part.shape)}")
         xw = F.linear(input, self.weight_ih, self.bias_ih)
         return _step(self._mode, xw, state, self.weight_hh, self.bias_hh)
 
@@ -168,6 +175,10 @@ class _RNNBase(Module):
                  dropout=0.0, bidirectional=False, device=None, dtype=None, *, proj_size=0,
                  key=None):
         super().__init__()
+        check_sizes(self, input_size=input_size, hidden_size=hidden_size)
+        if not isinstance(num_layers, int) or num_layers < 1:
+            raise ValueError(f"{type(self).__name__}: num_layers must be a positive integer, "
+                             f"got num_layers={num_layers!r}")
         if not 0 <= dropout <= 1:
             raise ValueError("dropout should be a number in range [0, 1] representing the "
                              "probability of an element being zeroed")
@@ -200,9 +211,16 @@ class _RNNBase(Module):
     def _param(self, name):
         return self._parameters.get(name)
 
-    def _initial(self, hx, batch, dtype, device, size):
+    def _initial(self, hx, batch, dtype, device, size, what="hidden"):
         shape = (self.num_layers * (2 if self.bidirectional else 1), batch, size)
-        return ft.zeros(shape, dtype=dtype, device=device) if hx is None else hx
+        if hx is None:
+            return ft.zeros(shape, dtype=dtype, device=device)
+        if tuple(hx.shape) != shape:
+            last = "hidden_size" if size == self.hidden_size else "proj_size"
+            raise RuntimeError(f"{type(self).__name__}: expected {what} size {shape} "
+                               f"(num_layers * num_directions, batch, {last}), got "
+                               f"{tuple(hx.shape)}")
+        return hx
 
     def forward(self, input, hx=None):
         unbatched = input.ndim == 2
@@ -218,8 +236,9 @@ class _RNNBase(Module):
         if self._mode == "LSTM":
             h0, c0 = (None, None) if hx is None else hx
             h0 = self._initial(h0, batch, input.dtype, input.device,
-                               self.proj_size or self.hidden_size)
-            c0 = self._initial(c0, batch, input.dtype, input.device, self.hidden_size)
+                               self.proj_size or self.hidden_size, "hidden[0]")
+            c0 = self._initial(c0, batch, input.dtype, input.device, self.hidden_size,
+                               "hidden[1]")
         else:
             h0 = self._initial(hx, batch, input.dtype, input.device, self.hidden_size)
             c0 = None

@@ -33,6 +33,9 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     if not grads:
         return ft.array(0.0)
     norm_type = float(norm_type)
+    if not norm_type > 0:
+        raise ValueError(f"clip_grad_norm_: norm_type must be a positive number or inf (2.0: "
+                         f"the Euclidean norm), got norm_type={norm_type}")
     if math.isinf(norm_type):
         total = ft.max(ft.stack([ft.max(ft.abs(g)) for g in grads]))
     else:

@@ -16,6 +16,8 @@ the groups, in order) to a dict of its state arrays, named by the pure state's f
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 import funtorch as ft
@@ -131,6 +133,10 @@ class Optimizer:
                 raise TypeError("optimizer can only optimize parameters (objects with .grad and "
                                 f"a .data setter, e.g. ft.nn.Parameter), but one of the params "
                                 f"is {type(param).__name__}")
+        if len({id(p) for p in params}) != len(params):
+            warnings.warn("optimizer contains a parameter group with duplicate parameters; "
+                          "each is kept once, so it is stepped once", UserWarning, stacklevel=3)
+            params = list({id(p): p for p in params}.values())
         seen = {id(p) for group in self.param_groups for p in group["params"]}
         if seen & {id(p) for p in params}:
             raise ValueError("some parameters appear in more than one parameter group")

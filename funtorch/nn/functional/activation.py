@@ -89,5 +89,7 @@ def softmax(x, dim=None, dtype=None):
 def softplus(x, beta=1.0, threshold=20.0):
     """log(1 + exp(beta * x)) / beta, linear where beta * x > threshold."""
     scaled = x * beta
-    safe = ft.minimum(scaled, threshold)
-    return ft.where(scaled > threshold, x, ft.log1p(ft.exp(safe)) / beta)
+    linear = scaled > threshold
+    # where, not minimum: at scaled == threshold minimum splits the derivative in half
+    safe = ft.where(linear, threshold, scaled)
+    return ft.where(linear, x, ft.log1p(ft.exp(safe)) / beta)

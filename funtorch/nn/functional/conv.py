@@ -6,6 +6,7 @@ in one batched ``matmul`` (im2col). Pooling (``pooling.py``) reduces the same wi
 from __future__ import annotations
 
 import math
+import operator
 
 import funtorch as ft
 from funtorch.nn.functional.padding import pad_spatial
@@ -13,14 +14,33 @@ from funtorch.nn.functional.padding import pad_spatial
 __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose2d", "ntuple"]
 
 
-def ntuple(value, n, name="argument"):
-    """``value`` repeated ``n`` times, or ``value`` itself when it is a sequence of ``n``."""
+_MINIMUM = {"kernel_size": 1, "stride": 1, "dilation": 1, "padding": 0, "output_padding": 0}
+
+
+def ntuple(value, n, name="argument", fn=None):
+    """``value`` repeated ``n`` times, or ``value`` itself when it is a sequence of ``n``;
+    integers only, at least 1 for sizes, strides and dilations, 0 for paddings."""
     if isinstance(value, (tuple, list)):
         if len(value) != n:
             raise ValueError(f"expected {name} to be a single int or a tuple of {n} ints, got "
                              f"{tuple(value)}")
-        return tuple(int(v) for v in value)
-    return (int(value),) * n
+        values = tuple(_integer(v, name, fn) for v in value)
+    else:
+        values = (_integer(value, name, fn),) * n
+    least = _MINIMUM.get(name)
+    if least is not None and any(v < least for v in values):
+        what = "positive" if least else "non-negative"
+        raise ValueError(f"{fn or name}: {name} must be {what}, got {value!r}"
+                         + (" (negative padding is not supported)" if name == "padding" else ""))
+    return values
+
+
+def _integer(value, name, fn):
+    try:
+        return operator.index(value)
+    except TypeError:
+        raise TypeError(f"{fn or name}: {name} must be an int or a tuple of ints, got "
+                        f"{value!r}") from None
 
 
 def batched(x, nd, fn):
@@ -67,7 +87,7 @@ def _conv_padding(padding, kernel, stride, dilation, nd, fn):
             raise ValueError(f"{fn}: padding='same' is not supported for strided convolutions")
         totals = [d * (k - 1) for k, d in zip(kernel, dilation)]
         return tuple((t // 2, t - t // 2) for t in totals)
-    return tuple((p, p) for p in ntuple(padding, nd, "padding"))
+    return tuple((p, p) for p in ntuple(padding, nd, "padding", fn))
 
 
 def convnd(x, weight, bias, stride, padding, dilation, groups, nd, fn, padding_mode="zeros"):
@@ -76,7 +96,7 @@ def convnd(x, weight, bias, stride, padding, dilation, groups, nd, fn, padding_m
     do: ``F.pad`` with that mode, then an unpadded convolution."""
     x, unbatched = batched(x, nd, fn)
     kernel = tuple(weight.shape[2:])
-    stride, dilation = ntuple(stride, nd, "stride"), ntuple(dilation, nd, "dilation")
+    stride, dilation = ntuple(stride, nd, "stride", fn), ntuple(dilation, nd, "dilation", fn)
     pads = _conv_padding(padding, kernel, stride, dilation, nd, fn)
     n, c = x.shape[:2]
     out_c = weight.shape[0]

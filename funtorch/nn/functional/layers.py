@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 
 import funtorch as ft
+from funtorch.nn.functional._checks import first_out_of_range
 from funtorch.nn.functional.activation import softmax
 
 __all__ = ["linear", "bilinear", "dropout", "dropout2d", "layer_norm", "group_norm", "batch_norm",
@@ -213,8 +214,32 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
 
 
 def one_hot(tensor, num_classes=-1):
-    """Integer classes -> int64 one-hot vectors along a new last axis."""
+    """Integer classes -> int64 one-hot vectors along a new last axis.
+
+    Args:
+        tensor: integer class indices, any shape.
+        num_classes: the length of the new axis; ``-1`` takes the largest class + 1.
+
+    Returns:
+        An int64 array of shape ``tensor.shape + (num_classes,)``.
+
+    Raises:
+        RuntimeError: non-integer classes, or (for concrete inputs) a class that is
+            negative or not smaller than ``num_classes``, as torch.
+
+    Example:
+        >>> F.one_hot(ft.array([0, 2]), 3).tolist()
+        [[1, 0, 0], [0, 0, 1]]
+    """
+    tensor = ft.asarray(tensor)
+    if tensor.dtype.kind not in "iu":
+        raise RuntimeError(f"one_hot is only applicable to index tensor of integer type, got "
+                           f"{tensor.dtype}; convert the classes with .long()")
     if num_classes < 0:
         num_classes = int(ft.max(tensor).item()) + 1
+    bad = first_out_of_range(tensor, num_classes)
+    if bad is not None:
+        raise RuntimeError(f"one_hot: class values must be non-negative and smaller than "
+                           f"num_classes={num_classes}, got {bad}")
     return (ft.expand_dims(tensor, -1) == ft.arange(num_classes, device=tensor.device)).astype(
         ft.int64)

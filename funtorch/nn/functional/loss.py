@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import funtorch as ft
-from funtorch.nn.functional._checks import first_out_of_range
+from funtorch.nn.functional._checks import (check_positive, check_probabilities,
+                                            first_out_of_range)
 from funtorch.nn.functional.activation import log_softmax
 
 __all__ = ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "cross_entropy", "nll_loss",
@@ -45,6 +46,7 @@ def l1_loss(input, target, reduction="mean"):
 def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
     """0.5 d^2 / beta where |d| < beta, else |d| - beta / 2 (L1 when beta == 0)."""
     _check_same_shape(input, target, "smooth_l1_loss")
+    check_positive(beta, "beta", "smooth_l1_loss", allow_zero=True)
     diff = ft.abs(input - target)
     if beta == 0:
         return _reduce(diff, reduction, "smooth_l1_loss")
@@ -55,6 +57,7 @@ def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
 def huber_loss(input, target, reduction="mean", delta=1.0):
     """0.5 d^2 where |d| <= delta, else delta * (|d| - delta / 2)."""
     _check_same_shape(input, target, "huber_loss")
+    check_positive(delta, "delta", "huber_loss", allow_zero=False)
     diff = ft.abs(input - target)
     loss = ft.where(diff <= delta, 0.5 * diff * diff, delta * (diff - 0.5 * delta))
     return _reduce(loss, reduction, "huber_loss")
@@ -64,8 +67,25 @@ def _class_axis_last(x):
     return x if x.ndim <= 2 else ft.moveaxis(x, 1, -1)
 
 
+def _check_arrays(fn, **arrays):
+    """Refuse a list or other non-array argument, with torch's wording."""
+    for position, (name, value) in enumerate(arrays.items(), start=1):
+        if not isinstance(value, ft.Array):
+            raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be an "
+                            f"array (ft.Array), not {type(value).__name__}; wrap it with "
+                            f"ft.asarray")
+
+
+def _check_weight(weight, num_classes, fn):
+    if weight is not None and tuple(weight.shape) != (num_classes,):
+        raise RuntimeError(f"{fn}: weight tensor should be defined either for all "
+                           f"{num_classes} classes or no classes but got weight tensor of "
+                           f"shape: {tuple(weight.shape)}")
+
+
 def _nll_indices(logp, target, weight, ignore_index, label_smoothing, fn):
     """Per-element loss and weight for class-index targets; ``logp`` has classes last."""
+    _check_weight(weight, logp.shape[-1], fn)
     if target.dtype.kind not in "iu":
         raise TypeError(f"{fn}: class-index targets must be integers, got {target.dtype}")
     if tuple(target.shape) != tuple(logp.shape[:-1]):
@@ -96,6 +116,7 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     indices of shape ``(N,)``, ``(N, d1, ...)`` or ``()``. "mean" divides by the summed
     weights of the non-ignored targets.
     """
+    _check_arrays("nll_loss", input=input, target=target)
     loss, w = _nll_indices(_class_axis_last(input), target, weight, ignore_index, 0.0,
                            "nll_loss")
     if reduction == "mean":
@@ -123,9 +144,11 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got "
                          f"{label_smoothing}")
+    _check_arrays("cross_entropy", input=input, target=target)
     logp = _class_axis_last(log_softmax(input, dim=1 if input.ndim > 1 else 0))
     if target.dtype.kind == "f":
         _check_same_shape(input, target, "cross_entropy")
+        _check_weight(weight, logp.shape[-1], "cross_entropy")
         probs = _class_axis_last(target)
         num_classes = logp.shape[-1]
         if label_smoothing > 0:
@@ -169,6 +192,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     """-(y log p + (1 - y) log(1 - p)) with logs clamped at -100, as PyTorch does; the
     gradient is PyTorch's (p - y) / max(p (1 - p), 1e-12), finite for p in {0, 1}."""
     _check_same_shape(input, target, "binary_cross_entropy")
+    check_probabilities(input, "binary_cross_entropy")
     target = ft.astype(target, input.dtype) if target.dtype != input.dtype else target
     loss = _bce(input, target)
     if weight is not None:

@@ -36,9 +36,9 @@ def _pool_geometry(length, kernel, stride, padding, dilation, ceil_mode, fn):
 def _pool(x, kernel_size, stride, padding, dilation, ceil_mode, nd, fill, fn):
     """``(cols, kernel, stride, padding, dilation, pads)``: ``cols`` is ``(N, C, K, *out)``
     with the ``K`` window elements in scan order (row-major over the kernel)."""
-    kernel = ntuple(kernel_size, nd, "kernel_size")
-    stride = kernel if stride is None or stride == [] else ntuple(stride, nd, "stride")
-    padding, dilation = ntuple(padding, nd, "padding"), ntuple(dilation, nd, "dilation")
+    kernel = ntuple(kernel_size, nd, "kernel_size", fn)
+    stride = kernel if stride is None or stride == [] else ntuple(stride, nd, "stride", fn)
+    padding, dilation = ntuple(padding, nd, "padding", fn), ntuple(dilation, nd, "dilation", fn)
     geometry = [_pool_geometry(length, k, s, p, d, ceil_mode, fn) for length, k, s, p, d
                 in zip(x.shape[2:], kernel, stride, padding, dilation)]
     pads = tuple(g[1] for g in geometry)
