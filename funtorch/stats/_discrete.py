@@ -7,6 +7,7 @@ Gradients flow to the continuous parameters (``mu``, ``p``, ``n`` of nbinom, ``a
 
 from __future__ import annotations
 
+import functools
 import math
 
 from funtorch import ops, special
@@ -16,6 +17,7 @@ _INF = math.inf
 
 
 def _with_exp(logpmf):
+    @functools.wraps(logpmf)
     def pmf(*args, **kwargs):
         return ops.exp(logpmf(*args, **kwargs))
     return pmf

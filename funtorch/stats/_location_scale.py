@@ -158,13 +158,24 @@ def _cauchy_sf(x, loc=0, scale=1):
     return ops.arctan2(ops.ones_like(z), z) / math.pi
 
 
+def _cauchy_log_tail(sign):
+    def log_tail(x, loc=0, scale=1):  # log cdf (sign 1) or log sf (sign -1)
+        z, _ = standardize(x, loc, scale)
+        ones = ops.ones_like(z)
+        # log1p(-other tail) where this tail is near 1, so both ends keep full precision
+        near = ops.arctan2(ones, -sign * z) / math.pi
+        far = ops.arctan2(ones, sign * z) / math.pi
+        return ops.where(sign * z < 0, ops.log(near), ops.log1p(-far))
+    return log_tail
+
+
 cauchy = Distribution("cauchy", "Cauchy distribution", _LS, _EXAMPLE, dict(
     logpdf=_cauchy_logpdf,
     pdf=lambda x, loc=0, scale=1: ops.exp(_cauchy_logpdf(x, loc, scale)),
     cdf=_cauchy_cdf,
-    logcdf=lambda x, loc=0, scale=1: ops.log(_cauchy_cdf(x, loc, scale)),
+    logcdf=_cauchy_log_tail(1.0),
     sf=_cauchy_sf,
-    logsf=lambda x, loc=0, scale=1: ops.log(_cauchy_sf(x, loc, scale)),
+    logsf=_cauchy_log_tail(-1.0),
     ppf=lambda q, loc=0, scale=1: _quantile(q, loc, scale,
                                             lambda p: ops.tan(math.pi * (p - 0.5))),
     isf=lambda q, loc=0, scale=1: _quantile(q, loc, scale,

@@ -7,6 +7,7 @@ distribution functions use the regularised incomplete gamma and beta functions.
 
 from __future__ import annotations
 
+import functools
 import math
 
 from funtorch import ops, special
@@ -16,12 +17,14 @@ _INF = math.inf
 
 
 def _with_exp(logpdf):
+    @functools.wraps(logpdf)
     def pdf(*args, **kwargs):
         return ops.exp(logpdf(*args, **kwargs))
     return pdf
 
 
 def _with_log(fun):
+    @functools.wraps(fun)
     def log_fun(*args, **kwargs):
         return ops.log(fun(*args, **kwargs))
     return log_fun
@@ -94,17 +97,20 @@ def _gennorm_logpdf(x, beta, loc=0, scale=1):
             - ops.power(ops.abs(z), beta))
 
 
-def _gennorm_cdf(x, beta, loc=0, scale=1):
-    z, beta, _ = _standard(x, loc, scale, beta)
-    half_mass = 0.5 * special.gammainc(1.0 / beta, ops.power(ops.abs(z), beta))
-    return 0.5 + ops.sign(z) * half_mass
+def _gennorm_tail(sign):
+    def tail(x, beta, loc=0, scale=1):  # the cdf (sign 1) or the sf (sign -1)
+        z, beta, _ = _standard(x, loc, scale, beta)
+        half_tail = 0.5 * special.gammaincc(1.0 / beta, ops.power(ops.abs(z), beta))
+        return ops.where(sign * z < 0, half_tail, 1.0 - half_tail)
+    return tail
 
 
 gennorm = Distribution(
     "gennorm", "generalized normal distribution",
     "beta: shape (``beta > 0``; 2 is normal, 1 Laplace); loc, scale: location and scale.",
     {"x": "0.5", "beta": "1.5"},
-    dict(logpdf=_gennorm_logpdf, pdf=_with_exp(_gennorm_logpdf), cdf=_gennorm_cdf))
+    dict(logpdf=_gennorm_logpdf, pdf=_with_exp(_gennorm_logpdf), cdf=_gennorm_tail(1.0),
+         sf=_gennorm_tail(-1.0)))
 
 
 # gamma, chi2 ----------------------------------------------------------------------------

@@ -61,3 +61,13 @@ DISCRETE = {
 INTEGER_PARAMS = {"binom": {0}, "betabinom": {0}}
 
 QUANTILE = uniform(0.05, 0.95)
+
+# ft.special's incomplete gamma and beta functions have no derivative in their shape
+# arguments (as in jax.scipy.special.betainc): these methods are differentiated in x, loc and
+# scale only; the positions listed are the shape parameters, in the call's argument order
+NO_SHAPE_GRAD = {
+    **{("gamma", m): {1} for m in ("cdf", "logcdf", "sf", "logsf")},
+    **{("chi2", m): {1} for m in ("cdf", "logcdf", "sf", "logsf")},
+    **{("beta", m): {1, 2} for m in ("cdf", "logcdf", "sf", "logsf")},
+    **{("gennorm", m): {1} for m in ("cdf", "sf")},
+}

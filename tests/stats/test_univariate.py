@@ -8,7 +8,7 @@ import pytest
 import scipy.stats
 
 import funtorch as ft
-from tests.stats.cases import CONTINUOUS, DISCRETE, INTEGER_PARAMS, QUANTILE
+from tests.stats.cases import CONTINUOUS, DISCRETE, INTEGER_PARAMS, NO_SHAPE_GRAD, QUANTILE
 
 N = 4
 
@@ -55,11 +55,12 @@ def test_matches_scipy(dist, method, sample_x, params):
 
 
 def _grad_positions(dist, method, args):
+    skip = NO_SHAPE_GRAD.get((dist, method), set())
+    first = 0
     if dist in DISCRETE:
         first = 0 if method == "entropy" else 1
-        skip = {i + first for i in INTEGER_PARAMS.get(dist, ())}
-        return [i for i in range(first, len(args)) if i not in skip]
-    return list(range(len(args)))
+        skip = skip | {i + first for i in INTEGER_PARAMS.get(dist, ())}
+    return [i for i in range(first, len(args)) if i not in skip]
 
 
 @pytest.mark.parametrize("dist, method, sample_x, params", ALL)
