@@ -2,6 +2,38 @@
 (``log2``, ``arcsinh``, ``hypot``, ``nan*`` reductions, ``cumprod``, ``median``, ...).
 
 The public names are collected in ``__all__`` and re-exported as ``funtorch.<name>``.
+The code lives in ``math_*.py``, one family per file.
 """
 
-__all__: list[str] = []
+from funtorch.ops.math_elementwise import (  # noqa: F401
+    absolute, acos, acosh, arccosh, arcsinh, arctanh, around, asin, asinh, atan, atan2, atanh,
+    cbrt, exp2, fabs, fmod, hypot, i0, log10, log2, logaddexp2, positive, pow, remainder, rint,
+    signbit, sinc, true_divide, trunc, unwrap,
+)
+from funtorch.ops.math_real import (  # noqa: F401
+    angle, conj, conjugate, copysign, deg2rad, degrees, float_power, fmax, fmin, heaviside,
+    imag, isneginf, isposinf, isreal, isrealobj, nan_to_num, rad2deg, radians, real,
+)
+from funtorch.ops.math_bits import (  # noqa: F401
+    bitwise_count, bitwise_invert, bitwise_left_shift, bitwise_not, bitwise_right_shift,
+    divmod, frexp, gcd, lcm, ldexp, left_shift, modf, nextafter, right_shift, spacing,
+)
+from funtorch.ops.math_reductions import (  # noqa: F401
+    cumprod, cumulative_prod, cumulative_sum, diff, ediff1d, gradient, trapezoid,
+)
+from funtorch.ops.math_compare import (  # noqa: F401
+    allclose, amax, amin, array_equal, array_equiv, average, count_nonzero, isclose, ptp,
+)
+from funtorch.ops.math_stats import (  # noqa: F401
+    corrcoef, convolve, correlate, cov, median, percentile, quantile,
+)
+from funtorch.ops.math_nan import (  # noqa: F401
+    nanargmax, nanargmin, nancumprod, nancumsum, nanmax, nanmean, nanmedian, nanmin,
+    nanpercentile, nanprod, nanquantile, nanstd, nansum, nanvar,
+)
+from funtorch.ops.math_poly import (  # noqa: F401
+    poly, polyadd, polyder, polydiv, polyint, polymul, polysub, polyval, roots, vander,
+)
+from funtorch.ops.math_polyfit import polyfit  # noqa: F401
+
+__all__: list[str] = sorted(name for name in dir() if not name.startswith("_"))

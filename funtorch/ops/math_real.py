@@ -1,0 +1,213 @@
+"""Real-input versions of NumPy's complex and sign helpers (``conj``, ``real``, ``imag``,
+``angle``, ``isreal``), sign and NaN handling (``copysign``, ``heaviside``, ``fmax``,
+``fmin``, ``isposinf``, ``nan_to_num``) and unit conversions.
+
+funtorch arrays are real: ``conj``/``real`` return their input, ``imag`` zeros and ``angle``
+0 or pi, as NumPy gives for real inputs (their derivatives are those of these values).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from funtorch import ops
+from funtorch.ops import registry as R
+from funtorch.ops.math_elementwise import float_pair, signbit
+
+def conj(x):
+    """Complex conjugate; funtorch arrays are real, so this returns ``x``.
+
+    Example:
+        >>> ft.conj(ft.array([1.0])).tolist()
+        [1.0]
+    """
+    return R.as_array(x)
+
+
+conjugate = conj
+
+
+def real(val):
+    """Real part; funtorch arrays are real, so this returns ``val``.
+
+    Example:
+        >>> ft.real(ft.array([2.0])).tolist()
+        [2.0]
+    """
+    return R.as_array(val)
+
+
+def imag(val):
+    """Imaginary part of a real array: zeros of its shape and dtype (zero gradient).
+
+    Example:
+        >>> ft.imag(ft.array([2.0])).tolist()
+        [0.0]
+    """
+    return ops.zeros_like(R.as_array(val))
+
+
+def angle(z, deg=False):
+    """Argument of ``z`` as a complex number: ``pi`` for negative reals (and ``-0.0``),
+    ``0`` otherwise, NaN for NaN; in degrees when ``deg``. Its derivative is 0.
+
+    Example:
+        >>> ft.angle(ft.array([-2.0, 3.0])).tolist()
+        [3.141592..., 0.0]
+    """
+    z = ops.stop_gradient(R.to_float(z))
+    out = ops.arctan2(ops.zeros_like(z), z)
+    return out * (180.0 / math.pi) if deg else out
+
+
+def isreal(x):
+    """Elementwise test for a zero imaginary part: all true for real arrays.
+
+    Example:
+        >>> ft.isreal(ft.array([1.0])).tolist()
+        [True]
+    """
+    return ops.full(R.as_array(x).shape, True, dtype=np.bool_)
+
+
+def isrealobj(x):
+    """Whether ``x`` has a real dtype: always ``True`` for funtorch arrays (Python bool).
+
+    Example:
+        >>> ft.isrealobj(ft.array([1.0]))
+        True
+    """
+    R.as_array(x)
+    return True
+
+
+def deg2rad(x):
+    """Convert degrees to radians (``x * pi / 180``); ints become the default float.
+
+    Example:
+        >>> ft.deg2rad(ft.array([180.0])).tolist()
+        [3.141592...]
+    """
+    return R.to_float(x) * (math.pi / 180.0)
+
+
+def rad2deg(x):
+    """Convert radians to degrees (``x * 180 / pi``); ints become the default float.
+
+    Example:
+        >>> ft.rad2deg(ft.array([3.141592653589793])).tolist()
+        [180.0]
+    """
+    return R.to_float(x) * (180.0 / math.pi)
+
+
+radians = deg2rad
+degrees = rad2deg
+
+
+def copysign(x1, x2):
+    """``|x1|`` with the sign bit of ``x2`` (``-0.0`` counts as negative).
+
+    Args:
+        x1, x2: array-likes that broadcast together; integer pairs become floats.
+
+    Returns:
+        The magnitudes of ``x1`` with ``x2``'s signs; differentiable in ``x1``.
+
+    Example:
+        >>> ft.copysign(ft.array([1.0, -2.0]), -1.0).tolist()
+        [-1.0, -2.0]
+    """
+    x1, x2 = float_pair(x1, x2)
+    magnitude = ops.abs(x1)
+    return ops.where(signbit(x2), -magnitude, magnitude)
+
+
+def heaviside(x1, x2):
+    """Step function: 0 where ``x1 < 0``, ``x2`` where ``x1 == 0``, 1 where ``x1 > 0``
+    (NaN where ``x1`` is NaN). Zero gradient in ``x1``; ``x2`` gets it where ``x1 == 0``.
+
+    Example:
+        >>> ft.heaviside(ft.array([-1.0, 0.0, 2.0]), 0.5).tolist()
+        [0.0, 0.5, 1.0]
+    """
+    x1, x2 = float_pair(x1, x2)
+    x1 = ops.stop_gradient(x1)
+    step = ops.where(x1 < 0, 0.0, ops.where(x1 > 0, 1.0, x2))
+    return ops.where(ops.isnan(x1), x1, step)
+
+
+def fmax(x1, x2):
+    """Elementwise maximum that ignores NaN (NaN only where both are NaN).
+
+    Example:
+        >>> ft.fmax(ft.array([1.0, float("nan")]), ft.array([float("nan"), 2.0])).tolist()
+        [1.0, 2.0]
+    """
+    x1, x2 = R.coerce_pair(x1, x2)
+    return ops.where(ops.isnan(x2), x1, ops.where(ops.isnan(x1), x2, ops.maximum(x1, x2)))
+
+
+def fmin(x1, x2):
+    """Elementwise minimum that ignores NaN (NaN only where both are NaN).
+
+    Example:
+        >>> ft.fmin(ft.array([1.0, float("nan")]), ft.array([float("nan"), 2.0])).tolist()
+        [1.0, 2.0]
+    """
+    x1, x2 = R.coerce_pair(x1, x2)
+    return ops.where(ops.isnan(x2), x1, ops.where(ops.isnan(x1), x2, ops.minimum(x1, x2)))
+
+
+def float_power(x1, x2):
+    """``x1 ** x2`` computed in float64 whatever the input dtypes (NumPy's float_power).
+
+    Example:
+        >>> ft.float_power(ft.array([2], dtype=ft.int32), 3).dtype
+        dtype('float64')
+    """
+    x1 = ops.astype(R.as_array(x1), np.float64)
+    x2 = x2 if type(x2) in R._SCALARS else ops.astype(R.as_array(x2), np.float64)
+    return ops.power(x1, x2)
+
+
+def isposinf(x):
+    """Elementwise test for ``+inf``; bool.
+
+    Example:
+        >>> ft.isposinf(ft.array([float("inf"), -float("inf")])).tolist()
+        [True, False]
+    """
+    x = R.as_array(x)
+    return ops.logical_and(ops.isinf(x), ops.logical_not(signbit(x)))
+
+
+def isneginf(x):
+    """Elementwise test for ``-inf``; bool.
+
+    Example:
+        >>> ft.isneginf(ft.array([float("inf"), -float("inf")])).tolist()
+        [False, True]
+    """
+    x = R.as_array(x)
+    return ops.logical_and(ops.isinf(x), signbit(x))
+
+
+def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
+    """Replace NaN by ``nan`` and infinities by ``posinf``/``neginf`` (default: the dtype's
+    largest/lowest finite value). Integers pass through. Gradient 1 on finite entries.
+
+    Example:
+        >>> ft.nan_to_num(ft.array([float("nan"), 1.0])).tolist()
+        [0.0, 1.0]
+    """
+    x = R.as_array(x)
+    if x.dtype.kind in "iub":
+        return x
+    info = np.finfo(x.dtype)
+    posinf = float(info.max) if posinf is None else posinf
+    neginf = float(info.min) if neginf is None else neginf
+    out = ops.where(ops.isnan(x), nan, x)
+    return ops.where(isposinf(x), posinf, ops.where(isneginf(x), neginf, out))
