@@ -53,12 +53,21 @@ def is_traced(x) -> bool:
     return isinstance(x, Array) and (type(x) is not Array or x._node is not None)
 
 
-def contains_traced(data) -> bool:
+def _any_leaf(data, test) -> bool:
     if isinstance(data, (list, tuple)):
         if set(map(type, data)) <= _PLAIN:  # plain numbers: one C-speed pass
             return False
-        return any(contains_traced(item) for item in data)
-    return is_traced(data)
+        return any(_any_leaf(item, test) for item in data)
+    return test(data)
+
+
+def contains_traced(data) -> bool:
+    """Whether a value or nested sequence holds a traced array (see :func:`is_traced`)."""
+    return _any_leaf(data, is_traced)
+
+
+def _is_array(x) -> bool:
+    return isinstance(x, Array)
 
 
 def _leaf_dtypes(data, strong, weak):
@@ -137,12 +146,15 @@ def _array(data, dtype, device, requires_grad, fn):
     dtype = None if dtype is None else np.dtype(dtype)
     if not requires_grad and type(data) in _TRACER_TYPES:
         return asarray(data, dtype, device)
-    if not requires_grad and isinstance(data, (list, tuple)) and contains_traced(data):
-        return _stack_traced(data, dtype or _traced_dtype(data), device)
+    if isinstance(data, (list, tuple)) and _any_leaf(data, _is_array):
+        # arrays among the data are strongly typed, as in JAX: [float64 array, 1.0] is float64
+        dtype = dtype or _traced_dtype(data)
+        if not requires_grad and contains_traced(data):
+            return _stack_traced(data, dtype, device)
     if isinstance(data, Array):
         if device is None:
             device = data.device
-        data = data.numpy()
+        data = data.detach().numpy()  # a copy, as torch.tensor(t): never tracked
     backend, ctx = _on_device(device)
     if backend.xp is not np and isinstance(data, backend.xp.ndarray):
         with ctx:
@@ -245,7 +257,7 @@ def full(shape, fill_value, dtype=None, device=None, requires_grad=False) -> Arr
     shape = _shape_arg(shape, "full")
     if not isinstance(fill_value, (Array, np.ndarray, list, tuple)):
         return _filled("full", shape, fill_value, dtype, device, requires_grad)
-    if not requires_grad and contains_traced(fill_value):
+    if not requires_grad and _any_leaf(fill_value, _is_array):  # traced ones stay traced
         fill = asarray(fill_value, dtype, device)
         _broadcastable(fill.shape, shape)
         return ops.broadcast_to(fill, shape)
@@ -321,15 +333,15 @@ def linspace(start, stop, num=50, endpoint=True, dtype=None, device=None, axis=0
         >>> ft.linspace(0.0, 1.0, 3).tolist()
         [0.0, 0.5, 1.0]
     """
-    if is_traced(start) or is_traced(stop):
-        return _linspace_traced(start, stop, int(num), endpoint, dtype, axis)
+    if isinstance(start, Array) or isinstance(stop, Array):  # their dtype; traced ones too
+        return _linspace_arrays(start, stop, int(num), endpoint, dtype, device, axis)
     backend, ctx = _on_device(device)
     with ctx:
         return wrap(backend.xp.linspace(start, stop, num, endpoint=endpoint, axis=axis,
                                         dtype=dtype or get_default_dtype()))
 
 
-def _linspace_traced(start, stop, num, endpoint, dtype, axis):
+def _linspace_arrays(start, stop, num, endpoint, dtype, device, axis):
     start, stop = asarray(start), asarray(stop)
     inexact = dtypes.result_type(start.dtype, stop.dtype)
     inexact = inexact if inexact.kind == "f" else np.dtype(get_default_dtype())
@@ -342,4 +354,4 @@ def _linspace_traced(start, stop, num, endpoint, dtype, axis):
     if endpoint and num > 1:  # the last sample is exactly stop, as in NumPy
         out = ops.concatenate([out[:-1], ops.broadcast_to(stop, (1,) + shape)])
     out = ops.moveaxis(ops.broadcast_to(out, (num,) + shape), 0, axis)
-    return ops.astype(out, dtype or inexact)
+    return asarray(out, dtype or inexact, device)
