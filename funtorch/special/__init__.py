@@ -15,3 +15,4 @@ from funtorch.special._incomplete import (  # noqa: F401
     beta, betainc, betaln, comb, gammainc, gammaincc, poch,
 )
 from funtorch.special._expint import exp1, expi, expn, fresnel, sici, spence  # noqa: F401
+from funtorch.special._bessel import bessel_jn, i0, i0e, i1, i1e  # noqa: F401
