@@ -118,9 +118,9 @@ def lu(a, permute_l=False, overwrite_a=False, check_finite=True):
         differentiable for square ``a`` (the pivoting is a constant).
 
     Example:
-        >>> p, l, u = ft.scipy.linalg.lu(ft.array([[1.0, 2.0], [3.0, 4.0]]))
-        >>> u.tolist()
-        [[3.0, 4.0], [0.0, 0.6666666666666667]]
+        >>> p, l, u = ft.scipy.linalg.lu(ft.array([[1.0, 2.0], [4.0, 4.0]]))
+        >>> l.tolist(), u.tolist()
+        ([[1.0, 0.0], [0.25, 1.0]], [[4.0, 4.0], [0.0, 1.0]])
     """
     a = _matrix(a, "lu")
     lower, upper = unpack_lu(bind(lu_p, a))

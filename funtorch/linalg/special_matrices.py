@@ -139,8 +139,8 @@ def leslie(f, s):
     rates ``s`` (length ``n - 1``) below the diagonal.
 
     Example:
-        >>> ft.scipy.linalg.leslie(ft.array([0.1, 2.0]), ft.array([0.5])).tolist()
-        [[0.1, 2.0], [0.5, 0.0]]
+        >>> ft.scipy.linalg.leslie(ft.array([0.5, 2.0]), ft.array([0.25])).tolist()
+        [[0.5, 2.0], [0.25, 0.0]]
     """
     f, s = R.promote(_vector(f, "leslie"), _vector(s, "leslie"))
     n = f.shape[-1]
@@ -177,8 +177,7 @@ def convolution_matrix(a, n, mode="full"):
     if mode == "full":
         return toeplitz(padded, reversed_padded[size - n:])
     trim = min(n, a.shape[0]) - 1
-    start = trim // 2 if mode == "same" else trim
-    end = trim - start
+    start, end = (trim // 2, trim - trim // 2) if mode == "same" else (trim, trim)
     return toeplitz(padded[start:size - end], reversed_padded[size - n - start:size - start])
 
 

@@ -222,8 +222,8 @@ def lstsq(a, b, rcond=None):
 
     Example:
         >>> x, res, rank, s = ft.linalg.lstsq(ft.array([[1.0], [1.0]]), ft.array([1.0, 3.0]))
-        >>> x.tolist(), res.tolist(), rank.item()
-        ([2.0], [2.0], 1)
+        >>> round(x.item(), 4), res.tolist(), rank.item()
+        (2.0, [2.0], 1)
     """
     a, b = R.promote(R.to_float(a), R.to_float(b))
     if a.ndim != 2 or b.ndim not in (1, 2) or b.shape[0] != a.shape[0]:
