@@ -163,7 +163,9 @@ def _advance(fun, carry, target_t, rtol, atol, mxstep, hmax):
 
 
 def _odeint_fwd(func, rtol, atol, mxstep, hmax, y0, ts, *args):
-    ys = _solve(func, rtol, atol, mxstep, hmax, y0, ts, *args)
+    # through the custom_vjp again, so that an enclosing grad (grad of grad) sees the
+    # solve as one differentiable call rather than the while_loop inside it
+    ys = _odeint(func, rtol, atol, mxstep, hmax, y0, ts, *args)
     return ys, (ys, ts, args)
 
 
@@ -188,7 +190,7 @@ def _odeint_bwd(func, rtol, atol, mxstep, hmax, residuals, g):
         state = (ys[index], y_bar, t0_bar, args_bar)
         flat, unravel = _ravel(state)
         ends = ops.stack([-ts[index], -ts[index - 1]])
-        out = _solve(_flat_func(augmented, unravel), rtol, atol, mxstep, hmax, flat, ends,
+        out = _odeint(_flat_func(augmented, unravel), rtol, atol, mxstep, hmax, flat, ends,
                      *args)
         _, y_bar, t0_bar, args_bar = unravel(out[-1])
         y_bar = y_bar + g[index - 1]
