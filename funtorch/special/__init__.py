@@ -16,3 +16,4 @@ from funtorch.special._incomplete import (  # noqa: F401
 )
 from funtorch.special._expint import exp1, expi, expn, fresnel, sici, spence  # noqa: F401
 from funtorch.special._bessel import bessel_jn, i0, i0e, i1, i1e  # noqa: F401
+from funtorch.special._hyper import hyp1f1, hyp2f1, owens_t  # noqa: F401
