@@ -34,6 +34,8 @@ def _root(total, power):
 def _euclidean(x, axis, keepdims):
     """``sqrt(sum(x**2))`` over ``axis``, scaled by the (constant) largest magnitude so
     that no square overflows or underflows."""
+    if x.size == 0:
+        return _root(ops.sum(x * x, axis=axis, keepdims=keepdims), 2)
     scale = ops.stop_gradient(ops.max(ops.abs(x), axis=axis, keepdims=True))
     scale = ops.where(scale == 0, 1.0, scale)
     out = _root(ops.sum(ops.square(x / scale), axis=axis, keepdims=True), 2) * scale

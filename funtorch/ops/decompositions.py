@@ -7,7 +7,9 @@ derivatives work. ``det``'s derivative is the cofactor matrix, a primitive of it
 computed from an SVD: it stays exact at singular matrices, where ``det * inv(a).T``
 would fail. ``svd`` has one primitive with ``part`` in ``"u", "s", "vt"`` (thin
 factors); the rules of each part use the others (Townsend, "Differentiating the
-Singular Value Decomposition", 2016).
+Singular Value Decomposition", 2016). The other factorisations have files of their own:
+``decomp_eigh.py`` (eigh, eig), ``decomp_qr.py``, ``decomp_triangular.py``
+(solve_triangular, lu) and ``decomp_expm.py`` (expm, pinv).
 """
 
 from __future__ import annotations

@@ -36,6 +36,7 @@ PUBLIC = {
     "matmul": (lambda x, y: x @ y, "value"),
     "einsum": (lambda x, y: ft.einsum("ij,jk->ik", x, y), "value"),
     "solve": (ft.linalg.solve, "value"),
+    "solve_triangular": (ft.scipy.linalg.solve_triangular, "value"),
     "eq": (lambda x, y: x == y, "bool"),
     "ne": (lambda x, y: x != y, "bool"),
     "lt": (lambda x, y: x < y, "bool"),
@@ -70,8 +71,10 @@ MIXED = [  # (x dtype, y dtype, promoted dtype)
     ("float64", "int32", "float64"),
 ]
 SAME_KIND = [("float32", "float64", "float64"), ("int32", "int64", "int64")]
-NO_FLOAT16 = {"solve"}  # LAPACK has no float16 (NumPy raises for float16 matrices)
-FLOAT_ONLY = {"solve", "arctan2", "logaddexp"}  # integer operands become the default float
+# LAPACK has no float16 (NumPy raises for float16 matrices)
+NO_FLOAT16 = {"solve", "solve_triangular"}
+# integer operands become the default float
+FLOAT_ONLY = {"solve", "solve_triangular", "arctan2", "logaddexp"}
 
 
 def _operand(dtype):
