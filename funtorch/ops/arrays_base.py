@@ -12,8 +12,8 @@ from funtorch.ops import registry as R
 from funtorch import ops
 
 _SIZE_HINT = ("{fn}: the output shape depends on the values of the input, which are not known "
-              "here ({why}); pass a static size= (and optionally fill_value=) to get a "
-              "fixed-size result")
+              "here (inside ft.jit or ft.vmap values are abstract or batched); {fix}")
+SIZE_FIX = "pass a static size= (and optionally fill_value=) to get a fixed-size result"
 _INPLACE = ("{fn}: funtorch arrays are immutable, so {fn} cannot modify its input in place; "
             "pass inplace=False to get an updated copy, or use the functional form "
             "x.at[...].set(values)")
@@ -47,12 +47,12 @@ def _values(x):
     return np.asarray(ops.stop_gradient(x) if isinstance(x, Array) else x)
 
 
-def host(x, fn, why="inside ft.jit or ft.vmap values are abstract or batched"):
+def host(x, fn, fix=SIZE_FIX):
     """The values of ``x`` as a NumPy array, or a clear error inside ``jit``/``vmap``."""
     try:
         return _values(x)
     except TypeError as exc:
-        raise TypeError(_SIZE_HINT.format(fn=fn, why=why) + f". Cause: {exc}") from None
+        raise TypeError(_SIZE_HINT.format(fn=fn, fix=fix) + f". Cause: {exc}") from None
 
 
 def host_or_none(x):

@@ -150,7 +150,7 @@ def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
     return tuple(out) if sparse else ops.broadcast_arrays(*out)
 
 
-def indices(dimensions, dtype=int, sparse=False):
+def indices(dimensions, dtype=None, sparse=False):
     """The index of every position of a grid of shape ``dimensions``: an array of shape
     ``(len(dimensions), *dimensions)``, or a tuple of broadcastable arrays if ``sparse``.
 
@@ -158,7 +158,7 @@ def indices(dimensions, dtype=int, sparse=False):
         >>> ft.indices((2, 2))[0].tolist()
         [[0, 0], [1, 1]]
     """
-    dtype = np.int64 if dtype is int else dtypes.get_default_dtype() if dtype is float else dtype
+    dtype = np.int64 if dtype in (None, int) else dtypes.get_default_dtype() if dtype is float else dtype
     out = np.indices(tuple(dimensions), dtype=dtype, sparse=sparse)
     return tuple(ops.asarray(o) for o in out) if sparse else ops.asarray(out)
 

@@ -49,7 +49,7 @@ def bincount(x, weights=None, minlength=0, *, length=None):
     if minlength is None or minlength < 0:
         raise ValueError(f"bincount: minlength must be a non-negative int, got {minlength!r}")
     if length is None:
-        values = host(x, "bincount")
+        values = host(x, "bincount", "pass a static length=")
         length = max(int(values.max()) + 1 if values.size else 0, int(minlength))
     length = int(length)
     x = ops.astype(x, np.int64)

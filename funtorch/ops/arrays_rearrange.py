@@ -290,7 +290,7 @@ def trim_zeros(filt, trim="fb", axis=None):
         raise ValueError(f"trim_zeros: unexpected character(s) in `trim`: {trim!r}")
     if filt.ndim == 0:
         raise ValueError("trim_zeros: input must be at least 1-d, got a 0-d array")
-    nonzero = host(filt, "trim_zeros") != 0
+    nonzero = host(filt, "trim_zeros", "call it outside the transform") != 0
     axes = ops.normalize_axis(axis, filt.ndim, "trim_zeros")
     index = [slice(None)] * filt.ndim
     for ax in axes:

@@ -134,7 +134,7 @@ def piecewise(x, condlist, funclist, *args, **kw):
     return out
 
 
-def compress(condition, a, axis=None, *, size=None, fill_value=0):
+def compress(condition, a, axis=None, *, size=None, fill_value=0, out=None):
     """The slices of ``a`` along ``axis`` (flattened when None) where ``condition`` (1-d)
     is true; a shorter ``condition`` counts as false past its end.
 
@@ -145,6 +145,8 @@ def compress(condition, a, axis=None, *, size=None, fill_value=0):
         >>> ft.compress([False, True, True], ft.array([[1, 2], [3, 4], [5, 6]]), axis=0).tolist()
         [[3, 4], [5, 6]]
     """
+    if out is not None:
+        raise ValueError("compress: out is not supported (arrays are immutable)")
     condition, a = as_array(condition), as_array(a)
     if condition.ndim != 1:
         raise ValueError(f"compress: condition must be a 1-d array, got shape "

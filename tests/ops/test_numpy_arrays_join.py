@@ -163,7 +163,7 @@ def test_trim_zeros():
     # finite differences would move the zeros: check the gradient lands on the kept entries
     grad = ft.grad(lambda v: ft.sum(ft.trim_zeros(v) * ft.array([1.0, 2.0, 3.0])))(ft.array(x))
     same(grad, np.array([0, 0, 1.0, 2.0, 3.0, 0, 0]))
-    with pytest.raises(TypeError, match="trim_zeros: .*size="):
+    with pytest.raises(TypeError, match="trim_zeros: the output shape depends .*call it outside"):
         ft.jit(ft.trim_zeros)(ft.array(x))
 
 
