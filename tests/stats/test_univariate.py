@@ -108,3 +108,30 @@ def test_vmap_matches_loop():
     batched = ft.vmap(lambda s: ft.stats.logistic.logpdf(x, 0.1, s))(scales)
     looped = np.stack([np.asarray(ft.stats.logistic.logpdf(x, 0.1, s)) for s in scales])
     np.testing.assert_allclose(np.asarray(batched), looped, rtol=1e-14)
+
+
+def _clipped_args(dist, method, sample_x, params):
+    args = _draw(dist, method, sample_x, params)
+    if dist == "binom" or dist == "betabinom":
+        args[0] = np.minimum(args[0], args[1])
+    return args
+
+
+@pytest.mark.parametrize("dist, method, sample_x, params", ALL)
+def test_vmap_over_the_first_argument_matches_eager(dist, method, sample_x, params):
+    args = _clipped_args(dist, method, sample_x, params)
+    fun = getattr(getattr(ft.stats, dist), method)
+    rest = [ft.array(a[0]) for a in args[1:]]
+    batched = ft.vmap(lambda first: fun(first, *rest))(ft.array(args[0]))
+    eager = fun(ft.array(args[0]), *rest)
+    np.testing.assert_allclose(np.asarray(batched), np.asarray(eager), rtol=1e-13)
+
+
+@pytest.mark.parametrize("dist, method, sample_x, params", ALL)
+def test_float32_stays_float32(dist, method, sample_x, params):
+    args = _clipped_args(dist, method, sample_x, params)
+    fun = getattr(getattr(ft.stats, dist), method)
+    got = fun(*[ft.array(a.astype(np.float32)) for a in args])
+    assert got.dtype == np.float32
+    want = fun(*[ft.array(a.astype(np.float32).astype(np.float64)) for a in args])
+    np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=2e-4, atol=1e-6)
