@@ -94,15 +94,20 @@ def triu_indices_from(arr, k=0):
     return triu_indices(rows, k, cols)
 
 
-def mask_indices(n, mask_func, k=0):
-    """Indices where ``mask_func(ones((n, n)), k)`` is non-zero (e.g. ``ft.triu``).
+def mask_indices(n, mask_func, k=0, *, size=None):
+    """Indices where ``mask_func(ones((n, n)), k)`` is non-zero (e.g. ``ft.triu``);
+    ``size`` truncates them or pads them with zeros, as JAX.
 
     Example:
         >>> [i.tolist() for i in ft.mask_indices(2, ft.triu)]
         [[0, 0, 1], [0, 1, 1]]
     """
     mask = np.asarray(mask_func(ops.ones((n, n), dtype=np.int64), k)) != 0
-    return tuple(_wrap_int(i) for i in np.nonzero(mask))
+    rows = np.nonzero(mask)
+    if size is not None:
+        rows = tuple(np.concatenate([r, np.zeros(max(size - r.size, 0), np.int64)])[:size]
+                     for r in rows)
+    return tuple(_wrap_int(i) for i in rows)
 
 
 def _index_modes(mode, count, fn):

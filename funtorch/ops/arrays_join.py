@@ -307,6 +307,13 @@ def insert(arr, obj, values, axis=None):
     values = ops.broadcast_to(values, shape)
     if positions.size == 1:
         positions = np.full(count, positions.reshape(()))
+    source = _insert_sources(positions, size)
+    return ops.take(ops.concatenate([arr, values], axis=axis), source, axis=axis)
+
+
+def _insert_sources(positions, size):
+    """For each output slot of an insert, its index into ``concatenate([arr, values])``."""
+    count = positions.size
     order = np.argsort(positions, kind="stable")
     new_at = positions[order] + np.arange(count)  # where each inserted value lands
     source = np.empty(size + count, dtype=np.int64)
@@ -314,7 +321,7 @@ def insert(arr, obj, values, axis=None):
     keep[new_at] = False
     source[keep] = np.arange(size)
     source[new_at] = size + order
-    return ops.take(ops.concatenate([arr, values], axis=axis), source, axis=axis)
+    return source
 
 
 def delete(arr, obj, axis=None, *, assume_unique_indices=False):

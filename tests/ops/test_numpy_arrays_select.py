@@ -239,3 +239,13 @@ RNG = np.random.default_rng(3)
 def test_errors(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_more_gradients_and_sized_index_lists():
+    x, y = ft.array(_data((3,))), ft.array(_data((2,)))
+    ft.testing.check_grads(lambda a, b: ft.meshgrid(a, b), (x, y), order=2)
+    ft.testing.check_grads(lambda a, b: ft.meshgrid(a, b, sparse=True, indexing="ij"), (x, y),
+                           order=2)
+    same(ft.mask_indices(3, ft.triu, size=8), tuple(np.append(i, [0, 0]) for i in
+                                                    np.mask_indices(3, np.triu)))
+    same(ft.mask_indices(3, ft.tril, size=2), tuple(i[:2] for i in np.mask_indices(3, np.tril)))

@@ -315,3 +315,21 @@ def test_histogramdd_and_2d(bins):
 def test_errors(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_set_operation_gradients_and_batched_index_lists():
+    # finite differences need values that stay distinct when perturbed: disjoint sets
+    a, b = ft.array(np.array([0.5, -1.0, 2.0])), ft.array(np.array([2.5, 3.0]))
+    for name in ("union1d", "setdiff1d", "setxor1d"):
+        ft.testing.check_grads(lambda u, v: getattr(ft, name)(u, v), (a, b), order=2)
+    grad = ft.grad(lambda u: ft.sum(ft.intersect1d(u, ft.array([2.0, 0.5])) * ft.array(
+        [1.0, 10.0])))(ft.array(np.array([2.0, 0.5, -1.0, 0.5])))
+    same(grad, np.array([10.0, 1.0, 0.0, 0.0]))
+    masks = ft.array(RNG.integers(0, 2, (4, 3, 2)))
+    got = ft.vmap(lambda m: ft.argwhere(m, size=6, fill_value=-1))(masks)
+    for mask, rows in zip(np.asarray(masks), np.asarray(got)):
+        found = np.argwhere(mask)
+        same(rows, np.concatenate([found, np.full((6 - len(found), 2), -1)]))
+    result = ft.jit(lambda v: ft.unique_all(v, size=4))(ft.array([5, 3, 5]))
+    same(tuple(result), (np.array([3, 5, 3, 3]), np.array([1, 0, 1, 1]), np.array([1, 0, 1]),
+                         np.array([1, 2, 0, 0])))
