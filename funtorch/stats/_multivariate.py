@@ -41,7 +41,8 @@ def _mvn_logpdf(x, mean, cov, allow_singular=None):
         chol = ops.broadcast_to(chol, batch + (n, n))
         rhs = ops.broadcast_to(diff, batch + (n,))[..., None]
         z = _solve_lower(chol, rhs)[..., 0]
-        log_det = 2.0 * ops.sum(ops.log(ops.sum(chol * ops.eye(n, dtype=chol.dtype), axis=-1)), axis=-1)
+        diagonal = ops.sum(chol * ops.eye(n, dtype=chol.dtype), axis=-1)
+        log_det = 2.0 * ops.sum(ops.log(diagonal), axis=-1)
     n = diff.shape[-1]
     return -0.5 * (ops.sum(z * z, axis=-1) + log_det + n * LOG_2PI)
 

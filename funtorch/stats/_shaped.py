@@ -11,7 +11,7 @@ import functools
 import math
 
 from funtorch import ops, special
-from funtorch.stats._util import LOG_2PI, Distribution, inside, log1mexp, promote, standardize
+from funtorch.stats._util import LOG_2PI, Distribution, inside, log1mexp, promote
 
 _INF = math.inf
 
