@@ -1,5 +1,5 @@
 """Elementwise maths beyond the core family: inverse hyperbolics, ``exp2``/``log2``/``log10``,
-``cbrt``, ``hypot``, ``logaddexp2``, ``fmod``, ``i0``, sign and rounding helpers, and the
+``cbrt``, ``hypot``, ``logaddexp2``, ``fmod``, sign and rounding helpers, and the
 NumPy aliases (``acos`` is ``arccos``, ``pow`` is ``power``, ...).
 
 Functions of floats turn integer and bool inputs into the default float dtype, as ``ft.exp``
@@ -40,52 +40,6 @@ logaddexp2_p = binary("logaddexp2", "logaddexp2", lambda ans, x, y: exp2(x - ans
 # C's fmod: the remainder takes the dividend's sign; d/dy = -trunc(x / y)
 fmod_p = binary("fmod", "fmod", ONE, lambda ans, x, y: -trunc(ops.divide(x, y)),
                 domain=[(0.1, 0.9), (1.1, 2.0)])
-
-
-# Modified Bessel functions of the first kind, orders 0 and 1: the power series (all terms
-# positive, no cancellation) up to |x| = 20 and the asymptotic expansion above, whose
-# smallest term there is ~e^-40. Computed in float64, returned in the input's precision.
-_SERIES_TERMS, _ASYMPTOTIC_TERMS, _SWITCH = 60, 30, 20.0
-
-
-def _bessel_i_impl(order):
-    def impl(xp, x):
-        x = xp.asarray(x)
-        dtype = x.dtype
-        ax = xp.abs(x.astype(np.float64))
-        near = xp.minimum(ax, _SWITCH) / 2.0
-        term = near ** order / math.factorial(order)
-        total = term.copy()
-        for k in range(1, _SERIES_TERMS):
-            term = term * (near * near) / (k * (k + order))
-            total += term
-        far = xp.maximum(ax, _SWITCH)
-        mu, coef, tail = 4.0 * order * order, xp.ones_like(far), xp.ones_like(far)
-        for k in range(1, _ASYMPTOTIC_TERMS):
-            coef = -coef * (mu - (2 * k - 1) ** 2) / (k * 8.0 * far)
-            tail += coef
-        with np.errstate(over="ignore"):
-            asymptotic = xp.exp(far - 0.5 * xp.log(2.0 * math.pi * far)) * tail
-        out = xp.where(ax <= _SWITCH, total, asymptotic)
-        if order % 2:
-            out = xp.where(x < 0, -out, out)
-        out = out.astype(dtype, copy=False)
-        return out if out.ndim else out[()]
-    return impl
-
-
-def _di1(ans, x):
-    # i0(x) - i1(x)/x loses all precision near 0: there its Taylor series 1/2 + 3x^2/16 + ...
-    near = ops.abs(x) < 1e-3
-    safe = ops.where(near, 1.0, x)
-    x2 = x * x
-    return ops.where(near, 0.5 + x2 * (3.0 / 16.0 + x2 * (5.0 / 384.0)),
-                     bind(bessel_i0_p, x) - ans / safe)
-
-
-bessel_i1_p = unary("bessel_i1", _bessel_i_impl(1), _di1, domain=(-4.0, 4.0))
-bessel_i0_p = unary("bessel_i0", _bessel_i_impl(0), lambda ans, x: bind(bessel_i1_p, x),
-                    domain=(-4.0, 4.0))
 
 
 # Public functions ------------------------------------------------------------------------
@@ -132,12 +86,23 @@ cbrt = _float_unary(cbrt_p, "cbrt", "Elementwise real cube root (negative for x 
 exp2 = _float_unary(exp2_p, "exp2", "Elementwise ``2 ** x``.", "ft.array([3.0])")
 log2 = _float_unary(log2_p, "log2", "Elementwise base-2 logarithm.", "ft.array([8.0])")
 log10 = _float_unary(log10_p, "log10", "Elementwise base-10 logarithm.", "ft.array([100.0])")
-i0 = _float_unary(bessel_i0_p, "i0", "Modified Bessel function of the first kind, order 0; "
-                  "its derivative is ``i1``.", "ft.array([0.0, 1.0])")
 hypot = _float_binary(hypot_p, "hypot", "Elementwise ``sqrt(x1**2 + x2**2)`` without "
                       "overflow.", "ft.array([3.0]), 4.0")
 logaddexp2 = _float_binary(logaddexp2_p, "logaddexp2", "Elementwise ``log2(2**x1 + 2**x2)``, "
                            "computed stably.", "ft.array([1.0]), 1.0")
+
+
+def i0(x):
+    """Modified Bessel function of the first kind, order 0 (``jax.numpy.i0``): the same
+    function as :func:`funtorch.special.i0`; its derivative is ``i1``.
+
+    Example:
+        >>> ft.i0(ft.array([0.0, 1.0])).tolist()
+        [1.0, 1.266065...]
+    """
+    from funtorch.special import i0 as special_i0  # special builds on ops: import when called
+
+    return special_i0(x)
 
 
 def fmod(x1, x2):

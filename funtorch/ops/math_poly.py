@@ -13,7 +13,6 @@ import numpy as np
 from funtorch import ops
 from funtorch.core import Primitive, bind
 from funtorch.ops import registry as R
-from funtorch.ops.math_reductions import cumprod
 from funtorch.ops.math_stats import convolve
 
 _COMPLEX_ROOTS = ("roots: the polynomial has complex roots (for example {root}); funtorch "
@@ -170,7 +169,7 @@ def polydiv(u, v, *, trim_leading_zeros=False):
 def vander(x, N=None, increasing=False):
     """Vandermonde matrix: columns are powers of ``x`` (decreasing unless ``increasing``).
 
-    Built by a cumulative product, so its gradient is exact also at ``x = 0``.
+    Integer powers: the gradient is exact at ``x = 0`` too, to every order.
 
     Example:
         >>> ft.vander(ft.array([2.0, 3.0]), 3).tolist()
@@ -184,11 +183,8 @@ def vander(x, N=None, increasing=False):
         raise ValueError(f"vander: N must be non-negative, got {N}")
     if n == 0:
         return ops.zeros((x.shape[0], 0), dtype=x.dtype)
-    column = ops.reshape(x, (-1, 1))
-    factors = ops.concatenate([ops.ones_like(column), ops.broadcast_to(column, (x.shape[0],
-                                                                          n - 1))], axis=1)
-    powers = cumprod(factors, axis=1)
-    return powers if increasing else ops.flip(powers, 1)
+    exponents = ops.arange(n) if increasing else ops.arange(n - 1, -1, -1)
+    return ops.power(ops.reshape(x, (-1, 1)), exponents)
 
 
 def poly(seq_of_zeros):

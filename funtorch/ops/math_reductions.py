@@ -211,9 +211,9 @@ def _axis_gradient(f, axis, spacing, edge_order):
     def along(v):  # 1-d coefficients broadcast along `axis`
         return ops.reshape(v, tuple(-1 if i == axis else 1 for i in range(f.ndim)))
 
-    coords = R.as_array(spacing)
-    if coords.ndim == 0:
-        h = coords
+    coords = spacing if isinstance(spacing, R.Array) else np.asarray(spacing)
+    if coords.ndim == 0:  # a Python or NumPy scalar stays weak: float64 f keeps its precision
+        h = float(coords) if not isinstance(coords, R.Array) else ops.astype(coords, f.dtype)
         interior = (part(2) - part(None, -2)) / (2.0 * h)
         if edge_order == 1:
             first = (part(1, 2) - part(0, 1)) / h
@@ -225,7 +225,7 @@ def _axis_gradient(f, axis, spacing, edge_order):
     if coords.shape != (n,):
         raise ValueError(f"gradient: coordinates along axis {axis} must have shape ({n},), "
                          f"got {coords.shape}")
-    coords = R.to_float(coords)
+    coords = R.to_float(R.as_array(coords))
     dx = coords[1:] - coords[:-1]
     d1, d2 = dx[:-1], dx[1:]
     a = along(-d2 / (d1 * (d1 + d2)))
