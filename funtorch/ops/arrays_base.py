@@ -93,9 +93,10 @@ def true_positions(mask, size, fill_value=0):
     length = mask.shape[0]
     order = ops.argsort(ops.logical_not(mask))  # stable: the true ones first, in order
     if size > length:
-        order = ops.concatenate([order, ops.zeros((size - length,), dtype=np.int64)])
+        padding = ops.zeros((size - length,), dtype=np.int64, device=mask.device)
+        order = ops.concatenate([order, padding])
     order = order[:size]
-    valid = ops.arange(size) < count
+    valid = ops.arange(size, device=mask.device) < count
     return ops.where(valid, order, fill_value), count
 
 
@@ -108,10 +109,12 @@ def compact(values, mask, size, fill_value, fn):
     positions, count = true_positions(mask, size)
     if values.shape[0] == 0:
         fill = 0 if fill_value is None else fill_value
-        return ops.full((size,) + tuple(values.shape[1:]), fill, dtype=values.dtype)
+        return ops.full((size,) + tuple(values.shape[1:]), fill, dtype=values.dtype,
+                        device=values.device)
     out = values[positions]
     if size:
-        valid = ops.reshape(ops.arange(size) < count, (size,) + (1,) * (values.ndim - 1))
+        valid = ops.reshape(ops.arange(size, device=count.device) < count,
+                            (size,) + (1,) * (values.ndim - 1))
         fill = out[:1] if fill_value is None else ops.astype(as_array(fill_value), values.dtype)
         out = ops.where(valid, out, fill)
     return out

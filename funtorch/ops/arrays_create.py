@@ -62,7 +62,7 @@ def _spaced(start, stop, num, endpoint):
     start, stop = ops.astype(start, dtype), ops.astype(stop, dtype)
     div = num - 1 if endpoint else num
     steps = np.arange(num, dtype=dtype) / div if div > 0 else np.zeros(num, dtype)
-    steps = ops.asarray(steps.reshape((num,) + (1,) * start.ndim))
+    steps = ops.asarray(steps.reshape((num,) + (1,) * start.ndim), device=start.device)
     out = start[None] + steps * (stop - start)[None]
     if endpoint and num > 1:
         out = ops.concatenate([out[:-1], stop[None]])
@@ -158,7 +158,10 @@ def indices(dimensions, dtype=None, sparse=False):
         >>> ft.indices((2, 2))[0].tolist()
         [[0, 0], [1, 1]]
     """
-    dtype = np.int64 if dtype in (None, int) else dtypes.get_default_dtype() if dtype is float else dtype
+    if dtype is None or dtype is int:
+        dtype = np.int64
+    elif dtype is float:
+        dtype = dtypes.get_default_dtype()
     out = np.indices(tuple(dimensions), dtype=dtype, sparse=sparse)
     return tuple(ops.asarray(o) for o in out) if sparse else ops.asarray(out)
 

@@ -126,10 +126,11 @@ def packbits(a, axis=None, bitorder="big"):
     bits = ops.astype(ops.moveaxis(a, axis, -1) != 0, np.int64)
     extra = -bits.shape[-1] % 8
     if extra:
-        bits = ops.concatenate([bits, ops.zeros(bits.shape[:-1] + (extra,), dtype=np.int64)],
+        bits = ops.concatenate([bits, ops.zeros(bits.shape[:-1] + (extra,), dtype=np.int64,
+                                                 device=a.device)],
                                axis=-1)
     groups = ops.reshape(bits, bits.shape[:-1] + (bits.shape[-1] // 8, 8))
-    packed = ops.astype(ops.sum(groups * ops.asarray(weights), axis=-1), np.uint8)
+    packed = ops.astype(ops.sum(groups * ops.asarray(weights, device=a.device), axis=-1), np.uint8)
     return ops.moveaxis(packed, -1, axis)
 
 
@@ -149,7 +150,7 @@ def unpackbits(a, axis=None, count=None, bitorder="big"):
     if a.dtype != np.uint8:
         raise TypeError(f"unpackbits: expected an input array of unsigned byte data type, got "
                         f"{a.dtype}")
-    weights = ops.asarray(_bit_weights(bitorder, "unpackbits"))
+    weights = ops.asarray(_bit_weights(bitorder, "unpackbits"), device=a.device)
     if axis is None:
         a, axis = ops.ravel(a), 0
     axis = axis_index(axis, a.ndim, "unpackbits")
@@ -161,6 +162,6 @@ def unpackbits(a, axis=None, count=None, bitorder="big"):
         keep = count if count >= 0 else max(total + count, 0)
         if keep > total:
             bits = ops.concatenate([bits, ops.zeros(bits.shape[:-1] + (keep - total,),
-                                                    dtype=np.uint8)], axis=-1)
+                                                    dtype=np.uint8, device=a.device)], axis=-1)
         bits = bits[..., :keep]
     return ops.moveaxis(bits, -1, axis)

@@ -53,14 +53,15 @@ def bincount(x, weights=None, minlength=0, *, length=None):
         length = max(int(values.max()) + 1 if values.size else 0, int(minlength))
     length = int(length)
     x = ops.astype(x, np.int64)
-    w = ops.ones(x.shape, dtype=np.int64) if weights is None else to_float(weights)
+    w = ops.ones(x.shape, dtype=np.int64, device=x.device) if weights is None else to_float(weights)
     if w.shape != x.shape:
         raise ValueError(f"bincount: weights of shape {tuple(w.shape)} do not match x of shape "
                          f"{tuple(x.shape)}")
     if length == 0:
-        return ops.zeros((0,), dtype=w.dtype)
+        return ops.zeros((0,), dtype=w.dtype, device=w.device)
     w = ops.where(x < length, w, ops.zeros_like(w))
-    return ops.zeros((length,), dtype=w.dtype).at[ops.clip(x, 0, length - 1)].add(w)
+    total = ops.zeros((length,), dtype=w.dtype, device=w.device)
+    return total.at[ops.clip(x, 0, length - 1)].add(w)
 
 
 def histogram_bin_edges(a, bins=10, range=None, weights=None):  # noqa: A002
@@ -107,7 +108,7 @@ def histogram_bin_edges(a, bins=10, range=None, weights=None):  # noqa: A002
     low, high = ops.astype(low, dtype), ops.astype(high, dtype)
     same = low == high
     low, high = ops.where(same, low - 0.5, low), ops.where(same, high + 0.5, high)
-    steps = ops.asarray(np.arange(bins + 1, dtype=dtype) / bins)
+    steps = ops.asarray(np.arange(bins + 1, dtype=dtype) / bins, device=a.device)
     edges = low + (high - low) * steps
     return ops.concatenate([edges[:-1], ops.reshape(high, (1,))])
 
@@ -122,12 +123,13 @@ def _bin_index(values, edges):
 
 
 def _accumulate(flat_index, valid, weights, total, dtype):
-    w = ops.ones(valid.shape, dtype=dtype) if weights is None else ops.ravel(as_array(weights))
+    w = ops.ravel(as_array(weights)) if weights is not None else ops.ones(
+        valid.shape, dtype=dtype, device=valid.device)
     if weights is not None and w.shape != valid.shape:
         raise ValueError(f"histogram: weights should have the same shape as the data, got "
                          f"{w.shape[0]} weights for {valid.shape[0]} points")
     w = ops.where(valid, w, ops.zeros_like(w))
-    return ops.zeros((total,), dtype=w.dtype).at[flat_index].add(w)
+    return ops.zeros((total,), dtype=w.dtype, device=w.device).at[flat_index].add(w)
 
 
 def histogram(a, bins=10, range=None, weights=None, density=None):  # noqa: A002

@@ -373,7 +373,7 @@ def resize(a, new_shape):
                          f"{shape}")
     total = math.prod(shape)
     if a.size == 0 or total == 0:
-        return ops.zeros(shape, dtype=a.dtype)
+        return ops.zeros(shape, dtype=a.dtype, device=a.device)
     return ops.reshape(ops.take(ops.ravel(a), np.arange(total) % a.size), shape)
 
 

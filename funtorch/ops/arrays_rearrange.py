@@ -126,7 +126,7 @@ def _roll_one(a, shift, axis):
     if length == 0:
         return a
     if isinstance(shift, Array):  # a traced shift: gather by (i - shift) mod n
-        source = ops.mod(ops.arange(length) - ops.astype(shift, np.int64), length)
+        source = ops.mod(ops.arange(length, device=a.device) - ops.astype(shift, np.int64), length)
     else:
         source = (np.arange(length) - int(shift)) % length
     return ops.take(a, source, axis=axis)

@@ -125,7 +125,7 @@ def piecewise(x, condlist, funclist, *args, **kw):
                          f"{len(conds) + 1} functions are expected, got {len(funclist)}")
     if len(funclist) == len(conds) + 1:
         rest = ops.logical_not(ops.any(ops.stack(conds), axis=0)) if conds else \
-            ops.ones(x.shape, dtype=np.bool_)
+            ops.ones(x.shape, dtype=np.bool_, device=x.device)
         conds = conds + [rest]
     out = ops.zeros_like(x)
     for cond, func in zip(conds, funclist):
@@ -163,7 +163,8 @@ def compress(condition, a, axis=None, *, size=None, fill_value=0, out=None):
                              f"of length {length}")
         mask = mask[:length]
     elif mask.shape[0] < length:
-        mask = ops.concatenate([mask, ops.zeros((length - mask.shape[0],), dtype=np.bool_)])
+        mask = ops.concatenate([mask, ops.zeros((length - mask.shape[0],), dtype=np.bool_,
+                                               device=a.device)])
     moved = ops.moveaxis(a, axis, 0)
     out = compact(moved, mask, check_size(size, "compress"), fill_value, "compress")
     return ops.moveaxis(out, 0, axis)

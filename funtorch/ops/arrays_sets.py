@@ -47,14 +47,15 @@ def _sorted_runs(rows, equal_nan):
     the first row of each run of equal rows in sorted order)."""
     count, width = rows.shape
     keys = [rows[:, col] for col in range(width - 1, -1, -1)]
-    perm = lexsort(keys) if keys else ops.arange(count)
+    perm = lexsort(keys) if keys else ops.arange(count, device=rows.device)
     ordered = ops.take(rows, perm, axis=0)
     later, earlier = ordered[1:], ordered[:-1]
     differ = later != earlier
     if equal_nan and rows.dtype.kind in "fc":
         differ = ops.logical_and(differ, ops.logical_not(
             ops.logical_and(ops.isnan(later), ops.isnan(earlier))))
-    first = ops.concatenate([ops.ones((1,), dtype=np.bool_), ops.any(differ, axis=1)])
+    first = ops.concatenate([ops.ones((1,), dtype=np.bool_, device=rows.device),
+                              ops.any(differ, axis=1)])
     return perm, first
 
 
@@ -67,9 +68,10 @@ def _unique_rows(arr, equal_nan, size, fn):
     starts, count = true_positions(first, size)
     index = perm[starts]
     group = ops.cumsum(ops.astype(first, np.int64)) - 1
-    inverse = ops.zeros((length,), dtype=np.int64).at[perm].set(group)
-    slot = ops.arange(size)
-    following = ops.concatenate([starts[1:], ops.full((1,), length, dtype=np.int64)])
+    inverse = ops.zeros((length,), dtype=np.int64, device=arr.device).at[perm].set(group)
+    slot = ops.arange(size, device=arr.device)
+    following = ops.concatenate([starts[1:], ops.full((1,), length, dtype=np.int64,
+                                                        device=arr.device)])
     following = ops.where(slot + 1 < count, following, length)
     counts = ops.where(slot < count, following - starts, 0)
     return ops.take(arr, index, axis=0), index, inverse, counts, count
@@ -113,7 +115,7 @@ def unique(ar, return_index=False, return_inverse=False, return_counts=False, ax
     else:
         values, index, inverse, counts, count = _unique_rows(arr, equal_nan, size, "unique")
         if fill_value is not None and values.shape[0]:
-            valid = ops.reshape(ops.arange(values.shape[0]) < count,
+            valid = ops.reshape(ops.arange(values.shape[0], device=ar.device) < count,
                                 (-1,) + (1,) * (values.ndim - 1))
             values = ops.where(valid, values, ops.astype(as_array(fill_value), values.dtype))
     values = ops.moveaxis(values, 0, axis_) if axis is not None else values
@@ -180,7 +182,7 @@ def _common(ar1, ar2):
 def _member(values, tests):
     """Whether each element of 1-d ``values`` occurs in 1-d ``tests``."""
     if tests.shape[0] == 0 or values.shape[0] == 0:
-        return ops.zeros(values.shape, dtype=np.bool_)
+        return ops.zeros(values.shape, dtype=np.bool_, device=values.device)
     ordered = ops.sort(tests)
     at = ops.clip(searchsorted(ordered, values), 0, tests.shape[0] - 1)
     return ordered[at] == values
@@ -204,7 +206,7 @@ def _unique_1d(a, fn):
     """Sorted unique values of 1-d ``a`` padded to ``len(a)`` (by repeating the largest,
     so they stay sorted), their first indices and the mask of real entries."""
     values, index, _, _, count = _unique_rows(a, True, a.shape[0], fn)
-    valid = ops.arange(a.shape[0]) < count
+    valid = ops.arange(a.shape[0], device=a.device) < count
     return ops.where(valid, values, values[count - 1]), index, valid
 
 
@@ -322,6 +324,6 @@ def argwhere(a, *, size=None, fill_value=None):
     positions, count = true_positions(mask, size)
     coords = ops.stack(ops.unravel_index(positions, a.shape), axis=1)
     if fill_value is not None:
-        valid = ops.reshape(ops.arange(size) < count, (size, 1))
+        valid = ops.reshape(ops.arange(size, device=a.device) < count, (size, 1))
         coords = ops.where(valid, coords, ops.astype(as_array(fill_value), np.int64))
     return coords
