@@ -8,12 +8,14 @@ Derivatives follow JAX: with ``M = V^-1 dA V`` and ``F[i, j] = 1 / (w_j - w_i)``
 diagonal), ``dw = diag(M)`` and ``dV = V (F * M)`` (``eig`` then removes the part that
 would change the unit norm of each column). ``F`` is infinite for repeated eigenvalues:
 the eigenvector derivatives are then undefined (the eigenspace has no unique basis), and
-they come out as ``inf``/``nan``; eigenvalue derivatives stay exact.
+they come out as ``inf``/``nan`` (or huge, where rounding split the eigenvalue);
+eigenvalue derivatives stay exact (``inf * 0`` is taken as 0, see :func:`gap_product`).
 
 ``eig`` sorts its eigenvalues ascending (LAPACK's order, which NumPy keeps, jumps under
-small changes of the input, so it would not be differentiable). It refuses (``ValueError``) a matrix with complex eigenvalues, because funtorch has
-no complex dtypes; matrices with a real spectrum (triangular ones, similarity transforms of
-real diagonals, small perturbations of such) get real results and derivatives.
+small changes of the input, so it would not be differentiable). It refuses
+(``ValueError``) a matrix with complex eigenvalues, because funtorch has no complex
+dtypes; matrices with a real spectrum (triangular ones, similarity transforms of real
+diagonals, small perturbations of such) get real results and derivatives.
 """
 
 from __future__ import annotations

@@ -5,10 +5,11 @@
 ``unit_diagonal``); its gradient with respect to ``a`` lives on that triangle too.
 
 ``lu`` is Doolittle elimination with partial pivoting, written over the whole batch with
-a Python loop over the columns and a matmul per panel of 16 (no SciPy at runtime): ``a[perm] = L @ U`` with ``L`` unit
-lower triangular (stored below the diagonal of the packed result) and ``U`` upper
-triangular. Its derivative (square ``a``): with ``X = L^-1 dA[perm] U^-1``,
-``dL = L tril(X, -1)`` and ``dU = triu(X) U`` (JAX's rule); the pivots are constants.
+a Python loop over the columns and a matmul per panel of 16 (no SciPy at runtime):
+``a[perm] = L @ U`` with ``L`` unit lower triangular (stored below the diagonal of the
+packed result) and ``U`` upper triangular. Its derivative (square ``a``): with
+``X = L^-1 dA[perm] U^-1``, ``dL = L tril(X, -1)`` and ``dU = triu(X) U`` (JAX's rule);
+the pivots are constants.
 """
 
 from __future__ import annotations
