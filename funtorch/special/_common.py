@@ -14,7 +14,7 @@ from funtorch import dtypes, ops
 from funtorch.core import Array, bind
 from funtorch.ops import registry as R
 
-__all__ = ["special_primitive", "float_args", "int_arg", "where_safe"]
+__all__ = ["special_primitive", "float_args", "int_arg"]
 
 
 def _out_dtype(args):
@@ -95,37 +95,10 @@ def float_args(*args):
 
 
 def int_arg(name, arg, value):
-    """An integer order as an int64 array; floats holding integers are accepted."""
+    """An integer order as an int64 array; floats are truncated (JAX casts them too)."""
     arr = value if isinstance(value, Array) else ops.asarray(value)
     if arr.dtype.kind == "f":
-        buf = np.asarray(arr)
-        if not np.all(buf == np.round(buf)):
-            raise ValueError(f"{name}: {arg} must hold integers, got {buf!r}")
-        return ops.astype(arr, np.int64)
+        return ops.astype(ops.stop_gradient(arr), np.int64)
     if arr.dtype.kind not in "iub":
         raise TypeError(f"{name}: {arg} must be an integer array, got dtype {arr.dtype}")
     return arr if arr.dtype == np.int64 else ops.astype(arr, np.int64)
-
-
-def where_safe(cond, x, fill):
-    """``where(cond, x, fill)`` evaluated where ``x`` is finite (a rule helper)."""
-    return ops.where(cond, x, fill)
-
-
-def unary_fn(prim, name, doc):
-    """The public function of a one-argument special function."""
-    def fn(x):
-        (x,) = float_args(x)
-        return bind(prim, x)
-    fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = doc
-    return fn
-
-
-def nary_fn(prim, name, doc):
-    """The public function of a special function of floating arguments."""
-    def fn(*args):
-        return bind(prim, *float_args(*args))
-    fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = doc
-    return fn

@@ -45,6 +45,10 @@ def _erfcx_large(xp, x):
     for weight, shift in _TRAPEZOID:
         total = total + weight / (x2 + shift)
     out = x * _H / math.pi * total
+    # past 1e7, x^2 + (nh)^2 loses the shifts (and overflows past 1e154): two asymptotic terms
+    huge = x > 1e7
+    xh = xp.where(huge, x, 1e7)
+    out = xp.where(huge, (1.0 - 0.5 / (xh * xh)) / (SQRT_PI * xh), out)
     near = x < math.pi / _H
     xn = xp.where(near, x, 0.0)
     return out + xp.where(near, 2.0 * xp.exp(xn * xn) / (1.0 - xp.exp(2.0 * math.pi / _H * xn)),

@@ -194,7 +194,11 @@ def log_softmax(x, axis=None):
         >>> ft.special.log_softmax(ft.array([1.0, 2.0]))
     """
     (x,) = float_args(x)
-    return x - logsumexp(x, axis=axis, keepdims=True)
+    axes = normalize_axis(axis, x.ndim, "log_softmax")
+    peak = ops.stop_gradient(ops.max(x, axis=axes, keepdims=True))
+    # subtracting the max first keeps the log-probabilities near 0 exact
+    shifted = x - ops.where(ops.isfinite(peak), peak, 0.0)
+    return shifted - ops.log(ops.sum(ops.exp(shifted), axis=axes, keepdims=True))
 
 
 def softmax(x, axis=None):

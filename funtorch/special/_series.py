@@ -97,28 +97,27 @@ def lgamma_positive(xp, x):
     xb = xp.where(big, x, 12.0)
     stirling = (xb - 0.5) * xp.log(xb) - xb + 0.5 * LOG_2PI + stirling_correction(xp, xb)
     xs = xp.where(big, 2.0, x)
-    # x < 1.5: lgamma(x) = lgamma(x + 1) - log x, shifting x up into [1.5, 2.5)
-    low = xs < 1.5
-    y = xp.where(low, xs + 1.0, xs)
-    lead = xp.where(low, -xp.log(xp.where(low, xs, 1.0)), 0.0)
-    low2 = y < 1.5  # x < 0.5
-    lead = lead - xp.where(low2, xp.log(xp.where(low2, y, 1.0)), 0.0)
-    y = xp.where(low2, y + 1.0, y)
-    # x in [2.5, 12): shift down, lgamma(y + k) = lgamma(y) + log(y (y+1) ... (y+k-1))
+    # below 1.5 the series variable is exact: z = x - 1 or z = x (never x + 1 - 2)
+    below = xs < 1.5
+    z = xp.where(xs < 0.5, xs, xs - 1.0)
+    low = _lgamma2(xp, xp.where(below, z, 0.0)) - xp.log1p(xp.where(below, z, 0.0))
+    low = low - xp.where(xs < 0.5, xp.log(xp.where(xs < 0.5, xs, 1.0)), 0.0)
+    # x in [1.5, 12): shift down, lgamma(y + k) = lgamma(y) + log(y (y+1) ... (y+k-1))
+    y = xp.where(below, 2.0, xs)
     count = xp.floor(y - 1.5)
     base = y - count
     prod = xp.ones(x.shape)
     for k in range(10):
         prod = prod * xp.where(k < count, base + k, 1.0)
-    small = _lgamma2(xp, base - 2.0) + lead + xp.log(prod)
+    small = xp.where(below, low, _lgamma2(xp, base - 2.0) + xp.log(prod))
     return xp.where(big, stirling, small)
 
 
 def lgamma(xp, x):
     """log |Gamma(x)| for real x (inf at 0, -1, -2, ...)."""
-    neg = x < 0.5
+    neg = x < 0
     xp_ = xp.where(neg, 1.0 - x, x)
-    pos = lgamma_positive(xp, xp.where(xp_ > 0, xp_, 1.0))
+    pos = lgamma_positive(xp, xp.where((xp_ > 0) & xp.isfinite(xp_), xp_, 1.0))
     reflected = math.log(math.pi) - xp.log(xp.abs(sinpi(xp, x))) - pos
     out = xp.where(neg, reflected, pos)
     pole = (x <= 0) & (x == xp.floor(x))
