@@ -79,6 +79,12 @@ def _polyval(coeffs, s):
     return out
 
 
+def _positive(x):
+    """``x`` raised to the dtype's smallest normal number: a divisor for a branch that
+    ``where`` discards when ``x`` is 0 (no division warning, no inf)."""
+    return ops.maximum(x, float(np.finfo(x.dtype).tiny))
+
+
 def _rms(x):
     return ops.sqrt(ops.mean(x * x))
 
@@ -88,12 +94,12 @@ def _initial_step_size(func, t0, y0, f0, rtol, atol, order=4):
     explicit Euler error is about the tolerance."""
     scale = atol + ops.abs(y0) * rtol
     d0, d1 = _rms(y0 / scale), _rms(f0 / scale)
-    h0 = ops.where((d0 < 1e-5) | (d1 < 1e-5), 1e-6, 0.01 * d0 / ops.maximum(d1, 1e-300))
+    h0 = ops.where((d0 < 1e-5) | (d1 < 1e-5), 1e-6, 0.01 * d0 / _positive(d1))
     f1 = func(y0 + h0 * f0, t0 + h0)
     d2 = _rms((f1 - f0) / scale) / h0
     small = (d1 <= 1e-15) & (d2 <= 1e-15)
     h1 = ops.where(small, ops.maximum(h0 * 1e-3, 1e-6),
-                   ops.power(0.01 / ops.maximum(ops.maximum(d1, d2), 1e-300),
+                   ops.power(0.01 / _positive(ops.maximum(d1, d2)),
                              1.0 / (order + 1.0)))
     return ops.minimum(100.0 * h0, h1)
 
@@ -105,7 +111,7 @@ def _error_ratio(error, rtol, atol, y0, y1):
 def _next_step_size(dt, ratio, safety=0.9, ifactor=10.0, dfactor=0.2, order=5.0):
     dfactor = ops.where(ratio < 1.0, 1.0, dfactor)
     factor = ops.minimum(ifactor, ops.maximum(
-        ops.power(ops.maximum(ratio, 1e-300), -1.0 / order) * safety, dfactor))
+        ops.power(_positive(ratio), -1.0 / order) * safety, dfactor))
     return ops.where(ratio == 0.0, dt * ifactor, dt * factor)
 
 

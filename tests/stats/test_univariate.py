@@ -135,3 +135,14 @@ def test_float32_stays_float32(dist, method, sample_x, params):
     assert got.dtype == np.float32
     want = fun(*[ft.array(a.astype(np.float32).astype(np.float64)) for a in args])
     np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=2e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize("dist, params", [
+    ("poisson", (2.5,)), ("binom", (8.0, 0.3)), ("nbinom", (3.0, 0.4)), ("geom", (0.3,)),
+    ("bernoulli", (0.3,)), ("betabinom", (8.0, 2.0, 3.0)),
+])
+def test_discrete_loc_shifts_the_support(dist, params):
+    k = np.arange(-1.0, 9.0)
+    got = getattr(ft.stats, dist).logpmf(ft.array(k), *params, loc=2)
+    want = getattr(scipy.stats, dist).logpmf(k, *params, loc=2)
+    np.testing.assert_allclose(np.asarray(got), want, rtol=1e-12)
