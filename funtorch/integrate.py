@@ -268,7 +268,7 @@ def odeint(func, y0, t, *args, rtol=1.4e-8, atol=1.4e-8, mxstep=math.inf, hmax=m
         axis.
 
     Raises:
-        ValueError: ``t`` is not one-dimensional.
+        ValueError: ``t`` is not one-dimensional, or (when it has a value) decreases.
         TypeError: ``func`` closes over a traced value (pass it in ``args``).
 
     Example:
@@ -281,6 +281,9 @@ def odeint(func, y0, t, *args, rtol=1.4e-8, atol=1.4e-8, mxstep=math.inf, hmax=m
     if t.ndim != 1:
         raise ValueError(f"odeint: t must be a one-dimensional array of times, got shape "
                          f"{tuple(t.shape)}")
+    if not _is_traced(t) and np.any(np.diff(np.asarray(t)) < 0):
+        raise ValueError(f"odeint: the times t must be non-decreasing, got {np.asarray(t)}; "
+                         "to integrate backwards, substitute s = -t in func")
     dtype = np.result_type(flat_y0.dtype, t.dtype)
     if dtype.kind != "f":
         raise TypeError(f"odeint: y0 and t must be floating point, got {flat_y0.dtype} and "

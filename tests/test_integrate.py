@@ -189,3 +189,14 @@ def test_vmap_of_grad_matches_loop():
     batched = ft.vmap(ft.grad(final))(ks)
     looped = [float(ft.grad(final)(k)) for k in ks]
     np.testing.assert_allclose(np.asarray(batched), looped, rtol=1e-7)
+
+
+def test_decreasing_times_are_refused():
+    with pytest.raises(ValueError, match="odeint: the times t must be non-decreasing"):
+        odeint(decay, f64(1.0), f64([1.0, 0.0]), f64(1.0))
+
+
+def test_repeated_times_give_the_same_state():
+    ys = odeint(decay, f64(2.0), f64([0.0, 0.0, 1.0, 1.0]), f64(1.0))
+    np.testing.assert_allclose(np.asarray(ys), 2.0 * np.exp(-np.array([0.0, 0.0, 1.0, 1.0])),
+                               rtol=1e-7)
