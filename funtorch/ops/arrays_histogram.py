@@ -97,7 +97,8 @@ def histogram_bin_edges(a, bins=10, range=None, weights=None):  # noqa: A002
                          f"{bins}")
     if range is not None:
         low, high = (to_float(v) for v in range)
-        if float(low) > float(high):
+        known = [host_or_none(v) for v in (low, high)]
+        if known[0] is not None and known[1] is not None and known[0] > known[1]:
             raise ValueError(f"histogram_bin_edges: max must be larger than min in range "
                              f"parameter, got {tuple(range)}")
     elif a.size == 0:
