@@ -29,6 +29,15 @@ xlogy_p = special_primitive(
     "xlogy", _xlogy,
     (lambda ans, x, y: ops.log(y), lambda ans, x, y: x / ops.where((x == 0) & (y == 0), 1.0, y)),
     domain=[(-2.0, 2.0), POSITIVE])
+def _logit(xp, p):
+    low = p < 0.25
+    pl, ph = xp.where(low, p, 0.1), xp.where(low, 0.5, p)
+    # 2p - 1 is exact above 1/4, so log1p((2p - 1) / (1 - p)) keeps p - 1/2's digits
+    return xp.where(low, xp.log(pl) - xp.log1p(-pl), xp.log1p((2.0 * ph - 1.0) / (1.0 - ph)))
+
+
+logit_p = special_primitive("logit", _logit, (lambda ans, p: 1.0 / (p * (1.0 - p)),),
+                            domain=(0.05, 0.95))
 xlog1py_p = special_primitive(
     "xlog1py", _xlog1py,
     (lambda ans, x, y: ops.log1p(y), lambda ans, x, y: x / ops.where((x == 0) & (y == -1), 1.0, 1.0 + y)),
@@ -62,15 +71,14 @@ def xlog1py(x, y):
 def logit(p):
     """``log(p / (1 - p))``, the inverse of :func:`expit`, accurate near 0, 1/2 and 1.
 
+    Returns:
+        Array of p's floating dtype (``nan`` outside [0, 1]); derivative ``1 / (p (1 - p))``.
+
     Example:
         >>> ft.special.logit(ft.array([0.25, 0.5]))  # -log 3, 0
     """
     (p,) = float_args(p)
-    low = p < 0.25
-    pl = ops.where(low, p, 0.1)
-    ph = ops.where(low, 0.5, p)
-    # 2p - 1 is exact above 1/4, so log1p((2p - 1) / (1 - p)) keeps p - 1/2's digits
-    return ops.where(low, ops.log(pl) - ops.log1p(-pl), ops.log1p((2.0 * ph - 1.0) / (1.0 - ph)))
+    return bind(logit_p, p)
 
 
 def expit(x):

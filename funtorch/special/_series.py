@@ -121,7 +121,8 @@ def lgamma(xp, x):
     reflected = math.log(math.pi) - xp.log(xp.abs(sinpi(xp, x))) - pos
     out = xp.where(neg, reflected, pos)
     pole = (x <= 0) & (x == xp.floor(x))
-    out = xp.where(pole | xp.isinf(x), xp.inf, out)
+    out = xp.where(pole | (x == xp.inf), xp.inf, out)
+    out = xp.where(x == -xp.inf, -xp.inf, out)  # SciPy's (Cephes') value
     return xp.where(xp.isnan(x), xp.nan, out)
 
 
