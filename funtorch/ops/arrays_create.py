@@ -229,11 +229,23 @@ hanning = _window("hanning", _WINDOW_DOC.format(title="Hann", name="hanning"))
 
 
 def kaiser(M, beta):  # noqa: N803 - NumPy's name
-    """The Kaiser window of ``M`` points with shape parameter ``beta`` (a concrete number),
-    in the default float dtype.
+    """The Kaiser window of ``M`` points with shape parameter ``beta``:
+    ``i0(beta * sqrt(1 - (2n / (M - 1) - 1) ** 2)) / i0(beta)``.
+
+    A Python ``beta`` gives the default float dtype; an array ``beta`` (which may be
+    traced) gives its float dtype, and the window is differentiable in it.
 
     Example:
         >>> ft.kaiser(3, 0.0).tolist()
         [1.0, 1.0, 1.0]
     """
-    return ops.asarray(np.kaiser(int(M), float(beta)).astype(dtypes.get_default_dtype()))
+    M = int(M)  # noqa: N806
+    if not isinstance(beta, Array):
+        return ops.asarray(np.kaiser(M, float(beta)).astype(dtypes.get_default_dtype()))
+    beta = to_float(beta)
+    if M <= 1:
+        return ops.ones((max(M, 0),), dtype=beta.dtype, device=beta.device)
+    ratio = np.arange(M) * (2.0 / (M - 1)) - 1.0
+    shape = ops.asarray(np.sqrt(np.clip(1.0 - ratio ** 2, 0.0, None)).astype(beta.dtype),
+                        device=beta.device)
+    return ops.i0(beta * shape) / ops.i0(beta)

@@ -249,3 +249,11 @@ def test_more_gradients_and_sized_index_lists():
     same(ft.mask_indices(3, ft.triu, size=8), tuple(np.append(i, [0, 0]) for i in
                                                     np.mask_indices(3, np.triu)))
     same(ft.mask_indices(3, ft.tril, size=2), tuple(i[:2] for i in np.mask_indices(3, np.tril)))
+
+
+def test_kaiser_with_an_array_beta_is_differentiable():
+    beta = ft.array(np.float64(5.0))
+    same(ft.kaiser(7, beta), np.kaiser(7, 5.0))
+    same(ft.kaiser(1, beta), np.kaiser(1, 5.0))
+    ft.testing.check_grads(lambda b: ft.kaiser(6, b), (beta,), order=2)
+    assert ft.jit(lambda b: ft.kaiser(4, b))(ft.array(2.0)).dtype == ft.float32
