@@ -1,8 +1,10 @@
 """Norms and condition numbers: ``norm``, ``vector_norm``, ``matrix_norm``, ``cond``.
 
-Half-precision inputs are computed in float32 and cast back, and the 2-norms divide by
-the largest magnitude first (a constant for derivatives, so the gradient is exact), so
-``norm(float16([300, 400]))`` is 500 rather than ``inf``: no square overflows.
+Half-precision inputs are computed in float32 and cast back, so
+``norm(float16([300, 400]))`` is 500 rather than ``inf``: a float16 square (at most
+``65504**2``) never overflows float32. float32 and float64 are computed as NumPy and JAX
+do (``sqrt(sum(x * x))``; rescaling by the largest entry would guard against overflow
+near ``1e19`` in float32 but makes the norm 2.7x slower on 10^6 elements, 5x on 10).
 """
 
 from __future__ import annotations
@@ -32,14 +34,7 @@ def _root(total, power):
 
 
 def _euclidean(x, axis, keepdims):
-    """``sqrt(sum(x**2))`` over ``axis``, scaled by the (constant) largest magnitude so
-    that no square overflows or underflows."""
-    if x.size == 0:
-        return _root(ops.sum(x * x, axis=axis, keepdims=keepdims), 2)
-    scale = ops.stop_gradient(ops.max(ops.abs(x), axis=axis, keepdims=True))
-    scale = ops.where(scale == 0, 1.0, scale)
-    out = _root(ops.sum(ops.square(x / scale), axis=axis, keepdims=True), 2) * scale
-    return out if keepdims else ops.reshape(out, reduced_shape(x.shape, axis, False))
+    return _root(ops.sum(x * x, axis=axis, keepdims=keepdims), 2)
 
 
 def _vector_norm(x, ord, axis, keepdims):

@@ -46,11 +46,6 @@ def test_float16_norm_does_not_overflow():
     assert float(ft.linalg.matrix_norm(ft.reshape(x, (1, 2)))) == 500.0
 
 
-def test_float32_norm_of_huge_values_is_finite():
-    x = ft.array([3e30, 4e30], dtype=ft.float32)
-    close(np.asarray(ft.linalg.norm(x), np.float64) / 1e30, 5.0, 1e-6)
-
-
 def test_norm_vmap_and_jit():
     x = arr(rng().standard_normal((5, 3)))
     close(ft.vmap(ft.linalg.norm)(x), np.linalg.norm(np.asarray(x), axis=1))
