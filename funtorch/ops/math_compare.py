@@ -108,13 +108,16 @@ def count_nonzero(a, axis=None, keepdims=False):
     return ops.sum(ops.not_equal(ops.stop_gradient(a), 0), axis=axis, keepdims=keepdims)
 
 
-def ptp(a, axis=None, keepdims=False):
+def ptp(a, axis=None, out=None, keepdims=False):
     """Range ``max - min`` over ``axis`` (peak to peak); keeps integer dtypes.
 
     Example:
         >>> ft.ptp(ft.array([[1.0, 5.0], [2.0, 3.0]]), axis=1).tolist()
         [4.0, 1.0]
     """
+    if out is not None:
+        raise NotImplementedError("ptp: the out= argument is not supported (funtorch arrays "
+                                  "are immutable); use the return value")
     a = R.as_array(a)
     return ops.max(a, axis=axis, keepdims=keepdims) - ops.min(a, axis=axis, keepdims=keepdims)
 

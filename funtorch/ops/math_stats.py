@@ -249,13 +249,15 @@ def _mode_slice(name, full, n, m, mode):
     return full[start:start + length]
 
 
-def correlate(a, v, mode="valid"):
+def correlate(a, v, mode="valid", *, precision=None, preferred_element_type=None):
     """Cross-correlation of two 1-d arrays: ``c[k] = sum_n a[n + k] * v[n]`` (NumPy's).
 
     Args:
         a, v: non-empty 1-d arrays.
         mode: ``"valid"`` (full overlap), ``"same"`` (length ``max(len(a), len(v))``) or
             ``"full"`` (every overlap).
+        precision: accepted for JAX compatibility (NumPy computes at full precision).
+        preferred_element_type: the result's dtype (default: the promoted input dtype).
 
     Raises:
         ValueError: for other shapes or modes.
@@ -267,15 +269,16 @@ def correlate(a, v, mode="valid"):
     a, v = R.promote(R.as_array(a), R.as_array(v))
     _check_1d("correlate", a, v)
     full, n, m = _full_correlation(a, v)
-    return _mode_slice("correlate", full, n, m, mode)
+    return _typed(_mode_slice("correlate", full, n, m, mode), preferred_element_type)
 
 
-def convolve(a, v, mode="full"):
+def convolve(a, v, mode="full", *, precision=None, preferred_element_type=None):
     """Discrete linear convolution of two 1-d arrays (NumPy's ``convolve``).
 
     Args:
         a, v: non-empty 1-d arrays.
         mode: ``"full"`` (default), ``"same"`` or ``"valid"``.
+        precision, preferred_element_type: as in :func:`correlate`.
 
     Example:
         >>> ft.convolve(ft.array([1.0, 2.0]), ft.array([1.0, 1.0])).tolist()
@@ -286,7 +289,11 @@ def convolve(a, v, mode="full"):
     if v.shape[0] > a.shape[0]:
         a, v = v, a
     full, n, m = _full_correlation(a, ops.flip(v, 0))
-    return _mode_slice("convolve", full, n, m, mode)
+    return _typed(_mode_slice("convolve", full, n, m, mode), preferred_element_type)
+
+
+def _typed(out, dtype):
+    return out if dtype is None else ops.astype(out, dtype)
 
 
 __all__ = ["corrcoef", "convolve", "correlate", "cov", "median", "percentile", "quantile"]

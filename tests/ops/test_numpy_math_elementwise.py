@@ -217,6 +217,10 @@ def test_nextafter_and_spacing_values_and_no_silent_gradient():
         ft.jvp(ft.spacing, (ft.array(x),), (ft.array(x),))
     out = ft.vmap(lambda v: ft.nextafter(v, 0.0))(ft.array(x.reshape(5, 1)))
     np.testing.assert_array_equal(np.asarray(out), np.nextafter(x.reshape(5, 1), 0.0))
+    out = ft.jit(lambda v: ft.nextafter(v, 0.0))(ft.array(x))
+    np.testing.assert_array_equal(np.asarray(out), np.nextafter(x, 0.0))
+    with pytest.raises(TypeError, match="primitive 'spacing' has no VJP rule"):
+        ft.grad(lambda v: ft.jit(ft.spacing)(v).sum())(ft.array(x))
 
 
 def test_mixed_dtypes_take_the_floating_dtype():
