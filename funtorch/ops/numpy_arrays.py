@@ -1,8 +1,15 @@
-"""NumPy/JAX array manipulation beyond the core families: stacking and splitting
-(``hstack``, ``vstack``, ``array_split``), rearranging (``roll``, ``rot90``), creation
-(``meshgrid``, ``geomspace``, ``tri``), index helpers and set operations.
+"""NumPy/JAX array functions beyond the core families, one ``arrays_*`` module per family:
+stacking/splitting (``arrays_join``), rearranging (``arrays_rearrange``), choosing and the
+functional in-place writers (``arrays_select``), creation (``arrays_create``), index
+generators (``arrays_indices``), sorting-based searches (``arrays_search``), sets and
+data-dependent index lists (``arrays_sets``), histograms (``arrays_histogram``),
+``vectorize``/``apply_*`` (``arrays_apply``) and dtype/bit helpers (``arrays_dtypes``).
 
-The public names are collected in ``__all__`` and re-exported as ``funtorch.<name>``.
+All are compositions of public ops (no new primitives), so they differentiate, batch and
+stage through the rules of the ops they use. Functions whose output size depends on the
+values (``unique``, ``argwhere``, ...) take JAX's ``size=``/``fill_value=`` to run under
+``jit``/``vmap``. The public names are collected in ``__all__`` and re-exported as
+``funtorch.<name>``.
 """
 
 from funtorch.ops.arrays_join import (  # noqa: F401
