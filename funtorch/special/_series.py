@@ -127,6 +127,7 @@ def lgamma(xp, x):
 
 
 _DIGAMMA = [b / (2 * j) for j, b in enumerate(B2[:9], start=1)]
+DIGAMMA_ASYMPTOTIC = _DIGAMMA  # log x - psi(x) = 1/(2x) + sum_j c_j x^(-2j)
 # Taylor series at the positive root of psi: psi^(k)(x0) / k! = (-1)^(k+1) zeta(k + 1, x0)
 _ROOT_HI, _ROOT_LO = 1.4616321449683622, 9.549995429965697e-17
 _ROOT = [(-1) ** (k + 1) * float(hurwitz_zeta(np, np.float64(k + 1), np.float64(_ROOT_HI)))
