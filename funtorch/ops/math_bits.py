@@ -76,7 +76,7 @@ def _integers(name, *args):
                             f"{R.dtype_of(arg)}")
 
 
-def _int_binary(prim, name, summary, example):
+def _int_binary(prim, name, summary, example, result):
     def fn(x1, x2):
         x1, x2 = R.coerce_pair(x1, x2)
         _integers(name, x1, x2)
@@ -86,19 +86,21 @@ def _int_binary(prim, name, summary, example):
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = (f"{summary}\n\n    Args:\n        x1, x2: integer array-likes that "
                   f"broadcast together.\n\n    Raises:\n        TypeError: for floating "
-                  f"operands.\n\n    Example:\n        >>> ft.{name}({example})\n    ")
+                  f"operands.\n\n    Example:\n        >>> ft.{name}({example}).tolist()\n"
+                  f"        {result}\n    ")
     return fn
 
 
 gcd = _int_binary(gcd_p, "gcd", "Elementwise greatest common divisor (non-negative).",
-                  "ft.array([12, 18]), 8")
+                  "ft.array([12, 18]), 8", "[4, 2]")
 lcm = _int_binary(lcm_p, "lcm", "Elementwise least common multiple (non-negative).",
-                  "ft.array([4, 6]), 10")
+                  "ft.array([4, 6]), 10", "[20, 30]")
 left_shift = bitwise_left_shift = _int_binary(
-    left_shift_p, "left_shift", "Elementwise ``x1 << x2``.", "ft.array([1, 3]), 2")
+    left_shift_p, "left_shift", "Elementwise ``x1 << x2``.", "ft.array([1, 3]), 2",
+    "[4, 12]")
 right_shift = bitwise_right_shift = _int_binary(
     right_shift_p, "right_shift", "Elementwise ``x1 >> x2`` (arithmetic for signed integers).",
-    "ft.array([8, -8]), 2")
+    "ft.array([8, -8]), 2", "[2, -2]")
 bitwise_not = bitwise_invert = ops.invert
 
 

@@ -45,13 +45,14 @@ fmod_p = binary("fmod", "fmod", ONE, lambda ans, x, y: -trunc(ops.divide(x, y)),
 # Public functions ------------------------------------------------------------------------
 
 
-def _float_unary(prim, name, summary, example):
+def _float_unary(prim, name, summary, example, result):
     def fn(x):
         return bind(prim, R.to_float(x))
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = (f"{summary}\n\n    Args:\n        x: an array-like; integer and bool inputs "
                   f"become the default float dtype.\n\n    Returns:\n        An array of "
-                  f"``x``'s shape.\n\n    Example:\n        >>> ft.{name}({example})\n    ")
+                  f"``x``'s shape.\n\n    Example:\n        >>> ft.{name}({example}).tolist()\n"
+                  f"        {result}\n    ")
     return fn
 
 
@@ -64,32 +65,35 @@ def float_pair(x1, x2):
     return x1, x2
 
 
-def _float_binary(prim, name, summary, example):
+def _float_binary(prim, name, summary, example, result):
     def fn(x1, x2):
         return bind(prim, *float_pair(x1, x2))
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = (f"{summary}\n\n    Args:\n        x1, x2: array-likes that broadcast "
                   f"together; integer pairs become the default float dtype.\n\n    Raises:\n"
                   f"        ValueError: if the shapes cannot be broadcast.\n\n    Example:\n"
-                  f"        >>> ft.{name}({example})\n    ")
+                  f"        >>> ft.{name}({example}).tolist()\n        {result}\n    ")
     return fn
 
 
 arcsinh = asinh = _float_unary(asinh_p, "arcsinh", "Elementwise inverse hyperbolic sine.",
-                               "ft.array([0.5])")
+                               "ft.array([0.5])", "[0.4812118...]")
 arccosh = acosh = _float_unary(acosh_p, "arccosh", "Elementwise inverse hyperbolic cosine "
-                               "(NaN below 1).", "ft.array([2.0])")
+                               "(NaN below 1).", "ft.array([2.0])", "[1.31695...]")
 arctanh = atanh = _float_unary(atanh_p, "arctanh", "Elementwise inverse hyperbolic tangent "
-                               "(NaN outside [-1, 1]).", "ft.array([0.5])")
+                               "(NaN outside [-1, 1]).", "ft.array([0.5])",
+                               "[0.549306...]")
 cbrt = _float_unary(cbrt_p, "cbrt", "Elementwise real cube root (negative for x < 0).",
-                    "ft.array([-8.0, 27.0])")
-exp2 = _float_unary(exp2_p, "exp2", "Elementwise ``2 ** x``.", "ft.array([3.0])")
-log2 = _float_unary(log2_p, "log2", "Elementwise base-2 logarithm.", "ft.array([8.0])")
-log10 = _float_unary(log10_p, "log10", "Elementwise base-10 logarithm.", "ft.array([100.0])")
+                    "ft.array([-8.0, 27.0])", "[-2.0, 3.0]")
+exp2 = _float_unary(exp2_p, "exp2", "Elementwise ``2 ** x``.", "ft.array([3.0])", "[8.0]")
+log2 = _float_unary(log2_p, "log2", "Elementwise base-2 logarithm.", "ft.array([8.0])",
+                    "[3.0]")
+log10 = _float_unary(log10_p, "log10", "Elementwise base-10 logarithm.",
+                     "ft.array([100.0])", "[2.0]")
 hypot = _float_binary(hypot_p, "hypot", "Elementwise ``sqrt(x1**2 + x2**2)`` without "
-                      "overflow.", "ft.array([3.0]), 4.0")
+                      "overflow.", "ft.array([3.0]), 4.0", "[5.0]")
 logaddexp2 = _float_binary(logaddexp2_p, "logaddexp2", "Elementwise ``log2(2**x1 + 2**x2)``, "
-                           "computed stably.", "ft.array([1.0]), 1.0")
+                           "computed stably.", "ft.array([1.0]), 1.0", "[2.0]")
 
 
 def i0(x):

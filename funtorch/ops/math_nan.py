@@ -72,7 +72,7 @@ def _unsupported(name, out, where):
                                   "input with ft.where first")
 
 
-def _nan_extreme(reduce, fill, name):
+def _nan_extreme(reduce, fill, name, result):
     def fn(a, axis=None, out=None, keepdims=False, initial=None, where=None):
         _unsupported(name, out, where)
         a = R.as_array(a)
@@ -87,15 +87,16 @@ def _nan_extreme(reduce, fill, name):
     kind = "maximum" if fill < 0 else "minimum"
     fn.__doc__ = (f"The {kind} over ``axis`` ignoring NaN (NaN for an all-NaN slice); the "
                   f"gradient goes to the non-NaN entries attaining it.\n\n    Example:\n"
-                  f"        >>> ft.{name}(ft.array([1.0, float('nan'), 3.0])).item()\n    ")
+                  f"        >>> ft.{name}(ft.array([1.0, float('nan'), 3.0])).item()\n"
+                  f"        {result}\n    ")
     return fn
 
 
-nanmax = _nan_extreme(ops.max, -np.inf, "nanmax")
-nanmin = _nan_extreme(ops.min, np.inf, "nanmin")
+nanmax = _nan_extreme(ops.max, -np.inf, "nanmax", "3.0")
+nanmin = _nan_extreme(ops.min, np.inf, "nanmin", "1.0")
 
 
-def _nan_arg(reduce, fill, name):
+def _nan_arg(reduce, fill, name, result):
     def fn(a, axis=None, out=None, keepdims=False):
         _no_out(name, out)
         a = R.as_array(a)
@@ -113,12 +114,12 @@ def _nan_arg(reduce, fill, name):
     fn.__doc__ = (f"Index of the {name[6:]} along ``axis`` (flattened when None) ignoring NaN; "
                   f"-1 for an all-NaN slice (JAX's answer: NumPy raises). int64, no "
                   f"gradient.\n\n    Example:\n        >>> ft.{name}(ft.array([float('nan'), "
-                  f"1.0, 3.0])).item()\n    ")
+                  f"1.0, 3.0])).item()\n        {result}\n    ")
     return fn
 
 
-nanargmax = _nan_arg(ops.argmax, -np.inf, "nanargmax")
-nanargmin = _nan_arg(ops.argmin, np.inf, "nanargmin")
+nanargmax = _nan_arg(ops.argmax, -np.inf, "nanargmax", "2")
+nanargmin = _nan_arg(ops.argmin, np.inf, "nanargmin", "1")
 
 
 def _count(nan, a, axis, keepdims):

@@ -43,7 +43,8 @@ def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
         ValueError: for a negative degree or mismatched shapes.
 
     Example:
-        >>> ft.polyfit(ft.array([0.0, 1.0, 2.0]), ft.array([1.0, 3.0, 5.0]), 1).tolist()
+        >>> coef = ft.polyfit(ft.array([0.0, 1.0, 2.0]), ft.array([1.0, 3.0, 5.0]), 1)
+        >>> ft.round(coef, 4).tolist()
         [2.0, 1.0]
     """
     x, y = R.promote(R.to_float(x), R.to_float(y))

@@ -69,7 +69,7 @@ def cumprod(a, axis=None, dtype=None, out=None):
     return _cumprod(a, axis)
 
 
-def _cumulative(fn, name, initial):
+def _cumulative(fn, name, initial, result):
     def cumulative(x, /, *, axis=None, dtype=None, include_initial=False):
         x = _with_dtype(R.as_array(x), dtype)
         if axis is None:
@@ -90,12 +90,15 @@ def _cumulative(fn, name, initial):
         f"    Args:\n        x: input array.\n        axis: the axis (None only for 0-d/1-d "
         f"input).\n        dtype: optional dtype to cast ``x`` to.\n        include_initial: "
         f"prepend the identity ({initial}) along ``axis``.\n\n    Example:\n"
-        f"        >>> ft.{name}(ft.array([1.0, 2.0, 3.0]), include_initial=True).tolist()\n    ")
+        f"        >>> ft.{name}(ft.array([1.0, 2.0, 3.0]), include_initial=True).tolist()\n"
+        f"        {result}\n    ")
     return cumulative
 
 
-cumulative_prod = _cumulative(lambda x, axis: _cumprod(x, axis), "cumulative_prod", 1)
-cumulative_sum = _cumulative(lambda x, axis: ops.cumsum(x, axis), "cumulative_sum", 0)
+cumulative_prod = _cumulative(lambda x, axis: _cumprod(x, axis), "cumulative_prod", 1,
+                              "[1.0, 1.0, 2.0, 6.0]")
+cumulative_sum = _cumulative(lambda x, axis: ops.cumsum(x, axis), "cumulative_sum", 0,
+                             "[0.0, 1.0, 3.0, 6.0]")
 
 
 def _slice(a, axis, start=None, stop=None):

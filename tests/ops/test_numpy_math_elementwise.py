@@ -2,6 +2,8 @@
 values against NumPy/SciPy on random inputs of several dtypes, gradients to second order,
 aliases, and the errors of the non-differentiable ones."""
 
+import doctest
+import importlib
 import math
 
 import numpy as np
@@ -236,3 +238,13 @@ def test_vmap_and_jit_agree_with_eager():
         eager = np.asarray(fn(x))
         np.testing.assert_allclose(np.asarray(ft.vmap(fn)(x)), eager, rtol=1e-12)
         np.testing.assert_allclose(np.asarray(ft.jit(fn)(x)), eager, rtol=1e-12)
+
+
+@pytest.mark.parametrize("module", ["math_elementwise", "math_real", "math_bits",
+                                    "math_reductions", "math_compare", "math_stats",
+                                    "math_nan", "math_poly", "math_polyfit"])
+def test_docstring_examples_give_their_outputs(module):
+    found = importlib.import_module(f"funtorch.ops.{module}")
+    result = doctest.testmod(found, extraglobs={"ft": ft}, report=False,
+                             optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0, f"{result.failed} docstring examples of {module} failed"
