@@ -104,12 +104,12 @@ def main(argv=None):
               f"functional loss {func_losses[step]:.6f}")
     np.testing.assert_allclose(torch_losses, func_losses, rtol=1e-6)  # float32 rounding
     for (name, a), b in zip(stateful.state_dict().items(), functional.state_dict().values()):
-        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5, atol=1e-6, err_msg=name)
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-5, atol=1e-6, err_msg=name)
     largest = max(abs(a - b) for a, b in zip(torch_losses, func_losses))
     print(f"losses agree over {steps} steps (largest difference {largest:.1e}); "
           "final weights agree")
     x_test, y_test = test_set.tensors
-    accuracy = np.mean(np.argmax(functional(x_test).numpy(), axis=1) == y_test.numpy())
+    accuracy = np.mean(np.argmax(functional(x_test).detach().numpy(), axis=1) == y_test.numpy())
     print(f"test accuracy (both models) {accuracy:.3f}")
 
 

@@ -87,11 +87,11 @@ def main(argv=None):
     np.testing.assert_allclose(losses, losses2, rtol=1e-6)
     for step in range(0, steps, max(steps // 5, 1)):
         print(f"step {step:4d}  mse {losses[step]:.6f}")
-    print(f"learned w = {np.round(w.numpy(), 3)} (true {TRUE_W}), "
+    print(f"learned w = {np.round(w.detach().numpy(), 3)} (true {TRUE_W}), "
           f"b = {b.item():.3f} (true {TRUE_B})")
-    print(f"Parameter boxes give the same fit: w = {np.round(w2.numpy(), 3)}, b = {b2.item():.3f}")
+    print(f"Parameter boxes give the same fit: w = {np.round(w2.detach().numpy(), 3)}, b = {b2.item():.3f}")
     if not args.smoke:
-        np.testing.assert_allclose(w.numpy(), TRUE_W, atol=0.01)
+        np.testing.assert_allclose(w.detach().numpy(), TRUE_W, atol=0.01)
     print(f"final mse {losses[-1]:.6f}")
 
 

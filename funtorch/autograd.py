@@ -11,7 +11,7 @@ import functools
 
 from funtorch import ops
 from funtorch.core import (
-    _GRAD_ENABLED, _TRACER_TYPES, LEAF, Array, OutputRef, Primitive, bind, wrap,
+    _STATE, _TRACER_TYPES, LEAF, Array, OutputRef, Primitive, bind, wrap,
 )
 from funtorch.dtypes import is_float
 
@@ -33,7 +33,7 @@ _NO_GRAD_FN = ("{fn}: element {index} of tensors does not require grad and does 
 class _GradMode:
     """Switches PyTorch-style recording to ``mode`` on ``__enter__`` and back on
     ``__exit__``; as a decorator, around every call. Re-entrant: each ``with`` saves the
-    mode it found."""
+    mode it found. The mode is per thread, as in PyTorch (new threads start with it on)."""
 
     mode = True
 
@@ -41,23 +41,23 @@ class _GradMode:
         self._saved = []
 
     def __enter__(self):
-        self._saved.append(_GRAD_ENABLED[0])
-        _GRAD_ENABLED[0] = self.mode
+        self._saved.append(_STATE.grad_enabled)
+        _STATE.grad_enabled = self.mode
 
     def __exit__(self, *exc):
-        _GRAD_ENABLED[0] = self._saved.pop()
+        _STATE.grad_enabled = self._saved.pop()
 
     def __call__(self, fn):
         mode = self.mode
 
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
-            previous = _GRAD_ENABLED[0]
-            _GRAD_ENABLED[0] = mode
+            previous = _STATE.grad_enabled
+            _STATE.grad_enabled = mode
             try:
                 return fn(*args, **kwargs)
             finally:
-                _GRAD_ENABLED[0] = previous
+                _STATE.grad_enabled = previous
         return wrapper
 
 
@@ -99,20 +99,20 @@ class set_grad_enabled(_GradMode):
     def __init__(self, mode: bool):
         super().__init__()
         self.mode = bool(mode)
-        self._previous = _GRAD_ENABLED[0]
-        _GRAD_ENABLED[0] = self.mode
+        self._previous = _STATE.grad_enabled
+        _STATE.grad_enabled = self.mode
 
     def __enter__(self):
         self._saved.append(self._previous)
 
     def __call__(self, fn):
-        _GRAD_ENABLED[0] = self._previous  # the decorator form does not switch it for good
+        _STATE.grad_enabled = self._previous  # the decorator form does not switch it for good
         return super().__call__(fn)
 
 
 def is_grad_enabled() -> bool:
     """Whether PyTorch-style recording is on."""
-    return _GRAD_ENABLED[0]
+    return _STATE.grad_enabled
 
 
 def _tracked_args(node):
@@ -450,7 +450,7 @@ class Function:
         # caller's arrays (with their grad_fn) and create_graph=True differentiates backward
         out, ctx = _run_forward(cls, args, needs)
         out = wrap(out._buf)
-        if _GRAD_ENABLED[0] and any(needs) and is_float(out.dtype):
+        if _STATE.grad_enabled and any(needs) and is_float(out.dtype):
             out._node = prim.node_cls(prim, args, {"holder": {"needs": needs, "ctx": ctx}})
         return out
 

@@ -10,7 +10,9 @@ Transforms (reverse mode, forward mode, vmap, jit) are :class:`Trace` subclasses
 from __future__ import annotations
 
 import functools
+import itertools
 import math
+import threading
 
 import numpy as np
 
@@ -21,8 +23,18 @@ __all__ = ["Array", "Tracer", "Trace", "Primitive", "Node", "bind", "new_trace",
 
 _object_new = object.__new__
 _TRACER_TYPES: set = set()  # every Tracer subclass, for a cheap ``type(x) in`` test
-_GRAD_ENABLED = [True]  # PyTorch-style recording switch (no_grad/enable_grad)
-_STAGING = [None]  # while jit stages a function: its trace, which also takes ops on boxes
+
+
+class _ThreadState(threading.local):
+    """Per-thread transform state, as PyTorch's grad mode and JAX's trace state: a thread's
+    ``no_grad`` or jit staging never changes what another thread records. A new thread
+    starts from the class defaults (recording on, nothing staging)."""
+
+    grad_enabled = True  # PyTorch-style recording switch (no_grad/enable_grad)
+    staging = None  # while jit stages a function: its trace, which also takes ops on boxes
+
+
+_STATE = _ThreadState()
 
 
 class Array:
@@ -248,7 +260,7 @@ def bind(prim, *args, **params):
             top = _find_top_trace(args)
             return top.process_primitive(prim, args, params)
         elif isinstance(arg, Array):  # a non-tracer subclass (e.g. a parameter box)
-            if _STAGING[0] is not None:
+            if _STATE.staging is not None:
                 return _bind_staged(prim, args, params)
             bufs.append(arg._buf)
             tracked = tracked or arg._node is not None
@@ -267,14 +279,14 @@ def bind(prim, *args, **params):
     out._buf = buf
     out._node = None
     out.grad = None
-    if tracked and _GRAD_ENABLED[0] and not prim.nondiff and is_float(out._buf.dtype):
+    if tracked and _STATE.grad_enabled and not prim.nondiff and is_float(out._buf.dtype):
         out._node = prim.node_cls(prim, args, params)
     return out
 
 
 def _wrap_results(prim, bufs, args, params, tracked):
     outs = tuple(wrap(buf) for buf in bufs)
-    if tracked and _GRAD_ENABLED[0] and not prim.nondiff:
+    if tracked and _STATE.grad_enabled and not prim.nondiff:
         node = prim.node_cls(prim, args, params, tuple(wrap(buf) for buf in bufs))
         for index, out in enumerate(outs):
             if is_float(out._buf.dtype):
@@ -285,7 +297,7 @@ def _wrap_results(prim, bufs, args, params, tracked):
 def _bind_staged(prim, args, params):
     """While jit stages a function, an op on a box is staged too (not run on the box's
     value of that moment), so the program reads the box's value on every call."""
-    trace = _STAGING[0]
+    trace = _STATE.staging
     for arg in args:
         if type(arg) in _TRACER_TYPES:
             top = _find_top_trace(args)
@@ -379,11 +391,12 @@ class Tracer(Array):
     is_leaf = property(lambda self: True)
 
 
-_levels = [0]
+# next() on a count is atomic in CPython: levels stay unique and increasing across threads
+# (a shared ``+= 1`` could give two threads' traces one level)
+_next_level = itertools.count(1).__next__
 
 
 def new_trace(trace_cls, transform, fun):
     """Create a trace one level above every live trace (so nesting is safe)."""
-    _levels[0] += 1
     name = getattr(fun, "__name__", type(fun).__name__)
-    return trace_cls(_levels[0], transform, name)
+    return trace_cls(_next_level(), transform, name)

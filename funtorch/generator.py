@@ -6,9 +6,15 @@ the same numbers on every run and machine. Like PyTorch's default generator, it 
 from a fixed seed. ``ft.jit`` reads the key with :func:`get_key` and writes the advanced
 one back with :func:`set_key` after each call of a program that draws from it, so jitted
 code draws the same sequence as eager code.
+
+Threads share the one key (as PyTorch's default generator); every read-split-write of it
+holds a lock, so two threads never draw the same numbers. While a thread stages a jit
+program its draws go to a per-thread key input instead (:func:`override_key`).
 """
 
 from __future__ import annotations
+
+import threading
 
 import numpy as np
 
@@ -20,6 +26,14 @@ __all__ = ["manual_seed", "rand", "randn", "randint"]
 
 _DEFAULT_SEED = 67280421310721  # PyTorch's default CPU seed
 _GLOBAL_KEY = [None]
+_LOCK = threading.RLock()
+
+
+class _Override(threading.local):
+    key = None  # while this thread stages a jit program: the program's key input
+
+
+_OVERRIDE = _Override()
 
 
 def manual_seed(seed: int) -> None:
@@ -31,23 +45,50 @@ def manual_seed(seed: int) -> None:
     """
     if not isinstance(seed, (int, np.integer)):
         raise TypeError(f"manual_seed: expected an int seed, got {type(seed).__name__}")
-    _GLOBAL_KEY[0] = random.key(int(seed))
+    set_key(random.key(int(seed)))
 
 
 def get_key() -> Array:
     """The generator's current key (a ``uint32[2]`` array; a tracer while ``jit`` stages)."""
-    if _GLOBAL_KEY[0] is None:
-        manual_seed(_DEFAULT_SEED)
-    return _GLOBAL_KEY[0]
+    override = _OVERRIDE.key
+    if override is not None:
+        return override
+    with _LOCK:
+        if _GLOBAL_KEY[0] is None:
+            _GLOBAL_KEY[0] = random.key(_DEFAULT_SEED)
+        return _GLOBAL_KEY[0]
 
 
 def set_key(key) -> None:
     """Replace the generator's key (``jit`` threads it through its programs)."""
-    _GLOBAL_KEY[0] = key
+    if _OVERRIDE.key is not None:
+        _OVERRIDE.key = key
+        return
+    with _LOCK:
+        _GLOBAL_KEY[0] = key
+
+
+def override_key(key):
+    """Make ``key`` (or, with ``None``, the shared key again) this thread's generator key;
+    return the previous override. ``jit`` stages draws against a key input this way
+    without other threads ever seeing the tracer."""
+    previous, _OVERRIDE.key = _OVERRIDE.key, key
+    return previous
+
+
+def advance_key(step):
+    """Atomically replace the key ``k`` by ``step(k)`` and return ``k`` (a jitted call
+    draws with ``k`` while the generator moves on, so concurrent calls never share it)."""
+    with _LOCK:
+        key = get_key()
+        set_key(step(key))
+    return key
 
 
 def _next_key():
-    _GLOBAL_KEY[0], subkey = random.split(get_key())
+    with _LOCK:  # read-split-write as one step: two threads never get one subkey
+        key, subkey = random.split(get_key())
+        set_key(key)
     return subkey
 
 

@@ -276,6 +276,18 @@ def _check_float_inputs(args, argnums, fun):
                     fun, "__name__", "fun"), path="" if path == "<root>" else f" at {path}"))
 
 
+def _argnums_tuple(argnums):
+    """``(single, nums)``: whether ``argnums`` is one int, and the ints as a tuple."""
+    if isinstance(argnums, (int, np.integer)) and not isinstance(argnums, bool):
+        return True, (int(argnums),)
+    if isinstance(argnums, (tuple, list)) and all(
+            isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in argnums):
+        return False, tuple(int(n) for n in argnums)
+    raise TypeError(f"grad: argnums must be an int or a tuple of ints (the positions of the "
+                    f"arguments to differentiate), got {argnums!r} of type "
+                    f"{type(argnums).__name__}")
+
+
 def value_and_grad(fun, argnums=0, has_aux=False):
     """Return a function computing ``fun``'s value and its gradient w.r.t. ``argnums``.
 
@@ -290,8 +302,7 @@ def value_and_grad(fun, argnums=0, has_aux=False):
         >>> ft.value_and_grad(lambda x: (x ** 2).sum())(ft.array([1.0, 2.0]))
         (array(5.), array([2., 4.]))
     """
-    single = isinstance(argnums, int)
-    nums = (argnums,) if single else tuple(argnums)
+    single, nums = _argnums_tuple(argnums)
 
     @functools.wraps(fun)
     def value_and_grad_fun(*args, **kwargs):

@@ -35,5 +35,7 @@ def _restore_global_state():
 
 
 def assert_close(actual, expected, rtol=1e-6, atol=1e-6):
+    if isinstance(actual, ft.Array):
+        actual = actual.detach()  # np.asarray refuses arrays that require grad, as torch
     np.testing.assert_allclose(np.asarray(actual, dtype=np.float64),
                                np.asarray(expected, dtype=np.float64), rtol=rtol, atol=atol)

@@ -37,7 +37,8 @@ def test_state_dict_round_trip_keeps_order_and_loads(tmp_path):
     assert isinstance(back, OrderedDict) and list(back) == list(model.state_dict())
     fresh = ft.nn.Sequential(ft.nn.Linear(3, 4), ft.nn.BatchNorm1d(4))
     fresh.load_state_dict(back)
-    np.testing.assert_array_equal(fresh[0].weight.numpy(), model[0].weight.numpy())
+    np.testing.assert_array_equal(fresh[0].weight.detach().numpy(),
+                                  model[0].weight.detach().numpy())
 
 
 def test_missing_file_raises_file_not_found(tmp_path):

@@ -225,7 +225,8 @@ def load_into(module, state_dict, strict, assign):
         if assign:
             sub.__dict__[table][attr] = _assigned(current, value)
             continue
-        new = ft.array(np.asarray(value), dtype=current.dtype, device=current.device)
+        new = ft.array(value.detach() if isinstance(value, ft.Array) else np.asarray(value),
+                       dtype=current.dtype, device=current.device)
         if table == "_parameters" and isinstance(current, Parameter):
             current.data = new
         else:

@@ -16,6 +16,7 @@ import numpy as np
 from funtorch.core import Primitive, bind
 from funtorch.ops import registry as R
 from funtorch.ops.einsum import einsum  # noqa: F401  (exported with the products)
+from funtorch.ops.reductions import normalize_axes
 from funtorch import ops
 
 _NOT_ALIGNED = ("{fn}: shapes {a} and {b} are not aligned: {n} (dim {i} of the first) != "
@@ -170,8 +171,8 @@ def tensordot(a, b, axes=2):
         if len(axes_a) != len(axes_b):
             raise ValueError(f"tensordot: axes {axes} pair {len(axes_a)} axes of the first "
                              f"operand with {len(axes_b)} of the second; give equal counts")
-        axes_a = tuple(int(x) % max(a.ndim, 1) for x in axes_a)
-        axes_b = tuple(int(x) % max(b.ndim, 1) for x in axes_b)
+        axes_a = normalize_axes(axes_a, a.ndim, "tensordot")
+        axes_b = normalize_axes(axes_b, b.ndim, "tensordot")
     for i, j in zip(axes_a, axes_b):
         _check_aligned("tensordot", a, b, i, j)
     free_a = [i for i in range(a.ndim) if i not in axes_a]

@@ -9,10 +9,12 @@ from __future__ import annotations
 import numpy as np
 
 from funtorch import backends
-from funtorch.core import Array
+from funtorch.core import _TRACER_TYPES, Array
 from funtorch.dtypes import float16, float32, float64, int64
 from funtorch import ops
+from funtorch.ops import numpy_protocol
 from funtorch.ops import registry as R
+from funtorch.ops.reductions import normalize_axis_index
 
 
 def _reflected(fn):
@@ -57,7 +59,11 @@ def _flatten(self, start_dim=0, end_dim=-1):
     """Flatten dims ``start_dim..end_dim`` (all by default, like NumPy's ``flatten()``)."""
     if self.ndim == 0:
         return ops.reshape(self, (1,))
-    start, end = start_dim % self.ndim, end_dim % self.ndim
+    start = normalize_axis_index(start_dim, self.ndim, "flatten: start_dim")
+    end = normalize_axis_index(end_dim, self.ndim, "flatten: end_dim")
+    if start > end:
+        raise ValueError("flatten: start_dim cannot come after end_dim, got "
+                         f"start_dim={start_dim}, end_dim={end_dim}")
     return ops.reshape(self, self.shape[:start] + (-1,) + self.shape[end + 1:])
 
 
@@ -102,7 +108,8 @@ def _masked_moments(name, x, where, axis=None, *, ddof=0, keepdims=False):
         out = mean
     else:
         centered = ops.where(mask, x - mean, 0)
-        out = ops.sum(centered * centered, axis=axis, keepdims=True) / (count - ddof)
+        out = ops.sum(centered * centered, axis=axis, keepdims=True) / ops.maximum(
+            count - ddof, 0)  # inf past the count, as NumPy, never negative
         out = ops.sqrt(out) if name == "std" else out
     return out if keepdims else ops.squeeze(out, axis=axis)
 
@@ -191,9 +198,30 @@ def _iter(self):
     return (self[i] for i in range(self.shape[0]))
 
 
+_REQUIRES_GRAD = ("Can't call {what} on Tensor that requires grad. Use tensor.detach().numpy() "
+                  "instead.")
+_TRACED = ("{what}: the array is traced by {transform} (inside `{fun}`); converting it to NumPy "
+           "would cut it out of the {transform} (gradients would silently be 0). Use funtorch's "
+           "ops (ft.exp, ft.linalg.norm, ...), whose NumPy-named calls (np.exp(x)) dispatch to "
+           "them, or x.detach().numpy() for a value that is not differentiated.")
+
+
+def _host_buffer(self, what):
+    """The values for a NumPy conversion, refusing arrays it would silently detach (as
+    torch's ``numpy()`` refuses tensors that require grad)."""
+    buf = self._concrete(what)  # leaked tracers and jit's abstract values raise here
+    if type(self) in _TRACER_TYPES:
+        trace = self._trace
+        raise TypeError(_TRACED.format(what=what, transform=trace.transform, fun=trace.fun_name))
+    if self._node is not None:
+        raise RuntimeError(_REQUIRES_GRAD.format(what=what))
+    return buf
+
+
 def _numpy(self) -> np.ndarray:
-    """A host NumPy copy of the values (detached from any graph)."""
-    buf = self._concrete("numpy()")
+    """A host NumPy copy of the values; refuses an array that requires grad or is traced
+    (use ``x.detach().numpy()``)."""
+    buf = _host_buffer(self, "numpy()")
     return np.array(backends.get_backend_of(buf).to_host(buf))
 
 
@@ -204,7 +232,7 @@ _NO_COPY_MSG = ("np.asarray(x, copy=False): {why}, so NumPy needs a copy; leave 
 def _as_numpy(self, dtype=None, copy=None):
     """NumPy 2's ``__array__``: ``np.asarray(x)`` is a read-only view of the values (funtorch
     arrays are immutable); ``np.array(x)`` (``copy=True``) a fresh writable copy."""
-    buf = self._concrete("np.asarray()")
+    buf = _host_buffer(self, "numpy()")
     host = backends.get_backend_of(buf).to_host(buf)
     if copy:
         return np.array(host, dtype=dtype, copy=True)
@@ -237,8 +265,9 @@ def _item(self):
 
 
 def _tolist(self):
-    """The values as nested Python lists."""
-    return self.numpy().tolist()
+    """The values as nested Python lists (like ``item()``, also of arrays requiring grad)."""
+    buf = self._concrete("tolist()")
+    return backends.get_backend_of(buf).to_host(buf).tolist()
 
 
 def _repr(self):
@@ -271,6 +300,7 @@ def attach():
         setattr(Array, name, fn)
     for name, fn in _CONVERSIONS.items():
         setattr(Array, name, fn)
+    numpy_protocol.attach()
 
 
 attach()

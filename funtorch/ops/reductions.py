@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import operator
 
 import numpy as np
 
@@ -17,19 +18,45 @@ from funtorch.ops import registry as R
 from funtorch import ops
 
 
+def normalize_axis_index(axis, ndim, fn="reduction"):
+    """One NumPy ``axis`` (negatives count from the end) -> an int in ``[0, ndim)``.
+
+    Raises:
+        TypeError: ``axis`` is not an integer (``axis=0.0``).
+        numpy.exceptions.AxisError: out of range (NumPy's message; a ValueError and an
+            IndexError, as in NumPy).
+    """
+    if isinstance(axis, (bool, np.bool_)) or not hasattr(type(axis), "__index__"):
+        raise TypeError(f"{fn}: axis must be an integer (or a tuple of integers), got "
+                        f"{axis!r} of type {type(axis).__name__}")
+    index = operator.index(axis)
+    if not -ndim <= index < ndim:
+        raise np.exceptions.AxisError(index, ndim, fn)
+    return index % ndim
+
+
+def normalize_axes(axes, ndim, fn):
+    """A sequence of axes -> ints in ``[0, ndim)``, in order; a repeated axis raises."""
+    out = tuple(normalize_axis_index(a, ndim, fn) for a in axes)
+    if len(set(out)) != len(out):
+        raise ValueError(f"{fn}: repeated axis in {tuple(axes)}")
+    return out
+
+
 def normalize_axis(axis, ndim, fn="reduction"):
-    """NumPy ``axis`` (None, int or tuple, negatives allowed) -> sorted tuple."""
+    """NumPy ``axis`` (None, int or tuple, negatives allowed) -> sorted tuple. A 0-d
+    array takes axis 0 or -1, meaning no axis (as torch)."""
     if axis is None:
         return tuple(range(ndim))
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
-    out = []
-    for a in axes:
-        if not -ndim <= a < builtins.max(ndim, 1):
-            raise ValueError(f"{fn}: axis {a} is out of bounds for an array of dimension {ndim}")
-        out.append(int(a) % builtins.max(ndim, 1))
-    if len(set(out)) != len(out):
-        raise ValueError(f"{fn}: repeated axis in {axis}")
-    return tuple(sorted(out))
+    if isinstance(axis, (list, tuple)):
+        axes = tuple(axis)
+    elif hasattr(type(axis), "__index__") or isinstance(axis, float):
+        axes = (axis,)
+    else:
+        raise TypeError(f"{fn}: axis must be None, an integer or a tuple of integers, got "
+                        f"{axis!r} of type {type(axis).__name__}")
+    out = tuple(sorted(normalize_axes(axes, builtins.max(ndim, 1), fn)))
+    return out if ndim else ()
 
 
 def reduced_shape(shape, axis, keepdims):
@@ -129,7 +156,18 @@ def _cumsum_vjp(g, ans, x, axis):
     return ops.flip(cumsum(ops.flip(g, axis), axis), axis)
 
 
-sum_p = _reduction("sum", lambda xp, x, axis, keepdims: xp.sum(x, axis=axis, keepdims=keepdims),
+def _accumulating(impl):
+    """float16 accumulates in float32 and is rounded once at the end, as torch and NumPy's
+    ``mean`` do (a float16 running sum loses every addend once it passes 2048)."""
+    def accumulate(xp, x, **params):
+        if x.dtype == np.float16:
+            return impl(xp, x.astype(np.float32), **params).astype(np.float16)
+        return impl(xp, x, **params)
+    return accumulate
+
+
+sum_p = _reduction("sum", _accumulating(lambda xp, x, axis, keepdims: xp.sum(
+    x, axis=axis, keepdims=keepdims)),
                    (_sum_vjp,), (lambda t, ans, x, axis, keepdims:
                                  ops.sum(t, axis=axis, keepdims=keepdims),),
                    out_dtype=_sum_dtype)
@@ -140,7 +178,8 @@ min_p = _reduction("min", lambda xp, x, axis, keepdims: xp.min(x, axis=axis, kee
                    (_chooser_vjp,), (_chooser_jvp,), torch_name="Min",
                    samples=lambda s: _axis_sample(s, separated=True))
 prod_p = _reduction(
-    "prod", lambda xp, x, axis, keepdims: xp.prod(x, axis=axis, keepdims=keepdims),
+    "prod", _accumulating(lambda xp, x, axis, keepdims: xp.prod(x, axis=axis,
+                                                                keepdims=keepdims)),
     (_prod_vjp,), (lambda t, ans, x, axis, keepdims: ops.sum(
         t * _prod_partial(ans, x, axis, keepdims), axis=axis, keepdims=keepdims),),
     out_dtype=_sum_dtype, samples=lambda s: _axis_sample(s, domain=((-2.0, -0.2), (0.2, 2.0))))
@@ -192,7 +231,7 @@ def _cumsum_batch(args, bdims, axis):
 
 
 cumsum_p = Primitive(
-    "cumsum", lambda xp, x, axis: xp.cumsum(x, axis=axis),
+    "cumsum", _accumulating(lambda xp, x, axis: xp.cumsum(x, axis=axis)),
     shape=lambda x, axis: (x.shape, _sum_dtype(x.dtype)), vjp=(_cumsum_vjp,),
     jvp=(lambda t, ans, x, axis: cumsum(t, axis),), batch=_cumsum_batch,
     samples=lambda s: ((s.array((3, 4)),), {"axis": s.choice([0, 1])}))
@@ -247,24 +286,59 @@ def _count(a, axis):
     return math.prod(a.shape[i] for i in axis) if axis else 1
 
 
-def mean(a, axis=None, keepdims=False):
-    """Arithmetic mean over ``axis``; integer inputs give the default float dtype."""
+def _widened(a):
+    """``a`` in the dtype to accumulate in (float16 -> float32) and its own dtype, to cast
+    the result back to: a float16 mean of 10,000 tens is 10, not inf."""
     a = R.to_float(a)
+    return (ops.astype(a, np.float32) if a.dtype == np.float16 else a), a.dtype
+
+
+def _narrowed(out, dtype):
+    return out if out.dtype == dtype else ops.astype(out, dtype)
+
+
+def mean(a, axis=None, keepdims=False):
+    """Arithmetic mean over ``axis``; integer inputs give the default float dtype, float16
+    accumulates in float32 (as NumPy and torch).
+
+    Example:
+        >>> ft.mean(ft.full((10000,), 10.0, dtype=ft.float16)).item()
+        10.0
+    """
+    a, dtype = _widened(a)
     axes = normalize_axis(axis, a.ndim, "mean")
-    return sum(a, axes, keepdims) / _count(a, axes)
+    return _narrowed(sum(a, axes, keepdims) / _count(a, axes), dtype)
+
+
+def _variance(a, axes, ddof, keepdims):
+    centered = a - sum(a, axes, keepdims=True) / _count(a, axes)
+    # ddof >= the count divides by 0 (inf), as NumPy and torch; never a negative variance
+    divisor = builtins.max(_count(a, axes) - ddof, 0)
+    return sum(centered * centered, axes, keepdims) / divisor
 
 
 def var(a, axis=None, ddof=0, keepdims=False):
-    """Variance over ``axis`` with NumPy's ``ddof`` (0: population, 1: sample)."""
-    a = R.to_float(a)
-    axes = normalize_axis(axis, a.ndim, "var")
-    centered = a - mean(a, axes, keepdims=True)
-    return sum(centered * centered, axes, keepdims) / (_count(a, axes) - ddof)
+    """Variance over ``axis`` with NumPy's ``ddof`` (0: population, 1: sample); ``ddof``
+    at or past the number of elements gives inf, as NumPy and torch.
+
+    Example:
+        >>> ft.var(ft.array([1.0, 2.0, 3.0]), ddof=1).item()
+        1.0
+    """
+    a, dtype = _widened(a)
+    return _narrowed(_variance(a, normalize_axis(axis, a.ndim, "var"), ddof, keepdims), dtype)
 
 
 def std(a, axis=None, ddof=0, keepdims=False):
-    """Standard deviation over ``axis`` (``sqrt(var)``), NumPy's ``ddof``."""
-    return ops.sqrt(var(a, axis, ddof, keepdims))
+    """Standard deviation over ``axis`` (``sqrt(var)``), NumPy's ``ddof``.
+
+    Example:
+        >>> ft.std(ft.array([1.0, 3.0])).item()
+        1.0
+    """
+    a, dtype = _widened(a)
+    axes = normalize_axis(axis, a.ndim, "std")
+    return _narrowed(ops.sqrt(_variance(a, axes, ddof, keepdims)), dtype)
 
 
 def logsumexp(a, axis=None, keepdims=False):
@@ -283,4 +357,4 @@ def logsumexp(a, axis=None, keepdims=False):
 
 
 __all__ = ["sum", "max", "min", "prod", "all", "any", "argmax", "argmin", "cumsum", "mean",
-           "var", "std", "logsumexp", "normalize_axis"]
+           "var", "std", "logsumexp", "normalize_axis", "normalize_axis_index", "normalize_axes"]

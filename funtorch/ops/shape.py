@@ -10,6 +10,7 @@ import numpy as np
 
 from funtorch.core import Primitive, bind
 from funtorch.ops import registry as R
+from funtorch.ops.reductions import normalize_axes, normalize_axis_index
 from funtorch import ops
 
 
@@ -117,15 +118,28 @@ view = reshape
 
 
 def transpose(a, axes=None):
-    """Permute the axes (reverse them when ``axes`` is None), as NumPy."""
+    """Permute the axes (reverse them when ``axes`` is None), as NumPy.
+
+    Raises:
+        numpy.exceptions.AxisError: an axis out of range (axes never wrap around).
+        ValueError: a repeated axis, or not one entry per axis.
+
+    Example:
+        >>> ft.transpose(ft.zeros((2, 3, 4)), (2, 0, 1)).shape
+        (4, 2, 3)
+    """
+    return _transpose(a, axes, "transpose")
+
+
+def _transpose(a, axes, fn):
     a = R.as_array(a)
     if axes is None:
         perm = tuple(range(a.ndim))[::-1]
     else:
-        perm = tuple(int(p) % max(a.ndim, 1) for p in axes)
-        if sorted(perm) != list(range(a.ndim)):
-            raise ValueError(f"transpose: axes {tuple(axes)} are not a permutation of "
-                             f"{a.ndim} axes")
+        perm = normalize_axes(axes, a.ndim, fn)
+        if len(perm) != a.ndim:
+            raise ValueError(f"{fn}: axes {tuple(axes)} don't match array of dimension "
+                             f"{a.ndim}; give a permutation of all {a.ndim} axes")
     if perm == tuple(range(a.ndim)):
         return a
     return bind(transpose_p, a, perm=perm)
@@ -135,7 +149,7 @@ def permute(input, *dims):  # noqa: A002 - PyTorch's name
     """PyTorch spelling of :func:`transpose` with explicit dims: ``permute(x, (1, 0))``."""
     if len(dims) == 1 and not isinstance(dims[0], (int, np.integer)):
         dims = tuple(dims[0])
-    return transpose(input, dims)
+    return _transpose(input, dims, "permute")
 
 
 def broadcast_to(array, shape):
@@ -157,10 +171,8 @@ def flip(m, axis=None):
 def moveaxis(a, source, destination):
     """Move axes to new positions, as ``numpy.moveaxis``."""
     a = R.as_array(a)
-    source = ops.normalize_axis(source, a.ndim, "moveaxis") if isinstance(
-        source, (int, np.integer)) else tuple(int(s) % a.ndim for s in source)
-    destination = (destination,) if isinstance(destination, (int, np.integer)) else destination
-    destination = tuple(int(d) % a.ndim for d in destination)
+    source = normalize_axes(_as_tuple(source), a.ndim, "moveaxis: source")
+    destination = normalize_axes(_as_tuple(destination), a.ndim, "moveaxis: destination")
     if len(source) != len(destination):
         raise ValueError("moveaxis: `source` and `destination` need the same number of axes")
     order = [n for n in range(a.ndim) if n not in source]
@@ -169,20 +181,37 @@ def moveaxis(a, source, destination):
     return transpose(a, order)
 
 
+def _as_tuple(axis):
+    return tuple(axis) if isinstance(axis, (list, tuple)) else (axis,)
+
+
 def swapaxes(a, axis1, axis2):
     """Interchange two axes."""
     a = R.as_array(a)
     perm = list(range(a.ndim))
+    axis1 = normalize_axis_index(axis1, a.ndim, "swapaxes")
+    axis2 = normalize_axis_index(axis2, a.ndim, "swapaxes")
     perm[axis1], perm[axis2] = perm[axis2], perm[axis1]
     return transpose(a, perm)
 
 
 def expand_dims(a, axis):
-    """Insert length-1 axes at ``axis`` (int or tuple), as NumPy."""
+    """Insert length-1 axes at ``axis`` (int or tuple), as NumPy.
+
+    Raises:
+        numpy.exceptions.AxisError: an axis out of range for the result's dimension.
+
+    Example:
+        >>> ft.expand_dims(ft.zeros((2, 3)), (0, -1)).shape
+        (1, 2, 3, 1)
+    """
+    return _expand_dims(a, axis, "expand_dims")
+
+
+def _expand_dims(a, axis, fn):
     a = R.as_array(a)
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
-    ndim = a.ndim + len(axes)
-    axes = sorted(int(ax) % ndim for ax in axes)
+    axes = _as_tuple(axis)
+    axes = sorted(normalize_axes(axes, a.ndim + len(axes), fn))
     shape = list(a.shape)
     for ax in axes:
         shape.insert(ax, 1)
@@ -191,7 +220,7 @@ def expand_dims(a, axis):
 
 def unsqueeze(input, dim):  # noqa: A002 - PyTorch's name
     """PyTorch spelling of :func:`expand_dims` for one ``dim``."""
-    return expand_dims(input, dim)
+    return _expand_dims(input, dim, "unsqueeze")
 
 
 def squeeze(a, axis=None):

@@ -29,12 +29,17 @@ def _random_like(x, rng):
     return ops.array(rng.standard_normal(x.shape).astype(x.dtype), device=x.device)
 
 
+def _host(x):
+    """float64 values of an output (which may require grad: a closed-over Parameter)."""
+    return np.asarray(x.detach() if isinstance(x, Array) else x, dtype=np.float64)
+
+
 def _vdot(xs, ys):
     total = 0.0
     for x, y in zip(xs, ys):
         if x is None or y is None:
             continue
-        total += float(np.sum(np.asarray(x, dtype=np.float64) * np.asarray(y, dtype=np.float64)))
+        total += float(np.sum(_host(x) * _host(y)))
     return total
 
 
@@ -45,7 +50,7 @@ def _perturbed(flat, direction, scale):
 def _numeric_jvp(fun, flat, treedef, direction, eps):
     plus = tree.leaves(fun(*tree.unflatten(treedef, _perturbed(flat, direction, eps))))
     minus = tree.leaves(fun(*tree.unflatten(treedef, _perturbed(flat, direction, -eps))))
-    return [(np.asarray(p, np.float64) - np.asarray(m, np.float64)) / (2 * eps)
+    return [(_host(p) - _host(m)) / (2 * eps)
             for p, m in zip(plus, minus)]
 
 
@@ -94,7 +99,7 @@ def check_grads(f, args, order=1, modes=("fwd", "rev"), atol=None, rtol=None, ep
         _, t_out = jvp(f, tuple(tree.unflatten(treedef, flat)),
                        tuple(tree.unflatten(treedef, tangents)))
         for a, n in zip(tree.leaves(t_out), numeric):
-            _close("forward-mode", order, np.asarray(a, np.float64), n, atol, rtol, f)
+            _close("forward-mode", order, _host(a), n, atol, rtol, f)
     if "rev" in modes:
         out, vjp_fn = vjp(f, *tree.unflatten(treedef, flat))
         out_flat, out_tree = tree.flatten(out)

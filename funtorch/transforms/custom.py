@@ -253,6 +253,22 @@ custom_jvp_call_p = Primitive(
     jvp=_custom_jvp_joint, batch=_custom_jvp_batch, multiple_results=True, register=False)
 
 
+def _check_tangents(name, primals, tangents, out_tree, t_tree):
+    """A custom_jvp rule's tangent output must be structured and shaped as its primal
+    output (JAX's rule): a wrong shape would otherwise broadcast into a wrong derivative."""
+    if len(primals) != len(tangents):
+        raise TypeError(f"custom_jvp: the rule of `{name}` returned a tangent output "
+                        f"structured as {t_tree} but the primal output is {out_tree}; they "
+                        "must match")
+    for index, (p, t) in enumerate(zip(primals, tangents)):
+        if tuple(p.shape) != tuple(t.shape):
+            path = tree.path_of_leaf(out_tree, index)
+            where = "the output" if path == "<root>" else f"output leaf {path}"
+            raise ValueError(f"custom_jvp: the rule of `{name}` returned a tangent of shape "
+                             f"{tuple(t.shape)} for {where} of shape "
+                             f"{tuple(p.shape)}; they must match")
+
+
 class custom_jvp:
     """A function with a hand-written JVP (JAX's ``jax.custom_jvp``); reverse mode
     transposes the same rule, so one rule serves ``grad`` and ``jvp``.
@@ -294,8 +310,10 @@ class custom_jvp:
             primal_out, tangent_out = self.jvp_rule(*statics, primals, tangents) if statics \
                 else self.jvp_rule(primals, tangents)
             flat_out, out.treedef = tree.flatten(primal_out)
-            flat_t = tree.leaves(tangent_out)
-            return as_arrays(flat_out), as_arrays(flat_t)
+            flat_t, t_tree = tree.flatten(tangent_out)
+            flat_out, flat_t = as_arrays(flat_out), as_arrays(flat_t)
+            _check_tangents(self.__name__, flat_out, flat_t, out.treedef, t_tree)
+            return flat_out, flat_t
         outs = bind(custom_jvp_call_p, *leaves, fun=fun, jvp_rule=jvp_rule, cache={})
         return tree.unflatten(out.treedef, list(outs))
 

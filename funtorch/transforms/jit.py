@@ -17,7 +17,7 @@ import sys
 import numpy as np
 
 from funtorch import backends, generator, ops, tree
-from funtorch.core import _GRAD_ENABLED, Array, Primitive, bind, wrap
+from funtorch.core import _STATE, Array, Primitive, bind, wrap
 from funtorch.transforms.custom import PerArgument
 from funtorch.transforms.graph import Var, optimize
 from funtorch.transforms.jit_args import StaticArgs, describe_bad_leaf, find_boxes
@@ -263,17 +263,16 @@ def jit(fun, static_argnums=(), static_argnames=None, donate_argnums=()):
             program, lifted = JitProgram(staged, key[0]), tuple(staged.lifted)
             if not lifted:  # closing over an outer transform's tracer: valid for this call
                 cache[key] = program
-        if program.holds_objects and _GRAD_ENABLED[0]:
+        if program.holds_objects and _STATE.grad_enabled:
             find_boxes(dynamic, flat)
         if program.key_program is None:
             outs = bind(call_jit_p, *flat, *program.boxes, *lifted, program=program,
                         cache={})
         else:
-            rng_key = generator.get_key()
+            rng_key = generator.advance_key(  # atomic: no other thread draws with rng_key
+                lambda key: bind(call_jit_p, key, program=program.key_program, cache={})[0])
             outs = bind(call_jit_p, *flat, *program.boxes, *lifted, rng_key,
                         program=program, cache={})
-            generator.set_key(bind(call_jit_p, rng_key, program=program.key_program,
-                                   cache={})[0])
         return program.outputs(outs)
     jitted.cache = cache
     return jitted

@@ -24,7 +24,7 @@ import traceback
 import numpy as np
 
 from funtorch import backends, generator, ops, tree
-from funtorch.core import _STAGING, Array, Trace, Tracer, new_trace
+from funtorch.core import _STATE, Array, Trace, Tracer, new_trace
 from funtorch.ops.logic import convert_p
 from funtorch.transforms.graph import Eqn, Graph, Literal, Var, eliminate_dead_code
 
@@ -229,23 +229,23 @@ def stage_function(fun, flat_avals, weak, in_tree, name, rng=True):
     """
     trace = new_trace(StagingTrace, "jit", fun)
     invars = [trace.new_var(a.shape, a.dtype, a.device, w) for a, w in zip(flat_avals, weak)]
-    saved_key = generator.get_key() if rng else None
-    if rng:
+    if rng:  # this thread's draws see a key input; other threads' draws the real key
+        saved_key = generator.get_key()
         key_var = trace.new_var(saved_key.shape, saved_key.dtype, saved_key.device)
         key_in = StagedTracer(trace, key_var)
-        generator.set_key(key_in)
-    outer_staging, _STAGING[0] = _STAGING[0], trace
+        outer_key = generator.override_key(key_in)
+    outer_staging, _STATE.staging = _STATE.staging, trace
     try:
         out = fun(*tree.unflatten(in_tree, [StagedTracer(trace, v) for v in invars]))
     except Exception as exc:
         _name_function_in(exc, name)
         raise
     finally:
-        _STAGING[0] = outer_staging
+        _STATE.staging = outer_staging
         trace.active = False
         if rng:
             final_key = generator.get_key()
-            generator.set_key(saved_key)
+            generator.override_key(outer_key)
     out_flat, out_tree = tree.flatten(out)
     staged = Staged()
     staged.static_outs, outvars = [], []

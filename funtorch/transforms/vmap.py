@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import functools
 
+import numpy as np
+
 from funtorch import ops, tree
 from funtorch.core import Array, Trace, Tracer, new_trace
 
@@ -98,21 +100,28 @@ def _broadcast_prefix(prefix, full_tree, name):
 def _expand_prefix(p, sub, prefix, full_tree, name, out):
     # module level rather than a recursive closure: a closure that calls itself is a
     # reference cycle, and this one would hold the batched results until the cyclic GC ran
-    if p is None or isinstance(p, int):
-        out.extend([p] * len(tree.leaves(sub)))
+    if p is None or isinstance(p, (int, np.integer)):
+        out.extend([None if p is None else int(p)] * len(tree.leaves(sub)))
         return
     p_def = tree.flatten(p, is_leaf=lambda x: x is None)[1]
+    if p_def.node_type is None:  # a leaf that is no axis: 0.0, "0", an array
+        raise TypeError(f"vmap: {name} entries must be an int or None (or a container of "
+                        f"them), got {p!r} of type {type(p).__name__} in {name}={prefix!r}")
     s_def = tree.structure(sub)
     if p_def.node_type is not s_def.node_type or len(p_def.children) != len(s_def.children):
         raise ValueError(f"vmap: {name} {prefix!r} does not match the structure of the "
                          f"arguments {tree.structure(full_tree)}")
-    for pc, sc in zip(_children(p), _children(sub)):
+    if isinstance(p, dict) and set(p) != set(sub):  # by key, as JAX: a typo batches nothing
+        raise ValueError(f"vmap: {name} {prefix!r} has keys {sorted(map(str, p))} but the "
+                         f"argument it describes has keys {sorted(map(str, sub))}; they must "
+                         "match")
+    for pc, sc in zip(_children(p, s_def), _children(sub, s_def)):
         _expand_prefix(pc, sc, prefix, full_tree, name, out)
 
 
-def _children(node):
-    if isinstance(node, dict):
-        return [node[k] for k in sorted(node)]
+def _children(node, s_def):
+    if isinstance(node, dict):  # in the argument's flattening order (its keys, in aux)
+        return [node[k] for k in s_def.aux]
     if isinstance(node, (tuple, list)):
         return list(node)
     return list(tree.flatten(node)[0])

@@ -64,20 +64,20 @@ def test_grad_of_module_returns_module_and_matches_backward():
     assert isinstance(grads, MLP)
     loss_fn(model, x, y).backward()
     for (name, g), (_, p) in zip(grads.named_parameters(), model.named_parameters()):
-        np.testing.assert_allclose(g.numpy(), p.grad.numpy(), rtol=1e-5, atol=1e-6,
+        np.testing.assert_allclose(g.detach().numpy(), p.grad.numpy(), rtol=1e-5, atol=1e-6,
                                    err_msg=name)
     assert model.layer1.weight.grad is not None
 
 
 def test_tree_map_builds_a_new_module_without_touching_the_old():
     model = MLP()
-    before = model.layer1.weight.numpy()
+    before = model.layer1.weight.detach().numpy()
     zeros = ft.tree.map(lambda p: p * 0, model)
     assert isinstance(zeros, MLP) and zeros is not model
     assert zeros.layer1 is not model.layer1
     assert isinstance(zeros.layer1.weight, nn.Parameter)
     assert float(ft.abs(zeros.layer1.weight).sum()) == 0.0
-    np.testing.assert_array_equal(model.layer1.weight.numpy(), before)
+    np.testing.assert_array_equal(model.layer1.weight.detach().numpy(), before)
     assert ft.tree.structure(zeros) == ft.tree.structure(model)
 
 
@@ -101,7 +101,8 @@ def test_vmap_over_inputs_with_module_closed_over_and_as_argument():
     model = MLP()
     x = ft.randn(4, 3)
     batched = ft.vmap(lambda m, xi: m(xi), in_axes=(None, 0))(model, x)
-    np.testing.assert_allclose(batched.numpy(), model(x).numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(batched.detach().numpy(), model(x).detach().numpy(), rtol=1e-5,
+                               atol=1e-6)
 
 
 def test_vmap_over_an_ensemble_of_modules():
@@ -110,7 +111,8 @@ def test_vmap_over_an_ensemble_of_modules():
     x = ft.randn(5, 3)
     out = ft.vmap(lambda m: m(x))(stacked)
     for i, model in enumerate(models):
-        np.testing.assert_allclose(out[i].numpy(), model(x).numpy(), rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(out[i].detach().numpy(), model(x).detach().numpy(),
+                                   rtol=1e-5, atol=1e-6)
 
 
 def test_integer_buffers_are_static_so_grad_works_with_batchnorm():
@@ -139,7 +141,7 @@ def test_functional_call_with_params_and_grad_through_it():
     x = ft.randn(4, 3)
     params = {"weight": ft.ones((1, 3)), "bias": ft.zeros(1)}
     out, _ = nn.functional_call(model, params, (x,))
-    np.testing.assert_allclose(out.numpy()[:, 0], x.numpy().sum(1), rtol=1e-6)
+    np.testing.assert_allclose(out.detach().numpy()[:, 0], x.numpy().sum(1), rtol=1e-6)
     g = ft.grad(lambda p: nn.functional_call(model, p, x)[0].sum())(params)
     np.testing.assert_allclose(g["weight"].numpy()[0], x.numpy().sum(0), rtol=1e-5)
     with pytest.raises(KeyError, match="no parameter or buffer named 'nope'"):
@@ -201,7 +203,8 @@ def test_zero_grad_and_requires_grad():
 def test_load_state_dict_round_trip_and_numpy_values():
     src, dst = MLP(), MLP()
     dst.load_state_dict({k: np.asarray(v) + 1 for k, v in src.state_dict().items()})
-    np.testing.assert_allclose(dst.layer1.bias.numpy(), src.layer1.bias.numpy() + 1)
+    np.testing.assert_allclose(dst.layer1.bias.detach().numpy(),
+                               src.layer1.bias.detach().numpy() + 1)
     assert isinstance(dst.layer1.bias, nn.Parameter)
 
 
@@ -285,13 +288,13 @@ def test_default_linear_init_matches_pytorch_bounds():
     ft.manual_seed(0)
     layer = nn.Linear(100, 50)
     bound = 1 / math.sqrt(100)
-    w, b = layer.weight.numpy(), layer.bias.numpy()
+    w, b = layer.weight.detach().numpy(), layer.bias.detach().numpy()
     assert np.abs(w).max() <= bound and np.abs(w).max() > 0.9 * bound
     assert np.abs(b).max() <= bound
     assert abs(w.std() - bound / math.sqrt(3)) < 0.1 * bound
     ft.manual_seed(0)
-    np.testing.assert_array_equal(nn.Linear(100, 50).weight.numpy(), w)
-    keyed = [nn.Linear(4, 4, key=ft.random.key(7)).weight.numpy() for _ in range(2)]
+    np.testing.assert_array_equal(nn.Linear(100, 50).weight.detach().numpy(), w)
+    keyed = [nn.Linear(4, 4, key=ft.random.key(7)).weight.detach().numpy() for _ in range(2)]
     np.testing.assert_array_equal(*keyed)
 
 
@@ -305,7 +308,7 @@ def test_init_rules_have_the_right_spread(rule, expected_std):
     p = nn.Parameter(ft.zeros((300, 400)))
     kwargs = {"nonlinearity": "relu"} if rule.startswith("kaiming") else {}
     getattr(nn.init, rule)(p, key=ft.random.key(0), **kwargs)
-    assert abs(p.numpy().std() - expected_std) < 0.05 * expected_std
+    assert abs(p.detach().numpy().std() - expected_std) < 0.05 * expected_std
 
 
 def test_init_constants_and_errors():
@@ -337,10 +340,10 @@ def test_clip_grad_norm_and_vectors():
 
 def test_embedding_padding_row_gets_no_gradient():
     emb = nn.Embedding(5, 2, padding_idx=0)
-    assert emb.weight.numpy()[0].tolist() == [0.0, 0.0]
+    assert emb.weight.detach().numpy()[0].tolist() == [0.0, 0.0]
     g = ft.grad(lambda m: m(ft.array([0, 1, 1])).sum())(emb)
-    assert g.weight.numpy()[0].tolist() == [0.0, 0.0]
-    assert g.weight.numpy()[1].tolist() == [2.0, 2.0]
+    assert g.weight.detach().numpy()[0].tolist() == [0.0, 0.0]
+    assert g.weight.detach().numpy()[1].tolist() == [2.0, 2.0]
 
 
 def test_rnn_initial_state_and_unbatched_gru():

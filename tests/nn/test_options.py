@@ -25,8 +25,12 @@ def idx(high, *shape, seed=1):
     return ft.array(np.random.default_rng(seed).integers(0, high, shape))
 
 
+def _values(x):
+    return x.detach() if isinstance(x, ft.Array) else x  # numpy() refuses tracked arrays
+
+
 def assert_close(a, b, tol=1e-10):
-    np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=tol, atol=tol)
+    np.testing.assert_allclose(np.asarray(_values(a)), np.asarray(_values(b)), rtol=tol, atol=tol)
 
 
 # errors ----------------------------------------------------------------------------------
@@ -109,9 +113,9 @@ def _heavy_embedding(**kwargs):
 
 def test_max_norm_eager_writes_the_looked_up_rows_back_like_torch():
     emb = _heavy_embedding()
-    before = emb.weight.numpy().copy()
+    before = emb.weight.detach().numpy().copy()
     out = emb(ft.array([[1, 3], [3, 4]]))
-    after = emb.weight.numpy()
+    after = emb.weight.detach().numpy()
     norms = np.linalg.norm(after, axis=1)
     np.testing.assert_allclose(norms[[1, 3, 4]], 1.0, rtol=1e-6)
     np.testing.assert_array_equal(after[[0, 2, 5]], before[[0, 2, 5]])
@@ -122,16 +126,16 @@ def test_max_norm_eager_writes_the_looked_up_rows_back_like_torch():
 
 def test_max_norm_functional_code_never_writes():
     emb = _heavy_embedding()
-    before = emb.weight.numpy().copy()
+    before = emb.weight.detach().numpy().copy()
     indices = ft.array([[1, 3], [3, 4]])
     eager = F.embedding(indices, ft.array(before), max_norm=1.0)  # a plain array: no box
 
     grads = ft.grad(lambda m: m(indices).sum())(emb)
-    np.testing.assert_array_equal(grads.weight.numpy()[:, 0], [0, 1, 0, 2, 1, 0])
+    np.testing.assert_array_equal(grads.weight.detach().numpy()[:, 0], [0, 1, 0, 2, 1, 0])
     batched = ft.vmap(emb)(indices)
     jitted = ft.jit(lambda m, i: m(i))(emb, indices)
     out, _ = nn.functional_call(emb, {}, (indices,))
-    np.testing.assert_array_equal(emb.weight.numpy(), before)
+    np.testing.assert_array_equal(emb.weight.detach().numpy(), before)
     for other in (batched, jitted, out):
         assert_close(other, eager)
     np.testing.assert_allclose(np.linalg.norm(eager.numpy(), axis=-1), 1.0, rtol=1e-6)
@@ -211,7 +215,7 @@ def test_load_state_dict_assign_takes_the_arrays_and_their_dtype():
 def test_padding_modes_grad_vmap_jit(mode):
     layer = nn.Conv2d(2, 3, 3, padding="same", padding_mode=mode)
     x = r(4, 2, 5, 4)
-    looped = np.stack([layer(x[i]).numpy() for i in range(4)])
+    looped = np.stack([layer(x[i]).detach().numpy() for i in range(4)])
     assert_close(ft.vmap(layer)(x), looped)
     assert_close(ft.jit(lambda m, v: m(v))(layer, x), layer(x))
     pad = (1, 2, 2, 1)
@@ -252,7 +256,7 @@ def test_multihead_attention_bias_kv_zero_attn_grad_vmap_jit():
         return m(v, v, v)
     out, weights = attend(mha, x)
     assert weights.shape == (3, 5, 7)
-    looped = np.stack([attend(mha, x[i])[0].numpy() for i in range(3)])
+    looped = np.stack([attend(mha, x[i])[0].detach().numpy() for i in range(3)])
     assert_close(ft.vmap(attend, in_axes=(None, 0))(mha, x)[0], looped)
     assert_close(ft.jit(attend)(mha, x)[0], out)
     grads = ft.grad(lambda m: ft.sum(attend(m, x)[0] ** 2))(mha)

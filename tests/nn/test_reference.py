@@ -26,6 +26,8 @@ def _tol(name):
 
 def _close(actual, expected, name, what):
     tol = _tol(name)
+    if isinstance(actual, ft.Array):
+        actual = actual.detach()  # np.asarray refuses arrays that require grad, as torch
     np.testing.assert_allclose(np.asarray(actual, dtype=np.float64), expected, rtol=max(tol, 1e-7),
                                atol=tol, err_msg=f"{name}: {what}")
 

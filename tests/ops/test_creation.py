@@ -49,7 +49,7 @@ def test_full_with_an_array_fill_is_a_fresh_leaf_when_asked():
     fill = ft.array([1.0, 2.0])
     out = ft.full((2, 2), fill, requires_grad=True)
     assert out.requires_grad and out.is_leaf
-    assert np.asarray(out).flags.c_contiguous
+    assert np.asarray(out.detach()).flags.c_contiguous
 
 
 def test_full_rejects_a_fill_that_does_not_broadcast():

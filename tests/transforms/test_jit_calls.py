@@ -76,7 +76,7 @@ def _train(make_loss, steps=4):
         loss.backward()
         opt.step()
         losses.append(loss.item())
-    return losses, [np.asarray(p) for p in model.parameters()]
+    return losses, [np.asarray(p.detach()) for p in model.parameters()]
 
 
 def _mse(model, x, y):
