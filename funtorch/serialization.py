@@ -1,136 +1,198 @@
-"""``ft.save`` / ``ft.load``: nested containers of arrays and Python values, no pickle.
+"""``ft.save`` / ``ft.load``: whole training states (pytrees of arrays, Python values,
+Modules, NamedTuples, dataclasses, registered nodes) in one file, without pickle.
 
-The file is a zip written by NumPy (``.npz``): one ``.npy`` entry per array plus
-``__manifest__``, a JSON document describing the structure (dicts, OrderedDicts, lists,
-tuples, arrays, ints, floats, strings, bools, None). Loading uses
-``numpy.load(allow_pickle=False)`` and ``json``, so it never runs code from the file.
+The file is a zip of *stored* entries, as NumPy's ``.npz``: one ``.npy`` entry per array
+plus ``__manifest__``, a JSON document describing the structure. Classes and functions
+are named by import path (``module:qualname``) and objects are rebuilt without calling
+``__init__`` (``cls.__new__(cls)``, then their attributes), so loading never runs code
+from the file; only classes and functions on the allow-list are used: funtorch's own by
+default, others after :func:`allow` or ``load(path, allowed=[...])``.
+
+NOTE: damaged files. ``load`` raises only ``ValueError`` (``FileNotFoundError`` for a
+missing path) whatever the bytes are: compressed entries are refused (``save`` never
+writes them), every declared size (zip entries, ``.npy`` shape * itemsize) is checked
+against the file before anything is allocated, ``.npy`` headers are parsed by NumPy's
+literal parser, the manifest's nesting depth is bounded before it is parsed, and the
+CRC of every entry is checked. Memory stays within a small multiple of the file size.
+
+NOTE: concurrent saves. ``save`` writes a temporary file unique to the call in the target's
+folder, fsyncs it and renames it over the target (``os.replace``, atomic), so readers
+and other writers see the old file or a complete new one, never a mixture.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import tempfile
 import zipfile
-from collections import OrderedDict
 
 import numpy as np
 
-from funtorch.core import Array
-from funtorch.ops import asarray
+from funtorch import _checkpoint_codec as codec
 
-__all__ = ["save", "load"]
+__all__ = ["save", "load", "allow"]
 
-_FORMAT, _VERSION, _MANIFEST = "funtorch.save", 1, "__manifest__"
+allow = codec.allow
+
+_MANIFEST = "__manifest__"
 _BAD_FILE = ("ft.load: {path} is not a valid funtorch file (corrupt, truncated, or written by "
              "something else than ft.save): {reason}")
+_HEADER_LIMIT = 10000  # bytes of a .npy header (NumPy's own limit)
+_ARRAY_KINDS = "biufc"
 
 
-def _encode(obj, arrays, path):
-    if obj is None or isinstance(obj, (bool, str)):
-        return {"t": type(obj).__name__, "v": obj}
-    if isinstance(obj, (int, np.integer)) and not isinstance(obj, bool):
-        return {"t": "int", "v": int(obj)}
-    if isinstance(obj, (float, np.floating)):
-        return {"t": "float", "v": float(obj)}
-    if isinstance(obj, (Array, np.ndarray)):
-        host = obj.numpy() if isinstance(obj, Array) else obj
-        if host.dtype.hasobject or host.dtype.names is not None:
-            raise TypeError(f"ft.save: the array at {path} has dtype {host.dtype}, which cannot "
-                            "be stored without pickle")
-        name = f"a{len(arrays)}"
-        arrays[name] = host
-        return {"t": "array" if isinstance(obj, Array) else "ndarray", "ref": name}
-    if isinstance(obj, dict):
-        kind = "odict" if isinstance(obj, OrderedDict) else "dict"
-        items = [[_encode(k, arrays, f"{path}[key]"), _encode(v, arrays, f"{path}[{k!r}]")]
-                 for k, v in obj.items()]
-        for key_node, _ in items:
-            if key_node["t"] not in ("str", "int", "float", "bool", "NoneType"):
-                raise TypeError(f"ft.save: dict keys must be numbers, strings, bools or None; "
-                                f"got {key_node['t']} at {path}")
-        return {"t": kind, "items": items}
-    if isinstance(obj, (list, tuple)):
-        return {"t": type(obj).__name__ if type(obj) in (list, tuple) else "tuple",
-                "items": [_encode(v, arrays, f"{path}[{i}]") for i, v in enumerate(obj)]}
-    raise TypeError(f"ft.save: cannot store a {type(obj).__name__} at {path}; supported: nested "
-                    "dicts/lists/tuples of arrays, ints, floats, strings, bools and None")
+def _umask():
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_FILE_MODE = 0o666 & ~_umask()  # read once at import (os.umask is process-wide)
 
 
 def save(obj, path) -> None:
-    """Write ``obj`` (nested dicts/lists/tuples of arrays, numbers, strings) to ``path``.
+    """Write ``obj`` to ``path``: nested dicts/lists/tuples/sets of arrays and Python
+    values, Modules (whole, by their class), optimizer states (NamedTuples), dataclasses,
+    nodes registered with ``ft.tree``, and funtorch functions.
+
+    The write is atomic: a unique temporary file in the same folder is fsynced and renamed
+    over ``path``, so concurrent saves to one path leave one complete file.
+
+    Args:
+        obj: the value to store.
+        path: the file to write (str or path-like).
 
     Raises:
-        TypeError: a value of another type (its path in ``obj`` is named).
+        TypeError: a value of an unsupported type, or a class that cannot be found again by
+            its import path (defined inside a function); the message names where.
 
     Example:
-        >>> ft.save({"epoch": 3, "model": model.state_dict()}, "ckpt.ft")
+        >>> ft.save({"epoch": 3, "model": model, "opt": opt_state, "key": key}, "ckpt.ft")
     """
     arrays: dict = {}
-    root = _encode(obj, arrays, "<root>")
-    manifest = json.dumps({"format": _FORMAT, "version": _VERSION, "root": root})
+    manifest = codec.encode_manifest(obj, arrays)
     arrays[_MANIFEST] = np.frombuffer(manifest.encode("utf-8"), dtype=np.uint8)
     path = os.fspath(path)
-    tmp = f"{path}.tmp{os.getpid()}"
+    folder, name = os.path.split(os.path.abspath(path))
+    handle, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
     try:
-        with open(tmp, "wb") as handle:
-            np.savez(handle, **arrays)
+        with os.fdopen(handle, "wb") as stream:
+            np.savez(stream, **arrays)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(tmp, _FILE_MODE)
         os.replace(tmp, path)
-    finally:
+    except BaseException:
         if os.path.exists(tmp):
             os.remove(tmp)
+        raise
+    _sync_folder(folder)
 
 
-_SCALARS = {"NoneType": lambda v: None, "bool": bool, "str": str, "int": int, "float": float}
+def _sync_folder(folder):
+    """Make the rename durable (POSIX); harmless where folders cannot be opened."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
-def _decode(node, arrays):
-    kind = node["t"]
-    if kind in _SCALARS:
-        return _SCALARS[kind](node["v"])
-    if kind in ("array", "ndarray"):
-        host = arrays[node["ref"]]
-        return asarray(host) if kind == "array" else host
-    if kind in ("dict", "odict"):
-        pairs = [(_decode(k, arrays), _decode(v, arrays)) for k, v in node["items"]]
-        return OrderedDict(pairs) if kind == "odict" else dict(pairs)
-    if kind in ("list", "tuple"):
-        items = [_decode(v, arrays) for v in node["items"]]
-        return items if kind == "list" else tuple(items)
-    raise ValueError(f"unknown entry type {kind!r} in the manifest")
+def load(path, allowed=()):
+    """Read what :func:`save` wrote; arrays come back as funtorch arrays on the CPU
+    (NumPy arrays stay NumPy arrays), Modules as Modules of the same class.
 
-
-def _read(path):
-    if not zipfile.is_zipfile(path):
-        raise ValueError("not a zip archive")
-    with np.load(path, allow_pickle=False) as npz:
-        if not hasattr(npz, "files"):
-            raise ValueError("not a zip archive of arrays")
-        if _MANIFEST not in npz.files:
-            raise ValueError("no __manifest__ entry")
-        arrays = {name: npz[name] for name in npz.files}
-    manifest = json.loads(arrays.pop(_MANIFEST).tobytes().decode("utf-8"))
-    if not isinstance(manifest, dict) or manifest.get("format") != _FORMAT:
-        raise ValueError("the manifest does not describe a funtorch file")
-    if manifest.get("version") != _VERSION:
-        raise ValueError(f"unsupported format version {manifest.get('version')!r}")
-    return _decode(manifest["root"], arrays)
-
-
-def load(path):
-    """Read what :func:`save` wrote; arrays come back as funtorch arrays on the CPU.
+    Args:
+        path: the file to read.
+        allowed: classes and functions outside funtorch the file may name (for this call;
+            :func:`allow` adds them for every call).
 
     Raises:
         FileNotFoundError: no file at ``path``.
-        ValueError: a corrupt, truncated or foreign file (the message names it).
+        ValueError: a corrupt, truncated or foreign file (the message names the file), or
+            a class that is not allowed (the message says how to allow it).
 
     Example:
-        >>> ckpt = ft.load("ckpt.ft"); model.load_state_dict(ckpt["model"])
+        >>> state = ft.load("ckpt.ft"); model = state["model"]
     """
     path = os.fspath(path)
     if not os.path.exists(path):
         raise FileNotFoundError(f"ft.load: no such file: '{path}'")
     try:
-        return _read(path)
-    except (OSError, ValueError, KeyError, EOFError, TypeError, AttributeError, IndexError,
-            UnicodeDecodeError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
-        raise ValueError(_BAD_FILE.format(path=repr(path), reason=exc)) from None
+        return _read(path, codec.allow_table(allowed))
+    except codec.NotAllowed:
+        raise
+    except Exception as exc:  # any failure to parse the bytes means a damaged file
+        reason = f"{type(exc).__name__}: {exc}" if not isinstance(exc, ValueError) else exc
+        raise ValueError(_BAD_FILE.format(path=repr(path), reason=reason)) from None
+
+
+def _read(path, allowed):
+    size = os.path.getsize(path)
+    if not zipfile.is_zipfile(path):
+        raise ValueError("not a zip archive")
+    with zipfile.ZipFile(path) as archive:
+        entries = {}
+        for info in archive.infolist():
+            _check_entry(info, size)
+            entries[info.filename] = info
+        manifest_info = entries.get(_MANIFEST + ".npy")
+        if manifest_info is None:
+            raise ValueError("no __manifest__ entry")
+        text = str(_read_npy(archive, manifest_info, "u").data, "utf-8")
+
+        def array(ref):
+            info = entries.get(f"{ref}.npy") if isinstance(ref, str) else None
+            if info is None:
+                raise ValueError(f"the manifest names a missing array {ref!r}")
+            return _read_npy(archive, info, _ARRAY_KINDS)
+        return codec.decode_manifest(text, array, allowed)
+
+
+def _check_entry(info, file_size):
+    if info.compress_type != zipfile.ZIP_STORED:
+        raise ValueError(f"entry {info.filename!r} is compressed (ft.save stores entries)")
+    if info.file_size != info.compress_size or (
+            info.header_offset + info.compress_size > file_size):
+        raise ValueError(f"entry {info.filename!r} declares {info.file_size} bytes, more than "
+                         f"the file's {file_size}")
+
+
+def _read_npy(archive, info, kinds):
+    """One ``.npy`` entry, its declared size checked before allocating."""
+    with archive.open(info) as stream:
+        version = np.lib.format.read_magic(stream)
+        if version == (1, 0):
+            header = np.lib.format.read_array_header_1_0(stream, max_header_size=_HEADER_LIMIT)
+        elif version in ((2, 0), (3, 0)):
+            header = np.lib.format.read_array_header_2_0(stream, max_header_size=_HEADER_LIMIT)
+        else:
+            raise ValueError(f"unsupported .npy version {version}")
+        shape, fortran, dtype = header
+        if dtype.hasobject or dtype.names is not None or dtype.kind not in kinds:
+            raise ValueError(f"entry {info.filename!r} has dtype {dtype}")
+        if any(not isinstance(n, int) or n < 0 for n in shape):
+            raise ValueError(f"entry {info.filename!r} has shape {shape}")
+        count = 1
+        for n in shape:
+            count *= n
+        declared = count * dtype.itemsize
+        if stream.tell() + declared != info.file_size:
+            raise ValueError(f"entry {info.filename!r} declares shape {shape} of {dtype} "
+                             f"({declared} bytes) but holds {info.file_size - stream.tell()}")
+        out = np.empty(shape, dtype=dtype, order="F" if fortran else "C")
+        view = memoryview(out.reshape(-1, order="A").view(np.uint8))
+        filled = 0
+        while filled < declared:
+            got = stream.readinto(view[filled:])
+            if not got:
+                raise ValueError(f"entry {info.filename!r} is truncated")
+            filled += got
+        stream.read(1)  # at the end: the zip CRC check runs
+    return out
