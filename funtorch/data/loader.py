@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import weakref
 
 import numpy as np
 
@@ -118,7 +119,8 @@ class DataLoader:
             collate_fn = default_collate if self.auto_collation else default_convert
         self.collate_fn = collate_fn
         self._epoch = 0
-        self._iterator = None
+        self._iterator = None  # weak reference to the persistent workers' iterator
+        self._persistent_source = None
         self._initialized = True
 
     @staticmethod
@@ -194,9 +196,21 @@ class DataLoader:
     def __iter__(self) -> DataLoaderIterator:
         epoch, base_seed = self._take_epoch()
         if self.persistent_workers and self.num_workers > 0:
-            if self._iterator is None or not self._iterator._source_alive():
-                self._iterator = DataLoaderIterator(self, self._source(base_seed), epoch)
-            else:
-                self._iterator._reset(epoch)
-            return self._iterator
+            return self._persistent_iterator(epoch, base_seed)
         return DataLoaderIterator(self, self._source(base_seed), epoch)
+
+    def _persistent_iterator(self, epoch, base_seed):
+        """The loader keeps the workers (its source) and only a weak reference to the
+        iterator, so no cycle holds the workers after ``del loader`` (see NOTE [worker
+        shutdown]); the same iterator object is reused while the caller holds it."""
+        source = self._persistent_source
+        iterator = self._iterator() if self._iterator is not None else None
+        if source is None or not source.alive:
+            source = self._persistent_source = self._source(base_seed)
+            iterator = None
+        if iterator is not None:
+            iterator._reset(epoch)
+            return iterator
+        iterator = DataLoaderIterator(self, source, epoch)
+        self._iterator = weakref.ref(iterator)
+        return iterator

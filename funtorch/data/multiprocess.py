@@ -149,7 +149,9 @@ class MultiProcessSource:
     """
 
     def __init__(self, loader, base_seed):
-        self._loader = loader
+        # weak: a loader keeps its persistent workers' source; every iterator using the
+        # source holds the loader itself
+        self._loader = weakref.proxy(loader)
         self._num_workers = loader.num_workers
         self._prefetch = loader.prefetch_factor * loader.num_workers
         config = WorkerConfig(loader.dataset, loader.iterable, loader.auto_collation,

@@ -11,10 +11,14 @@ queue's feeder thread (which would leave the main process waiting).
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
+import os
 import pickle
 import queue
 import random
 import sys
+import threading
+import time
 import traceback
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +31,7 @@ from funtorch.data.fetch import IterableFetcher, MapFetcher
 __all__ = ["WorkerInfo", "get_worker_info"]
 
 POLL_INTERVAL = 0.5  # seconds between checks that the main process is still alive
+PARENT_CHECK = 0.5   # the watch thread's timeout (it wakes at once when the parent dies)
 
 
 @dataclass(frozen=True)
@@ -100,7 +105,12 @@ class WorkerError:
             exc = self.exc_type(message)
         except Exception:
             raise RuntimeError(message) from None
-        raise exc
+        try:
+            raise exc
+        finally:
+            # This frame is in exc's traceback: keeping exc here would make a cycle that
+            # holds the iterator (and its workers) until the cyclic GC runs.
+            del exc
 
 
 class IterableEnd:
@@ -154,6 +164,30 @@ def _run_task(fetcher, task, worker_id):
                                    "be picklable)")
 
 
+def _exit_with_parent(result_queue):
+    """Watch the main process from a daemon thread and end this worker the moment it is
+    gone (SIGKILL, SIGTERM, a crash), whatever the worker is doing: loading a slow
+    sample, or blocked writing a batch larger than the pipe buffer that nobody reads."""
+    parent = multiprocessing.parent_process()
+    parent_pid = os.getppid()
+    sentinel = getattr(parent, "sentinel", None)
+
+    def watch():
+        while True:
+            ready = True
+            if sentinel is not None:
+                try:
+                    ready = bool(multiprocessing.connection.wait([sentinel], PARENT_CHECK))
+                except OSError:
+                    pass
+            if os.getppid() != parent_pid or (parent is not None and not parent.is_alive()):
+                result_queue.cancel_join_thread()
+                os._exit(0)
+            if ready:  # no sentinel (or a spurious wake-up): poll
+                time.sleep(PARENT_CHECK)
+    threading.Thread(target=watch, name="funtorch-parent-watch", daemon=True).start()
+
+
 def _serve(config, worker_id, fetcher, init_error, index_queue, result_queue, done_event):
     parent = multiprocessing.parent_process()
     ended = False  # an iterable dataset answers IterableEnd until the next reset
@@ -162,6 +196,7 @@ def _serve(config, worker_id, fetcher, init_error, index_queue, result_queue, do
             message = index_queue.get(timeout=POLL_INTERVAL)
         except queue.Empty:
             if parent is not None and not parent.is_alive():
+                result_queue.cancel_join_thread()  # nobody will read what is in flight
                 return
             continue
         if message is None:
@@ -186,6 +221,7 @@ def _serve(config, worker_id, fetcher, init_error, index_queue, result_queue, do
 def worker_loop(config, worker_id, index_queue, result_queue, done_event):
     """The target of each worker process: seed, run ``worker_init_fn``, serve tasks."""
     global _worker_info
+    _exit_with_parent(result_queue)
     seed = config.base_seed + worker_id
     _seed_everything(seed)
     _worker_info = WorkerInfo(worker_id, config.num_workers, seed, config.dataset)
