@@ -84,12 +84,18 @@ def ndtr(x):
     return bind(ndtr_p, x)
 
 
-def log_ndtr(x):
+def log_ndtr(x, series_order=3):
     """Log of the standard normal CDF, finite far into the left tail (no underflow).
+
+    Args:
+        x: real array-like.
+        series_order: accepted for JAX compatibility; the left tail is computed exactly
+            as ``log(erfcx(-x / sqrt 2) / 2) - x^2 / 2``, with no truncated series.
 
     Example:
         >>> ft.special.log_ndtr(ft.array([-40.0]))  # ~ -804.6
     """
+    del series_order
     (x,) = float_args(x)
     return bind(log_ndtr_p, x)
 

@@ -41,8 +41,12 @@ polygamma_p = special_primitive("polygamma", lambda xp, n, x: S.polygamma(xp, n,
                                 (None, lambda ans, n, x: bind(polygamma_p, n + 1, x)),
                                 domain=REAL_LINE, samples=_order_samples(0, 4, REAL_LINE))
 # d/ds has no closed form: differentiating in s raises (None), as documented on zeta
-zeta_p = special_primitive("zeta", lambda xp, s, q: S.hurwitz_zeta(xp, s, q),
-                           (None, lambda ans, s, q: -s * bind(zeta_p, s + 1.0, q)),
+def _zeta(xp, s, q, riemann=False):
+    return S.riemann_zeta(xp, s) if riemann else S.hurwitz_zeta(xp, s, q)
+
+
+zeta_p = special_primitive("zeta", _zeta,
+                           (None, lambda ans, s, q, riemann=False: -s * bind(zeta_p, s + 1.0, q)),
                            domain=POSITIVE, samples=_zeta_samples)
 
 
@@ -124,9 +128,11 @@ def zeta(x, q=None):
     """The Hurwitz zeta function ``sum_k (q + k)^-x`` (SciPy's ``zeta``; Riemann's if q is None).
 
     Args:
-        x: exponent, ``x > 1`` (``nan`` below, ``inf`` at 1). Not differentiable: grad in
-            ``x`` raises (no closed form).
-        q: shift, ``q > 0`` (negative non-integers allowed for integer ``x``); default 1.
+        x: exponent, ``x > 1`` with ``q`` (``nan`` below, ``inf`` at 1); any real without
+            ``q`` (Riemann's zeta, continued analytically as SciPy's). Not differentiable:
+            grad in ``x`` raises (no closed form).
+        q: shift, ``q > 0`` (negative non-integers allowed for integer ``x``); None for
+            Riemann's zeta.
 
     Returns:
         Array of the promoted floating dtype; d/dq = ``-x * zeta(x + 1, q)``.
@@ -134,8 +140,10 @@ def zeta(x, q=None):
     Example:
         >>> ft.special.zeta(2.0, 1.0)  # pi^2 / 6
     """
-    x, q = float_args(x, 1.0 if q is None else q)
-    return bind(zeta_p, x, q)
+    if q is None:
+        (x,) = float_args(x)
+        return bind(zeta_p, x, ops.ones_like(x), riemann=True)
+    return bind(zeta_p, *float_args(x, q))
 
 
 def gamma(x):

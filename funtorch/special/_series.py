@@ -68,6 +68,41 @@ def hurwitz_zeta(xp, s, q):
     return xp.where(bad, xp.nan, total)
 
 
+def _borwein_weights(n=30):
+    """Borwein's weights for the alternating zeta eta(s) = sum (-1)^k / (k + 1)^s."""
+    d, total = [], 0.0
+    for i in range(n + 1):
+        total += n * math.factorial(n + i - 1) * 4.0 ** i / (
+            math.factorial(n - i) * math.factorial(2 * i))
+        d.append(total)
+    return [(-1) ** k * (d[k] - d[n]) / -d[n] for k in range(n)]
+
+
+_BORWEIN = _borwein_weights()
+
+
+def riemann_zeta(xp, s):
+    """Riemann's zeta for every real s: Euler-Maclaurin above 1, Borwein's alternating
+    series on [0, 1) (eta(s) / (1 - 2^(1-s))), the functional equation below 0."""
+    above = s > 1
+    direct = hurwitz_zeta(xp, xp.where(above, s, 2.0), xp.ones(s.shape))
+    mid = (s >= 0) & (s < 1)
+    sm = xp.where(mid, s, 0.5)
+    eta = xp.zeros(s.shape)
+    for k, w in enumerate(_BORWEIN):
+        eta = eta + w * xp.exp(-sm * math.log(k + 1.0))
+    middle = eta / -xp.expm1((1.0 - sm) * math.log(2.0))
+    neg = s < 0
+    sn = xp.where(neg, s, -1.0)
+    # zeta(s) = 2^s pi^(s-1) sin(pi s / 2) Gamma(1 - s) zeta(1 - s), in logs (no overflow)
+    mirror = hurwitz_zeta(xp, 1.0 - sn, xp.ones(s.shape))
+    log_mag = sn * math.log(2.0) + (sn - 1.0) * math.log(math.pi) + lgamma(xp, 1.0 - sn)
+    reflected = sinpi(xp, 0.5 * sn) * xp.exp(log_mag) * mirror
+    out = xp.where(above, direct, xp.where(mid, middle, reflected))
+    out = xp.where(s == 1, xp.inf, xp.where(s == xp.inf, 1.0, out))
+    return xp.where(xp.isnan(s) | (s == -xp.inf), xp.nan, out)
+
+
 # lgamma(2 + z) = (1 - gamma) z + sum_k (-1)^k (zeta(k) - 1) z^k / k, |z| <= 1/2
 _ZETA_M1 = [float(hurwitz_zeta(np, np.float64(k), np.float64(2.0))) for k in range(2, 40)]
 _LG2 = [(-1) ** k * c / k for k, c in zip(range(2, 40), _ZETA_M1)]

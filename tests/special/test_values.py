@@ -42,6 +42,8 @@ CASES = {
         1e-3, 1e5))], 1e-12),
     "zeta": (S.zeta, sc.zeta, [_mix(_uniform(1.01, 40), _logspace(1.001, 300)),
                                _mix(_logspace(1e-3, 1e4), _uniform(0.1, 3))], 1e-13),
+    "zeta_riemann": (S.zeta, sc.zeta, [_mix(_uniform(-60, 1), _uniform(0, 1), _logspace(
+        1.001, 200))], 3e-13),
     "gamma": (S.gamma, sc.gamma, [_mix(_uniform(-30, 171), _logspace(1e-10, 170))], 1e-12),
     "gammasgn": (S.gammasgn, sc.gammasgn, [_mix(_uniform(-30, 30), _uniform(-1, 1))], 0),
     "loggamma": (S.loggamma, sc.loggamma, [_mix(_uniform(-3, 30), _logspace(1e-8, 1e8))], 1e-13),
@@ -98,12 +100,18 @@ CASES = {
 }
 
 
+# absolute slack where a function crosses zero (SciPy's betaln loses ~1e-14 there itself)
+ATOL = {"betaln": 2e-14, "loggamma": 1e-15, "gammaln": 1e-15, "digamma": 1e-15,
+        "gammaln_negative": 1e-14, "polygamma": 1e-15}
+
+
 def _compare(got, want, rtol, name):
     got, want = np.asarray(got, np.float64), np.asarray(want, np.float64)
     np.testing.assert_array_equal(np.isnan(got), np.isnan(want), err_msg=f"{name}: nan places")
     finite = np.isfinite(want) & (np.abs(want) > 1e-300)  # SciPy flushes some subnormals
     np.testing.assert_array_equal(got[np.isinf(want)], want[np.isinf(want)], err_msg=name)
-    np.testing.assert_allclose(got[finite], want[finite], rtol=rtol, atol=0, err_msg=name)
+    np.testing.assert_allclose(got[finite], want[finite], rtol=rtol, atol=ATOL.get(name, 0),
+                               err_msg=name)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -159,10 +167,10 @@ def test_bernoulli_multigammaln_and_softmax_family():
             want = sc.logsumexp(x, axis=axis, b=b, keepdims=keepdims, return_sign=True)
             for g, w in zip(got, want):
                 np.testing.assert_allclose(np.asarray(g), w, rtol=1e-12)
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"):  # negative sums: nan without return_sign
         want = sc.logsumexp(x, axis=1, b=b)
-    np.testing.assert_allclose(np.asarray(S.logsumexp(ft.array(x), axis=1, b=ft.array(b))),
-                               want, rtol=1e-12)
+        got = S.logsumexp(ft.array(x), axis=1, b=ft.array(b))
+    np.testing.assert_allclose(np.asarray(got), want, rtol=1e-12)
 
 
 def test_where_scipy_loses_digits_mpmath_decides():
