@@ -122,6 +122,8 @@ def copysign(x1, x2):
     """
     x1, x2 = float_pair(x1, x2)
     magnitude = ops.abs(x1)
+    if type(x2) not in R._SCALARS and type(x1) not in R._SCALARS and x1.dtype != x2.dtype:
+        magnitude = ops.astype(magnitude, np.result_type(x1.dtype, x2.dtype))  # f32 with f64
     return ops.where(signbit(x2), -magnitude, magnitude)
 
 

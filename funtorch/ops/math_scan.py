@@ -8,6 +8,8 @@ scan: ``ceil(log2(n))`` vectorised steps, composing the affine maps ``y -> a y +
 
 from __future__ import annotations
 
+import numpy as np
+
 from funtorch import ops
 from funtorch.core import Primitive, bind
 from funtorch.ops import registry as R
@@ -42,6 +44,9 @@ def _unshift(x, axis):
 
 def recurrence(b, a, axis, reverse=False):
     """``y[i] = b[i] + a[i] * y[i - 1]`` along ``axis`` (``y[i + 1]`` when ``reverse``)."""
+    b, a = R.to_float(b), R.to_float(a)
+    dtype = np.result_type(b.dtype, a.dtype)
+    b, a = ops.astype(b, dtype), ops.astype(a, dtype)
     if reverse:
         return ops.flip(recurrence(ops.flip(b, axis), ops.flip(a, axis), axis), axis)
     return bind(recurrence_p, b, a, axis=axis)

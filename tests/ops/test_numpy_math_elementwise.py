@@ -226,10 +226,15 @@ def test_nextafter_and_spacing_values_and_no_silent_gradient():
 
 
 def test_mixed_dtypes_take_the_floating_dtype():
-    f32, i64 = ft.ones((2,), dtype=ft.float32), ft.arange(2)
-    for name in ("fmod", "hypot", "logaddexp2", "nextafter", "copysign", "fmax"):
-        assert getattr(ft, name)(f32, i64).dtype == np.float32, name
-        assert getattr(ft, name)(i64, f32).dtype == np.float32, name
+    # the checks of tests/ops/test_promotion.py for the primitives combining two arrays
+    from funtorch.ops.math_scan import recurrence
+
+    f32, i64 = ft.ones((2, 2), dtype=ft.float32), ft.ones((2, 2), dtype=ft.int64)
+    for fn in (ft.fmod, ft.hypot, ft.logaddexp2, ft.nextafter, ft.copysign, ft.fmax,
+               lambda x, y: recurrence(x, y, 0)):
+        assert fn(f32, i64).dtype == np.float32 and fn(i64, f32).dtype == np.float32
+        assert fn(f32, ft.astype(f32, ft.float64)).dtype == np.float64
+    assert ft.fmod(i64, ft.astype(i64, ft.int32)).dtype == np.int64
 
 
 def test_vmap_and_jit_agree_with_eager():
