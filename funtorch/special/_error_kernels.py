@@ -31,11 +31,13 @@ def erf_small(xp, x):
     return poly * x
 
 
-def exp_minus_square(xp, x):
-    """exp(-x^2) without the rounding error of x * x (x = hi + lo, hi^2 exact)."""
+def exp_minus_square(xp, x, half=False):
+    """exp(-x^2) (or exp(-x^2 / 2)) without the rounding error of x * x (x = hi + lo with
+    hi^2 exact)."""
     hi = xp.floor(x * 64.0) / 64.0
     lo = x - hi
-    return xp.exp(-hi * hi) * xp.exp(-lo * (x + hi))
+    scale = 0.5 if half else 1.0
+    return xp.exp(-scale * hi * hi) * xp.exp(-scale * lo * (x + hi))
 
 
 def _erfcx_large(xp, x):
@@ -83,8 +85,15 @@ def erfc(xp, x):
 
 
 def ndtr(xp, x):
-    """Standard normal CDF ``erfc(-x / sqrt(2)) / 2``."""
-    return 0.5 * erfc(xp, -x / SQRT_2)
+    """Standard normal CDF ``erfc(-x / sqrt(2)) / 2``; in the left tail as
+    ``erfcx(-x / sqrt 2) exp(-x^2 / 2) / 2`` with the exponent formed from x itself (the
+    rounding of x / sqrt 2 would cost ~x^2 ulp there)."""
+    left = x < -1.0
+    xl = xp.where(left, x, -2.0)
+    scaled = erfcx(xp, -xl / SQRT_2)
+    tail = xp.where(xl > -37.5, 0.5 * scaled * exp_minus_square(xp, -xl, half=True),
+                    0.5 * xp.exp(xp.log(scaled) - 0.5 * xl * xl))
+    return xp.where(left, tail, 0.5 * erfc(xp, -x / SQRT_2))
 
 
 def log_ndtr(xp, x):
