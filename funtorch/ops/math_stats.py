@@ -41,7 +41,9 @@ def quantile_impl(a, q, axis, method, keepdims, ignore_nan, name, scale=1):
     if method not in _METHODS:
         raise ValueError(f"{name}: method must be one of {_METHODS}, got {method!r}")
     a = R.to_float(a)
-    q = R.as_array(q) if isinstance(q, R.Array) else ops.asarray(np.asarray(q, a.dtype))
+    if isinstance(q, R.Array) and q.dtype.kind == "f" and q.dtype != a.dtype:
+        a = ops.astype(a, np.result_type(a.dtype, q.dtype))  # float32 a, float64 q: float64
+    q = q if isinstance(q, R.Array) else ops.asarray(np.asarray(q, a.dtype))  # weak: a's
     q = ops.astype(q, a.dtype) if q.dtype != a.dtype else q
     q = q / float(scale) if scale != 1 else q
     _check_q(q, name, scale)

@@ -202,3 +202,26 @@ def test_vmap_and_jit_of_statistics():
         eager = np.stack([np.asarray(fn(row)) for row in x])
         np.testing.assert_allclose(np.asarray(ft.vmap(fn)(x)), eager, rtol=1e-12)
         np.testing.assert_allclose(np.asarray(ft.jit(ft.vmap(fn))(x)), eager, rtol=1e-12)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("ddof", [0, 1, 3])
+@pytest.mark.parametrize("name", ["nanvar", "nanstd"])
+def test_nanvar_nanstd_ddof(name, ddof):
+    x = _with_nans(_x((5, 4)), 0.4)
+    out = getattr(ft, name)(ft.array(x), axis=1, ddof=ddof)
+    np.testing.assert_allclose(np.asarray(out), getattr(np, name)(x, axis=1, ddof=ddof),
+                               rtol=1e-12)
+    clean = _x((5, 4))
+    np.testing.assert_allclose(np.asarray(getattr(ft, name)(ft.array(clean), ddof=ddof)),
+                               getattr(np, name)(clean, ddof=ddof), rtol=1e-12)
+
+
+def test_quantile_with_batched_q_under_vmap():
+    x, q = ft.array(_x((7,))), ft.array(np.array([0.1, 0.5, 0.8]))
+    out = ft.vmap(lambda level: ft.quantile(x, level))(q)
+    np.testing.assert_allclose(np.asarray(out), np.quantile(np.asarray(x), np.asarray(q)),
+                               rtol=1e-12)
+    grads = ft.jacrev(lambda level: ft.quantile(x, level))(q)
+    np.testing.assert_allclose(np.asarray(ft.jacfwd(lambda level: ft.quantile(x, level))(q)),
+                               np.asarray(grads), rtol=1e-12)
