@@ -223,7 +223,8 @@ def _characteristic(a):
 
 
 def _roots_impl(xp, p):
-    found = np.roots(np.asarray(p))  # CuPy has no general eigenvalue solver: host
+    host = p.get() if hasattr(p, "get") else np.asarray(p)  # CuPy has no general eig: host
+    found = np.roots(host)
     if np.iscomplexobj(found):
         raise ValueError(_COMPLEX_ROOTS.format(root=found[np.argmax(np.abs(found.imag))]))
     return xp.asarray(found.astype(p.dtype))
