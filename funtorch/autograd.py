@@ -8,6 +8,7 @@ primitives' VJP rules and writes leaves' ``.grad``. ``no_grad()`` pauses recordi
 from __future__ import annotations
 
 import functools
+import threading
 
 from funtorch import ops
 from funtorch.core import (
@@ -38,7 +39,14 @@ class _GradMode:
     mode = True
 
     def __init__(self):
-        self._saved = []
+        self._local = threading.local()  # one object may be entered by several threads
+
+    @property
+    def _saved(self):
+        stack = getattr(self._local, "stack", None)
+        if stack is None:
+            stack = self._local.stack = []
+        return stack
 
     def __enter__(self):
         self._saved.append(_STATE.grad_enabled)

@@ -128,7 +128,9 @@ def _on_values(fn_name, how, run, args, kwargs):
         raise TypeError(_NO_COUNTERPART.format(fn=fn_name, how=how, why=why))
     if any(isinstance(leaf, Array) for leaf in _leaves(kwargs.get("out"))):
         raise TypeError(_OUT.format(fn=fn_name))
-    return _to_arrays(run(*_to_numpy(args), **_to_numpy(kwargs)))
+    result = run(*_to_numpy(args), **_to_numpy(kwargs))
+    # into a NumPy out= (``ndarray += x``) NumPy's result is that ndarray, and stays one
+    return result if kwargs.get("out") is not None else _to_arrays(result)
 
 
 def _array_ufunc(self, ufunc, method, *inputs, **kwargs):

@@ -117,7 +117,11 @@ def test_dispatch_table_is_built_from_the_public_namespace():
     assert "numpy.save" not in table  # same name, other meaning
 
 
-def test_out_argument_is_refused():
+def test_out_argument_is_refused_for_arrays_and_kept_for_ndarrays():
     x = ft.array(X)
     with pytest.raises(TypeError, match="immutable"):
         np.exp(x, out=x)
+    host = np.zeros(4)
+    host += x  # NumPy's in-place add: the result stays the ndarray
+    assert type(host) is np.ndarray
+    np.testing.assert_array_equal(host, X)

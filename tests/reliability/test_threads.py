@@ -117,7 +117,7 @@ def test_rng_draws_from_two_threads_never_repeat(fast_switching):
     results = [[], []]
 
     def draw(index):
-        for _ in range(1500):
+        for _ in range(1000):
             results[index].append(tuple(ft.rand(4).tolist()))
 
     _run_threads(draw, 2)
@@ -177,3 +177,18 @@ def test_staging_in_one_thread_does_not_leak_its_key_to_another():
         drawn.set()
         thread.join(10)
     assert seen == {"type": ft.Array, "staging": None}
+
+
+def test_one_grad_mode_object_shared_by_threads_restores_each_threads_mode(fast_switching):
+    shared = ft.enable_grad()
+    x = ft.ones(2, requires_grad=True)
+
+    def use(index):
+        outer = index % 2 == 0  # threads differ in the mode the shared object must restore
+        ft.set_grad_enabled(outer)
+        for _ in range(300):
+            with shared:
+                assert (x * 2.0).requires_grad
+            assert ft.autograd.is_grad_enabled() is outer, "another thread's mode was restored"
+
+    _run_threads(use, 4)
