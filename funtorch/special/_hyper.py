@@ -2,8 +2,8 @@
 
 hyp1f1: the Kummer series, through Kummer's transformation for x < 0 (all terms of one
 sign when 0 < a < b). hyp2f1: the Gauss series on [0, 1/2], Pfaff's transformation for
-x < 0 and the 1 - x connection formula on (1/2, 1) (when c - a - b is not an integer;
-otherwise the slowly converging series). Owen's T: 64-point Gauss-Legendre on |a| <= 1
+x < 0 and the 1 - x connection formula on (1/2, 1) (for an integer c - a - b, Richardson
+extrapolation of it in c, which is analytic there). Owen's T: 64-point Gauss-Legendre on |a| <= 1
 (the integrand is analytic), and T(h, a) + T(ah, 1/a) = (Q(h) + Q(ah)) / 2 - Q(h) Q(ah)
 beyond. Derivatives in the shape parameters have no closed form: they raise.
 """
@@ -65,20 +65,36 @@ def _gamma(xp, x):
     return 1.0 / _rgamma(xp, x)
 
 
+def _connection(xp, a, b, c, w):
+    """2F1(a, b; c; 1 - w) by the 1 - z connection formula (c - a - b not an integer)."""
+    s = c - a - b
+    first = (_gamma(xp, c) * _gamma(xp, s) * _rgamma(xp, c - a) * _rgamma(xp, c - b)
+             * _series(xp, (a, b), (1.0 - s,), w))
+    second = (_gamma(xp, c) * _gamma(xp, -s) * _rgamma(xp, a) * _rgamma(xp, b)
+              * w ** s * _series(xp, (c - a, c - b), (1.0 + s,), w))
+    return first + second
+
+
+_STEP = 1e-3  # Richardson step in c for an integer c - a - b (error ~ step^6 log(1-z)^6)
+
+
 def _hyp2f1_unit(xp, a, b, c, z):
     """2F1 on 0 <= z < 1."""
     direct = _series(xp, (a, b), (c,), xp.where(z <= 0.5, z, 0.0))
     s = c - a - b
     integer = xp.abs(s - xp.round(s)) < 1e-9
-    use_conn = (z > 0.5) & ~integer
-    w = xp.where(use_conn, 1.0 - z, 0.0)
-    sc = xp.where(use_conn, s, 0.5)
-    first = (_gamma(xp, c) * _gamma(xp, sc) * _rgamma(xp, c - a) * _rgamma(xp, c - b)
-             * _series(xp, (a, b), (1.0 - sc,), w))
-    second = (_gamma(xp, c) * _gamma(xp, -sc) * _rgamma(xp, a) * _rgamma(xp, b)
-              * w ** sc * _series(xp, (c - a, c - b), (1.0 + sc,), w))
-    slow = _series(xp, (a, b), (c,), xp.where((z > 0.5) & integer, z, 0.0))
-    return xp.where(z <= 0.5, direct, xp.where(use_conn, first + second, slow))
+    far = z > 0.5
+    w = xp.where(far, 1.0 - z, 0.0)
+    ca = xp.where(far & ~integer, c, a + b + 0.5)
+    generic = _connection(xp, a, b, ca, w)
+    # integer c - a - b: the formula has cancelling poles; F is analytic in c, so average
+    # it at c +- h, c +- 2h, c +- 4h and extrapolate (Richardson, two levels)
+    ci = xp.where(far & integer, c, a + b + 0.5)
+    avg = [0.5 * (_connection(xp, a, b, ci + k * _STEP, w) + _connection(xp, a, b, ci - k * _STEP,
+                                                                          w)) for k in (1, 2, 4)]
+    level = [(4.0 * avg[0] - avg[1]) / 3.0, (4.0 * avg[1] - avg[2]) / 3.0]
+    degenerate = (16.0 * level[0] - level[1]) / 15.0
+    return xp.where(far, xp.where(integer, degenerate, generic), direct)
 
 
 def _hyp2f1(xp, a, b, c, x):

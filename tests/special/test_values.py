@@ -191,6 +191,12 @@ def test_where_scipy_loses_digits_mpmath_decides():
          (0.011221713224274142,)),
         (lambda x: S.sici(x)[1], mpmath.ci, (3.380856648434955,)),
         (S.erfc, mpmath.erfc, (26.6,)),
+        (S.ndtr, mpmath.ncdf, (-30.3,)),
+        (S.hyp2f1, mpmath.hyp2f1, (1.0, 1.0, 2.0, 0.999)),  # c - a - b an integer
+        (S.hyp2f1, mpmath.hyp2f1, (0.5, 0.5, 1.0, 0.9999)),
+        (S.hyp2f1, mpmath.hyp2f1, (1.0, 2.0, 3.0, 0.99999999)),
+        (S.zeta, mpmath.zeta, (0.3,)),
+        (S.zeta, mpmath.zeta, (-7.5,)),
     ]
     for ours, exact, args in points:
         got = float(np.asarray(ours(*[ft.array(np.float64(a)) for a in args])))
