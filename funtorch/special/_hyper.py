@@ -84,16 +84,20 @@ def _hyp2f1_unit(xp, a, b, c, z):
     s = c - a - b
     integer = xp.abs(s - xp.round(s)) < 1e-9
     far = z > 0.5
-    w = xp.where(far, 1.0 - z, 0.0)
-    ca = xp.where(far & ~integer, c, a + b + 0.5)
-    generic = _connection(xp, a, b, ca, w)
-    # integer c - a - b: the formula has cancelling poles; F is analytic in c, so average
-    # it at c +- h, c +- 2h, c +- 4h and extrapolate (Richardson, two levels)
-    ci = xp.where(far & integer, c, a + b + 0.5)
-    avg = [0.5 * (_connection(xp, a, b, ci + k * _STEP, w) + _connection(xp, a, b, ci - k * _STEP,
-                                                                          w)) for k in (1, 2, 4)]
-    level = [(4.0 * avg[0] - avg[1]) / 3.0, (4.0 * avg[1] - avg[2]) / 3.0]
-    degenerate = (16.0 * level[0] - level[1]) / 15.0
+    # each branch runs only when some element uses it (impls see concrete buffers)
+    generic = degenerate = xp.zeros(z.shape)
+    if (far & ~integer).any():
+        w = xp.where(far & ~integer, 1.0 - z, 0.0)
+        generic = _connection(xp, a, b, xp.where(far & ~integer, c, a + b + 0.5), w)
+    if (far & integer).any():
+        # integer c - a - b: the formula has cancelling poles; F is analytic in c, so
+        # average it at c +- h, c +- 2h, c +- 4h and extrapolate (Richardson, two levels)
+        w = xp.where(far & integer, 1.0 - z, 0.0)
+        ci = xp.where(far & integer, c, a + b + 0.5)
+        avg = [0.5 * (_connection(xp, a, b, ci + k * _STEP, w)
+                      + _connection(xp, a, b, ci - k * _STEP, w)) for k in (1, 2, 4)]
+        level = [(4.0 * avg[0] - avg[1]) / 3.0, (4.0 * avg[1] - avg[2]) / 3.0]
+        degenerate = (16.0 * level[0] - level[1]) / 15.0
     return xp.where(far, xp.where(integer, degenerate, generic), direct)
 
 
