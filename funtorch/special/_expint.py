@@ -36,9 +36,12 @@ def _sinc(ans, x):
 
 
 def _spence_deriv(ans, x):
-    away = x != 1
+    # log(x) / (1 - x); near x = 1 its Taylor polynomial in u = x - 1 (higher derivatives)
+    u = x - 1.0
+    away = ops.abs(u) > 1e-4
     xs = ops.where(away, x, 2.0)
-    return ops.where(away, ops.log(xs) / (1.0 - xs), -1.0)
+    near = -1.0 + u * (0.5 + u * (-1.0 / 3.0 + u * 0.25))
+    return ops.where(away, ops.log(xs) / (1.0 - xs), near)
 
 
 expn_p = special_primitive("expn", K.expn, (None, _expn_deriv), domain=POSITIVE,

@@ -134,11 +134,15 @@ def poch(z, m):
     # Gamma(z + m) / Gamma(z) = Gamma(m) / B(z, m): no cancellation for large z
     zs, ms = ops.where(positive, z, 1.0), ops.where(positive, m, 1.0)
     via_beta = ops.exp(gammaln(ms) - betaln(zs, ms))
-    zo, mo = ops.where(positive, 2.5, z), ops.where(positive, 0.5, m)
+    pole = (z <= 0) & (z == ops.floor(z))
+    skip = positive | ((m == 0) & pole)
+    zo, mo = ops.where(skip, 2.5, z), ops.where(skip, 0.5, m)
     sign = ops.stop_gradient(gammasgn(zo + mo) * gammasgn(zo))
     sign = ops.where(ops.isnan(sign), 1.0, sign)  # a pole of Gamma(z + m): +-inf as SciPy
     other = sign * ops.exp(gammaln(zo + mo) - gammaln(zo))
-    return ops.where(m == 0, 1.0, ops.where(positive, via_beta, other))
+    # m = 0 needs no case of its own (other = 1 there, with derivative digamma(z) in m),
+    # except at the poles of Gamma(z), where poch(z, 0) = 1 by convention
+    return ops.where((m == 0) & pole, 1.0, ops.where(positive, via_beta, other))
 
 
 def comb(N, k, exact=False, repetition=False):  # noqa: N803 - SciPy's argument names

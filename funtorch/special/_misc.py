@@ -132,9 +132,13 @@ def kl_div(x, y):
 
 
 def _boxcox(logged, lmbda):
-    zero = ops.abs(lmbda) < 1e-19  # SciPy's threshold for the log limit
-    safe = ops.where(zero, 1.0, lmbda)
-    return ops.where(zero, logged, ops.expm1(safe * logged) / safe)
+    # expm1(lmbda L) / lmbda; where lmbda L is small, its Taylor polynomial, so that the
+    # derivative in lmbda at 0 is L^2 / 2 rather than the 0 of a switch to log(x)
+    z = lmbda * logged
+    small = ops.abs(z) < 1e-3
+    safe = ops.where(small, 1.0, lmbda)
+    series = logged * (1.0 + z * (0.5 + z * (1.0 / 6.0 + z / 24.0)))
+    return ops.where(small, series, ops.expm1(ops.where(small, 1.0, z)) / safe)
 
 
 def boxcox(x, lmbda):

@@ -23,6 +23,8 @@ GRAD_CASES = {
     "rel_entr": (S.rel_entr, (_arr(0.2, 1.5), _arr(0.7, 0.4))),
     "kl_div": (S.kl_div, (_arr(0.2, 1.5), _arr(0.7, 0.4))),
     "boxcox": (S.boxcox, (_arr(0.5, 2.0), _arr(-0.7, 1.3))),
+    "boxcox_at_0": (S.boxcox, (_arr(0.5, 2.0), _arr(0.0, 1e-5))),
+    "poch_at_0": (S.poch, (_arr(0.7, 2.5), _arr(0.0, 0.0))),
     "boxcox1p": (S.boxcox1p, (_arr(0.5, 2.0), _arr(-0.7, 1.3))),
     "beta": (S.beta, (_arr(0.7, 2.5), _arr(1.5, 3.0))),
     "poch": (S.poch, (_arr(0.7, 2.5), _arr(1.5, 3.0))),
