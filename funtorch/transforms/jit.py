@@ -20,7 +20,7 @@ from funtorch import backends, generator, ops, tree
 from funtorch.core import _STATE, Array, Primitive, bind, wrap
 from funtorch.transforms.custom import PerArgument
 from funtorch.transforms.graph import Var, optimize
-from funtorch.transforms.jit_args import StaticArgs, describe_bad_leaf, find_boxes
+from funtorch.transforms.jit_args import ModuleGuard, StaticArgs, describe_bad_leaf, find_boxes
 from funtorch.transforms.replay import Program
 from funtorch.transforms.staging import stage_function
 
@@ -228,6 +228,11 @@ def jit(fun, static_argnums=(), static_argnames=None, donate_argnums=()):
     keeps ``x``'s dtype). Parameters and arrays that require grad which ``fun``
     closes over (or finds in a Module argument) are read on every call and recorded by
     ``backward()``; draws from the global generator (``ft.rand``, Dropout) advance it.
+    Modules that ``fun`` closes over (found in its closure, globals, defaults or bound
+    object when it is first called) are guarded, as ``torch.compile`` does: their
+    ``training`` flags select the program (``model.eval()`` takes effect), and their
+    buffers are inputs read on every call, and outputs written back when ``fun``
+    replaces them (BatchNorm's running statistics in training mode).
 
     Args:
         fun: a function of arrays (pytrees allowed).
@@ -249,45 +254,63 @@ def jit(fun, static_argnums=(), static_argnames=None, donate_argnums=()):
     name = getattr(fun, "__name__", type(fun).__name__)
     statics = StaticArgs(fun, static_argnums, static_argnames, name)
     cache: dict = {}
+    watched = [None]  # the modules fun closes over (see jit_args), found at the first call
 
     @functools.wraps(fun)
     def jitted(*args, **kwargs):
         flat, key, dynamic = _flatten_inputs(statics, args, kwargs)
-        program = cache.get(key)
+        modules = watched[0]
+        if modules is None:
+            guard = ModuleGuard(fun)
+            modules = watched[0] = guard if guard.modules else ()  # () costs nothing below
+        guarded, buffers = key, ()
+        if modules:
+            buffers = modules.buffers()
+            guarded = (key, modules.modes(), *[(b._buf.shape, b._buf.dtype) for b in buffers])
+        program = cache.get(guarded)
         lifted = ()
         if program is None or program.boxes and program.stale():
             if log_compiles[0]:
                 print(f"jit: compiling `{name}` for {[_aval_key(x) for x in flat]}",
                       file=sys.stderr)
-            staged = _stage_call(fun, name, statics, flat, key)
+            staged = _stage_call(fun, name, statics, flat, key, modules, buffers)
             program, lifted = JitProgram(staged, key[0]), tuple(staged.lifted)
             if not lifted:  # closing over an outer transform's tracer: valid for this call
-                cache[key] = program
+                cache[guarded] = program
         if program.holds_objects and _STATE.grad_enabled:
             find_boxes(dynamic, flat)
+        boxes = (*buffers, *program.boxes) if buffers else program.boxes
         if program.key_program is None:
-            outs = bind(call_jit_p, *flat, *program.boxes, *lifted, program=program,
-                        cache={})
+            outs = bind(call_jit_p, *flat, *boxes, *lifted, program=program, cache={})
         else:
             rng_key = generator.advance_key(  # atomic: no other thread draws with rng_key
                 lambda key: bind(call_jit_p, key, program=program.key_program, cache={})[0])
-            outs = bind(call_jit_p, *flat, *program.boxes, *lifted, rng_key,
-                        program=program, cache={})
+            outs = bind(call_jit_p, *flat, *boxes, *lifted, rng_key, program=program,
+                        cache={})
+        if buffers:
+            outs, new_buffers, changed = program.outputs(outs)
+            if changed.indices:
+                modules.write_back(new_buffers, changed, name)
+            return outs
         return program.outputs(outs)
     jitted.cache = cache
     return jitted
 
 
-def _stage_call(fun, name, statics, flat, key):
+def _stage_call(fun, name, statics, flat, key, modules=None, buffers=()):
     """Stage ``fun`` for one call signature: its dynamic arguments are the leaves
-    ``flat``; ``key`` holds the input tree, the weak flags and the static values."""
+    ``flat``; ``key`` holds the input tree, the weak flags and the static values. The
+    buffers of closed-over ``modules`` are extra inputs and outputs, after ``flat``."""
     in_tree, avals, static = key
 
     def flat_fun(dyn, kw):
         return fun(*statics.rebuild(static, dyn), **statics.rebuild_kwargs(static, kw))
     flat_fun.__name__ = name
-    return stage_function(flat_fun, flat, [aval[0] == "weak" for aval in avals], in_tree,
-                          name)
+    weak = [aval[0] == "weak" for aval in avals]
+    if not buffers:
+        return stage_function(flat_fun, flat, weak, in_tree, name)
+    return stage_function(modules.staged(flat_fun), [*flat, *buffers],
+                          weak + [False] * len(buffers), modules.in_tree(in_tree), name)
 
 
 def make_graph(fun, optimize_graph=False, static_argnums=(), static_argnames=None):

@@ -10,12 +10,15 @@ positional arguments when the function takes ``*args``).
 
 from __future__ import annotations
 
+import functools
 import inspect
+import itertools
 
 from funtorch import tree
-from funtorch.core import _TRACER_TYPES, Array
+from funtorch.core import _TRACER_TYPES, Array, Tracer, wrap
 
-__all__ = ["StaticArgs", "describe_bad_leaf", "find_boxes"]
+__all__ = ["ModuleGuard", "StaticArgs", "closed_over_modules", "describe_bad_leaf",
+           "find_boxes"]
 
 _NOT_HASHABLE = ("jit: static argument {arg} of `{fun}` must be hashable (it is part of the "
                  "cache key), got {type}; pass arrays as ordinary arguments")
@@ -189,3 +192,168 @@ def find_boxes(dynamic, flat):
             boxes = collector.boxes.get(id(leaf._buf))
             if boxes:
                 flat[index] = boxes.pop(0)
+
+
+# Modules a function closes over -------------------------------------------------------------
+
+# NOTE: a Module's ``training`` flags and its buffers are read by ``forward`` at staging
+# time. When a jitted function reaches a Module through its closure (not as an argument,
+# where the flags are part of the input tree), jit guards its cache on the flags of every
+# submodule (as torch.compile guards on ``training``) and passes the buffers the program
+# reads as inputs on every call (so BatchNorm's running statistics are never baked in);
+# buffers that ``forward`` replaces come back as outputs and are written back. The search
+# runs once, at the first call; a call then costs one read of each submodule's flag. While
+# jit stages, the modules' buffer tables hold the staged inputs (restored afterwards), so
+# do not run the same module eagerly in another thread during a first call.
+
+_TRACED_BUFFER = ("jit: `{fun}` updated the buffer `{name}` of a module it closes over while "
+                  "being batched by ft.vmap; a buffer cannot hold a batched value. Use "
+                  "ft.nn.functional_call, which returns the updated buffers, or call .eval()")
+_SCAN_DEPTH = 4
+_SCAN_LIMIT = 2000
+_CONTAINER_LIMIT = 256
+_SKIP = (type, type(inspect), str, bytes, int, float, complex, bool, type(None))
+
+
+def _is_module(obj):
+    """An ``ft.nn.Module`` (duck-typed: transforms sit below nn)."""
+    held = getattr(obj, "__dict__", None)
+    return type(held) is dict and "_modules" in held and "training" in held and (
+        "_buffers" in held)
+
+
+def _code_names(code):
+    names = list(code.co_names)
+    for const in code.co_consts:
+        if hasattr(const, "co_names"):
+            names.extend(_code_names(const))
+    return names
+
+
+def _reachable_from(obj):
+    """The objects a function (or bound method, partial, callable object) can read: its
+    closure cells, the globals its code names, its defaults and its bound ``self``."""
+    if isinstance(obj, functools.partial):
+        return [obj.func, *obj.args, *obj.keywords.values()]
+    func = getattr(obj, "__func__", obj)
+    code = getattr(func, "__code__", None)
+    if code is None or not hasattr(code, "co_names"):  # an object: its attributes
+        held = getattr(obj, "__dict__", None)
+        return list(held.values()) if type(held) is dict else []
+    found = [getattr(obj, "__self__", None)]
+    for cell in getattr(func, "__closure__", None) or ():
+        try:
+            found.append(cell.cell_contents)
+        except ValueError:  # an empty cell
+            pass
+    space = getattr(func, "__globals__", None) or {}
+    found.extend(space[n] for n in _code_names(code) if n in space)
+    found.extend(getattr(func, "__defaults__", None) or ())
+    found.extend((getattr(func, "__kwdefaults__", None) or {}).values())
+    return found
+
+
+def _children(obj):
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        return list(itertools.islice(obj, _CONTAINER_LIMIT))
+    if isinstance(obj, dict):
+        return list(itertools.islice(obj.values(), _CONTAINER_LIMIT))
+    return _reachable_from(obj)
+
+
+def closed_over_modules(fun):
+    """Every Module (with all its submodules, each once, parents first) that ``fun``
+    reaches through closures, globals, defaults, bound objects and containers, a few
+    levels deep. Modules passed as arguments are not included (their flags are part of
+    the input tree)."""
+    found, seen = {}, set()
+    stack = [(fun, 0)]
+    while stack and len(seen) < _SCAN_LIMIT:
+        obj, depth = stack.pop()
+        if id(obj) in seen or isinstance(obj, _SKIP) or isinstance(obj, Array):
+            continue
+        seen.add(id(obj))
+        if _is_module(obj):
+            _add_submodules(obj, found)
+        elif depth < _SCAN_DEPTH:
+            stack.extend((child, depth + 1) for child in reversed(_children(obj)))
+    return tuple(found.values())
+
+
+def _add_submodules(module, found):
+    stack = [module]
+    while stack:
+        current = stack.pop()
+        if id(current) not in found:
+            found[id(current)] = current
+            stack.extend(reversed([m for m in current.__dict__["_modules"].values()
+                                   if m is not None]))
+
+
+class _Changed:
+    """Which buffers a staged call replaced: a static output (not a pytree)."""
+
+    __slots__ = ("indices",)
+
+    def __init__(self, indices):
+        self.indices = tuple(indices)
+
+
+class ModuleGuard:
+    """The modules a jitted function closes over: every submodule's ``training`` flag is
+    part of the cache key; their buffers are extra inputs of the staged program and its
+    new values are written back after each call (BatchNorm in training mode)."""
+
+    __slots__ = ("modules", "refs")
+
+    def __init__(self, fun):
+        self.modules = closed_over_modules(fun)
+        self.refs = [(module.__dict__["_buffers"], name) for module in self.modules
+                     for name, value in module.__dict__["_buffers"].items()
+                     if isinstance(value, Array)]
+
+    def modes(self):
+        return tuple([module.__dict__["training"] for module in self.modules])
+
+    def buffers(self):
+        return [table[name] for table, name in self.refs]
+
+    def in_tree(self, in_tree):
+        """The input tree of ``(args, kwargs)`` followed by the list of buffers."""
+        buffers = tree.PyTreeDef(list, None, (tree.LEAF,) * len(self.refs))
+        return tree.PyTreeDef(tuple, None, (*in_tree.children, buffers))
+
+    def staged(self, flat_fun):
+        """``flat_fun`` taking the buffers as a third argument and returning, after its
+        output, the new values of the buffers it replaced and their positions (a static
+        output); the modules are restored afterwards."""
+        refs = self.refs
+
+        def run(dyn, kw, buffers):
+            saved = [table[name] for table, name in refs]
+            for (table, name), value in zip(refs, buffers):
+                table[name] = value
+            try:
+                out = flat_fun(dyn, kw)
+                changed = [i for i, ((table, name), value) in enumerate(zip(refs, buffers))
+                           if table[name] is not value]
+                return out, [refs[i][0][refs[i][1]] for i in changed], _Changed(changed)
+            finally:
+                for (table, name), value in zip(refs, saved):
+                    table[name] = value
+        run.__name__ = flat_fun.__name__
+        return run
+
+    def write_back(self, values, changed, fun_name):
+        """Store the new values of the buffers the call replaced (BatchNorm's running
+        statistics in training mode)."""
+        for index, value in zip(changed.indices, values):
+            table, name = self.refs[index]
+            old = table[name]
+            while isinstance(value, Tracer) and hasattr(value, "primal"):
+                value = value.primal
+            if isinstance(value, Tracer) and not isinstance(old, Tracer):
+                raise TypeError(_TRACED_BUFFER.format(fun=fun_name, name=name))
+            if isinstance(value, Array) and value._node is not None:
+                value = wrap(value._buf)  # running statistics are never differentiated
+            table[name] = value
