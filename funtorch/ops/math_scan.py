@@ -44,6 +44,7 @@ def _unshift(x, axis):
 
 def recurrence(b, a, axis, reverse=False):
     """``y[i] = b[i] + a[i] * y[i - 1]`` along ``axis`` (``y[i + 1]`` when ``reverse``)."""
+    b, a = R.promote(R.as_array(b), R.as_array(a))  # an integer one takes the float dtype
     b, a = R.to_float(b), R.to_float(a)
     dtype = np.result_type(b.dtype, a.dtype)
     b, a = ops.astype(b, dtype), ops.astype(a, dtype)

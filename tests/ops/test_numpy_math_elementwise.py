@@ -235,6 +235,10 @@ def test_mixed_dtypes_take_the_floating_dtype():
         assert fn(f32, i64).dtype == np.float32 and fn(i64, f32).dtype == np.float32
         assert fn(f32, ft.astype(f32, ft.float64)).dtype == np.float64
     assert ft.fmod(i64, ft.astype(i64, ft.int32)).dtype == np.int64
+    f16 = ft.astype(f32, ft.float16)
+    for fn in (ft.fmod, ft.hypot, ft.nextafter, lambda x, y: recurrence(x, y, 0)):
+        assert fn(f16, ft.astype(i64, ft.int32)).dtype == np.float16
+        assert fn(ft.astype(i64, ft.uint8), f16).dtype == np.float16
 
 
 def test_vmap_and_jit_agree_with_eager():
