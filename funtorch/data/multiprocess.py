@@ -48,10 +48,15 @@ def _exit_codes(processes):
 #      still alive, e.g. stuck in a slow `__getitem__`, and join them (this reaps them).
 #   5. Index queues were created with `cancel_join_thread`, so the main process never
 #      blocks at exit on a pipe to a dead worker; all queues are then closed.
-# The other direction: a worker polls its index queue with a timeout and exits when its
-# parent process is gone (`multiprocessing.parent_process().is_alive()`), so killing the
-# main process leaves no orphans. While waiting for a batch the main process checks every
-# `POLL_INTERVAL` seconds whether a worker has died and raises RuntimeError if so.
+# The other direction: a daemon thread in each worker waits on its parent's sentinel and
+# calls `os._exit` the moment the main process is gone (SIGKILL, SIGTERM, a crash),
+# whatever the worker is doing (loading, or blocked on a full result pipe), so killing
+# the main process leaves no orphans. While waiting for a batch the main process checks
+# every `POLL_INTERVAL` seconds whether a worker has died and raises RuntimeError if so.
+# Nothing forms a reference cycle with the pool: a persistent loader holds its source but
+# only a weak reference to its iterator, the source holds the loader weakly, and a
+# re-raised worker error drops its own frame's reference, so `del` or dropping an
+# iterator after an error shuts the workers down at once, not at the next cyclic GC.
 def _shutdown(processes, index_queues, result_queue, done_event):
     done_event.set()
     for index_queue in index_queues:

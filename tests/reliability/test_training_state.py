@@ -119,3 +119,15 @@ def test_parameters_arrays_and_numpy_keep_their_kinds(tmp_path):
     assert not back["frozen"].requires_grad and back["tracked"].requires_grad
     assert type(back["plain"]) is ft.Array and isinstance(back["np"], np.ndarray)
     assert back["dtype"] == np.float32 and back["set"] == {1, 3} and back["t"] == (1, 2.5)
+
+
+def test_allow_extends_the_list_for_every_load(tmp_path, monkeypatch):
+    from funtorch import _checkpoint_codec
+
+    monkeypatch.setattr(_checkpoint_codec, "_ALLOWED", {})
+    path = tmp_path / "p.ft"
+    ft.save(_Point(ft.ones(1), 2), path)
+    with pytest.raises(ValueError, match="not on the allow-list"):
+        ft.load(path)
+    assert ft.serialization.allow(_Point) is _Point
+    assert ft.load(path).y == 2
