@@ -266,7 +266,7 @@ def jit(fun, static_argnums=(), static_argnames=None, donate_argnums=()):
         guarded, buffers = key, ()
         if modules:
             buffers = modules.buffers()
-            guarded = (key, modules.modes(), *[(b._buf.shape, b._buf.dtype) for b in buffers])
+            guarded = (key, modules.modes(), *[(b.shape, b.dtype) for b in buffers])
         program = cache.get(guarded)
         lifted = ()
         if program is None or program.boxes and program.stale():

@@ -129,3 +129,17 @@ def test_plain_functions_are_not_guarded():
     f = ft.jit(lambda x: x * 2.0)
     f(ft.ones(2))
     assert list(f.cache) and all(len(key) == 3 for key in f.cache)
+
+
+def test_nested_jit_and_grad_of_jit_update_running_stats_like_eager():
+    x = ft.array(np.random.default_rng(2).normal(size=(4, 2)).astype(np.float32))
+    bn, eager = nn.BatchNorm1d(2), nn.BatchNorm1d(2)
+    inner = ft.jit(lambda v: bn(v))
+    outer = ft.jit(lambda v: inner(v) * 2)
+    np.testing.assert_allclose(_np(outer(x)), _np(eager(x)) * 2, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(_np(bn.running_mean), _np(eager.running_mean), rtol=1e-6)
+    grad = ft.grad(lambda v: ft.sum(inner(v) ** 3))(x)
+    expected = ft.grad(lambda v: ft.sum(eager(v) ** 3))(x)
+    np.testing.assert_allclose(_np(grad), _np(expected), rtol=1e-4, atol=1e-5)
+    assert type(bn.running_mean) is ft.Array
+    np.testing.assert_allclose(_np(bn.running_mean), _np(eager.running_mean), rtol=1e-6)
