@@ -19,7 +19,9 @@ Left out of ``jax.scipy.special`` (funtorch arrays are real; complex dtypes are 
 Example:
     >>> import funtorch as ft
     >>> ft.special.gammaln(ft.array([0.5, 10.0]))
+    array([ 0.5723649, 12.801827 ])
     >>> ft.grad(lambda x: ft.special.ndtri(x))(ft.array(0.975))
+    array(17.110096)
 """
 
 from funtorch.special._bessel import bessel_jn, i0, i0e, i1, i1e

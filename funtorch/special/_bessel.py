@@ -149,6 +149,7 @@ def i0(x):
 
     Example:
         >>> ft.special.i0(ft.array([1.0]))  # 1.2661
+        array([1.2660658])
     """
     (x,) = float_args(x)
     return bind(i0_p, x)
@@ -159,6 +160,7 @@ def i0e(x):
 
     Example:
         >>> ft.special.i0e(ft.array([1000.0]))
+        array([0.01261724])
     """
     (x,) = float_args(x)
     return bind(i0e_p, x)
@@ -169,6 +171,7 @@ def i1(x):
 
     Example:
         >>> ft.special.i1(ft.array([1.0]))  # 0.5652
+        array([0.5651591])
     """
     (x,) = float_args(x)
     return bind(i1_p, x)
@@ -179,6 +182,7 @@ def i1e(x):
 
     Example:
         >>> ft.special.i1e(ft.array([1000.0]))
+        array([0.01261093])
     """
     (x,) = float_args(x)
     return bind(i1e_p, x)
@@ -198,6 +202,8 @@ def bessel_jn(z, *, v, n_iter=50):
 
     Example:
         >>> ft.special.bessel_jn(ft.array([1.0]), v=1)  # [[0.7652], [0.4401]]
+        array([[0.7651977 ],
+               [0.44005057]])
     """
     if not isinstance(v, (int, np.integer)) or v < 0:
         raise ValueError(f"bessel_jn: v must be a non-negative integer, got {v!r}")

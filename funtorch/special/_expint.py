@@ -72,6 +72,7 @@ def expn(n, x):
 
     Example:
         >>> ft.special.expn(2, ft.array([1.0]))  # 0.1485
+        array([0.14849551])
     """
     n = int_arg("expn", "n", n)
     (x,) = float_args(x)
@@ -83,6 +84,7 @@ def exp1(x):
 
     Example:
         >>> ft.special.exp1(ft.array([1.0]))  # 0.2194
+        array([0.21938394])
     """
     return expn(1, x)
 
@@ -92,6 +94,7 @@ def expi(x):
 
     Example:
         >>> ft.special.expi(ft.array([1.0]))  # 1.8951
+        array([1.8951178])
     """
     (x,) = float_args(x)
     return bind(expi_p, x)
@@ -125,6 +128,7 @@ def spence(x):
 
     Example:
         >>> ft.special.spence(ft.array([0.0]))  # pi^2 / 6
+        array([1.644934])
     """
     (x,) = float_args(x)
     return bind(spence_p, x)

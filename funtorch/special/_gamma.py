@@ -82,6 +82,7 @@ def gammaln(x):
 
     Example:
         >>> ft.special.gammaln(ft.array([0.5, 10.0]))
+        array([ 0.5723649, 12.801827 ])
     """
     (x,) = float_args(x)
     return bind(gammaln_p, x)
@@ -98,6 +99,7 @@ def digamma(x):
 
     Example:
         >>> ft.special.digamma(ft.array([1.0, 2.5]))
+        array([-0.5772157 ,  0.70315665])
     """
     (x,) = float_args(x)
     return bind(digamma_p, x)
@@ -118,6 +120,7 @@ def polygamma(n, x):
 
     Example:
         >>> ft.special.polygamma(1, ft.array([1.0]))  # pi^2 / 6
+        array([1.644934])
     """
     n = int_arg("polygamma", "n", n)
     (x,) = float_args(x)
@@ -139,6 +142,7 @@ def zeta(x, q=None):
 
     Example:
         >>> ft.special.zeta(2.0, 1.0)  # pi^2 / 6
+        array(1.644934)
     """
     if q is None:
         (x,) = float_args(x)
@@ -157,6 +161,7 @@ def gamma(x):
 
     Example:
         >>> ft.special.gamma(ft.array([5.0, 0.5]))  # 24, sqrt(pi)
+        array([24.       ,  1.7724539])
     """
     (x,) = float_args(x)
     return bind(gamma_p, x)
@@ -167,6 +172,7 @@ def gammasgn(x):
 
     Example:
         >>> ft.special.gammasgn(ft.array([-0.5, 1.5]))  # -1, 1
+        array([-1.,  1.])
     """
     (x,) = float_args(x)
     return bind(gammasgn_p, x)
@@ -177,6 +183,7 @@ def loggamma(x):
 
     Example:
         >>> ft.special.loggamma(ft.array([3.0]))  # log 2
+        array([0.6931472])
     """
     (x,) = float_args(x)
     return ops.where(x >= 0, gammaln(ops.where(x >= 0, x, 1.0)), np.nan)
@@ -193,6 +200,7 @@ def multigammaln(a, d):
 
     Example:
         >>> ft.special.multigammaln(ft.array([3.0]), 2)
+        array([1.550195])
     """
     if not isinstance(d, (int, np.integer)) or d < 1:
         raise ValueError(f"multigammaln: d must be a positive integer, got {d!r}")
@@ -212,6 +220,7 @@ def factorial(n, exact=False):
 
     Example:
         >>> ft.special.factorial(ft.array([4.0, 0.0]))  # 24, 1
+        array([24.,  1.])
     """
     if exact:
         raise NotImplementedError("factorial: exact=True is not supported; use exact=False")
@@ -230,6 +239,7 @@ def bernoulli(n):
 
     Example:
         >>> ft.special.bernoulli(4)  # 1, -1/2, 1/6, 0, -1/30
+        array([ 1.        , -0.5       ,  0.16666667,  0.        , -0.03333334])
     """
     if not isinstance(n, (int, np.integer)) or n < 0:
         raise ValueError(f"bernoulli: n must be a non-negative integer, got {n!r}")

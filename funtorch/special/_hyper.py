@@ -187,6 +187,7 @@ def hyp1f1(a, b, x):
 
     Example:
         >>> ft.special.hyp1f1(1.0, 2.0, ft.array([1.0]))  # e - 1
+        array([1.7182819])
     """
     return bind(hyp1f1_p, *float_args(a, b, x))
 
@@ -203,6 +204,7 @@ def hyp2f1(a, b, c, x):
 
     Example:
         >>> ft.special.hyp2f1(1.0, 1.0, 2.0, ft.array([-1.0]))  # log 2
+        array([0.6931472])
     """
     return bind(hyp2f1_p, *float_args(a, b, c, x))
 
@@ -215,5 +217,6 @@ def owens_t(h, a):
 
     Example:
         >>> ft.special.owens_t(ft.array([0.5]), 2.0)
+        array([0.1415806])
     """
     return bind(owens_t_p, *float_args(h, a))
