@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import funtorch as ft
 from funtorch.core import Primitive
+from funtorch.ops.math_scan import recurrence
 from funtorch.testing.strategies import Sampler
 
 # Each primitive whose samples combine two value arrays, through the public function that
@@ -31,6 +32,15 @@ PUBLIC = {
     "minimum": (ft.minimum, "value"),
     "arctan2": (ft.arctan2, "value"),
     "logaddexp": (ft.logaddexp, "value"),
+    "fmod": (ft.fmod, "value"),
+    "hypot": (ft.hypot, "value"),
+    "logaddexp2": (ft.logaddexp2, "value"),
+    "nextafter": (ft.nextafter, "value"),
+    "linear_recurrence": (lambda x, y: recurrence(x, y, 0), "value"),
+    "betaln": (ft.special.betaln, "value"),
+    "owens_t": (ft.special.owens_t, "value"),
+    "xlogy": (ft.special.xlogy, "value"),
+    "xlog1py": (ft.special.xlog1py, "value"),
     "where": (lambda x, y: ft.where(ft.array([[True], [False]]), x, y), "value"),
     "concatenate": (lambda x, y: ft.concatenate([x, y]), "value"),
     "matmul": (lambda x, y: x @ y, "value"),
@@ -74,7 +84,8 @@ SAME_KIND = [("float32", "float64", "float64"), ("int32", "int64", "int64")]
 # LAPACK has no float16 (NumPy raises for float16 matrices)
 NO_FLOAT16 = {"solve", "solve_triangular"}
 # integer operands become the default float
-FLOAT_ONLY = {"solve", "solve_triangular", "arctan2", "logaddexp"}
+FLOAT_ONLY = {"solve", "solve_triangular", "arctan2", "logaddexp", "hypot", "logaddexp2",
+              "nextafter", "linear_recurrence", "betaln", "owens_t", "xlogy", "xlog1py"}
 
 
 def _operand(dtype):
