@@ -313,9 +313,21 @@ def eye(N, M=None, k=0, dtype=None, device=None) -> Array:
 
 
 def arange(start, stop=None, step=1, dtype=None, device=None) -> Array:
-    """Evenly spaced values in ``[start, stop)``; ints give int64, floats the default float."""
+    """Evenly spaced values in ``[start, stop)``; ints give int64, floats the default float.
+
+    A traced ``start`` or ``step`` (inside ``grad``, ``jvp``, ...) is differentiable: the
+    values are ``start + step * k`` (the count needs concrete values, as in JAX's jit).
+
+    Example:
+        >>> ft.arange(1.0, 2.0, 0.5).tolist()
+        [1.0, 1.5]
+    """
     if stop is None:
         start, stop = 0, start
+    if is_traced(start) or is_traced(step):
+        count = len(np.arange(float(start), float(stop), float(step)))
+        offsets = ops.multiply(arange(count, dtype=dtype, device=device), step)
+        return ops.astype(ops.add(start, offsets), dtype) if dtype else ops.add(start, offsets)
     if dtype is None and all(isinstance(v, (int, np.integer)) for v in (start, stop, step)):
         dtype = np.int64
     backend, ctx = _on_device(device)

@@ -177,3 +177,13 @@ def test_full_names_the_expected_shape(shape):
     with pytest.raises(TypeError, match="full: shape must be an int or a tuple/list of ints, "
                                         f"got {type(shape).__name__}"):
         ft.full(shape, 1.0)
+
+
+def test_arange_with_a_traced_start_or_step_is_differentiable():
+    x = ft.array(0.5, dtype=F64)
+    weights = ft.arange(1.0, 4.0, dtype=F64)
+    start = ft.grad(lambda v: ft.sum(ft.arange(v, v + 2.5) * weights))(x)
+    step = ft.grad(lambda s: ft.sum(ft.arange(0.0, 2.0, s)))(x)  # values 0, s, 2s, 3s
+    _, tangent = ft.jvp(lambda v: ft.arange(v, 3.0), (x,), (ft.array(1.0, dtype=F64),))
+    assert (float(start), float(step)) == (6.0, 6.0)
+    np.testing.assert_array_equal(np.asarray(tangent), [1.0, 1.0, 1.0])
