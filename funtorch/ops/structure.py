@@ -260,7 +260,7 @@ def pad(array, pad_width, mode="constant", constant_values=0, reflect_type="even
     """Pad an array (NumPy's ``pad_width`` forms: ``n``, ``(before, after)``, per axis).
 
     Modes: ``"constant"`` (``constant_values``, also per axis), ``"edge"``, ``"reflect"``,
-    ``"symmetric"`` and ``"wrap"``, all differentiable.
+    ``"symmetric"`` and ``"wrap"``, all differentiable; traced ``constant_values`` too.
 
     Raises:
         ValueError: negative widths, a bad ``pad_width`` shape, or another mode.

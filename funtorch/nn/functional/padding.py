@@ -92,7 +92,8 @@ def pad(input, pad, mode="constant", value=None):
         value: the fill value of ``"constant"``; other modes take none.
 
     Returns:
-        The padded array (differentiable w.r.t. ``input`` in every mode).
+        The padded array (differentiable w.r.t. ``input`` in every mode, and w.r.t. a
+        traced ``value``).
 
     Raises:
         ValueError: an odd or too long ``pad``, an unknown mode, or ``value`` with a
