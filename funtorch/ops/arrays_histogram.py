@@ -71,7 +71,8 @@ def histogram_bin_edges(a, bins=10, range=None, weights=None):  # noqa: A002
 
     Raises:
         ValueError: ``bins`` not positive, a reversed ``range``, or decreasing edges.
-        NotImplementedError: a string estimator such as ``"auto"``.
+        TypeError: a string estimator such as ``"auto"`` under ``jit``/``vmap`` (the number
+            of bins depends on the data's values).
 
     Example:
         >>> ft.histogram_bin_edges(ft.array([0.0, 1.0]), bins=2).tolist()
@@ -79,9 +80,7 @@ def histogram_bin_edges(a, bins=10, range=None, weights=None):  # noqa: A002
     """
     a = to_float(a)
     if isinstance(bins, str):
-        raise NotImplementedError(f"histogram_bin_edges: string bin estimators such as "
-                                  f"{bins!r} are not supported; pass the number of bins or "
-                                  f"the edges")
+        bins = _estimated_bins(a, bins, range)
     if not is_int(bins):
         edges = as_array(bins)
         if edges.ndim != 1:
@@ -112,6 +111,19 @@ def histogram_bin_edges(a, bins=10, range=None, weights=None):  # noqa: A002
     steps = ops.asarray(np.arange(bins + 1, dtype=dtype) / bins, device=a.device)
     edges = low + (high - low) * steps
     return ops.concatenate([edges[:-1], ops.reshape(high, (1,))])
+
+
+def _estimated_bins(a, estimator, range):  # noqa: A002
+    """The number of bins NumPy's estimator (``"auto"``, ``"fd"``, ``"sturges"``, ...) picks
+    for the data's values; the edges are then equal steps, differentiable in ``range``."""
+    known = host_or_none(a)
+    if known is None:
+        raise TypeError(f"histogram_bin_edges: the bin estimator {estimator!r} needs the data's "
+                        f"values, which are not known under jit/vmap; pass the number of bins "
+                        f"or the edges")
+    limits = None if range is None else tuple(float(np.asarray(host_or_none(as_array(v))))
+                                               for v in range)
+    return len(np.histogram_bin_edges(known, bins=estimator, range=limits)) - 1
 
 
 def _bin_index(values, edges):
