@@ -8,13 +8,15 @@ transform differentiates them, and they do not decide the output dtype.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from funtorch import dtypes, ops
 from funtorch.core import Array, bind
 from funtorch.ops import registry as R
 
-__all__ = ["special_primitive", "float_args", "int_arg"]
+__all__ = ["special_primitive", "float_args", "int_arg", "computed_in_float64"]
 
 
 def _out_dtype(args):
@@ -102,3 +104,21 @@ def int_arg(name, arg, value):
     if arr.dtype.kind not in "iub":
         raise TypeError(f"{name}: {arg} must be an integer array, got dtype {arr.dtype}")
     return arr if arr.dtype == np.int64 else ops.astype(arr, np.int64)
+
+
+def computed_in_float64(nargs):
+    """Run a composition of special functions in float64 and cast the result back to the
+    arguments' floating dtype, as the primitives do: float32 results then stay within an
+    ulp instead of collecting each float32 step's rounding (exp(betaln) would amplify it
+    by |betaln|). Casts are ops, so derivatives flow through in the caller's dtype.
+    ``nargs`` leading arguments are the floating ones."""
+    def decorate(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            floats = float_args(*args[:nargs])
+            dtype = floats[0].dtype
+            wide = [a if a.dtype == np.float64 else ops.astype(a, np.float64) for a in floats]
+            out = fn(*wide, *args[nargs:], **kwargs)
+            return out if dtype == np.float64 else ops.astype(out, dtype)
+        return wrapper
+    return decorate

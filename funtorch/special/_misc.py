@@ -12,7 +12,7 @@ import numpy as np
 from funtorch import ops
 from funtorch.core import bind
 from funtorch.ops.reductions import normalize_axis
-from funtorch.special._common import float_args, special_primitive
+from funtorch.special._common import computed_in_float64, float_args, special_primitive
 
 POSITIVE = (0.1, 3.0)
 
@@ -95,6 +95,7 @@ def expit(x):
     return ops.sigmoid(x)
 
 
+@computed_in_float64(1)
 def entr(x):
     """Elementwise entropy ``-x log x`` (0 at 0, ``-inf`` for x < 0).
 
@@ -108,6 +109,7 @@ def entr(x):
     return ops.where(positive, inner, ops.where(x == 0, 0.0, -np.inf))
 
 
+@computed_in_float64(2)
 def rel_entr(x, y):
     """Elementwise relative entropy ``x log(x / y)`` (SciPy's ``rel_entr``).
 
@@ -124,6 +126,7 @@ def rel_entr(x, y):
     return ops.where(ok, inner, ops.where((x == 0) & (y >= 0), 0.0, np.inf))
 
 
+@computed_in_float64(2)
 def kl_div(x, y):
     """Elementwise ``x log(x / y) - x + y`` (SciPy's ``kl_div``; ``y`` where x == 0, y >= 0).
 
@@ -148,6 +151,7 @@ def _boxcox(logged, lmbda):
     return ops.where(small, series, ops.expm1(ops.where(small, 1.0, z)) / safe)
 
 
+@computed_in_float64(2)
 def boxcox(x, lmbda):
     """Box-Cox transform ``(x^lmbda - 1) / lmbda`` (``log x`` at lmbda = 0), via expm1.
 
@@ -159,6 +163,7 @@ def boxcox(x, lmbda):
     return _boxcox(ops.log(x), lmbda)
 
 
+@computed_in_float64(2)
 def boxcox1p(x, lmbda):
     """Box-Cox transform of ``1 + x``: ``((1 + x)^lmbda - 1) / lmbda``, accurate near x = 0.
 

@@ -26,6 +26,11 @@ FLOAT32_CASES = {
     "i0e": (S.i0e, sc.i0e, [(-50.0, 50.0)]),
     "dawsn": (S.dawsn, sc.dawsn, [(-10.0, 10.0)]),
     "spence": (S.spence, sc.spence, [(0.0, 10.0)]),
+    "beta": (S.beta, sc.beta, [(0.1, 20.0), (0.1, 20.0)]),
+    "poch": (S.poch, sc.poch, [(0.1, 20.0), (-3.0, 10.0)]),
+    "comb": (S.comb, sc.comb, [(0.0, 60.0), (0.0, 30.0)]),
+    "boxcox": (S.boxcox, sc.boxcox, [(0.01, 100.0), (-3.0, 3.0)]),
+    "kl_div": (S.kl_div, sc.kl_div, [(0.01, 3.0), (0.01, 3.0)]),
 }
 
 
