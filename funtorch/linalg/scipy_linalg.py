@@ -183,7 +183,8 @@ def lu_solve(lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
 def eigh(a, b=None, lower=True, eigvals_only=False, overwrite_a=False, overwrite_b=False,
          type=1, check_finite=True, subset_by_index=None, eigvals=None):  # noqa: A002
     """Eigenvalues and eigenvectors of a symmetric ``a`` (reading one triangle), or of the
-    generalized problem ``a v = w b v`` with a positive definite ``b`` (``type=1``).
+    generalized problem with a positive definite ``b``: ``a v = w b v`` (``type=1``),
+    ``a b v = w v`` (2) or ``b a v = w v`` (3).
 
     Args:
         a: ``(..., n, n)``; its ``lower`` (default) or upper triangle is read.
@@ -193,7 +194,8 @@ def eigh(a, b=None, lower=True, eigvals_only=False, overwrite_a=False, overwrite
             ``eigvals`` is the older name.
 
     Returns:
-        ``w`` (ascending), or ``(w, v)`` with ``v.T @ b @ v = I``. See
+        ``w`` (ascending), or ``(w, v)`` with ``v.T @ b @ v = I`` (types 1, 2) or
+        ``v.T @ inv(b) @ v = I`` (type 3), as SciPy normalises them. See
         ``ft.linalg.eigh`` for the derivatives (undefined eigenvectors at repeated
         eigenvalues).
 
@@ -201,20 +203,15 @@ def eigh(a, b=None, lower=True, eigvals_only=False, overwrite_a=False, overwrite
         >>> ft.scipy.linalg.eigh(ft.array([[2.0, 0.0], [0.0, 1.0]]), eigvals_only=True).tolist()
         [1.0, 2.0]
     """
-    if type != 1:
-        raise NotImplementedError(f"eigh: only type=1 (a v = w b v) is supported, got "
-                                  f"type={type!r}")
+    if type not in (1, 2, 3):
+        raise ValueError(f"eigh: type must be 1 (a v = w b v), 2 (a b v = w v) or 3 "
+                         f"(b a v = w v), got type={type!r}")
     a = spectral.symmetric_from_triangle(_square(a, "eigh"), lower)
     if b is None:
         w, v = spectral.eigh(a)
     else:
         factor = basic.cholesky(spectral.symmetric_from_triangle(_square(b, "eigh"), lower))
-        left = bind(solve_triangular_p, factor, a, lower=True, trans=False,
-                    unit_diagonal=False)
-        c = bind(solve_triangular_p, factor, mT(left), lower=True, trans=False,
-                 unit_diagonal=False)
-        w, y = spectral.eigh(c)
-        v = bind(solve_triangular_p, factor, y, lower=True, trans=True, unit_diagonal=False)
+        w, v = _generalized_eigh(a, factor, type)
     subset = subset_by_index if subset_by_index is not None else eigvals
     if subset is not None:
         lo, hi = (int(i) for i in subset)
@@ -222,12 +219,29 @@ def eigh(a, b=None, lower=True, eigvals_only=False, overwrite_a=False, overwrite
     return w if eigvals_only else (w, v)
 
 
+def _generalized_eigh(a, factor, kind):
+    """``a v = w b v`` (1), ``a b v = w v`` (2) or ``b a v = w v`` (3) with ``b = L L^T``,
+    reduced to the symmetric problem ``c y = w y``: ``c = L^-1 a L^-T`` and
+    ``v = L^-T y`` for type 1, ``c = L^T a L`` and ``v = L^-T y`` (2) or ``v = L y`` (3)."""
+    if kind == 1:
+        left = bind(solve_triangular_p, factor, a, lower=True, trans=False,
+                    unit_diagonal=False)
+        c = bind(solve_triangular_p, factor, mT(left), lower=True, trans=False,
+                 unit_diagonal=False)
+    else:
+        c = matmul(mT(factor), matmul(a, factor))
+    w, y = spectral.eigh(c)
+    if kind == 3:
+        return w, matmul(factor, y)
+    return w, bind(solve_triangular_p, factor, y, lower=True, trans=True, unit_diagonal=False)
+
+
 def qr(a, overwrite_a=False, lwork=None, mode="full", pivoting=False, check_finite=True):
     """QR decomposition with SciPy's modes: 'full' (square ``Q``), 'economic' (reduced),
     'r' (returns ``(R,)``). See ``ft.linalg.qr`` for the derivatives.
 
     Raises:
-        NotImplementedError: ``pivoting=True``.
+        ValueError: ``pivoting=True`` (column pivoting is LAPACK's geqp3; not offered).
 
     Example:
         >>> q, r = ft.scipy.linalg.qr(ft.array([[3.0], [4.0]]))
@@ -235,8 +249,8 @@ def qr(a, overwrite_a=False, lwork=None, mode="full", pivoting=False, check_fini
         ((2, 2), [[5.0], [0.0]])
     """
     if pivoting:
-        raise NotImplementedError("qr: pivoting=True (column pivoting) is not supported; "
-                                  "use pivoting=False")
+        raise ValueError("qr: pivoting=True (column pivoting) is not supported; "
+                         "use pivoting=False")
     modes = {"full": "complete", "economic": "reduced", "r": "complete"}
     if mode not in modes:
         raise ValueError(f"qr: mode must be 'full', 'economic' or 'r', got {mode!r} ('raw' is "
@@ -258,7 +272,8 @@ def qr_multiply(a, c, mode="right", pivoting=False, conjugate=False, overwrite_a
     if mode not in ("left", "right"):
         raise ValueError(f"qr_multiply: mode must be 'left' or 'right', got {mode!r}")
     if pivoting:
-        raise NotImplementedError("qr_multiply: pivoting=True is not supported")
+        raise ValueError("qr_multiply: pivoting=True (column pivoting) is not supported; "
+                         "use pivoting=False")
     q, r = qr(a, mode="economic")
     c = R.as_array(c)
     return (matmul(c, q) if mode == "right" else matmul(q, c)), r
