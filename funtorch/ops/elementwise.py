@@ -6,6 +6,8 @@ Step functions register an explicit zero derivative, as in JAX.
 
 from __future__ import annotations
 
+import math
+
 from funtorch.core import bind
 from funtorch.ops import registry as R
 from funtorch.ops.registry import MINUS_ONE, ONE, binary, unary
@@ -132,16 +134,31 @@ round_p.jvp = (lambda t, ans, x, decimals=0: ops.zeros_like(ans),)
 # Binary --------------------------------------------------------------------------------
 
 
+# pow's and div's partials take Python-scalar operands as they are (scalar_safe): the
+# common x ** 3, x ** 0.5 and x / 2.0 cost no extra ops, computed exactly in Python.
+
+
 def _dpow_x(ans, x, y):
-    # y * x ** (y - 1), with the exponent 1 at x == y == 0: d(x ** 0)/dx is 0 there too,
-    # where the plain formula gives 0 * inf (JAX's rule for integer exponents, autograd's);
-    # elsewhere the plain formula, so its own derivative in y stays right at y == 0
+    # y * x ** (y - 1), but 0 at x == y == 0: d(x ** 0)/dx is 0 there too, where the plain
+    # formula gives 0 * inf (JAX's rule for integer exponents, autograd's); elsewhere the
+    # plain formula, so its own derivative in y stays right at y == 0
+    if type(y) in R._SCALARS:
+        return y * power(x, y - 1) if y != 0 else ops.zeros_like(ans)
     at_origin = ops.logical_and(y == 0, x == 0)
     return y * power(x, ops.where(at_origin, 1.0, y - 1.0))
 
 
 def _dpow_y(ans, x, y):
+    # ans * log(x), with log taken as 0 where x <= 0 (0 ** y: JAX's _replace_zero)
+    if type(x) in R._SCALARS:
+        return ans * (math.log(x) if x > 0 else 0.0)
     return ans * log(ops.where(x > 0, x, 1.0))
+
+
+def _ddiv_x(ans, x, y):
+    if type(y) in R._SCALARS:  # IEEE 1 / 0 = inf (Python's would raise ZeroDivisionError)
+        return 1.0 / y if y != 0 else math.copysign(math.inf, y)
+    return 1.0 / y
 
 
 def _tie_split_impl(xp, x, y):
@@ -176,10 +193,10 @@ mul_p = binary("mul", "multiply", lambda ans, x, y: y,
 # Hot in every model: direct rules save a Python call per backward step.
 mul_p.vjp = (lambda g, ans, x, y: R.unbroadcast(g * y, x),
              lambda g, ans, x, y: R.unbroadcast(g * x, y))
-div_p = binary("div", "true_divide", lambda ans, x, y: 1.0 / y,
-               lambda ans, x, y: -ans / y, domain=[(-2.0, 2.0), NONZERO])
-pow_p = binary("pow", "power", _dpow_x, _dpow_y,
-               domain=[POSITIVE, (-2.0, 2.0)])
+div_p = binary("div", "true_divide", _ddiv_x, lambda ans, x, y: -ans / y,
+               domain=[(-2.0, 2.0), NONZERO], scalar_safe=True)
+pow_p = binary("pow", "power", _dpow_x, _dpow_y, domain=[POSITIVE, (-2.0, 2.0)],
+               scalar_safe=True)
 maximum_p = binary("maximum", "maximum", lambda ans, x, y: _select_partial(x, y),
                    lambda ans, x, y: _select_partial(y, x), domain=LOWER_HIGHER,
                    scalar_safe=True)
