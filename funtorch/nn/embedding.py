@@ -5,7 +5,7 @@ from __future__ import annotations
 import funtorch as ft
 from funtorch.nn import functional as F
 from funtorch.nn import init
-from funtorch.nn._layer_utils import make_param
+from funtorch.nn._layer_utils import check_sizes, make_param
 from funtorch.nn.functional.embedding import SPARSE_MSG
 from funtorch.nn.module import Module
 
@@ -32,6 +32,7 @@ class Embedding(Module):
                  norm_type=2.0, scale_grad_by_freq=False, sparse=False, _weight=None,
                  _freeze=False, device=None, dtype=None, *, key=None):
         super().__init__()
+        check_sizes(self, num_embeddings=num_embeddings, embedding_dim=embedding_dim)
         if sparse:
             raise ValueError(SPARSE_MSG.format(fn="Embedding"))
         if padding_idx is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import funtorch as ft
 from funtorch.core import Tracer
 from funtorch.nn import functional as F
-from funtorch.nn._layer_utils import make_param
+from funtorch.nn._layer_utils import check_sizes, make_param
 from funtorch.nn.module import Module
 
 __all__ = ["LayerNorm", "GroupNorm", "BatchNorm1d", "BatchNorm2d"]
@@ -55,6 +55,9 @@ class GroupNorm(Module):
     def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, device=None,
                  dtype=None):
         super().__init__()
+        check_sizes(self, num_groups=num_groups, num_channels=num_channels)
+        if num_groups == 0:
+            raise ValueError("GroupNorm: num_groups must be positive, got num_groups=0")
         if num_channels % num_groups:
             raise ValueError("num_channels must be divisible by num_groups")
         self.num_groups, self.num_channels, self.eps, self.affine = (num_groups, num_channels,
@@ -79,6 +82,7 @@ class _BatchNorm(Module):
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True,
                  track_running_stats=True, device=None, dtype=None):
         super().__init__()
+        check_sizes(self, num_features=num_features)
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         if affine:
