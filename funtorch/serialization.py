@@ -22,7 +22,6 @@ and other writers see the old file or a complete new one, never a mixture.
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 import zipfile
