@@ -270,13 +270,18 @@ def closed_over_modules(fun):
     stack = [(fun, 0)]
     while stack and len(seen) < _SCAN_LIMIT:
         obj, depth = stack.pop()
-        if id(obj) in seen or isinstance(obj, _SKIP) or isinstance(obj, Array):
+        if id(obj) in seen:
             continue
         seen.add(id(obj))
-        if _is_module(obj):
-            _add_submodules(obj, found)
-        elif depth < _SCAN_DEPTH:
-            stack.extend((child, depth + 1) for child in reversed(_children(obj)))
+        try:
+            if isinstance(obj, _SKIP) or isinstance(obj, Array):
+                continue
+            if _is_module(obj):
+                _add_submodules(obj, found)
+            elif depth < _SCAN_DEPTH:
+                stack.extend((child, depth + 1) for child in reversed(_children(obj)))
+        except Exception:  # an exotic object (a mock, a dead proxy): nothing to guard in it
+            continue
     return tuple(found.values())
 
 

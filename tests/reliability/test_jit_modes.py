@@ -143,3 +143,17 @@ def test_nested_jit_and_grad_of_jit_update_running_stats_like_eager():
     np.testing.assert_allclose(_np(grad), _np(expected), rtol=1e-4, atol=1e-5)
     assert type(bn.running_mean) is ft.Array
     np.testing.assert_allclose(_np(bn.running_mean), _np(eager.running_mean), rtol=1e-6)
+
+
+def test_closure_over_exotic_objects_does_not_break_jit():
+    import weakref
+    from unittest import mock
+
+    class Holder:
+        pass
+    holder = Holder()
+    dead = weakref.proxy(holder)
+    del holder
+    fake = mock.MagicMock()
+    f = ft.jit(lambda x: x * 2 if fake is not None and dead is not None else x)
+    np.testing.assert_array_equal(_np(f(ft.ones(2))), [2.0, 2.0])
