@@ -116,8 +116,8 @@ def ptp(a, axis=None, out=None, keepdims=False):
         [4.0, 1.0]
     """
     if out is not None:
-        raise NotImplementedError("ptp: the out= argument is not supported (funtorch arrays "
-                                  "are immutable); use the return value")
+        raise TypeError("ptp: the out= argument is not supported (funtorch arrays "
+                        "are immutable); use the return value")
     a = R.as_array(a)
     return ops.max(a, axis=axis, keepdims=keepdims) - ops.min(a, axis=axis, keepdims=keepdims)
 

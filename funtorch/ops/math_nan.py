@@ -68,8 +68,8 @@ def nanprod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, wh
 def _unsupported(name, out, where):
     _no_out(name, out)
     if where is not None:
-        raise NotImplementedError(f"{name}: the where= argument is not supported; mask the "
-                                  "input with ft.where first")
+        raise TypeError(f"{name}: the where= argument is not supported; mask the "
+                        "input with ft.where first")
 
 
 def _nan_extreme(reduce, fill, name, result):

@@ -63,8 +63,8 @@ def cumprod(a, axis=None, dtype=None, out=None):
         [1.0, 2.0, 6.0]
     """
     if out is not None:
-        raise NotImplementedError("cumprod: the out= argument is not supported (funtorch "
-                                  "arrays are immutable); use the return value")
+        raise TypeError("cumprod: the out= argument is not supported (funtorch "
+                        "arrays are immutable); use the return value")
     a, axis = _flat_axis(_with_dtype(R.as_array(a), dtype), axis, "cumprod")
     return _cumprod(a, axis)
 

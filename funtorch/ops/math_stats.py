@@ -88,8 +88,8 @@ def quantile_impl(a, q, axis, method, keepdims, ignore_nan, name, scale=1):
 
 def _no_out(name, out):
     if out is not None:
-        raise NotImplementedError(f"{name}: the out= argument is not supported (funtorch "
-                                  "arrays are immutable); use the return value")
+        raise TypeError(f"{name}: the out= argument is not supported (funtorch "
+                        "arrays are immutable); use the return value")
 
 
 _QUANTILE_DOC = """{summary}
