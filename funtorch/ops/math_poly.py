@@ -224,21 +224,31 @@ def _characteristic(a):
 
 def _roots_impl(xp, p):
     host = p.get() if hasattr(p, "get") else np.asarray(p)  # CuPy has no general eig: host
-    found = np.roots(host)
-    if np.iscomplexobj(found):
-        raise ValueError(_COMPLEX_ROOTS.format(root=found[np.argmax(np.abs(found.imag))]))
-    return xp.asarray(found.astype(p.dtype))
+    if host.ndim == 1:
+        found = np.roots(host)
+    else:  # a batch (vmap): numpy.roots' companion matrices, one eigvals call for all rows
+        size = host.shape[-1] - 1
+        companion = np.zeros(host.shape[:-1] + (size, size), dtype=host.dtype)
+        companion[..., np.arange(1, size), np.arange(size - 1)] = 1.0
+        companion[..., 0, :] = -host[..., 1:] / host[..., :1]
+        found = np.linalg.eigvals(companion)
+    if np.iscomplexobj(found) and np.any(found.imag != 0):
+        raise ValueError(_COMPLEX_ROOTS.format(root=found.flat[np.argmax(np.abs(found.imag))]))
+    return xp.asarray(np.real(found).astype(p.dtype))
 
 
 def _roots_partials(ans, p):
-    """``-r**(n-k) / p'(r)``: row i holds the derivatives of root i in each coefficient."""
-    slope = polyval(polyder(p), ans)
-    return -vander(ans, p.shape[0]) / ops.reshape(slope, (-1, 1))
+    """``-r**(n-k) / p'(r)``: row i holds the derivatives of root i in each coefficient
+    (over any leading batch axes)."""
+    count = p.shape[-1]
+    powers = ops.expand_dims(ans, -1) ** ops.arange(count - 1, -1, -1)
+    weights = p[..., :-1] * ops.arange(count - 1, 0, -1).astype(p.dtype)
+    slope = ops.einsum("...ik,...k->...i", powers[..., 1:], weights)
+    return -powers / ops.expand_dims(slope, -1)
 
 
 def _roots_batch(args, bdims):
-    p = R.move_bdim(args[0], bdims[0])
-    return ops.stack([bind(roots_p, p[i]) for i in range(p.shape[0])]), 0
+    return bind(roots_p, R.move_bdim(args[0], bdims[0])), 0
 
 
 def _roots_samples(s):
@@ -247,9 +257,9 @@ def _roots_samples(s):
 
 
 roots_p = Primitive(
-    "roots", _roots_impl, shape=lambda p: ((p.shape[0] - 1,), p.dtype),
-    vjp=(lambda g, ans, p: ops.matmul(g, _roots_partials(ans, p)),),
-    jvp=(lambda t, ans, p: ops.matmul(_roots_partials(ans, p), t),),
+    "roots", _roots_impl, shape=lambda p: (p.shape[:-1] + (p.shape[-1] - 1,), p.dtype),
+    vjp=(lambda g, ans, p: ops.einsum("...i,...ik->...k", g, _roots_partials(ans, p)),),
+    jvp=(lambda t, ans, p: ops.einsum("...ik,...k->...i", _roots_partials(ans, p), t),),
     batch=_roots_batch, samples=_roots_samples)
 
 
