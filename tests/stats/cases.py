@@ -62,12 +62,14 @@ INTEGER_PARAMS = {"binom": {0}, "betabinom": {0}}
 
 QUANTILE = uniform(0.05, 0.95)
 
-# ft.special's incomplete gamma and beta functions have no derivative in their shape
-# arguments (as in jax.scipy.special.betainc): these methods are differentiated in x, loc and
-# scale only; the positions listed are the shape parameters, in the call's argument order
-NO_SHAPE_GRAD = {
-    **{("gamma", m): {1} for m in ("cdf", "logcdf", "sf", "logsf")},
-    **{("chi2", m): {1} for m in ("cdf", "logcdf", "sf", "logsf")},
-    **{("beta", m): {1, 2} for m in ("cdf", "logcdf", "sf", "logsf")},
+# ft.special.betainc has no derivative in its shape arguments (as jax.scipy.special.betainc):
+# these methods are differentiated in x, loc and scale only; the positions listed are the
+# shape parameters, in the call's argument order
+NO_SHAPE_GRAD = {("beta", m): {1, 2} for m in ("cdf", "logcdf", "sf", "logsf")}
+
+# ft.special.gammainc/gammaincc have a first derivative in ``a`` but no second: the shape
+# parameters of these methods are checked to order 1 only
+FIRST_ORDER_SHAPE_GRAD = {
+    **{(dist, m): {1} for dist in ("gamma", "chi2") for m in ("cdf", "logcdf", "sf", "logsf")},
     **{("gennorm", m): {1} for m in ("cdf", "sf")},
 }

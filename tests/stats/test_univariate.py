@@ -8,7 +8,9 @@ import pytest
 import scipy.stats
 
 import funtorch as ft
-from tests.stats.cases import CONTINUOUS, DISCRETE, INTEGER_PARAMS, NO_SHAPE_GRAD, QUANTILE
+from tests.stats.cases import (
+    CONTINUOUS, DISCRETE, FIRST_ORDER_SHAPE_GRAD, INTEGER_PARAMS, NO_SHAPE_GRAD, QUANTILE,
+)
 
 N = 4
 
@@ -54,8 +56,10 @@ def test_matches_scipy(dist, method, sample_x, params):
                                atol=1e-300)
 
 
-def _grad_positions(dist, method, args):
-    skip = NO_SHAPE_GRAD.get((dist, method), set())
+def _grad_positions(dist, method, args, order):
+    skip = set(NO_SHAPE_GRAD.get((dist, method), ()))
+    if order == 2:
+        skip |= FIRST_ORDER_SHAPE_GRAD.get((dist, method), set())
     first = 0
     if dist in DISCRETE:
         first = 0 if method == "entropy" else 1
@@ -70,16 +74,18 @@ def test_grads(dist, method, sample_x, params):
     args = [ft.array(a) for a in _draw(dist, method, sample_x, params)]
     if dist == "binom" or dist == "betabinom":
         args[0] = ft.minimum(args[0], args[1])
-    positions = _grad_positions(dist, method, args)
     fun = getattr(getattr(ft.stats, dist), method)
+    orders = (1, 2) if (dist, method) in FIRST_ORDER_SHAPE_GRAD else (2,)
+    for order in orders:
+        positions = _grad_positions(dist, method, args, order)
 
-    def partial(*varying):
-        full = list(args)
-        for i, value in zip(positions, varying):
-            full[i] = value
-        return fun(*full)
-    ft.testing.check_grads(partial, tuple(args[i] for i in positions), order=2,
-                           atol=1e-5, rtol=1e-5)
+        def partial(*varying, positions=positions):
+            full = list(args)
+            for i, value in zip(positions, varying):
+                full[i] = value
+            return fun(*full)
+        ft.testing.check_grads(partial, tuple(args[i] for i in positions), order=order,
+                               atol=1e-5, rtol=1e-5)
 
 
 @pytest.mark.parametrize("dist", ["norm", "expon", "logistic", "gumbel_r", "t"])
