@@ -142,15 +142,18 @@ def poch(z, m):
     # Gamma(z + m) / Gamma(z) = Gamma(m) / B(z, m): no cancellation for large z
     zs, ms = ops.where(positive, z, 1.0), ops.where(positive, m, 1.0)
     via_beta = ops.exp(gammaln(ms) - betaln(zs, ms))
-    pole = (z <= 0) & (z == ops.floor(z))
-    skip = positive | ((m == 0) & pole)
+    # z and z + m both poles of Gamma (m an integer): the limit (-1)^m Gamma(1-z)/Gamma(1-z-m)
+    both = (z <= 0) & (z == ops.floor(z)) & (m == ops.floor(m)) & (z + m <= 0)
+    zb, mb = ops.where(both, z, 0.0), ops.where(both, m, 0.0)
+    parity = ops.stop_gradient(1.0 - 2.0 * ops.mod(ops.abs(mb), 2.0))
+    poles = parity * ops.exp(gammaln(1.0 - zb) - gammaln(1.0 - zb - mb))
+    skip = positive | both
     zo, mo = ops.where(skip, 2.5, z), ops.where(skip, 0.5, m)
     sign = ops.stop_gradient(gammasgn(zo + mo) * gammasgn(zo))
     sign = ops.where(ops.isnan(sign), 1.0, sign)  # a pole of Gamma(z + m): +-inf as SciPy
     other = sign * ops.exp(gammaln(zo + mo) - gammaln(zo))
-    # m = 0 needs no case of its own (other = 1 there, with derivative digamma(z) in m),
-    # except at the poles of Gamma(z), where poch(z, 0) = 1 by convention
-    return ops.where((m == 0) & pole, 1.0, ops.where(positive, via_beta, other))
+    # m = 0 needs no case of its own (other = 1 there, with derivative digamma(z) in m)
+    return ops.where(both, poles, ops.where(positive, via_beta, other))
 
 
 @computed_in_float64(2)

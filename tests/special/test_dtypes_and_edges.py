@@ -88,7 +88,8 @@ EDGES = [  # (ours, scipy, args): SciPy's value at the edge of the domain, nan/i
     (S.spence, sc.spence, ([0.0, 1.0, -1.0],)),
     (S.i0e, sc.i0e, ([0.0, np.inf],)),
     (S.factorial, sc.factorial, ([-1.0, 0.0],)),
-    (S.poch, sc.poch, ([-2.5, 3.0], [1.5, 0.0])),
+    (S.poch, sc.poch, ([-2.5, 3.0, -3.0, -3.0, -4.0, -2.0, -3.0], [1.5, 0.0, 2.0, 3.0, 0.0, 5.0,
+                                                                   0.5])),
 ]
 
 
