@@ -27,3 +27,13 @@ from funtorch.nn import utils  # noqa: F401
 
 _pytree.register(Module)
 del _pytree
+
+from funtorch.nn.transformer import (  # noqa: F401,E402
+    Transformer, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder,
+)
+from funtorch.nn.activation_extra import *  # noqa: F401,F403,E402
+from funtorch.nn.normalization_extra import *  # noqa: F401,F403,E402
+from funtorch.nn.upsampling import *  # noqa: F401,F403,E402
+from funtorch.nn.pooling_extra import *  # noqa: F401,F403,E402
+from funtorch.nn.loss_extra import *  # noqa: F401,F403,E402
+from funtorch.nn.containers_extra import ParameterDict, ParameterList  # noqa: F401,E402

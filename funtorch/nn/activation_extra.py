@@ -1,0 +1,95 @@
+"""The rest of torch.nn's activation layers (``Hardtanh``, ``ReLU6``, ``SELU``, ``CELU``,
+``GLU``, ``Mish``, ``Softmin``, ``Softshrink``, ``Threshold``, ``RReLU``, ``PReLU``, ...):
+thin layers over the ``F`` functions (``F.hardtanh`` & co. live in
+``functional/activations_extra.py``, the others in ``functional/activations_torch.py``)."""
+
+from __future__ import annotations
+
+from funtorch.nn import functional as F
+from funtorch.nn._layer_utils import make_param
+from funtorch.nn._stateless import _Stateless, stateless
+from funtorch.nn.module import Module
+
+import funtorch as ft
+
+__all__ = ["Hardtanh", "ReLU6", "SELU", "CELU", "GLU", "Mish", "Hardsigmoid", "Hardswish",
+           "LogSigmoid", "Softsign", "Softmin", "Softmax2d", "Softshrink", "Hardshrink",
+           "Tanhshrink", "Threshold", "RReLU", "PReLU"]
+
+_INPLACE = ("inplace", False, None)
+
+
+def _softmax2d(input):
+    if input.ndim not in (3, 4):
+        raise ValueError(f"Softmax2d: expected a 3-d or 4-d input, got shape "
+                         f"{tuple(input.shape)}")
+    return F.softmax(input, dim=-3)
+
+
+def _layer(name, fn, options, doc):
+    return stateless(name, fn, options, doc, module=__name__)
+
+
+Hardtanh = _layer("Hardtanh", F.hardtanh, (("min_val", -1.0, "min_val"),
+                                           ("max_val", 1.0, "max_val"), _INPLACE),
+                  "Clamp to ``[min_val, max_val]`` elementwise.\n\n"
+                  "Example: ``ft.nn.Hardtanh(-2, 2)(x)``.")
+ReLU6 = _layer("ReLU6", F.relu6, (_INPLACE,), "``min(max(x, 0), 6)`` elementwise.")
+SELU = _layer("SELU", F.selu, (_INPLACE,), "Scaled ELU with torch's constants.")
+CELU = _layer("CELU", F.celu, (("alpha", 1.0, "alpha"), _INPLACE),
+              "``max(x, 0) + min(0, alpha * expm1(x / alpha))``.")
+GLU = _layer("GLU", F.glu, (("dim", -1, "dim"),),
+             "Gated linear unit: ``a * sigmoid(b)`` of the two halves along ``dim``.")
+Mish = _layer("Mish", F.mish, (_INPLACE,), "``x * tanh(softplus(x))``.")
+Hardsigmoid = _layer("Hardsigmoid", F.hardsigmoid, (_INPLACE,), "``relu6(x + 3) / 6``.")
+Hardswish = _layer("Hardswish", F.hardswish, (_INPLACE,), "``x * relu6(x + 3) / 6``.")
+LogSigmoid = _layer("LogSigmoid", F.logsigmoid, (), "``log(sigmoid(x))``, stably.")
+Softsign = _layer("Softsign", F.softsign, (), "``x / (1 + |x|)``.")
+Softmin = _layer("Softmin", F.softmin, (("dim", None, "dim"),), "``softmax(-x, dim)``.")
+Softmax2d = _layer("Softmax2d", _softmax2d, (),
+                   "Softmax over the channels of ``(N, C, H, W)`` or ``(C, H, W)`` inputs.")
+Softshrink = _layer("Softshrink", F.softshrink, (("lambd", 0.5, "lambd"),),
+                    "Shrink towards zero by ``lambd`` (zero inside ``[-lambd, lambd]``).")
+Hardshrink = _layer("Hardshrink", F.hardshrink, (("lambd", 0.5, "lambd"),),
+                    "Zero inside ``[-lambd, lambd]``, identity outside.")
+Tanhshrink = _layer("Tanhshrink", F.tanhshrink, (), "``x - tanh(x)``.")
+Threshold = _layer("Threshold", F.threshold, (("threshold", None, "threshold"),
+                                              ("value", None, "value"), _INPLACE),
+                   "``x`` where ``x > threshold``, else ``value``.")
+
+
+class RReLU(_Stateless):
+    """Randomised leaky ReLU: slopes drawn from U(lower, upper) in training mode (from
+    ``key=`` or the global generator), ``(lower + upper) / 2`` in eval mode.
+
+    Example:
+        >>> ft.nn.RReLU().eval()(ft.array([-3.0])).shape
+        (1,)
+    """
+
+    _options = (("lower", 1.0 / 8, "lower"), ("upper", 1.0 / 3, "upper"), _INPLACE)
+
+    def forward(self, input, key=None):
+        return F.rrelu(input, self.lower, self.upper, self.training, key=key)
+
+
+class PReLU(Module):
+    """``max(0, x) + a * min(0, x)`` with ``num_parameters`` learned slopes ``a`` (one per
+    channel, axis 1, or one shared), all starting at ``init``.
+
+    Example:
+        >>> ft.nn.PReLU(3)(ft.randn(2, 3, 4)).shape
+        (2, 3, 4)
+    """
+
+    def __init__(self, num_parameters=1, init=0.25, device=None, dtype=None):
+        super().__init__()
+        self.num_parameters, self.init = num_parameters, init
+        self.weight = make_param(ft.full((num_parameters,), init,
+                                         dtype=dtype or ft.get_default_dtype()), device)
+
+    def forward(self, input):
+        return F.prelu(input, self.weight)
+
+    def extra_repr(self):
+        return f"num_parameters={self.num_parameters}"

@@ -1,0 +1,138 @@
+"""ParameterList and ParameterDict: parameters registered as "0", "1", ... or by key.
+
+Plain arrays given to them are wrapped in ``Parameter`` (as torch does); under transforms
+the rebuilt containers hold tracers like every other module.
+"""
+
+from __future__ import annotations
+
+import funtorch as ft
+from funtorch.nn.containers import _index
+from funtorch.nn.module import Module
+from funtorch.nn.parameter import Parameter
+
+__all__ = ["ParameterList", "ParameterDict"]
+
+
+def _as_parameter(value):
+    if value is None or isinstance(value, (Parameter, ft.core.Tracer)):
+        return value
+    return Parameter(ft.asarray(value))
+
+
+class ParameterList(Module):
+    """A list of parameters (``state_dict`` keys ``"0"``, ``"1"``, ...).
+
+    Example:
+        >>> params = ft.nn.ParameterList([ft.nn.Parameter(ft.ones(2)) for _ in range(3)])
+        >>> len(params), list(params.state_dict())
+        (3, ['0', '1', '2'])
+    """
+
+    def __init__(self, values=None):
+        super().__init__()
+        for value in values or ():
+            self.append(value)
+
+    def _set(self, name, value):
+        value = _as_parameter(value)
+        if isinstance(value, Parameter) or value is None:
+            self.register_parameter(name, value)
+        else:  # a tracer inside a transform
+            self._parameters[name] = value
+
+    def __getitem__(self, index):
+        values = list(self._parameters.values())
+        if isinstance(index, slice):
+            return ParameterList(values[index])
+        return values[_index(index, len(values), "ParameterList")]
+
+    def __setitem__(self, index, value):
+        self._set(str(_index(index, len(self), "ParameterList")), value)
+
+    def __len__(self):
+        return len(self._parameters)
+
+    def __iter__(self):
+        return iter(self._parameters.values())
+
+    def __iadd__(self, values):
+        return self.extend(values)
+
+    def append(self, value) -> "ParameterList":
+        self._set(str(len(self)), value)
+        return self
+
+    def extend(self, values) -> "ParameterList":
+        for value in list(values):
+            self.append(value)
+        return self
+
+    def extra_repr(self):
+        return "\n".join(f"({i}): Parameter containing: {tuple(p.shape)}"
+                         for i, p in enumerate(self))
+
+
+class ParameterDict(Module):
+    """A dict of parameters (insertion order; ``state_dict`` keys are the dict's keys).
+
+    Example:
+        >>> params = ft.nn.ParameterDict({"scale": ft.nn.Parameter(ft.ones(2))})
+        >>> list(params.keys())
+        ['scale']
+    """
+
+    def __init__(self, parameters=None):
+        super().__init__()
+        if parameters is not None:
+            self.update(parameters)
+
+    def __getitem__(self, key):
+        return self._parameters[key]
+
+    def __setitem__(self, key, value):
+        value = _as_parameter(value)
+        if isinstance(value, Parameter) or value is None:
+            self.register_parameter(key, value)
+        else:
+            self._parameters[key] = value
+
+    def __delitem__(self, key):
+        del self._parameters[key]
+
+    def __contains__(self, key):
+        return key in self._parameters
+
+    def __len__(self):
+        return len(self._parameters)
+
+    def __iter__(self):
+        return iter(self._parameters)
+
+    def keys(self):
+        return self._parameters.keys()
+
+    def values(self):
+        return self._parameters.values()
+
+    def items(self):
+        return self._parameters.items()
+
+    def get(self, key, default=None):
+        return self._parameters.get(key, default)
+
+    def pop(self, key):
+        value = self._parameters[key]
+        del self[key]
+        return value
+
+    def clear(self) -> None:
+        self._parameters.clear()
+
+    def update(self, parameters) -> None:
+        items = parameters.items() if hasattr(parameters, "items") else parameters
+        for key, value in items:
+            self[key] = value
+
+    def copy(self) -> "ParameterDict":
+        return ParameterDict(dict(self.items()))

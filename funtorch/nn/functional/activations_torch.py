@@ -1,0 +1,164 @@
+"""The rest of ``torch.nn.functional``'s activations: ``softmin``, ``softshrink``,
+``hardshrink``, ``tanhshrink``, ``threshold``, ``rrelu``, ``prelu``, ``gumbel_softmax``
+and the in-place spellings (``relu_``, ``elu_``, ...).
+
+funtorch arrays are immutable: an in-place spelling returns a new array, like ``inplace=True``
+everywhere in ``F``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import funtorch as ft
+from funtorch.nn.functional.activation import elu, leaky_relu, relu, softmax
+from funtorch.nn.functional.activations_extra import celu, hardtanh, selu
+
+__all__ = ["softmin", "softshrink", "hardshrink", "tanhshrink", "threshold", "threshold_",
+           "rrelu", "rrelu_", "prelu", "gumbel_softmax", "relu_", "elu_", "leaky_relu_",
+           "selu_", "celu_", "hardtanh_"]
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    """``softmax(-input, dim)``.
+
+    Example:
+        >>> F.softmin(ft.array([0.0, 0.0]), dim=0).tolist()
+        [0.5, 0.5]
+    """
+    return softmax(-input, dim=dim, dtype=dtype)
+
+
+def softshrink(input, lambd=0.5):
+    """``x - lambd`` above ``lambd``, ``x + lambd`` below ``-lambd``, else 0.
+
+    Example: ``F.softshrink(ft.array([1.0, 0.2]))`` is ``[0.5, 0.0]``.
+    """
+    if lambd < 0:
+        raise ValueError(f"softshrink: lambd must be non-negative, got lambd={lambd}")
+    return ft.where(input > lambd, input - lambd, ft.where(input < -lambd, input + lambd, 0.0))
+
+
+def hardshrink(input, lambd=0.5):
+    """``x`` where ``|x| > lambd``, else 0. Example: ``F.hardshrink(ft.array([1.0, 0.2]))``."""
+    return ft.where(ft.abs(input) > lambd, input, 0.0)
+
+
+def tanhshrink(input):
+    """``x - tanh(x)``. Example: ``F.tanhshrink(ft.zeros(2))`` is zeros."""
+    return input - ft.tanh(input)
+
+
+def threshold(input, threshold, value, inplace=False):  # noqa: A002 - torch's names
+    """``x`` where ``x > threshold``, else ``value``.
+
+    Example: ``F.threshold(ft.array([1.0, -1.0]), 0.0, 5.0)`` is ``[1.0, 5.0]``.
+    """
+    return ft.where(input > threshold, input, ft.asarray(value, dtype=input.dtype))
+
+
+def threshold_(input, threshold, value):  # noqa: A002
+    """:func:`threshold` (a new array: arrays are immutable)."""
+    return globals()["threshold"](input, threshold, value)
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False, key=None):
+    """Randomised leaky ReLU: in training each negative element gets a slope drawn from
+    U(lower, upper) (from ``key`` or the global generator); in eval the slope is
+    ``(lower + upper) / 2``.
+
+    Example:
+        >>> F.rrelu(ft.array([-8.0, 1.0]), 0.25, 0.25).tolist()
+        [-2.0, 1.0]
+    """
+    if not training:
+        return leaky_relu(input, (lower + upper) / 2.0)
+    shape = tuple(input.shape)
+    if key is not None:
+        slope = ft.random.uniform(key, shape, dtype=input.dtype, minval=lower, maxval=upper)
+    else:
+        slope = (lower + (upper - lower) * ft.rand(*shape, device=input.device)).astype(
+            input.dtype)
+    return ft.where(input >= 0, input, input * slope)
+
+
+def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False, key=None):
+    """:func:`rrelu` (a new array: arrays are immutable)."""
+    return rrelu(input, lower, upper, training, key=key)
+
+
+def prelu(input, weight):
+    """``max(0, x) + weight * min(0, x)`` with one learned slope per channel (axis 1), or
+    one shared slope (``weight`` of one element).
+
+    Example:
+        >>> F.prelu(ft.array([[-2.0, 3.0]]), ft.array([0.5, 0.1])).shape
+        (1, 2)
+    """
+    if weight.size != 1:
+        channels = input.shape[1] if input.ndim >= 2 else 1
+        if weight.ndim != 1 or weight.shape[0] != channels:
+            raise ValueError(f"prelu: weight of shape {tuple(weight.shape)} must have 1 or "
+                             f"{channels} elements (the input's channels, axis 1 of "
+                             f"{tuple(input.shape)})")
+        weight = ft.reshape(weight, (channels,) + (1,) * max(input.ndim - 2, 0))
+    else:
+        weight = ft.reshape(weight, ())
+    return ft.where(input >= 0, input, input * weight)
+
+
+def gumbel_softmax(logits, tau=1.0, hard=False, eps=1e-10, dim=-1, key=None):
+    """Sample from the Gumbel-softmax distribution: ``softmax((logits + g) / tau)`` with
+    ``g`` standard Gumbel noise (from ``key`` or the global generator). ``hard=True``
+    returns one-hot vectors whose gradient is the soft sample's (straight-through).
+
+    Example:
+        >>> F.gumbel_softmax(ft.zeros((2, 3)), key=ft.random.key(0)).shape
+        (2, 3)
+    """
+    shape = tuple(logits.shape)
+    if key is not None:
+        uniform = ft.random.uniform(key, shape, dtype=logits.dtype)
+    else:
+        uniform = ft.rand(*shape, device=logits.device).astype(logits.dtype)
+    tiny = float(np.finfo(np.dtype(logits.dtype)).tiny)
+    gumbels = -ft.log(-ft.log(ft.clip(uniform, tiny, 1.0)) + tiny)
+    soft = softmax((logits + gumbels) / tau, dim=dim)
+    if not hard:
+        return soft
+    axis = dim % logits.ndim
+    index = ft.argmax(soft, axis=axis, keepdims=True)
+    positions = ft.expand_dims(ft.arange(shape[axis]), tuple(
+        a for a in range(logits.ndim) if a != axis))
+    one_hot = (positions == index).astype(soft.dtype)
+    return one_hot - ft.stop_gradient(soft) + soft
+
+
+def relu_(input):
+    """:func:`relu` (a new array: arrays are immutable)."""
+    return relu(input)
+
+
+def elu_(input, alpha=1.0):
+    """:func:`elu` (a new array: arrays are immutable)."""
+    return elu(input, alpha)
+
+
+def leaky_relu_(input, negative_slope=0.01):
+    """:func:`leaky_relu` (a new array: arrays are immutable)."""
+    return leaky_relu(input, negative_slope)
+
+
+def selu_(input):
+    """:func:`selu` (a new array: arrays are immutable)."""
+    return selu(input)
+
+
+def celu_(input, alpha=1.0):
+    """:func:`celu` (a new array: arrays are immutable)."""
+    return celu(input, alpha)
+
+
+def hardtanh_(input, min_val=-1.0, max_val=1.0):
+    """:func:`hardtanh` (a new array: arrays are immutable)."""
+    return hardtanh(input, min_val, max_val)

@@ -1,0 +1,154 @@
+"""Instance, RMS and local-response normalisation; ``normalize``, ``cosine_similarity``,
+``pairwise_distance`` and ``pdist`` (torch's formulas, eps placements included)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import funtorch as ft
+
+__all__ = ["instance_norm", "rms_norm", "local_response_norm", "normalize",
+           "cosine_similarity", "pairwise_distance", "pdist"]
+
+
+def _channel_shape(x):
+    return (1, x.shape[1]) + (1,) * (x.ndim - 2)
+
+
+def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None,
+                  use_input_stats=True, momentum=0.1, eps=1e-5, return_stats=False):
+    """Normalise each ``(sample, channel)`` plane of an ``(N, C, *)`` input over its spatial
+    axes, then scale/shift per channel.
+
+    With ``use_input_stats=False`` the running statistics are used instead. torch updates
+    the running statistics in place; here ``return_stats=True`` returns ``(out,
+    new_running_mean, new_running_var)`` (the batch mean of the per-instance mean and
+    unbiased variance, blended with ``momentum``).
+
+    Example:
+        >>> F.instance_norm(ft.randn(2, 3, 5)).shape
+        (2, 3, 5)
+    """
+    if input.ndim < 3:
+        raise ValueError(f"instance_norm: expected an (N, C, *) input with at least one "
+                         f"spatial axis, got shape {tuple(input.shape)}")
+    axes = tuple(range(2, input.ndim))
+    stats = (running_mean, running_var)
+    if use_input_stats:
+        mean = ft.mean(input, axis=axes, keepdims=True)
+        var = ft.var(input, axis=axes, keepdims=True)
+        out = (input - mean) / ft.sqrt(var + eps)
+        if running_mean is not None:
+            count = int(np.prod(input.shape[2:]))
+            inst_mean = ft.mean(ft.stop_gradient(mean), axis=(0,) + axes)
+            inst_var = ft.mean(ft.stop_gradient(var), axis=(0,) + axes) * (count / max(
+                count - 1, 1))
+            stats = ((1.0 - momentum) * running_mean + momentum * inst_mean.astype(
+                running_mean.dtype), (1.0 - momentum) * running_var + momentum * inst_var.astype(
+                running_var.dtype))
+    else:
+        if running_mean is None or running_var is None:
+            raise ValueError("instance_norm: use_input_stats=False needs running_mean and "
+                             "running_var")
+        shape = _channel_shape(input)
+        out = ((input - ft.reshape(running_mean, shape))
+               / ft.sqrt(ft.reshape(running_var, shape) + eps))
+    if weight is not None:
+        out = out * ft.reshape(weight, _channel_shape(input))
+    if bias is not None:
+        out = out + ft.reshape(bias, _channel_shape(input))
+    return (out,) + tuple(stats) if return_stats else out
+
+
+def rms_norm(input, normalized_shape, weight=None, eps=None):
+    """``x / sqrt(mean(x^2) + eps) * weight`` over the trailing ``normalized_shape`` axes;
+    ``eps=None`` is the dtype's machine epsilon (torch's default).
+
+    Example:
+        >>> F.rms_norm(ft.ones((2, 4)), (4,)).tolist()[0]
+        [1.0, 1.0, 1.0, 1.0]
+    """
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(
+        normalized_shape)
+    if tuple(input.shape[input.ndim - len(shape):]) != shape:
+        raise ValueError(f"rms_norm: normalized_shape {shape} must match the trailing axes of "
+                         f"the input, got shape {tuple(input.shape)}")
+    if eps is None:
+        eps = float(np.finfo(np.dtype(input.dtype)).eps)
+    axes = tuple(range(input.ndim - len(shape), input.ndim))
+    out = input / ft.sqrt(ft.mean(input * input, axis=axes, keepdims=True) + eps)
+    return out if weight is None else out * weight
+
+
+def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
+    """``x / (k + alpha * mean of x^2 over size neighbouring channels) ** beta`` on an
+    ``(N, C, *)`` input (zero padding: ``size // 2`` before, ``(size - 1) // 2`` after).
+
+    Example:
+        >>> F.local_response_norm(ft.ones((1, 4, 3)), 2).shape
+        (1, 4, 3)
+    """
+    if input.ndim < 3:
+        raise ValueError(f"local_response_norm: expected 3D or higher input, got shape "
+                         f"{tuple(input.shape)}")
+    squares = ft.pad(input * input, ((0, 0), (size // 2, (size - 1) // 2))
+                     + ((0, 0),) * (input.ndim - 2))
+    window = ft.sum(ft.sliding_window_view(squares, size, axis=1), axis=-1) / size
+    return input / (window * alpha + k) ** beta
+
+
+def _norm(x, p, axis, keepdims):
+    return ft.linalg.vector_norm(x, ord=p, axis=axis, keepdims=keepdims)
+
+
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+    """``x / max(||x||_p, eps)`` along ``dim``.
+
+    Example:
+        >>> F.normalize(ft.array([[3.0, 4.0]])).tolist()
+        [[0.6, 0.8]]
+    """
+    if out is not None:
+        raise TypeError("normalize: out= is not supported (arrays are immutable)")
+    return input / ft.maximum(_norm(input, p, dim, True), eps)
+
+
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    """``sum(x1 / ||x1|| * x2 / ||x2||)`` along ``dim`` (broadcast), each norm clamped
+    below at ``eps`` in value only, as torch does under ``no_grad``.
+
+    Example:
+        >>> F.cosine_similarity(ft.array([[1.0, 0.0]]), ft.array([[1.0, 1.0]])).shape
+        (1,)
+    """
+    x1, x2 = ft.broadcast_arrays(x1, x2)
+
+    def unit(x):
+        n = _norm(x, 2, dim, True)
+        return x / (n + ft.stop_gradient(ft.maximum(n, eps) - n))
+
+    return ft.sum(unit(x1) * unit(x2), axis=dim)
+
+
+def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    """``||x1 - x2 + eps||_p`` along the last axis.
+
+    Example:
+        >>> F.pairwise_distance(ft.zeros((2, 3)), ft.ones((2, 3))).shape
+        (2,)
+    """
+    return _norm(x1 - x2 + eps, p, -1, keepdim)
+
+
+def pdist(input, p=2):
+    """The ``N (N - 1) / 2`` distances between the rows of an ``(N, M)`` input (pairs
+    ``i < j`` in row-major order).
+
+    Example:
+        >>> F.pdist(ft.eye(3)).shape
+        (3,)
+    """
+    if input.ndim != 2:
+        raise ValueError(f"pdist: expected a 2-d (N, M) input, got shape {tuple(input.shape)}")
+    rows, cols = np.triu_indices(input.shape[0], k=1)
+    return _norm(input[rows] - input[cols], p, -1, False)

@@ -1,0 +1,325 @@
+"""Resampling and rearranging: ``interpolate`` (nearest, nearest-exact, linear, bilinear,
+bicubic, trilinear, area), ``pixel_shuffle``/``pixel_unshuffle``, ``channel_shuffle``,
+``unfold``/``fold``, ``affine_grid`` and ``grid_sample``.
+
+``interpolate`` is separable: each spatial axis is resampled by one constant ``(out, in)``
+matrix (built in NumPy from torch's coordinate rules) contracted with ``einsum``, so it
+is vectorised and every transform applies. ``fold`` is the exact transpose (VJP) of
+``unfold``, which is one strided window view.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+import funtorch as ft
+from funtorch.nn.functional.conv import ntuple, windows
+from funtorch.nn.functional.pooling_extra import _adaptive_avg
+
+__all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "pixel_shuffle",
+           "pixel_unshuffle", "channel_shuffle", "unfold", "fold", "affine_grid",
+           "grid_sample"]
+
+_MODES = {"nearest": None, "nearest-exact": None, "linear": 1, "bilinear": 2, "bicubic": 2,
+          "trilinear": 3, "area": None}
+
+
+def _cubic_weights(t, a=-0.75):
+    """torch's cubic convolution coefficients for taps at offsets -1, 0, 1, 2."""
+    def near(x):
+        return ((a + 2) * x - (a + 3)) * x * x + 1
+
+    def far(x):
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+
+    return np.stack([far(t + 1), near(t), near(1 - t), far(2 - t)], axis=-1)
+
+
+def _axis_matrix(n_in, n_out, scale, mode, align_corners):
+    """The ``(n_out, n_in)`` resampling matrix of one axis."""
+    dst = np.arange(n_out, dtype=np.float64)
+    matrix = np.zeros((n_out, n_in))
+    rows = np.arange(n_out)
+    if mode in ("nearest", "nearest-exact"):
+        shift = 0.5 if mode == "nearest-exact" else 0.0
+        src = np.minimum(np.floor((dst + shift) * scale).astype(np.int64), n_in - 1)
+        matrix[rows, src] = 1.0
+        return matrix
+    if align_corners:
+        src = dst * ((n_in - 1) / (n_out - 1) if n_out > 1 else 0.0)
+    else:
+        src = (dst + 0.5) * scale - 0.5
+    if mode == "bicubic":
+        base = np.floor(src)
+        weights = _cubic_weights(src - base)
+        for tap in range(4):
+            idx = np.clip(base.astype(np.int64) - 1 + tap, 0, n_in - 1)
+            np.add.at(matrix, (rows, idx), weights[:, tap])
+        return matrix
+    src = np.maximum(src, 0.0)
+    low = np.minimum(np.floor(src).astype(np.int64), n_in - 1)
+    high = np.minimum(low + 1, n_in - 1)
+    frac = src - low
+    np.add.at(matrix, (rows, low), 1.0 - frac)
+    np.add.at(matrix, (rows, high), frac)
+    return matrix
+
+
+def _target(spatial, size, scale_factor, recompute, fn):
+    nd = len(spatial)
+    if (size is None) == (scale_factor is None):
+        raise ValueError(f"{fn}: give exactly one of size or scale_factor")
+    if size is not None:
+        sizes = tuple(size) if isinstance(size, (tuple, list)) else (size,) * nd
+        if len(sizes) != nd:
+            raise ValueError(f"{fn}: size must have {nd} elements for a {nd}-d spatial input, "
+                             f"got {size!r}")
+        sizes = tuple(int(s) for s in sizes)
+        return sizes, tuple(n / s for n, s in zip(spatial, sizes))
+    factors = tuple(scale_factor) if isinstance(scale_factor, (tuple, list)) else (
+        scale_factor,) * nd
+    if len(factors) != nd:
+        raise ValueError(f"{fn}: scale_factor must have {nd} elements, got {scale_factor!r}")
+    sizes = tuple(int(math.floor(n * float(f))) for n, f in zip(spatial, factors))
+    if recompute:
+        return sizes, tuple(n / s for n, s in zip(spatial, sizes))
+    return sizes, tuple(1.0 / float(f) for f in factors)
+
+
+def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
+                recompute_scale_factor=None, antialias=False):
+    """Resize the spatial axes of an ``(N, C, *spatial)`` input, as
+    ``torch.nn.functional.interpolate``.
+
+    Args:
+        size: output spatial size (int or tuple), or ``scale_factor`` (float or tuple).
+        mode: ``nearest``, ``nearest-exact``, ``linear`` (3-d input), ``bilinear``,
+            ``bicubic`` (4-d), ``trilinear`` (5-d) or ``area``.
+        align_corners: map corner pixel centres onto each other (interpolating modes).
+        recompute_scale_factor: map coordinates with ``in / out`` instead of
+            ``1 / scale_factor``.
+
+    Example:
+        >>> F.interpolate(ft.ones((1, 2, 3, 4)), scale_factor=2, mode="bilinear").shape
+        (1, 2, 6, 8)
+    """
+    fn = "interpolate"
+    if mode not in _MODES:
+        raise ValueError(f"{fn}: mode must be one of {sorted(_MODES)}, got {mode!r}")
+    if antialias:
+        raise NotImplementedError(f"{fn}: antialias=True is not supported")
+    nd = input.ndim - 2
+    if nd < 1:
+        raise ValueError(f"{fn}: expected an (N, C, *spatial) input, got shape "
+                         f"{tuple(input.shape)}")
+    if _MODES[mode] is not None and _MODES[mode] != nd:
+        raise ValueError(f"{fn}: mode={mode!r} needs a {_MODES[mode] + 2}-d input, got "
+                         f"shape {tuple(input.shape)}")
+    if align_corners is not None and _MODES[mode] is None:
+        raise ValueError(f"{fn}: align_corners only applies to linear, bilinear, bicubic and "
+                         f"trilinear modes, not {mode!r}")
+    spatial = tuple(input.shape[2:])
+    sizes, scales = _target(spatial, size, scale_factor, recompute_scale_factor, fn)
+    if mode == "area":
+        return _adaptive_avg(input, sizes, nd, fn)
+    letters = "dhw"[3 - nd:] if nd <= 3 else None
+    if letters is None:
+        raise ValueError(f"{fn}: at most 3 spatial axes are supported, got {nd}")
+    mats = [ft.asarray(_axis_matrix(n, s, sc, mode, bool(align_corners)).astype(input.dtype),
+                       device=input.device) for n, s, sc in zip(spatial, sizes, scales)]
+    spec = "nc" + letters + "," + ",".join(f"{o}{i}" for o, i in zip("xyz", letters))
+    return ft.einsum(spec + "->nc" + "xyz"[:nd], input, *mats)
+
+
+def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+    """Deprecated torch spelling of :func:`interpolate`."""
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input, size=None, scale_factor=None):
+    """:func:`interpolate` with ``mode="nearest"``."""
+    return interpolate(input, size, scale_factor, "nearest")
+
+
+def upsample_bilinear(input, size=None, scale_factor=None):
+    """:func:`interpolate` with ``mode="bilinear", align_corners=True``."""
+    return interpolate(input, size, scale_factor, "bilinear", True)
+
+
+def pixel_shuffle(input, upscale_factor):
+    """``(*, C r^2, H, W) -> (*, C, H r, W r)``.
+
+    Example:
+        >>> F.pixel_shuffle(ft.ones((1, 8, 2, 3)), 2).shape
+        (1, 2, 4, 6)
+    """
+    r = upscale_factor
+    *lead, c, h, w = input.shape
+    if c % (r * r):
+        raise ValueError(f"pixel_shuffle: the channel count {c} must be divisible by "
+                         f"upscale_factor^2 = {r * r}")
+    x = ft.reshape(input, tuple(lead) + (c // (r * r), r, r, h, w))
+    n = len(lead)
+    x = ft.transpose(x, tuple(range(n)) + (n, n + 3, n + 1, n + 4, n + 2))
+    return ft.reshape(x, tuple(lead) + (c // (r * r), h * r, w * r))
+
+
+def pixel_unshuffle(input, downscale_factor):
+    """``(*, C, H r, W r) -> (*, C r^2, H, W)`` (the inverse of :func:`pixel_shuffle`).
+
+    Example:
+        >>> F.pixel_unshuffle(ft.ones((1, 2, 4, 6)), 2).shape
+        (1, 8, 2, 3)
+    """
+    r = downscale_factor
+    *lead, c, h, w = input.shape
+    if h % r or w % r:
+        raise ValueError(f"pixel_unshuffle: height {h} and width {w} must be divisible by "
+                         f"downscale_factor={r}")
+    x = ft.reshape(input, tuple(lead) + (c, h // r, r, w // r, r))
+    n = len(lead)
+    x = ft.transpose(x, tuple(range(n)) + (n, n + 2, n + 4, n + 1, n + 3))
+    return ft.reshape(x, tuple(lead) + (c * r * r, h // r, w // r))
+
+
+def channel_shuffle(input, groups):
+    """Interleave ``groups`` groups of channels of an ``(N, C, *)`` input.
+
+    Example:
+        >>> F.channel_shuffle(ft.arange(4.0).reshape(1, 4, 1), 2).reshape(-1).tolist()
+        [0.0, 2.0, 1.0, 3.0]
+    """
+    n, c = input.shape[:2]
+    if c % groups:
+        raise ValueError(f"channel_shuffle: the channel count {c} must be divisible by "
+                         f"groups={groups}")
+    rest = tuple(input.shape[2:])
+    x = ft.reshape(input, (n, groups, c // groups) + rest)
+    return ft.reshape(ft.swapaxes(x, 1, 2), (n, c) + rest)
+
+
+def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
+    """Extract sliding local blocks: ``(N, C, H, W) -> (N, C kH kW, L)`` (im2col).
+
+    Example:
+        >>> F.unfold(ft.ones((1, 2, 4, 5)), 2).shape
+        (1, 8, 12)
+    """
+    fn = "unfold"
+    unbatched = input.ndim == 3
+    x = input[None] if unbatched else input
+    if x.ndim != 4:
+        raise ValueError(f"{fn}: expected a 3-d or 4-d input, got shape {tuple(input.shape)}")
+    kernel = ntuple(kernel_size, 2, "kernel_size", fn)
+    dilation, stride = ntuple(dilation, 2, "dilation", fn), ntuple(stride, 2, "stride", fn)
+    padding = ntuple(padding, 2, "padding", fn)
+    x = ft.pad(x, ((0, 0), (0, 0)) + tuple((p, p) for p in padding))
+    cols = windows(x, kernel, stride, dilation)  # (N, C, kH, kW, oH, oW)
+    out = ft.reshape(cols, (x.shape[0], x.shape[1] * math.prod(kernel), -1))
+    return out[0] if unbatched else out
+
+
+def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    """Sum sliding local blocks back into an image: ``(N, C kH kW, L) -> (N, C, H, W)``
+    (the transpose of :func:`unfold`; overlapping blocks add).
+
+    Example:
+        >>> F.fold(ft.ones((1, 8, 12)), (4, 5), 2).shape
+        (1, 2, 4, 5)
+    """
+    unbatched = input.ndim == 2
+    cols = input[None] if unbatched else input
+    kernel = ntuple(kernel_size, 2, "kernel_size", "fold")
+    size = ntuple(output_size, 2, "output_size", "fold")
+    channels, rem = divmod(cols.shape[1], math.prod(kernel))
+    if rem:
+        raise ValueError(f"fold: the input's axis 1 ({cols.shape[1]}) must be divisible by "
+                         f"the kernel's size {math.prod(kernel)}")
+    image = ft.zeros((cols.shape[0], channels) + size, dtype=cols.dtype, device=cols.device)
+    _, transpose = ft.vjp(lambda x: unfold(x, kernel, dilation, padding, stride), image)
+    out = transpose(cols)[0]
+    return out[0] if unbatched else out
+
+
+def _base_coords(n, align_corners, dtype):
+    if align_corners:
+        return np.linspace(-1.0, 1.0, n) if n > 1 else np.zeros(1)
+    return (np.arange(n) * 2.0 + 1.0) / n - 1.0
+
+
+def affine_grid(theta, size, align_corners=None):
+    """Sampling grid of an affine map: ``theta`` ``(N, 2, 3)`` and ``size`` ``(N, C, H, W)``
+    give ``(N, H, W, 2)``; ``(N, 3, 4)`` and ``(N, C, D, H, W)`` give ``(N, D, H, W, 3)``.
+
+    Example:
+        >>> F.affine_grid(ft.eye(2, 3)[None], (1, 1, 2, 3), align_corners=False).shape
+        (1, 2, 3, 2)
+    """
+    spatial = tuple(size[2:])
+    nd = len(spatial)
+    if nd not in (2, 3) or tuple(theta.shape[1:]) != (nd, nd + 1):
+        raise ValueError(f"affine_grid: expected theta of shape (N, {nd}, {nd + 1}) for size "
+                         f"{tuple(size)}, got {tuple(theta.shape)}")
+    axes = [_base_coords(n, bool(align_corners), theta.dtype) for n in spatial]
+    mesh = np.meshgrid(*axes, indexing="ij")  # (D,) H, W ; coordinates ordered x, y(, z)
+    base = np.stack(list(mesh[::-1]) + [np.ones(spatial)], axis=-1)
+    base = ft.asarray(base.astype(theta.dtype), device=theta.device)
+    return ft.einsum("...k,njk->n...j", base, theta)
+
+
+def _source_coords(coord, n, align_corners, padding_mode):
+    x = (coord + 1.0) / 2.0 * (n - 1) if align_corners else ((coord + 1.0) * n - 1.0) / 2.0
+    if padding_mode == "border":
+        x = ft.clip(x, 0.0, float(n - 1))
+    return x
+
+
+def _gather(plane, ix, iy, width, height):
+    """``plane`` ``(N, C, H*W)`` at integer ``(ix, iy)`` ``(N, P)``; zero outside."""
+    valid = (ix >= 0) & (ix < width) & (iy >= 0) & (iy < height)
+    flat = ft.clip(iy, 0, height - 1) * width + ft.clip(ix, 0, width - 1)
+    index = ft.broadcast_to(ft.expand_dims(flat.astype(ft.int64), 1),
+                            tuple(plane.shape[:2]) + tuple(flat.shape[1:]))
+    return ft.where(ft.expand_dims(valid, 1), ft.take_along_axis(plane, index, axis=2), 0.0)
+
+
+def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
+    """Sample ``input`` ``(N, C, H, W)`` at the normalised ``(x, y)`` locations of ``grid``
+    ``(N, Ho, Wo, 2)`` (``-1``/``1`` are the edges): ``(N, C, Ho, Wo)``.
+
+    ``mode`` is ``bilinear`` or ``nearest`` and ``padding_mode`` ``zeros`` or ``border``;
+    gradients flow to ``input`` and (bilinear) to ``grid``.
+
+    Example:
+        >>> grid = F.affine_grid(ft.eye(2, 3)[None], (1, 1, 4, 4), align_corners=False)
+        >>> F.grid_sample(ft.ones((1, 3, 4, 4)), grid, align_corners=False).shape
+        (1, 3, 4, 4)
+    """
+    fn = "grid_sample"
+    if input.ndim != 4 or grid.ndim != 4 or grid.shape[-1] != 2:
+        raise ValueError(f"{fn}: expected a 4-d input and an (N, Ho, Wo, 2) grid, got "
+                         f"{tuple(input.shape)} and {tuple(grid.shape)} (5-d sampling is not "
+                         f"supported)")
+    if mode not in ("bilinear", "nearest") or padding_mode not in ("zeros", "border"):
+        raise ValueError(f"{fn}: supported modes are bilinear/nearest with padding_mode "
+                         f"zeros/border, got mode={mode!r}, padding_mode={padding_mode!r}")
+    n, c, height, width = input.shape
+    out_shape = (n, c) + tuple(grid.shape[1:3])
+    plane = ft.reshape(input, (n, c, height * width))
+    flat = ft.reshape(grid, (n, -1, 2))
+    x = _source_coords(flat[..., 0], width, bool(align_corners), padding_mode)
+    y = _source_coords(flat[..., 1], height, bool(align_corners), padding_mode)
+    if mode == "nearest":
+        out = _gather(plane, ft.round(x).astype(ft.int64), ft.round(y).astype(ft.int64),
+                      width, height)
+        return ft.reshape(out, out_shape)
+    x0, y0 = ft.floor(x), ft.floor(y)
+    wx, wy = ft.expand_dims(x - x0, 1), ft.expand_dims(y - y0, 1)
+    ix, iy = x0.astype(ft.int64), y0.astype(ft.int64)
+    out = ((1 - wx) * (1 - wy) * _gather(plane, ix, iy, width, height)
+           + wx * (1 - wy) * _gather(plane, ix + 1, iy, width, height)
+           + (1 - wx) * wy * _gather(plane, ix, iy + 1, width, height)
+           + wx * wy * _gather(plane, ix + 1, iy + 1, width, height))
+    return ft.reshape(out, out_shape)

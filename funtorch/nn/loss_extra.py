@@ -1,0 +1,68 @@
+"""CTCLoss, TripletMarginLoss, TripletMarginWithDistanceLoss, GaussianNLLLoss,
+PoissonNLLLoss, MultiMarginLoss, MultiLabelMarginLoss, MultiLabelSoftMarginLoss,
+SoftMarginLoss: layers over ``functional/losses_extra.py``. ``size_average``/``reduce``
+(deprecated in torch) are accepted and ignored unless given, then mapped to
+``reduction`` as torch does."""
+
+from __future__ import annotations
+
+from funtorch.nn import functional as F
+from funtorch.nn._stateless import _Stateless, stateless
+
+__all__ = ["CTCLoss", "TripletMarginLoss", "TripletMarginWithDistanceLoss", "GaussianNLLLoss",
+           "PoissonNLLLoss", "MultiMarginLoss", "MultiLabelMarginLoss",
+           "MultiLabelSoftMarginLoss", "SoftMarginLoss"]
+
+_LEGACY = (("size_average", None, None), ("reduce", None, None))
+_REDUCTION = ("reduction", "mean", "reduction")
+
+
+class _LossBase(_Stateless):
+    def _check(self):
+        size_average = getattr(self, "size_average", None)
+        reduce = getattr(self, "reduce", None)
+        if size_average is not None or reduce is not None:  # torch's legacy_get_string
+            size_average = True if size_average is None else size_average
+            reduce = True if reduce is None else reduce
+            self.reduction = "none" if not reduce else ("mean" if size_average else "sum")
+        if "weight" in self.__dict__:  # a buffer, as torch's _WeightedLoss
+            weight = self.__dict__.pop("weight")
+            self.register_buffer("weight", weight)
+
+    def extra_repr(self):
+        return f"reduction={self.reduction!r}"
+
+
+def _loss(name, fn, options, doc):
+    return stateless(name, fn, options, doc, base=_LossBase, module=__name__)
+
+
+CTCLoss = _loss("CTCLoss", F.ctc_loss, (("blank", 0, "blank"), _REDUCTION,
+                                        ("zero_infinity", False, "zero_infinity")),
+                "Connectionist temporal classification loss: ``forward(log_probs, targets, "
+                "input_lengths, target_lengths)``.")
+TripletMarginLoss = _loss("TripletMarginLoss", F.triplet_margin_loss, (
+    ("margin", 1.0, "margin"), ("p", 2.0, "p"), ("eps", 1e-6, "eps"), ("swap", False, "swap"))
+    + _LEGACY + (_REDUCTION,), "``max(0, margin + d(a, p) - d(a, n))``.")
+TripletMarginWithDistanceLoss = _loss(
+    "TripletMarginWithDistanceLoss", F.triplet_margin_with_distance_loss, (
+        ("distance_function", None, "distance_function"), ("margin", 1.0, "margin"),
+        ("swap", False, "swap"), _REDUCTION),
+    "Triplet margin loss with any distance function (default: Euclidean).")
+GaussianNLLLoss = _loss("GaussianNLLLoss", F.gaussian_nll_loss, (
+    ("full", False, "full"), ("eps", 1e-6, "eps"), _REDUCTION),
+    "Gaussian negative log-likelihood: ``forward(input, target, var)``.")
+PoissonNLLLoss = _loss("PoissonNLLLoss", F.poisson_nll_loss, (
+    ("log_input", True, "log_input"), ("full", False, "full"), ("size_average", None, None),
+    ("eps", 1e-8, "eps"), ("reduce", None, None), _REDUCTION),
+    "Poisson negative log-likelihood.")
+MultiMarginLoss = _loss("MultiMarginLoss", F.multi_margin_loss, (
+    ("p", 1, "p"), ("margin", 1.0, "margin"), ("weight", None, "weight")) + _LEGACY
+    + (_REDUCTION,), "Multi-class hinge loss (``weight``: a per-class buffer).")
+MultiLabelMarginLoss = _loss("MultiLabelMarginLoss", F.multilabel_margin_loss,
+                             _LEGACY + (_REDUCTION,), "Multi-label hinge loss.")
+MultiLabelSoftMarginLoss = _loss("MultiLabelSoftMarginLoss", F.multilabel_soft_margin_loss, (
+    ("weight", None, "weight"),) + _LEGACY + (_REDUCTION,),
+    "Multi-label one-versus-all logistic loss (``weight``: a per-class buffer).")
+SoftMarginLoss = _loss("SoftMarginLoss", F.soft_margin_loss, _LEGACY + (_REDUCTION,),
+                       "``log(1 + exp(-y x))``, reduced.")

@@ -1,0 +1,121 @@
+"""InstanceNorm1d/2d/3d, RMSNorm, LocalResponseNorm, CosineSimilarity, PairwiseDistance.
+
+InstanceNorm's optional running statistics are buffers updated like BatchNorm's (in place
+in PyTorch-style code; on the rebuilt copy under transforms and ``functional_call``).
+"""
+
+from __future__ import annotations
+
+from funtorch.nn import functional as F
+from funtorch.nn._layer_utils import check_sizes
+from funtorch.nn._stateless import stateless
+from funtorch.nn.normalization import LayerNorm, _BatchNorm
+
+__all__ = ["InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "RMSNorm",
+           "LocalResponseNorm", "CosineSimilarity", "PairwiseDistance"]
+
+
+class _InstanceNorm(_BatchNorm):
+    _spatial = 1
+
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=False,
+                 track_running_stats=False, device=None, dtype=None):
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device,
+                         dtype)
+
+    def forward(self, input):
+        nd = self._spatial
+        if input.ndim not in (nd + 1, nd + 2):
+            raise ValueError(f"{type(self).__name__}: expected {nd + 1}D (unbatched) or "
+                             f"{nd + 2}D (batched) input, got shape {tuple(input.shape)}")
+        unbatched = input.ndim == nd + 1
+        x = input[None] if unbatched else input
+        if x.shape[1] != self.num_features and self.affine:
+            raise ValueError(f"{type(self).__name__}: expected {self.num_features} channels "
+                             f"(axis {0 if unbatched else 1}), got shape {tuple(input.shape)}")
+        use_input_stats = self.training or not self.track_running_stats
+        update = self.training and self.track_running_stats
+        out, mean, var = F.instance_norm(
+            x, self.running_mean if update or not use_input_stats else None,
+            self.running_var if update or not use_input_stats else None, self.weight, self.bias,
+            use_input_stats, self.momentum if self.momentum is not None else 0.0, self.eps,
+            return_stats=True)
+        if update:
+            self.running_mean = self._stored(self.running_mean, mean)
+            self.running_var = self._stored(self.running_var, var)
+        return out[0] if unbatched else out
+
+
+class InstanceNorm1d(_InstanceNorm):
+    """Instance normalisation of ``(N, C, L)`` (or ``(C, L)``) inputs: each sample's
+    channel is normalised over its length. ``affine`` and ``track_running_stats`` are
+    off by default, as in torch.
+
+    Example:
+        >>> ft.nn.InstanceNorm1d(3)(ft.randn(2, 3, 5)).shape
+        (2, 3, 5)
+    """
+
+    _spatial = 1
+
+
+class InstanceNorm2d(_InstanceNorm):
+    """Instance normalisation of ``(N, C, H, W)`` (or ``(C, H, W)``) inputs."""
+
+    _spatial = 2
+
+
+class InstanceNorm3d(_InstanceNorm):
+    """Instance normalisation of ``(N, C, D, H, W)`` (or ``(C, D, H, W)``) inputs."""
+
+    _spatial = 3
+
+
+class RMSNorm(LayerNorm):
+    """``x / sqrt(mean(x^2) + eps) * weight`` over the trailing ``normalized_shape`` axes
+    (``eps=None``: the dtype's machine epsilon); ``weight`` starts at ones.
+
+    Example:
+        >>> ft.nn.RMSNorm(4)(ft.randn(2, 4)).shape
+        (2, 4)
+    """
+
+    def __init__(self, normalized_shape, eps=None, elementwise_affine=True, device=None,
+                 dtype=None):
+        super().__init__(normalized_shape, eps, elementwise_affine, False, device, dtype)
+        del self.bias  # RMSNorm has no bias (not even a None entry)
+
+    def forward(self, input):
+        return F.rms_norm(input, self.normalized_shape, self.weight, self.eps)
+
+    def extra_repr(self):
+        return (f"{self.normalized_shape}, eps={self.eps}, "
+                f"elementwise_affine={self.elementwise_affine}")
+
+
+class LocalResponseNorm(stateless("_LRN", F.local_response_norm, (
+        ("size", None, "size"), ("alpha", 1e-4, "alpha"), ("beta", 0.75, "beta"),
+        ("k", 1.0, "k")), "")):
+    """Normalise each channel by its ``size`` neighbours' mean square:
+    ``x / (k + alpha * mean(x^2)) ** beta`` over ``(N, C, *)`` inputs.
+
+    Example:
+        >>> ft.nn.LocalResponseNorm(2)(ft.randn(1, 4, 3, 3)).shape
+        (1, 4, 3, 3)
+    """
+
+    def _check(self):
+        check_sizes(self, size=self.size)
+
+
+CosineSimilarity = stateless(
+    "CosineSimilarity", F.cosine_similarity, (("dim", 1, "dim"), ("eps", 1e-8, "eps")),
+    "Cosine similarity of two inputs along ``dim``.\n\nExample:\n"
+    "    >>> ft.nn.CosineSimilarity()(ft.ones((2, 3)), ft.ones((2, 3))).shape\n    (2,)\n",
+    module=__name__)
+PairwiseDistance = stateless(
+    "PairwiseDistance", F.pairwise_distance,
+    (("p", 2.0, "p"), ("eps", 1e-6, "eps"), ("keepdim", False, "keepdim")),
+    "``||x1 - x2 + eps||_p`` along the last axis.\n\nExample:\n"
+    "    >>> ft.nn.PairwiseDistance()(ft.ones((2, 3)), ft.zeros((2, 3))).shape\n    (2,)\n",
+    module=__name__)

@@ -1,0 +1,228 @@
+"""TransformerDecoderLayer, TransformerEncoder, TransformerDecoder and Transformer.
+
+Same constructor arguments, submodule names (so ``state_dict`` keys) and initialisation as
+``torch.nn``: the stacks hold independent copies of the layer they are given (torch deep-
+copies it), and ``Transformer`` re-draws every matrix with ``xavier_uniform_``. Attention
+goes through :class:`MultiheadAttention` (one ``(N, heads, L, S)`` score array per attention
+block, freed before the next block runs).
+"""
+
+from __future__ import annotations
+
+import math
+
+import funtorch as ft
+from funtorch.nn import init
+from funtorch.nn._layer_utils import split_keys
+from funtorch.nn.attention import _ACTIVATIONS, MultiheadAttention, TransformerEncoderLayer
+from funtorch.nn.containers import ModuleList
+from funtorch.nn.dropout import Dropout
+from funtorch.nn.linear import Linear
+from funtorch.nn.module import Module
+from funtorch.nn.normalization import LayerNorm
+
+__all__ = ["TransformerDecoderLayer", "TransformerEncoder", "TransformerDecoder",
+           "Transformer"]
+
+
+def _clones(layer, num_layers):
+    """``num_layers`` independent copies of ``layer`` (new Parameter boxes around the same
+    immutable arrays, as torch's ``deepcopy`` gives equal but independent weights)."""
+    if isinstance(num_layers, bool) or not isinstance(num_layers, int) or num_layers < 0:
+        raise ValueError(f"num_layers must be a non-negative integer, got {num_layers!r}")
+    return ModuleList([ft.tree.map(lambda leaf: leaf, layer) for _ in range(num_layers)])
+
+
+def _activation(activation):
+    if isinstance(activation, str):
+        if activation not in _ACTIVATIONS:
+            raise RuntimeError(f"activation should be relu/gelu, not {activation}")
+        return _ACTIVATIONS[activation]
+    return activation
+
+
+class TransformerDecoderLayer(Module):
+    """Self-attention, cross-attention over ``memory`` and a feed-forward block
+    (post-norm, or pre-norm with ``norm_first``), as ``torch.nn.TransformerDecoderLayer``.
+
+    ``tgt`` is ``(T, N, d_model)`` (``batch_first``: ``(N, T, d_model)``; unbatched
+    ``(T, d_model)``), ``memory`` ``(S, N, d_model)``; returns ``tgt``'s shape.
+
+    Example:
+        >>> layer = ft.nn.TransformerDecoderLayer(8, 2, 16, batch_first=True)
+        >>> layer(ft.randn(3, 4, 8), ft.randn(3, 5, 8)).shape
+        (3, 4, 8)
+    """
+
+    def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation="relu",
+                 layer_norm_eps=1e-5, batch_first=False, norm_first=False, bias=True,
+                 device=None, dtype=None, *, key=None):
+        super().__init__()
+        keys = split_keys(key, 4)
+        attn = dict(bias=bias, batch_first=batch_first, device=device, dtype=dtype)
+        self.self_attn = MultiheadAttention(d_model, nhead, dropout, key=keys[0], **attn)
+        self.multihead_attn = MultiheadAttention(d_model, nhead, dropout, key=keys[1], **attn)
+        self.linear1 = Linear(d_model, dim_feedforward, bias, device, dtype, key=keys[2])
+        self.dropout = Dropout(dropout)
+        self.linear2 = Linear(dim_feedforward, d_model, bias, device, dtype, key=keys[3])
+        self.norm_first = norm_first
+        for name in ("norm1", "norm2", "norm3"):
+            setattr(self, name, LayerNorm(d_model, layer_norm_eps, bias=bias, device=device,
+                                          dtype=dtype))
+        self.dropout1, self.dropout2, self.dropout3 = (Dropout(dropout), Dropout(dropout),
+                                                       Dropout(dropout))
+        self.activation = _activation(activation)
+
+    def _sa_block(self, x, attn_mask, key_padding_mask, is_causal):
+        out = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask,
+                             is_causal=is_causal, need_weights=False)[0]
+        return self.dropout1(out)
+
+    def _mha_block(self, x, memory, attn_mask, key_padding_mask, is_causal):
+        out = self.multihead_attn(x, memory, memory, attn_mask=attn_mask,
+                                  key_padding_mask=key_padding_mask, is_causal=is_causal,
+                                  need_weights=False)[0]
+        return self.dropout2(out)
+
+    def _ff_block(self, x):
+        return self.dropout3(self.linear2(self.dropout(self.activation(self.linear1(x)))))
+
+    def forward(self, tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
+                memory_key_padding_mask=None, tgt_is_causal=False, memory_is_causal=False):
+        x = tgt
+        if self.norm_first:
+            x = x + self._sa_block(self.norm1(x), tgt_mask, tgt_key_padding_mask,
+                                   tgt_is_causal)
+            x = x + self._mha_block(self.norm2(x), memory, memory_mask,
+                                    memory_key_padding_mask, memory_is_causal)
+            return x + self._ff_block(self.norm3(x))
+        x = self.norm1(x + self._sa_block(x, tgt_mask, tgt_key_padding_mask, tgt_is_causal))
+        x = self.norm2(x + self._mha_block(x, memory, memory_mask, memory_key_padding_mask,
+                                           memory_is_causal))
+        return self.norm3(x + self._ff_block(x))
+
+
+class TransformerEncoder(Module):
+    """A stack of ``num_layers`` copies of ``encoder_layer`` followed by ``norm`` (if any).
+
+    ``enable_nested_tensor`` and ``mask_check`` are accepted for torch compatibility (there
+    is no nested-tensor fast path: padded positions are computed, as torch does in training).
+
+    Example:
+        >>> enc = ft.nn.TransformerEncoder(ft.nn.TransformerEncoderLayer(8, 2, 16), 2)
+        >>> enc(ft.randn(5, 3, 8)).shape
+        (5, 3, 8)
+    """
+
+    def __init__(self, encoder_layer, num_layers, norm=None, enable_nested_tensor=True,
+                 mask_check=True):
+        super().__init__()
+        self.layers = _clones(encoder_layer, num_layers)
+        self.num_layers, self.norm = num_layers, norm
+        self.enable_nested_tensor, self.mask_check = enable_nested_tensor, mask_check
+
+    def forward(self, src, mask=None, src_key_padding_mask=None, is_causal=None):
+        out = src
+        for layer in self.layers:
+            out = layer(out, src_mask=mask, src_key_padding_mask=src_key_padding_mask,
+                        is_causal=bool(is_causal))
+        return out if self.norm is None else self.norm(out)
+
+
+class TransformerDecoder(Module):
+    """A stack of ``num_layers`` copies of ``decoder_layer`` followed by ``norm`` (if any).
+
+    Example:
+        >>> dec = ft.nn.TransformerDecoder(ft.nn.TransformerDecoderLayer(8, 2, 16), 2)
+        >>> dec(ft.randn(4, 3, 8), ft.randn(5, 3, 8)).shape
+        (4, 3, 8)
+    """
+
+    def __init__(self, decoder_layer, num_layers, norm=None):
+        super().__init__()
+        self.layers = _clones(decoder_layer, num_layers)
+        self.num_layers, self.norm = num_layers, norm
+
+    def forward(self, tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
+                memory_key_padding_mask=None, tgt_is_causal=None, memory_is_causal=False):
+        out = tgt
+        for layer in self.layers:
+            out = layer(out, memory, tgt_mask=tgt_mask, memory_mask=memory_mask,
+                        tgt_key_padding_mask=tgt_key_padding_mask,
+                        memory_key_padding_mask=memory_key_padding_mask,
+                        tgt_is_causal=bool(tgt_is_causal), memory_is_causal=memory_is_causal)
+        return out if self.norm is None else self.norm(out)
+
+
+class Transformer(Module):
+    """The encoder-decoder model of "Attention Is All You Need", as ``torch.nn.Transformer``.
+
+    ``src``: ``(S, N, d_model)``, ``tgt``: ``(T, N, d_model)`` (``batch_first``: batch
+    first; unbatched inputs drop ``N``); returns ``(T, N, d_model)``. Every parameter with
+    more than one axis is drawn with ``xavier_uniform_`` (torch's ``_reset_parameters``).
+    ``custom_encoder``/``custom_decoder`` replace the default stacks.
+
+    Example:
+        >>> model = ft.nn.Transformer(8, 2, 1, 1, 16, dropout=0.0)
+        >>> model(ft.randn(5, 3, 8), ft.randn(4, 3, 8)).shape
+        (4, 3, 8)
+    """
+
+    def __init__(self, d_model=512, nhead=8, num_encoder_layers=6, num_decoder_layers=6,
+                 dim_feedforward=2048, dropout=0.1, activation="relu", custom_encoder=None,
+                 custom_decoder=None, layer_norm_eps=1e-5, batch_first=False, norm_first=False,
+                 bias=True, device=None, dtype=None, *, key=None):
+        super().__init__()
+        keys = split_keys(key, 3)
+        common = dict(layer_norm_eps=layer_norm_eps, batch_first=batch_first,
+                      norm_first=norm_first, bias=bias, device=device, dtype=dtype)
+        norm = dict(eps=layer_norm_eps, bias=bias, device=device, dtype=dtype)
+        stacks = (("encoder", custom_encoder, TransformerEncoderLayer, TransformerEncoder,
+                   num_encoder_layers),
+                  ("decoder", custom_decoder, TransformerDecoderLayer, TransformerDecoder,
+                   num_decoder_layers))
+        for (name, custom, layer_cls, stack_cls, num_layers), sub in zip(stacks, keys):
+            if custom is None:
+                layer = layer_cls(d_model, nhead, dim_feedforward, dropout, activation,
+                                  key=sub, **common)
+                custom = stack_cls(layer, num_layers, LayerNorm(d_model, **norm))
+            setattr(self, name, custom)
+        self.d_model, self.nhead, self.batch_first = d_model, nhead, batch_first
+        self._reset_parameters(keys[2])
+
+    def _reset_parameters(self, key=None):
+        params = [p for p in self.parameters() if p.ndim > 1]
+        for p, sub in zip(params, split_keys(key, len(params))):
+            init.xavier_uniform_(p, key=sub)
+
+    def forward(self, src, tgt, src_mask=None, tgt_mask=None, memory_mask=None,
+                src_key_padding_mask=None, tgt_key_padding_mask=None,
+                memory_key_padding_mask=None, src_is_causal=None, tgt_is_causal=None,
+                memory_is_causal=False):
+        batch_axis = 0 if self.batch_first else 1
+        if src.ndim == 3 and tgt.ndim == 3 and src.shape[batch_axis] != tgt.shape[batch_axis]:
+            raise RuntimeError("Transformer: the batch number of src and tgt must be equal, "
+                               f"got src {tuple(src.shape)} and tgt {tuple(tgt.shape)}")
+        if src.shape[-1] != self.d_model or tgt.shape[-1] != self.d_model:
+            raise RuntimeError(f"Transformer: the feature number of src and tgt must be equal "
+                               f"to d_model={self.d_model}, got src {tuple(src.shape)} and "
+                               f"tgt {tuple(tgt.shape)}")
+        memory = self.encoder(src, mask=src_mask, src_key_padding_mask=src_key_padding_mask,
+                              is_causal=src_is_causal)
+        return self.decoder(tgt, memory, tgt_mask=tgt_mask, memory_mask=memory_mask,
+                            tgt_key_padding_mask=tgt_key_padding_mask,
+                            memory_key_padding_mask=memory_key_padding_mask,
+                            tgt_is_causal=tgt_is_causal, memory_is_causal=memory_is_causal)
+
+    @staticmethod
+    def generate_square_subsequent_mask(sz, device=None, dtype=None):
+        """The ``(sz, sz)`` causal mask: ``-inf`` above the diagonal, ``0`` elsewhere.
+
+        Example:
+            >>> ft.nn.Transformer.generate_square_subsequent_mask(2).tolist()
+            [[0.0, -inf], [0.0, 0.0]]
+        """
+        dtype = dtype or ft.get_default_dtype()
+        upper = ft.triu(ft.ones((sz, sz), dtype=ft.bool_), k=1)
+        mask = ft.where(upper, -math.inf, 0.0).astype(dtype)
+        return mask if device is None else mask.to(device)

@@ -1,0 +1,41 @@
+"""Upsample, UpsamplingNearest2d/Bilinear2d, PixelShuffle/PixelUnshuffle, ChannelShuffle,
+Fold/Unfold: layers over ``functional/resample.py``."""
+
+from __future__ import annotations
+
+from funtorch.nn import functional as F
+from funtorch.nn._stateless import stateless
+
+__all__ = ["Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d", "PixelShuffle",
+           "PixelUnshuffle", "ChannelShuffle", "Fold", "Unfold"]
+
+
+def _layer(name, fn, options, doc):
+    return stateless(name, fn, options, doc, module=__name__)
+
+
+_SIZE = (("size", None, "size"), ("scale_factor", None, "scale_factor"))
+
+Upsample = _layer("Upsample", F.interpolate, _SIZE + (
+    ("mode", "nearest", "mode"), ("align_corners", None, "align_corners"),
+    ("recompute_scale_factor", None, "recompute_scale_factor")),
+    "Resize ``(N, C, *spatial)`` inputs with :func:`F.interpolate`.\n\nExample:\n"
+    "    >>> ft.nn.Upsample(scale_factor=2)(ft.ones((1, 1, 2, 3))).shape\n    (1, 1, 4, 6)\n")
+UpsamplingNearest2d = _layer("UpsamplingNearest2d", F.upsample_nearest, _SIZE,
+                             "Nearest-neighbour 2-d upsampling.")
+UpsamplingBilinear2d = _layer("UpsamplingBilinear2d", F.upsample_bilinear, _SIZE,
+                              "Bilinear 2-d upsampling with ``align_corners=True``.")
+PixelShuffle = _layer("PixelShuffle", F.pixel_shuffle,
+                      (("upscale_factor", None, "upscale_factor"),),
+                      "``(*, C r^2, H, W) -> (*, C, H r, W r)``.")
+PixelUnshuffle = _layer("PixelUnshuffle", F.pixel_unshuffle,
+                        (("downscale_factor", None, "downscale_factor"),),
+                        "``(*, C, H r, W r) -> (*, C r^2, H, W)``.")
+ChannelShuffle = _layer("ChannelShuffle", F.channel_shuffle, (("groups", None, "groups"),),
+                        "Interleave ``groups`` groups of channels.")
+_BLOCKS = (("kernel_size", None, "kernel_size"), ("dilation", 1, "dilation"),
+           ("padding", 0, "padding"), ("stride", 1, "stride"))
+Fold = _layer("Fold", F.fold, (("output_size", None, "output_size"),) + _BLOCKS,
+              "Sum sliding blocks ``(N, C kH kW, L)`` into ``(N, C, *output_size)``.")
+Unfold = _layer("Unfold", F.unfold, _BLOCKS,
+                "Extract sliding blocks: ``(N, C, H, W) -> (N, C kH kW, L)``.")
