@@ -1,0 +1,279 @@
+"""PyTorch's ``Tensor`` methods on :class:`funtorch.Array`, each the method form of a
+torch spelling in :mod:`funtorch.ops.torch_functions` (no maths here).
+
+Methods that NumPy also calls (``x.sum``, ``x.max``, ``x.std``, ``x.sort``,
+``x.squeeze``, ``x.repeat``...) keep their NumPy meaning when called without arguments or
+with a NumPy keyword (``axis=``, ``keepdims=``, ``ddof=``, ``out=``; ``np.sum(x)`` passes
+them), and take torch's otherwise: ``x.max(1)`` and ``x.max(dim=1)`` are
+``(values, indices)``, ``x.std(0)`` is the unbiased one, ``x.repeat(2, 3)`` tiles.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from funtorch.core import Array
+from funtorch.ops import methods as _numpy_methods  # noqa: F401  (attach NumPy methods first)
+from funtorch import ops
+from funtorch.ops import torch_functions as T
+from funtorch.ops import torch_linalg, torch_math, torch_shape
+from funtorch.ops.torch_args import NUMPY_KEYS, as_array, one_dim, returns, shape_args
+
+# methods that exist with NumPy's meaning: torch's when called torch-style
+_CLASHING = {
+    "sum": "sum", "mean": "mean", "var": "var", "std": "std", "prod": "prod", "max": "max",
+    "min": "min", "argmax": "argmax", "argmin": "argmin", "cumsum": "cumsum", "all": "all",
+    "any": "any", "logsumexp": "logsumexp", "squeeze": "squeeze", "flip": "flip",
+    "sort": "sort", "argsort": "argsort",
+}
+
+# new methods that are ``ft.<name>(self, *args, **kwargs)`` of the torch spelling
+_FORWARDED = """absolute acos acosh add addbmm addcdiv addcmul addmm addmv addr adjoint allclose
+    amax amin aminmax arccos arccosh arcsin arcsinh arctan arctan2 arctanh argwhere asin asinh
+    atan atan2 atanh baddbmm bernoulli bincount bitwise_and bitwise_left_shift bitwise_not
+    bitwise_or bitwise_right_shift bitwise_xor bmm cholesky cholesky_inverse cholesky_solve
+    chunk clamp_max clamp_min clone copysign corrcoef cosh count_nonzero cummax cummin
+    cumprod deg2rad det diff diag diag_embed diagflat diagonal diagonal_scatter digamma dist div
+    divide dsplit eq erf erfc erfinv exp2 fix fliplr float_power floor_divide fmax fmin fmod
+    frac gather gcd ge ger greater greater_equal gt hardshrink heaviside histc hsplit hypot
+    i0 igamma igammac index_add index_copy index_fill index_put index_reduce index_select
+    inner inverse isclose isfinite isinf isnan isneginf isposinf isreal kron kthvalue lcm
+    ldexp le lerp less less_equal lgamma log10 log2 logaddexp logaddexp2 logcumsumexp logdet
+    logical_and logical_not logical_or logical_xor logit lstsq lt lu masked_fill
+    masked_scatter masked_select matrix_exp matrix_power median mm mode movedim msort mul
+    multinomial multiply mv mvlgamma nan_to_num nanmean nanmedian nansum narrow ne neg
+    negative nextafter norm not_equal outer pinverse positive pow prelu qr rad2deg relu
+    remainder repeat_interleave roll rot90 rsqrt scatter scatter_add scatter_reduce select
+    select_scatter signbit sinc sinh slice_scatter slogdet solve split split_with_sizes sub
+    subtract svd swapdims t take_along_dim tensor_split topk trace triangular_solve tril
+    triu true_divide trunc unbind unflatten unique_consecutive vdot vsplit xlogy
+    softmax log_softmax""".split()
+
+
+def _torch_spelling(name):
+    fn = getattr(T, name, None) or getattr(ops, name)
+    return getattr(fn, "torch_spelling", fn)
+
+
+def _forward(name):
+    fn = _torch_spelling(name)
+
+    def method(self, *args, **kwargs):
+        return fn(self, *args, **kwargs)
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"Method form of ``ft.{name}`` (torch's spelling)."
+    return method
+
+
+def _clashing(name, numpy_method):
+    torch_fn = _torch_spelling(name)
+
+    def method(self, *args, **kwargs):
+        if (not args and not kwargs) or kwargs.keys() & NUMPY_KEYS or "out" in kwargs:
+            return numpy_method(self, *args, **kwargs)
+        return torch_fn(self, *args, **kwargs)
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = (f"``x.{name}(...)``: torch's ``{name}`` for positional or torch keyword "
+                      f"arguments (``dim``, ``keepdim``...); NumPy's with no arguments or "
+                      f"NumPy keywords (``axis``, ``keepdims``, ``ddof``), so ``np.{name}(x)`` "
+                      f"keeps NumPy's meaning.")
+    return method
+
+
+def _repeat(numpy_method):
+    def repeat(self, *sizes, **kwargs):
+        """torch's ``x.repeat(*sizes)`` (tile); NumPy's ``repeat`` with ``axis=`` given (as
+        ``np.repeat(x, n)`` calls it)."""
+        if "axis" in kwargs or "repeats" in kwargs:
+            return numpy_method(self, *sizes, **kwargs)
+        return ops.tile(self, shape_args(sizes, "repeat"))
+    return repeat
+
+
+def _new(factory):
+    def new(self, *size, dtype=None, device=None, requires_grad=False, **kwargs):
+        out = factory(shape_args(size, "new"), dtype or self.dtype, **kwargs)
+        return out if device is None else ops.device_put(out, device)
+    new.__doc__ = "A new array of ``size`` with this array's dtype (torch's ``new_*``)."
+    return new
+
+
+def _new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+    """A new array of ``data`` with this array's dtype unless ``dtype`` is given."""
+    return ops.asarray(np.asarray(data) if not isinstance(data, Array) else data,
+                       dtype=dtype or self.dtype)
+
+
+_TYPE_NAMES = {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor",
+               "float16": "torch.HalfTensor", "int64": "torch.LongTensor",
+               "int32": "torch.IntTensor", "int16": "torch.ShortTensor",
+               "int8": "torch.CharTensor", "uint8": "torch.ByteTensor",
+               "bool": "torch.BoolTensor"}
+
+
+def _type(self, dtype=None, non_blocking=False):
+    """The type name (``"torch.FloatTensor"``) or, with ``dtype``, the cast array."""
+    if dtype is None:
+        return _TYPE_NAMES.get(self.dtype.name, self.dtype.name)
+    if isinstance(dtype, str):
+        names = {v: k for k, v in _TYPE_NAMES.items()}
+        dtype = names.get(dtype, dtype)
+    return ops.astype(self, dtype)
+
+
+def _nonzero(self, *, as_tuple=False):
+    """Indices of the non-zero elements: an (N, ndim) array, or a tuple with ``as_tuple``."""
+    return ops.nonzero(self) if as_tuple else ops.argwhere(self)
+
+
+def _unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
+    """torch's ``unique``: sorted unique values, optionally the inverse and the counts."""
+    out = ops.unique(self, return_inverse=return_inverse, return_counts=return_counts,
+                     axis=dim)
+    if not isinstance(out, tuple):
+        return out
+    out = tuple(out)
+    if return_inverse and dim is None:
+        out = (out[0], ops.reshape(out[1], self.shape)) + out[2:]
+    return out
+
+
+def _cross(self, other, dim=None):
+    """Cross product along ``dim`` (default: the first dim of size 3, as torch)."""
+    if dim is None:
+        dim = next(i for i, n in enumerate(np.broadcast_shapes(self.shape, as_array(
+            other).shape)) if n == 3)
+    return ops.cross(self, other, axis=dim)
+
+
+def _cov(self, *, correction=1, fweights=None, aweights=None):
+    """Covariance of the rows (variables) over the columns (observations)."""
+    return ops.cov(self, ddof=correction, fweights=fweights, aweights=aweights)
+
+
+def _histogram(self, bins=100, *, range=None, weight=None, density=False):  # noqa: A002
+    """``(hist, bin_edges)`` of the values (torch's keyword names)."""
+    hist, edges = ops.histogram(self, bins, range=range, weights=weight, density=density)
+    return returns("histogram", ops.astype(hist, self.dtype), ops.astype(edges, self.dtype))
+
+
+def _frexp(self):
+    """``(mantissa, exponent)`` with ``x = mantissa * 2 ** exponent``."""
+    mantissa, exponent = ops.frexp(self)
+    return returns("frexp", mantissa, ops.astype(exponent, np.int32))
+
+
+def _renorm(self, p, dim, maxnorm):
+    """Rescale each slice along ``dim`` whose p-norm exceeds ``maxnorm`` to ``maxnorm``."""
+    axis = one_dim(dim, self.ndim, "renorm")
+    others = tuple(i for i in range(self.ndim) if i != axis)
+    norms = torch_linalg.norm(self, p, others, keepdim=True)
+    return self * ops.where(norms > maxnorm, maxnorm / (norms + 1e-7), 1.0)
+
+
+def _unfold(self, dimension, size, step):
+    """All slices of ``size`` elements, ``step`` apart, along ``dimension`` (a new last
+    dim holds each slice)."""
+    axis = one_dim(dimension, self.ndim, "unfold")
+    windows = ops.sliding_window_view(self, size, axis=axis)
+    index = [slice(None)] * windows.ndim
+    index[axis] = slice(None, None, step)
+    return windows[tuple(index)]
+
+
+def _sum_to_size(self, *size):
+    """Sum over the dims that broadcasting ``size`` to this shape expanded."""
+    size = shape_args(size, "sum_to_size")
+    lead = self.ndim - len(size)
+    axes = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(size)
+                                      if n == 1 and self.shape[lead + i] != 1)
+    return ops.reshape(ops.sum(self, axes), size) if axes else self
+
+
+def _equal(self, other):
+    """Whether both have the same shape and elements (a Python bool, torch.equal)."""
+    other = as_array(other)
+    return self.shape == other.shape and bool(ops.all(ops.equal(self, other)).item())
+
+
+def _is_nonzero(self):
+    if self.size != 1:
+        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+    return bool(self.item())
+
+
+def _symeig(self, eigenvectors=False, upper=True):
+    """Eigenvalues (ascending) and, with ``eigenvectors``, vectors of a symmetric matrix."""
+    import funtorch.linalg as linalg
+    values, vectors = linalg.eigh(self, UPLO="U" if upper else "L")
+    return values, (vectors if eigenvectors else ops.zeros((0,), self.dtype))
+
+
+def _lu_solve(self, LU_data, LU_pivots):  # noqa: N803 - torch's names
+    """Solve ``A X = self`` from ``torch.lu``'s packed factors and 1-based pivots."""
+    import funtorch.scipy.linalg as scipy_linalg
+    return scipy_linalg.lu_solve((LU_data, ops.astype(LU_pivots, np.int64) - 1), self)
+
+
+def _unsupported(name, why):
+    def method(self, *args, **kwargs):
+        raise TypeError(f"{name}(): {why}")
+    method.__name__ = name
+    return method
+
+
+_EXTRA = {
+    "dim": lambda self: self.ndim, "ndimension": lambda self: self.ndim,
+    "numel": lambda self: self.size, "nelement": lambda self: self.size,
+    "is_floating_point": lambda self: self.dtype.kind == "f",
+    "is_signed": lambda self: self.dtype.kind in "if",
+    "is_same_size": lambda self, other: self.shape == as_array(other).shape,
+    "is_nonzero": _is_nonzero, "is_distributed": lambda self: False, "equal": _equal,
+    "new_zeros": _new(lambda s, d: ops.zeros(s, dtype=d)),
+    "new_ones": _new(lambda s, d: ops.ones(s, dtype=d)),
+    "new_empty": _new(lambda s, d: ops.zeros(s, dtype=d)),
+    "new": _new(lambda s, d: ops.zeros(s, dtype=d)),
+    "new_full": lambda self, size, fill_value, dtype=None, device=None, requires_grad=False:
+        ops.full(tuple(size), fill_value, dtype=dtype or self.dtype),
+    "new_tensor": _new_tensor, "type": _type,
+    "type_as": lambda self, other: ops.astype(self, as_array(other).dtype),
+    "view_as": lambda self, other: ops.reshape(self, as_array(other).shape),
+    "expand_as": lambda self, other: ops.broadcast_to(self, as_array(other).shape),
+    "bool": lambda self: ops.astype(self, np.bool_),
+    "byte": lambda self: ops.astype(self, np.uint8),
+    "char": lambda self: ops.astype(self, np.int8),
+    "short": lambda self: ops.astype(self, np.int16),
+    "int": lambda self: ops.astype(self, np.int32),
+    "nonzero": _nonzero, "unique": _unique, "cross": _cross, "cov": _cov,
+    "histogram": _histogram, "frexp": _frexp, "renorm": _renorm, "unfold": _unfold,
+    "sum_to_size": _sum_to_size, "symeig": _symeig, "lu_solve": _lu_solve,
+    "narrow_copy": lambda self, dim, start, length: torch_shape.narrow(self, dim, start, length),
+    "polygamma": lambda self, n: torch_math.polygamma(n, self),
+    "where": lambda self, condition, y: ops.where(condition, self, y),
+    "tile": lambda self, *dims: ops.tile(self, shape_args(dims, "tile")),
+    "put": lambda self, index, source, accumulate=False: T.torch_index.torch_put(
+        self, index, source, accumulate),
+    "eig": lambda self: __import__("funtorch.linalg", fromlist=["eig"]).eig(self),
+    "qscheme": _unsupported("qscheme", "the array is not quantized (funtorch has no "
+                            "quantized arrays), as torch says for a float tensor"),
+    "reinforce": _unsupported("reinforce", "reinforce() was removed from torch; use "
+                              "torch.distributions instead"),
+    "bfloat16": _unsupported("bfloat16", "NumPy has no bfloat16 dtype; use x.half() or "
+                             "x.float()"),
+}
+
+
+def attach():
+    for name in _FORWARDED:
+        if not hasattr(Array, name):
+            setattr(Array, name, _forward(name))
+    for name in _CLASHING:
+        setattr(Array, name, _clashing(name, getattr(Array, name)))
+    Array.repeat = _repeat(Array.repeat)
+    for name, fn in _EXTRA.items():
+        if not hasattr(Array, name) or name in ("nonzero", "where", "tile", "put", "unique",
+                                                "cross", "cov", "histogram", "frexp"):
+            setattr(Array, name, fn)
+
+
+attach()

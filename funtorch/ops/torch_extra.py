@@ -1,0 +1,336 @@
+"""The rest of ``torch.*``: the layer functions torch also offers at top level (over
+``ft.nn.functional``), random draws from the global generator, and predicates.
+
+``nn``, ``generator`` and ``autograd`` sit above ``ops``; each adapter imports its
+target when called.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import numpy as np
+
+from funtorch import ops
+from funtorch.core import Array
+from funtorch.ops.torch_args import as_array, forward, one_dim, refuse_derivative, refuse_out
+
+_F = "funtorch.nn.functional"
+_REDUCTIONS = {0: "none", 1: "mean", 2: "sum"}  # torch's internal integer `reduction`
+
+
+def _functional():
+    return importlib.import_module(_F)
+
+
+def _generator():
+    return importlib.import_module("funtorch.generator")
+
+
+def _reduction(reduction):
+    return _REDUCTIONS.get(reduction, reduction)
+
+
+# same arguments as ft.nn.functional's
+conv1d, conv2d, layer_norm, group_norm, celu, selu = (
+    forward(_F, name) for name in ("conv1d", "conv2d", "layer_norm", "group_norm", "celu", "selu"))
+
+
+def softmax(input, dim, dtype=None):  # noqa: A002
+    """``exp(x) / sum(exp(x))`` along ``dim`` (torch.softmax)."""
+    return _functional().softmax(input, dim=dim, dtype=dtype)
+
+
+def log_softmax(input, dim, dtype=None):  # noqa: A002
+    """``x - logsumexp(x)`` along ``dim`` (torch.log_softmax)."""
+    return _functional().log_softmax(input, dim=dim, dtype=dtype)
+
+
+def dropout(input, p, train):  # noqa: A002
+    """Zero elements with probability ``p`` and scale by ``1 / (1 - p)`` when ``train``."""
+    return _functional().dropout(input, p, training=train)
+
+
+def batch_norm(input, weight, bias, running_mean, running_var,  # noqa: A002
+               training, momentum, eps, cudnn_enabled=True):
+    """torch.batch_norm (torch's argument order; ``F.batch_norm`` holds the maths)."""
+    return _functional().batch_norm(input, running_mean, running_var, weight, bias, training,
+                                    momentum, eps)
+
+
+def instance_norm(input, weight=None, bias=None, running_mean=None, running_var=None,  # noqa: A002
+                  use_input_stats=True, momentum=0.1, eps=1e-5, cudnn_enabled=True):
+    """Normalise each sample's channel over its spatial dims (instance statistics)."""
+    x = as_array(input)
+    if not use_input_stats:
+        return batch_norm(x, weight, bias, running_mean, running_var, False, momentum, eps)
+    batch, channels = x.shape[:2]
+    grouped = ops.reshape(x, (1, batch * channels) + x.shape[2:])
+    out = ops.reshape(_functional().batch_norm(grouped, None, None, None, None, True,
+                                               momentum, eps), x.shape)
+    shape = (1, channels) + (1,) * (x.ndim - 2)
+    out = out if weight is None else out * ops.reshape(weight, shape)
+    return out if bias is None else out + ops.reshape(bias, shape)
+
+
+def rms_norm(input, normalized_shape, weight=None, eps=None):  # noqa: A002
+    """``x / sqrt(mean(x^2) + eps)`` over the last ``len(normalized_shape)`` dims, times
+    ``weight``; ``eps`` defaults to the dtype's machine epsilon, as torch."""
+    x = as_array(input)
+    n = 1 if isinstance(normalized_shape, int) else len(normalized_shape)
+    eps = float(np.finfo(x.dtype).eps) if eps is None else eps
+    axes = tuple(range(x.ndim - n, x.ndim))
+    out = x * ops.reciprocal(ops.sqrt(ops.mean(x * x, axis=axes, keepdims=True) + eps))
+    return out if weight is None else out * weight
+
+
+def embedding(weight, input, padding_idx=-1, scale_grad_by_freq=False, sparse=False):  # noqa: A002
+    """torch.embedding: rows of ``weight`` at ``input`` (torch's argument order)."""
+    return _functional().embedding(input, weight, None if padding_idx < 0 else padding_idx)
+
+
+def kl_div(input, target, reduction=1, log_target=False):  # noqa: A002
+    """torch.kl_div (``reduction`` may be torch's integer code)."""
+    return _functional().kl_div(input, target, _reduction(reduction), log_target)
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None,  # noqa: A002
+                                     reduction=1):
+    """torch.binary_cross_entropy_with_logits (integer ``reduction`` codes accepted)."""
+    return _functional().binary_cross_entropy_with_logits(
+        input, target, weight, _reduction(reduction), pos_weight)
+
+
+def hardshrink(input, lambd=0.5):  # noqa: A002
+    """``x`` where ``|x| > lambd``, else 0."""
+    x = as_array(input)
+    return ops.where(ops.abs(x) > lambd, x, ops.zeros((), x.dtype))
+
+
+def threshold(input, threshold, value):  # noqa: A002
+    """``x`` where ``x > threshold``, else ``value``."""
+    x = as_array(input)
+    return ops.where(x > threshold, x, ops.asarray(value, dtype=x.dtype))
+
+
+def prelu(input, weight):  # noqa: A002
+    """``max(0, x) + weight * min(0, x)``, ``weight`` per channel (dim 1) or shared."""
+    x, w = as_array(input), as_array(weight)
+    if w.size > 1 and x.ndim > 1:
+        w = ops.reshape(w, (1, -1) + (1,) * (x.ndim - 2))
+    return ops.where(x >= 0, x, w * x)
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):  # noqa: A002
+    """Leaky ReLU with a random slope in ``[lower, upper]`` when training, else the mean
+    slope."""
+    x = as_array(input)
+    if not training:
+        slope = (lower + upper) / 2
+    else:
+        slope = lower + (upper - lower) * rand_like(x)
+    return ops.where(x >= 0, x, x * slope)
+
+
+def pixel_shuffle(input, upscale_factor):  # noqa: A002
+    """(*, C r^2, H, W) -> (*, C, H r, W r)."""
+    x, r = as_array(input), int(upscale_factor)
+    *lead, c, h, w = x.shape
+    x = ops.reshape(x, (*lead, c // (r * r), r, r, h, w))
+    n = len(lead)
+    x = ops.transpose(x, tuple(range(n)) + (n, n + 3, n + 1, n + 4, n + 2))
+    return ops.reshape(x, (*lead, c // (r * r), h * r, w * r))
+
+
+def pixel_unshuffle(input, downscale_factor):  # noqa: A002
+    """(*, C, H r, W r) -> (*, C r^2, H, W), the inverse of ``pixel_shuffle``."""
+    x, r = as_array(input), int(downscale_factor)
+    *lead, c, h, w = x.shape
+    x = ops.reshape(x, (*lead, c, h // r, r, w // r, r))
+    n = len(lead)
+    x = ops.transpose(x, tuple(range(n)) + (n, n + 2, n + 4, n + 1, n + 3))
+    return ops.reshape(x, (*lead, c * r * r, h // r, w // r))
+
+
+# Random draws from the global generator (ft.manual_seed) -------------------------------
+
+
+def rand_like(input, *, dtype=None, device=None, requires_grad=False):  # noqa: A002
+    """Uniform [0, 1) draws shaped like ``input``."""
+    x = as_array(input)
+    return _generator().rand(*x.shape, dtype=dtype or _float_of(x), requires_grad=requires_grad)
+
+
+def randn_like(input, *, dtype=None, device=None, requires_grad=False):  # noqa: A002
+    """Standard normal draws shaped like ``input``."""
+    x = as_array(input)
+    return _generator().randn(*x.shape, dtype=dtype or _float_of(x),
+                              requires_grad=requires_grad)
+
+
+def randint_like(input, low=0, high=None, *, dtype=None, device=None):  # noqa: A002
+    """Integers in ``[low, high)`` shaped like ``input`` (``randint_like(x, high)``)."""
+    x = as_array(input)
+    low, high = (0, low) if high is None else (low, high)
+    return ops.astype(_generator().randint(low, high, x.shape), dtype or x.dtype)
+
+
+def _float_of(x):
+    return x.dtype if x.dtype.kind == "f" else None
+
+
+def randperm(n, *, dtype=np.int64, device=None, requires_grad=False):
+    """A random permutation of ``0..n-1``.
+
+    Example:
+        >>> sorted(ft.randperm(4).tolist())
+        [0, 1, 2, 3]
+    """
+    return ops.astype(ops.argsort(_generator().rand(int(n), dtype=np.float64)), dtype)
+
+
+def bernoulli(input, p=None, *, generator=None, out=None):  # noqa: A002
+    """0/1 draws with probability ``input`` (or ``p``), in ``input``'s dtype."""
+    refuse_out("bernoulli", out)
+    x = as_array(input)
+    probability = x if p is None else p
+    return ops.astype(rand_like(x, dtype=np.float64) < probability, x.dtype)
+
+
+def multinomial(input, num_samples, replacement=False, *, generator=None):  # noqa: A002
+    """Draw ``num_samples`` category indices per row with probabilities ``input`` (not
+    necessarily normalised); without replacement by Gumbel top-k."""
+    p = as_array(input)
+    logits = ops.log(ops.astype(p, np.float64))
+    shape = p.shape[:-1] + (num_samples if replacement else p.shape[-1], p.shape[-1])
+    if replacement:
+        gumbel = -ops.log(-ops.log(_generator().rand(*shape, dtype=np.float64)))
+        return ops.argmax(logits[..., None, :] + gumbel, axis=-1)
+    if num_samples > p.shape[-1]:
+        raise RuntimeError("multinomial(): cannot sample n_sample > prob_dist.size(-1) "
+                           "samples without replacement")
+    gumbel = -ops.log(-ops.log(_generator().rand(*p.shape, dtype=np.float64)))
+    return ops.argsort(-(logits + gumbel), axis=-1)[..., :num_samples]
+
+
+def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None):
+    """Normal draws ``mean + std * randn`` (broadcast, or of ``size`` for scalars)."""
+    refuse_out("normal", out)
+    shape = tuple(size) if size is not None else np.broadcast_shapes(
+        np.shape(mean) if not isinstance(mean, Array) else mean.shape,
+        np.shape(std) if not isinstance(std, Array) else std.shape)
+    return ops.add(mean, ops.multiply(std, _generator().randn(*shape, dtype=dtype)))
+
+
+def poisson(input, generator=None):  # noqa: A002
+    """Poisson draws with rates ``input`` (counting unit-rate exponential arrivals)."""
+    rate = as_array(input)
+    seed = int(_generator().randint(0, 2 ** 31 - 1, ()).item())
+    counts = np.random.default_rng(seed).poisson(np.asarray(rate.detach().numpy()))
+    return ops.asarray(counts.astype(rate.dtype))
+
+
+_SEED = [67280421310721]
+
+
+def seed():
+    """Seed the global generator from fresh entropy and return the seed."""
+    value = int(np.random.SeedSequence().entropy % (2 ** 63))
+    _SEED[0] = value
+    _generator().manual_seed(value)
+    return value
+
+
+def initial_seed():
+    """The seed ``ft.seed`` last chose (torch's default seed before that; the seeds given
+    to ``ft.manual_seed`` are not recorded)."""
+    return _SEED[0]
+
+
+def get_rng_state():
+    """The global generator's state (its key array)."""
+    return _generator().get_key()
+
+
+def set_rng_state(new_state):
+    """Restore a state returned by :func:`get_rng_state`."""
+    _generator().set_key(new_state)
+
+
+# Predicates and misc -------------------------------------------------------------------
+
+
+def is_tensor(obj):
+    """Whether ``obj`` is a funtorch array."""
+    return isinstance(obj, Array)
+
+
+def is_floating_point(input):  # noqa: A002
+    """Whether the dtype is a floating-point one."""
+    return as_array(input).dtype.kind == "f"
+
+
+is_grad_enabled = forward("funtorch.autograd", "is_grad_enabled")
+
+
+def range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False):  # noqa: A001
+    """``start, start + step, ..., end`` including ``end`` (deprecated in torch; prefer
+    ``arange``); the default float dtype unless ``dtype`` is given."""
+    if end is None:
+        start, end = 0, start
+    count = int(np.floor((end - start) / step)) + 1
+    from funtorch.dtypes import get_default_dtype
+    return ops.astype(start + step * ops.arange(max(count, 0)), dtype or get_default_dtype())
+
+
+def histc(input, bins=100, min=0, max=0, *, out=None):  # noqa: A002
+    """Histogram of ``bins`` equal bins over ``[min, max]`` (the data range when equal)."""
+    refuse_out("histc", out)
+    x = as_array(input)
+    refuse_derivative("histc", x)
+    low, high = float(min), float(max)
+    if low == high and x.size:
+        low, high = float(ops.min(x).item()), float(ops.max(x).item())
+    if low == high:
+        low, high = low - 1, high + 1
+    counts, _ = ops.histogram(ops.stop_gradient(x), bins=bins, range=(low, high))
+    return ops.astype(counts, x.dtype)
+
+
+def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):  # noqa: A002
+    """Index of the bucket of each element: ``boundaries[i-1] < x <= boundaries[i]``
+    (``right=True``: ``boundaries[i-1] <= x < boundaries[i]``)."""
+    refuse_out("bucketize", out)
+    index = ops.searchsorted(boundaries, input, side="right" if right else "left")
+    return ops.astype(index, np.int32 if out_int32 else np.int64)
+
+
+def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
+    """Collapse runs of equal consecutive elements (flattened when ``dim`` is None)."""
+    x = as_array(input)
+    refuse_derivative("unique_consecutive", x)
+    values = np.asarray(x.tolist())
+    axis = 0 if dim is None else one_dim(dim, x.ndim, "unique_consecutive")
+    values = values.reshape(-1) if dim is None else np.moveaxis(values, axis, 0)
+    change = np.ones(len(values), bool)
+    if len(values) > 1:
+        change[1:] = np.any((values[1:] != values[:-1]).reshape(len(values) - 1, -1), axis=1)
+    starts = np.flatnonzero(change)
+    out = ops.asarray(np.moveaxis(values[starts], 0, axis).astype(x.dtype))
+    extra = []
+    if return_inverse:
+        inverse = np.cumsum(change) - 1
+        extra.append(ops.asarray(inverse.reshape(x.shape) if dim is None else inverse))
+    if return_counts:
+        extra.append(ops.asarray(np.diff(np.append(starts, len(values)))))
+    return (out, *extra) if extra else out
+
+
+__all__ = ["conv1d", "conv2d", "layer_norm", "group_norm", "celu", "selu", "softmax",
+           "log_softmax", "dropout", "batch_norm", "instance_norm", "rms_norm", "embedding",
+           "kl_div", "binary_cross_entropy_with_logits", "hardshrink", "threshold", "prelu",
+           "rrelu", "pixel_shuffle", "pixel_unshuffle", "rand_like", "randn_like",
+           "randint_like", "randperm", "bernoulli", "multinomial", "normal", "poisson",
+           "seed", "initial_seed", "get_rng_state", "set_rng_state", "is_tensor",
+           "is_floating_point", "is_grad_enabled", "range", "histc", "bucketize",
+           "unique_consecutive"]

@@ -1,0 +1,191 @@
+"""Torch's top-level linear algebra and distances (``torch.det``, ``torch.svd``,
+``torch.cdist``, ``torch.norm``...) over ``ft.linalg`` and ``ft.scipy.linalg``.
+
+Those packages sit above ``ops``, so each adapter looks them up when called.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import numpy as np
+
+from funtorch import ops
+from funtorch.ops.torch_args import as_array, dims, forward, one_dim, refuse_out, returns, \
+    to_float
+
+_LINALG = "funtorch.linalg"
+_SCIPY = "funtorch.scipy.linalg"
+
+
+def _linalg():
+    return importlib.import_module(_LINALG)
+
+
+def _scipy():
+    return importlib.import_module(_SCIPY)
+
+
+det = forward(_LINALG, "det")
+inverse = forward(_LINALG, "inv", "inverse")
+matrix_power = forward(_LINALG, "matrix_power")
+matrix_exp = forward(_SCIPY, "expm", "matrix_exp")
+
+
+def cholesky(input, upper=False, *, out=None):  # noqa: A002
+    """The Cholesky factor ``L`` (``U = L^T`` with ``upper=True``)."""
+    refuse_out("cholesky", out)
+    return _linalg().cholesky(input, upper=upper)
+
+
+def cholesky_solve(B, L, upper=False, *, out=None):  # noqa: N803 - torch's names
+    """Solve ``A X = B`` given the Cholesky factor of ``A``."""
+    refuse_out("cholesky_solve", out)
+    return _scipy().cho_solve((L, not upper), B)
+
+
+def cholesky_inverse(L, upper=False, *, out=None):  # noqa: N803
+    """``inv(A)`` given the Cholesky factor of ``A``."""
+    refuse_out("cholesky_inverse", out)
+    n = as_array(L).shape[-1]
+    return cholesky_solve(ops.eye(n, dtype=as_array(L).dtype), L, upper)
+
+
+def slogdet(input):  # noqa: A002
+    """``(sign, logabsdet)`` of the determinant, a named tuple."""
+    sign, logabsdet = _linalg().slogdet(input)
+    return returns("slogdet", sign, logabsdet)
+
+
+def logdet(input):  # noqa: A002
+    """``log(det(input))``: NaN for a negative determinant, ``-inf`` for zero."""
+    sign, logabsdet = _linalg().slogdet(input)
+    return ops.where(sign < 0, np.nan, ops.where(sign == 0, -np.inf, logabsdet))
+
+
+def qr(input, some=True, *, out=None):  # noqa: A002
+    """``(Q, R)``, reduced unless ``some=False``."""
+    refuse_out("qr", out)
+    q, r = _linalg().qr(input, mode="reduced" if some else "complete")
+    return returns("qr", q, r)
+
+
+def svd(input, some=True, compute_uv=True, *, out=None):  # noqa: A002
+    """``(U, S, V)`` with ``input = U diag(S) V^T`` (torch.svd returns ``V``, not ``V^T``)."""
+    refuse_out("svd", out)
+    u, s, vh = _linalg().svd(input, full_matrices=not some)
+    v = ops.swapaxes(vh, -1, -2)
+    if not compute_uv:
+        u, v = ops.zeros_like(u), ops.zeros_like(v)
+    return returns("svd", u, s, v)
+
+
+def pinverse(input, rcond=1e-15):  # noqa: A002
+    """Pseudo-inverse, singular values below ``rcond * max`` dropped."""
+    return _linalg().pinv(input, rtol=rcond)
+
+
+def matrix_rank(input, tol=None, symmetric=False, *, atol=None, rtol=None):  # noqa: A002
+    """The numerical rank (``ft.linalg.matrix_rank``)."""
+    return _linalg().matrix_rank(input, rtol=rtol, tol=tol if atol is None else atol)
+
+
+def solve(A, B, *, left=True, out=None):  # noqa: N803
+    """Solve ``A X = B`` (``ft.linalg.solve``)."""
+    refuse_out("solve", out)
+    return _linalg().solve(A, B)
+
+
+def lstsq(A, B, rcond=None, *, driver=None):  # noqa: N803
+    """Least squares ``min |A X - B|``: ``(solution, residuals, rank, singular_values)``."""
+    return returns("lstsq", *_linalg().lstsq(A, B, rcond=rcond))
+
+
+def triangular_solve(b, A, upper=True, transpose=False, unitriangular=False):  # noqa: N803
+    """Solve ``A X = b`` for triangular ``A``: ``(solution, cloned_coefficient)``."""
+    solution = _scipy().solve_triangular(A, b, trans=1 if transpose else 0, lower=not upper,
+                                         unit_diagonal=unitriangular)
+    return returns("triangular_solve", solution, ops.copy(A))
+
+
+def lu(A, pivot=True, get_infos=False):  # noqa: N803
+    """The packed LU factorisation and 1-based pivots (``torch.lu``)."""
+    packed, pivots = _scipy().lu_factor(A)
+    pivots = ops.astype(pivots, np.int32) + 1
+    if get_infos:
+        return packed, pivots, ops.zeros(as_array(A).shape[:-2], dtype=np.int32)
+    return packed, pivots
+
+
+def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):  # noqa: A002
+    """torch.norm: the vector p-norm over ``dim`` (all elements when None); ``"fro"`` is
+    the 2-norm and ``"nuc"`` the nuclear norm of a matrix.
+
+    Example:
+        >>> ft.norm(ft.array([3.0, 4.0])).item()
+        5.0
+    """
+    refuse_out("norm", out)
+    x = to_float(input if dtype is None else ops.astype(input, dtype))
+    if p == "nuc":
+        axes = (-2, -1) if dim is None else tuple(dim)
+        return _linalg().matrix_norm(ops.moveaxis(x, axes, (-2, -1)), "nuc", keepdims=False)
+    order = 2 if p in ("fro", None) else p
+    axes = dims(dim, x.ndim, "norm")
+    return _linalg().vector_norm(x, ord=order, axis=axes, keepdims=keepdim)
+
+
+def frobenius_norm(input, dim=(-2, -1), keepdim=False):  # noqa: A002
+    """The 2-norm over ``dim``."""
+    return norm(input, "fro", dim, keepdim)
+
+
+def dist(input, other, p=2):  # noqa: A002
+    """The p-norm of ``input - other``."""
+    return norm(ops.subtract(input, other), p)
+
+
+def _pairwise(x1, x2, p):
+    difference = ops.abs(x1[..., :, None, :] - x2[..., None, :, :])
+    if p == 0:
+        return ops.sum(difference != 0, axis=-1).astype(x1.dtype)
+    if p == np.inf:
+        return ops.max(difference, axis=-1)
+    if p == 2:  # sqrt(0) has an infinite derivative: use the vector norm's subgradient
+        return _linalg().vector_norm(x1[..., :, None, :] - x2[..., None, :, :], axis=-1)
+    return ops.sum(difference ** p, axis=-1) ** (1.0 / p)
+
+
+def cdist(x1, x2, p=2.0, compute_mode=None):
+    """Pairwise p-norm distances between the rows of ``x1`` (..., P, M) and ``x2``
+    (..., R, M): shape (..., P, R).
+
+    Example:
+        >>> ft.cdist(ft.zeros((2, 3)), ft.ones((4, 3))).shape
+        (2, 4)
+    """
+    return _pairwise(to_float(x1), to_float(x2), p)
+
+
+def pdist(input, p=2):  # noqa: A002
+    """The distances between each pair of rows of a 2-d array, the upper triangle of
+    ``cdist(input, input)`` row by row."""
+    x = to_float(input)
+    n = x.shape[0]
+    rows, cols = np.triu_indices(n, 1)
+    return _pairwise(x[rows][:, None, :], x[cols][:, None, :], p)[:, 0, 0]
+
+
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    """``x1 . x2 / max(|x1| |x2|, eps)`` along ``dim`` (broadcast)."""
+    x1, x2 = ops.broadcast_arrays(to_float(x1), to_float(x2))
+    axis = one_dim(dim, x1.ndim, "cosine_similarity")
+    product = ops.sum(x1 * x2, axis=axis)
+    norms = ops.sqrt(ops.sum(x1 * x1, axis=axis) * ops.sum(x2 * x2, axis=axis))
+    return product / ops.maximum(norms, eps)
+
+
+__all__ = ["det", "inverse", "matrix_power", "matrix_exp", "cholesky", "cholesky_solve",
+           "cholesky_inverse", "slogdet", "logdet", "qr", "svd", "pinverse", "matrix_rank",
+           "solve", "lstsq", "triangular_solve", "lu", "norm", "frobenius_norm", "dist",
+           "cdist", "pdist", "cosine_similarity"]

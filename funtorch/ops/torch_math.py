@@ -1,0 +1,298 @@
+"""Torch spellings of elementwise maths, comparisons and the fused BLAS forms
+(``addmm``, ``addcmul``, ``lerp``...), each one line over the NumPy-style functions or
+``ft.special``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from funtorch import ops
+from funtorch.ops.torch_args import as_array, forward, refuse_out, to_float
+
+
+def _alpha(other, alpha):
+    return other if alpha == 1 else ops.multiply(other, alpha)
+
+
+def torch_add(input, other, *, alpha=1, out=None):  # noqa: A002
+    """``input + alpha * other`` (torch.add).
+
+    Example:
+        >>> ft.add(ft.array([1.0]), ft.array([2.0]), alpha=3)
+        array([7.])
+    """
+    refuse_out("add", out)
+    return ops.add(input, _alpha(other, alpha))
+
+
+def sub(input, other, *, alpha=1, out=None):  # noqa: A002
+    """``input - alpha * other`` (torch.sub).
+
+    Example:
+        >>> ft.sub(ft.array([5.0]), 1.0, alpha=2)
+        array([3.])
+    """
+    refuse_out("sub", out)
+    return ops.subtract(input, _alpha(other, alpha))
+
+
+def mul(input, other, *, out=None):  # noqa: A002
+    """``input * other`` (torch.mul)."""
+    refuse_out("mul", out)
+    return ops.multiply(input, other)
+
+
+def div(input, other, *, rounding_mode=None, out=None):  # noqa: A002
+    """``input / other``: true division (integers give the default float, as torch), or
+    ``rounding_mode="trunc"``/``"floor"`` in the inputs' dtype.
+
+    Example:
+        >>> ft.div(ft.array([-7]), 2, rounding_mode="trunc")
+        array([-3])
+    """
+    refuse_out("div", out)
+    if rounding_mode is None:
+        return ops.divide(input, other)
+    if rounding_mode == "floor":
+        return ops.floor_divide(input, other)
+    if rounding_mode != "trunc":
+        raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
+                         f"but found {rounding_mode!r}")
+    quotient = ops.divide(input, other)
+    dtype = ops.result_type(input, other)
+    return ops.astype(ops.trunc(quotient), dtype) if np.dtype(dtype).kind in "iu" \
+        else ops.trunc(quotient)
+
+
+def neg(input, *, out=None):  # noqa: A002
+    """``-input`` (torch.neg)."""
+    refuse_out("neg", out)
+    return ops.negative(input)
+
+
+def rsqrt(input, *, out=None):  # noqa: A002
+    """``1 / sqrt(input)``; integers give the default float.
+
+    Example:
+        >>> ft.rsqrt(ft.array([4.0]))
+        array([0.5])
+    """
+    refuse_out("rsqrt", out)
+    return ops.reciprocal(ops.sqrt(to_float(input)))
+
+
+def frac(input, *, out=None):  # noqa: A002
+    """The fractional part ``input - trunc(input)``, with its sign."""
+    refuse_out("frac", out)
+    x = as_array(input)
+    return x - ops.trunc(x)
+
+
+def fix(input, *, out=None):  # noqa: A002
+    """Round towards zero (torch's alias of ``trunc``)."""
+    refuse_out("fix", out)
+    return ops.trunc(input)
+
+
+def sgn(input):  # noqa: A002
+    """The sign (real arrays: ``sign``)."""
+    return ops.sign(input)
+
+
+def lerp(input, end, weight, *, out=None):  # noqa: A002
+    """``input + weight * (end - input)``.
+
+    Example:
+        >>> ft.lerp(ft.array([0.0]), ft.array([10.0]), 0.25)
+        array([2.5])
+    """
+    refuse_out("lerp", out)
+    return ops.add(input, ops.multiply(weight, ops.subtract(end, input)))
+
+
+def clamp_min(input, min):  # noqa: A002
+    """``max(input, min)`` elementwise."""
+    return ops.clamp(input, min=min)
+
+
+def clamp_max(input, max):  # noqa: A002
+    """``min(input, max)`` elementwise."""
+    return ops.clamp(input, max=max)
+
+
+def addcmul(input, tensor1, tensor2, *, value=1, out=None):  # noqa: A002
+    """``input + value * tensor1 * tensor2``."""
+    refuse_out("addcmul", out)
+    return ops.add(input, _alpha(ops.multiply(tensor1, tensor2), value))
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1, out=None):  # noqa: A002
+    """``input + value * tensor1 / tensor2``."""
+    refuse_out("addcdiv", out)
+    return ops.add(input, _alpha(ops.divide(tensor1, tensor2), value))
+
+
+def _beta_alpha(name, input, product, beta, alpha, out):
+    """``beta * input + alpha * product``; ``beta=0`` ignores ``input`` (NaN included)."""
+    refuse_out(name, out)
+    product = _alpha(product, alpha)
+    if beta == 0:
+        return ops.broadcast_to(product, np.broadcast_shapes(as_array(input).shape,
+                                                             product.shape))
+    return ops.add(_alpha(input, beta), product)
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):  # noqa: A002
+    """``beta * input + alpha * (mat1 @ mat2)``.
+
+    Example:
+        >>> ft.addmm(ft.zeros((2, 2)), ft.eye(2), ft.ones((2, 2))).shape
+        (2, 2)
+    """
+    return _beta_alpha("addmm", input, ops.matmul(mat1, mat2), beta, alpha, out)
+
+
+def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):  # noqa: A002
+    """``beta * input + alpha * (mat @ vec)``."""
+    return _beta_alpha("addmv", input, ops.matmul(mat, vec), beta, alpha, out)
+
+
+def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):  # noqa: A002
+    """``beta * input + alpha * outer(vec1, vec2)``."""
+    return _beta_alpha("addr", input, ops.outer(vec1, vec2), beta, alpha, out)
+
+
+def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):  # noqa: A002
+    """``beta * input + alpha * sum_b(batch1[b] @ batch2[b])``."""
+    return _beta_alpha("addbmm", input, ops.sum(ops.matmul(batch1, batch2), axis=0), beta,
+                       alpha, out)
+
+
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):  # noqa: A002
+    """``beta * input + alpha * (batch1 @ batch2)`` per batch."""
+    return _beta_alpha("baddbmm", input, ops.matmul(batch1, batch2), beta, alpha, out)
+
+
+def mv(input, vec, *, out=None):  # noqa: A002
+    """Matrix-vector product."""
+    refuse_out("mv", out)
+    return ops.matmul(input, vec)
+
+
+def ger(input, vec2, *, out=None):  # noqa: A002
+    """Outer product of two vectors (torch's old name of ``outer``)."""
+    refuse_out("ger", out)
+    return ops.outer(input, vec2)
+
+
+def _comparison(name, fn):
+    def compare(input, other, *, out=None):  # noqa: A002
+        refuse_out(name, out)
+        return fn(input, other)
+    compare.__name__ = compare.__qualname__ = name
+    compare.__doc__ = f"Elementwise ``{name}`` comparison (torch's name of ``{fn.__name__}``)."
+    return compare
+
+
+eq = _comparison("eq", ops.equal)
+ne = _comparison("ne", ops.not_equal)
+lt = _comparison("lt", ops.less)
+le = _comparison("le", ops.less_equal)
+gt = _comparison("gt", ops.greater)
+ge = _comparison("ge", ops.greater_equal)
+
+_SPECIAL = "funtorch.special"
+erfc = forward(_SPECIAL, "erfc")
+erfinv = forward(_SPECIAL, "erfinv")
+digamma = forward(_SPECIAL, "digamma")
+lgamma = forward(_SPECIAL, "gammaln", "lgamma")
+xlogy = forward(_SPECIAL, "xlogy")
+igamma = forward(_SPECIAL, "gammainc", "igamma")
+igammac = forward(_SPECIAL, "gammaincc", "igammac")
+
+
+def polygamma(n, input, *, out=None):  # noqa: A002
+    """The ``n``-th derivative of the digamma function (torch's argument order)."""
+    refuse_out("polygamma", out)
+    return forward(_SPECIAL, "polygamma")(n, to_float(input))
+
+
+def mvlgamma(input, p):  # noqa: A002
+    """The multivariate log-gamma of dimension ``p`` (``special.multigammaln``)."""
+    return forward(_SPECIAL, "multigammaln")(to_float(input), p)
+
+
+def logit(input, eps=None, *, out=None):  # noqa: A002
+    """``log(p / (1 - p))``; with ``eps``, ``p`` is clamped to ``[eps, 1 - eps]`` first."""
+    refuse_out("logit", out)
+    x = to_float(input)
+    if eps is not None:
+        x = ops.clip(x, eps, 1 - eps)
+    return forward(_SPECIAL, "logit")(x)
+
+
+def fill(input, value):  # noqa: A002
+    """An array shaped and typed like ``input``, full of ``value``."""
+    x = as_array(input)
+    if hasattr(value, "ndim"):
+        return ops.broadcast_to(ops.astype(value, x.dtype), x.shape)
+    return ops.full(x.shape, value, dtype=x.dtype)
+
+
+def _window(name, numpy_name):
+    def window(window_length, periodic=True, *, dtype=None, device=None, requires_grad=False,
+               **params):
+        size = window_length + 1 if periodic and window_length > 1 else window_length
+        args = (size, params.pop("beta", 12.0)) if name == "kaiser_window" else (size,)
+        if params:
+            raise TypeError(f"{name}() got unexpected keyword arguments {sorted(params)}")
+        values = getattr(ops, numpy_name)(*args)
+        values = values[:window_length] if periodic and window_length > 1 else values
+        return ops.asarray(values, dtype=dtype or _default_float())
+    window.__name__ = window.__qualname__ = name
+    window.__doc__ = (f"torch.{name}: NumPy's ``{numpy_name}`` of ``window_length + 1`` points "
+                      f"less the last when ``periodic`` (the default), else ``{numpy_name}``.")
+    return window
+
+
+def _default_float():
+    from funtorch.dtypes import get_default_dtype
+    return get_default_dtype()
+
+
+bartlett_window = _window("bartlett_window", "bartlett")
+blackman_window = _window("blackman_window", "blackman")
+hamming_window = _window("hamming_window", "hamming")
+hann_window = _window("hann_window", "hanning")
+kaiser_window = _window("kaiser_window", "kaiser")
+
+
+def trapezoid(y, x=None, *, dx=None, dim=-1):
+    """Trapezoid-rule integral of ``y`` along ``dim`` (torch's names for NumPy's)."""
+    return ops.trapezoid(y, x, dx=1.0 if dx is None else dx, axis=dim)
+
+
+def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
+    """Running trapezoid-rule integral of ``y`` along ``dim`` (one element shorter).
+
+    Example:
+        >>> ft.cumulative_trapezoid(ft.array([1.0, 2.0, 3.0]))
+        array([1.5, 4. ])
+    """
+    y = to_float(y)
+    y = ops.moveaxis(y, dim, -1)
+    if x is None:
+        steps = 1.0 if dx is None else dx
+    else:
+        steps = ops.diff(ops.moveaxis(as_array(x), dim, -1) if as_array(x).ndim > 1 else x)
+    areas = (y[..., 1:] + y[..., :-1]) * steps / 2
+    return ops.moveaxis(ops.cumsum(areas, axis=-1), -1, dim)
+
+
+__all__ = ["trapezoid", "cumulative_trapezoid", "sub", "mul", "div", "neg", "rsqrt", "frac",
+           "fix", "sgn", "lerp", "clamp_min", "clamp_max", "addcmul", "addcdiv", "addmm", "addmv", "addr", "addbmm", "baddbmm",
+           "mv", "ger", "eq", "ne", "lt", "le", "gt", "ge", "erfc", "erfinv", "digamma",
+           "lgamma", "xlogy", "igamma", "igammac", "polygamma", "mvlgamma", "logit", "fill",
+           "bartlett_window", "blackman_window", "hamming_window", "hann_window",
+           "kaiser_window"]
