@@ -32,9 +32,9 @@ class _Stateless(Module):
     def _check(self):
         """Validate the options (overridden where torch refuses values)."""
 
-    def forward(self, *inputs):
-        kwargs = {kw: getattr(self, name) for name, _, kw in self._options if kw is not None}
-        return type(self)._fn(*inputs, **kwargs)
+    def forward(self, *inputs, **kwargs):
+        options = {kw: getattr(self, name) for name, _, kw in self._options if kw is not None}
+        return type(self)._fn(*inputs, **kwargs, **options)
 
     def extra_repr(self):
         return ", ".join(f"{name}={getattr(self, name)!r}" for name, _, _ in self._options)

@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 import funtorch as ft
+from funtorch.nn.functional._checks import concrete
 from funtorch.nn.functional.activations_extra import logsigmoid
 from funtorch.nn.functional.loss import _reduce
 from funtorch.nn.functional.norms_extra import pairwise_distance
@@ -42,7 +43,8 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
         elif not (tuple(input.shape[:-1]) == tuple(var.shape[:-1]) and var.shape[-1] == 1):
             raise ValueError(f"gaussian_nll_loss: var of shape {tuple(var.shape)} does not "
                              f"match input of shape {tuple(input.shape)}")
-    if bool(ft.any(ft.stop_gradient(var) < 0)):
+    value = concrete(var)
+    if value is not None and bool(ft.any(value < 0)):
         raise ValueError("gaussian_nll_loss: var has negative entry/entries")
     var = _value_clamped_min(var, eps)
     loss = 0.5 * (ft.log(var) + (input - target) ** 2 / var)
@@ -193,16 +195,20 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
 
 
 def _padded_targets(targets, target_lengths, batch):
-    """``(N, S)`` int targets from torch's padded ``(N, S)`` or concatenated 1-d form."""
-    lengths = np.asarray(target_lengths).astype(np.int64).reshape(-1)
+    """``(N, S)`` int targets and ``(N,)`` lengths from torch's padded ``(N, S)`` or
+    concatenated 1-d form (which needs concrete values: its layout depends on them)."""
+    lengths = ft.reshape(ft.asarray(target_lengths), (-1,)).astype(ft.int64)
     if targets.ndim == 2:
         return targets.astype(ft.int64), lengths
-    flat = np.asarray(targets).astype(np.int64)
-    width = max(int(lengths.max(initial=0)), 1)
-    padded = np.zeros((batch, width), dtype=np.int64)
-    offsets = np.concatenate([[0], np.cumsum(lengths)])
+    flat, sizes = concrete(targets), concrete(lengths)
+    if flat is None or sizes is None:
+        raise TypeError("ctc_loss: 1-d (concatenated) targets need concrete values under jit "
+                        "and vmap; pass padded (N, S) targets instead")
+    flat, sizes = flat.numpy().astype(np.int64), sizes.numpy()
+    padded = np.zeros((batch, max(int(sizes.max(initial=0)), 1)), dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(sizes)])
     for n in range(batch):  # a loop over samples building a constant table, not over time
-        padded[n, :lengths[n]] = flat[offsets[n]:offsets[n + 1]]
+        padded[n, :sizes[n]] = flat[offsets[n]:offsets[n + 1]]
     return ft.asarray(padded), lengths
 
 
@@ -239,7 +245,7 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
         targets = targets[None] if targets.ndim == 1 else targets
     steps, batch, _ = log_probs.shape
     targets, lengths = _padded_targets(targets, target_lengths, batch)
-    in_lengths = ft.asarray(np.asarray(input_lengths).astype(np.int64).reshape(-1))
+    in_lengths = ft.reshape(ft.asarray(input_lengths), (-1,)).astype(ft.int64)
     width = targets.shape[1]
     ext_len = 2 * width + 1
     ext = ft.full((batch, ext_len), blank, dtype=ft.int64)
@@ -264,16 +270,16 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
 
     times = ft.arange(1, steps)
     alpha, _ = ft.scan(step, alpha0, (times, emit[1:]))
-    last = ft.asarray(2 * lengths)[:, None]
+    last = 2 * lengths[:, None]
     ends = ft.take_along_axis(alpha, ft.concatenate([last, ft.maximum(last - 1, 0)], axis=1),
                               axis=1)
-    ends = ft.where(ft.asarray(lengths == 0)[:, None] & ft.asarray([False, True])[None, :],
+    ends = ft.where((lengths == 0)[:, None] & ft.asarray([False, True])[None, :],
                     neg_inf, ends)
     loss = -_logsumexp_finite(ends, 1)
     if zero_infinity:
         loss = ft.where(ft.isinf(loss), 0.0, loss)
     if reduction == "mean":
-        return ft.mean(loss / ft.asarray(np.maximum(lengths, 1)).astype(loss.dtype))
+        return ft.mean(loss / ft.maximum(lengths, 1).astype(loss.dtype))
     if unbatched and reduction == "none":
         loss = loss[0]
     return _reduce(loss, reduction, "ctc_loss")
