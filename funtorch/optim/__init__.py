@@ -26,7 +26,18 @@ from funtorch.optim.combinators import (  # noqa: F401
     masked,
     skip_nonfinite,
 )
+from funtorch.optim.lbfgs import LBFGS, LBFGSSolver, LBFGSState, lbfgs  # noqa: F401
 from funtorch.optim.optimizers import adagrad, adam, adamw, lamb, lion, rmsprop, sgd  # noqa: F401
+from funtorch.optim.optimizers_extra import (  # noqa: F401
+    adadelta,
+    adafactor,
+    adamax,
+    asgd,
+    muon,
+    nadam,
+    radam,
+    rprop,
+)
 from funtorch.optim.schedules import (  # noqa: F401
     constant,
     cosine_decay,
@@ -37,6 +48,16 @@ from funtorch.optim.schedules import (  # noqa: F401
     warmup_cosine_decay,
 )
 from funtorch.optim.stateful import SGD, Adagrad, Adam, AdamW, Optimizer, RMSprop  # noqa: F401
+from funtorch.optim.stateful_extra import (  # noqa: F401
+    ASGD,
+    Adadelta,
+    Adafactor,
+    Adamax,
+    Muon,
+    NAdam,
+    RAdam,
+    Rprop,
+)
 from funtorch.optim.transforms import (  # noqa: F401
     ScaleByAdamState,
     ScaleByLionState,
@@ -54,4 +75,23 @@ from funtorch.optim.transforms import (  # noqa: F401
     scale_by_schedule,
     scale_by_trust_ratio,
     trace,
+)
+from funtorch.optim.transforms_extra import (  # noqa: F401
+    ScaleByAdadeltaState,
+    ScaleByAdafactorState,
+    ScaleByAdamaxState,
+    ScaleByAsgdState,
+    ScaleByMuonState,
+    ScaleByNadamState,
+    ScaleByRadamState,
+    ScaleByRpropState,
+    newton_schulz,
+    scale_by_adadelta,
+    scale_by_adafactor,
+    scale_by_adamax,
+    scale_by_asgd,
+    scale_by_muon,
+    scale_by_nadam,
+    scale_by_radam,
+    scale_by_rprop,
 )

@@ -1,6 +1,7 @@
 """``ft.optim.lr_scheduler``: PyTorch's learning-rate schedulers for the stateful optimizers
 (``StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LambdaLR, LinearLR, OneCycleLR,
-ReduceLROnPlateau``), with PyTorch's formulas, ``get_last_lr()`` and ``state_dict()``.
+ReduceLROnPlateau, ConstantLR, MultiplicativeLR, PolynomialLR, CyclicLR,
+CosineAnnealingWarmRestarts, SequentialLR, ChainedScheduler``), with PyTorch's formulas, ``get_last_lr()`` and ``state_dict()``.
 
 Example:
     >>> opt = ft.optim.SGD(model.parameters(), lr=0.1)
@@ -19,11 +20,26 @@ from funtorch.optim.lr_scheduler.base import (
     MultiStepLR,
     StepLR,
 )
+from funtorch.optim.lr_scheduler.extra import (
+    ConstantLR,
+    CosineAnnealingWarmRestarts,
+    CyclicLR,
+    MultiplicativeLR,
+    PolynomialLR,
+)
 from funtorch.optim.lr_scheduler.one_cycle import OneCycleLR
 from funtorch.optim.lr_scheduler.plateau import ReduceLROnPlateau
+from funtorch.optim.lr_scheduler.sequential import ChainedScheduler, SequentialLR
 
 __all__ = [
+    "ChainedScheduler",
+    "ConstantLR",
     "CosineAnnealingLR",
+    "CosineAnnealingWarmRestarts",
+    "CyclicLR",
+    "MultiplicativeLR",
+    "PolynomialLR",
+    "SequentialLR",
     "ExponentialLR",
     "LRScheduler",
     "LambdaLR",

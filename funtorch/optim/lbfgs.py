@@ -1,0 +1,284 @@
+"""L-BFGS: the pure solver ``ft.optim.lbfgs(value_and_grad, ...)`` and PyTorch's closure
+based ``ft.optim.LBFGS`` on top of it (one implementation of ``torch.optim.LBFGS``'s
+algorithm: its two-loop recursion, first step ``min(1, 1/|g|_1) lr``, termination tests and
+optional strong-Wolfe line search).
+
+The solver runs Python control flow on the loss (a line search, early stops), so it is eager
+only: no ``ft.jit`` around ``step``; ``value_and_grad`` itself may be jitted.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+import numpy as np
+
+import funtorch as ft
+from funtorch.optim.lbfgs_search import strong_wolfe
+from funtorch.optim.stateful import Optimizer
+
+__all__ = ["LBFGS", "LBFGSSolver", "LBFGSState", "lbfgs"]
+
+
+class LBFGSState(NamedTuple):
+    """PyTorch LBFGS's state (same names): counters, the last direction ``d`` and step
+    ``t``, the curvature pairs ``old_dirs`` (y) / ``old_stps`` (s) with ``ro`` = 1/(y.s),
+    ``H_diag``, and the previous flat gradient and loss. ``None`` before the first step."""
+    func_evals: Any = 0
+    n_iter: Any = 0
+    d: Any = None
+    t: Any = None
+    old_dirs: Any = ()
+    old_stps: Any = ()
+    ro: Any = ()
+    H_diag: Any = None
+    prev_flat_grad: Any = None
+    prev_loss: Any = None
+
+
+class LBFGSSolver(NamedTuple):
+    """``init(params) -> state``; ``step(params, state) -> (params, state, loss)`` where
+    ``loss`` is the loss at the parameters passed in (what PyTorch's ``step`` returns)."""
+    init: Callable
+    step: Callable
+
+
+def _flatten(params):
+    leaves, treedef = ft.tree.flatten(params)
+    flat = ft.concatenate([ft.reshape(leaf, (-1,)) for leaf in leaves]) if leaves else None
+    return flat, (treedef, [(leaf.shape, leaf.dtype) for leaf in leaves])
+
+
+def _unflatten(flat, layout):
+    treedef, specs = layout
+    leaves, offset = [], 0
+    for shape, dtype in specs:
+        size = int(np.prod(shape))
+        leaves.append(ft.reshape(flat[offset:offset + size], shape).astype(dtype))
+        offset += size
+    return ft.tree.unflatten(treedef, leaves)
+
+
+def _dot(a, b):
+    return float(ft.sum(a * b))
+
+
+def _direction(g, state, history_size):
+    """The two-loop recursion; returns the new direction and the updated history."""
+    y, s = g - state.prev_flat_grad, state.d * state.t
+    ys = _dot(y, s)
+    dirs, stps, ro, h_diag = list(state.old_dirs), list(state.old_stps), list(state.ro), \
+        state.H_diag
+    if ys > 1e-10:
+        if len(dirs) == history_size:
+            dirs.pop(0), stps.pop(0), ro.pop(0)
+        dirs.append(y), stps.append(s), ro.append(1.0 / ys)
+        h_diag = ys / _dot(y, y)
+    al = [0.0] * len(dirs)
+    q = -g
+    for i in range(len(dirs) - 1, -1, -1):
+        al[i] = _dot(stps[i], q) * ro[i]
+        q = q - al[i] * dirs[i]
+    r = q * h_diag
+    for i in range(len(dirs)):
+        be_i = _dot(dirs[i], r) * ro[i]
+        r = r + (al[i] - be_i) * stps[i]
+    return r, tuple(dirs), tuple(stps), tuple(ro), h_diag
+
+
+def lbfgs(value_and_grad, lr=1.0, max_iter=20, max_eval=None, tolerance_grad=1e-7,
+          tolerance_change=1e-9, history_size=100, line_search_fn=None) -> LBFGSSolver:
+    """Limited-memory BFGS as a pure solver with ``torch.optim.LBFGS``'s algorithm.
+
+    Each ``step`` runs up to ``max_iter`` iterations (``max_eval`` evaluations), as one
+    PyTorch ``LBFGS.step(closure)``.
+
+    Args:
+        value_and_grad: ``params -> (loss, grads)`` (e.g. ``ft.value_and_grad(loss_fn)``);
+            ``grads`` mirror ``params``.
+        lr: the step size (the first iteration uses ``min(1, 1/|g|_1) lr``).
+        max_iter: iterations per step; max_eval: evaluations per step (default
+            ``max_iter * 5 // 4``).
+        tolerance_grad: stop when ``max|g| <= tolerance_grad``.
+        tolerance_change: stop when the step or the loss change falls below it.
+        history_size: curvature pairs kept.
+        line_search_fn: ``None`` (fixed step ``lr``) or ``"strong_wolfe"``.
+
+    Returns:
+        An :class:`LBFGSSolver` ``(init, step)``.
+
+    Raises:
+        ValueError: a negative ``lr``, or an unknown ``line_search_fn``.
+
+    Example:
+        >>> loss = lambda p: ft.sum((p["w"] - 3.0) ** 2) + ft.sum(p["b"] ** 2)
+        >>> solver = ft.optim.lbfgs(ft.value_and_grad(loss), line_search_fn="strong_wolfe")
+        >>> state = solver.init(params)
+        >>> params, state, value = solver.step(params, state)
+        >>> params["w"]
+        array([[3., 3.],
+               [3., 3.]])
+
+    References:
+        Nocedal and Wright, "Numerical Optimization", 2nd ed., algorithms 7.4 and 3.5;
+        ``torch.optim.LBFGS``.
+    """
+    if not callable(lr) and not 0.0 <= lr:
+        raise ValueError(f"Invalid learning rate: {lr} (lr must be >= 0)")
+    if line_search_fn not in (None, "strong_wolfe"):
+        raise ValueError(f"lbfgs: line_search_fn must be None or 'strong_wolfe', got "
+                         f"{line_search_fn!r}")
+    max_eval = max_iter * 5 // 4 if max_eval is None else max_eval
+
+    def init(params):
+        return LBFGSState()
+
+    def evaluate(flat, layout):
+        loss, grads = value_and_grad(_unflatten(flat, layout))
+        flat_grad, _ = _flatten(grads)
+        return float(loss), flat_grad.astype(flat.dtype), loss
+
+    def step(params, state):
+        if value_and_grad is None:
+            raise TypeError("lbfgs: value_and_grad is None; pass params -> (loss, grads)")
+        x, layout = _flatten(params)
+        loss, g, orig_loss = evaluate(x, layout)
+        evals, total_evals = 1, state.func_evals + 1
+        if float(ft.max(ft.abs(g))) <= tolerance_grad:
+            return params, state._replace(func_evals=total_evals), orig_loss
+        s = state
+        n_iter, count = 0, state.n_iter
+        while n_iter < max_iter:
+            n_iter += 1
+            count += 1
+            if count == 1:
+                d, dirs, stps, ro, h_diag = -g, (), (), (), 1.0
+            else:
+                d, dirs, stps, ro, h_diag = _direction(g, s, history_size)
+            prev_flat_grad, prev_loss = g, loss
+            t = min(1.0, 1.0 / float(ft.sum(ft.abs(g)))) * lr if count == 1 else lr
+            gtd = _dot(g, d)
+            if gtd > -tolerance_change:
+                s = s._replace(d=d, t=t, old_dirs=dirs, old_stps=stps, ro=ro, H_diag=h_diag,
+                               prev_flat_grad=prev_flat_grad, prev_loss=prev_loss)
+                break
+            ls_evals = 0
+            opt_cond = False
+            if line_search_fn is not None:
+                base = x
+                loss, g, t, ls_evals = strong_wolfe(
+                    lambda step_size: evaluate(base + step_size * d, layout)[:2], t, d, loss,
+                    g, gtd, max_ls=max_eval - evals)
+                x = x + t * d
+                opt_cond = float(ft.max(ft.abs(g))) <= tolerance_grad
+            else:
+                x = x + t * d
+                if n_iter != max_iter:
+                    loss, g, _ = evaluate(x, layout)
+                    opt_cond = float(ft.max(ft.abs(g))) <= tolerance_grad
+                    ls_evals = 1
+            evals += ls_evals
+            total_evals += ls_evals
+            s = s._replace(d=d, t=t, old_dirs=dirs, old_stps=stps, ro=ro, H_diag=h_diag,
+                           prev_flat_grad=prev_flat_grad, prev_loss=prev_loss)
+            if (n_iter == max_iter or evals >= max_eval or opt_cond
+                    or float(ft.max(ft.abs(d * t))) <= tolerance_change
+                    or abs(loss - prev_loss) < tolerance_change):
+                break
+        s = s._replace(func_evals=total_evals, n_iter=count)
+        return _unflatten(x, layout), s, orig_loss
+
+    return LBFGSSolver(init, step)
+
+
+class LBFGS(Optimizer):
+    """``torch.optim.LBFGS``: ``step(closure)`` with a closure that clears the gradients,
+    computes the loss, calls ``backward()`` and returns the loss. Runs :func:`lbfgs`.
+
+    One parameter group only (as PyTorch). ``state_dict()`` holds PyTorch's keys under the
+    first parameter's index (``func_evals, n_iter, d, t, old_dirs, old_stps, ro, H_diag,
+    prev_flat_grad, prev_loss``).
+
+    Example:
+        >>> opt = ft.optim.LBFGS(model.parameters(), lr=1, line_search_fn="strong_wolfe")
+        >>> def closure():
+        ...     opt.zero_grad()
+        ...     loss = loss_fn(model(x), y)
+        ...     loss.backward()
+        ...     return loss
+        >>> first_loss = opt.step(closure)
+    """
+
+    _factory = staticmethod(functools.partial(lbfgs, None))
+    _hyper = ("lr", "max_iter", "max_eval", "tolerance_grad", "tolerance_change",
+              "history_size", "line_search_fn")
+
+    def __init__(self, params, lr=1, max_iter=20, max_eval=None, tolerance_grad=1e-7,
+                 tolerance_change=1e-9, history_size=100, line_search_fn=None):
+        max_eval = max_iter * 5 // 4 if max_eval is None else max_eval
+        super().__init__(params, {"lr": lr, "max_iter": max_iter, "max_eval": max_eval,
+                                  "tolerance_grad": tolerance_grad,
+                                  "tolerance_change": tolerance_change,
+                                  "history_size": history_size,
+                                  "line_search_fn": line_search_fn})
+        if len(self.param_groups) != 1:
+            raise ValueError("LBFGS doesn't support per-parameter options (parameter groups)")
+        self._lbfgs_state = LBFGSState()
+
+    def step(self, closure):
+        """Run one L-BFGS step (up to ``max_iter`` iterations); returns the closure's first
+        loss."""
+        if closure is None:
+            raise TypeError("LBFGS.step needs a closure that re-evaluates the loss")
+        group = self.param_groups[0]
+        params = group["params"]
+
+        def value_and_grad(values):
+            for param, value in zip(params, values):
+                param.data = value
+            with ft.enable_grad():
+                loss = closure()
+            return loss, [p.grad if p.grad is not None else ft.zeros_like(p.data)
+                          for p in params]
+
+        solver = lbfgs(value_and_grad, **{name: group[name] for name in self._hyper})
+        with ft.no_grad():
+            values, self._lbfgs_state, loss = solver.step([p.data for p in params],
+                                                          self._lbfgs_state)
+        for param, value in zip(params, values):
+            param.data = value
+        return loss
+
+    @property
+    def state(self) -> dict:
+        """``{first parameter: PyTorch's LBFGS state dict}``."""
+        return {self.param_groups[0]["params"][0]: self._lbfgs_state._asdict()}
+
+    def state_dict(self) -> dict:
+        """PyTorch's layout (lists for the history)."""
+        groups = super().state_dict()["param_groups"]
+        entry = self._lbfgs_state._asdict()
+        for key in ("old_dirs", "old_stps", "ro"):
+            entry[key] = list(entry[key])
+        return {"state": {0: entry} if self._lbfgs_state.n_iter else {}, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        """Restore ``state_dict()`` (or PyTorch's, arrays converted to numpy)."""
+        super().load_state_dict({"state": {}, "param_groups": state_dict["param_groups"]})
+        entry = dict(state_dict["state"].get(0, state_dict["state"].get("0", {})))
+        dtype = self.param_groups[0]["params"][0].data.dtype
+
+        def arr(value):
+            return None if value is None else ft.asarray(np.asarray(value), dtype=dtype)
+
+        def num(value):
+            return None if value is None else float(np.asarray(value))
+
+        self._lbfgs_state = LBFGSState(
+            int(entry.get("func_evals", 0)), int(entry.get("n_iter", 0)), arr(entry.get("d")),
+            num(entry.get("t")), tuple(arr(v) for v in entry.get("old_dirs", ())),
+            tuple(arr(v) for v in entry.get("old_stps", ())),
+            tuple(num(v) for v in entry.get("ro", ())), num(entry.get("H_diag")),
+            arr(entry.get("prev_flat_grad")), num(entry.get("prev_loss")))

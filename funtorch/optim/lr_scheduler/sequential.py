@@ -1,0 +1,146 @@
+"""Schedulers of schedulers: PyTorch's ``SequentialLR`` (one after another, switching at
+milestones) and ``ChainedScheduler`` (all of them every step, their factors compounding).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from funtorch.optim.lr_scheduler.base import LRScheduler, lrs_of
+from funtorch.optim.lr_scheduler.plateau import ReduceLROnPlateau
+
+__all__ = ["ChainedScheduler", "SequentialLR"]
+
+
+def _check_schedulers(owner, schedulers, optimizer):
+    for index, scheduler in enumerate(schedulers):
+        if not hasattr(scheduler, "optimizer"):
+            raise TypeError(f"{owner} at index {index} should have `optimizer` as its "
+                            "attribute.")
+        if isinstance(scheduler, ReduceLROnPlateau):
+            raise ValueError(f"{owner} does not support `ReduceLROnPlateau` scheduler as it "
+                             "requires additional kwargs to be specified when calling `step`, "
+                             f"but got one at index {index} in the given schedulers sequence.")
+        if optimizer is not scheduler.optimizer:
+            raise ValueError(f"{owner} expects all schedulers to belong to the same optimizer, "
+                             f"but got scheduler {type(scheduler).__name__} at index {index} "
+                             f"with another optimizer than {type(optimizer).__name__}.")
+
+
+def _initial_step(scheduler):
+    """PyTorch's ``LRScheduler._initial_step``: recount and take the first step afresh."""
+    scheduler._step_count = 0
+    scheduler._is_initial = True
+    try:
+        scheduler.step()
+    finally:
+        scheduler._is_initial = False
+
+
+def _update_lr_at(scheduler, epoch):
+    """PyTorch's ``LRScheduler._update_lr(epoch)`` (closed form when there is one)."""
+    scheduler.last_epoch = epoch
+    closed_form = getattr(scheduler, "_get_closed_form_lr", None)
+    values = closed_form() if closed_form is not None else scheduler.get_lr()
+    for group, lr in zip(scheduler.optimizer.param_groups, values):
+        group["lr"] = lr
+    scheduler._last_lr = lrs_of(scheduler.optimizer)
+
+
+class _Nested:
+    """``state_dict`` of a scheduler that owns schedulers: theirs, nested."""
+
+    def state_dict(self) -> dict:
+        """Everything but the optimizer, the inner schedulers as their ``state_dict()``."""
+        state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "_schedulers")}
+        state["_schedulers"] = [s.state_dict() for s in self._schedulers]
+        return state
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        """Restore a ``state_dict()`` (the inner schedulers' too)."""
+        state_dict = dict(state_dict)
+        inner = state_dict.pop("_schedulers")
+        self.__dict__.update(state_dict)
+        for scheduler, saved in zip(self._schedulers, inner):
+            scheduler.load_state_dict(saved)
+
+    def get_last_lr(self) -> list:
+        """The learning rates after the last ``step()``, one per group."""
+        return self._last_lr
+
+
+class SequentialLR(_Nested, LRScheduler):
+    """Run ``schedulers[i]`` between ``milestones[i - 1]`` and ``milestones[i]``; each one
+    starts from epoch 0 when its turn comes.
+
+    Raises:
+        ValueError: no schedulers, ``len(milestones) != len(schedulers) - 1``, a
+            ``ReduceLROnPlateau``, or schedulers of another optimizer.
+
+    Example:
+        >>> warmup = ft.optim.lr_scheduler.LinearLR(opt, start_factor=0.1, total_iters=5)
+        >>> decay = ft.optim.lr_scheduler.ExponentialLR(opt, gamma=0.9)
+        >>> sched = ft.optim.lr_scheduler.SequentialLR(opt, [warmup, decay], milestones=[5])
+    """
+
+    def __init__(self, optimizer, schedulers, milestones, last_epoch: int = -1):
+        name = type(self).__name__
+        if len(schedulers) < 1:
+            raise ValueError(f"{name} expects at least one scheduler, but got no scheduler.")
+        _check_schedulers(name, schedulers, optimizer)
+        if len(milestones) != len(schedulers) - 1:
+            raise ValueError("Sequential Schedulers expects number of schedulers provided to be "
+                             "one more than the number of milestone points, but got number of "
+                             f"schedulers {len(schedulers)} and the number of milestones to be "
+                             f"equal to {len(milestones)}")
+        self._schedulers = list(schedulers)
+        self._milestones = list(milestones)
+        self.last_epoch = last_epoch + 1
+        self.optimizer = optimizer
+        for group in optimizer.param_groups:
+            group["lr"] = group["initial_lr"]
+        for scheduler in self._schedulers:  # undo the steps their constructors took
+            scheduler.last_epoch -= 1
+        first = self._schedulers[bisect_right(self._milestones, 0)]
+        _initial_step(first)
+        self._last_lr = first.get_last_lr()
+
+    def step(self) -> None:  # noqa: D102 (documented on the base class)
+        self.last_epoch += 1
+        index = bisect_right(self._milestones, self.last_epoch)
+        scheduler = self._schedulers[index]
+        if index > 0 and self._milestones[index - 1] == self.last_epoch:
+            _update_lr_at(scheduler, 0)
+        else:
+            scheduler.step()
+        self._last_lr = scheduler.get_last_lr()
+
+
+class ChainedScheduler(_Nested, LRScheduler):
+    """Step every scheduler in ``schedulers`` at each ``step()``.
+
+    Raises:
+        ValueError: no schedulers, a ``ReduceLROnPlateau``, or schedulers of different
+            optimizers.
+
+    Example:
+        >>> sched = ft.optim.lr_scheduler.ChainedScheduler(
+        ...     [ft.optim.lr_scheduler.ConstantLR(opt, factor=0.1, total_iters=2),
+        ...      ft.optim.lr_scheduler.ExponentialLR(opt, gamma=0.9)])
+    """
+
+    def __init__(self, schedulers, optimizer=None):
+        name = type(self).__name__
+        if len(schedulers) < 1:
+            raise ValueError(f"{name} expects at least one scheduler to be chained, but got no "
+                             "scheduler.")
+        optimizer = optimizer or schedulers[0].optimizer
+        _check_schedulers(name, schedulers, optimizer)
+        self._schedulers = list(schedulers)
+        self.optimizer = optimizer
+        self._last_lr = lrs_of(self._schedulers[-1].optimizer)
+
+    def step(self) -> None:  # noqa: D102
+        for scheduler in self._schedulers:
+            scheduler.step()
+        self._last_lr = lrs_of(self._schedulers[-1].optimizer)
