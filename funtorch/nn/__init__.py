@@ -37,3 +37,7 @@ from funtorch.nn.upsampling import *  # noqa: F401,F403,E402
 from funtorch.nn.pooling_extra import *  # noqa: F401,F403,E402
 from funtorch.nn.loss_extra import *  # noqa: F401,F403,E402
 from funtorch.nn.containers_extra import ParameterDict, ParameterList  # noqa: F401,E402
+from funtorch.nn.conv_extra import ConvTranspose1d, ConvTranspose3d  # noqa: F401,E402
+from funtorch.nn.padding import *  # noqa: F401,F403,E402
+from funtorch.nn.dropout_extra import *  # noqa: F401,F403,E402
+from funtorch.nn.embedding_bag import EmbeddingBag  # noqa: F401,E402

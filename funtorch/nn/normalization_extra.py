@@ -11,7 +11,7 @@ from funtorch.nn._layer_utils import check_sizes
 from funtorch.nn._stateless import stateless
 from funtorch.nn.normalization import LayerNorm, _BatchNorm
 
-__all__ = ["InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "RMSNorm",
+__all__ = ["InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "RMSNorm", "BatchNorm3d",
            "LocalResponseNorm", "CosineSimilarity", "PairwiseDistance"]
 
 
@@ -119,3 +119,14 @@ PairwiseDistance = stateless(
     "``||x1 - x2 + eps||_p`` along the last axis.\n\nExample:\n"
     "    >>> ft.nn.PairwiseDistance()(ft.ones((2, 3)), ft.zeros((2, 3))).shape\n    (2,)\n",
     module=__name__)
+
+
+class BatchNorm3d(_BatchNorm):
+    """Batch normalisation of ``(N, C, D, H, W)`` inputs (statistics per channel).
+
+    Example:
+        >>> ft.nn.BatchNorm3d(2)(ft.randn(3, 2, 2, 2, 2)).shape
+        (3, 2, 2, 2, 2)
+    """
+
+    _dims = (5,)

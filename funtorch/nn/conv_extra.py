@@ -1,0 +1,38 @@
+"""ConvTranspose1d and ConvTranspose3d (torch's arguments, weight layout and init), over
+``functional/conv_extra.py``."""
+
+from __future__ import annotations
+
+from funtorch.nn.conv import ConvTranspose2d
+from funtorch.nn.functional.conv import output_padding_for
+from funtorch.nn.functional.conv_extra import conv_transpose_nd
+
+__all__ = ["ConvTranspose1d", "ConvTranspose3d"]
+
+
+class ConvTranspose1d(ConvTranspose2d):
+    """Transposed 1-d convolution; weight ``(C_in, C_out / groups, k)``.
+
+    Example:
+        >>> ft.nn.ConvTranspose1d(2, 3, 3, stride=2)(ft.ones((1, 2, 4))).shape
+        (1, 3, 9)
+    """
+
+    _nd = 1
+
+    def forward(self, input, output_size=None):
+        """``output_size``: the wanted output length(s), replacing ``output_padding``."""
+        name = type(self).__name__
+        output_padding = self.output_padding
+        if output_size is not None:
+            output_padding = output_padding_for(tuple(input.shape), output_size, self.stride,
+                                                self.padding, self.kernel_size, self.dilation,
+                                                name)
+        return conv_transpose_nd(input, self.weight, self.bias, self.stride, self.padding,
+                                 output_padding, self.groups, self.dilation, self._nd, name)
+
+
+class ConvTranspose3d(ConvTranspose1d):
+    """Transposed 3-d convolution; weight ``(C_in, C_out / groups, kD, kH, kW)``."""
+
+    _nd = 3

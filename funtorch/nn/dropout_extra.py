@@ -1,0 +1,48 @@
+"""Dropout1d, Dropout3d, AlphaDropout, FeatureAlphaDropout: active in ``train()`` mode,
+identity in ``eval()`` mode; keys as for ``Dropout``."""
+
+from __future__ import annotations
+
+from funtorch.nn import functional as F
+from funtorch.nn.dropout import _DropoutNd
+
+__all__ = ["Dropout1d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout"]
+
+
+class _Functional(_DropoutNd):
+    _fn = None
+
+    def forward(self, input, key=None):
+        if not self.training:
+            return input
+        return type(self)._fn(input, self.p, True, key=self._next_key(key))
+
+
+class Dropout1d(_Functional):
+    """Zero whole channels of ``(N, C, L)`` / ``(C, L)`` inputs in training mode.
+
+    Example:
+        >>> ft.nn.Dropout1d().eval()(ft.ones((2, 3, 4))).shape
+        (2, 3, 4)
+    """
+
+    _fn = staticmethod(F.dropout1d)
+
+
+class Dropout3d(_Functional):
+    """Zero whole channels of ``(N, C, D, H, W)`` / ``(C, D, H, W)`` inputs in training
+    mode."""
+
+    _fn = staticmethod(F.dropout3d)
+
+
+class AlphaDropout(_Functional):
+    """Alpha dropout (keeps SELU's self-normalisation) in training mode."""
+
+    _fn = staticmethod(F.alpha_dropout)
+
+
+class FeatureAlphaDropout(_Functional):
+    """Alpha dropout of whole channels in training mode."""
+
+    _fn = staticmethod(F.feature_alpha_dropout)

@@ -1,0 +1,60 @@
+"""``conv_transpose1d`` and ``conv_transpose3d``: a transposed convolution is the VJP of
+the convolution with respect to its input, so it is computed as exactly that (``ft.vjp``
+of ``convnd`` at a zero image of the output's shape): the same im2col contraction, one
+batched matmul, and every transform applies."""
+
+from __future__ import annotations
+
+import funtorch as ft
+from funtorch.nn.functional.conv import batched, check_output_padding, convnd, ntuple
+
+__all__ = ["conv_transpose1d", "conv_transpose3d", "conv_transpose_nd"]
+
+
+def conv_transpose_nd(input, weight, bias, stride, padding, output_padding, groups, dilation,
+                      nd, fn):
+    """Transposed ``nd``-d convolution; ``weight`` is ``(C_in, C_out / groups, *kernel)``."""
+    x, unbatched = batched(input, nd, fn)
+    stride, dilation = ntuple(stride, nd, "stride", fn), ntuple(dilation, nd, "dilation", fn)
+    padding = ntuple(padding, nd, "padding", fn)
+    out_pad = ntuple(output_padding, nd, "output_padding", fn)
+    check_output_padding(out_pad, stride, dilation, fn)
+    if x.shape[1] != weight.shape[0]:
+        raise ValueError(f"{fn}: expected input with {weight.shape[0]} channels (weight "
+                         f"{tuple(weight.shape)}), got {x.shape[1]}")
+    kernel = tuple(weight.shape[2:])
+    sizes = tuple((n - 1) * s - 2 * p + d * (k - 1) + op + 1 for n, s, p, d, k, op
+                  in zip(x.shape[2:], stride, padding, dilation, kernel, out_pad))
+    image = ft.zeros((x.shape[0], weight.shape[1] * groups) + sizes, dtype=x.dtype,
+                     device=x.device)
+    _, transpose = ft.vjp(lambda z: convnd(z, weight, None, stride, padding, dilation, groups,
+                                           nd, fn), image)
+    out = transpose(x)[0]
+    if bias is not None:
+        out = out + ft.reshape(bias, (1, -1) + (1,) * nd)
+    return out[0] if unbatched else out
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0,
+                     groups=1, dilation=1):
+    """Transposed 1-d convolution: ``(N, C_in, L) -> (N, C_out, L_out)`` with
+    ``L_out = (L - 1) stride - 2 padding + dilation (k - 1) + output_padding + 1``.
+
+    Example:
+        >>> F.conv_transpose1d(ft.ones((1, 2, 4)), ft.ones((2, 3, 3)), stride=2).shape
+        (1, 3, 9)
+    """
+    return conv_transpose_nd(input, weight, bias, stride, padding, output_padding, groups,
+                             dilation, 1, "conv_transpose1d")
+
+
+def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0,
+                     groups=1, dilation=1):
+    """Transposed 3-d convolution; weight ``(C_in, C_out / groups, kD, kH, kW)``.
+
+    Example:
+        >>> F.conv_transpose3d(ft.ones((1, 2, 2, 2, 2)), ft.ones((2, 1, 2, 2, 2))).shape
+        (1, 1, 3, 3, 3)
+    """
+    return conv_transpose_nd(input, weight, bias, stride, padding, output_padding, groups,
+                             dilation, 3, "conv_transpose3d")

@@ -1,0 +1,65 @@
+"""ZeroPad, ConstantPad, ReflectionPad, ReplicationPad and CircularPad (1d/2d/3d):
+``F.pad`` with a stored ``padding`` (an int is used on every side)."""
+
+from __future__ import annotations
+
+from funtorch.nn import functional as F
+from funtorch.nn.module import Module
+
+__all__ = [f"{kind}Pad{nd}d" for kind in ("Zero", "Constant", "Reflection", "Replication",
+                                          "Circular") for nd in (1, 2, 3)]
+
+
+class _PadNd(Module):
+    _nd = 1
+    _mode = "constant"
+
+    def __init__(self, padding):
+        super().__init__()
+        width = 2 * self._nd
+        padding = (padding,) * width if isinstance(padding, int) else tuple(padding)
+        if len(padding) != width:
+            raise ValueError(f"{type(self).__name__}: padding must be an int or {width} ints, "
+                             f"got {padding!r}")
+        self.padding = padding
+
+    def forward(self, input):
+        value = getattr(self, "value", None) if self._mode == "constant" else None
+        return F.pad(input, self.padding, self._mode, value)
+
+    def extra_repr(self):
+        return f"{self.padding}"
+
+
+class _ConstantPadNd(_PadNd):
+    def __init__(self, padding, value):
+        super().__init__(padding)
+        self.value = value
+
+    def extra_repr(self):
+        return f"padding={self.padding}, value={self.value}"
+
+
+class _ZeroPadNd(_ConstantPadNd):
+    def __init__(self, padding):
+        super().__init__(padding, 0.0)
+
+    def extra_repr(self):
+        return f"{self.padding}"
+
+
+_DOC = "Pad the last {nd} axes ({mode}); ``padding`` is ``(left, right{more})`` or an int."
+_MORE = {1: "", 2: ", top, bottom", 3: ", top, bottom, front, back"}
+_KINDS = {"Zero": (_ZeroPadNd, "constant", "zeros"),
+          "Constant": (_ConstantPadNd, "constant", "a constant ``value``"),
+          "Reflection": (_PadNd, "reflect", "mirrored without repeating the edge"),
+          "Replication": (_PadNd, "replicate", "repeating the edge"),
+          "Circular": (_PadNd, "circular", "wrapping around")}
+
+for _kind, (_base, _mode, _what) in _KINDS.items():
+    for _nd in (1, 2, 3):
+        _name = f"{_kind}Pad{_nd}d"
+        globals()[_name] = type(_name, (_base,), {
+            "_nd": _nd, "_mode": _mode, "__module__": __name__, "__qualname__": _name,
+            "__doc__": _DOC.format(nd=_nd, mode=_what, more=_MORE[_nd])})
+del _kind, _base, _mode, _what, _nd, _name
