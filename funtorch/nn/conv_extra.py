@@ -23,11 +23,9 @@ class ConvTranspose1d(ConvTranspose2d):
     def forward(self, input, output_size=None):
         """``output_size``: the wanted output length(s), replacing ``output_padding``."""
         name = type(self).__name__
-        output_padding = self.output_padding
-        if output_size is not None:
-            output_padding = output_padding_for(tuple(input.shape), output_size, self.stride,
-                                                self.padding, self.kernel_size, self.dilation,
-                                                name)
+        output_padding = self.output_padding if output_size is None else output_padding_for(
+            tuple(input.shape), output_size, self.stride, self.padding, self.kernel_size,
+            self.dilation, name)
         return conv_transpose_nd(input, self.weight, self.bias, self.stride, self.padding,
                                  output_padding, self.groups, self.dilation, self._nd, name)
 
