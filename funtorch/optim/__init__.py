@@ -78,20 +78,22 @@ from funtorch.optim.transforms import (  # noqa: F401
 )
 from funtorch.optim.transforms_extra import (  # noqa: F401
     ScaleByAdadeltaState,
-    ScaleByAdafactorState,
     ScaleByAdamaxState,
     ScaleByAsgdState,
-    ScaleByMuonState,
     ScaleByNadamState,
     ScaleByRadamState,
     ScaleByRpropState,
-    newton_schulz,
     scale_by_adadelta,
-    scale_by_adafactor,
     scale_by_adamax,
     scale_by_asgd,
-    scale_by_muon,
     scale_by_nadam,
     scale_by_radam,
     scale_by_rprop,
+)
+from funtorch.optim.transforms_matrix import (  # noqa: F401
+    ScaleByAdafactorState,
+    ScaleByMuonState,
+    newton_schulz,
+    scale_by_adafactor,
+    scale_by_muon,
 )

@@ -111,6 +111,7 @@ def lbfgs(value_and_grad, lr=1.0, max_iter=20, max_eval=None, tolerance_grad=1e-
 
     Raises:
         ValueError: a negative ``lr``, or an unknown ``line_search_fn``.
+        TypeError: a schedule as ``lr``.
 
     Example:
         >>> loss = lambda p: ft.sum((p["w"] - 3.0) ** 2) + ft.sum(p["b"] ** 2)
@@ -125,7 +126,9 @@ def lbfgs(value_and_grad, lr=1.0, max_iter=20, max_eval=None, tolerance_grad=1e-
         Nocedal and Wright, "Numerical Optimization", 2nd ed., algorithms 7.4 and 3.5;
         ``torch.optim.LBFGS``.
     """
-    if not callable(lr) and not 0.0 <= lr:
+    if callable(lr):
+        raise TypeError("lbfgs: lr must be a number (schedules are not supported)")
+    if not 0.0 <= lr:
         raise ValueError(f"Invalid learning rate: {lr} (lr must be >= 0)")
     if line_search_fn not in (None, "strong_wolfe"):
         raise ValueError(f"lbfgs: line_search_fn must be None or 'strong_wolfe', got "

@@ -11,6 +11,7 @@ from funtorch import optim
 from funtorch.optim.lbfgs_search import cubic_interpolate
 from optim.extra_helpers import XREF, XSPEC, kwargs_of
 from optim.helpers import NAMES
+from optim.helpers import REF as XREF_BASE
 
 CASES = sorted(XSPEC["lbfgs"])
 STEPS = XSPEC["lbfgs_steps"]
@@ -30,8 +31,6 @@ class Problem64:
         residual = self.x @ params["w"].T + params["b"] - self.y
         return (residual ** 2).mean() + 0.5 * (self.h * (params["q"] - self.c) ** 2).sum()
 
-
-from optim.helpers import REF as XREF_BASE  # noqa: E402
 
 
 def _check(case, step, params):

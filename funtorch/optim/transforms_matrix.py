@@ -1,0 +1,169 @@
+"""The update rules of ``torch.optim``'s Adafactor (factored second moments) and Muon
+(Newton-Schulz orthogonalised momentum) as transformations: the two rules that look at a
+parameter's matrix shape. Conventions as in ``transforms_extra.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import numpy as np
+
+import funtorch as ft
+from funtorch.optim.base import GradientTransformation, cast_like, require_params, zero_count
+from funtorch.optim.transforms_extra import _f64, _lerp, _lr_at, _zeros
+
+__all__ = ["ScaleByAdafactorState", "ScaleByMuonState", "newton_schulz", "scale_by_adafactor",
+           "scale_by_muon"]
+
+
+class ScaleByAdafactorState(NamedTuple):
+    """PyTorch Adafactor's state: factored ``row_var``/``col_var`` for arrays of 2 or more
+    dimensions, ``variance`` for the others (``None`` where a parameter has no such entry)."""
+    step: Any
+    row_var: Any
+    col_var: Any
+    variance: Any
+
+
+class ScaleByMuonState(NamedTuple):
+    """PyTorch Muon's momentum buffer."""
+    momentum_buffer: Any
+
+
+def scale_by_adafactor(lr=1e-2, beta2_decay=-0.8, eps=(None, 1e-3), d=1.0, weight_decay=0.0
+                       ) -> GradientTransformation:
+    """PyTorch's Adafactor update (already scaled, decoupled weight decay included).
+
+    .. math::
+        \\hat\\beta_{2,t} = 1 - t^{c}, \\quad \\rho_t = \\min(lr, 1/\\sqrt t), \\quad
+        \\alpha_t = \\max(\\epsilon_2, \\mathrm{RMS}(\\theta)) \\rho_t
+
+    Second moments are factored into row and column averages for arrays with two or
+    more dimensions; the update :math:`g / \\sqrt{\\hat V}` is clipped to RMS ``d``.
+
+    Example:
+        >>> tx = ft.optim.scale_by_adafactor(1e-2)
+
+    References:
+        Shazeer and Stern, "Adafactor: Adaptive Learning Rates with Sublinear Memory Cost",
+        ICML 2018.
+    """
+    eps1, eps2 = eps
+
+    def init(params):
+        def row(p):
+            return ft.zeros(p.shape[:-1] + (1,), dtype=p.dtype) if p.ndim > 1 else None
+
+        def col(p):
+            return ft.zeros(p.shape[:-2] + (1, p.shape[-1]), dtype=p.dtype) if p.ndim > 1 \
+                else None
+
+        def var(p):
+            return None if p.ndim > 1 else ft.zeros_like(p)
+        return ScaleByAdafactorState(zero_count(params), ft.tree.map(row, params),
+                                     ft.tree.map(col, params), ft.tree.map(var, params))
+
+    def update(updates, state, params=None):
+        require_params(params, "scale_by_adafactor")
+        step = state.step + 1
+        t = _f64(step)
+        rate = _lr_at(lr, state.step)
+        beta_t = t ** beta2_decay
+        rho = ft.minimum(rate, 1 / t ** 0.5)
+
+        def one(g, p, row_var, col_var, variance):
+            tiny = np.finfo(np.dtype(str(p.dtype))).eps if eps1 is None else eps1
+            size = max(int(np.prod(p.shape)), 1)
+            rms = ft.sqrt(ft.sum(p.astype(ft.float64) ** 2)) / size ** 0.5
+            alpha = ft.maximum(ft.asarray(eps2, dtype=ft.float64), rms) * rho
+            w = cast_like(beta_t, g)
+            if p.ndim > 1:
+                row_var = _lerp(row_var, ft.mean(g * g, axis=-1, keepdims=True), w)
+                col_var = _lerp(col_var, ft.mean(g * g, axis=-2, keepdims=True), w)
+                estimate = (row_var @ col_var) / ft.maximum(
+                    ft.mean(row_var, axis=-2, keepdims=True), tiny)
+            else:
+                variance = _lerp(variance, g * g, w)
+                estimate = variance
+            direction = g / ft.sqrt(ft.maximum(estimate, tiny * tiny))
+            norm = ft.sqrt(ft.sum(direction.astype(ft.float64) ** 2))
+            denom = ft.maximum(ft.asarray(1.0, dtype=ft.float64), norm / (size ** 0.5 * d))
+            step_vec = direction * cast_like(-alpha / denom, direction)
+            if weight_decay != 0:
+                step_vec = step_vec - cast_like(rate * weight_decay, p) * p
+            return step_vec, row_var, col_var, variance
+
+        is_none = lambda v: v is None  # noqa: E731
+        out = ft.tree.map(one, updates, params, state.row_var, state.col_var, state.variance,
+                          is_leaf=is_none)
+        is_out = lambda o: isinstance(o, tuple)  # noqa: E731
+        parts = [ft.tree.map(lambda o, i=i: o[i], out, is_leaf=is_out) for i in range(4)]
+        return parts[0], ScaleByAdafactorState(step, *parts[1:])
+
+    return GradientTransformation(init, update)
+
+
+def newton_schulz(matrix, coefficients=(3.4445, -4.7750, 2.0315), steps=5, eps=1e-7):
+    """Muon's quintic Newton-Schulz iteration: an approximate orthogonalisation
+    :math:`U S' V^T` of a matrix :math:`U S V^T` (in the matrix's own dtype).
+
+    Args:
+        matrix: a 2-d array.
+        coefficients: :math:`(a, b, c)` of :math:`X \\leftarrow aX + (bA + cA^2)X`,
+            :math:`A = XX^T`.
+        steps: iterations (fewer than 100).
+        eps: lower bound of the Frobenius norm the matrix is divided by.
+
+    Example:
+        >>> ortho = ft.optim.newton_schulz(ft.ones((2, 3)))
+    """
+    if steps >= 100:
+        raise ValueError(f"newton_schulz: steps must be less than 100, got {steps}")
+    if matrix.ndim != 2:
+        raise ValueError(f"newton_schulz: expected a 2-d matrix, got shape {matrix.shape}")
+    a, b, c = coefficients
+    tall = matrix.shape[0] > matrix.shape[1]
+    x = matrix.T if tall else matrix
+    x = x / ft.maximum(ft.sqrt(ft.sum(x * x)), eps)
+    for _ in range(steps):
+        gram = x @ x.T
+        x = a * x + (b * gram + c * (gram @ gram)) @ x
+    return x.T if tall else x
+
+
+def scale_by_muon(lr=1e-3, weight_decay=0.1, momentum=0.95, nesterov=True,
+                  ns_coefficients=(3.4445, -4.7750, 2.0315), eps=1e-7, ns_steps=5,
+                  adjust_lr_fn=None) -> GradientTransformation:
+    """Muon's update (already scaled): momentum, Newton-Schulz orthogonalisation, the
+    shape-adjusted learning rate, decoupled weight decay. 2-d parameters only; ``lr`` is
+    a number.
+
+    Example:
+        >>> tx = ft.optim.scale_by_muon(0.02)
+
+    References:
+        Jordan et al., "Muon: An optimizer for hidden layers in neural networks", 2024;
+        Liu et al., "Muon is Scalable for LLM Training", 2025 (``match_rms_adamw``).
+    """
+    def init(params):
+        return ScaleByMuonState(_zeros(params))
+
+    def update(updates, state, params=None):
+        require_params(params, "scale_by_muon")
+        buffer = ft.tree.map(lambda b, g: _lerp(b, g, 1 - momentum), state.momentum_buffer,
+                             updates)
+
+        def one(g, b, p):
+            if g.ndim != 2:
+                raise ValueError(f"muon: parameters must be 2-d matrices, got shape {g.shape}")
+            direction = _lerp(g, b, momentum) if nesterov else b
+            ortho = newton_schulz(direction, ns_coefficients, ns_steps, eps)
+            rows, cols = p.shape
+            ratio = (max(1, rows / cols) ** 0.5 if adjust_lr_fn in (None, "original")
+                     else 0.2 * max(rows, cols) ** 0.5)
+            return -cast_like(lr * weight_decay, p) * p - cast_like(lr * ratio, p) * ortho
+
+        return ft.tree.map(one, updates, buffer, params), ScaleByMuonState(buffer)
+
+    return GradientTransformation(init, update)
