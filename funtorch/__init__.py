@@ -26,7 +26,10 @@ from funtorch.transforms import (  # noqa: F401
 )
 from funtorch.backends import device  # noqa: F401
 from funtorch.grad import float0, grad, value_and_grad, vjp  # noqa: F401
-from funtorch.autograd import enable_grad, no_grad, set_grad_enabled  # noqa: F401
+from funtorch.grad_mode import (  # noqa: F401
+    enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
+    set_grad_enabled,
+)
 from funtorch.ops.logic import stop_gradient  # noqa: F401
 from funtorch import cuda  # noqa: F401
 from funtorch.serialization import load, save  # noqa: F401

@@ -7,17 +7,20 @@ primitives' VJP rules and writes leaves' ``.grad``. ``no_grad()`` pauses recordi
 
 from __future__ import annotations
 
-import functools
-import threading
-
-from funtorch import ops
+from funtorch import autograd_hooks, ops
+from funtorch.autograd_hooks import detect_anomaly, is_anomaly_enabled, set_detect_anomaly  # noqa
 from funtorch.core import (
-    _STATE, _TRACER_TYPES, LEAF, Array, OutputRef, Primitive, bind, wrap,
+    _STATE, _TRACER_TYPES, LEAF, Array, OutputRef, Primitive, bind, canonical, wrap,
 )
 from funtorch.dtypes import is_float
+from funtorch.grad_mode import (  # noqa: F401  (PyTorch spells them torch.autograd.*)
+    _GradMode, enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
+    no_grad, set_grad_enabled,
+)
 
 __all__ = ["backward", "grad", "Function", "no_grad", "enable_grad", "set_grad_enabled",
-           "is_grad_enabled"]
+           "is_grad_enabled", "inference_mode", "is_inference_mode_enabled",
+           "set_detect_anomaly", "detect_anomaly", "is_anomaly_enabled"]
 
 _FREED = ("backward: trying to backward through the graph a second time (or directly "
           "access saved tensors after they have already been freed). Saved intermediate "
@@ -29,98 +32,6 @@ _NOT_SCALAR = ("backward: grad can be implicitly created only for scalar outputs
 _NO_GRAD_FN = ("{fn}: element {index} of tensors does not require grad and does not have a "
                "grad_fn; create the inputs with requires_grad=True (and do not call it "
                "inside ft.no_grad())")
-
-
-class _GradMode:
-    """Switches PyTorch-style recording to ``mode`` on ``__enter__`` and back on
-    ``__exit__``; as a decorator, around every call. Re-entrant: each ``with`` saves the
-    mode it found. The mode is per thread, as in PyTorch (new threads start with it on)."""
-
-    mode = True
-
-    def __init__(self):
-        self._local = threading.local()  # one object may be entered by several threads
-
-    @property
-    def _saved(self):
-        stack = getattr(self._local, "stack", None)
-        if stack is None:
-            stack = self._local.stack = []
-        return stack
-
-    def __enter__(self):
-        self._saved.append(_STATE.grad_enabled)
-        _STATE.grad_enabled = self.mode
-
-    def __exit__(self, *exc):
-        _STATE.grad_enabled = self._saved.pop()
-
-    def __call__(self, fn):
-        mode = self.mode
-
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            previous = _STATE.grad_enabled
-            _STATE.grad_enabled = mode
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                _STATE.grad_enabled = previous
-        return wrapper
-
-
-class _NoArgumentMode(_GradMode):
-    def __new__(cls, fn=None):
-        if fn is None:
-            return super().__new__(cls)
-        if not callable(fn):
-            raise TypeError(f"{cls.__name__}() takes no arguments (used as a decorator it "
-                            f"wraps a function), got {fn!r}")
-        return cls()(fn)  # used as @ft.no_grad, without parentheses
-
-
-class no_grad(_NoArgumentMode):
-    """``with ft.no_grad():`` ops record no ``grad_fn`` (PyTorch semantics); also a decorator,
-    with or without parentheses.
-
-    Example:
-        >>> x = ft.ones(2, requires_grad=True)
-        >>> with ft.no_grad():
-        ...     y = x * 2
-        >>> y.requires_grad
-        False
-    """
-
-    mode = False
-
-
-class enable_grad(_NoArgumentMode):
-    """Re-enable recording inside a ``no_grad`` block; also a decorator."""
-
-    mode = True
-
-
-class set_grad_enabled(_GradMode):
-    """Switch recording on or off: at once when called (``ft.set_grad_enabled(False)``),
-    restored at the end of a ``with`` block, or around calls as a decorator (PyTorch)."""
-
-    def __init__(self, mode: bool):
-        super().__init__()
-        self.mode = bool(mode)
-        self._previous = _STATE.grad_enabled
-        _STATE.grad_enabled = self.mode
-
-    def __enter__(self):
-        self._saved.append(self._previous)
-
-    def __call__(self, fn):
-        _STATE.grad_enabled = self._previous  # the decorator form does not switch it for good
-        return super().__call__(fn)
-
-
-def is_grad_enabled() -> bool:
-    """Whether PyTorch-style recording is on."""
-    return _STATE.grad_enabled
 
 
 def _tracked_args(node):
@@ -151,7 +62,10 @@ def _pull_back(node, ct, ans, cts):
     rules, args, params = node.prim.vjp, node.args, node.params
     for index, arg in enumerate(args):
         if isinstance(arg, Array) and arg._node is not None:
-            _add(cts, id(arg), rules[index](ct, ans, *args, **params))
+            grad_in = rules[index](ct, ans, *args, **params)
+            if _STATE.anomaly:
+                autograd_hooks.check_nan(node, index, grad_in)
+            _add(cts, id(arg), grad_in)
 
 
 def _backprop(roots, root_cts, retain_graph, keep=()):
@@ -171,6 +85,7 @@ def _backprop(roots, root_cts, retain_graph, keep=()):
             if not retain_graph:
                 item.args = None
             continue
+        ct = autograd_hooks.run_hooks(item, ct)
         node = item._node
         if id(item) in keep_ids or node.is_leaf:
             prev = found.get(id(item))
@@ -242,7 +157,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     retain = create_graph if retain_graph is None else retain_graph
     with set_grad_enabled(create_graph):
         cts = [_as_cotangent(t, g, "backward", i) for i, (t, g) in enumerate(zip(tensors, grads))]
-        found = _backprop(tensors, cts, retain)
+        found = _backprop([canonical(t) for t in tensors], cts, retain)
     wanted = None if inputs is None else {id(x) for x in _seq(inputs)}
     for key, (leaf, ct) in found.items():
         if wanted is not None and key not in wanted:
@@ -271,10 +186,11 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     with set_grad_enabled(create_graph):
         cts = [_as_cotangent(o, g, "autograd.grad", i) for i, (o, g) in
                enumerate(zip(outputs, grads))]
-        found = _backprop(outputs, cts, retain, keep=inputs)
+        found = _backprop([canonical(o) for o in outputs], cts, retain,
+                          keep=[canonical(x) for x in inputs])
     result = []
     for index, x in enumerate(inputs):
-        entry = found.get(id(x))
+        entry = found.get(id(canonical(x)))
         if entry is None and not allow_unused:
             raise RuntimeError(f"autograd.grad: input {index} (shape {x.shape}) was not used "
                                "to compute the outputs; pass allow_unused=True to get None")

@@ -13,6 +13,7 @@ import functools
 import itertools
 import math
 import threading
+import weakref
 
 import numpy as np
 
@@ -31,6 +32,8 @@ class _ThreadState(threading.local):
     starts from the class defaults (recording on, nothing staging)."""
 
     grad_enabled = True  # PyTorch-style recording switch (no_grad/enable_grad)
+    inference = False  # inside ft.inference_mode()
+    anomaly = False  # ft.autograd.detect_anomaly(): backward names the op that made a NaN
     staging = None  # while jit stages a function: its trace, which also takes ops on boxes
 
 
@@ -48,7 +51,8 @@ class Array:
         [2.0, 4.0]
     """
 
-    __slots__ = ("_buf", "_node", "grad")
+    # ``_extra`` (unset on most arrays) holds hooks, retain_grad and ``.data``'s box
+    __slots__ = ("_buf", "_node", "grad", "_extra", "__weakref__")
     __array_priority__ = 100  # so numpy defers ``ndarray * Array`` to Array.__rmul__
 
     @property
@@ -102,6 +106,27 @@ class Array:
     def is_leaf(self) -> bool:
         return self._node is None or self._node.is_leaf
 
+    def __copy__(self):
+        """``copy.copy(x)``: a new handle on the same (immutable) buffer, with no grad_fn
+        and no ``.grad``, as torch's shallow copy."""
+        node = self._node
+        out = wrap(self._buf)
+        out._node = node if node is not None and node.is_leaf else None
+        return out
+
+    def __deepcopy__(self, memo):
+        """``copy.deepcopy(x)`` of a leaf: an independent leaf with the same value,
+        ``requires_grad`` and ``.grad`` (buffers are immutable, so they are shared)."""
+        if id(self) in memo:
+            return memo[id(self)]
+        if not self.is_leaf:
+            raise RuntimeError("deepcopy: only arrays created explicitly by the user (graph "
+                               "leaves) support the deepcopy protocol, as in PyTorch; deepcopy "
+                               "x.detach() instead")
+        out = memo[id(self)] = self.__copy__()
+        out.grad = None if self.grad is None else self.grad.__deepcopy__(memo)
+        return out
+
     @property
     def grad_fn(self):
         node = self._node
@@ -126,14 +151,15 @@ class Node:
     ``args`` is set to ``None`` once the graph has been freed by ``backward()``.
     """
 
-    __slots__ = ("prim", "args", "params", "outs")
+    __slots__ = ("prim", "args", "params", "outs", "twin", "hooks")  # hooks: unset if none
     is_leaf = False
 
     def __init__(self, prim, args, params, outs=None):
         self.prim = prim
-        self.args = args
+        self.args = capture(args)
         self.params = params
         self.outs = outs  # multiple-results primitives: detached copies of the outputs
+        self.twin = None  # weak reference to the output's frozen twin (see ``_twin``)
 
     def __repr__(self):
         return f"<{type(self).__name__}>"
@@ -161,12 +187,51 @@ LEAF = LeafNode()
 class OutputRef:
     """``_node`` of output ``index`` of a multiple-results primitive's shared ``node``."""
 
-    __slots__ = ("node", "index")
+    __slots__ = ("node", "index", "twin", "hooks")
     is_leaf = False
 
     def __init__(self, node, index):
         self.node = node
         self.index = index
+        self.twin = None
+
+
+def capture(args):
+    """The tape's view of a primitive's arguments: arrays with a recorded node become that
+    node's frozen twin, untracked arrays a fresh handle on their buffer (so rebinding the
+    caller's handle later changes neither); leaves stay themselves (``.grad`` goes there)."""
+    out = []
+    for arg in args:
+        if isinstance(arg, Array) and type(arg) not in _TRACER_TYPES:
+            node = arg._node
+            if node is None:
+                arg = wrap(arg._buf)
+            elif not node.is_leaf:
+                arg = _twin(arg, node)
+        out.append(arg)
+    return tuple(out)
+
+
+def canonical(x):
+    """The array the tape knows ``x``'s current value by: its twin, or ``x`` for a leaf."""
+    node = x._node
+    return x if node is None or node.is_leaf else _twin(x, node)
+
+
+def _twin(x, node):
+    """The frozen twin of handle ``x`` (same buffer, same node): the tape's arguments are
+    twins, so an in-place method that rebinds the handle ``x`` to a new buffer and node
+    leaves the graph recorded before intact. Made on first use; the node holds it weakly
+    (the twin holds the node), so no reference cycle keeps a graph alive."""
+    ref = node.twin
+    twin = None if ref is None else ref()
+    if twin is None:
+        twin = _object_new(Array)
+        twin._buf = x._buf
+        twin._node = node
+        twin.grad = None
+        node.twin = weakref.ref(twin)
+    return twin
 
 
 class Primitive:

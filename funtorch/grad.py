@@ -276,14 +276,15 @@ def _check_float_inputs(args, argnums, fun):
                     fun, "__name__", "fun"), path="" if path == "<root>" else f" at {path}"))
 
 
-def _argnums_tuple(argnums):
-    """``(single, nums)``: whether ``argnums`` is one int, and the ints as a tuple."""
+def _argnums_tuple(argnums, fn="grad"):
+    """``(single, nums)``: whether ``argnums`` is one int, and the ints as a tuple; ``fn``
+    names the transform in the TypeError."""
     if isinstance(argnums, (int, np.integer)) and not isinstance(argnums, bool):
         return True, (int(argnums),)
     if isinstance(argnums, (tuple, list)) and all(
             isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in argnums):
         return False, tuple(int(n) for n in argnums)
-    raise TypeError(f"grad: argnums must be an int or a tuple of ints (the positions of the "
+    raise TypeError(f"{fn}: argnums must be an int or a tuple of ints (the positions of the "
                     f"arguments to differentiate), got {argnums!r} of type "
                     f"{type(argnums).__name__}")
 

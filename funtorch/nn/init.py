@@ -3,7 +3,8 @@
 Two forms of each rule: the in-place one (``kaiming_uniform_(param)``) replaces a
 ``Parameter``'s value with draws from the global generator (``ft.manual_seed``); the pure
 one (``kaiming_uniform(key, shape)``) returns a new array drawn from an ``ft.random`` key.
-Both accept ``key=``; arrays themselves are immutable, so the in-place forms need a box.
+Both accept ``key=``; the in-place forms rebind a ``Parameter`` box or an array handle
+(``x.copy_``: the buffer itself never changes).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import math
 
 import funtorch as ft
-from funtorch.nn.parameter import Parameter
+from funtorch.nn.parameter import Parameter, is_concrete
 
 __all__ = ["calculate_gain", "uniform", "normal", "constant", "zeros", "ones",
            "xavier_uniform", "xavier_normal", "kaiming_uniform", "kaiming_normal",
@@ -115,12 +116,17 @@ def kaiming_normal(key, shape, a=0.0, mode="fan_in", nonlinearity="leaky_relu", 
 
 
 def _fill(param, value):
-    if not isinstance(param, Parameter):
-        raise TypeError(f"init: in-place initialisers need an ft.nn.Parameter (arrays are "
-                        f"immutable), got {type(param).__name__}; use the pure form, e.g. "
-                        "ft.nn.init.kaiming_uniform(key, shape)")
-    param.data = ft.asarray(value).astype(param.dtype).to(param.device)
-    return param
+    """Rebind ``param`` (a Parameter box, or an array handle as ``x.copy_``) to ``value``."""
+    value = ft.asarray(value).astype(param.dtype).to(param.device)
+    if isinstance(param, Parameter):
+        param.data = value
+        return param
+    if not is_concrete(param):
+        raise TypeError(f"init: in-place initialisers need an ft.nn.Parameter or an array "
+                        f"with a value, got {type(param).__name__} (a traced value); use the "
+                        "pure form, e.g. ft.nn.init.kaiming_uniform(key, shape)")
+    with ft.no_grad():  # as torch.nn.init, also on leaves requiring grad
+        return param.copy_(value)
 
 
 def uniform_(tensor, a=0.0, b=1.0, key=None):

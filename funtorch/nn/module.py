@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import OrderedDict, namedtuple
 
 import funtorch as ft
+from funtorch.nn import module_hooks
 from funtorch.nn.parameter import Parameter
 
 __all__ = ["Module"]
@@ -63,7 +64,35 @@ class Module:
                                   "\"forward\" function")
 
     def __call__(self, *args, **kwargs):
+        d = self.__dict__
+        if "_forward_pre_hooks" in d or "_forward_hooks" in d or "_backward_hooks" in d or (
+                "_backward_pre_hooks" in d):
+            return module_hooks.call_with_hooks(self, args, kwargs)
         return self.forward(*args, **kwargs)
+
+    # Hooks (PyTorch's; see module_hooks.py). Each returns a handle with ``remove()``.
+
+    def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
+        """``hook(module, args)`` (or ``(module, args, kwargs)``) before ``forward``; a
+        non-None result replaces the arguments."""
+        return module_hooks.register(self, "_forward_pre_hooks", hook, prepend,
+                                     with_kwargs=with_kwargs)
+
+    def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False,
+                              always_call=False):
+        """``hook(module, args, output)`` after ``forward``; a non-None result replaces the
+        output. Example: ``h = m.register_forward_hook(fn); ...; h.remove()``."""
+        return module_hooks.register(self, "_forward_hooks", hook, prepend,
+                                     with_kwargs=with_kwargs, always_call=always_call)
+
+    def register_full_backward_pre_hook(self, hook, prepend=False):
+        """``hook(module, grad_output)`` in ``backward()``; may return a new grad_output."""
+        return module_hooks.register(self, "_backward_pre_hooks", hook, prepend)
+
+    def register_full_backward_hook(self, hook, prepend=False):
+        """``hook(module, grad_input, grad_output)`` in ``backward()``, once the gradients
+        w.r.t. the module's tensor inputs are known; may return a new grad_input."""
+        return module_hooks.register(self, "_backward_hooks", hook, prepend)
 
     # Attribute tables ------------------------------------------------------------------
 

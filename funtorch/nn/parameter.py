@@ -51,8 +51,12 @@ class Parameter(ft.Array):
 
     @property
     def data(self) -> ft.Array:
-        """The current value as a plain (untracked) array; assign to replace it in place."""
-        return ft.stop_gradient(self)
+        """The current value as a plain (untracked) array; assign to replace it in place.
+        An in-place method on it updates the box too (``p.data.mul_(0.9)``), as in torch."""
+        out = ft.stop_gradient(self)
+        if type(out) is ft.Array:  # not while jit stages (a traced value is no handle)
+            out._extra = {"base": self}
+        return out
 
     @data.setter
     def data(self, value):
@@ -71,6 +75,19 @@ class Parameter(ft.Array):
         if not self.requires_grad:
             return f"Parameter containing:\n{body}, requires_grad=False"
         return f"Parameter containing:\n{body}"
+
+    def __copy__(self):
+        """``copy.copy(p)``: a new box holding the same value (no ``.grad``)."""
+        return Parameter(ft.Array.__copy__(self), self.requires_grad)
+
+    def __deepcopy__(self, memo):
+        """``copy.deepcopy(p)`` (and of a Module holding it): an independent box with the
+        same value, ``requires_grad`` and ``.grad``, as in PyTorch."""
+        if id(self) in memo:
+            return memo[id(self)]
+        out = memo[id(self)] = self.__copy__()
+        out.grad = None if self.grad is None else self.grad.__deepcopy__(memo)
+        return out
 
     def __reduce__(self):
         raise TypeError("Parameter: pickling is not supported; use ft.save(model.state_dict())")

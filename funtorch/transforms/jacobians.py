@@ -13,7 +13,7 @@ import numpy as np
 
 from funtorch import ops, tree
 from funtorch.core import Array
-from funtorch.grad import vjp
+from funtorch.grad import _argnums_tuple, vjp
 from funtorch.transforms.jvp import jvp
 from funtorch.transforms.vmap import vmap
 
@@ -44,9 +44,12 @@ def _split_rows(stacked, sizes, shapes, trailing):
     return out
 
 
-def _args_parts(fun, args, argnums):
-    single = isinstance(argnums, int)
-    nums = (argnums,) if single else tuple(argnums)
+def _args_parts(fun, args, argnums, name):
+    single, nums = _argnums_tuple(argnums, name)
+    for num in nums:
+        if not -len(args) <= num < len(args):
+            raise ValueError(f"{name}: argnums={argnums} but `{getattr(fun, '__name__', 'fun')}`"
+                             f" was called with {len(args)} positional arguments")
     diff = tuple(args[n] if isinstance(args[n], Array) else tree.map(ops.asarray, args[n])
                  for n in nums)
 
@@ -66,9 +69,11 @@ def jacrev(fun, argnums=0, has_aux=False):
         >>> ft.jacrev(lambda x: x ** 2)(ft.array([1.0, 2.0]))
         array([[2., 0.], [0., 4.]])
     """
+    _argnums_tuple(argnums, "jacrev")  # a bad argnums fails here, not at the first call
+
     @functools.wraps(fun)
     def jac_fun(*args):
-        partial, diff, single = _args_parts(fun, args, argnums)
+        partial, diff, single = _args_parts(fun, args, argnums, "jacrev")
         result = vjp(partial, *diff, has_aux=has_aux)
         out, pullback = result[0], result[1]
         out_leaves, out_tree = tree.flatten(out)
@@ -92,9 +97,11 @@ def jacfwd(fun, argnums=0, has_aux=False):
     Example:
         >>> ft.jacfwd(ft.sin)(ft.array([0.0, 1.0]))
     """
+    _argnums_tuple(argnums, "jacfwd")
+
     @functools.wraps(fun)
     def jac_fun(*args):
-        partial, diff, single = _args_parts(fun, args, argnums)
+        partial, diff, single = _args_parts(fun, args, argnums, "jacfwd")
         in_leaves, in_tree = tree.flatten(diff)
         basis, sizes = _standard_basis(in_leaves)
 
@@ -127,4 +134,5 @@ def hessian(fun, argnums=0, has_aux=False):
         >>> ft.hessian(lambda x: ft.sum(x ** 3))(ft.array([1.0, 2.0]))
         array([[ 6.,  0.], [ 0., 12.]])
     """
+    _argnums_tuple(argnums, "hessian")
     return jacfwd(jacrev(fun, argnums, has_aux), argnums, has_aux)

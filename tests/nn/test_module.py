@@ -317,8 +317,10 @@ def test_init_constants_and_errors():
     assert p.tolist() == [2.5, 2.5, 2.5]
     nn.init.ones_(p)
     assert p.tolist() == [1.0, 1.0, 1.0]
+    plain = ft.ones(2)  # an array handle is rebound, as x.zero_() (issue 14)
+    assert nn.init.zeros_(plain) is plain and plain.tolist() == [0.0, 0.0]
     with pytest.raises(TypeError, match="use the pure form"):
-        nn.init.zeros_(ft.ones(2))
+        ft.grad(lambda x: nn.init.zeros_(x).sum())(ft.ones(2))
     with pytest.raises(ValueError, match="fewer than 2 dimensions"):
         nn.init.xavier_uniform(ft.random.key(0), (3,))
 

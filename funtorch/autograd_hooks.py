@@ -1,0 +1,224 @@
+"""PyTorch's tensor hooks, ``retain_grad`` and anomaly detection for ``backward()``.
+
+Hooks live on the tape: a non-leaf's on its node (so they see the gradient of the value
+the hook was registered on, even after an in-place method rebinds the handle), a leaf's
+on the leaf itself. ``backward()`` and ``autograd.grad`` call :func:`run_hooks` once per
+array with the summed gradient, before it flows on (or into ``.grad``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import weakref
+
+import numpy as np
+
+from funtorch import backends
+from funtorch.core import _STATE, _TRACER_TYPES, Array
+
+__all__ = ["RemovableHandle", "set_detect_anomaly", "detect_anomaly",
+           "is_anomaly_enabled"]
+
+_ids = itertools.count().__next__
+
+
+class RemovableHandle:
+    """What ``register_*hook`` returns: ``handle.remove()`` unregisters the hook (also a
+    context manager that removes it on exit), as ``torch.utils.hooks.RemovableHandle``."""
+
+    def __init__(self, table):
+        self.id = _ids()
+        self._table = weakref.ref(table) if _weakrefable(table) else (lambda: table)
+
+    def remove(self) -> None:
+        table = self._table()
+        if table is not None:
+            table.pop(self.id, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+def _weakrefable(obj):
+    try:
+        weakref.ref(obj)
+    except TypeError:
+        return False
+    return True
+
+
+class _Hooks(dict):
+    """Gradient hooks of one array (id -> fn, in registration order) and the handle
+    whose ``.grad`` ``retain_grad()`` fills (after every hook, as in torch >= 2.0)."""
+
+    retain = None
+
+
+def _hooks(x, create):
+    node = x._node
+    if node.is_leaf:
+        extra = getattr(x, "_extra", None)
+        if extra is None and create:
+            extra = x._extra = {}
+        hooks = None if extra is None else extra.get("hooks")
+        if hooks is None and create:
+            hooks = extra["hooks"] = _Hooks()
+        return hooks
+    hooks = getattr(node, "hooks", None)
+    if hooks is None and create:
+        hooks = node.hooks = _Hooks()
+    return hooks
+
+
+def _check_tracked(x, what):
+    if type(x) in _TRACER_TYPES:
+        raise RuntimeError(f"{what}: hooks are for PyTorch-style backward(); a value traced "
+                           f"by {x._trace.transform} has no tape (transform the function "
+                           "and change its gradient with ft.custom_vjp instead)")
+    if x._node is None:
+        raise RuntimeError(f"{what}: cannot register a hook on a tensor that doesn't require "
+                           "gradient")
+
+
+def register_hook(self, hook):
+    """``x.register_hook(fn)``: ``fn(grad)`` runs when ``backward()`` computes the gradient
+    of ``x``; returning an array replaces that gradient. Returns a handle with
+    ``remove()``.
+
+    Example:
+        >>> x = ft.ones(2, requires_grad=True)
+        >>> h = x.register_hook(lambda g: g * 10)
+        >>> (x * 2).sum().backward(); x.grad
+        array([20., 20.])
+    """
+    _check_tracked(self, "register_hook")
+    hooks = _hooks(self, True)
+    handle = RemovableHandle(hooks)
+    hooks[handle.id] = hook
+    return handle
+
+
+def retain_grad(self):
+    """``y.retain_grad()``: ``backward()`` fills ``y.grad`` of a non-leaf too (a no-op on a
+    leaf, which gets its ``.grad`` anyway).
+
+    Example:
+        >>> x = ft.ones(2, requires_grad=True); y = x * 2; y.retain_grad()
+        >>> (y * y).sum().backward(); y.grad
+        array([4., 4.])
+    """
+    if type(self) not in _TRACER_TYPES and self._node is None:
+        raise RuntimeError("retain_grad: can't retain_grad on Tensor that has "
+                           "requires_grad=False")
+    _check_tracked(self, "retain_grad")
+    if not self._node.is_leaf:
+        _hooks(self, True).retain = self
+
+
+def _retains_grad(self):
+    if type(self) in _TRACER_TYPES or self._node is None or self._node.is_leaf:
+        return False
+    hooks = getattr(self._node, "hooks", None)
+    return hooks is not None and hooks.retain is self
+
+
+def run_hooks(item, ct):
+    """Run ``item``'s gradient hooks on ``ct`` (a hook's non-None result replaces it), then
+    fill a retained ``.grad``; return the gradient that flows on."""
+    hooks = _hooks(item, False)
+    if not hooks:
+        return ct if hooks is None or hooks.retain is None else _retain(hooks, ct)
+    for fn in list(hooks.values()):
+        new = fn(ct)
+        if new is not None:
+            if tuple(new.shape) != tuple(ct.shape):
+                raise RuntimeError(f"hook {getattr(fn, '__name__', fn)!r} returned a gradient "
+                                   f"of shape {tuple(new.shape)}; expected {tuple(ct.shape)}")
+            ct = new
+    return ct if hooks.retain is None else _retain(hooks, ct)
+
+
+def _retain(hooks, ct):
+    from funtorch import ops
+
+    handle = hooks.retain
+    value = ct if _STATE.grad_enabled else ops.stop_gradient(ct)  # create_graph keeps it
+    handle.grad = value if handle.grad is None else handle.grad + value
+    return ct
+
+
+# Anomaly detection -----------------------------------------------------------------------
+
+
+def is_anomaly_enabled() -> bool:
+    """Whether ``backward()`` checks every VJP result for NaN (``detect_anomaly``)."""
+    return _STATE.anomaly
+
+
+class set_detect_anomaly:
+    """Switch anomaly detection on or off: at once, restored at the end of a ``with``
+    block (PyTorch's ``torch.autograd.set_detect_anomaly(mode)``). While on, ``backward()``
+    raises ``RuntimeError: Function 'DivBackward0' returned nan values in its 1th output.``
+    naming the op whose backward produced the first NaN.
+
+    Example:
+        >>> with ft.autograd.set_detect_anomaly(True):
+        ...     x = ft.zeros(1, requires_grad=True); ft.sqrt(x).sum().backward()
+        Traceback (most recent call last):
+        RuntimeError: Function 'SqrtBackward0' returned nan values in its 0th output.
+    """
+
+    def __init__(self, mode: bool, check_nan: bool = True):
+        self._previous = _STATE.anomaly
+        _STATE.anomaly = bool(mode) and check_nan
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        _STATE.anomaly = self._previous
+
+
+class detect_anomaly(set_detect_anomaly):
+    """``with ft.autograd.detect_anomaly():`` anomaly detection on inside the block (see
+    :class:`set_detect_anomaly`); also a decorator."""
+
+    def __init__(self, check_nan: bool = True):
+        self.check_nan = check_nan
+        self._previous = None
+
+    def __enter__(self):
+        self._previous = _STATE.anomaly
+        _STATE.anomaly = self.check_nan
+        return self
+
+    def __call__(self, fn):
+        import functools
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with detect_anomaly(self.check_nan):
+                return fn(*args, **kwargs)
+        return wrapper
+
+
+def check_nan(node, index, ct):
+    """Raise PyTorch's anomaly error if the VJP result ``ct`` of ``node`` holds a NaN."""
+    if not isinstance(ct, Array) or type(ct) in _TRACER_TYPES or ct.dtype.kind not in "fc":
+        return
+    host = backends.get_backend_of(ct._buf).to_host(ct._buf)
+    if np.isnan(host).any():
+        raise RuntimeError(f"Function '{type(node).__name__}' returned nan values in its "
+                           f"{index}th output.")
+
+
+def attach():
+    Array.register_hook = register_hook
+    Array.retain_grad = retain_grad
+    Array.retains_grad = property(_retains_grad)
+
+
+attach()
