@@ -107,8 +107,8 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     ``-1``; ``sum_{j target, i not target} max(0, 1 - (x[j] - x[i])) / C`` per sample.
 
     Example:
-        >>> F.multilabel_margin_loss(ft.randn(2, 4), ft.array([[3, 0, -1, 1], [1, -1, 0, 0]]))
-        ... .shape
+        >>> target = ft.array([[3, 0, -1, 1], [1, -1, 0, 0]])
+        >>> F.multilabel_margin_loss(ft.randn(2, 4), target).shape
         ()
     """
     x = input[None] if input.ndim == 1 else input

@@ -105,7 +105,7 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     """``x / max(||x||_p, eps)`` along ``dim``.
 
     Example:
-        >>> F.normalize(ft.array([[3.0, 4.0]])).tolist()
+        >>> F.normalize(ft.array([[3.0, 4.0]], dtype=ft.float64)).tolist()
         [[0.6, 0.8]]
     """
     if out is not None:
