@@ -31,6 +31,13 @@ class ScaleByMuonState(NamedTuple):
     momentum_buffer: Any
 
 
+def _norm(x, axis=None):
+    """The 2-norm in ``x``'s dtype (as PyTorch's ``norm``), over ``axis`` kept as size 1."""
+    if axis is None:
+        return ft.sqrt(ft.sum(x * x))
+    return ft.sqrt(ft.sum(x * x, axis=axis, keepdims=True))
+
+
 def scale_by_adafactor(lr=1e-2, beta2_decay=-0.8, eps=(None, 1e-3), d=1.0, weight_decay=0.0
                        ) -> GradientTransformation:
     """PyTorch's Adafactor update (already scaled, decoupled weight decay included).
@@ -75,19 +82,19 @@ def scale_by_adafactor(lr=1e-2, beta2_decay=-0.8, eps=(None, 1e-3), d=1.0, weigh
         def one(g, p, row_var, col_var, variance):
             tiny = np.finfo(np.dtype(str(p.dtype))).eps if eps1 is None else eps1
             size = max(int(np.prod(p.shape)), 1)
-            rms = ft.sqrt(ft.sum(p.astype(ft.float64) ** 2)) / size ** 0.5
+            rms = _norm(p).astype(ft.float64) / size ** 0.5
             alpha = ft.maximum(ft.asarray(eps2, dtype=ft.float64), rms) * rho
             w = cast_like(beta_t, g)
             if p.ndim > 1:
-                row_var = _lerp(row_var, ft.mean(g * g, axis=-1, keepdims=True), w)
-                col_var = _lerp(col_var, ft.mean(g * g, axis=-2, keepdims=True), w)
+                row_var = _lerp(row_var, _norm(g, -1) ** 2 / g.shape[-1], w)
+                col_var = _lerp(col_var, _norm(g, -2) ** 2 / g.shape[-2], w)
                 estimate = (row_var @ col_var) / ft.maximum(
                     ft.mean(row_var, axis=-2, keepdims=True), tiny)
             else:
                 variance = _lerp(variance, g * g, w)
                 estimate = variance
             direction = g / ft.sqrt(ft.maximum(estimate, tiny * tiny))
-            norm = ft.sqrt(ft.sum(direction.astype(ft.float64) ** 2))
+            norm = _norm(direction).astype(ft.float64)
             denom = ft.maximum(ft.asarray(1.0, dtype=ft.float64), norm / (size ** 0.5 * d))
             step_vec = direction * cast_like(-alpha / denom, direction)
             if weight_decay != 0:

@@ -188,3 +188,41 @@ def test_adafactor_state_layout(problem):
     leaves = {f: getattr(state, f) for f in ("row_var", "col_var", "variance")}
     assert leaves["row_var"]["w"].shape == (2, 1) and leaves["col_var"]["w"].shape == (1, 3)
     assert leaves["variance"]["w"] is None and leaves["variance"]["q"].shape == (4,)
+
+
+SHAPE_NAMES = ("a", "s", "t")
+
+
+def _shape_loss(params):
+    total = 0.1 * ft.sum(params["a"]) ** 2
+    for name in SHAPE_NAMES:
+        weight, target = (ft.array(XREF[f"shape_problem/{k}_{name}"]) for k in
+                          ("weight", "target"))
+        total = total + ft.sum(weight ** 2 * (params[name] - target) ** 2)
+    return total
+
+
+@pytest.mark.parametrize("case", sorted(XSPEC["shape_cases"]))
+def test_shapes_match_torch(case, param_cls):
+    """Adafactor on 3-d, 0-d and tall 2-d arrays; Muon on a tall matrix (transposed
+    Newton-Schulz)."""
+    kind, kwargs, trained = XSPEC["shape_cases"][case]
+    start = {n: ft.array(XREF[f"shape_problem/init_{n}"]) for n in SHAPE_NAMES}
+    opt = KINDS[kind][0](**kwargs_of(kwargs))
+    params = {n: start[n] for n in trained}
+    state = opt.init(params)
+    boxes = {n: param_cls(start[n]) for n in trained}
+    stateful = KINDS[kind][1](list(boxes.values()), **kwargs_of(kwargs))
+    for step in range(1, STEPS + 1):
+        grads = ft.grad(_shape_loss)({**start, **params})
+        updates, state = opt.update({n: grads[n] for n in trained}, state, params)
+        params = optim.apply_updates(params, updates)
+        for name in trained:
+            boxes[name].grad = grads[name]
+        stateful.step()
+        for name in trained:
+            np.testing.assert_allclose(np.asarray(params[name]),
+                                       XREF[f"{case}/{name}"][step], rtol=RTOL, atol=ATOL,
+                                       err_msg=f"{case} step {step} {name}")
+            np.testing.assert_array_equal(np.asarray(boxes[name].data),
+                                          np.asarray(params[name]))
