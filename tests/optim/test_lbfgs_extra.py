@@ -100,3 +100,28 @@ def test_lbfgs_stops_at_a_stationary_point():
 ])
 def test_cubic_interpolate(args, expected):
     assert cubic_interpolate(*args) == pytest.approx(expected)
+
+
+def test_lbfgs_closure_with_backward_solves_least_squares():
+    """PyTorch's protocol end to end: zero_grad, loss.backward() in the closure."""
+    if not hasattr(ft, "nn"):
+        pytest.skip("ft.nn is not importable")
+    rng = np.random.default_rng(0)
+    x, y = rng.standard_normal((20, 3)), rng.standard_normal((20, 1))
+    model = ft.nn.Linear(3, 1).double()
+    opt = optim.LBFGS(model.parameters(), line_search_fn="strong_wolfe",
+                      tolerance_grad=1e-12, tolerance_change=1e-15)
+    inputs, targets = ft.array(x), ft.array(y)
+
+    def closure():
+        opt.zero_grad()
+        loss = ft.nn.functional.mse_loss(model(inputs), targets)
+        loss.backward()
+        return loss
+
+    for _ in range(3):
+        opt.step(closure)
+    design = np.hstack([x, np.ones((20, 1))])
+    solution = np.linalg.lstsq(design, y, rcond=None)[0].ravel()
+    got = np.concatenate([np.asarray(model.weight.data).ravel(), np.asarray(model.bias.data)])
+    np.testing.assert_allclose(got, solution, rtol=1e-6, atol=1e-8)

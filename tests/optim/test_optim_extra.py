@@ -226,3 +226,17 @@ def test_shapes_match_torch(case, param_cls):
                                        err_msg=f"{case} step {step} {name}")
             np.testing.assert_array_equal(np.asarray(boxes[name].data),
                                           np.asarray(params[name]))
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+@pytest.mark.parametrize("dtype", [ft.float32, ft.float64])
+def test_dtype_kept_and_nonfinite_skipped(kind, dtype):
+    params = {"w": ft.ones((3, 2), dtype=dtype)}
+    opt = KINDS[kind][0](skip_nonfinite=True)
+    state = opt.init(params)
+    updates, state = opt.update({"w": ft.full((3, 2), 0.5, dtype=dtype)}, state, params)
+    assert updates["w"].dtype == dtype
+    bad = {"w": ft.full((3, 2), float("nan"), dtype=dtype)}
+    updates, state = opt.update(bad, state, params)
+    np.testing.assert_array_equal(np.asarray(updates["w"]), 0.0)
+    assert int(state.skipped_steps) == 1
