@@ -96,13 +96,13 @@ NUMPY_KEYS = frozenset({"axis", "keepdims", "ddof", "dtype", "where", "initial",
 TORCH_KEYS = frozenset({"dim", "keepdim", "unbiased", "correction", "descending", "dims",
                         "input", "split_size_or_sections", "dim0", "dim1", "shifts",
                         "return_inverse", "return_counts", "interpolation", "right",
-                        "out_int32", "largest"})
+                        "out_int32", "largest", "diagonal"})
 
 
-def dual(numpy_fn, torch_fn, name=None):
+def dual(numpy_fn, torch_fn, name=None, torch_when=None):
     """One public name with both spellings: the torch one when a torch-only keyword
-    (``dim=``, ``keepdim=``, ``unbiased=``, ...) is given, else the NumPy one, so every
-    NumPy call keeps its meaning.
+    (``dim=``, ``keepdim=``, ``unbiased=``, ...) is given or ``torch_when(args)`` holds,
+    else the NumPy one, so every NumPy call keeps its meaning.
 
     Example:
         >>> ft.max(x, 1)                 # NumPy: the values
@@ -111,7 +111,7 @@ def dual(numpy_fn, torch_fn, name=None):
     name = name or numpy_fn.__name__
 
     def function(*args, **kwargs):
-        if kwargs.keys() & TORCH_KEYS:
+        if kwargs.keys() & TORCH_KEYS or (torch_when is not None and torch_when(args)):
             return torch_fn(*args, **kwargs)
         return numpy_fn(*args, **kwargs)
     function.__name__ = function.__qualname__ = name

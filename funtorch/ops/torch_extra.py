@@ -7,6 +7,7 @@ target when called.
 
 from __future__ import annotations
 
+import builtins
 import importlib
 
 import numpy as np
@@ -79,7 +80,7 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):  # noqa: A002
     x = as_array(input)
     n = 1 if isinstance(normalized_shape, int) else len(normalized_shape)
     eps = float(np.finfo(x.dtype).eps) if eps is None else eps
-    axes = tuple(range(x.ndim - n, x.ndim))
+    axes = tuple(builtins.range(x.ndim - n, x.ndim))
     out = x * ops.reciprocal(ops.sqrt(ops.mean(x * x, axis=axes, keepdims=True) + eps))
     return out if weight is None else out * weight
 
@@ -138,7 +139,7 @@ def pixel_shuffle(input, upscale_factor):  # noqa: A002
     *lead, c, h, w = x.shape
     x = ops.reshape(x, (*lead, c // (r * r), r, r, h, w))
     n = len(lead)
-    x = ops.transpose(x, tuple(range(n)) + (n, n + 3, n + 1, n + 4, n + 2))
+    x = ops.transpose(x, tuple(builtins.range(n)) + (n, n + 3, n + 1, n + 4, n + 2))
     return ops.reshape(x, (*lead, c // (r * r), h * r, w * r))
 
 
@@ -148,7 +149,7 @@ def pixel_unshuffle(input, downscale_factor):  # noqa: A002
     *lead, c, h, w = x.shape
     x = ops.reshape(x, (*lead, c, h // r, r, w // r, r))
     n = len(lead)
-    x = ops.transpose(x, tuple(range(n)) + (n, n + 2, n + 4, n + 1, n + 3))
+    x = ops.transpose(x, tuple(builtins.range(n)) + (n, n + 2, n + 4, n + 1, n + 3))
     return ops.reshape(x, (*lead, c * r * r, h // r, w // r))
 
 
@@ -293,7 +294,12 @@ def histc(input, bins=100, min=0, max=0, *, out=None):  # noqa: A002
         low, high = float(ops.min(x).item()), float(ops.max(x).item())
     if low == high:
         low, high = low - 1, high + 1
-    counts, _ = ops.histogram(ops.stop_gradient(x), bins=bins, range=(low, high))
+    # torch's binning: equal widths over [min, max], max itself in the last bin
+    flat = ops.reshape(x, (-1,))
+    inside = ops.logical_and(flat >= low, flat <= high)
+    index = ops.astype(ops.floor((flat - low) * (bins / (high - low))), np.int64)
+    index = ops.where(inside, ops.clip(index, 0, bins - 1), bins)
+    counts = ops.bincount(index, minlength=bins + 1)[:bins]
     return ops.astype(counts, x.dtype)
 
 

@@ -18,6 +18,7 @@ what ``ft.<name>`` is:
 from __future__ import annotations
 
 from funtorch import ops as _ops
+from funtorch.core import Array
 from funtorch.ops import torch_extra, torch_index, torch_linalg, torch_math, torch_reduce, \
     torch_shape, torch_sort
 from funtorch.ops.torch_args import dual, return_types  # noqa: F401
@@ -46,10 +47,20 @@ _DUAL_SPELLINGS = {
     "add": torch_math.torch_add, "subtract": torch_math.sub, "divide": torch_math.div,
     "true_divide": torch_math.div, "trapezoid": torch_math.trapezoid,
     "put": torch_index.torch_put, "transpose": torch_shape.torch_transpose,
+    "diff": torch_math.torch_diff,
 }
 # keywords that pick the torch spelling for these names beyond ``torch_args.TORCH_KEYS``
 _EXTRA_KEYS = {"add": {"alpha"}, "subtract": {"alpha"}, "divide": {"rounding_mode"},
                "true_divide": {"rounding_mode"}, "put": {"accumulate", "index", "source"}}
+
+
+def _array_second(args):
+    """``ft.max(x, other)`` with an array ``other``: torch's elementwise maximum (NumPy's
+    second argument is an axis, never an array)."""
+    return len(args) > 1 and isinstance(args[1], Array)
+
+
+_TORCH_WHEN = {"max": _array_second, "min": _array_second}
 
 
 def _transpose_dual(numpy_fn, torch_fn):
@@ -83,7 +94,7 @@ def _build():
             namespace[name] = _switch(combined, torch_fn, keys)
         else:
             numpy_fn = getattr(numpy_fn, "numpy_spelling", numpy_fn)
-            namespace[name] = dual(numpy_fn, torch_fn, name)
+            namespace[name] = dual(numpy_fn, torch_fn, name, _TORCH_WHEN.get(name))
     namespace["trapz"] = torch_math.trapezoid
     return namespace
 

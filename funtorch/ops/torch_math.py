@@ -290,6 +290,11 @@ def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
     return ops.moveaxis(ops.cumsum(areas, axis=-1), -1, dim)
 
 
+def torch_diff(input, n=1, dim=-1, prepend=None, append=None):  # noqa: A002
+    """``n``-th forward difference along ``dim`` (torch's names for NumPy's ``diff``)."""
+    return ops.diff(input, n, dim, prepend, append)
+
+
 __all__ = ["trapezoid", "cumulative_trapezoid", "sub", "mul", "div", "neg", "rsqrt", "frac",
            "fix", "sgn", "lerp", "clamp_min", "clamp_max", "addcmul", "addcdiv", "addmm", "addmv", "addr", "addbmm", "baddbmm",
            "mv", "ger", "eq", "ne", "lt", "le", "gt", "ge", "erfc", "erfinv", "digamma",
