@@ -41,3 +41,4 @@ from funtorch.nn.conv_extra import ConvTranspose1d, ConvTranspose3d  # noqa: F40
 from funtorch.nn.padding import *  # noqa: F401,F403,E402
 from funtorch.nn.dropout_extra import *  # noqa: F401,F403,E402
 from funtorch.nn.embedding_bag import EmbeddingBag  # noqa: F401,E402
+from funtorch.nn.adaptive import *  # noqa: F401,F403,E402

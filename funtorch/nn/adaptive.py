@@ -1,0 +1,122 @@
+"""FractionalMaxPool2d/3d and AdaptiveLogSoftmaxWithLoss."""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+import funtorch as ft
+from funtorch.nn import functional as F
+from funtorch.nn._layer_utils import split_keys
+from funtorch.nn.containers import ModuleList, Sequential
+from funtorch.nn.linear import Linear
+from funtorch.nn.module import Module
+
+__all__ = ["FractionalMaxPool2d", "FractionalMaxPool3d", "AdaptiveLogSoftmaxWithLoss"]
+
+_ASMoutput = namedtuple("_ASMoutput", ["output", "loss"])
+
+
+class _FractionalMaxPoolNd(Module):
+    _fn = None
+
+    def __init__(self, kernel_size, output_size=None, output_ratio=None, return_indices=False,
+                 _random_samples=None):
+        super().__init__()
+        if output_size is None and output_ratio is None:
+            raise ValueError(f"{type(self).__name__} requires specifying either an output size "
+                             "or a pooling ratio")
+        if output_size is not None and output_ratio is not None:
+            raise ValueError("only one of output_size and output_ratio may be specified")
+        ratios = output_ratio if isinstance(output_ratio, (tuple, list)) else (output_ratio,)
+        if output_ratio is not None and not all(0 < r < 1 for r in ratios):
+            raise ValueError(f"output_ratio must be between 0 and 1 (got {output_ratio})")
+        self.kernel_size, self.output_size = kernel_size, output_size
+        self.output_ratio, self.return_indices = output_ratio, return_indices
+        self.register_buffer("_random_samples", _random_samples)
+
+    def forward(self, input, key=None):
+        return type(self)._fn(input, self.kernel_size, self.output_size, self.output_ratio,
+                              self.return_indices, self._random_samples, key=key)
+
+
+class FractionalMaxPool2d(_FractionalMaxPoolNd):
+    """Fractional max pooling (pseudo-random windows) of ``(N, C, H, W)`` inputs; fresh
+    windows per call (from ``key=`` or the global generator) unless ``_random_samples``
+    is given.
+
+    Example:
+        >>> ft.nn.FractionalMaxPool2d(2, output_ratio=0.5)(ft.randn(1, 2, 8, 8)).shape
+        (1, 2, 4, 4)
+    """
+
+    _fn = staticmethod(F.fractional_max_pool2d)
+
+
+class FractionalMaxPool3d(_FractionalMaxPoolNd):
+    """Fractional max pooling of ``(N, C, T, H, W)`` inputs."""
+
+    _fn = staticmethod(F.fractional_max_pool3d)
+
+
+class AdaptiveLogSoftmaxWithLoss(Module):
+    """Efficient softmax over many classes (Grave et al., 2016): a head over the
+    ``cutoffs[0]`` most frequent classes plus one logit per tail cluster, each cluster a
+    two-layer projection shrunk by ``div_value``. torch's parameter names and shapes.
+
+    ``forward(input, target)`` returns ``(output, loss)``: each target's log-probability
+    and their negative mean; ``log_prob(input)`` gives all ``n_classes`` log-probabilities
+    and ``predict(input)`` the most likely class.
+
+    Example:
+        >>> asm = ft.nn.AdaptiveLogSoftmaxWithLoss(8, 10, [4, 7])
+        >>> asm(ft.randn(3, 8), ft.array([0, 5, 9])).output.shape
+        (3,)
+    """
+
+    def __init__(self, in_features, n_classes, cutoffs, div_value=4.0, head_bias=False,
+                 device=None, dtype=None, *, key=None):
+        super().__init__()
+        cutoffs = list(cutoffs)
+        if (len(cutoffs) == 0 or cutoffs != sorted(cutoffs) or min(cutoffs) <= 0
+                or max(cutoffs) > n_classes - 1 or len(set(cutoffs)) != len(cutoffs)
+                or any(int(c) != c for c in cutoffs)):
+            raise ValueError("cutoffs should be a sequence of unique, positive integers sorted "
+                             "in an increasing order, where each value is between 1 and "
+                             "n_classes-1")
+        self.in_features, self.n_classes = in_features, n_classes
+        self.cutoffs, self.div_value, self.head_bias = cutoffs + [n_classes], div_value, head_bias
+        self.shortlist_size, self.n_clusters = cutoffs[0], len(cutoffs)
+        self.head_size = self.shortlist_size + self.n_clusters
+        keys = split_keys(key, 1 + 2 * self.n_clusters)
+        self.head = Linear(in_features, self.head_size, head_bias, device, dtype, key=keys[0])
+        tail = []
+        for i in range(self.n_clusters):
+            hsz = int(in_features // (div_value ** (i + 1)))
+            osz = self.cutoffs[i + 1] - self.cutoffs[i]
+            tail.append(Sequential(
+                Linear(in_features, hsz, False, device, dtype, key=keys[1 + 2 * i]),
+                Linear(hsz, osz, False, device, dtype, key=keys[2 + 2 * i])))
+        self.tail = ModuleList(tail)
+
+    def log_prob(self, input):
+        """``(N, n_classes)`` (or ``(n_classes,)``) log-probabilities of every class."""
+        head = F.log_softmax(self.head(input), dim=-1)
+        parts = [head[..., :self.shortlist_size]]
+        for i, cluster in enumerate(self.tail):
+            gate = head[..., self.shortlist_size + i:self.shortlist_size + i + 1]
+            parts.append(F.log_softmax(cluster(input), dim=-1) + gate)
+        return ft.concatenate(parts, axis=-1)
+
+    def forward(self, input, target):
+        if input.ndim not in (1, 2) or input.shape[-1] != self.in_features:
+            raise RuntimeError(f"AdaptiveLogSoftmaxWithLoss: input should be (N, "
+                               f"{self.in_features}) or ({self.in_features},), got "
+                               f"{tuple(input.shape)}")
+        logp = self.log_prob(input)
+        output = ft.squeeze(ft.take_along_axis(
+            logp, ft.expand_dims(target.astype(ft.int64), -1), axis=-1), -1)
+        return _ASMoutput(output, ft.mean(-output))
+
+    def predict(self, input):
+        """The most likely class of each row."""
+        return ft.argmax(self.log_prob(input), axis=-1)

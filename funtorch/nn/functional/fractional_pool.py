@@ -1,0 +1,110 @@
+"""``fractional_max_pool2d``/``3d``: max over pseudo-random windows (Graham, 2014), with
+torch's interval rule, so given the same ``_random_samples`` the outputs and indices equal
+torch's. Every window is gathered with one index table built from the samples (traced
+arrays are fine: the starts are computed with array ops), then one ``max``."""
+
+from __future__ import annotations
+
+import funtorch as ft
+from funtorch.nn.functional.conv import batched, ntuple
+
+__all__ = ["fractional_max_pool2d", "fractional_max_pool3d",
+           "fractional_max_pool2d_with_indices", "fractional_max_pool3d_with_indices"]
+
+
+def _starts(sample, length, out, kernel):
+    """torch's ``generate_intervals``: ``(N, C, out)`` window starts along one axis."""
+    if out == 1:
+        return ft.full(tuple(sample.shape) + (1,), length - kernel, dtype=ft.int64)
+    alpha = (length - kernel) / (out - 1)
+    i = ft.arange(out - 1).astype(sample.dtype)
+    inner = (ft.floor((i + sample[..., None]) * alpha)
+             - ft.floor(sample[..., None] * alpha)).astype(ft.int64)
+    last = ft.full(tuple(sample.shape) + (1,), length - kernel, dtype=ft.int64)
+    return ft.concatenate([inner, last], axis=-1)
+
+
+def _fractional(input, kernel_size, output_size, output_ratio, return_indices, samples, nd,
+                key, fn):
+    x, unbatched = batched(input, nd, fn)
+    spatial = tuple(x.shape[2:])
+    kernel = ntuple(kernel_size, nd, "kernel_size", fn)
+    if output_size is None:
+        if output_ratio is None:
+            raise ValueError(f"{fn} requires specifying either an output_size or an "
+                             "output_ratio")
+        ratio = output_ratio if isinstance(output_ratio, (tuple, list)) else (
+            output_ratio,) * nd
+        output_size = tuple(int(n * r) for n, r in zip(spatial, ratio))
+    sizes = ntuple(output_size, nd, "output_size", fn)
+    if any(o + k - 1 > n for o, k, n in zip(sizes, kernel, spatial)):
+        raise ValueError(f"{fn}: output size {sizes} plus kernel {kernel} - 1 is too large "
+                         f"for input size {spatial}")
+    shape = tuple(x.shape[:2]) + (nd,)
+    if samples is None:
+        samples = (ft.random.uniform(key, shape, dtype=x.dtype) if key is not None
+                   else ft.rand(*shape, device=x.device).astype(x.dtype))
+    plane_strides = [1] * nd
+    for a in range(nd - 2, -1, -1):
+        plane_strides[a] = plane_strides[a + 1] * spatial[a + 1]
+    # torch draws the samples W-first for 2-d (sample 0 -> width), T, H, W for 3-d
+    order = (1, 0) if nd == 2 else (0, 1, 2)
+    flat = 0
+    for a in range(nd):
+        start = _starts(samples[..., order[a]], spatial[a], sizes[a], kernel[a])
+        pos = start[..., None] + ft.arange(kernel[a])  # (N, C, out_a, k_a)
+        view = [1] * (2 * nd)
+        view[a], view[nd + a] = sizes[a], kernel[a]
+        flat = flat + ft.reshape(pos * plane_strides[a], tuple(x.shape[:2]) + tuple(view))
+    flat = ft.reshape(flat, tuple(x.shape[:2]) + tuple(sizes) + (-1,))
+    plane = ft.reshape(x, tuple(x.shape[:2]) + (-1,))
+    cols = ft.reshape(ft.take_along_axis(plane, ft.reshape(flat, tuple(x.shape[:2]) + (-1,)),
+                                         axis=2), tuple(flat.shape))
+    out = ft.max(cols, axis=-1)
+    if not return_indices:
+        return out[0] if unbatched else out
+    first = ft.argmax(ft.stop_gradient(cols), axis=-1)
+    indices = ft.squeeze(ft.take_along_axis(flat, first[..., None], axis=-1), -1)
+    return (out[0], indices[0]) if unbatched else (out, indices)
+
+
+def fractional_max_pool2d(input, kernel_size, output_size=None, output_ratio=None,
+                          return_indices=False, _random_samples=None, key=None):
+    """Fractional max pooling of ``(N, C, H, W)`` inputs to ``output_size`` (or
+    ``output_ratio`` of the input); ``_random_samples`` ``(N, C, 2)`` in [0, 1) fix the
+    windows (else drawn from ``key`` or the global generator).
+
+    Example:
+        >>> F.fractional_max_pool2d(ft.randn(1, 2, 7, 7), 2, output_size=3).shape
+        (1, 2, 3, 3)
+    """
+    return _fractional(input, kernel_size, output_size, output_ratio, return_indices,
+                       _random_samples, 2, key, "fractional_max_pool2d")
+
+
+def fractional_max_pool3d(input, kernel_size, output_size=None, output_ratio=None,
+                          return_indices=False, _random_samples=None, key=None):
+    """Fractional max pooling of ``(N, C, T, H, W)`` inputs (samples ``(N, C, 3)``).
+
+    Example:
+        >>> F.fractional_max_pool3d(ft.randn(1, 1, 5, 5, 5), 2, output_ratio=0.5).shape
+        (1, 1, 2, 2, 2)
+    """
+    return _fractional(input, kernel_size, output_size, output_ratio, return_indices,
+                       _random_samples, 3, key, "fractional_max_pool3d")
+
+
+def fractional_max_pool2d_with_indices(input, kernel_size, output_size=None,
+                                       output_ratio=None, return_indices=True,
+                                       _random_samples=None, key=None):
+    """:func:`fractional_max_pool2d` returning ``(out, indices)``."""
+    return fractional_max_pool2d(input, kernel_size, output_size, output_ratio, True,
+                                 _random_samples, key)
+
+
+def fractional_max_pool3d_with_indices(input, kernel_size, output_size=None,
+                                       output_ratio=None, return_indices=True,
+                                       _random_samples=None, key=None):
+    """:func:`fractional_max_pool3d` returning ``(out, indices)``."""
+    return fractional_max_pool3d(input, kernel_size, output_size, output_ratio, True,
+                                 _random_samples, key)
