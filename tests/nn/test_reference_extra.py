@@ -139,3 +139,23 @@ def test_ctc_gradient_is_torchs_without_the_softmax_term(name):
     steps = ft.arange(log_probs.shape[0])[:, None] < in_lengths[None, :]
     softmax_term = ft.exp(log_probs) * ft.where(steps, weight[None, :], 0.0)[..., None]
     base._close(ours + softmax_term, base.REF[f"{name}/gin0"], name, "torch's CTC gradient")
+
+
+def _to32(value):
+    return value.astype(ft.float32) if value.dtype == ft.float64 else value
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_float32_outputs_stay_float32_and_match_torch(name):
+    spec = CASES[name]
+    layer = ft.tree.map(_to32, build(spec).eval())
+    args, kw = base.inputs(spec)
+    args = [ft.tree.map(_to32, a) for a in args]
+    kw = {k: _to32(v) if isinstance(v, ft.Array) else v for k, v in kw.items()}
+    outs = base.flat_outputs(layer(*args, **kw))
+    for j, out in enumerate(outs):
+        expected = base.REF[f"{name}/out{j}"]
+        if expected.dtype.kind == "f" and not spec["train"]:
+            assert out.dtype == ft.float32, f"{name}: output {j} is {out.dtype}"
+            np.testing.assert_allclose(np.asarray(out.detach()), expected, rtol=2e-4,
+                                       atol=2e-4, err_msg=name)
