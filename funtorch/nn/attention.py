@@ -8,7 +8,7 @@ import funtorch as ft
 from funtorch.nn import functional as F
 from funtorch.nn import init
 from funtorch.nn._layer_utils import make_param, split_keys
-from funtorch.nn.dropout import Dropout
+from funtorch.nn.dropout import Dropout, _DropoutNd
 from funtorch.nn.functional.layers import attention_with_weights
 from funtorch.nn.linear import Linear
 from funtorch.nn.module import Module
@@ -53,6 +53,8 @@ class MultiheadAttention(Module):
         >>> x = ft.randn(3, 5, 8); out, w = mha(x, x, x); out.shape, w.shape
         ((3, 5, 8), (3, 5, 5))
     """
+
+    _uses_key = True  # functional_call(..., key=) gives the attention dropout a key
 
     def __init__(self, embed_dim, num_heads, dropout=0.0, bias=True, add_bias_kv=False,
                  add_zero_attn=False, kdim=None, vdim=None, batch_first=False, device=None,
@@ -145,6 +147,8 @@ class MultiheadAttention(Module):
             # the appended keys are never masked (PyTorch pads both masks with zeros)
             widths = ((0, 0),) * (mask.ndim - 1) + ((0, with_bias + with_zero),)
             mask = ft.pad(mask, widths)
+        if dropout_key is None and self.training and self.dropout > 0.0:
+            dropout_key = _DropoutNd._next_key(self, None)  # functional_call's key, if any
         out, weights = attention_with_weights(
             q, k, v, mask, self.dropout if self.training else 0.0, dropout_key=dropout_key)
         out = ft.reshape(ft.swapaxes(out, 1, 2), (batch, length, self.embed_dim))

@@ -193,3 +193,15 @@ def test_float32_stays_float32(fn):
 def test_errors_name_the_function_and_the_problem(call, match):
     with pytest.raises((ValueError, RuntimeError, NotImplementedError), match=match):
         call()
+
+
+def test_transformer_dropout_follows_functional_call_key():
+    model = ft.nn.Transformer(8, 2, 1, 1, 16, dropout=0.3, batch_first=True)
+    src, tgt = ft.randn(2, 5, 8), ft.randn(2, 4, 8)
+    params = dict(model.named_parameters())
+
+    def run(seed):
+        return ft.nn.functional_call(model, params, (src, tgt), key=ft.random.key(seed))[0]
+
+    np.testing.assert_array_equal(run(0).detach().numpy(), run(0).detach().numpy())
+    assert float(ft.max(ft.abs(run(0) - run(1)))) > 0
