@@ -254,8 +254,12 @@ def get_rng_state():
 
 
 def set_rng_state(new_state):
-    """Restore a state returned by :func:`get_rng_state`."""
-    _generator().set_key(new_state)
+    """Restore a state returned by :func:`get_rng_state` (a ``uint32[2]`` key)."""
+    state = as_array(new_state)
+    if state.dtype != np.uint32 or state.shape != (2,):
+        raise TypeError(f"set_rng_state: expected a state from ft.get_rng_state() (uint32[2]), "
+                        f"got {state.dtype}{list(state.shape)}")
+    _generator().set_key(state)
 
 
 # Predicates and misc -------------------------------------------------------------------

@@ -96,6 +96,8 @@ def _build():
             numpy_fn = getattr(numpy_fn, "numpy_spelling", numpy_fn)
             namespace[name] = dual(numpy_fn, torch_fn, name, _TORCH_WHEN.get(name))
     namespace["trapz"] = torch_math.trapezoid
+    if getattr(_ops, "true_divide", None) is getattr(_ops, "divide", None):
+        namespace["true_divide"] = namespace["divide"]  # NumPy's alias stays one function
     return namespace
 
 
