@@ -9,6 +9,7 @@ from funtorch.nn import functional as F
 from funtorch.nn import init
 from funtorch.nn._layer_utils import make_param, split_keys
 from funtorch.nn.dropout import Dropout, _DropoutNd
+from funtorch.nn.functional.attention_fused import fused_attention
 from funtorch.nn.functional.layers import attention_with_weights
 from funtorch.nn.linear import Linear
 from funtorch.nn.module import Module
@@ -149,12 +150,16 @@ class MultiheadAttention(Module):
             mask = ft.pad(mask, widths)
         if dropout_key is None and self.training and self.dropout > 0.0:
             dropout_key = _DropoutNd._next_key(self, None)  # functional_call's key, if any
-        out, weights = attention_with_weights(
-            q, k, v, mask, self.dropout if self.training else 0.0, dropout_key=dropout_key)
+        dropout_p = self.dropout if self.training else 0.0
+        if need_weights or dropout_p > 0.0:
+            out, weights = attention_with_weights(q, k, v, mask, dropout_p,
+                                                  dropout_key=dropout_key)
+        else:  # keeps only the weights for the backward pass (functional/attention_fused.py)
+            out, weights = fused_attention(q, k, v, mask), None
         out = ft.reshape(ft.swapaxes(out, 1, 2), (batch, length, self.embed_dim))
         out = self.out_proj(out)
         if unbatched:
-            out, weights = out[0], weights[0]
+            out, weights = out[0], None if weights is None else weights[0]
         elif not self.batch_first:
             out = ft.swapaxes(out, 0, 1)
         if not need_weights:

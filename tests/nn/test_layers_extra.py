@@ -205,3 +205,30 @@ def test_transformer_dropout_follows_functional_call_key():
 
     np.testing.assert_array_equal(run(0).detach().numpy(), run(0).detach().numpy())
     assert float(ft.max(ft.abs(run(0) - run(1)))) > 0
+
+
+@pytest.mark.parametrize("shapes", [((2, 3, 5, 4), (2, 3, 6, 4), (2, 3, 6, 3), (5, 6)),
+                                    ((5, 4), (2, 3, 6, 4), (3, 6, 3), (2, 1, 1, 6))])
+def test_fused_attention_matches_the_composition_to_second_order(shapes):
+    from funtorch.nn.functional.attention_fused import fused_attention
+    from funtorch.nn.functional.layers import attention_with_weights
+    args = [ft.random.normal(k, s) for k, s in zip(ft.random.split(ft.random.key(7), 4),
+                                                   shapes)]
+
+    def loss(attend):
+        return lambda *a: ft.sum(ft.sin(attend(*a)))
+
+    fused = loss(fused_attention)
+    plain = loss(lambda *a: attention_with_weights(*a)[0])
+    for i in range(4):
+        np.testing.assert_allclose(ft.grad(fused, argnums=i)(*args).numpy(),
+                                   ft.grad(plain, argnums=i)(*args).numpy(), atol=1e-12)
+
+    def second(f):
+        return ft.grad(lambda q: ft.sum(ft.grad(f)(q, *args[1:]) ** 2))(args[0])
+
+    np.testing.assert_allclose(second(fused).numpy(), second(plain).numpy(), atol=1e-11)
+    batched = ft.vmap(ft.grad(lambda q: fused(q, *args[1:])))(ft.stack([args[0]] * 2))
+    np.testing.assert_allclose(batched[1].numpy(), ft.grad(plain)(*args).numpy(), atol=1e-12)
+    np.testing.assert_allclose(ft.jit(ft.grad(fused))(*args).numpy(),
+                               ft.grad(plain)(*args).numpy(), atol=1e-12)
