@@ -200,16 +200,18 @@ def capture(args):
     """The tape's view of a primitive's arguments: arrays with a recorded node become that
     node's frozen twin, untracked arrays a fresh handle on their buffer (so rebinding the
     caller's handle later changes neither); leaves stay themselves (``.grad`` goes there)."""
-    out = []
-    for arg in args:
-        if isinstance(arg, Array) and type(arg) not in _TRACER_TYPES:
-            node = arg._node
-            if node is None:
-                arg = wrap(arg._buf)
-            elif not node.is_leaf:
-                arg = _twin(arg, node)
-        out.append(arg)
-    return tuple(out)
+    return tuple([_capture_one(arg) if isinstance(arg, Array) else arg for arg in args])
+
+
+def _capture_one(arg):
+    node = arg._node
+    if node is None:
+        return wrap(arg._buf) if type(arg) not in _TRACER_TYPES else arg
+    if node.is_leaf:
+        return arg
+    ref = node.twin  # _twin, inlined: this runs for every recorded argument
+    twin = None if ref is None else ref()
+    return twin if twin is not None else _twin(arg, node)
 
 
 def canonical(x):

@@ -136,7 +136,7 @@ def test_constructor_errors(param_cls):
     with pytest.raises(TypeError, match="ordering of tensors in sets"):
         optim.Adam([{"params": set(params)}])
     with pytest.raises(TypeError, match="optimizer can only optimize parameters"):
-        optim.Adam([ft.ones(2)])
+        optim.Adam([ft.ones(2).tolist()])  # plain arrays are handles with .data now (issue 14)
     with pytest.raises(ValueError, match="some parameters appear in more than one"):
         optim.Adam([{"params": params[:2]}, {"params": params[1:]}])
     with pytest.raises(ValueError, match="Invalid learning rate: -1"):
