@@ -269,9 +269,22 @@ def affine_grid(theta, size, align_corners=None):
     return ft.einsum("...k,njk->n...j", base, theta)
 
 
+def _reflect(x, twice_low, twice_high):
+    """torch's ``reflect_coordinates``: fold ``x`` into ``[low, high]`` by mirroring."""
+    if twice_low == twice_high:
+        return ft.zeros_like(x)
+    low, span = twice_low / 2.0, (twice_high - twice_low) / 2.0
+    x = ft.abs(x - low)
+    extra = ft.fmod(x, span)
+    flips = ft.floor(x / span)
+    return ft.where(ft.fmod(flips, 2.0) == 0, extra + low, span - extra + low)
+
+
 def _source_coords(coord, n, align_corners, padding_mode):
     x = (coord + 1.0) / 2.0 * (n - 1) if align_corners else ((coord + 1.0) * n - 1.0) / 2.0
-    if padding_mode == "border":
+    if padding_mode == "reflection":
+        x = _reflect(x, 0, 2 * (n - 1)) if align_corners else _reflect(x, -1, 2 * n - 1)
+    if padding_mode in ("border", "reflection"):
         x = ft.clip(x, 0.0, float(n - 1))
     return x
 
@@ -289,7 +302,8 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
     """Sample ``input`` ``(N, C, H, W)`` at the normalised ``(x, y)`` locations of ``grid``
     ``(N, Ho, Wo, 2)`` (``-1``/``1`` are the edges): ``(N, C, Ho, Wo)``.
 
-    ``mode`` is ``bilinear`` or ``nearest`` and ``padding_mode`` ``zeros`` or ``border``;
+    ``mode`` is ``bilinear`` or ``nearest`` and ``padding_mode`` ``zeros``, ``border`` or
+    ``reflection``;
     gradients flow to ``input`` and (bilinear) to ``grid``.
 
     Example:
@@ -302,9 +316,11 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
         raise ValueError(f"{fn}: expected a 4-d input and an (N, Ho, Wo, 2) grid, got "
                          f"{tuple(input.shape)} and {tuple(grid.shape)} (5-d sampling is not "
                          f"supported)")
-    if mode not in ("bilinear", "nearest") or padding_mode not in ("zeros", "border"):
+    if mode not in ("bilinear", "nearest") or padding_mode not in ("zeros", "border",
+                                                                   "reflection"):
         raise ValueError(f"{fn}: supported modes are bilinear/nearest with padding_mode "
-                         f"zeros/border, got mode={mode!r}, padding_mode={padding_mode!r}")
+                         f"zeros/border/reflection, got mode={mode!r}, "
+                         f"padding_mode={padding_mode!r}")
     n, c, height, width = input.shape
     out_shape = (n, c) + tuple(grid.shape[1:3])
     plane = ft.reshape(input, (n, c, height * width))
