@@ -54,7 +54,8 @@ def threshold(input, threshold, value, inplace=False):  # noqa: A002 - torch's n
 
     Example: ``F.threshold(ft.array([1.0, -1.0]), 0.0, 5.0)`` is ``[1.0, 5.0]``.
     """
-    return ft.where(input > threshold, input, ft.asarray(value, dtype=input.dtype))
+    fill = ft.asarray(value, dtype=input.dtype, device=input.device)
+    return ft.where(input > threshold, input, fill)
 
 
 def threshold_(input, threshold, value):  # noqa: A002
@@ -128,7 +129,7 @@ def gumbel_softmax(logits, tau=1.0, hard=False, eps=1e-10, dim=-1, key=None):
         return soft
     axis = dim % logits.ndim
     index = ft.argmax(soft, axis=axis, keepdims=True)
-    positions = ft.expand_dims(ft.arange(shape[axis]), tuple(
+    positions = ft.expand_dims(ft.arange(shape[axis], device=logits.device), tuple(
         a for a in range(logits.ndim) if a != axis))
     one_hot = (positions == index).astype(soft.dtype)
     return one_hot - ft.stop_gradient(soft) + soft

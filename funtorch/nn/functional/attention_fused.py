@@ -71,5 +71,6 @@ def fused_attention(query, key, value, attn_mask=None, scale=None):
     """
     scale = 1.0 / float(query.shape[-1]) ** 0.5 if scale is None else float(scale)
     dtype = query.dtype
-    mask = ft.zeros((), dtype=dtype) if attn_mask is None else attn_mask.astype(dtype)
+    mask = (ft.zeros((), dtype=dtype, device=query.device) if attn_mask is None
+            else attn_mask.astype(dtype))
     return _attention(query, key, value, mask, scale)

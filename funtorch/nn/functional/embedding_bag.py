@@ -20,14 +20,14 @@ def _bag_of_each_index(input, offsets, include_last_offset, fn):
         if offsets is not None:
             raise ValueError(f"{fn}: offsets has to be None if input is 2D")
         bags, length = input.shape
-        return (ft.reshape(input, (-1,)), ft.asarray(np.repeat(np.arange(bags), length)),
-                bags)
+        bag = ft.asarray(np.repeat(np.arange(bags), length), device=input.device)
+        return ft.reshape(input, (-1,)), bag, bags
     if input.ndim != 1 or offsets is None:
         raise ValueError(f"{fn}: expected a 2-d input, or a 1-d input with 1-d offsets, got "
                          f"input of shape {tuple(input.shape)} and offsets={offsets!r}")
-    offsets = ft.asarray(offsets).astype(ft.int64)
+    offsets = ft.asarray(offsets, device=input.device).astype(ft.int64)
     starts = offsets[:-1] if include_last_offset else offsets
-    positions = ft.arange(input.shape[0])
+    positions = ft.arange(input.shape[0], device=input.device)
     bag = ft.sum((starts[None, :] <= positions[:, None]).astype(ft.int64), axis=1) - 1
     return input, bag, starts.shape[0]
 
@@ -56,7 +56,7 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2,
     if padding_idx is not None and padding_idx < 0:
         padding_idx += weight.shape[0]
     rows = embedding(flat, weight, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse)
-    member = bag[None, :] == ft.arange(bags)[:, None]  # (B, n)
+    member = bag[None, :] == ft.arange(bags, device=weight.device)[:, None]  # (B, n)
     if padding_idx is not None:
         member = member & (flat != padding_idx)[None, :]
     if mode == "max":

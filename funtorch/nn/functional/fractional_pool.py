@@ -15,12 +15,14 @@ __all__ = ["fractional_max_pool2d", "fractional_max_pool3d",
 def _starts(sample, length, out, kernel):
     """torch's ``generate_intervals``: ``(N, C, out)`` window starts along one axis."""
     if out == 1:
-        return ft.full(tuple(sample.shape) + (1,), length - kernel, dtype=ft.int64)
+        return ft.full(tuple(sample.shape) + (1,), length - kernel, dtype=ft.int64,
+                       device=sample.device)
     alpha = (length - kernel) / (out - 1)
-    i = ft.arange(out - 1).astype(sample.dtype)
+    i = ft.arange(out - 1, device=sample.device).astype(sample.dtype)
     inner = (ft.floor((i + sample[..., None]) * alpha)
              - ft.floor(sample[..., None] * alpha)).astype(ft.int64)
-    last = ft.full(tuple(sample.shape) + (1,), length - kernel, dtype=ft.int64)
+    last = ft.full(tuple(sample.shape) + (1,), length - kernel, dtype=ft.int64,
+                   device=sample.device)
     return ft.concatenate([inner, last], axis=-1)
 
 
@@ -52,7 +54,7 @@ def _fractional(input, kernel_size, output_size, output_ratio, return_indices, s
     flat = 0
     for a in range(nd):
         start = _starts(samples[..., order[a]], spatial[a], sizes[a], kernel[a])
-        pos = start[..., None] + ft.arange(kernel[a])  # (N, C, out_a, k_a)
+        pos = start[..., None] + ft.arange(kernel[a], device=x.device)  # (N, C, out_a, k_a)
         view = [1] * (2 * nd)
         view[a], view[nd + a] = sizes[a], kernel[a]
         flat = flat + ft.reshape(pos * plane_strides[a], tuple(x.shape[:2]) + tuple(view))

@@ -95,7 +95,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     hinge = ft.relu(margin - _picked(x, y) + x) ** p
     if weight is not None:
         hinge = hinge * ft.expand_dims(ft.take(weight, y.astype(ft.int64)), -1)
-    others = ft.arange(classes)[None, :] != ft.expand_dims(y.astype(ft.int64), -1)
+    others = ft.arange(classes, device=x.device)[None, :] != ft.expand_dims(y.astype(ft.int64), -1)
     loss = ft.sum(ft.where(others, hinge, 0.0), axis=-1) / classes
     if input.ndim == 1:
         loss = loss[0]
@@ -117,7 +117,7 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     valid = ft.cumprod((t >= 0).astype(ft.int64), axis=-1) > 0  # before the first -1
     safe = ft.where(valid, t, 0)
     is_target = ft.any(ft.expand_dims(valid, -1) & (
-        ft.expand_dims(safe, -1) == ft.arange(classes)), axis=-2)  # (N, C)
+        ft.expand_dims(safe, -1) == ft.arange(classes, device=x.device)), axis=-2)  # (N, C)
     picked = ft.take_along_axis(x, safe, axis=-1)  # (N, S)
     hinge = ft.relu(1.0 - (ft.expand_dims(picked, -1) - ft.expand_dims(x, -2)))  # (N, S, C)
     keep = ft.expand_dims(valid, -1) & ft.expand_dims(~is_target, -2)
@@ -197,7 +197,8 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
 def _padded_targets(targets, target_lengths, batch):
     """``(N, S)`` int targets and ``(N,)`` lengths from torch's padded ``(N, S)`` or
     concatenated 1-d form (which needs concrete values: its layout depends on them)."""
-    lengths = ft.reshape(ft.asarray(target_lengths), (-1,)).astype(ft.int64)
+    lengths = ft.reshape(ft.asarray(target_lengths, device=targets.device), (-1,)).astype(
+        ft.int64)
     if targets.ndim == 2:
         return targets.astype(ft.int64), lengths
     flat, sizes = concrete(targets), concrete(lengths)
@@ -209,7 +210,7 @@ def _padded_targets(targets, target_lengths, batch):
     offsets = np.concatenate([[0], np.cumsum(sizes)])
     for n in range(batch):  # a loop over samples building a constant table, not over time
         padded[n, :sizes[n]] = flat[offsets[n]:offsets[n + 1]]
-    return ft.asarray(padded), lengths
+    return ft.asarray(padded, device=targets.device), lengths
 
 
 def _logsumexp_finite(x, axis):
@@ -245,35 +246,38 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
         targets = targets[None] if targets.ndim == 1 else targets
     steps, batch, _ = log_probs.shape
     targets, lengths = _padded_targets(targets, target_lengths, batch)
-    in_lengths = ft.reshape(ft.asarray(input_lengths), (-1,)).astype(ft.int64)
+    device = log_probs.device
+    in_lengths = ft.reshape(ft.asarray(input_lengths, device=device), (-1,)).astype(ft.int64)
     width = targets.shape[1]
     ext_len = 2 * width + 1
-    ext = ft.full((batch, ext_len), blank, dtype=ft.int64)
-    ext = ft.where(ft.asarray(np.arange(ext_len) % 2 == 1)[None, :],
+    ext = ft.full((batch, ext_len), blank, dtype=ft.int64, device=device)
+    ext = ft.where(ft.asarray(np.arange(ext_len) % 2 == 1, device=device)[None, :],
                    ft.repeat(ft.concatenate([targets, targets[:, -1:]], axis=1), 2, axis=1)[
                        :, :ext_len], ext)
-    skip_ok = ft.concatenate([ft.zeros((batch, 2), dtype=ft.bool_),
+    skip_ok = ft.concatenate([ft.zeros((batch, 2), dtype=ft.bool_, device=device),
                               (ext[:, 2:] != blank) & (ext[:, 2:] != ext[:, :-2])], axis=1)
-    neg_inf = ft.asarray(-np.inf, dtype=log_probs.dtype)
+    neg_inf = ft.asarray(-np.inf, dtype=log_probs.dtype, device=device)
     emit = ft.take_along_axis(log_probs, ft.broadcast_to(ext[None], (steps, batch, ext_len)),
                               axis=2)  # (T, N, 2S+1)
-    start = ft.asarray(np.arange(ext_len) < 2)[None, :]
+    start = ft.asarray(np.arange(ext_len) < 2, device=device)[None, :]
     alpha0 = ft.where(start, emit[0], neg_inf)
+
+    pad = ft.full((batch, 2), neg_inf, device=device)
 
     def step(alpha, inputs):
         t, e = inputs
-        prev1 = ft.concatenate([ft.full((batch, 1), neg_inf), alpha[:, :-1]], axis=1)
-        prev2 = ft.concatenate([ft.full((batch, 2), neg_inf), alpha[:, :-2]], axis=1)
+        prev1 = ft.concatenate([pad[:, :1], alpha[:, :-1]], axis=1)
+        prev2 = ft.concatenate([pad, alpha[:, :-2]], axis=1)
         prev2 = ft.where(skip_ok, prev2, neg_inf)
         new = _logsumexp_finite(ft.stack([alpha, prev1, prev2]), 0) + e
         return ft.where(ft.expand_dims(t < in_lengths, -1), new, alpha), None
 
-    times = ft.arange(1, steps)
+    times = ft.arange(1, steps, device=device)
     alpha, _ = ft.scan(step, alpha0, (times, emit[1:]))
     last = 2 * lengths[:, None]
     ends = ft.take_along_axis(alpha, ft.concatenate([last, ft.maximum(last - 1, 0)], axis=1),
                               axis=1)
-    ends = ft.where((lengths == 0)[:, None] & ft.asarray([False, True])[None, :],
+    ends = ft.where((lengths == 0)[:, None] & ft.asarray([False, True], device=device)[None, :],
                     neg_inf, ends)
     loss = -_logsumexp_finite(ends, 1)
     if zero_infinity:

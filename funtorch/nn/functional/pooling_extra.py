@@ -126,8 +126,8 @@ def _adaptive_max(input, output_size, return_indices, nd, fn):
     spatial = tuple(x.shape[2:])
     positions = _adaptive_positions(spatial, _output_size(output_size, spatial, fn))
     plane = ft.reshape(x, tuple(x.shape[:2]) + (-1,))
-    gathered = ft.take(plane, ft.asarray(np.maximum(positions, 0)), axis=2)
-    cols = ft.where(ft.asarray(positions >= 0), gathered, -np.inf)
+    gathered = ft.take(plane, ft.asarray(np.maximum(positions, 0), device=x.device), axis=2)
+    cols = ft.where(ft.asarray(positions >= 0, device=x.device), gathered, -np.inf)
     out = ft.max(cols, axis=2)
     if not return_indices:
         return out[0] if unbatched else out
@@ -215,7 +215,7 @@ def _max_unpool(input, indices, kernel_size, stride, padding, output_size, nd, f
         sizes = tuple(int(n) for n in tuple(output_size)[-nd:])
     batch, channels = x.shape[:2]
     planes = batch * channels
-    rows = ft.asarray(np.arange(planes)[:, None])
+    rows = ft.asarray(np.arange(planes)[:, None], device=x.device)
     flat_idx = ft.reshape(idx, (planes, -1))
     plane = ft.zeros((planes, math.prod(sizes)), dtype=x.dtype, device=x.device)
     out = plane.at[rows, flat_idx].set(ft.reshape(x, (planes, -1)))
