@@ -17,6 +17,7 @@ from funtorch.ops import methods as _numpy_methods  # noqa: F401  (attach NumPy 
 from funtorch import ops
 from funtorch.ops import torch_functions as T
 from funtorch.ops import torch_linalg, torch_math, torch_shape
+from funtorch.ops import torch_numpy_names as N
 from funtorch.ops.torch_args import NUMPY_KEYS, as_array, one_dim, returns, shape_args
 
 # methods that exist with NumPy's meaning: torch's when called torch-style
@@ -121,42 +122,6 @@ def _type(self, dtype=None, non_blocking=False):
     return ops.astype(self, dtype)
 
 
-def _nonzero(self, *, as_tuple=False):
-    """Indices of the non-zero elements: an (N, ndim) array, or a tuple with ``as_tuple``."""
-    return ops.nonzero(self) if as_tuple else ops.argwhere(self)
-
-
-def _unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
-    """torch's ``unique``: sorted unique values, optionally the inverse and the counts."""
-    out = ops.unique(self, return_inverse=return_inverse, return_counts=return_counts,
-                     axis=dim)
-    if not isinstance(out, tuple):
-        return out
-    out = tuple(out)
-    if return_inverse and dim is None:
-        out = (out[0], ops.reshape(out[1], self.shape)) + out[2:]
-    return out
-
-
-def _cross(self, other, dim=None):
-    """Cross product along ``dim`` (default: the first dim of size 3, as torch)."""
-    if dim is None:
-        dim = next(i for i, n in enumerate(np.broadcast_shapes(self.shape, as_array(
-            other).shape)) if n == 3)
-    return ops.cross(self, other, axis=dim)
-
-
-def _cov(self, *, correction=1, fweights=None, aweights=None):
-    """Covariance of the rows (variables) over the columns (observations)."""
-    return ops.cov(self, ddof=correction, fweights=fweights, aweights=aweights)
-
-
-def _histogram(self, bins=100, *, range=None, weight=None, density=False):  # noqa: A002
-    """``(hist, bin_edges)`` of the values (torch's keyword names)."""
-    hist, edges = ops.histogram(self, bins, range=range, weights=weight, density=density)
-    return returns("histogram", ops.astype(hist, self.dtype), ops.astype(edges, self.dtype))
-
-
 def _frexp(self):
     """``(mantissa, exponent)`` with ``x = mantissa * 2 ** exponent``."""
     mantissa, exponent = ops.frexp(self)
@@ -244,8 +209,8 @@ _EXTRA = {
     "char": lambda self: ops.astype(self, np.int8),
     "short": lambda self: ops.astype(self, np.int16),
     "int": lambda self: ops.astype(self, np.int32),
-    "nonzero": _nonzero, "unique": _unique, "cross": _cross, "cov": _cov,
-    "histogram": _histogram, "frexp": _frexp, "renorm": _renorm, "unfold": _unfold,
+    "nonzero": N.torch_nonzero, "unique": N.torch_unique, "cross": N.torch_cross,
+    "cov": N.torch_cov, "histogram": N.torch_histogram, "frexp": _frexp, "renorm": _renorm, "unfold": _unfold,
     "sum_to_size": _sum_to_size, "symeig": _symeig, "lu_solve": _lu_solve,
     "narrow_copy": lambda self, dim, start, length: torch_shape.narrow(self, dim, start, length),
     "polygamma": lambda self, n: torch_math.polygamma(n, self),

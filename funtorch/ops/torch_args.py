@@ -95,7 +95,7 @@ NUMPY_KEYS = frozenset({"axis", "keepdims", "ddof", "dtype", "where", "initial",
                         "axis2", "offset", "method", "prepend", "append", "n"})
 TORCH_KEYS = frozenset({"dim", "keepdim", "unbiased", "correction", "descending", "dims",
                         "input", "split_size_or_sections", "dim0", "dim1", "shifts",
-                        "return_inverse", "return_counts", "interpolation", "right",
+                        "interpolation", "right",
                         "out_int32", "largest", "diagonal"})
 
 

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from funtorch import ops as _ops
 from funtorch.core import Array
-from funtorch.ops import torch_extra, torch_index, torch_linalg, torch_math, torch_reduce, \
-    torch_shape, torch_sort
+from funtorch.ops import torch_extra, torch_index, torch_linalg, torch_math, \
+    torch_numpy_names, torch_reduce, torch_shape, torch_sort
 from funtorch.ops.torch_args import dual, return_types  # noqa: F401
 
 _MODULES = (torch_reduce, torch_sort, torch_shape, torch_index, torch_math, torch_linalg,
@@ -95,6 +95,13 @@ def _build():
         else:
             numpy_fn = getattr(numpy_fn, "numpy_spelling", numpy_fn)
             namespace[name] = dual(numpy_fn, torch_fn, name, _TORCH_WHEN.get(name))
+    for name, (torch_fn, keys) in torch_numpy_names.SPELLINGS.items():
+        numpy_fn = getattr(_ops, name, None)
+        if numpy_fn is None:
+            namespace[name] = torch_fn
+            continue
+        combined = dual(numpy_fn, torch_fn, name)
+        namespace[name] = _switch(combined, torch_fn, keys) if keys else combined
     namespace["trapz"] = torch_math.trapezoid
     if getattr(_ops, "true_divide", None) is getattr(_ops, "divide", None):
         namespace["true_divide"] = namespace["divide"]  # NumPy's alias stays one function

@@ -95,6 +95,13 @@ FUNCTIONS = [
     "T.histc(v, 4)", "T.bucketize(v, bnd)", "T.bucketize(v, bnd, right=True)",
     "T.range(0, 1, 0.25)", "T.unique_consecutive(iv)", "T.cumulative_trapezoid(a)",
     "T.trapz(a)", "T.is_floating_point(i)", "T.is_tensor(a)",
+    # NumPy names called with torch keywords
+    "T.concatenate([a, b], dim=1)", "T.clip(a, min=-0.5, max=0.5)",
+    "T.cross(a[:, :3], b[:, :3], dim=1)", "T.unique(iw, dim=1)",
+    "T.unique(i, return_inverse=True, return_counts=True)", "T.nonzero(m, as_tuple=False)",
+    "T.histogram(v.detach(), 3, weight=T.ones_like(v))", "T.cov(a, correction=0)",
+    "T.quantile(a, 0.3, dim=1, keepdim=True)", "T.searchsorted(bnd, v, right=True)",
+    "T.diag(a, diagonal=1)", "T.diff(a, dim=0)", "T.cumsum(a, dim=-1)",
     # refusals with torch's wording
     "T.std(i, dim=0)", "T.var(m, dim=1)",
 ]
