@@ -66,11 +66,18 @@ def _forward(name):
     return method
 
 
+# ``x.sort()``: torch's ``(values, indices)`` even without arguments (NumPy's own
+# ``np.sort`` never calls the method); the argument-free reductions stay NumPy's
+_BARE_IS_TORCH = {"sort", "argsort"}
+
+
 def _clashing(name, numpy_method):
     torch_fn = _torch_spelling(name)
+    bare_is_numpy = name not in _BARE_IS_TORCH
 
     def method(self, *args, **kwargs):
-        if (not args and not kwargs) or kwargs.keys() & NUMPY_KEYS or "out" in kwargs:
+        if (bare_is_numpy and not args and not kwargs) or kwargs.keys() & NUMPY_KEYS or \
+                "out" in kwargs:
             return numpy_method(self, *args, **kwargs)
         return torch_fn(self, *args, **kwargs)
     method.__name__ = method.__qualname__ = name

@@ -43,7 +43,8 @@ def test_numpy_calls_keep_numpy_meaning(call, expected):
     (lambda: ft.transpose(_x(), 0, 1), X.T),
     (lambda: _x().repeat(2, 1), np.tile(X, (2, 1))),
     (lambda: ft.tril(_x(), diagonal=1), np.tril(X, 1)),
-], ids=range(9))
+    (lambda: _x().sort().indices, np.argsort(X, -1)),
+], ids=range(10))
 def test_torch_calls_get_torch_meaning(call, expected):
     np.testing.assert_allclose(np.asarray(call()), expected, rtol=1e-12)
 
