@@ -37,8 +37,12 @@ def _cubic_weights(t, a=-0.75):
     return np.stack([far(t + 1), near(t), near(1 - t), far(2 - t)], axis=-1)
 
 
-def _axis_matrix(n_in, n_out, scale, mode, align_corners):
+def _axis_matrix(n_in, n_out, scale, mode, align_corners, antialias=False):
     """The ``(n_out, n_in)`` resampling matrix of one axis."""
+    if antialias:
+        if align_corners:
+            scale = (n_in - 1) / (n_out - 1) if n_out > 1 else 0.0
+        return _aa_matrix(n_in, n_out, scale, mode)
     dst = np.arange(n_out, dtype=np.float64)
     matrix = np.zeros((n_out, n_in))
     rows = np.arange(n_out)
@@ -65,6 +69,32 @@ def _axis_matrix(n_in, n_out, scale, mode, align_corners):
     np.add.at(matrix, (rows, low), 1.0 - frac)
     np.add.at(matrix, (rows, high), frac)
     return matrix
+
+
+def _aa_filter(x, mode):
+    x = np.abs(x)
+    if mode == "bilinear":
+        return np.maximum(1.0 - x, 0.0)
+    a = -0.5  # Keys' cubic, as torch (and PIL) use with antialiasing
+    near = ((a + 2) * x - (a + 3)) * x * x + 1
+    far = ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+    return np.where(x < 1.0, near, np.where(x < 2.0, far, 0.0))
+
+
+def _aa_matrix(n_in, n_out, scale, mode):
+    """torch's antialiased weights (``_compute_weights_aa``): the filter widened by the
+    downscaling factor, normalised per output."""
+    support = (2.0 if mode == "bilinear" else 4.0) * 0.5 * max(scale, 1.0)
+    invscale = 1.0 / scale if scale >= 1.0 else 1.0
+    center = scale * (np.arange(n_out) + 0.5)
+    low = np.maximum(np.trunc(center - support + 0.5).astype(np.int64), 0)
+    high = np.minimum(np.trunc(center + support + 0.5).astype(np.int64), n_in)
+    cols = np.arange(n_in)
+    inside = (cols[None, :] >= low[:, None]) & (cols[None, :] < high[:, None])
+    weights = np.where(inside, _aa_filter((cols[None, :] - center[:, None] + 0.5) * invscale,
+                                          mode), 0.0)
+    total = weights.sum(axis=1, keepdims=True)
+    return np.where(total != 0, weights / np.where(total != 0, total, 1.0), 0.0)
 
 
 def _target(spatial, size, scale_factor, recompute, fn):
@@ -100,6 +130,8 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         align_corners: map corner pixel centres onto each other (interpolating modes).
         recompute_scale_factor: map coordinates with ``in / out`` instead of
             ``1 / scale_factor``.
+        antialias: (bilinear, bicubic) widen the filter by the downscaling factor, as
+            torch (and PIL) do.
 
     Example:
         >>> F.interpolate(ft.ones((1, 2, 3, 4)), scale_factor=2, mode="bilinear").shape
@@ -108,8 +140,9 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     fn = "interpolate"
     if mode not in _MODES:
         raise ValueError(f"{fn}: mode must be one of {sorted(_MODES)}, got {mode!r}")
-    if antialias:
-        raise NotImplementedError(f"{fn}: antialias=True is not supported")
+    if antialias and mode not in ("bilinear", "bicubic"):
+        raise ValueError(f"{fn}: anti-alias option is restricted to bilinear and bicubic "
+                         f"modes and requires a 4-D tensor as input, got mode={mode!r}")
     nd = input.ndim - 2
     if nd < 1:
         raise ValueError(f"{fn}: expected an (N, C, *spatial) input, got shape "
@@ -127,8 +160,8 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     letters = "dhw"[3 - nd:] if nd <= 3 else None
     if letters is None:
         raise ValueError(f"{fn}: at most 3 spatial axes are supported, got {nd}")
-    mats = [ft.asarray(_axis_matrix(n, s, sc, mode, bool(align_corners)).astype(input.dtype),
-                       device=input.device) for n, s, sc in zip(spatial, sizes, scales)]
+    mats = [ft.asarray(_axis_matrix(n, s, sc, mode, bool(align_corners), antialias).astype(
+        input.dtype), device=input.device) for n, s, sc in zip(spatial, sizes, scales)]
     spec = "nc" + letters + "," + ",".join(f"{o}{i}" for o, i in zip("xyz", letters))
     return ft.einsum(spec + "->nc" + "xyz"[:nd], input, *mats)
 
