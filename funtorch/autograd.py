@@ -167,6 +167,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         if not create_graph:
             ct = ops.stop_gradient(ct)
         leaf.grad = ct if leaf.grad is None else leaf.grad + ct
+        autograd_hooks.run_post_accumulate(leaf)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,

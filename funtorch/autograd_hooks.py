@@ -101,6 +101,34 @@ def register_hook(self, hook):
     return handle
 
 
+def register_post_accumulate_grad_hook(self, hook):
+    """``p.register_post_accumulate_grad_hook(fn)``: ``fn(p)`` runs after ``backward()`` has
+    added to ``p.grad`` (leaves only, as in torch); returns a handle with ``remove()``.
+
+    Example:
+        >>> p = ft.nn.Parameter(ft.ones(2)); seen = []
+        >>> h = p.register_post_accumulate_grad_hook(lambda t: seen.append(t.grad))
+    """
+    _check_tracked(self, "register_post_accumulate_grad_hook")
+    if not self._node.is_leaf:
+        raise RuntimeError("register_post_accumulate_grad_hook: post accumulate grad hooks "
+                           "cannot be registered on non-leaf tensors")
+    extra = getattr(self, "_extra", None)
+    if extra is None:
+        extra = self._extra = {}
+    hooks = extra.setdefault("post", {})
+    handle = RemovableHandle(hooks)
+    hooks[handle.id] = hook
+    return handle
+
+
+def run_post_accumulate(leaf):
+    """Call ``leaf``'s post-accumulate-grad hooks (after ``backward()`` wrote ``.grad``)."""
+    extra = getattr(leaf, "_extra", None)
+    for fn in list((extra or {}).get("post", {}).values()):
+        fn(leaf)
+
+
 def retain_grad(self):
     """``y.retain_grad()``: ``backward()`` fills ``y.grad`` of a non-leaf too (a no-op on a
     leaf, which gets its ``.grad`` anyway).
@@ -217,6 +245,7 @@ def check_nan(node, index, ct):
 
 def attach():
     Array.register_hook = register_hook
+    Array.register_post_accumulate_grad_hook = register_post_accumulate_grad_hook
     Array.retain_grad = retain_grad
     Array.retains_grad = property(_retains_grad)
 

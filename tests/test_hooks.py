@@ -98,3 +98,19 @@ def test_detect_anomaly_names_the_op():
         assert ft.autograd.is_anomaly_enabled()
     finally:
         ft.autograd.set_detect_anomaly(False)
+
+
+def test_post_accumulate_grad_hook_and_inplace_functions():
+    p = ft.nn.Parameter(ft.ones(2))
+    seen = []
+    handle = p.register_post_accumulate_grad_hook(lambda t: seen.append(t.grad.tolist()))
+    (p * 3).sum().backward()
+    (p * 3).sum().backward()
+    handle.remove()
+    (p * 3).sum().backward()
+    assert seen == [[3.0, 3.0], [6.0, 6.0]]
+    with pytest.raises(RuntimeError, match="non-leaf"):
+        (p * 2).register_post_accumulate_grad_hook(print)
+    x = ft.array([0.0, 1.0])
+    assert ft.exp_(x) is x and np.allclose(x.tolist(), [1.0, np.e])
+    assert ft.zero_(x) is x and x.tolist() == [0.0, 0.0]

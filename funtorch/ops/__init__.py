@@ -42,7 +42,7 @@ from funtorch.ops.numpy_math import *  # noqa: F401,F403
 from funtorch.ops.linalg_extra import *  # noqa: F401,F403
 from funtorch.ops.numpy_arrays import *  # noqa: F401,F403
 from funtorch.ops.torch_functions import *  # noqa: F401,F403
-from funtorch.ops import inplace as _inplace  # noqa: F401,E402  (x.add_(1), x += 1, ...)
+from funtorch.ops.inplace import *  # noqa: F401,F403,E402  (x.add_(1), x += 1, ft.exp_(x))
 from funtorch.ops import methods  # noqa: F401,E402  (attaches Array operators last)
 
 import types as _types

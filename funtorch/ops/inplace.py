@@ -19,7 +19,15 @@ import numpy as np
 import funtorch as ft
 from funtorch.core import _STATE, _TRACER_TYPES, Array, wrap
 
-__all__ = ["rebind"]
+# torch's in-place functions, ``torch.exp_(x)`` == ``x.exp_()``
+FUNCTIONS = ("abs_ acos_ acosh_ addmv_ arccos_ arccosh_ arcsin_ arcsinh_ arctan_ arctanh_ "
+             "asin_ asinh_ atan_ atanh_ ceil_ clamp_ clamp_max_ clamp_min_ clip_ cos_ cosh_ "
+             "deg2rad_ detach_ erf_ erfc_ exp2_ exp_ expm1_ fill_ fix_ floor_ frac_ gcd_ i0_ "
+             "lcm_ log10_ log1p_ log2_ log_ logit_ nan_to_num_ neg_ negative_ rad2deg_ "
+             "reciprocal_ round_ rsqrt_ sigmoid_ sin_ sinc_ sinh_ sqrt_ square_ tan_ tanh_ "
+             "trunc_ xlogy_ zero_").split()
+
+__all__ = list(FUNCTIONS)
 
 _LEAF_MSG = ("{name}: a leaf Variable that requires grad is being used in an in-place "
              "operation (funtorch follows PyTorch); do it under `with ft.no_grad():` (an "
@@ -251,4 +259,18 @@ def attach():
         setattr(Array, name, _augmented(name, op))
 
 
+
+def _function(name):
+    def fn(input, *args, **kwargs):
+        if not isinstance(input, Array):
+            raise TypeError(f"{name}(): argument 'input' must be an array, got "
+                            f"{type(input).__name__}")
+        return getattr(input, name)(*args, **kwargs)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = (f"``ft.{name}(x, ...)`` is ``x.{name}(...)``: rebinds ``x`` to "
+                  f"``ft.{name[:-1]}(x, ...)`` and returns it (PyTorch's in-place function).")
+    return fn
+
+
 attach()
+globals().update({name: _function(name) for name in FUNCTIONS})
