@@ -34,3 +34,4 @@ from funtorch.nn.functional.conv_extra import conv_transpose1d, conv_transpose3d
 from funtorch.nn.functional.dropout_extra import *  # noqa: F401,F403,E402
 from funtorch.nn.functional.embedding_bag import embedding_bag  # noqa: F401,E402
 from funtorch.nn.functional.fractional_pool import *  # noqa: F401,F403,E402
+from funtorch.nn.functional.grid_sample import affine_grid, grid_sample  # noqa: F401,E402

@@ -19,8 +19,7 @@ from funtorch.nn.functional.conv import ntuple, windows
 from funtorch.nn.functional.pooling_extra import _adaptive_avg
 
 __all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "pixel_shuffle",
-           "pixel_unshuffle", "channel_shuffle", "unfold", "fold", "affine_grid",
-           "grid_sample"]
+           "pixel_unshuffle", "channel_shuffle", "unfold", "fold"]
 
 _MODES = {"nearest": None, "nearest-exact": None, "linear": 1, "bilinear": 2, "bicubic": 2,
           "trilinear": 3, "area": None}
@@ -274,101 +273,3 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     _, transpose = ft.vjp(lambda x: unfold(x, kernel, dilation, padding, stride), image)
     out = transpose(cols)[0]
     return out[0] if unbatched else out
-
-
-def _base_coords(n, align_corners, dtype):
-    if align_corners:
-        return np.linspace(-1.0, 1.0, n) if n > 1 else np.zeros(1)
-    return (np.arange(n) * 2.0 + 1.0) / n - 1.0
-
-
-def affine_grid(theta, size, align_corners=None):
-    """Sampling grid of an affine map: ``theta`` ``(N, 2, 3)`` and ``size`` ``(N, C, H, W)``
-    give ``(N, H, W, 2)``; ``(N, 3, 4)`` and ``(N, C, D, H, W)`` give ``(N, D, H, W, 3)``.
-
-    Example:
-        >>> F.affine_grid(ft.eye(2, 3)[None], (1, 1, 2, 3), align_corners=False).shape
-        (1, 2, 3, 2)
-    """
-    spatial = tuple(size[2:])
-    nd = len(spatial)
-    if nd not in (2, 3) or tuple(theta.shape[1:]) != (nd, nd + 1):
-        raise ValueError(f"affine_grid: expected theta of shape (N, {nd}, {nd + 1}) for size "
-                         f"{tuple(size)}, got {tuple(theta.shape)}")
-    axes = [_base_coords(n, bool(align_corners), theta.dtype) for n in spatial]
-    mesh = np.meshgrid(*axes, indexing="ij")  # (D,) H, W ; coordinates ordered x, y(, z)
-    base = np.stack(list(mesh[::-1]) + [np.ones(spatial)], axis=-1)
-    base = ft.asarray(base.astype(theta.dtype), device=theta.device)
-    return ft.einsum("...k,njk->n...j", base, theta)
-
-
-def _reflect(x, twice_low, twice_high):
-    """torch's ``reflect_coordinates``: fold ``x`` into ``[low, high]`` by mirroring."""
-    if twice_low == twice_high:
-        return ft.zeros_like(x)
-    low, span = twice_low / 2.0, (twice_high - twice_low) / 2.0
-    x = ft.abs(x - low)
-    extra = ft.fmod(x, span)
-    flips = ft.floor(x / span)
-    return ft.where(ft.fmod(flips, 2.0) == 0, extra + low, span - extra + low)
-
-
-def _source_coords(coord, n, align_corners, padding_mode):
-    x = (coord + 1.0) / 2.0 * (n - 1) if align_corners else ((coord + 1.0) * n - 1.0) / 2.0
-    if padding_mode == "reflection":
-        x = _reflect(x, 0, 2 * (n - 1)) if align_corners else _reflect(x, -1, 2 * n - 1)
-    if padding_mode in ("border", "reflection"):
-        x = ft.clip(x, 0.0, float(n - 1))
-    return x
-
-
-def _gather(plane, ix, iy, width, height):
-    """``plane`` ``(N, C, H*W)`` at integer ``(ix, iy)`` ``(N, P)``; zero outside."""
-    valid = (ix >= 0) & (ix < width) & (iy >= 0) & (iy < height)
-    flat = ft.clip(iy, 0, height - 1) * width + ft.clip(ix, 0, width - 1)
-    index = ft.broadcast_to(ft.expand_dims(flat.astype(ft.int64), 1),
-                            tuple(plane.shape[:2]) + tuple(flat.shape[1:]))
-    return ft.where(ft.expand_dims(valid, 1), ft.take_along_axis(plane, index, axis=2), 0.0)
-
-
-def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
-    """Sample ``input`` ``(N, C, H, W)`` at the normalised ``(x, y)`` locations of ``grid``
-    ``(N, Ho, Wo, 2)`` (``-1``/``1`` are the edges): ``(N, C, Ho, Wo)``.
-
-    ``mode`` is ``bilinear`` or ``nearest`` and ``padding_mode`` ``zeros``, ``border`` or
-    ``reflection``;
-    gradients flow to ``input`` and (bilinear) to ``grid``.
-
-    Example:
-        >>> grid = F.affine_grid(ft.eye(2, 3)[None], (1, 1, 4, 4), align_corners=False)
-        >>> F.grid_sample(ft.ones((1, 3, 4, 4)), grid, align_corners=False).shape
-        (1, 3, 4, 4)
-    """
-    fn = "grid_sample"
-    if input.ndim != 4 or grid.ndim != 4 or grid.shape[-1] != 2:
-        raise ValueError(f"{fn}: expected a 4-d input and an (N, Ho, Wo, 2) grid, got "
-                         f"{tuple(input.shape)} and {tuple(grid.shape)} (5-d sampling is not "
-                         f"supported)")
-    if mode not in ("bilinear", "nearest") or padding_mode not in ("zeros", "border",
-                                                                   "reflection"):
-        raise ValueError(f"{fn}: supported modes are bilinear/nearest with padding_mode "
-                         f"zeros/border/reflection, got mode={mode!r}, "
-                         f"padding_mode={padding_mode!r}")
-    n, c, height, width = input.shape
-    out_shape = (n, c) + tuple(grid.shape[1:3])
-    plane = ft.reshape(input, (n, c, height * width))
-    flat = ft.reshape(grid, (n, -1, 2))
-    x = _source_coords(flat[..., 0], width, bool(align_corners), padding_mode)
-    y = _source_coords(flat[..., 1], height, bool(align_corners), padding_mode)
-    if mode == "nearest":
-        out = _gather(plane, ft.round(x).astype(ft.int64), ft.round(y).astype(ft.int64),
-                      width, height)
-        return ft.reshape(out, out_shape)
-    x0, y0 = ft.floor(x), ft.floor(y)
-    wx, wy = ft.expand_dims(x - x0, 1), ft.expand_dims(y - y0, 1)
-    ix, iy = x0.astype(ft.int64), y0.astype(ft.int64)
-    out = ((1 - wx) * (1 - wy) * _gather(plane, ix, iy, width, height)
-           + wx * (1 - wy) * _gather(plane, ix + 1, iy, width, height)
-           + (1 - wx) * wy * _gather(plane, ix, iy + 1, width, height)
-           + wx * wy * _gather(plane, ix + 1, iy + 1, width, height))
-    return ft.reshape(out, out_shape)
