@@ -1,8 +1,10 @@
-"""``affine_grid`` and ``grid_sample`` (2-d: bilinear, nearest and bicubic sampling with
-zeros, border or reflection padding), with torch's coordinate rules: every tap is a
+"""``affine_grid`` and ``grid_sample`` (bilinear/trilinear, nearest and 2-d bicubic
+sampling with zeros, border or reflection padding), with torch's coordinate rules: every tap is a
 gather from the flattened input plane, vectorised over batch and locations."""
 
 from __future__ import annotations
+
+import itertools
 
 import numpy as np
 
@@ -65,10 +67,15 @@ def _padded(x, n, align_corners, padding_mode):
     return x
 
 
-def _gather(plane, ix, iy, width, height):
-    """``plane`` ``(N, C, H*W)`` at integer ``(ix, iy)`` ``(N, P)``; zero outside."""
-    valid = (ix >= 0) & (ix < width) & (iy >= 0) & (iy < height)
-    flat = ft.clip(iy, 0, height - 1) * width + ft.clip(ix, 0, width - 1)
+def _gather(plane, coords, sizes):
+    """``plane`` ``(N, C, prod(spatial))`` at the integer grid coordinates ``coords`` (one
+    ``(N, P)`` array per coordinate x, y(, z); ``sizes`` W, H(, D)); zero outside."""
+    valid, flat, stride = None, 0, 1
+    for index, n in zip(coords, sizes):
+        inside = (index >= 0) & (index < n)
+        valid = inside if valid is None else valid & inside
+        flat = flat + ft.clip(index, 0, n - 1) * stride
+        stride *= n
     index = ft.broadcast_to(ft.expand_dims(flat.astype(ft.int64), 1),
                             tuple(plane.shape[:2]) + tuple(flat.shape[1:]))
     return ft.where(ft.expand_dims(valid, 1), ft.take_along_axis(plane, index, axis=2), 0.0)
@@ -97,17 +104,32 @@ def _bicubic(plane, flat, width, height, align_corners, padding_mode):
         ty = _padded(y0 + (i - 1), height, align_corners, padding_mode).astype(ft.int64)
         for j in range(4):
             tx = _padded(x0 + (j - 1), width, align_corners, padding_mode).astype(ft.int64)
-            out = out + wy[i] * wx[j] * _gather(plane, tx, ty, width, height)
+            out = out + wy[i] * wx[j] * _gather(plane, (tx, ty), (width, height))
+    return out
+
+
+def _linear(plane, coords, sizes):
+    """Bi/trilinear: the ``2 ** nd`` corners of each location, weighted."""
+    lows = [ft.floor(c) for c in coords]
+    fracs = [ft.expand_dims(c - low, 1) for c, low in zip(coords, lows)]
+    starts = [low.astype(ft.int64) for low in lows]
+    out = 0.0
+    for corner in itertools.product((0, 1), repeat=len(coords)):
+        weight = 1.0
+        for frac, bit in zip(fracs, corner):
+            weight = weight * (frac if bit else 1 - frac)
+        out = out + weight * _gather(plane, [s + b for s, b in zip(starts, corner)], sizes)
     return out
 
 
 def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
     """Sample ``input`` ``(N, C, H, W)`` at the normalised ``(x, y)`` locations of ``grid``
-    ``(N, Ho, Wo, 2)`` (``-1``/``1`` are the edges): ``(N, C, Ho, Wo)``.
+    ``(N, Ho, Wo, 2)`` (``-1``/``1`` are the edges): ``(N, C, Ho, Wo)``; volumetric
+    ``(N, C, D, H, W)`` with an ``(N, Do, Ho, Wo, 3)`` grid of ``(x, y, z)``.
 
-    ``mode`` is ``bilinear``, ``nearest`` or ``bicubic`` and ``padding_mode`` ``zeros``,
-    ``border`` or ``reflection``;
-    gradients flow to ``input`` and (bilinear) to ``grid``.
+    ``mode`` is ``bilinear`` (trilinear for 5-d), ``nearest`` or ``bicubic`` (4-d only)
+    and ``padding_mode`` ``zeros``, ``border`` or ``reflection``; gradients flow to
+    ``input`` and (interpolating modes) to ``grid``.
 
     Example:
         >>> grid = F.affine_grid(ft.eye(2, 3)[None], (1, 1, 4, 4), align_corners=False)
@@ -115,33 +137,28 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
         (1, 3, 4, 4)
     """
     fn = "grid_sample"
-    if input.ndim != 4 or grid.ndim != 4 or grid.shape[-1] != 2:
-        raise ValueError(f"{fn}: expected a 4-d input and an (N, Ho, Wo, 2) grid, got "
-                         f"{tuple(input.shape)} and {tuple(grid.shape)} (5-d sampling is not "
-                         f"supported)")
+    nd = input.ndim - 2
+    if nd not in (2, 3) or grid.ndim != nd + 2 or grid.shape[-1] != nd:
+        raise ValueError(f"{fn}: expected a 4-d input with an (N, Ho, Wo, 2) grid or a 5-d "
+                         f"input with an (N, Do, Ho, Wo, 3) grid, got {tuple(input.shape)} and "
+                         f"{tuple(grid.shape)}")
     if mode not in ("bilinear", "nearest", "bicubic") or padding_mode not in (
-            "zeros", "border", "reflection"):
-        raise ValueError(f"{fn}: supported modes are bilinear/nearest/bicubic with padding_mode "
-                         f"zeros/border/reflection, got mode={mode!r}, "
-                         f"padding_mode={padding_mode!r}")
-    n, c, height, width = input.shape
-    out_shape = (n, c) + tuple(grid.shape[1:3])
-    plane = ft.reshape(input, (n, c, height * width))
-    flat = ft.reshape(grid, (n, -1, 2))
-    x = _source_coords(flat[..., 0], width, bool(align_corners), padding_mode)
-    y = _source_coords(flat[..., 1], height, bool(align_corners), padding_mode)
-    if mode == "nearest":
-        out = _gather(plane, ft.round(x).astype(ft.int64), ft.round(y).astype(ft.int64),
-                      width, height)
-        return ft.reshape(out, out_shape)
+            "zeros", "border", "reflection") or (mode == "bicubic" and nd == 3):
+        raise ValueError(f"{fn}: supported modes are bilinear/nearest (and bicubic for 4-d "
+                         f"inputs) with padding_mode zeros/border/reflection, got "
+                         f"mode={mode!r}, padding_mode={padding_mode!r}")
+    n, c = input.shape[:2]
+    sizes = tuple(input.shape[2:])[::-1]  # in grid-coordinate order: W, H(, D)
+    out_shape = (n, c) + tuple(grid.shape[1:-1])
+    plane = ft.reshape(input, (n, c, -1))
+    flat = ft.reshape(grid, (n, -1, nd))
     if mode == "bicubic":
-        return ft.reshape(_bicubic(plane, flat, width, height, bool(align_corners),
+        return ft.reshape(_bicubic(plane, flat, sizes[0], sizes[1], bool(align_corners),
                                    padding_mode), out_shape)
-    x0, y0 = ft.floor(x), ft.floor(y)
-    wx, wy = ft.expand_dims(x - x0, 1), ft.expand_dims(y - y0, 1)
-    ix, iy = x0.astype(ft.int64), y0.astype(ft.int64)
-    out = ((1 - wx) * (1 - wy) * _gather(plane, ix, iy, width, height)
-           + wx * (1 - wy) * _gather(plane, ix + 1, iy, width, height)
-           + (1 - wx) * wy * _gather(plane, ix, iy + 1, width, height)
-           + wx * wy * _gather(plane, ix + 1, iy + 1, width, height))
+    coords = [_source_coords(flat[..., a], size, bool(align_corners), padding_mode)
+              for a, size in enumerate(sizes)]
+    if mode == "nearest":
+        out = _gather(plane, [ft.round(x).astype(ft.int64) for x in coords], sizes)
+    else:
+        out = _linear(plane, coords, sizes)
     return ft.reshape(out, out_shape)
