@@ -8,6 +8,7 @@ from __future__ import annotations
 from funtorch.nn import functional as F
 from funtorch.nn._layer_utils import make_param
 from funtorch.nn._stateless import _Stateless, stateless
+from funtorch.nn.dropout import _DropoutNd
 from funtorch.nn.module import Module
 
 import funtorch as ft
@@ -60,7 +61,8 @@ Threshold = _layer("Threshold", F.threshold, (("threshold", None, "threshold"),
 
 class RReLU(_Stateless):
     """Randomised leaky ReLU: slopes drawn from U(lower, upper) in training mode (from
-    ``key=`` or the global generator), ``(lower + upper) / 2`` in eval mode.
+    ``key=``, the key ``functional_call(..., key=)`` gives it, or the global generator),
+    ``(lower + upper) / 2`` in eval mode.
 
     Example:
         >>> ft.nn.RReLU().eval()(ft.array([-3.0])).shape
@@ -68,8 +70,10 @@ class RReLU(_Stateless):
     """
 
     _options = (("lower", 1.0 / 8, "lower"), ("upper", 1.0 / 3, "upper"), _INPLACE)
+    _uses_key = True  # functional_call(..., key=) gives it a key, as to Dropout
 
     def forward(self, input, key=None):
+        key = _DropoutNd._next_key(self, key) if self.training else None
         return F.rrelu(input, self.lower, self.upper, self.training, key=key)
 
 

@@ -8,6 +8,7 @@ import funtorch as ft
 from funtorch.nn import functional as F
 from funtorch.nn._layer_utils import split_keys
 from funtorch.nn.containers import ModuleList, Sequential
+from funtorch.nn.dropout import _DropoutNd
 from funtorch.nn.linear import Linear
 from funtorch.nn.module import Module
 
@@ -18,6 +19,7 @@ _ASMoutput = namedtuple("_ASMoutput", ["output", "loss"])
 
 class _FractionalMaxPoolNd(Module):
     _fn = None
+    _uses_key = True  # functional_call(..., key=) gives it a key for the windows
 
     def __init__(self, kernel_size, output_size=None, output_ratio=None, return_indices=False,
                  _random_samples=None):
@@ -35,6 +37,8 @@ class _FractionalMaxPoolNd(Module):
         self.register_buffer("_random_samples", _random_samples)
 
     def forward(self, input, key=None):
+        if self._random_samples is None:
+            key = _DropoutNd._next_key(self, key)
         return type(self)._fn(input, self.kernel_size, self.output_size, self.output_ratio,
                               self.return_indices, self._random_samples, key=key)
 

@@ -232,3 +232,16 @@ def test_fused_attention_matches_the_composition_to_second_order(shapes):
     np.testing.assert_allclose(batched[1].numpy(), ft.grad(plain)(*args).numpy(), atol=1e-12)
     np.testing.assert_allclose(ft.jit(ft.grad(fused))(*args).numpy(),
                                ft.grad(plain)(*args).numpy(), atol=1e-12)
+
+
+@pytest.mark.parametrize("layer, shape", [(ft.nn.RReLU(), (50,)),
+                                          (ft.nn.FractionalMaxPool2d(2, 3), (1, 2, 9, 9)),
+                                          (ft.nn.AlphaDropout(0.3), (50,))])
+def test_random_layers_follow_functional_call_key(layer, shape):
+    x = -ft.abs(ft.randn(*shape))
+
+    def run(seed):
+        return ft.nn.functional_call(layer, {}, (x,), key=ft.random.key(seed))[0].numpy()
+
+    np.testing.assert_array_equal(run(0), run(0))
+    assert not np.array_equal(run(0), run(1))
