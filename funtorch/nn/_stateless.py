@@ -7,6 +7,8 @@ import inspect
 
 from funtorch.nn.module import Module
 
+REQUIRED = inspect.Parameter.empty  # an option without a default (a required argument)
+
 
 class _Stateless(Module):
     """Base of the generated layers: ``_options`` is ``((name, default, fn_kwarg), ...)``
@@ -23,7 +25,10 @@ class _Stateless(Module):
 
     def __init__(self, *args, **kwargs):
         super().__init__()
-        bound = self.__signature__.bind(*args, **kwargs)
+        try:
+            bound = self.__signature__.bind(*args, **kwargs)
+        except TypeError as exc:  # name the layer: "PixelShuffle: missing ... 'upscale_factor'"
+            raise TypeError(f"{type(self).__name__}: {exc}") from None
         bound.apply_defaults()
         for name, value in bound.arguments.items():
             setattr(self, name, value)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from funtorch.nn import functional as F
 from funtorch.nn._layer_utils import make_param
-from funtorch.nn._stateless import _Stateless, stateless
+from funtorch.nn._stateless import REQUIRED, _Stateless, stateless
 from funtorch.nn.dropout import _DropoutNd
 from funtorch.nn.module import Module
 
@@ -54,8 +54,8 @@ Softshrink = _layer("Softshrink", F.softshrink, (("lambd", 0.5, "lambd"),),
 Hardshrink = _layer("Hardshrink", F.hardshrink, (("lambd", 0.5, "lambd"),),
                     "Zero inside ``[-lambd, lambd]``, identity outside.")
 Tanhshrink = _layer("Tanhshrink", F.tanhshrink, (), "``x - tanh(x)``.")
-Threshold = _layer("Threshold", F.threshold, (("threshold", None, "threshold"),
-                                              ("value", None, "value"), _INPLACE),
+Threshold = _layer("Threshold", F.threshold, (("threshold", REQUIRED, "threshold"),
+                                              ("value", REQUIRED, "value"), _INPLACE),
                    "``x`` where ``x > threshold``, else ``value``.")
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from funtorch.nn import functional as F
 from funtorch.nn._layer_utils import check_sizes
-from funtorch.nn._stateless import stateless
+from funtorch.nn._stateless import REQUIRED, stateless
 from funtorch.nn.normalization import LayerNorm, _BatchNorm
 
 __all__ = ["InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "RMSNorm", "BatchNorm3d",
@@ -94,7 +94,7 @@ class RMSNorm(LayerNorm):
 
 
 class LocalResponseNorm(stateless("_LRN", F.local_response_norm, (
-        ("size", None, "size"), ("alpha", 1e-4, "alpha"), ("beta", 0.75, "beta"),
+        ("size", REQUIRED, "size"), ("alpha", 1e-4, "alpha"), ("beta", 0.75, "beta"),
         ("k", 1.0, "k")), "")):
     """Normalise each channel by its ``size`` neighbours' mean square:
     ``x / (k + alpha * mean(x^2)) ** beta`` over ``(N, C, *)`` inputs.

@@ -4,7 +4,7 @@ MaxUnpool1d/2d/3d: layers over ``functional/pooling_extra.py``."""
 from __future__ import annotations
 
 from funtorch.nn import functional as F
-from funtorch.nn._stateless import stateless
+from funtorch.nn._stateless import REQUIRED, stateless
 
 __all__ = ["MaxPool3d", "AvgPool3d", "AdaptiveAvgPool1d", "AdaptiveAvgPool3d",
            "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d", "LPPool1d",
@@ -16,23 +16,23 @@ def _layer(name, fn, options, doc):
 
 
 MaxPool3d = _layer("MaxPool3d", F.max_pool3d, (
-    ("kernel_size", None, "kernel_size"), ("stride", None, "stride"), ("padding", 0, "padding"),
+    ("kernel_size", REQUIRED, "kernel_size"), ("stride", None, "stride"), ("padding", 0, "padding"),
     ("dilation", 1, "dilation"), ("return_indices", False, "return_indices"),
     ("ceil_mode", False, "ceil_mode")),
     "Max over 3-d windows (``return_indices``: also torch's flat int64 positions).\n\n"
     "Example:\n    >>> ft.nn.MaxPool3d(2)(ft.randn(1, 1, 4, 4, 4)).shape\n"
     "    (1, 1, 2, 2, 2)\n")
 AvgPool3d = _layer("AvgPool3d", F.avg_pool3d, (
-    ("kernel_size", None, "kernel_size"), ("stride", None, "stride"), ("padding", 0, "padding"),
+    ("kernel_size", REQUIRED, "kernel_size"), ("stride", None, "stride"), ("padding", 0, "padding"),
     ("ceil_mode", False, "ceil_mode"), ("count_include_pad", True, "count_include_pad"),
     ("divisor_override", None, "divisor_override")), "Mean over 3-d windows.")
 AdaptiveAvgPool1d = _layer("AdaptiveAvgPool1d", F.adaptive_avg_pool1d,
-                           (("output_size", None, "output_size"),),
+                           (("output_size", REQUIRED, "output_size"),),
                            "Average over adaptive windows of the last axis.")
 AdaptiveAvgPool3d = _layer("AdaptiveAvgPool3d", F.adaptive_avg_pool3d,
-                           (("output_size", None, "output_size"),),
+                           (("output_size", REQUIRED, "output_size"),),
                            "Average over adaptive 3-d windows.")
-_ADAPTIVE_MAX = (("output_size", None, "output_size"), ("return_indices", False,
+_ADAPTIVE_MAX = (("output_size", REQUIRED, "output_size"), ("return_indices", False,
                                                         "return_indices"))
 AdaptiveMaxPool1d = _layer("AdaptiveMaxPool1d", F.adaptive_max_pool1d, _ADAPTIVE_MAX,
                            "Max over adaptive windows of the last axis.")
@@ -40,7 +40,7 @@ AdaptiveMaxPool2d = _layer("AdaptiveMaxPool2d", F.adaptive_max_pool2d, _ADAPTIVE
                            "Max over adaptive 2-d windows.")
 AdaptiveMaxPool3d = _layer("AdaptiveMaxPool3d", F.adaptive_max_pool3d, _ADAPTIVE_MAX,
                            "Max over adaptive 3-d windows.")
-_LP = (("norm_type", None, "norm_type"), ("kernel_size", None, "kernel_size"),
+_LP = (("norm_type", REQUIRED, "norm_type"), ("kernel_size", REQUIRED, "kernel_size"),
        ("stride", None, "stride"), ("ceil_mode", False, "ceil_mode"))
 LPPool1d = _layer("LPPool1d", F.lp_pool1d, _LP, "Power-average pooling along the last axis.")
 LPPool2d = _layer("LPPool2d", F.lp_pool2d, _LP, "Power-average pooling over 2-d windows.")
@@ -53,7 +53,7 @@ def _unpool(fn):
     return forward
 
 
-_UNPOOL = (("kernel_size", None, None), ("stride", None, None), ("padding", 0, None))
+_UNPOOL = (("kernel_size", REQUIRED, None), ("stride", None, None), ("padding", 0, None))
 MaxUnpool1d = _layer("MaxUnpool1d", None, _UNPOOL, "The inverse of MaxPool1d (indices given).")
 MaxUnpool2d = _layer("MaxUnpool2d", None, _UNPOOL, "The inverse of MaxPool2d (indices given).")
 MaxUnpool3d = _layer("MaxUnpool3d", None, _UNPOOL, "The inverse of MaxPool3d (indices given).")

@@ -4,7 +4,7 @@ Fold/Unfold: layers over ``functional/resample.py``."""
 from __future__ import annotations
 
 from funtorch.nn import functional as F
-from funtorch.nn._stateless import stateless
+from funtorch.nn._stateless import REQUIRED, stateless
 
 __all__ = ["Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d", "PixelShuffle",
            "PixelUnshuffle", "ChannelShuffle", "Fold", "Unfold"]
@@ -26,16 +26,16 @@ UpsamplingNearest2d = _layer("UpsamplingNearest2d", F.upsample_nearest, _SIZE,
 UpsamplingBilinear2d = _layer("UpsamplingBilinear2d", F.upsample_bilinear, _SIZE,
                               "Bilinear 2-d upsampling with ``align_corners=True``.")
 PixelShuffle = _layer("PixelShuffle", F.pixel_shuffle,
-                      (("upscale_factor", None, "upscale_factor"),),
+                      (("upscale_factor", REQUIRED, "upscale_factor"),),
                       "``(*, C r^2, H, W) -> (*, C, H r, W r)``.")
 PixelUnshuffle = _layer("PixelUnshuffle", F.pixel_unshuffle,
-                        (("downscale_factor", None, "downscale_factor"),),
+                        (("downscale_factor", REQUIRED, "downscale_factor"),),
                         "``(*, C, H r, W r) -> (*, C r^2, H, W)``.")
-ChannelShuffle = _layer("ChannelShuffle", F.channel_shuffle, (("groups", None, "groups"),),
+ChannelShuffle = _layer("ChannelShuffle", F.channel_shuffle, (("groups", REQUIRED, "groups"),),
                         "Interleave ``groups`` groups of channels.")
-_BLOCKS = (("kernel_size", None, "kernel_size"), ("dilation", 1, "dilation"),
+_BLOCKS = (("kernel_size", REQUIRED, "kernel_size"), ("dilation", 1, "dilation"),
            ("padding", 0, "padding"), ("stride", 1, "stride"))
-Fold = _layer("Fold", F.fold, (("output_size", None, "output_size"),) + _BLOCKS,
+Fold = _layer("Fold", F.fold, (("output_size", REQUIRED, "output_size"),) + _BLOCKS,
               "Sum sliding blocks ``(N, C kH kW, L)`` into ``(N, C, *output_size)``.")
 Unfold = _layer("Unfold", F.unfold, _BLOCKS,
                 "Extract sliding blocks: ``(N, C, H, W) -> (N, C kH kW, L)``.")

@@ -245,3 +245,12 @@ def test_random_layers_follow_functional_call_key(layer, shape):
 
     np.testing.assert_array_equal(run(0), run(0))
     assert not np.array_equal(run(0), run(1))
+
+
+def test_option_layers_take_torchs_signature():
+    with pytest.raises(TypeError, match="PixelShuffle: missing a required argument"):
+        ft.nn.PixelShuffle()
+    layer = ft.nn.LPPool2d(2, 3, ceil_mode=True)
+    assert (layer.norm_type, layer.kernel_size, layer.stride, layer.ceil_mode) == (2, 3, None,
+                                                                                   True)
+    assert repr(ft.nn.Hardtanh(-2.0, 2.0)) == "Hardtanh(min_val=-2.0, max_val=2.0, inplace=False)"
