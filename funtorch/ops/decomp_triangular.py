@@ -191,10 +191,13 @@ def _lu_vjp(g, ans, x):
 
 
 def _lu_samples(s):
-    a = s.array(s.choice([(3, 3), (2, 4, 4), (1, 1)]), domain=(-1.0, 1.0))
+    a = s.array(s.choice([(3, 3), (2, 4, 4), (1, 1)]), domain=(-1.0, 1.0), unique=True)
     eye = np.eye(a.shape[-1])
     dominant = eye if s.boolean() else eye[::-1]  # an anti-diagonal forces row swaps
-    return (a + ops.asarray(4.0 * dominant, dtype=a.dtype, device=a.device),), {}
+    # distinct pivot sizes: a constant `a` plus 4 * anti-diagonal ties two candidate pivots
+    # after two eliminations, where partial pivoting (and so finite differences) jumps
+    scale = 4.0 + np.arange(a.shape[-1])[:, None]
+    return (a + ops.asarray(scale * dominant, dtype=a.dtype, device=a.device),), {}
 
 
 def _lu_batch(prim):
