@@ -223,18 +223,19 @@ def _characteristic(a):
 
 
 def _roots_impl(xp, p):
+    # numpy.roots' companion matrix (the public roots() strips zero coefficients first); one
+    # eigvals call for a whole vmapped batch
     host = p.get() if hasattr(p, "get") else np.asarray(p)  # CuPy has no general eig: host
-    if host.ndim == 1:
-        found = np.roots(host)
-    else:  # a batch (vmap): numpy.roots' companion matrices, one eigvals call for all rows
-        size = host.shape[-1] - 1
-        companion = np.zeros(host.shape[:-1] + (size, size), dtype=host.dtype)
-        companion[..., np.arange(1, size), np.arange(size - 1)] = 1.0
-        companion[..., 0, :] = -host[..., 1:] / host[..., :1]
-        found = np.linalg.eigvals(companion)
+    size = host.shape[-1] - 1
+    companion = np.zeros(host.shape[:-1] + (size, size), dtype=host.dtype)
+    companion[..., np.arange(1, size), np.arange(size - 1)] = 1.0
+    companion[..., 0, :] = -host[..., 1:] / host[..., :1]
+    found = np.linalg.eigvals(companion)
     if np.iscomplexobj(found) and np.any(found.imag != 0):
         raise ValueError(_COMPLEX_ROOTS.format(root=found.flat[np.argmax(np.abs(found.imag))]))
-    return xp.asarray(np.real(found).astype(p.dtype))
+    # LAPACK's eigenvalue order differs between precisions and near-ties: sorted (descending)
+    # roots are one well-defined, locally constant order (differentiable at simple roots)
+    return xp.asarray(-np.sort(-np.real(found), axis=-1).astype(p.dtype))
 
 
 def _roots_partials(ans, p):
@@ -264,7 +265,7 @@ roots_p = Primitive(
 
 
 def roots(p, *, strip_zeros=True):
-    """Roots of the polynomial ``p`` (NumPy's order), when they are all real.
+    """Roots of the polynomial ``p``, in decreasing order, when they are all real.
 
     Args:
         p: 1-d coefficients, highest power first.
@@ -295,4 +296,6 @@ def roots(p, *, strip_zeros=True):
         return ops.zeros((0,), dtype=p.dtype)
     found = bind(roots_p, p[:p.shape[0] - trailing]) if trailing < p.shape[0] - 1 else None
     zeros = ops.zeros((trailing,), dtype=p.dtype)
-    return zeros if found is None else ops.concatenate([found, zeros]) if trailing else found
+    if found is None or not trailing:
+        return zeros if found is None else found
+    return -ops.sort(-ops.concatenate([found, zeros]))  # zero roots in their sorted place
