@@ -33,14 +33,13 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     if not grads:
         return ft.array(0.0)
     norm_type = float(norm_type)
-    if not norm_type > 0:
-        raise ValueError(f"clip_grad_norm_: norm_type must be a positive number or inf (2.0: "
-                         f"the Euclidean norm), got norm_type={norm_type}")
-    if math.isinf(norm_type):
-        total = ft.max(ft.stack([ft.max(ft.abs(g)) for g in grads]))
-    else:
-        total = ft.sum(ft.stack([ft.sum(ft.abs(g) ** norm_type) for g in grads])) ** (
-            1.0 / norm_type)
+    if math.isnan(norm_type):
+        raise ValueError("clip_grad_norm_: norm_type must be a number (2.0: the Euclidean norm; "
+                         "inf, 0 and negative orders as torch.linalg.vector_norm), got nan")
+    # torch's two levels: the norm of each gradient, then the norm of those norms (the same
+    # value for p > 0; for p = 0 it counts the gradients holding a non-zero, as torch does)
+    norms = ft.stack([ft.linalg.vector_norm(g, ord=norm_type) for g in grads])
+    total = ft.linalg.vector_norm(norms, ord=norm_type)
     if error_if_nonfinite and not bool(ft.isfinite(total)):
         raise RuntimeError(f"The total norm of order {norm_type} for gradients from "
                            "`parameters` is non-finite, so it cannot be clipped. To disable "

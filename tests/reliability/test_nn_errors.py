@@ -58,10 +58,9 @@ ERRORS = [
     ("avgpool zero stride", lambda: nn.AvgPool2d(2, stride=0), ValueError, "AvgPool2d: stride"),
     ("max_pool2d zero", lambda: F.max_pool2d(ft.ones((1, 1, 4, 4)), 0), ValueError,
      "max_pool2d: kernel_size must be positive"),
-    ("clip norm_type 0", lambda: nn.utils.clip_grad_norm_([_grad_param()], 1.0, norm_type=0),
-     ValueError, "clip_grad_norm_: norm_type must be a positive number or inf.*got norm_type=0"),
-    ("clip norm_type -1", lambda: nn.utils.clip_grad_norm_([_grad_param()], 1.0, norm_type=-1),
-     ValueError, "norm_type=-1"),
+    ("clip norm_type nan", lambda: nn.utils.clip_grad_norm_([_grad_param()], 1.0,
+                                                            norm_type=float("nan")),
+     ValueError, "clip_grad_norm_: norm_type must be a number.*got nan"),
     ("Linear negative in", lambda: nn.Linear(-1, 3), ValueError,
      "Linear: in_features must be a non-negative integer, got in_features=-1"),
     ("Linear negative out", lambda: nn.Linear(3, -2), ValueError, "out_features=-2"),
@@ -156,3 +155,25 @@ def test_dataloader_accepts_numpy_integers():
     assert type(loader.batch_size) is int
     with pytest.raises(ValueError, match="batch_size should be a positive integer value"):
         ft.data.DataLoader(data, batch_size=np.int64(0))
+
+
+# torch 2.13: clip_grad_norm_(params, 1.5, norm_type) of the gradients [0, 2, -3],
+# [[1, 0], [0.5, 4]] and [0, 0] returns these totals (torch's two-level norm: 0 counts the
+# gradients holding a non-zero; negative orders see the all-zero gradient)
+TORCH_CLIP_TOTALS = [(0.0, 2.0), (-1.0, 0.0), (1.0, 10.5), (2.0, 5.5), (float("inf"), 4.0),
+                     (float("-inf"), 0.0), (3.0, 4.643522262573242)]
+
+
+@pytest.mark.parametrize("norm_type, total", TORCH_CLIP_TOTALS)
+def test_clip_grad_norm_orders_match_torch(norm_type, total):
+    grads = [np.array([0.0, 2.0, -3.0]), np.array([[1.0, 0.0], [0.5, 4.0]]), np.zeros(2)]
+    params = []
+    for g in grads:
+        p = nn.Parameter(ft.zeros(g.shape))
+        p.grad = ft.array(g.astype(np.float32))
+        params.append(p)
+    got = nn.utils.clip_grad_norm_(params, 1.5, norm_type=norm_type)
+    np.testing.assert_allclose(float(got), total, rtol=1e-6)
+    scale = min(1.5 / (total + 1e-6), 1.0)
+    for p, g in zip(params, grads):
+        np.testing.assert_allclose(np.asarray(p.grad), g * scale, rtol=1e-5)
