@@ -122,3 +122,32 @@ def computed_in_float64(nargs):
             return out if dtype == np.float64 else ops.astype(out, dtype)
         return wrapper
     return decorate
+
+
+def exact_integers(name, count, *args):
+    """``exact=True`` of SciPy's ``factorial``/``comb``: the arguments' concrete values as
+    int64 NumPy arrays (the answer is an exact integer, not a differentiable float)."""
+    values = []
+    for arg in args:
+        try:
+            host = np.asarray(ops.stop_gradient(ops.asarray(arg)))
+        except TypeError:
+            raise TypeError(f"{name}: exact=True needs concrete values, not a value traced by "
+                            f"jit/vmap; use exact=False") from None
+        if host.dtype.kind == "f" and not np.all(host == np.round(host)):
+            raise ValueError(f"{name}: exact=True needs integer arguments, got {host!r}")
+        values.append(host.astype(np.int64))
+    return np.broadcast_arrays(*values) if count > 1 else values
+
+
+def exact_result(name, fun, *values):
+    """``fun`` of Python ints element by element (exact big integers), as an int64 Array;
+    an OverflowError names the function when a result does not fit in int64."""
+    out = np.empty(values[0].shape, dtype=np.int64)
+    for index in np.ndindex(out.shape):
+        result = fun(*(int(v[index]) for v in values))
+        if result > np.iinfo(np.int64).max:
+            raise OverflowError(f"{name}: the exact result {result} does not fit in int64; use "
+                                f"exact=False for a floating approximation")
+        out[index] = result
+    return ops.asarray(out)

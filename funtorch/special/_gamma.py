@@ -13,7 +13,9 @@ import numpy as np
 from funtorch import ops
 from funtorch.core import bind
 from funtorch.special import _series as S
-from funtorch.special._common import float_args, int_arg, special_primitive
+from funtorch.special._common import (
+    exact_integers, exact_result, float_args, int_arg, special_primitive,
+)
 
 POSITIVE = (0.2, 4.0)
 # away from the poles at 0, -1, -2, ... (finite differences need smooth neighbourhoods)
@@ -216,14 +218,16 @@ def factorial(n, exact=False):
 
     Args:
         n: array-like.
-        exact: only ``False`` is supported (floating result, as JAX).
+        exact: ``True`` gives exact int64 results of concrete integer ``n`` (SciPy's
+            ``exact=True``; no derivative, OverflowError past int64).
 
     Example:
         >>> ft.special.factorial(ft.array([4.0, 0.0]))  # 24, 1
         array([24.,  1.])
     """
     if exact:
-        raise NotImplementedError("factorial: exact=True is not supported; use exact=False")
+        (values,) = exact_integers("factorial", 1, n)
+        return exact_result("factorial", lambda m: math.factorial(m) if m >= 0 else 0, values)
     (n,) = float_args(n)
     return ops.where(n >= 0, gamma(ops.where(n >= 0, n, 0.0) + 1.0), 0.0)
 

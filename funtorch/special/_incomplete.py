@@ -10,12 +10,16 @@ naming the primitive, never a silent zero.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from funtorch import ops
 from funtorch.core import bind
 from funtorch.special import _incomplete_kernels as K
-from funtorch.special._common import computed_in_float64, float_args, special_primitive
+from funtorch.special._common import (
+    computed_in_float64, exact_integers, exact_result, float_args, special_primitive,
+)
 from funtorch.special._gamma import digamma, gammaln, gammasgn
 
 POSITIVE = (0.2, 4.0)
@@ -156,18 +160,32 @@ def poch(z, m):
     return ops.where(both, poles, ops.where(positive, via_beta, other))
 
 
-@computed_in_float64(2)
+def _exact_comb(n, k, repetition):
+    if repetition:
+        n = n + k - 1
+    return math.comb(n, k) if 0 <= k <= n else 0
+
+
 def comb(N, k, exact=False, repetition=False):  # noqa: N803 - SciPy's argument names
     """The number of combinations ``N choose k`` as a float (SciPy's ``comb``, exact=False).
 
     0 where ``k > N``, ``N < 0`` or ``k < 0``. With ``repetition``: ``comb(N + k - 1, k)``.
+    ``exact=True`` gives exact int64 results of concrete integer arguments (no derivative;
+    OverflowError past int64).
 
     Example:
         >>> ft.special.comb(ft.array([10.0]), 3.0)  # 120
         array([120.])
     """
     if exact:
-        raise NotImplementedError("comb: exact=True is not supported; use exact=False")
+        n_values, k_values = exact_integers("comb", 2, N, k)
+        return exact_result("comb", lambda n, r: _exact_comb(n, r, repetition), n_values,
+                            k_values)
+    return _comb_float(N, k, repetition)
+
+
+@computed_in_float64(2)
+def _comb_float(N, k, repetition):  # noqa: N803
     N, k = float_args(N, k)
     if repetition:
         N = N + k - 1.0

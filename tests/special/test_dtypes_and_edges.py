@@ -111,5 +111,21 @@ def test_bad_static_arguments_are_refused_with_the_function_name():
         S.multigammaln(ft.array([3.0]), 0)
     with pytest.raises(ValueError, match="bernoulli: n must be a non-negative integer"):
         S.bernoulli(-2)
-    with pytest.raises(NotImplementedError, match="comb: exact=True is not supported"):
-        S.comb(5, 2, exact=True)
+    with pytest.raises(ValueError, match="comb: exact=True needs integer arguments"):
+        S.comb(5.5, 2, exact=True)
+    with pytest.raises(OverflowError, match="factorial: the exact result"):
+        S.factorial(ft.array([25]), exact=True)
+    with pytest.raises(TypeError, match="factorial: exact=True needs concrete values"):
+        ft.jit(lambda n: S.factorial(n, exact=True))(ft.array([3]))
+
+
+def test_exact_factorial_and_comb_match_scipy():
+    import scipy.special as sp
+    n = np.array([0, 1, 5, 20, -3])
+    np.testing.assert_array_equal(np.asarray(S.factorial(ft.array(n), exact=True)),
+                                  [sp.factorial(int(v), exact=True) for v in n])
+    for big, small, rep in [(10, 3, False), (60, 30, False), (4, 7, False), (5, 3, True),
+                            (-1, 2, False)]:
+        got = S.comb(big, small, exact=True, repetition=rep)
+        assert int(got) == sp.comb(big, small, exact=True, repetition=rep)
+        assert got.dtype == np.int64
