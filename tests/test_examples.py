@@ -33,6 +33,7 @@ EXPECTED = {
     "property_based_gradcheck.py": (
         [], r"property-based gradient checks: OK|hypothesis is not installed"),
     "functional_vs_pytorch_style.py": ([], r"losses agree over 5 steps"),
+    "pytorch_port.py": (["--out", "{out}"], r"funtorch: final loss \d\.\d+  test accuracy 0\.\d+"),
 }
 
 
