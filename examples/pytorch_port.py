@@ -2,10 +2,9 @@
 
 What this teaches:
 
-* porting: the training code below is plain PyTorch; only the imports differ
-  (``import funtorch as torch`` instead of ``import torch``, and funtorch's
-  ``DataLoader``/``TensorDataset`` live in ``torch.data`` where PyTorch has
-  ``torch.utils.data``). :func:`load_framework` is the only framework-specific code;
+* porting: the training code below is plain PyTorch; only the module name in the
+  imports differs (``import funtorch as torch``, ``from funtorch.utils.data import
+  DataLoader``). :func:`load_framework` is the only framework-specific code;
   ``--framework torch`` runs the very same ``train`` function under real PyTorch;
 * a custom ``nn.Module`` (an MLP on the 8x8 digits), a ``DataLoader`` with a fixed
   batch order (``shuffle=False``);
@@ -37,11 +36,11 @@ PARAM_ORDER = ("fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias", "fc3.weight",
 def load_framework(name):
     """Return ``(torch, DataLoader, TensorDataset)`` for ``"funtorch"`` or ``"torch"``.
 
-    This is the whole port: ``import funtorch as torch`` and the data utilities' module.
+    This is the whole port: ``torch`` renamed ``funtorch`` in the two imports.
     """
     if name == "funtorch":
         import funtorch as torch
-        from funtorch.data import DataLoader, TensorDataset
+        from funtorch.utils.data import DataLoader, TensorDataset
     elif name == "torch":
         torch = importlib.import_module("torch")
         from torch.utils.data import DataLoader, TensorDataset

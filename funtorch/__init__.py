@@ -17,6 +17,7 @@ from funtorch import ops as _ops
 from funtorch import tree, backends, autograd, testing  # noqa: F401
 from funtorch import optim  # noqa: F401
 from funtorch import data  # noqa: F401
+from funtorch import utils  # noqa: F401
 from funtorch import random  # noqa: F401
 from funtorch.generator import manual_seed, rand, randint, randn  # noqa: F401
 from funtorch import linalg  # noqa: F401
