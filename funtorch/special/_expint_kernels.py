@@ -15,26 +15,12 @@ from funtorch.special import _series as S
 
 EULER = S.EULER
 _EPS = 1e-16
-_TINY = 1e-300
 MAX_ITER = 3000
 
 
 def _lentz_complex(xp, b0, step, shape):
-    """h = 1 / (b0 + a1 / (b1 + ...)) with ``step(i) -> (a_i, b_i)`` (NR's complex Lentz)."""
-    c = xp.full(shape, 1.0 / _TINY, dtype=complex)
-    d = 1.0 / b0
-    h = d
-    active = xp.ones(shape, dtype=bool)
-    for i in range(1, MAX_ITER):
-        a, b = step(i)
-        d = 1.0 / (a * d + b)
-        c = b + a / c
-        delta = c * d
-        h = xp.where(active, h * delta, h)
-        active = active & (xp.abs(delta - 1.0) > _EPS)
-        if not active.any():
-            break
-    return h
+    """h = 1 / (b0 + a1 / (b1 + ...)) with ``step(i) -> (a_i, b_i)``, complex."""
+    return 1.0 / S.lentz(xp, b0, step, shape)
 
 
 def expn(xp, n, x):

@@ -12,7 +12,6 @@ import math
 
 from funtorch.special import _series as S
 
-_TINY = 1e-300
 _EPS = 1e-16
 MAX_ITER = 3000
 
@@ -61,31 +60,10 @@ def _gamma_series(xp, a, x):
     return total * gamma_prefactor(xp, a, x)
 
 
-def _lentz(xp, first_b, coefficients, shape):
-    """Evaluate b0 + a1/(b1 + a2/(b2 + ...)) given ``coefficients(n) -> (a_n, b_n)``."""
-    f = xp.where(first_b == 0, _TINY, first_b)
-    c = f.copy()
-    d = xp.zeros(shape)
-    active = xp.ones(shape, dtype=bool)
-    for n in range(1, MAX_ITER):
-        an, bn = coefficients(n)
-        d = bn + an * d
-        d = xp.where(d == 0, _TINY, d)
-        c = bn + an / c
-        c = xp.where(c == 0, _TINY, c)
-        d = 1.0 / d
-        delta = c * d
-        f = xp.where(active, f * delta, f)
-        active = active & (xp.abs(delta - 1.0) > _EPS)
-        if not active.any():
-            break
-    return f
-
-
 def _gamma_fraction(xp, a, x):
     """Q(a, x) by Legendre's continued fraction (x >= a + 1)."""
     b0 = x + 1.0 - a
-    frac = _lentz(xp, b0, lambda n: (-n * (n - a), b0 + 2.0 * n), a.shape)
+    frac = S.lentz(xp, b0, lambda n: (-n * (n - a), b0 + 2.0 * n), a.shape)
     return gamma_prefactor(xp, a, x) * a / frac
 
 
@@ -204,7 +182,7 @@ def _beta_fraction(xp, a, b, x):
         else:
             an = -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1.0))
         return an, xp.ones(a.shape)
-    frac = _lentz(xp, xp.ones(a.shape), coefficients, a.shape)
+    frac = S.lentz(xp, xp.ones(a.shape), coefficients, a.shape)
     return beta_prefactor(xp, a, b, x) / (a * frac)
 
 

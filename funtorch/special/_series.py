@@ -208,3 +208,28 @@ def polygamma(xp, n, x):
     pole = (x <= 0) & (x == xp.floor(x))
     higher = xp.where(pole, xp.inf, higher)
     return xp.where(n == 0, digamma(xp, x), xp.where(n < 0, xp.nan, higher))
+
+
+_LENTZ_TINY, _LENTZ_EPS, _LENTZ_ITER = 1e-300, 1e-16, 3000
+
+
+def lentz(xp, first_b, coefficients, shape):
+    """Evaluate b0 + a1/(b1 + a2/(b2 + ...)) given ``coefficients(n) -> (a_n, b_n)``, by the
+    modified Lentz method (real or complex ``first_b``), per element until converged."""
+    f = xp.where(first_b == 0, _LENTZ_TINY, first_b)
+    c = f.copy()
+    d = xp.zeros(shape, dtype=f.dtype)
+    active = xp.ones(shape, dtype=bool)
+    for n in range(1, _LENTZ_ITER):
+        an, bn = coefficients(n)
+        d = bn + an * d
+        d = xp.where(d == 0, _LENTZ_TINY, d)
+        c = bn + an / c
+        c = xp.where(c == 0, _LENTZ_TINY, c)
+        d = 1.0 / d
+        delta = c * d
+        f = xp.where(active, f * delta, f)
+        active = active & (xp.abs(delta - 1.0) > _LENTZ_EPS)
+        if not active.any():
+            break
+    return f
