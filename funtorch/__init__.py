@@ -41,3 +41,30 @@ from funtorch import integrate  # noqa: F401
 Tensor = Array
 __version__ = "0.1.0"
 del _ops
+
+# Namespaces whose optional dependencies (mpi4py, onnx, safetensors) load on first use:
+# `ft.distributed`, `ft.onnx`, the JAX collective spellings and the safetensors I/O.
+_LAZY = {
+    "distributed": ("funtorch.distributed", None),
+    "onnx": ("funtorch.onnx", None),
+    **{name: ("funtorch.distributed.collectives", name)
+       for name in ("psum", "pmean", "pmax", "pmin", "psum_scatter", "all_gather", "axis_index")},
+    "save_safetensors": ("funtorch.safetensors_io", "save_safetensors"),
+    "load_safetensors": ("funtorch.safetensors_io", "load_safetensors"),
+}
+
+
+def __getattr__(name):
+    if name not in _LAZY:
+        raise AttributeError(f"module 'funtorch' has no attribute {name!r}")
+    import importlib
+    module_name, attr = _LAZY[name]
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as err:
+        if not (err.name or "").startswith("funtorch") or not module_name.startswith(err.name):
+            raise  # a dependency of an existing module is missing: say which
+        raise AttributeError(f"module 'funtorch' has no attribute {name!r}") from None
+    value = module if attr is None else getattr(module, attr)
+    globals()[name] = value
+    return value
