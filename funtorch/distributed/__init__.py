@@ -1,0 +1,1 @@
+"""Distributed training: collectives, process groups and data-parallel helpers."""
