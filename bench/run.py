@@ -37,7 +37,7 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
 RESULTS_DIR = BENCH_DIR / "results"
-WORKLOAD_NAMES = ("overhead", "mlp", "per_example", "cnn", "lstm", "data")
+WORKLOAD_NAMES = ("overhead", "mlp", "per_example", "cnn", "lstm", "data", "transformer")
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 NOISY_SPREAD = 1.5
 SINGLE_THREADED_XLA = "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
@@ -282,6 +282,10 @@ def evaluate_targets(results):
          ratio("cnn", "funtorch", "numpy"), lambda r: r <= 1.5),
         ("lstm: funtorch time / numpy time <= 2",
          ratio("lstm", "funtorch", "numpy"), lambda r: r <= 2.0),
+        ("transformer: funtorch time / torch time <= 1.5",
+         ratio("transformer", "funtorch", "torch"), lambda r: r <= 1.5),
+        ("transformer: funtorch-jit time / torch time <= 1.2",
+         ratio("transformer", "funtorch-jit", "torch"), lambda r: r <= 1.2),
         ("data: DataLoader speed-up, num_workers=0 time / num_workers=2 time >= 1.8",
          ratio("data", "loader-w0", "loader-w2"), lambda r: r >= 1.8),
         ("data: Pipeline identity-map overhead, microseconds per element < 5",
