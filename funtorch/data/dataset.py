@@ -192,7 +192,7 @@ def _split_lengths(lengths, total):
 
 
 def random_split(dataset, lengths, generator=None, *, seed=None):
-    """Split ``dataset`` into non-overlapping random :class:`Subset`s.
+    """Split ``dataset`` into non-overlapping random :class:`Subset` objects.
 
     Args:
         dataset: a map-style dataset.
@@ -203,7 +203,7 @@ def random_split(dataset, lengths, generator=None, *, seed=None):
             ``ft.manual_seed`` (the global generator).
 
     Returns:
-        A list of ``Subset``s.
+        A list of ``Subset`` objects.
 
     Raises:
         ValueError: lengths that do not add up to ``len(dataset)``, fractions outside [0, 1].

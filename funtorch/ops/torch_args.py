@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import importlib
+import inspect
 
 import numpy as np
 
@@ -117,8 +118,9 @@ def dual(numpy_fn, torch_fn, name=None, torch_when=None):
     function.__name__ = function.__qualname__ = name
     function.__doc__ = (f"``ft.{name}``: NumPy's ``{name}`` (positional arguments and NumPy "
                         f"keywords), or torch's when called with torch keywords (``dim=``, "
-                        f"``keepdim=``, ...).\n\nNumPy spelling:\n{numpy_fn.__doc__ or ''}\n\n"
-                        f"Torch spelling:\n{torch_fn.__doc__ or ''}")
+                        f"``keepdim=``, ...).\n\n**NumPy spelling**\n\n"
+                        f"{inspect.cleandoc(numpy_fn.__doc__ or '')}\n\n**Torch spelling**\n\n"
+                        f"{inspect.cleandoc(torch_fn.__doc__ or '')}")
     function.numpy_spelling, function.torch_spelling = numpy_fn, torch_fn
     return function
 

@@ -177,7 +177,7 @@ def pdist(input, p=2):  # noqa: A002
 
 
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
-    """``x1 . x2 / max(|x1| |x2|, eps)`` along ``dim`` (broadcast)."""
+    """``dot(x1, x2) / max(|x1| |x2|, eps)`` along ``dim`` (broadcast)."""
     x1, x2 = ops.broadcast_arrays(to_float(x1), to_float(x2))
     axis = one_dim(dim, x1.ndim, "cosine_similarity")
     product = ops.sum(x1 * x2, axis=axis)

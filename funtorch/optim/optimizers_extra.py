@@ -220,10 +220,12 @@ def muon(lr=1e-3, weight_decay=0.1, momentum=0.95, nesterov=True,
     bfloat16); see ``README.md``.
 
     Args:
-        lr: a number; weight_decay: decoupled decay; momentum, nesterov: the momentum;
-        ns_coefficients, ns_steps, eps: see :func:`newton_schulz`; adjust_lr_fn:
-        ``None``/``"original"`` (:math:`\\sqrt{\\max(1, A/B)}`) or ``"match_rms_adamw"``
-        (:math:`0.2\\sqrt{\\max(A, B)}`).
+        lr: the learning rate, a number.
+        weight_decay: decoupled weight decay.
+        momentum, nesterov: the momentum and whether it is Nesterov's.
+        ns_coefficients, ns_steps, eps: see :func:`newton_schulz`.
+        adjust_lr_fn: ``None``/``"original"`` (:math:`\\sqrt{\\max(1, A/B)}`) or
+            ``"match_rms_adamw"`` (:math:`0.2\\sqrt{\\max(A, B)}`).
 
     Raises:
         ValueError: PyTorch's messages for out-of-range arguments; a parameter that is

@@ -189,7 +189,7 @@ def i1e(x):
 
 
 def bessel_jn(z, *, v, n_iter=50):
-    """Bessel functions of the first kind ``J_0(z) .. J_v(z)`` (JAX's ``bessel_jn``).
+    """Bessel functions of the first kind ``J_0(z)``, ..., ``J_v(z)`` (JAX's ``bessel_jn``).
 
     Args:
         z: real array-like.

@@ -235,7 +235,7 @@ def factorial(n, exact=False):
 
 
 def bernoulli(n):
-    """The Bernoulli numbers ``B_0 .. B_n`` (SciPy's ``bernoulli``; ``B_1 = -1/2``).
+    """The Bernoulli numbers ``B_0``, ..., ``B_n`` (SciPy's ``bernoulli``; ``B_1 = -1/2``).
 
     Args:
         n: non-negative Python int.

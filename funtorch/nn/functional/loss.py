@@ -38,13 +38,13 @@ def mse_loss(input, target, reduction="mean"):
 
 
 def l1_loss(input, target, reduction="mean"):
-    """|input - target|, reduced."""
+    """``|input - target|``, reduced."""
     _check_same_shape(input, target, "l1_loss")
     return _reduce(ft.abs(input - target), reduction, "l1_loss")
 
 
 def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
-    """0.5 d^2 / beta where |d| < beta, else |d| - beta / 2 (L1 when beta == 0)."""
+    """``0.5 d^2 / beta`` where ``|d| < beta``, else ``|d| - beta / 2`` (L1 when beta == 0)."""
     _check_same_shape(input, target, "smooth_l1_loss")
     check_positive(beta, "beta", "smooth_l1_loss", allow_zero=True)
     diff = ft.abs(input - target)
@@ -55,7 +55,7 @@ def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0):
-    """0.5 d^2 where |d| <= delta, else delta * (|d| - delta / 2)."""
+    """``0.5 d^2`` where ``|d| <= delta``, else ``delta * (|d| - delta / 2)``."""
     _check_same_shape(input, target, "huber_loss")
     check_positive(delta, "delta", "huber_loss", allow_zero=False)
     diff = ft.abs(input - target)
