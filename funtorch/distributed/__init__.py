@@ -22,6 +22,10 @@ from funtorch.distributed.process_group import (  # noqa: F401
     barrier, destroy_process_group, get_backend, get_rank, get_world_size, init,
     init_process_group, is_initialized, shutdown,
 )
+from funtorch.distributed.ddp import (  # noqa: F401
+    DistributedDataParallel, average_gradients, broadcast_optimizer_state,
+    broadcast_parameters,
+)
 
 # The collectives (funtorch/distributed/collectives.py) load on first use.
 _COLLECTIVES = ("all_reduce", "all_gather", "reduce_scatter", "broadcast", "psum", "pmean",

@@ -66,6 +66,16 @@ def _check_root(what, root, size):
         raise ValueError(f"{what}: root must be a rank in [0, {size}), got {root!r}")
 
 
+class Done:
+    """A started collective that has already finished: ``wait()`` returns its result."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def wait(self):
+        return self.value
+
+
 class SingleGroup:
     """The group of one process: every collective returns its input (``allgather`` adds
     the leading axis of size 1)."""
@@ -92,6 +102,10 @@ class SingleGroup:
     def bcast(self, a, root=0):
         _check_root("bcast", root, 1)
         return a
+
+    def start_allreduce(self, a, op="sum"):
+        _check_op("start_allreduce", op)
+        return Done(a)
 
     def barrier(self):
         return None
@@ -175,14 +189,18 @@ class MPIGroup:
             self._check_signature(what, f"{what}{extra} shape={tuple(a.shape)} dtype={a.dtype}")
 
     def allreduce(self, a, op="sum"):
+        return self.start_allreduce(a, op).wait()
+
+    def start_allreduce(self, a, op="sum"):
+        """Start a non-blocking allreduce; ``.wait()`` on the result returns what
+        :meth:`allreduce` would (ranks must start them in the same order)."""
         _check_op("allreduce", op)
         a = np.asarray(a)
         self._signature("allreduce", a, f"(op={op})")
         send = _to_wire(a)
         recv = np.empty_like(send)
-        wait(self.comm.Iallreduce(send, recv, self._ops[op]), f"allreduce(op={op!r})", self)
-        out = _from_wire(recv, a.dtype)
-        return out / self.size if op == "mean" else out
+        request = self.comm.Iallreduce(send, recv, self._ops[op])
+        return _Pending(self, request, recv, a.dtype, op, send)
 
     def allgather(self, a):
         a = np.asarray(a)
@@ -220,6 +238,20 @@ class MPIGroup:
     def __repr__(self):
         return (f"MPIGroup(rank={self.rank}, size={self.size}, axis_name={self.axis_name!r}, "
                 f"timeout={self.timeout:g})")
+
+
+class _Pending:
+    """An allreduce in flight (:meth:`MPIGroup.start_allreduce`); keeps its send buffer
+    alive until ``wait()``."""
+
+    def __init__(self, group, request, recv, dtype, op, send):
+        self.group, self.request, self.recv, self.dtype, self.op = group, request, recv, dtype, op
+        self.send = send
+
+    def wait(self):
+        wait(self.request, f"allreduce(op={self.op!r})", self.group)
+        out = _from_wire(self.recv, self.dtype)
+        return out / self.group.size if self.op == "mean" else out
 
 
 class _World:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 
 from funtorch.distributed._backend import (
-    _TIMEOUT_MSG, DistributedTimeoutError, _check_op, _check_root, _check_scatter,
+    _TIMEOUT_MSG, DistributedTimeoutError, Done, _check_op, _check_root, _check_scatter,
 )
 
 __all__ = ["NcclGroup"]
@@ -78,6 +78,9 @@ class NcclGroup:
                             self._ops[op], self.stream.ptr)
         self._wait(f"allreduce(op={op!r})")
         return out / self.size if op == "mean" else out
+
+    def start_allreduce(self, a, op="sum"):
+        return Done(self.allreduce(a, op))
 
     def allgather(self, a):
         a = self._prepare("allgather", a)

@@ -1,0 +1,255 @@
+"""Data-parallel training: ``DistributedDataParallel`` for PyTorch-style code,
+``average_gradients`` / ``broadcast_parameters`` / ``broadcast_optimizer_state`` for
+functional code.
+
+NOTE (the DDP gradient protocol): at construction every parameter that requires grad gets
+a post-accumulate-grad hook and a place in a bucket (same-dtype parameters, reversed
+registration order, about ``bucket_cap_mb`` each; every rank makes the same plan). During
+``backward()`` a bucket whose parameters all have their ``.grad`` is started as one
+non-blocking allreduce, buckets strictly in plan order so that every rank issues the same
+sequence. When the last bucket is started, all are waited for and each ``.grad`` is
+replaced by the average over ranks. Outside ``no_sync()`` a forward that finds the previous
+reduction unfinished (a parameter got no gradient) raises torch's error instead of letting
+ranks drift apart.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from funtorch import nn, tree
+from funtorch.core import _TRACER_TYPES
+from funtorch.distributed import _buckets
+from funtorch.distributed._backend import current_group
+
+__all__ = ["DistributedDataParallel", "average_gradients", "broadcast_parameters",
+           "broadcast_optimizer_state"]
+
+_MB = 1024 * 1024
+_UNFINISHED = ("DistributedDataParallel: Expected to have finished reduction in the prior "
+               "iteration before starting a new one. This error indicates that your module "
+               "has parameters that were not used in producing loss ({names}). Make sure "
+               "every parameter that requires grad takes part in the loss on every rank, or "
+               "freeze the unused ones (requires_grad_(False)) before wrapping the module.")
+
+
+def _is_array_leaf(leaf):
+    return hasattr(leaf, "shape") and hasattr(leaf, "dtype")
+
+
+def average_gradients(grads, bucket_cap_mb: float = 25):
+    """The mean over ranks of a pytree of gradients, reduced in buckets of flattened
+    same-dtype leaves (one allreduce each).
+
+    Inside a transform (``jit``, ``grad``, ``vmap``) it is ``pmean`` over the process group's
+    axis, a differentiable primitive. Every rank must pass a tree of the same structure,
+    shapes and dtypes.
+
+    Args:
+        grads: a pytree of arrays (``ft.grad``'s result).
+        bucket_cap_mb: the size of one bucket in MiB.
+
+    Returns:
+        A pytree of the same structure: the average of every rank's ``grads``. The same
+        bits on every rank.
+
+    Example:
+        >>> import funtorch as ft, funtorch.distributed as dist
+        >>> dist.average_gradients({"w": ft.array([1.0, 2.0])})
+        {'w': array([1., 2.])}
+    """
+    group = current_group()
+    leaves, treedef = tree.flatten(grads)
+    if group.size == 1 or not leaves:
+        return grads
+    if any(type(leaf) in _TRACER_TYPES for leaf in leaves):
+        from funtorch.distributed.collectives import pmean
+
+        return pmean(grads, group.axis_name)
+    hosts = [_buckets.to_host(leaf) for leaf in leaves]
+    reduced = _buckets.reduce_bucketed(group, hosts, "mean", bucket_cap_mb * _MB)
+    return tree.unflatten(treedef, [_buckets.like(v, leaf) for v, leaf in zip(reduced, leaves)])
+
+
+def broadcast_parameters(params, root: int = 0, bucket_cap_mb: float = 25):
+    """Rank ``root``'s values of a pytree of arrays (parameters, buffers, any state), on
+    every rank, in buckets. Non-array leaves (Python numbers) are broadcast too; strings
+    and ``None`` are kept as they are.
+
+    Args:
+        params: a pytree; every rank passes one of the same structure, shapes and dtypes.
+        root: the rank whose values win.
+        bucket_cap_mb: the size of one bucket in MiB.
+
+    Returns:
+        A pytree of the same structure and leaf types holding ``root``'s values.
+
+    Example:
+        >>> import funtorch as ft, funtorch.distributed as dist
+        >>> dist.broadcast_parameters({"w": ft.array([1.0, 2.0]), "step": 3})
+        {'step': 3, 'w': array([1., 2.])}
+    """
+    group = current_group()
+    leaves, treedef = tree.flatten(params)
+    if group.size == 1:
+        return params
+    slots = [i for i, leaf in enumerate(leaves)
+             if _is_array_leaf(leaf) or isinstance(leaf, (bool, int, float, complex))]
+    hosts = [_buckets.to_host(leaves[i]) for i in slots]
+    values = _buckets.bcast_bucketed(group, hosts, root, bucket_cap_mb * _MB)
+    out = list(leaves)
+    for i, value in zip(slots, values):
+        out[i] = _buckets.like(value, leaves[i])
+    return tree.unflatten(treedef, out)
+
+
+def broadcast_optimizer_state(state, root: int = 0):
+    """Rank ``root``'s optimizer state on every rank.
+
+    Args:
+        state: a functional optimizer state (``ft.optim.adamw(...).init(params)``, a
+            pytree), or a PyTorch-style optimizer (anything with ``state_dict`` and
+            ``load_state_dict``), whose state is loaded in place.
+
+    Returns:
+        The broadcast pytree, or the optimizer itself.
+
+    Example:
+        >>> import funtorch as ft, funtorch.distributed as dist
+        >>> opt = ft.optim.adamw(lr=1e-3)
+        >>> state = dist.broadcast_optimizer_state(opt.init({"w": ft.zeros(2)}))
+    """
+    if hasattr(state, "state_dict") and hasattr(state, "load_state_dict"):
+        state.load_state_dict(broadcast_parameters(state.state_dict(), root))
+        return state
+    return broadcast_parameters(state, root)
+
+
+def _buffer_slots(module):
+    """``(owner, name)`` of every buffer of ``module``, in ``named_buffers`` order."""
+    return [(owner, name) for _, owner in module.named_modules()
+            for name, buf in owner._buffers.items() if buf is not None]
+
+
+class DistributedDataParallel(nn.Module):
+    """Wrap ``module`` so that ``loss.backward()`` leaves the gradient averaged over all
+    ranks in every ``.grad`` (PyTorch's ``torch.nn.parallel.DistributedDataParallel``).
+
+    At construction rank 0's parameters and buffers are broadcast into ``module``. Calling
+    the wrapper calls ``module`` (first broadcasting rank 0's buffers when
+    ``broadcast_buffers``); its ``state_dict`` keys carry torch's ``module.`` prefix (save
+    ``ddp.module.state_dict()`` for a checkpoint that loads into the bare module).
+
+    Args:
+        module: the ``ft.nn.Module`` to train (the same architecture on every rank).
+        device_ids, output_device, dim: accepted for torch compatibility; ignored.
+        broadcast_buffers: broadcast rank 0's buffers (BatchNorm statistics) before every
+            forward.
+        bucket_cap_mb: bucket size in MiB (25, torch's default).
+
+    Raises:
+        RuntimeError: a forward after a backward that left some parameter without a
+            gradient (torch's "Expected to have finished reduction" error).
+
+    Example:
+        >>> import funtorch as ft, funtorch.distributed as dist
+        >>> model = dist.DistributedDataParallel(ft.nn.Linear(3, 1))
+        >>> model(ft.ones((2, 3))).sum().backward()
+        >>> sorted(model.state_dict())
+        ['module.bias', 'module.weight']
+    """
+
+    def __init__(self, module, device_ids=None, output_device=None, dim=0,
+                 broadcast_buffers=True, bucket_cap_mb=25, find_unused_parameters=False,
+                 **unused):
+        super().__init__()
+        if find_unused_parameters:
+            raise NotImplementedError("DistributedDataParallel: find_unused_parameters=True "
+                                      "is not supported; freeze unused parameters instead")
+        self.module = module
+        self.broadcast_buffers = broadcast_buffers
+        self.bucket_cap_mb = bucket_cap_mb
+        self.require_backward_grad_sync = True
+        self._group = current_group()
+        self._sync_module_states()
+        params = [p for p in reversed(list(module.parameters())) if p.requires_grad]
+        self._params = params
+        self._buckets = _buckets.plan([(p.shape, p.dtype) for p in params],
+                                      bucket_cap_mb * _MB)
+        self._bucket_of = {id(params[i]): b for b, idx in enumerate(self._buckets) for i in idx}
+        self._reset_reduction()
+        if self._group.size > 1:
+            for p in params:
+                p.register_post_accumulate_grad_hook(self._on_grad_ready)
+
+    def _sync_module_states(self):
+        if self._group.size == 1:
+            return
+        params = list(self.module.parameters())
+        values = broadcast_parameters([p.data for p in params], 0, self.bucket_cap_mb)
+        for p, value in zip(params, values):
+            p.data = value
+        self._sync_buffers()
+
+    def _sync_buffers(self):
+        slots = _buffer_slots(self.module)
+        values = broadcast_parameters([owner._buffers[name] for owner, name in slots], 0,
+                                      self.bucket_cap_mb)
+        for (owner, name), value in zip(slots, values):
+            owner._buffers[name] = value
+
+    def _reset_reduction(self):
+        self._ready = [set() for _ in self._buckets]
+        self._started = []
+
+    def forward(self, *args, **kwargs):
+        if any(self._ready):
+            unused = [name for name, p in self.module.named_parameters()
+                      if p.requires_grad and not any(id(p) in r for r in self._ready)]
+            raise RuntimeError(_UNFINISHED.format(names=", ".join(unused) or "none"))
+        if self.broadcast_buffers and self._group.size > 1:
+            self._sync_buffers()
+        return self.module(*args, **kwargs)
+
+    def _on_grad_ready(self, param):
+        if not self.require_backward_grad_sync:
+            return
+        self._ready[self._bucket_of[id(param)]].add(id(param))
+        buckets = self._buckets
+        while (len(self._started) < len(buckets)
+               and len(self._ready[len(self._started)]) == len(buckets[len(self._started)])):
+            self._started.append(self._start_bucket(buckets[len(self._started)]))
+        if len(self._started) == len(buckets):
+            self._finish()
+
+    def _start_bucket(self, indices):
+        hosts = [_buckets.to_host(self._params[i].grad) for i in indices]
+        return hosts, self._group.start_allreduce(_buckets.flatten(hosts, range(len(hosts))),
+                                                  "mean")
+
+    def _finish(self):
+        for indices, (hosts, pending) in zip(self._buckets, self._started):
+            averaged = [None] * len(hosts)
+            _buckets.unflatten(pending.wait(), hosts, range(len(hosts)), averaged)
+            for i, value in zip(indices, averaged):
+                param = self._params[i]
+                param.grad = _buckets.like(value, param.grad)
+        self._reset_reduction()
+
+    @contextlib.contextmanager
+    def no_sync(self):
+        """Within this block ``backward()`` only accumulates local gradients; the first
+        ``backward()`` after it averages the accumulated ones (gradient accumulation).
+
+        Example:
+            >>> import funtorch as ft, funtorch.distributed as dist
+            >>> model = dist.DistributedDataParallel(ft.nn.Linear(3, 1))
+            >>> with model.no_sync():
+            ...     model(ft.ones((2, 3))).sum().backward()
+        """
+        previous = self.require_backward_grad_sync
+        self.require_backward_grad_sync = False
+        try:
+            yield
+        finally:
+            self.require_backward_grad_sync = previous
