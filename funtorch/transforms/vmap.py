@@ -4,13 +4,14 @@ moves or adds that axis and makes one backend call for the whole batch."""
 from __future__ import annotations
 
 import functools
+import threading
 
 import numpy as np
 
 from funtorch import ops, tree
 from funtorch.core import Array, Trace, Tracer, new_trace
 
-__all__ = ["vmap", "BatchTracer"]
+__all__ = ["vmap", "BatchTracer", "bound_axis", "bound_axis_names"]
 
 _NO_RULE = "vmap: no batching rule for primitive '{name}' (called from {fun})"
 _CONCRETE = ("vmap: cannot use {what} on a batched value of `{fun}` (shape {shape} per "
@@ -68,7 +69,15 @@ class BatchTracer(Tracer):
 
 
 class BatchTrace(Trace):
-    __slots__ = ("axis_size",)
+    __slots__ = ("axis_size", "axis_name", "_axis_index")
+
+    def axis_index(self):
+        """This vmap's position along its axis, ``arange(axis_size)`` batched at 0: the
+        value of ``ft.axis_index(name)``, and the operand that routes a collective over
+        this axis to this trace (the axis is data, so jit, scan and nested vmaps carry it)."""
+        if self._axis_index is None:
+            self._axis_index = BatchTracer(self, ops.arange(self.axis_size, dtype=np.int32), 0)
+        return self._axis_index
 
     def process_primitive(self, prim, args, params):
         vals, bdims = [], []
@@ -88,6 +97,30 @@ class BatchTrace(Trace):
         if out_bdim is None:
             return out
         return BatchTracer(self, out, out_bdim)
+
+
+class _AxisEnv(threading.local):
+    """Names bound by the vmaps running in this thread, innermost last (JAX's axis env):
+    part of the trace stack, pushed and popped around the vmapped function."""
+
+    def __init__(self):
+        self.traces = []
+
+
+_AXES = _AxisEnv()
+
+
+def bound_axis(name):
+    """The innermost running vmap whose ``axis_name`` is ``name``, or None."""
+    for trace in reversed(_AXES.traces):
+        if trace.axis_name == name and trace.active:
+            return trace
+    return None
+
+
+def bound_axis_names():
+    """``(name, function name)`` of each running named vmap, outermost first."""
+    return [(t.axis_name, t.fun_name) for t in _AXES.traces if t.active]
 
 
 def _broadcast_prefix(prefix, full_tree, name):
@@ -141,7 +174,7 @@ def _move_out(val, bdim, out_axis, size):
     return ops.moveaxis(val, bdim, out_axis % val.ndim)
 
 
-def vmap(fun, in_axes=0, out_axes=0, axis_size=None):
+def vmap(fun, in_axes=0, out_axes=0, axis_size=None, *, axis_name=None):
     """Vectorise ``fun`` over a batch axis of its inputs (JAX semantics).
 
     Args:
@@ -149,6 +182,11 @@ def vmap(fun, in_axes=0, out_axes=0, axis_size=None):
         in_axes: int, None (broadcast the argument) or a pytree prefix of the arguments.
         out_axes: where the batch axis goes in each output (int or a pytree prefix).
         axis_size: the batch size when no input is batched.
+        axis_name: a name (any hashable, usually a str) for the mapped axis, so that
+            collectives inside ``fun`` (``ft.psum(x, name)``, ``ft.all_gather``,
+            ``ft.axis_index``, ...) act across the batch as across ranks: N examples
+            behave as N processes. Nested vmaps bind different names; an inner vmap of
+            the same name shadows the outer one.
 
     Raises:
         ValueError: inconsistent batch sizes (each argument's size is named), an axis out
@@ -156,7 +194,15 @@ def vmap(fun, in_axes=0, out_axes=0, axis_size=None):
 
     Example:
         >>> ft.vmap(lambda w, x: ft.sum(w * x), in_axes=(None, 0))(ft.ones(3), ft.ones((5, 3)))
+        >>> ft.vmap(lambda x: x / ft.psum(x, "i"), axis_name="i")(ft.arange(1.0, 4.0))
+        array([0.16666667, 0.33333333, 0.5       ])
     """
+    if axis_name is not None:
+        try:
+            hash(axis_name)
+        except TypeError:
+            raise TypeError(f"vmap: axis_name must be hashable (a str such as 'batch'), got "
+                            f"{axis_name!r} of type {type(axis_name).__name__}") from None
     @functools.wraps(fun)
     def batched_fun(*args):
         axes = in_axes if isinstance(in_axes, (tuple, list)) and not isinstance(
@@ -187,12 +233,19 @@ def vmap(fun, in_axes=0, out_axes=0, axis_size=None):
             raise ValueError("vmap: no argument is batched; pass axis_size= or batch an input")
         trace = new_trace(BatchTrace, "vmap", fun)
         trace.axis_size = size
+        trace.axis_name = axis_name
+        trace._axis_index = None
         boxed = [leaf if axis is None else BatchTracer(trace, leaf, axis % leaf.ndim)
                  for leaf, axis in zip(flat, flat_axes)]
+        if axis_name is not None:
+            _AXES.traces.append(trace)
         try:
             result = fun(*tree.unflatten(treedef, boxed))
         finally:
             trace.active = False
+            if axis_name is not None:
+                _AXES.traces.remove(trace)
+            trace._axis_index = None
         out_flat, out_tree = tree.flatten(result)
         out_ax = _broadcast_prefix(out_axes, result, "out_axes")
         moved = []
