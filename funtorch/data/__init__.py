@@ -15,6 +15,7 @@ from funtorch.data.collate import default_collate, default_convert  # noqa: F401
 from funtorch.data.dataset import (  # noqa: F401
     ChainDataset, ConcatDataset, Dataset, IterableDataset, Subset, TensorDataset, random_split,
 )
+from funtorch.data.distributed_sampler import DistributedSampler  # noqa: F401
 from funtorch.data.iterators import DataLoaderIterator  # noqa: F401
 from funtorch.data.loader import DataLoader  # noqa: F401
 from funtorch.data.pipeline import Pipeline, PipelineIterator  # noqa: F401
@@ -29,5 +30,5 @@ __all__ = [
     "random_split", "Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler",
     "WeightedRandomSampler", "BatchSampler", "default_collate", "default_convert",
     "DataLoader", "DataLoaderIterator", "get_worker_info", "WorkerInfo", "Pipeline",
-    "PipelineIterator",
+    "PipelineIterator", "DistributedSampler",
 ]
