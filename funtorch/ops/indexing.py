@@ -17,8 +17,10 @@ import numpy as np
 from funtorch.core import Array, Primitive, bind
 from funtorch.ops import registry as R
 from funtorch import ops
+from funtorch.ops.indexing_basic import BASIC_TYPES, BasicIndex, basic_index_p, is_basic
 
 ARRAY = "array"
+_WHOLE = slice(None)
 _BAD_INDEX = ("{fn}: only integers, slices (`:`), ellipsis (`...`), None and integer or "
               "boolean arrays are valid indices, got {what}")
 _BOUNDS = "{fn}: index {index} is out of bounds for axis {axis} with size {size}"
@@ -293,6 +295,9 @@ def getitem(a, idx):
     """``a[idx]`` with NumPy's basic, integer-array and boolean-mask indexing.
 
     Differentiable in ``a`` (the VJP scatters-adds into zeros, so repeated indices add up).
+    An index of only ints, slices, ``None`` and ``...`` takes the ``basic_index``
+    primitive (``indexing_basic.py``: no index arrays, NumPy's slicing); any array in
+    the index takes ``gather``.
 
     Raises:
         IndexError: an out-of-bounds index, too many indices, a mask of the wrong shape.
@@ -301,7 +306,15 @@ def getitem(a, idx):
         >>> ft.arange(6).reshape(2, 3)[:, [2, 0]].tolist()
         [[2, 0], [5, 3]]
     """
-    a = R.as_array(a)
+    if not isinstance(a, Array):
+        a = ops.asarray(a)
+    if type(idx) is not tuple:
+        if type(idx) in BASIC_TYPES:
+            if idx is Ellipsis or (type(idx) is slice and idx == _WHOLE and a.ndim):
+                return a
+            return bind(basic_index_p, a, index=BasicIndex((idx,), a.shape))
+    elif is_basic(idx):
+        return bind(basic_index_p, a, index=BasicIndex(idx, a.shape)) if idx else a
     index, indices = parse_index(a, idx)
     if _is_identity(index, a.shape):
         return a
