@@ -37,7 +37,8 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
 RESULTS_DIR = BENCH_DIR / "results"
-WORKLOAD_NAMES = ("overhead", "mlp", "per_example", "cnn", "lstm", "data", "transformer")
+WORKLOAD_NAMES = ("overhead", "mlp", "per_example", "cnn", "lstm", "data", "transformer", "hvp",
+                  "indexing", "indexing_grad")
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 NOISY_SPREAD = 1.5
 SINGLE_THREADED_XLA = "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
@@ -251,6 +252,16 @@ def evaluate_targets(results):
             return None
         return mine[field] / theirs[field]
 
+    def per_call_us(workload, name):
+        mine = rows.get((workload, name))
+        return None if mine is None else 1e3 * mine["median_ms"] / _calls_per_step(workload)
+
+    def ratio_of_ratios(mine, other):
+        mine, other = rows.get(mine), rows.get(other)
+        if mine is None or other is None:
+            return None
+        return mine["ratio_to_numpy"] / other["ratio_to_numpy"]
+
     def pipeline_overhead_us():
         mine, bare = rows.get(("data", "pipeline-map")), rows.get(("data", "python-loop"))
         if mine is None or bare is None:
@@ -286,6 +297,31 @@ def evaluate_targets(results):
          ratio("transformer", "funtorch", "torch"), lambda r: r <= 1.5),
         ("transformer: funtorch-jit time / torch time <= 1.2",
          ratio("transformer", "funtorch-jit", "torch"), lambda r: r <= 1.2),
+        ("#18 overhead: funtorch time / numpy time <= 4",
+         ratio("overhead", "funtorch", "numpy"), lambda r: r <= 4.0),
+        ("#18 overhead: funtorch time / torch time <= 0.65",
+         ratio("overhead", "funtorch", "torch"), lambda r: r <= 0.65),
+        ("#18 overhead: funtorch-backward time / torch time <= 0.8",
+         ratio("overhead", "funtorch-backward", "torch"), lambda r: r <= 0.8),
+        ("#18 mlp: funtorch time / numpy time <= 1.10",
+         ratio("mlp", "funtorch", "numpy"), lambda r: r <= 1.10),
+        ("#18 mlp: funtorch-jit time / numpy time <= 1.02",
+         ratio("mlp", "funtorch-jit", "numpy"), lambda r: r <= 1.02),
+        ("#18 hvp: funtorch time / numpy time <= 8",
+         ratio("hvp", "funtorch", "numpy"), lambda r: r <= 8.0),
+        ("#18 hvp: funtorch-jit time / numpy time <= 1.3",
+         ratio("hvp", "funtorch-jit", "numpy"), lambda r: r <= 1.3),
+        ("#18 lstm: funtorch time / numpy time <= 1.25",
+         ratio("lstm", "funtorch", "numpy"), lambda r: r <= 1.25),
+        ("#18 lstm: funtorch-jit time / numpy time <= 1.15",
+         ratio("lstm", "funtorch-jit", "numpy"), lambda r: r <= 1.15),
+        ("#18 per_example: funtorch (vmap of grad) time / numpy time <= 1.6",
+         ratio("per_example", "funtorch", "numpy"), lambda r: r <= 1.6),
+        ("#18 indexing: funtorch microseconds per basic index <= 3",
+         per_call_us("indexing", "funtorch"), lambda r: r <= 3.0),
+        ("#18 indexing_grad: funtorch ratio to numpy / overhead's funtorch ratio to numpy <= 1",
+         ratio_of_ratios(("indexing_grad", "funtorch"), ("overhead", "funtorch")),
+         lambda r: r <= 1.0),
         ("data: DataLoader speed-up, num_workers=0 time / num_workers=2 time >= 1.8",
          ratio("data", "loader-w0", "loader-w2"), lambda r: r >= 1.8),
         ("data: Pipeline identity-map overhead, microseconds per element < 5",
@@ -300,6 +336,12 @@ def _data_epoch():
     from workloads import data
 
     return data.EPOCH
+
+
+def _calls_per_step(workload):
+    from workloads import WORKLOADS
+
+    return WORKLOADS[workload].CALLS
 
 
 def results_path(json_arg, stamp):

@@ -21,10 +21,11 @@ missing; the runner then skips that implementation.
 
 from __future__ import annotations
 
-from workloads import cnn, data, lstm, mlp, overhead, per_example, transformer
+from workloads import (cnn, data, hvp, indexing, indexing_grad, lstm, mlp, overhead,
+                       per_example, transformer)
 from workloads.base import Impl
 
 __all__ = ["WORKLOADS", "Impl"]
 
-WORKLOADS = {module.NAME: module for module in (overhead, mlp, per_example, cnn, lstm, data,
-                                                    transformer)}
+WORKLOADS = {module.NAME: module for module in (
+    overhead, mlp, per_example, cnn, lstm, data, transformer, hvp, indexing, indexing_grad)}

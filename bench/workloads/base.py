@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-__all__ = ["Impl"]
+__all__ = ["Impl", "baseline_and_funtorch"]
 
 
 class Impl(NamedTuple):
@@ -22,3 +22,11 @@ class Impl(NamedTuple):
     name: str
     make: Callable
     traced_memory: bool = False
+
+
+def baseline_and_funtorch(numpy, funtorch, funtorch_jit):
+    """The first three rows most workloads share: ``numpy`` (the baseline), ``funtorch``
+    and ``funtorch-jit``, all with NumPy buffers (so their peak memory is measured)."""
+    return (Impl("numpy", numpy, traced_memory=True),
+            Impl("funtorch", funtorch, traced_memory=True),
+            Impl("funtorch-jit", funtorch_jit, traced_memory=True))

@@ -81,6 +81,24 @@ def _make_funtorch():
     return (lambda: value_and_grad(x)), _fetch_pair
 
 
+def backward_step(x, sin, tanh, total):
+    """A PyTorch-style step on the leaf ``x``: clear ``x.grad``, run the loop, ``backward()``."""
+    def step():
+        x.grad = None
+        value = total(loop(x, sin, tanh))
+        value.backward()
+        return value, x.grad
+    return step
+
+
+def _make_funtorch_backward():
+    import funtorch as ft
+
+    x = ft.array(make_input(), requires_grad=True)
+    step = backward_step(x, ft.sin, ft.tanh, ft.sum)
+    return step, lambda out: (float(out[0].detach()), np.asarray(out[1]))
+
+
 def _make_funtorch_jit():
     import funtorch as ft
 
@@ -102,13 +120,7 @@ def _make_torch():
     import torch
 
     x = torch.tensor(make_input(), dtype=torch.float64, requires_grad=True)
-
-    def step():
-        x.grad = None
-        value = loop(x, torch.sin, torch.tanh).sum()
-        value.backward()
-        return value, x.grad
-
+    step = backward_step(x, torch.sin, torch.tanh, torch.sum)
     return step, lambda out: (float(out[0].detach()), out[1].numpy())
 
 
@@ -135,6 +147,7 @@ def _fetch_pair(out):
 IMPLEMENTATIONS = (
     Impl("numpy", _make_numpy, traced_memory=True),
     Impl("funtorch", _make_funtorch, traced_memory=True),
+    Impl("funtorch-backward", _make_funtorch_backward, traced_memory=True),
     Impl("funtorch-jit", _make_funtorch_jit, traced_memory=True),
     Impl("autograd", _make_autograd, traced_memory=True),
     Impl("torch", _make_torch),

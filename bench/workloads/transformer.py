@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from workloads.base import Impl
+from workloads.base import Impl, baseline_and_funtorch
 from workloads.common import check_numpy_backward
 
 NAME = "transformer"
@@ -234,9 +234,7 @@ def _fetch_module(out):
 
 
 IMPLEMENTATIONS = (
-    Impl("numpy", _make_numpy, traced_memory=True),
-    Impl("funtorch", _make_funtorch, traced_memory=True),
-    Impl("funtorch-jit", _make_funtorch_jit, traced_memory=True),
+    *baseline_and_funtorch(_make_numpy, _make_funtorch, _make_funtorch_jit),
     Impl("torch", _make_torch),
 )
 
