@@ -101,7 +101,11 @@ def axis_size(axis_name):
         ...     ft.ones(3))
         array([3., 3., 3.])
     """
-    return math.prod(_resolve("axis_size", name)[1] for name in _names(axis_name))
+    return _axis_size("axis_size", axis_name)
+
+
+def _axis_size(fn, axis_name):
+    return math.prod(_resolve(fn, name)[1] for name in _names(axis_name))
 
 
 def psum(x, axis_name):
@@ -133,7 +137,7 @@ def pmean(x, axis_name):
         >>> ft.vmap(lambda x: ft.pmean(x, "i"), axis_name="i")(ft.array([1.0, 2.0, 3.0]))
         array([2., 2., 2.])
     """
-    size = axis_size(axis_name)
+    size = _axis_size("pmean", axis_name)
     return tree.map(lambda total: total / size, psum(x, axis_name))
 
 
@@ -313,7 +317,8 @@ def reduce_scatter(x, op="sum", group=None, *, axis_name=None, scatter_dimension
     op = _op_name("reduce_scatter", op)
     if op in ("sum", "mean"):
         out = psum_scatter(x, name, scatter_dimension=scatter_dimension, tiled=True)
-        return out if op == "sum" else tree.map(lambda v: v / axis_size(name), out)
+        size = _axis_size("reduce_scatter", name)
+        return out if op == "sum" else tree.map(lambda v: v / size, out)
     reduced = (pmax if op == "max" else pmin)(x, name)
     index, size = _resolve("reduce_scatter", name)
     rank = P.current_group().rank if index is None else index

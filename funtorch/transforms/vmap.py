@@ -195,7 +195,7 @@ def vmap(fun, in_axes=0, out_axes=0, axis_size=None, *, axis_name=None):
     Example:
         >>> ft.vmap(lambda w, x: ft.sum(w * x), in_axes=(None, 0))(ft.ones(3), ft.ones((5, 3)))
         >>> ft.vmap(lambda x: x / ft.psum(x, "i"), axis_name="i")(ft.arange(1.0, 4.0))
-        array([0.16666667, 0.33333333, 0.5       ])
+        array([0.16666667, 0.33333334, 0.5       ])
     """
     if axis_name is not None:
         try:
