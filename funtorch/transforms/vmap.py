@@ -91,7 +91,10 @@ class BatchTrace(Trace):
         rule = prim.batch
         if rule is None:
             raise TypeError(_NO_RULE.format(name=prim.name, fun=self.fun_name))
-        out, out_bdim = rule(vals, bdims, **params)
+        if self.axis_name is None:
+            out, out_bdim = rule(vals, bdims, **params)
+        else:
+            out, out_bdim = _run_named_rule(self.axis_name, rule, vals, bdims, params)
         if prim.multiple_results:
             return tuple(o if b is None else BatchTracer(self, o, b) for o, b in zip(out, out_bdim))
         if out_bdim is None:
@@ -105,9 +108,22 @@ class _AxisEnv(threading.local):
 
     def __init__(self):
         self.traces = []
+        self.rule_axis = None  # the name of the named vmap whose batching rule is running
 
 
 _AXES = _AxisEnv()
+
+
+def _run_named_rule(name, rule, vals, bdims, params):
+    """A vmap that a batching rule creates (call_jit, checkpoint, scan, custom_vjp vmap
+    their held functions) maps over this trace's axis, so it takes this axis's name, as
+    JAX hands the axis to ``batch_jaxpr``: a collective in a held function that runs later
+    (checkpoint's backward re-run) still finds its axis."""
+    outer, _AXES.rule_axis = _AXES.rule_axis, name
+    try:
+        return rule(vals, bdims, **params)
+    finally:
+        _AXES.rule_axis = outer
 
 
 def bound_axis(name):
@@ -197,6 +213,8 @@ def vmap(fun, in_axes=0, out_axes=0, axis_size=None, *, axis_name=None):
         >>> ft.vmap(lambda x: x / ft.psum(x, "i"), axis_name="i")(ft.arange(1.0, 4.0))
         array([0.16666667, 0.33333334, 0.5       ])
     """
+    if axis_name is None:  # created by a named vmap's batching rule: the same axis
+        axis_name = _AXES.rule_axis
     if axis_name is not None:
         try:
             hash(axis_name)
@@ -239,10 +257,12 @@ def vmap(fun, in_axes=0, out_axes=0, axis_size=None, *, axis_name=None):
                  for leaf, axis in zip(flat, flat_axes)]
         if axis_name is not None:
             _AXES.traces.append(trace)
+        rule_axis, _AXES.rule_axis = _AXES.rule_axis, None  # vmaps in fun are fun's own
         try:
             result = fun(*tree.unflatten(treedef, boxed))
         finally:
             trace.active = False
+            _AXES.rule_axis = rule_axis
             if axis_name is not None:
                 _AXES.traces.remove(trace)
             trace._axis_index = None

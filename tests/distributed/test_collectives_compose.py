@@ -165,6 +165,53 @@ def test_jit_and_vmap_compose_both_ways(n):
     np.testing.assert_allclose(np.asarray(inner_grad), np.asarray(eager_grad), **TOL)
 
 
+def _ring(c, x):
+    return c + ft.psum(x * c, "i"), ft.pmax(x, "i")
+
+
+def _ring_scan(x):
+    return ft.scan(_ring, ft.array(1.0, dtype=x.dtype), x)[0]
+
+
+def _ring_unrolled(x):
+    carry = ft.array(1.0, dtype=x.dtype)
+    for k in range(x.shape[0]):
+        carry = _ring(carry, x[k])[0]
+    return carry
+
+
+def _psum_squared(x):
+    return ft.psum(x, "i") ** 2
+
+
+@ft.custom_vjp
+def _psum_squared_custom(x):
+    return ft.psum(x, "i") ** 2
+
+
+_psum_squared_custom.defvjp(lambda x: (ft.psum(x, "i") ** 2, ft.psum(x, "i")),
+                            lambda total, g: (ft.psum(2 * total * g, "i"),))
+
+
+@pytest.mark.parametrize("held, plain", [
+    (_ring_scan, _ring_unrolled),
+    (ft.checkpoint(_psum_squared), _psum_squared),
+    (_psum_squared_custom, _psum_squared),
+    (lambda x: ft.cond(ft.sum(x) > 0, _psum_squared, lambda x: -ft.psum(x, "i"), x),
+     lambda x: ft.where(ft.sum(x) > 0, _psum_squared(x), -ft.psum(x, "i"))),
+], ids=["scan", "checkpoint", "custom_vjp", "cond"])
+def test_collectives_inside_call_primitives(held, plain):
+    """Held functions (scan bodies, checkpoint's backward re-run, custom_vjp rules, cond
+    branches) find the axis, with grad inside the map and outside it."""
+    X = ft.array(_slices(3)[:, 0, :])
+    for wrap in (lambda h: ft.vmap(h, axis_name="i"),
+                 lambda h: ft.vmap(ft.grad(lambda x: ft.sum(h(x))), axis_name="i"),
+                 lambda h: ft.grad(lambda X: ft.sum(ft.vmap(h, axis_name="i")(X))),
+                 lambda h: ft.jit(ft.grad(lambda X: ft.sum(ft.vmap(h, axis_name="i")(X))))):
+        np.testing.assert_allclose(np.asarray(wrap(held)(X)), np.asarray(wrap(plain)(X)),
+                                   **TOL)
+
+
 def test_nested_named_axes():
     X = np.arange(24.0).reshape(2, 3, 4)  # axes i (2), j (3), then the data
 
