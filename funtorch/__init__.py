@@ -35,6 +35,11 @@ from funtorch.ops.logic import stop_gradient  # noqa: F401
 from funtorch import cuda  # noqa: F401
 from funtorch.serialization import load, save  # noqa: F401
 from funtorch import nn  # noqa: F401
+# torch has ONE object under both names (torch.X is torch.nn.functional.X): so has funtorch
+# (two implementations drift apart; tests/torch_surface/test_aliases.py walks the pairs)
+from funtorch.nn.functional import (  # noqa: F401,E402
+    conv1d, conv2d, cosine_similarity, hardshrink, pdist, pixel_shuffle, pixel_unshuffle, prelu,
+)
 from funtorch import special, stats, scipy  # noqa: F401
 from funtorch import integrate  # noqa: F401
 

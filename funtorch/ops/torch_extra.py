@@ -32,9 +32,12 @@ def _reduction(reduction):
     return _REDUCTIONS.get(reduction, reduction)
 
 
-# same arguments as ft.nn.functional's
+# same arguments as ft.nn.functional's; where torch has ONE object under both names
+# (torch.X is torch.nn.functional.X), funtorch/__init__.py binds ft.X to F.X itself
 conv1d, conv2d, layer_norm, group_norm, celu, selu = (
     forward(_F, name) for name in ("conv1d", "conv2d", "layer_norm", "group_norm", "celu", "selu"))
+hardshrink, prelu, pixel_shuffle, pixel_unshuffle = (
+    forward(_F, name) for name in ("hardshrink", "prelu", "pixel_shuffle", "pixel_unshuffle"))
 
 
 def softmax(input, dim, dtype=None):  # noqa: A002
@@ -102,10 +105,6 @@ def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None
         input, target, weight, _reduction(reduction), pos_weight)
 
 
-def hardshrink(input, lambd=0.5):  # noqa: A002
-    """``x`` where ``|x| > lambd``, else 0."""
-    x = as_array(input)
-    return ops.where(ops.abs(x) > lambd, x, ops.zeros((), x.dtype))
 
 
 def threshold(input, threshold, value):  # noqa: A002
@@ -114,12 +113,6 @@ def threshold(input, threshold, value):  # noqa: A002
     return ops.where(x > threshold, x, ops.asarray(value, dtype=x.dtype))
 
 
-def prelu(input, weight):  # noqa: A002
-    """``max(0, x) + weight * min(0, x)``, ``weight`` per channel (dim 1) or shared."""
-    x, w = as_array(input), as_array(weight)
-    if w.size > 1 and x.ndim > 1:
-        w = ops.reshape(w, (1, -1) + (1,) * (x.ndim - 2))
-    return ops.where(x >= 0, x, w * x)
 
 
 def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):  # noqa: A002
@@ -133,24 +126,8 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None): 
     return ops.where(x >= 0, x, x * slope)
 
 
-def pixel_shuffle(input, upscale_factor):  # noqa: A002
-    """(*, C r^2, H, W) -> (*, C, H r, W r)."""
-    x, r = as_array(input), int(upscale_factor)
-    *lead, c, h, w = x.shape
-    x = ops.reshape(x, (*lead, c // (r * r), r, r, h, w))
-    n = len(lead)
-    x = ops.transpose(x, tuple(builtins.range(n)) + (n, n + 3, n + 1, n + 4, n + 2))
-    return ops.reshape(x, (*lead, c // (r * r), h * r, w * r))
 
 
-def pixel_unshuffle(input, downscale_factor):  # noqa: A002
-    """(*, C, H r, W r) -> (*, C r^2, H, W), the inverse of ``pixel_shuffle``."""
-    x, r = as_array(input), int(downscale_factor)
-    *lead, c, h, w = x.shape
-    x = ops.reshape(x, (*lead, c, h // r, r, w // r, r))
-    n = len(lead)
-    x = ops.transpose(x, tuple(builtins.range(n)) + (n, n + 2, n + 4, n + 1, n + 3))
-    return ops.reshape(x, (*lead, c * r * r, h // r, w // r))
 
 
 # Random draws from the global generator (ft.manual_seed) -------------------------------

@@ -30,6 +30,9 @@ det = forward(_LINALG, "det")
 inverse = forward(_LINALG, "inv", "inverse")
 matrix_power = forward(_LINALG, "matrix_power")
 matrix_exp = forward(_SCIPY, "expm", "matrix_exp")
+# torch.X is torch.nn.functional.X for these: one implementation, in ft.nn.functional
+pdist = forward("funtorch.nn.functional", "pdist")
+cosine_similarity = forward("funtorch.nn.functional", "cosine_similarity")
 
 
 def cholesky(input, upper=False, *, out=None):  # noqa: A002
@@ -167,22 +170,8 @@ def cdist(x1, x2, p=2.0, compute_mode=None):
     return _pairwise(to_float(x1), to_float(x2), p)
 
 
-def pdist(input, p=2):  # noqa: A002
-    """The distances between each pair of rows of a 2-d array, the upper triangle of
-    ``cdist(input, input)`` row by row."""
-    x = to_float(input)
-    n = x.shape[0]
-    rows, cols = np.triu_indices(n, 1)
-    return _pairwise(x[rows][:, None, :], x[cols][:, None, :], p)[:, 0, 0]
 
 
-def cosine_similarity(x1, x2, dim=1, eps=1e-8):
-    """``dot(x1, x2) / max(|x1| |x2|, eps)`` along ``dim`` (broadcast)."""
-    x1, x2 = ops.broadcast_arrays(to_float(x1), to_float(x2))
-    axis = one_dim(dim, x1.ndim, "cosine_similarity")
-    product = ops.sum(x1 * x2, axis=axis)
-    norms = ops.sqrt(ops.sum(x1 * x1, axis=axis) * ops.sum(x2 * x2, axis=axis))
-    return product / ops.maximum(norms, eps)
 
 
 __all__ = ["det", "inverse", "matrix_power", "matrix_exp", "cholesky", "cholesky_solve",
