@@ -119,7 +119,8 @@ _WIDER = {np.dtype(np.bool_): np.dtype(np.uint8), np.dtype(np.float16): np.dtype
 
 
 def _to_wire(a):
-    a = np.ascontiguousarray(a)
+    if not a.flags.c_contiguous:  # (np.ascontiguousarray would make a 0-d array 1-d)
+        a = a.copy(order="C")
     wide = _WIDER.get(a.dtype)
     return a if wide is None else a.astype(wide)
 
@@ -141,9 +142,11 @@ def wait(request, what, group):
         if spins > 64:
             time.sleep(min(1e-3, 2e-6 * (spins - 64)))
             if time.monotonic() > deadline:
-                raise DistributedTimeoutError(_TIMEOUT_MSG.format(
+                error = DistributedTimeoutError(_TIMEOUT_MSG.format(
                     what=what, rank=group.rank, size=group.size, axis=group.axis_name,
                     timeout=group.timeout))
+                error.request = request  # still pending: only waiting on it can free it
+                raise error
 
 
 class MPIGroup:

@@ -87,7 +87,7 @@ def broadcast_parameters(params, root: int = 0, bucket_cap_mb: float = 25):
     Example:
         >>> import funtorch as ft, funtorch.distributed as dist
         >>> dist.broadcast_parameters({"w": ft.array([1.0, 2.0]), "step": 3})
-        {'step': 3, 'w': array([1., 2.])}
+        {'w': array([1., 2.]), 'step': 3}
     """
     group = current_group()
     leaves, treedef = tree.flatten(params)

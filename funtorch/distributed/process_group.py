@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import os
 import sys
+import time
 import traceback
 
 from funtorch.distributed import _backend
@@ -62,6 +63,7 @@ def _abort_on_exception(exc_type, exc, tb):
              "exception; aborting every rank (MPI_Abort)"] + text.rstrip("\n").split("\n")
     sys.stderr.write("".join(prefix + line + "\n" for line in lines))
     sys.stderr.flush()
+    time.sleep(0.5)  # let the launcher forward the traceback before it kills every rank
     from mpi4py import MPI
     MPI.COMM_WORLD.Abort(1)
 
