@@ -1,0 +1,202 @@
+"""``ft.onnx.export``: stage a function with ``jit``'s tracer and lower every equation
+through the lowering table (``registry.py``) into an ``onnx.ModelProto``."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+
+import numpy as np
+
+from funtorch import ops
+from funtorch.onnx.context import LoweringContext, onnx_dtype
+from funtorch.onnx.passes import remove_dead_nodes
+from funtorch.onnx.lowering import align, initializer, lower_graph
+from funtorch.onnx.staging import stage_for_export
+
+__all__ = ["export"]
+
+_TWO_GIB = 2 ** 31
+_GROWTH = 3  # how much the second staging grows each dynamic axis (plus its position)
+
+
+@contextlib.contextmanager
+def eval_mode(fun):
+    """Put a Module (and its submodules) in eval mode; restore each one's flag after."""
+    modules = list(fun.modules()) if hasattr(fun, "modules") and hasattr(fun, "eval") else []
+    flags = [m.training for m in modules]
+    for module in modules:
+        module.training = False
+    try:
+        yield
+    finally:
+        for module, flag in zip(modules, flags):
+            module.training = flag
+
+
+def _state_names(fun):
+    """``{id(Parameter or buffer's data): dotted name}`` of a Module's state."""
+    names = {}
+    if hasattr(fun, "named_parameters"):
+        for name, param in fun.named_parameters():
+            names[id(param)] = name
+        for name, buf in fun.named_buffers():
+            if buf is not None:
+                names[id(getattr(buf, "_buf", buf))] = name
+    return names
+
+
+def _dynamic_positions(dynamic_axes, input_names, flat):
+    """``{input index: {axis: symbol}}`` from ``dynamic_axes`` (keyed by input name)."""
+    positions = {}
+    for key, axes in (dynamic_axes or {}).items():
+        if key not in input_names:
+            continue  # an output name: outputs follow the inputs' symbols
+        index = input_names.index(key)
+        if isinstance(axes, (list, tuple)):
+            axes = {axis: f"{key}_dim_{axis}" for axis in axes}
+        ndim = flat[index].ndim
+        for axis in axes:
+            if not -ndim <= axis < ndim:
+                raise ValueError(f"onnx.export: dynamic axis {axis} of input {key!r} is out of "
+                                 f"range for its shape {tuple(flat[index].shape)}")
+        positions[index] = {axis % ndim: symbol for axis, symbol in axes.items()}
+    return positions
+
+
+def _grown_args(flat, positions):
+    grown = []
+    for index, x in enumerate(flat):
+        shape = list(x.shape)
+        for k, axis in enumerate(sorted(positions.get(index, {}))):
+            shape[axis] += _GROWTH + index + k
+        grown.append(ops.zeros(tuple(shape), dtype=x.dtype) if index in positions else x)
+    return grown
+
+
+def _value_info(name, var, symbols):
+    from onnx import helper
+
+    dims = [symbols.get((axis, size), size) for axis, size in enumerate(var.shape)]
+    return helper.make_tensor_value_info(name, onnx_dtype(var.dtype), dims)
+
+
+def _write(model, f):
+    import onnx
+
+    big = sum(t.ByteSize() for t in model.graph.initializer) > _TWO_GIB - (1 << 20)
+    path = os.fspath(f) if isinstance(f, (str, os.PathLike)) else None
+    if big and path is not None:
+        onnx.save_model(model, path, save_as_external_data=True, all_tensors_to_one_file=True,
+                        location=os.path.basename(path) + ".data", size_threshold=1024)
+    elif path is not None:
+        onnx.save_model(model, path)
+    else:
+        f.write(model.SerializeToString())
+
+
+def _symbols(ctx, graph, positions):
+    """``{(size, alt size): symbol}``: an output axis with the same sizes as an input's
+    dynamic axis shares its symbol."""
+    by_pair = {}
+    for index, axes in positions.items():
+        var = graph.invars[index]
+        for axis, symbol in axes.items():
+            by_pair.setdefault((var.shape[axis], ctx.alt_shape(var)[axis]), symbol)
+    return by_pair
+
+
+def _io_info(ctx, name, var, by_pair):
+    symbols = {}
+    for axis in range(var.ndim):
+        if ctx.is_dynamic(var, axis):
+            pair = (var.shape[axis], ctx.alt_shape(var)[axis])
+            symbols[(axis, var.shape[axis])] = by_pair.get(pair, f"{name}_dim_{axis}")
+    return _value_info(name, var, symbols)
+
+
+def export(fun_or_module, *example_args, f=None, input_names=None, output_names=None,
+           dynamic_axes=None, opset=18):
+    """Export a function or Module to an ONNX model, staged on ``example_args``.
+
+    The function is staged with ``jit``'s tracer (a Module in eval mode, its training
+    flags restored after) and every equation is lowered by its primitive's rule (see
+    :func:`register_lowering`). Parameters and closed-over arrays become initializers
+    (named as in ``state_dict()`` for a Module).
+
+    Args:
+        fun_or_module: a function of arrays (pytrees allowed) or an ``ft.nn.Module``.
+        *example_args: arguments to stage on (their shapes and dtypes are baked in,
+            except the dynamic axes).
+        f: a path or a binary file object to write the model to (initializers over
+            2 GiB go to a ``<file>.data`` external-data file next to a path).
+        input_names: names of the flattened inputs (default ``input_0``, ...).
+        output_names: names of the flattened outputs (default ``output_0``, ...).
+        dynamic_axes: ``{input name: {axis: symbol}}`` (or a list of axes): those axes
+            get a symbolic size and no shape in the graph bakes in the traced size.
+        opset: the ONNX opset of the default domain (17 or newer).
+
+    Returns:
+        The ``onnx.ModelProto``.
+
+    Raises:
+        UnsupportedPrimitiveError: an equation's primitive has no lowering rule (the
+            message names it, the equation and the user's source line).
+        ValueError: bad names or axes; a program that changes with a dynamic axis.
+
+    Example:
+        >>> model = ft.nn.Sequential(ft.nn.Linear(4, 2), ft.nn.ReLU())
+        >>> proto = ft.onnx.export(model, ft.ones((3, 4)), input_names=["x"],
+        ...                        dynamic_axes={"x": {0: "batch"}})
+    """
+    from onnx import helper
+
+    from funtorch import tree
+
+    fun = fun_or_module
+    name = getattr(fun, "__name__", type(fun).__name__)
+    if opset < 17:
+        raise ValueError(f"onnx.export: opset {opset} is not supported (expected >= 17)")
+    flat, in_tree = tree.flatten(tuple(example_args))
+    flat = [ops.asarray(x) for x in flat]
+    input_names = list(input_names or []) + [f"input_{i}" for i in range(len(flat))][
+        len(input_names or []):]
+    if len(input_names) != len(flat):
+        raise ValueError(f"onnx.export: {len(input_names)} input names for {len(flat)} inputs")
+    ctx = LoweringContext(opset)
+    with eval_mode(fun):
+        staged, graph, ctx.sources = stage_for_export(fun, flat, in_tree, name)
+        positions = _dynamic_positions(dynamic_axes, input_names, flat)
+        if positions:
+            alt_graph = stage_for_export(fun, _grown_args(flat, positions), in_tree, name)[1]
+            align(ctx, graph, alt_graph, name)
+    if staged.key_graph is not None or staged.lifted:
+        raise ValueError(f"onnx.export: `{name}` draws from the global generator or closes over "
+                         f"a traced value of an outer transform; neither can be exported")
+    ctx.state = _state_names(fun)
+    ctx.taken.update(input_names)
+    inputs = graph.invars[:len(flat)]
+    by_pair = _symbols(ctx, graph, positions)
+    box_names = [initializer(ctx, ctx.state.get(id(box), f"param_{index}"), box._buf)
+                 for index, box in enumerate(staged.boxes)]
+    lower_graph(ctx, graph, input_names + box_names)
+    outputs = [v for v in graph.outvars]
+    output_names = list(output_names or []) + [f"output_{i}" for i in range(len(outputs))][
+        len(output_names or []):]
+    for var, out_name in zip(outputs, output_names):
+        ctx.nodes.append(helper.make_node("Identity", [ctx.names[id(var)]], [out_name],
+                                          name=ctx.fresh("n")))
+    nodes = remove_dead_nodes(ctx.nodes, output_names)
+    used = {name for node in nodes for name in node.input}
+    initializers = [t for t in ctx.initializers if t.name in used]
+    onnx_graph = helper.make_graph(
+        nodes, name, [_io_info(ctx, n, v, by_pair) for n, v in zip(input_names, inputs)],
+        [_io_info(ctx, n, v, by_pair) for n, v in zip(output_names, outputs)],
+        initializer=initializers)
+    opsets = [helper.make_opsetid("", opset)]
+    model = helper.make_model(onnx_graph, opset_imports=opsets, producer_name="funtorch",
+                              ir_version=helper.find_min_ir_version_for(opsets))
+    if f is not None:
+        _write(model, f)
+    return model
+

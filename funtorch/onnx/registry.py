@@ -1,0 +1,83 @@
+"""The lowering table: one ONNX lowering rule per :class:`~funtorch.core.Primitive`.
+
+A rule has the signature ``rule(ctx, eqn, *inputs) -> name | tuple of names``:
+``ctx`` is the :class:`~funtorch.onnx.context.LoweringContext` that emits nodes and
+constants, ``eqn`` the staged equation (``eqn.params``, ``eqn.inputs``/``eqn.outputs``
+with their shapes and dtypes) and ``inputs`` the ONNX value names of the equation's
+inputs (Python scalars already turned into constants). It returns the ONNX names of the
+equation's results (one name, or a tuple for a primitive with multiple results).
+"""
+
+from __future__ import annotations
+
+from funtorch.core import Primitive
+
+__all__ = ["register_lowering", "lowering_rule", "lowering_table", "UnsupportedPrimitiveError"]
+
+_TABLE: dict = {}  # Primitive -> rule
+
+
+class UnsupportedPrimitiveError(NotImplementedError):
+    """A staged equation's primitive has no ONNX lowering rule (see ``lowering_table``)."""
+
+
+def _as_primitive(primitive_or_name):
+    if isinstance(primitive_or_name, Primitive):
+        return primitive_or_name
+    prim = Primitive.registry.get(primitive_or_name)
+    if prim is None:
+        raise ValueError(f"register_lowering: no primitive named {primitive_or_name!r} is "
+                         f"declared (expected a Primitive or the name of a registered one)")
+    return prim
+
+
+def register_lowering(*primitives):
+    """Decorator: make ``rule`` the ONNX lowering of each given primitive.
+
+    Args:
+        *primitives: :class:`Primitive` objects or names of registered primitives.
+
+    Returns:
+        The decorator, which returns the rule unchanged.
+
+    Example:
+        >>> @register_lowering("neg")
+        ... def _neg(ctx, eqn, x):
+        ...     return ctx.node("Neg", [x])
+    """
+    prims = [_as_primitive(p) for p in primitives]
+
+    def decorate(rule):
+        for prim in prims:
+            _TABLE[prim] = rule
+        return rule
+    return decorate
+
+
+def lowering_rule(prim):
+    """The rule of ``prim``, or ``None`` when it has none."""
+    _load_rules()
+    return _TABLE.get(prim)
+
+
+def lowering_table():
+    """A copy of the table ``{Primitive: rule}`` with every built-in rule loaded."""
+    _load_rules()
+    return dict(_TABLE)
+
+
+_LOADED = []
+
+
+def _load_rules():
+    if _LOADED:
+        return
+    import importlib
+    import pkgutil
+
+    import funtorch.onnx as package
+
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name.startswith("rules_"):
+            importlib.import_module(f"funtorch.onnx.{info.name}")
+    _LOADED.append(True)

@@ -1,0 +1,48 @@
+"""Lowering rules: ``matmul`` (``Gemm`` for ``x @ W.T`` with a 2-D ``x``, the pattern of
+``Linear``, with the bias folded in by the ``add`` that follows) and ``einsum``."""
+
+from __future__ import annotations
+
+from funtorch.onnx.registry import register_lowering
+from funtorch.onnx.rules_elementwise import lower_add_plain
+
+
+def _transposed_weight(ctx, name, var):
+    """The un-transposed matrix when ``name`` is ``Transpose(W, perm=[1, 0])``."""
+    node = ctx.producers.get(name)
+    if node is None or node.op_type != "Transpose" or var.ndim != 2:
+        return None
+    perm = [a.ints for a in node.attribute if a.name == "perm"][0]
+    return node.input[0] if list(perm) == [1, 0] else None
+
+
+@register_lowering("matmul")
+def lower_matmul(ctx, eqn, x, y):
+    x_var, y_var = eqn.inputs
+    weight = _transposed_weight(ctx, y, y_var)
+    if x_var.ndim == 2 and x_var.dtype.kind == "f" and weight is not None:
+        out = ctx.node("Gemm", [x, weight], transB=1)
+        ctx.gemms[out] = eqn.outputs[0]
+        return out
+    return ctx.node("MatMul", [x, y])
+
+
+@register_lowering("add")
+def lower_add(ctx, eqn, x, y):
+    """``Gemm(x, W) + b`` with a bias ``b`` of shape (N,) or (1, N) becomes one Gemm."""
+    for gemm_out, bias, bias_var in ((x, y, eqn.inputs[1]), (y, x, eqn.inputs[0])):
+        var = ctx.gemms.get(gemm_out)
+        if var is None or ctx.uses.get(id(var)) != 1 or not hasattr(bias_var, "shape"):
+            continue
+        if bias_var.ndim <= 2 and bias_var.shape[-1:] == var.shape[-1:] and (
+                bias_var.ndim < 2 or bias_var.shape[0] == 1):
+            node = ctx.producers[gemm_out]
+            node.input.append(bias)
+            return gemm_out
+    return lower_add_plain(ctx, eqn, x, y)
+
+
+@register_lowering("einsum")
+def lower_einsum(ctx, eqn, *operands):
+    inputs, output = eqn.params["spec"]
+    return ctx.node("Einsum", list(operands), equation=f"{','.join(inputs)}->{output}")

@@ -1,0 +1,183 @@
+"""ft.onnx.export end to end: the MLP and transformer encoder of ft.nn at three batch
+sizes with a dynamic batch axis, opsets 17, 18 and the newest onnxruntime runs, dynamic
+reshapes/slices/means, inlined call primitives, errors, files and the generated table."""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from _onnx_checks import check_model_against, check_runtimes, numpy_outputs, onnx, ort
+
+import funtorch as ft
+from funtorch.core import Primitive, bind
+
+
+def _newest_opset():
+    """The newest default-domain opset the installed onnxruntime loads."""
+    for opset in range(onnx.defs.onnx_opset_version(), 17, -1):
+        node = onnx.helper.make_node("Relu", ["x"], ["y"])
+        info = onnx.helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, [1])
+        out = onnx.helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, [1])
+        opsets = [onnx.helper.make_opsetid("", opset)]
+        model = onnx.helper.make_model(onnx.helper.make_graph([node], "g", [info], [out]),
+                                       opset_imports=opsets,
+                                       ir_version=onnx.helper.find_min_ir_version_for(opsets))
+        try:
+            ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+            return opset
+        except Exception:  # noqa: BLE001 - too new for this onnxruntime
+            continue
+    return 18
+
+
+OPSETS = sorted({17, 18, _newest_opset()})
+TRACED = 4
+BATCHES = (1, TRACED, TRACED + 3)
+
+
+def _rand(shape, dtype=np.float32, seed=0):
+    return ft.array(np.random.default_rng(seed).standard_normal(shape).astype(dtype))
+
+
+def _check_batches(model, fun, make_input, rtol, runtimes=("onnxruntime", "reference")):
+    for batch in BATCHES:
+        x = make_input(batch)
+        expected = numpy_outputs(fun, x)
+        check_model_against(model, expected)
+        check_runtimes(model, [x], expected, rtol, runtimes)
+
+
+def _mlp(dtype=np.float32):
+    ft.manual_seed(0)
+    model = ft.nn.Sequential(ft.nn.Linear(6, 16), ft.nn.ReLU(), ft.nn.Dropout(0.5),
+                             ft.nn.Linear(16, 3))
+    return model.to(dtype) if dtype != np.float32 else model
+
+
+@pytest.mark.parametrize("opset", OPSETS)
+def test_mlp_exports_with_dynamic_batch(opset):
+    model = _mlp()
+    model.train()
+    proto = ft.onnx.export(model, _rand((TRACED, 6)), input_names=["x"],
+                           dynamic_axes={"x": {0: "batch"}}, opset=opset)
+    assert model.training and all(m.training for m in model.modules())  # flags restored
+    ops = [node.op_type for node in proto.graph.node]
+    assert ops.count("Gemm") == 2 and "Dropout" not in ops, ops
+    assert {"0.weight", "0.bias", "3.weight", "3.bias"} <= {t.name for t in proto.graph.initializer}
+    assert proto.graph.input[0].type.tensor_type.shape.dim[0].dim_param == "batch"
+    assert proto.graph.output[0].type.tensor_type.shape.dim[0].dim_param == "batch"
+    model.eval()
+    _check_batches(proto, model, lambda b: _rand((b, 6), seed=b), 1e-5)
+
+
+def test_mlp_float64():
+    model = _mlp(np.float64)
+    proto = ft.onnx.export(model, _rand((TRACED, 6), np.float64), input_names=["x"],
+                           dynamic_axes={"x": {0: "batch"}})
+    _check_batches(proto, model.eval(), lambda b: _rand((b, 6), np.float64, b), 1e-10)
+
+
+@pytest.mark.parametrize("opset", OPSETS)
+def test_transformer_encoder_exports_with_dynamic_batch(opset):
+    ft.manual_seed(1)
+    layer = ft.nn.TransformerEncoderLayer(d_model=16, nhead=4, dim_feedforward=32,
+                                          dropout=0.1, batch_first=True, activation="gelu")
+    encoder = ft.nn.TransformerEncoder(layer, num_layers=2)
+    proto = ft.onnx.export(encoder, _rand((TRACED, 5, 16)), input_names=["src"],
+                           dynamic_axes={"src": {0: "batch"}}, opset=opset)
+    ops = {node.op_type for node in proto.graph.node}
+    assert {"MatMul", "Erf"} <= ops and ops & {"Softmax", "Exp"}, ops
+    runtimes = ("onnxruntime", "reference") if opset == 18 else ("onnxruntime",)
+    _check_batches(proto, encoder.eval(), lambda b: _rand((b, 5, 16), seed=b), 1e-4, runtimes)
+
+
+def _dynamic_shapes(x):
+    """A flattened batch (reshape -1), a slice from the end, an int index from the end and
+    a mean over the batch (a Python scalar from its size)."""
+    flat = ft.reshape(x, (-1, x.shape[-1]))
+    head = ft.reshape(flat, (x.shape[0], -1))[:, :3]
+    return ft.mean(x, axis=0), head[:-1] * 2.0, x[-1], ft.broadcast_to(x[:, :1], x.shape)
+
+
+def test_dynamic_axes_bake_in_no_batch_size():
+    proto = ft.onnx.export(_dynamic_shapes, _rand((TRACED, 2, 3)), input_names=["x"],
+                           dynamic_axes={"x": [0]})
+    for batch in (2, TRACED, TRACED + 3):
+        x = _rand((batch, 2, 3), seed=batch)
+        expected = numpy_outputs(_dynamic_shapes, x)
+        check_model_against(proto, expected)
+        check_runtimes(proto, [x], expected, 1e-5)
+
+
+def test_two_dynamic_axes_share_symbols():
+    fun = lambda x: ft.reshape(ft.transpose(x, (1, 0, 2)), (x.shape[1], -1)) + 1.0  # noqa: E731
+    proto = ft.onnx.export(fun, _rand((3, 5, 2)), input_names=["x"],
+                           dynamic_axes={"x": {0: "batch", 1: "seq"}})
+    dims = proto.graph.output[0].type.tensor_type.shape.dim
+    assert dims[0].dim_param == "seq"
+    for shape in ((1, 2, 2), (6, 7, 2)):
+        x = _rand(shape)
+        check_runtimes(proto, [x], numpy_outputs(fun, x), 1e-5)
+
+
+def test_constant_from_a_dynamic_size_is_refused():
+    fun = lambda x: x + ft.zeros((x.shape[0], 3))  # noqa: E731
+    with pytest.raises(ValueError, match="constant of shape"):
+        ft.onnx.export(fun, _rand((2, 3)), input_names=["x"], dynamic_axes={"x": {0: "b"}})
+
+
+def test_call_primitives_are_inlined():
+    inner = ft.jit(lambda x, y: ft.tanh(x) @ y)
+
+    @ft.custom_vjp
+    def scaled(x):
+        return x * 3.0
+
+    scaled.defvjp(lambda x: (scaled(x), None), lambda res, g: (g * 3.0,))
+    fun = lambda x, y: scaled(inner(x, y)) + ft.checkpoint(ft.sin)(x[:, :1])  # noqa: E731
+    x, y = _rand((4, 3)), _rand((3, 3), seed=1)
+    proto = ft.onnx.export(fun, x, y, input_names=["x", "y"], dynamic_axes={"x": {0: "n"}})
+    for batch in (1, 6):
+        xb = _rand((batch, 3), seed=batch)
+        check_runtimes(proto, [xb, y], numpy_outputs(fun, xb, y), 1e-5)
+
+
+def test_unsupported_primitive_names_it_and_the_source_line():
+    prim = Primitive("my_unlowered_op", lambda xp, x: x * 2, shape=lambda x: (x.shape, x.dtype),
+                     register=False)
+    fun = lambda x: bind(prim, ft.exp(x))  # noqa: E731
+    with pytest.raises(ft.onnx.UnsupportedPrimitiveError) as info:
+        ft.onnx.export(fun, _rand((2,)))
+    message = str(info.value)
+    assert "'my_unlowered_op'" in message and "equation 1" in message
+    assert f"{os.path.basename(__file__)}:" in message, message
+
+
+def test_writes_a_file_and_verifies(tmp_path):
+    model = _mlp().eval()
+    path = tmp_path / "mlp.onnx"
+    proto = ft.onnx.export(model, _rand((2, 6)), f=str(path))
+    assert onnx.load(str(path)) == proto
+    diffs = ft.onnx.verify(proto, model, _rand((2, 6)))
+    assert len(diffs) == 1 and diffs[0].max_rel < 1e-5
+    ref = ft.onnx.verify(proto, model, _rand((2, 6)), runtime="reference")
+    assert ref[0].max_abs < 1e-5
+
+
+def test_bad_arguments_are_named():
+    with pytest.raises(ValueError, match="input names"):
+        ft.onnx.export(ft.sin, _rand((2,)), input_names=["a", "b"])
+    with pytest.raises(ValueError, match="dynamic axis 3"):
+        ft.onnx.export(ft.sin, _rand((2,)), input_names=["x"], dynamic_axes={"x": [3]})
+    with pytest.raises(ValueError, match="opset 16"):
+        ft.onnx.export(ft.sin, _rand((2,)), opset=16)
+
+
+def test_primitive_table_is_current():
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    result = subprocess.run([sys.executable, "-m", "funtorch.onnx._table", "--check"], cwd=root,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
