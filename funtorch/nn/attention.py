@@ -104,6 +104,15 @@ class MultiheadAttention(Module):
             self.in_proj_bias[i * embed:(i + 1) * embed] for i in range(3))
         return weights, biases
 
+    def _project(self, query, key, value, self_attention):
+        """The ``(N, L, E)`` projections of query, key and value: one product with the
+        packed ``in_proj_weight`` for self-attention (``query is key is value``)."""
+        if self._qkv_same_embed_dim and self_attention:
+            packed = F.linear(query, self.in_proj_weight, self.in_proj_bias)
+            return ft.split(packed, 3, axis=-1)
+        (w_q, w_k, w_v), (b_q, b_k, b_v) = self._projections()
+        return F.linear(query, w_q, b_q), F.linear(key, w_k, b_k), F.linear(value, w_v, b_v)
+
     def _extra_keys(self, k, v):
         """Append ``bias_k``/``bias_v`` as one more key/value per sequence (``(N, S, E)``
         projections); returns ``(k, v, added)``."""
@@ -130,6 +139,7 @@ class MultiheadAttention(Module):
                 attn_mask=None, average_attn_weights=True, is_causal=False, *,
                 dropout_key=None):
         unbatched = query.ndim == 2
+        self_attention = query is key and key is value
         if unbatched:
             query, key, value = (ft.expand_dims(t, 0) for t in (query, key, value))
             if key_padding_mask is not None:
@@ -137,9 +147,9 @@ class MultiheadAttention(Module):
         elif not self.batch_first:
             query, key, value = (ft.swapaxes(t, 0, 1) for t in (query, key, value))
         batch, length = query.shape[:2]
-        (w_q, w_k, w_v), (b_q, b_k, b_v) = self._projections()
-        q = self._heads(F.linear(query, w_q, b_q))
-        k, v, with_bias = self._extra_keys(F.linear(key, w_k, b_k), F.linear(value, w_v, b_v))
+        q, k, v = self._project(query, key, value, self_attention)
+        k, v, with_bias = self._extra_keys(k, v)
+        q = self._heads(q)
         k, v, with_zero = self._zero_attention(self._heads(k), self._heads(v))
         if is_causal and attn_mask is None:
             attn_mask = ft.triu(ft.ones((length, key.shape[1]), dtype=ft.bool_), k=1)
@@ -151,15 +161,15 @@ class MultiheadAttention(Module):
         if dropout_key is None and self.training and self.dropout > 0.0:
             dropout_key = _DropoutNd._next_key(self, None)  # functional_call's key, if any
         dropout_p = self.dropout if self.training else 0.0
-        if need_weights or dropout_p > 0.0:
+        if dropout_p > 0.0:
             out, weights = attention_with_weights(q, k, v, mask, dropout_p,
                                                   dropout_key=dropout_key)
         else:  # keeps only the weights for the backward pass (functional/attention_fused.py)
-            out, weights = fused_attention(q, k, v, mask), None
+            out, weights = fused_attention(q, k, v, mask, need_weights=True)
         out = ft.reshape(ft.swapaxes(out, 1, 2), (batch, length, self.embed_dim))
         out = self.out_proj(out)
         if unbatched:
-            out, weights = out[0], None if weights is None else weights[0]
+            out, weights = out[0], weights[0] if need_weights else None
         elif not self.batch_first:
             out = ft.swapaxes(out, 0, 1)
         if not need_weights:

@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 
 import funtorch as ft
 from funtorch.core import Primitive
+from funtorch.nn.functional.attention_fused import fused_attention
+from funtorch.nn.normalization_fused import fused_layer_norm
 from funtorch.ops.math_scan import recurrence
 from funtorch.testing.strategies import Sampler
 
@@ -58,6 +60,8 @@ PUBLIC = {
     "scatter_mul": (lambda x, y: x.at[0].multiply(y[0]), "operand"),
     "scatter_min": (lambda x, y: x.at[0].min(y[0]), "operand"),
     "scatter_max": (lambda x, y: x.at[0].max(y[0]), "operand"),
+    "fused_attention": (lambda x, y: fused_attention(x, y, y), "value"),
+    "layer_norm": (lambda x, y: fused_layer_norm(x, 1, y[0], y[1]), "value"),
 }
 # Public functions built on the primitives above, checked the same way.
 COMPOSITES = {
@@ -85,7 +89,8 @@ SAME_KIND = [("float32", "float64", "float64"), ("int32", "int64", "int64")]
 NO_FLOAT16 = {"solve", "solve_triangular"}
 # integer operands become the default float
 FLOAT_ONLY = {"solve", "solve_triangular", "arctan2", "logaddexp", "hypot", "logaddexp2",
-              "nextafter", "linear_recurrence", "betaln", "owens_t", "xlogy", "xlog1py"}
+              "nextafter", "linear_recurrence", "betaln", "owens_t", "xlogy", "xlog1py",
+              "fused_attention", "layer_norm"}
 
 
 def _operand(dtype):

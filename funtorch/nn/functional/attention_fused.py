@@ -1,76 +1,236 @@
-"""Attention without dropout and without returned weights, as one ``custom_vjp`` that
-keeps only the ``(..., L, S)`` attention weights for the backward pass (the plain
-composition keeps the scores, their exponentials and the weights) and forms the score
-gradient once. ``MultiheadAttention(need_weights=False)`` (so every transformer layer)
-runs it when dropout is off: one ``(N, heads, L, S)`` array per layer is held for
-backward. Measured on (2, 4, 512, 32) float32 inputs: 33 MiB peak for ``grad`` against
-81 MiB for the composition, at the same speed.
+"""Attention without dropout as one primitive, ``fused_attention``, with results
+``(out, weights)``: ``weights = softmax(q k^T * scale + mask)`` and ``out = weights v``.
 
-Forward mode (``jvp``) does not apply to a ``custom_vjp``; forward-mode derivatives of
-attention go through ``attention_with_weights`` (``need_weights=True``) instead.
+The forward pass makes one ``(..., L, S)`` array (scores turned into weights in place);
+the backward pass keeps only those weights (not the scores and their exponentials, as the
+plain composition does) and forms the score gradient once for ``q``, ``k`` and the mask.
+``MultiheadAttention`` (so every transformer layer) runs it whenever attention dropout is
+off: one ``(N, heads, L, S)`` array per layer is held for backward. Measured on
+``(2, 4, 512, 32)`` float32 inputs: 33 MiB peak for ``grad`` against 81 MiB for the
+composition.
+
+Derivatives: the VJP and JVP rules are written once (:func:`_backward`, :func:`_tangents`)
+over a namespace of NumPy-named functions. When nothing above them is traced (a plain
+``grad``/``value_and_grad`` or ``backward()``), the VJP runs on the raw buffers with the
+backend's own functions (no per-op dispatch); otherwise it runs on funtorch ops, so
+``jit``, higher orders, ``vmap`` and ``jvp`` of the gradient trace it. The rules of
+``q``, ``k`` and ``mask`` share one evaluation through the ``cache`` parameter that each
+call gets.
 """
 
 from __future__ import annotations
 
-import functools
+import math
+
+import numpy as np
 
 import funtorch as ft
+from funtorch import backends
+from funtorch.core import _STATE, Array, Primitive, Tracer, bind, wrap
+from funtorch.grad_mode import is_grad_enabled
+from funtorch.ops.linalg import pad_batched
+from funtorch.ops.registry import promote_all
 
-__all__ = ["fused_attention"]
-
-
-def _weights(q, k, mask, scale):
-    scores = ft.matmul(q, ft.swapaxes(k, -1, -2)) * scale + mask
-    scores = ft.exp(scores - ft.max(scores, axis=-1, keepdims=True))
-    return scores / ft.sum(scores, axis=-1, keepdims=True)
-
-
-@functools.partial(ft.custom_vjp, nondiff_argnums=(4,))
-def _attention(q, k, v, mask, scale):
-    return ft.matmul(_weights(q, k, mask, scale), v)
+__all__ = ["fused_attention", "fused_attention_p"]
 
 
-def _fwd(q, k, v, mask, scale):
-    weights = _weights(q, k, mask, scale)
-    return ft.matmul(weights, v), (q, k, v, weights, tuple(mask.shape))
+# Shared by the fused primitives (also nn/normalization_fused.py) ------------------------
 
 
-def _shapes(q, k, v):
-    return tuple(q.shape), tuple(k.shape), tuple(v.shape)
+class Cache:
+    """A per-call slot (a primitive parameter) holding the cotangents that several VJP
+    rules of one call share, keyed by the identity of the output cotangents."""
+
+    __slots__ = ("key", "value")
+
+    def __init__(self):
+        self.key = self.value = None
 
 
-def _sum_to(x, shape):
+def shared(cache, cts, compute):
+    """``compute()``, evaluated once per ``cts`` when ``cache`` is a :class:`Cache`."""
+    if cache is None:
+        return compute()
+    key = cache.key
+    if key is not None and len(key) == len(cts) and all(a is b for a, b in zip(key, cts)):
+        return cache.value
+    value = compute()
+    cache.key, cache.value = tuple(cts), value
+    return value
+
+
+def untraced(args):
+    """Whether a rule may run on the raw buffers: plain arrays that no transform traces and
+    whose result no tape records."""
+    if _STATE.staging is not None:  # jit reads parameter boxes anew on every call
+        return False
+    args = [a for a in args if a is not None]
+    if not all(isinstance(a, Array) and not isinstance(a, Tracer) for a in args):
+        return False
+    return not is_grad_enabled() or all(a._node is None for a in args)
+
+
+def sum_to(ops, x, shape):
     """Sum ``x`` down to the broadcast ``shape`` it came from (a no-op when equal)."""
     lead = x.ndim - len(shape)
     axes = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(shape)
                                       if n == 1 and x.shape[lead + i] != 1)
-    return ft.reshape(ft.sum(x, axis=axes), shape) if axes else x
+    return ops.reshape(ops.sum(x, axis=axes), shape) if axes else x
 
 
-def _bwd(scale, residuals, g):
-    q, k, v, weights, mask_shape = residuals
-    d_v = ft.matmul(ft.swapaxes(weights, -1, -2), g)
-    d_w = ft.matmul(g, ft.swapaxes(v, -1, -2))
-    d_s = weights * (d_w - ft.sum(d_w * weights, axis=-1, keepdims=True))
-    d_q = ft.matmul(d_s, k) * scale
-    d_k = ft.matmul(ft.swapaxes(d_s, -1, -2), q) * scale
-    shapes = _shapes(q, k, v) + (mask_shape,)  # inputs may broadcast against each other
-    return tuple(_sum_to(d, shape) for d, shape in zip((d_q, d_k, d_v, d_s), shapes))
+def run_rule(args, formula, *params):
+    """``(ops, results)`` of ``formula(ops, *args, *params)``: on the buffers with the
+    backend's functions when :func:`untraced`, else on funtorch arrays. ``None`` args pass
+    through."""
+    if untraced(args):
+        bufs = [None if a is None else a._buf for a in args]
+        xp = backends.array_module_of([b for b in bufs if b is not None])
+        return xp, formula(xp, *bufs, *params)
+    return ft, formula(ft, *args, *params)
 
 
-_attention.defvjp(_fwd, _bwd)
+def finish(ops, x, shape):
+    """A rule's result: summed to ``shape`` and wrapped when computed on buffers."""
+    x = sum_to(ops, x, shape)
+    return x if ops is ft else wrap(x)
 
 
-def fused_attention(query, key, value, attn_mask=None, scale=None):
-    """``softmax(q k^T * scale + attn_mask) v`` (``attn_mask`` additive float, broadcasting
-    to ``(..., L, S)``), with a backward pass that keeps only the weights.
+def _shape(q, k, v, mask, scale, cache=None):
+    if q.ndim < 2 or k.ndim < 2 or v.ndim < 2:
+        raise ValueError(f"fused_attention: expected query, key and value with at least 2 "
+                         f"axes, got shapes {tuple(q.shape)}, {tuple(k.shape)}, "
+                         f"{tuple(v.shape)}")
+    if q.shape[-1] != k.shape[-1] or k.shape[-2] != v.shape[-2]:
+        raise ValueError(f"fused_attention: expected query (..., L, E), key (..., S, E) and "
+                         f"value (..., S, Ev), got {tuple(q.shape)}, {tuple(k.shape)}, "
+                         f"{tuple(v.shape)}")
+    lead = np.broadcast_shapes(tuple(q.shape[:-2]), tuple(k.shape[:-2]), tuple(v.shape[:-2]))
+    weights = np.broadcast_shapes(lead + (q.shape[-2], k.shape[-2]), tuple(mask.shape))
+    return [(weights[:-2] + (q.shape[-2], v.shape[-1]), q.dtype), (weights, q.dtype)]
+
+
+def _impl(xp, q, k, v, mask, scale, cache=None):
+    scores = xp.matmul(q, xp.swapaxes(k, -1, -2))
+    scores *= scores.dtype.type(scale)
+    if mask.ndim or mask != 0:
+        if np.broadcast_shapes(scores.shape, mask.shape) == scores.shape:
+            scores += mask
+        else:
+            scores = scores + mask
+    scores -= xp.max(scores, axis=-1, keepdims=True)
+    xp.exp(scores, out=scores)
+    scores /= xp.sum(scores, axis=-1, keepdims=True)
+    return xp.matmul(scores, v), scores
+
+
+def _backward(ops, q, k, v, weights, g, g_weights, scale):
+    """Cotangents ``(d_q, d_k, d_v, d_scores)`` (unreduced over broadcast axes)."""
+    swap = ops.swapaxes
+    d_v = ops.matmul(swap(weights, -1, -2), g)
+    d_w = ops.matmul(g, swap(v, -1, -2))
+    if g_weights is not None:
+        d_w = d_w + g_weights
+    d_s = weights * (d_w - ops.sum(d_w * weights, axis=-1, keepdims=True))
+    d_q = ops.matmul(d_s, k) * scale
+    d_k = ops.matmul(swap(d_s, -1, -2), q) * scale
+    return d_q, d_k, d_v, d_s
+
+
+def _nonzero(ct):
+    """``None`` for the engine's all-zero cotangent of an output nobody used."""
+    if type(ct) is Array and ct._node is None and not ct._buf.any():
+        return None
+    return ct
+
+
+def _vjp_rule(index):
+    def rule(cts, ans, q, k, v, mask, scale, cache=None):
+        ops, grads = shared(cache, cts, lambda: run_rule(
+            (q, k, v, ans[1], cts[0], _nonzero(cts[1])), _backward, scale))
+        return finish(ops, grads[index], tuple((q, k, v, mask)[index].shape))
+
+    return rule
+
+
+def _softmax_tangent(weights, d_scores):
+    return weights * (d_scores - ft.sum(weights * d_scores, axis=-1, keepdims=True))
+
+
+def _jvp_q(t, ans, q, k, v, mask, scale, cache=None):
+    d_w = _softmax_tangent(ans[1], ft.matmul(t, ft.swapaxes(k, -1, -2)) * scale)
+    return ft.matmul(d_w, v), d_w
+
+
+def _jvp_k(t, ans, q, k, v, mask, scale, cache=None):
+    d_w = _softmax_tangent(ans[1], ft.matmul(q, ft.swapaxes(t, -1, -2)) * scale)
+    return ft.matmul(d_w, v), d_w
+
+
+def _jvp_v(t, ans, q, k, v, mask, scale, cache=None):
+    return ft.matmul(ans[1], t), None
+
+
+def _jvp_mask(t, ans, q, k, v, mask, scale, cache=None):
+    d_w = _softmax_tangent(ans[1], t)
+    return ft.matmul(d_w, v), d_w
+
+
+def _batch(args, bdims, scale, cache=None):
+    out, weights = bind(fused_attention_p, *pad_batched(args, bdims), scale=scale)
+    if all(d is None for i, d in enumerate(bdims) if i != 2):  # weights do not read v
+        weights = ft.broadcast_to(ft.expand_dims(weights, 0), (out.shape[0],) + weights.shape)
+    return (out, weights), (0, 0)
+
+
+def _samples(s):
+    shapes = s.choice([((3, 4), (5, 4), (5, 2), (3, 5)), ((2, 3, 4), (2, 5, 4), (2, 5, 3), ()),
+                       ((2, 2, 3, 2), (2, 5, 2), (2, 5, 3), (2, 1, 3, 5))])
+    return tuple(s.array(shape) for shape in shapes), {"scale": 0.7}
+
+
+fused_attention_p = Primitive(
+    "fused_attention", _impl, shape=_shape,
+    vjp=tuple(_vjp_rule(i) for i in range(4)), jvp=(_jvp_q, _jvp_k, _jvp_v, _jvp_mask),
+    batch=_batch, samples=_samples, multiple_results=True,
+    torch_name="ScaledDotProductAttention")
+
+
+def _common_dtype(arrays):
+    """The arrays in one floating dtype (integers meeting floats take the float's)."""
+    arrays = promote_all([ft.asarray(a) for a in arrays])
+    dtype = np.result_type(*(a.dtype for a in arrays))
+    if dtype.kind != "f":
+        dtype = np.dtype(ft.get_default_dtype())
+    return [a if a.dtype == dtype else a.astype(dtype) for a in arrays]
+
+
+def fused_attention(query, key, value, attn_mask=None, scale=None, need_weights=False):
+    """``softmax(q k^T * scale + attn_mask) v`` with no dropout, as one primitive whose
+    backward pass keeps only the attention weights.
+
+    Args:
+        query: ``(..., L, E)``; key: ``(..., S, E)``; value: ``(..., S, Ev)`` (leading
+            axes broadcast).
+        attn_mask: additive float mask broadcasting to ``(..., L, S)`` (``-inf`` blocks a
+            position), or ``None``.
+        scale: defaults to ``1 / sqrt(E)``.
+        need_weights: also return the ``(..., L, S)`` weights.
+
+    Returns:
+        ``(..., L, Ev)`` values, or ``(values, weights)`` with ``need_weights``.
 
     Example:
         >>> fused_attention(ft.ones((2, 3, 4)), ft.ones((2, 5, 4)), ft.ones((2, 5, 6))).shape
         (2, 3, 6)
     """
-    scale = 1.0 / float(query.shape[-1]) ** 0.5 if scale is None else float(scale)
+    scale = 1.0 / math.sqrt(query.shape[-1]) if scale is None else float(scale)
+    query, key, value = _common_dtype([query, key, value])
     dtype = query.dtype
-    mask = (ft.zeros((), dtype=dtype, device=query.device) if attn_mask is None
-            else attn_mask.astype(dtype))
-    return _attention(query, key, value, mask, scale)
+    if attn_mask is None:
+        mask = ft.zeros((), dtype=dtype, device=query.device)
+    else:
+        mask = attn_mask if attn_mask.dtype == dtype else attn_mask.astype(dtype)
+    out, weights = bind(fused_attention_p, query, key, value, mask, scale=scale,
+                        cache=Cache())
+    return (out, weights) if need_weights else out
+

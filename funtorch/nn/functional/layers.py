@@ -85,10 +85,10 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     if tuple(input.shape[input.ndim - len(shape):]) != shape:
         raise ValueError(f"layer_norm: expected input with trailing shape {shape}, got "
                          f"{tuple(input.shape)}")
-    out = _normalize(input, tuple(range(input.ndim - len(shape), input.ndim)), eps)
-    if weight is not None:
-        out = out * weight
-    return out if bias is None else out + bias
+    # one primitive with torch's float32 statistics for float16 (nn/normalization_fused.py)
+    from funtorch.nn.normalization_fused import fused_layer_norm  # noqa: PLC0415 (cycle)
+
+    return fused_layer_norm(input, len(shape), weight, bias, eps)
 
 
 def _channel_shape(x, n):
