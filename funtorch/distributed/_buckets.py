@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from funtorch import backends
-from funtorch.core import Array
+from funtorch.core import Array, wrap
 
 __all__ = ["plan", "to_host", "like", "reduce_bucketed", "bcast_bucketed"]
 
@@ -23,13 +23,14 @@ def to_host(leaf):
 
 
 def like(value, leaf):
-    """``value`` (a host array) in the type, dtype and device of ``leaf``."""
+    """``value`` (a host array) in the type, dtype and device of ``leaf`` (no copy when
+    it already has the dtype: ``value`` must be a buffer nothing else writes to)."""
     if isinstance(leaf, Array):
         from funtorch import ops
 
-        out = ops.asarray(value.astype(leaf.dtype, copy=False))
+        value = value.astype(leaf.dtype, copy=False)
         device = leaf.device
-        return out if str(device) == "cpu" else ops.device_put(out, device)
+        return wrap(value) if str(device) == "cpu" else ops.device_put(wrap(value), device)
     if isinstance(leaf, np.ndarray):
         return value.astype(leaf.dtype, copy=False)
     if isinstance(leaf, np.generic):
@@ -54,11 +55,21 @@ def plan(shapes_dtypes, cap_bytes):
     return sorted(closed, key=lambda indices: indices[0])
 
 
-def flatten(hosts, indices):
-    """One flat buffer holding the leaves ``indices`` of ``hosts``, in order."""
-    if len(indices) == 1:
-        return np.ascontiguousarray(hosts[indices[0]]).reshape(-1)
-    return np.concatenate([hosts[i].reshape(-1) for i in indices])
+def flatten(hosts, indices, scale=None):
+    """One new flat buffer holding the leaves ``indices`` of ``hosts`` in order, each
+    multiplied by ``scale`` on the way in when given (one pass for copy and scaling)."""
+    first = hosts[indices[0]]
+    count = sum(hosts[i].size for i in indices)
+    flat = np.empty(count, first.dtype)
+    offset = 0
+    for i in indices:
+        part, size = flat[offset:offset + hosts[i].size], hosts[i].size
+        if scale is None:
+            part[...] = hosts[i].reshape(-1)
+        else:
+            np.multiply(hosts[i].reshape(-1), scale, out=part, casting="same_kind")
+        offset += size
+    return flat
 
 
 def unflatten(flat, hosts, indices, out):
@@ -74,11 +85,24 @@ def _plan_for(hosts, cap_bytes):
     return plan([(h.shape, h.dtype) for h in hosts], cap_bytes)
 
 
+def _scale(op, dtype, size):
+    """The factor to pre-multiply with so that a sum is a mean (floats only): one pass
+    less than dividing the sum, and the same bits on every rank."""
+    return 1.0 / size if op == "mean" and np.dtype(dtype).kind in "fc" else None
+
+
+def start_reduce(group, hosts, indices, op):
+    """Start the allreduce of one bucket; ``.wait()`` returns the reduced flat buffer."""
+    scale = _scale(op, hosts[indices[0]].dtype, group.size)
+    flat = flatten(hosts, indices, scale)
+    return group.start_allreduce(flat, op if scale is None else "sum")
+
+
 def reduce_bucketed(group, hosts, op, cap_bytes):
     """Allreduce the host arrays ``hosts`` with ``op`` in buckets (all started before the
     first is waited for); returns the reduced arrays, in order."""
     buckets = _plan_for(hosts, cap_bytes)
-    started = [group.start_allreduce(flatten(hosts, indices), op) for indices in buckets]
+    started = [start_reduce(group, hosts, indices, op) for indices in buckets]
     out = [None] * len(hosts)
     for indices, pending in zip(buckets, started):
         unflatten(pending.wait(), hosts, indices, out)

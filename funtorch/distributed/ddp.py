@@ -224,8 +224,7 @@ class DistributedDataParallel(nn.Module):
 
     def _start_bucket(self, indices):
         hosts = [_buckets.to_host(self._params[i].grad) for i in indices]
-        return hosts, self._group.start_allreduce(_buckets.flatten(hosts, range(len(hosts))),
-                                                  "mean")
+        return hosts, _buckets.start_reduce(self._group, hosts, range(len(hosts)), "mean")
 
     def _finish(self):
         for indices, (hosts, pending) in zip(self._buckets, self._started):

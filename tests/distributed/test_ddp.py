@@ -12,7 +12,8 @@ from funtorch.distributed._backend import Done
 
 
 class RecordingGroup:
-    """Two ranks holding the same values: every collective returns its input, recorded."""
+    """Two ranks holding the same values (a sum doubles, a mean or broadcast is the
+    input), recording every call."""
 
     rank, size, axis_name, backend = 0, 2, "world", "fake"
 
@@ -21,7 +22,7 @@ class RecordingGroup:
 
     def start_allreduce(self, a, op):
         self.calls.append(("allreduce", op, a.shape, a.dtype))
-        return Done(a.copy())
+        return Done(a * self.size if op == "sum" else a.copy())
 
     def bcast(self, a, root):
         self.calls.append(("bcast", root, a.shape, a.dtype))
@@ -73,7 +74,8 @@ def test_backward_averages_every_gradient_bucket_by_bucket_in_plan_order(group):
     reduced = [c for c in group.calls if c[0] == "allreduce"]
     params = [p for p in reversed(list(model.parameters()))]
     expected = [sum(params[i].size for i in bucket) for bucket in wrapped._buckets]
-    assert [c[1] for c in reduced] == ["mean"] * len(expected) and len(expected) > 2
+    # a float mean travels as a sum of values pre-scaled by 1 / size
+    assert [c[1] for c in reduced] == ["sum"] * len(expected) and len(expected) > 2
     assert [c[2] for c in reduced] == [(n,) for n in expected]
     for p, q in zip(model.parameters(), reference.parameters()):
         np.testing.assert_array_equal(p.grad.numpy(), q.grad.numpy())
