@@ -44,7 +44,9 @@ class BasicIndex:
         shape: the shape of the indexed array.
         entries: (computed on first use) one entry per indexed position after expanding
             ``...`` and filling trailing axes: ``None`` for a new axis, a non-negative
-            int, or ``(start, stop, step)`` with ``slice.indices``' resolved bounds.
+            int, or ``(start, stop, step)`` with ``slice.indices``' resolved bounds
+            (``stop`` None when a negative step runs past the first element), as in
+            ``gather``'s ``index`` param.
             Hashing and equality use ``(shape, entries)``, so two spellings of one
             selection are one param.
     """
@@ -98,9 +100,10 @@ def resolve(index, shape, fn="getitem"):
             dim += fill
         elif type(item) is slice:
             try:
-                entries.append(item.indices(shape[dim]))
+                start, stop, step = item.indices(shape[dim])
             except (TypeError, ValueError) as exc:
                 raise type(exc)(f"{fn}: bad slice {item}: {exc}") from None
+            entries.append((start, None if stop < 0 else stop, step))
             dim += 1
         else:
             size = shape[dim]
@@ -119,7 +122,8 @@ def out_shape(entries):
         if entry is None:
             shape.append(1)
         elif type(entry) is tuple:
-            shape.append(len(range(*entry)))
+            start, stop, step = entry
+            shape.append(len(range(start, -1 if stop is None else stop, step)))
     return tuple(shape)
 
 

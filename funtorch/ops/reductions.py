@@ -37,7 +37,11 @@ def normalize_axis_index(axis, ndim, fn="reduction"):
 
 def normalize_axes(axes, ndim, fn):
     """A sequence of axes -> ints in ``[0, ndim)``, in order; a repeated axis raises."""
-    out = tuple(normalize_axis_index(a, ndim, fn) for a in axes)
+    out = []
+    for axis in axes:  # plain ints in range skip the checks (every reduction passes here)
+        out.append(axis % ndim if type(axis) is int and -ndim <= axis < ndim
+                   else normalize_axis_index(axis, ndim, fn))
+    out = tuple(out)
     if len(set(out)) != len(out):
         raise ValueError(f"{fn}: repeated axis in {tuple(axes)}")
     return out

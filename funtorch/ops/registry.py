@@ -166,18 +166,25 @@ def move_bdim(x, bdim):
     return ops.moveaxis(x, bdim, 0)
 
 
+def _rank(x):
+    # _buf.ndim skips the property call: this runs for every elementwise op under vmap
+    return x._buf.ndim if type(x) is Array else len(shape_of(x))
+
+
 def batch_elementwise(prim):
     def rule(args, bdims, **params):
-        rank = max(len(shape_of(a)) - (b is not None) for a, b in zip(args, bdims))
+        ranks = [_rank(a) for a in args]
+        rank = max([r - (b is not None) for r, b in zip(ranks, bdims)])
         moved = []
-        for a, b in zip(args, bdims):
+        for a, b, r in zip(args, bdims, ranks):
             if b is None:
                 moved.append(a)
                 continue
-            a = move_bdim(a, b)
-            missing = rank - (a.ndim - 1)
-            if missing:
-                a = ops.reshape(a, (a.shape[0],) + (1,) * missing + a.shape[1:])
+            if b:
+                a = ops.moveaxis(a, b, 0)
+            if rank != r - 1:
+                shape = a.shape
+                a = ops.reshape(a, (shape[0],) + (1,) * (rank - r + 1) + shape[1:])
             moved.append(a)
         return bind(prim, *moved, **params), 0
     return rule

@@ -16,7 +16,8 @@ from funtorch import ops
 
 def _resolve_shape(size, shape, fn="reshape"):
     """Replace a single -1 in ``shape`` and check the element count."""
-    shape = tuple(int(n) for n in shape)
+    if type(shape) is not tuple or not _all_ints(shape):
+        shape = tuple(int(n) for n in shape)
     if shape.count(-1) > 1:
         raise ValueError(f"{fn}: can only specify one unknown dimension (-1), got {shape}")
     if -1 in shape:
@@ -27,6 +28,13 @@ def _resolve_shape(size, shape, fn="reshape"):
     if math.prod(shape) != size:
         raise ValueError(f"{fn}: cannot reshape array of size {size} into shape {shape}")
     return shape
+
+
+def _all_ints(values):
+    for value in values:
+        if type(value) is not int:
+            return False
+    return True
 
 
 def _reshape_batch(args, bdims, shape):
@@ -171,6 +179,13 @@ def flip(m, axis=None):
 def moveaxis(a, source, destination):
     """Move axes to new positions, as ``numpy.moveaxis``."""
     a = R.as_array(a)
+    ndim = a.ndim
+    if type(source) is int and type(destination) is int and -ndim <= source < ndim \
+            and -ndim <= destination < ndim:  # one axis (every batch rule): no checks left
+        order = list(range(ndim))
+        order.insert(destination % ndim, order.pop(source % ndim))
+        return a if source % ndim == destination % ndim else bind(transpose_p, a,
+                                                                  perm=tuple(order))
     source = normalize_axes(_as_tuple(source), a.ndim, "moveaxis: source")
     destination = normalize_axes(_as_tuple(destination), a.ndim, "moveaxis: destination")
     if len(source) != len(destination):
