@@ -41,6 +41,7 @@ WORKLOAD_NAMES = ("overhead", "mlp", "per_example", "cnn", "lstm", "data", "tran
                   "indexing", "indexing_grad")
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 NOISY_SPREAD = 1.5
+MIN_RECORDED_REPEAT = 20  # issue 18: recorded medians come from >= 20 interleaved samples
 SINGLE_THREADED_XLA = "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
 OPTIONAL_LIBRARIES = ("numpy", "torch", "jax", "jaxlib", "autograd")
 
@@ -390,6 +391,9 @@ def main(argv=None):
     if noisy:
         print(f"note: median above {NOISY_SPREAD}x the minimum for {', '.join(noisy)}: the "
               "machine is busy; try --threads 1 and a larger --repeat.")
+    if args.repeat < MIN_RECORDED_REPEAT:
+        print(f"note: --repeat {args.repeat}: figures for bench/README.md take the median of at "
+              f"least {MIN_RECORDED_REPEAT} interleaved samples")
     for name, verdict in targets:
         print(f"target {name}: {verdict}")
     path = results_path(args.json, now.strftime("%Y%m%d-%H%M%S"))

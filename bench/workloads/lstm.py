@@ -209,9 +209,9 @@ def _fetch(out):
 
 
 def _fetch_module(out):
-    loss, grads = out
-    return float(np.asarray(loss)), {key: np.asarray(getattr(grads, key), np.float64)
-                                     for key in KEYS}
+    loss, grads = out  # the module's gradients are Parameters (requires_grad): detach first
+    return float(loss.detach()), {key: np.asarray(getattr(grads, key).detach(), np.float64)
+                                  for key in KEYS}
 
 
 IMPLEMENTATIONS = (
