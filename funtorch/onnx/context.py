@@ -44,6 +44,8 @@ class LoweringContext:
         self.dim_sources = {}  # (size, alt size) -> (ONNX name, axis)
         self.producers = {}  # ONNX name -> the NodeProto that writes it
         self.uses = {}  # id(Var) -> number of equations reading it
+        self.filled = {}  # id(constant Var) -> its one value, when its shape is dynamic
+        self.eqn_of = {}  # id(Var) -> the equation writing it
         self.const_values = {}  # id(Var) -> the value of a constant (initializer) Var
         self.gemms = {}  # ONNX name of a bias-free Gemm's output -> its Var
         self.sources = {}  # id(Var) -> (Var, "at file:line") of the equation writing it
@@ -51,13 +53,13 @@ class LoweringContext:
         self.taken = set()  # initializer names in use
         self.eqn = None
         self.literal_dtype = None  # the dtype the current equation's Python scalars take
-        self._count = 0
+        self._counter = [0]
 
     # Names and nodes -----------------------------------------------------------------------
 
     def fresh(self, hint="t"):
-        self._count += 1
-        return f"{hint}_{self._count}"
+        self._counter[0] += 1
+        return f"{hint}_{self._counter[0]}"
 
     def node(self, op_type, inputs, outputs=1, domain=None, **attrs):
         """Emit ``op_type(*inputs)`` with attributes ``attrs``; return its output name
@@ -121,6 +123,16 @@ class LoweringContext:
         alt_eqn = self.alt_eqns.get(id(self.eqn))
         return self.eqn.params if alt_eqn is None else alt_eqn.params
 
+    def subgraph(self):
+        """A context for the body of a Scan/Loop: its own nodes and shape sources (values
+        made inside a body are not visible outside), everything else shared (names stay
+        unique, outer values and initializers are visible inside)."""
+        sub = LoweringContext.__new__(LoweringContext)
+        sub.__dict__.update(self.__dict__)
+        sub.nodes, sub.producers = [], dict(self.producers)
+        sub.dim_sources = dict(self.dim_sources)
+        return sub
+
     # Shapes -------------------------------------------------------------------------------
 
     def alt_shape(self, var):
@@ -166,8 +178,9 @@ class LoweringContext:
                 dim = self.ints([-1])
             parts.append(dim)
         if unknown > (1 if infer_one else 0):
+            what = f"`{self.eqn.prim.name}`" if self.eqn is not None else "a constant"
             raise ValueError(f"onnx.export: the shape {var.shape} of the result of "
-                             f"`{self.eqn.prim.name}` depends on the dynamic axes in a way "
+                             f"{what} depends on the dynamic axes in a way "
                              f"the exporter cannot express; export with a static shape")
         return self.node("Concat", parts, axis=0)
 

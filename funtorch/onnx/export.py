@@ -10,7 +10,7 @@ import numpy as np
 
 from funtorch import ops
 from funtorch.onnx.context import LoweringContext, onnx_dtype
-from funtorch.onnx.passes import remove_dead_nodes
+from funtorch.onnx.passes import referenced_names, remove_dead_nodes
 from funtorch.onnx.lowering import align, initializer, lower_graph
 from funtorch.onnx.staging import stage_for_export
 
@@ -187,7 +187,7 @@ def export(fun_or_module, *example_args, f=None, input_names=None, output_names=
         ctx.nodes.append(helper.make_node("Identity", [ctx.names[id(var)]], [out_name],
                                           name=ctx.fresh("n")))
     nodes = remove_dead_nodes(ctx.nodes, output_names)
-    used = {name for node in nodes for name in node.input}
+    used = {name for node in nodes for name in referenced_names(node)}
     initializers = [t for t in ctx.initializers if t.name in used]
     onnx_graph = helper.make_graph(
         nodes, name, [_io_info(ctx, n, v, by_pair) for n, v in zip(input_names, inputs)],

@@ -23,12 +23,18 @@ def align(ctx, graph, alt_graph, name):
                          f"axis changes size (Python control flow on a shape?); export with "
                          f"static shapes or make the branch shape-independent")
     for var, value, alt_value in zip(graph.constvars, graph.consts, alt_graph.consts):
-        if value is not alt_value and (np.shape(value) != np.shape(alt_value) or np.size(
-                value) <= 1 << 16 and not np.array_equal(value, alt_value)):
-            raise ValueError(f"onnx.export: `{name}` builds a constant of shape {var.shape} "
-                             f"from a dynamic axis's size (ft.zeros((x.shape[0], ...)) and the "
-                             f"like); derive it from the input instead (ft.zeros_like, "
-                             f"broadcasting) or export with a static shape")
+        if value is alt_value or np.shape(value) == np.shape(alt_value) and (
+                np.size(value) > 1 << 16 or np.array_equal(value, alt_value)):
+            continue
+        flat = np.ravel(value)
+        if np.ndim(value) == np.ndim(alt_value) and flat.size and (flat == flat[0]).all() and (
+                np.ravel(alt_value) == flat[0]).all():
+            ctx.filled[id(var)] = flat[0]  # ft.zeros((x.shape[0], ...)): filled at run time
+            continue
+        raise ValueError(f"onnx.export: `{name}` builds a constant of shape {var.shape} "
+                         f"from a dynamic axis's size that is not filled with one value; "
+                         f"derive it from the input instead (broadcasting, ft.zeros_like) "
+                         f"or export with a static shape")
     for var, alt in zip(graph.invars + graph.constvars, alt_graph.invars + alt_graph.constvars):
         ctx.alt_shapes[id(var)] = alt.shape
     for eqn, alt in zip(graph.eqns, alt_graph.eqns):
@@ -83,21 +89,29 @@ def _count_uses(ctx, graph):
         ctx.uses[id(var)] = ctx.uses.get(id(var), 0) + 1
 
 
-def lower_graph(ctx, graph, input_names, const_names=None):
+def lower_graph(ctx, graph, input_names):
     """Lower ``graph`` with its inputs bound to the ONNX names ``input_names``; its
-    constants become initializers (named by ``const_names[i]`` when given). Returns the
+    constants become initializers (named as in the Module's state when they are in it),
+    or ``Expand`` nodes for constants of a dynamic shape filled with one value. Returns the
     ONNX names of its outputs."""
     for var, name in zip(graph.invars, input_names):
         ctx.names[id(var)] = name
         ctx.add_dim_source(var, name)
     for index, (var, value) in enumerate(zip(graph.constvars, graph.consts)):
-        name = (const_names or {}).get(id(value)) or ctx.state.get(id(value), f"const_{index}")
+        if id(var) in ctx.filled:  # its shape depends on a dynamic axis
+            ctx.eqn = None
+            fill = ctx.const(ctx.filled[id(var)], var.dtype)
+            ctx.names[id(var)] = ctx.node("Expand", [fill, ctx.shape_of(var)])
+            continue
+        name = ctx.state.get(id(value), f"const_{index}")
         ctx.names[id(var)] = initializer(ctx, name, value)
         ctx.const_values[id(var)] = value
     error = _missing_rule(ctx, graph)
     if error is not None:
         raise error
     _count_uses(ctx, graph)
+    for eqn in graph.eqns:
+        ctx.eqn_of.update((id(var), eqn) for var in eqn.outputs)
     for eqn in graph.eqns:
         ctx.eqn = eqn
         ctx.literal_dtype = dtype = _literal_dtype(eqn)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from funtorch.onnx.context import onnx_dtype
+from funtorch.onnx.patterns import log_softmax_input, softmax_input
 from funtorch.onnx.registry import UnsupportedPrimitiveError, register_lowering
 
 # primitive -> the ONNX operator computing it on the same inputs
@@ -15,7 +16,7 @@ _SAME = {
     "arccosh": "Acosh", "arctanh": "Atanh", "sigmoid": "Sigmoid", "relu": "Relu", "erf": "Erf",
     "floor": "Floor", "ceil": "Ceil", "round": "Round", "sign": "Sign",
     "reciprocal": "Reciprocal", "isnan": "IsNaN", "isinf": "IsInf",
-    "sub": "Sub", "mul": "Mul", "pow": "Pow", "maximum": "Max", "minimum": "Min",
+    "mul": "Mul", "pow": "Pow", "maximum": "Max", "minimum": "Min",
     "eq": "Equal", "lt": "Less", "le": "LessOrEqual", "gt": "Greater", "ge": "GreaterOrEqual",
     "where": "Where",
 }
@@ -63,7 +64,20 @@ def lower_bitwise(ctx, eqn, *inputs):
 
 @register_lowering("div")
 def lower_div(ctx, eqn, x, y):
+    """Division; the end of a softmax decomposition becomes ``Softmax``."""
+    source, axis = softmax_input(ctx, eqn)
+    if source is not None:
+        return ctx.node("Softmax", [ctx.names[id(source)]], axis=axis)
     return ctx.node("Div", _cast_to_out(ctx, eqn, [x, y]))
+
+
+@register_lowering("sub")
+def lower_sub(ctx, eqn, x, y):
+    """Subtraction; the end of a log_softmax decomposition becomes ``LogSoftmax``."""
+    source, axis = log_softmax_input(ctx, eqn)
+    if source is not None:
+        return ctx.node("LogSoftmax", [ctx.names[id(source)]], axis=axis)
+    return ctx.node("Sub", [x, y])
 
 
 @register_lowering("stop_gradient")

@@ -123,10 +123,17 @@ def test_two_dynamic_axes_share_symbols():
         check_runtimes(proto, [x], numpy_outputs(fun, x), 1e-5)
 
 
-def test_constant_from_a_dynamic_size_is_refused():
-    fun = lambda x: x + ft.zeros((x.shape[0], 3))  # noqa: E731
+def test_constants_of_a_dynamic_shape():
+    """A constant filled with one value is expanded at run time (an RNN's zero state);
+    any other constant built from a dynamic size is refused."""
+    fun = lambda x: x * 2.0 + ft.ones((x.shape[0], 3))  # noqa: E731
+    proto = ft.onnx.export(fun, _rand((2, 3)), input_names=["x"], dynamic_axes={"x": {0: "b"}})
+    for batch in (1, 5):
+        x = _rand((batch, 3), seed=batch)
+        check_runtimes(proto, [x], numpy_outputs(fun, x), 1e-5)
+    ramp = lambda x: x + ft.arange(x.shape[0], dtype=x.dtype)[:, None]  # noqa: E731
     with pytest.raises(ValueError, match="constant of shape"):
-        ft.onnx.export(fun, _rand((2, 3)), input_names=["x"], dynamic_axes={"x": {0: "b"}})
+        ft.onnx.export(ramp, _rand((2, 3)), input_names=["x"], dynamic_axes={"x": {0: "b"}})
 
 
 def test_call_primitives_are_inlined():
@@ -181,3 +188,55 @@ def test_primitive_table_is_current():
     result = subprocess.run([sys.executable, "-m", "funtorch.onnx._table", "--check"], cwd=root,
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("fun, op_type", [
+    (lambda x: ft.nn.functional.softmax(x, -1), "Softmax"),
+    (lambda x: ft.nn.functional.log_softmax(x, 0), "LogSoftmax"),
+    (lambda x: ft.special.softmax(x, axis=(0, 1)), "ReduceMax"),  # two axes: decomposed
+    (lambda x: ft.logsumexp(x, -1), "ReduceSum"),
+    (lambda x: ft.nn.functional.softmax(x, 1) + ft.exp(x - ft.max(x, 1, keepdims=True)),
+     "Softmax"),
+], ids=["softmax", "log_softmax", "softmax_two_axes", "logsumexp", "softmax_shared"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["f32", "f64"])
+def test_softmax_family_uses_onnx_operators(fun, op_type, dtype):
+    x = _rand((3, 5), dtype) * 4.0
+    proto = ft.onnx.export(fun, x, input_names=["x"], dynamic_axes={"x": {0: "n"}})
+    assert op_type in {node.op_type for node in proto.graph.node}
+    for batch in (1, 3, 6):
+        xb = _rand((batch, 5), dtype, batch) * 4.0
+        expected = numpy_outputs(fun, xb)
+        check_model_against(proto, expected)
+        check_runtimes(proto, [xb], expected, 1e-5 if dtype == np.float32 else 1e-10)
+
+
+@pytest.mark.parametrize("reverse", [False, True], ids=["forward", "reverse"])
+def test_scan_becomes_onnx_scan(reverse):
+    w = _rand((3, 3), seed=2)
+
+    def fun(x):
+        def step(carry, x_t):
+            carry = ft.tanh(carry @ w + x_t)
+            return carry, carry * 2.0
+        return ft.scan(step, ft.zeros((x.shape[1], 3)), x, reverse=reverse)
+
+    proto = ft.onnx.export(fun, _rand((5, 2, 3)), input_names=["x"],
+                           dynamic_axes={"x": {0: "steps", 1: "batch"}})
+    assert "Scan" in {node.op_type for node in proto.graph.node}
+    for shape in ((1, 1, 3), (5, 2, 3), (8, 4, 3)):
+        x = _rand(shape, seed=shape[0])
+        expected = numpy_outputs(fun, x)
+        check_model_against(proto, expected)
+        check_runtimes(proto, [x], expected, 1e-5)
+
+
+def test_bidirectional_lstm_and_gru_export_through_scan():
+    ft.manual_seed(3)
+    lstm = ft.nn.LSTM(3, 4, num_layers=2, batch_first=True, bidirectional=True)
+    gru = ft.nn.GRU(3, 4)
+    for model, axes in ((lstm, {0: "batch", 1: "seq"}), (gru, {0: "seq", 1: "batch"})):
+        proto = ft.onnx.export(model, _rand((2, 5, 3)), input_names=["x"],
+                               dynamic_axes={"x": axes})
+        for shape in ((1, 5, 3), (2, 5, 3), (5, 8, 3)):
+            x = _rand(shape, seed=shape[0])
+            check_runtimes(proto, [x], numpy_outputs(model.eval(), x), 1e-4, ("onnxruntime",))
