@@ -66,6 +66,7 @@ def note_results(prim_name):
             _state(ctx)["trail"][out] = (eqn, inputs)
         return out
     rule.__name__ = f"lower_{prim_name}_noted"
+    rule.__module__ = inner.__module__  # the table in README.md names the basic rule's home
     register_lowering(prim_name)(rule)
 
 
@@ -121,19 +122,19 @@ def _windows(ctx, name):
     return Windows(view[1][0], x_var, eqn.params, eqn.outputs[0].shape[2:2 + nd])
 
 
-def unpadded(ctx, x, fill, kernel):
-    """``(input, ONNX pads)``: a constant ``Pad`` of the spatial axes by ``fill`` is folded
-    into the operator's ``pads`` (all zeros when ``x`` is not such a Pad, or a pad is not
-    smaller than the kernel, which onnxruntime refuses)."""
+def unpadded(ctx, x, fill, nd, below=None):
+    """``(input, ONNX pads)``: a constant ``Pad`` of the ``nd`` spatial axes by ``fill`` is
+    folded into the operator's ``pads`` (all zeros when ``x`` is not such a Pad, or, with
+    ``below`` (MaxPool's kernel), a pad is not smaller than it: onnxruntime refuses that)."""
     link = trail_link(ctx, x, "pad")
     if link is not None:
         widths, values = link[0].params["widths"], link[0].params["values"]
         spatial = widths[2:]
-        if tuple(widths[0]) == tuple(widths[1]) == (0, 0) and all(
-                max(w) < k for w, k in zip(spatial, kernel)) and all(
+        fits = below is None or all(max(w) < k for w, k in zip(spatial, below))
+        if tuple(widths[0]) == tuple(widths[1]) == (0, 0) and fits and all(
                 v == fill for pair in values[2:] for v in pair):
             return link[1][0], [w[0] for w in spatial] + [w[1] for w in spatial]
-    return x, [0] * (2 * len(kernel))
+    return x, [0] * (2 * nd)
 
 
 def _conv_attrs(win, groups, pads):
@@ -155,7 +156,7 @@ def _lower_conv(ctx, eqn, w_cols, columns):
                                                              math.prod(win.out_sizes))
             or ctx.any_dynamic(w_var)):
         return None
-    x, pads = unpadded(ctx, win.x, 0, win.kernel)
+    x, pads = unpadded(ctx, win.x, 0, win.nd)
     conv = ctx.node("Conv", [x, weight[1][0]], **_conv_attrs(win, groups, pads))
     out = ctx.node("Reshape", [conv, ctx.shape_of(eqn.outputs[0], infer_one=True)])
     _state(ctx)["conv"][out] = (conv, (cols_var.shape[0], groups * per_out, *win.out_sizes),
@@ -172,6 +173,7 @@ def wrap_rule(prim_name, first):
         out = first(ctx, eqn, *inputs)
         return inner(ctx, eqn, *inputs) if out is None else out
     rule.__name__ = f"lower_{prim_name}_nn"
+    rule.__module__ = inner.__module__
     register_lowering(prim_name)(rule)
 
 
@@ -224,7 +226,7 @@ def _pool_first(ctx, eqn, x):
     if win is None or var.shape[2:] != (math.prod(win.kernel), *win.out_sizes):
         return None
     if eqn.prim.name == "max":
-        source, pads = unpadded(ctx, win.x, -np.inf, win.kernel)
+        source, pads = unpadded(ctx, win.x, -np.inf, win.nd, below=win.kernel)
         return ctx.node("MaxPool", [source], kernel_shape=win.kernel, strides=win.strides,
                         dilations=win.dilations, pads=pads)
     if any(d != 1 for d in win.dilations) and ctx.opset < 19:
