@@ -34,6 +34,7 @@ EXPECTED = {
         [], r"property-based gradient checks: OK|hypothesis is not installed"),
     "functional_vs_pytorch_style.py": ([], r"losses agree over 5 steps"),
     "pytorch_port.py": (["--out", "{out}"], r"funtorch: final loss \d\.\d+  test accuracy 0\.\d+"),
+    "char_transformer.py": (["--out", "{out}"], r"char transformer: train loss \d+\.\d+ -> "),
 }
 
 
