@@ -109,7 +109,7 @@ def _sum_dtype(dtype):
 
 
 def _sum_vjp(g, ans, x, axis, keepdims):
-    if not keepdims:
+    if not keepdims and g.ndim:  # a 0-d g (a full sum) broadcasts as it is
         g = keep_shape(g, x.shape, axis)
     return ops.broadcast_to(g, x.shape)
 

@@ -76,7 +76,8 @@ def _broadcast_shape(x, shape):
 def _broadcast_batch(args, bdims, shape):
     x = R.move_bdim(args[0], bdims[0])
     missing = len(shape) - (x.ndim - 1)
-    x = reshape(x, (x.shape[0],) + (1,) * missing + x.shape[1:])
+    if missing:
+        x = reshape(x, (x.shape[0],) + (1,) * missing + x.shape[1:])
     return bind(broadcast_to_p, x, shape=(x.shape[0],) + tuple(shape)), 0
 
 
