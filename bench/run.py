@@ -62,6 +62,10 @@ def parse_args(argv=None):
     parser.add_argument("--threads", type=int, metavar="N",
                         help="limit BLAS, OpenMP and torch threads to N, and JAX's too when N is 1 "
                              "(default: each library's own default)")
+    parser.add_argument("--clock", choices=sorted(CLOCKS), default="wall",
+                        help="wall: elapsed time (default); cpu: this process's CPU time, "
+                             "steadier on a machine shared with other jobs (use with "
+                             "--threads 1; the data workload always takes wall time)")
     parser.add_argument("--json", metavar="PATH",
                         help="results file; a bare file name goes in bench/results/ "
                              "(default bench/results/bench-<date>-<time>.json)")
@@ -111,27 +115,38 @@ def _git_revision():
     return f"git {commit}{' + local changes' if dirty else ''}"
 
 
-def calibrate(step, min_time):
+CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
+
+
+def calibrate(step, min_time, clock=time.perf_counter):
     """Warm ``step`` up and return how many consecutive steps last at least ``min_time``."""
     for _ in range(3):
         step()
     number = 1
     while True:
-        start = time.perf_counter()
+        start = clock()
         for _ in range(number):
             step()
-        if time.perf_counter() - start >= min_time:
+        if clock() - start >= min_time:
             return number
         number *= 2
 
 
-def time_steps(step, number):
+def time_steps(step, number, clock=time.perf_counter):
     """Return the mean time in seconds of ``number`` consecutive steps."""
     gc.collect()
-    start = time.perf_counter()
+    start = clock()
     for _ in range(number):
         step()
-    return (time.perf_counter() - start) / number
+    return (clock() - start) / number
+
+
+def workload_clock(module, args):
+    """The clock for ``module``: ``--clock``'s, except wall time for a workload whose
+    work happens outside this process or in sleeps (``WALL_CLOCK_ONLY``)."""
+    if getattr(module, "WALL_CLOCK_ONLY", False):
+        return time.perf_counter
+    return CLOCKS[args.clock]
 
 
 def peak_memory(step, runs=3):
@@ -189,7 +204,8 @@ def prepare(module, args, log=print):
             except AssertionError as error:
                 raise AssertionError(f"{module.NAME}: {impl.name} disagrees with the numpy "
                                      f"baseline on its first step:\n{error}") from None
-        runs.append((impl, step, calibrate(step, args.min_time), row))
+        runs.append((impl, step, calibrate(step, args.min_time, workload_clock(module, args)),
+                     row))
         verdict = "baseline" if len(runs) == 1 else "first step agrees with numpy"
         log(f"[{module.NAME}] {impl.name}: {verdict}; {runs[-1][2]} steps per sample")
     return results, runs
@@ -213,9 +229,10 @@ def run_workload(module, args, log=print):
     log(f"[{module.NAME}] check: {module.check()}")
     results, runs = prepare(module, args, log)
     samples = {id(row): [] for *_, row in runs}
+    clock = workload_clock(module, args)
     for _ in range(args.repeat):
         for _, step, number, row in runs:
-            samples[id(row)].append(time_steps(step, number))
+            samples[id(row)].append(time_steps(step, number, clock))
     for impl, step, number, row in runs:
         times = samples[id(row)]
         row.update(median_ms=1e3 * statistics.median(times), min_ms=1e3 * min(times),
@@ -238,9 +255,14 @@ def format_table(results):
                          "| | | |")
             continue
         peak = f"{row['peak_bytes'] / 2**20:.2f}" if "peak_bytes" in row else "n/a"
-        lines.append(f"| {row['workload']} | {row['implementation']} | {row['median_ms']:.3f} "
-                     f"| {row['min_ms']:.3f} | {row['ratio_to_numpy']:.2f}x | {peak} |")
+        lines.append(f"| {row['workload']} | {row['implementation']} | {_ms(row['median_ms'])} "
+                     f"| {_ms(row['min_ms'])} | {row['ratio_to_numpy']:.2f}x | {peak} |")
     return "\n".join(lines)
+
+
+def _ms(value):
+    """Milliseconds with three decimals, or three significant digits below 1 ms."""
+    return f"{value:.3f}" if value >= 1 else f"{value:.3g}"
 
 
 def evaluate_targets(results):
@@ -382,7 +404,8 @@ def main(argv=None):
     print()
     print(f"{machine['cpu']}, {machine['cores']} cores, Python {machine['python']}, "
           + ", ".join(f"{k} {v}" for k, v in machine["versions"].items()))
-    print(f"threads: {machine['threads']}; 1-minute load average before/after: "
+    print(f"clock: {args.clock}; threads: {machine['threads']}; 1-minute load average "
+          f"before/after: "
           f"{machine['load_average']['before']}/{machine['load_average']['after']}")
     print(table)
     print()

@@ -30,6 +30,7 @@ import numpy as np
 
 from workloads.base import Impl
 
+WALL_CLOCK_ONLY = True  # sleeps and worker processes: CPU time would miss them
 NAME = "data"
 DESCRIPTION = ("one 320-sample epoch, batch 16, __getitem__ sleeps 2 ms: hand loop vs "
                "DataLoader num_workers=0/2; Pipeline identity map vs Python loop (no sleep)")
