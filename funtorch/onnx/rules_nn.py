@@ -34,6 +34,7 @@ from funtorch.core import Primitive
 from funtorch.onnx import registry
 from funtorch.onnx.registry import register_lowering
 from funtorch.onnx.rules_nn_transpose import crop_into_pads, cropped_result
+from funtorch.onnx.rules_nn_windows import lower_sliding_window_view
 
 __all__ = ["trail_link", "note_results", "wrap_rule", "unpadded"]
 
@@ -70,27 +71,9 @@ def note_results(prim_name):
     register_lowering(prim_name)(rule)
 
 
-def _lower_sliding_window_view(ctx, eqn, x):
-    """The plain lowering: one strided ``Slice`` per kernel offset, stacked on new trailing
-    window axes (used only where no Conv/pool pattern consumes the windows)."""
-    params, var = eqn.params, eqn.inputs[0]
-    axes = [a % var.ndim for a in params["axis"]]
-    kernel, step, dilation = params["window_shape"], params["step"], params["dilation"]
-    sizes = [eqn.outputs[0].shape[a] for a in axes]
-    pieces = []
-    for offset in np.ndindex(*kernel):
-        starts = [k * d for k, d in zip(offset, dilation)]
-        ends = [s + (n - 1) * st + 1 for s, n, st in zip(starts, sizes, step)]
-        piece = ctx.node("Slice", [x, ctx.ints(starts), ctx.ints(ends), ctx.ints(axes),
-                                   ctx.ints(step)])
-        pieces.append(ctx.node("Unsqueeze", [piece, ctx.ints([var.ndim])]))
-    stacked = ctx.node("Concat", pieces, axis=var.ndim)
-    return ctx.node("Reshape", [stacked, ctx.shape_of(eqn.outputs[0], infer_one=True)])
-
-
 for _name in ("pad", "transpose", "reshape", "matmul"):
     note_results(_name)
-register_lowering("sliding_window_view")(_lower_sliding_window_view)
+register_lowering("sliding_window_view")(lower_sliding_window_view)
 note_results("sliding_window_view")
 
 

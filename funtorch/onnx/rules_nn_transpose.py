@@ -7,11 +7,13 @@ regrouped weight with the input's columns, a ``reshape`` to ``(N, C_out, *kernel
 output padding) and a ``basic_index`` crop removing ``padding`` on both sides. The
 ``windows_sum`` rule emits ``ConvTranspose`` on the chain's start; the crop that follows
 folds into its ``pads``; a bias added after it becomes its third input (``rules_nn``).
+Any other ``windows_sum`` takes the plain lowering of ``rules_nn_windows.py``.
 """
 
 from __future__ import annotations
 
-from funtorch.onnx.registry import UnsupportedPrimitiveError, register_lowering
+from funtorch.onnx.registry import register_lowering
+from funtorch.onnx.rules_nn_windows import lower_windows_sum_plain
 
 __all__ = ["lower_windows_sum", "crop_into_pads", "cropped_result"]
 
@@ -20,12 +22,6 @@ def _link(ctx, name, prim_name):
     from funtorch.onnx.rules_nn import trail_link
 
     return trail_link(ctx, name, prim_name)
-
-
-def _unsupported(eqn, why):
-    return UnsupportedPrimitiveError(
-        f"onnx.export: `windows_sum` (the transpose of sliding_window_view) exports only as "
-        f"the ConvTranspose of a transposed convolution; {why}")
 
 
 def _columns_source(ctx, x):
@@ -62,18 +58,18 @@ def _input(ctx, x_cols, groups, w_var):
 def lower_windows_sum(ctx, eqn, x):
     found = _columns_source(ctx, x)
     if found is None:
-        raise _unsupported(eqn, "this one is not fed by a transposed convolution's columns")
+        return lower_windows_sum_plain(ctx, eqn, x)
     mm_eqn, (w_cols, x_cols) = found
     weight = _weight(ctx, mm_eqn, w_cols)
     image = weight and _input(ctx, x_cols, weight[2], weight[1])
     params = eqn.params
     nd = len(params["window_shape"])
     if not image or tuple(a % (nd + 2) for a in params["axis"]) != tuple(range(2, 2 + nd)):
-        raise _unsupported(eqn, "its inputs do not have the shapes of one")
+        return lower_windows_sum_plain(ctx, eqn, x)
     (w_name, w_var, groups), (x_name, x_var) = weight, image
     kernel, step, dilation = params["window_shape"], params["step"], params["dilation"]
     if tuple(w_var.shape[2:]) != tuple(kernel) or ctx.any_dynamic(w_var):
-        raise _unsupported(eqn, "its weight is not (C_in, C_out / groups, *kernel)")
+        return lower_windows_sum_plain(ctx, eqn, x)
     full = eqn.outputs[0].shape[2:]
     reach = [(n - 1) * s + d * (k - 1) + 1 for n, s, d, k in
              zip(x_var.shape[2:], step, dilation, kernel)]

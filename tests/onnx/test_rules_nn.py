@@ -172,3 +172,22 @@ def test_recurrent_layers_export_through_scan(cls, kwargs, dtype):
     rnn = _asymmetric(cls(3, 4, **kwargs), 5).to(dtype).eval()
     fun = lambda x: rnn(x)  # noqa: E731
     _export_and_check(fun, [(2, 5, 3)], dtype, {"Scan"}, forbid={"Gather"})
+
+
+WINDOW_CASES = __import__("funtorch.ops.windows", fromlist=["_CASES"])._CASES
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("case", range(len(WINDOW_CASES)))
+@pytest.mark.parametrize("name", ["sliding_window_view", "windows_sum"])
+def test_plain_window_lowerings_outside_a_pattern(name, case, dtype):
+    """Windows no Conv/pool consumes (repeated axes, dilations, steps) export as strided
+    Slices (and Pads for the sum), never a gather."""
+    shape, params = WINDOW_CASES[case]
+    prim = ft.core.Primitive.registry[name]
+    if name == "windows_sum":
+        params = dict(params, shape=shape)
+        shape = ft.core.Primitive.registry["sliding_window_view"].shape(
+            ft.zeros(shape), **{k: v for k, v in params.items() if k != "shape"})[0]
+    fun = lambda x: ft.core.bind(prim, x, **params)  # noqa: E731
+    _export_and_check(fun, [shape], dtype, {"Slice"}, forbid={"Gather", "ScatterND"})
