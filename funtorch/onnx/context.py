@@ -85,8 +85,13 @@ class LoweringContext:
         return name
 
     def ints(self, values):
-        """A 1-D int64 constant (axes, shapes, starts, ...)."""
-        return self.const(np.asarray(list(values), dtype=np.int64).reshape(-1))
+        """A 1-D int64 constant (axes, shapes, starts, ...); entries that are names of
+        1-element int64 tensors (sizes read at run time) are concatenated in."""
+        values = list(values)
+        if not any(isinstance(v, str) for v in values):
+            return self.const(np.asarray(values, dtype=np.int64).reshape(-1))
+        parts = [v if isinstance(v, str) else self.ints([v]) for v in values]
+        return self.node("Concat", parts, axis=0)
 
     def name_of(self, value, dtype):
         """The ONNX name of an equation input: a Var's name, or a Literal as a constant of
@@ -96,7 +101,7 @@ class LoweringContext:
             return self.names[id(value)]
         alt = self._alt_literal(value)
         if alt is not None and alt != value.value:
-            dim = self._dim_from_pair((value.value, alt))
+            dim = self.dim_of_sizes((value.value, alt))
             if dim is None:
                 raise ValueError(f"onnx.export: the constant {value.value!r} of "
                                  f"`{self.eqn.prim.name}` depends on a dynamic axis but is not "
@@ -151,19 +156,27 @@ class LoweringContext:
             if pair[0] != pair[1] and pair not in self.dim_sources:
                 self.dim_sources[pair] = (name, axis)
 
-    def _dim_from_pair(self, pair):
+    def dim_of_sizes(self, pair):
+        """A 1-element int64 tensor read at run time from a tensor whose axis has the sizes
+        ``pair`` (traced, second staging), or the product of two such sizes (a flattened
+        batch and sequence); ``None`` if no tensor seen so far has it."""
         source = self.dim_sources.get(pair)
-        if source is None:
-            return None
-        name, axis = source
-        return self.node("Shape", [name], start=axis, end=axis + 1)
+        if source is not None:
+            name, axis = source
+            return self.node("Shape", [name], start=axis, end=axis + 1)
+        for first in self.dim_sources:
+            other = (pair[0] // first[0], pair[1] // first[1]) if first[0] and first[1] else None
+            if other in self.dim_sources and other[0] * first[0] == pair[0] and (
+                    other[1] * first[1] == pair[1]):
+                return self.node("Mul", [self.dim_of_sizes(first), self.dim_of_sizes(other)])
+        return None
 
     def dim(self, var, axis):
         """A 1-element int64 tensor holding the size of ``var``'s ``axis`` (read at run time
         when the axis is dynamic); ``None`` if no tensor seen so far has that size."""
         if not self.is_dynamic(var, axis):
             return self.ints([var.shape[axis]])
-        return self._dim_from_pair((var.shape[axis], self.alt_shape(var)[axis]))
+        return self.dim_of_sizes((var.shape[axis], self.alt_shape(var)[axis]))
 
     def shape_of(self, var, infer_one=False):
         """An int64 tensor holding ``var``'s shape; with ``infer_one`` a single dynamic size

@@ -16,7 +16,7 @@ from funtorch.onnx.staging import stage_for_export
 
 __all__ = ["export"]
 
-_TWO_GIB = 2 ** 31
+LARGE_MODEL_BYTES = [2 ** 31 - (1 << 20)]  # initializers above this go to external data
 _GROWTH = 3  # how much the second staging grows each dynamic axis (plus its position)
 
 
@@ -84,13 +84,18 @@ def _value_info(name, var, symbols):
 def _write(model, f):
     import onnx
 
-    big = sum(t.ByteSize() for t in model.graph.initializer) > _TWO_GIB - (1 << 20)
+    big = sum(t.ByteSize() for t in model.graph.initializer) > LARGE_MODEL_BYTES[0]
     path = os.fspath(f) if isinstance(f, (str, os.PathLike)) else None
     if big and path is not None:
-        onnx.save_model(model, path, save_as_external_data=True, all_tensors_to_one_file=True,
+        copy = onnx.ModelProto()
+        copy.CopyFrom(model)  # saving moves the tensors out of the proto it is given
+        onnx.save_model(copy, path, save_as_external_data=True, all_tensors_to_one_file=True,
                         location=os.path.basename(path) + ".data", size_threshold=1024)
     elif path is not None:
         onnx.save_model(model, path)
+    elif big:
+        raise ValueError("onnx.export: the initializers exceed 2 GiB, which one protobuf "
+                         "cannot hold; pass a path as f so they go to an external data file")
     else:
         f.write(model.SerializeToString())
 
@@ -158,6 +163,7 @@ def export(fun_or_module, *example_args, f=None, input_names=None, output_names=
     if opset < 17:
         raise ValueError(f"onnx.export: opset {opset} is not supported (expected >= 17)")
     flat, in_tree = tree.flatten(tuple(example_args))
+    weak = [isinstance(x, (int, float)) and not isinstance(x, bool) for x in flat]
     flat = [ops.asarray(x) for x in flat]
     input_names = list(input_names or []) + [f"input_{i}" for i in range(len(flat))][
         len(input_names or []):]
@@ -165,10 +171,11 @@ def export(fun_or_module, *example_args, f=None, input_names=None, output_names=
         raise ValueError(f"onnx.export: {len(input_names)} input names for {len(flat)} inputs")
     ctx = LoweringContext(opset)
     with eval_mode(fun):
-        staged, graph, ctx.sources = stage_for_export(fun, flat, in_tree, name)
+        staged, graph, ctx.sources = stage_for_export(fun, flat, in_tree, name, weak)
         positions = _dynamic_positions(dynamic_axes, input_names, flat)
         if positions:
-            alt_graph = stage_for_export(fun, _grown_args(flat, positions), in_tree, name)[1]
+            alt_graph = stage_for_export(fun, _grown_args(flat, positions), in_tree, name,
+                                         weak)[1]
             align(ctx, graph, alt_graph, name)
     if staged.key_graph is not None or staged.lifted:
         raise ValueError(f"onnx.export: `{name}` draws from the global generator or closes over "

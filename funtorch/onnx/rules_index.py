@@ -14,14 +14,19 @@ INT64_MAX = np.iinfo(np.int64).max
 INT64_MIN = np.iinfo(np.int64).min
 
 
-def _bound(value, alt_value, size, alt_size, what):
-    """A slice bound that holds for both stagings: as given, or counted from the end."""
+def _bound(ctx, value, alt_value, size, alt_size, what):
+    """A slice bound that holds for both stagings: as given, counted from the end, or a
+    size read at run time (``x[:y.shape[0]]``: the name of a 1-element tensor)."""
     if value == alt_value:
         return value
     if value is not None and alt_value is not None and value - size == alt_value - alt_size:
         return value - size if value != size else INT64_MAX
-    raise ValueError(f"onnx.export: a slice {what} on a dynamic axis is neither fixed nor a "
-                     f"fixed distance from the end; export with a static shape")
+    dim = ctx.dim_of_sizes((value, alt_value))
+    if dim is not None:
+        return dim
+    raise ValueError(f"onnx.export: a slice {what} that changes with a dynamic axis is neither "
+                     f"fixed, a fixed distance from the end, nor a dynamic size; export with a "
+                     f"static shape")
 
 
 def _slices(ctx, x_var, index, alt_index):
@@ -37,16 +42,17 @@ def _slices(ctx, x_var, index, alt_index):
         if type(entry) is tuple:
             start, stop, step = entry
             if not (start == 0 and step == 1 and stop is not None and stop >= size):
-                starts.append(_bound(start, alt_entry[0], size, alt_size, "start"))
+                starts.append(_bound(ctx, start, alt_entry[0], size, alt_size, "start"))
                 stop = INT64_MIN if stop is None else stop
                 alt_stop = INT64_MIN if alt_entry[1] is None else alt_entry[1]
-                ends.append(_bound(stop, alt_stop, size, alt_size, "stop"))
+                ends.append(_bound(ctx, stop, alt_stop, size, alt_size, "stop"))
                 axes.append(dim)
                 steps.append(step)
         elif entry != ARRAY:
-            start = _bound(entry, alt_entry, size, alt_size, "index")
+            start = _bound(ctx, entry, alt_entry, size, alt_size, "index")
             starts.append(start)
-            ends.append(start + 1 if start != -1 else INT64_MAX)
+            ends.append(INT64_MAX if start == -1 else ctx.node("Add", [start, ctx.ints([1])])
+                        if isinstance(start, str) else start + 1)
             axes.append(dim)
             steps.append(1)
             int_axes.append(dim)

@@ -2,6 +2,7 @@
 sizes with a dynamic batch axis, opsets 17, 18 and the newest onnxruntime runs, dynamic
 reshapes/slices/means, inlined call primitives, errors, files and the generated table."""
 
+import importlib
 import os
 import subprocess
 import sys
@@ -240,3 +241,45 @@ def test_bidirectional_lstm_and_gru_export_through_scan():
         for shape in ((1, 5, 3), (2, 5, 3), (5, 8, 3)):
             x = _rand(shape, seed=shape[0])
             check_runtimes(proto, [x], numpy_outputs(model.eval(), x), 1e-4, ("onnxruntime",))
+
+
+def test_large_initializers_go_to_external_data(tmp_path, monkeypatch):
+    """Above the protobuf limit (lowered here to 1 KiB) weights go to `<file>.data`."""
+    export_module = importlib.import_module("funtorch.onnx.export")  # not the function
+    monkeypatch.setattr(export_module, "LARGE_MODEL_BYTES", [1024])
+    model = ft.nn.Linear(6, 300)
+    path = tmp_path / "big.onnx"
+    proto = ft.onnx.export(model, _rand((2, 6)), f=str(path))
+    assert (tmp_path / "big.onnx.data").exists()
+    assert all(t.HasField("raw_data") for t in proto.graph.initializer)  # returned intact
+    loaded = onnx.load(str(path))  # reads the external data back
+    x = _rand((2, 6))
+    check_runtimes(loaded, [x], numpy_outputs(model, x), 1e-5, ("onnxruntime",))
+    with open(tmp_path / "stream.onnx", "wb") as stream, pytest.raises(ValueError,
+                                                                       match="pass a path"):
+        ft.onnx.export(model, x, f=stream)
+
+
+def test_embedding_pytree_inputs_and_sizes_read_at_run_time():
+    """Token ids through Embedding (Gather), a slice whose stop is another input's dynamic
+    size, a mean over two dynamic axes (divides by their product), dict in and out, and a
+    Python scalar argument."""
+    ft.manual_seed(4)
+    emb, head = ft.nn.Embedding(20, 8), ft.nn.Linear(8, 5)
+    pos = ft.nn.Parameter(ft.randn(16, 8))
+
+    def fun(batch, scale):
+        tokens = batch["tokens"]
+        h = emb(tokens) + pos[:tokens.shape[1]]
+        logits = head(h) * scale
+        return {"logits": logits, "pred": ft.argmax(logits, -1), "mean": ft.mean(h, axis=(0, 1))}
+
+    rng = np.random.default_rng(0)
+    proto = ft.onnx.export(fun, {"tokens": ft.array(rng.integers(0, 20, (3, 7)))}, 0.5,
+                           input_names=["tokens", "scale"],
+                           dynamic_axes={"tokens": {0: "batch", 1: "seq"}})
+    for shape in ((1, 3), (3, 7), (6, 16)):
+        tokens = ft.array(rng.integers(0, 20, shape))
+        expected = numpy_outputs(fun, {"tokens": tokens}, 0.5)
+        check_model_against(proto, expected)
+        check_runtimes(proto, [tokens, np.float32(0.5)], expected, 1e-5)
