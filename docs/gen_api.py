@@ -1,6 +1,6 @@
 """Write the API reference pages (``docs/api/*.rst``) from funtorch's public namespaces.
 
-Run ``python docs/gen_api.py`` after adding a public name; ``tests/test_docs.py`` fails when the
+Run ``python docs/gen_api.py`` after adding a public name; ``tests/test_api_reference.py`` fails when the
 committed pages differ from what this script writes, so no public name goes unlisted.
 """
 
