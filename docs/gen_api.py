@@ -1,7 +1,8 @@
 """Write the API reference pages (``docs/api/*.rst``) from funtorch's public namespaces.
 
-Run ``python docs/gen_api.py`` after adding a public name; ``tests/test_api_reference.py`` fails when the
-committed pages differ from what this script writes, so no public name goes unlisted.
+Run ``python docs/gen_api.py`` after adding a public name; ``tests/test_api_reference.py``
+fails when the committed pages differ from what this script writes, so no public name goes
+unlisted.
 """
 
 from __future__ import annotations
