@@ -1,16 +1,13 @@
 """Structured control flow (JAX semantics): ``scan``, ``fori_loop``, ``cond``, ``while_loop``.
 
-NOTE (closures). ``scan`` binds ``scan_p`` (``scan_primitive.py``), whose rules re-run the
-body on values of their own level: they are only correct when the body reads no traced
-value except through ``carry`` and ``x``. JAX makes closed-over tracers explicit inputs by
-tracing the body to a jaxpr; a define-by-run body cannot be rewritten to read substitutes.
-So ``scan`` runs its first step under a probe trace that notices any traced value (a tracer
-of any transform, or an array that requires grad) reaching the body another way:
-  - none: the fast path, one ``scan_p`` bind; the probe costs one extra body step;
-  - some: define-by-run unrolling, a Python loop calling ``f`` (the probe's result is the
-    first step) that the active traces record like any Python code. Correct under every
-    transform and at any depth, but the graph holds all T steps, as a Python loop's would.
-    Pass such arrays through ``init``/``xs`` to get the fast path.
+``scan`` stages its body once (``scan_primitive.stage_step``: shapes only, no data) and
+binds one ``scan_p`` over the staged program. Values the body reads without receiving them
+(Parameters, arrays that require grad, tracers of outer transforms) become loop constants:
+inputs of ``scan_p`` that every rule differentiates, batches and forwards like the others.
+A body that needs a traced value's Python value (``if x > 0``, ``float(x)``) cannot be
+staged (a ``ConcretizationError``): it then runs as a Python loop that the active
+transforms record step by step, correct under every transform, with all steps in the
+graph as a Python loop's would be.
 ``cond``, ``while_loop`` and ``fori_loop`` with traced bounds run define-by-run on concrete
 values; under vmap a batched predicate selects per example with ``ft.where``.
 """
@@ -23,7 +20,8 @@ import numpy as np
 
 from funtorch import ops, tree
 from funtorch.autograd import is_grad_enabled
-from funtorch.core import Array, Trace, Tracer, bind, new_trace
+from funtorch.core import Array, Tracer
+from funtorch.errors import ConcretizationError
 from funtorch.grad import VJPTracer
 from funtorch.transforms.custom import as_arrays, OutTree
 from funtorch.transforms.scan_primitive import (
@@ -31,6 +29,8 @@ from funtorch.transforms.scan_primitive import (
     aval_str,
     bind_scan,
     check_carry,
+    stage_step,
+    step_aval,
     steps,
 )
 from funtorch.transforms.vmap import BatchTracer
@@ -49,11 +49,6 @@ _BRANCHES = ("cond: true_fun `{t}` and false_fun `{f}` must return the same stru
 
 def _name(fun):
     return getattr(fun, "__name__", type(fun).__name__)
-
-
-def _is_traced(x):
-    """A value some transform (or the PyTorch-style tape) is tracking."""
-    return isinstance(x, Tracer) or (isinstance(x, Array) and x._node is not None)
 
 
 def _lower(x):
@@ -78,60 +73,6 @@ def _has_value(x):
     return isinstance(x, (Array, np.ndarray, np.generic, bool, int, float))
 
 
-# The probe: which values does the body reach other than through its arguments? -----------
-
-
-class _ProbeTracer(Tracer):
-    __slots__ = ("val",)
-
-    def __init__(self, trace, val):
-        self._trace = trace
-        self.val = val
-        self._node = None
-        self.grad = None
-
-    @property
-    def aval(self):
-        return self.val
-
-
-class _ProbeTrace(Trace):
-    """Passes every primitive through to the traces below, noting foreign traced inputs."""
-
-    __slots__ = ("closes_over",)
-
-    def process_primitive(self, prim, args, params):
-        vals = []
-        for arg in args:
-            if type(arg) is _ProbeTracer and arg._trace is self:
-                vals.append(arg.val)
-            else:
-                self.closes_over = self.closes_over or _is_traced(arg)
-                vals.append(arg)
-        out = bind(prim, *vals, **params)
-        if prim.multiple_results:
-            return tuple(_ProbeTracer(self, o) for o in out)
-        return _ProbeTracer(self, out)
-
-
-def _probe(body, leaves):
-    """Run ``body`` once; return its outputs and whether it closes over a traced value."""
-    trace = new_trace(_ProbeTrace, "scan", body)
-    trace.closes_over = False
-    try:
-        outs = body(*[_ProbeTracer(trace, leaf) for leaf in leaves])
-    finally:
-        trace.active = False
-    plain = []
-    for out in outs:
-        if type(out) is _ProbeTracer and out._trace is trace:
-            out = out.val
-        else:
-            trace.closes_over = trace.closes_over or _is_traced(out)
-        plain.append(out)
-    return plain, trace.closes_over
-
-
 # scan: the public function ----------------------------------------------------------------
 
 
@@ -147,6 +88,7 @@ def _flat_body(f, carry_tree, x_tree, num_carry, out):
                                                  old=carry_tree, new=new_tree))
         y_leaves, out.treedef = tree.flatten(result[1])
         return as_arrays(carry_leaves) + as_arrays(y_leaves)
+    body.__name__ = _name(f)
     return body
 
 
@@ -168,17 +110,18 @@ def _scan_length(x_leaves, length):
     return sizes.pop()
 
 
-def _unroll(body, first, carry_tree, x_leaves, num_carry, length, reverse, f):
+def _unroll(body, init, x_leaves, num_carry, length, reverse):
     """Define-by-run: call the body step by step; the active traces record every step."""
-    order = steps(length, reverse)
-    carry, per_step = first[:num_carry], [None] * length
-    per_step[order[0]] = first[num_carry:]
-    for t in order[1:]:
+    carry, per_step, raw = list(init), [None] * length, init
+    for t in steps(length, reverse):
         outs = body(*carry, *[x[t] for x in x_leaves])
-        check_carry("scan", carry, outs[:num_carry], _where(f, carry_tree, t))
-        carry, per_step[t] = outs[:num_carry], outs[num_carry:]
-    ys = [ops.stack([step[i] for step in per_step]) for i in range(len(first) - num_carry)]
-    return list(carry), ys
+        new = list(outs[:num_carry])
+        promoted = _promote_weak(raw, carry, new)
+        raw, carry = carry, promoted
+        check_carry("scan", carry, new, f" at step {t}")
+        carry, per_step[t] = new, outs[num_carry:]
+    ys = [ops.stack([step[i] for step in per_step]) for i in range(len(per_step[0]))]
+    return carry, ys
 
 
 def _promote_weak(raw, leaves, new_leaves):
@@ -189,18 +132,24 @@ def _promote_weak(raw, leaves, new_leaves):
     return out if any(a is not b for a, b in zip(out, leaves)) else leaves
 
 
-def _where(f, carry_tree, step):
+def _where(f, carry_tree):
     def at(index):
         path = tree.path_of_leaf(carry_tree, index)
-        return f" of `{_name(f)}` at {path} (step {step})"
+        return f" of `{_name(f)}` at {path} (step 0)"
     return at
+
+
+def _stage_body(body, init_leaves, x_leaves):
+    avals = list(init_leaves) + [step_aval(x) for x in x_leaves]
+    return stage_step(body, avals, body.__name__)
 
 
 def scan(f, init, xs=None, length=None, reverse=False):
     """Loop ``f`` over the leading axis of ``xs``, carrying state (``jax.lax.scan``).
 
     Equivalent to ``for x in xs: carry, y = f(carry, x)`` with the ``y`` stacked, but as one
-    primitive: reverse mode keeps one carry per step and one step of graph at a time.
+    primitive over ``f`` staged once: reverse mode stores each step's residuals and runs
+    one transposed step per step, forward mode and vmap scan the transformed step.
 
     Args:
         f: ``f(carry, x) -> (carry, y)``; the carry keeps its structure, shapes and dtypes.
@@ -216,8 +165,9 @@ def scan(f, init, xs=None, length=None, reverse=False):
         TypeError: ``f`` not returning a pair, or a carry that changes structure/shape/dtype.
         ValueError: ``xs`` leaves of different lengths, or neither ``xs`` nor ``length``.
 
-    Closed-over traced values are supported by unrolling (see this module's NOTE): pass the
-    arrays the body needs through ``init`` or ``xs`` to keep one node per scan.
+    ``f`` may close over any array, Parameter or traced value (they become inputs of the
+    loop). A body that needs a traced value's Python value (``if x > 0``) runs as a
+    Python loop instead (see this module's docstring).
 
     Example:
         >>> ft.scan(lambda c, x: (c + x, c), ft.array(0.0), ft.arange(4.0))
@@ -230,22 +180,22 @@ def scan(f, init, xs=None, length=None, reverse=False):
     length = _scan_length(x_leaves, length)
     out, num_carry = OutTree(), len(init_leaves)
     body = _flat_body(f, carry_tree, x_tree, num_carry, out)
-    if length == 0:
-        outs = bind_scan(init_leaves + x_leaves, body, num_carry, 0, reverse)
-        return tree.unflatten(carry_tree, outs[:num_carry]), tree.unflatten(
-            out.treedef, outs[num_carry:])
-    start = length - 1 if reverse else 0
-    x_first = [x[start] for x in x_leaves]
-    first, closes_over = _probe(body, init_leaves + x_first)
-    promoted = _promote_weak(raw_init, init_leaves, first[:num_carry])
-    if promoted is not init_leaves:
-        init_leaves = promoted
-        first, closes_over = _probe(body, init_leaves + x_first)
-    check_carry("scan", init_leaves, first[:num_carry], _where(f, carry_tree, start))
-    if closes_over:
-        carry, ys = _unroll(body, first, carry_tree, x_leaves, num_carry, length, reverse, f)
+    try:
+        graph, consts = _stage_body(body, init_leaves, x_leaves)
+        new_carry = graph.outvars[:num_carry]
+        promoted = _promote_weak(raw_init, init_leaves, new_carry)
+        if promoted is not init_leaves:
+            init_leaves = promoted
+            graph, consts = _stage_body(body, init_leaves, x_leaves)
+    except ConcretizationError:
+        if not length:
+            raise
+        carry, ys = _unroll(body, init_leaves, x_leaves, num_carry, length, reverse)
     else:
-        outs = bind_scan(init_leaves + x_leaves, body, num_carry, length, reverse)
+        check_carry("scan", init_leaves, graph.outvars[:num_carry], _where(f, carry_tree))
+        from funtorch.transforms.replay import Program
+
+        outs = bind_scan(consts, init_leaves, x_leaves, Program(graph, None), length, reverse)
         carry, ys = outs[:num_carry], outs[num_carry:]
     return tree.unflatten(carry_tree, carry), tree.unflatten(out.treedef, ys)
 

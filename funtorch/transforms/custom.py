@@ -136,6 +136,39 @@ def _custom_vjp_batch(args, bdims, fun, fwd, bwd, cache):
     return _all_at_zero(bind(custom_vjp_call_p, *args, **params))
 
 
+class JointVJP:
+    """Rule table of a call primitive whose cotangents are computed together:
+    ``joint(cts, ans, *args, **params)`` returns one cotangent per argument, and
+    ``table[i]`` is the per-argument rule the backward walk calls. The walk calls the
+    rules of one node with the same ``cts`` object, so ``joint`` runs once per node: the
+    result is kept for the last few ``cts`` objects (held, so their ids stay unique), not
+    in the primitive's params, which stay hashable values.
+    """
+
+    _KEEP = 8  # nodes whose results are kept (nested backward passes interleave a few)
+
+    def __init__(self, joint):
+        self.joint = joint
+        self.rules = {}
+        self.results = {}
+
+    def __getitem__(self, index):
+        rule = self.rules.get(index)
+        if rule is None:
+            rule = self.rules[index] = functools.partial(self._rule, index)
+        return rule
+
+    def _rule(self, index, cts, ans, *args, **params):
+        entry = self.results.get(id(cts))
+        if entry is None or entry[0] is not cts or entry[1] is not ans:
+            entry = (cts, ans, self.joint(cts, ans, *args, **params))
+            results = self.results
+            results[id(cts)] = entry
+            if len(results) > self._KEEP:
+                del results[next(iter(results))]
+        return entry[2][index]
+
+
 class PerArgument:
     """Rule table of a call primitive (any number of arguments): ``table[i]`` is the rule
     for argument ``i``, made on first use by ``make(i)``."""

@@ -1,34 +1,39 @@
-"""``scan_p``: the primitive behind ``ft.scan``, with its impl and every rule in one place.
+"""``scan_p``: the primitive behind ``ft.scan``, over a staged body, with every rule here.
 
-A multiple-results "call" primitive whose params hold the body as a flat function (carry
-leaves then x leaves in, carry leaves then y leaves out). The impl is one Python loop over
-plain arrays, so no per-step graph exists at the outer level, and every rule is a scan:
-reverse mode runs the body's per-step VJPs backwards over the stored carries (O(T) carries
-of memory, one step of graph at a time), forward mode scans the body's JVP, and vmap scans
-the vmapped body. Outer transforms therefore see one node at any nesting depth (the
-backward pass of ``grad(grad(...))`` is itself a ``scan_p``).
+The body is a :class:`~funtorch.transforms.replay.Program` staged once from the user's
+step function: its inputs are the loop constants (values the step reads without
+receiving them: Parameters, closed-over tracers of outer transforms), the carry and one
+step of ``xs``; its outputs the new carry and one step of ``ys``. The arguments of
+``scan_p`` are ``(*consts, *init, *xs)``; its params (``body``, ``num_consts``,
+``num_carry``, ``length``, ``reverse``) are hashable values. The impl replays the body
+once per step on plain buffers.
 
-The rules re-run the body on values of their own level, so the body must read no traced
-value except its arguments; ``ft.scan`` (``control.py``) checks that before binding.
+Every rule is again a ``scan_p`` over a program derived from the body (and cached on
+it), so outer transforms see one node at any nesting depth:
+
+- reverse mode (JAX's partial evaluation and transposition): the step's joint function
+  ``(primals, cotangents) -> (outputs, cotangents)`` is staged once and split
+  (``partial_eval.py``) into a forward half, run by the forward scan, which also returns
+  the step's residuals (stacked over the steps), and a backward half, run once per step
+  by the reverse scan on its step's residuals. The loop constants' cotangents are summed
+  in the reverse scan's carry. No step is re-run.
+- forward mode scans the body's JVP; vmap scans the vmapped body.
 """
 
 from __future__ import annotations
 
-from funtorch import ops
-from funtorch.core import Primitive, Tracer, bind, wrap
-from funtorch.grad import vjp
-from funtorch.transforms.custom import cached, PerArgument
-from funtorch.transforms.jvp import jvp
-from funtorch.transforms.vmap import vmap
+from funtorch import ops, tree
+from funtorch.core import Primitive, bind
+from funtorch.dtypes import is_float
+from funtorch.transforms import partial_eval
+from funtorch.transforms.custom import JointVJP
 
-__all__ = ["aval_str", "bind_scan", "check_carry", "scan_p", "steps"]
+__all__ = ["aval_str", "bind_scan", "check_carry", "scan_p", "stage_step", "step_aval", "steps"]
 
 CARRY_CHANGED = (
     "{api}: the carry{where} changed from {old} to {new}; the body must return a carry with "
     "the same structure, shapes and dtypes as its input (cast with .astype, or give the "
     "initial value its final shape)")
-_PLAIN = ("scan: the body read a traced value other than through its carry and x at some step "
-          "but not at the first one; pass the arrays it needs through `init` or `xs`")
 
 
 def aval_str(x):
@@ -49,151 +54,246 @@ def steps(length, reverse):
     return range(length - 1, -1, -1) if reverse else range(length)
 
 
-def _abstract_step(body, avals, num_carry):
-    """The body's outputs on zeros of one step's shapes (for shapes only)."""
-    shapes = [a.shape if i < num_carry else a.shape[1:] for i, a in enumerate(avals)]
-    return body(*[ops.zeros(s, a.dtype, device=a.device) for s, a in zip(shapes, avals)])
+class _Aval:
+    """Shape, dtype and device of one staged input."""
+
+    __slots__ = ("shape", "dtype", "device")
+
+    def __init__(self, shape, dtype, device):
+        self.shape, self.dtype, self.device = tuple(shape), dtype, device
 
 
-_JIT_MIN_LENGTH = 8  # shorter scans don't repay compiling the body
+def step_aval(x):
+    """The aval of one step of a stacked ``xs`` leaf."""
+    return _Aval(x.shape[1:], x.dtype, x.device)
 
 
-def _compiled_step(body, length):
-    """The body compiled with ``jit`` (each step then replays generated code instead of
-    dispatching every op), or ``None`` for short scans."""
-    from funtorch.transforms.jit import jit
+def stage_step(fun, avals, name):
+    """Stage ``fun`` (a flat function) on ``avals``; return the graph with the values it
+    reads besides its arguments moved to the front of its inputs, and those values."""
+    from funtorch.transforms.jit import stage
 
-    return jit(body) if length >= _JIT_MIN_LENGTH else None
-
-
-def _run_step(fast, body, args):
-    """Run one step, compiled when possible. A body that needs concrete values (Python
-    control flow on data) cannot be staged: it then runs eagerly, as before."""
-    if fast[0] is not None:
-        try:
-            return fast[0](*args)
-        except TypeError as exc:
-            if not str(exc).startswith("jit: `"):  # only a concretization error falls back
-                raise
-            fast[0] = None
-    return body(*args)
+    graph, _, consts = stage(fun, avals, tree.structure(tuple(avals)), name)
+    num_args = len(avals)
+    graph = graph.replace(invars=graph.invars[num_args:] + graph.invars[:num_args])
+    return graph, consts
 
 
-def _scan_impl(xp, *bufs, body, num_carry, length, reverse, cache):
-    carry = [wrap(b) for b in bufs[:num_carry]]
-    xs = bufs[num_carry:]
-    per_step = [None] * length
-    fast = [_compiled_step(body, length)]
+def _program(graph):
+    from funtorch.transforms.replay import Program
+
+    return Program(graph, None)
+
+
+def _derived(body, key, build):
+    program = body.derived.get(key)
+    if program is None:
+        program = body.derived[key] = build()
+    return program
+
+
+def _stage_derived(fun, avals, name):
+    graph, consts = stage_step(fun, avals, name)
+    assert not consts, "a program derived from a staged body reads no outside values"
+    return _program(graph)
+
+
+def bind_scan(consts, init, xs, body, length, reverse):
+    return bind(scan_p, *consts, *init, *xs, body=body, num_consts=len(consts),
+                num_carry=len(init), length=length, reverse=reverse)
+
+
+# impl and shape ---------------------------------------------------------------------------
+
+
+def _scan_impl(xp, *bufs, body, num_consts, num_carry, length, reverse):
+    split = num_consts + num_carry
+    consts, carry, xs = bufs[:num_consts], bufs[num_consts:split], bufs[split:]
+    ys = [xp.empty((length,) + v.shape, v.dtype) for v in body.graph.outvars[num_carry:]]
+    run = body.run
     for t in steps(length, reverse):
-        outs = _run_step(fast, body, (*carry, *[wrap(x[t, ...]) for x in xs]))
-        for out in outs:
-            if isinstance(out, Tracer) or out._node is not None:
-                raise RuntimeError(_PLAIN)
-        check_carry("scan", carry, outs[:num_carry], f" at step {t}")
-        carry, per_step[t] = outs[:num_carry], outs[num_carry:]
-    if length:
-        ys = [xp.stack([step[i]._buf for step in per_step]) for i in range(len(per_step[0]))]
-    else:
-        ys = [xp.zeros((0,) + tuple(y.shape), y.dtype) for y in _abstract_step(
-            body, [wrap(b) for b in bufs], num_carry)[num_carry:]]
-    return tuple(c._buf for c in carry) + tuple(ys)
+        outs = run(*consts, *carry, *[x[t] for x in xs])
+        carry = outs[:num_carry]
+        for y, out in zip(ys, outs[num_carry:]):
+            y[t] = out
+    return tuple(carry) + tuple(ys)
 
 
-def _scan_shape(*avals, body, num_carry, length, reverse, cache):
-    outs = _abstract_step(body, avals, num_carry)
-    return ([(o.shape, o.dtype) for o in outs[:num_carry]]
-            + [((length,) + tuple(o.shape), o.dtype) for o in outs[num_carry:]])
+def _scan_shape(*avals, body, num_consts, num_carry, length, reverse):
+    outs = body.graph.outvars
+    return ([(v.shape, v.dtype) for v in outs[:num_carry]]
+            + [((length,) + v.shape, v.dtype) for v in outs[num_carry:]])
 
 
-def bind_scan(args, body, num_carry, length, reverse):
-    return bind(scan_p, *args, body=body, num_carry=num_carry, length=length,
-                reverse=reverse, cache={})
+# reverse mode -----------------------------------------------------------------------------
 
 
-def _with_carries(body, num_carry):
-    """The body, also emitting the carry it received (stacked: the carry before each step)."""
-    def step(*leaves):
-        return tuple(body(*leaves)) + tuple(leaves[:num_carry])
+class _Linearized:
+    """The body split for reverse mode: ``fwd`` (the body plus stacked residuals), ``bwd``
+    (one transposed step) and where each residual comes from."""
+
+    __slots__ = ("fwd", "bwd", "residuals", "diff", "float_outs", "num_float_consts")
+
+
+def _joint(fn, num_ins, diff, float_outs, num_float_consts):
+    """``(primals, const cotangent sums, output cotangents) -> (outputs, new sums, input
+    cotangents)`` for the float inputs ``diff`` and float outputs ``float_outs``."""
+    from funtorch.grad import vjp
+
+    def joint(*vals):
+        primals = list(vals[:num_ins])
+        sums = vals[num_ins:num_ins + num_float_consts]
+        out_cts = vals[num_ins + num_float_consts:]
+
+        def partial(*diff_vals):
+            full = list(primals)
+            for index, value in zip(diff, diff_vals):
+                full[index] = value
+            return fn(*full)
+        outs, pull = vjp(partial, *[primals[i] for i in diff])
+        cts = [ops.zeros_like(o) for o in outs]
+        for index, ct in zip(float_outs, out_cts):
+            cts[index] = ct
+        grads = pull(tuple(cts))
+        new_sums = [s + g for s, g in zip(sums, grads[:num_float_consts])]
+        return (*outs, *new_sums, *grads[num_float_consts:])
+    return joint
+
+
+def _linearize(body, num_consts, num_carry):
+    from funtorch.transforms.jit import evaluate_graph
+
+    graph = body.graph
+    ins, outs = graph.invars, graph.outvars
+    lin = _Linearized()
+    lin.diff = [i for i, v in enumerate(ins) if is_float(v.dtype)]
+    lin.float_outs = [i for i, v in enumerate(outs) if is_float(v.dtype)]
+    lin.num_float_consts = sum(1 for i in lin.diff if i < num_consts)
+    joint = _joint(evaluate_graph(graph), len(ins), lin.diff, lin.float_outs,
+                   lin.num_float_consts)
+    sums = [ins[i] for i in lin.diff[:lin.num_float_consts]]
+    out_cts = [outs[i] for i in lin.float_outs]
+    joint_graph, _ = stage_step(joint, [*ins, *sums, *out_cts], graph.name + "_joint")
+    kinds = ([partial_eval.INVARIANT] * num_consts
+             + [partial_eval.KNOWN] * (len(ins) - num_consts)
+             + [partial_eval.UNKNOWN] * (len(sums) + len(out_cts)))
+    direct = range(num_consts + num_carry, len(ins))  # x inputs: the scan has them stacked
+    fwd, bwd, lin.residuals = partial_eval.split(joint_graph, kinds, len(outs), direct)
+    # the transposed step's inputs as a scan wants them: constants, carry (the cotangent
+    # sums and the carry's cotangents), then per-step values (residuals, ys' cotangents)
+    num_res = len(lin.residuals)
+    num_ct_carry = len(sums) + sum(1 for i in lin.float_outs if i < num_carry)
+    res, unknown = bwd.invars[num_consts:num_consts + num_res], bwd.invars[num_consts + num_res:]
+    bwd = bwd.replace(invars=bwd.invars[:num_consts] + unknown[:num_ct_carry] + res
+                      + unknown[num_ct_carry:])
+    lin.fwd, lin.bwd = _program(fwd), _program(bwd)
+    return lin
+
+
+def _scan_fwd(*args, body, num_consts, num_carry, length, reverse):
+    lin = _derived(body, "linearized", lambda: _linearize(body, num_consts, num_carry))
+    outs = bind(scan_p, *args, body=lin.fwd, num_consts=num_consts, num_carry=num_carry,
+                length=length, reverse=reverse)
+    num_outs = len(body.graph.outvars)
+    return outs[:num_outs], outs[num_outs:]
+
+
+def _scan_transpose(cts, ans, *args, body, num_consts, num_carry, length, reverse,
+                    residuals=None):
+    if residuals is None:  # PyTorch-style backward() records no residuals: compute them
+        residuals = _scan_fwd(*args, body=body, num_consts=num_consts, num_carry=num_carry,
+                              length=length, reverse=reverse)[1]
+    lin = body.derived["linearized"]
+    split = num_consts + num_carry
+    consts, xs = args[:num_consts], args[split:]
+    per_step = [xs[i - split] if kind == "in" else residuals[i] for kind, i in lin.residuals]
+    sums = [ops.zeros_like(args[i]) for i in lin.diff[:lin.num_float_consts]]
+    float_carry = [i for i in lin.float_outs if i < num_carry]
+    ct_carry = [ops.astype(cts[i], args[num_consts + i].dtype)
+                if cts[i].dtype != args[num_consts + i].dtype else cts[i] for i in float_carry]
+    ct_ys = [cts[i] for i in lin.float_outs if i >= num_carry]
+    outs = bind_scan(consts, [*sums, *ct_carry], [*per_step, *ct_ys], lin.bwd, length,
+                     not reverse)
+    grads = [None] * len(args)
+    for index, ct in zip(lin.diff, outs):
+        grads[index] = ct
+    return tuple(ops.zeros_like(a) if g is None else g for g, a in zip(grads, args))
+
+
+# forward mode and batching ----------------------------------------------------------------
+
+
+def _jvp_body(fn, num_consts, num_carry, num_ins):
+    """One step of the scan of (primal, tangent) pairs: inputs and outputs grouped as
+    (consts, const tangents, carry, carry tangents, x, x tangents)."""
+    from funtorch.transforms.jvp import jvp
+
+    groups = (num_consts, num_carry, num_ins - num_consts - num_carry)
+
+    def step(*vals):
+        primals, tangents, start = [], [], 0
+        for size in groups:
+            primals += vals[start:start + size]
+            tangents += vals[start + size:start + 2 * size]
+            start += 2 * size
+        outs, t_outs = jvp(fn, tuple(primals), tuple(tangents))
+        return (*outs[:num_carry], *t_outs[:num_carry], *outs[num_carry:], *t_outs[num_carry:])
     return step
 
 
-def _scan_fwd(*args, body, num_carry, length, reverse, cache):
-    outs = bind_scan(args, _with_carries(body, num_carry), num_carry, length, reverse)
-    split = len(outs) - num_carry
-    return outs[:split], outs[split:]
+def _interleave(values, num_consts, num_carry):
+    split = num_consts + num_carry
+    return values[:num_consts], values[num_consts:split], values[split:]
 
 
-def _cotangent_like(g, primal):
-    if g.dtype == primal.dtype:
-        return g
-    if primal.dtype.kind == "f":
-        return ops.astype(g, primal.dtype)
-    return ops.zeros_like(primal)  # integer inputs: float0 from vjp, a zero carry here
+def _scan_jvp(primals, tangents, body, num_consts, num_carry, length, reverse):
+    from funtorch.transforms.jit import evaluate_graph
 
-
-def _backward_body(body, num_carry, num_x):
-    """One step of the transposed scan: (ct of carry after, (carry, x, ct of y)) -> cts."""
-    def step(*leaves):
-        ct_carry = tuple(leaves[:num_carry])
-        primals = leaves[num_carry:2 * num_carry + num_x]
-        ct_y = tuple(leaves[2 * num_carry + num_x:])
-        pull = vjp(body, *primals)[1]
-        return tuple(_cotangent_like(g, p) for g, p in zip(pull(ct_carry + ct_y), primals))
-    return step
-
-
-def _transpose(cts, args, carries, body, num_carry, length, reverse):
-    if carries is None:  # PyTorch-style backward() records no residuals: recompute them
-        carries = _scan_fwd(*args, body=body, num_carry=num_carry, length=length,
-                            reverse=reverse, cache=None)[1]
-    ct_carry = [_cotangent_like(c, a) for c, a in zip(cts[:num_carry], args)]
-    xs = args[num_carry:]
-    return bind_scan([*ct_carry, *carries, *xs, *cts[num_carry:]],
-                     _backward_body(body, num_carry, len(xs)), num_carry, length, not reverse)
-
-
-def _scan_vjp(index):
-    def rule(cts, ans, *args, body, num_carry, length, reverse, cache, residuals=None):
-        return cached(cache, cts, lambda: _transpose(
-            cts, args, residuals, body, num_carry, length, reverse))[index]
-    return rule
-
-
-def _jvp_body(body, num_carry, num_x):
-    def step(*leaves):
-        nc, split = num_carry, 2 * num_carry + num_x
-        primals = leaves[:nc] + leaves[2 * nc:split]
-        tangents = leaves[nc:2 * nc] + leaves[split:]
-        out, t_out = jvp(body, primals, tangents)
-        return tuple(out[:nc]) + tuple(t_out[:nc]) + tuple(out[nc:]) + tuple(t_out[nc:])
-    return step
-
-
-def _scan_jvp(primals, tangents, body, num_carry, length, reverse, cache):
-    nc = num_carry
     tangents = [ops.zeros_like(p) if t is None else t for p, t in zip(primals, tangents)]
-    args = [*primals[:nc], *tangents[:nc], *primals[nc:], *tangents[nc:]]
-    outs = bind_scan(args, _jvp_body(body, nc, len(primals) - nc), 2 * nc, length, reverse)
-    num_y = (len(outs) - 2 * nc) // 2
-    ys = outs[2 * nc:]
-    return outs[:nc] + ys[:num_y], outs[nc:2 * nc] + ys[num_y:]
+    ins = body.graph.invars
+    program = _derived(body, "jvp", lambda: _stage_derived(
+        _jvp_body(evaluate_graph(body.graph), num_consts, num_carry, len(ins)),
+        [a for group in zip(_interleave(ins, num_consts, num_carry),
+                            _interleave(ins, num_consts, num_carry)) for part in group
+         for a in part], body.graph.name + "_jvp"))
+    p_groups = _interleave(list(primals), num_consts, num_carry)
+    t_groups = _interleave(tangents, num_consts, num_carry)
+    outs = bind_scan([*p_groups[0], *t_groups[0]], [*p_groups[1], *t_groups[1]],
+                     [*p_groups[2], *t_groups[2]], program, length, reverse)
+    num_y = len(body.graph.outvars) - num_carry
+    carry, ys = outs[:2 * num_carry], outs[2 * num_carry:]
+    return (carry[:num_carry] + ys[:num_y], carry[num_carry:] + ys[num_y:])
 
 
-def _scan_batch(args, bdims, body, num_carry, length, reverse, cache):
+def _scan_batch(args, bdims, body, num_consts, num_carry, length, reverse):
     # Every carry is batched up front: an unbatched init next to batched xs becomes batched
     # after one step anyway. Simpler than JAX's fixpoint, which leaves carries that stay
     # unbatched alone; here those are broadcast (memory x batch size).
+    from funtorch.transforms.jit import evaluate_graph
+    from funtorch.transforms.vmap import vmap
+
     size = next(a.shape[b] for a, b in zip(args, bdims) if b is not None)
-    carry = [ops.moveaxis(a, b, 0) if b is not None else ops.broadcast_to(
-        ops.expand_dims(a, 0), (size,) + tuple(a.shape)) for a, b in zip(args, bdims[:num_carry])]
+    consts, init, xs = _interleave(list(args), num_consts, num_carry)
+    const_dims, init_dims, x_dims = _interleave(list(bdims), num_consts, num_carry)
+    consts = [a if b in (None, 0) else ops.moveaxis(a, b, 0) for a, b in zip(consts, const_dims)]
+    init = [ops.moveaxis(a, b, 0) if b is not None else ops.broadcast_to(
+        ops.expand_dims(a, 0), (size,) + tuple(a.shape)) for a, b in zip(init, init_dims)]
     xs = [a if b is None else ops.moveaxis(a, b, 1)  # time stays axis 0, batch goes to 1
-          for a, b in zip(args[num_carry:], bdims[num_carry:])]
-    x_axes = tuple(None if b is None else 0 for b in bdims[num_carry:])
-    batched = vmap(body, in_axes=(0,) * num_carry + x_axes)
-    outs = bind_scan([*carry, *xs], batched, num_carry, length, reverse)
+          for a, b in zip(xs, x_dims)]
+    in_axes = (tuple(None if b is None else 0 for b in const_dims) + (0,) * num_carry
+               + tuple(None if b is None else 0 for b in x_dims))
+    ins = body.graph.invars
+
+    def batched_aval(var, axis):
+        shape = var.shape if axis is None else (size,) + var.shape
+        return _Aval(shape, var.dtype, var.device)
+    program = _derived(body, ("vmap", size, in_axes), lambda: _stage_derived(
+        vmap(evaluate_graph(body.graph), in_axes=in_axes),
+        [batched_aval(v, a) for v, a in zip(ins, in_axes)], body.graph.name + "_vmap"))
+    outs = bind_scan(consts, init, xs, program, length, reverse)
     return outs, (0,) * num_carry + (1,) * (len(outs) - num_carry)
 
 
 scan_p = Primitive(
-    "scan", _scan_impl, shape=_scan_shape, vjp=PerArgument(_scan_vjp), jvp=_scan_jvp,
+    "scan", _scan_impl, shape=_scan_shape, vjp=JointVJP(_scan_transpose), jvp=_scan_jvp,
     batch=_scan_batch, multiple_results=True, vjp_fwd=_scan_fwd, register=False)

@@ -25,6 +25,7 @@ import numpy as np
 
 from funtorch import backends, generator, ops, tree
 from funtorch.core import _STATE, Array, Trace, Tracer, new_trace
+from funtorch.errors import ConcretizationError
 from funtorch.ops.logic import convert_p
 from funtorch.transforms.graph import Eqn, Graph, Literal, Var, eliminate_dead_code
 
@@ -57,7 +58,7 @@ def _user_frame():
 
 
 def concretization_error(var, what):
-    exc = TypeError(_CONCRETE.format(fun=var.fun_name, shape=var.shape, dtype=var.dtype,
+    exc = ConcretizationError(_CONCRETE.format(fun=var.fun_name, shape=var.shape, dtype=var.dtype,
                                      what=what, where=_user_frame()))
     exc._jit_named = True  # the message names the function and the line already
     return exc

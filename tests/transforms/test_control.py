@@ -219,10 +219,10 @@ def test_weights_in_carry_take_the_one_node_path_and_backward_works():
     assert_close(h0.grad, want)
 
 
-def test_closure_over_a_requires_grad_weight_is_unrolled_for_backward():
+def test_closure_over_a_requires_grad_weight_is_one_scan_node_for_backward():
     w = ft.tensor(W.numpy(), requires_grad=True)
     h, _ = ft.scan(lambda h, x: (cell(h, x, w, U), h), H0, XS)
-    assert type(h.grad_fn).__name__ != "ScanBackward0"
+    assert type(h.grad_fn).__name__ == "ScanBackward0"  # w is a loop constant of scan_p
     ft.sum(h).backward()
     want = ft.grad(lambda w: ft.sum(python_scan(lambda h, x: (cell(h, x, w, U), h), H0, XS)[0]))
     assert_close(w.grad, want(W))

@@ -1,0 +1,74 @@
+"""Partial evaluation of a staged graph: split it into the part computable from known
+inputs and the part that needs the unknown ones (JAX's ``partial_eval_jaxpr``).
+
+``scan``'s reverse rule stages one step's *joint* function ``(primals, cotangents) ->
+(outputs, input cotangents)`` and splits it here: the forward half runs in the forward
+scan and also returns the step's *residuals* (the known values the backward half reads),
+which the scan stacks; the backward half runs once per step in the reverse scan, reading
+its step's residuals instead of re-running the step.
+
+Inputs come in three kinds: *invariant* (the same at every step: loop constants),
+*known* (this step's primals) and *unknown* (cotangents). An equation takes the highest
+kind among its inputs. Invariant values the backward half needs are recomputed there
+from the loop constants (usually a transpose or a reshape: stacking them would copy them
+once per step); known ones are residuals.
+"""
+
+from __future__ import annotations
+
+from funtorch.transforms.graph import Var, eliminate_dead_code
+
+__all__ = ["INVARIANT", "KNOWN", "UNKNOWN", "split"]
+
+INVARIANT, KNOWN, UNKNOWN = 0, 1, 2
+
+
+def _kinds(graph, in_kinds):
+    kind = {id(v): k for v, k in zip(graph.invars, in_kinds)}
+    kind.update((id(v), INVARIANT) for v in graph.constvars)
+    for eqn in graph.eqns:
+        level = max((kind[id(v)] for v in eqn.inputs if isinstance(v, Var)), default=INVARIANT)
+        kind.update((id(v), level) for v in eqn.outputs)
+    return kind
+
+
+def split(graph, in_kinds, num_known_outs, direct=()):
+    """Split ``graph`` (its first ``num_known_outs`` outputs must not depend on unknown
+    inputs) into a known graph and an unknown graph; a residual that is an input whose
+    index is in ``direct`` is passed as it is, any other becomes an output of ``known``.
+
+    Returns ``(known, unknown, residuals)``: ``known`` maps the invariant and known inputs
+    to the first ``num_known_outs`` outputs followed by the residuals that are not inputs;
+    ``unknown`` maps (invariant inputs, residuals, unknown inputs) to the other outputs;
+    ``residuals`` lists each residual as ``("in", index among the graph's inputs)`` or
+    ``("out", index among known's extra outputs)``.
+    """
+    kind = _kinds(graph, in_kinds)
+    known_eqns = [e for e in graph.eqns if kind[id(e.outputs[0])] < UNKNOWN]
+    back_eqns = [e for e in graph.eqns if kind[id(e.outputs[0])] != KNOWN]
+    needed = {}
+    for eqn in back_eqns:
+        if kind[id(eqn.outputs[0])] == UNKNOWN:
+            needed.update((id(v), v) for v in eqn.inputs
+                          if isinstance(v, Var) and kind[id(v)] == KNOWN)
+    needed.update((id(v), v) for v in graph.outvars[num_known_outs:]
+                  if isinstance(v, Var) and kind[id(v)] == KNOWN)
+    position = {id(v): i for i, v in enumerate(graph.invars)}
+    residual_vars = list(needed.values())
+    residuals, extra_outs = [], []
+    for var in residual_vars:
+        if position.get(id(var), -1) in direct:
+            residuals.append(("in", position[id(var)]))
+        else:
+            residuals.append(("out", len(extra_outs)))
+            extra_outs.append(var)
+    known_in = [v for v, k in zip(graph.invars, in_kinds) if k != UNKNOWN]
+    known = eliminate_dead_code(graph.replace(
+        invars=known_in, eqns=known_eqns,
+        outvars=graph.outvars[:num_known_outs] + extra_outs, name=graph.name + "_fwd"))
+    invariant_in = [v for v, k in zip(graph.invars, in_kinds) if k == INVARIANT]
+    unknown_in = [v for v, k in zip(graph.invars, in_kinds) if k == UNKNOWN]
+    unknown = eliminate_dead_code(graph.replace(
+        invars=invariant_in + residual_vars + unknown_in, eqns=back_eqns,
+        outvars=graph.outvars[num_known_outs:], name=graph.name + "_bwd"))
+    return known, unknown, residuals
