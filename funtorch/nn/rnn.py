@@ -13,7 +13,6 @@ import funtorch as ft
 from funtorch.nn import functional as F
 from funtorch.nn import init
 from funtorch.nn._layer_utils import check_sizes, make_param, split_keys
-from funtorch.nn.lstm_bptt import lstm_sequence
 from funtorch.nn.module import Module
 
 __all__ = ["RNNCell", "LSTMCell", "GRUCell", "RNN", "LSTM", "GRU"]
@@ -119,41 +118,25 @@ class GRUCell(_CellBase):
         return self._run(input, self._zeros(input) if hx is None else hx)
 
 
-def _projected_lstm_step(carry, xw):
-    """An LSTM step with ``proj_size``: ``h = W_hr (o * tanh(c))`` (``W_hr`` rides in the
-    carry like the recurrent weight)."""
-    (h, c), w_hh, w_hr = carry
-    h, c = _step("LSTM", xw, (h, c), w_hh, None)
-    h = F.linear(h, w_hr)
-    return ((h, c), w_hh, w_hr), h
-
-
 def _run_direction(mode, xs, state, w_hh, b_hh, reverse, w_hr=None):
     """Recur over axis 0 of the projected inputs ``xs``; returns (outputs, final state).
 
-    One ``ft.scan``: the recurrent weights ride in the carry (returned unchanged), so the
-    body closes over nothing traced and the whole sequence is a single primitive whose
-    backward pass holds one step of graph at a time.
+    One ``ft.scan`` whose body reads the recurrent weights as loop constants: the whole
+    sequence is a single primitive, and its backward pass runs one transposed step per
+    step on the residuals the forward pass stored, summing the weights' gradients.
     """
     if mode != "GRU" and b_hh is not None:
         # outside GRU's reset gate the recurrent bias just adds to the input projection:
         # one add over the sequence (and one bias reduction in the backward pass)
         # instead of one per step
         xs, b_hh = xs + b_hh, None
-    if mode == "LSTM" and w_hr is not None:
-        (state, _, _), outputs = ft.scan(_projected_lstm_step, (state, w_hh, w_hr), xs,
-                                         reverse=reverse)
-        return outputs, state
-    if mode == "LSTM":
-        xs = ft.flip(xs, 0) if reverse else xs
-        outputs, state = lstm_sequence(xs, state[0], state[1], w_hh)
-        return (ft.flip(outputs, 0) if reverse else outputs), state
 
-    def body(carry, xw):
-        state, w, b = carry
-        new = _step(mode, xw, state, w, b)
-        return (new, w, b), (new[0] if mode == "LSTM" else new)
-    (state, _, _), outputs = ft.scan(body, (state, w_hh, b_hh), xs, reverse=reverse)
+    def body(state, xw):
+        new = _step(mode, xw, state, w_hh, b_hh)
+        if w_hr is not None:  # LSTMP: h = W_hr (o * tanh(c))
+            new = (F.linear(new[0], w_hr), new[1])
+        return new, (new[0] if mode == "LSTM" else new)
+    state, outputs = ft.scan(body, state, xs, reverse=reverse)
     return outputs, state
 
 
