@@ -35,6 +35,8 @@ EXPECTED = {
     "functional_vs_pytorch_style.py": ([], r"losses agree over 5 steps"),
     "pytorch_port.py": (["--out", "{out}"], r"funtorch: final loss \d\.\d+  test accuracy 0\.\d+"),
     "char_transformer.py": (["--out", "{out}"], r"char transformer: train loss \d+\.\d+ -> "),
+    "export_onnx.py": (["--out", "{out}"], r"onnxruntime test accuracy 0\.\d{4}, max \|logit "
+                                          r"difference\| \d\.\d+e-0[5-9]"),
 }
 
 
