@@ -37,6 +37,7 @@ EXPECTED = {
     "char_transformer.py": (["--out", "{out}"], r"char transformer: train loss \d+\.\d+ -> "),
     "export_onnx.py": (["--out", "{out}"], r"onnxruntime test accuracy 0\.\d{4}, max \|logit "
                                           r"difference\| \d\.\d+e-0[5-9]"),
+    "distributed_data_parallel.py": (["--out", "{out}"], r"final test accuracy 0\.\d{4}"),
 }
 
 
