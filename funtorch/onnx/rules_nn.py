@@ -6,17 +6,19 @@ funtorch has no convolution primitive: ``nn/functional/conv.py`` stages a convol
 im2col, ``sliding_window_view`` of the (padded) input, a ``transpose`` moving the window
 axes in front of the output positions, a ``reshape`` into columns and one batched
 ``matmul`` with the reshaped weight; pooling reduces the same columns with ``max`` or
-``sum``; a transposed convolution is a convolution of the stride-dilated (``scatter`` into
-zeros), padded and cropped input with the flipped, regrouped weight. The rules here
-recognise those chains at the equation that consumes them (``matmul``, ``max``, ``sum``)
-and emit the ONNX operator on the chain's start.
+``sum``. The rules here recognise those chains at the equation that consumes them
+(``matmul``, ``max``, ``sum``) and emit the ONNX operator on the chain's start; a constant
+``pad`` before the windows folds into ``pads``, a per-channel bias added after the
+``reshape`` of the result becomes the Conv's third input. Transposed convolutions
+(``windows_sum``) are in ``rules_nn_transpose.py``, batch norm in ``rules_nn_norm.py``.
 
-How: the links of the chains (``pad``, ``transpose``, ``reshape``, ``flip``,
-``basic_index``, ``scatter``, ``sliding_window_view``) are lowered by their own rules as
-usual, and each ONNX result is noted with its equation (``_trail``); a consumer's rule walks
-that trail back. A chain that does not match still exports through the plain rules
-(``sliding_window_view`` as one strided ``Slice`` per kernel offset, never a gather), and
-the links a matched chain made unnecessary are removed as dead nodes by the exporter.
+How: the links of the chains (``pad``, ``transpose``, ``reshape``, ``matmul``,
+``sliding_window_view``) are lowered by their own rules as usual, and each ONNX result is
+noted with its equation (the trail, per export); a consumer's rule walks that trail back
+(:func:`trail_link`), wrapping the basic rule of its primitive (:func:`wrap_rule`). A
+chain that does not match still exports through the plain rules (``rules_nn_windows.py``:
+one strided ``Slice`` per kernel offset, never a gather), and the links a matched chain
+made unnecessary are removed as dead nodes by the exporter.
 """
 
 from __future__ import annotations
