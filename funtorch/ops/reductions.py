@@ -345,6 +345,31 @@ def std(a, axis=None, ddof=0, keepdims=False):
     return _narrowed(ops.sqrt(_variance(a, axes, ddof, keepdims)), dtype)
 
 
+def _logsumexp_impl(xp, x, axis, keepdims):
+    peak = xp.max(x, axis=axis, keepdims=True)
+    peak = xp.where(xp.isfinite(peak), peak, 0)  # all -inf (or an inf): no inf - inf
+    with np.errstate(divide="ignore"):
+        out = xp.log(xp.sum(xp.exp(x - peak), axis=axis, keepdims=True)) + peak
+    return out if keepdims else out.reshape(reduced_shape(x.shape, axis, False))
+
+
+def _logsumexp_vjp(g, ans, x, axis, keepdims):
+    if not keepdims and g.ndim:  # a 0-d g and ans (a full reduction) broadcast as they are
+        g, ans = keep_shape(g, x.shape, axis), keep_shape(ans, x.shape, axis)
+    return g * ops.exp(x - ans)
+
+
+def _logsumexp_jvp(t, ans, x, axis, keepdims):
+    ans = ans if keepdims or not ans.ndim else keep_shape(ans, x.shape, axis)
+    return ops.sum(t * ops.exp(x - ans), axis=axis, keepdims=keepdims)
+
+
+# one primitive rather than nine composed ops: under vmap of grad (per-example gradients
+# of a softmax cross-entropy) each op costs several Python layers
+logsumexp_p = _reduction("logsumexp", _logsumexp_impl, vjp=(_logsumexp_vjp,),
+                         jvp=(_logsumexp_jvp,), torch_name="Logsumexp")
+
+
 def logsumexp(a, axis=None, keepdims=False):
     """``log(sum(exp(a)))`` over ``axis``, computed stably (SciPy's signature).
 
@@ -353,11 +378,8 @@ def logsumexp(a, axis=None, keepdims=False):
         1000.6931...
     """
     a = R.to_float(a)
-    axes = normalize_axis(axis, a.ndim, "logsumexp")
-    peak = ops.stop_gradient(max(a, axes, keepdims=True))
-    peak = ops.where(ops.isfinite(peak), peak, 0.0)
-    out = ops.log(sum(ops.exp(a - peak), axes, keepdims=True)) + peak
-    return out if keepdims else ops.reshape(out, reduced_shape(a.shape, axes, False))
+    return bind(logsumexp_p, a, axis=normalize_axis(axis, a.ndim, "logsumexp"),
+                keepdims=bool(keepdims))
 
 
 __all__ = ["sum", "max", "min", "prod", "all", "any", "argmax", "argmin", "cumsum", "mean",
