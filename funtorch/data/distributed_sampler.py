@@ -117,7 +117,9 @@ class DistributedSampler(Sampler):
         return self._iterator
 
     def state_dict(self) -> dict:
-        """The epoch and how many indices of it the last iterator has yielded.
+        """The epoch and how many indices of it the last iterator has yielded (a
+        ``DataLoader`` draws indices ahead of the batches it has delivered: to resume a
+        loader exactly, save its iterator's ``state()`` and ``restore`` it instead).
 
         Example:
             >>> s = ft.data.DistributedSampler(range(8), 2, 0); it = iter(s); _ = next(it)

@@ -149,9 +149,12 @@ def check_functional(group):
     local = ft.grad(loss)(params, x[r * per:(r + 1) * per], y[r * per:(r + 1) * per])
     averaged = dist.average_gradients(local)
     oracle = ft.grad(loss)(params, x, y)
+    jitted = ft.jit(dist.average_gradients)(local)  # under a transform: pmean, one program
     for name in params:
         np.testing.assert_allclose(averaged[name].numpy(), oracle[name].numpy(), atol=1e-12)
+        np.testing.assert_allclose(jitted[name].numpy(), oracle[name].numpy(), atol=1e-12)
         assert_same_on_all_ranks(group, averaged[name].numpy(), "average_gradients")
+        assert_same_on_all_ranks(group, jitted[name].numpy(), "jitted average_gradients")
     mine = {"w": ft.full((3,), float(r)), "step": r, "tag": "x", "flag": r == 0}
     got = dist.broadcast_parameters(mine, root=n - 1)
     assert got["step"] == n - 1 and got["tag"] == "x" and got["flag"] == (n == 1)

@@ -96,3 +96,21 @@ def test_a_state_from_another_configuration_is_refused():
     state = ft.data.DistributedSampler(range(4), 2, 0, seed=1).state_dict()
     with pytest.raises(ValueError, match="saved with seed=1, this sampler has seed=0"):
         ft.data.DistributedSampler(range(4), 2, 0).load_state_dict(state)
+
+
+def test_a_dataloader_iterator_state_resumes_a_distributed_epoch_exactly():
+    data = ft.data.TensorDataset(ft.arange(20))
+
+    def loader():
+        sampler = ft.data.DistributedSampler(data, 2, 1, seed=3)
+        sampler.set_epoch(2)
+        return ft.data.DataLoader(data, batch_size=3, sampler=sampler)
+
+    iterator = iter(loader())
+    head = [next(iterator)[0].tolist() for _ in range(2)]
+    state = iterator.state()
+    rest = [b[0].tolist() for b in iterator]
+    resumed = iter(loader())
+    resumed.restore(state)
+    assert [b[0].tolist() for b in resumed] == rest
+    assert sorted(sum(head + rest, [])) == sorted(list(loader().sampler))
