@@ -53,7 +53,8 @@ class NcclGroup:
                        "int8": nccl.NCCL_INT8}
 
     def _prepare(self, what, a):
-        a = self._cupy.ascontiguousarray(self._cupy.asarray(a))
+        a = self._cupy.asarray(a)
+        a = self._cupy.ascontiguousarray(a).reshape(a.shape)  # (keeps a 0-d array 0-d)
         if str(a.dtype) not in self._types:
             raise TypeError(f"{what}: NCCL has no type for dtype {a.dtype}; cast to one of "
                             f"{sorted(self._types)}")
