@@ -43,7 +43,8 @@ __all__ = ["trail_link", "note_results", "wrap_rule", "unpadded"]
 
 def _state(ctx):
     """This module's notes on ``ctx``: the trail and the Conv nodes awaiting a bias."""
-    return ctx.__dict__.setdefault("_nn_state", {"trail": {}, "conv": {}, "biasable": {}})
+    return ctx.__dict__.setdefault("_nn_state", {"trail": {}, "conv": {}, "biasable": {},
+                                                   "window_sums": {}})
 
 
 def trail_link(ctx, name, prim_name):
@@ -219,7 +220,41 @@ def _pool_first(ctx, eqn, x):
     extra = {"dilations": win.dilations} if ctx.opset >= 19 else {}
     mean = ctx.node("AveragePool", [win.x], kernel_shape=win.kernel, strides=win.strides,
                     count_include_pad=1, **extra)  # every window is whole: padded by `pad`
-    return ctx.node("Mul", [mean, ctx.const(math.prod(win.kernel), var.dtype)])
+    total = ctx.node("Mul", [mean, ctx.const(math.prod(win.kernel), var.dtype)])
+    _state(ctx)["window_sums"][total] = (win, extra)
+    return total
+
+
+def _divisors(win, pads, include_pad):
+    """The divisor of every window that ONNX's AveragePool uses on the unpadded input with
+    ``pads``: the kernel size, or (``include_pad`` false) the real elements it covers."""
+    table = np.ones((), dtype=np.float64)
+    sizes = win.x_var.shape[2:]
+    for axis, (k, s, n) in enumerate(zip(win.kernel, win.strides, win.out_sizes)):
+        start = np.arange(n) * s - pads[axis]
+        real = sizes[axis] - pads[axis] - pads[axis + win.nd]
+        count = np.full(n, k) if include_pad else (
+            np.minimum(start + k, real) - np.maximum(start, 0))
+        table = np.multiply.outer(table, count)
+    return table
+
+
+def _div_first(ctx, eqn, x, y):
+    """``window sum / divisors`` of ``avg_pool`` -> one AveragePool, when the divisors are
+    the kernel size (``count_include_pad``) or the real elements of each window."""
+    found = _state(ctx)["window_sums"].get(x)
+    divisor = ctx.const_values.get(id(eqn.inputs[1]))
+    if found is None or divisor is None:
+        return None
+    win, extra = found
+    source, pads = unpadded(ctx, win.x, 0, win.nd)
+    divisor = np.broadcast_to(np.asarray(divisor, dtype=np.float64), eqn.outputs[0].shape[2:])
+    for include_pad in (1, 0):
+        if np.array_equal(divisor, _divisors(win, pads, include_pad)):
+            return ctx.node("AveragePool", [source], kernel_shape=win.kernel,
+                            strides=win.strides, pads=pads, count_include_pad=include_pad,
+                            **extra)
+    return None
 
 
 wrap_rule("matmul", _matmul_first)
@@ -228,3 +263,4 @@ wrap_rule("add", _add_first)
 wrap_rule("basic_index", crop_into_pads)
 wrap_rule("max", _pool_first)
 wrap_rule("sum", _pool_first)
+wrap_rule("div", _div_first)
