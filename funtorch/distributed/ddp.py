@@ -26,6 +26,11 @@ __all__ = ["DistributedDataParallel", "average_gradients", "broadcast_parameters
            "broadcast_optimizer_state"]
 
 _MB = 1024 * 1024
+# torch's options that change nothing here (buckets are always flattened copies; the
+# reduction is checked at every forward)
+_TORCH_OPTIONS = {"check_reduction", "gradient_as_bucket_view", "static_graph",
+                  "delay_all_reduce_named_params", "param_to_hook_all_reduce",
+                  "mixed_precision", "device_mesh", "init_sync", "skip_all_reduce_unused_params"}
 _UNFINISHED = ("DistributedDataParallel: Expected to have finished reduction in the prior "
                "iteration before starting a new one. This error indicates that your module "
                "has parameters that were not used in producing loss ({names}). Make sure "
@@ -142,7 +147,9 @@ class DistributedDataParallel(nn.Module):
 
     Args:
         module: the ``ft.nn.Module`` to train (the same architecture on every rank).
-        device_ids, output_device, dim: accepted for torch compatibility; ignored.
+        device_ids, output_device, dim: accepted for torch compatibility; ignored (as are
+            ``gradient_as_bucket_view``, ``static_graph`` and torch's other tuning options).
+        process_group: ``None`` (the default group, the only one supported).
         broadcast_buffers: broadcast rank 0's buffers (BatchNorm statistics) before every
             forward.
         bucket_cap_mb: bucket size in MiB (25, torch's default).
@@ -160,9 +167,16 @@ class DistributedDataParallel(nn.Module):
     """
 
     def __init__(self, module, device_ids=None, output_device=None, dim=0,
-                 broadcast_buffers=True, bucket_cap_mb=25, find_unused_parameters=False,
-                 **unused):
+                 broadcast_buffers=True, process_group=None, bucket_cap_mb=25,
+                 find_unused_parameters=False, **torch_options):
         super().__init__()
+        unknown = set(torch_options) - _TORCH_OPTIONS
+        if unknown:
+            raise TypeError(f"DistributedDataParallel got unexpected keyword arguments "
+                            f"{sorted(unknown)}")
+        if process_group not in (None, current_group()):
+            raise NotImplementedError("DistributedDataParallel: only the default process "
+                                      "group is supported; pass process_group=None")
         if find_unused_parameters:
             raise NotImplementedError("DistributedDataParallel: find_unused_parameters=True "
                                       "is not supported; freeze unused parameters instead")

@@ -202,9 +202,11 @@ def barrier() -> None:
 
 
 def init_process_group(backend: str = "auto", init_method=None, timeout=None, world_size=-1,
-                       rank=-1, **unused):
+                       rank=-1, store=None, group_name="", pg_options=None, device_id=None):
     """torch's spelling of :func:`init`: ``world_size`` and ``rank`` come from the MPI
-    launcher (passing others raises); ``init_method`` is ignored (MPI does rendezvous).
+    launcher (passing others raises); ``init_method``, ``store``, ``group_name``,
+    ``pg_options`` and ``device_id`` are ignored (MPI does the rendezvous; "gloo" means
+    "mpi").
 
     Example:
         >>> import funtorch.distributed as dist

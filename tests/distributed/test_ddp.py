@@ -95,9 +95,15 @@ def test_a_parameter_without_gradient_stops_the_next_forward(group):
         wrapped(ft.ones((1, 2)))
 
 
-def test_find_unused_parameters_is_refused_with_the_workaround():
-    with pytest.raises(NotImplementedError, match="freeze unused parameters instead"):
-        dist.DistributedDataParallel(ft.nn.Linear(2, 2), find_unused_parameters=True)
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"find_unused_parameters": True}, NotImplementedError, "freeze unused parameters instead"),
+    ({"process_group": object()}, NotImplementedError, "only the default process group"),
+    ({"bucket_cap": 1}, TypeError, r"unexpected keyword arguments \['bucket_cap'\]"),
+])
+def test_unsupported_options_are_refused(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        dist.DistributedDataParallel(ft.nn.Linear(2, 2), **kwargs)
+    dist.DistributedDataParallel(ft.nn.Linear(2, 2), gradient_as_bucket_view=True)
 
 
 @pytest.mark.parametrize("leaves, cap, expected", [
