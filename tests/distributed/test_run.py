@@ -34,3 +34,9 @@ def test_missing_mpiexec_is_reported_with_the_fix(monkeypatch, capsys):
 def test_bad_rank_count_is_a_usage_error():
     with pytest.raises(SystemExit):
         run.main(["-n", "0", "train.py"])
+
+
+def test_the_scripts_own_options_pass_through():
+    options = run._parse(["-n", "3", "train.py", "--epochs", "3", "-n", "5"])
+    assert (options.nproc, options.target, options.args) == (3, "train.py",
+                                                             ["--epochs", "3", "-n", "5"])
