@@ -111,12 +111,18 @@ def _symbols(ctx, graph, positions):
     return by_pair
 
 
-def _io_info(ctx, name, var, by_pair):
+def _io_info(ctx, name, var, by_pair, dynamic_axes):
+    """The value info of a graph input or output; a dynamic axis is named as in
+    ``dynamic_axes[name]``, else after the input axis it follows, else ``<name>_dim_<axis>``."""
+    given = (dynamic_axes or {}).get(name, {})
+    if isinstance(given, (list, tuple)):
+        given = {}
     symbols = {}
     for axis in range(var.ndim):
         if ctx.is_dynamic(var, axis):
             pair = (var.shape[axis], ctx.alt_shape(var)[axis])
-            symbols[(axis, var.shape[axis])] = by_pair.get(pair, f"{name}_dim_{axis}")
+            symbols[(axis, var.shape[axis])] = given.get(axis, given.get(axis - var.ndim)) or (
+                by_pair.get(pair, f"{name}_dim_{axis}"))
     return _value_info(name, var, symbols)
 
 
@@ -197,8 +203,9 @@ def export(fun_or_module, *example_args, f=None, input_names=None, output_names=
     used = {name for node in nodes for name in referenced_names(node)}
     initializers = [t for t in ctx.initializers if t.name in used]
     onnx_graph = helper.make_graph(
-        nodes, name, [_io_info(ctx, n, v, by_pair) for n, v in zip(input_names, inputs)],
-        [_io_info(ctx, n, v, by_pair) for n, v in zip(output_names, outputs)],
+        nodes, name,
+        [_io_info(ctx, n, v, by_pair, dynamic_axes) for n, v in zip(input_names, inputs)],
+        [_io_info(ctx, n, v, by_pair, dynamic_axes) for n, v in zip(output_names, outputs)],
         initializer=initializers)
     opsets = [helper.make_opsetid("", opset)]
     model = helper.make_model(onnx_graph, opset_imports=opsets, producer_name="funtorch",

@@ -1,5 +1,5 @@
-"""Lowering rule of ``scan``: ONNX ``Scan`` over the lowered body (the loop constants are
-read from the outer scope, as ONNX subgraphs may). ``while`` has no rule yet."""
+"""Lowering rules of ``scan`` (ONNX ``Scan``) and ``while`` (ONNX ``Loop``): the staged
+bodies become ONNX subgraphs, which read the loop constants from the outer scope."""
 
 from __future__ import annotations
 
@@ -9,21 +9,47 @@ from funtorch.onnx.registry import UnsupportedPrimitiveError, register_lowering
 from funtorch.onnx.rules_shape import INT64_MIN
 from funtorch.transforms.scan_primitive import scan_p
 
+try:
+    from funtorch.transforms.while_primitive import while_p
+except ImportError:  # pragma: no cover - a funtorch without the staged while
+    while_p = None
 
-def _body_input(sub, var, hint):
-    """A body input of ``var``'s dtype and rank (sizes left symbolic)."""
+
+def _info(name, dtype, ndim):
+    """Value info of ``dtype`` and rank ``ndim`` (sizes left symbolic)."""
     from onnx import helper
 
-    name = sub.fresh(hint)
-    return name, helper.make_tensor_value_info(name, onnx_dtype(var.dtype), [None] * var.ndim)
+    return helper.make_tensor_value_info(name, onnx_dtype(dtype), [None] * ndim)
+
+
+def _body_inputs(sub, variables, hint):
+    names = [sub.fresh(hint) for _ in variables]
+    return names, [_info(n, v.dtype, v.ndim) for n, v in zip(names, variables)]
+
+
+def _body_graph(sub, inputs, outs, out_vars, hint):
+    """The subgraph of ``sub``'s nodes with outputs copied to fresh names (an output may
+    not be an input or an outer value)."""
+    from onnx import helper
+
+    names = [sub.fresh(f"{hint}_out") for _ in outs]
+    for out, name in zip(outs, names):
+        sub.nodes.append(helper.make_node("Identity", [out], [name], name=sub.fresh("n")))
+    out_infos = [_info(n, v.dtype, v.ndim) for n, v in zip(names, out_vars)]
+    return helper.make_graph(sub.nodes, sub.fresh(hint), inputs, out_infos)
+
+
+def _align_program(ctx, eqn, key):
+    alt_eqn = ctx.alt_eqns.get(id(eqn))
+    if alt_eqn is not None:
+        graph = eqn.params[key].graph
+        align(ctx, graph, alt_eqn.params[key].graph, graph.name)
 
 
 @register_lowering(scan_p)
 def lower_scan(ctx, eqn, *inputs):
     """``Scan`` with the carry as state variables and ``xs`` as scan inputs (``xs`` and
     ``ys`` flipped for ``reverse``, so ``ys[t]`` stays aligned with ``xs[t]``)."""
-    from onnx import helper
-
     params = eqn.params
     body = params["body"].graph
     num_consts, num_carry = params["num_consts"], params["num_carry"]
@@ -31,21 +57,11 @@ def lower_scan(ctx, eqn, *inputs):
     if num_xs == 0:
         raise UnsupportedPrimitiveError("onnx.export: a scan without xs (a fixed `length`) has "
                                         "no lowering; pass the steps' inputs as xs")
-    alt_eqn = ctx.alt_eqns.get(id(eqn))
-    if alt_eqn is not None:
-        align(ctx, body, alt_eqn.params["body"].graph, body.name)
+    _align_program(ctx, eqn, "body")
     sub = ctx.subgraph()
-    state = [_body_input(sub, v, "carry") for v in body.invars[num_consts:num_consts + num_carry]]
-    steps = [_body_input(sub, v, "x_t") for v in body.invars[num_consts + num_carry:]]
-    names = list(inputs[:num_consts]) + [n for n, _ in state + steps]
-    outs = lower_graph(sub, body, names)
-    out_names = [sub.fresh("body_out") for _ in outs]
-    for out, name in zip(outs, out_names):
-        sub.nodes.append(helper.make_node("Identity", [out], [name], name=sub.fresh("n")))
-    out_infos = [helper.make_tensor_value_info(name, onnx_dtype(v.dtype), [None] * v.ndim)
-                 for name, v in zip(out_names, body.outvars)]
-    graph = helper.make_graph(sub.nodes, sub.fresh("scan_body"), [i for _, i in state + steps],
-                              out_infos)
+    names, infos = _body_inputs(sub, body.invars[num_consts:], "carry")
+    outs = lower_graph(sub, body, list(inputs[:num_consts]) + names)
+    graph = _body_graph(sub, infos, outs, body.outvars, "scan_body")
     xs = list(inputs[num_consts + num_carry:])
     if params["reverse"]:  # flipped, not scan_input_directions: onnx.reference lacks those
         xs = [_flip_steps(ctx, x) for x in xs]
@@ -60,3 +76,32 @@ def lower_scan(ctx, eqn, *inputs):
 def _flip_steps(ctx, x):
     return ctx.node("Slice", [x, ctx.ints([-1]), ctx.ints([INT64_MIN]), ctx.ints([0]),
                               ctx.ints([-1])])
+
+
+def lower_while(ctx, eqn, *inputs):
+    """``Loop`` with no trip count: the condition is evaluated once before the loop and
+    again at the end of each iteration, on the new carry."""
+    import numpy as np
+
+    params = eqn.params
+    cond, body = params["cond"].graph, params["body"].graph
+    num_carry, num_cond = params["num_carry"], params["num_cond"]
+    carry = list(inputs[:num_carry])
+    cond_consts = list(inputs[num_carry:num_carry + num_cond])
+    body_consts = list(inputs[num_carry + num_cond:])
+    _align_program(ctx, eqn, "cond")
+    _align_program(ctx, eqn, "body")
+    first = lower_graph(ctx, cond, carry + cond_consts)[0]
+    sub = ctx.subgraph()
+    names, infos = _body_inputs(sub, body.invars[:num_carry], "carry")
+    step, going = sub.fresh("iteration"), sub.fresh("cond_in")
+    new_carry = lower_graph(sub, body, names + body_consts)
+    again = lower_graph(sub, cond, new_carry + cond_consts)
+    graph = _body_graph(sub, [_info(step, np.int64, 0), _info(going, np.bool_, 0)] + infos,
+                        again + new_carry, cond.outvars + body.outvars, "loop_body")
+    outs = ctx.node("Loop", ["", first] + carry, outputs=num_carry, body=graph)
+    return outs if isinstance(outs, tuple) else (outs,)
+
+
+if while_p is not None:
+    register_lowering(while_p)(lower_while)

@@ -23,7 +23,7 @@ _SAME = {
 # primitives whose ONNX operator onnxruntime (1.32) runs in float32 only (no float64
 # kernel): the exported float64 model is valid ONNX but onnxruntime refuses to load it
 ORT_FLOAT32_ONLY = frozenset({"arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctanh",
-                              "cosh", "sinh", "tan", "erf"})
+                              "cosh", "sinh", "tan", "erf", "erfc", "arctan2"})
 # bitwise primitives on bool (logical operators) and on integers (opset 18)
 _BITWISE = {"bitwise_and": ("And", "BitwiseAnd"), "bitwise_or": ("Or", "BitwiseOr"),
             "bitwise_xor": ("Xor", "BitwiseXor"), "invert": ("Not", "BitwiseNot")}

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from funtorch.core import Primitive
 from funtorch.onnx.context import onnx_dtype
 from funtorch.onnx.registry import register_lowering
 
-_REDUCE = {"sum": "ReduceSum", "prod": "ReduceProd", "max": "ReduceMax", "min": "ReduceMin"}
+_REDUCE = {"sum": "ReduceSum", "prod": "ReduceProd", "max": "ReduceMax", "min": "ReduceMin",
+           "logsumexp": "ReduceLogSumExp"}
 
 
 def _axes(eqn):
@@ -36,7 +38,7 @@ def reduce(ctx, op_type, x, axes, keepdims):
     return ctx.node(op_type, [x], axes=list(axes), keepdims=int(keepdims))
 
 
-@register_lowering(*_REDUCE)
+@register_lowering(*[name for name in _REDUCE if name in Primitive.registry])
 def lower_reduce(ctx, eqn, x):
     x = cast_to_result(ctx, eqn, x)
     return reduce(ctx, _REDUCE[eqn.prim.name], x, _axes(eqn), eqn.params.get("keepdims", False))

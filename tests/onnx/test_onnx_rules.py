@@ -19,6 +19,9 @@ SAMPLED = sorted(p.name for p in TABLE if p.samples is not None and p.name in
 # primitives whose ONNX operator onnxruntime implements for float32 only: in float64 the
 # model is checked with onnx.reference alone (the README's table says so too)
 ORT_FLOAT32_ONLY = ft.onnx.ORT_FLOAT32_ONLY
+# onnx.reference computes Erf in float32 (np.vectorize(math.erf, otypes="f")), so in
+# float64 these are checked to float32 accuracy: no installed runtime does better
+REFERENCE_ERF = {"erf", "erfc"}
 SETTINGS = settings(max_examples=2, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
@@ -52,7 +55,8 @@ def test_lowering_rule_matches_funtorch(name, dtype, data):
     check_model_against(model, expected)
     runtimes = ("reference",) if dtype == np.float64 and name in ORT_FLOAT32_ONLY else (
         "onnxruntime", "reference")
-    check_runtimes(model, arrays, expected, RTOL[np.dtype(dtype)], runtimes)
+    rtol = 1e-6 if dtype == np.float64 and name in REFERENCE_ERF else RTOL[np.dtype(dtype)]
+    check_runtimes(model, arrays, expected, rtol, runtimes)
 
 
 def test_every_rule_is_tested():
