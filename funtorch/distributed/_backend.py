@@ -35,6 +35,7 @@ REDUCE_OPS = ("sum", "mean", "max", "min")
 DEFAULT_TIMEOUT = 1800.0  # seconds, torch's default
 _SIGNATURE_BYTES = 160
 _SPIN_S = 0.02
+_yield_core = getattr(os, "sched_yield", lambda: time.sleep(0))  # (not on every platform)
 
 _TIMEOUT_MSG = ("{what}: rank {rank} of {size} (group '{axis}') waited {timeout:g} s for the "
                 "other ranks and gave up: a rank skipped this collective, crashed or is stuck "
@@ -141,7 +142,7 @@ def wait(request, what, group):
     while not request.Test():
         waited = time.monotonic() - start
         if waited < _SPIN_S:
-            os.sched_yield()
+            _yield_core()
             continue
         if waited > group.timeout:
             error = DistributedTimeoutError(_TIMEOUT_MSG.format(
