@@ -60,8 +60,7 @@ class CharTransformer(nn.Module):
         self.tokens = nn.Embedding(vocab, d_model)
         self.positions = nn.Embedding(block, d_model)
         layer = nn.TransformerEncoderLayer(d_model, heads, 4 * d_model, dropout,
-                                           activation="gelu", batch_first=True,
-                                           norm_first=True)
+                                           batch_first=True, norm_first=True)
         self.encoder = nn.TransformerEncoder(layer, layers, norm=nn.LayerNorm(d_model),
                                              enable_nested_tensor=False)
         self.head = nn.Linear(d_model, vocab)
@@ -156,7 +155,7 @@ def save_curve(losses, log_every, out):
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=1500, help="training steps (1500)")
+    parser.add_argument("--steps", type=int, default=1200, help="training steps (1200)")
     parser.add_argument("--batch-size", type=int, default=32, help="windows per step (32)")
     parser.add_argument("--block", type=int, default=64, help="window length (64)")
     parser.add_argument("--d-model", type=int, default=128, help="model width (128)")
@@ -195,7 +194,7 @@ def main(argv=None):
     optimizer = ft.optim.adamw(lr=schedule, weight_decay=0.01)
     state = optimizer.init(model)
     step = make_step(optimizer)
-    evals = 2 if args.smoke else 20
+    evals = 2 if args.smoke else 8
     val_start = evaluate(model, val_ids, args.batch_size, args.block, evals, args.seed + 1)
     print(f"validation loss before training {val_start:.3f} (uniform: {math.log(len(chars)):.3f})")
     rng = np.random.default_rng(args.seed)
