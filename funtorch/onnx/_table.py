@@ -20,7 +20,12 @@ def _call_primitives():
     from funtorch.transforms.scan_primitive import scan_p
     from funtorch.transforms.while_primitive import while_p
 
-    return [call_jit_p, checkpoint_call_p, custom_jvp_call_p, custom_vjp_call_p, scan_p, while_p]
+    prims = [call_jit_p, checkpoint_call_p, custom_jvp_call_p, custom_vjp_call_p, scan_p, while_p]
+    try:
+        from funtorch.transforms.cond_primitive import cond_p
+    except ImportError:  # an older funtorch: cond is not staged
+        return prims
+    return prims + [cond_p]
 
 
 def table():

@@ -44,6 +44,8 @@ class LoweringContext:
         self.dim_sources = {}  # (size, alt size) -> (ONNX name, axis)
         self.producers = {}  # ONNX name -> the NodeProto that writes it
         self.uses = {}  # id(Var) -> number of equations reading it
+        self.small_consts = {}  # (dtype, shape, bytes) -> initializer name (shared)
+        self.dims = {}  # (size, alt size) -> name of its run-time size (per graph scope)
         self.filled = {}  # id(constant Var) -> its one value, when its shape is dynamic
         self.eqn_of = {}  # id(Var) -> the equation writing it
         self.const_values = {}  # id(Var) -> the value of a constant (initializer) Var
@@ -80,7 +82,12 @@ class LoweringContext:
         from onnx import numpy_helper
 
         array = np.asarray(value, dtype=dtype)
+        key = (array.dtype.str, array.shape, array.tobytes()) if array.size <= 16 else None
+        if key is not None and key in self.small_consts:
+            return self.small_consts[key]
         name = self.fresh(hint)
+        if key is not None:
+            self.small_consts[key] = name
         self.initializers.append(numpy_helper.from_array(np.asarray(array, order="C"), name))
         return name
 
@@ -135,7 +142,7 @@ class LoweringContext:
         sub = LoweringContext.__new__(LoweringContext)
         sub.__dict__.update(self.__dict__)
         sub.nodes, sub.producers = [], dict(self.producers)
-        sub.dim_sources = dict(self.dim_sources)
+        sub.dim_sources, sub.dims = dict(self.dim_sources), dict(self.dims)
         return sub
 
     # Shapes -------------------------------------------------------------------------------
@@ -160,6 +167,14 @@ class LoweringContext:
         """A 1-element int64 tensor read at run time from a tensor whose axis has the sizes
         ``pair`` (traced, second staging), or the product of two such sizes (a flattened
         batch and sequence); ``None`` if no tensor seen so far has it."""
+        if pair not in self.dims:
+            found = self._find_dim(pair)
+            if found is None:
+                return None
+            self.dims[pair] = found
+        return self.dims[pair]
+
+    def _find_dim(self, pair):
         source = self.dim_sources.get(pair)
         if source is not None:
             name, axis = source

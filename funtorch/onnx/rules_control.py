@@ -1,5 +1,6 @@
-"""Lowering rules of ``scan`` (ONNX ``Scan``) and ``while`` (ONNX ``Loop``): the staged
-bodies become ONNX subgraphs, which read the loop constants from the outer scope."""
+"""Lowering rules of ``scan`` (ONNX ``Scan``), ``while`` (ONNX ``Loop``) and ``cond``
+(ONNX ``If``): the staged bodies become ONNX subgraphs, which read the loop constants and
+operands from the outer scope."""
 
 from __future__ import annotations
 
@@ -13,6 +14,10 @@ try:
     from funtorch.transforms.while_primitive import while_p
 except ImportError:  # pragma: no cover - a funtorch without the staged while
     while_p = None
+try:
+    from funtorch.transforms.cond_primitive import cond_p
+except ImportError:  # pragma: no cover - a funtorch without the staged cond
+    cond_p = None
 
 
 def _info(name, dtype, ndim):
@@ -103,5 +108,34 @@ def lower_while(ctx, eqn, *inputs):
     return outs if isinstance(outs, tuple) else (outs,)
 
 
+def lower_cond(ctx, eqn, pred, *operands):
+    """``If`` with both branches as subgraphs without inputs (they read the operands from
+    the outer scope); a non-bool predicate is compared with zero, as ``bool()`` does."""
+    from onnx import helper
+
+    false_program, true_program = eqn.params["branches"]
+    alt_eqn = ctx.alt_eqns.get(id(eqn))
+    branches = []
+    for index, program in enumerate((true_program, false_program)):
+        if alt_eqn is not None:
+            alt = alt_eqn.params["branches"][1 - index].graph
+            align(ctx, program.graph, alt, program.graph.name)
+        sub = ctx.subgraph()
+        outs = lower_graph(sub, program.graph, list(operands))
+        branches.append(_body_graph(sub, [], outs, program.graph.outvars,
+                                    ("then", "else")[index]))
+    pred_var = eqn.inputs[0]
+    if pred_var.dtype.kind != "b":
+        zero = ctx.const(0, pred_var.dtype)
+        pred = ctx.node("Not", [ctx.node("Equal", [pred, zero])])
+    if pred_var.ndim:
+        pred = ctx.node("Reshape", [pred, ctx.ints([])])
+    outs = ctx.node("If", [pred], outputs=len(eqn.outputs), then_branch=branches[0],
+                    else_branch=branches[1])
+    return outs if isinstance(outs, tuple) else (outs,)
+
+
 if while_p is not None:
     register_lowering(while_p)(lower_while)
+if cond_p is not None:
+    register_lowering(cond_p)(lower_cond)

@@ -308,3 +308,21 @@ def test_while_loop_becomes_onnx_loop():
         expected = numpy_outputs(fun, xb, bound)
         check_model_against(proto, expected)
         check_runtimes(proto, [xb, bound], expected, 1e-5)
+
+
+def test_cond_becomes_onnx_if():
+    cond_module = pytest.importorskip("funtorch.transforms.cond_primitive",
+                                      reason="this funtorch does not stage ft.cond")
+
+    def fun(x, y):
+        return ft.cond(ft.sum(x) > 0, lambda a: ft.sin(a) * y, lambda a: ft.cos(a) - y, x)
+
+    proto = ft.onnx.export(ft.jit(fun), _rand((3, 2)), 2.0, input_names=["x", "y"],
+                           dynamic_axes={"x": {0: "n"}})
+    if "If" not in {node.op_type for node in proto.graph.node}:
+        pytest.skip(f"ft.cond did not stage to {cond_module.cond_p.name} here")
+    for rows, sign in ((1, 1.0), (3, -1.0), (6, 1.0)):
+        x = ft.abs(_rand((rows, 2), seed=rows)) * sign
+        expected = numpy_outputs(fun, x, 2.0)
+        check_model_against(proto, expected)
+        check_runtimes(proto, [x, np.float32(2.0)], expected, 1e-5)
