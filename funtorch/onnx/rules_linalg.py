@@ -1,5 +1,6 @@
 """Lowering rules: ``matmul`` (``Gemm`` for ``x @ W.T`` with a 2-D ``x``, the pattern of
-``Linear``, with the bias folded in by the ``add`` that follows) and ``einsum``."""
+``Linear``, with the bias folded in by the ``add`` that follows), ``einsum``, ``det``
+and ``argsort`` (``TopK``)."""
 
 from __future__ import annotations
 
@@ -46,3 +47,18 @@ def lower_add(ctx, eqn, x, y):
 def lower_einsum(ctx, eqn, *operands):
     inputs, output = eqn.params["spec"]
     return ctx.node("Einsum", list(operands), equation=f"{','.join(inputs)}->{output}")
+
+
+@register_lowering("det")
+def lower_det(ctx, eqn, x):
+    return ctx.node("Det", [x])
+
+
+@register_lowering("argsort")
+def lower_argsort(ctx, eqn, x):
+    """Ascending ``TopK`` over the whole axis (ties keep the lower index first, as a
+    stable sort)."""
+    axis = eqn.params["axis"] % eqn.inputs[0].ndim
+    _, indices = ctx.node("TopK", [x, ctx.dim(eqn.inputs[0], axis)], outputs=2, axis=axis,
+                          largest=0, sorted=1)
+    return indices

@@ -1,10 +1,12 @@
 """Lowering rules of elementwise functions ONNX has no operator for, as short exact
-compositions: erfc, logit, xlogy, xlog1py, hypot, cbrt, logaddexp2, arctan2."""
+compositions: erfc, logit, xlogy, xlog1py, hypot, cbrt, logaddexp2, arctan2, tie_split,
+ldexp, signbit, ndtr."""
 
 from __future__ import annotations
 
 import math
 
+from funtorch.onnx.context import onnx_dtype
 from funtorch.onnx.registry import register_lowering
 
 
@@ -68,3 +70,37 @@ def lower_arctan2(ctx, eqn, y, x):
 @register_lowering("device_put")
 def lower_device_put(ctx, eqn, x):
     return x
+
+
+@register_lowering("tie_split")
+def lower_tie_split(ctx, eqn, x, y):
+    """1 where x > y, 0.5 where x == y, 0 elsewhere."""
+    to = onnx_dtype(eqn.outputs[0].dtype)
+    wins = ctx.node("Cast", [ctx.node("Greater", [x, y])], to=to)
+    ties = ctx.node("Cast", [ctx.node("Equal", [x, y])], to=to)
+    return ctx.node("Add", [wins, ctx.node("Mul", [ties, _const(ctx, eqn, 0.5)])])
+
+
+@register_lowering("ldexp")
+def lower_ldexp(ctx, eqn, x, exponent):
+    """x * 2**n (exact: a power of two)."""
+    power = ctx.node("Pow", [_const(ctx, eqn, 2), ctx.node("Cast", [exponent], to=onnx_dtype(
+        eqn.outputs[0].dtype))])
+    return ctx.node("Mul", [x, power])
+
+
+@register_lowering("signbit")
+def lower_signbit(ctx, eqn, x):
+    """x < 0, or x is -0.0 (its reciprocal is -inf)."""
+    zero = ctx.const(0, eqn.inputs[0].dtype)
+    negative_zero = ctx.node("And", [ctx.node("Equal", [x, zero]),
+                                     ctx.node("Less", [ctx.node("Reciprocal", [x]), zero])])
+    return ctx.node("Or", [ctx.node("Less", [x, zero]), negative_zero])
+
+
+@register_lowering("ndtr")
+def lower_ndtr(ctx, eqn, x):
+    """The standard normal CDF, (1 + erf(x / sqrt 2)) / 2."""
+    scaled = ctx.node("Mul", [x, _const(ctx, eqn, math.sqrt(0.5))])
+    one_plus = ctx.node("Add", [_const(ctx, eqn, 1), ctx.node("Erf", [scaled])])
+    return ctx.node("Mul", [one_plus, _const(ctx, eqn, 0.5)])

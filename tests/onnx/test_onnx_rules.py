@@ -21,7 +21,7 @@ SAMPLED = sorted(p.name for p in TABLE if p.samples is not None and p.name in
 ORT_FLOAT32_ONLY = ft.onnx.ORT_FLOAT32_ONLY
 # onnx.reference computes Erf in float32 (np.vectorize(math.erf, otypes="f")), so in
 # float64 these are checked to float32 accuracy: no installed runtime does better
-REFERENCE_ERF = {"erf", "erfc"}
+REFERENCE_ERF = {"erf", "erfc", "ndtr"}
 SETTINGS = settings(max_examples=2, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
