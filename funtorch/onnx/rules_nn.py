@@ -19,6 +19,10 @@ noted with its equation (the trail, per export); a consumer's rule walks that tr
 chain that does not match still exports through the plain rules (``rules_nn_windows.py``:
 one strided ``Slice`` per kernel offset, never a gather), and the links a matched chain
 made unnecessary are removed as dead nodes by the exporter.
+
+float64 models keep their ``Conv``/``ConvTranspose``/``AveragePool`` nodes: valid ONNX
+(the checker passes, ``onnx.reference`` runs them), but onnxruntime 1.32 has no float64
+kernel for those three and refuses to load such a model; export in float32 to deploy.
 """
 
 from __future__ import annotations
