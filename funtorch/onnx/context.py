@@ -44,6 +44,7 @@ class LoweringContext:
         self.dim_sources = {}  # (size, alt size) -> (ONNX name, axis)
         self.producers = {}  # ONNX name -> the NodeProto that writes it
         self.uses = {}  # id(Var) -> number of equations reading it
+        self.results = {}  # ONNX name -> the Var it holds (value_info of this graph scope)
         self.small_consts = {}  # (dtype, shape, bytes) -> initializer name (shared)
         self.dims = {}  # (size, alt size) -> name of its run-time size (per graph scope)
         self.filled = {}  # id(constant Var) -> its one value, when its shape is dynamic
@@ -141,7 +142,7 @@ class LoweringContext:
         unique, outer values and initializers are visible inside)."""
         sub = LoweringContext.__new__(LoweringContext)
         sub.__dict__.update(self.__dict__)
-        sub.nodes, sub.producers = [], dict(self.producers)
+        sub.nodes, sub.producers, sub.results = [], dict(self.producers), {}
         sub.dim_sources, sub.dims = dict(self.dim_sources), dict(self.dims)
         return sub
 

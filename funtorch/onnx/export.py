@@ -202,11 +202,16 @@ def export(fun_or_module, *example_args, f=None, input_names=None, output_names=
     nodes = remove_dead_nodes(ctx.nodes, output_names)
     used = {name for node in nodes for name in referenced_names(node)}
     initializers = [t for t in ctx.initializers if t.name in used]
+    produced = {out for node in nodes for out in node.output} - set(output_names)
+    # funtorch's type of every equation result: full_check's strict shape inference then
+    # checks each lowering against the staged shapes and dtypes
+    value_info = [_io_info(ctx, n, v, by_pair, None) for n, v in ctx.results.items()
+                  if n in produced]
     onnx_graph = helper.make_graph(
         nodes, name,
         [_io_info(ctx, n, v, by_pair, dynamic_axes) for n, v in zip(input_names, inputs)],
         [_io_info(ctx, n, v, by_pair, dynamic_axes) for n, v in zip(output_names, outputs)],
-        initializer=initializers)
+        initializer=initializers, value_info=value_info)
     opsets = [helper.make_opsetid("", opset)]
     model = helper.make_model(onnx_graph, opset_imports=opsets, producer_name="funtorch",
                               ir_version=helper.find_min_ir_version_for(opsets))

@@ -127,4 +127,5 @@ def lower_graph(ctx, graph, input_names):
         for var, name in zip(eqn.outputs, outs):
             ctx.names[id(var)] = name
             ctx.add_dim_source(var, name)
+            ctx.results.setdefault(name, var)
     return [ctx.names[id(v)] for v in graph.outvars]
