@@ -47,5 +47,21 @@ from funtorch.ops.arrays_histogram import (  # noqa: F401
     bincount, histogram, histogram2d, histogram_bin_edges, histogramdd,
 )
 
-__all__: list[str] = sorted(name for name in dir() if not name.startswith("_")
-                            and name not in {"annotations"})
+# static: tools/static_all.py writes this list (tests/test_typing.py checks it)
+__all__ = [
+    "append", "apply_along_axis", "apply_over_axes", "argpartition", "argwhere", "array_split",
+    "atleast_1d", "atleast_2d", "atleast_3d", "bartlett", "bincount", "blackman", "block",
+    "broadcast_arrays", "broadcast_shapes", "can_cast", "choose", "column_stack", "compress",
+    "concat", "copy", "delete", "diag_indices", "diag_indices_from", "diagflat", "diagonal",
+    "digitize", "dsplit", "dstack", "empty_like", "extract", "fill_diagonal", "flatnonzero",
+    "fliplr", "flipud", "fromfunction", "geomspace", "hamming", "hanning", "histogram",
+    "histogram2d", "histogram_bin_edges", "histogramdd", "hsplit", "hstack", "identity",
+    "indices", "insert", "interp", "intersect1d", "isin", "isscalar", "issubdtype", "iterable",
+    "ix_", "kaiser", "lexsort", "logspace", "mask_indices", "meshgrid", "ndim", "packbits",
+    "partition", "permute_dims", "piecewise", "place", "promote_types", "put", "put_along_axis",
+    "ravel", "ravel_multi_index", "resize", "result_type", "roll", "rollaxis", "rot90",
+    "searchsorted", "select", "setdiff1d", "setxor1d", "shape", "size", "tri", "tril_indices",
+    "tril_indices_from", "trim_zeros", "triu_indices", "triu_indices_from", "union1d", "unique",
+    "unique_all", "unique_counts", "unique_inverse", "unique_values", "unpackbits",
+    "unravel_index", "unstack", "vectorize", "vsplit", "vstack",
+]

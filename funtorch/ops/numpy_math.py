@@ -36,4 +36,21 @@ from funtorch.ops.math_poly import (  # noqa: F401
 )
 from funtorch.ops.math_polyfit import polyfit  # noqa: F401
 
-__all__: list[str] = sorted(name for name in dir() if not name.startswith("_"))
+# static: tools/static_all.py writes this list (tests/test_typing.py checks it)
+__all__ = [
+    "absolute", "acos", "acosh", "allclose", "amax", "amin", "angle", "arccosh", "arcsinh",
+    "arctanh", "around", "array_equal", "array_equiv", "asin", "asinh", "atan", "atan2", "atanh",
+    "average", "bitwise_count", "bitwise_invert", "bitwise_left_shift", "bitwise_not",
+    "bitwise_right_shift", "cbrt", "conj", "conjugate", "convolve", "copysign", "corrcoef",
+    "correlate", "count_nonzero", "cov", "cumprod", "cumulative_prod", "cumulative_sum",
+    "deg2rad", "degrees", "diff", "divmod", "ediff1d", "exp2", "fabs", "float_power", "fmax",
+    "fmin", "fmod", "frexp", "gcd", "gradient", "heaviside", "hypot", "i0", "imag", "isclose",
+    "isneginf", "isposinf", "isreal", "isrealobj", "lcm", "ldexp", "left_shift", "log10", "log2",
+    "logaddexp2", "median", "modf", "nan_to_num", "nanargmax", "nanargmin", "nancumprod",
+    "nancumsum", "nanmax", "nanmean", "nanmedian", "nanmin", "nanpercentile", "nanprod",
+    "nanquantile", "nanstd", "nansum", "nanvar", "nextafter", "percentile", "poly", "polyadd",
+    "polyder", "polydiv", "polyfit", "polyint", "polymul", "polysub", "polyval", "positive",
+    "pow", "ptp", "quantile", "rad2deg", "radians", "real", "remainder", "right_shift", "rint",
+    "roots", "signbit", "sinc", "spacing", "trapezoid", "true_divide", "trunc", "unwrap",
+    "vander",
+]

@@ -97,3 +97,22 @@ from funtorch.optim.transforms_matrix import (  # noqa: F401
     scale_by_adafactor,
     scale_by_muon,
 )
+
+# static: tools/static_all.py writes this list (tests/test_typing.py checks it)
+__all__ = [
+    "ASGD", "Adadelta", "Adafactor", "Adagrad", "Adam", "AdamW", "Adamax", "EmptyState",
+    "GradientTransformation", "LBFGS", "LBFGSSolver", "LBFGSState", "MaskedState", "Muon",
+    "NAdam", "Optimizer", "RAdam", "RMSprop", "Rprop", "SGD", "ScaleByAdadeltaState",
+    "ScaleByAdafactorState", "ScaleByAdamState", "ScaleByAdamaxState", "ScaleByAsgdState",
+    "ScaleByLionState", "ScaleByMuonState", "ScaleByNadamState", "ScaleByRadamState",
+    "ScaleByRmsState", "ScaleByRpropState", "ScaleByRssState", "ScaleByScheduleState",
+    "SkipNonfiniteState", "TraceState", "adadelta", "adafactor", "adagrad", "adam", "adamax",
+    "adamw", "add_decayed_weights", "apply_updates", "asgd", "chain", "check_finite",
+    "check_trees", "clip", "clip_by_global_norm", "constant", "cosine_decay", "exponential_decay",
+    "global_norm", "identity", "join", "lamb", "lbfgs", "linear", "lion", "lr_scheduler",
+    "masked", "muon", "nadam", "newton_schulz", "piecewise_constant", "radam", "rmsprop", "rprop",
+    "scale", "scale_by_adadelta", "scale_by_adafactor", "scale_by_adam", "scale_by_adamax",
+    "scale_by_asgd", "scale_by_learning_rate", "scale_by_lion", "scale_by_muon", "scale_by_nadam",
+    "scale_by_radam", "scale_by_rms", "scale_by_rprop", "scale_by_rss", "scale_by_schedule",
+    "scale_by_trust_ratio", "sgd", "skip_nonfinite", "trace", "warmup_cosine_decay",
+]

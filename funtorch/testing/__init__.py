@@ -3,8 +3,13 @@
 
 from funtorch.testing.gradcheck import check_grads  # noqa: F401
 
+# static: tools/static_all.py writes this list (tests/test_typing.py checks it)
+__all__ = [
+    "check_grads",
+]
 
-def __getattr__(name):
+
+def __getattr__(name: str) -> object:
     if name == "strategies":
         import importlib
 
