@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import math
 
-from funtorch.core import bind
+from collections.abc import Callable
+
+from funtorch.core import Array, Primitive, bind
 from funtorch.ops import registry as R
 from funtorch.ops.registry import MINUS_ONE, ONE, binary, unary
 from funtorch import ops
+from funtorch.typing import ArrayLike
 
 # Domains where finite differences are meaningful (away from poles and kinks).
 POSITIVE = (0.1, 2.0)
@@ -218,8 +221,8 @@ mod_p = binary("mod", "mod", ONE,
 # Public functions ----------------------------------------------------------------------
 
 
-def _float_unary(prim, name, doc):
-    def fn(x):
+def _float_unary(prim: Primitive, name: str, doc: str) -> Callable[[ArrayLike], Array]:
+    def fn(x: ArrayLike) -> Array:
         if type(x) is not R.Array or x._buf.dtype.kind != "f":
             x = R.to_float(x)
         return bind(prim, x)
@@ -228,10 +231,11 @@ def _float_unary(prim, name, doc):
     return fn
 
 
-def _binary_fn(prim, name, doc):
+def _binary_fn(prim: Primitive, name: str,
+               doc: str) -> Callable[[ArrayLike, ArrayLike], Array]:
     array, coerce = R.Array, R.coerce_pair  # closure cells: no module lookups per call
 
-    def fn(x, y):
+    def fn(x: ArrayLike, y: ArrayLike) -> Array:
         # Equal dtypes are (almost always) one dtype object: plain arrays cost an identity
         # test on their buffers' dtypes (the properties would add ~10% to an eager add).
         if type(x) is array and type(y) is array:

@@ -12,6 +12,9 @@ values (torch's views would change; see ``ops/README.md``, "In-place methods").
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import math
 
 import numpy as np
@@ -83,9 +86,9 @@ def rebind(self, new, name, *, keep_shape=True):
     return self
 
 
-def _pure(name):
+def _pure(name: str) -> Callable[..., Any]:
     """The pure function ``name`` for ``x``: the Array method, else ``ft.<name>(x, ...)``."""
-    def call(self, *args, **kwargs):
+    def call(self: Array, *args: Any, **kwargs: Any) -> Any:
         method = getattr(type(self), name, None)
         if method is not None:
             return method(self, *args, **kwargs)
@@ -93,8 +96,8 @@ def _pure(name):
     return call
 
 
-def _make(name, compute):
-    def method(self, *args, **kwargs):
+def _make(name: str, compute: Callable[..., Any]) -> Callable[..., Array]:
+    def method(self: Array, *args: Any, **kwargs: Any) -> Array:
         if type(self) in _TRACER_TYPES:
             raise _traced_error(name, self)
         return rebind(self, compute(self, *args, **kwargs), name,
@@ -260,8 +263,8 @@ def attach():
 
 
 
-def _function(name):
-    def fn(input, *args, **kwargs):
+def _function(name: str) -> Callable[..., Array]:
+    def fn(input: Array, *args: Any, **kwargs: Any) -> Array:
         if not isinstance(input, Array):
             raise TypeError(f"{name}(): argument 'input' must be an array, got "
                             f"{type(input).__name__}")

@@ -10,14 +10,16 @@ in JAX; ``angle``, ``imag`` and ``signbit`` are constant on real inputs.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
 from funtorch import ops
-from funtorch.core import bind
+from funtorch.core import Array, Primitive, bind
 from funtorch.ops import registry as R
 from funtorch.ops.elementwise import NONZERO, OPEN_UNIT, POSITIVE
 from funtorch.ops.registry import ONE, binary, unary
+from funtorch.typing import ArrayLike
 
 _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
@@ -45,8 +47,9 @@ fmod_p = binary("fmod", "fmod", ONE, lambda ans, x, y: -trunc(ops.divide(x, y)),
 # Public functions ------------------------------------------------------------------------
 
 
-def _float_unary(prim, name, summary, example, result):
-    def fn(x):
+def _float_unary(prim: Primitive, name: str, summary: str, example: str,
+                 result: str) -> Callable[[ArrayLike], Array]:
+    def fn(x: ArrayLike) -> Array:
         return bind(prim, R.to_float(x))
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = (f"{summary}\n\n    Args:\n        x: an array-like; integer and bool inputs "

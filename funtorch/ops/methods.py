@@ -6,6 +6,9 @@ at the public functions (no extra Python frame on the hot path).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from funtorch import backends
@@ -17,8 +20,8 @@ from funtorch.ops import registry as R
 from funtorch.ops.reductions import normalize_axis_index
 
 
-def _reflected(fn):
-    def method(self, other):
+def _reflected(fn: Callable[[Any, Any], Array]) -> Callable[[Array, Any], Array]:
+    def method(self: Array, other: Any) -> Array:
         return fn(other, self)
     return method
 
@@ -67,10 +70,10 @@ def _flatten(self, start_dim=0, end_dim=-1):
     return ops.reshape(self, self.shape[:start] + (-1,) + self.shape[end + 1:])
 
 
-def _method(name):
+def _method(name: str) -> Callable[..., Any]:
     fn = getattr(ops, name)
 
-    def method(self, *args, **kwargs):
+    def method(self: Array, *args: Any, **kwargs: Any) -> Any:
         return fn(self, *args, **kwargs)
     method.__name__ = name
     method.__doc__ = f"Method form of ``ft.{name}``."

@@ -10,12 +10,14 @@ from __future__ import annotations
 import builtins
 import math
 import operator
+from collections.abc import Callable
 
 import numpy as np
 
-from funtorch.core import Primitive, bind
+from funtorch.core import Array, Primitive, bind
 from funtorch.ops import registry as R
 from funtorch import ops
+from funtorch.typing import ArrayLike, Axis
 
 
 def normalize_axis_index(axis, ndim, fn="reduction"):
@@ -244,8 +246,10 @@ cumsum_p = Primitive(
 # Public functions ----------------------------------------------------------------------
 
 
-def _reduce(prim, fn):
-    def reduce(a, axis=None, keepdims=False):
+def _reduce(prim: Primitive, fn: str) -> Callable[..., Array]:
+    # ``Callable[..., Array]``: ft.<fn> is also torch's spelling (``dim=``, ``keepdim=``)
+    # through torch_functions' dual, which a type checker does not see
+    def reduce(a: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
         a = R.as_array(a)
         return bind(prim, a, axis=normalize_axis(axis, a.ndim, fn), keepdims=bool(keepdims))
     reduce.__name__ = reduce.__qualname__ = fn
@@ -263,8 +267,8 @@ all = _reduce(all_p, "all")  # noqa: A001
 any = _reduce(any_p, "any")  # noqa: A001
 
 
-def _arg(prim, fn):
-    def reduce(a, axis=None, keepdims=False):
+def _arg(prim: Primitive, fn: str) -> Callable[..., Array]:
+    def reduce(a: ArrayLike, axis: int | None = None, keepdims: bool = False) -> Array:
         a = R.as_array(a)
         if axis is not None:
             axis = normalize_axis(axis, a.ndim, fn)[0]
@@ -278,7 +282,7 @@ argmax = _arg(argmax_p, "argmax")
 argmin = _arg(argmin_p, "argmin")
 
 
-def cumsum(a, axis=None):
+def cumsum(a: ArrayLike, axis: int | None = None) -> Array:
     """Cumulative sum along ``axis`` (the flattened array when None), as NumPy."""
     a = R.as_array(a)
     if axis is None:
@@ -301,7 +305,7 @@ def _narrowed(out, dtype):
     return out if out.dtype == dtype else ops.astype(out, dtype)
 
 
-def mean(a, axis=None, keepdims=False):
+def mean(a: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     """Arithmetic mean over ``axis``; integer inputs give the default float dtype, float16
     accumulates in float32 (as NumPy and torch).
 
@@ -321,7 +325,7 @@ def _variance(a, axes, ddof, keepdims):
     return sum(centered * centered, axes, keepdims) / divisor
 
 
-def var(a, axis=None, ddof=0, keepdims=False):
+def var(a: ArrayLike, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Array:
     """Variance over ``axis`` with NumPy's ``ddof`` (0: population, 1: sample); ``ddof``
     at or past the number of elements gives inf, as NumPy and torch.
 
@@ -333,7 +337,7 @@ def var(a, axis=None, ddof=0, keepdims=False):
     return _narrowed(_variance(a, normalize_axis(axis, a.ndim, "var"), ddof, keepdims), dtype)
 
 
-def std(a, axis=None, ddof=0, keepdims=False):
+def std(a: ArrayLike, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Array:
     """Standard deviation over ``axis`` (``sqrt(var)``), NumPy's ``ddof``.
 
     Example:
@@ -370,7 +374,8 @@ logsumexp_p = _reduction("logsumexp", _logsumexp_impl, vjp=(_logsumexp_vjp,),
                          jvp=(_logsumexp_jvp,), torch_name="Logsumexp")
 
 
-def logsumexp(a, axis=None, keepdims=False):
+def logsumexp(a: ArrayLike, axis: Axis = None,
+              keepdims: bool = False) -> Array:
     """``log(sum(exp(a)))`` over ``axis``, computed stably (SciPy's signature).
 
     Example:

@@ -10,6 +10,9 @@ them), and take torch's otherwise: ``x.max(1)`` and ``x.max(dim=1)`` are
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from funtorch.core import Array
@@ -19,6 +22,7 @@ from funtorch.ops import torch_functions as T
 from funtorch.ops import torch_linalg, torch_math, torch_shape
 from funtorch.ops import torch_numpy_names as N
 from funtorch.ops.torch_args import NUMPY_KEYS, as_array, one_dim, returns, shape_args
+from funtorch.typing import ArrayLike, DTypeLike
 
 # methods that exist with NumPy's meaning: torch's when called torch-style
 _CLASHING = {
@@ -56,10 +60,10 @@ def _torch_spelling(name):
     return getattr(fn, "torch_spelling", fn)
 
 
-def _forward(name):
+def _forward(name: str) -> Callable[..., Any]:
     fn = _torch_spelling(name)
 
-    def method(self, *args, **kwargs):
+    def method(self: Array, *args: Any, **kwargs: Any) -> Any:
         return fn(self, *args, **kwargs)
     method.__name__ = method.__qualname__ = name
     method.__doc__ = f"Method form of ``ft.{name}`` (torch's spelling)."
@@ -71,11 +75,11 @@ def _forward(name):
 _BARE_IS_TORCH = {"sort", "argsort"}
 
 
-def _clashing(name, numpy_method):
+def _clashing(name: str, numpy_method: Callable[..., Any]) -> Callable[..., Any]:
     torch_fn = _torch_spelling(name)
     bare_is_numpy = name not in _BARE_IS_TORCH
 
-    def method(self, *args, **kwargs):
+    def method(self: Array, *args: Any, **kwargs: Any) -> Any:
         if (bare_is_numpy and not args and not kwargs) or kwargs.keys() & NUMPY_KEYS or \
                 "out" in kwargs:
             return numpy_method(self, *args, **kwargs)
@@ -88,8 +92,8 @@ def _clashing(name, numpy_method):
     return method
 
 
-def _repeat(numpy_method):
-    def repeat(self, *sizes, **kwargs):
+def _repeat(numpy_method: Callable[..., Array]) -> Callable[..., Array]:
+    def repeat(self: Array, *sizes: Any, **kwargs: Any) -> Array:
         """torch's ``x.repeat(*sizes)`` (tile); NumPy's ``repeat`` with ``axis=`` given (as
         ``np.repeat(x, n)`` calls it)."""
         if "axis" in kwargs or "repeats" in kwargs:
@@ -98,15 +102,17 @@ def _repeat(numpy_method):
     return repeat
 
 
-def _new(factory):
-    def new(self, *size, dtype=None, device=None, requires_grad=False, **kwargs):
+def _new(factory: Callable[..., Array]) -> Callable[..., Array]:
+    def new(self: Array, *size: Any, dtype: DTypeLike = None, device: Any = None,
+            requires_grad: bool = False, **kwargs: Any) -> Array:
         out = factory(shape_args(size, "new"), dtype or self.dtype, **kwargs)
         return out if device is None else ops.device_put(out, device)
     new.__doc__ = "A new array of ``size`` with this array's dtype (torch's ``new_*``)."
     return new
 
 
-def _new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+def _new_tensor(self: Array, data: ArrayLike, dtype: DTypeLike = None, device: Any = None,
+                requires_grad: bool = False) -> Array:
     """A new array of ``data`` with this array's dtype unless ``dtype`` is given."""
     return ops.asarray(np.asarray(data) if not isinstance(data, Array) else data,
                        dtype=dtype or self.dtype)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import collections
 import importlib
 import inspect
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -100,7 +102,8 @@ TORCH_KEYS = frozenset({"dim", "keepdim", "unbiased", "correction", "descending"
                         "out_int32", "largest", "diagonal"})
 
 
-def dual(numpy_fn, torch_fn, name=None, torch_when=None):
+def dual(numpy_fn: Callable[..., Any], torch_fn: Callable[..., Any], name: str | None = None,
+         torch_when: Callable[[tuple[Any, ...]], bool] | None = None) -> Callable[..., Any]:
     """One public name with both spellings: the torch one when a torch-only keyword
     (``dim=``, ``keepdim=``, ``unbiased=``, ...) is given or ``torch_when(args)`` holds,
     else the NumPy one, so every NumPy call keeps its meaning.
@@ -111,7 +114,7 @@ def dual(numpy_fn, torch_fn, name=None, torch_when=None):
     """
     name = name or numpy_fn.__name__
 
-    def function(*args, **kwargs):
+    def function(*args: Any, **kwargs: Any) -> Any:
         if kwargs.keys() & TORCH_KEYS or (torch_when is not None and torch_when(args)):
             return torch_fn(*args, **kwargs)
         return numpy_fn(*args, **kwargs)
@@ -125,10 +128,10 @@ def dual(numpy_fn, torch_fn, name=None, torch_when=None):
     return function
 
 
-def forward(module, attr, name=None):
+def forward(module: str, attr: str, name: str | None = None) -> Callable[..., Any]:
     """A function calling ``module.attr`` at call time: the torch namespace offers
     ``ft.conv1d`` and ``ft.bernoulli``, whose code lives in layers above ``ops``."""
-    def function(*args, **kwargs):
+    def function(*args: Any, **kwargs: Any) -> Any:
         return getattr(importlib.import_module(module), attr)(*args, **kwargs)
     function.__name__ = function.__qualname__ = name or attr
     function.__doc__ = f"Torch spelling of ``{module}.{attr}`` (same arguments)."

@@ -17,6 +17,9 @@ what ``ft.<name>`` is:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from funtorch import ops as _ops
 from funtorch.core import Array
 from funtorch.ops import torch_extra, torch_index, torch_linalg, torch_math, \
@@ -63,9 +66,10 @@ def _array_second(args):
 _TORCH_WHEN = {"max": _array_second, "min": _array_second}
 
 
-def _transpose_dual(numpy_fn, torch_fn):
+def _transpose_dual(numpy_fn: Callable[..., Array],
+                    torch_fn: Callable[..., Array]) -> Callable[..., Array]:
     """``ft.transpose(x)``/``(x, axes)`` as NumPy, ``ft.transpose(x, d0, d1)`` as torch."""
-    def transpose(*args, **kwargs):
+    def transpose(*args: Any, **kwargs: Any) -> Array:
         if len(args) == 3 or {"dim0", "dim1"} & kwargs.keys():
             return torch_fn(*args, **kwargs)
         return numpy_fn(*args, **kwargs)
@@ -108,8 +112,9 @@ def _build():
     return namespace
 
 
-def _switch(combined, torch_fn, keys):
-    def function(*args, **kwargs):
+def _switch(combined: Callable[..., Any], torch_fn: Callable[..., Any],
+            keys: set[str] | frozenset[str]) -> Callable[..., Any]:
+    def function(*args: Any, **kwargs: Any) -> Any:
         return (torch_fn if keys & kwargs.keys() else combined)(*args, **kwargs)
     function.__name__ = function.__qualname__ = combined.__name__
     function.__doc__ = combined.__doc__

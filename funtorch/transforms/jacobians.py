@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -16,6 +18,7 @@ from funtorch.core import Array
 from funtorch.grad import _argnums_tuple, vjp
 from funtorch.transforms.jvp import jvp
 from funtorch.transforms.vmap import vmap
+from funtorch.typing import P, PyTree
 
 __all__ = ["jacrev", "jacfwd", "hessian"]
 
@@ -62,7 +65,8 @@ def _args_parts(fun, args, argnums, name):
     return partial, diff, single
 
 
-def jacrev(fun, argnums=0, has_aux=False):
+def jacrev(fun: Callable[P, Any], argnums: int | Sequence[int] = 0,
+           has_aux: bool = False) -> Callable[P, PyTree]:
     """Jacobian by reverse mode: one batched ``vjp`` over the output basis.
 
     Example:
@@ -91,7 +95,8 @@ def jacrev(fun, argnums=0, has_aux=False):
     return jac_fun
 
 
-def jacfwd(fun, argnums=0, has_aux=False):
+def jacfwd(fun: Callable[P, Any], argnums: int | Sequence[int] = 0,
+           has_aux: bool = False) -> Callable[P, PyTree]:
     """Jacobian by forward mode: one batched ``jvp`` over the input basis.
 
     Example:
@@ -127,7 +132,8 @@ def jacfwd(fun, argnums=0, has_aux=False):
     return jac_fun
 
 
-def hessian(fun, argnums=0, has_aux=False):
+def hessian(fun: Callable[P, Any], argnums: int | Sequence[int] = 0,
+            has_aux: bool = False) -> Callable[P, PyTree]:
     """Hessian of a scalar function: ``jacfwd(jacrev(fun))`` (JAX's composition).
 
     Example:

@@ -5,9 +5,13 @@ Zero tangents are symbolic (``None``) so constants cost nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any, Literal, overload
+
 from funtorch import ops, tree
 from funtorch.core import Array, Trace, Tracer, bind, new_trace
 from funtorch.dtypes import is_float
+from funtorch.typing import PyTree
 
 __all__ = ["jvp", "JVPTracer"]
 
@@ -100,7 +104,16 @@ def _as_array(x):
     return x if isinstance(x, Array) else ops.asarray(x)
 
 
-def jvp(fun, primals, tangents, has_aux=False):
+@overload
+def jvp(fun: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any],
+        has_aux: Literal[False] = False) -> tuple[PyTree, PyTree]: ...
+@overload
+def jvp(fun: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any],
+        has_aux: Literal[True]) -> tuple[PyTree, PyTree, Any]: ...
+
+
+def jvp(fun: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any],
+        has_aux: bool = False) -> tuple[PyTree, PyTree] | tuple[PyTree, PyTree, Any]:
     """Evaluate ``fun(*primals)`` and its directional derivative along ``tangents``.
 
     Args:

@@ -1,0 +1,164 @@
+"""The typed public surface: static ``__all__`` lists, mypy on ``tests/typing/`` snippets, and a
+namespace walk that fails on a public function without complete annotations.
+
+mypy, not pyright: mypy is a pure-Python wheel on PyPI (in the ``test`` extra), so the check
+runs wherever the tests do; pyright needs Node.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pathlib
+import re
+import subprocess
+import sys
+import tempfile
+
+import pytest
+
+import funtorch as ft
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+TYPING = ROOT / "tests" / "typing"
+sys.path.insert(0, str(ROOT / "tools"))
+import static_all  # noqa: E402
+import annotation_walk  # noqa: E402
+import gen_stubs  # noqa: E402
+
+sys.path.remove(str(ROOT / "tools"))
+
+
+@pytest.mark.parametrize("name", sorted(static_all.MODULES))
+def test_static_all_is_the_runtime_namespace(name):
+    """The literal ``__all__`` a type checker reads lists exactly what the module exports at
+    runtime (regenerate with ``python tools/static_all.py``)."""
+    module = importlib.import_module(name)
+    assert sorted(module.__all__) == module.__all__ == static_all.runtime_names(name), (
+        f"{name}.__all__ differs from the runtime namespace: run `python tools/static_all.py`")
+
+
+@pytest.mark.parametrize("path", sorted(gen_stubs.STUBS))
+def test_generated_stubs_are_current(path):
+    """The stubs of the namespaces built at import time declare exactly today's names
+    (regenerate with ``python tools/gen_stubs.py``)."""
+    assert (ROOT / path).read_text() == gen_stubs.STUBS[path](), (
+        f"{path} is stale: run `python tools/gen_stubs.py`")
+
+
+def test_py_typed_ships():
+    assert (ROOT / "funtorch" / "py.typed").is_file()
+    assert '"py.typed"' in (ROOT / "pyproject.toml").read_text()
+
+
+def _expected_errors(path: pathlib.Path) -> set[tuple[int, str]]:
+    """``(line, code)`` for every ``# E: <code>`` comment in a snippet."""
+    found = set()
+    for number, line in enumerate(path.read_text().splitlines(), 1):
+        found |= {(number, code) for code in re.findall(r"# E: ([a-z-]+)", line)}
+    return found
+
+
+def test_mypy_strict_on_snippets():
+    """``pass_*.py`` type-check cleanly under ``mypy --strict``; each ``fail_*.py`` line marked
+    ``# E: <code>`` gets exactly that error and nothing else is reported.
+
+    The package is followed with ``--follow-imports=silent``: its own signatures are used, its
+    internal errors (the not-yet-annotated rest, see ``tools/unannotated.txt``) are not
+    reported against the snippets. The cache lives under the temp dir: a warm run takes a few
+    seconds, a cold one ~20 s.
+    """
+    mypy = pytest.importorskip("mypy.api", reason="mypy is in the test extra")
+    cache = pathlib.Path(tempfile.gettempdir()) / "funtorch-mypy-cache"
+    snippets = sorted(TYPING.glob("*.py"))
+    env_path = os.environ.get("MYPYPATH")
+    os.environ["MYPYPATH"] = str(ROOT)
+    try:
+        out, err, _ = mypy.run(["--strict", "--follow-imports=silent", "--no-error-summary",
+                                "--show-error-codes", "--no-pretty", "--cache-dir", str(cache),
+                                "--config-file", str(ROOT / "pyproject.toml"),
+                                *map(str, snippets)])
+    finally:
+        if env_path is None:
+            del os.environ["MYPYPATH"]
+        else:
+            os.environ["MYPYPATH"] = env_path
+    assert not err, err
+    got: dict[str, set[tuple[int, str]]] = {}
+    for line in out.splitlines():
+        match = re.match(r"(.+?):(\d+): error: .*\[([a-z-]+)\]$", line)
+        if match:
+            got.setdefault(pathlib.Path(match[1]).name, set()).add((int(match[2]), match[3]))
+    for path in snippets:
+        expected = _expected_errors(path)
+        if path.name.startswith("pass_"):
+            assert not expected, f"{path.name}: a pass_ snippet carries `# E:` marks"
+        else:
+            assert expected, f"{path.name}: a fail_ snippet without `# E: <code>` marks"
+        assert got.get(path.name, set()) == expected, (
+            f"{path.name}: mypy reported\n{out}")
+
+
+def test_every_public_function_is_annotated():
+    """A public function, method or class of the walked namespaces has every parameter and its
+    return annotated, unless ``tools/unannotated.txt`` lists it; a listed name that became
+    annotated must leave the list (it only shrinks). Regenerate with
+    ``python tools/annotation_walk.py --write``."""
+    missing = set(annotation_walk.unannotated())
+    listed = annotation_walk.allow_list()
+    assert not missing - listed, (
+        f"not annotated: {sorted(missing - listed)[:20]} (annotate them)")
+    assert not listed - missing, (
+        f"annotated now, remove from tools/unannotated.txt: {sorted(listed - missing)[:20]}")
+
+
+def test_typing_aliases():
+    from funtorch import typing as T
+
+    assert ft.typing is T and T.Array is ft.Array and T.Key is ft.Array
+    assert T.Shape == tuple[int, ...]
+
+
+STUBS = {"funtorch.core": ["wrap"], "funtorch.grad": ["grad", "value_and_grad", "vjp"],
+         "funtorch.transforms.jit": ["jit", "make_graph"], "funtorch.transforms.vmap": ["vmap"]}
+
+
+def _stub_tree(module_name):
+    import ast
+
+    path = ROOT / (module_name.replace(".", "/") + ".pyi")
+    return ast.parse(path.read_text())
+
+
+@pytest.mark.parametrize("module_name", sorted(STUBS))
+def test_stub_signatures_match_runtime(module_name):
+    """A ``.pyi`` stub (for a module whose names are built at runtime or owned elsewhere)
+    declares functions with the runtime's parameter names, kinds and order."""
+    import ast
+    import inspect
+
+    module = importlib.import_module(module_name)
+    declared = {}
+    for node in _stub_tree(module_name).body:
+        if isinstance(node, ast.FunctionDef) and node.name != "__getattr__":
+            declared[node.name] = node  # the last overload: all share the parameter list
+    assert sorted(STUBS[module_name]) == sorted(declared)
+    for name, node in declared.items():
+        args = node.args
+        stub = ([a.arg for a in args.posonlyargs + args.args]
+                + ([f"*{args.vararg.arg}"] if args.vararg else [])
+                + [a.arg for a in args.kwonlyargs])
+        runtime = [("*" if p.kind is p.VAR_POSITIONAL else "") + p.name
+                   for p in inspect.signature(getattr(module, name)).parameters.values()
+                   if p.kind is not p.VAR_KEYWORD]
+        assert stub == runtime, f"{module_name}.{name}: stub {stub}, runtime {runtime}"
+
+
+def test_array_stub_declares_runtime_attributes():
+    """Every member ``core.pyi`` declares on ``Array`` exists on the runtime class."""
+    import ast
+
+    cls = next(n for n in _stub_tree("funtorch.core").body if isinstance(n, ast.ClassDef))
+    names = {n.name for n in cls.body if isinstance(n, ast.FunctionDef)}
+    names |= {n.target.id for n in cls.body if isinstance(n, ast.AnnAssign)}
+    assert not {n for n in names - {"__getattr__"} if not hasattr(ft.Array, n)}
