@@ -81,8 +81,9 @@ def lower_windows_sum(ctx, eqn, x):
 
 
 def crop_into_pads(ctx, eqn, x):
-    """``basic_index`` cropping the spatial axes of a ConvTranspose's result: fold the crop
-    into its ``pads`` and return the ConvTranspose's output; ``None`` otherwise."""
+    """``basic_index`` cropping the spatial axes of a ConvTranspose's result: the same
+    ConvTranspose with the crop in its ``pads`` (the uncropped one is left to the dead-node
+    pass); ``None`` otherwise."""
     var = ctx.__dict__.get("_nn_croppable", {}).get(x)
     if var is None or ctx.uses.get(id(var)) != 1:
         return None
@@ -91,14 +92,21 @@ def crop_into_pads(ctx, eqn, x):
         return None
     if any(e[:2] != (0, size) for e, size in zip(entries[:2], var.shape[:2])):
         return None
-    node = ctx.producers[x]
+    from onnx import NodeProto
+
+    # a new node, not the old one edited: each ONNX name keeps one shape (value_info)
+    node = NodeProto()
+    node.CopyFrom(ctx.producers[x])
+    out = ctx.fresh("ConvTranspose")
+    node.output[0], node.name = out, ctx.fresh("n")
     spatial = list(zip(entries[2:], var.shape[2:]))
     pads = [a for a in node.attribute if a.name == "pads"][0]
     del pads.ints[:]  # ONNX crops the full result by `pads` (output_padding stays at the end)
     pads.ints.extend([e[0] for e, _ in spatial] + [size - e[1] for e, size in spatial])
-    del ctx.__dict__["_nn_croppable"][x]
-    ctx.__dict__.setdefault("_nn_cropped", {})[x] = eqn.outputs[0]
-    return x
+    ctx.nodes.append(node)
+    ctx.producers[out] = node
+    ctx.__dict__.setdefault("_nn_cropped", {})[out] = eqn.outputs[0]
+    return out
 
 
 def cropped_result(ctx, name):
