@@ -127,5 +127,5 @@ def lower_graph(ctx, graph, input_names):
         for var, name in zip(eqn.outputs, outs):
             ctx.names[id(var)] = name
             ctx.add_dim_source(var, name)
-            ctx.results.setdefault(name, var)
+            ctx.results[name] = var  # a fusion that rewrites a node claims its name last
     return [ctx.names[id(v)] for v in graph.outvars]
