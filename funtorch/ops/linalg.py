@@ -1,8 +1,11 @@
 """Products: ``matmul, dot, tensordot, inner, outer``, PyTorch's ``mm, bmm``, and
 ``einsum`` re-exported from ``ops/einsum.py``.
 
-One primitive here: ``matmul`` sees operands of rank >= 2 (batch dims broadcast) and is
-one ``xp.matmul`` call; the public function adds and removes the axes of 1-D operands.
+One primitive here: ``matmul`` sees operands of rank >= 2 (batch dims broadcast), or a
+vector times a matrix, and is one ``xp.matmul`` call; the public function adds and removes
+the axes of the other 1-D operands. Vector @ matrix is bound as it is because it is what a
+per-example function computes (``x @ W`` under ``vmap``): its batch rule is then one
+matrix product with no reshapes.
 ``dot``, ``tensordot`` (one matmul after a transpose), ``inner`` and ``outer`` are
 compositions, so their derivatives come from ``matmul``'s rules.
 """
@@ -33,8 +36,15 @@ def _fit(ct, x):
 
 
 def _matmul_shape(a, b):
+    if len(a.shape) == 1 and len(b.shape) == 2:
+        if a.shape[0] != b.shape[0]:
+            raise ValueError(_NOT_ALIGNED.format(fn="matmul", a=tuple(a.shape),
+                                                 b=tuple(b.shape), n=a.shape[0], i=0,
+                                                 m=b.shape[0], j=0))
+        return (b.shape[1],), np.result_type(a.dtype, b.dtype)
     if len(a.shape) < 2 or len(b.shape) < 2:
-        raise ValueError(f"matmul: the primitive expects operands of rank >= 2, got shapes "
+        raise ValueError(f"matmul: the primitive expects operands of rank >= 2 (or a vector "
+                         f"and a matrix), got shapes "
                          f"{tuple(a.shape)} and {tuple(b.shape)}; call ft.matmul instead")
     if a.shape[-1] != b.shape[-2]:
         raise ValueError(_NOT_ALIGNED.format(fn="matmul", a=tuple(a.shape), b=tuple(b.shape),
@@ -59,6 +69,8 @@ def _matmul_vjp_a(g, ans, a, b):
 
 
 def _matmul_vjp_b(g, ans, a, b):
+    if a.ndim == 1:  # vector @ matrix: the outer product of a and g
+        return _fit(matmul(ops.reshape(a, (-1, 1)), ops.reshape(g, (1, -1))), b)
     if b.ndim == 2 and a.ndim > 2 and a.shape[:-2] == g.shape[:-2]:
         # a linear layer's weight gradient: one (k, N) @ (N, m) product over the batch
         flat_a = ops.reshape(a, (-1, a.shape[-1]))
@@ -84,11 +96,19 @@ def pad_batched(args, bdims):
 
 
 def _matmul_batch(args, bdims):
+    (a, b), (a_bdim, b_bdim) = args, bdims
+    if a.ndim - (a_bdim is not None) == 1:  # vector @ matrix
+        if b_bdim is None:  # a batch of vectors is a matrix: one product, no reshapes
+            return bind(matmul_p, R.move_bdim(a, a_bdim), b), 0
+        a = ops.reshape(a, (1, -1)) if a_bdim is None else ops.expand_dims(
+            R.move_bdim(a, a_bdim), 1)
+        out = bind(matmul_p, *pad_batched((a, b), (None if a_bdim is None else 0, b_bdim)))
+        return ops.reshape(out, out.shape[:-2] + out.shape[-1:]), 0
     return bind(matmul_p, *pad_batched(args, bdims)), 0
 
 
 def _matmul_samples(s):
-    shapes = s.choice([((3, 4), (4, 5)), ((2, 3, 4), (4, 5)), ((3, 4), (2, 4, 2)),
+    shapes = s.choice([((3, 4), (4, 5)), ((4,), (4, 5)), ((2, 3, 4), (4, 5)), ((3, 4), (2, 4, 2)),
                        ((2, 1, 3, 4), (3, 4, 2)), ((2, 3, 4), (2, 4, 3))])
     return tuple(s.array(shape) for shape in shapes), {}
 
@@ -141,6 +161,9 @@ def matmul(x1, x2):
     """
     a, b = R.promote(R.as_array(x1), R.as_array(x2))
     if a.ndim >= 2 and b.ndim >= 2:
+        return bind(matmul_p, a, b)
+    if a.ndim == 1 and b.ndim == 2:
+        _check_aligned("matmul", a, b, 0, 0)
         return bind(matmul_p, a, b)
     if a.ndim == 0 or b.ndim == 0:
         raise ValueError(f"matmul: both operands need at least one dimension, got shapes "
