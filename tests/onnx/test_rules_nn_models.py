@@ -81,3 +81,16 @@ def test_lstm_exports_as_scan_with_dynamic_batch(opset):
     _check_batches(proto, model.eval(), (6, 5))
     x = _rand((2, 6, 5), 5)
     check_runtimes(proto, [x], numpy_outputs(model, x), 1e-4, ("reference",))
+
+
+def test_transposed_conv_and_avg_pool_with_dynamic_batch():
+    ft.manual_seed(2)
+    model = ft.nn.Sequential(
+        ft.nn.ConvTranspose2d(3, 4, 3, stride=2, padding=1, output_padding=1), ft.nn.ReLU(),
+        ft.nn.AvgPool2d(3, stride=2, padding=1, count_include_pad=False),
+        ft.nn.Conv2d(4, 2, 1)).eval()
+    proto = ft.onnx.export(model, _rand((TRACED, 3, 5, 5), 0), input_names=["x"],
+                           dynamic_axes={"x": {0: "batch"}})
+    ops = [node.op_type for node in proto.graph.node]
+    assert ops == ["ConvTranspose", "Relu", "AveragePool", "Conv", "Identity"], ops
+    _check_batches(proto, model, (3, 5, 5))
