@@ -7,6 +7,7 @@ Creation functions make constants: they are not primitives and carry no gradient
 from __future__ import annotations
 
 import contextlib
+from typing import Any
 
 import numpy as np
 
@@ -15,6 +16,7 @@ from funtorch import ops
 from funtorch.core import _TRACER_TYPES, LEAF, Array, wrap
 from funtorch.dtypes import get_default_dtype
 from funtorch.ops.host_data import COMPLEX, check_host, host_array
+from funtorch.typing import ArrayLike, DTypeLike, ShapeLike
 
 _REQUIRES_GRAD_MSG = (
     "{fn}: only floating-point arrays can require gradients, got dtype {dtype}; "
@@ -111,7 +113,8 @@ def _stack_traced(data, dtype, device):
     return ops.stack(parts)
 
 
-def array(data, dtype=None, device=None, requires_grad=False) -> Array:
+def array(data: ArrayLike, dtype: DTypeLike = None, device: Any = None,
+          requires_grad: bool = False) -> Array:
     """Create an array from a list, scalar, NumPy/CuPy array or funtorch array (copies).
 
     Python floats take the default float dtype (float32), Python ints int64;
@@ -132,7 +135,8 @@ def array(data, dtype=None, device=None, requires_grad=False) -> Array:
     return _array(data, dtype, device, requires_grad, "array")
 
 
-def tensor(data, dtype=None, device=None, requires_grad=False) -> Array:
+def tensor(data: ArrayLike, dtype: DTypeLike = None, device: Any = None,
+           requires_grad: bool = False) -> Array:
     """PyTorch spelling of :func:`array` (same arguments, same copy semantics).
 
     Example:
@@ -164,7 +168,7 @@ def _array(data, dtype, device, requires_grad, fn):
     return _finish(buf, requires_grad, fn)
 
 
-def asarray(data, dtype=None, device=None) -> Array:
+def asarray(data: ArrayLike, dtype: DTypeLike = None, device: Any = None) -> Array:
     """Like :func:`array`, but returns funtorch arrays unchanged when nothing changes.
 
     A funtorch array with another ``dtype`` or ``device`` is cast (``astype``) or moved
@@ -223,22 +227,26 @@ def _filled(fn, shape, value, dtype, device, requires_grad):
     return _finish(buf, requires_grad, fn)
 
 
-def zeros(shape, dtype=None, device=None, requires_grad=False) -> Array:
+def zeros(shape: ShapeLike, dtype: DTypeLike = None, device: Any = None,
+          requires_grad: bool = False) -> Array:
     """An array of zeros (default float dtype). Example: ``ft.zeros((2, 3))``."""
     return _filled("zeros", shape, 0.0, dtype, device, requires_grad)
 
 
-def ones(shape, dtype=None, device=None, requires_grad=False) -> Array:
+def ones(shape: ShapeLike, dtype: DTypeLike = None, device: Any = None,
+         requires_grad: bool = False) -> Array:
     """An array of ones (default float dtype). Example: ``ft.ones(3)``."""
     return _filled("ones", shape, 1.0, dtype, device, requires_grad)
 
 
-def empty(shape, dtype=None, device=None, requires_grad=False) -> Array:
+def empty(shape: ShapeLike, dtype: DTypeLike = None, device: Any = None,
+          requires_grad: bool = False) -> Array:
     """An array with unspecified values (default float dtype)."""
     return _filled("empty", shape, None, dtype, device, requires_grad)
 
 
-def full(shape, fill_value, dtype=None, device=None, requires_grad=False) -> Array:
+def full(shape: ShapeLike, fill_value: ArrayLike, dtype: DTypeLike = None, device: Any = None,
+         requires_grad: bool = False) -> Array:
     """An array of ``shape`` filled with ``fill_value``: a scalar, or an array (or list)
     that broadcasts to ``shape``, as in NumPy.
 
@@ -289,30 +297,32 @@ def _like(fn, x, value, dtype):
     return _filled(fn, shape, value, dtype or x_dtype, device, False)
 
 
-def zeros_like(x, dtype=None) -> Array:
+def zeros_like(x: ArrayLike, dtype: DTypeLike = None) -> Array:
     """Zeros with ``x``'s shape, dtype and device (a constant, even for traced ``x``)."""
     return _like("zeros_like", x, 0, dtype)
 
 
-def ones_like(x, dtype=None) -> Array:
+def ones_like(x: ArrayLike, dtype: DTypeLike = None) -> Array:
     """Ones with ``x``'s shape, dtype and device."""
     return _like("ones_like", x, 1, dtype)
 
 
-def full_like(x, fill_value, dtype=None) -> Array:
+def full_like(x: ArrayLike, fill_value: ArrayLike, dtype: DTypeLike = None) -> Array:
     """``fill_value`` with ``x``'s shape, dtype and device; a traced ``fill_value`` keeps
     its derivative. Example: ``ft.full_like(ft.zeros(3), 2.0)``."""
     return _like("full_like", x, fill_value, dtype)
 
 
-def eye(N, M=None, k=0, dtype=None, device=None) -> Array:
+def eye(N: int, M: int | None = None, k: int = 0, dtype: DTypeLike = None,
+        device: Any = None) -> Array:
     """A 2-D array with ones on the ``k``-th diagonal (NumPy's signature)."""
     backend, ctx = _on_device(device)
     with ctx:
         return wrap(backend.xp.eye(N, M, k, dtype=dtype or get_default_dtype()))
 
 
-def arange(start, stop=None, step=1, dtype=None, device=None) -> Array:
+def arange(start: ArrayLike, stop: ArrayLike | None = None, step: ArrayLike | None = 1,
+           dtype: DTypeLike = None, device: Any = None) -> Array:
     """Evenly spaced values in ``[start, stop)``; ints give int64, floats the default float.
 
     A traced ``start`` or ``step`` (inside ``grad``, ``jvp``, ...) is differentiable: the
@@ -335,7 +345,8 @@ def arange(start, stop=None, step=1, dtype=None, device=None) -> Array:
         return wrap(backend.xp.arange(start, stop, step, dtype=dtype or get_default_dtype()))
 
 
-def linspace(start, stop, num=50, endpoint=True, dtype=None, device=None, axis=0) -> Array:
+def linspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = True,
+             dtype: DTypeLike = None, device: Any = None, axis: int = 0) -> Array:
     """``num`` evenly spaced values from ``start`` to ``stop`` (default float dtype).
 
     ``start`` and ``stop`` may be arrays (broadcast together; the samples run along

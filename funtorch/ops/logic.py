@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from funtorch.core import Primitive, bind
 from funtorch.ops import registry as R
 from funtorch.ops.registry import binary, unary
 from funtorch import ops
+from funtorch.typing import Array, ArrayLike, DTypeLike
 
 
 def _compare(name, ufunc):
@@ -77,8 +80,8 @@ stop_gradient_p = Primitive(
 stop_gradient_p.batch = lambda args, bdims: (bind(stop_gradient_p, args[0]), bdims[0])
 
 
-def _comparison_fn(prim, name):
-    def fn(x, y):
+def _comparison_fn(prim: Primitive, name: str) -> Callable[[ArrayLike, ArrayLike], Array]:
+    def fn(x: ArrayLike, y: ArrayLike) -> Array:
         if type(x) is R.Array and type(y) is R.Array:  # as in elementwise._binary_fn
             if x._buf.dtype is not y._buf.dtype:
                 x, y = R.coerce_pair(x, y)
@@ -98,8 +101,8 @@ greater = _comparison_fn(gt_p, "greater")
 greater_equal = _comparison_fn(ge_p, "greater_equal")
 
 
-def _logic_fn(prim, name):
-    def fn(x, y):
+def _logic_fn(prim: Primitive, name: str) -> Callable[[ArrayLike, ArrayLike], Array]:
+    def fn(x: ArrayLike, y: ArrayLike) -> Array:
         x, y = R.coerce_pair(x, y)
         for arg in (x, y):
             if R.dtype_kind(arg) not in "biu":
@@ -116,7 +119,7 @@ bitwise_or = logical_or = _logic_fn(or_p, "bitwise_or")
 bitwise_xor = logical_xor = _logic_fn(xor_p, "bitwise_xor")
 
 
-def invert(x):
+def invert(x: ArrayLike) -> Array:
     """Elementwise ``~x`` (logical not on bools, bitwise not on integers)."""
     x = R.as_array(x)
     if x.dtype.kind not in "biu":
@@ -124,12 +127,12 @@ def invert(x):
     return bind(invert_p, x)
 
 
-def logical_not(x):
+def logical_not(x: ArrayLike) -> Array:
     """Elementwise logical not (any array: true where ``x`` is zero)."""
     return invert(astype(R.as_array(x), np.bool_))
 
 
-def where(condition, x=None, y=None):
+def where(condition: ArrayLike, x: ArrayLike | None = None, y: ArrayLike | None = None) -> Array:
     """Choose ``x`` where ``condition`` holds and ``y`` elsewhere (broadcasting).
 
     ``where(condition)`` alone returns the indices of true elements, like NumPy.
@@ -149,7 +152,7 @@ def where(condition, x=None, y=None):
     return bind(select_p, cond, x, y)
 
 
-def clip(a, a_min=None, a_max=None):
+def clip(a: ArrayLike, a_min: ArrayLike | None = None, a_max: ArrayLike | None = None) -> Array:
     """Limit values to ``[a_min, a_max]`` (scalars or arrays; either may be ``None``).
 
     ``maximum(a, a_min)`` then ``minimum(., a_max)``, as in JAX: the gradient is 1 inside
@@ -170,12 +173,12 @@ def clip(a, a_min=None, a_max=None):
     return out
 
 
-def clamp(input, min=None, max=None):  # noqa: A002 - PyTorch's names
+def clamp(input: ArrayLike, min: ArrayLike | None = None, max: ArrayLike | None = None) -> Array:
     """PyTorch spelling of :func:`clip`: ``clamp(x, min, max)``."""
     return clip(input, min, max)
 
 
-def astype(x, dtype):
+def astype(x: ArrayLike, dtype: DTypeLike) -> Array:
     """Cast to ``dtype``; differentiable between float dtypes."""
     x = R.as_array(x)
     dtype = np.dtype(dtype)
@@ -184,7 +187,7 @@ def astype(x, dtype):
     return bind(convert_p, x, dtype=dtype)
 
 
-def stop_gradient(x):
+def stop_gradient(x: ArrayLike) -> Array:
     """Return ``x`` unchanged, but treated as a constant by every derivative transform.
 
     Example:
@@ -204,16 +207,16 @@ isinf_p = unary("isinf", "isinf", nondiff=True, float_only=False,
                out_dtype=np.bool_)
 
 
-def isfinite(x):
+def isfinite(x: ArrayLike) -> Array:
     """Elementwise test for finite values (not inf, not NaN); bool, no gradient."""
     return bind(isfinite_p, R.as_array(x))
 
 
-def isnan(x):
+def isnan(x: ArrayLike) -> Array:
     """Elementwise test for NaN; bool, no gradient."""
     return bind(isnan_p, R.as_array(x))
 
 
-def isinf(x):
+def isinf(x: ArrayLike) -> Array:
     """Elementwise test for positive or negative infinity; bool, no gradient."""
     return bind(isinf_p, R.as_array(x))

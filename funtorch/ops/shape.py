@@ -5,6 +5,7 @@ PyTorch spellings ``view, permute, unsqueeze``)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -12,6 +13,7 @@ from funtorch.core import Primitive, bind
 from funtorch.ops import registry as R
 from funtorch.ops.reductions import normalize_axes, normalize_axis_index
 from funtorch import ops
+from funtorch.typing import Array, ArrayLike, Axis, ShapeLike
 
 
 def _resolve_shape(size, shape, fn="reshape"):
@@ -102,7 +104,7 @@ flip_p = Primitive(
 # Public functions ----------------------------------------------------------------------
 
 
-def reshape(a, *shape):
+def reshape(a: ArrayLike, *shape: int | Sequence[int]) -> Array:
     """Array with the same data and a new shape (one entry may be -1).
 
     Accepts ``reshape(x, (2, 3))`` and the PyTorch form ``x.reshape(2, 3)``.
@@ -126,7 +128,7 @@ def reshape(a, *shape):
 view = reshape
 
 
-def transpose(a, axes=None):
+def transpose(a: ArrayLike, axes: Axis = None) -> Array:
     """Permute the axes (reverse them when ``axes`` is None), as NumPy.
 
     Raises:
@@ -154,14 +156,14 @@ def _transpose(a, axes, fn):
     return bind(transpose_p, a, perm=perm)
 
 
-def permute(input, *dims):  # noqa: A002 - PyTorch's name
+def permute(input: ArrayLike, *dims: int | Sequence[int]) -> Array:
     """PyTorch spelling of :func:`transpose` with explicit dims: ``permute(x, (1, 0))``."""
     if len(dims) == 1 and not isinstance(dims[0], (int, np.integer)):
         dims = tuple(dims[0])
     return _transpose(input, dims, "permute")
 
 
-def broadcast_to(array, shape):
+def broadcast_to(array: ArrayLike, shape: ShapeLike) -> Array:
     """Broadcast to ``shape`` (NumPy rules); the VJP sums over broadcast axes."""
     array = R.as_array(array)
     shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(int(n) for n in shape)
@@ -170,14 +172,14 @@ def broadcast_to(array, shape):
     return bind(broadcast_to_p, array, shape=shape)
 
 
-def flip(m, axis=None):
+def flip(m: ArrayLike, axis: Axis = None) -> Array:
     """Reverse the order of elements along ``axis`` (all axes when None)."""
     m = R.as_array(m)
     axes = ops.normalize_axis(axis, m.ndim, "flip")
     return bind(flip_p, m, axis=axes) if axes else m
 
 
-def moveaxis(a, source, destination):
+def moveaxis(a: ArrayLike, source: int | Sequence[int], destination: int | Sequence[int]) -> Array:
     """Move axes to new positions, as ``numpy.moveaxis``."""
     a = R.as_array(a)
     ndim = a.ndim
@@ -201,7 +203,7 @@ def _as_tuple(axis):
     return tuple(axis) if isinstance(axis, (list, tuple)) else (axis,)
 
 
-def swapaxes(a, axis1, axis2):
+def swapaxes(a: ArrayLike, axis1: int, axis2: int) -> Array:
     """Interchange two axes."""
     a = R.as_array(a)
     perm = list(range(a.ndim))
@@ -211,7 +213,7 @@ def swapaxes(a, axis1, axis2):
     return transpose(a, perm)
 
 
-def expand_dims(a, axis):
+def expand_dims(a: ArrayLike, axis: int | Sequence[int]) -> Array:
     """Insert length-1 axes at ``axis`` (int or tuple), as NumPy.
 
     Raises:
@@ -234,12 +236,12 @@ def _expand_dims(a, axis, fn):
     return reshape(a, tuple(shape))
 
 
-def unsqueeze(input, dim):  # noqa: A002 - PyTorch's name
+def unsqueeze(input: ArrayLike, dim: int) -> Array:
     """PyTorch spelling of :func:`expand_dims` for one ``dim``."""
     return _expand_dims(input, dim, "unsqueeze")
 
 
-def squeeze(a, axis=None):
+def squeeze(a: ArrayLike, axis: Axis = None) -> Array:
     """Remove length-1 axes (all of them, or those in ``axis``)."""
     a = R.as_array(a)
     if axis is None:

@@ -8,6 +8,9 @@ differentiable and batchable through those.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 
 from funtorch import dtypes
@@ -16,6 +19,7 @@ from funtorch.ops import registry as R
 from funtorch.ops.creation import contains_traced
 from funtorch.ops.indexing import getitem
 from funtorch import ops
+from funtorch.typing import Array, ArrayLike, DTypeLike, ShapeLike
 
 # concatenate_p takes up to this many arrays (one VJP rule each); more are joined in groups.
 _MAX_ARGS = 32
@@ -83,7 +87,7 @@ concatenate_p = Primitive(
     torch_name="Cat")
 
 
-def concatenate(arrays, axis=0):
+def concatenate(arrays: Sequence[ArrayLike], axis: int | None = 0) -> Array:
     """Join a sequence of arrays along an existing axis (``axis=None``: flatten first).
 
     Inputs are promoted to a common dtype; shapes must match except along ``axis``.
@@ -114,12 +118,12 @@ def concatenate(arrays, axis=0):
     return bind(concatenate_p, *arrays, axis=axis)
 
 
-def cat(tensors, dim=0):
+def cat(tensors: Sequence[ArrayLike], dim: int = 0) -> Array:
     """PyTorch spelling of :func:`concatenate`: ``cat(tensors, dim)``."""
     return concatenate(tensors, dim)
 
 
-def stack(arrays, axis=0):
+def stack(arrays: Sequence[ArrayLike], axis: int = 0) -> Array:
     """Join arrays of one shape along a new axis.
 
     Example:
@@ -140,7 +144,7 @@ def stack(arrays, axis=0):
 # Repetition ------------------------------------------------------------------------------
 
 
-def tile(A, reps):  # noqa: N803 - NumPy's name
+def tile(A: ArrayLike, reps: ShapeLike) -> Array:
     """Repeat the whole array ``reps`` times along each axis (NumPy semantics).
 
     Example:
@@ -159,7 +163,7 @@ def tile(A, reps):  # noqa: N803 - NumPy's name
     return ops.reshape(out, tuple(r * n for r, n in zip(reps, shape)))
 
 
-def repeat(a, repeats, axis=None):
+def repeat(a: ArrayLike, repeats: ArrayLike, axis: int | None = None) -> Array:
     """Repeat each element ``repeats`` times along ``axis`` (of the flattened ``a`` if None).
 
     ``repeats`` is an int or one count per element along ``axis`` (concrete values).
@@ -256,7 +260,8 @@ def _pad_traced(array, widths, constant_values):
     return _pad_constant(array, widths, 0) + ops.take(table, codes)
 
 
-def pad(array, pad_width, mode="constant", constant_values=0, reflect_type="even"):
+def pad(array: ArrayLike, pad_width: Any, mode: str = "constant", constant_values: ArrayLike = 0,
+        reflect_type: str = "even") -> Array:
     """Pad an array (NumPy's ``pad_width`` forms: ``n``, ``(before, after)``, per axis).
 
     Modes: ``"constant"`` (``constant_values``, also per axis), ``"edge"``, ``"reflect"``,
@@ -308,7 +313,7 @@ def _triangle(m, k, fn, lower):
     return ops.where(mask, m, ops.zeros_like(m))
 
 
-def triu(m, k=0):
+def triu(m: ArrayLike, k: int = 0) -> Array:
     """Zero the elements below the ``k``-th diagonal of the last two axes.
 
     Example:
@@ -318,7 +323,7 @@ def triu(m, k=0):
     return _triangle(m, k, "triu", lower=False)
 
 
-def tril(m, k=0):
+def tril(m: ArrayLike, k: int = 0) -> Array:
     """Zero the elements above the ``k``-th diagonal of the last two axes.
 
     Example:
@@ -336,7 +341,7 @@ def _diagonal(a, offset):
     return getitem(a, (Ellipsis, steps + max(-offset, 0), steps + max(offset, 0)))
 
 
-def diag(v, k=0):
+def diag(v: ArrayLike, k: int = 0) -> Array:
     """A 2-d array with ``v`` on the ``k``-th diagonal (1-d ``v``), or the ``k``-th
     diagonal of a 2-d ``v``.
 
@@ -358,7 +363,8 @@ def diag(v, k=0):
     return zeros.at[steps + max(-k, 0), steps + max(k, 0)].set(v)
 
 
-def trace(a, offset=0, axis1=0, axis2=1, dtype=None):
+def trace(a: ArrayLike, offset: int = 0, axis1: int = 0, axis2: int = 1,
+          dtype: DTypeLike = None) -> Array:
     """Sum along a diagonal of the ``axis1``/``axis2`` planes (NumPy's signature).
 
     Example:
