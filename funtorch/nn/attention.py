@@ -49,6 +49,11 @@ class MultiheadAttention(Module):
     an all-zero key/value per head after that. The masks are padded so that neither is
     ever masked, and ``weights`` has one more source column for each.
 
+    Without attention dropout (eval mode, or ``dropout=0``) attention runs as one primitive
+    (``nn/functional/attention_fused.py``) that keeps only the ``(N, heads, L, S)`` weights
+    for the backward pass and has forward-mode rules too; self-attention
+    (``query is key is value``) projects with one product of the packed ``in_proj_weight``.
+
     Example:
         >>> mha = ft.nn.MultiheadAttention(8, 2, batch_first=True)
         >>> x = ft.randn(3, 5, 8); out, w = mha(x, x, x); out.shape, w.shape
