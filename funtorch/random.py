@@ -31,6 +31,7 @@ from funtorch.ops.prng import (
     KEY_MSG, UINT, random_bits_p, random_bits_to_float_p, random_erf_inv_p, random_fold_in_p,
     random_seed_p, random_split_p,
 )
+from funtorch.typing import ArrayLike, DTypeLike, Key, ShapeLike
 
 __all__ = ["key", "split", "fold_in", "bits", "uniform", "normal", "randint", "bernoulli",
            "permutation", "categorical"]
@@ -90,7 +91,7 @@ def _as_dtype(value, dtype, device):
 # Keys ---------------------------------------------------------------------------------------
 
 
-def key(seed) -> Array:
+def key(seed: ArrayLike) -> Array:
     """A new key from an integer seed: ``[seed >> 32, seed & 0xFFFFFFFF]`` as ``uint32[2]``.
 
     Seeds in ``[-2**63, 2**64)`` keep all their bits (JAX with ``jax_enable_x64``).
@@ -117,7 +118,7 @@ def key(seed) -> Array:
                                                     np.uint64)))
 
 
-def split(key, num=2) -> Array:
+def split(key: Key, num: int = 2) -> Array:
     """``num`` new independent keys (an int, or a tuple for a shape), shape ``(*num, 2)``.
 
     Example:
@@ -128,7 +129,7 @@ def split(key, num=2) -> Array:
     return bind(random_split_p, key, shape=_shape("split", num))
 
 
-def fold_in(key, data) -> Array:
+def fold_in(key: Key, data: ArrayLike) -> Array:
     """A new key that is a deterministic function of ``key`` and an integer in [0, 2**32).
 
     Example:
@@ -145,7 +146,7 @@ def fold_in(key, data) -> Array:
     return bind(random_fold_in_p, key, ops.asarray(np.uint32(data), device=key.device))
 
 
-def bits(key, shape=(), dtype=np.uint32) -> Array:
+def bits(key: Key, shape: ShapeLike = (), dtype: DTypeLike = np.uint32) -> Array:
     """Uniform random bits of an unsigned dtype (uint8, uint16, uint32 or uint64).
 
     Example:
@@ -162,7 +163,8 @@ def bits(key, shape=(), dtype=np.uint32) -> Array:
 # Samplers -----------------------------------------------------------------------------------
 
 
-def uniform(key, shape=(), dtype=None, minval=0.0, maxval=1.0) -> Array:
+def uniform(key: Key, shape: ShapeLike = (), dtype: DTypeLike = None, minval: ArrayLike = 0.0,
+            maxval: ArrayLike = 1.0) -> Array:
     """Uniform samples in ``[minval, maxval)`` (differentiable in ``minval``/``maxval``).
 
     Random mantissa bits under the exponent of 1.0 give a float in [1, 2); minus 1 gives
@@ -186,7 +188,7 @@ def uniform(key, shape=(), dtype=None, minval=0.0, maxval=1.0) -> Array:
     return ops.maximum(minval, unit * (maxval - minval) + minval)
 
 
-def normal(key, shape=(), dtype=None) -> Array:
+def normal(key: Key, shape: ShapeLike = (), dtype: DTypeLike = None) -> Array:
     """Standard normal samples: ``sqrt(2) * erfinv(u)`` for ``u`` uniform in (-1, 1).
 
     Example:
@@ -217,7 +219,8 @@ def _int_bound(value, dtype, device):
     return ops.asarray(clipped, device=device), ops.asarray(host > min(info.max, own.max))
 
 
-def randint(key, shape, minval, maxval, dtype=np.int64) -> Array:
+def randint(key: Key, shape: ShapeLike, minval: ArrayLike, maxval: ArrayLike,
+            dtype: DTypeLike = np.int64) -> Array:
     """Integers uniform in ``[minval, maxval)``, JAX's algorithm: ``2 * nbits`` random bits
     per sample reduced modulo the span (the modulo bias is tiny unless the span nears
     ``2**nbits``). Narrow dtypes are sampled in int32, as JAX does.
@@ -259,7 +262,7 @@ def randint(key, shape, minval, maxval, dtype=np.int64) -> Array:
     return ops.astype(low + ops.astype(offset, dtype), out_dtype)
 
 
-def bernoulli(key, p=0.5, shape=None) -> Array:
+def bernoulli(key: Key, p: ArrayLike = 0.5, shape: ShapeLike | None = None) -> Array:
     """Booleans that are True with probability ``p`` (``uniform < p``); ``shape`` defaults
     to ``p``'s shape.
 
@@ -291,7 +294,7 @@ def _shuffled_indices(key, n):
     return order
 
 
-def permutation(key, x, axis=0) -> Array:
+def permutation(key: Key, x: ArrayLike, axis: int = 0) -> Array:
     """A random permutation of ``arange(x)`` for an int ``x``, else ``x`` shuffled along
     ``axis`` (differentiable in ``x``: a gather).
 
@@ -315,7 +318,8 @@ def permutation(key, x, axis=0) -> Array:
     return ops.take(x, _shuffled_indices(key, x.shape[axis]), axis=axis)
 
 
-def categorical(key, logits, axis=-1, shape=None) -> Array:
+def categorical(key: Key, logits: ArrayLike, axis: int = -1,
+                shape: ShapeLike | None = None) -> Array:
     """Category indices drawn with probabilities ``softmax(logits, axis)`` (Gumbel-max).
 
     ``shape`` defaults to ``logits``' shape without ``axis``; a longer ``shape`` draws

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections import OrderedDict
-from typing import Any, Callable
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 __all__ = ["map", "leaves", "flatten", "unflatten", "structure", "register_node",
            "register_dataclass", "PyTreeDef"]
 
 _REGISTRY: dict = {}
+_C = TypeVar("_C", bound=type)
 
 
 class PyTreeDef:
@@ -23,7 +25,7 @@ class PyTreeDef:
 
     __slots__ = ("node_type", "aux", "children", "num_leaves")
 
-    def __init__(self, node_type, aux, children):
+    def __init__(self, node_type: type | None, aux: Any, children: tuple[PyTreeDef, ...]) -> None:
         self.node_type = node_type
         self.aux = aux
         self.children = children
@@ -54,7 +56,8 @@ def _hashable(aux):
 LEAF = PyTreeDef(None, None, ())
 
 
-def register_node(cls, flatten: Callable, unflatten: Callable) -> None:
+def register_node(cls: type, flatten: Callable[[Any], tuple[Any, Any]],
+                  unflatten: Callable[[Any, Any], Any]) -> None:
     """Register a container type.
 
     Args:
@@ -71,7 +74,7 @@ def register_node(cls, flatten: Callable, unflatten: Callable) -> None:
     _REGISTRY[cls] = (flatten, unflatten)
 
 
-def register_dataclass(cls):
+def register_dataclass(cls: _C) -> _C:
     """Register a dataclass as a pytree node (fields marked ``static=True`` in their
     metadata are static data); usable as a decorator."""
     if not dataclasses.is_dataclass(cls):
@@ -131,7 +134,8 @@ def _flatten(obj, out, is_leaf):
     return PyTreeDef(type(obj), aux, tuple(_flatten(c, out, is_leaf) for c in children))
 
 
-def flatten(tree: Any, is_leaf=None):
+def flatten(tree: Any, is_leaf: Callable[[Any], bool] | None = None
+            ) -> tuple[list[Any], PyTreeDef]:
     """Split a pytree into its list of leaves and its structure.
 
     Example:
@@ -153,7 +157,7 @@ def _unflatten(treedef, leaves_iter):
     return entry[1](treedef.aux, children)
 
 
-def unflatten(treedef: PyTreeDef, leaves_list) -> Any:
+def unflatten(treedef: PyTreeDef, leaves_list: Iterable[Any]) -> Any:
     """Rebuild a pytree of structure ``treedef`` from a sequence of leaves.
 
     Raises:
@@ -166,17 +170,18 @@ def unflatten(treedef: PyTreeDef, leaves_list) -> Any:
     return _unflatten(treedef, iter(leaves_list))
 
 
-def leaves(tree: Any, is_leaf=None) -> list:
+def leaves(tree: Any, is_leaf: Callable[[Any], bool] | None = None) -> list[Any]:
     """The leaves of a pytree, in flattening order."""
     return flatten(tree, is_leaf)[0]
 
 
-def structure(tree: Any, is_leaf=None) -> PyTreeDef:
+def structure(tree: Any, is_leaf: Callable[[Any], bool] | None = None) -> PyTreeDef:
     """The :class:`PyTreeDef` of a pytree."""
     return flatten(tree, is_leaf)[1]
 
 
-def map(fn: Callable, tree: Any, *rest: Any, is_leaf=None) -> Any:  # noqa: A001 - JAX's name
+def map(fn: Callable[..., Any], tree: Any, *rest: Any,  # noqa: A001 - JAX's name
+        is_leaf: Callable[[Any], bool] | None = None) -> Any:
     """Apply ``fn`` to each leaf (and the matching leaves of ``rest``); same structure out.
 
     Raises:

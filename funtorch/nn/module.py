@@ -8,10 +8,13 @@ Fields live in three ordered tables, as in PyTorch: ``_parameters`` (``Parameter
 from __future__ import annotations
 
 from collections import OrderedDict, namedtuple
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
 import funtorch as ft
 from funtorch.nn import module_hooks
 from funtorch.nn.parameter import Parameter
+from funtorch.typing import Array
 
 __all__ = ["Module"]
 
@@ -45,7 +48,7 @@ class Module:
         ['fc.weight', 'fc.bias']
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         d = self.__dict__
         d["training"] = True
         d["_parameters"] = OrderedDict()
@@ -53,17 +56,17 @@ class Module:
         d["_non_persistent"] = set()
         d["_modules"] = OrderedDict()
 
-    def __init_subclass__(cls, **kwargs):
+    def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         from funtorch.nn import _pytree
 
         _pytree.register(cls)
 
-    def forward(self, *args, **kwargs):
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f"Module [{type(self).__name__}] is missing the required "
                                   "\"forward\" function")
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         d = self.__dict__
         if "_forward_pre_hooks" in d or "_forward_hooks" in d or "_backward_hooks" in d or (
                 "_backward_pre_hooks" in d):
@@ -72,31 +75,33 @@ class Module:
 
     # Hooks (PyTorch's; see module_hooks.py). Each returns a handle with ``remove()``.
 
-    def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
+    def register_forward_pre_hook(self, hook: Callable[..., Any], *, prepend: bool = False,
+                                  with_kwargs: bool = False) -> Any:
         """``hook(module, args)`` (or ``(module, args, kwargs)``) before ``forward``; a
         non-None result replaces the arguments."""
         return module_hooks.register(self, "_forward_pre_hooks", hook, prepend,
                                      with_kwargs=with_kwargs)
 
-    def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False,
-                              always_call=False):
+    def register_forward_hook(self, hook: Callable[..., Any], *, prepend: bool = False,
+                              with_kwargs: bool = False, always_call: bool = False) -> Any:
         """``hook(module, args, output)`` after ``forward``; a non-None result replaces the
         output. Example: ``h = m.register_forward_hook(fn); ...; h.remove()``."""
         return module_hooks.register(self, "_forward_hooks", hook, prepend,
                                      with_kwargs=with_kwargs, always_call=always_call)
 
-    def register_full_backward_pre_hook(self, hook, prepend=False):
+    def register_full_backward_pre_hook(self, hook: Callable[..., Any],
+                                        prepend: bool = False) -> Any:
         """``hook(module, grad_output)`` in ``backward()``; may return a new grad_output."""
         return module_hooks.register(self, "_backward_pre_hooks", hook, prepend)
 
-    def register_full_backward_hook(self, hook, prepend=False):
+    def register_full_backward_hook(self, hook: Callable[..., Any], prepend: bool = False) -> Any:
         """``hook(module, grad_input, grad_output)`` in ``backward()``, once the gradients
         w.r.t. the module's tensor inputs are known; may return a new grad_input."""
         return module_hooks.register(self, "_backward_hooks", hook, prepend)
 
     # Attribute tables ------------------------------------------------------------------
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         d = self.__dict__
         for table in _TABLES:
             entries = d.get(table)
@@ -104,7 +109,7 @@ class Module:
                 return entries[name]
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
-    def __setattr__(self, name, value):
+    def __setattr__(self, name: str, value: Any) -> None:
         d = self.__dict__
         params = d.get("_parameters")
         if isinstance(value, Parameter):
@@ -131,7 +136,7 @@ class Module:
         else:
             object.__setattr__(self, name, value)
 
-    def __delattr__(self, name):
+    def __delattr__(self, name: str) -> None:
         for table in _TABLES:
             if name in self.__dict__[table]:
                 del self.__dict__[table][name]
@@ -145,7 +150,7 @@ class Module:
         for table in _TABLES:
             d[table].pop(name, None)
 
-    def register_parameter(self, name: str, param) -> None:
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
         """Add a parameter (a ``Parameter`` or ``None``) under ``name``."""
         if "_parameters" not in self.__dict__:
             raise AttributeError(_NOT_INIT.format(what="parameters", cls=type(self).__name__))
@@ -154,7 +159,7 @@ class Module:
         self._discard(name)
         self._parameters[name] = param
 
-    def register_buffer(self, name: str, tensor, persistent: bool = True) -> None:
+    def register_buffer(self, name: str, tensor: Array | None, persistent: bool = True) -> None:
         """Add a buffer (an array or ``None``): state saved in ``state_dict`` but not trained.
 
         ``persistent=False`` keeps it out of ``state_dict()``.
@@ -168,7 +173,7 @@ class Module:
         if not persistent:
             self._non_persistent.add(name)
 
-    def add_module(self, name: str, module) -> None:
+    def add_module(self, name: str, module: Module | None) -> None:
         """Add a child module (or ``None``) under ``name``."""
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"add_module: {type(module).__name__} is not a Module subclass")
@@ -189,7 +194,8 @@ class Module:
 
     # Iteration ----------------------------------------------------------------------
 
-    def named_modules(self, memo=None, prefix: str = "", remove_duplicate: bool = True):
+    def named_modules(self, memo: set[Module] | None = None, prefix: str = "",
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, Module]]:
         """Yield ``(dotted_name, module)`` for this module and every descendant."""
         memo = set() if memo is None else memo
         if remove_duplicate:
@@ -202,12 +208,12 @@ class Module:
                 sub = f"{prefix}.{name}" if prefix else name
                 yield from module.named_modules(memo, sub, remove_duplicate)
 
-    def modules(self):
+    def modules(self) -> Iterator[Module]:
         """Yield this module and every descendant."""
         for _, module in self.named_modules():
             yield module
 
-    def named_children(self):
+    def named_children(self) -> Iterator[tuple[str, Module]]:
         """Yield ``(name, module)`` for the direct children."""
         seen = set()
         for name, module in self._modules.items():
@@ -215,7 +221,7 @@ class Module:
                 seen.add(id(module))
                 yield name, module
 
-    def children(self):
+    def children(self) -> Iterator[Module]:
         for _, module in self.named_children():
             yield module
 
@@ -229,19 +235,20 @@ class Module:
                 seen.add(id(value))
                 yield (f"{module_prefix}.{name}" if module_prefix else name), value
 
-    def named_parameters(self, prefix: str = "", recurse: bool = True):
+    def named_parameters(self, prefix: str = "",
+                         recurse: bool = True) -> Iterator[tuple[str, Parameter]]:
         """Yield ``(name, parameter)`` in registration order (``"0.weight"``, ...)."""
         yield from self._named_members("_parameters", prefix, recurse)
 
-    def parameters(self, recurse: bool = True):
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
         """Yield the parameters (each shared one once), e.g. for an optimizer."""
         for _, param in self.named_parameters(recurse=recurse):
             yield param
 
-    def named_buffers(self, prefix: str = "", recurse: bool = True):
+    def named_buffers(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Array]]:
         yield from self._named_members("_buffers", prefix, recurse)
 
-    def buffers(self, recurse: bool = True):
+    def buffers(self, recurse: bool = True) -> Iterator[Array]:
         for _, buf in self.named_buffers(recurse=recurse):
             yield buf
 
@@ -270,14 +277,14 @@ class Module:
             if param.grad is not None:
                 param.grad = None if set_to_none else ft.zeros_like(param.grad)
 
-    def apply(self, fn) -> "Module":
+    def apply(self, fn: Callable[[Module], None]) -> "Module":
         """Call ``fn`` on every submodule (children first) and on self; returns self."""
         for module in self.children():
             module.apply(fn)
         fn(self)
         return self
 
-    def to(self, *args, **kwargs) -> "Module":
+    def to(self, *args: Any, **kwargs: Any) -> "Module":
         """Move (and/or cast floating) parameters and buffers in place; returns self.
 
         Accepts ``to(device)``, ``to(dtype)``, ``to(device, dtype)`` and keywords.
@@ -315,12 +322,13 @@ class Module:
     def cpu(self) -> "Module":
         return self.to("cpu")
 
-    def cuda(self, device=None) -> "Module":
+    def cuda(self, device: Any = None) -> "Module":
         return self.to("cuda" if device is None else f"cuda:{int(device)}")
 
     # state_dict ---------------------------------------------------------------------
 
-    def state_dict(self, destination=None, prefix: str = "", keep_vars: bool = False):
+    def state_dict(self, destination: dict[str, Any] | None = None, prefix: str = "",
+                   keep_vars: bool = False) -> dict[str, Any]:
         """An ``OrderedDict`` of every parameter and persistent buffer by dotted name.
 
         Values are plain arrays (the boxes themselves with ``keep_vars=True``); the order
@@ -339,7 +347,8 @@ class Module:
                 module.state_dict(out, prefix + name + ".", keep_vars)
         return out
 
-    def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False):
+    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True,
+                        assign: bool = False) -> Any:
         """Copy parameters and buffers from ``state_dict`` into this module (in place).
 
         Values may be funtorch or NumPy arrays (a PyTorch ``state_dict`` converted with
