@@ -252,7 +252,8 @@ def _binary_fn(prim: Primitive, name: str,
 _UNARY_DOC = """Elementwise ``{name}`` (NumPy semantics; integer inputs become the default float).
 
     Example:
-        >>> ft.{name}(ft.array([0.5, 1.0]))
+        >>> ft.{name}(ft.array([0.5, 1.0])).tolist()
+        {out}
     """
 _BINARY_DOC = """Elementwise ``{name}`` with NumPy broadcasting and weak Python scalars.
 
@@ -260,36 +261,55 @@ _BINARY_DOC = """Elementwise ``{name}`` with NumPy broadcasting and weak Python 
         ValueError: if the shapes cannot be broadcast (both shapes are named).
 
     Example:
-        >>> ft.{name}(ft.array([1.0, 2.0]), 2.0)
+        >>> ft.{name}(ft.array([1.0, 2.0]), 2.0).tolist()
+        {out}
     """
+# The examples' outputs, computed with NumPy/SciPy and shown to 4 decimals (doctests compare
+# floats to the digits shown): unary ones at [0.5, 1.0], binary ones at ([1.0, 2.0], 2.0).
+_EXAMPLE_OUT = {
+    "exp": "[1.6487, 2.7183]", "log": "[-0.6931, 0.0]", "log1p": "[0.4055, 0.6931]",
+    "expm1": "[0.6487, 1.7183]", "sqrt": "[0.7071, 1.0]", "sin": "[0.4794, 0.8415]",
+    "cos": "[0.8776, 0.5403]", "tan": "[0.5463, 1.5574]", "arcsin": "[0.5236, 1.5708]",
+    "arccos": "[1.0472, 0.0]", "arctan": "[0.4636, 0.7854]", "sinh": "[0.5211, 1.1752]",
+    "cosh": "[1.1276, 1.5431]", "tanh": "[0.4621, 0.7616]", "sigmoid": "[0.6225, 0.7311]",
+    "erf": "[0.5205, 0.8427]", "reciprocal": "[2.0, 1.0]",
+    "add": "[3.0, 4.0]", "subtract": "[-1.0, 0.0]", "multiply": "[2.0, 4.0]",
+    "maximum": "[2.0, 2.0]", "minimum": "[1.0, 2.0]", "logaddexp": "[2.3133, 2.6931]",
+    "floor_divide": "[0.0, 1.0]", "mod": "[1.0, 0.0]",
+}
 
-exp = _float_unary(exp_p, "exp", _UNARY_DOC.format(name="exp"))
-log = _float_unary(log_p, "log", _UNARY_DOC.format(name="log"))
-log1p = _float_unary(log1p_p, "log1p", _UNARY_DOC.format(name="log1p"))
-expm1 = _float_unary(expm1_p, "expm1", _UNARY_DOC.format(name="expm1"))
-sqrt = _float_unary(sqrt_p, "sqrt", _UNARY_DOC.format(name="sqrt"))
-sin = _float_unary(sin_p, "sin", _UNARY_DOC.format(name="sin"))
-cos = _float_unary(cos_p, "cos", _UNARY_DOC.format(name="cos"))
-tan = _float_unary(tan_p, "tan", _UNARY_DOC.format(name="tan"))
-arcsin = _float_unary(arcsin_p, "arcsin", _UNARY_DOC.format(name="arcsin"))
-arccos = _float_unary(arccos_p, "arccos", _UNARY_DOC.format(name="arccos"))
-arctan = _float_unary(arctan_p, "arctan", _UNARY_DOC.format(name="arctan"))
-sinh = _float_unary(sinh_p, "sinh", _UNARY_DOC.format(name="sinh"))
-cosh = _float_unary(cosh_p, "cosh", _UNARY_DOC.format(name="cosh"))
-tanh = _float_unary(tanh_p, "tanh", _UNARY_DOC.format(name="tanh"))
-sigmoid = _float_unary(sigmoid_p, "sigmoid", _UNARY_DOC.format(name="sigmoid"))
-erf = _float_unary(erf_p, "erf", _UNARY_DOC.format(name="erf"))
-reciprocal = _float_unary(reciprocal_p, "reciprocal", _UNARY_DOC.format(name="reciprocal"))
 
-add = _binary_fn(add_p, "add", _BINARY_DOC.format(name="add"))
-subtract = _binary_fn(sub_p, "subtract", _BINARY_DOC.format(name="subtract"))
-multiply = _binary_fn(mul_p, "multiply", _BINARY_DOC.format(name="multiply"))
-maximum = _binary_fn(maximum_p, "maximum", _BINARY_DOC.format(name="maximum"))
-minimum = _binary_fn(minimum_p, "minimum", _BINARY_DOC.format(name="minimum"))
-logaddexp = _binary_fn(logaddexp_p, "logaddexp", _BINARY_DOC.format(name="logaddexp"))
+def _doc(template: str, name: str) -> str:
+    return template.format(name=name, out=_EXAMPLE_OUT[name])
+
+
+exp = _float_unary(exp_p, "exp", _doc(_UNARY_DOC, "exp"))
+log = _float_unary(log_p, "log", _doc(_UNARY_DOC, "log"))
+log1p = _float_unary(log1p_p, "log1p", _doc(_UNARY_DOC, "log1p"))
+expm1 = _float_unary(expm1_p, "expm1", _doc(_UNARY_DOC, "expm1"))
+sqrt = _float_unary(sqrt_p, "sqrt", _doc(_UNARY_DOC, "sqrt"))
+sin = _float_unary(sin_p, "sin", _doc(_UNARY_DOC, "sin"))
+cos = _float_unary(cos_p, "cos", _doc(_UNARY_DOC, "cos"))
+tan = _float_unary(tan_p, "tan", _doc(_UNARY_DOC, "tan"))
+arcsin = _float_unary(arcsin_p, "arcsin", _doc(_UNARY_DOC, "arcsin"))
+arccos = _float_unary(arccos_p, "arccos", _doc(_UNARY_DOC, "arccos"))
+arctan = _float_unary(arctan_p, "arctan", _doc(_UNARY_DOC, "arctan"))
+sinh = _float_unary(sinh_p, "sinh", _doc(_UNARY_DOC, "sinh"))
+cosh = _float_unary(cosh_p, "cosh", _doc(_UNARY_DOC, "cosh"))
+tanh = _float_unary(tanh_p, "tanh", _doc(_UNARY_DOC, "tanh"))
+sigmoid = _float_unary(sigmoid_p, "sigmoid", _doc(_UNARY_DOC, "sigmoid"))
+erf = _float_unary(erf_p, "erf", _doc(_UNARY_DOC, "erf"))
+reciprocal = _float_unary(reciprocal_p, "reciprocal", _doc(_UNARY_DOC, "reciprocal"))
+
+add = _binary_fn(add_p, "add", _doc(_BINARY_DOC, "add"))
+subtract = _binary_fn(sub_p, "subtract", _doc(_BINARY_DOC, "subtract"))
+multiply = _binary_fn(mul_p, "multiply", _doc(_BINARY_DOC, "multiply"))
+maximum = _binary_fn(maximum_p, "maximum", _doc(_BINARY_DOC, "maximum"))
+minimum = _binary_fn(minimum_p, "minimum", _doc(_BINARY_DOC, "minimum"))
+logaddexp = _binary_fn(logaddexp_p, "logaddexp", _doc(_BINARY_DOC, "logaddexp"))
 floor_divide = _binary_fn(floor_divide_p, "floor_divide",
-                          _BINARY_DOC.format(name="floor_divide"))
-mod = _binary_fn(mod_p, "mod", _BINARY_DOC.format(name="mod"))
+                          _doc(_BINARY_DOC, "floor_divide"))
+mod = _binary_fn(mod_p, "mod", _doc(_BINARY_DOC, "mod"))
 
 
 def divide(x, y):
