@@ -5,11 +5,14 @@ thin layers over the ``F`` functions (``F.hardtanh`` & co. live in
 
 from __future__ import annotations
 
+from typing import Any
+
 from funtorch.nn import functional as F
 from funtorch.nn._layer_utils import make_param
 from funtorch.nn._stateless import REQUIRED, _Stateless, stateless
 from funtorch.nn.dropout import _DropoutNd
 from funtorch.nn.module import Module
+from funtorch.typing import Array, ArrayLike, DTypeLike, Key
 
 import funtorch as ft
 
@@ -72,7 +75,7 @@ class RReLU(_Stateless):
     _options = (("lower", 1.0 / 8, "lower"), ("upper", 1.0 / 3, "upper"), _INPLACE)
     _uses_key = True  # functional_call(..., key=) gives it a key, as to Dropout
 
-    def forward(self, input, key=None):
+    def forward(self, input: ArrayLike, key: Key | None = None) -> Array:
         key = _DropoutNd._next_key(self, key) if self.training else None
         return F.rrelu(input, self.lower, self.upper, self.training, key=key)
 
@@ -86,14 +89,15 @@ class PReLU(Module):
         (2, 3, 4)
     """
 
-    def __init__(self, num_parameters=1, init=0.25, device=None, dtype=None):
+    def __init__(self, num_parameters: int = 1, init: float = 0.25, device: Any = None,
+                 dtype: DTypeLike = None) -> None:
         super().__init__()
         self.num_parameters, self.init = num_parameters, init
         self.weight = make_param(ft.full((num_parameters,), init,
                                          dtype=dtype or ft.get_default_dtype()), device)
 
-    def forward(self, input):
+    def forward(self, input: ArrayLike) -> Array:
         return F.prelu(input, self.weight)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"num_parameters={self.num_parameters}"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import namedtuple
+from collections.abc import Sequence
+from typing import Any
 
 import funtorch as ft
 from funtorch.nn import functional as F
@@ -11,6 +13,7 @@ from funtorch.nn.containers import ModuleList, Sequential
 from funtorch.nn.dropout import _DropoutNd
 from funtorch.nn.linear import Linear
 from funtorch.nn.module import Module
+from funtorch.typing import Array, ArrayLike, DTypeLike
 
 __all__ = ["FractionalMaxPool2d", "FractionalMaxPool3d", "AdaptiveLogSoftmaxWithLoss"]
 
@@ -77,8 +80,9 @@ class AdaptiveLogSoftmaxWithLoss(Module):
         (3,)
     """
 
-    def __init__(self, in_features, n_classes, cutoffs, div_value=4.0, head_bias=False,
-                 device=None, dtype=None, *, key=None):
+    def __init__(self, in_features: int, n_classes: int, cutoffs: Sequence[int],
+                 div_value: float = 4.0, head_bias: bool = False, device: Any = None,
+                 dtype: DTypeLike = None, *, key: Any = None) -> None:
         super().__init__()
         cutoffs = list(cutoffs)
         if (len(cutoffs) == 0 or cutoffs != sorted(cutoffs) or min(cutoffs) <= 0
@@ -102,7 +106,7 @@ class AdaptiveLogSoftmaxWithLoss(Module):
                 Linear(hsz, osz, False, device, dtype, key=keys[2 + 2 * i])))
         self.tail = ModuleList(tail)
 
-    def log_prob(self, input):
+    def log_prob(self, input: ArrayLike) -> Array:
         """``(N, n_classes)`` (or ``(n_classes,)``) log-probabilities of every class."""
         head = F.log_softmax(self.head(input), dim=-1)
         parts = [head[..., :self.shortlist_size]]
@@ -111,7 +115,7 @@ class AdaptiveLogSoftmaxWithLoss(Module):
             parts.append(F.log_softmax(cluster(input), dim=-1) + gate)
         return ft.concatenate(parts, axis=-1)
 
-    def forward(self, input, target):
+    def forward(self, input: ArrayLike, target: ArrayLike) -> Any:
         if input.ndim not in (1, 2) or input.shape[-1] != self.in_features:
             raise RuntimeError(f"AdaptiveLogSoftmaxWithLoss: input should be (N, "
                                f"{self.in_features}) or ({self.in_features},), got "
@@ -121,6 +125,6 @@ class AdaptiveLogSoftmaxWithLoss(Module):
             logp, ft.expand_dims(target.astype(ft.int64), -1), axis=-1), -1)
         return _ASMoutput(output, ft.mean(-output))
 
-    def predict(self, input):
+    def predict(self, input: ArrayLike) -> Array:
         """The most likely class of each row."""
         return ft.argmax(self.log_prob(input), axis=-1)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import ItemsView, Iterator, KeysView, ValuesView
+from typing import Any
 
 from funtorch.nn.module import Module
 
@@ -41,7 +43,7 @@ class Sequential(Module):
         ['0.weight', '0.bias']
     """
 
-    def __init__(self, *args):
+    def __init__(self, *args: Any) -> None:
         super().__init__()
         if len(args) == 1 and isinstance(args[0], OrderedDict):
             for name, module in args[0].items():
@@ -50,49 +52,49 @@ class Sequential(Module):
             for index, module in enumerate(args):
                 self.add_module(str(index), module)
 
-    def forward(self, input):
+    def forward(self, input: Any) -> Any:
         for module in self._modules.values():
             input = module(input)
         return input
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: Any) -> Any:
         modules = list(self._modules.items())
         if isinstance(index, slice):
             return Sequential(OrderedDict(modules[index]))
         return modules[_index(index, len(modules), "Sequential")][1]
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._modules)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Module]:
         return iter(self._modules.values())
 
-    def __setitem__(self, index, module):
+    def __setitem__(self, index: Any, module: Module) -> None:
         key = list(self._modules)[_index(index, len(self), "Sequential")]
         self.add_module(key, module)
 
-    def __delitem__(self, index):
+    def __delitem__(self, index: Any) -> None:
         _delete(self, index, "Sequential")
 
-    def __add__(self, other):
+    def __add__(self, other: Any) -> Sequential:
         if not isinstance(other, Sequential):
             raise TypeError(f"Sequential + {type(other).__name__}: can only add another "
                             "Sequential")
         return Sequential(*self, *other)
 
-    def __iadd__(self, other):
+    def __iadd__(self, other: Any) -> Sequential:
         return self.extend(other)
 
-    def append(self, module) -> "Sequential":
+    def append(self, module: Module) -> "Sequential":
         self.add_module(str(len(self)), module)
         return self
 
-    def extend(self, modules) -> "Sequential":
+    def extend(self, modules: Any) -> "Sequential":
         for module in list(modules):
             self.append(module)
         return self
 
-    def insert(self, index, module) -> "Sequential":
+    def insert(self, index: int, module: Module) -> "Sequential":
         modules = list(self._modules.values())
         if not -len(modules) <= index <= len(modules):
             raise IndexError(f"Sequential.insert: index {index} is out of range for length "
@@ -101,7 +103,7 @@ class Sequential(Module):
         _renumber(self, modules)
         return self
 
-    def pop(self, index=-1):
+    def pop(self, index: int | slice = -1) -> Module:
         module = self[index]
         del self[index]
         return module
@@ -110,51 +112,51 @@ class Sequential(Module):
 class ModuleList(Module):
     """A list of modules whose parameters are registered ("0.weight", ...)."""
 
-    def __init__(self, modules=None):
+    def __init__(self, modules: Any = None) -> None:
         super().__init__()
         for module in modules or ():
             self.append(module)
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: Any) -> Any:
         modules = list(self._modules.values())
         if isinstance(index, slice):
             return ModuleList(modules[index])
         return modules[_index(index, len(modules), "ModuleList")]
 
-    def __setitem__(self, index, module):
+    def __setitem__(self, index: Any, module: Module) -> None:
         key = list(self._modules)[_index(index, len(self), "ModuleList")]
         self.add_module(key, module)
 
-    def __delitem__(self, index):
+    def __delitem__(self, index: Any) -> None:
         _delete(self, index, "ModuleList")
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._modules)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Module]:
         return iter(self._modules.values())
 
-    def __add__(self, other):
+    def __add__(self, other: Any) -> ModuleList:
         return ModuleList([*self, *other])
 
-    def __iadd__(self, other):
+    def __iadd__(self, other: Any) -> ModuleList:
         return self.extend(other)
 
-    def pop(self, index=-1):
+    def pop(self, index: int | slice = -1) -> Module:
         module = self[index]
         del self[index]
         return module
 
-    def append(self, module) -> "ModuleList":
+    def append(self, module: Module) -> "ModuleList":
         self.add_module(str(len(self)), module)
         return self
 
-    def extend(self, modules) -> "ModuleList":
+    def extend(self, modules: Any) -> "ModuleList":
         for module in list(modules):
             self.append(module)
         return self
 
-    def insert(self, index, module) -> None:
+    def insert(self, index: int, module: Module) -> None:
         modules = list(self._modules.values())
         modules.insert(index, module)
         _renumber(self, modules)
@@ -163,39 +165,39 @@ class ModuleList(Module):
 class ModuleDict(Module):
     """A dict of modules (insertion order) whose parameters are registered ("key.weight")."""
 
-    def __init__(self, modules=None):
+    def __init__(self, modules: Any = None) -> None:
         super().__init__()
         if modules is not None:
             self.update(modules)
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: str) -> Module:
         return self._modules[key]
 
-    def __setitem__(self, key, module):
+    def __setitem__(self, key: str, module: Module) -> None:
         self.add_module(key, module)
 
-    def __delitem__(self, key):
+    def __delitem__(self, key: str) -> None:
         del self._modules[key]
 
-    def __contains__(self, key):
+    def __contains__(self, key: str) -> bool:
         return key in self._modules
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._modules)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self._modules)
 
-    def keys(self):
+    def keys(self) -> KeysView[str]:
         return self._modules.keys()
 
-    def values(self):
+    def values(self) -> ValuesView[Module]:
         return self._modules.values()
 
-    def items(self):
+    def items(self) -> ItemsView[str, Module]:
         return self._modules.items()
 
-    def pop(self, key):
+    def pop(self, key: str) -> Module:
         module = self._modules[key]
         del self._modules[key]
         return module
@@ -203,7 +205,7 @@ class ModuleDict(Module):
     def clear(self) -> None:
         self._modules.clear()
 
-    def update(self, modules) -> None:
+    def update(self, modules: Any) -> None:
         items = modules.items() if hasattr(modules, "items") else modules
         for key, module in items:
             self.add_module(key, module)

@@ -6,6 +6,9 @@ the rebuilt containers hold tracers like every other module.
 
 from __future__ import annotations
 
+from collections.abc import ItemsView, Iterator, KeysView, ValuesView
+from typing import Any
+
 import funtorch as ft
 from funtorch.nn.containers import _index
 from funtorch.nn.module import Module
@@ -29,7 +32,7 @@ class ParameterList(Module):
         (3, ['0', '1', '2'])
     """
 
-    def __init__(self, values=None):
+    def __init__(self, values: Any = None) -> None:
         super().__init__()
         for value in values or ():
             self.append(value)
@@ -41,34 +44,34 @@ class ParameterList(Module):
         else:  # a tracer inside a transform
             self._parameters[name] = value
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: Any) -> Any:
         values = list(self._parameters.values())
         if isinstance(index, slice):
             return ParameterList(values[index])
         return values[_index(index, len(values), "ParameterList")]
 
-    def __setitem__(self, index, value):
+    def __setitem__(self, index: Any, value: Any) -> None:
         self._set(str(_index(index, len(self), "ParameterList")), value)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._parameters)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Parameter]:
         return iter(self._parameters.values())
 
-    def __iadd__(self, values):
+    def __iadd__(self, values: Any) -> "ParameterList":
         return self.extend(values)
 
-    def append(self, value) -> "ParameterList":
+    def append(self, value: Any) -> "ParameterList":
         self._set(str(len(self)), value)
         return self
 
-    def extend(self, values) -> "ParameterList":
+    def extend(self, values: Any) -> "ParameterList":
         for value in list(values):
             self.append(value)
         return self
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return "\n".join(f"({i}): Parameter containing: {tuple(p.shape)}"
                          for i, p in enumerate(self))
 
@@ -82,46 +85,46 @@ class ParameterDict(Module):
         ['scale']
     """
 
-    def __init__(self, parameters=None):
+    def __init__(self, parameters: Any = None) -> None:
         super().__init__()
         if parameters is not None:
             self.update(parameters)
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: str) -> Parameter:
         return self._parameters[key]
 
-    def __setitem__(self, key, value):
+    def __setitem__(self, key: str, value: Any) -> None:
         value = _as_parameter(value)
         if isinstance(value, Parameter) or value is None:
             self.register_parameter(key, value)
         else:
             self._parameters[key] = value
 
-    def __delitem__(self, key):
+    def __delitem__(self, key: str) -> None:
         del self._parameters[key]
 
-    def __contains__(self, key):
+    def __contains__(self, key: str) -> bool:
         return key in self._parameters
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._parameters)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self._parameters)
 
-    def keys(self):
+    def keys(self) -> KeysView[str]:
         return self._parameters.keys()
 
-    def values(self):
+    def values(self) -> ValuesView[Parameter]:
         return self._parameters.values()
 
-    def items(self):
+    def items(self) -> ItemsView[str, Parameter]:
         return self._parameters.items()
 
-    def get(self, key, default=None):
+    def get(self, key: str, default: Any = None) -> Any:
         return self._parameters.get(key, default)
 
-    def pop(self, key):
+    def pop(self, key: str) -> Parameter:
         value = self._parameters[key]
         del self[key]
         return value
@@ -129,7 +132,7 @@ class ParameterDict(Module):
     def clear(self) -> None:
         self._parameters.clear()
 
-    def update(self, parameters) -> None:
+    def update(self, parameters: Any) -> None:
         items = parameters.items() if hasattr(parameters, "items") else parameters
         for key, value in items:
             self[key] = value

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import Any
 
 from funtorch.nn._layer_utils import check_sizes, default_bias, default_weight, split_keys
 from funtorch.nn.functional.conv import conv_transpose, convnd, ntuple, output_padding_for
 from funtorch.nn.functional.padding import PADDING_MODES
 from funtorch.nn.module import Module
+from funtorch.typing import Array, ArrayLike, DTypeLike, Key
 
 __all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose2d"]
 
@@ -111,14 +114,17 @@ class ConvTranspose2d(_ConvNd):
     _nd = 2
     _transposed = True
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
-                 output_padding=0, groups=1, bias=True, dilation=1, padding_mode="zeros",
-                 device=None, dtype=None, *, key=None):
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: int | tuple[int, ...],
+                 stride: int | tuple[int, ...] | None = 1,
+                 padding: int | tuple[int, ...] | str = 0,
+                 output_padding: int | tuple[int, ...] = 0, groups: int = 1, bias: bool = True,
+                 dilation: int | tuple[int, ...] = 1, padding_mode: str = "zeros",
+                 device: Any = None, dtype: DTypeLike = None, *, key: Key | None = None) -> None:
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
                          groups, bias, padding_mode, device, dtype,
                          output_padding=output_padding, key=key)
 
-    def forward(self, input, output_size=None):
+    def forward(self, input: ArrayLike, output_size: Sequence[int] | None = None) -> Array:
         """``output_size`` (PyTorch's): the wanted spatial output size (optionally with the
         batch and channel axes), chosen among the sizes the stride makes ambiguous; it
         replaces ``output_padding``."""

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from funtorch.nn.conv import ConvTranspose2d
 from funtorch.nn.functional.conv import output_padding_for
 from funtorch.nn.functional.conv_extra import conv_transpose_nd
+from funtorch.typing import Array, ArrayLike
 
 __all__ = ["ConvTranspose1d", "ConvTranspose3d"]
 
@@ -20,7 +23,7 @@ class ConvTranspose1d(ConvTranspose2d):
 
     _nd = 1
 
-    def forward(self, input, output_size=None):
+    def forward(self, input: ArrayLike, output_size: Sequence[int] | None = None) -> Array:
         """``output_size``: the wanted output length(s), replacing ``output_padding``."""
         name = type(self).__name__
         output_padding = self.output_padding if output_size is None else output_padding_for(

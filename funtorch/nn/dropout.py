@@ -6,9 +6,11 @@ key=)`` gave this layer, else the global generator (PyTorch-style code).
 
 from __future__ import annotations
 
+
 import funtorch as ft
 from funtorch.nn import functional as F
 from funtorch.nn.module import Module
+from funtorch.typing import Array, ArrayLike, Key
 
 __all__ = ["Dropout", "Dropout2d"]
 
@@ -45,7 +47,7 @@ class Dropout(_DropoutNd):
         [1.0, 1.0, 1.0]
     """
 
-    def forward(self, input, key=None):
+    def forward(self, input: ArrayLike, key: Key | None = None) -> Array:
         if not self.training:
             return input
         return F.dropout(input, self.p, True, key=self._next_key(key))
@@ -54,7 +56,7 @@ class Dropout(_DropoutNd):
 class Dropout2d(_DropoutNd):
     """Zero whole channels of ``(N, C, H, W)`` / ``(C, H, W)`` inputs in training mode."""
 
-    def forward(self, input, key=None):
+    def forward(self, input: ArrayLike, key: Key | None = None) -> Array:
         if not self.training:
             return input
         return F.dropout2d(input, self.p, True, key=self._next_key(key))

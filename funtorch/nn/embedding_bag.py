@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from funtorch.nn import functional as F
 from funtorch.nn.embedding import Embedding
+from funtorch.typing import Array, ArrayLike, DTypeLike, Key
 
 __all__ = ["EmbeddingBag"]
 
@@ -20,10 +23,11 @@ class EmbeddingBag(Embedding):
         (2, 3)
     """
 
-    def __init__(self, num_embeddings, embedding_dim, max_norm=None, norm_type=2.0,
-                 scale_grad_by_freq=False, mode="mean", sparse=False, _weight=None,
-                 include_last_offset=False, padding_idx=None, device=None, dtype=None, *,
-                 key=None):
+    def __init__(self, num_embeddings: int, embedding_dim: int, max_norm: float | None = None,
+                 norm_type: float = 2.0, scale_grad_by_freq: bool = False, mode: str = "mean",
+                 sparse: bool = False, _weight: ArrayLike | None = None,
+                 include_last_offset: bool = False, padding_idx: int | None = None,
+                 device: Any = None, dtype: DTypeLike = None, *, key: Key | None = None) -> None:
         super().__init__(num_embeddings, embedding_dim, padding_idx, max_norm, norm_type,
                          scale_grad_by_freq, sparse, _weight, False, device, dtype, key=key)
         if mode not in ("sum", "mean", "max"):
@@ -31,10 +35,11 @@ class EmbeddingBag(Embedding):
                              f"{mode!r}")
         self.mode, self.include_last_offset = mode, include_last_offset
 
-    def forward(self, input, offsets=None, per_sample_weights=None):
+    def forward(self, input: ArrayLike, offsets: ArrayLike | None = None,
+                per_sample_weights: ArrayLike | None = None) -> Array:
         return F.embedding_bag(input, self.weight, offsets, self.max_norm, self.norm_type,
                                self.scale_grad_by_freq, self.mode, self.sparse,
                                per_sample_weights, self.include_last_offset, self.padding_idx)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return super().extra_repr() + f", mode={self.mode!r}"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import Any
 
 import funtorch as ft
 from funtorch.nn import functional as F
@@ -10,6 +12,7 @@ from funtorch.nn._layer_utils import (check_sizes, default_bias, default_weight,
                                       split_keys)
 from funtorch.nn import init
 from funtorch.nn.module import Module
+from funtorch.typing import Array, ArrayLike, DTypeLike, Key
 
 __all__ = ["Identity", "Linear", "Bilinear", "Flatten", "Unflatten"]
 
@@ -17,10 +20,10 @@ __all__ = ["Identity", "Linear", "Bilinear", "Flatten", "Unflatten"]
 class Identity(Module):
     """Returns its input unchanged (any constructor arguments are ignored)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__()
 
-    def forward(self, input):
+    def forward(self, input: Array) -> Array:
         return input
 
 
@@ -35,8 +38,8 @@ class Linear(Module):
         (4, 2)
     """
 
-    def __init__(self, in_features, out_features, bias=True, device=None, dtype=None, *,
-                 key=None):
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, device: Any = None,
+                 dtype: DTypeLike = None, *, key: Key | None = None) -> None:
         super().__init__()
         check_sizes(self, in_features=in_features, out_features=out_features)
         self.in_features, self.out_features = in_features, out_features
@@ -47,10 +50,10 @@ class Linear(Module):
         else:
             self.register_parameter("bias", None)
 
-    def forward(self, input):
+    def forward(self, input: ArrayLike) -> Array:
         return F.linear(input, self.weight, self.bias)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
                 f"bias={self.bias is not None}")
 
@@ -59,8 +62,8 @@ class Bilinear(Module):
     """``y_o = x1^T A_o x2 + b_o``: ``(*, in1), (*, in2) -> (*, out)``; weight is
     ``(out, in1, in2)``, weight and bias drawn from U(-1/sqrt(in1), 1/sqrt(in1))."""
 
-    def __init__(self, in1_features, in2_features, out_features, bias=True, device=None,
-                 dtype=None, *, key=None):
+    def __init__(self, in1_features: int, in2_features: int, out_features: int, bias: bool = True,
+                 device: Any = None, dtype: DTypeLike = None, *, key: Key | None = None) -> None:
         super().__init__()
         check_sizes(self, in1_features=in1_features, in2_features=in2_features,
                     out_features=out_features)
@@ -75,10 +78,10 @@ class Bilinear(Module):
         else:
             self.register_parameter("bias", None)
 
-    def forward(self, input1, input2):
+    def forward(self, input1: ArrayLike, input2: ArrayLike) -> Array:
         return F.bilinear(input1, input2, self.weight, self.bias)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
                 f"out_features={self.out_features}, bias={self.bias is not None}")
 
@@ -86,30 +89,30 @@ class Bilinear(Module):
 class Flatten(Module):
     """Flatten axes ``start_dim..end_dim`` into one (``(N, *) -> (N, prod(*))`` by default)."""
 
-    def __init__(self, start_dim=1, end_dim=-1):
+    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
         super().__init__()
         self.start_dim, self.end_dim = start_dim, end_dim
 
-    def forward(self, input):
+    def forward(self, input: ArrayLike) -> Array:
         start, end = self.start_dim % input.ndim, self.end_dim % input.ndim
         return ft.reshape(input, tuple(input.shape[:start]) + (-1,)
                           + tuple(input.shape[end + 1:]))
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
 
 
 class Unflatten(Module):
     """Expand axis ``dim`` into ``unflattened_size``."""
 
-    def __init__(self, dim, unflattened_size):
+    def __init__(self, dim: int | None, unflattened_size: Sequence[int]) -> None:
         super().__init__()
         self.dim, self.unflattened_size = dim, tuple(unflattened_size)
 
-    def forward(self, input):
+    def forward(self, input: ArrayLike) -> Array:
         dim = self.dim % input.ndim
         return ft.reshape(input, tuple(input.shape[:dim]) + self.unflattened_size
                           + tuple(input.shape[dim + 1:]))
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"dim={self.dim}, unflattened_size={self.unflattened_size}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import funtorch as ft
+from funtorch.typing import Array, ArrayLike
 
 __all__ = ["Parameter", "is_concrete"]
 
@@ -38,7 +39,7 @@ class Parameter(ft.Array):
 
     __slots__ = ()
 
-    def __init__(self, data=None, requires_grad=True):
+    def __init__(self, data: ArrayLike | None = None, requires_grad: bool = True) -> None:
         data = ft.zeros((0,)) if data is None else ft.asarray(data)
         if not is_concrete(data):
             raise TypeError(_TRACED_MSG.format(what=type(data).__name__))
@@ -65,7 +66,7 @@ class Parameter(ft.Array):
             raise TypeError(_TRACED_MSG.format(what=type(value).__name__))
         self._buf = value._buf
 
-    def set_(self, value) -> "Parameter":
+    def set_(self, value: ArrayLike) -> "Parameter":
         """Replace the boxed value (same as ``param.data = value``); returns ``self``."""
         self.data = value
         return self

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from funtorch.nn import functional as F
 from funtorch.nn.functional.conv import ntuple
 from funtorch.nn.module import Module
+from funtorch.typing import Array, ArrayLike, ShapeLike
 
 __all__ = ["MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool2d"]
 
@@ -37,7 +40,7 @@ class MaxPool1d(_MaxPoolNd):
     """Max over windows: ``(N, C, L) -> (N, C, L_out)``; with ``return_indices=True``
     returns ``(output, indices)``, PyTorch's int64 positions in each input row."""
 
-    def forward(self, input):
+    def forward(self, input: ArrayLike) -> Any:
         return F.max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation,
                             self.ceil_mode, self.return_indices)
 
@@ -53,7 +56,7 @@ class MaxPool2d(_MaxPoolNd):
         ((1, 3, 2, 2), dtype('int64'))
     """
 
-    def forward(self, input):
+    def forward(self, input: ArrayLike) -> Any:
         return F.max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation,
                             self.ceil_mode, self.return_indices)
 
@@ -61,8 +64,10 @@ class MaxPool2d(_MaxPoolNd):
 class AvgPool1d(Module):
     """Mean over windows: ``(N, C, L) -> (N, C, L_out)``."""
 
-    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False,
-                 count_include_pad=True):
+    def __init__(self, kernel_size: int | tuple[int, ...],
+                 stride: int | tuple[int, ...] | None = None,
+                 padding: int | tuple[int, ...] | str = 0, ceil_mode: bool = False,
+                 count_include_pad: bool = True) -> None:
         super().__init__()
         _check_window(self, kernel_size=kernel_size, stride=stride, padding=padding)
         self.kernel_size = kernel_size
@@ -70,23 +75,25 @@ class AvgPool1d(Module):
         self.padding, self.ceil_mode = padding, ceil_mode
         self.count_include_pad = count_include_pad
 
-    def forward(self, input):
+    def forward(self, input: ArrayLike) -> Array:
         return F.avg_pool1d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
                             self.count_include_pad)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
 class AvgPool2d(AvgPool1d):
     """Mean over 2-d windows (``count_include_pad``, ``ceil_mode``, ``divisor_override``)."""
 
-    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False,
-                 count_include_pad=True, divisor_override=None):
+    def __init__(self, kernel_size: int | tuple[int, ...],
+                 stride: int | tuple[int, ...] | None = None,
+                 padding: int | tuple[int, ...] | str = 0, ceil_mode: bool = False,
+                 count_include_pad: bool = True, divisor_override: int | None = None) -> None:
         super().__init__(kernel_size, stride, padding, ceil_mode, count_include_pad)
         self.divisor_override = divisor_override
 
-    def forward(self, input):
+    def forward(self, input: ArrayLike) -> Array:
         return F.avg_pool2d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
                             self.count_include_pad, self.divisor_override)
 
@@ -94,12 +101,12 @@ class AvgPool2d(AvgPool1d):
 class AdaptiveAvgPool2d(Module):
     """Average into a fixed ``output_size``: ``(N, C, H, W) -> (N, C, *output_size)``."""
 
-    def __init__(self, output_size):
+    def __init__(self, output_size: ShapeLike | None) -> None:
         super().__init__()
         self.output_size = output_size
 
-    def forward(self, input):
+    def forward(self, input: ArrayLike) -> Array:
         return F.adaptive_avg_pool2d(input, self.output_size)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"output_size={self.output_size}"

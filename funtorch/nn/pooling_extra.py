@@ -3,8 +3,11 @@ MaxUnpool1d/2d/3d: layers over ``functional/pooling_extra.py``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from funtorch.nn import functional as F
 from funtorch.nn._stateless import REQUIRED, stateless
+from funtorch.typing import Array, ArrayLike
 
 __all__ = ["MaxPool3d", "AvgPool3d", "AdaptiveAvgPool1d", "AdaptiveAvgPool3d",
            "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d", "LPPool1d",
@@ -47,8 +50,9 @@ LPPool2d = _layer("LPPool2d", F.lp_pool2d, _LP, "Power-average pooling over 2-d 
 LPPool3d = _layer("LPPool3d", F.lp_pool3d, _LP, "Power-average pooling over 3-d windows.")
 
 
-def _unpool(fn):
-    def forward(self, input, indices, output_size=None):
+def _unpool(fn: Callable[..., Array]) -> Callable[..., Array]:
+    def forward(self, input: ArrayLike, indices: ArrayLike,
+                output_size: Sequence[int] | None = None) -> Array:
         return fn(input, indices, self.kernel_size, self.stride, self.padding, output_size)
     return forward
 
