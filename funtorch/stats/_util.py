@@ -10,6 +10,7 @@ import numpy as np
 
 from funtorch import dtypes, ops
 from funtorch.core import Array
+from funtorch.stats._examples import EXAMPLE_OUT
 
 LOG_2PI = math.log(2.0 * math.pi)
 _WEAK = (int, float, bool)
@@ -75,7 +76,8 @@ class Distribution:
     modules of ``jax.scipy.stats``: same names, signatures and broadcasting as SciPy.
 
     Example:
-        >>> ft.stats.norm.logpdf(ft.array([0.0, 1.0]), loc=0.0, scale=2.0)
+        >>> ft.stats.norm.logpdf(ft.array([0.0, 1.0]), loc=0.0, scale=2.0).tolist()
+        [-1.6121, -1.7371]
     """
 
     def __init__(self, name, summary, params, example, functions):
@@ -101,8 +103,11 @@ def _document(name, summary, params, example, method, fun):
     extra = "" if fun.__doc__ is None else f"\n\n{inspect.cleandoc(fun.__doc__)}"
     values = dict(example, q="0.25")
     args = ", ".join(values[p] for p in names if p in values)
+    call = f"ft.stats.{name}.{method}({args})"
+    out = EXAMPLE_OUT.get((name, method))  # SciPy's value (tools/stats_examples.py)
+    example_text = call if out is None else f"float({call})\n    {out}"
     return (f"{_KIND[method]} of the {summary}.{extra}\n\n"
             f"Args:\n    {names[0]}: {what} (array-like; all arguments broadcast together).\n"
             f"    {params}\n\n"
             f"Returns:\n    An Array of the broadcast shape, differentiable in the float "
-            f"arguments.\n\nExample:\n    >>> ft.stats.{name}.{method}({args})")
+            f"arguments.\n\nExample:\n    >>> {example_text}")
