@@ -5,11 +5,12 @@ from __future__ import annotations
 import math
 
 import funtorch as ft
+from funtorch.typing import Array, ArrayLike, DTypeLike
 
 __all__ = ["erf", "relu", "leaky_relu", "elu", "gelu", "silu", "sigmoid", "tanh", "softmax",
            "log_softmax", "softplus"]
 
-def erf(x):
+def erf(x: ArrayLike) -> Array:
     """The error function (``ft.erf``: float64-accurate, exact derivative).
 
     Example:
@@ -19,23 +20,23 @@ def erf(x):
     return ft.erf(x)
 
 
-def relu(x, inplace=False):
+def relu(x: ArrayLike, inplace: bool = False) -> Array:
     """max(x, 0). Example: ``F.relu(ft.array([-1.0, 2.0]))`` gives ``[0., 2.]``."""
     return ft.relu(x)
 
 
-def leaky_relu(x, negative_slope=0.01, inplace=False):
+def leaky_relu(x: ArrayLike, negative_slope: float = 0.01, inplace: bool = False) -> Array:
     """x if x > 0 else negative_slope * x."""
     return ft.where(x > 0, x, x * negative_slope)
 
 
-def elu(x, alpha=1.0, inplace=False):
+def elu(x: ArrayLike, alpha: float = 1.0, inplace: bool = False) -> Array:
     """x if x > 0 else alpha * (exp(x) - 1)."""
     # where, not minimum: minimum splits the gradient at the tie x = 0 (PyTorch: alpha)
     return ft.where(x > 0, x, ft.expm1(ft.where(x > 0, 0.0, x)) * alpha)
 
 
-def gelu(x, approximate="none"):
+def gelu(x: ArrayLike, approximate: str | bool = "none") -> Array:
     """x * Phi(x) (``approximate="none"``, exact via erf) or PyTorch's tanh formula.
 
     Raises:
@@ -49,16 +50,16 @@ def gelu(x, approximate="none"):
     raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
 
 
-def silu(x, inplace=False):
+def silu(x: ArrayLike, inplace: bool = False) -> Array:
     """x * sigmoid(x)."""
     return x * ft.sigmoid(x)
 
 
-def sigmoid(x):
+def sigmoid(x: ArrayLike) -> Array:
     return ft.sigmoid(x)
 
 
-def tanh(x):
+def tanh(x: ArrayLike) -> Array:
     return ft.tanh(x)
 
 
@@ -68,7 +69,7 @@ def _dim(x, dim, fn):
     return dim
 
 
-def log_softmax(x, dim=None, dtype=None):
+def log_softmax(x: ArrayLike, dim: int | None = None, dtype: DTypeLike = None) -> Array:
     """x - logsumexp(x, dim): stable for large logits."""
     if dtype is not None:
         x = x.astype(dtype)
@@ -77,7 +78,7 @@ def log_softmax(x, dim=None, dtype=None):
     return shifted - ft.log(ft.sum(ft.exp(shifted), axis=dim, keepdims=True))
 
 
-def softmax(x, dim=None, dtype=None):
+def softmax(x: ArrayLike, dim: int | None = None, dtype: DTypeLike = None) -> Array:
     """exp(x) / sum(exp(x)) along ``dim``, computed stably."""
     if dtype is not None:
         x = x.astype(dtype)
@@ -86,7 +87,7 @@ def softmax(x, dim=None, dtype=None):
     return shifted / ft.sum(shifted, axis=dim, keepdims=True)
 
 
-def softplus(x, beta=1.0, threshold=20.0):
+def softplus(x: ArrayLike, beta: float = 1.0, threshold: float = 20.0) -> Array:
     """log(1 + exp(beta * x)) / beta, linear where beta * x > threshold."""
     scaled = x * beta
     linear = scaled > threshold

@@ -11,6 +11,7 @@ JAX: ``hard_tanh`` passes the gradient at its bounds, ``relu6`` does not.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -18,6 +19,7 @@ import funtorch as ft
 from funtorch.nn.functional.activation import elu, silu, softplus
 from funtorch.nn.functional.layers import scaled_dot_product_attention
 from funtorch.special import logsumexp as _special_logsumexp
+from funtorch.typing import Array, ArrayLike, Axis
 
 __all__ = ["celu", "dot_product_attention", "glu", "hard_sigmoid", "hard_silu", "hard_swish",
            "hard_tanh", "identity", "log1mexp", "log_sigmoid", "logmeanexp", "logsumexp",
@@ -30,12 +32,12 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 _LOG2 = math.log(2.0)
 
 
-def identity(x):
+def identity(x: ArrayLike) -> Array:
     """Return ``x`` unchanged (``jax.nn.identity``). Example: ``F.identity(x) is x``."""
     return x
 
 
-def celu(x, alpha=1.0, inplace=False):
+def celu(x: ArrayLike, alpha: float = 1.0, inplace: bool = False) -> Array:
     """Continuously differentiable ELU: ``max(x, 0) + alpha * expm1(min(x, 0) / alpha)``.
 
     JAX's ``celu(x, alpha=1.0)`` and PyTorch's ``celu(input, alpha=1., inplace=False)``.
@@ -48,13 +50,13 @@ def celu(x, alpha=1.0, inplace=False):
     return ft.where(x > 0, x, ft.expm1(negative / alpha) * alpha)
 
 
-def selu(x, inplace=False):
+def selu(x: ArrayLike, inplace: bool = False) -> Array:
     """Scaled ELU, ``scale * elu(x, alpha)`` with the self-normalising constants
     (scale ~1.0507, alpha ~1.6733). Example: ``F.selu(ft.array([1.0]))``."""
     return elu(x, _SELU_ALPHA) * _SELU_SCALE
 
 
-def glu(x, axis=-1, *, dim=None):
+def glu(x: ArrayLike, axis: Axis = -1, *, dim: int | None = None) -> Array:
     """Gated linear unit: ``a * sigmoid(b)`` for the two halves ``a, b`` of ``axis``
     (JAX's ``glu(x, axis=-1)``; PyTorch's ``glu(input, dim=-1)`` by keyword ``dim``).
 
@@ -74,7 +76,7 @@ def glu(x, axis=-1, *, dim=None):
     return first * ft.sigmoid(second)
 
 
-def relu6(x, inplace=False):
+def relu6(x: ArrayLike, inplace: bool = False) -> Array:
     """``min(max(x, 0), 6)``; its gradient is 1 on the open interval (0, 6) and 0 at both
     ends, as ``jax.nn.relu6``. Example: ``F.relu6(ft.array([-1.0, 7.0]))`` gives [0, 6]."""
     x = ft.asarray(x)
@@ -82,17 +84,17 @@ def relu6(x, inplace=False):
     return ft.where(inside, x, ft.where(x >= 6, 6.0, ft.zeros_like(x)))
 
 
-def hard_sigmoid(x):
+def hard_sigmoid(x: ArrayLike) -> Array:
     """``relu6(x + 3) / 6``. Example: ``F.hard_sigmoid(ft.array([0.0]))`` gives [0.5]."""
     return relu6(x + 3.0) / 6.0
 
 
-def hard_silu(x):
+def hard_silu(x: ArrayLike) -> Array:
     """``x * hard_sigmoid(x)`` (alias ``hard_swish``). Example: ``F.hard_silu(x)``."""
     return x * hard_sigmoid(x)
 
 
-def hard_tanh(x):
+def hard_tanh(x: ArrayLike) -> Array:
     """``x`` clipped to [-1, 1]; its gradient is 1 on the closed interval, as JAX's.
 
     Example:
@@ -102,13 +104,14 @@ def hard_tanh(x):
     return hardtanh(x)
 
 
-def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):  # noqa: A002 - PyTorch's name
+def hardtanh(input: ArrayLike, min_val: float = -1.0, max_val: float = 1.0,
+             inplace: bool = False) -> Array:
     """PyTorch's ``hardtanh``: ``input`` clipped to ``[min_val, max_val]`` (the same
     implementation as :func:`hard_tanh`). Example: ``F.hardtanh(x, -2.0, 2.0)``."""
     return ft.where(input > max_val, max_val, ft.where(input < min_val, min_val, input))
 
 
-def log_sigmoid(x):
+def log_sigmoid(x: ArrayLike) -> Array:
     """``log(sigmoid(x)) = -softplus(-x)``, stable for large ``|x|``.
 
     Example:
@@ -122,22 +125,22 @@ def log_sigmoid(x):
     return ft.where(negative, below - ft.log1p(ft.exp(below)), -ft.log1p(ft.exp(-above)))
 
 
-def soft_sign(x):
+def soft_sign(x: ArrayLike) -> Array:
     """``x / (|x| + 1)``. Example: ``F.soft_sign(ft.array([1.0]))`` gives [0.5]."""
     return x / (ft.abs(x) + 1.0)
 
 
-def mish(x, inplace=False):
+def mish(x: ArrayLike, inplace: bool = False) -> Array:
     """``x * tanh(softplus(x))`` (Misra 2019). Example: ``F.mish(ft.array([1.0]))``."""
     return x * ft.tanh(softplus(x))
 
 
-def swish(x):
+def swish(x: ArrayLike) -> Array:
     """``x * sigmoid(x)``, the same as ``silu``. Example: ``F.swish(ft.array([0.0]))``."""
     return silu(x)
 
 
-def log1mexp(x):
+def log1mexp(x: ArrayLike) -> Array:
     """``log(1 - exp(-x))`` for ``x > 0``, accurate near 0 and for large ``x``
     (Maechler 2012: ``log(-expm1(-x))`` below log 2, ``log1p(-exp(-x))`` above).
 
@@ -152,7 +155,7 @@ def log1mexp(x):
     return ft.where(small, ft.log(-ft.expm1(-near)), ft.log1p(-ft.exp(-far)))
 
 
-def sparse_plus(x):
+def sparse_plus(x: ArrayLike) -> Array:
     """Sparse softplus: 0 below -1, ``x`` above 1, ``(x + 1)**2 / 4`` between.
 
     Example:
@@ -163,7 +166,7 @@ def sparse_plus(x):
     return ft.where(x <= -1.0, 0.0, ft.where(x >= 1.0, x, (x + 1.0) ** 2 * 0.25))
 
 
-def sparse_sigmoid(x):
+def sparse_sigmoid(x: ArrayLike) -> Array:
     """``0.5 * clip(x + 1, 0, 2)``, the derivative of :func:`sparse_plus`.
 
     Example:
@@ -173,7 +176,7 @@ def sparse_sigmoid(x):
     return ft.clip(x + 1.0, 0.0, 2.0) * 0.5
 
 
-def squareplus(x, b=4):
+def squareplus(x: ArrayLike, b: float = 4) -> Array:
     """``(x + sqrt(x**2 + b)) / 2`` (So 2021), a smooth ReLU.
 
     Example:
@@ -190,7 +193,8 @@ def _mask_weights(a, where):
     return ft.astype(ft.broadcast_to(ft.asarray(where), a.shape), a.dtype)
 
 
-def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False, where=None):
+def logsumexp(a: ArrayLike, axis: Axis = None, b: ArrayLike | None = None, keepdims: bool = False,
+              return_sign: bool = False, where: ArrayLike | None = None) -> Any:
     """``log(sum(b * exp(a)))`` along ``axis``, stably (``jax.nn.logsumexp``).
 
     Args:
@@ -212,7 +216,8 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False, where=Non
     return _special_logsumexp(a, axis=axis, b=b, keepdims=keepdims, return_sign=return_sign)
 
 
-def logmeanexp(x, axis=None, where=None, keepdims=False):
+def logmeanexp(x: ArrayLike, axis: Axis = None, where: ArrayLike | None = None,
+               keepdims: bool = False) -> Array:
     """``log(mean(exp(x)))`` along ``axis``, stably (``jax.nn.logmeanexp``).
 
     Example:
@@ -228,7 +233,9 @@ def logmeanexp(x, axis=None, where=None, keepdims=False):
     return total - ft.log(ft.sum(weights, axis=axis, keepdims=keepdims))
 
 
-def standardize(x, axis=-1, mean=None, variance=None, epsilon=1e-5, where=None):
+def standardize(x: ArrayLike, axis: Axis = -1, mean: ArrayLike | None = None,
+                variance: ArrayLike | None = None, epsilon: float = 1e-5,
+                where: ArrayLike | None = None) -> Array:
     """``(x - mean) / sqrt(variance + epsilon)`` along ``axis`` (``jax.nn.standardize``);
     ``mean`` and ``variance`` are computed when not given.
 
@@ -281,9 +288,13 @@ def _structure_mask(t_len, s_len, is_causal, window):
     return mask
 
 
-def dot_product_attention(query, key, value, bias=None, mask=None, *, scale=None,
-                          is_causal=False, query_seq_lengths=None, key_value_seq_lengths=None,
-                          local_window_size=None, implementation=None):
+def dot_product_attention(query: ArrayLike, key: ArrayLike, value: ArrayLike,
+                          bias: ArrayLike | None = None, mask: ArrayLike | None = None, *,
+                          scale: float | None = None, is_causal: bool = False,
+                          query_seq_lengths: ArrayLike | None = None,
+                          key_value_seq_lengths: ArrayLike | None = None,
+                          local_window_size: Any = None,
+                          implementation: str | None = None) -> Array:
     """Scaled dot-product attention with JAX's layout and arguments
     (``jax.nn.dot_product_attention``), computed by ``F.scaled_dot_product_attention``.
 
@@ -343,22 +354,22 @@ def dot_product_attention(query, key, value, bias=None, mask=None, *, scale=None
 
 # PyTorch's spellings: the same implementations ---------------------------------------------
 
-def hardsigmoid(input, inplace=False):  # noqa: A002 - PyTorch's name
+def hardsigmoid(input: ArrayLike, inplace: bool = False) -> Array:
     """PyTorch's ``hardsigmoid``: :func:`hard_sigmoid`."""
     return hard_sigmoid(input)
 
 
-def hardswish(input, inplace=False):  # noqa: A002 - PyTorch's name
+def hardswish(input: ArrayLike, inplace: bool = False) -> Array:
     """PyTorch's ``hardswish``: :func:`hard_silu`."""
     return hard_silu(input)
 
 
-def logsigmoid(input):  # noqa: A002 - PyTorch's name
+def logsigmoid(input: ArrayLike) -> Array:
     """PyTorch's ``logsigmoid``: :func:`log_sigmoid`."""
     return log_sigmoid(input)
 
 
-def softsign(input):  # noqa: A002 - PyTorch's name
+def softsign(input: ArrayLike) -> Array:
     """PyTorch's ``softsign``: :func:`soft_sign`."""
     return soft_sign(input)
 

@@ -8,18 +8,22 @@ everywhere in ``F``.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 import funtorch as ft
 from funtorch.nn.functional.activation import elu, leaky_relu, relu, softmax
 from funtorch.nn.functional.activations_extra import celu, hardtanh, selu
+from funtorch.typing import Array, ArrayLike, DTypeLike, Key
 
 __all__ = ["softmin", "softshrink", "hardshrink", "tanhshrink", "threshold", "threshold_",
            "rrelu", "rrelu_", "prelu", "gumbel_softmax", "relu_", "elu_", "leaky_relu_",
            "selu_", "celu_", "hardtanh_"]
 
 
-def softmin(input, dim=None, _stacklevel=3, dtype=None):
+def softmin(input: ArrayLike, dim: int | None = None, _stacklevel: int = 3,
+            dtype: DTypeLike = None) -> Array:
     """``softmax(-input, dim)``.
 
     Example:
@@ -29,7 +33,7 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
     return softmax(-input, dim=dim, dtype=dtype)
 
 
-def softshrink(input, lambd=0.5):
+def softshrink(input: ArrayLike, lambd: float = 0.5) -> Array:
     """``x - lambd`` above ``lambd``, ``x + lambd`` below ``-lambd``, else 0.
 
     Example: ``F.softshrink(ft.array([1.0, 0.2]))`` is ``[0.5, 0.0]``.
@@ -44,12 +48,13 @@ def hardshrink(input, lambd=0.5):
     return ft.where(ft.abs(input) > lambd, input, 0.0)
 
 
-def tanhshrink(input):
+def tanhshrink(input: ArrayLike) -> Array:
     """``x - tanh(x)``. Example: ``F.tanhshrink(ft.zeros(2))`` is zeros."""
     return input - ft.tanh(input)
 
 
-def threshold(input, threshold, value, inplace=False):  # noqa: A002 - torch's names
+def threshold(input: ArrayLike, threshold: float, value: ArrayLike,
+              inplace: bool = False) -> Array:
     """``x`` where ``x > threshold``, else ``value``.
 
     Example: ``F.threshold(ft.array([1.0, -1.0]), 0.0, 5.0)`` is ``[1.0, 5.0]``.
@@ -58,12 +63,13 @@ def threshold(input, threshold, value, inplace=False):  # noqa: A002 - torch's n
     return ft.where(input > threshold, input, fill)
 
 
-def threshold_(input, threshold, value):  # noqa: A002
+def threshold_(input: ArrayLike, threshold: float, value: ArrayLike) -> Array:
     """:func:`threshold` (a new array: arrays are immutable)."""
     return globals()["threshold"](input, threshold, value)
 
 
-def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False, key=None):
+def rrelu(input: ArrayLike, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False,
+          inplace: bool = False, key: Key | None = None) -> Array:
     """Randomised leaky ReLU: in training each negative element gets a slope drawn from
     U(lower, upper) (from ``key`` or the global generator); in eval the slope is
     ``(lower + upper) / 2``.
@@ -83,7 +89,8 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False, ke
     return ft.where(input >= 0, input, input * slope)
 
 
-def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False, key=None):
+def rrelu_(input: ArrayLike, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
+           training: bool = False, key: Key | None = None) -> Array:
     """:func:`rrelu` (a new array: arrays are immutable)."""
     return rrelu(input, lower, upper, training, key=key)
 
@@ -108,7 +115,8 @@ def prelu(input, weight):
     return ft.where(input >= 0, input, input * weight)
 
 
-def gumbel_softmax(logits, tau=1.0, hard=False, eps=1e-10, dim=-1, key=None):
+def gumbel_softmax(logits: ArrayLike, tau: float = 1.0, hard: bool = False, eps: float = 1e-10,
+                   dim: int | None = -1, key: Key | None = None) -> Array:
     """Sample from the Gumbel-softmax distribution: ``softmax((logits + g) / tau)`` with
     ``g`` standard Gumbel noise (from ``key`` or the global generator). ``hard=True``
     returns one-hot vectors whose gradient is the soft sample's (straight-through).
@@ -135,31 +143,31 @@ def gumbel_softmax(logits, tau=1.0, hard=False, eps=1e-10, dim=-1, key=None):
     return one_hot - ft.stop_gradient(soft) + soft
 
 
-def relu_(input):
+def relu_(input: ArrayLike) -> Array:
     """:func:`relu` (a new array: arrays are immutable)."""
     return relu(input)
 
 
-def elu_(input, alpha=1.0):
+def elu_(input: ArrayLike, alpha: float = 1.0) -> Array:
     """:func:`elu` (a new array: arrays are immutable)."""
     return elu(input, alpha)
 
 
-def leaky_relu_(input, negative_slope=0.01):
+def leaky_relu_(input: ArrayLike, negative_slope: float = 0.01) -> Array:
     """:func:`leaky_relu` (a new array: arrays are immutable)."""
     return leaky_relu(input, negative_slope)
 
 
-def selu_(input):
+def selu_(input: ArrayLike) -> Array:
     """:func:`selu` (a new array: arrays are immutable)."""
     return selu(input)
 
 
-def celu_(input, alpha=1.0):
+def celu_(input: ArrayLike, alpha: float = 1.0) -> Array:
     """:func:`celu` (a new array: arrays are immutable)."""
     return celu(input, alpha)
 
 
-def hardtanh_(input, min_val=-1.0, max_val=1.0):
+def hardtanh_(input: ArrayLike, min_val: float = -1.0, max_val: float = 1.0) -> Array:
     """:func:`hardtanh` (a new array: arrays are immutable)."""
     return hardtanh(input, min_val, max_val)

@@ -10,6 +10,7 @@ import operator
 
 import funtorch as ft
 from funtorch.nn.functional.padding import pad_spatial
+from funtorch.typing import Array, ArrayLike
 
 __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose2d", "ntuple"]
 
@@ -134,7 +135,9 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return convnd(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
 
 
-def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+def conv3d(input: ArrayLike, weight: ArrayLike | None, bias: ArrayLike | None = None,
+           stride: int | tuple[int, ...] | None = 1, padding: int | tuple[int, ...] | str = 0,
+           dilation: int | tuple[int, ...] = 1, groups: int = 1) -> Array:
     """3-d convolution: ``(N, C_in, D, H, W) -> (N, C_out, D_out, H_out, W_out)``."""
     return convnd(input, weight, bias, stride, padding, dilation, groups, 3, "conv3d")
 
@@ -175,8 +178,11 @@ def output_padding_for(input_shape, output_size, stride, padding, kernel, dilati
     return tuple(n - low for n, low in zip(output_size, min_sizes))
 
 
-def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0,
-                     groups=1, dilation=1):
+def conv_transpose2d(input: ArrayLike, weight: ArrayLike | None, bias: ArrayLike | None = None,
+                     stride: int | tuple[int, ...] | None = 1,
+                     padding: int | tuple[int, ...] | str = 0,
+                     output_padding: int | tuple[int, ...] = 0, groups: int = 1,
+                     dilation: int | tuple[int, ...] = 1) -> Array:
     """Transposed 2-d convolution (the gradient of conv2d w.r.t. its input).
 
     ``weight`` is ``(C_in, C_out / groups, kH, kW)``;

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import funtorch as ft
 from funtorch.nn.functional.conv import batched, check_output_padding, convnd, ntuple
+from funtorch.typing import Array, ArrayLike
 
 __all__ = ["conv_transpose1d", "conv_transpose3d", "conv_transpose_nd"]
 
@@ -35,8 +36,11 @@ def conv_transpose_nd(input, weight, bias, stride, padding, output_padding, grou
     return out[0] if unbatched else out
 
 
-def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0,
-                     groups=1, dilation=1):
+def conv_transpose1d(input: ArrayLike, weight: ArrayLike | None, bias: ArrayLike | None = None,
+                     stride: int | tuple[int, ...] | None = 1,
+                     padding: int | tuple[int, ...] | str = 0,
+                     output_padding: int | tuple[int, ...] = 0, groups: int = 1,
+                     dilation: int | tuple[int, ...] = 1) -> Array:
     """Transposed 1-d convolution: ``(N, C_in, L) -> (N, C_out, L_out)`` with
     ``L_out = (L - 1) stride - 2 padding + dilation (k - 1) + output_padding + 1``.
 
@@ -48,8 +52,11 @@ def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_paddi
                              dilation, 1, "conv_transpose1d")
 
 
-def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0,
-                     groups=1, dilation=1):
+def conv_transpose3d(input: ArrayLike, weight: ArrayLike | None, bias: ArrayLike | None = None,
+                     stride: int | tuple[int, ...] | None = 1,
+                     padding: int | tuple[int, ...] | str = 0,
+                     output_padding: int | tuple[int, ...] = 0, groups: int = 1,
+                     dilation: int | tuple[int, ...] = 1) -> Array:
     """Transposed 3-d convolution; weight ``(C_in, C_out / groups, kD, kH, kW)``.
 
     Example:

@@ -7,6 +7,7 @@ import math
 
 import funtorch as ft
 from funtorch.nn.functional.layers import _keep_mask
+from funtorch.typing import Array, ArrayLike, Key
 
 __all__ = ["dropout1d", "dropout3d", "alpha_dropout", "feature_alpha_dropout"]
 
@@ -31,7 +32,8 @@ def _channel_dropout(input, p, training, key, nd, fn):
     return ft.where(keep, input / (1.0 - p), 0.0)
 
 
-def dropout1d(input, p=0.5, training=True, inplace=False, key=None):
+def dropout1d(input: ArrayLike, p: float = 0.5, training: bool = True, inplace: bool = False,
+              key: Key | None = None) -> Array:
     """Zero whole channels of ``(N, C, L)`` / ``(C, L)`` inputs, scaling the rest.
 
     Example:
@@ -41,7 +43,8 @@ def dropout1d(input, p=0.5, training=True, inplace=False, key=None):
     return _channel_dropout(input, p, training, key, 1, "dropout1d")
 
 
-def dropout3d(input, p=0.5, training=True, inplace=False, key=None):
+def dropout3d(input: ArrayLike, p: float = 0.5, training: bool = True, inplace: bool = False,
+              key: Key | None = None) -> Array:
     """Zero whole channels of ``(N, C, D, H, W)`` / ``(C, D, H, W)`` inputs.
 
     Example:
@@ -62,7 +65,8 @@ def _alpha(input, p, training, key, mask_shape):
     return ft.where(keep, input * a + _SELU_NEG * a * p, -_SELU_NEG * a + _SELU_NEG * a * p)
 
 
-def alpha_dropout(input, p=0.5, training=False, inplace=False, key=None):
+def alpha_dropout(input: ArrayLike, p: float = 0.5, training: bool = False, inplace: bool = False,
+                  key: Key | None = None) -> Array:
     """Dropout for SELU networks: dropped elements become SELU's negative saturation value
     and an affine correction keeps the mean and variance (torch's constants).
 
@@ -73,7 +77,8 @@ def alpha_dropout(input, p=0.5, training=False, inplace=False, key=None):
     return _alpha(input, p, training, key, tuple(input.shape))
 
 
-def feature_alpha_dropout(input, p=0.5, training=False, inplace=False, key=None):
+def feature_alpha_dropout(input: ArrayLike, p: float = 0.5, training: bool = False,
+                          inplace: bool = False, key: Key | None = None) -> Array:
     """:func:`alpha_dropout` of whole channels (axis 1) of ``(N, C, *)`` inputs.
 
     Example:

@@ -32,6 +32,7 @@ import math
 import funtorch as ft
 from funtorch.nn.functional._checks import first_out_of_range
 from funtorch.nn.parameter import Parameter, is_concrete
+from funtorch.typing import Array, ArrayLike
 
 __all__ = ["embedding"]
 
@@ -83,8 +84,9 @@ def _write_back(weight, input, rows):
         weight.data = weight.data.at[flat].set(values)
 
 
-def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
-              scale_grad_by_freq=False, sparse=False):
+def embedding(input: ArrayLike, weight: ArrayLike | None, padding_idx: int | None = None,
+              max_norm: float | None = None, norm_type: float = 2.0,
+              scale_grad_by_freq: bool = False, sparse: bool = False) -> Array:
     """Rows of ``weight`` at the integer indices ``input``: ``(*) -> (*, dim)``.
 
     Args:

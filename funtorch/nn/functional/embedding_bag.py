@@ -8,6 +8,7 @@ import numpy as np
 
 import funtorch as ft
 from funtorch.nn.functional.embedding import embedding
+from funtorch.typing import Array, ArrayLike
 
 __all__ = ["embedding_bag"]
 
@@ -32,9 +33,11 @@ def _bag_of_each_index(input, offsets, include_last_offset, fn):
     return input, bag, starts.shape[0]
 
 
-def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2,
-                  scale_grad_by_freq=False, mode="mean", sparse=False, per_sample_weights=None,
-                  include_last_offset=False, padding_idx=None):
+def embedding_bag(input: ArrayLike, weight: ArrayLike | None, offsets: ArrayLike | None = None,
+                  max_norm: float | None = None, norm_type: float = 2,
+                  scale_grad_by_freq: bool = False, mode: str = "mean", sparse: bool = False,
+                  per_sample_weights: ArrayLike | None = None, include_last_offset: bool = False,
+                  padding_idx: int | None = None) -> Array:
     """Reduce bags of embedding rows: ``input`` ``(B, L)`` (one bag per row) or 1-d with
     ``offsets`` (each bag's start; ``include_last_offset``: plus the end) -> ``(B, D)``.
 

@@ -5,8 +5,11 @@ arrays are fine: the starts are computed with array ops), then one ``max``."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import funtorch as ft
 from funtorch.nn.functional.conv import batched, ntuple
+from funtorch.typing import Array, ArrayLike, Key, ShapeLike
 
 __all__ = ["fractional_max_pool2d", "fractional_max_pool3d",
            "fractional_max_pool2d_with_indices", "fractional_max_pool3d_with_indices"]
@@ -70,8 +73,11 @@ def _fractional(input, kernel_size, output_size, output_ratio, return_indices, s
     return (out[0], indices[0]) if unbatched else (out, indices)
 
 
-def fractional_max_pool2d(input, kernel_size, output_size=None, output_ratio=None,
-                          return_indices=False, _random_samples=None, key=None):
+def fractional_max_pool2d(input: ArrayLike, kernel_size: int | tuple[int, ...],
+                          output_size: ShapeLike | None = None,
+                          output_ratio: float | tuple[float, ...] | None = None,
+                          return_indices: bool = False, _random_samples: ArrayLike | None = None,
+                          key: Key | None = None) -> Any:
     """Fractional max pooling of ``(N, C, H, W)`` inputs to ``output_size`` (or
     ``output_ratio`` of the input); ``_random_samples`` ``(N, C, 2)`` in [0, 1) fix the
     windows (else drawn from ``key`` or the global generator).
@@ -84,8 +90,11 @@ def fractional_max_pool2d(input, kernel_size, output_size=None, output_ratio=Non
                        _random_samples, 2, key, "fractional_max_pool2d")
 
 
-def fractional_max_pool3d(input, kernel_size, output_size=None, output_ratio=None,
-                          return_indices=False, _random_samples=None, key=None):
+def fractional_max_pool3d(input: ArrayLike, kernel_size: int | tuple[int, ...],
+                          output_size: ShapeLike | None = None,
+                          output_ratio: float | tuple[float, ...] | None = None,
+                          return_indices: bool = False, _random_samples: ArrayLike | None = None,
+                          key: Key | None = None) -> Any:
     """Fractional max pooling of ``(N, C, T, H, W)`` inputs (samples ``(N, C, 3)``).
 
     Example:
@@ -96,17 +105,23 @@ def fractional_max_pool3d(input, kernel_size, output_size=None, output_ratio=Non
                        _random_samples, 3, key, "fractional_max_pool3d")
 
 
-def fractional_max_pool2d_with_indices(input, kernel_size, output_size=None,
-                                       output_ratio=None, return_indices=True,
-                                       _random_samples=None, key=None):
+def fractional_max_pool2d_with_indices(input: ArrayLike, kernel_size: int | tuple[int, ...],
+                                       output_size: ShapeLike | None = None,
+                                       output_ratio: float | tuple[float, ...] | None = None,
+                                       return_indices: bool = True,
+                                       _random_samples: ArrayLike | None = None,
+                                       key: Key | None = None) -> tuple[Array, Array]:
     """:func:`fractional_max_pool2d` returning ``(out, indices)``."""
     return fractional_max_pool2d(input, kernel_size, output_size, output_ratio, True,
                                  _random_samples, key)
 
 
-def fractional_max_pool3d_with_indices(input, kernel_size, output_size=None,
-                                       output_ratio=None, return_indices=True,
-                                       _random_samples=None, key=None):
+def fractional_max_pool3d_with_indices(input: ArrayLike, kernel_size: int | tuple[int, ...],
+                                       output_size: ShapeLike | None = None,
+                                       output_ratio: float | tuple[float, ...] | None = None,
+                                       return_indices: bool = True,
+                                       _random_samples: ArrayLike | None = None,
+                                       key: Key | None = None) -> tuple[Array, Array]:
     """:func:`fractional_max_pool3d` returning ``(out, indices)``."""
     return fractional_max_pool3d(input, kernel_size, output_size, output_ratio, True,
                                  _random_samples, key)

@@ -9,6 +9,7 @@ import itertools
 import numpy as np
 
 import funtorch as ft
+from funtorch.typing import Array, ArrayLike, ShapeLike
 
 __all__ = ["affine_grid", "grid_sample"]
 
@@ -19,7 +20,8 @@ def _base_coords(n, align_corners, dtype):
     return (np.arange(n) * 2.0 + 1.0) / n - 1.0
 
 
-def affine_grid(theta, size, align_corners=None):
+def affine_grid(theta: ArrayLike, size: ShapeLike | None,
+                align_corners: bool | None = None) -> Array:
     """Sampling grid of an affine map: ``theta`` ``(N, 2, 3)`` and ``size`` ``(N, C, H, W)``
     give ``(N, H, W, 2)``; ``(N, 3, 4)`` and ``(N, C, D, H, W)`` give ``(N, D, H, W, 3)``.
 
@@ -122,7 +124,8 @@ def _linear(plane, coords, sizes):
     return out
 
 
-def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
+def grid_sample(input: ArrayLike, grid: ArrayLike, mode: str = "bilinear",
+                padding_mode: str = "zeros", align_corners: bool | None = None) -> Array:
     """Sample ``input`` ``(N, C, H, W)`` at the normalised ``(x, y)`` locations of ``grid``
     ``(N, Ho, Wo, 2)`` (``-1``/``1`` are the edges): ``(N, C, Ho, Wo)``; volumetric
     ``(N, C, D, H, W)`` with an ``(N, Do, Ho, Wo, 3)`` grid of ``(x, y, z)``.

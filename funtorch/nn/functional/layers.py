@@ -5,23 +5,26 @@ returned."""
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import funtorch as ft
 from funtorch.nn.functional._checks import first_out_of_range
 from funtorch.nn.functional.activation import softmax
+from funtorch.typing import Array, ArrayLike, Key, ShapeLike
 
 __all__ = ["linear", "bilinear", "dropout", "dropout2d", "layer_norm", "group_norm", "batch_norm",
            "scaled_dot_product_attention", "one_hot"]
 
 
-def linear(input, weight, bias=None):
+def linear(input: ArrayLike, weight: ArrayLike | None, bias: ArrayLike | None = None) -> Array:
     """``input @ weight.T + bias``: ``(*, in) -> (*, out)``."""
     out = ft.matmul(input, ft.swapaxes(weight, -1, -2)) if weight.ndim > 1 else ft.matmul(
         input, weight)
     return out if bias is None else out + bias
 
 
-def bilinear(input1, input2, weight, bias=None):
+def bilinear(input1: ArrayLike, input2: ArrayLike, weight: ArrayLike | None,
+             bias: ArrayLike | None = None) -> Array:
     """``x1^T A x2 + b`` per output feature: ``(*, in1), (*, in2) -> (*, out)``."""
     out = ft.einsum("...i,oij,...j->...o", input1, weight, input2)
     return out if bias is None else out + bias
@@ -33,7 +36,8 @@ def _keep_mask(shape, keep, key, device):
     return ft.rand(*shape, device=device) < keep
 
 
-def dropout(input, p=0.5, training=True, inplace=False, key=None):
+def dropout(input: ArrayLike, p: float = 0.5, training: bool = True, inplace: bool = False,
+            key: Key | None = None) -> Array:
     """Zero each element with probability ``p`` and scale the rest by ``1 / (1 - p)``.
 
     Randomness comes from ``key`` (an ``ft.random`` key) in functional code, or from the
@@ -56,7 +60,8 @@ def dropout(input, p=0.5, training=True, inplace=False, key=None):
     return ft.where(keep, input / (1.0 - p), 0.0)
 
 
-def dropout2d(input, p=0.5, training=True, inplace=False, key=None):
+def dropout2d(input: ArrayLike, p: float = 0.5, training: bool = True, inplace: bool = False,
+              key: Key | None = None) -> Array:
     """Zero whole channels: ``(N, C, H, W)`` or ``(C, H, W)`` inputs."""
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
@@ -78,7 +83,8 @@ def _normalize(x, axes, eps):
     return centered / ft.sqrt(var + eps)
 
 
-def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+def layer_norm(input: ArrayLike, normalized_shape: ShapeLike, weight: ArrayLike | None = None,
+               bias: ArrayLike | None = None, eps: float = 1e-5) -> Array:
     """Normalise over the trailing ``normalized_shape`` axes, then scale and shift."""
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(
         normalized_shape)
@@ -95,7 +101,8 @@ def _channel_shape(x, n):
     return (1, n) + (1,) * (x.ndim - 2)
 
 
-def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+def group_norm(input: ArrayLike, num_groups: int, weight: ArrayLike | None = None,
+               bias: ArrayLike | None = None, eps: float = 1e-5) -> Array:
     """Normalise each group of channels of ``(N, C, *)`` inputs, then an affine per channel."""
     n, c = input.shape[:2]
     if c % num_groups:
@@ -108,8 +115,10 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     return out if bias is None else out + ft.reshape(bias, _channel_shape(input, c))
 
 
-def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
-               momentum=0.1, eps=1e-5, return_stats=False):
+def batch_norm(input: ArrayLike, running_mean: ArrayLike | None, running_var: ArrayLike | None,
+               weight: ArrayLike | None = None, bias: ArrayLike | None = None,
+               training: bool = False, momentum: float = 0.1, eps: float = 1e-5,
+               return_stats: bool = False) -> Any:
     """Batch normalisation of ``(N, C)`` or ``(N, C, *)`` inputs over all axes but C.
 
     Unlike PyTorch's in-place update, the new running statistics are *returned* when
@@ -175,9 +184,10 @@ def attention_with_weights(query, key, value, attn_mask=None, dropout_p=0.0,
     return ft.matmul(weights, value), weights
 
 
-def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,
-                                 is_causal=False, scale=None, enable_gqa=False,
-                                 dropout_key=None):
+def scaled_dot_product_attention(query: ArrayLike, key: ArrayLike, value: ArrayLike,
+                                 attn_mask: ArrayLike | None = None, dropout_p: float = 0.0,
+                                 is_causal: bool = False, scale: float | None = None,
+                                 enable_gqa: bool = False, dropout_key: Key | None = None) -> Array:
     """softmax(q k^T * scale + mask) v, as ``torch.nn.functional.scaled_dot_product_attention``.
 
     Args:
@@ -213,7 +223,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
                                   dropout_key)[0]
 
 
-def one_hot(tensor, num_classes=-1):
+def one_hot(tensor: ArrayLike, num_classes: int = -1) -> Array:
     """Integer classes -> int64 one-hot vectors along a new last axis.
 
     Args:

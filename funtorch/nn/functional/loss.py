@@ -6,6 +6,7 @@ import funtorch as ft
 from funtorch.nn.functional._checks import (check_positive, check_probabilities,
                                             first_out_of_range)
 from funtorch.nn.functional.activation import log_softmax
+from funtorch.typing import Array, ArrayLike
 
 __all__ = ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "cross_entropy", "nll_loss",
            "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div",
@@ -31,19 +32,20 @@ def _check_same_shape(input, target, fn):
                          f"{tuple(input.shape)}")
 
 
-def mse_loss(input, target, reduction="mean"):
+def mse_loss(input: ArrayLike, target: ArrayLike, reduction: str = "mean") -> Array:
     """(input - target)^2, reduced. Example: ``F.mse_loss(x, y)``."""
     _check_same_shape(input, target, "mse_loss")
     return _reduce(ft.square(input - target), reduction, "mse_loss")
 
 
-def l1_loss(input, target, reduction="mean"):
+def l1_loss(input: ArrayLike, target: ArrayLike, reduction: str = "mean") -> Array:
     """``|input - target|``, reduced."""
     _check_same_shape(input, target, "l1_loss")
     return _reduce(ft.abs(input - target), reduction, "l1_loss")
 
 
-def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
+def smooth_l1_loss(input: ArrayLike, target: ArrayLike, reduction: str = "mean",
+                   beta: float = 1.0) -> Array:
     """``0.5 d^2 / beta`` where ``|d| < beta``, else ``|d| - beta / 2`` (L1 when beta == 0)."""
     _check_same_shape(input, target, "smooth_l1_loss")
     check_positive(beta, "beta", "smooth_l1_loss", allow_zero=True)
@@ -54,7 +56,8 @@ def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
     return _reduce(loss, reduction, "smooth_l1_loss")
 
 
-def huber_loss(input, target, reduction="mean", delta=1.0):
+def huber_loss(input: ArrayLike, target: ArrayLike, reduction: str = "mean",
+               delta: float = 1.0) -> Array:
     """``0.5 d^2`` where ``|d| <= delta``, else ``delta * (|d| - delta / 2)``."""
     _check_same_shape(input, target, "huber_loss")
     check_positive(delta, "delta", "huber_loss", allow_zero=False)
@@ -109,7 +112,8 @@ def _nll_indices(logp, target, weight, ignore_index, label_smoothing, fn):
     return loss, w
 
 
-def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
+def nll_loss(input: ArrayLike, target: ArrayLike, weight: ArrayLike | None = None,
+             ignore_index: int = -100, reduction: str = "mean") -> Array:
     """Negative log-likelihood of class indices given log-probabilities.
 
     ``input`` is ``(N, C)``, ``(N, C, d1, ...)`` or ``(C,)``; ``target`` holds class
@@ -124,8 +128,9 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     return _reduce(loss, reduction, "nll_loss")
 
 
-def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean",
-                  label_smoothing=0.0):
+def cross_entropy(input: ArrayLike, target: ArrayLike, weight: ArrayLike | None = None,
+                  ignore_index: int = -100, reduction: str = "mean",
+                  label_smoothing: float = 0.0) -> Array:
     """Cross entropy of logits against class indices or class probabilities.
 
     Args:
@@ -188,7 +193,8 @@ def _bce_bwd(residuals, g):
 _bce.defvjp(_bce_fwd, _bce_bwd)
 
 
-def binary_cross_entropy(input, target, weight=None, reduction="mean"):
+def binary_cross_entropy(input: ArrayLike, target: ArrayLike, weight: ArrayLike | None = None,
+                         reduction: str = "mean") -> Array:
     """-(y log p + (1 - y) log(1 - p)) with logs clamped at -100, as PyTorch does; the
     gradient is PyTorch's (p - y) / max(p (1 - p), 1e-12), finite for p in {0, 1}."""
     _check_same_shape(input, target, "binary_cross_entropy")
@@ -200,8 +206,9 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     return _reduce(loss, reduction, "binary_cross_entropy")
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean",
-                                     pos_weight=None):
+def binary_cross_entropy_with_logits(input: ArrayLike, target: ArrayLike,
+                                     weight: ArrayLike | None = None, reduction: str = "mean",
+                                     pos_weight: ArrayLike | None = None) -> Array:
     """Sigmoid + binary cross entropy in one stable formula; ``pos_weight`` scales the
     positive term (it broadcasts against the last axis, the classes)."""
     _check_same_shape(input, target, "binary_cross_entropy_with_logits")
@@ -215,7 +222,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     return _reduce(loss, reduction, "binary_cross_entropy_with_logits")
 
 
-def kl_div(input, target, reduction="mean", log_target=False):
+def kl_div(input: ArrayLike, target: ArrayLike, reduction: str = "mean",
+           log_target: bool = False) -> Array:
     """KL(target || exp(input)) pointwise: target * (log target - input).
 
     ``reduction="batchmean"`` divides the sum by the batch size (the true KL mean).
@@ -231,20 +239,23 @@ def kl_div(input, target, reduction="mean", log_target=False):
     return _reduce(loss, reduction, "kl_div")
 
 
-def hinge_embedding_loss(input, target, margin=1.0, reduction="mean"):
+def hinge_embedding_loss(input: ArrayLike, target: ArrayLike, margin: float = 1.0,
+                         reduction: str = "mean") -> Array:
     """x where y == 1, max(0, margin - x) where y == -1."""
     hinge = ft.where(target != 1, ft.maximum(margin - input, 0.0), 0.0)
     same = ft.where(target != -1, input, 0.0)
     return _reduce(hinge + same, reduction, "hinge_embedding_loss")
 
 
-def margin_ranking_loss(input1, input2, target, margin=0.0, reduction="mean"):
+def margin_ranking_loss(input1: ArrayLike, input2: ArrayLike, target: ArrayLike,
+                        margin: float = 0.0, reduction: str = "mean") -> Array:
     """max(0, -y * (x1 - x2) + margin)."""
     loss = ft.maximum(-target * (input1 - input2) + margin, 0.0)
     return _reduce(loss, reduction, "margin_ranking_loss")
 
 
-def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction="mean"):
+def cosine_embedding_loss(input1: ArrayLike, input2: ArrayLike, target: ArrayLike,
+                          margin: float = 0.0, reduction: str = "mean") -> Array:
     """1 - cos(x1, x2) where y == 1, max(0, cos(x1, x2) - margin) where y == -1."""
     eps = 1e-12
     axis = input1.ndim - 1

@@ -9,6 +9,7 @@ scan's reverse pass (no hand-written beta recursion).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -17,6 +18,7 @@ from funtorch.nn.functional._checks import concrete
 from funtorch.nn.functional.activations_extra import logsigmoid
 from funtorch.nn.functional.loss import _reduce
 from funtorch.nn.functional.norms_extra import pairwise_distance
+from funtorch.typing import Array, ArrayLike
 
 __all__ = ["gaussian_nll_loss", "poisson_nll_loss", "multi_margin_loss",
            "multilabel_margin_loss", "multilabel_soft_margin_loss", "soft_margin_loss",
@@ -28,7 +30,8 @@ def _value_clamped_min(x, low):
     return x + ft.stop_gradient(ft.maximum(x, low) - x)
 
 
-def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
+def gaussian_nll_loss(input: ArrayLike, target: ArrayLike, var: ArrayLike, full: bool = False,
+                      eps: float = 1e-6, reduction: str = "mean") -> Array:
     """``0.5 * (log(var) + (input - target)^2 / var)`` (+ ``0.5 log(2 pi)`` with ``full``);
     ``var`` is clamped below at ``eps`` in value only, and may omit the last axis or have
     size 1 there.
@@ -53,8 +56,9 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     return _reduce(loss, reduction, "gaussian_nll_loss")
 
 
-def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8,
-                     reduce=None, reduction="mean"):
+def poisson_nll_loss(input: ArrayLike, target: ArrayLike, log_input: bool = True,
+                     full: bool = False, size_average: bool | None = None, eps: float = 1e-8,
+                     reduce: bool | None = None, reduction: str = "mean") -> Array:
     """Poisson negative log-likelihood: ``exp(input) - target * input`` (``log_input``) or
     ``input - target * log(input + eps)``; ``full`` adds Stirling's term where
     ``target > 1``.
@@ -78,8 +82,9 @@ def _picked(input, target):
     return ft.take_along_axis(input, ft.expand_dims(target.astype(ft.int64), -1), axis=-1)
 
 
-def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None,
-                      reduce=None, reduction="mean"):
+def multi_margin_loss(input: ArrayLike, target: ArrayLike, p: float = 1, margin: float = 1.0,
+                      weight: ArrayLike | None = None, size_average: bool | None = None,
+                      reduce: bool | None = None, reduction: str = "mean") -> Array:
     """Multi-class hinge: ``sum_{i != y} max(0, margin - x[y] + x[i])^p / C`` per sample,
     times ``weight[y]``.
 
@@ -102,7 +107,8 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     return _reduce(loss, reduction, "multi_margin_loss")
 
 
-def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+def multilabel_margin_loss(input: ArrayLike, target: ArrayLike, size_average: bool | None = None,
+                           reduce: bool | None = None, reduction: str = "mean") -> Array:
     """Multi-label hinge: the targets are the class indices in ``target`` before its first
     ``-1``; ``sum_{j target, i not target} max(0, 1 - (x[j] - x[i])) / C`` per sample.
 
@@ -127,8 +133,9 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     return _reduce(loss, reduction, "multilabel_margin_loss")
 
 
-def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None,
-                                reduction="mean"):
+def multilabel_soft_margin_loss(input: ArrayLike, target: ArrayLike,
+                                weight: ArrayLike | None = None, size_average: bool | None = None,
+                                reduce: bool | None = None, reduction: str = "mean") -> Array:
     """``-mean_c(y log sigmoid(x) + (1 - y) log sigmoid(-x))`` (times ``weight``) per
     sample.
 
@@ -143,7 +150,8 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
     return _reduce(loss, reduction, "multilabel_soft_margin_loss")
 
 
-def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+def soft_margin_loss(input: ArrayLike, target: ArrayLike, size_average: bool | None = None,
+                     reduce: bool | None = None, reduction: str = "mean") -> Array:
     """``log(1 + exp(-y x))`` with ``y`` in ``{-1, 1}``.
 
     Example:
@@ -161,8 +169,10 @@ def _triplet(d_ap, d_an, d_pn, margin, swap, reduction, fn):
     return _reduce(ft.relu(margin + d_ap - d_an), reduction, fn)
 
 
-def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False,
-                        size_average=None, reduce=None, reduction="mean"):
+def triplet_margin_loss(anchor: ArrayLike, positive: ArrayLike, negative: ArrayLike,
+                        margin: float = 1.0, p: float = 2, eps: float = 1e-6, swap: bool = False,
+                        size_average: bool | None = None, reduce: bool | None = None,
+                        reduction: str = "mean") -> Array:
     """``max(0, margin + d(a, p) - d(a, n))`` with ``d`` the ``p``-norm pairwise distance
     (``swap``: ``d(a, n)`` becomes ``min(d(a, n), d(p, n))``).
 
@@ -178,8 +188,16 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
                     reduction, "triplet_margin_loss")
 
 
-def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None,
-                                      margin=1.0, swap=False, reduction="mean"):
+def triplet_margin_with_distance_loss(
+    anchor: ArrayLike,
+    positive: ArrayLike,
+    negative: ArrayLike,
+    *,
+    distance_function: Callable[[Array, Array], Array] | None = None,
+    margin: float = 1.0,
+    swap: bool = False,
+    reduction: str = "mean",
+) -> Array:
     """:func:`triplet_margin_loss` with any ``distance_function(x, y)`` (default: the
     Euclidean :func:`pairwise_distance`).
 
@@ -223,8 +241,9 @@ def _logsumexp_finite(x, axis):
     return ft.where(hit, ft.log(ft.where(hit, total, 1.0)) + ft.squeeze(top, axis), -np.inf)
 
 
-def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean",
-             zero_infinity=False):
+def ctc_loss(log_probs: ArrayLike, targets: ArrayLike, input_lengths: ArrayLike,
+             target_lengths: ArrayLike, blank: int = 0, reduction: str = "mean",
+             zero_infinity: bool = False) -> Array:
     """Connectionist temporal classification loss (``-log p(target | input)``).
 
     Args:

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 import funtorch as ft
+from funtorch.typing import Array, ArrayLike, ShapeLike
 
 __all__ = ["instance_norm", "rms_norm", "local_response_norm", "normalize",
            "cosine_similarity", "pairwise_distance", "pdist"]
@@ -15,8 +18,10 @@ def _channel_shape(x):
     return (1, x.shape[1]) + (1,) * (x.ndim - 2)
 
 
-def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None,
-                  use_input_stats=True, momentum=0.1, eps=1e-5, return_stats=False):
+def instance_norm(input: ArrayLike, running_mean: ArrayLike | None = None,
+                  running_var: ArrayLike | None = None, weight: ArrayLike | None = None,
+                  bias: ArrayLike | None = None, use_input_stats: bool = True,
+                  momentum: float = 0.1, eps: float = 1e-5, return_stats: bool = False) -> Any:
     """Normalise each ``(sample, channel)`` plane of an ``(N, C, *)`` input over its spatial
     axes, then scale/shift per channel.
 
@@ -60,7 +65,8 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     return (out,) + tuple(stats) if return_stats else out
 
 
-def rms_norm(input, normalized_shape, weight=None, eps=None):
+def rms_norm(input: ArrayLike, normalized_shape: ShapeLike, weight: ArrayLike | None = None,
+             eps: float | None = None) -> Array:
     """``x / sqrt(mean(x^2) + eps) * weight`` over the trailing ``normalized_shape`` axes;
     ``eps=None`` is the dtype's machine epsilon (torch's default).
 
@@ -80,7 +86,8 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     return out if weight is None else out * weight
 
 
-def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
+def local_response_norm(input: ArrayLike, size: ShapeLike | None, alpha: float = 1e-4,
+                        beta: float = 0.75, k: float = 1.0) -> Array:
     """``x / (k + alpha * mean of x^2 over size neighbouring channels) ** beta`` on an
     ``(N, C, *)`` input (zero padding: ``size // 2`` before, ``(size - 1) // 2`` after).
 
@@ -101,7 +108,8 @@ def _norm(x, p, axis, keepdims):
     return ft.linalg.vector_norm(x, ord=p, axis=axis, keepdims=keepdims)
 
 
-def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+def normalize(input: ArrayLike, p: float = 2.0, dim: int | None = 1, eps: float = 1e-12,
+              out: Any = None) -> Array:
     """``x / max(||x||_p, eps)`` along ``dim``.
 
     Example:
@@ -130,7 +138,8 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     return ft.sum(unit(x1) * unit(x2), axis=dim)
 
 
-def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+def pairwise_distance(x1: ArrayLike, x2: ArrayLike, p: float = 2.0, eps: float = 1e-6,
+                      keepdim: bool = False) -> Array:
     """``||x1 - x2 + eps||_p`` along the last axis.
 
     Example:

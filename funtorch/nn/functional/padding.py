@@ -8,7 +8,10 @@ checked here because NumPy would silently reflect or wrap more than once.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import funtorch as ft
+from funtorch.typing import Array, ArrayLike
 
 __all__ = ["pad", "pad_widths", "pad_spatial", "PADDING_MODES"]
 
@@ -77,7 +80,8 @@ def pad_spatial(x, pads, mode, fn):
     return pad_widths(x, widths, "constant" if mode == "zeros" else mode, 0.0, fn)
 
 
-def pad(input, pad, mode="constant", value=None):
+def pad(input: ArrayLike, pad: Sequence[int], mode: str = "constant",
+        value: ArrayLike | None = None) -> Array:
     """Pad ``input`` as PyTorch's ``F.pad``: ``pad`` lists ``(before, after)`` widths from
     the *last* axis backwards, ``(left, right, top, bottom, ...)``; negative widths crop.
 

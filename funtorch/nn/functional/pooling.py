@@ -9,11 +9,13 @@ the indices cost a few elementwise passes and work unchanged under every transfo
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
 import funtorch as ft
 from funtorch.nn.functional.conv import batched, ntuple, windows
+from funtorch.typing import Array, ArrayLike, ShapeLike
 
 __all__ = ["max_pool1d", "max_pool2d", "max_pool1d_with_indices", "max_pool2d_with_indices",
            "avg_pool1d", "avg_pool2d", "adaptive_avg_pool2d"]
@@ -97,8 +99,10 @@ def _max_pool(x, kernel_size, stride, padding, dilation, ceil_mode, return_indic
     return (out[0], indices[0]) if unbatched else (out, indices)
 
 
-def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-               return_indices=False):
+def max_pool1d(input: ArrayLike, kernel_size: int | tuple[int, ...],
+               stride: int | tuple[int, ...] | None = None,
+               padding: int | tuple[int, ...] | str = 0, dilation: int | tuple[int, ...] = 1,
+               ceil_mode: bool = False, return_indices: bool = False) -> Any:
     """Max over sliding windows of the last axis: ``(N, C, L) -> (N, C, L_out)``.
 
     With ``return_indices=True`` returns ``(output, indices)``: int64 positions of each
@@ -108,8 +112,10 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
                      1, "max_pool1d")
 
 
-def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-               return_indices=False):
+def max_pool2d(input: ArrayLike, kernel_size: int | tuple[int, ...],
+               stride: int | tuple[int, ...] | None = None,
+               padding: int | tuple[int, ...] | str = 0, dilation: int | tuple[int, ...] = 1,
+               ceil_mode: bool = False, return_indices: bool = False) -> Any:
     """Max over sliding 2-d windows: ``(N, C, H, W) -> (N, C, H_out, W_out)``.
 
     With ``return_indices=True`` returns ``(output, indices)``: int64 flat positions
@@ -127,14 +133,20 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
                      2, "max_pool2d")
 
 
-def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1,
-                            ceil_mode=False, return_indices=True):
+def max_pool1d_with_indices(input: ArrayLike, kernel_size: int | tuple[int, ...],
+                            stride: int | tuple[int, ...] | None = None,
+                            padding: int | tuple[int, ...] | str = 0,
+                            dilation: int | tuple[int, ...] = 1, ceil_mode: bool = False,
+                            return_indices: bool = True) -> tuple[Array, Array]:
     """``max_pool1d(..., return_indices=True)``: ``(output, indices)``."""
     return max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
 
-def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1,
-                            ceil_mode=False, return_indices=True):
+def max_pool2d_with_indices(input: ArrayLike, kernel_size: int | tuple[int, ...],
+                            stride: int | tuple[int, ...] | None = None,
+                            padding: int | tuple[int, ...] | str = 0,
+                            dilation: int | tuple[int, ...] = 1, ceil_mode: bool = False,
+                            return_indices: bool = True) -> tuple[Array, Array]:
     """``max_pool2d(..., return_indices=True)``: ``(output, indices)``."""
     return max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
@@ -164,15 +176,19 @@ def _avg_pool(x, kernel_size, stride, padding, ceil_mode, count_include_pad, div
     return out[0] if unbatched else out
 
 
-def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
-               count_include_pad=True):
+def avg_pool1d(input: ArrayLike, kernel_size: int | tuple[int, ...],
+               stride: int | tuple[int, ...] | None = None,
+               padding: int | tuple[int, ...] | str = 0, ceil_mode: bool = False,
+               count_include_pad: bool = True) -> Array:
     """Mean over sliding windows of the last axis."""
     return _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, None,
                      1, "avg_pool1d")
 
 
-def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
-               count_include_pad=True, divisor_override=None):
+def avg_pool2d(input: ArrayLike, kernel_size: int | tuple[int, ...],
+               stride: int | tuple[int, ...] | None = None,
+               padding: int | tuple[int, ...] | str = 0, ceil_mode: bool = False,
+               count_include_pad: bool = True, divisor_override: int | None = None) -> Array:
     """Mean over sliding 2-d windows (PyTorch's divisor rules for padding and ceil_mode)."""
     return _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
                      divisor_override, 2, "avg_pool2d")
@@ -186,7 +202,7 @@ def _adaptive_matrix(length, size, dtype):
     return matrix
 
 
-def adaptive_avg_pool2d(input, output_size):
+def adaptive_avg_pool2d(input: ArrayLike, output_size: ShapeLike | None) -> Array:
     """Average over ``output_size`` adaptive windows (PyTorch's floor/ceil bounds)."""
     height, width = input.shape[-2:]
     out_h, out_w = ntuple(output_size, 2, "output_size") if not isinstance(

@@ -11,6 +11,7 @@ unpooling is one scatter into a zero plane.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -18,6 +19,7 @@ import funtorch as ft
 from funtorch.nn.functional.conv import batched, ntuple
 from funtorch.nn.functional.pooling import (_adaptive_matrix, _avg_pool, _max_indices,
                                             _max_pool)
+from funtorch.typing import Array, ArrayLike, ShapeLike
 
 __all__ = ["max_pool3d", "max_pool3d_with_indices", "avg_pool3d", "adaptive_avg_pool1d",
            "adaptive_avg_pool3d", "adaptive_max_pool1d", "adaptive_max_pool2d",
@@ -27,8 +29,10 @@ __all__ = ["max_pool3d", "max_pool3d_with_indices", "avg_pool3d", "adaptive_avg_
            "max_unpool3d"]
 
 
-def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-               return_indices=False):
+def max_pool3d(input: ArrayLike, kernel_size: int | tuple[int, ...],
+               stride: int | tuple[int, ...] | None = None,
+               padding: int | tuple[int, ...] | str = 0, dilation: int | tuple[int, ...] = 1,
+               ceil_mode: bool = False, return_indices: bool = False) -> Any:
     """Max over sliding 3-d windows of an ``(N, C, D, H, W)`` (or unbatched) input.
 
     Example:
@@ -39,14 +43,19 @@ def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
                      3, "max_pool3d")
 
 
-def max_pool3d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1,
-                            ceil_mode=False, return_indices=True):
+def max_pool3d_with_indices(input: ArrayLike, kernel_size: int | tuple[int, ...],
+                            stride: int | tuple[int, ...] | None = None,
+                            padding: int | tuple[int, ...] | str = 0,
+                            dilation: int | tuple[int, ...] = 1, ceil_mode: bool = False,
+                            return_indices: bool = True) -> tuple[Array, Array]:
     """:func:`max_pool3d` returning ``(out, indices)``."""
     return max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
 
-def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
-               count_include_pad=True, divisor_override=None):
+def avg_pool3d(input: ArrayLike, kernel_size: int | tuple[int, ...],
+               stride: int | tuple[int, ...] | None = None,
+               padding: int | tuple[int, ...] | str = 0, ceil_mode: bool = False,
+               count_include_pad: bool = True, divisor_override: int | None = None) -> Array:
     """Mean over sliding 3-d windows (torch's divisor rules).
 
     Example:
@@ -77,7 +86,7 @@ def _adaptive_avg(input, output_size, nd, fn):
     return out[0] if unbatched else out
 
 
-def adaptive_avg_pool1d(input, output_size):
+def adaptive_avg_pool1d(input: ArrayLike, output_size: ShapeLike | None) -> Array:
     """Average over ``output_size`` adaptive windows of the last axis.
 
     Example:
@@ -87,7 +96,7 @@ def adaptive_avg_pool1d(input, output_size):
     return _adaptive_avg(input, output_size, 1, "adaptive_avg_pool1d")
 
 
-def adaptive_avg_pool3d(input, output_size):
+def adaptive_avg_pool3d(input: ArrayLike, output_size: ShapeLike | None) -> Array:
     """Average over adaptive 3-d windows (``None`` keeps an axis's size).
 
     Example:
@@ -135,7 +144,8 @@ def _adaptive_max(input, output_size, return_indices, nd, fn):
     return (out[0], indices[0]) if unbatched else (out, indices)
 
 
-def adaptive_max_pool1d(input, output_size, return_indices=False):
+def adaptive_max_pool1d(input: ArrayLike, output_size: ShapeLike | None,
+                        return_indices: bool = False) -> Any:
     """Max over ``output_size`` adaptive windows of the last axis (``return_indices``:
     also torch's int64 positions of the maxima).
 
@@ -146,27 +156,32 @@ def adaptive_max_pool1d(input, output_size, return_indices=False):
     return _adaptive_max(input, output_size, return_indices, 1, "adaptive_max_pool1d")
 
 
-def adaptive_max_pool2d(input, output_size, return_indices=False):
+def adaptive_max_pool2d(input: ArrayLike, output_size: ShapeLike | None,
+                        return_indices: bool = False) -> Any:
     """Max over adaptive 2-d windows. Example: ``F.adaptive_max_pool2d(x, (2, 3))``."""
     return _adaptive_max(input, output_size, return_indices, 2, "adaptive_max_pool2d")
 
 
-def adaptive_max_pool3d(input, output_size, return_indices=False):
+def adaptive_max_pool3d(input: ArrayLike, output_size: ShapeLike | None,
+                        return_indices: bool = False) -> Any:
     """Max over adaptive 3-d windows. Example: ``F.adaptive_max_pool3d(x, 2)``."""
     return _adaptive_max(input, output_size, return_indices, 3, "adaptive_max_pool3d")
 
 
-def adaptive_max_pool1d_with_indices(input, output_size, return_indices=True):
+def adaptive_max_pool1d_with_indices(input: ArrayLike, output_size: ShapeLike | None,
+                                     return_indices: bool = True) -> tuple[Array, Array]:
     """:func:`adaptive_max_pool1d` returning ``(out, indices)``."""
     return adaptive_max_pool1d(input, output_size, True)
 
 
-def adaptive_max_pool2d_with_indices(input, output_size, return_indices=True):
+def adaptive_max_pool2d_with_indices(input: ArrayLike, output_size: ShapeLike | None,
+                                     return_indices: bool = True) -> tuple[Array, Array]:
     """:func:`adaptive_max_pool2d` returning ``(out, indices)``."""
     return adaptive_max_pool2d(input, output_size, True)
 
 
-def adaptive_max_pool3d_with_indices(input, output_size, return_indices=True):
+def adaptive_max_pool3d_with_indices(input: ArrayLike, output_size: ShapeLike | None,
+                                     return_indices: bool = True) -> tuple[Array, Array]:
     """:func:`adaptive_max_pool3d` returning ``(out, indices)``."""
     return adaptive_max_pool3d(input, output_size, True)
 
@@ -179,7 +194,8 @@ def _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, nd, fn):
     return total ** (1.0 / p)
 
 
-def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+def lp_pool1d(input: ArrayLike, norm_type: float, kernel_size: int | tuple[int, ...],
+              stride: int | tuple[int, ...] | None = None, ceil_mode: bool = False) -> Array:
     """``(sum of x^p over each window) ** (1/p)`` along the last axis (torch's formula).
 
     Example:
@@ -189,12 +205,14 @@ def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
     return _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 1, "lp_pool1d")
 
 
-def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+def lp_pool2d(input: ArrayLike, norm_type: float, kernel_size: int | tuple[int, ...],
+              stride: int | tuple[int, ...] | None = None, ceil_mode: bool = False) -> Array:
     """Power-average pooling over 2-d windows. Example: ``F.lp_pool2d(x, 2, 2)``."""
     return _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 2, "lp_pool2d")
 
 
-def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+def lp_pool3d(input: ArrayLike, norm_type: float, kernel_size: int | tuple[int, ...],
+              stride: int | tuple[int, ...] | None = None, ceil_mode: bool = False) -> Array:
     """Power-average pooling over 3-d windows. Example: ``F.lp_pool3d(x, 2, 2)``."""
     return _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 3, "lp_pool3d")
 
@@ -223,7 +241,10 @@ def _max_unpool(input, indices, kernel_size, stride, padding, output_size, nd, f
     return out[0] if unbatched else out
 
 
-def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+def max_unpool1d(input: ArrayLike, indices: ArrayLike, kernel_size: int | tuple[int, ...],
+                 stride: int | tuple[int, ...] | None = None,
+                 padding: int | tuple[int, ...] | str = 0,
+                 output_size: ShapeLike | None = None) -> Array:
     """Place each value at its max-pool index in a zero array (the inverse of
     ``max_pool1d(..., return_indices=True)``).
 
@@ -236,13 +257,19 @@ def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_siz
                        "max_unpool1d")
 
 
-def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+def max_unpool2d(input: ArrayLike, indices: ArrayLike, kernel_size: int | tuple[int, ...],
+                 stride: int | tuple[int, ...] | None = None,
+                 padding: int | tuple[int, ...] | str = 0,
+                 output_size: ShapeLike | None = None) -> Array:
     """The inverse of ``max_pool2d(..., return_indices=True)``. Example: see max_unpool1d."""
     return _max_unpool(input, indices, kernel_size, stride, padding, output_size, 2,
                        "max_unpool2d")
 
 
-def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+def max_unpool3d(input: ArrayLike, indices: ArrayLike, kernel_size: int | tuple[int, ...],
+                 stride: int | tuple[int, ...] | None = None,
+                 padding: int | tuple[int, ...] | str = 0,
+                 output_size: ShapeLike | None = None) -> Array:
     """The inverse of ``max_pool3d(..., return_indices=True)``. Example: see max_unpool1d."""
     return _max_unpool(input, indices, kernel_size, stride, padding, output_size, 3,
                        "max_unpool3d")

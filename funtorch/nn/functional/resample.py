@@ -11,12 +11,14 @@ is vectorised and every transform applies. ``fold`` is the exact transpose (VJP)
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 
 import funtorch as ft
 from funtorch.nn.functional.conv import ntuple, windows
 from funtorch.nn.functional.pooling_extra import _adaptive_avg
+from funtorch.typing import Array, ArrayLike, ShapeLike
 
 __all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "pixel_shuffle",
            "pixel_unshuffle", "channel_shuffle", "unfold", "fold"]
@@ -117,8 +119,10 @@ def _target(spatial, size, scale_factor, recompute, fn):
     return sizes, tuple(1.0 / float(f) for f in factors)
 
 
-def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
-                recompute_scale_factor=None, antialias=False):
+def interpolate(input: ArrayLike, size: ShapeLike | None = None,
+                scale_factor: float | Sequence[float] | None = None, mode: str = "nearest",
+                align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
+                antialias: bool = False) -> Array:
     """Resize the spatial axes of an ``(N, C, *spatial)`` input, as
     ``torch.nn.functional.interpolate``.
 
@@ -165,17 +169,21 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     return ft.einsum(spec + "->nc" + "xyz"[:nd], input, *mats)
 
 
-def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+def upsample(input: ArrayLike, size: ShapeLike | None = None,
+             scale_factor: float | Sequence[float] | None = None, mode: str = "nearest",
+             align_corners: bool | None = None) -> Array:
     """Deprecated torch spelling of :func:`interpolate`."""
     return interpolate(input, size, scale_factor, mode, align_corners)
 
 
-def upsample_nearest(input, size=None, scale_factor=None):
+def upsample_nearest(input: ArrayLike, size: ShapeLike | None = None,
+                     scale_factor: float | Sequence[float] | None = None) -> Array:
     """:func:`interpolate` with ``mode="nearest"``."""
     return interpolate(input, size, scale_factor, "nearest")
 
 
-def upsample_bilinear(input, size=None, scale_factor=None):
+def upsample_bilinear(input: ArrayLike, size: ShapeLike | None = None,
+                      scale_factor: float | Sequence[float] | None = None) -> Array:
     """:func:`interpolate` with ``mode="bilinear", align_corners=True``."""
     return interpolate(input, size, scale_factor, "bilinear", True)
 
@@ -216,7 +224,7 @@ def pixel_unshuffle(input, downscale_factor):
     return ft.reshape(x, tuple(lead) + (c * r * r, h // r, w // r))
 
 
-def channel_shuffle(input, groups):
+def channel_shuffle(input: ArrayLike, groups: int) -> Array:
     """Interleave ``groups`` groups of channels of an ``(N, C, *)`` input.
 
     Example:
@@ -232,7 +240,9 @@ def channel_shuffle(input, groups):
     return ft.reshape(ft.swapaxes(x, 1, 2), (n, c) + rest)
 
 
-def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
+def unfold(input: ArrayLike, kernel_size: int | tuple[int, ...],
+           dilation: int | tuple[int, ...] = 1, padding: int | tuple[int, ...] | str = 0,
+           stride: int | tuple[int, ...] | None = 1) -> Array:
     """Extract sliding local blocks: ``(N, C, H, W) -> (N, C kH kW, L)`` (im2col).
 
     Example:
@@ -253,7 +263,9 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     return out[0] if unbatched else out
 
 
-def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
+def fold(input: ArrayLike, output_size: ShapeLike | None, kernel_size: int | tuple[int, ...],
+         dilation: int | tuple[int, ...] = 1, padding: int | tuple[int, ...] | str = 0,
+         stride: int | tuple[int, ...] | None = 1) -> Array:
     """Sum sliding local blocks back into an image: ``(N, C kH kW, L) -> (N, C, H, W)``
     (the transpose of :func:`unfold`; overlapping blocks add).
 
