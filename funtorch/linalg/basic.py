@@ -14,6 +14,8 @@ The vector and Frobenius norms have gradient 0 at ``x = 0`` (PyTorch's subgradie
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from funtorch import ops
@@ -23,6 +25,7 @@ from funtorch.ops.decomp_qr import qr_p
 from funtorch.ops.decompositions import (
     cholesky_p, det_p, inv_p, logabsdet_p, mT, slogdet_sign_p, solve_p, svd_p,
 )
+from funtorch.typing import Array, ArrayLike
 
 __all__ = ["cholesky", "det", "inv", "slogdet", "solve", "svd"]
 
@@ -45,7 +48,7 @@ def _matrix(a, fn):
     return a
 
 
-def inv(a):
+def inv(a: ArrayLike) -> Array:
     """The inverse of a square matrix (or of each matrix in a stack).
 
     Raises:
@@ -58,7 +61,7 @@ def inv(a):
     return bind(inv_p, _square(a, "inv"))
 
 
-def det(a):
+def det(a: ArrayLike) -> Array:
     """The determinant of a square matrix (or of each matrix in a stack).
 
     Its gradient is the cofactor matrix ``det(a) * inv(a).T``, computed so that it stays
@@ -71,7 +74,7 @@ def det(a):
     return bind(det_p, _square(a, "det"))
 
 
-def slogdet(a):
+def slogdet(a: ArrayLike) -> Any:
     """``(sign, logabsdet)`` with ``det(a) == sign * exp(logabsdet)``, without overflow.
 
     ``sign`` is a constant (no gradient); ``logabsdet`` has gradient ``inv(a).T``.
@@ -85,7 +88,7 @@ def slogdet(a):
     return bind(slogdet_sign_p, a), bind(logabsdet_p, a)
 
 
-def solve(a, b):
+def solve(a: ArrayLike, b: ArrayLike) -> Array:
     """Solve ``a @ x = b`` for ``x`` (NumPy 2 rules): ``b`` of shape ``(n,)`` is one
     vector, otherwise ``b`` is ``(..., n, k)``; batch dimensions broadcast.
 
@@ -109,7 +112,7 @@ def solve(a, b):
     return bind(solve_p, a, b)
 
 
-def cholesky(a, upper=False):
+def cholesky(a: ArrayLike, upper: bool = False) -> Array:
     """The Cholesky factor ``L`` (lower triangular, ``a = L @ L.T``) of a symmetric
     positive definite matrix, or ``L.T`` with ``upper=True``. As in JAX, ``a`` is read as
     ``(a + a.T) / 2`` (NumPy reads its lower triangle; the two agree on symmetric input),
@@ -134,7 +137,8 @@ def _complete_basis(thin):
     return ops.concatenate([thin, q[..., thin.shape[-1]:]], axis=-1)
 
 
-def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
+def svd(a: ArrayLike, full_matrices: bool = True, compute_uv: bool = True,
+        hermitian: bool = False) -> Any:
     """Singular value decomposition ``a = u @ (s[..., None] * vh)``, as ``numpy.linalg.svd``.
 
     Returns ``s`` (descending) when ``compute_uv=False``, else ``(u, s, vh)``. Signs are

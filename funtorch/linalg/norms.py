@@ -9,6 +9,8 @@ near ``1e19`` in float32 but makes the norm 2.7x slower on 10^6 elements, 5x on 
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from funtorch import ops
@@ -17,6 +19,7 @@ from funtorch.linalg.basic import inv
 from funtorch.ops import registry as R
 from funtorch.ops.decompositions import svd_p
 from funtorch.ops.reductions import normalize_axis, reduced_shape
+from funtorch.typing import Array, ArrayLike, Axis
 
 __all__ = ["cond", "matrix_norm", "norm", "vector_norm"]
 
@@ -87,7 +90,7 @@ def _axes(axis, ndim, fn):
     return tuple(normalize_axis(a, ndim, fn)[0] for a in axes)
 
 
-def norm(x, ord=None, axis=None, keepdims=False):  # noqa: A002 - NumPy's name
+def norm(x: ArrayLike, ord: Any = None, axis: Axis = None, keepdims: bool = False) -> Array:
     """Vector or matrix norm with ``numpy.linalg.norm``'s full semantics.
 
     Args:
@@ -129,7 +132,7 @@ def norm(x, ord=None, axis=None, keepdims=False):  # noqa: A002 - NumPy's name
                      f"(matrix norm), got {axis!r}")
 
 
-def vector_norm(x, ord=2, axis=None, keepdims=False):  # noqa: A002 - the array API's name
+def vector_norm(x: ArrayLike, ord: Any = 2, axis: Axis = None, keepdims: bool = False) -> Array:
     """The vector norm over ``axis`` (an int, a tuple of ints, or None for all axes), as
     ``numpy.linalg.vector_norm``: the axes are read as one flattened vector.
 
@@ -150,7 +153,7 @@ def vector_norm(x, ord=2, axis=None, keepdims=False):  # noqa: A002 - the array 
     return _narrow(_vector_norm(x, ord, axes, keepdims), dtype)
 
 
-def matrix_norm(x, ord="fro", keepdims=False):  # noqa: A002 - the array API's name
+def matrix_norm(x: ArrayLike, ord: Any = "fro", keepdims: bool = False) -> Array:
     """The matrix norm of the last two axes (a stack of matrices), as
     ``numpy.linalg.matrix_norm``; ``ord`` as in :func:`norm` for matrices.
 
@@ -165,7 +168,7 @@ def matrix_norm(x, ord="fro", keepdims=False):  # noqa: A002 - the array API's n
     return _narrow(_matrix_norm(x, ord, x.ndim - 2, x.ndim - 1, keepdims), dtype)
 
 
-def cond(x, p=None):
+def cond(x: ArrayLike, p: Any = None) -> Array:
     """The condition number ``norm(x, p) * norm(inv(x), p)`` of a matrix (stack), as
     ``numpy.linalg.cond``; ``p`` None or 2 (default, ``s_max / s_min``, any shape), -2
     (``s_min / s_max``), or 'fro', 'nuc', 1, -1, inf, -inf (square matrices).

@@ -7,6 +7,7 @@ derivatives come from ``matmul``, ``inv`` and ``solve``.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -16,12 +17,13 @@ from funtorch.ops import registry as R
 from funtorch.ops import linalg_extra
 from funtorch.ops.linalg import matmul, tensordot  # noqa: F401  (ft.linalg spellings)
 from funtorch.ops.linalg_extra import matrix_transpose  # noqa: F401
+from funtorch.typing import Array, ArrayLike, Axis, DTypeLike
 
 __all__ = ["cross", "diagonal", "matmul", "matrix_power", "matrix_transpose", "multi_dot",
            "outer", "tensordot", "tensorinv", "tensorsolve", "trace", "vecdot"]
 
 
-def matrix_power(a, n):
+def matrix_power(a: ArrayLike, n: int) -> Array:
     """``a`` multiplied by itself ``n`` times (repeated squaring); ``n = 0`` gives the
     identity, a negative ``n`` powers the inverse.
 
@@ -77,7 +79,7 @@ def _chain(arrays, split, i, j):
     return matmul(_chain(arrays, split, i, k), _chain(arrays, split, k + 1, j))
 
 
-def multi_dot(arrays):
+def multi_dot(arrays: Sequence[ArrayLike]) -> Array:
     """The product of two or more matrices in the cheapest order; the first may be a 1-D
     row vector and the last a 1-D column vector, as ``numpy.linalg.multi_dot``.
 
@@ -105,7 +107,7 @@ def multi_dot(arrays):
     return out
 
 
-def tensorinv(a, ind=2):
+def tensorinv(a: ArrayLike, ind: int = 2) -> Array:
     """The inverse of ``a`` read as a matrix of its first ``ind`` axes by the others, so
     that ``tensordot(tensorinv(a, ind), a, ind)`` is the identity of ``a.shape[ind:]``.
 
@@ -123,7 +125,7 @@ def tensorinv(a, ind=2):
     return ops.reshape(inv(ops.reshape(a, (rows, cols))), a.shape[ind:] + a.shape[:ind])
 
 
-def tensorsolve(a, b, axes=None):
+def tensorsolve(a: ArrayLike, b: ArrayLike, axes: Axis = None) -> Array:
     """Solve ``tensordot(a, x, x.ndim) = b`` for ``x``, as ``numpy.linalg.tensorsolve``;
     ``axes`` (of ``a``) are first moved to the end.
 
@@ -145,7 +147,7 @@ def tensorsolve(a, b, axes=None):
     return ops.reshape(solve(ops.reshape(a, (rows, cols)), ops.reshape(b, (-1,))), x_shape)
 
 
-def diagonal(x, offset=0):
+def diagonal(x: ArrayLike, offset: int = 0) -> Array:
     """The ``offset`` diagonal of the last two axes (array API), as the last axis.
 
     Example:
@@ -162,7 +164,7 @@ def diagonal(x, offset=0):
     return x[..., steps + max(-offset, 0), steps + max(offset, 0)]
 
 
-def trace(x, offset=0, dtype=None):
+def trace(x: ArrayLike, offset: int = 0, dtype: DTypeLike = None) -> Array:
     """The sum of the ``offset`` diagonal of the last two axes (array API).
 
     Example:
@@ -173,7 +175,7 @@ def trace(x, offset=0, dtype=None):
     return out if dtype is None else ops.astype(out, dtype)
 
 
-def outer(x1, x2):
+def outer(x1: ArrayLike, x2: ArrayLike) -> Array:
     """The outer product of two 1-D vectors (array API; ``ft.outer`` flattens instead).
 
     Example:
@@ -187,7 +189,7 @@ def outer(x1, x2):
     return ops.outer(a, b)
 
 
-def vecdot(x1, x2, axis=-1):
+def vecdot(x1: ArrayLike, x2: ArrayLike, axis: int = -1) -> Array:
     """Dot products along ``axis``; see ``ft.vecdot``.
 
     Example:
@@ -197,7 +199,7 @@ def vecdot(x1, x2, axis=-1):
     return linalg_extra.vecdot(x1, x2, axis=axis)
 
 
-def cross(x1, x2, axis=-1):
+def cross(x1: ArrayLike, x2: ArrayLike, axis: int = -1) -> Array:
     """The cross product of 3-vectors along ``axis`` (array API: 3-vectors only).
 
     Example:

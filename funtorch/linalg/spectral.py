@@ -11,6 +11,7 @@ exact arithmetic.
 from __future__ import annotations
 
 from collections import namedtuple
+from typing import Any
 
 import numpy as np
 
@@ -23,6 +24,7 @@ from funtorch.ops.decomp_expm import pinv_p
 from funtorch.ops.decomp_qr import qr_p
 from funtorch.ops.decompositions import mT, svd_p
 from funtorch.ops.linalg import matmul
+from funtorch.typing import Array, ArrayLike
 
 __all__ = ["eig", "eigh", "eigvals", "eigvalsh", "lstsq", "matrix_rank", "pinv", "qr",
            "svdvals"]
@@ -40,7 +42,7 @@ def symmetric_from_triangle(a, lower=True):
     return ops.triu(a) + mT(ops.triu(a, 1))
 
 
-def eigh(a, UPLO=None, symmetrize_input=True):  # noqa: N803 - NumPy's name
+def eigh(a: ArrayLike, UPLO: str | None = None, symmetrize_input: bool = True) -> Any:
     """Eigenvalues (ascending) and orthonormal eigenvectors of a symmetric matrix (stack).
 
     Args:
@@ -69,7 +71,7 @@ def eigh(a, UPLO=None, symmetrize_input=True):  # noqa: N803 - NumPy's name
     return EighResult(*bind(eigh_p, a))
 
 
-def eigvalsh(a, UPLO="L", symmetrize_input=True):  # noqa: N803 - NumPy's name
+def eigvalsh(a: ArrayLike, UPLO: str = "L", symmetrize_input: bool = True) -> Array:
     """The eigenvalues (ascending) of a symmetric matrix (stack); see :func:`eigh` (as
     JAX, ``a`` is read as ``(a + a.T) / 2`` unless ``symmetrize_input=False``).
 
@@ -80,7 +82,7 @@ def eigvalsh(a, UPLO="L", symmetrize_input=True):  # noqa: N803 - NumPy's name
     return eigh(a, UPLO=UPLO, symmetrize_input=symmetrize_input).eigenvalues
 
 
-def eig(a):
+def eig(a: ArrayLike) -> Any:
     """Eigenvalues and unit eigenvectors of a general square matrix with a real spectrum.
 
     funtorch has no complex dtypes, so this accepts only matrices whose eigenvalues are
@@ -101,7 +103,7 @@ def eig(a):
     return EigResult(*bind(eig_p, _square(a, "eig")))
 
 
-def eigvals(a):
+def eigvals(a: ArrayLike) -> Array:
     """The eigenvalues of a square matrix with a real spectrum; see :func:`eig`.
 
     Example:
@@ -111,7 +113,7 @@ def eigvals(a):
     return eig(a).eigenvalues
 
 
-def svdvals(x):
+def svdvals(x: ArrayLike) -> Array:
     """The singular values (descending) of a matrix (stack), differentiable where they
     are distinct and non-zero.
 
@@ -122,7 +124,7 @@ def svdvals(x):
     return bind(svd_p, _matrix(x, "svdvals"), part="s")
 
 
-def qr(a, mode="reduced"):
+def qr(a: ArrayLike, mode: str = "reduced") -> Any:
     """QR decomposition ``a = Q @ R`` with ``Q`` orthonormal columns and ``R`` upper
     triangular with a non-negative diagonal.
 
@@ -158,7 +160,8 @@ def _default_rtol(a):
     return 10.0 * max(a.shape[-2:]) * float(np.finfo(a.dtype).eps)
 
 
-def pinv(a, rtol=None, hermitian=False, *, rcond=None):
+def pinv(a: ArrayLike, rtol: float | None = None, hermitian: bool = False, *,
+         rcond: float | None = None) -> Array:
     """The Moore-Penrose pseudo-inverse of a matrix (stack), from its SVD.
 
     Args:
@@ -183,7 +186,7 @@ def pinv(a, rtol=None, hermitian=False, *, rcond=None):
     return bind(pinv_p, a, rtol=rtol)
 
 
-def matrix_rank(M, rtol=None, *, tol=None):  # noqa: N803 - NumPy's name
+def matrix_rank(M: ArrayLike, rtol: float | None = None, *, tol: float | None = None) -> Array:
     """The number of singular values above ``tol`` (default ``rtol * max(s)``, with
     ``rtol = max(m, n) * eps``), as an integer array; a 1-D input has rank 0 or 1.
 
@@ -203,7 +206,7 @@ def matrix_rank(M, rtol=None, *, tol=None):  # noqa: N803 - NumPy's name
     return ops.sum(ops.astype(s > tol, np.int64), axis=-1)
 
 
-def lstsq(a, b, rcond=None):
+def lstsq(a: ArrayLike, b: ArrayLike, rcond: float | None = None) -> Any:
     """The least-squares solution ``x`` of ``a @ x = b``, as ``numpy.linalg.lstsq``.
 
     Args:
