@@ -16,6 +16,7 @@ from funtorch import ops
 from funtorch.core import bind
 from funtorch.ops import registry as R
 from funtorch.special._common import float_args, special_primitive
+from funtorch.typing import Array, ArrayLike
 
 _SWITCH = 25.0
 
@@ -144,7 +145,7 @@ bessel_jn_p = R.primitive(
     torch_name="SpecialBesselJn")
 
 
-def i0(x):
+def i0(x: ArrayLike) -> Array:
     """Modified Bessel function of the first kind of order 0, ``I_0(x)``.
 
     Example:
@@ -155,7 +156,7 @@ def i0(x):
     return bind(i0_p, x)
 
 
-def i0e(x):
+def i0e(x: ArrayLike) -> Array:
     """Exponentially scaled ``exp(-|x|) I_0(x)`` (no overflow for large x).
 
     Example:
@@ -166,7 +167,7 @@ def i0e(x):
     return bind(i0e_p, x)
 
 
-def i1(x):
+def i1(x: ArrayLike) -> Array:
     """Modified Bessel function of the first kind of order 1, ``I_1(x)``.
 
     Example:
@@ -177,7 +178,7 @@ def i1(x):
     return bind(i1_p, x)
 
 
-def i1e(x):
+def i1e(x: ArrayLike) -> Array:
     """Exponentially scaled ``exp(-|x|) I_1(x)``.
 
     Example:
@@ -188,7 +189,7 @@ def i1e(x):
     return bind(i1e_p, x)
 
 
-def bessel_jn(z, *, v, n_iter=50):
+def bessel_jn(z: ArrayLike, *, v: ArrayLike, n_iter: int = 50) -> Array:
     """Bessel functions of the first kind ``J_0(z)``, ..., ``J_v(z)`` (JAX's ``bessel_jn``).
 
     Args:

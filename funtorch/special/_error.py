@@ -13,6 +13,7 @@ from funtorch.core import bind
 from funtorch.ops.elementwise import erf  # noqa: F401 - re-exported as ft.special.erf
 from funtorch.special import _error_kernels as K
 from funtorch.special._common import float_args, special_primitive
+from funtorch.typing import Array, ArrayLike
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
@@ -48,7 +49,7 @@ dawsn_p = special_primitive("dawsn", K.dawsn, (lambda ans, x: 1.0 - 2.0 * x * an
                             domain=(-5.0, 5.0))
 
 
-def erfc(x):
+def erfc(x: ArrayLike) -> Array:
     """Complementary error function ``1 - erf(x)``, accurate in the right tail.
 
     Args:
@@ -65,7 +66,7 @@ def erfc(x):
     return bind(erfc_p, x)
 
 
-def erfcx(x):
+def erfcx(x: ArrayLike) -> Array:
     """Scaled complementary error function ``exp(x^2) erfc(x)`` (no overflow for large x).
 
     Example:
@@ -76,7 +77,7 @@ def erfcx(x):
     return bind(erfcx_p, x)
 
 
-def ndtr(x):
+def ndtr(x: ArrayLike) -> Array:
     """Standard normal CDF ``(1 + erf(x / sqrt 2)) / 2``, accurate in the left tail.
 
     Example:
@@ -87,7 +88,7 @@ def ndtr(x):
     return bind(ndtr_p, x)
 
 
-def log_ndtr(x, series_order=3):
+def log_ndtr(x: ArrayLike, series_order: int = 3) -> Array:
     """Log of the standard normal CDF, finite far into the left tail (no underflow).
 
     Args:
@@ -104,7 +105,7 @@ def log_ndtr(x, series_order=3):
     return bind(log_ndtr_p, x)
 
 
-def ndtri(p):
+def ndtri(p: ArrayLike) -> Array:
     """Inverse of :func:`ndtr` (the standard normal quantile); ``nan`` outside [0, 1].
 
     Args:
@@ -121,7 +122,7 @@ def ndtri(p):
     return bind(ndtri_p, p)
 
 
-def erfinv(y):
+def erfinv(y: ArrayLike) -> Array:
     """Inverse error function on [-1, 1] (``nan`` outside, +-inf at +-1).
 
     Returns:
@@ -135,7 +136,7 @@ def erfinv(y):
     return bind(erfinv_p, y)
 
 
-def dawsn(x):
+def dawsn(x: ArrayLike) -> Array:
     """Dawson's integral ``exp(-x^2) int_0^x exp(t^2) dt``.
 
     Example:

@@ -11,6 +11,7 @@ from funtorch import ops
 from funtorch.core import bind
 from funtorch.special import _expint_kernels as K
 from funtorch.special._common import float_args, int_arg, special_primitive
+from funtorch.typing import Array, ArrayLike
 
 POSITIVE = (0.2, 4.0)
 NONZERO = ((-4.0, -0.2), (0.2, 4.0))
@@ -60,7 +61,7 @@ fresnel_c_p = special_primitive(
 spence_p = special_primitive("spence", K.spence, (_spence_deriv,), domain=(0.1, 4.0))
 
 
-def expn(n, x):
+def expn(n: ArrayLike, x: ArrayLike) -> Array:
     """Generalized exponential integral ``E_n(x) = int_1^inf e^(-x t) / t^n dt``.
 
     Args:
@@ -79,7 +80,7 @@ def expn(n, x):
     return bind(expn_p, n, x)
 
 
-def exp1(x):
+def exp1(x: ArrayLike) -> Array:
     """Exponential integral ``E_1(x) = int_x^inf e^-t / t dt`` for ``x >= 0``.
 
     Example:
@@ -89,7 +90,7 @@ def exp1(x):
     return expn(1, x)
 
 
-def expi(x):
+def expi(x: ArrayLike) -> Array:
     """Exponential integral ``Ei(x)`` (principal value; ``-E_1(-x)`` for x < 0).
 
     Example:
@@ -100,7 +101,7 @@ def expi(x):
     return bind(expi_p, x)
 
 
-def sici(x):
+def sici(x: ArrayLike) -> tuple[Array, Array]:
     """Sine and cosine integrals ``(Si(x), Ci(x))``; Ci of x < 0 is ``Ci(|x|)`` (its real part).
 
     Returns:
@@ -113,7 +114,7 @@ def sici(x):
     return bind(si_p, x), bind(ci_p, x)
 
 
-def fresnel(x):
+def fresnel(x: ArrayLike) -> tuple[Array, Array]:
     """Fresnel integrals ``(S(x), C(x))``, int_0^x (sin, cos)(pi t^2 / 2) dt (SciPy's order).
 
     Example:
@@ -123,7 +124,7 @@ def fresnel(x):
     return bind(fresnel_s_p, x), bind(fresnel_c_p, x)
 
 
-def spence(x):
+def spence(x: ArrayLike) -> Array:
     """Spence's function ``int_1^x log(t) / (1 - t) dt = Li2(1 - x)`` for ``x >= 0``.
 
     Example:

@@ -16,6 +16,7 @@ from funtorch.special import _series as S
 from funtorch.special._common import (
     exact_integers, exact_result, float_args, int_arg, special_primitive,
 )
+from funtorch.typing import Array, ArrayLike
 
 POSITIVE = (0.2, 4.0)
 # away from the poles at 0, -1, -2, ... (finite differences need smooth neighbourhoods)
@@ -75,7 +76,7 @@ gamma_p = special_primitive("gamma", _gamma, (lambda ans, x: ans * digamma(x),),
                             domain=REAL_LINE)
 
 
-def gammaln(x):
+def gammaln(x: ArrayLike) -> Array:
     """``log|Gamma(x)|``, elementwise (SciPy's ``gammaln``); ``inf`` at 0, -1, -2, ...
 
     Args:
@@ -92,7 +93,7 @@ def gammaln(x):
     return bind(gammaln_p, x)
 
 
-def digamma(x):
+def digamma(x: ArrayLike) -> Array:
     """The digamma function ``psi(x) = d/dx log Gamma(x)`` (SciPy's ``digamma``/``psi``).
 
     Args:
@@ -112,7 +113,7 @@ def digamma(x):
 psi = digamma
 
 
-def polygamma(n, x):
+def polygamma(n: ArrayLike, x: ArrayLike) -> Array:
     """The n-th derivative of digamma, ``psi^(n)(x)`` (SciPy's ``polygamma``).
 
     Args:
@@ -131,7 +132,7 @@ def polygamma(n, x):
     return bind(polygamma_p, n, x)
 
 
-def zeta(x, q=None):
+def zeta(x: ArrayLike, q: ArrayLike | None = None) -> Array:
     """The Hurwitz zeta function ``sum_k (q + k)^-x`` (SciPy's ``zeta``; Riemann's if q is None).
 
     Args:
@@ -154,7 +155,7 @@ def zeta(x, q=None):
     return bind(zeta_p, *float_args(x, q))
 
 
-def gamma(x):
+def gamma(x: ArrayLike) -> Array:
     """The gamma function, elementwise (SciPy's ``gamma``: ``nan`` at negative integers).
 
     Args:
@@ -171,7 +172,7 @@ def gamma(x):
     return bind(gamma_p, x)
 
 
-def gammasgn(x):
+def gammasgn(x: ArrayLike) -> Array:
     """The sign of the gamma function (``nan`` at the poles; gradient zero).
 
     Example:
@@ -182,7 +183,7 @@ def gammasgn(x):
     return bind(gammasgn_p, x)
 
 
-def loggamma(x):
+def loggamma(x: ArrayLike) -> Array:
     """``log Gamma(x)`` for real ``x >= 0`` (SciPy's real ``loggamma``: ``nan`` for x < 0).
 
     Example:
@@ -193,7 +194,7 @@ def loggamma(x):
     return ops.where(x >= 0, gammaln(ops.where(x >= 0, x, 1.0)), np.nan)
 
 
-def multigammaln(a, d):
+def multigammaln(a: ArrayLike, d: ArrayLike) -> Array:
     """Log of the multivariate gamma function of dimension ``d`` (SciPy's ``multigammaln``).
 
     ``log Gamma_d(a) = d (d - 1) / 4 log(pi) + sum_{j=1..d} gammaln(a + (1 - j) / 2)``.
@@ -215,7 +216,7 @@ def multigammaln(a, d):
     return out
 
 
-def factorial(n, exact=False):
+def factorial(n: ArrayLike, exact: bool = False) -> Array:
     """``n!`` as ``gamma(n + 1)``, 0 for negative ``n`` (SciPy's ``factorial``, exact=False).
 
     Args:
@@ -234,7 +235,7 @@ def factorial(n, exact=False):
     return ops.where(n >= 0, gamma(ops.where(n >= 0, n, 0.0) + 1.0), 0.0)
 
 
-def bernoulli(n):
+def bernoulli(n: ArrayLike) -> Array:
     """The Bernoulli numbers ``B_0``, ..., ``B_n`` (SciPy's ``bernoulli``; ``B_1 = -1/2``).
 
     Args:

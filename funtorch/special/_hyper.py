@@ -19,6 +19,7 @@ from funtorch.core import bind
 from funtorch.special import _error_kernels as E
 from funtorch.special import _series as S
 from funtorch.special._common import float_args, special_primitive
+from funtorch.typing import Array, ArrayLike
 
 _EPS = 1e-17
 MAX_ITER = 5000
@@ -175,7 +176,7 @@ owens_t_p = special_primitive("owens_t", _owens_t, (_owens_dh, _owens_da),
                               domain=[(-3.0, 3.0), ((-3.0, -1.05), (-0.95, 0.95), (1.05, 3.0))])
 
 
-def hyp1f1(a, b, x):
+def hyp1f1(a: ArrayLike, b: ArrayLike, x: ArrayLike) -> Array:
     """Confluent hypergeometric function ``1F1(a; b; x)`` (Kummer's M).
 
     Args:
@@ -192,7 +193,7 @@ def hyp1f1(a, b, x):
     return bind(hyp1f1_p, *float_args(a, b, x))
 
 
-def hyp2f1(a, b, c, x):
+def hyp2f1(a: ArrayLike, b: ArrayLike, c: ArrayLike, x: ArrayLike) -> Array:
     """Gauss hypergeometric function ``2F1(a, b; c; x)`` for real ``x <= 1`` (nan above).
 
     Args:
@@ -209,7 +210,7 @@ def hyp2f1(a, b, c, x):
     return bind(hyp2f1_p, *float_args(a, b, c, x))
 
 
-def owens_t(h, a):
+def owens_t(h: ArrayLike, a: ArrayLike) -> Array:
     """Owen's T function ``1/(2 pi) int_0^a exp(-h^2 (1 + x^2) / 2) / (1 + x^2) dx``.
 
     Returns:

@@ -21,6 +21,7 @@ from funtorch.special._common import (
     computed_in_float64, exact_integers, exact_result, float_args, special_primitive,
 )
 from funtorch.special._gamma import digamma, gammaln, gammasgn
+from funtorch.typing import Array, ArrayLike
 
 POSITIVE = (0.2, 4.0)
 
@@ -65,7 +66,7 @@ betaln_p = special_primitive("betaln", K.betaln,
                               lambda ans, a, b: digamma(b) - digamma(a + b)), domain=POSITIVE)
 
 
-def gammainc(a, x):
+def gammainc(a: ArrayLike, x: ArrayLike) -> Array:
     """Regularized lower incomplete gamma ``P(a, x) = gamma(a, x) / Gamma(a)``.
 
     Args:
@@ -83,7 +84,7 @@ def gammainc(a, x):
     return bind(gammainc_p, *float_args(a, x))
 
 
-def gammaincc(a, x):
+def gammaincc(a: ArrayLike, x: ArrayLike) -> Array:
     """Regularized upper incomplete gamma ``Q(a, x) = 1 - P(a, x)``, accurate where Q is tiny.
 
     Example:
@@ -93,7 +94,7 @@ def gammaincc(a, x):
     return bind(gammaincc_p, *float_args(a, x))
 
 
-def betainc(a, b, x):
+def betainc(a: ArrayLike, b: ArrayLike, x: ArrayLike) -> Array:
     """Regularized incomplete beta function ``I_x(a, b)``.
 
     Args:
@@ -110,7 +111,7 @@ def betainc(a, b, x):
     return bind(betainc_p, *float_args(a, b, x))
 
 
-def betaln(a, b):
+def betaln(a: ArrayLike, b: ArrayLike) -> Array:
     """``log|B(a, b)|``, accurate for large arguments (no cancellation of log-gammas).
 
     Example:
@@ -121,7 +122,7 @@ def betaln(a, b):
 
 
 @computed_in_float64(2)
-def beta(a, b):
+def beta(a: ArrayLike, b: ArrayLike) -> Array:
     """The beta function ``Gamma(a) Gamma(b) / Gamma(a + b)``.
 
     Example:
@@ -134,7 +135,7 @@ def beta(a, b):
 
 
 @computed_in_float64(2)
-def poch(z, m):
+def poch(z: ArrayLike, m: ArrayLike) -> Array:
     """The Pochhammer symbol (rising factorial) ``Gamma(z + m) / Gamma(z)``.
 
     Example:
@@ -166,7 +167,7 @@ def _exact_comb(n, k, repetition):
     return math.comb(n, k) if 0 <= k <= n else 0
 
 
-def comb(N, k, exact=False, repetition=False):  # noqa: N803 - SciPy's argument names
+def comb(N: ArrayLike, k: ArrayLike, exact: bool = False, repetition: bool = False) -> Array:
     """The number of combinations ``N choose k`` as a float (SciPy's ``comb``, exact=False).
 
     0 where ``k > N``, ``N < 0`` or ``k < 0``. With ``repetition``: ``comb(N + k - 1, k)``.

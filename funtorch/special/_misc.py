@@ -7,12 +7,15 @@ would give 0 * inf = nan in reverse mode).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from funtorch import ops
 from funtorch.core import bind
 from funtorch.ops.reductions import normalize_axis
 from funtorch.special._common import computed_in_float64, float_args, special_primitive
+from funtorch.typing import Array, ArrayLike, Axis
 
 POSITIVE = (0.1, 3.0)
 
@@ -44,7 +47,7 @@ xlog1py_p = special_primitive(
     domain=[(-2.0, 2.0), (-0.8, 2.0)])
 
 
-def xlogy(x, y):
+def xlogy(x: ArrayLike, y: ArrayLike) -> Array:
     """``x * log(y)``, defined as 0 where ``x == 0`` (even for ``y == 0``).
 
     Args:
@@ -60,7 +63,7 @@ def xlogy(x, y):
     return bind(xlogy_p, *float_args(x, y))
 
 
-def xlog1py(x, y):
+def xlog1py(x: ArrayLike, y: ArrayLike) -> Array:
     """``x * log1p(y)``, defined as 0 where ``x == 0``.
 
     Example:
@@ -70,7 +73,7 @@ def xlog1py(x, y):
     return bind(xlog1py_p, *float_args(x, y))
 
 
-def logit(p):
+def logit(p: ArrayLike) -> Array:
     """``log(p / (1 - p))``, the inverse of :func:`expit`, accurate near 0, 1/2 and 1.
 
     Returns:
@@ -84,7 +87,7 @@ def logit(p):
     return bind(logit_p, p)
 
 
-def expit(x):
+def expit(x: ArrayLike) -> Array:
     """The logistic sigmoid ``1 / (1 + exp(-x))`` (SciPy's ``expit``; ``ft.sigmoid``).
 
     Example:
@@ -96,7 +99,7 @@ def expit(x):
 
 
 @computed_in_float64(1)
-def entr(x):
+def entr(x: ArrayLike) -> Array:
     """Elementwise entropy ``-x log x`` (0 at 0, ``-inf`` for x < 0).
 
     Example:
@@ -110,7 +113,7 @@ def entr(x):
 
 
 @computed_in_float64(2)
-def rel_entr(x, y):
+def rel_entr(x: ArrayLike, y: ArrayLike) -> Array:
     """Elementwise relative entropy ``x log(x / y)`` (SciPy's ``rel_entr``).
 
     0 where ``x == 0 and y >= 0``; ``inf`` where x or y is negative or only y is 0.
@@ -127,7 +130,7 @@ def rel_entr(x, y):
 
 
 @computed_in_float64(2)
-def kl_div(x, y):
+def kl_div(x: ArrayLike, y: ArrayLike) -> Array:
     """Elementwise ``x log(x / y) - x + y`` (SciPy's ``kl_div``; ``y`` where x == 0, y >= 0).
 
     Example:
@@ -152,7 +155,7 @@ def _boxcox(logged, lmbda):
 
 
 @computed_in_float64(2)
-def boxcox(x, lmbda):
+def boxcox(x: ArrayLike, lmbda: ArrayLike) -> Array:
     """Box-Cox transform ``(x^lmbda - 1) / lmbda`` (``log x`` at lmbda = 0), via expm1.
 
     Example:
@@ -164,7 +167,7 @@ def boxcox(x, lmbda):
 
 
 @computed_in_float64(2)
-def boxcox1p(x, lmbda):
+def boxcox1p(x: ArrayLike, lmbda: ArrayLike) -> Array:
     """Box-Cox transform of ``1 + x``: ``((1 + x)^lmbda - 1) / lmbda``, accurate near x = 0.
 
     Example:
@@ -175,7 +178,8 @@ def boxcox1p(x, lmbda):
     return _boxcox(ops.log1p(x), lmbda)
 
 
-def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
+def logsumexp(a: ArrayLike, axis: Axis = None, b: ArrayLike | None = None, keepdims: bool = False,
+              return_sign: bool = False) -> Any:
     """``log(sum(b * exp(a)))`` over ``axis``, computed stably (SciPy's signature).
 
     Args:
@@ -214,7 +218,7 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
     return (out, sign) if return_sign else out
 
 
-def log_softmax(x, axis=None):
+def log_softmax(x: ArrayLike, axis: Axis = None) -> Array:
     """``x - logsumexp(x, axis, keepdims=True)`` (SciPy: axis None means all elements).
 
     Example:
@@ -229,7 +233,7 @@ def log_softmax(x, axis=None):
     return shifted - ops.log(ops.sum(ops.exp(shifted), axis=axes, keepdims=True))
 
 
-def softmax(x, axis=None):
+def softmax(x: ArrayLike, axis: Axis = None) -> Array:
     """``exp(x) / sum(exp(x), axis)``, computed stably (SciPy: axis None means all elements).
 
     Example:
