@@ -47,7 +47,7 @@ class LoweringContext:
         self.results = {}  # ONNX name -> the Var it holds (value_info of this graph scope)
         self.small_consts = {}  # (dtype, shape, bytes) -> initializer name (shared)
         self.dims = {}  # (size, alt size) -> name of its run-time size (per graph scope)
-        self.filled = {}  # id(constant Var) -> its one value, when its shape is dynamic
+        self.filled = {}  # id(constant Var of a dynamic shape) -> how to build it at run time
         self.eqn_of = {}  # id(Var) -> the equation writing it
         self.const_values = {}  # id(Var) -> the value of a constant (initializer) Var
         self.gemms = {}  # ONNX name of a bias-free Gemm's output -> its Var

@@ -17,7 +17,7 @@ from funtorch.onnx.staging import stage_for_export
 __all__ = ["export"]
 
 LARGE_MODEL_BYTES = [2 ** 31 - (1 << 20)]  # initializers above this go to external data
-_GROWTH = 3  # how much the second staging grows each dynamic axis (plus its position)
+_GROWTH = 3  # how much the second staging grows the first dynamic axis (the next: 4, ...)
 
 
 @contextlib.contextmanager
@@ -65,11 +65,13 @@ def _dynamic_positions(dynamic_axes, input_names, flat):
 
 
 def _grown_args(flat, positions):
-    grown = []
+    """The arguments of the second staging: each dynamic axis grown by an amount of its
+    own, the same for axes sharing a symbol (inputs that must agree, like x and y)."""
+    growth, grown = {}, []
     for index, x in enumerate(flat):
         shape = list(x.shape)
-        for k, axis in enumerate(sorted(positions.get(index, {}))):
-            shape[axis] += _GROWTH + index + k
+        for axis, symbol in sorted(positions.get(index, {}).items()):
+            shape[axis] += growth.setdefault(symbol, _GROWTH + len(growth))
         grown.append(ops.zeros(tuple(shape), dtype=x.dtype) if index in positions else x)
     return grown
 

@@ -26,21 +26,55 @@ def align(ctx, graph, alt_graph, name):
         if value is alt_value or np.shape(value) == np.shape(alt_value) and (
                 np.size(value) > 1 << 16 or np.array_equal(value, alt_value)):
             continue
-        flat = np.ravel(value)
-        if np.ndim(value) == np.ndim(alt_value) and flat.size and (flat == flat[0]).all() and (
-                np.ravel(alt_value) == flat[0]).all():
-            ctx.filled[id(var)] = flat[0]  # ft.zeros((x.shape[0], ...)): filled at run time
-            continue
-        raise ValueError(f"onnx.export: `{name}` builds a constant of shape {var.shape} "
-                         f"from a dynamic axis's size that is not filled with one value; "
-                         f"derive it from the input instead (broadcasting, ft.zeros_like) "
-                         f"or export with a static shape")
+        made = _run_time_constant(value, alt_value)
+        if made is None:
+            raise ValueError(f"onnx.export: `{name}` builds a constant of shape {var.shape} "
+                             f"from a dynamic axis's size that is neither filled with one "
+                             f"value nor a range along one axis; derive it from the input "
+                             f"instead (broadcasting, ft.zeros_like) or export with a "
+                             f"static shape")
+        ctx.filled[id(var)] = made
     for var, alt in zip(graph.invars + graph.constvars, alt_graph.invars + alt_graph.constvars):
         ctx.alt_shapes[id(var)] = alt.shape
     for eqn, alt in zip(graph.eqns, alt_graph.eqns):
         ctx.alt_eqns[id(eqn)] = alt
         for var, alt_var in zip(eqn.outputs, alt.outputs):
             ctx.alt_shapes[id(var)] = alt_var.shape
+
+
+def _run_time_constant(value, alt_value):
+    """How to build at run time a constant whose shape follows a dynamic axis:
+    ``("fill", v)`` (``ft.zeros((n, 4))``), ``("range", axis)`` (``ft.arange(n)``, maybe
+    reshaped and broadcast), or ``None``."""
+    value, alt_value = np.asarray(value), np.asarray(alt_value)
+    if value.ndim != alt_value.ndim or not value.size:
+        return None
+    first = value.flat[0]
+    if (value == first).all() and (alt_value == first).all():
+        return ("fill", first)
+    for axis in range(value.ndim):
+        if all(np.array_equal(v, _ramp(v.shape, axis)) for v in (value, alt_value)):
+            return ("range", axis)
+    return None
+
+
+def _ramp(shape, axis):
+    steps = np.arange(shape[axis]).reshape([-1 if a == axis else 1 for a in range(len(shape))])
+    return np.broadcast_to(steps, shape)
+
+
+def _build_constant(ctx, var):
+    """The run-time value of a constant of a dynamic shape (see ``_run_time_constant``)."""
+    from funtorch.onnx.context import onnx_dtype
+
+    kind, detail = ctx.filled[id(var)]
+    if kind == "fill":
+        return ctx.node("Expand", [ctx.const(detail, var.dtype), ctx.shape_of(var)])
+    size = ctx.node("Squeeze", [ctx.dim(var, detail)])
+    ramp = ctx.node("Range", [ctx.const(0, np.int64), size, ctx.const(1, np.int64)])
+    ramp = ctx.node("Cast", [ramp], to=onnx_dtype(var.dtype))
+    target = [-1 if a == detail else 1 for a in range(var.ndim)]
+    return ctx.node("Expand", [ctx.node("Reshape", [ramp, ctx.ints(target)]), ctx.shape_of(var)])
 
 
 def initializer(ctx, name, value):
@@ -100,8 +134,7 @@ def lower_graph(ctx, graph, input_names):
     for index, (var, value) in enumerate(zip(graph.constvars, graph.consts)):
         if id(var) in ctx.filled:  # its shape depends on a dynamic axis
             ctx.eqn = None
-            fill = ctx.const(ctx.filled[id(var)], var.dtype)
-            ctx.names[id(var)] = ctx.node("Expand", [fill, ctx.shape_of(var)])
+            ctx.names[id(var)] = _build_constant(ctx, var)
             continue
         name = ctx.state.get(id(value), f"const_{index}")
         ctx.names[id(var)] = initializer(ctx, name, value)

@@ -128,16 +128,20 @@ def test_two_dynamic_axes_share_symbols():
 
 
 def test_constants_of_a_dynamic_shape():
-    """A constant filled with one value is expanded at run time (an RNN's zero state);
-    any other constant built from a dynamic size is refused."""
-    fun = lambda x: x * 2.0 + ft.ones((x.shape[0], 3))  # noqa: E731
-    proto = ft.onnx.export(fun, _rand((2, 3)), input_names=["x"], dynamic_axes={"x": {0: "b"}})
-    for batch in (1, 5):
-        x = _rand((batch, 3), seed=batch)
-        check_runtimes(proto, [x], numpy_outputs(fun, x), 1e-5)
+    """A constant filled with one value (an RNN's zero state) or a range along one axis
+    (``arange(n)``) is built at run time; any other constant built from a dynamic size is
+    refused."""
+    fill = lambda x: x * 2.0 + ft.ones((x.shape[0], 3))  # noqa: E731
     ramp = lambda x: x + ft.arange(x.shape[0], dtype=x.dtype)[:, None]  # noqa: E731
+    for fun in (fill, ramp):
+        proto = ft.onnx.export(fun, _rand((2, 3)), input_names=["x"],
+                               dynamic_axes={"x": {0: "b"}})
+        for batch in (1, 5):
+            x = _rand((batch, 3), seed=batch)
+            check_runtimes(proto, [x], numpy_outputs(fun, x), 1e-5)
+    squares = lambda x: x + (ft.arange(x.shape[0], dtype=x.dtype) ** 2)[:, None]  # noqa: E731
     with pytest.raises(ValueError, match="constant of shape"):
-        ft.onnx.export(ramp, _rand((2, 3)), input_names=["x"], dynamic_axes={"x": {0: "b"}})
+        ft.onnx.export(squares, _rand((2, 3)), input_names=["x"], dynamic_axes={"x": {0: "b"}})
 
 
 def test_call_primitives_are_inlined():
@@ -328,3 +332,26 @@ def test_cond_becomes_onnx_if():
         expected = numpy_outputs(fun, x, 2.0)
         check_model_against(proto, expected)
         check_runtimes(proto, [x, np.float32(2.0)], expected, 1e-5)
+
+
+def test_gradients_export_with_a_dynamic_batch():
+    """ft.grad of a cross-entropy loss: the backward pass scatters into the logits
+    (``logits[arange(n), labels]``) and into a slice of the input."""
+    rng = np.random.default_rng(5)
+    w1, w2 = _rand((4, 8), seed=6), _rand((8, 3), seed=7)
+
+    def loss(ws, x, y):
+        out = ft.nn.functional.gelu(x @ ws[0]) @ ws[1]
+        return ft.nn.functional.cross_entropy(out, y) + ft.sum(x[:, 1:3] ** 2)
+
+    grads = ft.grad(loss, argnums=(0, 1))
+    fun = lambda a, b, x, y: grads((a, b), x, y)  # noqa: E731
+    proto = ft.onnx.export(fun, w1, w2, _rand((5, 4)), ft.array(rng.integers(0, 3, 5)),
+                           input_names=["w1", "w2", "x", "y"],
+                           dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}})
+    assert "ScatterND" in {node.op_type for node in proto.graph.node}
+    for batch in BATCHES:
+        x, y = _rand((batch, 4), seed=batch), ft.array(rng.integers(0, 3, batch))
+        expected = numpy_outputs(fun, w1, w2, x, y)
+        check_model_against(proto, expected)
+        check_runtimes(proto, [w1, w2, x, y], expected, 1e-5)
