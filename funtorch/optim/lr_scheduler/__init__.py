@@ -4,11 +4,13 @@ ReduceLROnPlateau, ConstantLR, MultiplicativeLR, PolynomialLR, CyclicLR,
 CosineAnnealingWarmRestarts, SequentialLR, ChainedScheduler``), with PyTorch's formulas, ``get_last_lr()`` and ``state_dict()``.
 
 Example:
-    >>> opt = ft.optim.SGD(model.parameters(), lr=0.1)
+    >>> opt = ft.optim.SGD(nn.Linear(3, 2).parameters(), lr=0.1)
     >>> sched = ft.optim.lr_scheduler.StepLR(opt, step_size=30)
     >>> for epoch in range(100):
-    ...     train_one_epoch(opt)
+    ...     opt.step()  # (one epoch of training)
     ...     sched.step()
+    >>> sched.get_last_lr()  # 0.1 * 0.1 ** 3 after epochs 30, 60, 90
+    [0.0001]
 """
 
 from funtorch.optim.lr_scheduler.base import (

@@ -115,7 +115,11 @@ class LambdaLR(LRScheduler):
     """``lr = initial_lr * lr_lambda(epoch)``, one lambda or one per group.
 
     Example:
+        >>> opt = ft.optim.SGD(nn.Linear(3, 2).parameters(), lr=0.1, momentum=0.9)
         >>> sched = ft.optim.lr_scheduler.LambdaLR(opt, lambda epoch: 0.95 ** epoch)
+        >>> sched.step(); sched.step()  # 0.1 * 0.95 ** 2
+        >>> sched.get_last_lr()
+        [0.09025]
     """
 
     def __init__(self, optimizer, lr_lambda: Callable | list, last_epoch: int = -1):
@@ -152,7 +156,12 @@ class StepLR(LRScheduler):
     """Multiply the learning rate by ``gamma`` every ``step_size`` epochs.
 
     Example:
+        >>> opt = ft.optim.SGD(nn.Linear(3, 2).parameters(), lr=0.1, momentum=0.9)
         >>> sched = ft.optim.lr_scheduler.StepLR(opt, step_size=30, gamma=0.1)
+        >>> for epoch in range(30):
+        ...     sched.step()
+        >>> sched.get_last_lr()
+        [0.01]
     """
 
     def __init__(self, optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1):
@@ -173,7 +182,12 @@ class MultiStepLR(LRScheduler):
     """Multiply the learning rate by ``gamma`` at each milestone epoch.
 
     Example:
+        >>> opt = ft.optim.SGD(nn.Linear(3, 2).parameters(), lr=0.1, momentum=0.9)
         >>> sched = ft.optim.lr_scheduler.MultiStepLR(opt, milestones=[30, 80], gamma=0.1)
+        >>> for epoch in range(80):
+        ...     sched.step()
+        >>> sched.get_last_lr()  # 0.1 * 0.1 ** 2
+        [0.001]
     """
 
     def __init__(self, optimizer, milestones, gamma: float = 0.1, last_epoch: int = -1):
@@ -200,7 +214,11 @@ class ExponentialLR(LRScheduler):
     """Multiply the learning rate by ``gamma`` every epoch.
 
     Example:
+        >>> opt = ft.optim.SGD(nn.Linear(3, 2).parameters(), lr=0.1, momentum=0.9)
         >>> sched = ft.optim.lr_scheduler.ExponentialLR(opt, gamma=0.9)
+        >>> sched.step(); sched.step()
+        >>> sched.get_last_lr()  # 0.1 * 0.9 ** 2
+        [0.081]
     """
 
     def __init__(self, optimizer, gamma: float, last_epoch: int = -1):
@@ -225,7 +243,12 @@ class CosineAnnealingLR(LRScheduler):
         (1 + \\cos(\\pi t / T_{max}))
 
     Example:
+        >>> opt = ft.optim.SGD(nn.Linear(3, 2).parameters(), lr=0.1, momentum=0.9)
         >>> sched = ft.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=100)
+        >>> for epoch in range(50):
+        ...     sched.step()
+        >>> sched.get_last_lr()  # 0.1 * (1 + cos(pi / 2)) / 2
+        [0.0500]
 
     References:
         Loshchilov and Hutter, "SGDR: Stochastic Gradient Descent with Warm Restarts",
@@ -265,7 +288,14 @@ class LinearLR(LRScheduler):
         ValueError: ``start_factor`` outside (0, 1] or ``end_factor`` outside [0, 1].
 
     Example:
+        >>> opt = ft.optim.SGD(nn.Linear(3, 2).parameters(), lr=0.1, momentum=0.9)
         >>> sched = ft.optim.lr_scheduler.LinearLR(opt, start_factor=0.1, total_iters=5)
+        >>> sched.get_last_lr()
+        [0.01]
+        >>> for epoch in range(5):
+        ...     sched.step()
+        >>> sched.get_last_lr()
+        [0.1]
     """
 
     def __init__(self, optimizer, start_factor: float = 1.0 / 3, end_factor: float = 1.0,

@@ -25,7 +25,11 @@ class MultiplicativeLR(LambdaLR):
         TypeError: a lambda that is not callable.
 
     Example:
+        >>> opt = ft.optim.SGD(nn.Linear(3, 2).parameters(), lr=0.1, momentum=0.9)
         >>> sched = ft.optim.lr_scheduler.MultiplicativeLR(opt, lambda epoch: 0.95)
+        >>> sched.step()
+        >>> sched.get_last_lr()
+        [0.095]
     """
 
     def __init__(self, optimizer, lr_lambda: Callable | list, last_epoch: int = -1):
@@ -48,7 +52,14 @@ class ConstantLR(LRScheduler):
         ValueError: ``factor`` outside [0, 1].
 
     Example:
+        >>> opt = ft.optim.SGD(nn.Linear(3, 2).parameters(), lr=0.1, momentum=0.9)
         >>> sched = ft.optim.lr_scheduler.ConstantLR(opt, factor=0.5, total_iters=4)
+        >>> sched.get_last_lr()
+        [0.05]
+        >>> for epoch in range(4):
+        ...     sched.step()
+        >>> sched.get_last_lr()
+        [0.1]
     """
 
     def __init__(self, optimizer, factor: float = 1.0 / 3, total_iters: int = 5,
@@ -74,7 +85,12 @@ class PolynomialLR(LRScheduler):
     """Decay the learning rate as :math:`\\eta_0 (1 - t / T)^{p}` for ``t <= total_iters``.
 
     Example:
+        >>> opt = ft.optim.SGD(nn.Linear(3, 2).parameters(), lr=0.1, momentum=0.9)
         >>> sched = ft.optim.lr_scheduler.PolynomialLR(opt, total_iters=10, power=2.0)
+        >>> for epoch in range(5):
+        ...     sched.step()
+        >>> sched.get_last_lr()  # 0.1 * (1 - 5 / 10) ** 2
+        [0.025]
     """
 
     def __init__(self, optimizer, total_iters: int = 5, power: float = 1.0,
@@ -113,8 +129,13 @@ class CyclicLR(LRScheduler):
             optimizer that has neither ``momentum`` nor ``betas``.
 
     Example:
+        >>> opt = ft.optim.SGD(nn.Linear(3, 2).parameters(), lr=0.1, momentum=0.9)
         >>> sched = ft.optim.lr_scheduler.CyclicLR(opt, base_lr=0.01, max_lr=0.1,
         ...                                        step_size_up=2000)
+        >>> for it in range(1000):
+        ...     sched.step()
+        >>> sched.get_last_lr()  # half way up: 0.01 + (0.1 - 0.01) / 2
+        [0.055]
 
     References:
         Smith, "Cyclical Learning Rates for Training Neural Networks", WACV 2017.
@@ -224,7 +245,12 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         ValueError: ``T_0`` not a positive integer or ``T_mult`` not an integer >= 1.
 
     Example:
+        >>> opt = ft.optim.SGD(nn.Linear(3, 2).parameters(), lr=0.1, momentum=0.9)
         >>> sched = ft.optim.lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=10, T_mult=2)
+        >>> for epoch in range(5):
+        ...     sched.step()
+        >>> sched.get_last_lr()  # 0.1 * (1 + cos(pi * 5 / 10)) / 2
+        [0.05]
 
     References:
         Loshchilov and Hutter, "SGDR: Stochastic Gradient Descent with Warm Restarts",

@@ -34,7 +34,10 @@ class OneCycleLR(LRScheduler):
             ``cycle_momentum`` with an optimizer that has neither momentum nor betas.
 
     Example:
+        >>> opt = ft.optim.SGD(nn.Linear(3, 2).parameters(), lr=0.1, momentum=0.9)
         >>> sched = ft.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.1, total_steps=1000)
+        >>> sched.get_last_lr()  # max_lr / div_factor (25)
+        [0.004]
 
     References:
         Smith and Topin, "Super-Convergence: Very Fast Training of Neural Networks Using

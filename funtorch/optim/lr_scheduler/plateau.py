@@ -30,8 +30,12 @@ class ReduceLROnPlateau(LRScheduler):
             length.
 
     Example:
+        >>> opt = ft.optim.SGD(nn.Linear(3, 2).parameters(), lr=0.1, momentum=0.9)
         >>> sched = ft.optim.lr_scheduler.ReduceLROnPlateau(opt, patience=5)
-        >>> sched.step(validation_loss)
+        >>> for validation_loss in [1.0] * 7:  # no improvement for 6 > 5 epochs
+        ...     sched.step(validation_loss)
+        >>> opt.param_groups[0]["lr"]  # 0.1 * factor (0.1)
+        0.01
     """
 
     def __init__(self, optimizer, mode="min", factor=0.1, patience=10, threshold=1e-4,

@@ -78,9 +78,14 @@ class SequentialLR(_Nested, LRScheduler):
             ``ReduceLROnPlateau``, or schedulers of another optimizer.
 
     Example:
+        >>> opt = ft.optim.SGD(nn.Linear(3, 2).parameters(), lr=0.1, momentum=0.9)
         >>> warmup = ft.optim.lr_scheduler.LinearLR(opt, start_factor=0.1, total_iters=5)
         >>> decay = ft.optim.lr_scheduler.ExponentialLR(opt, gamma=0.9)
         >>> sched = ft.optim.lr_scheduler.SequentialLR(opt, [warmup, decay], milestones=[5])
+        >>> for epoch in range(7):
+        ...     sched.step()
+        >>> sched.get_last_lr()  # 2 epochs of decay: 0.1 * 0.9 ** 2
+        [0.081]
     """
 
     def __init__(self, optimizer, schedulers, milestones, last_epoch: int = -1):
@@ -124,9 +129,15 @@ class ChainedScheduler(_Nested, LRScheduler):
             optimizers.
 
     Example:
+        >>> opt = ft.optim.SGD(nn.Linear(3, 2).parameters(), lr=0.1, momentum=0.9)
         >>> sched = ft.optim.lr_scheduler.ChainedScheduler(
         ...     [ft.optim.lr_scheduler.ConstantLR(opt, factor=0.1, total_iters=2),
         ...      ft.optim.lr_scheduler.ExponentialLR(opt, gamma=0.9)])
+        >>> sched.get_last_lr()  # 0.1 * 0.1
+        [0.01]
+        >>> sched.step(); sched.step()
+        >>> sched.get_last_lr()  # ConstantLR is over: 0.1 * 0.9 ** 2
+        [0.081]
     """
 
     def __init__(self, schedulers, optimizer=None):
