@@ -17,6 +17,8 @@ the groups, in order) to a dict of its state arrays, named by the pure state's f
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -96,7 +98,7 @@ class Optimizer:
     _factory = None
     _hyper: tuple = ()
 
-    def __init__(self, params, defaults: dict):
+    def __init__(self, params: Any, defaults: dict) -> None:
         self.defaults = dict(defaults)
         self.param_groups: list = []
         self._states: dict = {}  # id(param) -> (hyperparameter key, pure state)
@@ -116,7 +118,10 @@ class Optimizer:
         """Add a group of parameters with its own hyperparameters (defaults fill the rest).
 
         Example:
-            >>> opt.add_param_group({"params": head.parameters(), "lr": 1e-2})
+            >>> opt = ft.optim.SGD(nn.Linear(3, 2).parameters(), lr=0.1)
+            >>> opt.add_param_group({"params": nn.Linear(2, 1).parameters(), "lr": 1e-2})
+            >>> [group["lr"] for group in opt.param_groups]
+            [0.1, 0.01]
         """
         if not isinstance(param_group, dict):
             raise TypeError(f"param_group must be a dict, but got {type(param_group).__name__}")
@@ -180,7 +185,7 @@ class Optimizer:
                 if param.grad is not None:
                     param.grad = None if set_to_none else ft.zeros_like(param.grad)
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient (the others are skipped).
 
         Args:
@@ -291,6 +296,8 @@ class SGD(Optimizer):
     """``torch.optim.SGD`` on :func:`ft.optim.sgd`'s rule (see it for the maths).
 
     Example:
+        >>> model, loss_fn = nn.Linear(3, 2), nn.MSELoss()
+        >>> x, y = ft.ones((4, 3)), ft.zeros((4, 2))
         >>> opt = ft.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
         >>> opt.zero_grad(); loss_fn(model(x), y).backward(); opt.step()
     """
@@ -298,8 +305,9 @@ class SGD(Optimizer):
     _factory = staticmethod(optimizers.sgd)
     _hyper = ("lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize")
 
-    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0,
-                 nesterov=False, *, maximize=False):
+    def __init__(self, params: Any, lr: float | Callable[[Any], Any] = 1e-3, momentum: float = 0,
+                 dampening: float = 0, weight_decay: float = 0, nesterov: bool = False, *,
+                 maximize: bool = False) -> None:
         super().__init__(params, {"lr": lr, "momentum": momentum, "dampening": dampening,
                                   "weight_decay": weight_decay, "nesterov": nesterov,
                                   "maximize": maximize})
@@ -309,14 +317,16 @@ class Adam(Optimizer):
     """``torch.optim.Adam`` on :func:`ft.optim.adam`'s rule (see it for the maths).
 
     Example:
-        >>> opt = ft.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999))
+        >>> opt = ft.optim.Adam(nn.Linear(3, 2).parameters(), lr=1e-3, betas=(0.9, 0.999))
     """
 
     _factory = staticmethod(optimizers.adam)
     _hyper = ("lr", "betas", "eps", "weight_decay", "amsgrad", "maximize")
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
-                 amsgrad=False, *, maximize=False):
+    def __init__(self, params: Any, lr: float | Callable[[Any], Any] = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, amsgrad: bool = False, *,
+                 maximize: bool = False) -> None:
         super().__init__(params, {"lr": lr, "betas": tuple(betas), "eps": eps,
                                   "weight_decay": weight_decay, "amsgrad": amsgrad,
                                   "maximize": maximize})
@@ -326,13 +336,15 @@ class AdamW(Adam):
     """``torch.optim.AdamW`` on :func:`ft.optim.adamw`'s rule (decoupled weight decay).
 
     Example:
-        >>> opt = ft.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1e-2)
+        >>> opt = ft.optim.AdamW(nn.Linear(3, 2).parameters(), lr=1e-3, weight_decay=1e-2)
     """
 
     _factory = staticmethod(optimizers.adamw)
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2,
-                 amsgrad=False, *, maximize=False):
+    def __init__(self, params: Any, lr: float | Callable[[Any], Any] = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 1e-2, amsgrad: bool = False, *,
+                 maximize: bool = False) -> None:
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize)
 
 
@@ -340,14 +352,16 @@ class RMSprop(Optimizer):
     """``torch.optim.RMSprop`` on :func:`ft.optim.rmsprop`'s rule (see it for the maths).
 
     Example:
-        >>> opt = ft.optim.RMSprop(model.parameters(), lr=1e-2, momentum=0.9, centered=True)
+        >>> opt = ft.optim.RMSprop(nn.Linear(3, 2).parameters(), lr=1e-2, momentum=0.9,
+        ...                        centered=True)
     """
 
     _factory = staticmethod(optimizers.rmsprop)
     _hyper = ("lr", "alpha", "eps", "weight_decay", "momentum", "centered", "maximize")
 
-    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
-                 centered=False, *, maximize=False):
+    def __init__(self, params: Any, lr: float | Callable[[Any], Any] = 1e-2, alpha: float = 0.99,
+                 eps: float = 1e-8, weight_decay: float = 0, momentum: float = 0,
+                 centered: bool = False, *, maximize: bool = False) -> None:
         super().__init__(params, {"lr": lr, "alpha": alpha, "eps": eps,
                                   "weight_decay": weight_decay, "momentum": momentum,
                                   "centered": centered, "maximize": maximize})
@@ -359,15 +373,16 @@ class Adagrad(Optimizer):
     exists from construction.
 
     Example:
-        >>> opt = ft.optim.Adagrad(model.parameters(), lr=1e-2, lr_decay=1e-4)
+        >>> opt = ft.optim.Adagrad(nn.Linear(3, 2).parameters(), lr=1e-2, lr_decay=1e-4)
     """
 
     _factory = staticmethod(optimizers.adagrad)
     _hyper = ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps",
               "maximize")
 
-    def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0,
-                 initial_accumulator_value=0, eps=1e-10, *, maximize=False):
+    def __init__(self, params: Any, lr: float | Callable[[Any], Any] = 1e-2, lr_decay: float = 0,
+                 weight_decay: float = 0, initial_accumulator_value: float = 0, eps: float = 1e-10,
+                 *, maximize: bool = False) -> None:
         super().__init__(params, {"lr": lr, "lr_decay": lr_decay, "weight_decay": weight_decay,
                                   "initial_accumulator_value": initial_accumulator_value,
                                   "eps": eps, "maximize": maximize})
