@@ -15,6 +15,9 @@ first update uses ``lr(0)``). Keyword-only options shared by all of them:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import funtorch as ft
 from funtorch.optim import combinators
 from funtorch.optim.base import GradientTransformation, chain, check_trees
@@ -71,9 +74,10 @@ def _finish(name, parts, maximize=False, skip_nonfinite=False, check_finite=Fals
     return GradientTransformation(transform.init, update)
 
 
-def sgd(lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False, *,
-        maximize=False, mask=None, skip_nonfinite=False, check_finite=False
-        ) -> GradientTransformation:
+def sgd(lr: float | Callable[[Any], Any] = 1e-3, momentum: float = 0.0, dampening: float = 0.0,
+        weight_decay: float = 0.0, nesterov: bool = False, *, maximize: bool = False,
+        mask: Any = None, skip_nonfinite: bool = False,
+        check_finite: bool = False) -> GradientTransformation:
     """Stochastic gradient descent with PyTorch's momentum, Nesterov and weight decay.
 
     .. math::
@@ -95,9 +99,12 @@ def sgd(lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False, 
 
     Example:
         >>> opt = ft.optim.sgd(0.1, momentum=0.9, nesterov=True)
+        >>> params, grads = {"w": ft.array([1.0, 2.0])}, {"w": ft.array([0.5, -1.0])}
         >>> state = opt.init(params)
         >>> updates, state = opt.update(grads, state, params)
         >>> params = ft.optim.apply_updates(params, updates)
+        >>> params["w"].tolist()  # w - 0.1 * (g + 0.9 * g): the buffer starts at g
+        [0.905, 2.19]
 
     References:
         Sutskever et al., "On the importance of initialization and momentum in deep
@@ -128,9 +135,10 @@ def _adam_like(name, lr, betas, eps, weight_decay, amsgrad, decoupled, maximize,
     return _finish(name, parts, maximize, skip_nonfinite, check_finite)
 
 
-def adam(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False, *,
-         maximize=False, mask=None, skip_nonfinite=False, check_finite=False
-         ) -> GradientTransformation:
+def adam(lr: float | Callable[[Any], Any] = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+         eps: float = 1e-8, weight_decay: float = 0.0, amsgrad: bool = False, *,
+         maximize: bool = False, mask: Any = None, skip_nonfinite: bool = False,
+         check_finite: bool = False) -> GradientTransformation:
     """Adam, with PyTorch's L2 ``weight_decay`` (added to the gradient) and ``amsgrad``.
 
     .. math::
@@ -155,8 +163,11 @@ def adam(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False,
 
     Example:
         >>> opt = ft.optim.adam(1e-3)
+        >>> params, grads = {"w": ft.array([1.0, 2.0])}, {"w": ft.array([0.5, -1.0])}
         >>> state = opt.init(params)
         >>> updates, state = opt.update(grads, state, params)
+        >>> updates["w"].tolist()  # the first step is -lr * sign(g)
+        [-0.001, 0.001]
 
     References:
         Kingma and Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015;
@@ -166,9 +177,10 @@ def adam(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False,
                       mask, skip_nonfinite, check_finite)
 
 
-def adamw(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, *,
-          maximize=False, mask=None, skip_nonfinite=False, check_finite=False
-          ) -> GradientTransformation:
+def adamw(lr: float | Callable[[Any], Any] = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+          eps: float = 1e-8, weight_decay: float = 1e-2, amsgrad: bool = False, *,
+          maximize: bool = False, mask: Any = None, skip_nonfinite: bool = False,
+          check_finite: bool = False) -> GradientTransformation:
     """Adam with decoupled weight decay (PyTorch's ``AdamW``).
 
     .. math::
@@ -198,9 +210,10 @@ def adamw(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=Fals
                       mask, skip_nonfinite, check_finite)
 
 
-def rmsprop(lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False,
-            *, maximize=False, mask=None, skip_nonfinite=False, check_finite=False
-            ) -> GradientTransformation:
+def rmsprop(lr: float | Callable[[Any], Any] = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
+            weight_decay: float = 0.0, momentum: float = 0.0, centered: bool = False, *,
+            maximize: bool = False, mask: Any = None, skip_nonfinite: bool = False,
+            check_finite: bool = False) -> GradientTransformation:
     """RMSprop as in PyTorch (:math:`\\epsilon` outside the root, optional centering and
     momentum).
 
@@ -241,9 +254,10 @@ def rmsprop(lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, cente
     return _finish("rmsprop", parts, maximize, skip_nonfinite, check_finite)
 
 
-def adagrad(lr=1e-2, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0.0,
-            eps=1e-10, *, maximize=False, mask=None, skip_nonfinite=False,
-            check_finite=False) -> GradientTransformation:
+def adagrad(lr: float | Callable[[Any], Any] = 1e-2, lr_decay: float = 0.0,
+            weight_decay: float = 0.0, initial_accumulator_value: float = 0.0, eps: float = 1e-10,
+            *, maximize: bool = False, mask: Any = None, skip_nonfinite: bool = False,
+            check_finite: bool = False) -> GradientTransformation:
     """Adagrad as in PyTorch.
 
     .. math::
@@ -281,8 +295,9 @@ def adagrad(lr=1e-2, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0
     return _finish("adagrad", parts, maximize, skip_nonfinite, check_finite)
 
 
-def lion(lr=1e-4, betas=(0.9, 0.99), weight_decay=0.0, *, maximize=False, mask=None,
-         skip_nonfinite=False, check_finite=False) -> GradientTransformation:
+def lion(lr: float | Callable[[Any], Any] = 1e-4, betas: tuple[float, float] = (0.9, 0.99),
+         weight_decay: float = 0.0, *, maximize: bool = False, mask: Any = None,
+         skip_nonfinite: bool = False, check_finite: bool = False) -> GradientTransformation:
     """Lion (evolved sign momentum) with decoupled weight decay.
 
     .. math::
@@ -309,8 +324,9 @@ def lion(lr=1e-4, betas=(0.9, 0.99), weight_decay=0.0, *, maximize=False, mask=N
     return _finish("lion", parts, maximize, skip_nonfinite, check_finite)
 
 
-def lamb(lr=1e-3, betas=(0.9, 0.999), eps=1e-6, weight_decay=0.0, *, maximize=False,
-         mask=None, skip_nonfinite=False, check_finite=False) -> GradientTransformation:
+def lamb(lr: float | Callable[[Any], Any] = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+         eps: float = 1e-6, weight_decay: float = 0.0, *, maximize: bool = False, mask: Any = None,
+         skip_nonfinite: bool = False, check_finite: bool = False) -> GradientTransformation:
     """LAMB: Adam's direction plus decoupled decay, rescaled per parameter array by the
     trust ratio.
 
