@@ -6,9 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 
-import numpy as np
-
-from funtorch import ops
+from funtorch import ops, tree
 from funtorch.onnx.context import LoweringContext, onnx_dtype
 from funtorch.onnx.passes import referenced_names, remove_dead_nodes
 from funtorch.onnx.lowering import align, initializer, lower_graph
@@ -162,10 +160,6 @@ def export(fun_or_module, *example_args, f=None, input_names=None, output_names=
         >>> proto = ft.onnx.export(model, ft.ones((3, 4)), input_names=["x"],
         ...                        dynamic_axes={"x": {0: "batch"}})
     """
-    from onnx import helper
-
-    from funtorch import tree
-
     fun = fun_or_module
     name = getattr(fun, "__name__", type(fun).__name__)
     if opset < 17:
@@ -173,10 +167,7 @@ def export(fun_or_module, *example_args, f=None, input_names=None, output_names=
     flat, in_tree = tree.flatten(tuple(example_args))
     weak = [isinstance(x, (int, float)) and not isinstance(x, bool) for x in flat]
     flat = [ops.asarray(x) for x in flat]
-    input_names = list(input_names or []) + [f"input_{i}" for i in range(len(flat))][
-        len(input_names or []):]
-    if len(input_names) != len(flat):
-        raise ValueError(f"onnx.export: {len(input_names)} input names for {len(flat)} inputs")
+    input_names = _names(input_names, len(flat), "input")
     ctx = LoweringContext(opset)
     with eval_mode(fun):
         staged, graph, ctx.sources = stage_for_export(fun, flat, in_tree, name, weak)
@@ -190,34 +181,48 @@ def export(fun_or_module, *example_args, f=None, input_names=None, output_names=
                          f"a traced value of an outer transform; neither can be exported")
     ctx.state = _state_names(fun)
     ctx.taken.update(input_names)
-    inputs = graph.invars[:len(flat)]
-    by_pair = _symbols(ctx, graph, positions)
     box_names = [initializer(ctx, ctx.state.get(id(box), f"param_{index}"), box._buf)
                  for index, box in enumerate(staged.boxes)]
     lower_graph(ctx, graph, input_names + box_names)
-    outputs = [v for v in graph.outvars]
-    output_names = list(output_names or []) + [f"output_{i}" for i in range(len(outputs))][
-        len(output_names or []):]
-    for var, out_name in zip(outputs, output_names):
-        ctx.nodes.append(helper.make_node("Identity", [ctx.names[id(var)]], [out_name],
-                                          name=ctx.fresh("n")))
-    nodes = remove_dead_nodes(ctx.nodes, output_names)
-    used = {name for node in nodes for name in referenced_names(node)}
-    initializers = [t for t in ctx.initializers if t.name in used]
-    produced = {out for node in nodes for out in node.output} - set(output_names)
-    # funtorch's type of every equation result: full_check's strict shape inference then
-    # checks each lowering against the staged shapes and dtypes
-    value_info = [_io_info(ctx, n, v, by_pair, None) for n, v in ctx.results.items()
-                  if n in produced]
-    onnx_graph = helper.make_graph(
-        nodes, name,
-        [_io_info(ctx, n, v, by_pair, dynamic_axes) for n, v in zip(input_names, inputs)],
-        [_io_info(ctx, n, v, by_pair, dynamic_axes) for n, v in zip(output_names, outputs)],
-        initializer=initializers, value_info=value_info)
-    opsets = [helper.make_opsetid("", opset)]
-    model = helper.make_model(onnx_graph, opset_imports=opsets, producer_name="funtorch",
-                              ir_version=helper.find_min_ir_version_for(opsets))
+    inputs = list(zip(input_names, graph.invars[:len(flat)]))
+    outputs = list(zip(_names(output_names, len(graph.outvars), "output"), graph.outvars))
+    model = _assemble(ctx, name, inputs, outputs, _symbols(ctx, graph, positions), dynamic_axes)
     if f is not None:
         _write(model, f)
     return model
 
+
+
+def _names(given, count, prefix):
+    """``given`` completed with ``<prefix>_<i>`` to ``count`` names."""
+    names = list(given or []) + [f"{prefix}_{i}" for i in range(count)][len(given or []):]
+    if len(names) != count:
+        raise ValueError(f"onnx.export: {len(names)} {prefix} names for {count} {prefix}s")
+    return names
+
+
+def _assemble(ctx, name, inputs, outputs, by_pair, dynamic_axes):
+    """The ModelProto: the graph outputs copied to their names, dead nodes and unused
+    initializers dropped, funtorch's type of every equation result as value_info (so
+    full_check's strict shape inference checks each lowering against the staged types)."""
+    from onnx import helper
+
+    import funtorch
+
+    output_names = [n for n, _ in outputs]
+    for out_name, var in outputs:
+        ctx.nodes.append(helper.make_node("Identity", [ctx.names[id(var)]], [out_name],
+                                          name=ctx.fresh("n")))
+    nodes = remove_dead_nodes(ctx.nodes, output_names)
+    used = {read for node in nodes for read in referenced_names(node)}
+    produced = {out for node in nodes for out in node.output} - set(output_names)
+    value_info = [_io_info(ctx, n, v, by_pair, None) for n, v in ctx.results.items()
+                  if n in produced]
+    graph = helper.make_graph(
+        nodes, name, [_io_info(ctx, n, v, by_pair, dynamic_axes) for n, v in inputs],
+        [_io_info(ctx, n, v, by_pair, dynamic_axes) for n, v in outputs],
+        initializer=[t for t in ctx.initializers if t.name in used], value_info=value_info)
+    opsets = [helper.make_opsetid("", ctx.opset)]
+    return helper.make_model(graph, opset_imports=opsets, producer_name="funtorch",
+                             producer_version=funtorch.__version__,
+                             ir_version=helper.find_min_ir_version_for(opsets))

@@ -70,4 +70,5 @@ def lower_argmax(ctx, eqn, x):
 
 @register_lowering("cumsum")
 def lower_cumsum(ctx, eqn, x):
-    return ctx.node("CumSum", [cast_to_result(ctx, eqn, x), ctx.const(np.int64(eqn.params["axis"]))])
+    axis = ctx.const(np.int64(eqn.params["axis"]))
+    return ctx.node("CumSum", [cast_to_result(ctx, eqn, x), axis])
