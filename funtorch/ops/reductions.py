@@ -246,6 +246,11 @@ cumsum_p = Primitive(
 # Public functions ----------------------------------------------------------------------
 
 
+# The examples' outputs along axis 1 of [[1, 0, 3], [4, 5, 6]], as NumPy gives them
+_EXAMPLE_OUT = {"sum": "[4.0, 15.0]", "prod": "[0.0, 120.0]", "max": "[3.0, 6.0]",
+                "min": "[0.0, 4.0]", "all": "[False, True]", "any": "[True, True]"}
+
+
 def _reduce(prim: Primitive, fn: str) -> Callable[..., Array]:
     # ``Callable[..., Array]``: ft.<fn> is also torch's spelling (``dim=``, ``keepdim=``)
     # through torch_functions' dual, which a type checker does not see
@@ -255,7 +260,8 @@ def _reduce(prim: Primitive, fn: str) -> Callable[..., Array]:
     reduce.__name__ = reduce.__qualname__ = fn
     reduce.__doc__ = (f"``{fn}`` over ``axis`` (None, int or tuple) with NumPy's "
                       f"``keepdims``.\n\n    Example:\n"
-                      f"        >>> ft.{fn}(ft.ones((2, 3)), axis=1)")
+                      f"        >>> ft.{fn}(ft.array([[1.0, 0.0, 3.0], [4.0, 5.0, 6.0]]), "
+                      f"axis=1).tolist()\n        {_EXAMPLE_OUT[fn]}")
     return reduce
 
 

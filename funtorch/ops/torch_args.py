@@ -109,8 +109,11 @@ def dual(numpy_fn: Callable[..., Any], torch_fn: Callable[..., Any], name: str |
     else the NumPy one, so every NumPy call keeps its meaning.
 
     Example:
-        >>> ft.max(x, 1)                 # NumPy: the values
-        >>> ft.max(x, dim=1).indices     # torch: (values, indices)
+        >>> x = ft.array([[1.0, 0.0, 3.0], [4.0, 5.0, 6.0]])
+        >>> ft.max(x, 1).tolist()                 # NumPy: the values
+        [3.0, 6.0]
+        >>> ft.max(x, dim=1).indices.tolist()     # torch: (values, indices)
+        [2, 2]
     """
     name = name or numpy_fn.__name__
 

@@ -204,7 +204,8 @@ def _cumulative_extreme(name, better):
     cumulative.__doc__ = (f"Running {name[3:]} along ``dim`` and the index where it was reached "
                           f"(the latest among ties, as torch): ``(values, indices)``.\n\n"
                           f"    Example:\n        >>> ft.{name}(ft.array([1.0, 3.0, 2.0]), 0)"
-                          f".indices\n        array([0, 1, 1])")
+                          f".indices.tolist()\n        "
+                          f"{'[0, 1, 1]' if name == 'cummax' else '[0, 0, 0]'}")
     return cumulative
 
 
