@@ -153,11 +153,11 @@ def lower_fmod(ctx, eqn, x, y):
 @register_lowering("mod", "floor_divide")
 def lower_floor_mod(ctx, eqn, x, y):
     """Python's floored division and remainder (the sign of ``y``)."""
-    if eqn.outputs[0].dtype.kind != "f":
+    if eqn.outputs[0].dtype.kind != "f":  # Mod(fmod=0) is Python's remainder on integers
+        remainder = ctx.node("Mod", [x, y], fmod=0)
         if eqn.prim.name == "mod":
-            return ctx.node("Mod", [x, y], fmod=0)
-        raise UnsupportedPrimitiveError("onnx.export: integer floor_divide has no exact ONNX "
-                                        "lowering (ONNX Div truncates)")
+            return remainder
+        return ctx.node("Div", [ctx.node("Sub", [x, remainder]), y])  # exact: no rounding
     quotient = ctx.node("Floor", [ctx.node("Div", [x, y])])
     if eqn.prim.name == "floor_divide":
         return quotient

@@ -355,3 +355,19 @@ def test_gradients_export_with_a_dynamic_batch():
         expected = numpy_outputs(fun, w1, w2, x, y)
         check_model_against(proto, expected)
         check_runtimes(proto, [w1, w2, x, y], expected, 1e-5)
+
+
+@pytest.mark.parametrize("fun", [
+    ft.floor_divide, ft.mod, ft.bitwise_and, ft.bitwise_xor,
+    lambda a, b: ft.sum(a > b, axis=0), lambda a, b: ft.any(a == b, axis=1),
+    lambda a, b: ft.cumsum(a, axis=1), lambda a, b: ft.argmax(a * b, axis=None),
+], ids=["floor_divide", "mod", "bitwise_and", "bitwise_xor", "count", "any", "cumsum",
+        "argmax_flat"])
+def test_integer_and_bool_results(fun):
+    rng = np.random.default_rng(8)
+    a = ft.array(rng.integers(-9, 9, (3, 4)))
+    b = ft.array(rng.choice([-3, -2, 2, 3], (3, 4)))
+    proto = ft.onnx.export(fun, a, b)
+    expected = numpy_outputs(fun, a, b)
+    check_model_against(proto, expected)
+    check_runtimes(proto, [a, b], expected, 0.0)
