@@ -148,7 +148,8 @@ def _extreme(name, arg, combine):
     extreme.__name__ = extreme.__qualname__ = name
     extreme.__doc__ = (f"torch.{name}: the {name} of all elements; with ``dim``, a named tuple "
                        f"``(values, indices)``; with an array ``other``, the elementwise "
-                       f"{name}imum.\n\n    Example:\n        >>> x = ft.array([[1.0, 0.0, 3.0], [4.0, 5.0, 6.0]])"
+                       f"{name}imum.\n\n    Example:\n"
+                       f"        >>> x = ft.array([[1.0, 0.0, 3.0], [4.0, 5.0, 6.0]])"
                        f"\n        >>> ft.{name}(x, dim=1).indices.tolist()\n        "
                        f"{'[2, 2]' if name == 'max' else '[1, 0]'}")
     return extreme
