@@ -122,7 +122,7 @@ def require_params(params, api: str):
         raise ValueError(_NEEDS_PARAMS.format(api=api))
 
 
-def apply_updates(params, updates):
+def apply_updates(params: Any, updates: Any) -> Any:
     """Add ``updates`` to ``params`` leaf by leaf; every result keeps its parameter's dtype.
 
     Args:
@@ -196,7 +196,7 @@ def _leaf_path(treedef, index):
     return prefix
 
 
-def check_trees(grads, params, api: str, what: str = "grads") -> None:
+def check_trees(grads: Any, params: Any, api: str, what: str = "grads") -> None:
     """Raise ``ValueError`` naming the first path where ``grads`` and ``params`` differ in
     tree structure or leaf shape.
 

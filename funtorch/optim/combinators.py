@@ -15,6 +15,7 @@ from funtorch.optim.base import (
     cast_like,
     zero_count,
 )
+from funtorch.typing import Array
 
 __all__ = [
     "MaskedState",
@@ -66,7 +67,7 @@ def clip(max_delta: float) -> GradientTransformation:
     return GradientTransformation(lambda params: EmptyState(), update)
 
 
-def global_norm(updates):
+def global_norm(updates: Any) -> Array:
     """The L2 norm of all leaves of ``updates`` taken together (a 0-d float64 array).
 
     Example:
@@ -126,7 +127,7 @@ def _select(tree, flags):
                                        for leaf, flag in zip(leaves, flags)])
 
 
-def masked(inner: GradientTransformation, mask) -> GradientTransformation:
+def masked(inner: GradientTransformation, mask: Any) -> GradientTransformation:
     """Apply ``inner`` to the parameters selected by ``mask``; pass the others through.
 
     Args:

@@ -88,7 +88,8 @@ def _direction(g, state, history_size):
     return r, tuple(dirs), tuple(stps), tuple(ro), h_diag
 
 
-def lbfgs(value_and_grad: Callable[..., Any], lr: float | Callable[[Any], Any] = 1.0, max_iter: int = 20,
+def lbfgs(value_and_grad: Callable[..., Any], lr: float | Callable[[Any], Any] = 1.0,
+          max_iter: int = 20,
           max_eval: int | None = None, tolerance_grad: float = 1e-7,
           tolerance_change: float = 1e-9, history_size: int = 100,
           line_search_fn: str | None = None) -> LBFGSSolver:

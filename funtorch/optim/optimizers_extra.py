@@ -9,6 +9,9 @@ hyperparameters, and share the keyword-only options of ``optimizers.py`` (``maxi
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from funtorch.optim.base import GradientTransformation
 from funtorch.optim.optimizers import _check_betas, _check_lr, _check_nonnegative, _finish
 from funtorch.optim.transforms import add_decayed_weights, scale, scale_by_learning_rate
@@ -38,9 +41,10 @@ def _with_decay(name, core, lr, weight_decay, decoupled, mask, maximize, skip, c
     return _finish(name, parts + [scale_by_learning_rate(lr)], maximize, skip, check)
 
 
-def nadam(lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, momentum_decay=4e-3,
-          decoupled_weight_decay=False, *, maximize=False, mask=None, skip_nonfinite=False,
-          check_finite=False) -> GradientTransformation:
+def nadam(lr: float | Callable[[Any], Any] = 2e-3, betas: tuple[float, float] = (0.9, 0.999),
+          eps: float = 1e-8, weight_decay: float = 0.0, momentum_decay: float = 4e-3,
+          decoupled_weight_decay: bool = False, *, maximize: bool = False, mask: Any = None,
+          skip_nonfinite: bool = False, check_finite: bool = False) -> GradientTransformation:
     """NAdam (Adam with Nesterov momentum and Dozat's momentum schedule), as PyTorch.
 
     Args:
@@ -66,9 +70,10 @@ def nadam(lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, momentum_deca
                        check_finite)
 
 
-def radam(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
-          decoupled_weight_decay=False, *, maximize=False, mask=None, skip_nonfinite=False,
-          check_finite=False) -> GradientTransformation:
+def radam(lr: float | Callable[[Any], Any] = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+          eps: float = 1e-8, weight_decay: float = 0.0, decoupled_weight_decay: bool = False, *,
+          maximize: bool = False, mask: Any = None, skip_nonfinite: bool = False,
+          check_finite: bool = False) -> GradientTransformation:
     """RAdam (rectified Adam), as PyTorch; ``decoupled_weight_decay`` gives RAdamW.
 
     Raises:
@@ -86,8 +91,10 @@ def radam(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
                        decoupled_weight_decay, mask, maximize, skip_nonfinite, check_finite)
 
 
-def adamax(lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, *, maximize=False,
-           mask=None, skip_nonfinite=False, check_finite=False) -> GradientTransformation:
+def adamax(lr: float | Callable[[Any], Any] = 2e-3, betas: tuple[float, float] = (0.9, 0.999),
+           eps: float = 1e-8, weight_decay: float = 0.0, *, maximize: bool = False,
+           mask: Any = None, skip_nonfinite: bool = False,
+           check_finite: bool = False) -> GradientTransformation:
     """Adamax (Adam with the infinity norm), as PyTorch (L2 ``weight_decay``).
 
     Raises:
@@ -105,8 +112,9 @@ def adamax(lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, *, maximize=
                        False, mask, maximize, skip_nonfinite, check_finite)
 
 
-def adadelta(lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0, *, maximize=False, mask=None,
-             skip_nonfinite=False, check_finite=False) -> GradientTransformation:
+def adadelta(lr: float | Callable[[Any], Any] = 1.0, rho: float = 0.9, eps: float = 1e-6,
+             weight_decay: float = 0.0, *, maximize: bool = False, mask: Any = None,
+             skip_nonfinite: bool = False, check_finite: bool = False) -> GradientTransformation:
     """Adadelta, as PyTorch (the direction is scaled by ``lr``, default 1).
 
     Raises:
@@ -127,8 +135,9 @@ def adadelta(lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0, *, maximize=False, mas
                        maximize, skip_nonfinite, check_finite)
 
 
-def rprop(lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50.0), *, maximize=False,
-          skip_nonfinite=False, check_finite=False) -> GradientTransformation:
+def rprop(lr: float | Callable[[Any], Any] = 1e-2, etas: tuple[float, float] = (0.5, 1.2),
+          step_sizes: tuple[float, float] = (1e-6, 50.0), *, maximize: bool = False,
+          skip_nonfinite: bool = False, check_finite: bool = False) -> GradientTransformation:
     """Rprop (resilient backpropagation), as PyTorch: ``lr`` is the initial step size.
 
     Raises:
@@ -149,8 +158,9 @@ def rprop(lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50.0), *, maximize=False,
     return _finish("rprop", parts, maximize, skip_nonfinite, check_finite)
 
 
-def asgd(lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0.0, *, maximize=False,
-         mask=None, skip_nonfinite=False, check_finite=False) -> GradientTransformation:
+def asgd(lr: float | Callable[[Any], Any] = 1e-2, lambd: float = 1e-4, alpha: float = 0.75,
+         t0: float = 1e6, weight_decay: float = 0.0, *, maximize: bool = False, mask: Any = None,
+         skip_nonfinite: bool = False, check_finite: bool = False) -> GradientTransformation:
     """Averaged SGD, as PyTorch: the state's ``ax`` holds the averaged parameters.
 
     Raises:
@@ -171,9 +181,11 @@ def asgd(lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0.0, *, maximize=
     return _finish("asgd", parts, maximize, skip_nonfinite, check_finite)
 
 
-def adafactor(lr=1e-2, beta2_decay=-0.8, eps=(None, 1e-3), d=1.0, weight_decay=0.0, *,
-              maximize=False, skip_nonfinite=False, check_finite=False
-              ) -> GradientTransformation:
+def adafactor(lr: float | Callable[[Any], Any] = 1e-2, beta2_decay: float = -0.8,
+              eps: tuple[float | None, float] = (None, 1e-3), d: float = 1.0,
+              weight_decay: float = 0.0, *,
+              maximize: bool = False, skip_nonfinite: bool = False,
+              check_finite: bool = False) -> GradientTransformation:
     """Adafactor, as PyTorch (factored second moments, relative step sizes, update
     clipping, decoupled weight decay).
 
@@ -211,9 +223,12 @@ def adafactor(lr=1e-2, beta2_decay=-0.8, eps=(None, 1e-3), d=1.0, weight_decay=0
     return _finish("adafactor", parts, maximize, skip_nonfinite, check_finite)
 
 
-def muon(lr=1e-3, weight_decay=0.1, momentum=0.95, nesterov=True,
-         ns_coefficients=(3.4445, -4.7750, 2.0315), eps=1e-7, ns_steps=5, adjust_lr_fn=None,
-         *, skip_nonfinite=False, check_finite=False) -> GradientTransformation:
+def muon(lr: float | Callable[[Any], Any] = 1e-3, weight_decay: float = 0.1,
+         momentum: float = 0.95, nesterov: bool = True,
+         ns_coefficients: tuple[float, float, float] = (3.4445, -4.7750, 2.0315),
+         eps: float = 1e-7, ns_steps: int = 5,
+         adjust_lr_fn: str | None = None, *, skip_nonfinite: bool = False,
+         check_finite: bool = False) -> GradientTransformation:
     """Muon (momentum orthogonalised by Newton-Schulz), as PyTorch, for 2-d parameters.
 
     The Newton-Schulz iteration runs in the parameters' dtype (PyTorch runs it in

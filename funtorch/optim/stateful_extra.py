@@ -137,7 +137,8 @@ class Adafactor(Optimizer):
     _hyper = ("lr", "beta2_decay", "eps", "d", "weight_decay", "maximize")
 
     def __init__(self, params: Any, lr: float | Callable[[Any], Any] = 1e-2,
-                 beta2_decay: float = -0.8, eps: tuple[float | None, float] = (None, 1e-3), d: float = 1.0,
+                 beta2_decay: float = -0.8, eps: tuple[float | None, float] = (None, 1e-3),
+                 d: float = 1.0,
                  weight_decay: float = 0.0, *, maximize: bool = False) -> None:
         super().__init__(params, {"lr": lr, "beta2_decay": beta2_decay, "eps": tuple(eps),
                                   "d": d, "weight_decay": weight_decay, "maximize": maximize})
@@ -159,7 +160,8 @@ class Muon(Optimizer):
 
     def __init__(self, params: Any, lr: float | Callable[[Any], Any] = 1e-3,
                  weight_decay: float = 0.1, momentum: float = 0.95, nesterov: bool = True,
-                 ns_coefficients: tuple[float, float, float] = (3.4445, -4.7750, 2.0315), eps: float = 1e-7,
+                 ns_coefficients: tuple[float, float, float] = (3.4445, -4.7750, 2.0315),
+                 eps: float = 1e-7,
                  ns_steps: int = 5, adjust_lr_fn: str | None = None) -> None:
         super().__init__(params, {"lr": lr, "weight_decay": weight_decay, "momentum": momentum,
                                   "nesterov": nesterov,

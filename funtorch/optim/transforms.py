@@ -122,7 +122,7 @@ def scale_by_schedule(schedule: Callable) -> GradientTransformation:
     return GradientTransformation(init, update)
 
 
-def scale_by_learning_rate(lr) -> GradientTransformation:
+def scale_by_learning_rate(lr: float | Callable[[Any], Any]) -> GradientTransformation:
     """Scale by ``-lr`` (descent); ``lr`` is a number or a schedule ``step -> lr``.
 
     Example:
@@ -133,7 +133,7 @@ def scale_by_learning_rate(lr) -> GradientTransformation:
     return scale(-lr)
 
 
-def add_decayed_weights(weight_decay: float = 0.0, mask=None) -> GradientTransformation:
+def add_decayed_weights(weight_decay: float = 0.0, mask: Any = None) -> GradientTransformation:
     """Add weight decay: :math:`u \\leftarrow u + \\lambda \\theta`.
 
     Before the moment estimates this is PyTorch's (L2) ``weight_decay``; after them, and

@@ -12,6 +12,7 @@ number or a schedule ``step -> lr``.
 from __future__ import annotations
 
 from typing import Any, NamedTuple
+from collections.abc import Callable
 
 import funtorch as ft
 from funtorch.optim.base import GradientTransformation, cast_like, require_params, zero_count
@@ -90,7 +91,8 @@ class ScaleByAsgdState(NamedTuple):
     ax: Any
 
 
-def scale_by_nadam(b1=0.9, b2=0.999, eps=1e-8, momentum_decay=4e-3) -> GradientTransformation:
+def scale_by_nadam(b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8,
+                   momentum_decay: float = 4e-3) -> GradientTransformation:
     """NAdam's direction (scale by ``-lr`` afterwards).
 
     .. math::
@@ -133,7 +135,7 @@ def scale_by_nadam(b1=0.9, b2=0.999, eps=1e-8, momentum_decay=4e-3) -> GradientT
     return GradientTransformation(init, update)
 
 
-def scale_by_radam(b1=0.9, b2=0.999, eps=1e-8) -> GradientTransformation:
+def scale_by_radam(b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8) -> GradientTransformation:
     """RAdam's direction: Adam's, rectified while the variance estimate is reliable
     (:math:`\\rho_t > 5`), else the bias-corrected momentum alone.
 
@@ -173,7 +175,8 @@ def scale_by_radam(b1=0.9, b2=0.999, eps=1e-8) -> GradientTransformation:
     return GradientTransformation(init, update)
 
 
-def scale_by_adamax(b1=0.9, b2=0.999, eps=1e-8) -> GradientTransformation:
+def scale_by_adamax(b1: float = 0.9, b2: float = 0.999,
+                    eps: float = 1e-8) -> GradientTransformation:
     """Adamax's direction: :math:`u_t = m_t / ((1 - \\beta_1^t) \\, u^\\infty_t)` with
     :math:`u^\\infty_t = \\max(\\beta_2 u^\\infty_{t-1}, |g_t| + \\epsilon)`.
 
@@ -199,7 +202,7 @@ def scale_by_adamax(b1=0.9, b2=0.999, eps=1e-8) -> GradientTransformation:
     return GradientTransformation(init, update)
 
 
-def scale_by_adadelta(rho=0.9, eps=1e-6) -> GradientTransformation:
+def scale_by_adadelta(rho: float = 0.9, eps: float = 1e-6) -> GradientTransformation:
     """Adadelta's direction :math:`\\sqrt{A_{t-1} + \\epsilon} / \\sqrt{S_t + \\epsilon}
     \\, g_t`, with running averages :math:`S` of squared gradients and :math:`A` of squared
     directions.
@@ -225,7 +228,8 @@ def scale_by_adadelta(rho=0.9, eps=1e-6) -> GradientTransformation:
     return GradientTransformation(init, update)
 
 
-def scale_by_rprop(lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50.0)) -> GradientTransformation:
+def scale_by_rprop(lr: float | Callable[[Any], Any] = 1e-2, etas: tuple[float, float] = (0.5, 1.2),
+                   step_sizes: tuple[float, float] = (1e-6, 50.0)) -> GradientTransformation:
     """Rprop's signed steps (scale by ``-1`` afterwards): each element's step size grows by
     ``etas[1]`` while its gradient keeps its sign and shrinks by ``etas[0]`` (skipping that
     element's move) when the sign flips; step sizes start at ``lr``.
@@ -264,7 +268,8 @@ def scale_by_rprop(lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50.0)) -> Gradien
     return GradientTransformation(init, update)
 
 
-def scale_by_asgd(lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6) -> GradientTransformation:
+def scale_by_asgd(lr: float | Callable[[Any], Any] = 1e-2, lambd: float = 1e-4,
+                  alpha: float = 0.75, t0: float = 1e6) -> GradientTransformation:
     """ASGD's update (already scaled): :math:`u_t = -\\lambda\\eta_t\\theta - \\eta_t g_t`,
     then the average ``ax`` moves towards the new parameters at rate :math:`\\mu_t`, and
     :math:`\\eta_{t+1} = lr / (1 + \\lambda \\, lr \\, t)^{\\alpha}`,

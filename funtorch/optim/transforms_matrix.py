@@ -6,12 +6,14 @@ parameter's matrix shape. Conventions as in ``transforms_extra.py``.
 from __future__ import annotations
 
 from typing import Any, NamedTuple
+from collections.abc import Callable
 
 import numpy as np
 
 import funtorch as ft
 from funtorch.optim.base import GradientTransformation, cast_like, require_params, zero_count
 from funtorch.optim.transforms_extra import _f64, _lerp, _lr_at, _zeros
+from funtorch.typing import Array
 
 __all__ = ["ScaleByAdafactorState", "ScaleByMuonState", "newton_schulz", "scale_by_adafactor",
            "scale_by_muon"]
@@ -38,8 +40,9 @@ def _norm(x, axis=None):
     return ft.sqrt(ft.sum(x * x, axis=axis, keepdims=True))
 
 
-def scale_by_adafactor(lr=1e-2, beta2_decay=-0.8, eps=(None, 1e-3), d=1.0, weight_decay=0.0
-                       ) -> GradientTransformation:
+def scale_by_adafactor(lr: float | Callable[[Any], Any] = 1e-2, beta2_decay: float = -0.8,
+                       eps: tuple[float | None, float] = (None, 1e-3), d: float = 1.0,
+                       weight_decay: float = 0.0) -> GradientTransformation:
     """PyTorch's Adafactor update (already scaled, decoupled weight decay included).
 
     .. math::
@@ -111,7 +114,9 @@ def scale_by_adafactor(lr=1e-2, beta2_decay=-0.8, eps=(None, 1e-3), d=1.0, weigh
     return GradientTransformation(init, update)
 
 
-def newton_schulz(matrix, coefficients=(3.4445, -4.7750, 2.0315), steps=5, eps=1e-7):
+def newton_schulz(matrix: ArrayLike,
+                  coefficients: tuple[float, float, float] = (3.4445, -4.7750, 2.0315),
+                  steps: int = 5, eps: float = 1e-7) -> Array:
     """Muon's quintic Newton-Schulz iteration: an approximate orthogonalisation
     :math:`U S' V^T` of a matrix :math:`U S V^T` (in the matrix's own dtype).
 
@@ -139,9 +144,11 @@ def newton_schulz(matrix, coefficients=(3.4445, -4.7750, 2.0315), steps=5, eps=1
     return x.T if tall else x
 
 
-def scale_by_muon(lr=1e-3, weight_decay=0.1, momentum=0.95, nesterov=True,
-                  ns_coefficients=(3.4445, -4.7750, 2.0315), eps=1e-7, ns_steps=5,
-                  adjust_lr_fn=None) -> GradientTransformation:
+def scale_by_muon(lr: float | Callable[[Any], Any] = 1e-3, weight_decay: float = 0.1,
+                  momentum: float = 0.95, nesterov: bool = True,
+                  ns_coefficients: tuple[float, float, float] = (3.4445, -4.7750, 2.0315),
+                  eps: float = 1e-7,
+                  ns_steps: int = 5, adjust_lr_fn: str | None = None) -> GradientTransformation:
     """Muon's update (already scaled): momentum, Newton-Schulz orthogonalisation, the
     shape-adjusted learning rate, decoupled weight decay. 2-d parameters only; ``lr`` is
     a number.
