@@ -1,6 +1,7 @@
 """Lowering rule of ``gather`` (``x[index]``): static slices and ints become ``Slice``
 and ``Squeeze``, new axes ``Unsqueeze``, integer-array indices ``Gather`` (one array) or
-``GatherND`` over the advanced axes moved to the front (several)."""
+``GatherND`` over the advanced axes moved to the front (several); new axes next to
+integer arrays are added by a final ``Reshape``."""
 
 from __future__ import annotations
 
@@ -103,13 +104,32 @@ def lower_gather(ctx, eqn, x, indices):
     if ARRAY not in index:
         return _basic(ctx, x, eqn.inputs[0], index, alt_index)
     x, _ = _slice(ctx, x, eqn.inputs[0], index, alt_index)
-    if None in index:
-        raise UnsupportedPrimitiveError("onnx.export: an index mixing integer arrays and new "
-                                        "axes (None) has no lowering; index in two steps")
-    return _advanced(ctx, eqn, x, indices, index)
+    if None not in index:
+        return _advanced(ctx, eqn, x, indices, index, eqn.outputs[0].ndim)
+    stripped = tuple(entry for entry in index if entry is not None)
+    if [label for label in _order(index) if label != "new"] != _order(stripped):
+        raise UnsupportedPrimitiveError("onnx.export: an index where new axes (None) change "
+                                        "where the integer-array block lands has no lowering; "
+                                        "index in two steps")
+    out = eqn.outputs[0]
+    y = _advanced(ctx, eqn, x, indices, stripped, out.ndim - index.count(None))
+    return ctx.node("Reshape", [y, ctx.shape_of(out, infer_one=True)])  # adds the new axes
 
 
-def _advanced(ctx, eqn, x, indices, index):
+def _order(index):
+    """The result's axes in order: basic entries by position, new axes, the block."""
+    labels, count = [], 0
+    for entry in index:
+        if entry is None:
+            labels.append("new")
+        elif type(entry) is tuple:
+            labels.append(count)
+            count += 1
+    at = block_position(index)
+    return labels[:at] + ["block"] + labels[at:]
+
+
+def _advanced(ctx, eqn, x, indices, index, out_ndim):
     x_var, indices_var = eqn.inputs
     advanced = [pos for pos, entry in enumerate(index) if type(entry) is not tuple]
     block = indices_var.shape[1:]
@@ -134,7 +154,7 @@ def _advanced(ctx, eqn, x, indices, index):
         return out
     rank = len(block)
     perm = list(range(rank, rank + at)) + list(range(rank)) + list(
-        range(rank + at, eqn.outputs[0].ndim))
+        range(rank + at, out_ndim))
     return ctx.node("Transpose", [out], perm=perm)
 
 

@@ -371,3 +371,18 @@ def test_integer_and_bool_results(fun):
     expected = numpy_outputs(fun, a, b)
     check_model_against(proto, expected)
     check_runtimes(proto, [a, b], expected, 0.0)
+
+
+@pytest.mark.parametrize("fun", [
+    lambda x, i, j: x[None, i], lambda x, i, j: x[:, None, j], lambda x, i, j: x[i, j, None],
+    lambda x, i, j: x[1, None, j], lambda x, i, j: x[i, None, j], lambda x, i, j: x[::-2, i[0]],
+], ids=["new_first", "new_between", "new_last", "int_new_array", "new_splits_arrays",
+        "reversed_and_array"])
+def test_advanced_indexing_with_new_axes(fun):
+    x = _rand((4, 3, 5))
+    i = ft.array(np.array([[0, 2], [1, -1]]))
+    j = ft.array(np.array([1, 0]))
+    proto = ft.onnx.export(fun, x, i, j)
+    expected = numpy_outputs(fun, x, i, j)
+    check_model_against(proto, expected)
+    check_runtimes(proto, [x, i, j], expected, 1e-6)
