@@ -274,7 +274,8 @@ def odeint(func, y0, t, *args, rtol=1.4e-8, atol=1.4e-8, mxstep=math.inf, hmax=m
     Example:
         >>> ys = ft.integrate.odeint(lambda y, t, k: -k * y, ft.array(1.0),
         ...                          ft.array([0.0, 1.0]), ft.array(0.5))
-        >>> ys[-1]  # exp(-0.5)
+        >>> float(ys[-1])  # exp(-0.5)
+        0.6065
     """
     flat_y0, unravel = _ravel(y0)
     t = ops.asarray(t)

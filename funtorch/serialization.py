@@ -67,7 +67,12 @@ def save(obj, path) -> None:
             its import path (defined inside a function); the message names where.
 
     Example:
-        >>> ft.save({"epoch": 3, "model": model, "opt": opt_state, "key": key}, "ckpt.ft")
+        >>> import os, tempfile
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = os.path.join(folder, "ckpt.ft")
+        ...     ft.save({"epoch": 3, "model": nn.Linear(2, 1), "key": ft.random.key(0)}, path)
+        ...     sorted(ft.load(path))
+        ['epoch', 'key', 'model']
     """
     arrays: dict = {}
     manifest = codec.encode_manifest(obj, arrays)
@@ -118,7 +123,13 @@ def load(path, allowed=()):
             a class that is not allowed (the message says how to allow it).
 
     Example:
-        >>> state = ft.load("ckpt.ft"); model = state["model"]
+        >>> import os, tempfile
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = os.path.join(folder, "ckpt.ft")
+        ...     ft.save({"epoch": 3, "model": nn.Linear(2, 1), "key": ft.random.key(0)}, path)
+        ...     state = ft.load(path)
+        >>> state["epoch"], type(state["model"]).__name__
+        (3, 'Linear')
     """
     path = os.fspath(path)
     if not os.path.exists(path):

@@ -66,8 +66,13 @@ def register_node(cls: type, flatten: Callable[[Any], tuple[Any, Any]],
         unflatten: ``(aux, children) -> obj``.
 
     Example:
+        >>> class Point:
+        ...     def __init__(self, x, y):
+        ...         self.x, self.y = x, y
         >>> ft.tree.register_node(Point, lambda p: ((p.x, p.y), None),
         ...                       lambda aux, ch: Point(*ch))
+        >>> ft.tree.leaves(Point(1.0, 2.0))
+        [1.0, 2.0]
     """
     if cls in _REGISTRY:
         raise ValueError(f"register_node: {cls.__name__} is already registered")

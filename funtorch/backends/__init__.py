@@ -147,7 +147,7 @@ def get_backend(spec: "str | Device | None" = None) -> Backend:
         RuntimeError: ``"cuda"`` without CuPy or without a GPU, saying which.
 
     Example:
-        >>> ft.backends.get_backend("cpu").xp is numpy
+        >>> ft.backends.get_backend("cpu").xp is np
         True
     """
     dev = CPU if spec is None else device(spec)
