@@ -34,6 +34,7 @@ def set_default_dtype(dtype) -> None:
     Example:
         >>> ft.set_default_dtype(ft.float64); ft.ones(2).dtype
         dtype('float64')
+        >>> ft.set_default_dtype(ft.float32)  # back to the initial default
     """
     dtype = np.dtype(dtype)
     if dtype.kind != "f":
