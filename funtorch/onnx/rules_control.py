@@ -4,9 +4,11 @@ operands from the outer scope."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from funtorch.onnx.context import onnx_dtype
 from funtorch.onnx.lowering import align, lower_graph
-from funtorch.onnx.registry import UnsupportedPrimitiveError, register_lowering
+from funtorch.onnx.registry import register_lowering
 from funtorch.onnx.rules_shape import INT64_MIN
 from funtorch.transforms.scan_primitive import scan_p
 
@@ -18,6 +20,14 @@ try:
     from funtorch.transforms.cond_primitive import cond_p
 except ImportError:  # pragma: no cover - a funtorch without the staged cond
     cond_p = None
+
+
+class _Aval:
+    def __init__(self, dtype, ndim):
+        self.dtype, self.ndim = np.dtype(dtype), ndim
+
+
+_BOOL_SCALAR = _Aval(np.bool_, 0)
 
 
 def _info(name, dtype, ndim):
@@ -54,24 +64,31 @@ def _align_program(ctx, eqn, key):
 @register_lowering(scan_p)
 def lower_scan(ctx, eqn, *inputs):
     """``Scan`` with the carry as state variables and ``xs`` as scan inputs (``xs`` and
-    ``ys`` flipped for ``reverse``, so ``ys[t]`` stays aligned with ``xs[t]``)."""
+    ``ys`` flipped for ``reverse``, so ``ys[t]`` stays aligned with ``xs[t]``); without
+    ``xs``, a ``Loop`` of ``length`` steps."""
     params = eqn.params
     body = params["body"].graph
     num_consts, num_carry = params["num_consts"], params["num_carry"]
     num_xs = len(inputs) - num_consts - num_carry
-    if num_xs == 0:
-        raise UnsupportedPrimitiveError("onnx.export: a scan without xs (a fixed `length`) has "
-                                        "no lowering; pass the steps' inputs as xs")
     _align_program(ctx, eqn, "body")
     sub = ctx.subgraph()
     names, infos = _body_inputs(sub, body.invars[num_consts:], "carry")
     outs = lower_graph(sub, body, list(inputs[:num_consts]) + names)
-    graph = _body_graph(sub, infos, outs, body.outvars, "scan_body")
-    xs = list(inputs[num_consts + num_carry:])
-    if params["reverse"]:  # flipped, not scan_input_directions: onnx.reference lacks those
-        xs = [_flip_steps(ctx, x) for x in xs]
-    outs = ctx.node("Scan", list(inputs[num_consts:num_consts + num_carry]) + xs,
-                    outputs=len(eqn.outputs), body=graph, num_scan_inputs=num_xs)
+    carry = list(inputs[num_consts:num_consts + num_carry])
+    if num_xs == 0:  # a fixed number of steps: Loop, whose scan outputs stack the ys
+        step, going = sub.fresh("iteration"), sub.fresh("cond_in")
+        keep = ctx.const(True, np.bool_)
+        graph = _body_graph(sub, [_info(step, np.int64, 0), _info(going, np.bool_, 0)] + infos,
+                            [keep] + outs, [_BOOL_SCALAR] + body.outvars, "scan_loop")
+        trips = ctx.const(np.int64(params["length"]))
+        outs = ctx.node("Loop", [trips, keep] + carry, outputs=len(eqn.outputs), body=graph)
+    else:
+        graph = _body_graph(sub, infos, outs, body.outvars, "scan_body")
+        xs = list(inputs[num_consts + num_carry:])
+        if params["reverse"]:  # flipped, not scan_input_directions: onnx.reference lacks them
+            xs = [_flip_steps(ctx, x) for x in xs]
+        outs = ctx.node("Scan", carry + xs, outputs=len(eqn.outputs), body=graph,
+                        num_scan_inputs=num_xs)
     outs = list(outs) if isinstance(outs, tuple) else [outs]
     if params["reverse"]:
         outs[num_carry:] = [_flip_steps(ctx, y) for y in outs[num_carry:]]
@@ -86,8 +103,6 @@ def _flip_steps(ctx, x):
 def lower_while(ctx, eqn, *inputs):
     """``Loop`` with no trip count: the condition is evaluated once before the loop and
     again at the end of each iteration, on the new carry."""
-    import numpy as np
-
     params = eqn.params
     cond, body = params["cond"].graph, params["body"].graph
     num_carry, num_cond = params["num_carry"], params["num_cond"]

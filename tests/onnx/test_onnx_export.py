@@ -386,3 +386,18 @@ def test_advanced_indexing_with_new_axes(fun):
     expected = numpy_outputs(fun, x, i, j)
     check_model_against(proto, expected)
     check_runtimes(proto, [x, i, j], expected, 1e-6)
+
+
+@pytest.mark.parametrize("reverse", [False, True], ids=["forward", "reverse"])
+def test_scan_without_xs_becomes_onnx_loop(reverse):
+    def fun(x):
+        return ft.scan(lambda c, _: (c * 0.5 + 1.0, ft.sum(c, axis=1)), x, None, length=4,
+                       reverse=reverse)
+
+    proto = ft.onnx.export(fun, _rand((3, 2)), input_names=["x"], dynamic_axes={"x": {0: "n"}})
+    assert "Loop" in {node.op_type for node in proto.graph.node}
+    for batch in (1, 3, 6):
+        x = _rand((batch, 2), seed=batch)
+        expected = numpy_outputs(fun, x)
+        check_model_against(proto, expected)
+        check_runtimes(proto, [x], expected, 1e-6)
