@@ -5,6 +5,8 @@ from __future__ import annotations
 import collections.abc
 import copy
 import dataclasses
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -91,7 +93,7 @@ def _number_dtype(batch):
     return ft.int64 if "i" in kinds else ft.bool_
 
 
-def default_collate(batch):
+def default_collate(batch: Sequence[Any]) -> Any:
     """Stack a list of samples into a batch with a leading batch dimension.
 
     Containers keep their structure (tuples stay tuples, namedtuples, dicts and dict
@@ -137,7 +139,7 @@ def default_collate(batch):
     raise TypeError(COLLATE_TYPE_MSG.format(type(elem).__name__))
 
 
-def default_convert(data):
+def default_convert(data: Any) -> Any:
     """Turn NumPy arrays and scalars inside ``data`` into funtorch arrays, keeping the rest.
 
     The collate function of ``DataLoader(batch_size=None)`` (no batching).

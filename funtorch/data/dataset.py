@@ -6,11 +6,14 @@ import bisect
 import itertools
 import math
 import warnings
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
 import funtorch as ft
 from funtorch.data.seeding import epoch_key, permutation, resolve_key_data
+from funtorch.typing import ArrayLike
 
 __all__ = ["Dataset", "IterableDataset", "TensorDataset", "Subset", "ConcatDataset",
            "ChainDataset", "random_split"]
@@ -72,7 +75,7 @@ class TensorDataset(Dataset):
         (3, 1)
     """
 
-    def __init__(self, *tensors):
+    def __init__(self, *tensors: ArrayLike) -> None:
         self.tensors = tuple(ft.asarray(t) for t in tensors)
         if not self.tensors:
             raise ValueError("TensorDataset needs at least one array")
@@ -105,7 +108,7 @@ class Subset(Dataset):
         'd'
     """
 
-    def __init__(self, dataset, indices):
+    def __init__(self, dataset: Any, indices: Sequence[int]) -> None:
         self.dataset = dataset
         self.indices = indices
 
@@ -129,7 +132,7 @@ class ConcatDataset(Dataset):
         3
     """
 
-    def __init__(self, datasets):
+    def __init__(self, datasets: Iterable[Any]) -> None:
         self.datasets = list(datasets)
         if not self.datasets:
             raise ValueError("datasets should not be an empty iterable")
@@ -160,7 +163,7 @@ class ChainDataset(IterableDataset):
         [0, 1, 0]
     """
 
-    def __init__(self, datasets):
+    def __init__(self, datasets: Iterable[Any]) -> None:
         self.datasets = list(datasets)
 
     def __iter__(self):
@@ -191,7 +194,8 @@ def _split_lengths(lengths, total):
     return sizes
 
 
-def random_split(dataset, lengths, generator=None, *, seed=None):
+def random_split(dataset: Any, lengths: Sequence[int | float], generator: Any = None, *,
+                 seed: int | None = None) -> list[Subset]:
     """Split ``dataset`` into non-overlapping random :class:`Subset` objects.
 
     Args:

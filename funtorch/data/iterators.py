@@ -8,6 +8,8 @@ last one, so ``state()`` is exact even when a source or the copy thread works ah
 
 from __future__ import annotations
 
+from typing import Any
+
 from funtorch.data.background import Background
 from funtorch.data.fetch import IterableFetcher, MapFetcher
 
@@ -111,7 +113,7 @@ class DataLoaderIterator:
         True
     """
 
-    def __init__(self, loader, source, epoch):
+    def __init__(self, loader: Any, source: Any, epoch: int) -> None:
         self._loader = loader
         self._source = source
         self._copier = None

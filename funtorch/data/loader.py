@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import multiprocessing
 import weakref
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -78,10 +80,13 @@ class DataLoader:
         ([[0, 1, 2, 3], [4, 5, 6, 7]], 2)
     """
 
-    def __init__(self, dataset, batch_size=1, shuffle=False, sampler=None, batch_sampler=None,
-                 num_workers=0, collate_fn=None, pin_memory=False, drop_last=False,
-                 prefetch_factor=2, persistent_workers=False, seed=None, worker_init_fn=None,
-                 timeout=0, multiprocessing_context=None, pin_memory_device=""):
+    def __init__(self, dataset: Any, batch_size: int | None = 1, shuffle: bool = False,
+                 sampler: Any = None, batch_sampler: Any = None, num_workers: int = 0,
+                 collate_fn: Callable[[list[Any]], Any] | None = None, pin_memory: bool = False,
+                 drop_last: bool = False, prefetch_factor: int | None = 2,
+                 persistent_workers: bool = False, seed: int | None = None,
+                 worker_init_fn: Callable[[int], None] | None = None, timeout: float = 0,
+                 multiprocessing_context: Any = None, pin_memory_device: str = "") -> None:
         batch_size, num_workers, prefetch_factor, seed = (
             _plain_int(v) for v in (batch_size, num_workers, prefetch_factor, seed))
         self._check_workers(num_workers, prefetch_factor, persistent_workers, timeout)
@@ -164,7 +169,7 @@ class DataLoader:
         super().__setattr__(name, value)
 
     @property
-    def index_sampler(self):
+    def index_sampler(self) -> Any:
         """What the loader iterates for indices: the batch sampler when batching."""
         return self.batch_sampler if self.auto_collation else self.sampler
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from funtorch.data.device import TO_DEVICE_WARNING, cuda_target
 from funtorch.data.seeding import draw_seed, key_data, resolve_key_data
 from funtorch.data.sources import DatasetSource, IterableSource
@@ -44,7 +47,7 @@ class Pipeline:
         3
     """
 
-    def __init__(self, node, description):
+    def __init__(self, node: Any, description: str) -> None:
         self._node = node
         self._description = description
         self._epoch = 0
@@ -52,7 +55,8 @@ class Pipeline:
     # Sources ------------------------------------------------------------------------
 
     @classmethod
-    def from_dataset(cls, dataset, *, shuffle=False, seed=None, generator=None) -> Pipeline:
+    def from_dataset(cls, dataset: Any, *, shuffle: bool = False, seed: int | None = None,
+                     generator: Any = None) -> Pipeline:
         """Elements ``dataset[0], dataset[1], ...`` (or an ``IterableDataset``'s elements).
 
         Args:
@@ -71,7 +75,7 @@ class Pipeline:
         return cls(DatasetSource(dataset, shuffle, key), f"from_dataset({name})")
 
     @classmethod
-    def from_iterable(cls, iterable) -> Pipeline:
+    def from_iterable(cls, iterable: Iterable[Any]) -> Pipeline:
         """Elements of ``iterable``, re-iterated every epoch.
 
         ``iterable`` may be a re-iterable (list, range, ``DataLoader``, another
@@ -90,7 +94,8 @@ class Pipeline:
     def _then(self, node, description):
         return Pipeline(node, f"{self._description}.{description}")
 
-    def map(self, fn, num_workers=0, *, executor="thread") -> Pipeline:
+    def map(self, fn: Callable[[Any], Any], num_workers: int = 0, *,
+            executor: str = "thread") -> Pipeline:
         """Apply ``fn`` to every element, in order.
 
         Args:
@@ -118,7 +123,7 @@ class Pipeline:
         name = getattr(fn, "__name__", type(fn).__name__)
         return self._then(MapNode(self._node, fn, num_workers, executor), f"map({name})")
 
-    def filter(self, predicate) -> Pipeline:
+    def filter(self, predicate: Callable[[Any], bool]) -> Pipeline:
         """Keep the elements for which ``predicate(element)`` is true.
 
         Example:
@@ -129,7 +134,7 @@ class Pipeline:
         name = getattr(predicate, "__name__", type(predicate).__name__)
         return self._then(FilterNode(self._node, predicate), f"filter({name})")
 
-    def shuffle(self, buffer_size, seed=None) -> Pipeline:
+    def shuffle(self, buffer_size: int, seed: int | None = None) -> Pipeline:
         """Shuffle through a buffer of ``buffer_size`` elements, differently every epoch.
 
         ``seed`` defaults to one drawn now from the global generator (``ft.manual_seed``).
@@ -148,7 +153,8 @@ class Pipeline:
         return self._then(ShuffleNode(self._node, buffer_size, int(seed)),
                           f"shuffle({buffer_size}, seed={seed})")
 
-    def batch(self, batch_size, drop_last=False, collate_fn=None) -> Pipeline:
+    def batch(self, batch_size: int | None, drop_last: bool = False,
+              collate_fn: Callable[[list[Any]], Any] | None = None) -> Pipeline:
         """Group ``batch_size`` elements and collate them (default ``default_collate``).
 
         Example:
@@ -162,7 +168,7 @@ class Pipeline:
         return self._then(BatchNode(self._node, batch_size, drop_last, collate_fn),
                           f"batch({batch_size}, drop_last={drop_last})")
 
-    def prefetch(self, n=2) -> Pipeline:
+    def prefetch(self, n: int = 2) -> Pipeline:
         """Produce up to ``n`` elements ahead in a background thread.
 
         Example:
@@ -172,7 +178,7 @@ class Pipeline:
         _positive("prefetch", "n", n)
         return self._then(PrefetchNode(self._node, n, None, "thread"), f"prefetch({n})")
 
-    def to(self, device) -> Pipeline:
+    def to(self, device: Any) -> Pipeline:
         """Move the arrays of each element to ``device`` ("cpu", "cuda", "cuda:N").
 
         For CUDA, a background thread copies through CuPy pinned memory on a side stream,
@@ -192,7 +198,7 @@ class Pipeline:
             mode = "cuda" if cuda_target(target, TO_DEVICE_WARNING, device=device) else "pass"
         return self._then(PrefetchNode(self._node, 2, target, mode), f"to({str(device)!r})")
 
-    def repeat(self, epochs=None) -> Pipeline:
+    def repeat(self, epochs: int | None = None) -> Pipeline:
         """Run the upstream ``epochs`` times (forever with None), each a new epoch.
 
         An upstream round that yields nothing ends the repetition instead of spinning.
@@ -232,7 +238,7 @@ class PipelineIterator:
         True
     """
 
-    def __init__(self, pipeline, epoch, state=None):
+    def __init__(self, pipeline: Any, epoch: int, state: Any = None) -> None:
         self._pipeline = pipeline
         self._epoch = epoch
         self._top = pipeline._node.open((epoch,), state)

@@ -8,11 +8,14 @@ without drawing any randomness, which is how ``DataLoader`` iterators restore.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 import funtorch as ft
 from funtorch.data.seeding import draw_seed, epoch_key, key_data, permutation
+from funtorch.typing import ArrayLike
 
 __all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler",
            "WeightedRandomSampler", "BatchSampler"]
@@ -75,7 +78,7 @@ class Sampler:
         [0, 2, 4]
     """
 
-    def __init__(self, data_source=None):
+    def __init__(self, data_source: Any = None) -> None:
         pass
 
     def __iter__(self):
@@ -90,13 +93,13 @@ class SequentialSampler(Sampler):
         [0, 1, 2]
     """
 
-    def __init__(self, data_source):
+    def __init__(self, data_source: Any) -> None:
         self.data_source = data_source
 
     def __iter__(self):
         return self.resume({"pos": 0})
 
-    def resume(self, state):
+    def resume(self, state: Any) -> Any:
         return IndexIterator(range(len(self.data_source)), state["pos"])
 
     def __len__(self):
@@ -154,8 +157,8 @@ class RandomSampler(_EpochSampler):
         [0, 1, 2, 3]
     """
 
-    def __init__(self, data_source, replacement=False, num_samples=None, generator=None, *,
-                 seed=None):
+    def __init__(self, data_source: Any, replacement: bool = False, num_samples: int | None = None,
+                 generator: Any = None, *, seed: int | None = None) -> None:
         _check_bool("replacement", replacement)
         if num_samples is not None:
             _check_positive_int("num_samples", num_samples)
@@ -191,7 +194,8 @@ class SubsetRandomSampler(_EpochSampler):
         [3, 5, 7]
     """
 
-    def __init__(self, indices, generator=None, *, seed=None):
+    def __init__(self, indices: Sequence[int], generator: Any = None, *,
+                 seed: int | None = None) -> None:
         super().__init__(generator, seed, "SubsetRandomSampler")
         self.indices = indices
 
@@ -218,7 +222,8 @@ class WeightedRandomSampler(_EpochSampler):
         [1, 1, 1]
     """
 
-    def __init__(self, weights, num_samples, replacement=True, generator=None, *, seed=None):
+    def __init__(self, weights: ArrayLike, num_samples: int | None, replacement: bool = True,
+                 generator: Any = None, *, seed: int | None = None) -> None:
         _check_positive_int("num_samples", num_samples)
         _check_bool("replacement", replacement)
         weights = np.asarray(weights.numpy() if isinstance(weights, ft.Array) else weights,
@@ -268,7 +273,7 @@ class BatchSampler(Sampler):
         [[0, 1], [2, 3], [4]]
     """
 
-    def __init__(self, sampler, batch_size, drop_last):
+    def __init__(self, sampler: Any, batch_size: int | None, drop_last: bool) -> None:
         _check_positive_int("batch_size", batch_size)
         _check_bool("drop_last", drop_last)
         self.sampler = sampler
@@ -278,7 +283,7 @@ class BatchSampler(Sampler):
     def __iter__(self):
         return _BatchIterator(iter(self.sampler), self.batch_size, self.drop_last)
 
-    def resume(self, state):
+    def resume(self, state: Any) -> Any:
         """An iterator on the exact next batch; needs a sampler with ``resume``."""
         if not hasattr(self.sampler, "resume"):
             raise TypeError(f"BatchSampler.resume: {type(self.sampler).__name__} has no "
