@@ -1,16 +1,18 @@
-"""PyTorch-style imperative autograd over the same primitives and VJP rules.
+"""PyTorch-style imperative autograd: level 0 of the tracer, over the same primitives,
+VJP rules and backward pass (:func:`funtorch.grad.backprop`) as ``ft.grad``.
 
 ``requires_grad=True`` marks a leaf; eager ops on tracked arrays record a
-:class:`funtorch.core.Node` (``grad_fn``); ``backward()`` walks those nodes with the
-primitives' VJP rules and writes leaves' ``.grad``. ``no_grad()`` pauses recording.
+:class:`funtorch.core.Node` (``grad_fn``), the level-0 tape entry; ``backward()`` hands
+the entries reachable from its outputs to ``backprop`` in PyTorch's engine order (see
+``autograd_engine.py``) and writes leaves' ``.grad``. ``no_grad()`` pauses recording.
 """
 
 from __future__ import annotations
 
-from funtorch import autograd_hooks, ops
+from funtorch import autograd_hooks, autograd_engine, ops
 from funtorch.autograd_hooks import detect_anomaly, is_anomaly_enabled, set_detect_anomaly  # noqa
 from funtorch.core import (
-    _STATE, _TRACER_TYPES, LEAF, Array, OutputRef, Primitive, bind, canonical, wrap,
+    _STATE, _TRACER_TYPES, LEAF, Array, Primitive, bind, canonical, record, wrap,
 )
 from funtorch.dtypes import is_float
 from funtorch.grad_mode import (  # noqa: F401  (PyTorch spells them torch.autograd.*)
@@ -22,105 +24,12 @@ __all__ = ["backward", "grad", "Function", "no_grad", "enable_grad", "set_grad_e
            "is_grad_enabled", "inference_mode", "is_inference_mode_enabled",
            "set_detect_anomaly", "detect_anomaly", "is_anomaly_enabled"]
 
-_FREED = ("backward: trying to backward through the graph a second time (or directly "
-          "access saved tensors after they have already been freed). Saved intermediate "
-          "values of the graph are freed when you call .backward() or autograd.grad(). "
-          "Specify retain_graph=True if you need to backward through the graph a second time.")
 _NOT_SCALAR = ("backward: grad can be implicitly created only for scalar outputs, got shape "
                "{shape}; pass `gradient=` (a cotangent of the same shape), e.g. "
                "`y.backward(ft.ones_like(y))`, or reduce first with `y.sum().backward()`")
 _NO_GRAD_FN = ("{fn}: element {index} of tensors does not require grad and does not have a "
                "grad_fn; create the inputs with requires_grad=True (and do not call it "
                "inside ft.no_grad())")
-
-
-def _tracked_args(node):
-    if node.args is None:
-        raise RuntimeError(_FREED)
-    return [a if isinstance(a, Array) and a._node is not None else None for a in node.args]
-
-
-def _parents(item):
-    """Graph edges: an array points at its node's tracked inputs, or (for an output of a
-    multiple-results primitive) at the shared node, which points at its inputs."""
-    if not isinstance(item, Array):
-        return _tracked_args(item)
-    node = item._node
-    if node.is_leaf:
-        return ()
-    if type(node) is OutputRef:
-        return (node.node,)
-    return _tracked_args(node)
-
-
-def _add(cts, key, ct):
-    prev = cts.get(key)
-    cts[key] = ct if prev is None else prev + ct
-
-
-def _pull_back(node, ct, ans, cts):
-    rules, args, params = node.prim.vjp, node.args, node.params
-    for index, arg in enumerate(args):
-        if isinstance(arg, Array) and arg._node is not None:
-            grad_in = rules[index](ct, ans, *args, **params)
-            if _STATE.anomaly:
-                autograd_hooks.check_nan(node, index, grad_in)
-            _add(cts, id(arg), grad_in)
-
-
-def _backprop(roots, root_cts, retain_graph, keep=()):
-    """Walk the recorded graph from ``roots``; return ``{id(leaf or kept): (array, ct)}``."""
-    cts: dict = {}
-    found: dict = {}
-    keep_ids = {id(k) for k in keep}
-    for root, ct in zip(roots, root_cts):
-        _add(cts, id(root), ct)
-    for item in _toposort(roots):
-        ct = cts.pop(id(item), None)
-        if ct is None:
-            continue
-        if not isinstance(item, Array):  # the shared node of a multiple-results primitive
-            full = tuple(ops.zeros_like(o) if c is None else c for c, o in zip(ct, item.outs))
-            _pull_back(item, full, item.outs, cts)
-            if not retain_graph:
-                item.args = None
-            continue
-        ct = autograd_hooks.run_hooks(item, ct)
-        node = item._node
-        if id(item) in keep_ids or node.is_leaf:
-            prev = found.get(id(item))
-            found[id(item)] = (item, ct if prev is None else prev[1] + ct)
-            if node.is_leaf:
-                continue
-        if type(node) is OutputRef:
-            slots = cts.setdefault(id(node.node), [None] * len(node.node.outs))
-            prev = slots[node.index]
-            slots[node.index] = ct if prev is None else prev + ct
-            continue
-        _pull_back(node, ct, item, cts)
-        if not retain_graph:
-            node.args = None
-    return found
-
-
-def _toposort(roots):
-    """Graph items reachable from ``roots``, every item before all of its parents."""
-    order, seen = [], set()
-    stack = [(root, False) for root in roots]
-    while stack:
-        item, done = stack.pop()
-        if done:
-            order.append(item)
-            continue
-        if id(item) in seen:
-            continue
-        seen.add(id(item))
-        stack.append((item, True))
-        for parent in _parents(item):
-            if parent is not None and id(parent) not in seen:
-                stack.append((parent, False))
-    order.reverse()
-    return order
 
 
 def _as_cotangent(out, gradient, fn, index):
@@ -142,7 +51,8 @@ def _seq(x):
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
-    """Accumulate d(tensors)/d(leaf) into every reachable leaf's ``.grad``.
+    """Accumulate d(tensors)/d(leaf) into every reachable leaf's ``.grad`` (into the
+    ``.grad`` of ``inputs`` only, when given).
 
     Raises:
         RuntimeError: non-scalar output without ``gradient``; a graph already freed by a
@@ -157,17 +67,22 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     retain = create_graph if retain_graph is None else retain_graph
     with set_grad_enabled(create_graph):
         cts = [_as_cotangent(t, g, "backward", i) for i, (t, g) in enumerate(zip(tensors, grads))]
-        found = _backprop([canonical(t) for t in tensors], cts, retain)
-    wanted = None if inputs is None else {id(x) for x in _seq(inputs)}
-    for key, (leaf, ct) in found.items():
-        if wanted is not None and key not in wanted:
-            continue
-        if ct.dtype != leaf.dtype:  # .grad has its leaf's dtype, as in PyTorch
-            ct = ops.astype(ct, leaf.dtype)
-        if not create_graph:
-            ct = ops.stop_gradient(ct)
-        leaf.grad = ct if leaf.grad is None else leaf.grad + ct
-        autograd_hooks.run_post_accumulate(leaf)
+        inputs = None if inputs is None else _seq(inputs)
+        autograd_engine.run_backward([canonical(t) for t in tensors], cts, retain, inputs,
+                                     _accumulate_grad if create_graph else _accumulate_detached)
+
+
+def _accumulate_grad(handle, ct):
+    """Add ``ct`` to ``handle.grad`` (a leaf's, or an input's of ``backward(inputs=)``)."""
+    if ct.dtype != handle.dtype:  # .grad has its leaf's dtype, as in PyTorch
+        ct = ops.astype(ct, handle.dtype)
+    handle.grad = ct if handle.grad is None else handle.grad + ct
+    if handle._node is not None and handle._node.is_leaf:
+        autograd_hooks.run_post_accumulate(handle)
+
+
+def _accumulate_detached(handle, ct):
+    _accumulate_grad(handle, ops.stop_gradient(ct))
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
@@ -184,18 +99,23 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     outputs, inputs = _seq(outputs), _seq(inputs)
     grads = _seq(grad_outputs) if grad_outputs is not None else [None] * len(outputs)
     retain = create_graph if retain_graph is None else retain_graph
+    found = {}
+
+    def capture(handle, ct):
+        prev = found.get(id(handle))
+        found[id(handle)] = ct if prev is None else prev + ct
+
     with set_grad_enabled(create_graph):
         cts = [_as_cotangent(o, g, "autograd.grad", i) for i, (o, g) in
                enumerate(zip(outputs, grads))]
-        found = _backprop([canonical(o) for o in outputs], cts, retain,
-                          keep=[canonical(x) for x in inputs])
+        autograd_engine.run_backward([canonical(o) for o in outputs], cts, retain, inputs,
+                                     capture)
     result = []
     for index, x in enumerate(inputs):
-        entry = found.get(id(canonical(x)))
-        if entry is None and not allow_unused:
+        ct = found.get(id(x))
+        if ct is None and not allow_unused:
             raise RuntimeError(f"autograd.grad: input {index} (shape {x.shape}) was not used "
                                "to compute the outputs; pass allow_unused=True to get None")
-        ct = None if entry is None else entry[1]
         result.append(ct if ct is None or create_graph else ops.stop_gradient(ct))
     return tuple(result)
 
@@ -376,7 +296,7 @@ class Function:
         out, ctx = _run_forward(cls, args, needs)
         out = wrap(out._buf)
         if _STATE.grad_enabled and any(needs) and is_float(out.dtype):
-            out._node = prim.node_cls(prim, args, {"holder": {"needs": needs, "ctx": ctx}})
+            out._node = record(prim, args, {"holder": {"needs": needs, "ctx": ctx}})
         return out
 
     @staticmethod

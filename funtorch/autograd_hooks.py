@@ -3,7 +3,8 @@
 Hooks live on the tape: a non-leaf's on its node (so they see the gradient of the value
 the hook was registered on, even after an in-place method rebinds the handle), a leaf's
 on the leaf itself. ``backward()`` and ``autograd.grad`` call :func:`run_hooks` once per
-array with the summed gradient, before it flows on (or into ``.grad``).
+tape entry with the summed gradient, when the entry runs, before it flows on (or into
+``.grad``); ``autograd_engine.py`` decides when that is.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def _hooks(x, create):
         if hooks is None and create:
             hooks = extra["hooks"] = _Hooks()
         return hooks
-    hooks = getattr(node, "hooks", None)
+    hooks = node.hooks
     if hooks is None and create:
         hooks = node.hooks = _Hooks()
     return hooks
@@ -153,26 +154,37 @@ def _retains_grad(self):
     return hooks is not None and hooks.retain is self
 
 
-def run_hooks(item, ct):
-    """Run ``item``'s gradient hooks on ``ct`` (a hook's non-None result replaces it), then
-    fill a retained ``.grad``; return the gradient that flows on."""
-    hooks = _hooks(item, False)
-    if not hooks:
-        return ct if hooks is None or hooks.retain is None else _retain(hooks, ct)
+def hooks_of(leaf):
+    """The hook table of a leaf (``None`` if it has none)."""
+    return _hooks(leaf, False)
+
+
+def run_hooks(hooks, ct):
+    """Run the gradient hooks of one table on ``ct`` (a hook's non-None result replaces
+    it), then fill a retained ``.grad``; return the gradient that flows on."""
     for fn in list(hooks.values()):
-        new = fn(ct)
-        if new is not None:
-            if tuple(new.shape) != tuple(ct.shape):
-                raise RuntimeError(f"hook {getattr(fn, '__name__', fn)!r} returned a gradient "
-                                   f"of shape {tuple(new.shape)}; expected {tuple(ct.shape)}")
-            ct = new
-    return ct if hooks.retain is None else _retain(hooks, ct)
+        ct = call_hook(fn, ct)
+    return ct if hooks.retain is None else retain(hooks, ct)
 
 
-def _retain(hooks, ct):
+def call_hook(fn, ct):
+    """``fn(ct)``, or what it returned instead when that is not None (same shape)."""
+    new = fn(ct)
+    if new is None:
+        return ct
+    if tuple(new.shape) != tuple(ct.shape):
+        raise RuntimeError(f"hook {getattr(fn, '__name__', fn)!r} returned a gradient "
+                           f"of shape {tuple(new.shape)}; expected {tuple(ct.shape)}")
+    return new
+
+
+def retain(hooks, ct):
+    """Add ``ct`` to the ``.grad`` of the handle that called ``retain_grad()`` (if any)."""
     from funtorch import ops
 
     handle = hooks.retain
+    if handle is None:
+        return ct
     value = ct if _STATE.grad_enabled else ops.stop_gradient(ct)  # create_graph keeps it
     handle.grad = value if handle.grad is None else handle.grad + value
     return ct

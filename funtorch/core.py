@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import functools
 import threading
-import weakref
 
 import numpy as np
 
 from funtorch import backends, diagnostics
 from funtorch.dtypes import is_float
 
-__all__ = ["Array", "Tracer", "Trace", "Primitive", "Node", "bind", "new_trace", "wrap"]
+__all__ = ["Array", "Tracer", "Trace", "Primitive", "Node", "OUTPUT", "bind", "new_trace", "wrap"]
 
 _object_new = object.__new__
 _TRACER_TYPES: set = set()  # every Tracer subclass, for a cheap ``type(x) in`` test
@@ -134,7 +133,7 @@ class Array:
         node = self._node
         if node is None or node.is_leaf:
             return None
-        return node.node if type(node) is OutputRef else node
+        return node.parents[0] if node.prim is OUTPUT else node
 
 
 def wrap(buf) -> Array:
@@ -144,98 +143,6 @@ def wrap(buf) -> Array:
     out._node = None
     out.grad = None
     return out
-
-
-class Node:
-    """One entry of the PyTorch-style tape: the primitive's inputs and parameters.
-
-    ``type(node).__name__`` is the PyTorch-like ``grad_fn`` name (``MulBackward0``).
-    ``args`` is set to ``None`` once the graph has been freed by ``backward()``.
-    """
-
-    __slots__ = ("prim", "args", "params", "outs", "twin", "hooks")  # hooks: unset if none
-    is_leaf = False
-
-    def __init__(self, prim, args, params, outs=None):
-        self.prim = prim
-        self.args = capture(args)
-        self.params = params
-        self.outs = outs  # multiple-results primitives: detached copies of the outputs
-        self.twin = None  # weak reference to the output's frozen twin (see ``_twin``)
-
-    def __repr__(self):
-        return f"<{type(self).__name__}>"
-
-    @property
-    def next_functions(self) -> tuple:
-        if self.args is None:
-            return ()
-        return tuple(a._node for a in self.args if type(a) is Array and a._node is not None)
-
-
-class LeafNode(Node):
-    """Marks an array created with ``requires_grad=True``; ``backward`` fills its ``.grad``."""
-
-    __slots__ = ()
-    is_leaf = True
-
-    def __init__(self):
-        self.prim = self.args = self.params = None
-
-
-LEAF = LeafNode()
-
-
-class OutputRef:
-    """``_node`` of output ``index`` of a multiple-results primitive's shared ``node``."""
-
-    __slots__ = ("node", "index", "twin", "hooks")
-    is_leaf = False
-
-    def __init__(self, node, index):
-        self.node = node
-        self.index = index
-        self.twin = None
-
-
-def capture(args):
-    """The tape's view of a primitive's arguments: arrays with a recorded node become that
-    node's frozen twin, untracked arrays a fresh handle on their buffer (so rebinding the
-    caller's handle later changes neither); leaves stay themselves (``.grad`` goes there)."""
-    return tuple([_capture_one(arg) if isinstance(arg, Array) else arg for arg in args])
-
-
-def _capture_one(arg):
-    node = arg._node
-    if node is None:
-        return wrap(arg._buf) if type(arg) not in _TRACER_TYPES else arg
-    if node.is_leaf:
-        return arg
-    ref = node.twin  # _twin, inlined: this runs for every recorded argument
-    twin = None if ref is None else ref()
-    return twin if twin is not None else _twin(arg, node)
-
-
-def canonical(x):
-    """The array the tape knows ``x``'s current value by: its twin, or ``x`` for a leaf."""
-    node = x._node
-    return x if node is None or node.is_leaf else _twin(x, node)
-
-
-def _twin(x, node):
-    """The frozen twin of handle ``x`` (same buffer, same node): the tape's arguments are
-    twins, so an in-place method that rebinds the handle ``x`` to a new buffer and node
-    leaves the graph recorded before intact. Made on first use; the node holds it weakly
-    (the twin holds the node), so no reference cycle keeps a graph alive."""
-    ref = node.twin
-    twin = None if ref is None else ref()
-    if twin is None:
-        twin = _object_new(Array)
-        twin._buf = x._buf
-        twin._node = node
-        twin.grad = None
-        node.twin = weakref.ref(twin)
-    return twin
 
 
 class Primitive:
@@ -349,17 +256,18 @@ def bind(prim, *args, **params):
     out._node = None
     out.grad = None
     if tracked and _STATE.grad_enabled and not prim.nondiff and is_float(out._buf.dtype):
-        out._node = prim.node_cls(prim, args, params)
+        out._node = record(prim, args, params)
     return out
 
 
 def _wrap_results(prim, bufs, args, params, tracked):
     outs = tuple(wrap(buf) for buf in bufs)
     if tracked and _STATE.grad_enabled and not prim.nondiff:
-        node = prim.node_cls(prim, args, params, tuple(wrap(buf) for buf in bufs))
+        node = record(prim, args, params)
+        node.primal = tuple(wrap(buf) for buf in bufs)  # detached: the rules' ``ans``
         for index, out in enumerate(outs):
             if is_float(out._buf.dtype):
-                out._node = OutputRef(node, index)
+                out._node = _output_node(node, index)
     return outs
 
 
@@ -387,5 +295,9 @@ def _find_top_trace(args):
     return top
 
 
-# Traces and tracers live in trace.py (imported last: Tracer subclasses Array)
+# The level-0 tape's entries live in tape.py, traces and tracers in trace.py (imported last:
+# they build on Array)
+from funtorch.tape import (  # noqa: E402,F401
+    LEAF, OUTPUT, LeafNode, Node, _output_node, canonical, record,
+)
 from funtorch.trace import Trace, Tracer, new_trace  # noqa: E402,F401

@@ -1,12 +1,13 @@
-"""Reverse mode: the tape, ``vjp``/``grad``/``value_and_grad``, and PyTorch-style
-``backward()`` over the same rules.
+"""Reverse mode: the tape, ``vjp``/``grad``/``value_and_grad``, and :func:`backprop`, the
+one backward pass, which PyTorch-style ``backward()`` runs too.
 
 Functional reverse mode pushes a :class:`VJPTrace` per call; its tracers are the
-tape nodes (primitive, parent tracers, primal inputs). PyTorch-style autograd is
-the persistent base level: eager ``bind`` records a :class:`funtorch.core.Node` on
-arrays that require grad, and ``backward()`` walks those. Both walks call the
-primitives' VJP rules, which are written with public ops, so any outer transform
-(or ``create_graph=True``) differentiates the backward pass itself.
+tape entries (primitive, parent entries, primal inputs, ``primal`` output). PyTorch-style
+autograd is level 0 of the same tracer: eager ``bind`` records a
+:class:`funtorch.core.Node` with the same fields on arrays that require grad, and
+``backward()`` (``autograd.py``) hands those entries to :func:`backprop` in PyTorch's
+order. The walk calls the primitives' VJP rules, which are written with public ops, so
+any outer transform (or ``create_graph=True``) differentiates the backward pass itself.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ import functools
 import numpy as np
 
 from funtorch import ops, tree
-from funtorch.core import Array, Trace, Tracer, bind, new_trace
+from funtorch.core import OUTPUT, Array, Trace, Tracer, bind, new_trace
 from funtorch.dtypes import is_float
 
-__all__ = ["vjp", "grad", "value_and_grad", "VJPTracer", "float0"]
+__all__ = ["vjp", "grad", "value_and_grad", "VJPTracer", "backprop", "float0"]
 
 float0 = np.dtype([("float0", np.void, 0)])
 
@@ -63,15 +64,6 @@ class VJPTracer(Tracer):
 
 
 _new_tracer = object.__new__
-
-
-class _Output:
-    """Marks a tape entry that is output ``args[0]`` of a multiple-results primitive."""
-
-    name = "output of a multiple-results primitive"
-
-
-OUTPUT = _Output()
 
 
 class VJPTrace(Trace):
@@ -141,27 +133,28 @@ class VJPTrace(Trace):
                                                index=index, fun=self.fun_name))
 
 
-def _accumulate(cts, node, ct):
-    key = id(node)
-    prev = cts.get(key)
-    cts[key] = ct if prev is None else prev + ct
+def backprop(schedule, cts, check=None):
+    """The backward pass of every level: walk ``schedule`` (tape entries, each after every
+    entry that consumes it) and pull each entry's cotangent in ``cts`` (keyed by
+    ``id(entry)``) back through its primitive's VJP rules into its parents' cotangents.
 
-
-def backprop_tape(tape, roots, root_cts):
-    """Run ``tape`` backwards from ``roots``; return the inputs' cotangents keyed by
-    ``id(tracer)`` (tape entries are consumed, inputs are not on the tape)."""
-    cts: dict = {}
-    for root, ct in zip(roots, root_cts):
-        _accumulate(cts, root, ct)
+    Reverse mode's schedule is its tape reversed; PyTorch-style ``backward()``'s is
+    PyTorch's ready queue (``autograd_engine.py``, which also runs hooks on the
+    cotangents before it yields an entry). ``check(entry, index, g)`` sees every rule's
+    result (anomaly mode). Returns ``cts``, which then holds the cotangents of the
+    entries that were not in the schedule (the inputs).
+    """
     pop, get = cts.pop, cts.get
-    for node in reversed(tape):
+    for node in schedule:
         ct = pop(id(node), None)
         if ct is None:
             continue  # not on a path to the outputs
         prim = node.prim
         if prim is OUTPUT:  # collect the cotangents of a multiple-results primitive
             shared = node.parents[0]
-            slots = cts.setdefault(id(shared), [None] * len(shared.primal))
+            slots = cts.get(id(shared))
+            if slots is None:
+                slots = cts[id(shared)] = [None] * len(shared.primal)
             index = node.args[0]
             slots[index] = ct if slots[index] is None else slots[index] + ct
             continue
@@ -171,6 +164,8 @@ def backprop_tape(tape, roots, root_cts):
         for index, parent in enumerate(node.parents):
             if parent is not None:
                 g = rules[index](ct, ans, *args, **params)
+                if check is not None:
+                    check(node, index, g)
                 key = id(parent)
                 prev = get(key)
                 cts[key] = g if prev is None else prev + g
@@ -243,8 +238,11 @@ def _vjp(fun, primals, has_aux, transform):
             if tuple(getattr(ct, "shape", ())) != tuple(getattr(out, "shape", ())):
                 raise ValueError(f"vjp_fn: cotangent shape {getattr(ct, 'shape', ())} does "
                                  f"not match output shape {getattr(out, 'shape', ())}")
-        cts = backprop_tape(tape, [x for _, x in roots],
-                               [_to_input(ct_flat[i]) for i, _ in roots])
+        cts: dict = {}
+        for i, root in roots:
+            ct, prev = _to_input(ct_flat[i]), cts.get(id(root))
+            cts[id(root)] = ct if prev is None else prev + ct
+        backprop(reversed(tape), cts)
         grads = [cts.get(id(b), None) if type(b) is VJPTracer else None for b in boxed]
         grads = [_zero_cotangent(x) if g is None else _in_dtype(g, x)
                  for g, x in zip(grads, flat)]

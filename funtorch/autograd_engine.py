@@ -1,0 +1,234 @@
+"""The schedule of PyTorch-style ``backward()``: which level-0 tape entries the backward
+pass (:func:`funtorch.grad.backprop`, the one ``ft.grad`` runs) visits, and in which order.
+
+PyTorch's engine counts, for every node reachable from the outputs, the edges into it,
+and runs a node once all of them have delivered their gradient; among ready nodes it
+runs the one created last (highest sequence number) first, and a leaf (``AccumulateGrad``,
+whose sequence number is the largest there is) as soon as it is ready. That order is
+what hooks observe, so this module keeps it exactly, down to the order in which its
+binary heap releases ready leaves that tie. With ``inputs`` (``autograd.grad``,
+``backward(inputs=)``), only entries on a path to an input run, as in PyTorch.
+"""
+
+from __future__ import annotations
+
+import heapq
+
+from funtorch import autograd_hooks
+from funtorch.core import _STATE, OUTPUT, Array, Node
+from funtorch.grad import backprop
+
+__all__ = ["run_backward"]
+
+_FREED = ("backward: trying to backward through the graph a second time (or directly "
+          "access saved tensors after they have already been freed). Saved intermediate "
+          "values of the graph are freed when you call .backward() or autograd.grad(). "
+          "Specify retain_graph=True if you need to backward through the graph a second time.")
+_LEAF_KEY = -(1 << 64)  # a ready leaf runs first, as AccumulateGrad (sequence number 2**64-1)
+
+
+def run_backward(roots, root_cts, retain_graph, inputs, accumulate):
+    """Pull ``root_cts`` back from ``roots`` (canonical arrays, see ``core.canonical``)
+    through the level-0 tape. ``accumulate(handle, ct)`` gets the gradient of every leaf
+    reached (with ``inputs``: of every array in ``inputs`` instead), as PyTorch's
+    ``AccumulateGrad`` would, after its hooks ran; graph entries are freed unless
+    ``retain_graph``."""
+    entries = [_entry(root) for root in roots]
+    deps, graph = _dependencies(entries)
+    wanted = needed = None
+    if inputs is not None:
+        wanted = {id(_entry(x)): x for x in inputs if x._node is not None}
+        needed = _needed(graph, wanted)
+    cts: dict = {}
+    for entry, ct in zip(entries, root_cts):
+        prev = cts.get(id(entry))
+        cts[id(entry)] = ct if prev is None else prev + ct
+    check = autograd_hooks.check_nan if _STATE.anomaly else None
+    try:
+        backprop(_Schedule(deps, needed, cts, wanted, accumulate, retain_graph).run(entries),
+                 cts, check)
+    except BaseException:
+        _release(graph, True)  # a hook or rule raised: forget the twins, keep the graph
+        raise
+    if needed is not None:
+        _release(graph, retain_graph)
+
+
+def _entry(x):
+    """The tape entry of canonical array ``x``: the leaf itself, or its node."""
+    node = x._node
+    return x if node.is_leaf else node
+
+
+def _dependencies(entries):
+    """``({id(entry): number of edges into it}, entries reachable)``. Each node gets its
+    output's twin (see ``core._twin``) as ``primal``: a tracked ``ans`` for the rules, so
+    create_graph=True differentiates them; the twin is alive, held by the arguments of
+    the node's consumers (or by the caller, for a root)."""
+    deps: dict = {}
+    graph, stack = [], []
+    for entry in entries:
+        count = deps.get(id(entry))
+        deps[id(entry)] = 1 if count is None else count + 1
+        if count is None:
+            stack.append(entry)
+    while stack:
+        node = stack.pop()
+        graph.append(node)
+        if not isinstance(node, Node):
+            continue  # a leaf
+        if node.args is None:
+            raise RuntimeError(_FREED)
+        if node.prim is not OUTPUT and node.primal is None:
+            node.primal = node.twin()
+        for parent in node.parents:
+            if parent is not None:
+                key = id(parent)
+                count = deps.get(key)
+                if count is None:
+                    deps[key] = 1
+                    stack.append(parent)
+                else:
+                    deps[key] = count + 1
+    return deps, graph
+
+
+def _needed(graph, wanted):
+    """Ids of the entries on a path to an entry in ``wanted`` (PyTorch runs only those)."""
+    needed = set()
+    for entry in sorted(graph, key=_creation_order):  # every entry after its parents
+        key = id(entry)
+        if key in wanted or (isinstance(entry, Node) and any(
+                p is not None and id(p) in needed for p in entry.parents)):
+            needed.add(key)
+    return needed
+
+
+def _creation_order(entry):
+    return entry.seq if isinstance(entry, Node) else -1
+
+
+class _Tie:
+    """A ready leaf in the heap: ready leaves compare equal, so the heap releases them in
+    the order PyTorch's (the same binary-heap algorithm) does."""
+
+    __slots__ = ("entry",)
+
+    def __init__(self, entry):
+        self.entry = entry
+
+    def __eq__(self, other):
+        return True
+
+    __hash__ = None
+
+
+class _Schedule:
+    """PyTorch's ready queue over the level-0 tape (see the module docstring). ``run``
+    yields the entries ``backprop`` pulls back through; before yielding one it runs the
+    entry's tensor hooks and ``retain_grad`` on its cotangent in ``cts`` (a multiple-
+    results entry runs its outputs' too, in registration order). It finishes leaves itself
+    (hooks, then ``accumulate``). An entry's parents are released once ``backprop`` has
+    pulled its cotangent back into them, and the entry is freed then."""
+
+    def __init__(self, deps, needed, cts, wanted, accumulate, retain_graph):
+        self.deps, self.needed, self.cts, self.wanted = deps, needed, cts, wanted
+        self.accumulate, self.retain_graph = accumulate, retain_graph
+
+    def run(self, roots):
+        deps, needed, cts, wanted = self.deps, self.needed, self.cts, self.wanted
+        free = not self.retain_graph
+        heap: list = []
+        push, pop = heapq.heappush, heapq.heappop
+        outputs: list = []  # output entries run since the last multiple-results entry
+        parents = roots  # the graph root's edges
+        while True:
+            for parent in parents:
+                if parent is None:
+                    continue
+                key = id(parent)
+                count = deps[key] - 1
+                deps[key] = count
+                if count == 0 and (needed is None or key in needed):
+                    if isinstance(parent, Node):
+                        push(heap, (-parent.seq, parent))
+                    else:
+                        push(heap, (_LEAF_KEY, _Tie(parent)))
+            if not heap:
+                return
+            entry = pop(heap)[1]
+            if type(entry) is _Tie:
+                self._leaf(entry.entry)
+                parents = ()
+                continue
+            if entry.hooks is not None or outputs or wanted is not None:
+                self._hooks(entry, outputs)
+            yield entry
+            parents = entry.parents
+            if entry.prim is not OUTPUT:
+                _free(entry, free)
+
+    def _hooks(self, entry, outputs):
+        cts, wanted, key = self.cts, self.wanted, id(entry)
+        if key not in cts:
+            return
+        if entry.prim is OUTPUT:
+            outputs.append(entry)  # its hooks run with its primitive's entry, next
+            return
+        if outputs:
+            _run_output_hooks(outputs, cts[key], wanted, self.accumulate)
+            outputs.clear()
+        if entry.hooks is not None:
+            cts[key] = autograd_hooks.run_hooks(entry.hooks, cts[key])
+        if wanted is not None and key in wanted:
+            self.accumulate(wanted[key], cts[key])
+
+    def _leaf(self, leaf):
+        ct = self.cts.pop(id(leaf), None)
+        if ct is None:
+            return
+        hooks = autograd_hooks.hooks_of(leaf)
+        if hooks is not None:
+            ct = autograd_hooks.run_hooks(hooks, ct)
+        if self.wanted is None:
+            self.accumulate(leaf, ct)
+        elif id(leaf) in self.wanted:
+            self.accumulate(self.wanted[id(leaf)], ct)
+
+
+def _run_output_hooks(outputs, slots, wanted, accumulate):
+    """The hooks of a multiple-results primitive's outputs, on their cotangents ``slots``,
+    all in registration order (PyTorch keeps them on the one node)."""
+    calls = []
+    for entry in outputs:
+        if entry.hooks is not None:
+            calls.extend((handle, entry, fn) for handle, fn in entry.hooks.items())
+    for _, entry, fn in sorted(calls, key=_first):
+        index = entry.args[0]
+        slots[index] = autograd_hooks.call_hook(fn, slots[index])
+    for entry in outputs:
+        index = entry.args[0]
+        if entry.hooks is not None:
+            slots[index] = autograd_hooks.retain(entry.hooks, slots[index])
+        if wanted is not None and id(entry) in wanted:
+            accumulate(wanted[id(entry)], slots[index])
+
+
+def _first(item):
+    return item[0]
+
+
+def _free(node, free):
+    """After the walk: forget the twin (a cycle with it otherwise), and unless the graph
+    is retained free the recorded arguments and edges, as PyTorch frees saved tensors."""
+    if free:
+        node.args = node.parents = node.primal = None
+    elif not node.prim.multiple_results:
+        node.primal = None
+
+
+def _release(graph, retain_graph):
+    """``_free`` the nodes the walk did not reach (``inputs`` pruned them, or it raised)."""
+    for entry in graph:
+        if isinstance(entry, Node) and entry.prim is not OUTPUT and entry.args is not None:
+            _free(entry, not retain_graph)
