@@ -41,9 +41,15 @@ def register_lowering(*primitives):
         The decorator, which returns the rule unchanged.
 
     Example:
-        >>> @register_lowering("neg")
-        ... def _neg(ctx, eqn, x):
-        ...     return ctx.node("Neg", [x])
+        >>> from funtorch.core import Primitive, bind
+        >>> double_p = Primitive("double", lambda xp, x: 2 * x,
+        ...                      shape=lambda x: (x.shape, x.dtype), register=False)
+        >>> @ft.onnx.register_lowering(double_p)
+        ... def lower_double(ctx, eqn, x):
+        ...     return ctx.node("Add", [x, x])
+        >>> model = ft.onnx.export(lambda x: bind(double_p, x), ft.ones(3))
+        >>> [node.op_type for node in model.graph.node]
+        ['Add', 'Identity']
     """
     prims = [_as_primitive(p) for p in primitives]
 
