@@ -8,7 +8,14 @@ or bool array meeting a floating array takes the floating array's dtype
 (``float32 * int64 -> float32``; NumPy widens to float64).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
+
+if TYPE_CHECKING:  # funtorch.typing imports core, which imports this module
+    from funtorch.typing import DTypeLike
 
 float16 = np.dtype("float16")
 float32 = np.dtype("float32")
@@ -22,7 +29,7 @@ bool_ = np.dtype("bool")
 _default_float = [float32]
 
 
-def set_default_dtype(dtype) -> None:
+def set_default_dtype(dtype: DTypeLike) -> None:
     """Set the dtype Python floats and float creation functions produce.
 
     Args:
@@ -42,7 +49,7 @@ def set_default_dtype(dtype) -> None:
     _default_float[0] = dtype
 
 
-def get_default_dtype():
+def get_default_dtype() -> np.dtype[Any]:
     """The current default float dtype."""
     return _default_float[0]
 

@@ -15,12 +15,14 @@ program its draws go to a per-thread key input instead (:func:`override_key`).
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import numpy as np
 
 from funtorch import backends, random
 from funtorch.core import LEAF, Array, wrap
 from funtorch.dtypes import get_default_dtype
+from funtorch.typing import DTypeLike, ShapeLike
 
 __all__ = ["manual_seed", "rand", "randn", "randint"]
 
@@ -108,19 +110,22 @@ def _random(fn, draw, shape, dtype, device, requires_grad):
     return out
 
 
-def rand(*shape, dtype=None, device=None, requires_grad=False) -> Array:
+def rand(*shape: ShapeLike, dtype: DTypeLike = None, device: Any = None,
+         requires_grad: bool = False) -> Array:
     """Uniform samples in [0, 1) from the global generator. Example: ``ft.rand(2, 3)``."""
     return _random("rand", lambda k, s, d: random.uniform(k, s, d), shape, dtype, device,
                    requires_grad)
 
 
-def randn(*shape, dtype=None, device=None, requires_grad=False) -> Array:
+def randn(*shape: ShapeLike, dtype: DTypeLike = None, device: Any = None,
+          requires_grad: bool = False) -> Array:
     """Standard normal samples from the global generator. Example: ``ft.randn(2, 3)``."""
     return _random("randn", lambda k, s, d: random.normal(k, s, d), shape, dtype, device,
                    requires_grad)
 
 
-def randint(low, high=None, size=(), dtype=np.int64, device=None) -> Array:
+def randint(low: int, high: int | None = None, size: ShapeLike | None = (),
+            dtype: DTypeLike = np.int64, device: Any = None) -> Array:
     """Integers in ``[low, high)`` from the global generator (``randint(high, size)`` too)."""
     if high is None:
         low, high = 0, low

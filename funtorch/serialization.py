@@ -25,6 +25,7 @@ from __future__ import annotations
 import os
 import tempfile
 import zipfile
+from typing import Any
 
 import numpy as np
 
@@ -50,7 +51,7 @@ def _umask():
 _FILE_MODE = 0o666 & ~_umask()  # read once at import (os.umask is process-wide)
 
 
-def save(obj, path) -> None:
+def save(obj: Any, path: Any) -> None:
     """Write ``obj`` to ``path``: nested dicts/lists/tuples/sets of arrays and Python
     values, Modules (whole, by their class), optimizer states (NamedTuples), dataclasses,
     nodes registered with ``ft.tree``, and funtorch functions.
@@ -108,7 +109,7 @@ def _sync_folder(folder):
         os.close(fd)
 
 
-def load(path, allowed=()):
+def load(path: Any, allowed: Any = ()) -> Any:
     """Read what :func:`save` wrote; arrays come back as funtorch arrays on the CPU
     (NumPy arrays stay NumPy arrays), Modules as Modules of the same class.
 

@@ -10,11 +10,16 @@ tracer is stored as it is, so ``forward`` runs unchanged under every transform.
 from __future__ import annotations
 
 from collections import OrderedDict
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 import funtorch as ft
 from funtorch.nn.parameter import Parameter, is_concrete
+from funtorch.typing import Key
+
+if TYPE_CHECKING:  # module.py is the layer above this one
+    from funtorch.nn.module import Module
 
 __all__ = ["register", "functional_call"]
 
@@ -138,7 +143,8 @@ def _set_entry(module, name, value):
                        f"named '{name}'")
 
 
-def functional_call(module, params_and_buffers=None, args=(), kwargs=None, *, key=None):
+def functional_call(module: Module, params_and_buffers: Any = None, args: Any = (),
+                    kwargs: Any = None, *, key: Key | None = None) -> Any:
     """Run ``module`` with other parameter/buffer values, without mutating anything.
 
     The call runs on a copy of ``module`` (new boxes) in which the entries of

@@ -11,10 +11,13 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Callable
+from typing import Any
 
 from funtorch import tree
 from funtorch.ops.arrays_base import as_array, axis_index
 from funtorch import ops
+from funtorch.typing import Array, ArrayLike, Axis
 
 _CORE = r"\((?:\w+(?:,\w+)*)?\)"
 _ARGS = rf"{_CORE}(?:,{_CORE})*"
@@ -70,7 +73,8 @@ def _split_arguments(args, kwargs, excluded):
     return [as_array(args[n]) for n in positions] + [as_array(kwargs[k]) for k in names], rebuild
 
 
-def vectorize(pyfunc, *, excluded=frozenset(), signature=None):
+def vectorize(pyfunc: Callable[..., Any], *, excluded: Any = frozenset(),
+              signature: str | None = None) -> Callable[..., Any]:
     """Turn a function of scalars (or of core-shaped arrays, given a gufunc
     ``signature`` such as ``"(n),(n)->()"``) into one that broadcasts over leading
     dimensions, via :func:`funtorch.vmap`.
@@ -121,7 +125,8 @@ def vectorize(pyfunc, *, excluded=frozenset(), signature=None):
     return wrapped
 
 
-def apply_along_axis(func1d, axis, arr, *args, **kwargs):
+def apply_along_axis(func1d: Callable[..., Any], axis: Axis, arr: ArrayLike, *args: Any,
+                     **kwargs: Any) -> Array:
     """Apply ``func1d`` to every 1-d slice of ``arr`` along ``axis`` (vectorised with
     :func:`funtorch.vmap`); the output dimensions of ``func1d`` replace ``axis``.
 
@@ -147,7 +152,7 @@ def apply_along_axis(func1d, axis, arr, *args, **kwargs):
                         tuple(range(axis, axis + extra))) if extra else out
 
 
-def apply_over_axes(func, a, axes):
+def apply_over_axes(func: Callable[..., Any], a: ArrayLike, axes: Axis) -> Array:
     """Apply ``func(a, axis)`` repeatedly over ``axes``; each result must keep ``a``'s
     dimensions or lose exactly one (which is put back as length 1).
 

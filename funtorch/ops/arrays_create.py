@@ -5,14 +5,18 @@ and the window functions.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 import numpy as np
 
 from funtorch import dtypes
 from funtorch.core import Array
 from funtorch.ops.arrays_base import as_array, default_float, host_or_none, to_float
 from funtorch import ops
+from funtorch.typing import ArrayLike, Axis, DTypeLike, ShapeLike
 
-def identity(n, dtype=None):
+def identity(n: int, dtype: DTypeLike = None) -> Array:
     """The ``n x n`` identity matrix (default float dtype).
 
     Example:
@@ -22,7 +26,8 @@ def identity(n, dtype=None):
     return ops.eye(int(n), dtype=dtype)
 
 
-def empty_like(prototype, dtype=None, shape=None, device=None):
+def empty_like(prototype: ArrayLike, dtype: DTypeLike = None, shape: ShapeLike | None = None,
+               device: Any = None) -> Array:
     """An array like ``prototype`` (its shape and dtype unless given); funtorch fills it
     with zeros, as JAX does.
 
@@ -39,7 +44,7 @@ def empty_like(prototype, dtype=None, shape=None, device=None):
     return ops.zeros(shape, dtype=dtype, device=device)
 
 
-def tri(N, M=None, k=0, dtype=None):  # noqa: N803 - NumPy's names
+def tri(N: int | None, M: int | None = None, k: int = 0, dtype: DTypeLike = None) -> Array:
     """Ones at and below the ``k``-th diagonal of an ``N x M`` array, zeros above.
 
     Example:
@@ -74,7 +79,8 @@ def _finish(out, dtype, axis):
     return out if dtype is None else ops.astype(out, dtype)
 
 
-def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
+def logspace(start: ArrayLike, stop: ArrayLike | None, num: int = 50, endpoint: bool = True,
+             base: ArrayLike = 10.0, dtype: DTypeLike = None, axis: Axis = 0) -> Array:
     """``num`` numbers spaced evenly on a log scale: ``base ** linspace(start, stop)``.
 
     Differentiable in ``start``, ``stop`` and ``base``; array endpoints give a new axis at
@@ -95,7 +101,8 @@ def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
     return _finish(ops.astype(out, result), dtype, axis)
 
 
-def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
+def geomspace(start: ArrayLike, stop: ArrayLike | None, num: int = 50, endpoint: bool = True,
+              dtype: DTypeLike = None, axis: Axis = 0) -> Array:
     """``num`` numbers spaced evenly on a log scale from ``start`` to ``stop`` (both
     negative is allowed; the endpoints are exact). Differentiable in the endpoints.
 
@@ -129,7 +136,8 @@ def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
 # Grids and index generators ------------------------------------------------------------
 
 
-def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
+def meshgrid(*xi: ArrayLike, copy: bool | None = True, sparse: bool = False,
+             indexing: str = "xy") -> Array:
     """Coordinate grids from 1-d coordinate vectors (``indexing`` ``"xy"``: Cartesian,
     ``"ij"``: matrix); a tuple of arrays, broadcast unless ``sparse``.
 
@@ -150,7 +158,7 @@ def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
     return tuple(out) if sparse else ops.broadcast_arrays(*out)
 
 
-def indices(dimensions, dtype=None, sparse=False):
+def indices(dimensions: Sequence[int], dtype: DTypeLike = None, sparse: bool = False) -> Array:
     """The index of every position of a grid of shape ``dimensions``: an array of shape
     ``(len(dimensions), *dimensions)``, or a tuple of broadcastable arrays if ``sparse``.
 
@@ -166,7 +174,8 @@ def indices(dimensions, dtype=None, sparse=False):
     return tuple(ops.asarray(o) for o in out) if sparse else ops.asarray(out)
 
 
-def fromfunction(function, shape, *, dtype=float, **kwargs):
+def fromfunction(function: Callable[..., Any], shape: ShapeLike, *, dtype: DTypeLike = float,
+                 **kwargs: Any) -> Array:
     """``function(*indices)`` on the index grids of ``shape`` (one array per axis, of
     ``dtype``: the default float dtype for ``float``).
 
@@ -178,7 +187,7 @@ def fromfunction(function, shape, *, dtype=float, **kwargs):
     return function(*(grids[n] for n in range(len(shape))), **kwargs)
 
 
-def ix_(*args):
+def ix_(*args: Any) -> Any:
     """An open mesh for fancy indexing: ``x[ft.ix_(rows, cols)]`` picks the sub-grid.
     Boolean sequences become the positions of their true entries.
 
@@ -228,7 +237,7 @@ hamming = _window("hamming", _WINDOW_DOC.format(title="Hamming", name="hamming")
 hanning = _window("hanning", _WINDOW_DOC.format(title="Hann", name="hanning"))
 
 
-def kaiser(M, beta):  # noqa: N803 - NumPy's name
+def kaiser(M: int, beta: ArrayLike) -> Array:
     """The Kaiser window of ``M`` points with shape parameter ``beta``:
     ``i0(beta * sqrt(1 - (2n / (M - 1) - 1) ** 2)) / i0(beta)``.
 

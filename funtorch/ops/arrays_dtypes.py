@@ -3,11 +3,14 @@ funtorch's promotion rules, and the bit packers ``packbits``/``unpackbits``."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from funtorch import dtypes
 from funtorch.ops.arrays_base import as_array, axis_index
 from funtorch import ops
+from funtorch.typing import Array, ArrayLike, Axis, DTypeLike
 
 _WEAK_KINDS = {bool: "b", int: "i", float: "f", complex: "c"}
 _KIND_ORDER = "biufc"
@@ -23,7 +26,7 @@ def _dtype_of(value, fn):
                         f"{type(value).__name__} {value!r:.40}") from None
 
 
-def result_type(*arrays_and_dtypes):
+def result_type(*arrays_and_dtypes: Any) -> np.dtype[Any]:
     """The dtype an operation on the arguments gives, by funtorch's rules: NumPy's within
     a kind, an integer/bool meeting a float takes the float (``int64, float32 ->
     float32``), and Python scalars are weak (``float32 array, 2.0 -> float32``; a Python
@@ -56,7 +59,7 @@ def result_type(*arrays_and_dtypes):
     return dtypes.get_default_dtype() if weakest == "f" else np.dtype(np.complex128)
 
 
-def promote_types(type1, type2):
+def promote_types(type1: DTypeLike, type2: DTypeLike) -> np.dtype[Any]:
     """The smallest dtype both ``type1`` and ``type2`` can be converted to, by funtorch's
     (PyTorch/JAX) rules: an integer or bool meeting a float gives the float.
 
@@ -68,7 +71,7 @@ def promote_types(type1, type2):
                               _dtype_of(type2, "promote_types"))
 
 
-def can_cast(from_, to, casting="safe"):
+def can_cast(from_: DTypeLike, to: DTypeLike, casting: str = "safe") -> bool:
     """Whether a cast from ``from_`` (a dtype or an array) to ``to`` can happen under the
     ``casting`` rule (``"no"``, ``"equiv"``, ``"safe"``, ``"same_kind"``, ``"unsafe"``).
 
@@ -82,7 +85,7 @@ def can_cast(from_, to, casting="safe"):
     return bool(np.can_cast(_dtype_of(from_, "can_cast"), _dtype_of(to, "can_cast"), casting))
 
 
-def issubdtype(arg1, arg2):
+def issubdtype(arg1: DTypeLike, arg2: DTypeLike) -> bool:
     """Whether ``arg1`` is lower than or equal to ``arg2`` in the dtype hierarchy
     (``ft.issubdtype(ft.float32, np.floating)``).
 
@@ -104,7 +107,7 @@ def _bit_weights(bitorder, fn):
     return weights[::-1].copy() if bitorder == "big" else weights
 
 
-def packbits(a, axis=None, bitorder="big"):
+def packbits(a: ArrayLike, axis: Axis = None, bitorder: str = "big") -> Array:
     """Pack the truth values of an integer or bool array into uint8 bytes along ``axis``
     (the flattened array when None), padding the last byte with zeros.
 
@@ -134,7 +137,8 @@ def packbits(a, axis=None, bitorder="big"):
     return ops.moveaxis(packed, -1, axis)
 
 
-def unpackbits(a, axis=None, count=None, bitorder="big"):
+def unpackbits(a: ArrayLike, axis: Axis = None, count: int | None = None,
+               bitorder: str = "big") -> Array:
     """Unpack uint8 bytes into their bits (0/1 uint8) along ``axis`` (flattened when
     None); ``count`` keeps that many bits (negative: drop from the end; more than there
     are: pad with zeros).

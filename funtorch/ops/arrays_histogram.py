@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 import math
+from typing import Any
 
 import numpy as np
 
@@ -19,9 +20,11 @@ from funtorch.ops.arrays_base import (
 )
 from funtorch.ops.arrays_search import searchsorted
 from funtorch import ops
+from funtorch.typing import Array, ArrayLike
 
 
-def bincount(x, weights=None, minlength=0, *, length=None):
+def bincount(x: ArrayLike, weights: ArrayLike | None = None, minlength: int = 0, *,
+             length: int | None = None) -> Array:
     """The number of occurrences of each value ``0..n-1`` in the non-negative integer 1-d
     ``x`` (the sum of ``weights`` at those positions, if given), with ``n =
     max(max(x) + 1, minlength)``.
@@ -64,7 +67,8 @@ def bincount(x, weights=None, minlength=0, *, length=None):
     return total.at[ops.clip(x, 0, length - 1)].add(w)
 
 
-def histogram_bin_edges(a, bins=10, range=None, weights=None):  # noqa: A002
+def histogram_bin_edges(a: ArrayLike, bins: ArrayLike = 10, range: Any = None,
+                        weights: ArrayLike | None = None) -> Array:
     """The bin edges :func:`histogram` uses: ``bins + 1`` equal steps over ``range``
     (default: the data's min to max; widened by 0.5 each side if they are equal), or the
     given increasing edges.
@@ -173,7 +177,8 @@ def _samples(sample):
     return sample if sample.ndim == 2 else ops.reshape(sample, (-1, 1))
 
 
-def histogramdd(sample, bins=10, range=None, weights=None, density=None):  # noqa: A002
+def histogramdd(sample: ArrayLike, bins: ArrayLike = 10, range: Any = None,
+                weights: ArrayLike | None = None, density: bool | None = None) -> Any:
     """A D-dimensional histogram of ``sample`` (shape ``(N, D)``, or a sequence of D
     1-d arrays); ``bins`` and ``range`` per dimension or shared. Returns ``(hist,
     edges)`` with ``edges`` a list of D arrays.
@@ -215,7 +220,8 @@ def histogramdd(sample, bins=10, range=None, weights=None, density=None):  # noq
     return hist, edges
 
 
-def histogram2d(x, y, bins=10, range=None, weights=None, density=None):  # noqa: A002
+def histogram2d(x: ArrayLike, y: ArrayLike, bins: ArrayLike = 10, range: Any = None,
+                weights: ArrayLike | None = None, density: bool | None = None) -> Any:
     """A 2-d histogram of the points ``(x, y)``; ``bins`` is an int, a pair of ints, one
     array of edges for both, or a pair of arrays. Returns ``(hist, xedges, yedges)``.
 

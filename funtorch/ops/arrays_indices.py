@@ -6,11 +6,14 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 from funtorch.ops.arrays_base import as_array, host_or_none
 from funtorch import ops
+from funtorch.typing import Array, ArrayLike, ShapeLike
 
 _INDEX_MODES = ("raise", "wrap", "clip")
 
@@ -19,7 +22,7 @@ def _wrap_int(values):
     return ops.asarray(np.asarray(values, dtype=np.int64))
 
 
-def diag_indices(n, ndim=2):
+def diag_indices(n: int, ndim: int = 2) -> Any:
     """Indices of the main diagonal of an ``ndim``-dimensional array of side ``n``.
 
     Example:
@@ -29,7 +32,7 @@ def diag_indices(n, ndim=2):
     return tuple(ops.arange(int(n)) for _ in range(int(ndim)))
 
 
-def diag_indices_from(arr):
+def diag_indices_from(arr: ArrayLike) -> Array:
     """:func:`diag_indices` for a square array ``arr`` (all sides equal).
 
     Example:
@@ -45,7 +48,7 @@ def diag_indices_from(arr):
     return diag_indices(arr.shape[0], arr.ndim)
 
 
-def tril_indices(n, k=0, m=None):
+def tril_indices(n: int, k: int = 0, m: int | None = None) -> Any:
     """Row and column indices of the lower triangle (at and below diagonal ``k``) of an
     ``n x m`` array.
 
@@ -56,7 +59,7 @@ def tril_indices(n, k=0, m=None):
     return tuple(_wrap_int(i) for i in np.tril_indices(n, k, m))
 
 
-def triu_indices(n, k=0, m=None):
+def triu_indices(n: int, k: int = 0, m: int | None = None) -> Any:
     """Row and column indices of the upper triangle (at and above diagonal ``k``).
 
     Example:
@@ -72,7 +75,7 @@ def _square_sides(arr, fn):
     return arr.shape
 
 
-def tril_indices_from(arr, k=0):
+def tril_indices_from(arr: ArrayLike, k: int = 0) -> Array:
     """:func:`tril_indices` for the shape of the 2-d ``arr``.
 
     Example:
@@ -83,7 +86,7 @@ def tril_indices_from(arr, k=0):
     return tril_indices(rows, k, cols)
 
 
-def triu_indices_from(arr, k=0):
+def triu_indices_from(arr: ArrayLike, k: int = 0) -> Array:
     """:func:`triu_indices` for the shape of the 2-d ``arr``.
 
     Example:
@@ -94,7 +97,8 @@ def triu_indices_from(arr, k=0):
     return triu_indices(rows, k, cols)
 
 
-def mask_indices(n, mask_func, k=0, *, size=None):
+def mask_indices(n: int, mask_func: Callable[..., Any], k: int = 0, *,
+                 size: ShapeLike | None = None) -> Any:
     """Indices where ``mask_func(ones((n, n)), k)`` is non-zero (e.g. ``ft.triu``);
     ``size`` truncates them or pads them with zeros, as JAX.
 
@@ -118,7 +122,7 @@ def _index_modes(mode, count, fn):
     return modes
 
 
-def ravel_multi_index(multi_index, dims, mode="raise", order="C"):
+def ravel_multi_index(multi_index: Any, dims: Any, mode: str = "raise", order: str = "C") -> Array:
     """Flat indices of the coordinates ``multi_index`` in an array of shape ``dims``.
 
     ``mode`` (per dimension or for all): ``"raise"`` (checked when values are known),
@@ -159,7 +163,7 @@ def ravel_multi_index(multi_index, dims, mode="raise", order="C"):
     return as_array(total)
 
 
-def unravel_index(indices, shape):
+def unravel_index(indices: ArrayLike, shape: ShapeLike) -> Any:
     """The coordinates (a tuple of arrays) of flat ``indices`` in an array of ``shape``.
 
     Raises:

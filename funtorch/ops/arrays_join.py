@@ -9,12 +9,15 @@ differentiable, and batch and stage like those; index arguments must be concrete
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 from funtorch.ops import registry as R
 from funtorch.ops.arrays_base import as_array, axis_index, is_int
 from funtorch import ops
+from funtorch.typing import Array, ArrayLike, Axis, DTypeLike, ShapeLike
 
 
 def _atleast(arrays, ndim, shaper):
@@ -25,7 +28,7 @@ def _atleast(arrays, ndim, shaper):
     return out[0] if len(out) == 1 else tuple(out)
 
 
-def atleast_1d(*arys):
+def atleast_1d(*arys: ArrayLike) -> Array:
     """View each input with at least one dimension (0-d becomes shape ``(1,)``).
 
     Returns one array for one input, else a tuple.
@@ -37,7 +40,7 @@ def atleast_1d(*arys):
     return _atleast(arys, 1, lambda shape: (1,))
 
 
-def atleast_2d(*arys):
+def atleast_2d(*arys: ArrayLike) -> Array:
     """View each input with at least two dimensions: ``(N,)`` becomes ``(1, N)``.
 
     Example:
@@ -47,7 +50,7 @@ def atleast_2d(*arys):
     return _atleast(arys, 2, lambda shape: (1,) * (2 - len(shape)) + shape)
 
 
-def atleast_3d(*arys):
+def atleast_3d(*arys: ArrayLike) -> Array:
     """View each input with at least three dimensions: ``(N,)`` becomes ``(1, N, 1)`` and
     ``(M, N)`` becomes ``(M, N, 1)``, as NumPy.
 
@@ -67,7 +70,7 @@ def _joined(tup, fn, axis, dtype=None):
     return out if dtype is None else ops.astype(out, dtype)
 
 
-def hstack(tup, dtype=None):
+def hstack(tup: Sequence[ArrayLike], dtype: DTypeLike = None) -> Array:
     """Join arrays column-wise: along axis 1, or axis 0 for 1-d inputs.
 
     Example:
@@ -78,7 +81,7 @@ def hstack(tup, dtype=None):
     return _joined(arrays, "hstack", 0 if arrays and arrays[0].ndim == 1 else 1, dtype)
 
 
-def vstack(tup, dtype=None):
+def vstack(tup: Sequence[ArrayLike], dtype: DTypeLike = None) -> Array:
     """Join arrays row-wise (1-d inputs become rows).
 
     Example:
@@ -88,7 +91,7 @@ def vstack(tup, dtype=None):
     return _joined([atleast_2d(a) for a in tup], "vstack", 0, dtype)
 
 
-def dstack(tup, dtype=None):
+def dstack(tup: Sequence[ArrayLike], dtype: DTypeLike = None) -> Array:
     """Join arrays along the third axis (after :func:`atleast_3d`).
 
     Example:
@@ -98,7 +101,7 @@ def dstack(tup, dtype=None):
     return _joined([atleast_3d(a) for a in tup], "dstack", 2, dtype)
 
 
-def column_stack(tup):
+def column_stack(tup: Sequence[ArrayLike]) -> Array:
     """Stack 1-d arrays as columns of a 2-d array (2-d inputs are joined as they are).
 
     Example:
@@ -144,7 +147,7 @@ def _block(arrays, depth, ndim):
     return ops.concatenate(parts, axis=-depth)
 
 
-def block(arrays):
+def block(arrays: ArrayLike) -> Array:
     """Assemble an array from nested lists of blocks (the innermost lists are joined
     along the last axis, the next ones along the second-to-last, ...).
 
@@ -165,7 +168,7 @@ def block(arrays):
 # Splitting ---------------------------------------------------------------------------
 
 
-def array_split(ary, indices_or_sections, axis=0):
+def array_split(ary: ArrayLike, indices_or_sections: Any, axis: Axis = 0) -> Array:
     """Split into sub-arrays along ``axis``; unlike :func:`split` an int ``N`` need not
     divide the axis: the first ``size % N`` pieces get one extra element.
 
@@ -194,7 +197,7 @@ def _split_at_least(ary, indices_or_sections, ndim, axis, fn):
     return ops.split(ary, indices_or_sections, axis)
 
 
-def hsplit(ary, indices_or_sections):
+def hsplit(ary: ArrayLike, indices_or_sections: Any) -> Array:
     """Split column-wise (axis 1, or axis 0 for 1-d arrays), as :func:`split`.
 
     Example:
@@ -205,7 +208,7 @@ def hsplit(ary, indices_or_sections):
     return _split_at_least(ary, indices_or_sections, 1, 1 if ary.ndim > 1 else 0, "hsplit")
 
 
-def vsplit(ary, indices_or_sections):
+def vsplit(ary: ArrayLike, indices_or_sections: Any) -> Array:
     """Split row-wise (axis 0) an array of at least 2 dimensions.
 
     Example:
@@ -215,7 +218,7 @@ def vsplit(ary, indices_or_sections):
     return _split_at_least(ary, indices_or_sections, 2, 0, "vsplit")
 
 
-def dsplit(ary, indices_or_sections):
+def dsplit(ary: ArrayLike, indices_or_sections: Any) -> Array:
     """Split along the third axis an array of at least 3 dimensions.
 
     Example:
@@ -225,7 +228,7 @@ def dsplit(ary, indices_or_sections):
     return _split_at_least(ary, indices_or_sections, 3, 2, "dsplit")
 
 
-def unstack(x, /, *, axis=0):
+def unstack(x: ArrayLike, /, *, axis: Axis = 0) -> Any:
     """The slices of ``x`` along ``axis``, as a tuple (the inverse of :func:`stack`).
 
     Example:
@@ -245,7 +248,7 @@ def unstack(x, /, *, axis=0):
 # Growing and shrinking ---------------------------------------------------------------
 
 
-def append(arr, values, axis=None):
+def append(arr: ArrayLike, values: ArrayLike, axis: Axis = None) -> Array:
     """``arr`` with ``values`` appended along ``axis`` (both flattened when None).
 
     Example:
@@ -274,7 +277,7 @@ def _index_positions(obj, size, fn):
     return positions.astype(np.int64), positions.ndim == 0
 
 
-def insert(arr, obj, values, axis=None):
+def insert(arr: ArrayLike, obj: Any, values: ArrayLike, axis: Axis = None) -> Array:
     """Insert ``values`` before the positions ``obj`` along ``axis`` (flattened when None).
 
     ``obj`` is an int, a slice or a sequence of ints (concrete); ``values`` broadcast as in
@@ -324,7 +327,8 @@ def _insert_sources(positions, size):
     return source
 
 
-def delete(arr, obj, axis=None, *, assume_unique_indices=False):
+def delete(arr: ArrayLike, obj: Any, axis: Axis = None, *,
+           assume_unique_indices: bool = False) -> Array:
     """``arr`` without the entries at ``obj`` (int, slice, ints or a boolean mask) along
     ``axis`` (of the flattened array when None).
 
@@ -358,7 +362,7 @@ def delete(arr, obj, axis=None, *, assume_unique_indices=False):
     return ops.take(arr, np.nonzero(keep)[0], axis=axis)
 
 
-def resize(a, new_shape):
+def resize(a: ArrayLike, new_shape: ShapeLike) -> Array:
     """An array of ``new_shape`` filled by repeating ``a``'s flattened elements cyclically
     (zeros when ``a`` is empty), as ``numpy.resize``.
 
@@ -377,7 +381,7 @@ def resize(a, new_shape):
     return ops.reshape(ops.take(ops.ravel(a), np.arange(total) % a.size), shape)
 
 
-def broadcast_shapes(*shapes):
+def broadcast_shapes(*shapes: Any) -> tuple[int, ...]:
     """The shape that arrays of ``shapes`` broadcast to.
 
     Raises:
@@ -391,7 +395,7 @@ def broadcast_shapes(*shapes):
     return tuple(R.broadcast_shapes("broadcast_shapes", *shapes))
 
 
-def broadcast_arrays(*args):
+def broadcast_arrays(*args: Any) -> Any:
     """Broadcast the arrays against each other; returns a tuple.
 
     Example:

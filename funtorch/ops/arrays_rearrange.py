@@ -16,9 +16,10 @@ from funtorch.core import Array, bind
 from funtorch.ops.arrays_base import as_array, axis_index, host, is_int
 from funtorch.ops.shape import reshape_p
 from funtorch import ops
+from funtorch.typing import ArrayLike, Axis
 
 
-def copy(a, order=None):
+def copy(a: ArrayLike, order: str | None = None) -> Array:
     """A new array with ``a``'s values (gradients flow through it as through identity).
 
     Example:
@@ -29,7 +30,7 @@ def copy(a, order=None):
     return bind(reshape_p, a, shape=tuple(a.shape))
 
 
-def ravel(a, order="C"):
+def ravel(a: ArrayLike, order: str = "C") -> Array:
     """The elements as a 1-d array, in row-major (``order="C"``) or column-major (``"F"``)
     order.
 
@@ -45,7 +46,7 @@ def ravel(a, order="C"):
     return ops.reshape(a, (-1,))
 
 
-def permute_dims(a, /, axes):
+def permute_dims(a: ArrayLike, /, axes: Axis) -> Array:
     """The Array API spelling of :func:`transpose` with explicit ``axes``.
 
     Example:
@@ -55,7 +56,7 @@ def permute_dims(a, /, axes):
     return ops.transpose(a, axes)
 
 
-def ndim(a):
+def ndim(a: ArrayLike) -> int:
     """The number of dimensions of ``a`` (array-likes and scalars too).
 
     Example:
@@ -65,7 +66,7 @@ def ndim(a):
     return a.ndim if isinstance(a, Array) else np.ndim(a)
 
 
-def shape(a):
+def shape(a: ArrayLike) -> tuple[int, ...]:
     """The shape of ``a`` as a tuple.
 
     Example:
@@ -75,7 +76,7 @@ def shape(a):
     return tuple(a.shape) if isinstance(a, Array) else np.shape(a)
 
 
-def size(a, axis=None):
+def size(a: ArrayLike, axis: Axis = None) -> int:
     """The number of elements of ``a``, or along ``axis`` (an int or a tuple of ints).
 
     Example:
@@ -89,7 +90,7 @@ def size(a, axis=None):
     return math.prod(dims[ax] for ax in axes)
 
 
-def isscalar(element):
+def isscalar(element: ArrayLike) -> bool:
     """Whether ``element`` is a scalar: a Python or NumPy number, or a 0-d array (JAX's
     reading: funtorch has no separate scalar type).
 
@@ -104,7 +105,7 @@ def isscalar(element):
     return False
 
 
-def iterable(y):
+def iterable(y: ArrayLike) -> bool:
     """Whether ``iter(y)`` works (0-d arrays are not iterable).
 
     Example:
@@ -157,7 +158,7 @@ def roll(a, shift, axis=None):
     return a
 
 
-def rollaxis(a, axis, start=0):
+def rollaxis(a: ArrayLike, axis: Axis, start: ArrayLike = 0) -> Array:
     """Roll ``axis`` backwards until it lies before position ``start`` (NumPy's older
     spelling of :func:`moveaxis`).
 
@@ -209,7 +210,7 @@ def rot90(m, k=1, axes=(0, 1)):
     return ops.flip(ops.transpose(m, perm), second)
 
 
-def fliplr(m):
+def fliplr(m: int | None) -> Array:
     """Reverse the order of columns (axis 1); needs at least 2 dimensions.
 
     Example:
@@ -222,7 +223,7 @@ def fliplr(m):
     return ops.flip(m, 1)
 
 
-def flipud(m):
+def flipud(m: int | None) -> Array:
     """Reverse the order of rows (axis 0); needs at least 1 dimension.
 
     Example:
@@ -263,7 +264,7 @@ def diagonal(a, offset=0, axis1=0, axis2=1):
     return a[..., steps + max(-offset, 0), steps + max(offset, 0)]
 
 
-def diagflat(v, k=0):
+def diagflat(v: ArrayLike, k: int = 0) -> Array:
     """A 2-d array with the flattened ``v`` on the ``k``-th diagonal.
 
     Example:
@@ -273,7 +274,7 @@ def diagflat(v, k=0):
     return ops.diag(ravel(v), k)
 
 
-def trim_zeros(filt, trim="fb", axis=None):
+def trim_zeros(filt: ArrayLike, trim: str = "fb", axis: Axis = None) -> Array:
     """Cut the leading (``"f"``) and/or trailing (``"b"``) zeros; for n-d input, trim the
     all-zero slices at the edges of each axis in ``axis`` (every axis when None).
 

@@ -10,11 +10,14 @@ and ``fp``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from funtorch import dtypes
 from funtorch.ops.arrays_base import as_array, axis_index, default_float, host_or_none
 from funtorch import ops
+from funtorch.typing import Array, ArrayLike, Axis
 
 _SEARCH_METHODS = ("scan", "scan_unrolled", "sort", "compare_all")
 
@@ -66,7 +69,8 @@ def searchsorted(a, v, side="left", sorter=None, *, method="scan"):
     return ops.reshape(_count_before(a, flat, side), v.shape)
 
 
-def digitize(x, bins, right=False, *, method=None):
+def digitize(x: ArrayLike, bins: ArrayLike, right: ArrayLike | None = False, *,
+             method: str | None = None) -> Array:
     """The index of the bin each ``x`` falls in, for monotonic ``bins`` (increasing or
     decreasing), as ``numpy.digitize``. No gradient.
 
@@ -94,7 +98,7 @@ def digitize(x, bins, right=False, *, method=None):
     return ops.where(bins[-1] >= bins[0], rising, falling)
 
 
-def lexsort(keys, axis=-1):
+def lexsort(keys: ArrayLike, axis: Axis = -1) -> Array:
     """Indices that sort by several keys: the last key is the primary one, earlier keys
     break ties (stable), as ``numpy.lexsort``. No gradient.
 
@@ -134,7 +138,7 @@ def _partition_axis(a, kth, axis, fn):
     return a, axis
 
 
-def argpartition(a, kth, axis=-1):
+def argpartition(a: ArrayLike, kth: int | Sequence[int], axis: Axis = -1) -> Array:
     """Indices that partition ``a`` around ``kth`` along ``axis``: the element at ``kth``
     is in its sorted place, smaller ones before it, larger ones after (funtorch returns
     a full stable argsort, which satisfies this for every ``kth``). No gradient.
@@ -151,7 +155,7 @@ def argpartition(a, kth, axis=-1):
     return ops.argsort(a, axis=axis)
 
 
-def partition(a, kth, axis=-1):
+def partition(a: ArrayLike, kth: int | Sequence[int], axis: Axis = -1) -> Array:
     """A copy of ``a`` partitioned around ``kth`` along ``axis`` (funtorch sorts fully,
     a valid partition for every ``kth``). Differentiable as ``sort``.
 
@@ -173,7 +177,8 @@ def _periodic(x, xp, fp, period):
     return x, xp, fp
 
 
-def interp(x, xp, fp, left=None, right=None, period=None):
+def interp(x: ArrayLike, xp: ArrayLike, fp: ArrayLike, left: ArrayLike | None = None,
+           right: ArrayLike | None = None, period: float | None = None) -> Array:
     """One-dimensional linear interpolation of the points ``(xp, fp)`` (``xp``
     increasing) at ``x``; ``left``/``right`` are used outside ``[xp[0], xp[-1]]``
     (default: the end values), ``period`` makes ``xp`` periodic.

@@ -9,6 +9,9 @@ they move; index and condition arguments carry no gradient.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 
 from funtorch import dtypes
@@ -16,6 +19,7 @@ from funtorch.ops.arrays_base import (
     as_array, axis_index, compact, check_size, host_or_none, refuse_inplace,
 )
 from funtorch import ops
+from funtorch.typing import Array, ArrayLike, Axis, ShapeLike
 
 _CHOOSE_MODES = ("raise", "wrap", "clip")
 
@@ -36,7 +40,7 @@ def _wrap_or_clip(indices, size, mode, fn):
     return indices
 
 
-def choose(a, choices, out=None, mode="raise"):
+def choose(a: ArrayLike, choices: ArrayLike, out: Any = None, mode: str = "raise") -> Array:
     """Build an array from ``choices[a[i]][i]`` (everything broadcast together).
 
     Raises:
@@ -69,7 +73,7 @@ def choose(a, choices, out=None, mode="raise"):
     return ops.take_along_axis(stacked, picks, axis=0)[0]
 
 
-def select(condlist, choicelist, default=0):
+def select(condlist: ArrayLike, choicelist: ArrayLike, default: Any = 0) -> Array:
     """``choicelist[i]`` where ``condlist[i]`` is the first true condition, else ``default``.
 
     Raises:
@@ -99,7 +103,8 @@ def select(condlist, choicelist, default=0):
     return ops.broadcast_to(out, ops.broadcast_shapes(*(a.shape for a in conds + choices)))
 
 
-def piecewise(x, condlist, funclist, *args, **kw):
+def piecewise(x: ArrayLike, condlist: ArrayLike, funclist: Sequence[Any], *args: Any,
+              **kw: Any) -> Array:
     """Evaluate ``funclist[i]`` (a function of ``x`` or a constant) where ``condlist[i]``
     holds; one extra function covers the points where no condition holds (else 0).
 
@@ -134,7 +139,8 @@ def piecewise(x, condlist, funclist, *args, **kw):
     return out
 
 
-def compress(condition, a, axis=None, *, size=None, fill_value=0, out=None):
+def compress(condition: ArrayLike, a: ArrayLike, axis: Axis = None, *,
+             size: ShapeLike | None = None, fill_value: ArrayLike = 0, out: Any = None) -> Array:
     """The slices of ``a`` along ``axis`` (flattened when None) where ``condition`` (1-d)
     is true; a shorter ``condition`` counts as false past its end.
 
@@ -170,7 +176,8 @@ def compress(condition, a, axis=None, *, size=None, fill_value=0, out=None):
     return ops.moveaxis(out, 0, axis)
 
 
-def extract(condition, arr, *, size=None, fill_value=0):
+def extract(condition: ArrayLike, arr: ArrayLike, *, size: ShapeLike | None = None,
+            fill_value: ArrayLike = 0) -> Array:
     """The elements of ``arr`` where ``condition`` is non-zero, flattened (as
     ``compress(ravel(condition), ravel(arr))``).
 
@@ -184,7 +191,7 @@ def extract(condition, arr, *, size=None, fill_value=0):
                     fill_value=fill_value)
 
 
-def place(arr, mask, vals, *, inplace=True):
+def place(arr: ArrayLike, mask: ArrayLike, vals: ArrayLike, *, inplace: bool = True) -> Array:
     """A copy of ``arr`` with the positions where ``mask`` is true filled, in order, by
     ``vals`` (repeated cyclically). Works under ``jit``; differentiable in ``arr`` and
     ``vals``.
@@ -236,7 +243,8 @@ def put(a, ind, v, mode=None, *, inplace=True):
     return ops.reshape(flat.at[ind].set(v), a.shape)
 
 
-def put_along_axis(arr, indices, values, axis, inplace=True, mode=None):
+def put_along_axis(arr: ArrayLike, indices: ArrayLike, values: ArrayLike, axis: Axis,
+                   inplace: bool = True, mode: str | None = None) -> Array:
     """A copy of ``arr`` with ``values`` written at ``indices`` along ``axis`` (the
     writing counterpart of :func:`take_along_axis`).
 
@@ -272,7 +280,8 @@ def put_along_axis(arr, indices, values, axis, inplace=True, mode=None):
     return arr.at[tuple(index)].set(values)
 
 
-def fill_diagonal(a, val, wrap=False, *, inplace=True):
+def fill_diagonal(a: ArrayLike, val: ArrayLike, wrap: bool = False, *,
+                  inplace: bool = True) -> Array:
     """A copy of ``a`` with its main diagonal set to ``val`` (repeated cyclically); a tall
     2-d ``a`` restarts the diagonal every ``N + 1`` rows when ``wrap=True``.
 

@@ -13,6 +13,7 @@ from the input, so gradients flow to them; integer outputs carry none.
 from __future__ import annotations
 
 from typing import NamedTuple
+from typing import Any
 
 import numpy as np
 
@@ -23,6 +24,7 @@ from funtorch.ops.arrays_base import (
 )
 from funtorch.ops.arrays_search import lexsort, searchsorted
 from funtorch import ops
+from funtorch.typing import ArrayLike, ShapeLike
 
 
 class UniqueAllResult(NamedTuple):
@@ -126,7 +128,8 @@ def unique(ar, return_index=False, return_inverse=False, return_counts=False, ax
     return (values, *extras) if extras else values
 
 
-def unique_all(x, /, *, size=None, fill_value=None):
+def unique_all(x: ArrayLike, /, *, size: ShapeLike | None = None,
+               fill_value: ArrayLike | None = None) -> Any:
     """Unique values, first indices, inverse indices (shaped like ``x``) and counts, as
     a named tuple (NaNs are distinct, as in the Array API).
 
@@ -138,7 +141,8 @@ def unique_all(x, /, *, size=None, fill_value=None):
                                    fill_value=fill_value))
 
 
-def unique_counts(x, /, *, size=None, fill_value=None):
+def unique_counts(x: ArrayLike, /, *, size: ShapeLike | None = None,
+                  fill_value: ArrayLike | None = None) -> Any:
     """Unique values and their counts, as a named tuple.
 
     Example:
@@ -149,7 +153,8 @@ def unique_counts(x, /, *, size=None, fill_value=None):
                                       fill_value=fill_value))
 
 
-def unique_inverse(x, /, *, size=None, fill_value=None):
+def unique_inverse(x: ArrayLike, /, *, size: ShapeLike | None = None,
+                   fill_value: ArrayLike | None = None) -> Any:
     """Unique values and the inverse indices (shaped like ``x``), as a named tuple.
 
     Example:
@@ -160,7 +165,8 @@ def unique_inverse(x, /, *, size=None, fill_value=None):
                                        fill_value=fill_value))
 
 
-def unique_values(x, /, *, size=None, fill_value=None):
+def unique_values(x: ArrayLike, /, *, size: ShapeLike | None = None,
+                  fill_value: ArrayLike | None = None) -> Array:
     """The sorted unique values of ``x`` (flattened).
 
     Example:
@@ -188,7 +194,8 @@ def _member(values, tests):
     return ordered[at] == values
 
 
-def isin(element, test_elements, assume_unique=False, invert=False, *, method="auto"):
+def isin(element: ArrayLike, test_elements: ArrayLike, assume_unique: bool = False,
+         invert: bool = False, *, method: str = "auto") -> Array:
     """Whether each element of ``element`` occurs in ``test_elements`` (shaped like
     ``element``; negated with ``invert``). Works under ``jit``/``vmap``; no gradient.
 
@@ -210,7 +217,8 @@ def _unique_1d(a, fn):
     return ops.where(valid, values, values[count - 1]), index, valid
 
 
-def union1d(ar1, ar2, *, size=None, fill_value=None):
+def union1d(ar1: ArrayLike, ar2: ArrayLike, *, size: ShapeLike | None = None,
+            fill_value: ArrayLike | None = None) -> Array:
     """The sorted unique values found in either array (both flattened).
 
     Example:
@@ -221,8 +229,9 @@ def union1d(ar1, ar2, *, size=None, fill_value=None):
     return unique(ops.concatenate([a, b]), size=size, fill_value=fill_value)
 
 
-def intersect1d(ar1, ar2, assume_unique=False, return_indices=False, *, size=None,
-                fill_value=None):
+def intersect1d(ar1: ArrayLike, ar2: ArrayLike, assume_unique: bool = False,
+                return_indices: bool = False, *, size: ShapeLike | None = None,
+                fill_value: ArrayLike | None = None) -> Any:
     """The sorted unique values found in both arrays; with ``return_indices`` also the
     index of the first occurrence of each in ``ar1`` and in ``ar2``.
 
@@ -247,7 +256,8 @@ def intersect1d(ar1, ar2, assume_unique=False, return_indices=False, *, size=Non
     return values, first_a, ib[where_b]
 
 
-def setdiff1d(ar1, ar2, assume_unique=False, *, size=None, fill_value=None):
+def setdiff1d(ar1: ArrayLike, ar2: ArrayLike, assume_unique: bool = False, *,
+              size: ShapeLike | None = None, fill_value: ArrayLike | None = None) -> Array:
     """The sorted unique values of ``ar1`` that are not in ``ar2``.
 
     Example:
@@ -263,7 +273,8 @@ def setdiff1d(ar1, ar2, assume_unique=False, *, size=None, fill_value=None):
     return compact(ua, keep, size, fill_value, "setdiff1d")
 
 
-def setxor1d(ar1, ar2, assume_unique=False, *, size=None, fill_value=None):
+def setxor1d(ar1: ArrayLike, ar2: ArrayLike, assume_unique: bool = False, *,
+             size: ShapeLike | None = None, fill_value: ArrayLike | None = None) -> Array:
     """The sorted unique values found in exactly one of the two arrays.
 
     Example:
@@ -288,7 +299,8 @@ def setxor1d(ar1, ar2, assume_unique=False, *, size=None, fill_value=None):
 # Index lists ---------------------------------------------------------------------------
 
 
-def flatnonzero(a, *, size=None, fill_value=None):
+def flatnonzero(a: ArrayLike, *, size: ShapeLike | None = None,
+                fill_value: ArrayLike | None = None) -> Array:
     """Indices of the non-zero elements of the flattened ``a`` (``size``/``fill_value``
     as in :func:`argwhere`).
 
@@ -304,7 +316,8 @@ def flatnonzero(a, *, size=None, fill_value=None):
     return positions
 
 
-def argwhere(a, *, size=None, fill_value=None):
+def argwhere(a: ArrayLike, *, size: ShapeLike | None = None,
+             fill_value: ArrayLike | None = None) -> Array:
     """Indices of the non-zero elements, one row per element: shape ``(count, a.ndim)``.
 
     With ``size`` exactly ``size`` rows come back (padded with ``fill_value``, default 0)

@@ -16,6 +16,7 @@ import numpy as np
 from funtorch.core import Primitive, bind
 from funtorch.ops import registry as R
 from funtorch import ops
+from funtorch.typing import Array, ArrayLike
 
 # Upper case first, so that sorting labels sorts NumPy's integer sublist labels too.
 _LETTERS = string.ascii_uppercase + string.ascii_lowercase
@@ -205,7 +206,7 @@ def _broadcast_labels(terms, operands):
             for term, x in zip(terms, operands)]
 
 
-def einsum(subscripts, *operands):
+def einsum(subscripts: str, *operands: ArrayLike) -> Array:
     """Einstein summation, as ``numpy.einsum``: explicit (``"ij,jk->ik"``) and implicit
     (``"ij,jk"``) output, ``...`` broadcasting, repeated labels (``"ii->i"``, ``"ii"``) and
     the interleaved form ``einsum(x, [0, 1], y, [1, 2])``.

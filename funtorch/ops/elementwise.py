@@ -325,7 +325,7 @@ def divide(x, y):
     return bind(div_p, x, y)
 
 
-def power(x, y):
+def power(x: ArrayLike, y: ArrayLike) -> Array:
     """Elementwise ``x ** y`` (NumPy broadcasting; ``x ** 2`` on float32 stays float32)."""
     if type(x) is R.Array and type(y) is R.Array:  # as in _binary_fn
         if x._buf.dtype is not y._buf.dtype:
@@ -337,7 +337,7 @@ def power(x, y):
     return bind(pow_p, x, y)
 
 
-def arctan2(x1, x2):
+def arctan2(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Elementwise ``arctan(x1 / x2)`` choosing the quadrant (NumPy's argument order);
     integer operands become the default float dtype."""
     x1, x2 = R.coerce_pair(x1, x2)
@@ -347,28 +347,28 @@ def arctan2(x1, x2):
     return bind(arctan2_p, x1, x2)
 
 
-def negative(x):
+def negative(x: ArrayLike) -> Array:
     """Elementwise ``-x``."""
     return bind(neg_p, R.as_array(x))
 
 
-def abs(x):  # noqa: A001 - NumPy's name
+def abs(x: ArrayLike) -> Array:
     """Elementwise absolute value; its gradient at 0 is 1, as in JAX (``x >= 0``)."""
     return bind(abs_p, R.as_array(x))
 
 
-def relu(x):
+def relu(x: ArrayLike) -> Array:
     """Elementwise ``max(x, 0)``; its gradient is 1 where ``x > 0`` and 0 elsewhere
     (0 at exactly 0, as PyTorch's ``relu``). Example: ``ft.relu(ft.array([-1.0, 2.0]))``."""
     return bind(relu_p, R.as_array(x))
 
 
-def square(x):
+def square(x: ArrayLike) -> Array:
     """Elementwise ``x * x``."""
     return bind(square_p, R.as_array(x))
 
 
-def sign(x):
+def sign(x: ArrayLike) -> Array:
     """Elementwise sign (-1, 0 or 1); zero gradient."""
     return bind(sign_p, R.as_array(x))
 
@@ -388,7 +388,7 @@ floor = _int_passthrough(floor_p, "floor")
 ceil = _int_passthrough(ceil_p, "ceil")
 
 
-def round(x, decimals=0):  # noqa: A001 - NumPy's name
+def round(x: ArrayLike, decimals: int = 0) -> Array:
     """Round half to even to ``decimals`` places (NumPy semantics); zero gradient."""
     x = R.as_array(x)
     return bind(round_p, x, decimals=decimals)

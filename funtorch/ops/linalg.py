@@ -21,6 +21,7 @@ from funtorch.ops import registry as R
 from funtorch.ops.einsum import einsum  # noqa: F401  (exported with the products)
 from funtorch.ops.reductions import normalize_axes
 from funtorch import ops
+from funtorch.typing import Array, ArrayLike, Axis
 
 _NOT_ALIGNED = ("{fn}: shapes {a} and {b} are not aligned: {n} (dim {i} of the first) != "
                 "{m} (dim {j} of the second)")
@@ -148,7 +149,7 @@ def _check_aligned(fn, a, b, i, j):
                                              i=i % a.ndim, m=b.shape[j], j=j % b.ndim))
 
 
-def matmul(x1, x2):
+def matmul(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Matrix product with NumPy's rules (the ``@`` operator): 1-D operands gain and then
     lose an axis, leading (batch) dimensions broadcast.
 
@@ -175,7 +176,7 @@ def matmul(x1, x2):
     return ops.reshape(out, out.shape[:-2] + (rows,) * (a.ndim > 1) + (cols,) * (b.ndim > 1))
 
 
-def tensordot(a, b, axes=2):
+def tensordot(a: ArrayLike, b: ArrayLike, axes: Axis = 2) -> Array:
     """Sum products over ``axes`` (an int: the last ``axes`` of ``a`` with the first of
     ``b``; or a pair of axis sequences), as ``numpy.tensordot``. One matmul underneath.
 
@@ -210,7 +211,7 @@ def _count(x, axes):
     return math.prod(x.shape[i] for i in axes)
 
 
-def dot(a, b):
+def dot(a: ArrayLike, b: ArrayLike) -> Array:
     """``numpy.dot``: products for 0-d operands, ``matmul`` up to 2-D, otherwise a sum over
     the last axis of ``a`` and the second-to-last of ``b``.
 
@@ -227,7 +228,7 @@ def dot(a, b):
     return tensordot(a, b, ((a.ndim - 1,), (b.ndim - 2,)))
 
 
-def inner(a, b):
+def inner(a: ArrayLike, b: ArrayLike) -> Array:
     """``numpy.inner``: a sum of products over the last axes of ``a`` and ``b``.
 
     Example:
@@ -241,7 +242,7 @@ def inner(a, b):
     return tensordot(a, b, ((a.ndim - 1,), (b.ndim - 1,)))
 
 
-def outer(a, b):
+def outer(a: ArrayLike, b: ArrayLike) -> Array:
     """``numpy.outer``: ``out[i, j] = a.ravel()[i] * b.ravel()[j]``.
 
     Example:
@@ -252,7 +253,7 @@ def outer(a, b):
     return ops.multiply(ops.reshape(a, (-1, 1)), ops.reshape(b, (1, -1)))
 
 
-def mm(input, mat2):  # noqa: A002 - PyTorch's name
+def mm(input: ArrayLike, mat2: ArrayLike) -> Array:
     """PyTorch's ``mm``: the product of two 2-D matrices (no broadcasting).
 
     Example:
@@ -267,7 +268,7 @@ def mm(input, mat2):  # noqa: A002 - PyTorch's name
     return bind(matmul_p, a, b)
 
 
-def bmm(input, mat2):  # noqa: A002 - PyTorch's name
+def bmm(input: ArrayLike, mat2: ArrayLike) -> Array:
     """PyTorch's ``bmm``: products of two stacks of matrices ``(B, n, k) @ (B, k, m)``.
 
     Example:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from funtorch.ops import registry as R
 from funtorch.ops.linalg import matmul
 from funtorch import ops
+from funtorch.typing import Array, ArrayLike, Axis
 
 __all__ = ["cross", "kron", "matrix_transpose", "matvec", "vdot", "vecdot", "vecmat"]
 
@@ -22,7 +23,7 @@ def _pair(fn, x1, x2, min_ndim=1):
     return a, b
 
 
-def matrix_transpose(x):
+def matrix_transpose(x: ArrayLike) -> Array:
     """Transpose the last two axes of an array of at least 2 dimensions.
 
     Raises:
@@ -39,7 +40,7 @@ def matrix_transpose(x):
     return ops.swapaxes(x, -1, -2)
 
 
-def matvec(x1, x2):
+def matvec(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Matrix-vector products ``x1 @ x2`` of stacks ``(..., m, n)`` and ``(..., n)``;
     batch dimensions broadcast.
 
@@ -54,7 +55,7 @@ def matvec(x1, x2):
     return matmul(a, ops.expand_dims(b, -1))[..., 0]
 
 
-def vecmat(x1, x2):
+def vecmat(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Vector-matrix products ``x1 @ x2`` of stacks ``(..., n)`` and ``(..., n, m)``;
     batch dimensions broadcast.
 
@@ -69,7 +70,7 @@ def vecmat(x1, x2):
     return matmul(ops.expand_dims(a, -2), b)[..., 0, :]
 
 
-def vecdot(x1, x2, axis=-1):
+def vecdot(x1: ArrayLike, x2: ArrayLike, axis: Axis = -1) -> Array:
     """Dot products of vectors along ``axis``; the other dimensions broadcast.
 
     Example:
@@ -86,7 +87,7 @@ def vecdot(x1, x2, axis=-1):
     return ops.sum(a * b, axis=axis)
 
 
-def vdot(a, b):
+def vdot(a: ArrayLike, b: ArrayLike) -> Array:
     """The dot product of two arrays flattened to vectors of equal size.
 
     Example:
@@ -100,7 +101,7 @@ def vdot(a, b):
     return ops.sum(ops.reshape(a, (-1,)) * ops.reshape(b, (-1,)))
 
 
-def kron(a, b):
+def kron(a: ArrayLike, b: ArrayLike) -> Array:
     """The Kronecker product: blocks ``a[i, j] * b``, for arrays of any rank (the shorter
     shape is padded with leading 1s, as ``numpy.kron``).
 

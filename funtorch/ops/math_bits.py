@@ -8,12 +8,15 @@ a TypeError naming the function instead of returning a silent zero.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from funtorch import ops
 from funtorch.core import Primitive, bind
 from funtorch.ops import registry as R
 from funtorch.ops.registry import binary, unary
+from funtorch.typing import Array, ArrayLike
 
 
 def _int_samples(arity, low, high):
@@ -104,7 +107,7 @@ right_shift = bitwise_right_shift = _int_binary(
 bitwise_not = bitwise_invert = ops.invert
 
 
-def bitwise_count(x):
+def bitwise_count(x: ArrayLike) -> Array:
     """Number of 1 bits in ``|x|`` for each integer element (uint8).
 
     Example:
@@ -116,7 +119,7 @@ def bitwise_count(x):
     return bind(bitwise_count_p, x)
 
 
-def ldexp(x1, x2):
+def ldexp(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Elementwise ``x1 * 2 ** x2`` with integer exponents ``x2``; ``x1``'s float dtype
     (integer ``x1`` becomes the default float). Differentiable in ``x1``.
 
@@ -132,7 +135,7 @@ def ldexp(x1, x2):
     return bind(ldexp_p, x1, x2)
 
 
-def frexp(x):
+def frexp(x: ArrayLike) -> Any:
     """Split ``x`` into ``mantissa * 2 ** exponent`` with ``0.5 <= |mantissa| < 1``.
 
     Returns:
@@ -148,7 +151,7 @@ def frexp(x):
     return ldexp(x, -exponent), exponent
 
 
-def modf(x):
+def modf(x: ArrayLike) -> Any:
     """Fractional and integral parts of ``x``, both with ``x``'s sign.
 
     Returns:
@@ -165,7 +168,7 @@ def modf(x):
     return fractional, integral
 
 
-def divmod(x1, x2):  # noqa: A001 - NumPy's name
+def divmod(x1: ArrayLike, x2: ArrayLike) -> Any:
     """``(floor_divide(x1, x2), remainder(x1, x2))`` in one call.
 
     Example:
@@ -175,7 +178,7 @@ def divmod(x1, x2):  # noqa: A001 - NumPy's name
     return ops.floor_divide(x1, x2), ops.mod(x1, x2)
 
 
-def nextafter(x1, x2):
+def nextafter(x1: ArrayLike, x2: ArrayLike) -> Array:
     """The next representable float after ``x1`` towards ``x2``. Not differentiable:
     ``grad``/``jvp`` through it raise a TypeError.
 
@@ -193,7 +196,7 @@ def nextafter(x1, x2):
     return bind(_nextafter_guard, x1, x2, bind(nextafter_p, x1, x2))
 
 
-def spacing(x):
+def spacing(x: ArrayLike) -> Array:
     """Distance from ``x`` to the next float away from zero (the ULP of ``x``); integers
     become the default float. Not differentiable: ``grad``/``jvp`` raise a TypeError.
 

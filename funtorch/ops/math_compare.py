@@ -8,12 +8,14 @@ differentiable reductions.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
 from funtorch import ops
 from funtorch.ops import registry as R
 from funtorch.ops.reductions import normalize_axis
+from funtorch.typing import Array, ArrayLike, Axis
 
 amax = ops.max
 amin = ops.min
@@ -29,7 +31,8 @@ def _float_operands(a, b):
     return ops.stop_gradient(a), ops.stop_gradient(b)
 
 
-def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+def isclose(a: ArrayLike, b: ArrayLike, rtol: float = 1e-05, atol: float = 1e-08,
+            equal_nan: bool = False) -> Array:
     """Elementwise ``|a - b| <= atol + rtol * |b|`` (NumPy's asymmetric test); infinities
     are close only to themselves, NaN only to NaN when ``equal_nan``. Bool, no gradient.
 
@@ -51,7 +54,8 @@ def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     return close
 
 
-def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+def allclose(a: ArrayLike, b: ArrayLike, rtol: float = 1e-05, atol: float = 1e-08,
+             equal_nan: bool = False) -> bool:
     """Whether every element pair is :func:`isclose`; a 0-d bool array.
 
     Example:
@@ -61,7 +65,7 @@ def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     return ops.all(isclose(a, b, rtol, atol, equal_nan))
 
 
-def array_equal(a1, a2, equal_nan=False):
+def array_equal(a1: ArrayLike, a2: ArrayLike, equal_nan: bool = False) -> bool:
     """Whether ``a1`` and ``a2`` have the same shape and elements; a 0-d bool array.
 
     Example:
@@ -82,7 +86,7 @@ def _all_equal(a1, a2, equal_nan):
     return ops.all(same)
 
 
-def array_equiv(a1, a2):
+def array_equiv(a1: ArrayLike, a2: ArrayLike) -> bool:
     """Whether ``a1`` and ``a2`` broadcast together and are equal everywhere; 0-d bool.
 
     Example:
@@ -108,7 +112,7 @@ def count_nonzero(a, axis=None, keepdims=False):
     return ops.sum(ops.not_equal(ops.stop_gradient(a), 0), axis=axis, keepdims=keepdims)
 
 
-def ptp(a, axis=None, out=None, keepdims=False):
+def ptp(a: ArrayLike, axis: Axis = None, out: Any = None, keepdims: bool = False) -> Array:
     """Range ``max - min`` over ``axis`` (peak to peak); keeps integer dtypes.
 
     Example:
@@ -135,7 +139,8 @@ def _weights_along(a, weights, axis, name):
     return ops.reshape(w, tuple(-1 if i == axis[0] else 1 for i in range(a.ndim)))
 
 
-def average(a, axis=None, weights=None, returned=False, keepdims=False):
+def average(a: ArrayLike, axis: Axis = None, weights: ArrayLike | None = None,
+            returned: bool = False, keepdims: bool = False) -> Array:
     """Weighted mean over ``axis``: ``sum(a * w) / sum(w)`` (plain mean without weights).
 
     Args:

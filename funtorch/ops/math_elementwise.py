@@ -20,6 +20,7 @@ from funtorch.ops import registry as R
 from funtorch.ops.elementwise import NONZERO, OPEN_UNIT, POSITIVE
 from funtorch.ops.registry import ONE, binary, unary
 from funtorch.typing import ArrayLike
+from funtorch.typing import Axis
 
 _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
@@ -99,7 +100,7 @@ logaddexp2 = _float_binary(logaddexp2_p, "logaddexp2", "Elementwise ``log2(2**x1
                            "computed stably.", "ft.array([1.0]), 1.0", "[2.0]")
 
 
-def i0(x):
+def i0(x: ArrayLike) -> Array:
     """Modified Bessel function of the first kind, order 0 (``jax.numpy.i0``): the same
     function as :func:`funtorch.special.i0`; its derivative is ``i1``.
 
@@ -112,7 +113,7 @@ def i0(x):
     return special_i0(x)
 
 
-def fmod(x1, x2):
+def fmod(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Elementwise C remainder: ``x1 - trunc(x1 / x2) * x2``, with the sign of ``x1``
     (:func:`remainder` takes the sign of ``x2``).
 
@@ -129,7 +130,7 @@ def fmod(x1, x2):
     return bind(fmod_p, *R.coerce_pair(x1, x2))
 
 
-def signbit(x):
+def signbit(x: ArrayLike) -> Array:
     """Elementwise test of the sign bit (true for ``-0.0`` and negative values); bool.
 
     Example:
@@ -143,7 +144,7 @@ def _steps(x):
     return R.as_array(x).dtype.kind in "iub"
 
 
-def trunc(x):
+def trunc(x: ArrayLike) -> Array:
     """Round towards zero; integers pass through; zero gradient, as JAX.
 
     Example:
@@ -157,7 +158,7 @@ def trunc(x):
 
 
 
-def rint(x):
+def rint(x: ArrayLike) -> Array:
     """Round to the nearest integer, halves to even; integer inputs become the default float
     (as JAX); zero gradient.
 
@@ -168,7 +169,7 @@ def rint(x):
     return ops.round(R.to_float(x))
 
 
-def fabs(x):
+def fabs(x: ArrayLike) -> Array:
     """Elementwise absolute value as a float (integer inputs become the default float).
 
     Example:
@@ -178,7 +179,7 @@ def fabs(x):
     return ops.abs(R.to_float(x))
 
 
-def positive(x):
+def positive(x: ArrayLike) -> Array:
     """Elementwise ``+x`` (a copy of the values).
 
     Example:
@@ -195,7 +196,7 @@ def positive(x):
 _SINC_TERMS = 8  # Taylor terms of sin(pi x)/(pi x) below |x| = 0.1: error < 1e-20
 
 
-def sinc(x):
+def sinc(x: ArrayLike) -> Array:
     """Normalised sinc, ``sin(pi x) / (pi x)`` with ``sinc(0) = 1``.
 
     Near 0 it is evaluated by its Taylor polynomial, so derivatives of every order are
@@ -215,7 +216,8 @@ def sinc(x):
     return ops.where(small, series, ops.sin(safe) / safe)
 
 
-def unwrap(p, discont=None, axis=-1, period=2 * math.pi):
+def unwrap(p: ArrayLike, discont: float | None = None, axis: Axis = -1,
+           period: float | None = 2 * math.pi) -> Array:
     """Undo jumps larger than ``discont`` along ``axis`` by adding multiples of ``period``
     (NumPy's algorithm; integer inputs become the default float).
 

@@ -7,6 +7,8 @@ Integer and bool arrays hold no NaN and reduce as the plain functions do.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from funtorch import ops
@@ -14,6 +16,7 @@ from funtorch.ops import registry as R
 from funtorch.ops.math_reductions import cumprod
 from funtorch.ops.math_stats import _no_out, make_median, make_quantile
 from funtorch.ops.reductions import normalize_axis
+from funtorch.typing import Array, ArrayLike, Axis, DTypeLike
 
 _NAN = float("nan")
 
@@ -52,7 +55,9 @@ def nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, whe
     return total if initial is None else total + initial
 
 
-def nanprod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
+def nanprod(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: Any = None,
+            keepdims: bool = False, initial: ArrayLike | None = None,
+            where: ArrayLike | None = None) -> Array:
     """Product over ``axis`` treating NaN as one.
 
     Example:
@@ -143,7 +148,8 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, where=None):
     return ops.sum(filled, axis=axis, keepdims=keepdims) / _count(nan, a, axis, keepdims)
 
 
-def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=None):
+def nanvar(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: Any = None,
+           ddof: int = 0, keepdims: bool = False, where: ArrayLike | None = None) -> Array:
     """Variance over ``axis`` of the non-NaN entries, divided by ``count - ddof`` (NaN
     where that is not positive).
 
@@ -166,7 +172,8 @@ def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=Non
     return ops.where(dof > 0, total / ops.where(dof > 0, dof, 1.0), _NAN)
 
 
-def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=None):
+def nanstd(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: Any = None,
+           ddof: int = 0, keepdims: bool = False, where: ArrayLike | None = None) -> Array:
     """Standard deviation over ``axis`` of the non-NaN entries (``sqrt(nanvar)``).
 
     Example:
@@ -184,7 +191,7 @@ nanmedian = make_median("nanmedian", True, "Median of the non-NaN entries over `
                         "for an all-NaN slice).")
 
 
-def nancumsum(a, axis=None, dtype=None, out=None):
+def nancumsum(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: Any = None) -> Array:
     """Cumulative sum treating NaN as zero (flattened when ``axis`` is None).
 
     Example:
@@ -196,7 +203,7 @@ def nancumsum(a, axis=None, dtype=None, out=None):
     return ops.cumsum(filled, axis=axis)
 
 
-def nancumprod(a, axis=None, dtype=None, out=None):
+def nancumprod(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: Any = None) -> Array:
     """Cumulative product treating NaN as one (flattened when ``axis`` is None).
 
     Example:

@@ -8,12 +8,15 @@ real arrays only, so ``roots`` raises a ValueError when a root is complex.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from funtorch import ops
 from funtorch.core import Primitive, bind
 from funtorch.ops import registry as R
 from funtorch.ops.math_stats import convolve
+from funtorch.typing import Array, ArrayLike
 
 _COMPLEX_ROOTS = ("roots: the polynomial has complex roots (for example {root}); funtorch "
                   "arrays are real, so only polynomials whose roots are all real are "
@@ -36,7 +39,7 @@ def _leading_zeros_padded(p, length):
     return ops.concatenate([ops.zeros((missing,), dtype=p.dtype), p])
 
 
-def polyadd(a1, a2):
+def polyadd(a1: ArrayLike, a2: ArrayLike) -> Array:
     """Sum of two polynomials (the shorter is padded with leading zeros).
 
     Example:
@@ -48,7 +51,7 @@ def polyadd(a1, a2):
     return _leading_zeros_padded(a1, length) + _leading_zeros_padded(a2, length)
 
 
-def polysub(a1, a2):
+def polysub(a1: ArrayLike, a2: ArrayLike) -> Array:
     """Difference of two polynomials, ``a1 - a2``.
 
     Example:
@@ -60,7 +63,7 @@ def polysub(a1, a2):
     return _leading_zeros_padded(a1, length) - _leading_zeros_padded(a2, length)
 
 
-def polymul(a1, a2, *, trim_leading_zeros=False):
+def polymul(a1: ArrayLike, a2: ArrayLike, *, trim_leading_zeros: bool = False) -> Array:
     """Product of two polynomials (the convolution of their coefficients).
 
     Example:
@@ -77,7 +80,7 @@ def _trim(p):
     return p[int(nonzero[0]):] if nonzero.size else p[-1:]
 
 
-def polyval(p, x, *, unroll=16):
+def polyval(p: ArrayLike, x: ArrayLike, *, unroll: int = 16) -> Array:
     """Evaluate the polynomial ``p`` at ``x`` by Horner's rule (``unroll`` is accepted for
     JAX compatibility).
 
@@ -94,7 +97,7 @@ def polyval(p, x, *, unroll=16):
     return out
 
 
-def polyder(p, m=1):
+def polyder(p: ArrayLike, m: int | None = 1) -> Array:
     """The ``m``-th derivative of the polynomial ``p``.
 
     Raises:
@@ -113,7 +116,7 @@ def polyder(p, m=1):
     return p
 
 
-def polyint(p, m=1, k=None):
+def polyint(p: ArrayLike, m: int | None = 1, k: int | None = None) -> Array:
     """The ``m``-th antiderivative of ``p``; ``k`` gives the integration constants (one per
     integration, lowest order last; a scalar is used for all; default 0).
 
@@ -137,7 +140,7 @@ def polyint(p, m=1, k=None):
     return p
 
 
-def polydiv(u, v, *, trim_leading_zeros=False):
+def polydiv(u: ArrayLike, v: ArrayLike, *, trim_leading_zeros: bool = False) -> Any:
     """Divide polynomial ``u`` by ``v``: ``u = q * v + r`` (JAX's signature).
 
     Returns:
@@ -166,7 +169,7 @@ def polydiv(u, v, *, trim_leading_zeros=False):
     return q, r
 
 
-def vander(x, N=None, increasing=False):
+def vander(x: ArrayLike, N: int | None = None, increasing: bool = False) -> Array:
     """Vandermonde matrix: columns are powers of ``x`` (decreasing unless ``increasing``).
 
     Integer powers: the gradient is exact at ``x = 0`` too, to every order.
@@ -187,7 +190,7 @@ def vander(x, N=None, increasing=False):
     return ops.power(ops.reshape(x, (-1, 1)), exponents)
 
 
-def poly(seq_of_zeros):
+def poly(seq_of_zeros: ArrayLike) -> Array:
     """Coefficients of the monic polynomial with the given roots, or the characteristic
     polynomial of a square matrix (Faddeev-LeVerrier, so real matrices need no complex
     eigenvalues).
@@ -264,7 +267,7 @@ roots_p = Primitive(
     batch=_roots_batch, samples=_roots_samples)
 
 
-def roots(p, *, strip_zeros=True):
+def roots(p: ArrayLike, *, strip_zeros: bool = True) -> Array:
     """Roots of the polynomial ``p``, in decreasing order, when they are all real.
 
     Args:

@@ -4,6 +4,8 @@ a thin SVD, so the coefficients are differentiable in ``x``, ``y`` and ``w``."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from funtorch import ops
@@ -11,6 +13,7 @@ from funtorch.core import bind
 from funtorch.ops import registry as R
 from funtorch.ops.decompositions import svd_p
 from funtorch.ops.math_poly import vander
+from funtorch.typing import ArrayLike
 
 
 def _lstsq(lhs, rhs, rcond):
@@ -22,7 +25,8 @@ def _lstsq(lhs, rhs, rcond):
     return coef, s, ops.sum(kept), s_inv
 
 
-def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
+def polyfit(x: ArrayLike, y: ArrayLike, deg: int, rcond: float | None = None, full: bool = False,
+            w: ArrayLike | None = None, cov: bool | str = False) -> Any:
     """Least-squares fit of a polynomial of degree ``deg`` to points ``(x, y)``.
 
     Args:

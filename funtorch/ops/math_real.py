@@ -15,8 +15,9 @@ import numpy as np
 from funtorch import ops
 from funtorch.ops import registry as R
 from funtorch.ops.math_elementwise import float_pair, signbit
+from funtorch.typing import Array, ArrayLike
 
-def conj(x):
+def conj(x: ArrayLike) -> Array:
     """Complex conjugate; funtorch arrays are real, so this returns ``x``.
 
     Example:
@@ -29,7 +30,7 @@ def conj(x):
 conjugate = conj
 
 
-def real(val):
+def real(val: ArrayLike) -> Array:
     """Real part; funtorch arrays are real, so this returns ``val``.
 
     Example:
@@ -39,7 +40,7 @@ def real(val):
     return R.as_array(val)
 
 
-def imag(val):
+def imag(val: ArrayLike) -> Array:
     """Imaginary part of a real array: zeros of its shape and dtype (zero gradient).
 
     Example:
@@ -49,7 +50,7 @@ def imag(val):
     return ops.zeros_like(R.as_array(val))
 
 
-def angle(z, deg=False):
+def angle(z: ArrayLike, deg: int = False) -> Array:
     """Argument of ``z`` as a complex number: ``pi`` for negative reals (and ``-0.0``),
     ``0`` otherwise, NaN for NaN; in degrees when ``deg``. Its derivative is 0.
 
@@ -62,7 +63,7 @@ def angle(z, deg=False):
     return out * (180.0 / math.pi) if deg else out
 
 
-def isreal(x):
+def isreal(x: ArrayLike) -> Array:
     """Elementwise test for a zero imaginary part: all true for real arrays.
 
     Example:
@@ -72,7 +73,7 @@ def isreal(x):
     return ops.full(R.as_array(x).shape, True, dtype=np.bool_)
 
 
-def isrealobj(x):
+def isrealobj(x: ArrayLike) -> bool:
     """Whether ``x`` has a real dtype: always ``True`` for funtorch arrays (Python bool).
 
     Example:
@@ -83,7 +84,7 @@ def isrealobj(x):
     return True
 
 
-def deg2rad(x):
+def deg2rad(x: ArrayLike) -> Array:
     """Convert degrees to radians (``x * pi / 180``); ints become the default float.
 
     Example:
@@ -93,7 +94,7 @@ def deg2rad(x):
     return R.to_float(x) * (math.pi / 180.0)
 
 
-def rad2deg(x):
+def rad2deg(x: ArrayLike) -> Array:
     """Convert radians to degrees (``x * 180 / pi``); ints become the default float.
 
     Example:
@@ -107,7 +108,7 @@ radians = deg2rad
 degrees = rad2deg
 
 
-def copysign(x1, x2):
+def copysign(x1: ArrayLike, x2: ArrayLike) -> Array:
     """``|x1|`` with the sign bit of ``x2`` (``-0.0`` counts as negative).
 
     Args:
@@ -127,7 +128,7 @@ def copysign(x1, x2):
     return ops.where(signbit(x2), -magnitude, magnitude)
 
 
-def heaviside(x1, x2):
+def heaviside(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Step function: 0 where ``x1 < 0``, ``x2`` where ``x1 == 0``, 1 where ``x1 > 0``
     (NaN where ``x1`` is NaN). Zero gradient in ``x1``; ``x2`` gets it where ``x1 == 0``.
 
@@ -141,7 +142,7 @@ def heaviside(x1, x2):
     return ops.where(ops.isnan(x1), x1, step)
 
 
-def fmax(x1, x2):
+def fmax(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Elementwise maximum that ignores NaN (NaN only where both are NaN).
 
     Example:
@@ -152,7 +153,7 @@ def fmax(x1, x2):
     return ops.where(ops.isnan(x2), x1, ops.where(ops.isnan(x1), x2, ops.maximum(x1, x2)))
 
 
-def fmin(x1, x2):
+def fmin(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Elementwise minimum that ignores NaN (NaN only where both are NaN).
 
     Example:
@@ -163,7 +164,7 @@ def fmin(x1, x2):
     return ops.where(ops.isnan(x2), x1, ops.where(ops.isnan(x1), x2, ops.minimum(x1, x2)))
 
 
-def float_power(x1, x2):
+def float_power(x1: ArrayLike, x2: ArrayLike) -> Array:
     """``x1 ** x2`` computed in float64 whatever the input dtypes (NumPy's float_power).
 
     Example:
@@ -175,7 +176,7 @@ def float_power(x1, x2):
     return ops.power(x1, x2)
 
 
-def isposinf(x):
+def isposinf(x: ArrayLike) -> Array:
     """Elementwise test for ``+inf``; bool.
 
     Example:
@@ -186,7 +187,7 @@ def isposinf(x):
     return ops.logical_and(ops.isinf(x), ops.logical_not(signbit(x)))
 
 
-def isneginf(x):
+def isneginf(x: ArrayLike) -> Array:
     """Elementwise test for ``-inf``; bool.
 
     Example:
@@ -197,7 +198,8 @@ def isneginf(x):
     return ops.logical_and(ops.isinf(x), signbit(x))
 
 
-def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
+def nan_to_num(x: ArrayLike, copy: bool | None = True, nan: float = 0.0,
+               posinf: float | None = None, neginf: float | None = None) -> Array:
     """Replace NaN by ``nan`` and infinities by ``posinf``/``neginf`` (default: the dtype's
     largest/lowest finite value). Integers pass through. Gradient 1 on finite entries.
 

@@ -7,6 +7,8 @@ inputs are zero (a division-based rule gives NaN or wrong values there).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from funtorch import ops
@@ -14,6 +16,7 @@ from funtorch.core import Primitive, bind
 from funtorch.ops import registry as R
 from funtorch.ops.math_scan import cumprod_jvp, cumprod_vjp
 from funtorch.ops.reductions import _sum_dtype, normalize_axis
+from funtorch.typing import Array, ArrayLike, Axis
 
 
 def _cumprod_samples(s):
@@ -154,7 +157,8 @@ def diff(a, n=1, axis=-1, prepend=None, append=None):
     return a
 
 
-def ediff1d(ary, to_end=None, to_begin=None):
+def ediff1d(ary: ArrayLike, to_end: ArrayLike | None = None,
+            to_begin: ArrayLike | None = None) -> Array:
     """Differences of consecutive elements of the flattened ``ary``, with optional values
     before and after.
 
@@ -220,7 +224,7 @@ def _axis_gradient(f, axis, spacing, edge_order):
     return ops.concatenate([first, interior, last], axis=axis)
 
 
-def gradient(f, *varargs, axis=None, edge_order=1):
+def gradient(f: Any, *varargs: Any, axis: Axis = None, edge_order: int = 1) -> Array:
     """Second-order accurate central differences of ``f`` (NumPy's ``gradient``).
 
     Args:

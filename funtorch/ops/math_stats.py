@@ -8,11 +8,14 @@ gradient goes to the one or two order statistics the result interpolates between
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from funtorch import ops
 from funtorch.ops import registry as R
 from funtorch.ops.reductions import normalize_axis, reduced_shape
+from funtorch.typing import Array, ArrayLike, DTypeLike
 
 _METHODS = ("linear", "lower", "higher", "midpoint", "nearest")
 
@@ -209,7 +212,7 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
     return ops.squeeze(c) if 1 in c.shape else c
 
 
-def corrcoef(x, y=None, rowvar=True):
+def corrcoef(x: ArrayLike, y: ArrayLike | None = None, rowvar: bool = True) -> Array:
     """Pearson correlation coefficients: :func:`cov` scaled to unit diagonal, clipped to
     ``[-1, 1]``.
 
@@ -251,7 +254,8 @@ def _mode_slice(name, full, n, m, mode):
     return full[start:start + length]
 
 
-def correlate(a, v, mode="valid", *, precision=None, preferred_element_type=None):
+def correlate(a: ArrayLike, v: ArrayLike, mode: str = "valid", *, precision: Any = None,
+              preferred_element_type: DTypeLike = None) -> Array:
     """Cross-correlation of two 1-d arrays: ``c[k] = sum_n a[n + k] * v[n]`` (NumPy's).
 
     Args:
@@ -274,7 +278,8 @@ def correlate(a, v, mode="valid", *, precision=None, preferred_element_type=None
     return _typed(_mode_slice("correlate", full, n, m, mode), preferred_element_type)
 
 
-def convolve(a, v, mode="full", *, precision=None, preferred_element_type=None):
+def convolve(a: ArrayLike, v: ArrayLike, mode: str = "full", *, precision: Any = None,
+             preferred_element_type: DTypeLike = None) -> Array:
     """Discrete linear convolution of two 1-d arrays (NumPy's ``convolve``).
 
     Args:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import builtins
 import importlib
+from typing import Any
 
 import numpy as np
 
 from funtorch import ops
 from funtorch.core import Array
 from funtorch.ops.torch_args import as_array, forward, one_dim, refuse_derivative, refuse_out
+from funtorch.typing import ArrayLike, Axis, DTypeLike, ShapeLike
 
 _F = "funtorch.nn.functional"
 _REDUCTIONS = {0: "none", 1: "mean", 2: "sum"}  # torch's internal integer `reduction`
@@ -40,30 +42,33 @@ hardshrink, prelu, pixel_shuffle, pixel_unshuffle = (
     forward(_F, name) for name in ("hardshrink", "prelu", "pixel_shuffle", "pixel_unshuffle"))
 
 
-def softmax(input, dim, dtype=None):  # noqa: A002
+def softmax(input: ArrayLike, dim: Axis, dtype: DTypeLike = None) -> Array:
     """``exp(x) / sum(exp(x))`` along ``dim`` (torch.softmax)."""
     return _functional().softmax(input, dim=dim, dtype=dtype)
 
 
-def log_softmax(input, dim, dtype=None):  # noqa: A002
+def log_softmax(input: ArrayLike, dim: Axis, dtype: DTypeLike = None) -> Array:
     """``x - logsumexp(x)`` along ``dim`` (torch.log_softmax)."""
     return _functional().log_softmax(input, dim=dim, dtype=dtype)
 
 
-def dropout(input, p, train):  # noqa: A002
+def dropout(input: ArrayLike, p: ArrayLike, train: bool) -> Array:
     """Zero elements with probability ``p`` and scale by ``1 / (1 - p)`` when ``train``."""
     return _functional().dropout(input, p, training=train)
 
 
-def batch_norm(input, weight, bias, running_mean, running_var,  # noqa: A002
-               training, momentum, eps, cudnn_enabled=True):
+def batch_norm(input: ArrayLike, weight: ArrayLike, bias: ArrayLike | None,
+               running_mean: ArrayLike | None, running_var: ArrayLike | None, training: bool,
+               momentum: float, eps: float | None, cudnn_enabled: bool = True) -> Array:
     """torch.batch_norm (torch's argument order; ``F.batch_norm`` holds the maths)."""
     return _functional().batch_norm(input, running_mean, running_var, weight, bias, training,
                                     momentum, eps)
 
 
-def instance_norm(input, weight=None, bias=None, running_mean=None, running_var=None,  # noqa: A002
-                  use_input_stats=True, momentum=0.1, eps=1e-5, cudnn_enabled=True):
+def instance_norm(input: ArrayLike, weight: ArrayLike | None = None, bias: ArrayLike | None = None,
+                  running_mean: ArrayLike | None = None, running_var: ArrayLike | None = None,
+                  use_input_stats: bool = True, momentum: float = 0.1, eps: float | None = 1e-5,
+                  cudnn_enabled: bool = True) -> Array:
     """Normalise each sample's channel over its spatial dims (instance statistics)."""
     x = as_array(input)
     if not use_input_stats:
@@ -77,7 +82,8 @@ def instance_norm(input, weight=None, bias=None, running_mean=None, running_var=
     return out if bias is None else out + ops.reshape(bias, shape)
 
 
-def rms_norm(input, normalized_shape, weight=None, eps=None):  # noqa: A002
+def rms_norm(input: ArrayLike, normalized_shape: ShapeLike, weight: ArrayLike | None = None,
+             eps: float | None = None) -> Array:
     """``x / sqrt(mean(x^2) + eps)`` over the last ``len(normalized_shape)`` dims, times
     ``weight``; ``eps`` defaults to the dtype's machine epsilon, as torch."""
     x = as_array(input)
@@ -88,18 +94,22 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):  # noqa: A002
     return out if weight is None else out * weight
 
 
-def embedding(weight, input, padding_idx=-1, scale_grad_by_freq=False, sparse=False):  # noqa: A002
+def embedding(weight: ArrayLike, input: ArrayLike, padding_idx: int | None = -1,
+              scale_grad_by_freq: bool = False, sparse: bool = False) -> Array:
     """torch.embedding: rows of ``weight`` at ``input`` (torch's argument order)."""
     return _functional().embedding(input, weight, None if padding_idx < 0 else padding_idx)
 
 
-def kl_div(input, target, reduction=1, log_target=False):  # noqa: A002
+def kl_div(input: ArrayLike, target: ArrayLike, reduction: str = 1,
+           log_target: bool = False) -> Array:
     """torch.kl_div (``reduction`` may be torch's integer code)."""
     return _functional().kl_div(input, target, _reduction(reduction), log_target)
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None,  # noqa: A002
-                                     reduction=1):
+def binary_cross_entropy_with_logits(input: ArrayLike, target: ArrayLike,
+                                     weight: ArrayLike | None = None,
+                                     pos_weight: ArrayLike | None = None,
+                                     reduction: str = 1) -> Array:
     """torch.binary_cross_entropy_with_logits (integer ``reduction`` codes accepted)."""
     return _functional().binary_cross_entropy_with_logits(
         input, target, weight, _reduction(reduction), pos_weight)
@@ -107,7 +117,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None
 
 
 
-def threshold(input, threshold, value):  # noqa: A002
+def threshold(input: ArrayLike, threshold: float, value: ArrayLike) -> Array:
     """``x`` where ``x > threshold``, else ``value``."""
     x = as_array(input)
     return ops.where(x > threshold, x, ops.asarray(value, dtype=x.dtype))
@@ -115,7 +125,8 @@ def threshold(input, threshold, value):  # noqa: A002
 
 
 
-def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):  # noqa: A002
+def rrelu(input: ArrayLike, lower: float = 1.0 / 8, upper: bool = 1.0 / 3, training: bool = False,
+          generator: Any = None) -> Array:
     """Leaky ReLU with a random slope in ``[lower, upper]`` when training, else the mean
     slope."""
     x = as_array(input)
@@ -133,20 +144,23 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None): 
 # Random draws from the global generator (ft.manual_seed) -------------------------------
 
 
-def rand_like(input, *, dtype=None, device=None, requires_grad=False):  # noqa: A002
+def rand_like(input: ArrayLike, *, dtype: DTypeLike = None, device: Any = None,
+              requires_grad: bool = False) -> Array:
     """Uniform [0, 1) draws shaped like ``input``."""
     x = as_array(input)
     return _generator().rand(*x.shape, dtype=dtype or _float_of(x), requires_grad=requires_grad)
 
 
-def randn_like(input, *, dtype=None, device=None, requires_grad=False):  # noqa: A002
+def randn_like(input: ArrayLike, *, dtype: DTypeLike = None, device: Any = None,
+               requires_grad: bool = False) -> Array:
     """Standard normal draws shaped like ``input``."""
     x = as_array(input)
     return _generator().randn(*x.shape, dtype=dtype or _float_of(x),
                               requires_grad=requires_grad)
 
 
-def randint_like(input, low=0, high=None, *, dtype=None, device=None):  # noqa: A002
+def randint_like(input: ArrayLike, low: int = 0, high: int | None = None, *,
+                 dtype: DTypeLike = None, device: Any = None) -> Array:
     """Integers in ``[low, high)`` shaped like ``input`` (``randint_like(x, high)``)."""
     x = as_array(input)
     low, high = (0, low) if high is None else (low, high)
@@ -157,7 +171,8 @@ def _float_of(x):
     return x.dtype if x.dtype.kind == "f" else None
 
 
-def randperm(n, *, dtype=np.int64, device=None, requires_grad=False):
+def randperm(n: int, *, dtype: DTypeLike = np.int64, device: Any = None,
+             requires_grad: bool = False) -> Array:
     """A random permutation of ``0..n-1``.
 
     Example:
@@ -167,7 +182,8 @@ def randperm(n, *, dtype=np.int64, device=None, requires_grad=False):
     return ops.astype(ops.argsort(_generator().rand(int(n), dtype=np.float64)), dtype)
 
 
-def bernoulli(input, p=None, *, generator=None, out=None):  # noqa: A002
+def bernoulli(input: ArrayLike, p: ArrayLike | None = None, *, generator: Any = None,
+              out: Any = None) -> Array:
     """0/1 draws with probability ``input`` (or ``p``), in ``input``'s dtype."""
     refuse_out("bernoulli", out)
     x = as_array(input)
@@ -175,7 +191,8 @@ def bernoulli(input, p=None, *, generator=None, out=None):  # noqa: A002
     return ops.astype(rand_like(x, dtype=np.float64) < probability, x.dtype)
 
 
-def multinomial(input, num_samples, replacement=False, *, generator=None):  # noqa: A002
+def multinomial(input: ArrayLike, num_samples: int, replacement: bool = False, *,
+                generator: Any = None) -> Array:
     """Draw ``num_samples`` category indices per row with probabilities ``input`` (not
     necessarily normalised); without replacement by Gumbel top-k."""
     p = as_array(input)
@@ -191,7 +208,8 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):  # no
     return ops.argsort(-(logits + gumbel), axis=-1)[..., :num_samples]
 
 
-def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None):
+def normal(mean: ArrayLike | None, std: ArrayLike = 1.0, size: ShapeLike | None = None, *,
+           generator: Any = None, out: Any = None, dtype: DTypeLike = None) -> Array:
     """Normal draws ``mean + std * randn`` (broadcast, or of ``size`` for scalars)."""
     refuse_out("normal", out)
     shape = tuple(size) if size is not None else np.broadcast_shapes(
@@ -200,7 +218,7 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None):
     return ops.add(mean, ops.multiply(std, _generator().randn(*shape, dtype=dtype)))
 
 
-def poisson(input, generator=None):  # noqa: A002
+def poisson(input: ArrayLike, generator: Any = None) -> Array:
     """Poisson draws with rates ``input`` (counting unit-rate exponential arrivals)."""
     rate = as_array(input)
     seed = int(_generator().randint(0, 2 ** 31 - 1, ()).item())
@@ -211,7 +229,7 @@ def poisson(input, generator=None):  # noqa: A002
 _SEED = [67280421310721]
 
 
-def seed():
+def seed() -> int:
     """Seed the global generator from fresh entropy and return the seed."""
     value = int(np.random.SeedSequence().entropy % (2 ** 63))
     _SEED[0] = value
@@ -219,18 +237,18 @@ def seed():
     return value
 
 
-def initial_seed():
+def initial_seed() -> int:
     """The seed ``ft.seed`` last chose (torch's default seed before that; the seeds given
     to ``ft.manual_seed`` are not recorded)."""
     return _SEED[0]
 
 
-def get_rng_state():
+def get_rng_state() -> Any:
     """The global generator's state (its key array)."""
     return _generator().get_key()
 
 
-def set_rng_state(new_state):
+def set_rng_state(new_state: Any) -> None:
     """Restore a state returned by :func:`get_rng_state` (a ``uint32[2]`` key)."""
     state = as_array(new_state)
     if state.dtype != np.uint32 or state.shape != (2,):
@@ -242,12 +260,12 @@ def set_rng_state(new_state):
 # Predicates and misc -------------------------------------------------------------------
 
 
-def is_tensor(obj):
+def is_tensor(obj: Any) -> bool:
     """Whether ``obj`` is a funtorch array."""
     return isinstance(obj, Array)
 
 
-def is_floating_point(input):  # noqa: A002
+def is_floating_point(input: ArrayLike) -> bool:
     """Whether the dtype is a floating-point one."""
     return as_array(input).dtype.kind == "f"
 
@@ -255,7 +273,8 @@ def is_floating_point(input):  # noqa: A002
 is_grad_enabled = forward("funtorch.autograd", "is_grad_enabled")
 
 
-def range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False):  # noqa: A001
+def range(start: ArrayLike = 0, end: ArrayLike | None = None, step: ArrayLike | None = 1, *,
+          dtype: DTypeLike = None, device: Any = None, requires_grad: bool = False) -> Array:
     """``start, start + step, ..., end`` including ``end`` (deprecated in torch; prefer
     ``arange``); the default float dtype unless ``dtype`` is given."""
     if end is None:
@@ -265,7 +284,8 @@ def range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=F
     return ops.astype(start + step * ops.arange(max(count, 0)), dtype or get_default_dtype())
 
 
-def histc(input, bins=100, min=0, max=0, *, out=None):  # noqa: A002
+def histc(input: ArrayLike, bins: ArrayLike = 100, min: float = 0, max: float = 0, *,
+          out: Any = None) -> Array:
     """Histogram of ``bins`` equal bins over ``[min, max]`` (the data range when equal)."""
     refuse_out("histc", out)
     x = as_array(input)
@@ -284,7 +304,8 @@ def histc(input, bins=100, min=0, max=0, *, out=None):  # noqa: A002
     return ops.astype(counts, x.dtype)
 
 
-def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):  # noqa: A002
+def bucketize(input: ArrayLike, boundaries: ArrayLike, *, out_int32: bool = False,
+              right: ArrayLike | None = False, out: Any = None) -> Array:
     """Index of the bucket of each element: ``boundaries[i-1] < x <= boundaries[i]``
     (``right=True``: ``boundaries[i-1] <= x < boundaries[i]``)."""
     refuse_out("bucketize", out)
@@ -292,7 +313,8 @@ def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):  # 
     return ops.astype(index, np.int32 if out_int32 else np.int64)
 
 
-def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
+def unique_consecutive(input: ArrayLike, return_inverse: bool = False, return_counts: bool = False,
+                       dim: Axis = None) -> Array:
     """Collapse runs of equal consecutive elements (flattened when ``dim`` is None)."""
     x = as_array(input)
     refuse_derivative("unique_consecutive", x)

@@ -7,12 +7,14 @@ Those packages sit above ``ops``, so each adapter looks them up when called.
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 import numpy as np
 
 from funtorch import ops
 from funtorch.ops.torch_args import as_array, dims, forward, one_dim, refuse_out, returns, \
     to_float
+from funtorch.typing import Array, ArrayLike, Axis, DTypeLike
 
 _LINALG = "funtorch.linalg"
 _SCIPY = "funtorch.scipy.linalg"
@@ -35,45 +37,45 @@ pdist = forward("funtorch.nn.functional", "pdist")
 cosine_similarity = forward("funtorch.nn.functional", "cosine_similarity")
 
 
-def cholesky(input, upper=False, *, out=None):  # noqa: A002
+def cholesky(input: ArrayLike, upper: bool = False, *, out: Any = None) -> Array:
     """The Cholesky factor ``L`` (``U = L^T`` with ``upper=True``)."""
     refuse_out("cholesky", out)
     return _linalg().cholesky(input, upper=upper)
 
 
-def cholesky_solve(B, L, upper=False, *, out=None):  # noqa: N803 - torch's names
+def cholesky_solve(B: ArrayLike, L: ArrayLike, upper: bool = False, *, out: Any = None) -> Array:
     """Solve ``A X = B`` given the Cholesky factor of ``A``."""
     refuse_out("cholesky_solve", out)
     return _scipy().cho_solve((L, not upper), B)
 
 
-def cholesky_inverse(L, upper=False, *, out=None):  # noqa: N803
+def cholesky_inverse(L: ArrayLike, upper: bool = False, *, out: Any = None) -> Array:
     """``inv(A)`` given the Cholesky factor of ``A``."""
     refuse_out("cholesky_inverse", out)
     n = as_array(L).shape[-1]
     return cholesky_solve(ops.eye(n, dtype=as_array(L).dtype), L, upper)
 
 
-def slogdet(input):  # noqa: A002
+def slogdet(input: ArrayLike) -> Any:
     """``(sign, logabsdet)`` of the determinant, a named tuple."""
     sign, logabsdet = _linalg().slogdet(input)
     return returns("slogdet", sign, logabsdet)
 
 
-def logdet(input):  # noqa: A002
+def logdet(input: ArrayLike) -> Array:
     """``log(det(input))``: NaN for a negative determinant, ``-inf`` for zero."""
     sign, logabsdet = _linalg().slogdet(input)
     return ops.where(sign < 0, np.nan, ops.where(sign == 0, -np.inf, logabsdet))
 
 
-def qr(input, some=True, *, out=None):  # noqa: A002
+def qr(input: ArrayLike, some: bool = True, *, out: Any = None) -> Any:
     """``(Q, R)``, reduced unless ``some=False``."""
     refuse_out("qr", out)
     q, r = _linalg().qr(input, mode="reduced" if some else "complete")
     return returns("qr", q, r)
 
 
-def svd(input, some=True, compute_uv=True, *, out=None):  # noqa: A002
+def svd(input: ArrayLike, some: bool = True, compute_uv: bool = True, *, out: Any = None) -> Any:
     """``(U, S, V)`` with ``input = U diag(S) V^T`` (torch.svd returns ``V``, not ``V^T``)."""
     refuse_out("svd", out)
     u, s, vh = _linalg().svd(input, full_matrices=not some)
@@ -83,35 +85,38 @@ def svd(input, some=True, compute_uv=True, *, out=None):  # noqa: A002
     return returns("svd", u, s, v)
 
 
-def pinverse(input, rcond=1e-15):  # noqa: A002
+def pinverse(input: ArrayLike, rcond: float | None = 1e-15) -> Array:
     """Pseudo-inverse, singular values below ``rcond * max`` dropped."""
     return _linalg().pinv(input, rtol=rcond)
 
 
-def matrix_rank(input, tol=None, symmetric=False, *, atol=None, rtol=None):  # noqa: A002
+def matrix_rank(input: ArrayLike, tol: float | None = None, symmetric: bool = False, *,
+                atol: float | None = None, rtol: float | None = None) -> Array:
     """The numerical rank (``ft.linalg.matrix_rank``)."""
     return _linalg().matrix_rank(input, rtol=rtol, tol=tol if atol is None else atol)
 
 
-def solve(A, B, *, left=True, out=None):  # noqa: N803
+def solve(A: ArrayLike, B: ArrayLike, *, left: ArrayLike | None = True, out: Any = None) -> Array:
     """Solve ``A X = B`` (``ft.linalg.solve``)."""
     refuse_out("solve", out)
     return _linalg().solve(A, B)
 
 
-def lstsq(A, B, rcond=None, *, driver=None):  # noqa: N803
+def lstsq(A: ArrayLike, B: ArrayLike, rcond: float | None = None, *,
+          driver: str | None = None) -> Any:
     """Least squares ``min |A X - B|``: ``(solution, residuals, rank, singular_values)``."""
     return returns("lstsq", *_linalg().lstsq(A, B, rcond=rcond))
 
 
-def triangular_solve(b, A, upper=True, transpose=False, unitriangular=False):  # noqa: N803
+def triangular_solve(b: ArrayLike, A: ArrayLike, upper: bool = True, transpose: bool = False,
+                     unitriangular: bool = False) -> Any:
     """Solve ``A X = b`` for triangular ``A``: ``(solution, cloned_coefficient)``."""
     solution = _scipy().solve_triangular(A, b, trans=1 if transpose else 0, lower=not upper,
                                          unit_diagonal=unitriangular)
     return returns("triangular_solve", solution, ops.copy(A))
 
 
-def lu(A, pivot=True, get_infos=False):  # noqa: N803
+def lu(A: ArrayLike, pivot: bool = True, get_infos: bool = False) -> Any:
     """The packed LU factorisation and 1-based pivots (``torch.lu``)."""
     packed, pivots = _scipy().lu_factor(A)
     pivots = ops.astype(pivots, np.int32) + 1
@@ -120,7 +125,8 @@ def lu(A, pivot=True, get_infos=False):  # noqa: N803
     return packed, pivots
 
 
-def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):  # noqa: A002
+def norm(input: ArrayLike, p: ArrayLike = "fro", dim: Axis = None, keepdim: bool = False,
+         out: Any = None, dtype: DTypeLike = None) -> Array:
     """torch.norm: the vector p-norm over ``dim`` (all elements when None); ``"fro"`` is
     the 2-norm and ``"nuc"`` the nuclear norm of a matrix.
 
@@ -138,12 +144,12 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):  # noqa
     return _linalg().vector_norm(x, ord=order, axis=axes, keepdims=keepdim)
 
 
-def frobenius_norm(input, dim=(-2, -1), keepdim=False):  # noqa: A002
+def frobenius_norm(input: ArrayLike, dim: Axis = (-2, -1), keepdim: bool = False) -> Array:
     """The 2-norm over ``dim``."""
     return norm(input, "fro", dim, keepdim)
 
 
-def dist(input, other, p=2):  # noqa: A002
+def dist(input: ArrayLike, other: ArrayLike, p: ArrayLike = 2) -> Array:
     """The p-norm of ``input - other``."""
     return norm(ops.subtract(input, other), p)
 
@@ -159,7 +165,8 @@ def _pairwise(x1, x2, p):
     return ops.sum(difference ** p, axis=-1) ** (1.0 / p)
 
 
-def cdist(x1, x2, p=2.0, compute_mode=None):
+def cdist(x1: ArrayLike, x2: ArrayLike, p: ArrayLike = 2.0,
+          compute_mode: str | None = None) -> Array:
     """Pairwise p-norm distances between the rows of ``x1`` (..., P, M) and ``x2``
     (..., R, M): shape (..., P, R).
 

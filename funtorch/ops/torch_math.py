@@ -5,10 +5,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from funtorch import ops
 from funtorch.ops.torch_args import as_array, forward, refuse_out, to_float
+from funtorch.typing import Array, ArrayLike, Axis
 
 
 def _alpha(other, alpha):
@@ -26,7 +29,7 @@ def torch_add(input, other, *, alpha=1, out=None):  # noqa: A002
     return ops.add(input, _alpha(other, alpha))
 
 
-def sub(input, other, *, alpha=1, out=None):  # noqa: A002
+def sub(input: ArrayLike, other: ArrayLike, *, alpha: ArrayLike = 1, out: Any = None) -> Array:
     """``input - alpha * other`` (torch.sub).
 
     Example:
@@ -37,13 +40,14 @@ def sub(input, other, *, alpha=1, out=None):  # noqa: A002
     return ops.subtract(input, _alpha(other, alpha))
 
 
-def mul(input, other, *, out=None):  # noqa: A002
+def mul(input: ArrayLike, other: ArrayLike, *, out: Any = None) -> Array:
     """``input * other`` (torch.mul)."""
     refuse_out("mul", out)
     return ops.multiply(input, other)
 
 
-def div(input, other, *, rounding_mode=None, out=None):  # noqa: A002
+def div(input: ArrayLike, other: ArrayLike, *, rounding_mode: str | None = None,
+        out: Any = None) -> Array:
     """``input / other``: true division (integers give the default float, as torch), or
     ``rounding_mode="trunc"``/``"floor"`` in the inputs' dtype.
 
@@ -65,13 +69,13 @@ def div(input, other, *, rounding_mode=None, out=None):  # noqa: A002
         else ops.trunc(quotient)
 
 
-def neg(input, *, out=None):  # noqa: A002
+def neg(input: ArrayLike, *, out: Any = None) -> Array:
     """``-input`` (torch.neg)."""
     refuse_out("neg", out)
     return ops.negative(input)
 
 
-def rsqrt(input, *, out=None):  # noqa: A002
+def rsqrt(input: ArrayLike, *, out: Any = None) -> Array:
     """``1 / sqrt(input)``; integers give the default float.
 
     Example:
@@ -82,25 +86,25 @@ def rsqrt(input, *, out=None):  # noqa: A002
     return ops.reciprocal(ops.sqrt(to_float(input)))
 
 
-def frac(input, *, out=None):  # noqa: A002
+def frac(input: ArrayLike, *, out: Any = None) -> Array:
     """The fractional part ``input - trunc(input)``, with its sign."""
     refuse_out("frac", out)
     x = as_array(input)
     return x - ops.trunc(x)
 
 
-def fix(input, *, out=None):  # noqa: A002
+def fix(input: ArrayLike, *, out: Any = None) -> Array:
     """Round towards zero (torch's alias of ``trunc``)."""
     refuse_out("fix", out)
     return ops.trunc(input)
 
 
-def sgn(input):  # noqa: A002
+def sgn(input: ArrayLike) -> Array:
     """The sign (real arrays: ``sign``)."""
     return ops.sign(input)
 
 
-def lerp(input, end, weight, *, out=None):  # noqa: A002
+def lerp(input: ArrayLike, end: ArrayLike, weight: ArrayLike, *, out: Any = None) -> Array:
     """``input + weight * (end - input)``.
 
     Example:
@@ -111,23 +115,25 @@ def lerp(input, end, weight, *, out=None):  # noqa: A002
     return ops.add(input, ops.multiply(weight, ops.subtract(end, input)))
 
 
-def clamp_min(input, min):  # noqa: A002
+def clamp_min(input: ArrayLike, min: ArrayLike) -> Array:
     """``max(input, min)`` elementwise."""
     return ops.clamp(input, min=min)
 
 
-def clamp_max(input, max):  # noqa: A002
+def clamp_max(input: ArrayLike, max: ArrayLike) -> Array:
     """``min(input, max)`` elementwise."""
     return ops.clamp(input, max=max)
 
 
-def addcmul(input, tensor1, tensor2, *, value=1, out=None):  # noqa: A002
+def addcmul(input: ArrayLike, tensor1: ArrayLike, tensor2: ArrayLike, *, value: ArrayLike = 1,
+            out: Any = None) -> Array:
     """``input + value * tensor1 * tensor2``."""
     refuse_out("addcmul", out)
     return ops.add(input, _alpha(ops.multiply(tensor1, tensor2), value))
 
 
-def addcdiv(input, tensor1, tensor2, *, value=1, out=None):  # noqa: A002
+def addcdiv(input: ArrayLike, tensor1: ArrayLike, tensor2: ArrayLike, *, value: ArrayLike = 1,
+            out: Any = None) -> Array:
     """``input + value * tensor1 / tensor2``."""
     refuse_out("addcdiv", out)
     return ops.add(input, _alpha(ops.divide(tensor1, tensor2), value))
@@ -143,7 +149,8 @@ def _beta_alpha(name, input, product, beta, alpha, out):
     return ops.add(_alpha(input, beta), product)
 
 
-def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):  # noqa: A002
+def addmm(input: ArrayLike, mat1: ArrayLike, mat2: ArrayLike, *, beta: ArrayLike = 1,
+          alpha: ArrayLike = 1, out: Any = None) -> Array:
     """``beta * input + alpha * (mat1 @ mat2)``.
 
     Example:
@@ -153,34 +160,38 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):  # noqa: A002
     return _beta_alpha("addmm", input, ops.matmul(mat1, mat2), beta, alpha, out)
 
 
-def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):  # noqa: A002
+def addmv(input: ArrayLike, mat: ArrayLike, vec: ArrayLike, *, beta: ArrayLike = 1,
+          alpha: ArrayLike = 1, out: Any = None) -> Array:
     """``beta * input + alpha * (mat @ vec)``."""
     return _beta_alpha("addmv", input, ops.matmul(mat, vec), beta, alpha, out)
 
 
-def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):  # noqa: A002
+def addr(input: ArrayLike, vec1: ArrayLike, vec2: ArrayLike, *, beta: ArrayLike = 1,
+         alpha: ArrayLike = 1, out: Any = None) -> Array:
     """``beta * input + alpha * outer(vec1, vec2)``."""
     return _beta_alpha("addr", input, ops.outer(vec1, vec2), beta, alpha, out)
 
 
-def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):  # noqa: A002
+def addbmm(input: ArrayLike, batch1: ArrayLike, batch2: ArrayLike, *, beta: ArrayLike = 1,
+           alpha: ArrayLike = 1, out: Any = None) -> Array:
     """``beta * input + alpha * sum_b(batch1[b] @ batch2[b])``."""
     return _beta_alpha("addbmm", input, ops.sum(ops.matmul(batch1, batch2), axis=0), beta,
                        alpha, out)
 
 
-def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):  # noqa: A002
+def baddbmm(input: ArrayLike, batch1: ArrayLike, batch2: ArrayLike, *, beta: ArrayLike = 1,
+            alpha: ArrayLike = 1, out: Any = None) -> Array:
     """``beta * input + alpha * (batch1 @ batch2)`` per batch."""
     return _beta_alpha("baddbmm", input, ops.matmul(batch1, batch2), beta, alpha, out)
 
 
-def mv(input, vec, *, out=None):  # noqa: A002
+def mv(input: ArrayLike, vec: ArrayLike, *, out: Any = None) -> Array:
     """Matrix-vector product."""
     refuse_out("mv", out)
     return ops.matmul(input, vec)
 
 
-def ger(input, vec2, *, out=None):  # noqa: A002
+def ger(input: ArrayLike, vec2: ArrayLike, *, out: Any = None) -> Array:
     """Outer product of two vectors (torch's old name of ``outer``)."""
     refuse_out("ger", out)
     return ops.outer(input, vec2)
@@ -212,18 +223,18 @@ igamma = forward(_SPECIAL, "gammainc", "igamma")
 igammac = forward(_SPECIAL, "gammaincc", "igammac")
 
 
-def polygamma(n, input, *, out=None):  # noqa: A002
+def polygamma(n: int, input: ArrayLike, *, out: Any = None) -> Array:
     """The ``n``-th derivative of the digamma function (torch's argument order)."""
     refuse_out("polygamma", out)
     return forward(_SPECIAL, "polygamma")(n, to_float(input))
 
 
-def mvlgamma(input, p):  # noqa: A002
+def mvlgamma(input: ArrayLike, p: ArrayLike) -> Array:
     """The multivariate log-gamma of dimension ``p`` (``special.multigammaln``)."""
     return forward(_SPECIAL, "multigammaln")(to_float(input), p)
 
 
-def logit(input, eps=None, *, out=None):  # noqa: A002
+def logit(input: ArrayLike, eps: float | None = None, *, out: Any = None) -> Array:
     """``log(p / (1 - p))``; with ``eps``, ``p`` is clamped to ``[eps, 1 - eps]`` first."""
     refuse_out("logit", out)
     x = to_float(input)
@@ -232,7 +243,7 @@ def logit(input, eps=None, *, out=None):  # noqa: A002
     return forward(_SPECIAL, "logit")(x)
 
 
-def fill(input, value):  # noqa: A002
+def fill(input: ArrayLike, value: ArrayLike) -> Array:
     """An array shaped and typed like ``input``, full of ``value``."""
     x = as_array(input)
     if hasattr(value, "ndim"):
@@ -268,12 +279,14 @@ hann_window = _window("hann_window", "hanning")
 kaiser_window = _window("kaiser_window", "kaiser")
 
 
-def trapezoid(y, x=None, *, dx=None, dim=-1):
+def trapezoid(y: ArrayLike, x: ArrayLike | None = None, *, dx: ArrayLike | float | None = None,
+              dim: Axis = -1) -> Array:
     """Trapezoid-rule integral of ``y`` along ``dim`` (torch's names for NumPy's)."""
     return ops.trapezoid(y, x, dx=1.0 if dx is None else dx, axis=dim)
 
 
-def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
+def cumulative_trapezoid(y: ArrayLike, x: ArrayLike | None = None, *,
+                         dx: ArrayLike | float | None = None, dim: Axis = -1) -> Array:
     """Running trapezoid-rule integral of ``y`` along ``dim`` (one element shorter).
 
     Example:

@@ -6,10 +6,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from funtorch import ops
 from funtorch.ops.torch_args import as_array, refuse_out, returns
+from funtorch.typing import Array, ArrayLike, Axis
 
 
 def torch_concatenate(tensors, dim=0, *, out=None):
@@ -24,7 +27,7 @@ def torch_clip(input, min=None, max=None, *, out=None):  # noqa: A002
     return ops.clamp(input, min, max)
 
 
-def torch_cross(input, other, dim=None, *, out=None):  # noqa: A002
+def torch_cross(input: ArrayLike, other: ArrayLike, dim: Axis = None, *, out: Any = None) -> Array:
     """Cross product along ``dim`` (default: the first dim of size 3, as torch)."""
     refuse_out("cross", out)
     if dim is None:
@@ -33,8 +36,8 @@ def torch_cross(input, other, dim=None, *, out=None):  # noqa: A002
     return ops.cross(input, other, axis=dim)
 
 
-def torch_unique(input, sorted=True, return_inverse=False, return_counts=False,  # noqa: A002
-                 dim=None):
+def torch_unique(input: ArrayLike, sorted: bool = True, return_inverse: bool = False,
+                 return_counts: bool = False, dim: Axis = None) -> Any:
     """Sorted unique values; with ``return_inverse`` the index of each element (input's
     shape) and with ``return_counts`` the counts, as torch."""
     x = as_array(input)
@@ -47,15 +50,16 @@ def torch_unique(input, sorted=True, return_inverse=False, return_counts=False, 
     return out
 
 
-def torch_nonzero(input, *, as_tuple=False, out=None):  # noqa: A002
+def torch_nonzero(input: ArrayLike, *, as_tuple: bool = False, out: Any = None) -> Any:
     """Indices of the non-zero elements: an (N, ndim) array, or NumPy's tuple with
     ``as_tuple=True``."""
     refuse_out("nonzero", out)
     return ops.nonzero(input) if as_tuple else ops.argwhere(input)
 
 
-def torch_histogram(input, bins=100, *, range=None, weight=None, density=False,  # noqa: A002
-                    out=None):
+def torch_histogram(input: ArrayLike, bins: ArrayLike = 100, *, range: Any = None,
+                    weight: ArrayLike | None = None, density: bool | None = False,
+                    out: Any = None) -> Any:
     """``(hist, bin_edges)`` in the input's dtype (torch's keyword names)."""
     refuse_out("histogram", out)
     x = as_array(input)
@@ -63,7 +67,8 @@ def torch_histogram(input, bins=100, *, range=None, weight=None, density=False, 
     return returns("histogram", ops.astype(hist, x.dtype), ops.astype(edges, x.dtype))
 
 
-def torch_cov(input, *, correction=1, fweights=None, aweights=None):  # noqa: A002
+def torch_cov(input: ArrayLike, *, correction: int | float | None = 1,
+              fweights: ArrayLike | None = None, aweights: ArrayLike | None = None) -> Array:
     """Covariance of the rows (variables) over the columns (observations)."""
     return ops.cov(input, ddof=correction, fweights=fweights, aweights=aweights)
 

@@ -5,12 +5,15 @@ bool is int64), each a thin adapter over the NumPy-style function of the same ma
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from funtorch import ops
 from funtorch.core import Array
 from funtorch.ops import torch_args as A
 from funtorch.ops.torch_args import as_array, dims, one_dim, refuse_out, returns
+from funtorch.typing import ArrayLike, Axis
 
 
 def _dim_or_all(dim):
@@ -102,7 +105,8 @@ def torch_std(input, dim=None, unbiased=None, keepdim=False, *, correction=None,
     return ops.std(x, dims(_dim_or_all(dim), x.ndim, "std"), ddof=ddof, keepdims=keepdim)
 
 
-def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):  # noqa: A002
+def var_mean(input: ArrayLike, dim: Axis = None, unbiased: bool | None = None,
+             keepdim: bool = False, *, correction: int | float | None = None) -> Any:
     """``(var, mean)`` over ``dim`` (torch), ``correction=1`` by default.
 
     Example:
@@ -112,7 +116,8 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
             torch_mean(input, None if isinstance(dim, bool) else dim, keepdim))
 
 
-def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):  # noqa: A002
+def std_mean(input: ArrayLike, dim: Axis = None, unbiased: bool | None = None,
+             keepdim: bool = False, *, correction: int | float | None = None) -> Any:
     """``(std, mean)`` over ``dim`` (torch), ``correction=1`` by default.
 
     Example:
@@ -173,7 +178,7 @@ torch_amax = _over_dims("amax", ops.max, (), "the maximum")
 torch_amin = _over_dims("amin", ops.min, (), "the minimum")
 
 
-def aminmax(input, *, dim=None, keepdim=False):  # noqa: A002
+def aminmax(input: ArrayLike, *, dim: Axis = None, keepdim: bool = False) -> Any:
     """``(min, max)`` over ``dim`` (all when None), a named tuple as in torch.
 
     Example:

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 from funtorch import ops
 from funtorch.core import Array
 from funtorch.ops.torch_args import as_array, dims, one_dim, refuse_out
+from funtorch.typing import ArrayLike, Axis
 
 
 def _tuple(value):
@@ -44,12 +47,12 @@ def torch_split(tensor, split_size_or_sections, dim=0):
     return tuple(ops.split(x, edges, axis=axis))
 
 
-def split_with_sizes(input, split_sizes, dim=0):  # noqa: A002
+def split_with_sizes(input: ArrayLike, split_sizes: Sequence[int], dim: Axis = 0) -> Array:
     """Split into pieces of the given sizes along ``dim`` (torch)."""
     return torch_split(input, list(split_sizes), dim)
 
 
-def chunk(input, chunks, dim=0):  # noqa: A002
+def chunk(input: ArrayLike, chunks: int, dim: Axis = 0) -> Array:
     """Split into at most ``chunks`` pieces of ``ceil(n / chunks)`` elements along ``dim``.
 
     Example:
@@ -63,7 +66,7 @@ def chunk(input, chunks, dim=0):  # noqa: A002
     return torch_split(x, max(1, math.ceil(n / chunks)) if n else 1, dim)
 
 
-def tensor_split(input, indices_or_sections, dim=0):  # noqa: A002
+def tensor_split(input: ArrayLike, indices_or_sections: Any, dim: Axis = 0) -> Any:
     """NumPy's ``array_split`` with torch's names: a number of sections (sizes differ by at
     most one) or split indices.
 
@@ -79,7 +82,7 @@ def tensor_split(input, indices_or_sections, dim=0):  # noqa: A002
     return tuple(ops.array_split(x, sections, axis=one_dim(dim, x.ndim, "tensor_split")))
 
 
-def unbind(input, dim=0):  # noqa: A002
+def unbind(input: ArrayLike, dim: Axis = 0) -> Any:
     """The slices along ``dim`` as a tuple.
 
     Example:
@@ -91,7 +94,7 @@ def unbind(input, dim=0):  # noqa: A002
     return tuple(ops.take(x, i, axis=axis) for i in range(x.shape[axis]))
 
 
-def narrow(input, dim, start, length):  # noqa: A002
+def narrow(input: ArrayLike, dim: Axis, start: ArrayLike, length: int) -> Array:
     """``length`` elements of ``dim`` from ``start`` (negative counts from the end).
 
     Example:
@@ -119,12 +122,13 @@ def select(input, dim, index):  # noqa: A002
     return x[tuple(where)]
 
 
-def movedim(input, source, destination):  # noqa: A002
+def movedim(input: ArrayLike, source: int | Sequence[int],
+            destination: int | Sequence[int]) -> Array:
     """Move dims ``source`` to ``destination`` (torch's name of ``moveaxis``)."""
     return ops.moveaxis(input, source, destination)
 
 
-def swapdims(input, dim0, dim1):  # noqa: A002
+def swapdims(input: ArrayLike, dim0: int, dim1: int) -> Array:
     """Swap two dims (torch's ``swapdims``/``swapaxes``/``transpose``)."""
     return ops.swapaxes(input, dim0, dim1)
 
@@ -134,7 +138,7 @@ def torch_transpose(input, dim0, dim1):  # noqa: A002
     return ops.swapaxes(input, dim0, dim1)
 
 
-def t(input):  # noqa: A002
+def t(input: ArrayLike) -> Array:
     """Transpose a 0-d, 1-d or 2-d array (torch.t refuses more dims).
 
     Example:
@@ -147,12 +151,12 @@ def t(input):  # noqa: A002
     return ops.transpose(x) if x.ndim == 2 else x
 
 
-def adjoint(input):  # noqa: A002
+def adjoint(input: ArrayLike) -> Array:
     """The conjugate transpose of the last two dims (real arrays: their transpose)."""
     return ops.swapaxes(input, -1, -2)
 
 
-def flatten(input, start_dim=0, end_dim=-1):  # noqa: A002
+def flatten(input: ArrayLike, start_dim: int = 0, end_dim: int = -1) -> Array:
     """Merge dims ``start_dim..end_dim`` into one (a 0-d array becomes 1-d).
 
     Example:
@@ -162,7 +166,7 @@ def flatten(input, start_dim=0, end_dim=-1):  # noqa: A002
     return as_array(input).flatten(start_dim, end_dim)
 
 
-def unflatten(input, dim, sizes):  # noqa: A002
+def unflatten(input: ArrayLike, dim: Axis, sizes: Sequence[int]) -> Array:
     """Split ``dim`` into ``sizes`` (one may be -1).
 
     Example:
@@ -222,7 +226,8 @@ def torch_diagonal(input, offset=0, dim1=0, dim2=1):  # noqa: A002
     return ops.diagonal(input, offset, dim1, dim2)
 
 
-def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):  # noqa: A002
+def repeat_interleave(input: ArrayLike, repeats: ArrayLike | None = None, dim: Axis = None, *,
+                      output_size: int | None = None) -> Array:
     """Repeat each element ``repeats`` times along ``dim`` (flattened when None).
 
     Example:
@@ -240,18 +245,18 @@ def tile(input, dims):  # noqa: A002
     return ops.tile(input, tuple(_tuple(dims)))
 
 
-def row_stack(tensors, *, out=None):
+def row_stack(tensors: ArrayLike, *, out: Any = None) -> Array:
     """Stack rows (torch's alias of ``vstack``)."""
     refuse_out("row_stack", out)
     return ops.vstack(list(tensors))
 
 
-def broadcast_tensors(*tensors):
+def broadcast_tensors(*tensors: ArrayLike) -> Any:
     """Broadcast the arrays against each other (torch's ``broadcast_arrays``)."""
     return tuple(ops.broadcast_arrays(*tensors))
 
 
-def block_diag(*tensors):
+def block_diag(*tensors: ArrayLike) -> Array:
     """A block-diagonal matrix of the arrays (0-d and 1-d ones are rows).
 
     Example:
@@ -271,7 +276,7 @@ def block_diag(*tensors):
     return ops.concatenate(rows, axis=0)
 
 
-def cartesian_prod(*tensors):
+def cartesian_prod(*tensors: ArrayLike) -> Array:
     """The Cartesian product of 1-d arrays, one row per combination.
 
     Example:
@@ -284,7 +289,7 @@ def cartesian_prod(*tensors):
     return ops.stack([ops.reshape(g, (-1,)) for g in grids], axis=1)
 
 
-def combinations(input, r=2, with_replacement=False):  # noqa: A002
+def combinations(input: ArrayLike, r: ArrayLike = 2, with_replacement: bool = False) -> Array:
     """All length-``r`` combinations of a 1-d array's elements, one per row.
 
     Example:
@@ -300,7 +305,7 @@ def combinations(input, r=2, with_replacement=False):  # noqa: A002
     return ops.take(x, ops.array(np.array(index, dtype=np.int64)), axis=0)
 
 
-def diag_embed(input, offset=0, dim1=-2, dim2=-1):  # noqa: A002
+def diag_embed(input: ArrayLike, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Array:
     """Arrays whose diagonal (in the plane ``dim1, dim2``) is the last dim of ``input``.
 
     Example:
@@ -318,7 +323,8 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):  # noqa: A002
     return ops.moveaxis(out, (-2, -1), (first, second))
 
 
-def take_along_dim(input, indices, dim=None, *, out=None):  # noqa: A002
+def take_along_dim(input: ArrayLike, indices: ArrayLike, dim: Axis = None, *,
+                   out: Any = None) -> Array:
     """Values at ``indices`` along ``dim`` (broadcast, as torch); flattened when None."""
     refuse_out("take_along_dim", out)
     x, index = as_array(input), as_array(indices)
@@ -332,12 +338,12 @@ def take_along_dim(input, indices, dim=None, *, out=None):  # noqa: A002
     return ops.take_along_axis(x, index, axis)
 
 
-def numel(input):  # noqa: A002
+def numel(input: ArrayLike) -> int:
     """The number of elements (an int)."""
     return as_array(input).size
 
 
-def clone(input, *, memory_format=None):  # noqa: A002
+def clone(input: ArrayLike, *, memory_format: Any = None) -> Array:
     """A copy (arrays are immutable, so the same values; the graph is kept)."""
     return ops.copy(input)
 

@@ -7,11 +7,14 @@ so the gradient reaches exactly the selected elements, as in torch.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from funtorch import ops
 from funtorch.ops.torch_args import as_array, one_dim, refuse_out, returns
 from funtorch.ops.torch_reduce import _keep, _select
+from funtorch.typing import Array, ArrayLike, Axis
 
 
 def _scalar(name, x, dim):
@@ -55,7 +58,7 @@ def torch_argsort(input, dim=-1, descending=False, stable=False):  # noqa: A002
     return torch_sort(input, dim, descending, stable).indices
 
 
-def msort(input, *, out=None):  # noqa: A002
+def msort(input: ArrayLike, *, out: Any = None) -> Array:
     """Sort along the first dim (``torch.msort``).
 
     Example:
@@ -67,7 +70,8 @@ def msort(input, *, out=None):  # noqa: A002
     return torch_sort(input, 0).values
 
 
-def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):  # noqa: A002
+def topk(input: ArrayLike, k: int, dim: Axis = -1, largest: bool = True, sorted: bool = True, *,
+         out: Any = None) -> Any:
     """The ``k`` largest (or smallest) elements along ``dim``: ``(values, indices)``.
 
     Example:
@@ -99,7 +103,8 @@ def _position(x, axis, value):
     return ops.broadcast_to(ops.asarray(value, dtype=np.int64), shape)
 
 
-def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):  # noqa: A002
+def kthvalue(input: ArrayLike, k: int, dim: Axis = -1, keepdim: bool = False, *,
+             out: Any = None) -> Array:
     """The ``k``-th smallest element (1-based) along ``dim``: ``(values, indices)``.
 
     Example:
@@ -148,7 +153,7 @@ torch_median = _median("median", False)
 torch_nanmedian = _median("nanmedian", True)
 
 
-def mode(input, dim=-1, keepdim=False, *, out=None):  # noqa: A002
+def mode(input: ArrayLike, dim: Axis = -1, keepdim: bool = False, *, out: Any = None) -> Any:
     """The most frequent value along ``dim`` (the smallest among equally frequent ones)
     and an index of it: ``(values, indices)``.
 
@@ -213,7 +218,7 @@ cummax = _cumulative_extreme("cummax", ops.greater)
 cummin = _cumulative_extreme("cummin", ops.less)
 
 
-def logcumsumexp(input, dim, *, out=None):  # noqa: A002
+def logcumsumexp(input: ArrayLike, dim: Axis, *, out: Any = None) -> Array:
     """``log(cumsum(exp(input)))`` along ``dim``, computed stably with ``logaddexp``.
 
     Example:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from funtorch import backends
 from funtorch.core import Primitive, bind
 from funtorch.ops import registry as R
+from funtorch.typing import Array, ArrayLike
 
 
 def _transfer(xp, x, device):
@@ -25,7 +28,7 @@ device_put_p = Primitive(
     samples=lambda s: ((s.array((2, 3)),), {"device": backends.device("cpu")}), torch_name="To")
 
 
-def device_put(x, device):
+def device_put(x: ArrayLike, device: Any) -> Array:
     """Copy ``x`` to ``device`` ("cpu", "cuda", "cuda:N"); a no-op when already there.
 
     Raises:

@@ -17,6 +17,7 @@ import numpy as np
 
 from funtorch.core import Primitive, bind
 from funtorch.ops import registry as R
+from funtorch.typing import Array, ArrayLike, Axis, ShapeLike
 
 __all__ = ["sliding_window_view"]
 
@@ -202,7 +203,9 @@ def _ints(value, n, what):
     return (int(value),) * n
 
 
-def sliding_window_view(x, window_shape, axis=None, *, step=None, dilation=None):
+def sliding_window_view(x: ArrayLike, window_shape: ShapeLike, axis: Axis = None, *,
+                        step: ArrayLike | None = None,
+                        dilation: int | tuple[int, ...] | None = None) -> Array:
     """A read-only, zero-copy view of the sliding windows of ``x`` (NumPy's
     ``numpy.lib.stride_tricks.sliding_window_view``): the window axes are appended at
     the end, in the order of ``window_shape``.

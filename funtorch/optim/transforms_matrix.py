@@ -5,15 +5,15 @@ parameter's matrix shape. Conventions as in ``transforms_extra.py``.
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
 from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import numpy as np
 
 import funtorch as ft
 from funtorch.optim.base import GradientTransformation, cast_like, require_params, zero_count
 from funtorch.optim.transforms_extra import _f64, _lerp, _lr_at, _zeros
-from funtorch.typing import Array
+from funtorch.typing import Array, ArrayLike
 
 __all__ = ["ScaleByAdafactorState", "ScaleByMuonState", "newton_schulz", "scale_by_adafactor",
            "scale_by_muon"]

@@ -8,6 +8,9 @@ the derivative functions themselves at order ``k - 1``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 
 from funtorch import ops, tree
@@ -62,8 +65,9 @@ def _close(name, order, analytic, numeric, atol, rtol, fun):
             f"(atol={atol}, rtol={rtol})")
 
 
-def check_grads(f, args, order=1, modes=("fwd", "rev"), atol=None, rtol=None, eps=None,
-                seed=0):
+def check_grads(f: Any, args: Any, order: str = 1, modes: Sequence[str] = ("fwd", "rev"),
+                atol: float | None = None, rtol: float | None = None, eps: float | None = None,
+                seed: int | None = 0) -> None:
     """Check ``f``'s derivatives at ``args`` against central finite differences.
 
     Args:

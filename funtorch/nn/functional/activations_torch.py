@@ -43,7 +43,7 @@ def softshrink(input: ArrayLike, lambd: float = 0.5) -> Array:
     return ft.where(input > lambd, input - lambd, ft.where(input < -lambd, input + lambd, 0.0))
 
 
-def hardshrink(input, lambd=0.5):
+def hardshrink(input: ArrayLike, lambd: float = 0.5) -> Array:
     """``x`` where ``|x| > lambd``, else 0. Example: ``F.hardshrink(ft.array([1.0, 0.2]))``."""
     return ft.where(ft.abs(input) > lambd, input, 0.0)
 
@@ -95,7 +95,7 @@ def rrelu_(input: ArrayLike, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
     return rrelu(input, lower, upper, training, key=key)
 
 
-def prelu(input, weight):
+def prelu(input: ArrayLike, weight: ArrayLike) -> Array:
     """``max(0, x) + weight * min(0, x)`` with one learned slope per channel (axis 1), or
     one shared slope (``weight`` of one element).
 

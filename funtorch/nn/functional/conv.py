@@ -118,12 +118,16 @@ def convnd(x, weight, bias, stride, padding, dilation, groups, nd, fn, padding_m
     return out[0] if unbatched else out
 
 
-def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+def conv1d(input: ArrayLike, weight: ArrayLike, bias: ArrayLike | None = None,
+           stride: int | tuple[int, ...] | None = 1, padding: int | tuple[int, ...] | str = 0,
+           dilation: int | tuple[int, ...] = 1, groups: int = 1) -> Array:
     """1-d convolution (cross-correlation): ``(N, C_in, L) -> (N, C_out, L_out)``."""
     return convnd(input, weight, bias, stride, padding, dilation, groups, 1, "conv1d")
 
 
-def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+def conv2d(input: ArrayLike, weight: ArrayLike, bias: ArrayLike | None = None,
+           stride: int | tuple[int, ...] | None = 1, padding: int | tuple[int, ...] | str = 0,
+           dilation: int | tuple[int, ...] = 1, groups: int = 1) -> Array:
     """2-d convolution: ``(N, C_in, H, W) -> (N, C_out, H_out, W_out)``.
 
     ``weight`` is ``(C_out, C_in / groups, kH, kW)``; ``padding`` may be ``"same"``.

@@ -9,6 +9,7 @@ import numpy as np
 
 import funtorch as ft
 from funtorch.typing import Array, ArrayLike, ShapeLike
+from funtorch.typing import Axis
 
 __all__ = ["instance_norm", "rms_norm", "local_response_norm", "normalize",
            "cosine_similarity", "pairwise_distance", "pdist"]
@@ -121,7 +122,8 @@ def normalize(input: ArrayLike, p: float = 2.0, dim: int | None = 1, eps: float 
     return input / ft.maximum(_norm(input, p, dim, True), eps)
 
 
-def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+def cosine_similarity(x1: ArrayLike, x2: ArrayLike, dim: Axis = 1,
+                      eps: float | None = 1e-8) -> Array:
     """``sum(x1 / ||x1|| * x2 / ||x2||)`` along ``dim`` (broadcast), each norm clamped
     below at ``eps`` in value only, as torch does under ``no_grad``.
 
@@ -149,7 +151,7 @@ def pairwise_distance(x1: ArrayLike, x2: ArrayLike, p: float = 2.0, eps: float =
     return _norm(x1 - x2 + eps, p, -1, keepdim)
 
 
-def pdist(input, p=2):
+def pdist(input: ArrayLike, p: ArrayLike = 2) -> Array:
     """The ``N (N - 1) / 2`` distances between the rows of an ``(N, M)`` input (pairs
     ``i < j`` in row-major order).
 

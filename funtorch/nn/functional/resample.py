@@ -188,7 +188,7 @@ def upsample_bilinear(input: ArrayLike, size: ShapeLike | None = None,
     return interpolate(input, size, scale_factor, "bilinear", True)
 
 
-def pixel_shuffle(input, upscale_factor):
+def pixel_shuffle(input: ArrayLike, upscale_factor: int) -> Array:
     """``(*, C r^2, H, W) -> (*, C, H r, W r)``.
 
     Example:
@@ -206,7 +206,7 @@ def pixel_shuffle(input, upscale_factor):
     return ft.reshape(x, tuple(lead) + (c // (r * r), h * r, w * r))
 
 
-def pixel_unshuffle(input, downscale_factor):
+def pixel_unshuffle(input: ArrayLike, downscale_factor: int) -> Array:
     """``(*, C, H r, W r) -> (*, C r^2, H, W)`` (the inverse of :func:`pixel_shuffle`).
 
     Example:
