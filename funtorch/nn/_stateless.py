@@ -4,26 +4,31 @@ constructor options (torch's constructor signature, defaults and attribute names
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar
 
 from funtorch.nn.module import Module
 
 REQUIRED = inspect.Parameter.empty  # an option without a default (a required argument)
+#: One constructor option: ``(attribute, default, fn keyword or None)``.
+Option = tuple[str, Any, "str | None"]
 
 
 class _Stateless(Module):
     """Base of the generated layers: ``_options`` is ``((name, default, fn_kwarg), ...)``
     (``fn_kwarg`` None: stored but not passed, e.g. ``inplace``)."""
 
-    _options = ()
-    _fn = None
+    _options: ClassVar[tuple[Option, ...]] = ()
+    _fn: ClassVar[Callable[..., Any] | None] = None
+    __signature__: ClassVar[inspect.Signature]  # set per subclass: torch's constructor
 
-    def __init_subclass__(cls, **kwargs):
+    def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls.__signature__ = inspect.Signature([
             inspect.Parameter(attr, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default)
             for attr, default, _ in cls._options])
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__()
         try:
             bound = self.__signature__.bind(*args, **kwargs)
@@ -34,18 +39,21 @@ class _Stateless(Module):
             setattr(self, name, value)
         self._check()
 
-    def _check(self):
+    def _check(self) -> None:
         """Validate the options (overridden where torch refuses values)."""
 
-    def forward(self, *inputs, **kwargs):
+    def forward(self, *inputs: Any, **kwargs: Any) -> Any:
         options = {kw: getattr(self, name) for name, _, kw in self._options if kw is not None}
         return type(self)._fn(*inputs, **kwargs, **options)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return ", ".join(f"{name}={getattr(self, name)!r}" for name, _, _ in self._options)
 
 
-def stateless(name, fn, options, doc, base=_Stateless, module=None):
+def stateless(name: str, fn: Callable[..., Any] | None,
+              options: Iterable[Option], doc: str,
+              base: type[_Stateless] = _Stateless,
+              module: str | None = None) -> type[_Stateless]:
     """A ``Module`` subclass ``name`` whose ``forward(*inputs)`` is ``fn(*inputs,
     **options)``; ``options`` is ``((attr, default, fn_kwarg), ...)`` in torch's
     constructor order."""

@@ -5,11 +5,12 @@ thin layers over the ``F`` functions (``F.hardtanh`` & co. live in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from funtorch.nn import functional as F
 from funtorch.nn._layer_utils import make_param
-from funtorch.nn._stateless import REQUIRED, _Stateless, stateless
+from funtorch.nn._stateless import REQUIRED, Option, _Stateless, stateless
 from funtorch.nn.dropout import _DropoutNd
 from funtorch.nn.module import Module
 from funtorch.typing import Array, ArrayLike, DTypeLike, Key
@@ -23,14 +24,15 @@ __all__ = ["Hardtanh", "ReLU6", "SELU", "CELU", "GLU", "Mish", "Hardsigmoid", "H
 _INPLACE = ("inplace", False, None)
 
 
-def _softmax2d(input):
+def _softmax2d(input: Array) -> Array:
     if input.ndim not in (3, 4):
         raise ValueError(f"Softmax2d: expected a 3-d or 4-d input, got shape "
                          f"{tuple(input.shape)}")
     return F.softmax(input, dim=-3)
 
 
-def _layer(name, fn, options, doc):
+def _layer(name: str, fn: Callable[..., Any] | None, options: tuple[Option, ...],
+           doc: str) -> type[_Stateless]:
     return stateless(name, fn, options, doc, module=__name__)
 
 

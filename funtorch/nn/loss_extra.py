@@ -6,8 +6,11 @@ SoftMarginLoss: layers over ``functional/losses_extra.py``. ``size_average``/``r
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from funtorch.nn import functional as F
-from funtorch.nn._stateless import _Stateless, stateless
+from funtorch.nn._stateless import Option, _Stateless, stateless
+from funtorch.typing import Array
 
 __all__ = ["CTCLoss", "TripletMarginLoss", "TripletMarginWithDistanceLoss", "GaussianNLLLoss",
            "PoissonNLLLoss", "MultiMarginLoss", "MultiLabelMarginLoss",
@@ -18,7 +21,7 @@ _REDUCTION = ("reduction", "mean", "reduction")
 
 
 class _LossBase(_Stateless):
-    def _check(self):
+    def _check(self) -> None:
         size_average = getattr(self, "size_average", None)
         reduce = getattr(self, "reduce", None)
         if size_average is not None or reduce is not None:  # torch's legacy_get_string
@@ -29,11 +32,12 @@ class _LossBase(_Stateless):
             weight = self.__dict__.pop("weight")
             self.register_buffer("weight", weight)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"reduction={self.reduction!r}"
 
 
-def _loss(name, fn, options, doc):
+def _loss(name: str, fn: Callable[..., Array],
+          options: tuple[Option, ...], doc: str) -> type[_Stateless]:
     return stateless(name, fn, options, doc, base=_LossBase, module=__name__)
 
 

@@ -11,6 +11,8 @@ from collections import OrderedDict, namedtuple
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from typing_extensions import Self
+
 import funtorch as ft
 from funtorch.nn import module_hooks
 from funtorch.nn.parameter import Parameter
@@ -183,7 +185,7 @@ class Module:
 
     register_module = add_module
 
-    def get_submodule(self, target: str) -> "Module":
+    def get_submodule(self, target: str) -> Module:
         """The submodule at a dotted path such as ``"encoder.0"``."""
         module = self
         for part in target.split(".") if target else ():
@@ -254,7 +256,7 @@ class Module:
 
     # Modes and devices ------------------------------------------------------------------
 
-    def train(self, mode: bool = True) -> "Module":
+    def train(self, mode: bool = True) -> Self:
         """Set training mode (Dropout active, BatchNorm uses batch statistics); returns self."""
         if not isinstance(mode, bool):
             raise ValueError("training mode is expected to be boolean")
@@ -262,11 +264,11 @@ class Module:
             module.__dict__["training"] = mode
         return self
 
-    def eval(self) -> "Module":
+    def eval(self) -> Self:
         """Set evaluation mode (same as ``train(False)``); returns self."""
         return self.train(False)
 
-    def requires_grad_(self, requires_grad: bool = True) -> "Module":
+    def requires_grad_(self, requires_grad: bool = True) -> Self:
         for param in self.parameters():
             param.requires_grad_(requires_grad)
         return self
@@ -277,14 +279,14 @@ class Module:
             if param.grad is not None:
                 param.grad = None if set_to_none else ft.zeros_like(param.grad)
 
-    def apply(self, fn: Callable[[Module], None]) -> "Module":
+    def apply(self, fn: Callable[[Module], None]) -> Self:
         """Call ``fn`` on every submodule (children first) and on self; returns self."""
         for module in self.children():
             module.apply(fn)
         fn(self)
         return self
 
-    def to(self, *args: Any, **kwargs: Any) -> "Module":
+    def to(self, *args: Any, **kwargs: Any) -> Self:
         """Move (and/or cast floating) parameters and buffers in place; returns self.
 
         Accepts ``to(device)``, ``to(dtype)``, ``to(device, dtype)`` and keywords.
@@ -313,16 +315,16 @@ class Module:
                     module._buffers[name] = convert(buf)
         return self
 
-    def float(self) -> "Module":
+    def float(self) -> Self:
         return self.to(dtype=ft.float32)
 
-    def double(self) -> "Module":
+    def double(self) -> Self:
         return self.to(dtype=ft.float64)
 
-    def cpu(self) -> "Module":
+    def cpu(self) -> Self:
         return self.to("cpu")
 
-    def cuda(self, device: Any = None) -> "Module":
+    def cuda(self, device: Any = None) -> Self:
         return self.to("cuda" if device is None else f"cuda:{int(device)}")
 
     # state_dict ---------------------------------------------------------------------

@@ -4,9 +4,10 @@ MaxUnpool1d/2d/3d: layers over ``functional/pooling_extra.py``."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from funtorch.nn import functional as F
-from funtorch.nn._stateless import REQUIRED, stateless
+from funtorch.nn._stateless import REQUIRED, Option, _Stateless, stateless
 from funtorch.typing import Array, ArrayLike
 
 __all__ = ["MaxPool3d", "AvgPool3d", "AdaptiveAvgPool1d", "AdaptiveAvgPool3d",
@@ -14,7 +15,8 @@ __all__ = ["MaxPool3d", "AvgPool3d", "AdaptiveAvgPool1d", "AdaptiveAvgPool3d",
            "LPPool2d", "LPPool3d", "MaxUnpool1d", "MaxUnpool2d", "MaxUnpool3d"]
 
 
-def _layer(name, fn, options, doc):
+def _layer(name: str, fn: Callable[..., Any] | None, options: tuple[Option, ...],
+           doc: str) -> type[_Stateless]:
     return stateless(name, fn, options, doc, module=__name__)
 
 
@@ -51,7 +53,7 @@ LPPool3d = _layer("LPPool3d", F.lp_pool3d, _LP, "Power-average pooling over 3-d 
 
 
 def _unpool(fn: Callable[..., Array]) -> Callable[..., Array]:
-    def forward(self, input: ArrayLike, indices: ArrayLike,
+    def forward(self: Any, input: ArrayLike, indices: ArrayLike,
                 output_size: Sequence[int] | None = None) -> Array:
         return fn(input, indices, self.kernel_size, self.stride, self.padding, output_size)
     return forward

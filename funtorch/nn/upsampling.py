@@ -3,14 +3,18 @@ Fold/Unfold: layers over ``functional/resample.py``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from funtorch.nn import functional as F
-from funtorch.nn._stateless import REQUIRED, stateless
+from funtorch.nn._stateless import REQUIRED, Option, _Stateless, stateless
 
 __all__ = ["Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d", "PixelShuffle",
            "PixelUnshuffle", "ChannelShuffle", "Fold", "Unfold"]
 
 
-def _layer(name, fn, options, doc):
+def _layer(name: str, fn: Callable[..., Any] | None, options: tuple[Option, ...],
+           doc: str) -> type[_Stateless]:
     return stateless(name, fn, options, doc, module=__name__)
 
 
