@@ -217,8 +217,8 @@ def ix_(*args: Any) -> Any:
 # Windows ---------------------------------------------------------------------------
 
 
-def _window(fn, doc):
-    def window(M):  # noqa: N803 - NumPy's name
+def _window(fn: str, doc: str) -> Callable[[int], Array]:
+    def window(M: int) -> Array:  # noqa: N803 - NumPy's name
         return ops.asarray(getattr(np, fn)(int(M)).astype(dtypes.get_default_dtype()))
     window.__name__ = window.__qualname__ = fn
     window.__doc__ = doc

@@ -180,7 +180,7 @@ def _fill_diagonal(self, fill_value, wrap=False):
     return ft.fill_diagonal(self, fill_value, wrap, inplace=False)
 
 
-def _detach_(self):
+def _detach_(self: Array) -> Array:
     """In place ``x.detach_()``: ``x`` stops being tracked (a new leaf without grad)."""
     if type(self) in _TRACER_TYPES:
         raise _traced_error("detach_", self)
@@ -233,7 +233,7 @@ def _augmented(name, op):
     return method
 
 
-def _data(self):
+def _data(self: Array) -> Array:
     """``x.data``: the value as an untracked array sharing ``x``'s buffer; an in-place
     method on it rebinds ``x`` too (``p.data.mul_(0.9)``), as torch's shared storage."""
     if type(self) in _TRACER_TYPES:

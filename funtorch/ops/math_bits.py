@@ -8,6 +8,7 @@ a TypeError naming the function instead of returning a silent zero.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -79,8 +80,9 @@ def _integers(name, *args):
                             f"{R.dtype_of(arg)}")
 
 
-def _int_binary(prim, name, summary, example, result):
-    def fn(x1, x2):
+def _int_binary(prim: Primitive, name: str, summary: str, example: str,
+                result: str) -> Callable[[ArrayLike, ArrayLike], Array]:
+    def fn(x1: ArrayLike, x2: ArrayLike) -> Array:
         x1, x2 = R.coerce_pair(x1, x2)
         _integers(name, x1, x2)
         if R.dtype_kind(x1) == "b" and R.dtype_kind(x2) == "b":  # NumPy: bool pairs as int

@@ -19,8 +19,7 @@ from funtorch.core import Array, Primitive, bind
 from funtorch.ops import registry as R
 from funtorch.ops.elementwise import NONZERO, OPEN_UNIT, POSITIVE
 from funtorch.ops.registry import ONE, binary, unary
-from funtorch.typing import ArrayLike
-from funtorch.typing import Axis
+from funtorch.typing import ArrayLike, Axis
 
 _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
@@ -69,8 +68,9 @@ def float_pair(x1, x2):
     return x1, x2
 
 
-def _float_binary(prim, name, summary, example, result):
-    def fn(x1, x2):
+def _float_binary(prim: Primitive, name: str, summary: str, example: str,
+                  result: str) -> Callable[[ArrayLike, ArrayLike], Array]:
+    def fn(x1: ArrayLike, x2: ArrayLike) -> Array:
         return bind(prim, *float_pair(x1, x2))
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = (f"{summary}\n\n    Args:\n        x1, x2: array-likes that broadcast "

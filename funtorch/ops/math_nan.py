@@ -7,6 +7,7 @@ Integer and bool arrays hold no NaN and reduce as the plain functions do.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -77,8 +78,10 @@ def _unsupported(name, out, where):
                         "input with ft.where first")
 
 
-def _nan_extreme(reduce, fill, name, result):
-    def fn(a, axis=None, out=None, keepdims=False, initial=None, where=None):
+def _nan_extreme(reduce: Callable[..., Array], fill: float, name: str,
+                 result: str) -> Callable[..., Array]:
+    def fn(a: ArrayLike, axis: Axis = None, out: Any = None, keepdims: bool = False,
+           initial: ArrayLike | None = None, where: ArrayLike | None = None) -> Array:
         _unsupported(name, out, where)
         a = R.as_array(a)
         filled, nan = _filled(a, fill)
@@ -101,8 +104,9 @@ nanmax = _nan_extreme(ops.max, -np.inf, "nanmax", "3.0")
 nanmin = _nan_extreme(ops.min, np.inf, "nanmin", "1.0")
 
 
-def _nan_arg(reduce, fill, name, result):
-    def fn(a, axis=None, out=None, keepdims=False):
+def _nan_arg(reduce: Callable[..., Array], fill: float, name: str,
+             result: str) -> Callable[..., Array]:
+    def fn(a: ArrayLike, axis: int | None = None, out: Any = None, keepdims: bool = False) -> Array:
         _no_out(name, out)
         a = R.as_array(a)
         filled, nan = _filled(a, fill)

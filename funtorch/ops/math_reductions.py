@@ -7,6 +7,7 @@ inputs are zero (a division-based rule gives NaN or wrong values there).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -16,7 +17,7 @@ from funtorch.core import Primitive, bind
 from funtorch.ops import registry as R
 from funtorch.ops.math_scan import cumprod_jvp, cumprod_vjp
 from funtorch.ops.reductions import _sum_dtype, normalize_axis
-from funtorch.typing import Array, ArrayLike, Axis
+from funtorch.typing import Array, ArrayLike, Axis, DTypeLike
 
 
 def _cumprod_samples(s):
@@ -72,8 +73,10 @@ def cumprod(a, axis=None, dtype=None, out=None):
     return _cumprod(a, axis)
 
 
-def _cumulative(fn, name, initial, result):
-    def cumulative(x, /, *, axis=None, dtype=None, include_initial=False):
+def _cumulative(fn: Callable[..., Array], name: str, initial: Any,
+                result: str) -> Callable[..., Array]:
+    def cumulative(x: ArrayLike, /, *, axis: int | None = None, dtype: DTypeLike = None,
+                   include_initial: bool = False) -> Array:
         x = _with_dtype(R.as_array(x), dtype)
         if axis is None:
             if x.ndim > 1:

@@ -8,6 +8,7 @@ gradient goes to the one or two order statistics the result interpolates between
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -15,7 +16,7 @@ import numpy as np
 from funtorch import ops
 from funtorch.ops import registry as R
 from funtorch.ops.reductions import normalize_axis, reduced_shape
-from funtorch.typing import Array, ArrayLike, DTypeLike
+from funtorch.typing import Array, ArrayLike, Axis, DTypeLike
 
 _METHODS = ("linear", "lower", "higher", "midpoint", "nearest")
 
@@ -117,9 +118,10 @@ _QUANTILE_DOC = """{summary}
     """
 
 
-def make_quantile(name, ignore_nan, scale, summary):
+def make_quantile(name: str, ignore_nan: bool, scale: float, summary: str) -> Callable[..., Array]:
     """``quantile``/``percentile`` and their NaN-ignoring twins (``q`` in [0, scale])."""
-    def fn(a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False):
+    def fn(a: ArrayLike, q: ArrayLike, axis: Axis = None, out: Any = None,
+           overwrite_input: bool = False, method: str = "linear", keepdims: bool = False) -> Array:
         _no_out(name, out)
         return quantile_impl(a, q, axis, method, keepdims, ignore_nan, name, scale)
     fn.__name__ = fn.__qualname__ = name

@@ -26,7 +26,7 @@ def _reflected(fn: Callable[[Any, Any], Array]) -> Callable[[Array, Any], Array]
     return method
 
 
-def _to(self, *args, **kwargs):
+def _to(self: Array, *args: Any, **kwargs: Any) -> Array:
     """``x.to("cuda")``, ``x.to(ft.float64)``, ``x.to(other)`` or ``x.to(device, dtype)``."""
     device = kwargs.pop("device", None)
     dtype = kwargs.pop("dtype", None)
@@ -47,7 +47,7 @@ def _to(self, *args, **kwargs):
     return out
 
 
-def _torch_transpose(self, *axes):
+def _torch_transpose(self: Array, *axes: Any) -> Array:
     """NumPy ``x.transpose(*perm)``, or PyTorch ``x.transpose(dim0, dim1)`` (swap two)."""
     if len(axes) == 1 and not isinstance(axes[0], (int, np.integer)):
         axes = tuple(axes[0])
@@ -58,7 +58,7 @@ def _torch_transpose(self, *axes):
     return ops.transpose(self, axes)
 
 
-def _flatten(self, start_dim=0, end_dim=-1):
+def _flatten(self: Array, start_dim: int = 0, end_dim: int = -1) -> Array:
     """Flatten dims ``start_dim..end_dim`` (all by default, like NumPy's ``flatten()``)."""
     if self.ndim == 0:
         return ops.reshape(self, (1,))
@@ -117,12 +117,13 @@ def _masked_moments(name, x, where, axis=None, *, ddof=0, keepdims=False):
     return out if keepdims else ops.squeeze(out, axis=axis)
 
 
-def _numpy_method(name):
+def _numpy_method(name: str) -> Callable[..., Any]:
     """Method form of ``ft.<name>`` that also takes NumPy's ``dtype``, ``out=None``,
     ``where`` and ``initial`` keywords."""
     fn = getattr(ops, name)
 
-    def method(self, *args, dtype=None, out=None, where=None, initial=None, **kwargs):
+    def method(self: Array, *args: Any, dtype: Any = None, out: Any = None, where: Any = None,
+               initial: Any = None, **kwargs: Any) -> Any:
         if out is not None:
             raise TypeError(_OUT_MSG.format(name=name))
         if initial is not None and name not in _COMBINE:
@@ -258,7 +259,7 @@ def _format(self, spec):
     return object.__format__(self, spec)
 
 
-def _item(self):
+def _item(self: Array) -> Any:
     """The single element as a Python scalar."""
     buf = self._concrete("item()")
     if buf.size != 1:
@@ -267,7 +268,7 @@ def _item(self):
     return buf.item()
 
 
-def _tolist(self):
+def _tolist(self: Array) -> Any:
     """The values as nested Python lists (like ``item()``, also of arrays requiring grad)."""
     buf = self._concrete("tolist()")
     return backends.get_backend_of(buf).to_host(buf).tolist()

@@ -11,7 +11,7 @@ them), and take torch's otherwise: ``x.max(1)`` and ``x.max(dim=1)`` are
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -125,7 +125,7 @@ _TYPE_NAMES = {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor",
                "bool": "torch.BoolTensor"}
 
 
-def _type(self, dtype=None, non_blocking=False):
+def _type(self: Array, dtype: Any = None, non_blocking: bool = False) -> Any:
     """The type name (``"torch.FloatTensor"``) or, with ``dtype``, the cast array."""
     if dtype is None:
         return _TYPE_NAMES.get(self.dtype.name, self.dtype.name)
@@ -135,13 +135,13 @@ def _type(self, dtype=None, non_blocking=False):
     return ops.astype(self, dtype)
 
 
-def _frexp(self):
+def _frexp(self: Array) -> Any:
     """``(mantissa, exponent)`` with ``x = mantissa * 2 ** exponent``."""
     mantissa, exponent = ops.frexp(self)
     return returns("frexp", mantissa, ops.astype(exponent, np.int32))
 
 
-def _renorm(self, p, dim, maxnorm):
+def _renorm(self: Array, p: float, dim: int, maxnorm: float) -> Array:
     """Rescale each slice along ``dim`` whose p-norm exceeds ``maxnorm`` to ``maxnorm``."""
     axis = one_dim(dim, self.ndim, "renorm")
     others = tuple(i for i in range(self.ndim) if i != axis)
@@ -149,7 +149,7 @@ def _renorm(self, p, dim, maxnorm):
     return self * ops.where(norms > maxnorm, maxnorm / (norms + 1e-7), 1.0)
 
 
-def _unfold(self, dimension, size, step):
+def _unfold(self: Array, dimension: int, size: int, step: int) -> Array:
     """All slices of ``size`` elements, ``step`` apart, along ``dimension`` (a new last
     dim holds each slice)."""
     axis = one_dim(dimension, self.ndim, "unfold")
@@ -159,7 +159,7 @@ def _unfold(self, dimension, size, step):
     return windows[tuple(index)]
 
 
-def _sum_to_size(self, *size):
+def _sum_to_size(self: Array, *size: Any) -> Array:
     """Sum over the dims that broadcasting ``size`` to this shape expanded."""
     size = shape_args(size, "sum_to_size")
     lead = self.ndim - len(size)
@@ -168,33 +168,34 @@ def _sum_to_size(self, *size):
     return ops.reshape(ops.sum(self, axes), size) if axes else self
 
 
-def _equal(self, other):
+def _equal(self: Array, other: ArrayLike) -> bool:
     """Whether both have the same shape and elements (a Python bool, torch.equal)."""
     other = as_array(other)
     return self.shape == other.shape and bool(ops.all(ops.equal(self, other)).item())
 
 
-def _is_nonzero(self):
+def _is_nonzero(self: Array) -> bool:
     if self.size != 1:
         raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
     return bool(self.item())
 
 
-def _symeig(self, eigenvectors=False, upper=True):
+def _symeig(self: Array, eigenvectors: bool = False, upper: bool = True) -> Any:
     """Eigenvalues (ascending) and, with ``eigenvectors``, vectors of a symmetric matrix."""
     import funtorch.linalg as linalg
     values, vectors = linalg.eigh(self, UPLO="U" if upper else "L")
     return values, (vectors if eigenvectors else ops.zeros((0,), self.dtype))
 
 
-def _lu_solve(self, LU_data, LU_pivots):  # noqa: N803 - torch's names
+def _lu_solve(self: Array, LU_data: ArrayLike,  # noqa: N803 - torch's names
+              LU_pivots: ArrayLike) -> Array:
     """Solve ``A X = self`` from ``torch.lu``'s packed factors and 1-based pivots."""
     import funtorch.scipy.linalg as scipy_linalg
     return scipy_linalg.lu_solve((LU_data, ops.astype(LU_pivots, np.int64) - 1), self)
 
 
-def _unsupported(name, why):
-    def method(self, *args, **kwargs):
+def _unsupported(name: str, why: str) -> Callable[..., NoReturn]:
+    def method(self: Array, *args: Any, **kwargs: Any) -> NoReturn:
         raise TypeError(f"{name}(): {why}")
     method.__name__ = name
     return method

@@ -5,13 +5,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from funtorch import ops
 from funtorch.ops.torch_args import as_array, forward, refuse_out, to_float
-from funtorch.typing import Array, ArrayLike, Axis
+from funtorch.typing import Array, ArrayLike, Axis, DTypeLike
 
 
 def _alpha(other, alpha):
@@ -197,8 +198,8 @@ def ger(input: ArrayLike, vec2: ArrayLike, *, out: Any = None) -> Array:
     return ops.outer(input, vec2)
 
 
-def _comparison(name, fn):
-    def compare(input, other, *, out=None):  # noqa: A002
+def _comparison(name: str, fn: Callable[..., Array]) -> Callable[..., Array]:
+    def compare(input: ArrayLike, other: ArrayLike, *, out: Any = None) -> Array:  # noqa: A002
         refuse_out(name, out)
         return fn(input, other)
     compare.__name__ = compare.__qualname__ = name
@@ -251,9 +252,9 @@ def fill(input: ArrayLike, value: ArrayLike) -> Array:
     return ops.full(x.shape, value, dtype=x.dtype)
 
 
-def _window(name, numpy_name):
-    def window(window_length, periodic=True, *, dtype=None, device=None, requires_grad=False,
-               **params):
+def _window(name: str, numpy_name: str) -> Callable[..., Array]:
+    def window(window_length: int, periodic: bool = True, *, dtype: DTypeLike = None,
+               device: Any = None, requires_grad: bool = False, **params: Any) -> Array:
         size = window_length + 1 if periodic and window_length > 1 else window_length
         args = (size, params.pop("beta", 12.0)) if name == "kaiser_window" else (size,)
         if params:

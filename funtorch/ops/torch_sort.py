@@ -7,6 +7,7 @@ so the gradient reaches exactly the selected elements, as in torch.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -189,8 +190,8 @@ def _doubling(x, axis, combine):
     return x
 
 
-def _cumulative_extreme(name, better):
-    def cumulative(input, dim, *, out=None):  # noqa: A002
+def _cumulative_extreme(name: str, better: Callable[..., Any]) -> Callable[..., Any]:
+    def cumulative(input: ArrayLike, dim: int, *, out: Any = None) -> Any:  # noqa: A002
         x = _input(name, input, out)
         if not x.ndim:
             return _scalar(name, x, dim)
