@@ -10,6 +10,7 @@ from funtorch import ops, tree
 from funtorch.onnx.context import LoweringContext, onnx_dtype
 from funtorch.onnx.passes import referenced_names, remove_dead_nodes
 from funtorch.onnx.lowering import align, initializer, lower_graph
+from funtorch.onnx.registry import require
 from funtorch.onnx.staging import stage_for_export
 
 __all__ = ["export"]
@@ -160,6 +161,7 @@ def export(fun_or_module, *example_args, f=None, input_names=None, output_names=
         >>> proto = ft.onnx.export(model, ft.ones((3, 4)), input_names=["x"],
         ...                        dynamic_axes={"x": {0: "batch"}})
     """
+    require("onnx", "ft.onnx.export")
     fun = fun_or_module
     name = getattr(fun, "__name__", type(fun).__name__)
     if opset < 17:

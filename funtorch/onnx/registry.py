@@ -12,13 +12,26 @@ from __future__ import annotations
 
 from funtorch.core import Primitive
 
-__all__ = ["register_lowering", "lowering_rule", "lowering_table", "UnsupportedPrimitiveError"]
+__all__ = ["register_lowering", "lowering_rule", "lowering_table", "UnsupportedPrimitiveError",
+           "require"]
 
 _TABLE: dict = {}  # Primitive -> rule
 
 
 class UnsupportedPrimitiveError(NotImplementedError):
     """A staged equation's primitive has no ONNX lowering rule (see ``lowering_table``)."""
+
+
+def require(module, fn):
+    """Import ``module`` (``onnx``, ``onnxruntime``) or raise an ImportError naming the extra."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise ImportError(f"{fn} needs the {module} package, which is not installed; "
+                          f"install funtorch's [onnx] extra (pip install 'funtorch[onnx]')"
+                          ) from exc
 
 
 def _as_primitive(primitive_or_name):

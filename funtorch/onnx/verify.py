@@ -7,6 +7,7 @@ from typing import NamedTuple
 import numpy as np
 
 from funtorch import ops, tree
+from funtorch.onnx.registry import require
 
 __all__ = ["verify", "OutputDiff", "run_model"]
 
@@ -34,8 +35,7 @@ def run_model(model, flat_inputs, runtime="onnxruntime"):
     if runtime != "onnxruntime":
         raise ValueError(f"onnx.verify: runtime must be 'onnxruntime' or 'reference', got "
                          f"{runtime!r}")
-    import onnxruntime
-
+    onnxruntime = require("onnxruntime", "ft.onnx.verify")
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = options.inter_op_num_threads = 1
     session = onnxruntime.InferenceSession(model.SerializeToString(), options,

@@ -404,3 +404,9 @@ def test_scan_without_xs_becomes_onnx_loop(reverse):
         expected = numpy_outputs(fun, x)
         check_model_against(proto, expected)
         check_runtimes(proto, [x], expected, 1e-6)
+
+
+def test_missing_onnx_is_named(monkeypatch):
+    monkeypatch.setitem(sys.modules, "onnx", None)
+    with pytest.raises(ImportError, match=r"ft.onnx.export needs the onnx package.*\[onnx\]"):
+        ft.onnx.export(ft.sin, _rand((2,)))
