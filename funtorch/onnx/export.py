@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, BinaryIO
 
 from funtorch import ops, tree
 from funtorch.onnx.context import LoweringContext, onnx_dtype
@@ -127,8 +129,11 @@ def _io_info(ctx, name, var, by_pair, dynamic_axes):
     return _value_info(name, var, symbols)
 
 
-def export(fun_or_module, *example_args, f=None, input_names=None, output_names=None,
-           dynamic_axes=None, opset=18):
+def export(fun_or_module: Callable[..., Any], *example_args: Any,
+           f: str | os.PathLike[str] | BinaryIO | None = None,
+           input_names: Sequence[str] | None = None, output_names: Sequence[str] | None = None,
+           dynamic_axes: Mapping[str, Mapping[int, str] | Sequence[int]] | None = None,
+           opset: int = 18) -> Any:
     """Export a function or Module to an ONNX model, staged on ``example_args``.
 
     The function is staged with ``jit``'s tracer (a Module in eval mode, its training

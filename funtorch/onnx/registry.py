@@ -10,19 +10,23 @@ equation's results (one name, or a tuple for a primitive with multiple results).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from funtorch.core import Primitive
 
 __all__ = ["register_lowering", "lowering_rule", "lowering_table", "UnsupportedPrimitiveError",
            "require"]
 
-_TABLE: dict = {}  # Primitive -> rule
+Rule = Callable[..., Any]  # rule(ctx, eqn, *input_names) -> name | tuple of names
+_TABLE: dict[Primitive, Rule] = {}
 
 
 class UnsupportedPrimitiveError(NotImplementedError):
     """A staged equation's primitive has no ONNX lowering rule (see ``lowering_table``)."""
 
 
-def require(module, fn):
+def require(module: str, fn: str) -> Any:
     """Import ``module`` (``onnx``, ``onnxruntime``) or raise an ImportError naming the extra."""
     import importlib
 
@@ -44,7 +48,7 @@ def _as_primitive(primitive_or_name):
     return prim
 
 
-def register_lowering(*primitives):
+def register_lowering(*primitives: Primitive | str) -> Callable[[Rule], Rule]:
     """Decorator: make ``rule`` the ONNX lowering of each given primitive.
 
     Args:
@@ -66,20 +70,20 @@ def register_lowering(*primitives):
     """
     prims = [_as_primitive(p) for p in primitives]
 
-    def decorate(rule):
+    def decorate(rule: Rule) -> Rule:
         for prim in prims:
             _TABLE[prim] = rule
         return rule
     return decorate
 
 
-def lowering_rule(prim):
+def lowering_rule(prim: Primitive) -> Rule | None:
     """The rule of ``prim``, or ``None`` when it has none."""
     _load_rules()
     return _TABLE.get(prim)
 
 
-def lowering_table():
+def lowering_table() -> dict[Primitive, Rule]:
     """A copy of the table ``{Primitive: rule}`` with every built-in rule loaded."""
     _load_rules()
     return dict(_TABLE)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -24,7 +25,8 @@ class OutputDiff(NamedTuple):
     max_rel: float
 
 
-def run_model(model, flat_inputs, runtime="onnxruntime"):
+def run_model(model: Any, flat_inputs: Sequence[Any], runtime: str = "onnxruntime"
+              ) -> list[np.ndarray]:
     """The model's outputs (NumPy arrays) on the flattened inputs, run by
     ``"onnxruntime"`` (one thread) or ``"reference"`` (``onnx.reference``)."""
     feeds = {info.name: np.asarray(x) for info, x in zip(model.graph.input, flat_inputs)}
@@ -40,10 +42,11 @@ def run_model(model, flat_inputs, runtime="onnxruntime"):
     options.intra_op_num_threads = options.inter_op_num_threads = 1
     session = onnxruntime.InferenceSession(model.SerializeToString(), options,
                                            providers=["CPUExecutionProvider"])
-    return session.run(None, feeds)
+    return [np.asarray(o) for o in session.run(None, feeds)]
 
 
-def verify(model, fun, *args, runtime="onnxruntime"):
+def verify(model: Any, fun: Callable[..., Any], *args: Any, runtime: str = "onnxruntime"
+           ) -> list[OutputDiff]:
     """Run ``model`` on ``args`` and compare each output with ``fun(*args)``.
 
     Args:
