@@ -410,3 +410,17 @@ def test_missing_onnx_is_named(monkeypatch):
     monkeypatch.setitem(sys.modules, "onnx", None)
     with pytest.raises(ImportError, match=r"ft.onnx.export needs the onnx package.*\[onnx\]"):
         ft.onnx.export(ft.sin, _rand((2,)))
+
+
+def test_transformer_encoder_float64():
+    ft.manual_seed(9)
+    layer = ft.nn.TransformerEncoderLayer(d_model=8, nhead=2, dim_feedforward=16, dropout=0.1,
+                                          batch_first=True)
+    encoder = ft.nn.TransformerEncoder(layer, num_layers=1).to(np.float64)
+    proto = ft.onnx.export(encoder, _rand((TRACED, 3, 8), np.float64), input_names=["src"],
+                           dynamic_axes={"src": {0: "batch", 1: "seq"}})
+    for batch, seq in ((1, 1), (TRACED, 3), (TRACED + 3, 6)):
+        x = _rand((batch, seq, 8), np.float64, batch)
+        expected = numpy_outputs(encoder.eval(), x)
+        check_model_against(proto, expected)
+        check_runtimes(proto, [x], expected, 1e-10)
