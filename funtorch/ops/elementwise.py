@@ -373,8 +373,8 @@ def sign(x: ArrayLike) -> Array:
     return bind(sign_p, R.as_array(x))
 
 
-def _int_passthrough(prim, name):
-    def fn(x):
+def _int_passthrough(prim: Primitive, name: str) -> Callable[[ArrayLike], Array]:
+    def fn(x: ArrayLike) -> Array:
         x = R.as_array(x)
         if x.dtype.kind in "iub":
             return x
