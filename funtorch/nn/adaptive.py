@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
 
 import funtorch as ft
 from funtorch.nn import functional as F
@@ -13,7 +13,7 @@ from funtorch.nn.containers import ModuleList, Sequential
 from funtorch.nn.dropout import _DropoutNd
 from funtorch.nn.linear import Linear
 from funtorch.nn.module import Module
-from funtorch.typing import Array, ArrayLike, DTypeLike
+from funtorch.typing import Array, ArrayLike, DTypeLike, Key
 
 __all__ = ["FractionalMaxPool2d", "FractionalMaxPool3d", "AdaptiveLogSoftmaxWithLoss"]
 
@@ -21,11 +21,13 @@ _ASMoutput = namedtuple("_ASMoutput", ["output", "loss"])
 
 
 class _FractionalMaxPoolNd(Module):
-    _fn = None
+    _fn: ClassVar[Callable[..., Any] | None] = None
     _uses_key = True  # functional_call(..., key=) gives it a key for the windows
 
-    def __init__(self, kernel_size, output_size=None, output_ratio=None, return_indices=False,
-                 _random_samples=None):
+    def __init__(self, kernel_size: int | tuple[int, ...],
+                 output_size: int | tuple[int, ...] | None = None,
+                 output_ratio: float | tuple[float, ...] | None = None,
+                 return_indices: bool = False, _random_samples: ArrayLike | None = None) -> None:
         super().__init__()
         if output_size is None and output_ratio is None:
             raise ValueError(f"{type(self).__name__} requires specifying either an output size "
@@ -39,7 +41,8 @@ class _FractionalMaxPoolNd(Module):
         self.output_ratio, self.return_indices = output_ratio, return_indices
         self.register_buffer("_random_samples", _random_samples)
 
-    def forward(self, input, key=None):
+    def forward(self, input: ArrayLike, key: Key | None = None) -> Any:
+        """The pooled ``Array``, or ``(output, indices)`` with ``return_indices=True``."""
         if self._random_samples is None:
             key = _DropoutNd._next_key(self, key)
         return type(self)._fn(input, self.kernel_size, self.output_size, self.output_ratio,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 from funtorch.nn._layer_utils import check_sizes, default_bias, default_weight, split_keys
 from funtorch.nn.functional.conv import conv_transpose, convnd, ntuple, output_padding_for
@@ -14,14 +14,20 @@ from funtorch.typing import Array, ArrayLike, DTypeLike, Key
 
 __all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose2d"]
 
+_PaddingMode = Literal["zeros", "reflect", "replicate", "circular"]  # PADDING_MODES
+
 
 class _ConvNd(Module):
     _nd = 2
     _transposed = False
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
-                 dilation=1, groups=1, bias=True, padding_mode="zeros", device=None,
-                 dtype=None, *, output_padding=0, key=None):
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: int | tuple[int, ...],
+                 stride: int | tuple[int, ...] | None = 1,
+                 padding: int | tuple[int, ...] | Literal["same", "valid"] = 0,
+                 dilation: int | tuple[int, ...] = 1, groups: int = 1, bias: bool = True,
+                 padding_mode: _PaddingMode = "zeros", device: Any = None,
+                 dtype: DTypeLike = None, *, output_padding: int | tuple[int, ...] = 0,
+                 key: Key | None = None) -> None:
         super().__init__()
         nd, name = self._nd, type(self).__name__
         check_sizes(self, in_channels=in_channels, out_channels=out_channels)
@@ -55,7 +61,7 @@ class _ConvNd(Module):
         else:
             self.register_parameter("bias", None)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         text = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
                 f"stride={self.stride}")
         nd = self._nd
@@ -74,7 +80,7 @@ class _ConvNd(Module):
             text += f", padding_mode={self.padding_mode}"
         return text
 
-    def forward(self, input):
+    def forward(self, input: ArrayLike) -> Array:
         return convnd(input, self.weight, self.bias, self.stride, self.padding, self.dilation,
                       self.groups, self._nd, type(self).__name__, self.padding_mode)
 
@@ -116,9 +122,9 @@ class ConvTranspose2d(_ConvNd):
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: int | tuple[int, ...],
                  stride: int | tuple[int, ...] | None = 1,
-                 padding: int | tuple[int, ...] | str = 0,
+                 padding: int | tuple[int, ...] = 0,  # no "same": refused in forward
                  output_padding: int | tuple[int, ...] = 0, groups: int = 1, bias: bool = True,
-                 dilation: int | tuple[int, ...] = 1, padding_mode: str = "zeros",
+                 dilation: int | tuple[int, ...] = 1, padding_mode: Literal["zeros"] = "zeros",
                  device: Any = None, dtype: DTypeLike = None, *, key: Key | None = None) -> None:
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
                          groups, bias, padding_mode, device, dtype,

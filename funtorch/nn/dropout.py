@@ -10,7 +10,7 @@ from __future__ import annotations
 import funtorch as ft
 from funtorch.nn import functional as F
 from funtorch.nn.module import Module
-from funtorch.typing import Array, ArrayLike, Key
+from funtorch.typing import Array, Key
 
 __all__ = ["Dropout", "Dropout2d"]
 
@@ -18,13 +18,13 @@ __all__ = ["Dropout", "Dropout2d"]
 class _DropoutNd(Module):
     _uses_key = True
 
-    def __init__(self, p=0.5, inplace=False):
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
         if not 0.0 <= p <= 1.0:
             raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
         self.p, self.inplace = p, inplace
 
-    def _next_key(self, key):
+    def _next_key(self, key: Key | None) -> Key | None:
         if key is not None:
             return key
         stored = self.__dict__.get("_key")
@@ -34,7 +34,7 @@ class _DropoutNd(Module):
         self.__dict__["_key"] = keep  # a copy made by functional_call: never the caller's
         return use
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"
 
 
@@ -47,16 +47,16 @@ class Dropout(_DropoutNd):
         [1.0, 1.0, 1.0]
     """
 
-    def forward(self, input: ArrayLike, key: Key | None = None) -> Array:
+    def forward(self, input: Array, key: Key | None = None) -> Array:
         if not self.training:
-            return input
+            return input  # as given: an Array in, the same Array out
         return F.dropout(input, self.p, True, key=self._next_key(key))
 
 
 class Dropout2d(_DropoutNd):
     """Zero whole channels of ``(N, C, H, W)`` / ``(C, H, W)`` inputs in training mode."""
 
-    def forward(self, input: ArrayLike, key: Key | None = None) -> Array:
+    def forward(self, input: Array, key: Key | None = None) -> Array:
         if not self.training:
-            return input
+            return input  # as given: an Array in, the same Array out
         return F.dropout2d(input, self.p, True, key=self._next_key(key))

@@ -3,16 +3,20 @@ identity in ``eval()`` mode; keys as for ``Dropout``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import ClassVar
+
 from funtorch.nn import functional as F
 from funtorch.nn.dropout import _DropoutNd
+from funtorch.typing import Array, Key
 
 __all__ = ["Dropout1d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout"]
 
 
 class _Functional(_DropoutNd):
-    _fn = None
+    _fn: ClassVar[Callable[..., Array] | None] = None
 
-    def forward(self, input, key=None):
+    def forward(self, input: Array, key: Key | None = None) -> Array:
         if not self.training:
             return input
         return type(self)._fn(input, self.p, True, key=self._next_key(key))

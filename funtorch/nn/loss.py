@@ -3,6 +3,8 @@ the matching ``ft.nn.functional`` function."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from funtorch.nn import functional as F
 from funtorch.nn.module import Module
 from funtorch.typing import Array, ArrayLike
@@ -11,15 +13,17 @@ __all__ = ["MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "CrossEntropyLoss",
            "BCELoss", "BCEWithLogitsLoss", "KLDivLoss", "HingeEmbeddingLoss",
            "MarginRankingLoss", "CosineEmbeddingLoss"]
 
+_Reduction = Literal["none", "mean", "sum"]
+
 
 class _Loss(Module):
-    def __init__(self, reduction="mean"):
+    def __init__(self, reduction: _Reduction = "mean") -> None:
         super().__init__()
         self.reduction = reduction
 
 
 class _WeightedLoss(_Loss):
-    def __init__(self, weight=None, reduction="mean"):
+    def __init__(self, weight: ArrayLike | None = None, reduction: _Reduction = "mean") -> None:
         super().__init__(reduction)
         self.register_buffer("weight", weight)
 
@@ -37,7 +41,7 @@ class L1Loss(_Loss):
 
 
 class SmoothL1Loss(_Loss):
-    def __init__(self, reduction: str = "mean", beta: float = 1.0) -> None:
+    def __init__(self, reduction: _Reduction = "mean", beta: float = 1.0) -> None:
         super().__init__(reduction)
         self.beta = beta
 
@@ -46,7 +50,7 @@ class SmoothL1Loss(_Loss):
 
 
 class HuberLoss(_Loss):
-    def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
+    def __init__(self, reduction: _Reduction = "mean", delta: float = 1.0) -> None:
         super().__init__(reduction)
         self.delta = delta
 
@@ -59,7 +63,7 @@ class CrossEntropyLoss(_WeightedLoss):
     ``F.cross_entropy``): ``(N, C)``/``(N, C, *)`` logits, ``(N,)``/``(N, *)`` targets."""
 
     def __init__(self, weight: ArrayLike | None = None, ignore_index: int = -100,
-                 reduction: str = "mean", label_smoothing: float = 0.0) -> None:
+                 reduction: _Reduction = "mean", label_smoothing: float = 0.0) -> None:
         super().__init__(weight, reduction)
         self.ignore_index, self.label_smoothing = ignore_index, label_smoothing
 
@@ -70,7 +74,7 @@ class CrossEntropyLoss(_WeightedLoss):
 
 class NLLLoss(_WeightedLoss):
     def __init__(self, weight: ArrayLike | None = None, ignore_index: int = -100,
-                 reduction: str = "mean") -> None:
+                 reduction: _Reduction = "mean") -> None:
         super().__init__(weight, reduction)
         self.ignore_index = ignore_index
 
@@ -84,7 +88,7 @@ class BCELoss(_WeightedLoss):
 
 
 class BCEWithLogitsLoss(_Loss):
-    def __init__(self, weight: ArrayLike | None = None, reduction: str = "mean",
+    def __init__(self, weight: ArrayLike | None = None, reduction: _Reduction = "mean",
                  pos_weight: ArrayLike | None = None) -> None:
         super().__init__(reduction)
         self.register_buffer("weight", weight)
@@ -96,8 +100,9 @@ class BCEWithLogitsLoss(_Loss):
 
 
 class KLDivLoss(_Loss):
-    def __init__(self, reduction: str = "mean", log_target: bool = False) -> None:
-        super().__init__(reduction)
+    def __init__(self, reduction: Literal["none", "batchmean", "mean", "sum"] = "mean",
+                 log_target: bool = False) -> None:
+        super().__init__(reduction)  # type: ignore[arg-type]  # "batchmean": KL only
         self.log_target = log_target
 
     def forward(self, input: ArrayLike, target: ArrayLike) -> Array:
@@ -105,7 +110,7 @@ class KLDivLoss(_Loss):
 
 
 class HingeEmbeddingLoss(_Loss):
-    def __init__(self, margin: float = 1.0, reduction: str = "mean") -> None:
+    def __init__(self, margin: float = 1.0, reduction: _Reduction = "mean") -> None:
         super().__init__(reduction)
         self.margin = margin
 
@@ -114,7 +119,7 @@ class HingeEmbeddingLoss(_Loss):
 
 
 class MarginRankingLoss(_Loss):
-    def __init__(self, margin: float = 0.0, reduction: str = "mean") -> None:
+    def __init__(self, margin: float = 0.0, reduction: _Reduction = "mean") -> None:
         super().__init__(reduction)
         self.margin = margin
 
@@ -123,7 +128,7 @@ class MarginRankingLoss(_Loss):
 
 
 class CosineEmbeddingLoss(_Loss):
-    def __init__(self, margin: float = 0.0, reduction: str = "mean") -> None:
+    def __init__(self, margin: float = 0.0, reduction: _Reduction = "mean") -> None:
         super().__init__(reduction)
         self.margin = margin
 

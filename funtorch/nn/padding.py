@@ -3,18 +3,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from funtorch.nn import functional as F
 from funtorch.nn.module import Module
+from funtorch.typing import Array, ArrayLike
 
-__all__ = [f"{kind}Pad{nd}d" for kind in ("Zero", "Constant", "Reflection", "Replication",
-                                          "Circular") for nd in (1, 2, 3)]
+__all__ = ["ZeroPad1d", "ZeroPad2d", "ZeroPad3d", "ConstantPad1d", "ConstantPad2d",
+           "ConstantPad3d", "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d",
+           "ReplicationPad1d", "ReplicationPad2d", "ReplicationPad3d", "CircularPad1d",
+           "CircularPad2d", "CircularPad3d"]  # literal, so a type checker reads it
 
 
 class _PadNd(Module):
     _nd = 1
     _mode = "constant"
 
-    def __init__(self, padding):
+    def __init__(self, padding: int | Sequence[int]) -> None:
         super().__init__()
         width = 2 * self._nd
         padding = (padding,) * width if isinstance(padding, int) else tuple(padding)
@@ -23,28 +29,28 @@ class _PadNd(Module):
                              f"got {padding!r}")
         self.padding = padding
 
-    def forward(self, input):
+    def forward(self, input: ArrayLike) -> Array:
         value = getattr(self, "value", None) if self._mode == "constant" else None
         return F.pad(input, self.padding, self._mode, value)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"{self.padding}"
 
 
 class _ConstantPadNd(_PadNd):
-    def __init__(self, padding, value):
+    def __init__(self, padding: int | Sequence[int], value: float) -> None:
         super().__init__(padding)
         self.value = value
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"padding={self.padding}, value={self.value}"
 
 
 class _ZeroPadNd(_ConstantPadNd):
-    def __init__(self, padding):
+    def __init__(self, padding: int | Sequence[int]) -> None:
         super().__init__(padding, 0.0)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"{self.padding}"
 
 
@@ -63,3 +69,10 @@ for _kind, (_base, _mode, _what) in _KINDS.items():
             "_nd": _nd, "_mode": _mode, "__module__": __name__, "__qualname__": _name,
             "__doc__": _DOC.format(nd=_nd, mode=_what, more=_MORE[_nd])})
 del _kind, _base, _mode, _what, _nd, _name
+
+if TYPE_CHECKING:  # what the loop above makes, spelled out for a type checker
+    ZeroPad1d = ZeroPad2d = ZeroPad3d = _ZeroPadNd
+    ConstantPad1d = ConstantPad2d = ConstantPad3d = _ConstantPadNd
+    ReflectionPad1d = ReflectionPad2d = ReflectionPad3d = _PadNd
+    ReplicationPad1d = ReplicationPad2d = ReplicationPad3d = _PadNd
+    CircularPad1d = CircularPad2d = CircularPad3d = _PadNd

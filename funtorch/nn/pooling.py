@@ -12,7 +12,7 @@ from funtorch.typing import Array, ArrayLike, ShapeLike
 __all__ = ["MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool2d"]
 
 
-def _check_window(layer, **sizes):
+def _check_window(layer: Module, **sizes: Any) -> None:
     """Refuse a zero or negative kernel size, stride or dilation, a negative padding."""
     for name, value in sizes.items():
         if value is not None:
@@ -21,8 +21,10 @@ def _check_window(layer, **sizes):
 
 
 class _MaxPoolNd(Module):
-    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False,
-                 ceil_mode=False):
+    def __init__(self, kernel_size: int | tuple[int, ...],
+                 stride: int | tuple[int, ...] | None = None, padding: int | tuple[int, ...] = 0,
+                 dilation: int | tuple[int, ...] = 1, return_indices: bool = False,
+                 ceil_mode: bool = False) -> None:
         super().__init__()
         _check_window(self, kernel_size=kernel_size, stride=stride, padding=padding,
                       dilation=dilation)
@@ -31,7 +33,7 @@ class _MaxPoolNd(Module):
         self.padding, self.dilation = padding, dilation
         self.return_indices, self.ceil_mode = return_indices, ceil_mode
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
                 f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
 
