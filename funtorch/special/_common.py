@@ -9,12 +9,15 @@ transform differentiates them, and they do not decide the output dtype.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 from funtorch import dtypes, ops
 from funtorch.core import Array, bind
 from funtorch.ops import registry as R
+from funtorch.typing import P
 
 __all__ = ["special_primitive", "float_args", "int_arg", "computed_in_float64"]
 
@@ -106,19 +109,19 @@ def int_arg(name, arg, value):
     return arr if arr.dtype == np.int64 else ops.astype(arr, np.int64)
 
 
-def computed_in_float64(nargs):
+def computed_in_float64(nargs: int) -> Callable[[Callable[P, Array]], Callable[P, Array]]:
     """Run a composition of special functions in float64 and cast the result back to the
     arguments' floating dtype, as the primitives do: float32 results then stay within an
     ulp instead of collecting each float32 step's rounding (exp(betaln) would amplify it
     by |betaln|). Casts are ops, so derivatives flow through in the caller's dtype.
     ``nargs`` leading arguments are the floating ones."""
-    def decorate(fn):
+    def decorate(fn: Callable[P, Array]) -> Callable[P, Array]:
         @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
+        def wrapper(*args: Any, **kwargs: Any) -> Array:
             floats = float_args(*args[:nargs])
             dtype = floats[0].dtype
             wide = [a if a.dtype == np.float64 else ops.astype(a, np.float64) for a in floats]
-            out = fn(*wide, *args[nargs:], **kwargs)
+            out = fn(*wide, *args[nargs:], **kwargs)  # type: ignore[arg-type]  # P's floats
             return out if dtype == np.float64 else ops.astype(out, dtype)
         return wrapper
     return decorate
