@@ -16,7 +16,7 @@ from funtorch.transforms.graph import optimize
 
 __all__ = ["stage_for_export"]
 
-_LOCK = threading.Lock()
+_LOCK = threading.RLock()  # an exported function may itself export
 
 
 def _recording_trace(sources):
