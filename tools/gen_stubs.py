@@ -79,7 +79,34 @@ def inplace_stub() -> str:
             + "def __getattr__(name: str) -> Any: ...\n")
 
 
-STUBS = {"funtorch/ops/torch_functions.pyi": torch_functions_stub,
+def ops_stub() -> str:
+    """``funtorch.ops`` as a checker should see it: each name from where its runtime object
+    comes, so a NumPy/torch dual name (``ft.mean(x, dim=1)``) is torch_functions' open
+    signature, not the NumPy function that the later star import replaced."""
+    from funtorch import ops
+    from funtorch.ops import inplace as I, torch_functions as T
+
+    lines = []
+    for name in ops.__all__:
+        obj = getattr(ops, name)
+        if name in T.__all__ and getattr(T, name) is obj:
+            lines.append(f"from funtorch.ops.torch_functions import {name} as {name}")
+        elif name in I.__all__ and getattr(I, name) is obj:
+            lines.append(f"from funtorch.ops.inplace import {name} as {name}")
+        elif (origin := _origin(obj)) is not None:
+            lines.append(f"from {origin[0]} import {origin[1]} as {name}")
+        elif isinstance(obj, type) or not callable(obj):
+            raise SystemExit(f"ops.{name}: no origin for {obj!r}")
+        else:
+            lines.append(f"def {name}(*args: Any, **kwargs: Any) -> Any: ...")
+    why = ("# funtorch.ops: every name from where its runtime object comes (the dual NumPy/torch\n"
+           "# names from torch_functions, which replaced the NumPy functions at import).")
+    return (HEADER.format(why=why) + "\n".join(sorted(lines)) + "\n\n"
+            + f"__all__ = [{_names(ops.__all__)}]\n")
+
+
+STUBS = {"funtorch/ops/__init__.pyi": ops_stub,
+         "funtorch/ops/torch_functions.pyi": torch_functions_stub,
          "funtorch/ops/inplace.pyi": inplace_stub}
 
 if __name__ == "__main__":

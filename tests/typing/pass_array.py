@@ -23,3 +23,7 @@ rows = [row for row in a]
 n: float = float(a.sum())
 key: Key = ft.random.key(0)
 s = scale([1, 2, 3])
+# NumPy and torch spellings of the same name both type-check (the dual functions)
+m1: Array = ft.mean(a, axis=0, keepdims=True)
+m2: Array = ft.mean(a, dim=0, keepdim=True)
+total: Array = ft.sum(a, dim=1)
