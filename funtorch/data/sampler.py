@@ -8,25 +8,25 @@ without drawing any randomness, which is how ``DataLoader`` iterators restore.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 import funtorch as ft
 from funtorch.data.seeding import draw_seed, epoch_key, key_data, permutation
-from funtorch.typing import ArrayLike
+from funtorch.typing import ArrayLike, Key
 
 __all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler",
            "WeightedRandomSampler", "BatchSampler"]
 
 
-def _check_positive_int(name, value):
+def _check_positive_int(name: str, value: Any) -> None:
     if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value <= 0:
         raise ValueError(f"{name} should be a positive integer value, but got {name}={value}")
 
 
-def _check_bool(name, value):
+def _check_bool(name: str, value: Any) -> None:
     if not isinstance(value, bool):
         raise ValueError(f"{name} should be a boolean value, but got {name}={value}")
 
@@ -36,32 +36,33 @@ class IndexIterator:
 
     __slots__ = ("_order", "_pos", "_meta")
 
-    def __init__(self, order, pos=0, meta=None):
+    def __init__(self, order: Sequence[int], pos: int = 0,
+                 meta: dict[str, Any] | None = None) -> None:
         self._order = order
         self._pos = int(pos)
         self._meta = meta or {}
 
-    def __iter__(self):
+    def __iter__(self) -> IndexIterator:
         return self
 
-    def __next__(self):
+    def __next__(self) -> int:
         pos = self._pos
         if pos >= len(self._order):
             raise StopIteration
         self._pos = pos + 1
         return self._order[pos]
 
-    def take(self, n):
+    def take(self, n: int) -> list[int]:
         """The next ``n`` indices (fewer at the end) as a list."""
         pos = self._pos
         chunk = self._order[pos:pos + n]
         self._pos = pos + len(chunk)
         return list(chunk)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return max(0, len(self._order) - self._pos)
 
-    def state(self):
+    def state(self) -> dict[str, Any]:
         return {**self._meta, "pos": self._pos}
 
 
@@ -81,7 +82,7 @@ class Sampler:
     def __init__(self, data_source: Any = None) -> None:
         pass
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[int]:
         raise NotImplementedError("Subclasses of Sampler should implement __iter__.")
 
 
@@ -96,13 +97,13 @@ class SequentialSampler(Sampler):
     def __init__(self, data_source: Any) -> None:
         self.data_source = data_source
 
-    def __iter__(self):
+    def __iter__(self) -> IndexIterator:
         return self.resume({"pos": 0})
 
-    def resume(self, state: Any) -> Any:
+    def resume(self, state: Mapping[str, Any]) -> IndexIterator:
         return IndexIterator(range(len(self.data_source)), state["pos"])
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.data_source)
 
 
@@ -113,7 +114,7 @@ class _EpochSampler(Sampler):
     from the global generator (``ft.manual_seed``) at each epoch, as PyTorch does.
     """
 
-    def __init__(self, generator, seed, fn):
+    def __init__(self, generator: Any, seed: int | None, fn: str) -> None:
         self.generator = generator
         self.seed = seed
         self._key = key_data(generator, seed, fn)
@@ -123,18 +124,18 @@ class _EpochSampler(Sampler):
         """Make the next iteration epoch ``epoch`` (orders differ between epochs)."""
         self.epoch = int(epoch)
 
-    def __iter__(self):
+    def __iter__(self) -> IndexIterator:
         key = self._key if self._key is not None else ft.random.key(draw_seed()).tolist()
         return self.resume({"key": key, "epoch": self.epoch, "pos": 0})
 
-    def resume(self, state):
+    def resume(self, state: Mapping[str, Any]) -> IndexIterator:
         """An iterator at ``state`` (from an iterator's ``state()``); later epochs follow."""
         self.epoch = int(state["epoch"]) + 1
         order = self._order(epoch_key(state["key"], state["epoch"]))
         meta = {"key": [int(w) for w in state["key"]], "epoch": int(state["epoch"])}
         return IndexIterator(order, state["pos"], meta)
 
-    def _order(self, key):
+    def _order(self, key: Key) -> list[int]:
         raise NotImplementedError
 
 
@@ -171,10 +172,10 @@ class RandomSampler(_EpochSampler):
     def num_samples(self) -> int:
         return len(self.data_source) if self._num_samples is None else int(self._num_samples)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self.num_samples
 
-    def _order(self, key):
+    def _order(self, key: Key) -> list[int]:
         n, count = len(self.data_source), self.num_samples
         if n == 0:
             return []
@@ -199,10 +200,10 @@ class SubsetRandomSampler(_EpochSampler):
         super().__init__(generator, seed, "SubsetRandomSampler")
         self.indices = indices
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.indices)
 
-    def _order(self, key):
+    def _order(self, key: Key) -> list[int]:
         perm = permutation(key, len(self.indices))
         return [self.indices[i] for i in perm]
 
@@ -242,10 +243,10 @@ class WeightedRandomSampler(_EpochSampler):
         self.num_samples = int(num_samples)
         self.replacement = replacement
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self.num_samples
 
-    def _order(self, key):
+    def _order(self, key: Key) -> list[int]:
         unit = ft.random.uniform(key, (self.num_samples if self.replacement
                                        else len(self.weights),), np.float64).numpy()
         if self.replacement:
@@ -280,17 +281,17 @@ class BatchSampler(Sampler):
         self.batch_size = int(batch_size)
         self.drop_last = drop_last
 
-    def __iter__(self):
+    def __iter__(self) -> _BatchIterator:
         return _BatchIterator(iter(self.sampler), self.batch_size, self.drop_last)
 
-    def resume(self, state: Any) -> Any:
+    def resume(self, state: Mapping[str, Any]) -> _BatchIterator:
         """An iterator on the exact next batch; needs a sampler with ``resume``."""
         if not hasattr(self.sampler, "resume"):
             raise TypeError(f"BatchSampler.resume: {type(self.sampler).__name__} has no "
                             "resume(state); replay the epoch instead")
         return _BatchIterator(self.sampler.resume(state), self.batch_size, self.drop_last)
 
-    def __len__(self):
+    def __len__(self) -> int:
         if self.drop_last:
             return len(self.sampler) // self.batch_size
         return -(-len(self.sampler) // self.batch_size)
@@ -299,16 +300,16 @@ class BatchSampler(Sampler):
 class _BatchIterator:
     __slots__ = ("_indices", "_size", "_drop_last", "_take")
 
-    def __init__(self, indices, size, drop_last):
+    def __init__(self, indices: Iterator[int], size: int, drop_last: bool) -> None:
         self._indices = indices
         self._size = size
         self._drop_last = drop_last
         self._take = getattr(indices, "take", None)
 
-    def __iter__(self):
+    def __iter__(self) -> _BatchIterator:
         return self
 
-    def __next__(self):
+    def __next__(self) -> list[int]:
         if self._take is not None:
             batch = self._take(self._size)
         else:
@@ -317,7 +318,7 @@ class _BatchIterator:
             raise StopIteration
         return batch
 
-    def state(self):
+    def state(self) -> dict[str, Any] | None:
         """The index iterator's state (``None`` for samplers without one)."""
         state = getattr(self._indices, "state", None)
         return None if state is None else state()
