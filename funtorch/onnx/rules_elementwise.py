@@ -22,9 +22,9 @@ _SAME = {
 }
 # primitives whose ONNX operators onnxruntime (1.32) runs in float32 only (no float64
 # kernel for Asin, Erf, Det, ...): the exported float64 model is valid ONNX, which
-# onnx.reference runs, but onnxruntime refuses to load it
-ORT_FLOAT32_ONLY = frozenset({"arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctanh",
-                              "cosh", "sinh", "tan", "erf", "erfc", "arctan2", "ndtr", "det"})
+# onnx.reference runs, but onnxruntime refuses to load it (a sorted tuple: a stable repr)
+ORT_FLOAT32_ONLY = ("arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2", "arctanh",
+                    "cosh", "det", "erf", "erfc", "ndtr", "sinh", "tan")
 # bitwise primitives on bool (logical operators) and on integers (opset 18)
 _BITWISE = {"bitwise_and": ("And", "BitwiseAnd"), "bitwise_or": ("Or", "BitwiseOr"),
             "bitwise_xor": ("Xor", "BitwiseXor"), "invert": ("Not", "BitwiseNot")}
