@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import Any, Literal
 
 from funtorch.optim.lr_scheduler.base import LRScheduler, per_group
 from funtorch.optim.stateful import Optimizer
@@ -10,7 +12,8 @@ from funtorch.optim.stateful import Optimizer
 __all__ = ["OneCycleLR"]
 
 
-def _phase(end_step, start_lr, end_lr, start_momentum, end_momentum):
+def _phase(end_step: float, start_lr: str, end_lr: str, start_momentum: str,
+           end_momentum: str) -> dict[str, Any]:
     return {"end_step": end_step, "start_lr": start_lr, "end_lr": end_lr,
             "start_momentum": start_momentum, "end_momentum": end_momentum}
 
@@ -44,10 +47,14 @@ class OneCycleLR(LRScheduler):
         Large Learning Rates", 2018.
     """
 
-    def __init__(self, optimizer, max_lr, total_steps=None, epochs=None, steps_per_epoch=None,
-                 pct_start=0.3, anneal_strategy="cos", cycle_momentum=True,
-                 base_momentum=0.85, max_momentum=0.95, div_factor=25.0,
-                 final_div_factor=1e4, three_phase=False, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, max_lr: float | Sequence[float],
+                 total_steps: int | None = None, epochs: int | None = None,
+                 steps_per_epoch: int | None = None, pct_start: float = 0.3,
+                 anneal_strategy: Literal["cos", "linear"] = "cos", cycle_momentum: bool = True,
+                 base_momentum: float | Sequence[float] = 0.85,
+                 max_momentum: float | Sequence[float] = 0.95, div_factor: float = 25.0,
+                 final_div_factor: float = 1e4, three_phase: bool = False,
+                 last_epoch: int = -1) -> None:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
         self.total_steps = self._count_steps(total_steps, epochs, steps_per_epoch)
@@ -79,7 +86,8 @@ class OneCycleLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     @staticmethod
-    def _count_steps(total_steps, epochs, steps_per_epoch):
+    def _count_steps(total_steps: int | None, epochs: int | None,
+                     steps_per_epoch: int | None) -> int:
         if total_steps is not None:
             if not isinstance(total_steps, int) or total_steps <= 0:
                 raise ValueError(f"Expected positive integer total_steps, but got {total_steps}")
@@ -93,7 +101,7 @@ class OneCycleLR(LRScheduler):
             return epochs * steps_per_epoch
         raise ValueError("You must define either total_steps OR (epochs AND steps_per_epoch)")
 
-    def _phases(self, pct_start, three_phase):
+    def _phases(self, pct_start: float, three_phase: bool) -> list[dict[str, Any]]:
         up_end = float(pct_start * self.total_steps) - 1
         if three_phase:
             return [_phase(up_end, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
@@ -105,18 +113,18 @@ class OneCycleLR(LRScheduler):
                 _phase(self.total_steps - 1, "max_lr", "min_lr", "base_momentum",
                        "max_momentum")]
 
-    def _set_momentum(self, group, value):
+    def _set_momentum(self, group: dict[str, Any], value: float) -> None:
         if self.use_beta1:
             group["betas"] = (value, *group["betas"][1:])
         else:
             group["momentum"] = value
 
-    def _anneal(self, start, end, pct):
+    def _anneal(self, start: float, end: float, pct: float) -> float:
         if self._anneal_func_type == "cos":
             return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
         return (end - start) * pct + start
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         step = self.last_epoch
         if step > self.total_steps:
             raise ValueError(f"Tried to step {step} times. The specified number of total steps "

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Sequence
+from typing import Any, Literal, SupportsFloat
 
 from funtorch.optim.lr_scheduler.base import EPOCH_DEPRECATED, LRScheduler, lrs_of
 from funtorch.optim.stateful import Optimizer
@@ -38,8 +40,10 @@ class ReduceLROnPlateau(LRScheduler):
         0.01
     """
 
-    def __init__(self, optimizer, mode="min", factor=0.1, patience=10, threshold=1e-4,
-                 threshold_mode="rel", cooldown=0, min_lr=0, eps=1e-8):
+    def __init__(self, optimizer: Optimizer, mode: Literal["min", "max"] = "min",
+                 factor: float = 0.1, patience: int = 10, threshold: float = 1e-4,
+                 threshold_mode: Literal["rel", "abs"] = "rel", cooldown: int = 0,
+                 min_lr: float | Sequence[float] = 0, eps: float = 1e-8) -> None:
         if factor >= 1.0:
             raise ValueError("Factor should be < 1.0.")
         if not isinstance(optimizer, Optimizer):
@@ -61,7 +65,8 @@ class ReduceLROnPlateau(LRScheduler):
         self.cooldown_counter = 0
         self.num_bad_epochs = 0
 
-    def step(self, metrics, epoch=None) -> None:
+    def step(  # type: ignore[override]  # the metric comes first, as in PyTorch
+            self, metrics: SupportsFloat, epoch: int | None = None) -> None:
         """Record ``metrics`` for one epoch and reduce the learning rate if it plateaued."""
         current = float(metrics)
         if epoch is None:
@@ -86,7 +91,7 @@ class ReduceLROnPlateau(LRScheduler):
         """Whether the scheduler is waiting after a reduction."""
         return self.cooldown_counter > 0
 
-    def _reduce_lr(self):
+    def _reduce_lr(self) -> None:
         groups = self.optimizer.param_groups
         if len(groups) != len(self.min_lrs):
             if self.default_min_lr is None:
@@ -101,7 +106,7 @@ class ReduceLROnPlateau(LRScheduler):
             if old_lr - new_lr > self.eps:
                 group["lr"] = new_lr
 
-    def _is_better(self, current, best):
+    def _is_better(self, current: float, best: float) -> bool:
         if self.mode == "min" and self.threshold_mode == "rel":
             return current < best * (1.0 - self.threshold)
         if self.mode == "min":
@@ -110,7 +115,7 @@ class ReduceLROnPlateau(LRScheduler):
             return current > best * (self.threshold + 1.0)
         return current > best + self.threshold
 
-    def _init_is_better(self, mode, threshold, threshold_mode):
+    def _init_is_better(self, mode: str, threshold: float, threshold_mode: str) -> None:
         if mode not in ("min", "max"):
             raise ValueError(f"mode {mode} is unknown!")
         if threshold_mode not in ("rel", "abs"):
@@ -118,7 +123,7 @@ class ReduceLROnPlateau(LRScheduler):
         self.mode_worse = math.inf if mode == "min" else -math.inf
         self.mode, self.threshold, self.threshold_mode = mode, threshold, threshold_mode
 
-    def load_state_dict(self, state_dict: dict) -> None:
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore a ``state_dict()`` (and re-check the mode)."""
         super().load_state_dict(state_dict)
         self._init_is_better(self.mode, self.threshold, self.threshold_mode)

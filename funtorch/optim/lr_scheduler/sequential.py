@@ -5,14 +5,18 @@ milestones) and ``ChainedScheduler`` (all of them every step, their factors comp
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
+from typing import Any
 
 from funtorch.optim.lr_scheduler.base import LRScheduler, lrs_of
 from funtorch.optim.lr_scheduler.plateau import ReduceLROnPlateau
+from funtorch.optim.stateful import Optimizer
 
 __all__ = ["ChainedScheduler", "SequentialLR"]
 
 
-def _check_schedulers(owner, schedulers, optimizer):
+def _check_schedulers(owner: str, schedulers: Sequence[LRScheduler],
+                      optimizer: Optimizer | None) -> None:
     for index, scheduler in enumerate(schedulers):
         if not hasattr(scheduler, "optimizer"):
             raise TypeError(f"{owner} at index {index} should have `optimizer` as its "
@@ -27,7 +31,7 @@ def _check_schedulers(owner, schedulers, optimizer):
                              f"with another optimizer than {type(optimizer).__name__}.")
 
 
-def _initial_step(scheduler):
+def _initial_step(scheduler: LRScheduler) -> None:
     """PyTorch's ``LRScheduler._initial_step``: recount and take the first step afresh."""
     scheduler._step_count = 0
     scheduler._is_initial = True
@@ -37,7 +41,7 @@ def _initial_step(scheduler):
         scheduler._is_initial = False
 
 
-def _update_lr_at(scheduler, epoch):
+def _update_lr_at(scheduler: LRScheduler, epoch: int) -> None:
     """PyTorch's ``LRScheduler._update_lr(epoch)`` (closed form when there is one)."""
     scheduler.last_epoch = epoch
     closed_form = getattr(scheduler, "_get_closed_form_lr", None)
@@ -50,13 +54,13 @@ def _update_lr_at(scheduler, epoch):
 class _Nested:
     """``state_dict`` of a scheduler that owns schedulers: theirs, nested."""
 
-    def state_dict(self) -> dict:
+    def state_dict(self) -> dict[str, Any]:
         """Everything but the optimizer, the inner schedulers as their ``state_dict()``."""
         state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "_schedulers")}
         state["_schedulers"] = [s.state_dict() for s in self._schedulers]
         return state
 
-    def load_state_dict(self, state_dict: dict) -> None:
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore a ``state_dict()`` (the inner schedulers' too)."""
         state_dict = dict(state_dict)
         inner = state_dict.pop("_schedulers")
@@ -64,7 +68,7 @@ class _Nested:
         for scheduler, saved in zip(self._schedulers, inner):
             scheduler.load_state_dict(saved)
 
-    def get_last_lr(self) -> list:
+    def get_last_lr(self) -> list[float]:
         """The learning rates after the last ``step()``, one per group."""
         return self._last_lr
 
@@ -88,7 +92,8 @@ class SequentialLR(_Nested, LRScheduler):
         [0.081]
     """
 
-    def __init__(self, optimizer, schedulers, milestones, last_epoch: int = -1):
+    def __init__(self, optimizer: Optimizer, schedulers: Sequence[LRScheduler],
+                 milestones: Sequence[int], last_epoch: int = -1) -> None:
         name = type(self).__name__
         if len(schedulers) < 1:
             raise ValueError(f"{name} expects at least one scheduler, but got no scheduler.")
@@ -140,7 +145,8 @@ class ChainedScheduler(_Nested, LRScheduler):
         [0.081]
     """
 
-    def __init__(self, schedulers, optimizer=None):
+    def __init__(self, schedulers: Sequence[LRScheduler],
+                 optimizer: Optimizer | None = None) -> None:
         name = type(self).__name__
         if len(schedulers) < 1:
             raise ValueError(f"{name} expects at least one scheduler to be chained, but got no "
