@@ -35,12 +35,22 @@ def lower_add(ctx, eqn, x, y):
         var = ctx.gemms.get(gemm_out)
         if var is None or ctx.uses.get(id(var)) != 1 or not hasattr(bias_var, "shape"):
             continue
+        node = ctx.producers[gemm_out]
         if bias_var.ndim <= 2 and bias_var.shape[-1:] == var.shape[-1:] and (
-                bias_var.ndim < 2 or bias_var.shape[0] == 1):
-            node = ctx.producers[gemm_out]
+                bias_var.ndim < 2 or bias_var.shape[0] == 1) and _defined_before(ctx, bias, node):
             node.input.append(bias)
             return gemm_out
     return lower_add_plain(ctx, eqn, x, y)
+
+
+def _defined_before(ctx, name, node):
+    """``name`` is an input or initializer, or a node before ``node`` writes it (so the
+    rewritten node still reads only values defined before it)."""
+    producer = ctx.producers.get(name)
+    if producer is None:
+        return True
+    position = {id(n): i for i, n in enumerate(ctx.nodes)}
+    return position.get(id(producer), len(ctx.nodes)) < position.get(id(node), -1)
 
 
 @register_lowering("einsum")

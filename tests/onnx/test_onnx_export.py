@@ -424,3 +424,15 @@ def test_transformer_encoder_float64():
         expected = numpy_outputs(encoder.eval(), x)
         check_model_against(proto, expected)
         check_runtimes(proto, [x], expected, 1e-10)
+
+
+def test_bias_computed_after_the_product_is_not_folded_into_gemm():
+    """The fused Gemm must only read values defined before it (topological order)."""
+    w = ft.nn.Parameter(_rand((3, 4), seed=1))  # a box: its transpose is staged
+    fun = lambda x: x @ w.T + ft.tanh(x[0, :3]) * 2.0  # noqa: E731  (bias staged after)
+    proto = ft.onnx.export(fun, _rand((2, 4)))
+    assert [n.op_type for n in proto.graph.node].count("Gemm") == 1
+    x = _rand((2, 4), seed=3)
+    expected = numpy_outputs(fun, x)
+    check_model_against(proto, expected)
+    check_runtimes(proto, [x], expected, 1e-5)
