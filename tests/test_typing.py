@@ -124,7 +124,11 @@ def test_typing_aliases():
 
 
 STUBS = {"funtorch.core": ["wrap"], "funtorch.grad": ["grad", "value_and_grad", "vjp"],
-         "funtorch.transforms.jit": ["jit", "make_graph"], "funtorch.transforms.vmap": ["vmap"]}
+         "funtorch.transforms.jit": ["jit", "make_graph"], "funtorch.transforms.vmap": ["vmap"],
+         "funtorch.transforms.control": ["cond", "fori_loop", "scan", "while_loop"],
+         "funtorch.transforms.custom": ["checkpoint", "custom_jvp.__call__", "custom_jvp.__init__",
+                                        "custom_jvp.defjvp", "custom_vjp.__call__",
+                                        "custom_vjp.__init__", "custom_vjp.defvjp"]}
 
 
 def _stub_tree(module_name):
@@ -146,14 +150,20 @@ def test_stub_signatures_match_runtime(module_name):
     for node in _stub_tree(module_name).body:
         if isinstance(node, ast.FunctionDef) and node.name != "__getattr__":
             declared[node.name] = node  # the last overload: all share the parameter list
+        elif isinstance(node, ast.ClassDef) and node.name != "Array":
+            declared.update({f"{node.name}.{f.name}": f for f in node.body
+                             if isinstance(f, ast.FunctionDef)})
     assert sorted(STUBS[module_name]) == sorted(declared)
     for name, node in declared.items():
         args = node.args
         stub = ([a.arg for a in args.posonlyargs + args.args]
                 + ([f"*{args.vararg.arg}"] if args.vararg else [])
                 + [a.arg for a in args.kwonlyargs])
+        target = module
+        for part in name.split("."):
+            target = getattr(target, part)
         runtime = [("*" if p.kind is p.VAR_POSITIONAL else "") + p.name
-                   for p in inspect.signature(getattr(module, name)).parameters.values()
+                   for p in inspect.signature(target).parameters.values()
                    if p.kind is not p.VAR_KEYWORD]
         assert stub == runtime, f"{module_name}.{name}: stub {stub}, runtime {runtime}"
 

@@ -32,6 +32,7 @@ MODULES: dict[str, frozenset[str]] = {
     "funtorch.nn.functional": frozenset({"annotations"}),
     "funtorch.optim": frozenset({"annotations"}),
     "funtorch.testing": frozenset({"annotations"}),
+    "funtorch.transforms": frozenset({"annotations"}),
 }
 # submodules a namespace imports only for their side effects (not part of its surface)
 HIDDEN_SUBMODULES = {"funtorch.ops": True}

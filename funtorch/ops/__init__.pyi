@@ -228,11 +228,8 @@ from funtorch.ops.linalg_extra import vecdot as vecdot
 from funtorch.ops.linalg_extra import vecmat as vecmat
 from funtorch.ops.logic import astype as astype
 from funtorch.ops.logic import bitwise_and as bitwise_and
-from funtorch.ops.logic import bitwise_and as logical_and
 from funtorch.ops.logic import bitwise_or as bitwise_or
-from funtorch.ops.logic import bitwise_or as logical_or
 from funtorch.ops.logic import bitwise_xor as bitwise_xor
-from funtorch.ops.logic import bitwise_xor as logical_xor
 from funtorch.ops.logic import clamp as clamp
 from funtorch.ops.logic import equal as equal
 from funtorch.ops.logic import greater as greater
@@ -245,7 +242,10 @@ from funtorch.ops.logic import isinf as isinf
 from funtorch.ops.logic import isnan as isnan
 from funtorch.ops.logic import less as less
 from funtorch.ops.logic import less_equal as less_equal
+from funtorch.ops.logic import logical_and as logical_and
 from funtorch.ops.logic import logical_not as logical_not
+from funtorch.ops.logic import logical_or as logical_or
+from funtorch.ops.logic import logical_xor as logical_xor
 from funtorch.ops.logic import not_equal as not_equal
 from funtorch.ops.logic import stop_gradient as stop_gradient
 from funtorch.ops.logic import where as where

@@ -25,3 +25,25 @@ primal, tangent = ft.jvp(loss, (w, x), (w, x))
 y, pullback = ft.vjp(loss, w, x)
 jac = ft.jacrev(loss)(w, x)
 hess = ft.hessian(loss)(w, x)
+
+
+def step(carry: Array, x: Array) -> tuple[Array, Array]:
+    return carry + x, carry * x
+
+
+final, ys = ft.scan(step, ft.zeros(()), ft.ones((4,)))
+carry_out: Array = final
+count: Array = ft.fori_loop(0, 3, lambda i, v: v + 1.0, ft.zeros(()))
+branch: Array = ft.cond(True, lambda v: v + 1.0, lambda v: v - 1.0, w)
+looped: Array = ft.while_loop(lambda v: v.sum() < 10.0, lambda v: v * 2.0, w)
+
+
+@ft.custom_vjp
+def clipped(v: Array) -> Array:
+    return v
+
+
+clipped.defvjp(lambda v: (v, None), lambda res, g: (ft.clip(g, -1.0, 1.0),))
+kept: Array = clipped(w)
+remat = ft.checkpoint(loss)
+again: Array = remat(w, x)
