@@ -114,9 +114,26 @@ def _logic_fn(prim: Primitive, name: str) -> Callable[[ArrayLike, ArrayLike], Ar
     return fn
 
 
-bitwise_and = logical_and = _logic_fn(and_p, "bitwise_and")
-bitwise_or = logical_or = _logic_fn(or_p, "bitwise_or")
-bitwise_xor = logical_xor = _logic_fn(xor_p, "bitwise_xor")
+bitwise_and = _logic_fn(and_p, "bitwise_and")
+bitwise_or = _logic_fn(or_p, "bitwise_or")
+bitwise_xor = _logic_fn(xor_p, "bitwise_xor")
+
+
+def _truth_fn(prim: Primitive, name: str) -> Callable[[ArrayLike, ArrayLike], Array]:
+    # logical_* read any operand as its truth value (nonzero is True), as NumPy and torch
+    # do; applying the bitwise primitive to the integers themselves gave 2 & 1 == 0
+    def fn(x: ArrayLike, y: ArrayLike) -> Array:
+        x, y = R.coerce_pair(x, y)
+        return bind(prim, astype(x, np.bool_), astype(y, np.bool_))
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = (f"Elementwise ``{name}`` of the operands' truth values (nonzero is True), "
+                  f"with broadcasting; a bool array.")
+    return fn
+
+
+logical_and = _truth_fn(and_p, "logical_and")
+logical_or = _truth_fn(or_p, "logical_or")
+logical_xor = _truth_fn(xor_p, "logical_xor")
 
 
 def invert(x: ArrayLike) -> Array:
