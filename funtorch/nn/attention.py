@@ -10,7 +10,6 @@ from funtorch.nn import init
 from funtorch.nn._layer_utils import make_param, split_keys
 from funtorch.nn.dropout import Dropout, _DropoutNd
 from funtorch.nn.functional.attention_fused import fused_attention
-from funtorch.nn.functional.layers import attention_with_weights
 from funtorch.nn.linear import Linear
 from funtorch.nn.module import Module
 from funtorch.nn.normalization import LayerNorm
@@ -49,9 +48,9 @@ class MultiheadAttention(Module):
     an all-zero key/value per head after that. The masks are padded so that neither is
     ever masked, and ``weights`` has one more source column for each.
 
-    Without attention dropout (eval mode, or ``dropout=0``) attention runs as one primitive
-    (``nn/functional/attention_fused.py``) that keeps only the ``(N, heads, L, S)`` weights
-    for the backward pass and has forward-mode rules too; self-attention
+    Attention runs as one primitive (``nn/functional/attention_fused.py``) that keeps only
+    the ``(N, heads, L, S)`` weights (and, in training with dropout, the boolean dropout
+    mask) for the backward pass and has forward-mode rules too; self-attention
     (``query is key is value``) projects with one product of the packed ``in_proj_weight``.
 
     Example:
@@ -166,11 +165,9 @@ class MultiheadAttention(Module):
         if dropout_key is None and self.training and self.dropout > 0.0:
             dropout_key = _DropoutNd._next_key(self, None)  # functional_call's key, if any
         dropout_p = self.dropout if self.training else 0.0
-        if dropout_p > 0.0:
-            out, weights = attention_with_weights(q, k, v, mask, dropout_p,
-                                                  dropout_key=dropout_key)
-        else:  # keeps only the weights for the backward pass (functional/attention_fused.py)
-            out, weights = fused_attention(q, k, v, mask, need_weights=True)
+        # keeps only the weights for the backward pass (functional/attention_fused.py)
+        out, weights = fused_attention(q, k, v, mask, need_weights=True, dropout_p=dropout_p,
+                                       dropout_key=dropout_key)
         out = ft.reshape(ft.swapaxes(out, 1, 2), (batch, length, self.embed_dim))
         out = self.out_proj(out)
         if unbatched:

@@ -157,3 +157,43 @@ def test_sdpa_unchanged_by_fused_path():
                                _numpy_attention(q.numpy(), k.numpy(), v.numpy(),
                                                 np.triu(np.full((3, 5), -np.inf), 1),
                                                 0.5)[0], rtol=1e-12)
+
+
+def test_dropout_matches_composition_with_the_same_key():
+    """Attention dropout through the fused primitive: same mask as F's composition for one
+    key, same values, weights and gradients; derivatives of both modes to order 2."""
+    q, k, v, mask = _arrays(SHAPES[1])
+    key = ft.random.key(3)
+    out, weights = fused_attention(q, k, v, mask, scale=0.5, need_weights=True,
+                                   dropout_p=0.3, dropout_key=key)
+    want_out, want_weights = attention_with_weights(q, k, v, mask, 0.3, scale=0.5,
+                                                    dropout_key=key)
+    np.testing.assert_allclose(out.numpy(), want_out.numpy(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(weights.numpy(), want_weights.numpy(), rtol=1e-12, atol=1e-12)
+
+    def f(q, k, v):
+        return ft.sum(ft.sin(fused_attention(q, k, v, mask, dropout_p=0.3, dropout_key=key)))
+
+    def composed(q, k, v):
+        return ft.sum(ft.sin(attention_with_weights(q, k, v, mask, 0.3, scale=0.5,
+                                                    dropout_key=key)[0]))
+
+    for got, ref in zip(ft.grad(f, argnums=(0, 1, 2))(q, k, v),
+                        ft.grad(composed, argnums=(0, 1, 2))(q, k, v)):
+        np.testing.assert_allclose(got.numpy(), ref.numpy(), rtol=1e-10, atol=1e-12)
+    ft.testing.check_grads(f, (q, k, v), order=2, modes=("fwd", "rev"))
+    zeros = fused_attention(q, k, v, dropout_p=1.0, dropout_key=key)
+    np.testing.assert_array_equal(zeros.numpy(), 0.0)
+
+
+def test_mha_training_dropout_is_reproducible_under_functional_call_key():
+    mha = ft.nn.MultiheadAttention(8, 2, dropout=0.5, batch_first=True, dtype=ft.float64,
+                                   key=ft.random.key(1))
+    x = ft.array(RNG.standard_normal((2, 5, 8)))
+    params = dict(mha.named_parameters())
+    runs = [ft.nn.functional_call(mha, params, (x, x, x), key=ft.random.key(7))[0][0]
+            for _ in range(2)]
+    np.testing.assert_array_equal(runs[0].detach().numpy(), runs[1].detach().numpy())
+    mha.eval()
+    with ft.no_grad():
+        assert not np.allclose(mha(x, x, x)[0].numpy(), runs[0].detach().numpy())

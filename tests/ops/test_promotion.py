@@ -61,6 +61,8 @@ PUBLIC = {
     "scatter_min": (lambda x, y: x.at[0].min(y[0]), "operand"),
     "scatter_max": (lambda x, y: x.at[0].max(y[0]), "operand"),
     "fused_attention": (lambda x, y: fused_attention(x, y, y), "value"),
+    "fused_attention_dropout": (lambda x, y: fused_attention(
+        x, y, y, dropout_p=0.5, dropout_key=ft.random.key(0)), "value"),
     "layer_norm": (lambda x, y: fused_layer_norm(x, 1, y[0], y[1]), "value"),
 }
 # Public functions built on the primitives above, checked the same way.
@@ -90,7 +92,7 @@ NO_FLOAT16 = {"solve", "solve_triangular"}
 # integer operands become the default float
 FLOAT_ONLY = {"solve", "solve_triangular", "arctan2", "logaddexp", "hypot", "logaddexp2",
               "nextafter", "linear_recurrence", "betaln", "owens_t", "xlogy", "xlog1py",
-              "fused_attention", "layer_norm"}
+              "fused_attention", "fused_attention_dropout", "layer_norm"}
 
 
 def _operand(dtype):

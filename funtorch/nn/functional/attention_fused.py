@@ -28,10 +28,11 @@ import funtorch as ft
 from funtorch import backends
 from funtorch.core import _STATE, Array, Primitive, Tracer, bind, wrap
 from funtorch.grad_mode import is_grad_enabled
+from funtorch.nn.functional.layers import _keep_mask
 from funtorch.ops.linalg import pad_batched
 from funtorch.ops.registry import promote_all
 
-__all__ = ["fused_attention", "fused_attention_p"]
+__all__ = ["fused_attention", "fused_attention_p", "fused_attention_dropout_p"]
 
 
 # Shared by the fused primitives (also nn/normalization_fused.py) ------------------------
@@ -95,7 +96,7 @@ def finish(ops, x, shape):
     return x if ops is ft else wrap(x)
 
 
-def _shape(q, k, v, mask, scale, cache=None):
+def _shape(q, k, v, mask, keep=None, *, scale, keep_scale=1.0, cache=None):
     if q.ndim < 2 or k.ndim < 2 or v.ndim < 2:
         raise ValueError(f"fused_attention: expected query, key and value with at least 2 "
                          f"axes, got shapes {tuple(q.shape)}, {tuple(k.shape)}, "
@@ -106,10 +107,11 @@ def _shape(q, k, v, mask, scale, cache=None):
                          f"{tuple(v.shape)}")
     lead = np.broadcast_shapes(tuple(q.shape[:-2]), tuple(k.shape[:-2]), tuple(v.shape[:-2]))
     weights = np.broadcast_shapes(lead + (q.shape[-2], k.shape[-2]), tuple(mask.shape))
-    return [(weights[:-2] + (q.shape[-2], v.shape[-1]), q.dtype), (weights, q.dtype)]
+    dropped = weights if keep is None else np.broadcast_shapes(weights, tuple(keep.shape))
+    return [(dropped[:-2] + (q.shape[-2], v.shape[-1]), q.dtype), (weights, q.dtype)]
 
 
-def _impl(xp, q, k, v, mask, scale, cache=None):
+def _impl(xp, q, k, v, mask, keep=None, *, scale, keep_scale=1.0, cache=None):
     scores = xp.matmul(q, xp.swapaxes(k, -1, -2))
     scores *= scores.dtype.type(scale)
     if mask.ndim or mask != 0:
@@ -120,14 +122,19 @@ def _impl(xp, q, k, v, mask, scale, cache=None):
     scores -= xp.max(scores, axis=-1, keepdims=True)
     xp.exp(scores, out=scores)
     scores /= xp.sum(scores, axis=-1, keepdims=True)
-    return xp.matmul(scores, v), scores
+    return xp.matmul(_dropped(scores, keep, keep_scale), v), scores
 
 
-def _backward(ops, q, k, v, weights, g, g_weights, scale):
+def _dropped(weights, keep, keep_scale):
+    """The weights after dropout: zero where ``keep`` is False, the rest scaled."""
+    return weights if keep is None else weights * keep * keep_scale
+
+
+def _backward(ops, q, k, v, weights, g, g_weights, keep, scale, keep_scale):
     """Cotangents ``(d_q, d_k, d_v, d_scores)`` (unreduced over broadcast axes)."""
     swap = ops.swapaxes
-    d_v = ops.matmul(swap(weights, -1, -2), g)
-    d_w = ops.matmul(g, swap(v, -1, -2))
+    d_v = ops.matmul(swap(_dropped(weights, keep, keep_scale), -1, -2), g)
+    d_w = _dropped(ops.matmul(g, swap(v, -1, -2)), keep, keep_scale)
     if g_weights is not None:
         d_w = d_w + g_weights
     d_s = weights * (d_w - ops.sum(d_w * weights, axis=-1, keepdims=True))
@@ -144,9 +151,9 @@ def _nonzero(ct):
 
 
 def _vjp_rule(index):
-    def rule(cts, ans, q, k, v, mask, scale, cache=None):
+    def rule(cts, ans, q, k, v, mask, keep=None, *, scale, keep_scale=1.0, cache=None):
         ops, grads = shared(cache, cts, lambda: run_rule(
-            (q, k, v, ans[1], cts[0], _nonzero(cts[1])), _backward, scale))
+            (q, k, v, ans[1], cts[0], _nonzero(cts[1]), keep), _backward, scale, keep_scale))
         return finish(ops, grads[index], tuple((q, k, v, mask)[index].shape))
 
     return rule
@@ -156,28 +163,24 @@ def _softmax_tangent(weights, d_scores):
     return weights * (d_scores - ft.sum(weights * d_scores, axis=-1, keepdims=True))
 
 
-def _jvp_q(t, ans, q, k, v, mask, scale, cache=None):
-    d_w = _softmax_tangent(ans[1], ft.matmul(t, ft.swapaxes(k, -1, -2)) * scale)
-    return ft.matmul(d_w, v), d_w
+def _score_jvp(d_scores):
+    """The JVP rule of an argument that moves the scores by ``d_scores(t, q, k)``."""
+    def rule(t, ans, q, k, v, mask, keep=None, *, scale, keep_scale=1.0, cache=None):
+        d_w = _softmax_tangent(ans[1], d_scores(t, q, k, scale))
+        return ft.matmul(_dropped(d_w, keep, keep_scale), v), d_w
+
+    return rule
 
 
-def _jvp_k(t, ans, q, k, v, mask, scale, cache=None):
-    d_w = _softmax_tangent(ans[1], ft.matmul(q, ft.swapaxes(t, -1, -2)) * scale)
-    return ft.matmul(d_w, v), d_w
+def _jvp_v(t, ans, q, k, v, mask, keep=None, *, scale, keep_scale=1.0, cache=None):
+    return ft.matmul(_dropped(ans[1], keep, keep_scale), t), None
 
 
-def _jvp_v(t, ans, q, k, v, mask, scale, cache=None):
-    return ft.matmul(ans[1], t), None
-
-
-def _jvp_mask(t, ans, q, k, v, mask, scale, cache=None):
-    d_w = _softmax_tangent(ans[1], t)
-    return ft.matmul(d_w, v), d_w
-
-
-def _batch(args, bdims, scale, cache=None):
-    out, weights = bind(fused_attention_p, *pad_batched(args, bdims), scale=scale)
-    if all(d is None for i, d in enumerate(bdims) if i != 2):  # weights do not read v
+def _batch(args, bdims, scale, keep_scale=1.0, cache=None):
+    prim = fused_attention_p if len(args) == 4 else fused_attention_dropout_p
+    params = {"scale": scale} if len(args) == 4 else {"scale": scale, "keep_scale": keep_scale}
+    out, weights = bind(prim, *pad_batched(args, bdims), **params)
+    if all(bdims[i] is None for i in (0, 1, 3)):  # the weights read only q, k and the mask
         weights = ft.broadcast_to(ft.expand_dims(weights, 0), (out.shape[0],) + weights.shape)
     return (out, weights), (0, 0)
 
@@ -188,11 +191,29 @@ def _samples(s):
     return tuple(s.array(shape) for shape in shapes), {"scale": 0.7}
 
 
+def _dropout_samples(s):
+    args, params = _samples(s)
+    weights = np.broadcast_shapes(tuple(args[0].shape[:-1]) + (args[1].shape[-2],),
+                                  tuple(args[3].shape))
+    return args + (s.bool_array(weights),), dict(params, keep_scale=1.25)
+
+
+_JVP = (_score_jvp(lambda t, q, k, scale: ft.matmul(t, ft.swapaxes(k, -1, -2)) * scale),
+        _score_jvp(lambda t, q, k, scale: ft.matmul(q, ft.swapaxes(t, -1, -2)) * scale),
+        _jvp_v, _score_jvp(lambda t, q, k, scale: t))
+
 fused_attention_p = Primitive(
-    "fused_attention", _impl, shape=_shape,
-    vjp=tuple(_vjp_rule(i) for i in range(4)), jvp=(_jvp_q, _jvp_k, _jvp_v, _jvp_mask),
-    batch=_batch, samples=_samples, multiple_results=True,
+    "fused_attention", _impl, shape=_shape, vjp=tuple(_vjp_rule(i) for i in range(4)),
+    jvp=_JVP, batch=_batch, samples=_samples, multiple_results=True,
     torch_name="ScaledDotProductAttention")
+
+# the same with attention dropout: ``keep`` (bool, broadcasting to the weights) and
+# ``keep_scale = 1 / (1 - p)``; the weights output is the one before dropout
+fused_attention_dropout_p = Primitive(
+    "fused_attention_dropout", _impl, shape=_shape,
+    vjp=tuple(_vjp_rule(i) for i in range(4)) + (None,), jvp=_JVP + (None,), batch=_batch,
+    samples=_dropout_samples, multiple_results=True,
+    torch_name="ScaledDotProductAttentionDropout")
 
 
 def _common_dtype(arrays):
@@ -204,9 +225,11 @@ def _common_dtype(arrays):
     return [a if a.dtype == dtype else a.astype(dtype) for a in arrays]
 
 
-def fused_attention(query, key, value, attn_mask=None, scale=None, need_weights=False):
-    """``softmax(q k^T * scale + attn_mask) v`` with no dropout, as one primitive whose
-    backward pass keeps only the attention weights.
+def fused_attention(query, key, value, attn_mask=None, scale=None, need_weights=False,
+                    dropout_p=0.0, dropout_key=None):
+    """``softmax(q k^T * scale + attn_mask) v``, optionally with dropout on the weights, as
+    one primitive whose backward pass keeps only the attention weights (and the boolean
+    dropout mask).
 
     Args:
         query: ``(..., L, E)``; key: ``(..., S, E)``; value: ``(..., S, Ev)`` (leading
@@ -214,7 +237,10 @@ def fused_attention(query, key, value, attn_mask=None, scale=None, need_weights=
         attn_mask: additive float mask broadcasting to ``(..., L, S)`` (``-inf`` blocks a
             position), or ``None``.
         scale: defaults to ``1 / sqrt(E)``.
-        need_weights: also return the ``(..., L, S)`` weights.
+        need_weights: also return the ``(..., L, S)`` weights (after dropout, as torch).
+        dropout_p: drop each weight with this probability and scale the rest by
+            ``1 / (1 - p)`` (always applied when > 0); the mask comes from ``dropout_key``
+            or, without one, from the global generator (``ft.manual_seed``).
 
     Returns:
         ``(..., L, Ev)`` values, or ``(values, weights)`` with ``need_weights``.
@@ -230,7 +256,16 @@ def fused_attention(query, key, value, attn_mask=None, scale=None, need_weights=
         mask = ft.zeros((), dtype=dtype, device=query.device)
     else:
         mask = attn_mask if attn_mask.dtype == dtype else attn_mask.astype(dtype)
-    out, weights = bind(fused_attention_p, query, key, value, mask, scale=scale,
-                        cache=Cache())
-    return (out, weights) if need_weights else out
+    if not 0.0 <= dropout_p <= 1.0:
+        raise ValueError(f"fused_attention: dropout_p must be in [0, 1], got {dropout_p}")
+    if dropout_p == 0.0:
+        out, weights = bind(fused_attention_p, query, key, value, mask, scale=scale,
+                            cache=Cache())
+        return (out, weights) if need_weights else out
+    shape = _shape(query, key, value, mask, scale=scale)[1][0]
+    keep = _keep_mask(shape, 1.0 - dropout_p, dropout_key, query.device)
+    keep_scale = 0.0 if dropout_p == 1.0 else 1.0 / (1.0 - dropout_p)
+    out, weights = bind(fused_attention_dropout_p, query, key, value, mask, keep, scale=scale,
+                        keep_scale=keep_scale, cache=Cache())
+    return (out, _dropped(weights, keep, keep_scale)) if need_weights else out
 
