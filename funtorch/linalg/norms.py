@@ -90,7 +90,7 @@ def _axes(axis, ndim, fn):
     return tuple(normalize_axis(a, ndim, fn)[0] for a in axes)
 
 
-def norm(x: ArrayLike, ord: Any = None, axis: Axis = None, keepdims: bool = False) -> Array:
+def norm(x: ArrayLike, ord: Any = None, axis: Axis = None, keepdims: bool = False) -> Array:  # noqa: A002
     """Vector or matrix norm with ``numpy.linalg.norm``'s full semantics.
 
     Args:
@@ -132,7 +132,7 @@ def norm(x: ArrayLike, ord: Any = None, axis: Axis = None, keepdims: bool = Fals
                      f"(matrix norm), got {axis!r}")
 
 
-def vector_norm(x: ArrayLike, ord: Any = 2, axis: Axis = None, keepdims: bool = False) -> Array:
+def vector_norm(x: ArrayLike, ord: Any = 2, axis: Axis = None, keepdims: bool = False) -> Array:  # noqa: A002
     """The vector norm over ``axis`` (an int, a tuple of ints, or None for all axes), as
     ``numpy.linalg.vector_norm``: the axes are read as one flattened vector.
 
@@ -153,7 +153,7 @@ def vector_norm(x: ArrayLike, ord: Any = 2, axis: Axis = None, keepdims: bool = 
     return _narrow(_vector_norm(x, ord, axes, keepdims), dtype)
 
 
-def matrix_norm(x: ArrayLike, ord: Any = "fro", keepdims: bool = False) -> Array:
+def matrix_norm(x: ArrayLike, ord: Any = "fro", keepdims: bool = False) -> Array:  # noqa: A002
     """The matrix norm of the last two axes (a stack of matrices), as
     ``numpy.linalg.matrix_norm``; ``ord`` as in :func:`norm` for matrices.
 

@@ -42,7 +42,7 @@ def symmetric_from_triangle(a, lower=True):
     return ops.triu(a) + mT(ops.triu(a, 1))
 
 
-def eigh(a: ArrayLike, UPLO: str | None = None, symmetrize_input: bool = True) -> Any:
+def eigh(a: ArrayLike, UPLO: str | None = None, symmetrize_input: bool = True) -> Any:  # noqa: N803
     """Eigenvalues (ascending) and orthonormal eigenvectors of a symmetric matrix (stack).
 
     Args:
@@ -71,7 +71,7 @@ def eigh(a: ArrayLike, UPLO: str | None = None, symmetrize_input: bool = True) -
     return EighResult(*bind(eigh_p, a))
 
 
-def eigvalsh(a: ArrayLike, UPLO: str = "L", symmetrize_input: bool = True) -> Array:
+def eigvalsh(a: ArrayLike, UPLO: str = "L", symmetrize_input: bool = True) -> Array:  # noqa: N803
     """The eigenvalues (ascending) of a symmetric matrix (stack); see :func:`eigh` (as
     JAX, ``a`` is read as ``(a + a.T) / 2`` unless ``symmetrize_input=False``).
 
@@ -186,7 +186,7 @@ def pinv(a: ArrayLike, rtol: float | None = None, hermitian: bool = False, *,
     return bind(pinv_p, a, rtol=rtol)
 
 
-def matrix_rank(M: ArrayLike, rtol: float | None = None, *, tol: float | None = None) -> Array:
+def matrix_rank(M: ArrayLike, rtol: float | None = None, *, tol: float | None = None) -> Array:  # noqa: N803
     """The number of singular values above ``tol`` (default ``rtol * max(s)``, with
     ``rtol = max(m, n) * eps``), as an integer array; a 1-D input has rank 0 or 1.
 

@@ -44,7 +44,7 @@ def empty_like(prototype: ArrayLike, dtype: DTypeLike = None, shape: ShapeLike |
     return ops.zeros(shape, dtype=dtype, device=device)
 
 
-def tri(N: int | None, M: int | None = None, k: int = 0, dtype: DTypeLike = None) -> Array:
+def tri(N: int | None, M: int | None = None, k: int = 0, dtype: DTypeLike = None) -> Array:  # noqa: N803
     """Ones at and below the ``k``-th diagonal of an ``N x M`` array, zeros above.
 
     Example:
@@ -237,7 +237,7 @@ hamming = _window("hamming", _WINDOW_DOC.format(title="Hamming", name="hamming")
 hanning = _window("hanning", _WINDOW_DOC.format(title="Hann", name="hanning"))
 
 
-def kaiser(M: int, beta: ArrayLike) -> Array:
+def kaiser(M: int, beta: ArrayLike) -> Array:  # noqa: N803 - NumPy's name
     """The Kaiser window of ``M`` points with shape parameter ``beta``:
     ``i0(beta * sqrt(1 - (2n / (M - 1) - 1) ** 2)) / i0(beta)``.
 

@@ -67,7 +67,7 @@ def bincount(x: ArrayLike, weights: ArrayLike | None = None, minlength: int = 0,
     return total.at[ops.clip(x, 0, length - 1)].add(w)
 
 
-def histogram_bin_edges(a: ArrayLike, bins: ArrayLike = 10, range: Any = None,
+def histogram_bin_edges(a: ArrayLike, bins: ArrayLike = 10, range: Any = None,  # noqa: A002
                         weights: ArrayLike | None = None) -> Array:
     """The bin edges :func:`histogram` uses: ``bins + 1`` equal steps over ``range``
     (default: the data's min to max; widened by 0.5 each side if they are equal), or the
@@ -177,7 +177,7 @@ def _samples(sample):
     return sample if sample.ndim == 2 else ops.reshape(sample, (-1, 1))
 
 
-def histogramdd(sample: ArrayLike, bins: ArrayLike = 10, range: Any = None,
+def histogramdd(sample: ArrayLike, bins: ArrayLike = 10, range: Any = None,  # noqa: A002
                 weights: ArrayLike | None = None, density: bool | None = None) -> Any:
     """A D-dimensional histogram of ``sample`` (shape ``(N, D)``, or a sequence of D
     1-d arrays); ``bins`` and ``range`` per dimension or shared. Returns ``(hist,
@@ -220,7 +220,7 @@ def histogramdd(sample: ArrayLike, bins: ArrayLike = 10, range: Any = None,
     return hist, edges
 
 
-def histogram2d(x: ArrayLike, y: ArrayLike, bins: ArrayLike = 10, range: Any = None,
+def histogram2d(x: ArrayLike, y: ArrayLike, bins: ArrayLike = 10, range: Any = None,  # noqa: A002
                 weights: ArrayLike | None = None, density: bool | None = None) -> Any:
     """A 2-d histogram of the points ``(x, y)``; ``bins`` is an int, a pair of ints, one
     array of edges for both, or a pair of arrays. Returns ``(hist, xedges, yedges)``.

@@ -352,7 +352,7 @@ def negative(x: ArrayLike) -> Array:
     return bind(neg_p, R.as_array(x))
 
 
-def abs(x: ArrayLike) -> Array:
+def abs(x: ArrayLike) -> Array:  # noqa: A001 - NumPy's name
     """Elementwise absolute value; its gradient at 0 is 1, as in JAX (``x >= 0``)."""
     return bind(abs_p, R.as_array(x))
 
@@ -388,7 +388,7 @@ floor = _int_passthrough(floor_p, "floor")
 ceil = _int_passthrough(ceil_p, "ceil")
 
 
-def round(x: ArrayLike, decimals: int = 0) -> Array:
+def round(x: ArrayLike, decimals: int = 0) -> Array:  # noqa: A001 - NumPy's name
     """Round half to even to ``decimals`` places (NumPy semantics); zero gradient."""
     x = R.as_array(x)
     return bind(round_p, x, decimals=decimals)

@@ -253,7 +253,7 @@ def outer(a: ArrayLike, b: ArrayLike) -> Array:
     return ops.multiply(ops.reshape(a, (-1, 1)), ops.reshape(b, (1, -1)))
 
 
-def mm(input: ArrayLike, mat2: ArrayLike) -> Array:
+def mm(input: ArrayLike, mat2: ArrayLike) -> Array:  # noqa: A002 - PyTorch's name
     """PyTorch's ``mm``: the product of two 2-D matrices (no broadcasting).
 
     Example:
@@ -268,7 +268,7 @@ def mm(input: ArrayLike, mat2: ArrayLike) -> Array:
     return bind(matmul_p, a, b)
 
 
-def bmm(input: ArrayLike, mat2: ArrayLike) -> Array:
+def bmm(input: ArrayLike, mat2: ArrayLike) -> Array:  # noqa: A002 - PyTorch's name
     """PyTorch's ``bmm``: products of two stacks of matrices ``(B, n, k) @ (B, k, m)``.
 
     Example:

@@ -170,7 +170,7 @@ def modf(x: ArrayLike) -> Any:
     return fractional, integral
 
 
-def divmod(x1: ArrayLike, x2: ArrayLike) -> Any:
+def divmod(x1: ArrayLike, x2: ArrayLike) -> Any:  # noqa: A001 - NumPy's name
     """``(floor_divide(x1, x2), remainder(x1, x2))`` in one call.
 
     Example:

@@ -156,7 +156,7 @@ def _transpose(a, axes, fn):
     return bind(transpose_p, a, perm=perm)
 
 
-def permute(input: ArrayLike, *dims: int | Sequence[int]) -> Array:
+def permute(input: ArrayLike, *dims: int | Sequence[int]) -> Array:  # noqa: A002 - PyTorch's name
     """PyTorch spelling of :func:`transpose` with explicit dims: ``permute(x, (1, 0))``."""
     if len(dims) == 1 and not isinstance(dims[0], (int, np.integer)):
         dims = tuple(dims[0])
@@ -236,7 +236,7 @@ def _expand_dims(a, axis, fn):
     return reshape(a, tuple(shape))
 
 
-def unsqueeze(input: ArrayLike, dim: int) -> Array:
+def unsqueeze(input: ArrayLike, dim: int) -> Array:  # noqa: A002 - PyTorch's name
     """PyTorch spelling of :func:`expand_dims` for one ``dim``."""
     return _expand_dims(input, dim, "unsqueeze")
 

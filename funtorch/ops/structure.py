@@ -144,7 +144,7 @@ def stack(arrays: Sequence[ArrayLike], axis: int = 0) -> Array:
 # Repetition ------------------------------------------------------------------------------
 
 
-def tile(A: ArrayLike, reps: ShapeLike) -> Array:
+def tile(A: ArrayLike, reps: ShapeLike) -> Array:  # noqa: N803 - NumPy's name
     """Repeat the whole array ``reps`` times along each axis (NumPy semantics).
 
     Example:

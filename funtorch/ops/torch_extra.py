@@ -42,22 +42,22 @@ hardshrink, prelu, pixel_shuffle, pixel_unshuffle = (
     forward(_F, name) for name in ("hardshrink", "prelu", "pixel_shuffle", "pixel_unshuffle"))
 
 
-def softmax(input: ArrayLike, dim: Axis, dtype: DTypeLike = None) -> Array:
+def softmax(input: ArrayLike, dim: Axis, dtype: DTypeLike = None) -> Array:  # noqa: A002
     """``exp(x) / sum(exp(x))`` along ``dim`` (torch.softmax)."""
     return _functional().softmax(input, dim=dim, dtype=dtype)
 
 
-def log_softmax(input: ArrayLike, dim: Axis, dtype: DTypeLike = None) -> Array:
+def log_softmax(input: ArrayLike, dim: Axis, dtype: DTypeLike = None) -> Array:  # noqa: A002
     """``x - logsumexp(x)`` along ``dim`` (torch.log_softmax)."""
     return _functional().log_softmax(input, dim=dim, dtype=dtype)
 
 
-def dropout(input: ArrayLike, p: ArrayLike, train: bool) -> Array:
+def dropout(input: ArrayLike, p: ArrayLike, train: bool) -> Array:  # noqa: A002
     """Zero elements with probability ``p`` and scale by ``1 / (1 - p)`` when ``train``."""
     return _functional().dropout(input, p, training=train)
 
 
-def batch_norm(input: ArrayLike, weight: ArrayLike, bias: ArrayLike | None,
+def batch_norm(input: ArrayLike, weight: ArrayLike, bias: ArrayLike | None,  # noqa: A002
                running_mean: ArrayLike | None, running_var: ArrayLike | None, training: bool,
                momentum: float, eps: float | None, cudnn_enabled: bool = True) -> Array:
     """torch.batch_norm (torch's argument order; ``F.batch_norm`` holds the maths)."""
@@ -68,7 +68,7 @@ def batch_norm(input: ArrayLike, weight: ArrayLike, bias: ArrayLike | None,
 def instance_norm(input: ArrayLike, weight: ArrayLike | None = None, bias: ArrayLike | None = None,
                   running_mean: ArrayLike | None = None, running_var: ArrayLike | None = None,
                   use_input_stats: bool = True, momentum: float = 0.1, eps: float | None = 1e-5,
-                  cudnn_enabled: bool = True) -> Array:
+                  cudnn_enabled: bool = True) -> Array:  # noqa: A002
     """Normalise each sample's channel over its spatial dims (instance statistics)."""
     x = as_array(input)
     if not use_input_stats:
@@ -83,7 +83,7 @@ def instance_norm(input: ArrayLike, weight: ArrayLike | None = None, bias: Array
 
 
 def rms_norm(input: ArrayLike, normalized_shape: ShapeLike, weight: ArrayLike | None = None,
-             eps: float | None = None) -> Array:
+             eps: float | None = None) -> Array:  # noqa: A002
     """``x / sqrt(mean(x^2) + eps)`` over the last ``len(normalized_shape)`` dims, times
     ``weight``; ``eps`` defaults to the dtype's machine epsilon, as torch."""
     x = as_array(input)
@@ -94,19 +94,19 @@ def rms_norm(input: ArrayLike, normalized_shape: ShapeLike, weight: ArrayLike | 
     return out if weight is None else out * weight
 
 
-def embedding(weight: ArrayLike, input: ArrayLike, padding_idx: int | None = -1,
+def embedding(weight: ArrayLike, input: ArrayLike, padding_idx: int | None = -1,  # noqa: A002
               scale_grad_by_freq: bool = False, sparse: bool = False) -> Array:
     """torch.embedding: rows of ``weight`` at ``input`` (torch's argument order)."""
     return _functional().embedding(input, weight, None if padding_idx < 0 else padding_idx)
 
 
-def kl_div(input: ArrayLike, target: ArrayLike, reduction: str = 1,
+def kl_div(input: ArrayLike, target: ArrayLike, reduction: str = 1,  # noqa: A002
            log_target: bool = False) -> Array:
     """torch.kl_div (``reduction`` may be torch's integer code)."""
     return _functional().kl_div(input, target, _reduction(reduction), log_target)
 
 
-def binary_cross_entropy_with_logits(input: ArrayLike, target: ArrayLike,
+def binary_cross_entropy_with_logits(input: ArrayLike, target: ArrayLike,  # noqa: A002
                                      weight: ArrayLike | None = None,
                                      pos_weight: ArrayLike | None = None,
                                      reduction: str = 1) -> Array:
@@ -117,7 +117,7 @@ def binary_cross_entropy_with_logits(input: ArrayLike, target: ArrayLike,
 
 
 
-def threshold(input: ArrayLike, threshold: float, value: ArrayLike) -> Array:
+def threshold(input: ArrayLike, threshold: float, value: ArrayLike) -> Array:  # noqa: A002
     """``x`` where ``x > threshold``, else ``value``."""
     x = as_array(input)
     return ops.where(x > threshold, x, ops.asarray(value, dtype=x.dtype))
@@ -126,7 +126,7 @@ def threshold(input: ArrayLike, threshold: float, value: ArrayLike) -> Array:
 
 
 def rrelu(input: ArrayLike, lower: float = 1.0 / 8, upper: bool = 1.0 / 3, training: bool = False,
-          generator: Any = None) -> Array:
+          generator: Any = None) -> Array:  # noqa: A002
     """Leaky ReLU with a random slope in ``[lower, upper]`` when training, else the mean
     slope."""
     x = as_array(input)
@@ -144,14 +144,14 @@ def rrelu(input: ArrayLike, lower: float = 1.0 / 8, upper: bool = 1.0 / 3, train
 # Random draws from the global generator (ft.manual_seed) -------------------------------
 
 
-def rand_like(input: ArrayLike, *, dtype: DTypeLike = None, device: Any = None,
+def rand_like(input: ArrayLike, *, dtype: DTypeLike = None, device: Any = None,  # noqa: A002
               requires_grad: bool = False) -> Array:
     """Uniform [0, 1) draws shaped like ``input``."""
     x = as_array(input)
     return _generator().rand(*x.shape, dtype=dtype or _float_of(x), requires_grad=requires_grad)
 
 
-def randn_like(input: ArrayLike, *, dtype: DTypeLike = None, device: Any = None,
+def randn_like(input: ArrayLike, *, dtype: DTypeLike = None, device: Any = None,  # noqa: A002
                requires_grad: bool = False) -> Array:
     """Standard normal draws shaped like ``input``."""
     x = as_array(input)
@@ -159,7 +159,7 @@ def randn_like(input: ArrayLike, *, dtype: DTypeLike = None, device: Any = None,
                               requires_grad=requires_grad)
 
 
-def randint_like(input: ArrayLike, low: int = 0, high: int | None = None, *,
+def randint_like(input: ArrayLike, low: int = 0, high: int | None = None, *,  # noqa: A002
                  dtype: DTypeLike = None, device: Any = None) -> Array:
     """Integers in ``[low, high)`` shaped like ``input`` (``randint_like(x, high)``)."""
     x = as_array(input)
@@ -182,7 +182,7 @@ def randperm(n: int, *, dtype: DTypeLike = np.int64, device: Any = None,
     return ops.astype(ops.argsort(_generator().rand(int(n), dtype=np.float64)), dtype)
 
 
-def bernoulli(input: ArrayLike, p: ArrayLike | None = None, *, generator: Any = None,
+def bernoulli(input: ArrayLike, p: ArrayLike | None = None, *, generator: Any = None,  # noqa: A002
               out: Any = None) -> Array:
     """0/1 draws with probability ``input`` (or ``p``), in ``input``'s dtype."""
     refuse_out("bernoulli", out)
@@ -191,7 +191,7 @@ def bernoulli(input: ArrayLike, p: ArrayLike | None = None, *, generator: Any = 
     return ops.astype(rand_like(x, dtype=np.float64) < probability, x.dtype)
 
 
-def multinomial(input: ArrayLike, num_samples: int, replacement: bool = False, *,
+def multinomial(input: ArrayLike, num_samples: int, replacement: bool = False, *,  # noqa: A002
                 generator: Any = None) -> Array:
     """Draw ``num_samples`` category indices per row with probabilities ``input`` (not
     necessarily normalised); without replacement by Gumbel top-k."""
@@ -218,7 +218,7 @@ def normal(mean: ArrayLike | None, std: ArrayLike = 1.0, size: ShapeLike | None 
     return ops.add(mean, ops.multiply(std, _generator().randn(*shape, dtype=dtype)))
 
 
-def poisson(input: ArrayLike, generator: Any = None) -> Array:
+def poisson(input: ArrayLike, generator: Any = None) -> Array:  # noqa: A002
     """Poisson draws with rates ``input`` (counting unit-rate exponential arrivals)."""
     rate = as_array(input)
     seed = int(_generator().randint(0, 2 ** 31 - 1, ()).item())
@@ -265,7 +265,7 @@ def is_tensor(obj: Any) -> bool:
     return isinstance(obj, Array)
 
 
-def is_floating_point(input: ArrayLike) -> bool:
+def is_floating_point(input: ArrayLike) -> bool:  # noqa: A002
     """Whether the dtype is a floating-point one."""
     return as_array(input).dtype.kind == "f"
 
@@ -274,7 +274,7 @@ is_grad_enabled = forward("funtorch.autograd", "is_grad_enabled")
 
 
 def range(start: ArrayLike = 0, end: ArrayLike | None = None, step: ArrayLike | None = 1, *,
-          dtype: DTypeLike = None, device: Any = None, requires_grad: bool = False) -> Array:
+          dtype: DTypeLike = None, device: Any = None, requires_grad: bool = False) -> Array:  # noqa: A001
     """``start, start + step, ..., end`` including ``end`` (deprecated in torch; prefer
     ``arange``); the default float dtype unless ``dtype`` is given."""
     if end is None:
@@ -284,7 +284,7 @@ def range(start: ArrayLike = 0, end: ArrayLike | None = None, step: ArrayLike | 
     return ops.astype(start + step * ops.arange(max(count, 0)), dtype or get_default_dtype())
 
 
-def histc(input: ArrayLike, bins: ArrayLike = 100, min: float = 0, max: float = 0, *,
+def histc(input: ArrayLike, bins: ArrayLike = 100, min: float = 0, max: float = 0, *,  # noqa: A002
           out: Any = None) -> Array:
     """Histogram of ``bins`` equal bins over ``[min, max]`` (the data range when equal)."""
     refuse_out("histc", out)
@@ -304,7 +304,7 @@ def histc(input: ArrayLike, bins: ArrayLike = 100, min: float = 0, max: float = 
     return ops.astype(counts, x.dtype)
 
 
-def bucketize(input: ArrayLike, boundaries: ArrayLike, *, out_int32: bool = False,
+def bucketize(input: ArrayLike, boundaries: ArrayLike, *, out_int32: bool = False,  # noqa: A002
               right: ArrayLike | None = False, out: Any = None) -> Array:
     """Index of the bucket of each element: ``boundaries[i-1] < x <= boundaries[i]``
     (``right=True``: ``boundaries[i-1] <= x < boundaries[i]``)."""
@@ -314,7 +314,7 @@ def bucketize(input: ArrayLike, boundaries: ArrayLike, *, out_int32: bool = Fals
 
 
 def unique_consecutive(input: ArrayLike, return_inverse: bool = False, return_counts: bool = False,
-                       dim: Axis = None) -> Array:
+                       dim: Axis = None) -> Array:  # noqa: A002
     """Collapse runs of equal consecutive elements (flattened when ``dim`` is None)."""
     x = as_array(input)
     refuse_derivative("unique_consecutive", x)

@@ -37,45 +37,45 @@ pdist = forward("funtorch.nn.functional", "pdist")
 cosine_similarity = forward("funtorch.nn.functional", "cosine_similarity")
 
 
-def cholesky(input: ArrayLike, upper: bool = False, *, out: Any = None) -> Array:
+def cholesky(input: ArrayLike, upper: bool = False, *, out: Any = None) -> Array:  # noqa: A002
     """The Cholesky factor ``L`` (``U = L^T`` with ``upper=True``)."""
     refuse_out("cholesky", out)
     return _linalg().cholesky(input, upper=upper)
 
 
-def cholesky_solve(B: ArrayLike, L: ArrayLike, upper: bool = False, *, out: Any = None) -> Array:
+def cholesky_solve(B: ArrayLike, L: ArrayLike, upper: bool = False, *, out: Any = None) -> Array:  # noqa: N803
     """Solve ``A X = B`` given the Cholesky factor of ``A``."""
     refuse_out("cholesky_solve", out)
     return _scipy().cho_solve((L, not upper), B)
 
 
-def cholesky_inverse(L: ArrayLike, upper: bool = False, *, out: Any = None) -> Array:
+def cholesky_inverse(L: ArrayLike, upper: bool = False, *, out: Any = None) -> Array:  # noqa: N803
     """``inv(A)`` given the Cholesky factor of ``A``."""
     refuse_out("cholesky_inverse", out)
     n = as_array(L).shape[-1]
     return cholesky_solve(ops.eye(n, dtype=as_array(L).dtype), L, upper)
 
 
-def slogdet(input: ArrayLike) -> Any:
+def slogdet(input: ArrayLike) -> Any:  # noqa: A002
     """``(sign, logabsdet)`` of the determinant, a named tuple."""
     sign, logabsdet = _linalg().slogdet(input)
     return returns("slogdet", sign, logabsdet)
 
 
-def logdet(input: ArrayLike) -> Array:
+def logdet(input: ArrayLike) -> Array:  # noqa: A002
     """``log(det(input))``: NaN for a negative determinant, ``-inf`` for zero."""
     sign, logabsdet = _linalg().slogdet(input)
     return ops.where(sign < 0, np.nan, ops.where(sign == 0, -np.inf, logabsdet))
 
 
-def qr(input: ArrayLike, some: bool = True, *, out: Any = None) -> Any:
+def qr(input: ArrayLike, some: bool = True, *, out: Any = None) -> Any:  # noqa: A002
     """``(Q, R)``, reduced unless ``some=False``."""
     refuse_out("qr", out)
     q, r = _linalg().qr(input, mode="reduced" if some else "complete")
     return returns("qr", q, r)
 
 
-def svd(input: ArrayLike, some: bool = True, compute_uv: bool = True, *, out: Any = None) -> Any:
+def svd(input: ArrayLike, some: bool = True, compute_uv: bool = True, *, out: Any = None) -> Any:  # noqa: A002
     """``(U, S, V)`` with ``input = U diag(S) V^T`` (torch.svd returns ``V``, not ``V^T``)."""
     refuse_out("svd", out)
     u, s, vh = _linalg().svd(input, full_matrices=not some)
@@ -85,38 +85,38 @@ def svd(input: ArrayLike, some: bool = True, compute_uv: bool = True, *, out: An
     return returns("svd", u, s, v)
 
 
-def pinverse(input: ArrayLike, rcond: float | None = 1e-15) -> Array:
+def pinverse(input: ArrayLike, rcond: float | None = 1e-15) -> Array:  # noqa: A002
     """Pseudo-inverse, singular values below ``rcond * max`` dropped."""
     return _linalg().pinv(input, rtol=rcond)
 
 
 def matrix_rank(input: ArrayLike, tol: float | None = None, symmetric: bool = False, *,
-                atol: float | None = None, rtol: float | None = None) -> Array:
+                atol: float | None = None, rtol: float | None = None) -> Array:  # noqa: A002
     """The numerical rank (``ft.linalg.matrix_rank``)."""
     return _linalg().matrix_rank(input, rtol=rtol, tol=tol if atol is None else atol)
 
 
-def solve(A: ArrayLike, B: ArrayLike, *, left: ArrayLike | None = True, out: Any = None) -> Array:
+def solve(A: ArrayLike, B: ArrayLike, *, left: ArrayLike | None = True, out: Any = None) -> Array:  # noqa: N803
     """Solve ``A X = B`` (``ft.linalg.solve``)."""
     refuse_out("solve", out)
     return _linalg().solve(A, B)
 
 
-def lstsq(A: ArrayLike, B: ArrayLike, rcond: float | None = None, *,
+def lstsq(A: ArrayLike, B: ArrayLike, rcond: float | None = None, *,  # noqa: N803
           driver: str | None = None) -> Any:
     """Least squares ``min |A X - B|``: ``(solution, residuals, rank, singular_values)``."""
     return returns("lstsq", *_linalg().lstsq(A, B, rcond=rcond))
 
 
 def triangular_solve(b: ArrayLike, A: ArrayLike, upper: bool = True, transpose: bool = False,
-                     unitriangular: bool = False) -> Any:
+                     unitriangular: bool = False) -> Any:  # noqa: N803
     """Solve ``A X = b`` for triangular ``A``: ``(solution, cloned_coefficient)``."""
     solution = _scipy().solve_triangular(A, b, trans=1 if transpose else 0, lower=not upper,
                                          unit_diagonal=unitriangular)
     return returns("triangular_solve", solution, ops.copy(A))
 
 
-def lu(A: ArrayLike, pivot: bool = True, get_infos: bool = False) -> Any:
+def lu(A: ArrayLike, pivot: bool = True, get_infos: bool = False) -> Any:  # noqa: N803
     """The packed LU factorisation and 1-based pivots (``torch.lu``)."""
     packed, pivots = _scipy().lu_factor(A)
     pivots = ops.astype(pivots, np.int32) + 1
@@ -126,7 +126,7 @@ def lu(A: ArrayLike, pivot: bool = True, get_infos: bool = False) -> Any:
 
 
 def norm(input: ArrayLike, p: ArrayLike = "fro", dim: Axis = None, keepdim: bool = False,
-         out: Any = None, dtype: DTypeLike = None) -> Array:
+         out: Any = None, dtype: DTypeLike = None) -> Array:  # noqa: A002
     """torch.norm: the vector p-norm over ``dim`` (all elements when None); ``"fro"`` is
     the 2-norm and ``"nuc"`` the nuclear norm of a matrix.
 
@@ -144,12 +144,12 @@ def norm(input: ArrayLike, p: ArrayLike = "fro", dim: Axis = None, keepdim: bool
     return _linalg().vector_norm(x, ord=order, axis=axes, keepdims=keepdim)
 
 
-def frobenius_norm(input: ArrayLike, dim: Axis = (-2, -1), keepdim: bool = False) -> Array:
+def frobenius_norm(input: ArrayLike, dim: Axis = (-2, -1), keepdim: bool = False) -> Array:  # noqa: A002
     """The 2-norm over ``dim``."""
     return norm(input, "fro", dim, keepdim)
 
 
-def dist(input: ArrayLike, other: ArrayLike, p: ArrayLike = 2) -> Array:
+def dist(input: ArrayLike, other: ArrayLike, p: ArrayLike = 2) -> Array:  # noqa: A002
     """The p-norm of ``input - other``."""
     return norm(ops.subtract(input, other), p)
 

@@ -30,7 +30,7 @@ def torch_add(input, other, *, alpha=1, out=None):  # noqa: A002
     return ops.add(input, _alpha(other, alpha))
 
 
-def sub(input: ArrayLike, other: ArrayLike, *, alpha: ArrayLike = 1, out: Any = None) -> Array:
+def sub(input: ArrayLike, other: ArrayLike, *, alpha: ArrayLike = 1, out: Any = None) -> Array:  # noqa: A002
     """``input - alpha * other`` (torch.sub).
 
     Example:
@@ -41,13 +41,13 @@ def sub(input: ArrayLike, other: ArrayLike, *, alpha: ArrayLike = 1, out: Any = 
     return ops.subtract(input, _alpha(other, alpha))
 
 
-def mul(input: ArrayLike, other: ArrayLike, *, out: Any = None) -> Array:
+def mul(input: ArrayLike, other: ArrayLike, *, out: Any = None) -> Array:  # noqa: A002
     """``input * other`` (torch.mul)."""
     refuse_out("mul", out)
     return ops.multiply(input, other)
 
 
-def div(input: ArrayLike, other: ArrayLike, *, rounding_mode: str | None = None,
+def div(input: ArrayLike, other: ArrayLike, *, rounding_mode: str | None = None,  # noqa: A002
         out: Any = None) -> Array:
     """``input / other``: true division (integers give the default float, as torch), or
     ``rounding_mode="trunc"``/``"floor"`` in the inputs' dtype.
@@ -70,13 +70,13 @@ def div(input: ArrayLike, other: ArrayLike, *, rounding_mode: str | None = None,
         else ops.trunc(quotient)
 
 
-def neg(input: ArrayLike, *, out: Any = None) -> Array:
+def neg(input: ArrayLike, *, out: Any = None) -> Array:  # noqa: A002
     """``-input`` (torch.neg)."""
     refuse_out("neg", out)
     return ops.negative(input)
 
 
-def rsqrt(input: ArrayLike, *, out: Any = None) -> Array:
+def rsqrt(input: ArrayLike, *, out: Any = None) -> Array:  # noqa: A002
     """``1 / sqrt(input)``; integers give the default float.
 
     Example:
@@ -87,25 +87,25 @@ def rsqrt(input: ArrayLike, *, out: Any = None) -> Array:
     return ops.reciprocal(ops.sqrt(to_float(input)))
 
 
-def frac(input: ArrayLike, *, out: Any = None) -> Array:
+def frac(input: ArrayLike, *, out: Any = None) -> Array:  # noqa: A002
     """The fractional part ``input - trunc(input)``, with its sign."""
     refuse_out("frac", out)
     x = as_array(input)
     return x - ops.trunc(x)
 
 
-def fix(input: ArrayLike, *, out: Any = None) -> Array:
+def fix(input: ArrayLike, *, out: Any = None) -> Array:  # noqa: A002
     """Round towards zero (torch's alias of ``trunc``)."""
     refuse_out("fix", out)
     return ops.trunc(input)
 
 
-def sgn(input: ArrayLike) -> Array:
+def sgn(input: ArrayLike) -> Array:  # noqa: A002
     """The sign (real arrays: ``sign``)."""
     return ops.sign(input)
 
 
-def lerp(input: ArrayLike, end: ArrayLike, weight: ArrayLike, *, out: Any = None) -> Array:
+def lerp(input: ArrayLike, end: ArrayLike, weight: ArrayLike, *, out: Any = None) -> Array:  # noqa: A002
     """``input + weight * (end - input)``.
 
     Example:
@@ -116,25 +116,25 @@ def lerp(input: ArrayLike, end: ArrayLike, weight: ArrayLike, *, out: Any = None
     return ops.add(input, ops.multiply(weight, ops.subtract(end, input)))
 
 
-def clamp_min(input: ArrayLike, min: ArrayLike) -> Array:
+def clamp_min(input: ArrayLike, min: ArrayLike) -> Array:  # noqa: A002
     """``max(input, min)`` elementwise."""
     return ops.clamp(input, min=min)
 
 
-def clamp_max(input: ArrayLike, max: ArrayLike) -> Array:
+def clamp_max(input: ArrayLike, max: ArrayLike) -> Array:  # noqa: A002
     """``min(input, max)`` elementwise."""
     return ops.clamp(input, max=max)
 
 
 def addcmul(input: ArrayLike, tensor1: ArrayLike, tensor2: ArrayLike, *, value: ArrayLike = 1,
-            out: Any = None) -> Array:
+            out: Any = None) -> Array:  # noqa: A002
     """``input + value * tensor1 * tensor2``."""
     refuse_out("addcmul", out)
     return ops.add(input, _alpha(ops.multiply(tensor1, tensor2), value))
 
 
 def addcdiv(input: ArrayLike, tensor1: ArrayLike, tensor2: ArrayLike, *, value: ArrayLike = 1,
-            out: Any = None) -> Array:
+            out: Any = None) -> Array:  # noqa: A002
     """``input + value * tensor1 / tensor2``."""
     refuse_out("addcdiv", out)
     return ops.add(input, _alpha(ops.divide(tensor1, tensor2), value))
@@ -150,7 +150,7 @@ def _beta_alpha(name, input, product, beta, alpha, out):
     return ops.add(_alpha(input, beta), product)
 
 
-def addmm(input: ArrayLike, mat1: ArrayLike, mat2: ArrayLike, *, beta: ArrayLike = 1,
+def addmm(input: ArrayLike, mat1: ArrayLike, mat2: ArrayLike, *, beta: ArrayLike = 1,  # noqa: A002
           alpha: ArrayLike = 1, out: Any = None) -> Array:
     """``beta * input + alpha * (mat1 @ mat2)``.
 
@@ -161,38 +161,38 @@ def addmm(input: ArrayLike, mat1: ArrayLike, mat2: ArrayLike, *, beta: ArrayLike
     return _beta_alpha("addmm", input, ops.matmul(mat1, mat2), beta, alpha, out)
 
 
-def addmv(input: ArrayLike, mat: ArrayLike, vec: ArrayLike, *, beta: ArrayLike = 1,
+def addmv(input: ArrayLike, mat: ArrayLike, vec: ArrayLike, *, beta: ArrayLike = 1,  # noqa: A002
           alpha: ArrayLike = 1, out: Any = None) -> Array:
     """``beta * input + alpha * (mat @ vec)``."""
     return _beta_alpha("addmv", input, ops.matmul(mat, vec), beta, alpha, out)
 
 
-def addr(input: ArrayLike, vec1: ArrayLike, vec2: ArrayLike, *, beta: ArrayLike = 1,
+def addr(input: ArrayLike, vec1: ArrayLike, vec2: ArrayLike, *, beta: ArrayLike = 1,  # noqa: A002
          alpha: ArrayLike = 1, out: Any = None) -> Array:
     """``beta * input + alpha * outer(vec1, vec2)``."""
     return _beta_alpha("addr", input, ops.outer(vec1, vec2), beta, alpha, out)
 
 
 def addbmm(input: ArrayLike, batch1: ArrayLike, batch2: ArrayLike, *, beta: ArrayLike = 1,
-           alpha: ArrayLike = 1, out: Any = None) -> Array:
+           alpha: ArrayLike = 1, out: Any = None) -> Array:  # noqa: A002
     """``beta * input + alpha * sum_b(batch1[b] @ batch2[b])``."""
     return _beta_alpha("addbmm", input, ops.sum(ops.matmul(batch1, batch2), axis=0), beta,
                        alpha, out)
 
 
 def baddbmm(input: ArrayLike, batch1: ArrayLike, batch2: ArrayLike, *, beta: ArrayLike = 1,
-            alpha: ArrayLike = 1, out: Any = None) -> Array:
+            alpha: ArrayLike = 1, out: Any = None) -> Array:  # noqa: A002
     """``beta * input + alpha * (batch1 @ batch2)`` per batch."""
     return _beta_alpha("baddbmm", input, ops.matmul(batch1, batch2), beta, alpha, out)
 
 
-def mv(input: ArrayLike, vec: ArrayLike, *, out: Any = None) -> Array:
+def mv(input: ArrayLike, vec: ArrayLike, *, out: Any = None) -> Array:  # noqa: A002
     """Matrix-vector product."""
     refuse_out("mv", out)
     return ops.matmul(input, vec)
 
 
-def ger(input: ArrayLike, vec2: ArrayLike, *, out: Any = None) -> Array:
+def ger(input: ArrayLike, vec2: ArrayLike, *, out: Any = None) -> Array:  # noqa: A002
     """Outer product of two vectors (torch's old name of ``outer``)."""
     refuse_out("ger", out)
     return ops.outer(input, vec2)
@@ -224,18 +224,18 @@ igamma = forward(_SPECIAL, "gammainc", "igamma")
 igammac = forward(_SPECIAL, "gammaincc", "igammac")
 
 
-def polygamma(n: int, input: ArrayLike, *, out: Any = None) -> Array:
+def polygamma(n: int, input: ArrayLike, *, out: Any = None) -> Array:  # noqa: A002
     """The ``n``-th derivative of the digamma function (torch's argument order)."""
     refuse_out("polygamma", out)
     return forward(_SPECIAL, "polygamma")(n, to_float(input))
 
 
-def mvlgamma(input: ArrayLike, p: ArrayLike) -> Array:
+def mvlgamma(input: ArrayLike, p: ArrayLike) -> Array:  # noqa: A002
     """The multivariate log-gamma of dimension ``p`` (``special.multigammaln``)."""
     return forward(_SPECIAL, "multigammaln")(to_float(input), p)
 
 
-def logit(input: ArrayLike, eps: float | None = None, *, out: Any = None) -> Array:
+def logit(input: ArrayLike, eps: float | None = None, *, out: Any = None) -> Array:  # noqa: A002
     """``log(p / (1 - p))``; with ``eps``, ``p`` is clamped to ``[eps, 1 - eps]`` first."""
     refuse_out("logit", out)
     x = to_float(input)
@@ -244,7 +244,7 @@ def logit(input: ArrayLike, eps: float | None = None, *, out: Any = None) -> Arr
     return forward(_SPECIAL, "logit")(x)
 
 
-def fill(input: ArrayLike, value: ArrayLike) -> Array:
+def fill(input: ArrayLike, value: ArrayLike) -> Array:  # noqa: A002
     """An array shaped and typed like ``input``, full of ``value``."""
     x = as_array(input)
     if hasattr(value, "ndim"):

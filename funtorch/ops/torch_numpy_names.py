@@ -27,7 +27,7 @@ def torch_clip(input, min=None, max=None, *, out=None):  # noqa: A002
     return ops.clamp(input, min, max)
 
 
-def torch_cross(input: ArrayLike, other: ArrayLike, dim: Axis = None, *, out: Any = None) -> Array:
+def torch_cross(input: ArrayLike, other: ArrayLike, dim: Axis = None, *, out: Any = None) -> Array:  # noqa: A002
     """Cross product along ``dim`` (default: the first dim of size 3, as torch)."""
     refuse_out("cross", out)
     if dim is None:
@@ -36,7 +36,7 @@ def torch_cross(input: ArrayLike, other: ArrayLike, dim: Axis = None, *, out: An
     return ops.cross(input, other, axis=dim)
 
 
-def torch_unique(input: ArrayLike, sorted: bool = True, return_inverse: bool = False,
+def torch_unique(input: ArrayLike, sorted: bool = True, return_inverse: bool = False,  # noqa: A002
                  return_counts: bool = False, dim: Axis = None) -> Any:
     """Sorted unique values; with ``return_inverse`` the index of each element (input's
     shape) and with ``return_counts`` the counts, as torch."""
@@ -50,14 +50,14 @@ def torch_unique(input: ArrayLike, sorted: bool = True, return_inverse: bool = F
     return out
 
 
-def torch_nonzero(input: ArrayLike, *, as_tuple: bool = False, out: Any = None) -> Any:
+def torch_nonzero(input: ArrayLike, *, as_tuple: bool = False, out: Any = None) -> Any:  # noqa: A002
     """Indices of the non-zero elements: an (N, ndim) array, or NumPy's tuple with
     ``as_tuple=True``."""
     refuse_out("nonzero", out)
     return ops.nonzero(input) if as_tuple else ops.argwhere(input)
 
 
-def torch_histogram(input: ArrayLike, bins: ArrayLike = 100, *, range: Any = None,
+def torch_histogram(input: ArrayLike, bins: ArrayLike = 100, *, range: Any = None,  # noqa: A002
                     weight: ArrayLike | None = None, density: bool | None = False,
                     out: Any = None) -> Any:
     """``(hist, bin_edges)`` in the input's dtype (torch's keyword names)."""
@@ -67,7 +67,7 @@ def torch_histogram(input: ArrayLike, bins: ArrayLike = 100, *, range: Any = Non
     return returns("histogram", ops.astype(hist, x.dtype), ops.astype(edges, x.dtype))
 
 
-def torch_cov(input: ArrayLike, *, correction: int | float | None = 1,
+def torch_cov(input: ArrayLike, *, correction: int | float | None = 1,  # noqa: A002
               fweights: ArrayLike | None = None, aweights: ArrayLike | None = None) -> Array:
     """Covariance of the rows (variables) over the columns (observations)."""
     return ops.cov(input, ddof=correction, fweights=fweights, aweights=aweights)

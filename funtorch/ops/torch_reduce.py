@@ -105,7 +105,7 @@ def torch_std(input, dim=None, unbiased=None, keepdim=False, *, correction=None,
     return ops.std(x, dims(_dim_or_all(dim), x.ndim, "std"), ddof=ddof, keepdims=keepdim)
 
 
-def var_mean(input: ArrayLike, dim: Axis = None, unbiased: bool | None = None,
+def var_mean(input: ArrayLike, dim: Axis = None, unbiased: bool | None = None,  # noqa: A002
              keepdim: bool = False, *, correction: int | float | None = None) -> Any:
     """``(var, mean)`` over ``dim`` (torch), ``correction=1`` by default.
 
@@ -116,7 +116,7 @@ def var_mean(input: ArrayLike, dim: Axis = None, unbiased: bool | None = None,
             torch_mean(input, None if isinstance(dim, bool) else dim, keepdim))
 
 
-def std_mean(input: ArrayLike, dim: Axis = None, unbiased: bool | None = None,
+def std_mean(input: ArrayLike, dim: Axis = None, unbiased: bool | None = None,  # noqa: A002
              keepdim: bool = False, *, correction: int | float | None = None) -> Any:
     """``(std, mean)`` over ``dim`` (torch), ``correction=1`` by default.
 
@@ -178,7 +178,7 @@ torch_amax = _over_dims("amax", ops.max, (), "the maximum")
 torch_amin = _over_dims("amin", ops.min, (), "the minimum")
 
 
-def aminmax(input: ArrayLike, *, dim: Axis = None, keepdim: bool = False) -> Any:
+def aminmax(input: ArrayLike, *, dim: Axis = None, keepdim: bool = False) -> Any:  # noqa: A002
     """``(min, max)`` over ``dim`` (all when None), a named tuple as in torch.
 
     Example:

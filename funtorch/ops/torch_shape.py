@@ -47,12 +47,12 @@ def torch_split(tensor, split_size_or_sections, dim=0):
     return tuple(ops.split(x, edges, axis=axis))
 
 
-def split_with_sizes(input: ArrayLike, split_sizes: Sequence[int], dim: Axis = 0) -> Array:
+def split_with_sizes(input: ArrayLike, split_sizes: Sequence[int], dim: Axis = 0) -> Array:  # noqa: A002
     """Split into pieces of the given sizes along ``dim`` (torch)."""
     return torch_split(input, list(split_sizes), dim)
 
 
-def chunk(input: ArrayLike, chunks: int, dim: Axis = 0) -> Array:
+def chunk(input: ArrayLike, chunks: int, dim: Axis = 0) -> Array:  # noqa: A002
     """Split into at most ``chunks`` pieces of ``ceil(n / chunks)`` elements along ``dim``.
 
     Example:
@@ -66,7 +66,7 @@ def chunk(input: ArrayLike, chunks: int, dim: Axis = 0) -> Array:
     return torch_split(x, max(1, math.ceil(n / chunks)) if n else 1, dim)
 
 
-def tensor_split(input: ArrayLike, indices_or_sections: Any, dim: Axis = 0) -> Any:
+def tensor_split(input: ArrayLike, indices_or_sections: Any, dim: Axis = 0) -> Any:  # noqa: A002
     """NumPy's ``array_split`` with torch's names: a number of sections (sizes differ by at
     most one) or split indices.
 
@@ -82,7 +82,7 @@ def tensor_split(input: ArrayLike, indices_or_sections: Any, dim: Axis = 0) -> A
     return tuple(ops.array_split(x, sections, axis=one_dim(dim, x.ndim, "tensor_split")))
 
 
-def unbind(input: ArrayLike, dim: Axis = 0) -> Any:
+def unbind(input: ArrayLike, dim: Axis = 0) -> Any:  # noqa: A002
     """The slices along ``dim`` as a tuple.
 
     Example:
@@ -94,7 +94,7 @@ def unbind(input: ArrayLike, dim: Axis = 0) -> Any:
     return tuple(ops.take(x, i, axis=axis) for i in range(x.shape[axis]))
 
 
-def narrow(input: ArrayLike, dim: Axis, start: ArrayLike, length: int) -> Array:
+def narrow(input: ArrayLike, dim: Axis, start: ArrayLike, length: int) -> Array:  # noqa: A002
     """``length`` elements of ``dim`` from ``start`` (negative counts from the end).
 
     Example:
@@ -122,13 +122,13 @@ def select(input, dim, index):  # noqa: A002
     return x[tuple(where)]
 
 
-def movedim(input: ArrayLike, source: int | Sequence[int],
+def movedim(input: ArrayLike, source: int | Sequence[int],  # noqa: A002
             destination: int | Sequence[int]) -> Array:
     """Move dims ``source`` to ``destination`` (torch's name of ``moveaxis``)."""
     return ops.moveaxis(input, source, destination)
 
 
-def swapdims(input: ArrayLike, dim0: int, dim1: int) -> Array:
+def swapdims(input: ArrayLike, dim0: int, dim1: int) -> Array:  # noqa: A002
     """Swap two dims (torch's ``swapdims``/``swapaxes``/``transpose``)."""
     return ops.swapaxes(input, dim0, dim1)
 
@@ -138,7 +138,7 @@ def torch_transpose(input, dim0, dim1):  # noqa: A002
     return ops.swapaxes(input, dim0, dim1)
 
 
-def t(input: ArrayLike) -> Array:
+def t(input: ArrayLike) -> Array:  # noqa: A002
     """Transpose a 0-d, 1-d or 2-d array (torch.t refuses more dims).
 
     Example:
@@ -151,12 +151,12 @@ def t(input: ArrayLike) -> Array:
     return ops.transpose(x) if x.ndim == 2 else x
 
 
-def adjoint(input: ArrayLike) -> Array:
+def adjoint(input: ArrayLike) -> Array:  # noqa: A002
     """The conjugate transpose of the last two dims (real arrays: their transpose)."""
     return ops.swapaxes(input, -1, -2)
 
 
-def flatten(input: ArrayLike, start_dim: int = 0, end_dim: int = -1) -> Array:
+def flatten(input: ArrayLike, start_dim: int = 0, end_dim: int = -1) -> Array:  # noqa: A002
     """Merge dims ``start_dim..end_dim`` into one (a 0-d array becomes 1-d).
 
     Example:
@@ -166,7 +166,7 @@ def flatten(input: ArrayLike, start_dim: int = 0, end_dim: int = -1) -> Array:
     return as_array(input).flatten(start_dim, end_dim)
 
 
-def unflatten(input: ArrayLike, dim: Axis, sizes: Sequence[int]) -> Array:
+def unflatten(input: ArrayLike, dim: Axis, sizes: Sequence[int]) -> Array:  # noqa: A002
     """Split ``dim`` into ``sizes`` (one may be -1).
 
     Example:
@@ -227,7 +227,7 @@ def torch_diagonal(input, offset=0, dim1=0, dim2=1):  # noqa: A002
 
 
 def repeat_interleave(input: ArrayLike, repeats: ArrayLike | None = None, dim: Axis = None, *,
-                      output_size: int | None = None) -> Array:
+                      output_size: int | None = None) -> Array:  # noqa: A002
     """Repeat each element ``repeats`` times along ``dim`` (flattened when None).
 
     Example:
@@ -289,7 +289,7 @@ def cartesian_prod(*tensors: ArrayLike) -> Array:
     return ops.stack([ops.reshape(g, (-1,)) for g in grids], axis=1)
 
 
-def combinations(input: ArrayLike, r: ArrayLike = 2, with_replacement: bool = False) -> Array:
+def combinations(input: ArrayLike, r: ArrayLike = 2, with_replacement: bool = False) -> Array:  # noqa: A002
     """All length-``r`` combinations of a 1-d array's elements, one per row.
 
     Example:
@@ -305,7 +305,7 @@ def combinations(input: ArrayLike, r: ArrayLike = 2, with_replacement: bool = Fa
     return ops.take(x, ops.array(np.array(index, dtype=np.int64)), axis=0)
 
 
-def diag_embed(input: ArrayLike, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Array:
+def diag_embed(input: ArrayLike, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Array:  # noqa: A002
     """Arrays whose diagonal (in the plane ``dim1, dim2``) is the last dim of ``input``.
 
     Example:
@@ -323,7 +323,7 @@ def diag_embed(input: ArrayLike, offset: int = 0, dim1: int = -2, dim2: int = -1
     return ops.moveaxis(out, (-2, -1), (first, second))
 
 
-def take_along_dim(input: ArrayLike, indices: ArrayLike, dim: Axis = None, *,
+def take_along_dim(input: ArrayLike, indices: ArrayLike, dim: Axis = None, *,  # noqa: A002
                    out: Any = None) -> Array:
     """Values at ``indices`` along ``dim`` (broadcast, as torch); flattened when None."""
     refuse_out("take_along_dim", out)
@@ -338,12 +338,12 @@ def take_along_dim(input: ArrayLike, indices: ArrayLike, dim: Axis = None, *,
     return ops.take_along_axis(x, index, axis)
 
 
-def numel(input: ArrayLike) -> int:
+def numel(input: ArrayLike) -> int:  # noqa: A002
     """The number of elements (an int)."""
     return as_array(input).size
 
 
-def clone(input: ArrayLike, *, memory_format: Any = None) -> Array:
+def clone(input: ArrayLike, *, memory_format: Any = None) -> Array:  # noqa: A002
     """A copy (arrays are immutable, so the same values; the graph is kept)."""
     return ops.copy(input)
 

@@ -59,7 +59,7 @@ def torch_argsort(input, dim=-1, descending=False, stable=False):  # noqa: A002
     return torch_sort(input, dim, descending, stable).indices
 
 
-def msort(input: ArrayLike, *, out: Any = None) -> Array:
+def msort(input: ArrayLike, *, out: Any = None) -> Array:  # noqa: A002
     """Sort along the first dim (``torch.msort``).
 
     Example:
@@ -72,7 +72,7 @@ def msort(input: ArrayLike, *, out: Any = None) -> Array:
 
 
 def topk(input: ArrayLike, k: int, dim: Axis = -1, largest: bool = True, sorted: bool = True, *,
-         out: Any = None) -> Any:
+         out: Any = None) -> Any:  # noqa: A002
     """The ``k`` largest (or smallest) elements along ``dim``: ``(values, indices)``.
 
     Example:
@@ -104,7 +104,7 @@ def _position(x, axis, value):
     return ops.broadcast_to(ops.asarray(value, dtype=np.int64), shape)
 
 
-def kthvalue(input: ArrayLike, k: int, dim: Axis = -1, keepdim: bool = False, *,
+def kthvalue(input: ArrayLike, k: int, dim: Axis = -1, keepdim: bool = False, *,  # noqa: A002
              out: Any = None) -> Array:
     """The ``k``-th smallest element (1-based) along ``dim``: ``(values, indices)``.
 
@@ -154,7 +154,7 @@ torch_median = _median("median", False)
 torch_nanmedian = _median("nanmedian", True)
 
 
-def mode(input: ArrayLike, dim: Axis = -1, keepdim: bool = False, *, out: Any = None) -> Any:
+def mode(input: ArrayLike, dim: Axis = -1, keepdim: bool = False, *, out: Any = None) -> Any:  # noqa: A002
     """The most frequent value along ``dim`` (the smallest among equally frequent ones)
     and an index of it: ``(values, indices)``.
 
@@ -219,7 +219,7 @@ cummax = _cumulative_extreme("cummax", ops.greater)
 cummin = _cumulative_extreme("cummin", ops.less)
 
 
-def logcumsumexp(input: ArrayLike, dim: Axis, *, out: Any = None) -> Array:
+def logcumsumexp(input: ArrayLike, dim: Axis, *, out: Any = None) -> Array:  # noqa: A002
     """``log(cumsum(exp(input)))`` along ``dim``, computed stably with ``logaddexp``.
 
     Example:

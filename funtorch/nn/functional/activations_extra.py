@@ -105,7 +105,7 @@ def hard_tanh(x: ArrayLike) -> Array:
 
 
 def hardtanh(input: ArrayLike, min_val: float = -1.0, max_val: float = 1.0,
-             inplace: bool = False) -> Array:
+             inplace: bool = False) -> Array:  # noqa: A002 - PyTorch's name
     """PyTorch's ``hardtanh``: ``input`` clipped to ``[min_val, max_val]`` (the same
     implementation as :func:`hard_tanh`). Example: ``F.hardtanh(x, -2.0, 2.0)``."""
     return ft.where(input > max_val, max_val, ft.where(input < min_val, min_val, input))
@@ -354,22 +354,22 @@ def dot_product_attention(query: ArrayLike, key: ArrayLike, value: ArrayLike,
 
 # PyTorch's spellings: the same implementations ---------------------------------------------
 
-def hardsigmoid(input: ArrayLike, inplace: bool = False) -> Array:
+def hardsigmoid(input: ArrayLike, inplace: bool = False) -> Array:  # noqa: A002 - PyTorch's name
     """PyTorch's ``hardsigmoid``: :func:`hard_sigmoid`."""
     return hard_sigmoid(input)
 
 
-def hardswish(input: ArrayLike, inplace: bool = False) -> Array:
+def hardswish(input: ArrayLike, inplace: bool = False) -> Array:  # noqa: A002 - PyTorch's name
     """PyTorch's ``hardswish``: :func:`hard_silu`."""
     return hard_silu(input)
 
 
-def logsigmoid(input: ArrayLike) -> Array:
+def logsigmoid(input: ArrayLike) -> Array:  # noqa: A002 - PyTorch's name
     """PyTorch's ``logsigmoid``: :func:`log_sigmoid`."""
     return log_sigmoid(input)
 
 
-def softsign(input: ArrayLike) -> Array:
+def softsign(input: ArrayLike) -> Array:  # noqa: A002 - PyTorch's name
     """PyTorch's ``softsign``: :func:`soft_sign`."""
     return soft_sign(input)
 

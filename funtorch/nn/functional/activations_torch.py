@@ -53,7 +53,7 @@ def tanhshrink(input: ArrayLike) -> Array:
     return input - ft.tanh(input)
 
 
-def threshold(input: ArrayLike, threshold: float, value: ArrayLike,
+def threshold(input: ArrayLike, threshold: float, value: ArrayLike,  # noqa: A002 - torch's names
               inplace: bool = False) -> Array:
     """``x`` where ``x > threshold``, else ``value``.
 
@@ -63,7 +63,7 @@ def threshold(input: ArrayLike, threshold: float, value: ArrayLike,
     return ft.where(input > threshold, input, fill)
 
 
-def threshold_(input: ArrayLike, threshold: float, value: ArrayLike) -> Array:
+def threshold_(input: ArrayLike, threshold: float, value: ArrayLike) -> Array:  # noqa: A002
     """:func:`threshold` (a new array: arrays are immutable)."""
     return globals()["threshold"](input, threshold, value)
 
