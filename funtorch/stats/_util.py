@@ -5,18 +5,20 @@ from __future__ import annotations
 
 import inspect
 import math
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
 from funtorch import dtypes, ops
 from funtorch.core import Array
+from funtorch.typing import ArrayLike
 from funtorch.stats._examples import EXAMPLE_OUT
 
 LOG_2PI = math.log(2.0 * math.pi)
 _WEAK = (int, float, bool)
 
 
-def promote(*args):
+def promote(*args: ArrayLike) -> list[Array]:
     """The arguments as Arrays of one float dtype: arrays (NumPy, lists) become Arrays,
     integer and bool arrays take the default float dtype, and Python scalars take the dtype
     of the array arguments (weak typing: a float32 ``x`` with ``scale=2.0`` stays float32),
@@ -30,20 +32,20 @@ def promote(*args):
             for arg, array in zip(args, arrays)]
 
 
-def standardize(x, loc, scale):
+def standardize(x: ArrayLike, loc: ArrayLike, scale: ArrayLike) -> tuple[Array, Array]:
     """``(x - loc) / scale`` with the arguments promoted."""
     x, loc, scale = promote(x, loc, scale)
     return (x - loc) / scale, scale
 
 
-def inside(mask, value, fill):
+def inside(mask: ArrayLike, value: ArrayLike, fill: ArrayLike) -> Array:
     """``value`` where ``mask`` holds and the harmless ``fill`` elsewhere: the input of a
     function that is only valid on ``mask`` (the first ``where`` of the double-``where`` that
     keeps the unused branch's NaN/inf out of the gradient)."""
     return ops.where(mask, value, fill)
 
 
-def log1mexp(a):
+def log1mexp(a: Array) -> Array:
     """``log(1 - exp(-a))`` for ``a > 0``, accurate for small and large ``a`` (Maechler 2012:
     ``log(-expm1(-a))`` below ``log 2``, ``log1p(-exp(-a))`` above)."""
     small = a < math.log(2.0)
@@ -52,7 +54,7 @@ def log1mexp(a):
     return ops.where(small, ops.log(-ops.expm1(-a_small)), ops.log1p(-ops.exp(-a_large)))
 
 
-def is_integer(k):
+def is_integer(k: ArrayLike) -> Array:
     return ops.equal(k, ops.floor(k))
 
 
@@ -80,7 +82,8 @@ class Distribution:
         [-1.6121, -1.7371]
     """
 
-    def __init__(self, name, summary, params, example, functions):
+    def __init__(self, name: str, summary: str, params: str, example: Mapping[str, str],
+                 functions: Mapping[str, Callable[..., Array]]) -> None:
         self.__name__ = name
         self.__doc__ = f"The {summary} (``scipy.stats.{name}``).\n\nParameters: {params}"
         self._names = tuple(functions)
@@ -88,16 +91,33 @@ class Distribution:
             fun.__name__ = method
             fun.__qualname__ = f"{name}.{method}"
             fun.__doc__ = _document(name, summary, params, example, method, fun)
+            _annotate(fun)
             setattr(self, method, fun)
 
-    def __dir__(self):
+    def __dir__(self) -> list[str]:
         return list(self._names)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<distribution ft.stats.{self.__name__}: {', '.join(self._names)}>"
 
 
-def _document(name, summary, params, example, method, fun):
+#: A distribution function's parameters are array-like (broadcast together) except these.
+_PARAM_TYPES = {"allow_singular": "bool | None"}
+
+
+def _annotate(fun: Callable[..., Array]) -> None:
+    """Annotate a distribution function (most are lambdas, which cannot carry annotations):
+    ``ArrayLike`` parameters (``_PARAM_TYPES`` aside) and an ``Array`` result, where it does
+    not state its own. ``funtorch/stats/__init__.pyi`` (``tools/stats_stub.py``) declares
+    the same signatures to a type checker."""
+    hints = fun.__annotations__
+    for param in inspect.signature(fun).parameters:
+        hints.setdefault(param, _PARAM_TYPES.get(param, "ArrayLike"))
+    hints.setdefault("return", "Array")
+
+
+def _document(name: str, summary: str, params: str, example: Mapping[str, str], method: str,
+              fun: Callable[..., Array]) -> str:
     names = list(inspect.signature(fun).parameters)
     what = {"x": "points", "k": "counts", "q": "probabilities"}.get(names[0], "arguments")
     extra = "" if fun.__doc__ is None else f"\n\n{inspect.cleandoc(fun.__doc__)}"
