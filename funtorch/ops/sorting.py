@@ -8,6 +8,7 @@ import numpy as np
 from funtorch.core import Primitive, bind
 from funtorch.ops import registry as R
 from funtorch import ops
+from funtorch.ops.reductions import normalize_axis_index
 
 argsort_p = Primitive(
     "argsort", lambda xp, x, axis: xp.argsort(x, axis=axis, kind="stable"),
@@ -29,7 +30,7 @@ def argsort(a, axis=-1, kind=None, order=None, stable=None):
     a = R.as_array(a)
     if axis is None:
         a, axis = ops.reshape(a, (-1,)), 0
-    return bind(argsort_p, a, axis=ops.normalize_axis(axis, a.ndim, "argsort")[0])
+    return bind(argsort_p, a, axis=normalize_axis_index(axis, a.ndim, "argsort"))
 
 
 def sort(a, axis=-1, kind=None, order=None, stable=None):
@@ -45,5 +46,5 @@ def sort(a, axis=-1, kind=None, order=None, stable=None):
     a = R.as_array(a)
     if axis is None:
         a, axis = ops.reshape(a, (-1,)), 0
-    axis = ops.normalize_axis(axis, a.ndim, "sort")[0]
+    axis = normalize_axis_index(axis, a.ndim, "sort")  # 0-d: AxisError, as NumPy
     return ops.take_along_axis(a, argsort(a, axis), axis)

@@ -62,3 +62,9 @@ def test_logical_functions_and_methods_read_truth_values(name):
     for out in (getattr(ft, name)(x, y), getattr(x, name)(y)):
         assert out.dtype == ft.bool_
         np.testing.assert_array_equal(np.asarray(out), expected)
+
+
+@pytest.mark.parametrize("name", ["sort", "argsort"])
+def test_sorting_a_0d_array_names_the_axis_error_as_numpy(name):
+    with pytest.raises(np.exceptions.AxisError, match=f"{name}: axis -1 is out of bounds"):
+        getattr(ft, name)(ft.array(3.0))
