@@ -90,7 +90,8 @@ def _axes(axis, ndim, fn):
     return tuple(normalize_axis(a, ndim, fn)[0] for a in axes)
 
 
-def norm(x: ArrayLike, ord: Any = None, axis: Axis = None, keepdims: bool = False) -> Array:  # noqa: A002
+def norm(x: ArrayLike, ord: Any = None, axis: Axis = None,  # noqa: A002
+         keepdims: bool = False) -> Array:
     """Vector or matrix norm with ``numpy.linalg.norm``'s full semantics.
 
     Args:
@@ -132,7 +133,8 @@ def norm(x: ArrayLike, ord: Any = None, axis: Axis = None, keepdims: bool = Fals
                      f"(matrix norm), got {axis!r}")
 
 
-def vector_norm(x: ArrayLike, ord: Any = 2, axis: Axis = None, keepdims: bool = False) -> Array:  # noqa: A002
+def vector_norm(x: ArrayLike, ord: Any = 2, axis: Axis = None,  # noqa: A002
+                keepdims: bool = False) -> Array:
     """The vector norm over ``axis`` (an int, a tuple of ints, or None for all axes), as
     ``numpy.linalg.vector_norm``: the axes are read as one flattened vector.
 

@@ -186,7 +186,8 @@ def pinv(a: ArrayLike, rtol: float | None = None, hermitian: bool = False, *,
     return bind(pinv_p, a, rtol=rtol)
 
 
-def matrix_rank(M: ArrayLike, rtol: float | None = None, *, tol: float | None = None) -> Array:  # noqa: N803
+def matrix_rank(M: ArrayLike, rtol: float | None = None, *,  # noqa: N803
+                tol: float | None = None) -> Array:
     """The number of singular values above ``tol`` (default ``rtol * max(s)``, with
     ``rtol = max(m, n) * eps``), as an integer array; a 1-D input has rank 0 or 1.
 

@@ -44,7 +44,8 @@ def empty_like(prototype: ArrayLike, dtype: DTypeLike = None, shape: ShapeLike |
     return ops.zeros(shape, dtype=dtype, device=device)
 
 
-def tri(N: int | None, M: int | None = None, k: int = 0, dtype: DTypeLike = None) -> Array:  # noqa: N803
+def tri(N: int | None, M: int | None = None, k: int = 0,  # noqa: N803
+        dtype: DTypeLike = None) -> Array:
     """Ones at and below the ``k``-th diagonal of an ``N x M`` array, zeros above.
 
     Example:

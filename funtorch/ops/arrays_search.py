@@ -69,7 +69,7 @@ def searchsorted(a, v, side="left", sorter=None, *, method="scan"):
     return ops.reshape(_count_before(a, flat, side), v.shape)
 
 
-def digitize(x: ArrayLike, bins: ArrayLike, right: ArrayLike | None = False, *,
+def digitize(x: ArrayLike, bins: ArrayLike, right: bool = False, *,
              method: str | None = None) -> Array:
     """The index of the bin each ``x`` falls in, for monotonic ``bins`` (increasing or
     decreasing), as ``numpy.digitize``. No gradient.

@@ -190,7 +190,8 @@ def clip(a: ArrayLike, a_min: ArrayLike | None = None, a_max: ArrayLike | None =
     return out
 
 
-def clamp(input: ArrayLike, min: ArrayLike | None = None, max: ArrayLike | None = None) -> Array:  # noqa: A002
+def clamp(input: ArrayLike, min: ArrayLike | None = None,  # noqa: A002
+          max: ArrayLike | None = None) -> Array:
     """PyTorch spelling of :func:`clip`: ``clamp(x, min, max)``."""
     return clip(input, min, max)
 

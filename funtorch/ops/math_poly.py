@@ -97,7 +97,7 @@ def polyval(p: ArrayLike, x: ArrayLike, *, unroll: int = 16) -> Array:
     return out
 
 
-def polyder(p: ArrayLike, m: int | None = 1) -> Array:
+def polyder(p: ArrayLike, m: int = 1) -> Array:
     """The ``m``-th derivative of the polynomial ``p``.
 
     Raises:
@@ -116,7 +116,7 @@ def polyder(p: ArrayLike, m: int | None = 1) -> Array:
     return p
 
 
-def polyint(p: ArrayLike, m: int | None = 1, k: int | None = None) -> Array:
+def polyint(p: ArrayLike, m: int = 1, k: ArrayLike | None = None) -> Array:
     """The ``m``-th antiderivative of ``p``; ``k`` gives the integration constants (one per
     integration, lowest order last; a scalar is used for all; default 0).
 

@@ -273,8 +273,9 @@ def is_floating_point(input: ArrayLike) -> bool:  # noqa: A002
 is_grad_enabled = forward("funtorch.autograd", "is_grad_enabled")
 
 
-def range(start: ArrayLike = 0, end: ArrayLike | None = None, step: ArrayLike | None = 1, *,
-          dtype: DTypeLike = None, device: Any = None, requires_grad: bool = False) -> Array:  # noqa: A001
+def range(start: ArrayLike = 0, end: ArrayLike | None = None,  # noqa: A001
+          step: ArrayLike | None = 1, *, dtype: DTypeLike = None, device: Any = None,
+          requires_grad: bool = False) -> Array:
     """``start, start + step, ..., end`` including ``end`` (deprecated in torch; prefer
     ``arange``); the default float dtype unless ``dtype`` is given."""
     if end is None:
@@ -305,7 +306,7 @@ def histc(input: ArrayLike, bins: ArrayLike = 100, min: float = 0, max: float = 
 
 
 def bucketize(input: ArrayLike, boundaries: ArrayLike, *, out_int32: bool = False,  # noqa: A002
-              right: ArrayLike | None = False, out: Any = None) -> Array:
+              right: bool = False, out: Any = None) -> Array:
     """Index of the bucket of each element: ``boundaries[i-1] < x <= boundaries[i]``
     (``right=True``: ``boundaries[i-1] <= x < boundaries[i]``)."""
     refuse_out("bucketize", out)

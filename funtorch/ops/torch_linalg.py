@@ -43,7 +43,8 @@ def cholesky(input: ArrayLike, upper: bool = False, *, out: Any = None) -> Array
     return _linalg().cholesky(input, upper=upper)
 
 
-def cholesky_solve(B: ArrayLike, L: ArrayLike, upper: bool = False, *, out: Any = None) -> Array:  # noqa: N803
+def cholesky_solve(B: ArrayLike, L: ArrayLike, upper: bool = False, *,  # noqa: N803
+                   out: Any = None) -> Array:
     """Solve ``A X = B`` given the Cholesky factor of ``A``."""
     refuse_out("cholesky_solve", out)
     return _scipy().cho_solve((L, not upper), B)
@@ -75,7 +76,8 @@ def qr(input: ArrayLike, some: bool = True, *, out: Any = None) -> Any:  # noqa:
     return returns("qr", q, r)
 
 
-def svd(input: ArrayLike, some: bool = True, compute_uv: bool = True, *, out: Any = None) -> Any:  # noqa: A002
+def svd(input: ArrayLike, some: bool = True, compute_uv: bool = True, *,  # noqa: A002
+        out: Any = None) -> Any:
     """``(U, S, V)`` with ``input = U diag(S) V^T`` (torch.svd returns ``V``, not ``V^T``)."""
     refuse_out("svd", out)
     u, s, vh = _linalg().svd(input, full_matrices=not some)
@@ -96,7 +98,8 @@ def matrix_rank(input: ArrayLike, tol: float | None = None, symmetric: bool = Fa
     return _linalg().matrix_rank(input, rtol=rtol, tol=tol if atol is None else atol)
 
 
-def solve(A: ArrayLike, B: ArrayLike, *, left: ArrayLike | None = True, out: Any = None) -> Array:  # noqa: N803
+def solve(A: ArrayLike, B: ArrayLike, *, left: bool = True,  # noqa: N803
+          out: Any = None) -> Array:
     """Solve ``A X = B`` (``ft.linalg.solve``)."""
     refuse_out("solve", out)
     return _linalg().solve(A, B)
@@ -125,7 +128,7 @@ def lu(A: ArrayLike, pivot: bool = True, get_infos: bool = False) -> Any:  # noq
     return packed, pivots
 
 
-def norm(input: ArrayLike, p: ArrayLike = "fro", dim: Axis = None, keepdim: bool = False,
+def norm(input: ArrayLike, p: Any = "fro", dim: Axis = None, keepdim: bool = False,
          out: Any = None, dtype: DTypeLike = None) -> Array:  # noqa: A002
     """torch.norm: the vector p-norm over ``dim`` (all elements when None); ``"fro"`` is
     the 2-norm and ``"nuc"`` the nuclear norm of a matrix.
@@ -144,12 +147,13 @@ def norm(input: ArrayLike, p: ArrayLike = "fro", dim: Axis = None, keepdim: bool
     return _linalg().vector_norm(x, ord=order, axis=axes, keepdims=keepdim)
 
 
-def frobenius_norm(input: ArrayLike, dim: Axis = (-2, -1), keepdim: bool = False) -> Array:  # noqa: A002
+def frobenius_norm(input: ArrayLike, dim: Axis = (-2, -1),  # noqa: A002
+                   keepdim: bool = False) -> Array:
     """The 2-norm over ``dim``."""
     return norm(input, "fro", dim, keepdim)
 
 
-def dist(input: ArrayLike, other: ArrayLike, p: ArrayLike = 2) -> Array:  # noqa: A002
+def dist(input: ArrayLike, other: ArrayLike, p: float = 2) -> Array:  # noqa: A002
     """The p-norm of ``input - other``."""
     return norm(ops.subtract(input, other), p)
 
@@ -165,7 +169,7 @@ def _pairwise(x1, x2, p):
     return ops.sum(difference ** p, axis=-1) ** (1.0 / p)
 
 
-def cdist(x1: ArrayLike, x2: ArrayLike, p: ArrayLike = 2.0,
+def cdist(x1: ArrayLike, x2: ArrayLike, p: float = 2.0,
           compute_mode: str | None = None) -> Array:
     """Pairwise p-norm distances between the rows of ``x1`` (..., P, M) and ``x2``
     (..., R, M): shape (..., P, R).

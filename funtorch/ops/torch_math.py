@@ -30,7 +30,8 @@ def torch_add(input, other, *, alpha=1, out=None):  # noqa: A002
     return ops.add(input, _alpha(other, alpha))
 
 
-def sub(input: ArrayLike, other: ArrayLike, *, alpha: ArrayLike = 1, out: Any = None) -> Array:  # noqa: A002
+def sub(input: ArrayLike, other: ArrayLike, *, alpha: ArrayLike = 1,  # noqa: A002
+        out: Any = None) -> Array:
     """``input - alpha * other`` (torch.sub).
 
     Example:
@@ -105,7 +106,8 @@ def sgn(input: ArrayLike) -> Array:  # noqa: A002
     return ops.sign(input)
 
 
-def lerp(input: ArrayLike, end: ArrayLike, weight: ArrayLike, *, out: Any = None) -> Array:  # noqa: A002
+def lerp(input: ArrayLike, end: ArrayLike, weight: ArrayLike, *,  # noqa: A002
+         out: Any = None) -> Array:
     """``input + weight * (end - input)``.
 
     Example:

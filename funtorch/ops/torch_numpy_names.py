@@ -27,7 +27,8 @@ def torch_clip(input, min=None, max=None, *, out=None):  # noqa: A002
     return ops.clamp(input, min, max)
 
 
-def torch_cross(input: ArrayLike, other: ArrayLike, dim: Axis = None, *, out: Any = None) -> Array:  # noqa: A002
+def torch_cross(input: ArrayLike, other: ArrayLike, dim: Axis = None, *,  # noqa: A002
+                out: Any = None) -> Array:
     """Cross product along ``dim`` (default: the first dim of size 3, as torch)."""
     refuse_out("cross", out)
     if dim is None:
@@ -50,7 +51,8 @@ def torch_unique(input: ArrayLike, sorted: bool = True, return_inverse: bool = F
     return out
 
 
-def torch_nonzero(input: ArrayLike, *, as_tuple: bool = False, out: Any = None) -> Any:  # noqa: A002
+def torch_nonzero(input: ArrayLike, *, as_tuple: bool = False,  # noqa: A002
+                  out: Any = None) -> Any:
     """Indices of the non-zero elements: an (N, ndim) array, or NumPy's tuple with
     ``as_tuple=True``."""
     refuse_out("nonzero", out)

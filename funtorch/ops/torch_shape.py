@@ -47,7 +47,8 @@ def torch_split(tensor, split_size_or_sections, dim=0):
     return tuple(ops.split(x, edges, axis=axis))
 
 
-def split_with_sizes(input: ArrayLike, split_sizes: Sequence[int], dim: Axis = 0) -> Array:  # noqa: A002
+def split_with_sizes(input: ArrayLike, split_sizes: Sequence[int],  # noqa: A002
+                     dim: Axis = 0) -> Array:
     """Split into pieces of the given sizes along ``dim`` (torch)."""
     return torch_split(input, list(split_sizes), dim)
 
@@ -289,7 +290,8 @@ def cartesian_prod(*tensors: ArrayLike) -> Array:
     return ops.stack([ops.reshape(g, (-1,)) for g in grids], axis=1)
 
 
-def combinations(input: ArrayLike, r: ArrayLike = 2, with_replacement: bool = False) -> Array:  # noqa: A002
+def combinations(input: ArrayLike, r: int = 2,  # noqa: A002
+                 with_replacement: bool = False) -> Array:
     """All length-``r`` combinations of a 1-d array's elements, one per row.
 
     Example:
@@ -305,7 +307,8 @@ def combinations(input: ArrayLike, r: ArrayLike = 2, with_replacement: bool = Fa
     return ops.take(x, ops.array(np.array(index, dtype=np.int64)), axis=0)
 
 
-def diag_embed(input: ArrayLike, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Array:  # noqa: A002
+def diag_embed(input: ArrayLike, offset: int = 0, dim1: int = -2,  # noqa: A002
+               dim2: int = -1) -> Array:
     """Arrays whose diagonal (in the plane ``dim1, dim2``) is the last dim of ``input``.
 
     Example:

@@ -154,7 +154,8 @@ torch_median = _median("median", False)
 torch_nanmedian = _median("nanmedian", True)
 
 
-def mode(input: ArrayLike, dim: Axis = -1, keepdim: bool = False, *, out: Any = None) -> Any:  # noqa: A002
+def mode(input: ArrayLike, dim: Axis = -1, keepdim: bool = False, *,  # noqa: A002
+         out: Any = None) -> Any:
     """The most frequent value along ``dim`` (the smallest among equally frequent ones)
     and an index of it: ``(values, indices)``.
 

@@ -167,7 +167,8 @@ def _exact_comb(n, k, repetition):
     return math.comb(n, k) if 0 <= k <= n else 0
 
 
-def comb(N: ArrayLike, k: ArrayLike, exact: bool = False, repetition: bool = False) -> Array:  # noqa: N803
+def comb(N: ArrayLike, k: ArrayLike, exact: bool = False,  # noqa: N803
+         repetition: bool = False) -> Array:
     """The number of combinations ``N choose k`` as a float (SciPy's ``comb``, exact=False).
 
     0 where ``k > N``, ``N < 0`` or ``k < 0``. With ``repetition``: ``comb(N + k - 1, k)``.
