@@ -1,7 +1,9 @@
 """Which public functions, methods and classes lack complete annotations.
 
 Walks the public namespaces (``__all__``, else the public names) and, one level down, the
-functions, methods, properties and ``__init__``/``__call__`` of the classes funtorch defines.
+functions, methods, properties and ``__init__``/``__call__`` of the classes funtorch defines,
+those they inherit from funtorch's private bases included (``Conv2d.__init__`` is
+``_ConvNd.__init__``), and the functions of the ``ft.stats`` distribution objects.
 Complete means every parameter (``self``/``cls`` aside, ``*args``/``**kwargs`` included) and
 the return carry an annotation, as ``mypy --strict`` requires. An object reachable under
 several names is counted once, under the first.
@@ -24,7 +26,8 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 ALLOW_LIST = ROOT / "tools" / "unannotated.txt"
 NAMESPACES = ["funtorch", "funtorch.nn", "funtorch.nn.functional", "funtorch.optim",
               "funtorch.data", "funtorch.random", "funtorch.tree", "funtorch.linalg",
-              "funtorch.special", "funtorch.stats", "funtorch.autograd", "funtorch.testing"]
+              "funtorch.special", "funtorch.stats", "funtorch.autograd", "funtorch.testing",
+              "funtorch.optim.lr_scheduler"]
 
 
 def _complete(fn: Callable[..., object], bound: bool) -> bool | None:
@@ -38,9 +41,11 @@ def _complete(fn: Callable[..., object], bound: bool) -> bool | None:
 
 
 def _members(qualname: str, cls: type) -> Iterator[tuple[str, Callable[..., object], bool]]:
-    for attr, value in vars(cls).items():
-        if attr.startswith("_") and attr not in ("__init__", "__call__"):
+    seen: set[str] = set()
+    for attr, value in _own_and_inherited(cls):
+        if attr in seen or (attr.startswith("_") and attr not in ("__init__", "__call__")):
             continue
+        seen.add(attr)
         if isinstance(value, staticmethod):
             yield f"{qualname}.{attr}", value.__func__, False
         elif isinstance(value, classmethod):
@@ -49,6 +54,14 @@ def _members(qualname: str, cls: type) -> Iterator[tuple[str, Callable[..., obje
             yield f"{qualname}.{attr}", value.fget, True
         elif inspect.isfunction(value):
             yield f"{qualname}.{attr}", value, True
+
+
+def _own_and_inherited(cls: type) -> Iterator[tuple[str, object]]:
+    """The class's attributes, then those of its funtorch bases in MRO order (a name a class
+    defines hides its bases'). Bases defined outside funtorch are not walked."""
+    for klass in cls.__mro__:
+        if klass is cls or klass.__module__.startswith("funtorch"):
+            yield from vars(klass).items()
 
 
 def walk() -> Iterator[tuple[str, str, bool]]:
@@ -60,7 +73,9 @@ def walk() -> Iterator[tuple[str, str, bool]]:
                                                      if not n.startswith("_")]
         for name in sorted(set(names)):
             value = getattr(module, name, None)
-            if isinstance(value, types.ModuleType) or not callable(value) or id(value) in seen:
+            distribution = type(value).__name__ == "Distribution"
+            if (isinstance(value, types.ModuleType) or not (callable(value) or distribution)
+                    or id(value) in seen):
                 continue
             seen.add(id(value))
             qualname = f"{namespace}.{name}"
@@ -70,6 +85,8 @@ def walk() -> Iterator[tuple[str, str, bool]]:
                 items = list(_members(qualname, value))
             elif inspect.isfunction(value):
                 items = [(qualname, value, False)]
+            elif distribution:  # ft.stats.norm: its functions
+                items = [(f"{qualname}.{m}", getattr(value, m), False) for m in dir(value)]
             else:
                 continue  # callable objects and builtins: their class is walked
             for item, fn, bound in items:
