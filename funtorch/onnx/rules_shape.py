@@ -14,9 +14,29 @@ def lower_reshape(ctx, eqn, x):
     """Reshape to the result's shape; dynamic sizes come from ``Shape`` (or -1 for one
     that no tensor carries, e.g. a flattened batch)."""
     out = eqn.outputs[0]
-    target = ctx.shape_of(out, infer_one=True)
-    zero = ctx.is_static_shape(out) and 0 in out.shape
-    return ctx.node("Reshape", [x, target], allowzero=int(zero))
+    if ctx.is_static_shape(out) or 0 in out.shape:
+        target = ctx.shape_of(out, infer_one=True)
+        return ctx.node("Reshape", [x, target], allowzero=int(0 in out.shape))
+    return ctx.node("Reshape", [x, ctx.ints(_target(ctx, eqn.inputs[0], out))])
+
+
+def _target(ctx, x_var, out):
+    """The Reshape target: a dynamic size kept in place is 0 (copied from the input), one
+    read at run time otherwise, and -1 for the one size no tensor carries."""
+    x_alt, out_alt = ctx.alt_shape(x_var), ctx.alt_shape(out)
+    target, unknown = [], False
+    for axis, (size, alt) in enumerate(zip(out.shape, out_alt)):
+        if size == alt:
+            target.append(size)
+        elif axis < x_var.ndim and (x_var.shape[axis], x_alt[axis]) == (size, alt):
+            target.append(0)
+        else:
+            dim = ctx.dim(out, axis)
+            if dim is None and unknown:
+                ctx.shape_of(out, infer_one=True)  # raises: two sizes no tensor carries
+            target.append(-1 if dim is None else dim)
+            unknown = unknown or dim is None
+    return target
 
 
 @register_lowering("transpose")
