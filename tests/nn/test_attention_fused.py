@@ -9,7 +9,7 @@ import pytest
 import funtorch as ft
 from funtorch.nn import functional as F
 from funtorch.nn.functional.attention_fused import fused_attention
-from funtorch.nn.functional.layers import attention_with_weights
+from funtorch.nn.functional.layers import _keep_mask
 
 RNG = np.random.default_rng(0)
 
@@ -24,6 +24,18 @@ SHAPES = [  # query, key, value, mask (None: no mask)
 def _arrays(shapes, dtype=np.float64):
     return [None if s is None else ft.array(RNG.standard_normal(s).astype(dtype))
             for s in shapes]
+
+
+def _composed(q, k, v, mask, scale, dropout_p=0.0, key=None):
+    """The plain composition of funtorch ops (what F's attention was before the primitive)."""
+    scores = ft.matmul(q, ft.swapaxes(k, -1, -2)) * scale
+    if mask is not None:
+        scores = scores + mask
+    weights = F.softmax(scores, dim=-1)
+    if dropout_p:
+        keep = _keep_mask(tuple(weights.shape), 1.0 - dropout_p, key, None)
+        weights = ft.where(keep, weights / (1.0 - dropout_p), 0.0)
+    return ft.matmul(weights, v), weights
 
 
 def _numpy_attention(q, k, v, mask, scale):
@@ -65,8 +77,7 @@ def test_buffer_backward_equals_traced_backward():
         return ft.sum(ft.tanh(fused_attention(q, k, v, mask)))
 
     def composed(q, k, v, mask):
-        return ft.sum(ft.tanh(attention_with_weights(q, k, v, mask,
-                                                     scale=1 / np.sqrt(2))[0]))
+        return ft.sum(ft.tanh(_composed(q, k, v, mask, 1 / np.sqrt(2))[0]))
 
     grads = ft.grad(loss, argnums=(0, 1, 2, 3))(q, k, v, mask)
     for other in (ft.jit(ft.grad(loss, argnums=(0, 1, 2, 3))),
@@ -151,12 +162,27 @@ def test_pytorch_style_backward_matches_functional_grad():
                                    rtol=1e-10, atol=1e-12, err_msg=name)
 
 
-def test_sdpa_unchanged_by_fused_path():
+@pytest.mark.parametrize("masks", ["causal", "bool", "causal+float"])
+def test_sdpa_runs_the_fused_path(masks):
+    """F.scaled_dot_product_attention's masks (bool True = may attend, is_causal) against
+    NumPy; its gradients against the composition."""
     q, k, v, _ = _arrays(SHAPES[1])
-    np.testing.assert_allclose(F.scaled_dot_product_attention(q, k, v, is_causal=True).numpy(),
-                               _numpy_attention(q.numpy(), k.numpy(), v.numpy(),
-                                                np.triu(np.full((3, 5), -np.inf), 1),
-                                                0.5)[0], rtol=1e-12)
+    causal = np.triu(np.full((3, 5), -np.inf), 1)
+    allowed = RNG.random((3, 5)) < 0.7
+    allowed[:, 0] = True
+    floats = RNG.standard_normal((3, 5))
+    kwargs, additive = {
+        "causal": (dict(is_causal=True), causal),
+        "bool": (dict(attn_mask=ft.array(allowed)), np.where(allowed, 0.0, -np.inf)),
+        "causal+float": (dict(is_causal=True, attn_mask=ft.array(floats)), causal + floats),
+    }[masks]
+    got = F.scaled_dot_product_attention(q, k, v, **kwargs)
+    want = _numpy_attention(q.numpy(), k.numpy(), v.numpy(), additive, 0.5)[0]
+    np.testing.assert_allclose(got.numpy(), want, rtol=1e-12, atol=1e-12)
+    grads = ft.grad(lambda q: ft.sum(ft.sin(F.scaled_dot_product_attention(q, k, v,
+                                                                           **kwargs))))(q)
+    ref = ft.grad(lambda q: ft.sum(ft.sin(_composed(q, k, v, ft.array(additive), 0.5)[0])))(q)
+    np.testing.assert_allclose(grads.numpy(), ref.numpy(), rtol=1e-10, atol=1e-12)
 
 
 def test_dropout_matches_composition_with_the_same_key():
@@ -166,8 +192,7 @@ def test_dropout_matches_composition_with_the_same_key():
     key = ft.random.key(3)
     out, weights = fused_attention(q, k, v, mask, scale=0.5, need_weights=True,
                                    dropout_p=0.3, dropout_key=key)
-    want_out, want_weights = attention_with_weights(q, k, v, mask, 0.3, scale=0.5,
-                                                    dropout_key=key)
+    want_out, want_weights = _composed(q, k, v, mask, 0.5, 0.3, key)
     np.testing.assert_allclose(out.numpy(), want_out.numpy(), rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(weights.numpy(), want_weights.numpy(), rtol=1e-12, atol=1e-12)
 
@@ -175,8 +200,7 @@ def test_dropout_matches_composition_with_the_same_key():
         return ft.sum(ft.sin(fused_attention(q, k, v, mask, dropout_p=0.3, dropout_key=key)))
 
     def composed(q, k, v):
-        return ft.sum(ft.sin(attention_with_weights(q, k, v, mask, 0.3, scale=0.5,
-                                                    dropout_key=key)[0]))
+        return ft.sum(ft.sin(_composed(q, k, v, mask, 0.5, 0.3, key)[0]))
 
     for got, ref in zip(ft.grad(f, argnums=(0, 1, 2))(q, k, v),
                         ft.grad(composed, argnums=(0, 1, 2))(q, k, v)):

@@ -9,7 +9,6 @@ from typing import Any
 
 import funtorch as ft
 from funtorch.nn.functional._checks import first_out_of_range
-from funtorch.nn.functional.activation import softmax
 from funtorch.typing import Array, ArrayLike, Key, ShapeLike
 
 __all__ = ["linear", "bilinear", "dropout", "dropout2d", "layer_norm", "group_norm", "batch_norm",
@@ -166,22 +165,23 @@ def batch_norm(input: ArrayLike, running_mean: ArrayLike | None, running_var: Ar
 def attention_with_weights(query, key, value, attn_mask=None, dropout_p=0.0,
                            is_causal=False, scale=None, dropout_key=None):
     """:func:`scaled_dot_product_attention` that also returns the attention weights:
-    ``(out, weights)`` (what ``MultiheadAttention`` needs for ``need_weights``)."""
-    scale = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale
-    scores = ft.matmul(query, ft.swapaxes(key, -1, -2)) * scale
+    ``(out, weights)`` (what ``MultiheadAttention`` needs for ``need_weights``).
+
+    Runs the fused attention primitive (``attention_fused.py``): its backward pass keeps
+    only the ``(..., L, S)`` weights (and the boolean dropout mask)."""
+    from funtorch.nn.functional.attention_fused import fused_attention  # noqa: PLC0415
+
+    mask = None
     if is_causal:
         length, source = query.shape[-2], key.shape[-2]
         allowed = ft.tril(ft.ones((length, source), dtype=ft.bool_, device=query.device))
-        scores = ft.where(allowed, scores, -math.inf)
+        mask = ft.where(allowed, 0.0, -math.inf).astype(query.dtype)
     if attn_mask is not None:
         if attn_mask.dtype.kind == "b":
-            scores = ft.where(attn_mask, scores, -math.inf)
-        else:
-            scores = scores + attn_mask
-    weights = softmax(scores, dim=-1)
-    if dropout_p > 0.0:
-        weights = dropout(weights, dropout_p, True, key=dropout_key)
-    return ft.matmul(weights, value), weights
+            attn_mask = ft.where(attn_mask, 0.0, -math.inf).astype(query.dtype)
+        mask = attn_mask if mask is None else mask + attn_mask
+    return fused_attention(query, key, value, mask, scale, need_weights=True,
+                           dropout_p=dropout_p, dropout_key=dropout_key)
 
 
 def scaled_dot_product_attention(query: ArrayLike, key: ArrayLike, value: ArrayLike,
