@@ -11,3 +11,5 @@ ft.optim.lr_scheduler.ReduceLROnPlateau(opt, mode="minimum")  # E: arg-type
 ft.optim.lr_scheduler.StepLR(opt, step_size="3")  # E: arg-type
 ft.stats.laplace.logcdf(0.5)  # E: attr-defined
 ft.stats.norm.pdf(0.5, shape=3)  # E: call-arg
+square = ft.ones((1, 1, 4, 4))
+pooled: ft.Array = ft.nn.functional.max_pool2d(square, 2, return_indices=True)  # E: assignment

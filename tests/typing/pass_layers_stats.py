@@ -31,3 +31,9 @@ logp: Array = ft.stats.norm.logpdf(z, loc=0.0, scale=2.0)
 cdf: Array = ft.stats.gamma.cdf(z, 2.0)
 mvn: Array = ft.stats.multivariate_normal.logpdf(z, [0.0, 0.0], [1.0, 1.0], allow_singular=True)
 b: Array = ft.special.beta(z, 3.0)
+
+import funtorch.nn.functional as F  # noqa: E402
+
+pooled: Array = F.max_pool2d(x, 2)
+values, indices = F.max_pool2d(x, 2, return_indices=True)
+both: tuple[Array, Array] = F.adaptive_max_pool2d(x, 2, return_indices=True)

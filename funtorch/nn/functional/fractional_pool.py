@@ -5,10 +5,11 @@ arrays are fine: the starts are computed with array ops), then one ``max``."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, overload
 
 import funtorch as ft
 from funtorch.nn.functional.conv import batched, ntuple
+from funtorch.nn.functional.pooling import _Size
 from funtorch.typing import Array, ArrayLike, Key, ShapeLike
 
 __all__ = ["fractional_max_pool2d", "fractional_max_pool3d",
@@ -73,6 +74,24 @@ def _fractional(input, kernel_size, output_size, output_ratio, return_indices, s
     return (out[0], indices[0]) if unbatched else (out, indices)
 
 
+@overload
+def fractional_max_pool2d(input: ArrayLike, kernel_size: _Size, output_size: ShapeLike | None = ...,
+                          output_ratio: float | tuple[float, ...] | None = ...,
+                          return_indices: Literal[False] = ...,
+                          _random_samples: ArrayLike | None = ...,
+                          key: Key | None = ...) -> Array: ...
+@overload
+def fractional_max_pool2d(input: ArrayLike, kernel_size: _Size, output_size: ShapeLike | None = ...,
+                          output_ratio: float | tuple[float, ...] | None = ..., *,
+                          return_indices: Literal[True], _random_samples: ArrayLike | None = ...,
+                          key: Key | None = ...) -> tuple[Array, Array]: ...
+@overload
+def fractional_max_pool2d(input: ArrayLike, kernel_size: _Size, output_size: ShapeLike | None = ...,
+                          output_ratio: float | tuple[float, ...] | None = ...,
+                          return_indices: bool = ..., _random_samples: ArrayLike | None = ...,
+                          key: Key | None = ...) -> Any: ...
+
+
 def fractional_max_pool2d(input: ArrayLike, kernel_size: int | tuple[int, ...],
                           output_size: ShapeLike | None = None,
                           output_ratio: float | tuple[float, ...] | None = None,
@@ -88,6 +107,24 @@ def fractional_max_pool2d(input: ArrayLike, kernel_size: int | tuple[int, ...],
     """
     return _fractional(input, kernel_size, output_size, output_ratio, return_indices,
                        _random_samples, 2, key, "fractional_max_pool2d")
+
+
+@overload
+def fractional_max_pool3d(input: ArrayLike, kernel_size: _Size, output_size: ShapeLike | None = ...,
+                          output_ratio: float | tuple[float, ...] | None = ...,
+                          return_indices: Literal[False] = ...,
+                          _random_samples: ArrayLike | None = ...,
+                          key: Key | None = ...) -> Array: ...
+@overload
+def fractional_max_pool3d(input: ArrayLike, kernel_size: _Size, output_size: ShapeLike | None = ...,
+                          output_ratio: float | tuple[float, ...] | None = ..., *,
+                          return_indices: Literal[True], _random_samples: ArrayLike | None = ...,
+                          key: Key | None = ...) -> tuple[Array, Array]: ...
+@overload
+def fractional_max_pool3d(input: ArrayLike, kernel_size: _Size, output_size: ShapeLike | None = ...,
+                          output_ratio: float | tuple[float, ...] | None = ...,
+                          return_indices: bool = ..., _random_samples: ArrayLike | None = ...,
+                          key: Key | None = ...) -> Any: ...
 
 
 def fractional_max_pool3d(input: ArrayLike, kernel_size: int | tuple[int, ...],

@@ -9,7 +9,7 @@ the indices cost a few elementwise passes and work unchanged under every transfo
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Literal, Union, overload
 
 import numpy as np
 
@@ -19,6 +19,9 @@ from funtorch.typing import Array, ArrayLike, ShapeLike
 
 __all__ = ["max_pool1d", "max_pool2d", "max_pool1d_with_indices", "max_pool2d_with_indices",
            "avg_pool1d", "avg_pool2d", "adaptive_avg_pool2d"]
+
+_Size = Union[int, tuple[int, ...]]  # a window size, stride or dilation: one int or one per axis
+_Pad = Union[int, tuple[int, ...], str]
 
 
 def _pool_geometry(length, kernel, stride, padding, dilation, ceil_mode, fn):
@@ -99,6 +102,20 @@ def _max_pool(x, kernel_size, stride, padding, dilation, ceil_mode, return_indic
     return (out[0], indices[0]) if unbatched else (out, indices)
 
 
+@overload
+def max_pool1d(input: ArrayLike, kernel_size: _Size, stride: _Size | None = ...,
+               padding: _Pad = ..., dilation: _Size = ..., ceil_mode: bool = ...,
+               return_indices: Literal[False] = ...) -> Array: ...
+@overload
+def max_pool1d(input: ArrayLike, kernel_size: _Size, stride: _Size | None = ...,
+               padding: _Pad = ..., dilation: _Size = ..., ceil_mode: bool = ..., *,
+               return_indices: Literal[True]) -> tuple[Array, Array]: ...
+@overload
+def max_pool1d(input: ArrayLike, kernel_size: _Size, stride: _Size | None = ...,
+               padding: _Pad = ..., dilation: _Size = ..., ceil_mode: bool = ...,
+               return_indices: bool = ...) -> Any: ...
+
+
 def max_pool1d(input: ArrayLike, kernel_size: int | tuple[int, ...],
                stride: int | tuple[int, ...] | None = None,
                padding: int | tuple[int, ...] | str = 0, dilation: int | tuple[int, ...] = 1,
@@ -110,6 +127,20 @@ def max_pool1d(input: ArrayLike, kernel_size: int | tuple[int, ...],
     """
     return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices,
                      1, "max_pool1d")
+
+
+@overload
+def max_pool2d(input: ArrayLike, kernel_size: _Size, stride: _Size | None = ...,
+               padding: _Pad = ..., dilation: _Size = ..., ceil_mode: bool = ...,
+               return_indices: Literal[False] = ...) -> Array: ...
+@overload
+def max_pool2d(input: ArrayLike, kernel_size: _Size, stride: _Size | None = ...,
+               padding: _Pad = ..., dilation: _Size = ..., ceil_mode: bool = ..., *,
+               return_indices: Literal[True]) -> tuple[Array, Array]: ...
+@overload
+def max_pool2d(input: ArrayLike, kernel_size: _Size, stride: _Size | None = ...,
+               padding: _Pad = ..., dilation: _Size = ..., ceil_mode: bool = ...,
+               return_indices: bool = ...) -> Any: ...
 
 
 def max_pool2d(input: ArrayLike, kernel_size: int | tuple[int, ...],

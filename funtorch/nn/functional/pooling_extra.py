@@ -11,14 +11,14 @@ unpooling is one scatter into a zero plane.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 
 import funtorch as ft
 from funtorch.nn.functional.conv import batched, ntuple
-from funtorch.nn.functional.pooling import (_adaptive_matrix, _avg_pool, _max_indices,
-                                            _max_pool)
+from funtorch.nn.functional.pooling import (_Pad, _Size, _adaptive_matrix, _avg_pool,
+                                            _max_indices, _max_pool)
 from funtorch.typing import Array, ArrayLike, ShapeLike
 
 __all__ = ["max_pool3d", "max_pool3d_with_indices", "avg_pool3d", "adaptive_avg_pool1d",
@@ -27,6 +27,20 @@ __all__ = ["max_pool3d", "max_pool3d_with_indices", "avg_pool3d", "adaptive_avg_
            "adaptive_max_pool2d_with_indices", "adaptive_max_pool3d_with_indices",
            "lp_pool1d", "lp_pool2d", "lp_pool3d", "max_unpool1d", "max_unpool2d",
            "max_unpool3d"]
+
+
+@overload
+def max_pool3d(input: ArrayLike, kernel_size: _Size, stride: _Size | None = ...,
+               padding: _Pad = ..., dilation: _Size = ..., ceil_mode: bool = ...,
+               return_indices: Literal[False] = ...) -> Array: ...
+@overload
+def max_pool3d(input: ArrayLike, kernel_size: _Size, stride: _Size | None = ...,
+               padding: _Pad = ..., dilation: _Size = ..., ceil_mode: bool = ..., *,
+               return_indices: Literal[True]) -> tuple[Array, Array]: ...
+@overload
+def max_pool3d(input: ArrayLike, kernel_size: _Size, stride: _Size | None = ...,
+               padding: _Pad = ..., dilation: _Size = ..., ceil_mode: bool = ...,
+               return_indices: bool = ...) -> Any: ...
 
 
 def max_pool3d(input: ArrayLike, kernel_size: int | tuple[int, ...],
@@ -144,6 +158,17 @@ def _adaptive_max(input, output_size, return_indices, nd, fn):
     return (out[0], indices[0]) if unbatched else (out, indices)
 
 
+@overload
+def adaptive_max_pool1d(input: ArrayLike, output_size: ShapeLike | None,
+                        return_indices: Literal[False] = ...) -> Array: ...
+@overload
+def adaptive_max_pool1d(input: ArrayLike, output_size: ShapeLike | None, *,
+                        return_indices: Literal[True]) -> tuple[Array, Array]: ...
+@overload
+def adaptive_max_pool1d(input: ArrayLike, output_size: ShapeLike | None,
+                        return_indices: bool = ...) -> Any: ...
+
+
 def adaptive_max_pool1d(input: ArrayLike, output_size: ShapeLike | None,
                         return_indices: bool = False) -> Any:
     """Max over ``output_size`` adaptive windows of the last axis (``return_indices``:
@@ -156,10 +181,32 @@ def adaptive_max_pool1d(input: ArrayLike, output_size: ShapeLike | None,
     return _adaptive_max(input, output_size, return_indices, 1, "adaptive_max_pool1d")
 
 
+@overload
+def adaptive_max_pool2d(input: ArrayLike, output_size: ShapeLike | None,
+                        return_indices: Literal[False] = ...) -> Array: ...
+@overload
+def adaptive_max_pool2d(input: ArrayLike, output_size: ShapeLike | None, *,
+                        return_indices: Literal[True]) -> tuple[Array, Array]: ...
+@overload
+def adaptive_max_pool2d(input: ArrayLike, output_size: ShapeLike | None,
+                        return_indices: bool = ...) -> Any: ...
+
+
 def adaptive_max_pool2d(input: ArrayLike, output_size: ShapeLike | None,
                         return_indices: bool = False) -> Any:
     """Max over adaptive 2-d windows. Example: ``F.adaptive_max_pool2d(x, (2, 3))``."""
     return _adaptive_max(input, output_size, return_indices, 2, "adaptive_max_pool2d")
+
+
+@overload
+def adaptive_max_pool3d(input: ArrayLike, output_size: ShapeLike | None,
+                        return_indices: Literal[False] = ...) -> Array: ...
+@overload
+def adaptive_max_pool3d(input: ArrayLike, output_size: ShapeLike | None, *,
+                        return_indices: Literal[True]) -> tuple[Array, Array]: ...
+@overload
+def adaptive_max_pool3d(input: ArrayLike, output_size: ShapeLike | None,
+                        return_indices: bool = ...) -> Any: ...
 
 
 def adaptive_max_pool3d(input: ArrayLike, output_size: ShapeLike | None,
