@@ -79,12 +79,14 @@ def _backward(ops, x, weight, mean, rstd, g, g_mean, g_rstd, ndim):
 
 def _vjp_rule(index):
     def rule(cts, ans, x, weight, bias, ndim, eps, cache=None):
-        ops, (d_x, xhat, g) = shared(cache, cts, lambda: run_rule(
-            (x, weight, ans[1], ans[2], cts[0], _nonzero(cts[1]), _nonzero(cts[2])),
-            _backward, ndim))
-        arg = (x, weight, bias)[index]
-        d = (d_x, g * xhat, g)[index]
-        return finish(ops, d.astype(arg.dtype), tuple(arg.shape))
+        def compute():
+            ops, (d_x, xhat, g) = run_rule(
+                (x, weight, ans[1], ans[2], cts[0], _nonzero(cts[1]), _nonzero(cts[2])),
+                _backward, ndim)
+            return [finish(ops, d.astype(a.dtype), tuple(a.shape))
+                    for d, a in zip((d_x, g * xhat, g), (x, weight, bias))]
+
+        return shared(cache, cts, index, compute)
 
     return rule
 

@@ -48,15 +48,16 @@ class Cache:
         self.key = self.value = None
 
 
-def shared(cache, cts, compute):
-    """``compute()``, evaluated once per ``cts`` when ``cache`` is a :class:`Cache`."""
+def shared(cache, cts, index, compute):
+    """``compute()[index]``: ``compute`` returns every argument's cotangent and runs once per
+    ``cts`` when ``cache`` is a :class:`Cache`; each entry is dropped from the cache once
+    taken, so nothing outlives its use while the rest of the backward pass runs."""
     if cache is None:
-        return compute()
+        return compute()[index]
     key = cache.key
-    if key is not None and len(key) == len(cts) and all(a is b for a, b in zip(key, cts)):
-        return cache.value
-    value = compute()
-    cache.key, cache.value = tuple(cts), value
+    if key is None or len(key) != len(cts) or not all(a is b for a, b in zip(key, cts)):
+        cache.key, cache.value = tuple(cts), list(compute())
+    value, cache.value[index] = cache.value[index], None
     return value
 
 
@@ -152,9 +153,12 @@ def _nonzero(ct):
 
 def _vjp_rule(index):
     def rule(cts, ans, q, k, v, mask, keep=None, *, scale, keep_scale=1.0, cache=None):
-        ops, grads = shared(cache, cts, lambda: run_rule(
-            (q, k, v, ans[1], cts[0], _nonzero(cts[1]), keep), _backward, scale, keep_scale))
-        return finish(ops, grads[index], tuple((q, k, v, mask)[index].shape))
+        def compute():
+            ops, grads = run_rule((q, k, v, ans[1], cts[0], _nonzero(cts[1]), keep),
+                                  _backward, scale, keep_scale)
+            return [finish(ops, d, tuple(a.shape)) for d, a in zip(grads, (q, k, v, mask))]
+
+        return shared(cache, cts, index, compute)
 
     return rule
 
