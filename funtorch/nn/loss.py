@@ -6,14 +6,13 @@ from __future__ import annotations
 from typing import Literal
 
 from funtorch.nn import functional as F
+from funtorch.nn.functional.loss import _Reduction
 from funtorch.nn.module import Module
 from funtorch.typing import Array, ArrayLike
 
 __all__ = ["MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "CrossEntropyLoss", "NLLLoss",
            "BCELoss", "BCEWithLogitsLoss", "KLDivLoss", "HingeEmbeddingLoss",
            "MarginRankingLoss", "CosineEmbeddingLoss"]
-
-_Reduction = Literal["none", "mean", "sum"]
 
 
 class _Loss(Module):

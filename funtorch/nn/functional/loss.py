@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import funtorch as ft
 from funtorch.nn.functional._checks import (check_positive, check_probabilities,
                                             first_out_of_range)
@@ -13,6 +15,7 @@ __all__ = ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "cross_entropy
            "hinge_embedding_loss", "margin_ranking_loss", "cosine_embedding_loss"]
 
 _REDUCTIONS = ("none", "mean", "sum")
+_Reduction = Literal["none", "mean", "sum"]  # _REDUCTIONS, to a type checker
 
 
 def _reduce(loss, reduction, fn):
@@ -32,19 +35,19 @@ def _check_same_shape(input, target, fn):
                          f"{tuple(input.shape)}")
 
 
-def mse_loss(input: ArrayLike, target: ArrayLike, reduction: str = "mean") -> Array:
+def mse_loss(input: ArrayLike, target: ArrayLike, reduction: _Reduction = "mean") -> Array:
     """(input - target)^2, reduced. Example: ``F.mse_loss(x, y)``."""
     _check_same_shape(input, target, "mse_loss")
     return _reduce(ft.square(input - target), reduction, "mse_loss")
 
 
-def l1_loss(input: ArrayLike, target: ArrayLike, reduction: str = "mean") -> Array:
+def l1_loss(input: ArrayLike, target: ArrayLike, reduction: _Reduction = "mean") -> Array:
     """``|input - target|``, reduced."""
     _check_same_shape(input, target, "l1_loss")
     return _reduce(ft.abs(input - target), reduction, "l1_loss")
 
 
-def smooth_l1_loss(input: ArrayLike, target: ArrayLike, reduction: str = "mean",
+def smooth_l1_loss(input: ArrayLike, target: ArrayLike, reduction: _Reduction = "mean",
                    beta: float = 1.0) -> Array:
     """``0.5 d^2 / beta`` where ``|d| < beta``, else ``|d| - beta / 2`` (L1 when beta == 0)."""
     _check_same_shape(input, target, "smooth_l1_loss")
@@ -56,7 +59,7 @@ def smooth_l1_loss(input: ArrayLike, target: ArrayLike, reduction: str = "mean",
     return _reduce(loss, reduction, "smooth_l1_loss")
 
 
-def huber_loss(input: ArrayLike, target: ArrayLike, reduction: str = "mean",
+def huber_loss(input: ArrayLike, target: ArrayLike, reduction: _Reduction = "mean",
                delta: float = 1.0) -> Array:
     """``0.5 d^2`` where ``|d| <= delta``, else ``delta * (|d| - delta / 2)``."""
     _check_same_shape(input, target, "huber_loss")
@@ -113,7 +116,7 @@ def _nll_indices(logp, target, weight, ignore_index, label_smoothing, fn):
 
 
 def nll_loss(input: ArrayLike, target: ArrayLike, weight: ArrayLike | None = None,
-             ignore_index: int = -100, reduction: str = "mean") -> Array:
+             ignore_index: int = -100, reduction: _Reduction = "mean") -> Array:
     """Negative log-likelihood of class indices given log-probabilities.
 
     ``input`` is ``(N, C)``, ``(N, C, d1, ...)`` or ``(C,)``; ``target`` holds class
@@ -129,7 +132,7 @@ def nll_loss(input: ArrayLike, target: ArrayLike, weight: ArrayLike | None = Non
 
 
 def cross_entropy(input: ArrayLike, target: ArrayLike, weight: ArrayLike | None = None,
-                  ignore_index: int = -100, reduction: str = "mean",
+                  ignore_index: int = -100, reduction: _Reduction = "mean",
                   label_smoothing: float = 0.0) -> Array:
     """Cross entropy of logits against class indices or class probabilities.
 
@@ -194,7 +197,7 @@ _bce.defvjp(_bce_fwd, _bce_bwd)
 
 
 def binary_cross_entropy(input: ArrayLike, target: ArrayLike, weight: ArrayLike | None = None,
-                         reduction: str = "mean") -> Array:
+                         reduction: _Reduction = "mean") -> Array:
     """-(y log p + (1 - y) log(1 - p)) with logs clamped at -100, as PyTorch does; the
     gradient is PyTorch's (p - y) / max(p (1 - p), 1e-12), finite for p in {0, 1}."""
     _check_same_shape(input, target, "binary_cross_entropy")
@@ -207,7 +210,8 @@ def binary_cross_entropy(input: ArrayLike, target: ArrayLike, weight: ArrayLike 
 
 
 def binary_cross_entropy_with_logits(input: ArrayLike, target: ArrayLike,
-                                     weight: ArrayLike | None = None, reduction: str = "mean",
+                                     weight: ArrayLike | None = None,
+                                     reduction: _Reduction = "mean",
                                      pos_weight: ArrayLike | None = None) -> Array:
     """Sigmoid + binary cross entropy in one stable formula; ``pos_weight`` scales the
     positive term (it broadcasts against the last axis, the classes)."""
@@ -222,7 +226,8 @@ def binary_cross_entropy_with_logits(input: ArrayLike, target: ArrayLike,
     return _reduce(loss, reduction, "binary_cross_entropy_with_logits")
 
 
-def kl_div(input: ArrayLike, target: ArrayLike, reduction: str = "mean",
+def kl_div(input: ArrayLike, target: ArrayLike,
+           reduction: Literal["none", "batchmean", "mean", "sum"] = "mean",
            log_target: bool = False) -> Array:
     """KL(target || exp(input)) pointwise: target * (log target - input).
 
@@ -240,7 +245,7 @@ def kl_div(input: ArrayLike, target: ArrayLike, reduction: str = "mean",
 
 
 def hinge_embedding_loss(input: ArrayLike, target: ArrayLike, margin: float = 1.0,
-                         reduction: str = "mean") -> Array:
+                         reduction: _Reduction = "mean") -> Array:
     """x where y == 1, max(0, margin - x) where y == -1."""
     hinge = ft.where(target != 1, ft.maximum(margin - input, 0.0), 0.0)
     same = ft.where(target != -1, input, 0.0)
@@ -248,14 +253,14 @@ def hinge_embedding_loss(input: ArrayLike, target: ArrayLike, margin: float = 1.
 
 
 def margin_ranking_loss(input1: ArrayLike, input2: ArrayLike, target: ArrayLike,
-                        margin: float = 0.0, reduction: str = "mean") -> Array:
+                        margin: float = 0.0, reduction: _Reduction = "mean") -> Array:
     """max(0, -y * (x1 - x2) + margin)."""
     loss = ft.maximum(-target * (input1 - input2) + margin, 0.0)
     return _reduce(loss, reduction, "margin_ranking_loss")
 
 
 def cosine_embedding_loss(input1: ArrayLike, input2: ArrayLike, target: ArrayLike,
-                          margin: float = 0.0, reduction: str = "mean") -> Array:
+                          margin: float = 0.0, reduction: _Reduction = "mean") -> Array:
     """1 - cos(x1, x2) where y == 1, max(0, cos(x1, x2) - margin) where y == -1."""
     eps = 1e-12
     axis = input1.ndim - 1

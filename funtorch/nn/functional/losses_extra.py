@@ -16,7 +16,7 @@ import numpy as np
 import funtorch as ft
 from funtorch.nn.functional._checks import concrete
 from funtorch.nn.functional.activations_extra import logsigmoid
-from funtorch.nn.functional.loss import _reduce
+from funtorch.nn.functional.loss import _reduce, _Reduction
 from funtorch.nn.functional.norms_extra import pairwise_distance
 from funtorch.typing import Array, ArrayLike
 
@@ -31,7 +31,7 @@ def _value_clamped_min(x, low):
 
 
 def gaussian_nll_loss(input: ArrayLike, target: ArrayLike, var: ArrayLike, full: bool = False,
-                      eps: float = 1e-6, reduction: str = "mean") -> Array:
+                      eps: float = 1e-6, reduction: _Reduction = "mean") -> Array:
     """``0.5 * (log(var) + (input - target)^2 / var)`` (+ ``0.5 log(2 pi)`` with ``full``);
     ``var`` is clamped below at ``eps`` in value only, and may omit the last axis or have
     size 1 there.
@@ -58,7 +58,7 @@ def gaussian_nll_loss(input: ArrayLike, target: ArrayLike, var: ArrayLike, full:
 
 def poisson_nll_loss(input: ArrayLike, target: ArrayLike, log_input: bool = True,
                      full: bool = False, size_average: bool | None = None, eps: float = 1e-8,
-                     reduce: bool | None = None, reduction: str = "mean") -> Array:
+                     reduce: bool | None = None, reduction: _Reduction = "mean") -> Array:
     """Poisson negative log-likelihood: ``exp(input) - target * input`` (``log_input``) or
     ``input - target * log(input + eps)``; ``full`` adds Stirling's term where
     ``target > 1``.
@@ -84,7 +84,7 @@ def _picked(input, target):
 
 def multi_margin_loss(input: ArrayLike, target: ArrayLike, p: float = 1, margin: float = 1.0,
                       weight: ArrayLike | None = None, size_average: bool | None = None,
-                      reduce: bool | None = None, reduction: str = "mean") -> Array:
+                      reduce: bool | None = None, reduction: _Reduction = "mean") -> Array:
     """Multi-class hinge: ``sum_{i != y} max(0, margin - x[y] + x[i])^p / C`` per sample,
     times ``weight[y]``.
 
@@ -108,7 +108,7 @@ def multi_margin_loss(input: ArrayLike, target: ArrayLike, p: float = 1, margin:
 
 
 def multilabel_margin_loss(input: ArrayLike, target: ArrayLike, size_average: bool | None = None,
-                           reduce: bool | None = None, reduction: str = "mean") -> Array:
+                           reduce: bool | None = None, reduction: _Reduction = "mean") -> Array:
     """Multi-label hinge: the targets are the class indices in ``target`` before its first
     ``-1``; ``sum_{j target, i not target} max(0, 1 - (x[j] - x[i])) / C`` per sample.
 
@@ -135,7 +135,8 @@ def multilabel_margin_loss(input: ArrayLike, target: ArrayLike, size_average: bo
 
 def multilabel_soft_margin_loss(input: ArrayLike, target: ArrayLike,
                                 weight: ArrayLike | None = None, size_average: bool | None = None,
-                                reduce: bool | None = None, reduction: str = "mean") -> Array:
+                                reduce: bool | None = None,
+                                reduction: _Reduction = "mean") -> Array:
     """``-mean_c(y log sigmoid(x) + (1 - y) log sigmoid(-x))`` (times ``weight``) per
     sample.
 
@@ -151,7 +152,7 @@ def multilabel_soft_margin_loss(input: ArrayLike, target: ArrayLike,
 
 
 def soft_margin_loss(input: ArrayLike, target: ArrayLike, size_average: bool | None = None,
-                     reduce: bool | None = None, reduction: str = "mean") -> Array:
+                     reduce: bool | None = None, reduction: _Reduction = "mean") -> Array:
     """``log(1 + exp(-y x))`` with ``y`` in ``{-1, 1}``.
 
     Example:
@@ -172,7 +173,7 @@ def _triplet(d_ap, d_an, d_pn, margin, swap, reduction, fn):
 def triplet_margin_loss(anchor: ArrayLike, positive: ArrayLike, negative: ArrayLike,
                         margin: float = 1.0, p: float = 2, eps: float = 1e-6, swap: bool = False,
                         size_average: bool | None = None, reduce: bool | None = None,
-                        reduction: str = "mean") -> Array:
+                        reduction: _Reduction = "mean") -> Array:
     """``max(0, margin + d(a, p) - d(a, n))`` with ``d`` the ``p``-norm pairwise distance
     (``swap``: ``d(a, n)`` becomes ``min(d(a, n), d(p, n))``).
 
@@ -196,7 +197,7 @@ def triplet_margin_with_distance_loss(
     distance_function: Callable[[Array, Array], Array] | None = None,
     margin: float = 1.0,
     swap: bool = False,
-    reduction: str = "mean",
+    reduction: _Reduction = "mean",
 ) -> Array:
     """:func:`triplet_margin_loss` with any ``distance_function(x, y)`` (default: the
     Euclidean :func:`pairwise_distance`).
@@ -242,7 +243,7 @@ def _logsumexp_finite(x, axis):
 
 
 def ctc_loss(log_probs: ArrayLike, targets: ArrayLike, input_lengths: ArrayLike,
-             target_lengths: ArrayLike, blank: int = 0, reduction: str = "mean",
+             target_lengths: ArrayLike, blank: int = 0, reduction: _Reduction = "mean",
              zero_infinity: bool = False) -> Array:
     """Connectionist temporal classification loss (``-log p(target | input)``).
 
