@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from funtorch.nn import functional as F
 from funtorch.nn.module import Module
 from funtorch.typing import Array, ArrayLike
@@ -51,7 +53,7 @@ class ELU(Module):
 class GELU(Module):
     """x * Phi(x); ``approximate="tanh"`` for the tanh formula."""
 
-    def __init__(self, approximate: str = "none") -> None:
+    def __init__(self, approximate: Literal["none", "tanh"] = "none") -> None:
         super().__init__()
         if approximate not in ("none", "tanh"):
             raise ValueError(f"GELU: approximate must be 'none' or 'tanh', got {approximate!r}")

@@ -6,6 +6,7 @@ from typing import Any
 
 from funtorch.nn import functional as F
 from funtorch.nn.embedding import Embedding
+from funtorch.nn.functional.embedding_bag import _BagMode
 from funtorch.typing import Array, ArrayLike, DTypeLike, Key
 
 __all__ = ["EmbeddingBag"]
@@ -24,7 +25,7 @@ class EmbeddingBag(Embedding):
     """
 
     def __init__(self, num_embeddings: int, embedding_dim: int, max_norm: float | None = None,
-                 norm_type: float = 2.0, scale_grad_by_freq: bool = False, mode: str = "mean",
+                 norm_type: float = 2.0, scale_grad_by_freq: bool = False, mode: _BagMode = "mean",
                  sparse: bool = False, _weight: ArrayLike | None = None,
                  include_last_offset: bool = False, padding_idx: int | None = None,
                  device: Any = None, dtype: DTypeLike = None, *, key: Key | None = None) -> None:

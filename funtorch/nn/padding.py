@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from funtorch.nn import functional as F
 from funtorch.nn.module import Module
@@ -18,7 +18,7 @@ __all__ = ["ZeroPad1d", "ZeroPad2d", "ZeroPad3d", "ConstantPad1d", "ConstantPad2
 
 class _PadNd(Module):
     _nd = 1
-    _mode = "constant"
+    _mode: ClassVar[Literal["constant", "reflect", "replicate", "circular"]] = "constant"
 
     def __init__(self, padding: int | Sequence[int]) -> None:
         super().__init__()

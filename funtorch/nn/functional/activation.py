@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Literal
 
 import funtorch as ft
 from funtorch.typing import Array, ArrayLike, DTypeLike
@@ -36,7 +37,7 @@ def elu(x: ArrayLike, alpha: float = 1.0, inplace: bool = False) -> Array:
     return ft.where(x > 0, x, ft.expm1(ft.where(x > 0, 0.0, x)) * alpha)
 
 
-def gelu(x: ArrayLike, approximate: str | bool = "none") -> Array:
+def gelu(x: ArrayLike, approximate: Literal["none", "tanh"] = "none") -> Array:
     """x * Phi(x) (``approximate="none"``, exact via erf) or PyTorch's tanh formula.
 
     Raises:

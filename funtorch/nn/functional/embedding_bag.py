@@ -4,6 +4,8 @@ contraction (``max``: a masked maximum over the same membership)."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 
 import funtorch as ft
@@ -13,6 +15,7 @@ from funtorch.typing import Array, ArrayLike
 __all__ = ["embedding_bag"]
 
 _MODES = ("sum", "mean", "max")
+_BagMode = Literal["sum", "mean", "max"]  # _MODES, to a type checker
 
 
 def _bag_of_each_index(input, offsets, include_last_offset, fn):
@@ -35,7 +38,7 @@ def _bag_of_each_index(input, offsets, include_last_offset, fn):
 
 def embedding_bag(input: ArrayLike, weight: ArrayLike | None, offsets: ArrayLike | None = None,
                   max_norm: float | None = None, norm_type: float = 2,
-                  scale_grad_by_freq: bool = False, mode: str = "mean", sparse: bool = False,
+                  scale_grad_by_freq: bool = False, mode: _BagMode = "mean", sparse: bool = False,
                   per_sample_weights: ArrayLike | None = None, include_last_offset: bool = False,
                   padding_idx: int | None = None) -> Array:
     """Reduce bags of embedding rows: ``input`` ``(B, L)`` (one bag per row) or 1-d with

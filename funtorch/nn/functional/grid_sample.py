@@ -5,6 +5,7 @@ gather from the flattened input plane, vectorised over batch and locations."""
 from __future__ import annotations
 
 import itertools
+from typing import Literal
 
 import numpy as np
 
@@ -124,8 +125,10 @@ def _linear(plane, coords, sizes):
     return out
 
 
-def grid_sample(input: ArrayLike, grid: ArrayLike, mode: str = "bilinear",
-                padding_mode: str = "zeros", align_corners: bool | None = None) -> Array:
+def grid_sample(input: ArrayLike, grid: ArrayLike,
+                mode: Literal["bilinear", "nearest", "bicubic"] = "bilinear",
+                padding_mode: Literal["zeros", "border", "reflection"] = "zeros",
+                align_corners: bool | None = None) -> Array:
     """Sample ``input`` ``(N, C, H, W)`` at the normalised ``(x, y)`` locations of ``grid``
     ``(N, Ho, Wo, 2)`` (``-1``/``1`` are the edges): ``(N, C, Ho, Wo)``; volumetric
     ``(N, C, D, H, W)`` with an ``(N, Do, Ho, Wo, 3)`` grid of ``(x, y, z)``.

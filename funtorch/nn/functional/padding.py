@@ -9,6 +9,7 @@ checked here because NumPy would silently reflect or wrap more than once.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 import funtorch as ft
 from funtorch.typing import Array, ArrayLike
@@ -80,7 +81,8 @@ def pad_spatial(x, pads, mode, fn):
     return pad_widths(x, widths, "constant" if mode == "zeros" else mode, 0.0, fn)
 
 
-def pad(input: ArrayLike, pad: Sequence[int], mode: str = "constant",
+def pad(input: ArrayLike, pad: Sequence[int],
+        mode: Literal["constant", "reflect", "replicate", "circular"] = "constant",
         value: ArrayLike | None = None) -> Array:
     """Pad ``input`` as PyTorch's ``F.pad``: ``pad`` lists ``(before, after)`` widths from
     the *last* axis backwards, ``(left, right, top, bottom, ...)``; negative widths crop.

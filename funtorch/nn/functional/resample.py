@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Literal
 
 import numpy as np
 
@@ -25,6 +26,8 @@ __all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "
 
 _MODES = {"nearest": None, "nearest-exact": None, "linear": 1, "bilinear": 2, "bicubic": 2,
           "trilinear": 3, "area": None}
+_Mode = Literal["nearest", "nearest-exact", "linear", "bilinear", "bicubic", "trilinear",
+                "area"]  # _MODES, to a type checker
 
 
 def _cubic_weights(t, a=-0.75):
@@ -120,7 +123,7 @@ def _target(spatial, size, scale_factor, recompute, fn):
 
 
 def interpolate(input: ArrayLike, size: ShapeLike | None = None,
-                scale_factor: float | Sequence[float] | None = None, mode: str = "nearest",
+                scale_factor: float | Sequence[float] | None = None, mode: _Mode = "nearest",
                 align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
                 antialias: bool = False) -> Array:
     """Resize the spatial axes of an ``(N, C, *spatial)`` input, as
@@ -170,7 +173,7 @@ def interpolate(input: ArrayLike, size: ShapeLike | None = None,
 
 
 def upsample(input: ArrayLike, size: ShapeLike | None = None,
-             scale_factor: float | Sequence[float] | None = None, mode: str = "nearest",
+             scale_factor: float | Sequence[float] | None = None, mode: _Mode = "nearest",
              align_corners: bool | None = None) -> Array:
     """Deprecated torch spelling of :func:`interpolate`."""
     return interpolate(input, size, scale_factor, mode, align_corners)
