@@ -7,7 +7,7 @@ would give 0 * inf = nan in reverse mode).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 
@@ -176,6 +176,17 @@ def boxcox1p(x: ArrayLike, lmbda: ArrayLike) -> Array:
     """
     x, lmbda = float_args(x, lmbda)
     return _boxcox(ops.log1p(x), lmbda)
+
+
+@overload
+def logsumexp(a: ArrayLike, axis: Axis = ..., b: ArrayLike | None = ..., keepdims: bool = ...,
+              return_sign: Literal[False] = ...) -> Array: ...
+@overload
+def logsumexp(a: ArrayLike, axis: Axis = ..., b: ArrayLike | None = ..., keepdims: bool = ..., *,
+              return_sign: Literal[True]) -> tuple[Array, Array]: ...
+@overload
+def logsumexp(a: ArrayLike, axis: Axis = ..., b: ArrayLike | None = ..., keepdims: bool = ...,
+              return_sign: bool = ...) -> Any: ...
 
 
 def logsumexp(a: ArrayLike, axis: Axis = None, b: ArrayLike | None = None, keepdims: bool = False,

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 
@@ -17,6 +17,24 @@ __all__ = ["instance_norm", "rms_norm", "local_response_norm", "normalize",
 
 def _channel_shape(x):
     return (1, x.shape[1]) + (1,) * (x.ndim - 2)
+
+
+@overload
+def instance_norm(input: ArrayLike, running_mean: ArrayLike | None = ...,
+                  running_var: ArrayLike | None = ..., weight: ArrayLike | None = ...,
+                  bias: ArrayLike | None = ..., use_input_stats: bool = ..., momentum: float = ...,
+                  eps: float = ..., return_stats: Literal[False] = ...) -> Array: ...
+@overload
+def instance_norm(input: ArrayLike, running_mean: ArrayLike | None = ...,
+                  running_var: ArrayLike | None = ..., weight: ArrayLike | None = ...,
+                  bias: ArrayLike | None = ..., use_input_stats: bool = ..., momentum: float = ...,
+                  eps: float = ..., *,
+                  return_stats: Literal[True]) -> tuple[Array, Array | None, Array | None]: ...
+@overload
+def instance_norm(input: ArrayLike, running_mean: ArrayLike | None = ...,
+                  running_var: ArrayLike | None = ..., weight: ArrayLike | None = ...,
+                  bias: ArrayLike | None = ..., use_input_stats: bool = ..., momentum: float = ...,
+                  eps: float = ..., return_stats: bool = ...) -> Any: ...
 
 
 def instance_norm(input: ArrayLike, running_mean: ArrayLike | None = None,
