@@ -98,7 +98,9 @@ def test_worker_death_is_detected_quickly():
     with pytest.raises(RuntimeError, match=r"DataLoader worker \(pid\(s\) \d+\) exited "
                                            r"unexpectedly \(exit code 3\)"):
         list(loader)
-    assert time.monotonic() - start < 5
+    # the death is noticed by polling, not by a timeout; the bound leaves room for starting
+    # two spawned workers on a loaded 2-core machine (5 s was exceeded there)
+    assert time.monotonic() - start < 30
 
 
 def test_deleting_or_breaking_leaves_no_live_child_processes():
