@@ -60,12 +60,6 @@ def _split_args(args, static_argnums, name):
     return static, as_arrays(leaves), in_tree
 
 
-def cached(cache, key, compute):
-    if cache.get("key") is not key:
-        cache["key"], cache["value"] = key, compute()
-    return cache["value"]
-
-
 class ClosureError(TypeError):
     """The function of a call primitive read a traced value that is not one of its
     arguments (a closure over a value some enclosing transform is tracing)."""
@@ -102,18 +96,12 @@ def _batched_fun(fun, bdims, out_axes=0):
 # custom_vjp ------------------------------------------------------------------------------
 
 
-def _custom_vjp_fwd(*args, fun, fwd, bwd, cache):
+def _custom_vjp_fwd(*args, fun, fwd, bwd):
     return fwd(*args)
 
 
-def _custom_vjp_rule(index):
-    def rule(cts, ans, *args, fun, fwd, bwd, cache, residuals=None):
-        def pull():
-            res = fwd(*args)[1] if residuals is None else residuals
-            return bwd(res, cts)
-        grads = cached(cache, cts, pull)
-        return grads[index]
-    return rule
+def _custom_vjp_rule(cts, ans, *args, fun, fwd, bwd, residuals=None):
+    return bwd(fwd(*args)[1] if residuals is None else residuals, cts)
 
 
 def _custom_vjp_no_jvp(*unused, **params):
@@ -121,7 +109,7 @@ def _custom_vjp_no_jvp(*unused, **params):
                     "use ft.custom_jvp for forward mode, or reverse mode (ft.grad/ft.vjp)")
 
 
-def _custom_vjp_batch(args, bdims, fun, fwd, bwd, cache):
+def _custom_vjp_batch(args, bdims, fun, fwd, bwd):
     axes = tuple(bdims)
     per_example = vmap(bwd, in_axes=(0, 0))
 
@@ -131,8 +119,7 @@ def _custom_vjp_batch(args, bdims, fun, fwd, bwd, cache):
         grads = per_example(res, cts)
         return tuple(ops.sum(g, axis=0) if axis is None else ops.moveaxis(g, 0, axis)
                      for g, axis in zip(grads, axes))
-    params = dict(fun=vmap(fun, in_axes=axes), fwd=vmap(fwd, in_axes=axes), bwd=batched_bwd,
-                  cache={})
+    params = dict(fun=vmap(fun, in_axes=axes), fwd=vmap(fwd, in_axes=axes), bwd=batched_bwd)
     return _all_at_zero(bind(custom_vjp_call_p, *args, **params))
 
 
@@ -169,23 +156,9 @@ class JointVJP:
         return entry[2][index]
 
 
-class PerArgument:
-    """Rule table of a call primitive (any number of arguments): ``table[i]`` is the rule
-    for argument ``i``, made on first use by ``make(i)``."""
-
-    def __init__(self, make):
-        self.make = make
-        self.rules = {}
-
-    def __getitem__(self, index):
-        if index not in self.rules:
-            self.rules[index] = self.make(index)
-        return self.rules[index]
-
-
 custom_vjp_call_p = Primitive(
-    "custom_vjp_call", _impl, shape=_shape, vjp=PerArgument(_custom_vjp_rule),
-    jvp=PerArgument(lambda i: _custom_vjp_no_jvp), batch=_custom_vjp_batch,
+    "custom_vjp_call", _impl, shape=_shape, vjp=JointVJP(_custom_vjp_rule),
+    jvp=_custom_vjp_no_jvp, batch=_custom_vjp_batch,
     multiple_results=True, vjp_fwd=_custom_vjp_fwd, register=False)
 
 
@@ -254,35 +227,31 @@ class custom_vjp:
             statics = tuple(value for _, value in static)
             grads = self.bwd(*statics, res, tree.unflatten(out.treedef, list(cts)))
             return _check_cotangents(self.__name__, grads, in_tree, leaves)
-        outs = bind(custom_vjp_call_p, *leaves, fun=fun, fwd=fwd, bwd=bwd, cache={})
+        outs = bind(custom_vjp_call_p, *leaves, fun=fun, fwd=fwd, bwd=bwd)
         return tree.unflatten(out.treedef, list(outs))
 
 
 # custom_jvp ------------------------------------------------------------------------------
 
 
-def _custom_jvp_joint(primals, tangents, fun, jvp_rule, cache):
+def _custom_jvp_joint(primals, tangents, fun, jvp_rule):
     tangents = tuple(ops.zeros_like(p) if t is None else t for p, t in zip(primals, tangents))
     return jvp_rule(primals, tangents)
 
 
-def _custom_jvp_transposed(index):
-    def rule(cts, ans, *args, fun, jvp_rule, cache):
-        def pull():
-            zeros = tuple(ops.zeros_like(a) for a in args)
-            return vjp(lambda *tangents: jvp_rule(args, tangents)[1], *zeros)[1](cts)
-        return cached(cache, cts, pull)[index]
-    return rule
+def _custom_jvp_transposed(cts, ans, *args, fun, jvp_rule):
+    zeros = tuple(ops.zeros_like(a) for a in args)
+    return vjp(lambda *tangents: jvp_rule(args, tangents)[1], *zeros)[1](cts)
 
 
-def _custom_jvp_batch(args, bdims, fun, jvp_rule, cache):
+def _custom_jvp_batch(args, bdims, fun, jvp_rule):
     axes = tuple(bdims)
     return _all_at_zero(bind(custom_jvp_call_p, *args, fun=vmap(fun, in_axes=axes),
-                             jvp_rule=vmap(jvp_rule, in_axes=(axes, axes)), cache={}))
+                             jvp_rule=vmap(jvp_rule, in_axes=(axes, axes))))
 
 
 custom_jvp_call_p = Primitive(
-    "custom_jvp_call", _impl, shape=_shape, vjp=PerArgument(_custom_jvp_transposed),
+    "custom_jvp_call", _impl, shape=_shape, vjp=JointVJP(_custom_jvp_transposed),
     jvp=_custom_jvp_joint, batch=_custom_jvp_batch, multiple_results=True, register=False)
 
 
@@ -347,25 +316,20 @@ class custom_jvp:
             flat_out, flat_t = as_arrays(flat_out), as_arrays(flat_t)
             _check_tangents(self.__name__, flat_out, flat_t, out.treedef, t_tree)
             return flat_out, flat_t
-        outs = bind(custom_jvp_call_p, *leaves, fun=fun, jvp_rule=jvp_rule, cache={})
+        outs = bind(custom_jvp_call_p, *leaves, fun=fun, jvp_rule=jvp_rule)
         return tree.unflatten(out.treedef, list(outs))
 
 
 # checkpoint --------------------------------------------------------------------------------
 
 
-def _checkpoint_vjp(index):
-    def rule(cts, ans, *args, fun, cache):
-        return cached(cache, cts, lambda: vjp(fun, *args)[1](cts))[index]
-    return rule
-
-
 checkpoint_call_p = Primitive(
-    "checkpoint", _impl, shape=_shape, vjp=PerArgument(_checkpoint_vjp),
-    jvp=lambda primals, tangents, fun, cache: jvp(fun, primals, tuple(
+    "checkpoint", _impl, shape=_shape,
+    vjp=JointVJP(lambda cts, ans, *args, fun: vjp(fun, *args)[1](cts)),
+    jvp=lambda primals, tangents, fun: jvp(fun, primals, tuple(
         ops.zeros_like(p) if t is None else t for p, t in zip(primals, tangents))),
-    batch=lambda args, bdims, fun, cache: _all_at_zero(
-        bind(checkpoint_call_p, *args, fun=vmap(fun, in_axes=tuple(bdims)), cache={})),
+    batch=lambda args, bdims, fun: _all_at_zero(
+        bind(checkpoint_call_p, *args, fun=vmap(fun, in_axes=tuple(bdims)))),
     multiple_results=True, register=False)
 
 
@@ -387,7 +351,7 @@ def checkpoint(fun, static_argnums=()):
         out = OutTree()
         flat = _flatten_fun(fun, in_tree, static, out)
         try:
-            outs = bind(checkpoint_call_p, *leaves, fun=flat, cache={})
+            outs = bind(checkpoint_call_p, *leaves, fun=flat)
         except ClosureError:
             # fun closes over a value an outer transform traces: rematerialising would
             # need that value as an input (JAX converts closures); run it plainly instead,

@@ -18,7 +18,7 @@ import numpy as np
 
 from funtorch import backends, generator, ops, tree
 from funtorch.core import _STATE, Array, Primitive, bind, wrap
-from funtorch.transforms.custom import PerArgument
+from funtorch.transforms.custom import JointVJP
 from funtorch.transforms.graph import Var, optimize
 from funtorch.transforms.jit_args import ModuleGuard, StaticArgs, describe_bad_leaf, find_boxes
 from funtorch.transforms.replay import Program
@@ -74,32 +74,28 @@ def _derived(program, key, build):
     return fn
 
 
-def _call_vjp(index):
-    def rule(cts, ans, *args, program, cache):
-        if cache.get("key") is not cts:
-            pullback = _derived(program, "vjp", lambda: jit(
-                lambda primals, cotangents: vjp(evaluate_graph(program.graph), *primals)[1](
-                    cotangents)))
-            cache["key"], cache["value"] = cts, pullback(tuple(args), tuple(cts))
-        return cache["value"][index]
-    return rule
+def _call_vjp(cts, ans, *args, program):
+    pullback = _derived(program, "vjp", lambda: jit(
+        lambda primals, cotangents: vjp(evaluate_graph(program.graph), *primals)[1](
+            cotangents)))
+    return pullback(tuple(args), tuple(cts))
 
 
-def _call_jvp(primals, tangents, program, cache):
+def _call_jvp(primals, tangents, program):
     pushforward = _derived(program, "jvp", lambda: jit(
         lambda p, t: jvp(evaluate_graph(program.graph), p, t)))
     tangents = tuple(ops.zeros_like(p) if t is None else t for p, t in zip(primals, tangents))
     return pushforward(tuple(primals), tangents)
 
 
-def _call_batch(args, bdims, program, cache):
+def _call_batch(args, bdims, program):
     batched = _derived(program, ("vmap", tuple(bdims)), lambda: jit(
         vmap(evaluate_graph(program.graph), in_axes=tuple(bdims))))
     outs = batched(*args)
     return outs, (0,) * len(outs)
 
 
-def _run(xp, *bufs, program, cache):
+def _run(xp, *bufs, program):
     try:
         return program.run(*bufs)
     except Exception as exc:
@@ -111,8 +107,8 @@ def _run(xp, *bufs, program, cache):
 
 call_jit_p = Primitive(
     "call_jit", _run,
-    shape=lambda *avals, program, cache: [(v.shape, v.dtype) for v in program.graph.outvars],
-    vjp=PerArgument(_call_vjp), jvp=_call_jvp, batch=_call_batch, multiple_results=True,
+    shape=lambda *avals, program: [(v.shape, v.dtype) for v in program.graph.outvars],
+    vjp=JointVJP(_call_vjp), jvp=_call_jvp, batch=_call_batch, multiple_results=True,
     register=False)
 
 
@@ -281,12 +277,11 @@ def jit(fun, static_argnums=(), static_argnames=None, donate_argnums=()):
             find_boxes(dynamic, flat)
         boxes = (*buffers, *program.boxes) if buffers else program.boxes
         if program.key_program is None:
-            outs = bind(call_jit_p, *flat, *boxes, *lifted, program=program, cache={})
+            outs = bind(call_jit_p, *flat, *boxes, *lifted, program=program)
         else:
             rng_key = generator.advance_key(  # atomic: no other thread draws with rng_key
-                lambda key: bind(call_jit_p, key, program=program.key_program, cache={})[0])
-            outs = bind(call_jit_p, *flat, *boxes, *lifted, rng_key, program=program,
-                        cache={})
+                lambda key: bind(call_jit_p, key, program=program.key_program)[0])
+            outs = bind(call_jit_p, *flat, *boxes, *lifted, rng_key, program=program)
         if buffers:
             outs, new_buffers, changed = program.outputs(outs)
             if changed.indices:
