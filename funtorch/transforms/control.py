@@ -22,7 +22,6 @@ from funtorch import ops, tree
 from funtorch.autograd import is_grad_enabled
 from funtorch.core import Array, Tracer
 from funtorch.errors import ConcretizationError
-from funtorch.grad import VJPTracer
 from funtorch.transforms.custom import as_arrays, OutTree
 from funtorch.transforms.scan_primitive import (
     CARRY_CHANGED,
@@ -33,7 +32,6 @@ from funtorch.transforms.scan_primitive import (
     step_aval,
     steps,
 )
-from funtorch.transforms.vmap import BatchTracer
 
 __all__ = ["cond", "fori_loop", "scan", "while_loop"]
 
@@ -49,31 +47,6 @@ _BRANCHES = ("cond: true_fun `{t}` and false_fun `{f}` must return the same stru
 
 def _name(fun):
     return getattr(fun, "__name__", type(fun).__name__)
-
-
-def _lower(x):
-    """The value one transform below ``x`` (for BatchTracers: the whole batch)."""
-    return x.val if type(x) is BatchTracer else x.aval
-
-
-def _is_batched(x):
-    while isinstance(x, Tracer):
-        if type(x) is BatchTracer:
-            return True
-        x = _lower(x)
-    return False
-
-
-def _has_value(x):
-    """True unless ``x`` differs across a vmap batch or has no value yet (inside jit)."""
-    while isinstance(x, Tracer):
-        if type(x) is BatchTracer:
-            return False
-        x = x.aval
-    return isinstance(x, (Array, np.ndarray, np.generic, bool, int, float))
-
-
-# scan: the public function ----------------------------------------------------------------
 
 
 def _flat_body(f, carry_tree, x_tree, num_carry, out):
@@ -193,9 +166,9 @@ def scan(f, init, xs=None, length=None, reverse=False):
         carry, ys = _unroll(body, init_leaves, x_leaves, num_carry, length, reverse)
     else:
         check_carry("scan", init_leaves, graph.outvars[:num_carry], _where(f, carry_tree))
-        from funtorch.transforms.replay import Program
+        from funtorch.transforms.replay import cached_program
 
-        outs = bind_scan(consts, init_leaves, x_leaves, Program(graph, None), length, reverse)
+        outs = bind_scan(consts, init_leaves, x_leaves, cached_program(graph), length, reverse)
         carry, ys = outs[:num_carry], outs[num_carry:]
     return tree.unflatten(carry_tree, carry), tree.unflatten(out.treedef, ys)
 
@@ -240,107 +213,78 @@ def _check_pred(pred, api):
         raise TypeError(_PRED.format(api=api, got=aval_str(pred)))
 
 
-def _branch_outputs(true_fun, false_fun, operands):
-    t_leaves, t_tree = tree.flatten(true_fun(*operands))
-    f_leaves, f_tree = tree.flatten(false_fun(*operands))
+def _flat_branch(fun, out):
+    def branch(*operands):
+        leaves, out.treedef = tree.flatten(fun(*operands))
+        return as_arrays(leaves)
+    branch.__name__ = _name(fun)
+    return branch
+
+
+def _check_branches(true_fun, false_fun, t_graph, f_graph, t_tree, f_tree):
     names = {"t": _name(true_fun), "f": _name(false_fun)}
     if t_tree != f_tree:
         raise TypeError(_BRANCHES.format(what=f"true_fun returned {t_tree} but false_fun "
                                          f"returned {f_tree}", **names))
-    t_leaves, f_leaves = as_arrays(t_leaves), as_arrays(f_leaves)
-    for index, (a, b) in enumerate(zip(t_leaves, f_leaves)):
+    for index, (a, b) in enumerate(zip(t_graph.outvars, f_graph.outvars)):
         if tuple(a.shape) != tuple(b.shape) or a.dtype != b.dtype:
             path = tree.path_of_leaf(t_tree, index)
             raise TypeError(_BRANCHES.format(what=f"at {path} true_fun returned {aval_str(a)} "
                                              f"but false_fun returned {aval_str(b)}", **names))
-    return t_leaves, f_leaves, t_tree
+
+
+def _concrete_or_raise(pred, error):
+    """``bool(pred)`` for a Python-level fallback, or ``error`` if ``pred`` has no value."""
+    try:
+        return bool(pred)
+    except Exception:  # noqa: BLE001 - the predicate is traced too: report the body's error
+        raise error from None
 
 
 def cond(pred, true_fun, false_fun, *operands):
     """``true_fun(*operands) if pred else false_fun(*operands)`` (``jax.lax.cond``).
 
-    A concrete ``pred`` runs only the chosen branch (the active transforms record it). With
-    a batched ``pred`` under ``vmap`` (or an abstract one inside ``jit``) both branches run
-    and ``ft.where`` picks per example, so both must return the same structure, shapes and
-    dtypes.
+    Both branches are staged (shapes only) and one ``cond_p`` runs the chosen one, so
+    every transform applies: under ``vmap`` a batched predicate runs both branches and
+    selects per example (``ft.where``), inside ``jit`` the choice is made on every call.
+    Both branches must return the same structure, shapes and dtypes. A branch that needs
+    a traced value's Python value runs as plain Python when ``pred`` is concrete.
 
     Raises:
-        TypeError: a non-scalar ``pred``, or (batched ``pred``) branches that disagree.
+        TypeError: a non-scalar ``pred``, or branches that disagree.
 
     Example:
         >>> ft.cond(ft.array(1.0) > 0, ft.sin, ft.cos, ft.array(0.0))
         array(0.)
     """
+    from funtorch.transforms.cond_primitive import bind_cond
+
     _check_pred(pred, "cond")
-    if _has_value(pred):
-        return (true_fun if bool(pred) else false_fun)(*operands)
-    t_leaves, f_leaves, out_tree = _branch_outputs(true_fun, false_fun, operands)
-    return tree.unflatten(out_tree, [ops.where(pred, a, b) for a, b in zip(t_leaves, f_leaves)])
+    leaves, in_tree = tree.flatten(operands)
+    leaves = list(as_arrays(leaves))
+    t_out, f_out = OutTree(), OutTree()
+
+    def flat(fun, out):
+        return _flat_branch(lambda *vals: fun(*tree.unflatten(in_tree, list(vals))), out)
+    try:
+        t_graph, t_consts = stage_step(flat(true_fun, t_out), leaves, _name(true_fun))
+        f_graph, f_consts = stage_step(flat(false_fun, f_out), leaves, _name(false_fun))
+    except ConcretizationError as error:
+        return (true_fun if _concrete_or_raise(pred, error) else false_fun)(*operands)
+    _check_branches(true_fun, false_fun, t_graph, f_graph, t_out.treedef, f_out.treedef)
+    pred = ops.asarray(pred) if not isinstance(pred, Array) else pred
+    outs = bind_cond(ops.astype(pred, bool) if pred.dtype.kind != "b" else pred, leaves,
+                     t_graph, t_consts, f_graph, f_consts)
+    return tree.unflatten(t_out.treedef, list(outs))
 
 
-def _check_forward_only(leaves):
-    for leaf in leaves:
-        x = leaf
-        while isinstance(x, Tracer):
-            if type(x) is VJPTracer:
-                raise ValueError(_REVERSE)
-            x = _lower(x)
-        if isinstance(x, Array) and x._node is not None and is_grad_enabled():
-            raise ValueError(_REVERSE)
+def _requires_grad(leaves):
+    return is_grad_enabled() and any(getattr(x, "requires_grad", False) for x in leaves)
 
 
-def _lowest(pred):
-    """The whole batch below every transform: an array, or a staged ``Var`` inside jit."""
-    while isinstance(pred, Tracer):
-        pred = _lower(pred)
-    return pred
-
-
-def _any_true(pred):
-    return bool(ops.any(_lowest(pred)))
-
-
-def _check_pred_dtype(pred):
-    if pred.dtype.kind != "b":
-        raise TypeError(f"while_loop: cond_fun must return a bool scalar inside ft.jit, got "
-                        f"{pred.dtype}{list(pred.shape)}; compare explicitly, e.g. `x != 0`")
-
-
-def while_loop(cond_fun, body_fun, init_val):
-    """``while cond_fun(val): val = body_fun(val)`` (``jax.lax.while_loop``).
-
-    Runs eagerly on concrete values, so ``jvp`` records each iteration; inside ``ft.jit``
-    the loop is staged as one equation (``while_primitive.py``). Under ``vmap`` a
-    batched predicate keeps looping while any example is still running, and only those
-    examples are updated (``ft.where``); inside ``jit`` that batched loop is staged too.
-    Reverse mode is refused: the trip count depends on the data; use ``scan`` or
-    ``fori_loop`` with static bounds.
-
-    Raises:
-        ValueError: under reverse-mode differentiation of the loop values.
-        TypeError: a non-scalar predicate, or a body changing structure/shapes/dtypes.
-
-    Example:
-        >>> ft.while_loop(lambda v: v < 10.0, lambda v: v * 2.0, ft.array(1.0))
-        array(16.)
-    """
-    leaves, val_tree = tree.flatten(init_val)
-    raw = leaves
-    leaves = list(as_arrays(raw))
-    _check_forward_only(leaves)
-    while True:
-        pred = cond_fun(tree.unflatten(val_tree, leaves))
-        _check_pred(pred, "while_loop: cond_fun")
-        batched = _is_batched(pred)
-        # inside jit (the predicate, batched or not, has no value): stage the whole loop;
-        # a batched one becomes JAX's batched while (while_p's batching rule)
-        if not (_has_value(pred) or batched and isinstance(_lowest(pred), Array)):
-            from funtorch.transforms.while_primitive import staged_while
-
-            _check_pred_dtype(pred)
-            return staged_while(cond_fun, body_fun, leaves, val_tree, _name(body_fun))
-        if not (_any_true(pred) if batched else bool(pred)):
-            return tree.unflatten(val_tree, leaves)
+def _python_while(cond_fun, body_fun, leaves, raw, val_tree, error):
+    """A loop whose functions need concrete values: run it as Python code."""
+    while _concrete_or_raise(cond_fun(tree.unflatten(val_tree, leaves)), error):
         new_leaves, new_tree = tree.flatten(body_fun(tree.unflatten(val_tree, leaves)))
         if new_tree != val_tree:
             raise TypeError(CARRY_CHANGED.format(api="while_loop", where=" of body_fun",
@@ -348,7 +292,44 @@ def while_loop(cond_fun, body_fun, init_val):
         new_leaves = list(as_arrays(new_leaves))
         leaves, raw = _promote_weak(raw, leaves, new_leaves), leaves
         check_carry("while_loop", leaves, new_leaves, " of body_fun")
-        _check_forward_only(new_leaves)
-        if batched:
-            new_leaves = [ops.where(pred, n, o) for n, o in zip(new_leaves, leaves)]
+        if _requires_grad(new_leaves):
+            raise ValueError(_REVERSE)
         leaves = new_leaves
+    return tree.unflatten(val_tree, leaves)
+
+
+def while_loop(cond_fun, body_fun, init_val):
+    """``while cond_fun(val): val = body_fun(val)`` (``jax.lax.while_loop``).
+
+    ``cond_fun`` and ``body_fun`` are staged (shapes only) and one ``while_p`` runs the
+    loop (``while_primitive.py``), so ``jit``, ``jvp`` and ``vmap`` apply: under ``vmap``
+    a batched predicate keeps looping while any example is still running, and only those
+    examples are updated. Reverse mode is refused: the trip count depends on the data;
+    use ``scan`` or ``fori_loop`` with static bounds.
+
+    Raises:
+        ValueError: under reverse-mode differentiation of the loop values.
+        TypeError: a predicate that is not a bool scalar, or a body changing
+            structure/shapes/dtypes.
+
+    Example:
+        >>> ft.while_loop(lambda v: v < 10.0, lambda v: v * 2.0, ft.array(1.0))
+        array(16.)
+    """
+    from funtorch.transforms.while_primitive import bind_while, stage_while
+
+    raw, val_tree = tree.flatten(init_val)
+    leaves = list(as_arrays(raw))
+    if _requires_grad(leaves):
+        raise ValueError(_REVERSE)
+    try:
+        leaves, cond_graph, cond_consts, body_graph, body_consts = stage_while(
+            cond_fun, body_fun, leaves, val_tree, _name(body_fun),
+            lambda pred: _check_pred(pred, "while_loop: cond_fun"),
+            lambda old, new: _promote_weak(raw, old, new))
+    except ConcretizationError as error:
+        return _python_while(cond_fun, body_fun, leaves, raw, val_tree, error)
+    if _requires_grad(body_consts):
+        raise ValueError(_REVERSE)
+    return tree.unflatten(val_tree, list(bind_while(leaves, cond_graph, cond_consts,
+                                                    body_graph, body_consts)))

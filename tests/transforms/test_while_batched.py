@@ -132,6 +132,12 @@ def test_fori_loop_with_batched_traced_bounds_under_jit():
     assert_close(finishes(ft.vmap(ft.jit(f)), ns), [1.0, 3.0, 0.0])
 
 
-def test_jvp_of_the_staged_loop_still_raises_a_clear_error():
-    with pytest.raises(TypeError, match="jvp of a while_loop staged inside ft.jit"):
-        finishes(ft.jit(lambda x: ft.jvp(doubling, (x,), (f64(1.0),))[1]), f64(1.0))
+@pytest.mark.parametrize("compose", ["jit(jvp)", "jvp(jit)", "vmap(jit(jvp))"])
+def test_jvp_of_the_staged_loop_carries_tangents_through_every_trip(compose):
+    tangent = lambda x: ft.jvp(doubling, (x,), (f64(1.0),))[1]  # noqa: E731
+    fun = {"jit(jvp)": ft.jit(tangent),
+           "jvp(jit)": lambda x: ft.jvp(ft.jit(doubling), (x,), (f64(1.0),))[1],
+           "vmap(jit(jvp))": ft.vmap(ft.jit(tangent))}[compose]
+    xs = XS if compose.startswith("vmap") else f64(1.0)
+    want = [16.0, 4.0, 32.0, 1.0] if compose.startswith("vmap") else 16.0  # 2 ** trips
+    assert_close(finishes(fun, xs), want)
