@@ -32,6 +32,48 @@ def _kinds(graph, in_kinds):
     return kind
 
 
+# Known equations this cheap are recomputed by the backward half when that stores no more
+# residuals than keeping their result would (``1 - s * s`` from ``s``; a transpose of ``h``
+# from ``h``): arithmetic only, never a transcendental function.
+_CHEAP = frozenset({"add", "sub", "mul", "neg", "transpose", "reshape"})
+
+
+def _residuals(graph, kind, back_eqns, num_known_outs):
+    """The known values the backward equations read (outputs of known equations that the
+    backward half recomputes are not among them)."""
+    made_here = {id(v) for e in back_eqns for v in e.outputs}
+    needed = {}
+    for eqn in back_eqns:
+        if kind[id(eqn.outputs[0])] != INVARIANT:
+            needed.update((id(v), v) for v in eqn.inputs if isinstance(v, Var)
+                          and kind[id(v)] == KNOWN and id(v) not in made_here)
+    needed.update((id(v), v) for v in graph.outvars[num_known_outs:]
+                  if isinstance(v, Var) and kind[id(v)] == KNOWN and id(v) not in made_here)
+    return needed
+
+
+def _rematerialized(graph, kind, num_known_outs):
+    """Ids of the cheap known equations the backward half recomputes: greedily, one whose
+    result is a residual and whose known inputs add at most one residual in its place."""
+    producer = {id(v): e for e in graph.eqns for v in e.outputs}
+    remat: set = set()
+    changed = True
+    while changed:
+        changed = False
+        back = [e for e in graph.eqns if kind[id(e.outputs[0])] != KNOWN or id(e) in remat]
+        needed = _residuals(graph, kind, back, num_known_outs)
+        for var in list(needed.values()):
+            eqn = producer.get(id(var))
+            if eqn is None or eqn.prim.name not in _CHEAP or id(eqn) in remat:
+                continue
+            new = {id(v) for v in eqn.inputs if isinstance(v, Var) and kind[id(v)] == KNOWN}
+            if len(new - needed.keys()) <= 1:
+                remat.add(id(eqn))
+                changed = True
+                break
+    return remat
+
+
 def split(graph, in_kinds, num_known_outs, direct=()):
     """Split ``graph`` (its first ``num_known_outs`` outputs must not depend on unknown
     inputs) into a known graph and an unknown graph; a residual that is an input whose
@@ -45,14 +87,9 @@ def split(graph, in_kinds, num_known_outs, direct=()):
     """
     kind = _kinds(graph, in_kinds)
     known_eqns = [e for e in graph.eqns if kind[id(e.outputs[0])] < UNKNOWN]
-    back_eqns = [e for e in graph.eqns if kind[id(e.outputs[0])] != KNOWN]
-    needed = {}
-    for eqn in back_eqns:
-        if kind[id(eqn.outputs[0])] == UNKNOWN:
-            needed.update((id(v), v) for v in eqn.inputs
-                          if isinstance(v, Var) and kind[id(v)] == KNOWN)
-    needed.update((id(v), v) for v in graph.outvars[num_known_outs:]
-                  if isinstance(v, Var) and kind[id(v)] == KNOWN)
+    remat = _rematerialized(graph, kind, num_known_outs)
+    back_eqns = [e for e in graph.eqns if kind[id(e.outputs[0])] != KNOWN or id(e) in remat]
+    needed = _residuals(graph, kind, back_eqns, num_known_outs)
     position = {id(v): i for i, v in enumerate(graph.invars)}
     residual_vars = list(needed.values())
     residuals, extra_outs = [], []

@@ -12,7 +12,7 @@ from __future__ import annotations
 from funtorch import backends
 from funtorch.transforms.graph import Var
 
-__all__ = ["Program"]
+__all__ = ["Program", "cached_program"]
 
 _MIN_REUSE = 4096  # elements; below this a fresh allocation costs less than ``out=``
 
@@ -31,6 +31,50 @@ class Program:
 
     def __repr__(self):
         return f"Program({self.graph.name}, {len(self.graph.eqns)} equations)"
+
+
+_CACHE_SIZE = 256
+_SMALL_CONST = 64  # elements: a constant this small is keyed by value (a fresh fold each
+# staging), a larger one by identity (the cache keeps it alive, so ids stay unique)
+_cache: dict = {}
+
+
+def _const_key(value):
+    if value.size <= _SMALL_CONST and hasattr(value, "tobytes"):
+        return ("value", value.shape, value.dtype.str, value.tobytes())
+    return ("id", id(value))
+
+
+def _fingerprint(graph):
+    """A hashable key equal for two graphs that compute the same function: equations,
+    params, avals and wiring, with constants by value (small) or identity."""
+    where = {id(v): ("in", i) for i, v in enumerate(graph.invars)}
+    where.update((id(v), _const_key(c)) for v, c in zip(graph.constvars, graph.consts))
+    parts = [tuple((v.shape, v.dtype.str, str(v.device), v.weak) for v in graph.invars)]
+    for index, eqn in enumerate(graph.eqns):
+        ins = tuple(where[id(v)] if isinstance(v, Var) else ("l", type(v.value), repr(v.value))
+                    for v in eqn.inputs)
+        parts.append((eqn.prim, ins, tuple(sorted(eqn.params.items())),
+                      tuple((o.shape, o.dtype.str) for o in eqn.outputs)))
+        where.update((id(o), (index, k)) for k, o in enumerate(eqn.outputs))
+    parts.append(tuple(where[id(v)] for v in graph.outvars))
+    return tuple(parts)
+
+
+def cached_program(graph):
+    """A :class:`Program` for ``graph``: the one made for an identical graph before when
+    there is one (with its derived programs: a ``scan`` called again reuses its compiled
+    step, VJP and JVP), else a new one."""
+    try:
+        key = _fingerprint(graph)
+        program = _cache.get(key)
+    except TypeError:  # an unhashable param or literal: not cached
+        return Program(graph, None)
+    if program is None:
+        program = _cache[key] = Program(graph, None)
+        if len(_cache) > _CACHE_SIZE:
+            del _cache[next(iter(_cache))]
+    return program
 
 
 def _last_use(graph):

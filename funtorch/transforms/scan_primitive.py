@@ -27,8 +27,10 @@ from funtorch.core import Primitive, bind
 from funtorch.dtypes import is_float
 from funtorch.transforms import partial_eval
 from funtorch.transforms.custom import JointVJP
+from funtorch.transforms.graph import Var, eliminate_dead_code
 
-__all__ = ["aval_str", "bind_scan", "check_carry", "scan_p", "stage_step", "step_aval", "steps"]
+__all__ = ["aval_str", "bind_scan", "check_carry", "float_vjp", "scan_p", "stage_step",
+           "step_aval", "steps"]
 
 CARRY_CHANGED = (
     "{api}: the carry{where} changed from {old} to {new}; the body must return a carry with "
@@ -132,29 +134,34 @@ class _Linearized:
     """The body split for reverse mode: ``fwd`` (the body plus stacked residuals), ``bwd``
     (one transposed step) and where each residual comes from."""
 
-    __slots__ = ("fwd", "bwd", "residuals", "diff", "float_outs", "num_float_consts")
+    __slots__ = ("fwd", "bwd", "residuals", "diff", "float_outs", "num_float_consts",
+                 "hoisted", "extra_ys")
+
+
+def float_vjp(fn, primals, diff, float_outs, out_cts):
+    """``fn(*primals)`` and the cotangents of the float inputs ``diff`` for the cotangents
+    ``out_cts`` of the float outputs ``float_outs`` (zero for the others)."""
+    from funtorch.grad import vjp
+
+    def partial(*diff_vals):
+        full = list(primals)
+        for index, value in zip(diff, diff_vals):
+            full[index] = value
+        return fn(*full)
+    outs, pull = vjp(partial, *[primals[i] for i in diff])
+    cts = [ops.zeros_like(o) for o in outs]
+    for index, ct in zip(float_outs, out_cts):
+        cts[index] = ct
+    return outs, pull(tuple(cts))
 
 
 def _joint(fn, num_ins, diff, float_outs, num_float_consts):
     """``(primals, const cotangent sums, output cotangents) -> (outputs, new sums, input
     cotangents)`` for the float inputs ``diff`` and float outputs ``float_outs``."""
-    from funtorch.grad import vjp
-
     def joint(*vals):
-        primals = list(vals[:num_ins])
         sums = vals[num_ins:num_ins + num_float_consts]
-        out_cts = vals[num_ins + num_float_consts:]
-
-        def partial(*diff_vals):
-            full = list(primals)
-            for index, value in zip(diff, diff_vals):
-                full[index] = value
-            return fn(*full)
-        outs, pull = vjp(partial, *[primals[i] for i in diff])
-        cts = [ops.zeros_like(o) for o in outs]
-        for index, ct in zip(float_outs, out_cts):
-            cts[index] = ct
-        grads = pull(tuple(cts))
+        outs, grads = float_vjp(fn, vals[:num_ins], diff, float_outs,
+                                vals[num_ins + num_float_consts:])
         new_sums = [s + g for s, g in zip(sums, grads[:num_float_consts])]
         return (*outs, *new_sums, *grads[num_float_consts:])
     return joint
@@ -186,8 +193,77 @@ def _linearize(body, num_consts, num_carry):
     res, unknown = bwd.invars[num_consts:num_consts + num_res], bwd.invars[num_consts + num_res:]
     bwd = bwd.replace(invars=bwd.invars[:num_consts] + unknown[:num_ct_carry] + res
                       + unknown[num_ct_carry:])
+    bwd, lin.hoisted, lin.extra_ys = _hoist_products(bwd, num_consts, len(sums), num_ct_carry)
     lin.fwd, lin.bwd = _program(fwd), _program(bwd)
     return lin
+
+
+def _transposed_input(var, producer, per_step):
+    """``(index among per-step inputs, transposed)`` if ``var`` is a per-step input or its
+    2-d transpose, else None."""
+    if id(var) in per_step:
+        return per_step[id(var)], False
+    eqn = producer.get(id(var))
+    if (eqn is not None and eqn.prim.name == "transpose" and eqn.params.get("perm") == (1, 0)
+            and isinstance(eqn.inputs[0], Var) and id(eqn.inputs[0]) in per_step):
+        return per_step[id(eqn.inputs[0])], True
+    return None
+
+
+def _hoist_products(bwd, num_consts, num_sums, num_carry):
+    """Take ``sum += a @ b`` out of the transposed step when ``a`` and ``b`` change every
+    step (a weight's gradient ``h.T @ d_gates``): the step emits ``a`` and ``b`` (or the
+    scan reuses their stacked inputs) and one contraction over all steps replaces one
+    small product and one add per step, as hand-written BPTT does.
+
+    Returns the new graph, per hoisted sum ``(sum index, a, b)`` with each operand
+    ``(where, index, transposed)`` (``where``: "x", a stacked input, or "y", an output),
+    and the number of added outputs.
+    """
+    per_step = {id(v): i for i, v in enumerate(bwd.invars[num_consts + num_carry:])}
+    producer = {id(o): e for e in bwd.eqns for o in e.outputs}
+    uses: dict = {}
+    for eqn in bwd.eqns:
+        for v in eqn.inputs:
+            uses[id(v)] = uses.get(id(v), 0) + 1
+    for v in bwd.outvars:
+        uses[id(v)] = uses.get(id(v), 0) + 1
+    outvars, extra, hoisted = list(bwd.outvars), [], []
+    for index in range(num_sums):
+        total, acc = bwd.outvars[index], bwd.invars[num_consts + index]
+        add = producer.get(id(total))
+        if add is None or add.prim.name != "add" or len(add.inputs) != 2:
+            continue
+        product = add.inputs[1] if add.inputs[0] is acc else add.inputs[0]
+        mm = producer.get(id(product))
+        if (acc not in add.inputs or mm is None or mm.prim.name != "matmul" or mm.params
+                or uses.get(id(product)) != 1 or any(
+                    not isinstance(v, Var) or len(v.shape) != 2 for v in mm.inputs)):
+            continue
+        operands = []
+        for var in mm.inputs:
+            found = _transposed_input(var, producer, per_step)
+            if found is not None:
+                operands.append(("x",) + found)
+                continue
+            ys = [i for i, v in enumerate(outvars) if v is var and i >= num_carry]
+            if not ys:
+                ys, extra = [len(outvars) + len(extra)], extra + [var]
+            operands.append(("y", ys[0], False))
+        outvars[index] = acc
+        hoisted.append((index, *operands))
+    if not hoisted:
+        return bwd, (), 0
+    graph = eliminate_dead_code(bwd.replace(outvars=outvars + extra))
+    return graph, tuple(hoisted), len(extra)
+
+
+def _contract(stacks_a, stacks_b, a, b):
+    """``sum_t op(a_t) @ op(b_t)`` over stacked operands (``op`` transposes if flagged)."""
+    (_, i, a_t), (_, j, b_t) = a, b
+    axes_a = [0, 1] if a_t else [0, 2]
+    axes_b = [0, 2] if b_t else [0, 1]
+    return ops.tensordot(stacks_a[i], stacks_b[j], axes=(axes_a, axes_b))
 
 
 def _scan_fwd(*args, body, num_consts, num_carry, length, reverse):
@@ -212,8 +288,12 @@ def _scan_transpose(cts, ans, *args, body, num_consts, num_carry, length, revers
     ct_carry = [ops.astype(cts[i], args[num_consts + i].dtype)
                 if cts[i].dtype != args[num_consts + i].dtype else cts[i] for i in float_carry]
     ct_ys = [cts[i] for i in lin.float_outs if i >= num_carry]
-    outs = bind_scan(consts, [*sums, *ct_carry], [*per_step, *ct_ys], lin.bwd, length,
-                     not reverse)
+    xs_bwd = [*per_step, *ct_ys]
+    outs = list(bind_scan(consts, [*sums, *ct_carry], xs_bwd, lin.bwd, length, not reverse))
+    stacks = {"x": xs_bwd, "y": list(outs)}
+    for index, a, b in lin.hoisted:
+        outs[index] = outs[index] + _contract(stacks[a[0]], stacks[b[0]], a, b)
+    outs = outs[:len(outs) - lin.extra_ys]
     grads = [None] * len(args)
     for index, ct in zip(lin.diff, outs):
         grads[index] = ct
