@@ -12,22 +12,27 @@ import pathlib
 
 import numpy as np
 import pytest
-from _pytest.doctest import DoctestModule
+from _pytest.doctest import DoctestItem, DoctestModule
 
 import funtorch as ft
 
 _PACKAGE = pathlib.Path(__file__).resolve().parent / "funtorch"
 
-# Modules whose examples do not run yet: an allow-list that must only shrink. Each of these
-# files is being reworked by another change; fix its examples and delete its line here.
-collect_ignore = [
-    "funtorch/autograd.py",  # Function: example output not shown
-    "funtorch/autograd_hooks.py",  # set_detect_anomaly: example output not shown
-    "funtorch/transforms/custom.py",  # checkpoint, custom_vjp: outputs not shown
-    "funtorch/transforms/jacobians.py",  # jacfwd: output not shown
-    "funtorch/transforms/jit.py",  # jit, make_graph: outputs not shown / undefined names
-    "funtorch/transforms/vmap.py",  # vmap: output not shown
-]
+# Examples that do not run yet: an allow-list that must only shrink. They are expected to
+# fail (strict: once one passes, the run fails until its line is deleted here). Their files
+# are being reworked by other changes; fix the example and delete its line.
+DOCTESTS_NOT_FIXED = {
+    "funtorch.autograd.Function": "the output of Exp.apply is not shown",
+    "funtorch.autograd_hooks.set_detect_anomaly": "sqrt's backward at 0 is inf, not nan: "
+                                                  "no error is raised (nor in PyTorch)",
+    "funtorch.transforms.custom.checkpoint": "the gradient is not shown",
+    "funtorch.transforms.custom.custom_vjp": "defvjp's return value is printed",
+    "funtorch.transforms.jacobians.jacfwd": "the Jacobian is not shown",
+    "funtorch.transforms.jit.jit": "step's output is not shown",
+    "funtorch.transforms.jit.make_graph": "the printed graph is not shown",
+    "funtorch.transforms.vmap.vmap": "the output is not shown",
+}
+collect_ignore: list = []
 # Examples that need an optional dependency (the test extra installs them all): skipped
 # without it. The modules themselves import without it, so they are still collected.
 _OPTIONAL = {
@@ -56,6 +61,14 @@ def pytest_collect_file(file_path, parent):
             and not parent.config.option.doctestmodules):
         return DoctestModule.from_parent(parent, path=file_path)
     return None
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if isinstance(item, DoctestItem) and item.name in DOCTESTS_NOT_FIXED:
+            reason = (f"{DOCTESTS_NOT_FIXED[item.name]} (allow-listed in conftest.py's "
+                      "DOCTESTS_NOT_FIXED: fixed? delete its line)")
+            item.add_marker(pytest.mark.xfail(reason=reason, strict=True))
 
 
 @pytest.fixture(autouse=True)
