@@ -11,7 +11,7 @@ JAX: ``hard_tanh`` passes the gradient at its bounds, ``relu6`` does not.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 
@@ -191,6 +191,17 @@ def _mask_weights(a, where):
     if where is None:
         return None
     return ft.astype(ft.broadcast_to(ft.asarray(where), a.shape), a.dtype)
+
+
+@overload
+def logsumexp(a: ArrayLike, axis: Axis = ..., b: ArrayLike | None = ..., keepdims: bool = ...,
+              return_sign: Literal[False] = ..., where: ArrayLike | None = ...) -> Array: ...
+@overload
+def logsumexp(a: ArrayLike, axis: Axis = ..., b: ArrayLike | None = ..., keepdims: bool = ..., *,
+              return_sign: Literal[True], where: ArrayLike | None = ...) -> tuple[Array, Array]: ...
+@overload
+def logsumexp(a: ArrayLike, axis: Axis = ..., b: ArrayLike | None = ..., keepdims: bool = ...,
+              return_sign: bool = ..., where: ArrayLike | None = ...) -> Any: ...
 
 
 def logsumexp(a: ArrayLike, axis: Axis = None, b: ArrayLike | None = None, keepdims: bool = False,
