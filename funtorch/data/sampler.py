@@ -82,7 +82,7 @@ class Sampler:
     def __init__(self, data_source: Any = None) -> None:
         pass
 
-    def __iter__(self) -> Iterator[int]:
+    def __iter__(self) -> Iterator[Any]:  # indices, or lists of them (BatchSampler)
         raise NotImplementedError("Subclasses of Sampler should implement __iter__.")
 
 
