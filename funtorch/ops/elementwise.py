@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from funtorch.core import Array, Primitive, bind
 from funtorch.ops import registry as R
+from funtorch.ops.erf_kernels import erf_impl as _erf_impl
 from funtorch.ops.registry import MINUS_ONE, ONE, binary, unary
 from funtorch import ops
 from funtorch.typing import ArrayLike
@@ -64,51 +65,9 @@ sigmoid_p = unary("sigmoid", _sigmoid_impl, lambda ans, x: ans * (1.0 - ans),
                   domain=(-8.0, 8.0))
 
 
-# erf: a Taylor series in x^2 below |x| = 2 and the continued fraction of erfc above it,
-# with as many terms as the input's precision needs (float64: relative error ~1e-15 against
-# math.erf; float32: within one ulp). The derivative is the exact
+# erf: see funtorch/ops/erf_kernels.py. The derivative is the exact
 # 2/sqrt(pi) exp(-x^2), so gradients do not inherit the approximation.
 _SQRT_PI = 1.7724538509055159
-_ERF_TERMS = {8: (30, 40), 4: (20, 16), 2: (20, 16)}  # itemsize -> (series, fraction)
-
-
-def _erf_coefficients(count):
-    coef, fact = [], 1.0
-    for n in range(count):
-        fact = fact * n if n else 1.0
-        coef.append((-1.0) ** n / (fact * (2 * n + 1)) * 2.0 / _SQRT_PI)
-    return coef
-
-
-_ERF_SERIES = {size: _erf_coefficients(terms[0]) for size, terms in _ERF_TERMS.items()}
-
-
-def _erf_impl(xp, x):
-    x = xp.asarray(x)
-    dtype = x.dtype if x.dtype.kind == "f" else xp.dtype(xp.float64)
-    coef, fraction_terms = _ERF_SERIES[dtype.itemsize], _ERF_TERMS[dtype.itemsize][1]
-    # the series alternates, with terms up to ~2.4 near |x| = 2: summed in float32 that
-    # cancellation costs 3 ulp, so every precision sums in float64 (fewer terms for less)
-    x = x.astype(xp.float64, copy=False)
-    ax = xp.abs(x)
-    small = ax < 2.0
-    out = xp.empty_like(x)
-    near = x[small]
-    x2 = near * near
-    poly = xp.full_like(near, coef[-1])
-    for c in reversed(coef[:-1]):
-        poly *= x2
-        poly += c
-    out[small] = poly * near
-    far = ax[~small]
-    cf = far.copy()
-    for k in range(fraction_terms, 0, -1):
-        xp.divide(k / 2.0, cf, out=cf)
-        cf += far
-    tail = xp.exp(-far * far) / (_SQRT_PI * cf)
-    out[~small] = xp.copysign(1.0 - tail, x[~small])
-    out = out.astype(dtype, copy=False)
-    return out if out.ndim else out[()]
 
 
 erf_p = unary("erf", _erf_impl, lambda ans, x: exp(-x * x) * (2.0 / _SQRT_PI),
