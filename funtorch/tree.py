@@ -25,13 +25,18 @@ class PyTreeDef:
 
     __slots__ = ("node_type", "aux", "children", "num_leaves")
 
-    def __init__(self, node_type: type | None, aux: Any, children: tuple[PyTreeDef, ...]) -> None:
+    def __init__(self, node_type: type | None, aux: Any, children: tuple[PyTreeDef, ...],
+                 num_leaves: int | None = None) -> None:
         self.node_type = node_type
         self.aux = aux
         self.children = children
-        self.num_leaves = 1 if node_type is None else sum(c.num_leaves for c in children)
+        if num_leaves is None:
+            num_leaves = 1 if node_type is None else sum(c.num_leaves for c in children)
+        self.num_leaves = num_leaves
 
     def __eq__(self, other):
+        if self is other:
+            return True
         return (isinstance(other, PyTreeDef) and self.node_type is other.node_type
                 and self.aux == other.aux and self.children == other.children)
 
@@ -127,16 +132,64 @@ def _node_of(obj):
     return entry
 
 
+# Structures whose children are all leaves (a params dict, a tuple of arrays), keyed by
+# (type, aux, number of children) and shared instead of rebuilt on every flatten: the
+# transforms flatten the same arguments several times a call. Only built-in containers
+# are interned (their aux is None or a tuple of dict keys, so hashable); bounded.
+_ALL_LEAVES: dict = {}
+_ALL_LEAVES_MAX = 4096
+
+
+def _leaf_node(node_type, aux, n):
+    key = (node_type, aux, n)
+    treedef = _ALL_LEAVES.get(key)
+    if treedef is None:
+        if len(_ALL_LEAVES) >= _ALL_LEAVES_MAX:
+            _ALL_LEAVES.clear()
+        treedef = _ALL_LEAVES[key] = PyTreeDef(node_type, aux, (LEAF,) * n, n)
+    return treedef
+
+
 def _flatten(obj, out, is_leaf):
+    # a loop, no generators, built-in containers inline: each Python call made here is
+    # paid for every argument of every transformed call
     if is_leaf is not None and is_leaf(obj):
         out.append(obj)
         return LEAF
-    entry = _node_of(obj)
-    if entry is None:
-        out.append(obj)
-        return LEAF
-    children, aux = entry[0](obj)
-    return PyTreeDef(type(obj), aux, tuple(_flatten(c, out, is_leaf) for c in children))
+    cls = type(obj)
+    if cls is dict:
+        try:
+            aux = tuple(sorted(obj))
+        except TypeError:
+            aux = tuple(obj)
+        children, builtin = list(map(obj.__getitem__, aux)), True
+    elif cls is tuple or cls is list:
+        children, aux, builtin = obj, None, True
+    elif cls is OrderedDict:
+        children, aux, builtin = list(obj.values()), tuple(obj), True
+    else:
+        entry = _node_of(obj)
+        if entry is None:
+            out.append(obj)
+            return LEAF
+        children, aux = entry[0](obj)
+        builtin = False
+    defs = []
+    num_leaves = 0
+    all_leaves = builtin
+    for child in children:
+        if is_leaf is None and type(child) not in _REGISTRY and not isinstance(child, tuple):
+            out.append(child)  # a leaf (not a node, not a namedtuple), without a call
+            defs.append(LEAF)
+            num_leaves += 1
+        else:
+            child_def = _flatten(child, out, is_leaf)
+            defs.append(child_def)
+            num_leaves += child_def.num_leaves
+            all_leaves = all_leaves and child_def is LEAF
+    if all_leaves:
+        return _leaf_node(cls, aux, num_leaves)
+    return PyTreeDef(cls, aux, tuple(defs), num_leaves)
 
 
 def flatten(tree: Any, is_leaf: Callable[[Any], bool] | None = None
@@ -153,12 +206,22 @@ def flatten(tree: Any, is_leaf: Callable[[Any], bool] | None = None
 
 
 def _unflatten(treedef, leaves_iter):
-    if treedef.node_type is None:
+    node_type = treedef.node_type
+    if node_type is None:
         return next(leaves_iter)
-    children = [_unflatten(c, leaves_iter) for c in treedef.children]
-    entry = _REGISTRY.get(treedef.node_type)
+    children = []
+    for child in treedef.children:  # a loop: no call per leaf
+        children.append(next(leaves_iter) if child.node_type is None
+                        else _unflatten(child, leaves_iter))
+    if node_type is tuple:
+        return tuple(children)
+    if node_type is list:
+        return children
+    if node_type is dict:
+        return dict(zip(treedef.aux, children))
+    entry = _REGISTRY.get(node_type)
     if entry is None:  # namedtuple
-        return treedef.node_type(*children)
+        return node_type(*children)
     return entry[1](treedef.aux, children)
 
 

@@ -38,7 +38,9 @@ class _BatchedAval:
 class BatchTracer(Tracer):
     """A batched value: ``val`` holds the whole batch along axis ``bdim``."""
 
-    __slots__ = ("val", "bdim")
+    # shape/dtype/ndim of one example are stored once: rules ask for them on every op,
+    # and a property (the tracer's, then the array's) is two Python calls per question
+    __slots__ = ("val", "bdim", "shape", "dtype", "ndim")
 
     def __init__(self, trace, val, bdim):
         self._trace = trace
@@ -46,26 +48,17 @@ class BatchTracer(Tracer):
         self.bdim = bdim
         self._node = None
         self.grad = None
+        if type(val) is Array:  # the usual case: read the buffer without a call
+            buf = val._buf
+            shape, self.dtype = buf.shape, buf.dtype
+        else:
+            shape, self.dtype = val.shape, val.dtype
+        self.shape = shape[:bdim] + shape[bdim + 1:]
+        self.ndim = len(shape) - 1
 
     @property
     def aval(self):
-        shape = self.val.shape
-        return _BatchedAval(shape[:self.bdim] + shape[self.bdim + 1:], self.val.dtype,
-                            self.val.device, self._trace.fun_name)
-
-    # shape/dtype/ndim without building an aval: rules ask for them on every op
-    @property
-    def shape(self):
-        shape = self.val.shape
-        return shape[:self.bdim] + shape[self.bdim + 1:]
-
-    @property
-    def dtype(self):
-        return self.val.dtype
-
-    @property
-    def ndim(self):
-        return self.val.ndim - 1
+        return _BatchedAval(self.shape, self.dtype, self.val.device, self._trace.fun_name)
 
 
 class BatchTrace(Trace):
@@ -139,8 +132,21 @@ def bound_axis_names():
     return [(t.axis_name, t.fun_name) for t in _AXES.traces if t.active]
 
 
-def _broadcast_prefix(prefix, full_tree, name):
-    """Expand an ``in_axes``-style prefix (int/None or a tree) to one entry per leaf."""
+def _broadcast_prefix(prefix, full_tree, name, treedef=None):
+    """Expand an ``in_axes``-style prefix (int/None or a tree) to one entry per leaf
+    (``treedef``: ``full_tree``'s structure, when the caller has it)."""
+    if treedef is not None:  # the usual prefixes, from the structure, without flattening
+        if prefix is None or type(prefix) is int:
+            return [prefix] * treedef.num_leaves
+        if (type(prefix) is tuple and treedef.node_type is tuple
+                and len(prefix) == len(treedef.children)):
+            out = []
+            for p, child in zip(prefix, treedef.children):
+                if p is not None and type(p) is not int:
+                    break
+                out.extend([p] * child.num_leaves)
+            else:
+                return out
     out = []
     _expand_prefix(prefix, full_tree, prefix, full_tree, name, out)
     return out
@@ -229,7 +235,7 @@ def vmap(fun, in_axes=0, out_axes=0, axis_size=None, *, axis_name=None):
             raise ValueError(f"vmap: in_axes has {len(in_axes)} entries but `"
                              f"{getattr(fun, '__name__', 'fun')}` got {len(args)} arguments")
         flat, treedef = tree.flatten(args)
-        flat_axes = _broadcast_prefix(tuple(axes), args, "in_axes")
+        flat_axes = _broadcast_prefix(tuple(axes), args, "in_axes", treedef)
         sizes = []  # (leaf index, size); paths are only spelled out for the error
         for index, (leaf, axis) in enumerate(zip(flat, flat_axes)):
             if axis is None:
@@ -267,7 +273,7 @@ def vmap(fun, in_axes=0, out_axes=0, axis_size=None, *, axis_name=None):
                 _AXES.traces.remove(trace)
             trace._axis_index = None
         out_flat, out_tree = tree.flatten(result)
-        out_ax = _broadcast_prefix(out_axes, result, "out_axes")
+        out_ax = _broadcast_prefix(out_axes, result, "out_axes", out_tree)
         moved = []
         for out, axis in zip(out_flat, out_ax):
             if type(out) is BatchTracer and out._trace is trace:
