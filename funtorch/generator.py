@@ -33,6 +33,7 @@ _LOCK = threading.RLock()
 
 class _Override(threading.local):
     key = None  # while this thread stages a jit program: the program's key input
+    forbid = None  # while this thread stages a scan/cond/while body: that body's name
 
 
 _OVERRIDE = _Override()
@@ -78,9 +79,32 @@ def override_key(key):
     return previous
 
 
+def forbid_draws(where):
+    """While ``where`` (a name, or ``None`` to allow again) is set, a draw from the global
+    generator raises :class:`~funtorch.errors.ConcretizationError`; return the previous
+    setting. A ``scan``/``cond``/``while_loop`` body is staged ONCE: a draw made while
+    staging it would be a constant of the program, the same number at every step and call
+    (a silent wrong answer); raising makes the loop run step by step in Python instead."""
+    previous, _OVERRIDE.forbid = _OVERRIDE.forbid, where
+    return previous
+
+
+def _check_draw():
+    where = _OVERRIDE.forbid
+    if where is not None:
+        from funtorch.errors import ConcretizationError
+
+        raise ConcretizationError(
+            f"{where}: a draw from the global generator (ft.rand, ft.randn, ft.randint, "
+            "Dropout without a key, a jitted function that draws) inside a body that is "
+            "staged once would repeat the same numbers at every step; the loop runs in Python "
+            "instead. To stage it, carry an explicit ft.random key through the loop.")
+
+
 def advance_key(step):
     """Atomically replace the key ``k`` by ``step(k)`` and return ``k`` (a jitted call
     draws with ``k`` while the generator moves on, so concurrent calls never share it)."""
+    _check_draw()
     with _LOCK:
         key = get_key()
         set_key(step(key))
@@ -88,6 +112,7 @@ def advance_key(step):
 
 
 def _next_key():
+    _check_draw()
     with _LOCK:  # read-split-write as one step: two threads never get one subkey
         key, subkey = random.split(get_key())
         set_key(key)

@@ -226,7 +226,8 @@ def stage_function(fun, flat_avals, weak, in_tree, name, rng=True):
     argument ``i`` is a Python scalar) and return a :class:`Staged`.
 
     With ``rng`` the global generator's key is an input while staging (and the real key
-    is untouched); without it the generator is left alone (``while_loop`` bodies).
+    is untouched); without it (``scan``/``cond``/``while_loop`` bodies) a draw raises
+    ``ConcretizationError``, so that the loop falls back to running in Python.
     """
     trace = new_trace(StagingTrace, "jit", fun)
     invars = [trace.new_var(a.shape, a.dtype, a.device, w) for a, w in zip(flat_avals, weak)]
@@ -235,6 +236,9 @@ def stage_function(fun, flat_avals, weak, in_tree, name, rng=True):
         key_var = trace.new_var(saved_key.shape, saved_key.dtype, saved_key.device)
         key_in = StagedTracer(trace, key_var)
         outer_key = generator.override_key(key_in)
+    # a body staged without a key input must not draw (see generator.forbid_draws); a jit
+    # staged inside such a body has its own key input and may
+    outer_forbid = generator.forbid_draws(None if rng else f"staging {name}")
     outer_staging, _STATE.staging = _STATE.staging, trace
     try:
         out = fun(*tree.unflatten(in_tree, [StagedTracer(trace, v) for v in invars]))
@@ -244,6 +248,7 @@ def stage_function(fun, flat_avals, weak, in_tree, name, rng=True):
     finally:
         _STATE.staging = outer_staging
         trace.active = False
+        generator.forbid_draws(outer_forbid)
         if rng:
             final_key = generator.get_key()
             generator.override_key(outer_key)
