@@ -25,11 +25,6 @@ DOCTESTS_NOT_FIXED = {
     "funtorch.autograd.Function": "the output of Exp.apply is not shown",
     "funtorch.autograd_hooks.set_detect_anomaly": "sqrt's backward at 0 is inf, not nan: "
                                                   "no error is raised (nor in PyTorch)",
-    "funtorch.transforms.custom.checkpoint": "the gradient is not shown",
-    "funtorch.transforms.custom.custom_vjp": "defvjp's return value is printed",
-    "funtorch.transforms.jacobians.jacfwd": "the Jacobian is not shown",
-    "funtorch.transforms.jit.jit": "step's output is not shown",
-    "funtorch.transforms.jit.make_graph": "the printed graph is not shown",
     "funtorch.transforms.vmap.vmap": "the output is not shown",
 }
 collect_ignore: list = []

@@ -100,7 +100,8 @@ def jacfwd(fun: Callable[P, Any], argnums: int | Sequence[int] = 0,
     """Jacobian by forward mode: one batched ``jvp`` over the input basis.
 
     Example:
-        >>> ft.jacfwd(ft.sin)(ft.array([0.0, 1.0]))
+        >>> ft.round(ft.jacfwd(ft.sin)(ft.array([0.0, 1.0])), 4).tolist()  # diag(cos x)
+        [[1.0, 0.0], [0.0, 0.5403]]
     """
     _argnums_tuple(argnums, "jacfwd")
 
