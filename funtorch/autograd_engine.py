@@ -43,10 +43,9 @@ def run_backward(roots, root_cts, retain_graph, inputs, accumulate):
     for entry, ct in zip(entries, root_cts):
         prev = cts.get(id(entry))
         cts[id(entry)] = ct if prev is None else prev + ct
-    check = autograd_hooks.check_nan if _STATE.anomaly else None
     try:
         backprop(_Schedule(deps, needed, cts, wanted, accumulate, retain_graph).run(entries),
-                 cts, check)
+                 cts)
     except BaseException:
         _release(graph, True)  # a hook or rule raised: forget the twins, keep the graph
         raise
@@ -61,10 +60,10 @@ def _entry(x):
 
 
 def _dependencies(entries):
-    """``({id(entry): number of edges into it}, entries reachable)``. Each node gets its
-    output's twin (see ``core._twin``) as ``primal``: a tracked ``ans`` for the rules, so
-    create_graph=True differentiates them; the twin is alive, held by the arguments of
-    the node's consumers (or by the caller, for a root)."""
+    """``({id(entry): number of edges into it}, entries reachable)``. Fills each node's
+    ``parents`` (the tracked arguments' entries: their nodes, or the leaves themselves)
+    and gives each parent node its output's twin (see ``tape._twin``) as ``primal``: a
+    tracked ``ans`` for the rules, so create_graph=True differentiates them."""
     deps: dict = {}
     graph, stack = [], []
     for entry in entries:
@@ -72,16 +71,29 @@ def _dependencies(entries):
         deps[id(entry)] = 1 if count is None else count + 1
         if count is None:
             stack.append(entry)
+            if isinstance(entry, Node) and entry.prim is not OUTPUT and entry.primal is None:
+                entry.primal = entry.twin()  # the caller holds the root's twin
     while stack:
         node = stack.pop()
         graph.append(node)
         if not isinstance(node, Node):
             continue  # a leaf
-        if node.args is None:
-            raise RuntimeError(_FREED)
-        if node.prim is not OUTPUT and node.primal is None:
-            node.primal = node.twin()
-        for parent in node.parents:
+        if node.prim is OUTPUT:
+            parents = node.parents
+        else:
+            args = node.args
+            if args is None:
+                raise RuntimeError(_FREED)
+            parents = node.parents = []
+            for arg in args:
+                parent = arg._node if isinstance(arg, Array) else None
+                if parent is not None:
+                    if parent.is_leaf:
+                        parent = arg
+                    elif parent.prim is not OUTPUT:
+                        parent.primal = arg
+                parents.append(parent)
+        for parent in parents:
             if parent is not None:
                 key = id(parent)
                 count = deps.get(key)
@@ -129,7 +141,8 @@ class _Schedule:
     entry's tensor hooks and ``retain_grad`` on its cotangent in ``cts`` (a multiple-
     results entry runs its outputs' too, in registration order). It finishes leaves itself
     (hooks, then ``accumulate``). An entry's parents are released once ``backprop`` has
-    pulled its cotangent back into them, and the entry is freed then."""
+    pulled its cotangent back into them (anomaly mode checks their cotangents for NaN
+    then), and the entry is freed then."""
 
     def __init__(self, deps, needed, cts, wanted, accumulate, retain_graph):
         self.deps, self.needed, self.cts, self.wanted = deps, needed, cts, wanted
@@ -137,7 +150,7 @@ class _Schedule:
 
     def run(self, roots):
         deps, needed, cts, wanted = self.deps, self.needed, self.cts, self.wanted
-        free = not self.retain_graph
+        free, anomaly = not self.retain_graph, _STATE.anomaly
         heap: list = []
         push, pop = heapq.heappush, heapq.heappop
         outputs: list = []  # output entries run since the last multiple-results entry
@@ -165,8 +178,14 @@ class _Schedule:
                 self._hooks(entry, outputs)
             yield entry
             parents = entry.parents
-            if entry.prim is not OUTPUT:
-                _free(entry, free)
+            if anomaly:
+                _check_nan(entry, parents, cts)
+            if entry.prim is not OUTPUT:  # _free, inlined (once per entry)
+                entry.parents = None
+                if free:
+                    entry.args = entry.primal = None
+                elif not entry.prim.multiple_results:
+                    entry.primal = None
 
     def _hooks(self, entry, outputs):
         cts, wanted, key = self.cts, self.wanted, id(entry)
@@ -214,15 +233,25 @@ def _run_output_hooks(outputs, slots, wanted, accumulate):
             accumulate(wanted[id(entry)], slots[index])
 
 
+def _check_nan(entry, parents, cts):
+    """Anomaly mode: name ``entry`` if pulling its cotangent back put a NaN into a
+    parent's (an earlier NaN would have stopped the walk at the entry that made it)."""
+    for index, parent in enumerate(parents):
+        if parent is not None:
+            autograd_hooks.check_nan(entry, index, cts.get(id(parent)))
+
+
 def _first(item):
     return item[0]
 
 
 def _free(node, free):
-    """After the walk: forget the twin (a cycle with it otherwise), and unless the graph
-    is retained free the recorded arguments and edges, as PyTorch frees saved tensors."""
+    """After the walk: forget the edges and the twin (a cycle with it otherwise), and
+    unless the graph is retained free the recorded arguments, as PyTorch frees saved
+    tensors."""
+    node.parents = None
     if free:
-        node.args = node.parents = node.primal = None
+        node.args = node.primal = None
     elif not node.prim.multiple_results:
         node.primal = None
 

@@ -133,16 +133,15 @@ class VJPTrace(Trace):
                                                index=index, fun=self.fun_name))
 
 
-def backprop(schedule, cts, check=None):
+def backprop(schedule, cts):
     """The backward pass of every level: walk ``schedule`` (tape entries, each after every
     entry that consumes it) and pull each entry's cotangent in ``cts`` (keyed by
     ``id(entry)``) back through its primitive's VJP rules into its parents' cotangents.
 
     Reverse mode's schedule is its tape reversed; PyTorch-style ``backward()``'s is
-    PyTorch's ready queue (``autograd_engine.py``, which also runs hooks on the
-    cotangents before it yields an entry). ``check(entry, index, g)`` sees every rule's
-    result (anomaly mode). Returns ``cts``, which then holds the cotangents of the
-    entries that were not in the schedule (the inputs).
+    PyTorch's ready queue (``autograd_engine.py``, which also runs hooks on an entry's
+    cotangent before it yields the entry). Returns ``cts``, which then holds the
+    cotangents of the entries that were not in the schedule (the inputs).
     """
     pop, get = cts.pop, cts.get
     for node in schedule:
@@ -164,8 +163,6 @@ def backprop(schedule, cts, check=None):
         for index, parent in enumerate(node.parents):
             if parent is not None:
                 g = rules[index](ct, ans, *args, **params)
-                if check is not None:
-                    check(node, index, g)
                 key = id(parent)
                 prev = get(key)
                 cts[key] = g if prev is None else prev + g

@@ -31,13 +31,13 @@ _next_seq = itertools.count().__next__
 class Node:
     """One entry of the level-0 tape (PyTorch-style ``backward()``), made by
     :func:`record`: the primitive, its inputs (``args``, see :func:`record`) and
-    parameters, ``parents`` (the tracked inputs' entries: their nodes, or the leaves
-    themselves) and ``seq``, its creation order. These are the fields of a reverse-mode
-    tracer, so ``grad.backprop`` walks both; ``primal`` (the output, the rules' ``ans``)
-    is filled in by ``backward()`` while it runs.
+    parameters, and ``seq``, its creation order. With ``parents`` (the tracked inputs'
+    entries: their nodes, or the leaves themselves) and ``primal`` (the output, the rules'
+    ``ans``), which ``backward()`` fills in while it runs, these are the fields of a
+    reverse-mode tracer, so ``grad.backprop`` walks both.
 
     ``type(node).__name__`` is the PyTorch-like ``grad_fn`` name (``MulBackward0``).
-    ``args`` and ``parents`` are set to ``None`` once ``backward()`` has freed the graph.
+    ``args`` is set to ``None`` once ``backward()`` has freed the graph.
     """
 
     __slots__ = ("prim", "args", "params", "parents", "primal", "seq", "twin", "hooks")
@@ -50,7 +50,7 @@ class Node:
     def next_functions(self) -> tuple:
         if self.args is None:
             return ()
-        nodes = [p if isinstance(p, Node) else p._node for p in self.parents if p is not None]
+        nodes = [a._node for a in self.args if isinstance(a, Array) and a._node is not None]
         return tuple(n.parents[0] if n.prim is OUTPUT else n for n in nodes)
 
 
@@ -80,27 +80,24 @@ def record(prim, args, params):
     """The level-0 tape entry of ``prim`` applied to ``args``. The entry's view of the
     arguments: arrays with a recorded node become that node's frozen twin, untracked
     arrays a fresh handle on their buffer (so rebinding the caller's handle later changes
-    neither); leaves stay themselves (``.grad`` goes there)."""
-    captured, parents = [], []
+    neither); leaves stay themselves (``.grad`` goes there). ``parents`` is filled in by
+    ``backward()`` (one container less per op: eager code that never calls ``backward()``
+    pays nothing for it)."""
+    captured = []
     for arg in args:
-        parent = None
         if isinstance(arg, Array):
             node = arg._node
             if node is None:
                 if type(arg) not in _TRACER_TYPES:
                     arg = wrap(arg._buf)
-            elif node.is_leaf:
-                parent = arg
-            else:
+            elif not node.is_leaf:
                 ref = node.twin  # _twin, inlined: this runs for every recorded argument
                 twin = None if ref is None else ref()
                 arg = twin if twin is not None else _twin(arg, node)
-                parent = node
         captured.append(arg)
-        parents.append(parent)
     node = _object_new(prim.node_cls)
-    node.prim, node.args, node.params, node.parents = prim, tuple(captured), params, parents
-    node.primal = node.twin = node.hooks = None
+    node.prim, node.args, node.params = prim, tuple(captured), params
+    node.parents = node.primal = node.twin = node.hooks = None
     node.seq = _next_seq()
     return node
 
