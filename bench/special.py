@@ -8,6 +8,7 @@ buffer as a unit. Ratios are to SciPy and to np.exp. SciPy is needed (it is the 
     python bench/special.py                       # every function, float32 and float64
     python bench/special.py --only erf ndtr --repeat 9
     python bench/special.py --profile erf         # cProfile of the float32 kernel
+    python bench/special.py --clock wall          # wall-clock instead of process time
 """
 
 from __future__ import annotations
@@ -61,14 +62,16 @@ CASES = {
 }
 
 
-def _time(fn, number=1):
-    start = time.perf_counter()
-    for _ in range(number):
-        fn()
-    return (time.perf_counter() - start) / number
+CLOCK = {"wall": time.perf_counter, "cpu": time.process_time}
 
 
-def bench(names, dtypes, n, repeat):
+def _time(fn, clock):
+    start = clock()
+    fn()
+    return clock() - start
+
+
+def bench(names, dtypes, n, repeat, clock=time.perf_counter):
     rng = np.random.default_rng(0)
     rows = []
     for name in names:
@@ -84,7 +87,7 @@ def bench(names, dtypes, n, repeat):
                 fn()  # warm up
             for _ in range(repeat):  # interleaved: load elsewhere hits every column alike
                 for key, fn in runs.items():
-                    samples[key].append(_time(fn))
+                    samples[key].append(_time(fn, clock))
             med = {k: statistics.median(v) * 1e3 for k, v in samples.items()}
             rows.append((name, np.dtype(dtype).name, med))
     return rows
@@ -118,14 +121,16 @@ def main(argv=None):
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--profile", choices=list(CASES))
+    parser.add_argument("--clock", choices=list(CLOCK), default="cpu",
+                        help="cpu: process time, steadier on a shared machine (default)")
     args = parser.parse_args(argv)
     print(f"# {os.uname().nodename} {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} "
           f"load {os.getloadavg()[0]:.1f}; median of {args.repeat} interleaved repeats, "
-          f"{args.size} elements")
+          f"{args.size} elements, {args.clock} clock")
     if args.profile:
         profile(args.profile, args.size)
         return
-    report(bench(args.only, args.dtypes, args.size, args.repeat))
+    report(bench(args.only, args.dtypes, args.size, args.repeat, CLOCK[args.clock]))
 
 
 if __name__ == "__main__":

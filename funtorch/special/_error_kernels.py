@@ -41,64 +41,70 @@ def exp_minus_square(xp, x, half=False):
     return xp.exp(-scale * hi * hi) * xp.exp(-scale * lo * (x + hi))
 
 
-def erfcx(xp, x):
-    """Scaled complementary error function ``exp(x^2) erfc(x)``: ``exp(x^2) (1 - erf(x))``
-    below |x| = 1, erf's fitted polynomials above (``erfcx(-x) = 2 exp(x^2) - erfcx(x)``);
-    each region is computed only on its own elements."""
+def by_region(xp, x, inside, fn_in, fn_out):
+    """``fn_in`` of the elements where ``inside(x)`` holds and ``fn_out`` of the others,
+    each computed only on its own elements (x a float64 array; 1-D arrays to the fns)."""
     x = xp.asarray(x, dtype=xp.float64)
     flat = x.reshape(-1)
-    ax = xp.abs(flat)
+    mask = inside(flat)
     out = xp.empty_like(flat)
-    idx = xp.flatnonzero(ax < 1.0)
-    near = flat[idx]
-    out[idx] = xp.exp(near * near) * (1.0 - erf_small(xp, near))
-    idx = xp.flatnonzero(~(ax < 1.0))
-    far, sign = ax[idx], flat[idx]
-    big = erfcx_above_one(xp, far)
-    with np.errstate(over="ignore"):
-        out[idx] = xp.where(sign < 0, 2.0 * xp.exp(far * far) - big, big)
+    for fn, idx in ((fn_in, xp.flatnonzero(mask)), (fn_out, xp.flatnonzero(~mask))):
+        if idx.size:
+            out[idx] = fn(flat[idx])
     return out.reshape(x.shape)
 
 
-def erfc(xp, x):
-    """Complementary error function with full relative accuracy in the right tail."""
-    x = xp.asarray(x, dtype=xp.float64)
-    flat = x.reshape(-1)
-    ax = xp.abs(flat)
-    out = xp.empty_like(flat)
-    idx = xp.flatnonzero(ax < 1.0)
-    out[idx] = 1.0 - erf_small(xp, flat[idx])
-    idx = xp.flatnonzero(~(ax < 1.0))
-    far = ax[idx]
+def _erfcx_far(xp, x):
+    far = xp.abs(x)
+    big = erfcx_above_one(xp, far)
+    with np.errstate(over="ignore"):
+        return xp.where(x < 0, 2.0 * xp.exp(far * far) - big, big)
+
+
+def erfcx(xp, x):
+    """Scaled complementary error function ``exp(x^2) erfc(x)``: ``exp(x^2) (1 - erf(x))``
+    below |x| = 1, erf's fitted polynomials above (``erfcx(-x) = 2 exp(x^2) - erfcx(x)``)."""
+    return by_region(xp, x, lambda v: xp.abs(v) < 1.0,
+                     lambda v: xp.exp(v * v) * (1.0 - erf_small(xp, v)),
+                     lambda v: _erfcx_far(xp, v))
+
+
+def _erfc_far(xp, x):
+    far = xp.abs(x)
     scaled = erfcx_above_one(xp, far)
     # past 26.5 exp(-x^2) alone is subnormal: fold erfcx into the exponent
     tail = xp.where(far < 26.5, exp_minus_square(xp, xp.minimum(far, 26.5)) * scaled,
                     xp.exp(xp.log(scaled) - far * far))
     tail = xp.where(xp.isinf(far), 0.0, tail)
-    out[idx] = xp.where(flat[idx] > 0, tail, 2.0 - tail)
-    return out.reshape(x.shape)
+    return xp.where(x > 0, tail, 2.0 - tail)
+
+
+def erfc(xp, x):
+    """Complementary error function with full relative accuracy in the right tail."""
+    return by_region(xp, x, lambda v: xp.abs(v) < 1.0, lambda v: 1.0 - erf_small(xp, v),
+                     lambda v: _erfc_far(xp, v))
+
+
+def _ndtr_left(xp, x):
+    scaled = erfcx(xp, -x / SQRT_2)
+    return xp.where(x > -37.5, 0.5 * scaled * exp_minus_square(xp, -xp.maximum(x, -37.5), True),
+                    0.5 * xp.exp(xp.log(scaled) - 0.5 * x * x))
 
 
 def ndtr(xp, x):
     """Standard normal CDF ``erfc(-x / sqrt(2)) / 2``; in the left tail as
     ``erfcx(-x / sqrt 2) exp(-x^2 / 2) / 2`` with the exponent formed from x itself (the
     rounding of x / sqrt 2 would cost ~x^2 ulp there)."""
-    left = x < -1.0
-    xl = xp.where(left, x, -2.0)
-    scaled = erfcx(xp, -xl / SQRT_2)
-    tail = xp.where(xl > -37.5, 0.5 * scaled * exp_minus_square(xp, -xl, half=True),
-                    0.5 * xp.exp(xp.log(scaled) - 0.5 * xl * xl))
-    return xp.where(left, tail, 0.5 * erfc(xp, -x / SQRT_2))
+    return by_region(xp, x, lambda v: v < -1.0, lambda v: _ndtr_left(xp, v),
+                     lambda v: 0.5 * erfc(xp, -v / SQRT_2))
 
 
 def log_ndtr(xp, x):
     """log of the normal CDF: via erfcx on the left (no underflow), log1p on the right."""
-    neg = x < -1.0
-    xn = xp.where(neg, x, -2.0)
-    left = xp.log(0.5 * erfcx(xp, -xn / SQRT_2)) - 0.5 * xn * xn
-    right = xp.log1p(-ndtr(xp, -xp.where(neg, 0.0, x)))
-    out = xp.where(neg, left, right)
-    return xp.where(x == -xp.inf, -xp.inf, out)
+    def left(v):
+        out = xp.log(0.5 * erfcx(xp, -v / SQRT_2)) - 0.5 * v * v
+        return xp.where(v == -xp.inf, -xp.inf, out)
+    return by_region(xp, x, lambda v: v < -1.0, left, lambda v: xp.log1p(-ndtr(xp, -v)))
 
 
 _A = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
@@ -120,17 +126,21 @@ def _horner(xp, coefs, x):
 
 def _acklam_lower(xp, p):
     """Acklam's approximation of ndtri(p) for 0 < p <= 1/2 (relative error ~1e-9)."""
-    central = p > 0.02425
-    q = p - 0.5
-    r = q * q
-    mid = q * _horner(xp, _A, r) / _horner(xp, _B, r)
-    t = xp.sqrt(-2.0 * xp.log(xp.where(central, 0.5, p)))
-    low = _horner(xp, _C, t) / _horner(xp, _D, t)
-    return xp.where(central, mid, low)
+    def mid(v):
+        q = v - 0.5
+        r = q * q
+        return q * _horner(xp, _A, r) / _horner(xp, _B, r)
+
+    def low(v):
+        t = xp.sqrt(-2.0 * xp.log(v))
+        return _horner(xp, _C, t) / _horner(xp, _D, t)
+    return by_region(xp, p, lambda v: v > 0.02425, mid, low)
 
 
 def ndtri(xp, p):
     """Inverse of the standard normal CDF, relative accuracy ~1e-15 in both tails."""
+    p = xp.asarray(p, dtype=xp.float64)
+    shape, p = p.shape, p.reshape(-1)
     upper = p > 0.5
     q = xp.where(upper, 1.0 - p, p)  # exact for p >= 1/2
     valid = (q > 0) & (q <= 0.5)
@@ -141,14 +151,17 @@ def ndtri(xp, p):
     # one Halley step (cubic: Acklam's 1e-9 becomes rounding) on ndtr(x) = q; the residual
     # over the pdf is formed from erf near the middle and, outside, as
     # (1 - q / ndtr) * ndtr / pdf = (1 - q / ndtr) sqrt(pi / 2) erfcx(-x / sqrt 2)
-    xc = xp.where(central, x, 0.0)
-    u_mid = (0.5 * erf_small(xp, xc / SQRT_2) - offset) * SQRT_2PI * xp.exp(0.5 * xc * xc)
-    u_tail = math.sqrt(math.pi / 2.0) * erfcx(xp, -x / SQRT_2) * (1.0 - qs / ndtr(xp, x))
-    u = xp.where(central, u_mid, u_tail)
+    u = xp.empty_like(x)
+    idx = xp.flatnonzero(central)
+    xc = x[idx]
+    u[idx] = (0.5 * erf_small(xp, xc / SQRT_2) - offset[idx]) * SQRT_2PI * xp.exp(0.5 * xc * xc)
+    idx = xp.flatnonzero(~central)
+    xt = x[idx]
+    u[idx] = math.sqrt(math.pi / 2.0) * erfcx(xp, -xt / SQRT_2) * (1.0 - qs[idx] / ndtr(xp, xt))
     x = x - u / (1.0 + 0.5 * x * u)
     out = xp.where(upper, -x, x)
     out = xp.where(p == 0, -xp.inf, xp.where(p == 1, xp.inf, out))
-    return xp.where((p < 0) | (p > 1) | xp.isnan(p), xp.nan, out)
+    return xp.where((p < 0) | (p > 1) | xp.isnan(p), xp.nan, out).reshape(shape)
 
 
 _ERFINV_GUESS = [math.sqrt(math.pi) / 2.0 * c for c in
@@ -156,22 +169,28 @@ _ERFINV_GUESS = [math.sqrt(math.pi) / 2.0 * c for c in
                   127.0 * math.pi ** 3 / 40320.0, 4369.0 * math.pi ** 4 / 5806080.0)]
 
 
-def erfinv(xp, y):
-    """Inverse error function: series + Halley on erf near 0, ndtri + Halley on erfc else."""
-    ay = xp.abs(y)
-    near = ay < 0.5
-    yn = xp.where(near, y, 0.0)
-    x = yn * _horner(xp, _ERFINV_GUESS[::-1], yn * yn)
+def _erfinv_near(xp, y):
+    x = y * _horner(xp, _ERFINV_GUESS[::-1], y * y)
     for _ in range(2):
-        u = (erf_small(xp, x) - yn) * (SQRT_PI / 2.0) * xp.exp(x * x)
+        u = (erf_small(xp, x) - y) * (SQRT_PI / 2.0) * xp.exp(x * x)
         x = x - u / (1.0 + x * u)
-    q = xp.where(near | (ay > 1), 0.5, 1.0 - ay)  # exact for |y| >= 1/2
+    return x
+
+
+def _erfinv_far(xp, y):
+    ay = xp.abs(y)
+    q = xp.where(ay > 1, 0.5, 1.0 - ay)  # exact for |y| >= 1/2
     z = -ndtri(xp, 0.5 * q) / SQRT_2
     zs = xp.where(xp.isfinite(z), z, 1.0)
     u = -(SQRT_PI / 2.0) * erfcx(xp, zs) * (1.0 - q / erfc(xp, zs))
     z = xp.where(xp.isfinite(z), zs - u / (1.0 + zs * u), z)
-    out = xp.where(near, x, xp.copysign(z, y))
-    return xp.where((ay > 1) | xp.isnan(y), xp.nan, out)
+    return xp.where((ay > 1) | xp.isnan(y), xp.nan, xp.copysign(z, y))
+
+
+def erfinv(xp, y):
+    """Inverse error function: series + Halley on erf near 0, ndtri + Halley on erfc else."""
+    return by_region(xp, y, lambda v: xp.abs(v) < 0.5, lambda v: _erfinv_near(xp, v),
+                     lambda v: _erfinv_far(xp, v))
 
 
 def dawsn(xp, x):
