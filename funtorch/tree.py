@@ -188,7 +188,8 @@ def _flatten(obj, out, is_leaf):
             num_leaves += child_def.num_leaves
             all_leaves = all_leaves and child_def is LEAF
     if all_leaves:
-        return _leaf_node(cls, aux, num_leaves)
+        treedef = _ALL_LEAVES.get((cls, aux, num_leaves))
+        return treedef if treedef is not None else _leaf_node(cls, aux, num_leaves)
     return PyTreeDef(cls, aux, tuple(defs), num_leaves)
 
 

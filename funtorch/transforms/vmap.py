@@ -189,11 +189,12 @@ def _move_out(val, bdim, out_axis, size):
     if out_axis is None:
         raise ValueError("vmap: out_axes=None needs an output that does not depend on the "
                          "batch, but this output is batched")
-    if not -val.ndim <= out_axis < val.ndim:
+    ndim = val.ndim
+    if not -ndim <= out_axis < ndim:
         raise ValueError(f"vmap: out_axes={out_axis} is out of range for an output of shape "
-                         f"{tuple(val.shape)} with the batch axis (valid: {-val.ndim}.."
-                         f"{val.ndim - 1})")
-    return ops.moveaxis(val, bdim, out_axis % val.ndim)
+                         f"{tuple(val.shape)} with the batch axis (valid: {-ndim}..{ndim - 1})")
+    out_axis %= ndim
+    return val if bdim % ndim == out_axis else ops.moveaxis(val, bdim, out_axis)
 
 
 def vmap(fun, in_axes=0, out_axes=0, axis_size=None, *, axis_name=None):
@@ -241,10 +242,12 @@ def vmap(fun, in_axes=0, out_axes=0, axis_size=None, *, axis_name=None):
             if axis is None:
                 continue
             leaf = flat[index] = leaf if isinstance(leaf, Array) else ops.asarray(leaf)
-            if not -leaf.ndim <= axis < max(leaf.ndim, 1) or leaf.ndim == 0:
+            shape = leaf.shape
+            if not -len(shape) <= axis < len(shape):
                 raise ValueError(f"vmap: in_axes={axis} is out of range for an argument of "
-                                 f"shape {leaf.shape}")
-            sizes.append((index, leaf.shape[axis]))
+                                 f"shape {shape}")
+            flat_axes[index] = axis % len(shape)
+            sizes.append((index, shape[axis]))
         size = axis_size
         for _, n in sizes:
             if size is None:
@@ -259,7 +262,7 @@ def vmap(fun, in_axes=0, out_axes=0, axis_size=None, *, axis_name=None):
         trace.axis_size = size
         trace.axis_name = axis_name
         trace._axis_index = None
-        boxed = [leaf if axis is None else BatchTracer(trace, leaf, axis % leaf.ndim)
+        boxed = [leaf if axis is None else BatchTracer(trace, leaf, axis)
                  for leaf, axis in zip(flat, flat_axes)]
         if axis_name is not None:
             _AXES.traces.append(trace)
