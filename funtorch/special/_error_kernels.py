@@ -14,6 +14,7 @@ import math
 import numpy as np
 
 from funtorch.ops.erf_kernels import erfcx_above_one
+from funtorch.special._series import by_region
 
 SQRT_PI = math.sqrt(math.pi)
 SQRT_2 = math.sqrt(2.0)
@@ -39,19 +40,6 @@ def exp_minus_square(xp, x, half=False):
     lo = x - hi
     scale = 0.5 if half else 1.0
     return xp.exp(-scale * hi * hi) * xp.exp(-scale * lo * (x + hi))
-
-
-def by_region(xp, x, inside, fn_in, fn_out):
-    """``fn_in`` of the elements where ``inside(x)`` holds and ``fn_out`` of the others,
-    each computed only on its own elements (x a float64 array; 1-D arrays to the fns)."""
-    x = xp.asarray(x, dtype=xp.float64)
-    flat = x.reshape(-1)
-    mask = inside(flat)
-    out = xp.empty_like(flat)
-    for fn, idx in ((fn_in, xp.flatnonzero(mask)), (fn_out, xp.flatnonzero(~mask))):
-        if idx.size:
-            out[idx] = fn(flat[idx])
-    return out.reshape(x.shape)
 
 
 def _erfcx_far(xp, x):

@@ -30,6 +30,19 @@ _EM = [float(_B[2 * j] / math.factorial(2 * j)) for j in range(1, 15)]
 _EM_SHIFT = 10.0
 
 
+def by_region(xp, x, inside, fn_in, fn_out):
+    """``fn_in`` of the elements where ``inside(x)`` holds and ``fn_out`` of the others,
+    each computed only on its own elements (x a float64 array; 1-D arrays to the fns)."""
+    x = xp.asarray(x, dtype=xp.float64)
+    flat = x.reshape(-1)
+    mask = inside(flat)
+    out = xp.empty_like(flat)
+    for fn, idx in ((fn_in, xp.flatnonzero(mask)), (fn_out, xp.flatnonzero(~mask))):
+        if idx.size:
+            out[idx] = fn(flat[idx])
+    return out.reshape(x.shape)
+
+
 def sinpi(xp, x):
     """sin(pi x) with full relative accuracy near the integers."""
     r = x - 2.0 * xp.round(0.5 * x)  # in [-1, 1]
@@ -126,26 +139,35 @@ def stirling_correction(xp, x):
     return poly / x
 
 
-def lgamma_positive(xp, x):
-    """log Gamma(x) for x > 0."""
-    big = x >= 12.0
-    xb = xp.where(big, x, 12.0)
-    stirling = (xb - 0.5) * xp.log(xb) - xb + 0.5 * LOG_2PI + stirling_correction(xp, xb)
-    xs = xp.where(big, 2.0, x)
-    # below 1.5 the series variable is exact: z = x - 1 or z = x (never x + 1 - 2)
-    below = xs < 1.5
-    z = xp.where(xs < 0.5, xs, xs - 1.0)
-    low = _lgamma2(xp, xp.where(below, z, 0.0)) - xp.log1p(xp.where(below, z, 0.0))
-    low = low - xp.where(xs < 0.5, xp.log(xp.where(xs < 0.5, xs, 1.0)), 0.0)
-    # x in [1.5, 12): shift down, lgamma(y + k) = lgamma(y) + log(y (y+1) ... (y+k-1))
-    y = xp.where(below, 2.0, xs)
+def _lgamma_stirling(xp, x):
+    return (x - 0.5) * xp.log(x) - x + 0.5 * LOG_2PI + stirling_correction(xp, x)
+
+
+def _lgamma_low(xp, x):
+    """lgamma(x) for 0 < x < 1.5: below 1.5 the series variable is exact (z = x - 1 or
+    z = x, never x + 1 - 2)."""
+    tiny = x < 0.5
+    z = xp.where(tiny, x, x - 1.0)
+    low = _lgamma2(xp, z) - xp.log1p(z)
+    return low - xp.where(tiny, xp.log(xp.where(tiny, x, 1.0)), 0.0)
+
+
+def _lgamma_shifted(xp, y):
+    """lgamma(y) for 1.5 <= y < 12: lgamma(b + k) = lgamma(b) + log(b (b+1) ... (b+k-1))."""
     count = xp.floor(y - 1.5)
     base = y - count
-    prod = xp.ones(x.shape)
-    for k in range(10):
-        prod = prod * xp.where(k < count, base + k, 1.0)
-    small = xp.where(below, low, _lgamma2(xp, base - 2.0) + xp.log(prod))
-    return xp.where(big, stirling, small)
+    prod = xp.ones(y.shape)
+    for k in range(int(count.max()) if count.size else 0):
+        prod *= xp.where(k < count, base + k, 1.0)
+    return _lgamma2(xp, base - 2.0) + xp.log(prod)
+
+
+def lgamma_positive(xp, x):
+    """log Gamma(x) for x > 0."""
+    return by_region(
+        xp, x, lambda v: ~(v < 12.0), lambda v: _lgamma_stirling(xp, v),
+        lambda v: by_region(xp, v, lambda w: w < 1.5, lambda w: _lgamma_low(xp, w),
+                            lambda w: _lgamma_shifted(xp, w)))
 
 
 def lgamma(xp, x):
@@ -177,23 +199,39 @@ def _digamma_root(xp, x):
     return poly * dx
 
 
+def _digamma_asymptotic(xp, w):
+    inv2 = 1.0 / (w * w)
+    poly = xp.full(w.shape, _DIGAMMA[-1])
+    for c in reversed(_DIGAMMA[:-1]):
+        xp.multiply(poly, inv2, out=poly)
+        poly += c
+    return xp.log(w) - 0.5 / w - poly * inv2
+
+
+def _digamma_shifted(xp, y):
+    """psi(y) for y < 10: psi(y) = psi(y + n) - sum 1 / (y + k), y + n >= 10."""
+    shift = xp.clip(xp.ceil(10.0 - y), 0.0, 10.0)
+    acc = xp.zeros(y.shape)
+    for k in range(10):
+        acc += xp.where(k < shift, 1.0 / (y + k), 0.0)
+    return _digamma_asymptotic(xp, y + shift) - acc
+
+
 def digamma(xp, x):
     """psi(x) = d/dx log Gamma(x)."""
     neg = x < 0.5
     y = xp.where(neg, 1.0 - x, x)
     y = xp.where(xp.isfinite(y), y, 1.0)
-    shift = xp.clip(xp.ceil(10.0 - y), 0.0, 10.0)
-    acc = xp.zeros(x.shape)
-    for k in range(10):
-        acc = acc + xp.where(k < shift, 1.0 / (y + k), 0.0)
-    w = y + shift
-    inv2 = 1.0 / (w * w)
-    poly = xp.full(x.shape, _DIGAMMA[-1])
-    for c in reversed(_DIGAMMA[:-1]):
-        poly = poly * inv2 + c
-    pos = xp.log(w) - 0.5 / w - poly * inv2 - acc
-    out = xp.where(neg, pos - np.pi * cospi(xp, x) / sinpi(xp, x), pos)
-    out = xp.where(xp.abs(x - _ROOT_HI) < 0.1, _digamma_root(xp, x), out)
+    pos = by_region(xp, y, lambda v: v >= 10.0, lambda v: _digamma_asymptotic(xp, v),
+                    lambda v: _digamma_shifted(xp, v))
+    out = by_region(xp, xp.where(neg, x, 1.0), lambda v: v < 0.5,
+                    lambda v: -np.pi * cospi(xp, v) / sinpi(xp, v), lambda v: 0.0 * v)
+    out = pos + out
+    out = out.reshape(-1)
+    flat = xp.asarray(x, dtype=xp.float64).reshape(-1)
+    idx = xp.flatnonzero(xp.abs(flat - _ROOT_HI) < 0.1)
+    out[idx] = _digamma_root(xp, flat[idx])
+    out = out.reshape(x.shape)
     pole = (x <= 0) & (x == xp.floor(x))
     out = xp.where(pole, xp.where(x == 0, -xp.copysign(xp.inf, x), xp.nan), out)
     out = xp.where(x == xp.inf, xp.inf, out)
