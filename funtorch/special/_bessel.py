@@ -21,27 +21,45 @@ from funtorch.typing import Array, ArrayLike
 _SWITCH = 25.0
 
 
-def _scaled_bessel_i(xp, x, order):
-    """exp(-|x|) I_order(|x|) for order 0 or 1."""
-    ax = xp.abs(x)
-    near = ax <= _SWITCH
-    xs = xp.where(near, ax, 0.0)
-    q = 0.25 * xs * xs
-    term = xp.ones(x.shape) if order == 0 else 0.5 * xs
-    total = term
-    for k in range(1, 120):
-        term = term * q / (k * (k + order))
-        total = total + term
-    series = total * xp.exp(-xs)
-    xl = xp.where(near, 2.0 * _SWITCH, ax)
+# (upper |x|, series terms): the last term is below 1e-18 of the sum over each bin
+_SERIES_BINS = ((2.0, 14), (6.0, 21), (12.0, 28), (_SWITCH, 43))
+
+
+def _series_i(xp, ax, order, terms):
+    q = 0.25 * ax * ax
+    term = xp.ones(ax.shape) if order == 0 else 0.5 * ax
+    total = term.copy()
+    for k in range(1, terms):
+        term *= q
+        term *= 1.0 / (k * (k + order))
+        total += term
+    return total * xp.exp(-ax)
+
+
+def _asymptotic_i(xp, ax, order):
     mu = 4.0 * order * order
-    term = xp.ones(x.shape)
-    asym = term
+    term = xp.ones(ax.shape)
+    asym = term.copy()
+    inv = 1.0 / (8.0 * ax)
     for k in range(1, 60):
-        term = -term * (mu - (2 * k - 1) ** 2) / (k * 8.0 * xl)
-        asym = asym + term
-    asym = asym / xp.sqrt(2.0 * math.pi * xl)
-    return xp.where(near, series, asym)
+        term *= inv * (-(mu - (2 * k - 1) ** 2) / k)
+        asym += term
+    return asym / xp.sqrt(2.0 * math.pi * ax)
+
+
+def _scaled_bessel_i(xp, x, order):
+    """exp(-|x|) I_order(|x|) for order 0 or 1: the series with as many terms as each bin
+    of |x| needs, the Hankel series past 25, each on its own elements only."""
+    flat = xp.abs(xp.asarray(x, dtype=xp.float64).reshape(-1))
+    out = xp.empty_like(flat)
+    low = -1.0
+    for high, terms in _SERIES_BINS:
+        idx = xp.flatnonzero((flat > low) & (flat <= high))
+        out[idx] = _series_i(xp, flat[idx], order, terms)
+        low = high
+    idx = xp.flatnonzero(~(flat <= _SWITCH))  # nan too
+    out[idx] = _asymptotic_i(xp, flat[idx], order)
+    return out.reshape(xp.shape(x))
 
 
 def _i0e(xp, x):

@@ -1,4 +1,4 @@
-"""Dense sweeps of the error-function kernels against SciPy: the largest error over 1e5
+"""Dense sweeps of the error-function, gamma and Bessel kernels against SciPy: the largest error over 1e5
 points per region, tails included, in float32 (ulp of the float32 result, against SciPy's
 float64 value) and float64 (relative error). The float64 bounds of erfc past 6 and ndtr
 below -10 are those of the earlier kernels too: exp(-x^2) of a large x is not correctly
@@ -38,6 +38,16 @@ CASES = {
     "erfinv": (ft.special.erfinv, sc.erfinv, [_lin(-0.5, 0.5), _lin(0.5, 0.999),
                                               1.0 - _geo(1e-16, 1e-3), _geo(1e-300, 1e-3)],
                1e-14, 1.0),
+    "i0e": (ft.special.i0e, sc.i0e, [_lin(-25, 25), _lin(25, 700), _geo(700, 1e30)], 5e-15, 1.0),
+    "i1e": (ft.special.i1e, sc.i1e, [_lin(-25, 25), _lin(25, 700), _geo(700, 1e30, -1.0)],
+            5e-15, 1.0),
+    # relative bounds near the zeros of lgamma (1, 2) and psi (1.46..., negative x) are
+    # SciPy's own rounding there as much as ours
+    "gammaln": (ft.special.gammaln, sc.gammaln, [_lin(0.01, 1.5), _lin(1.5, 12),
+                                                 _geo(12, 1e30), _lin(-30.5, -0.01)],
+                1e-10, 1.0),
+    "digamma": (ft.special.digamma, sc.digamma, [_lin(0.01, 10), _geo(10, 1e30),
+                                                 _lin(-30.3, -0.01)], 1e-11, 1.0),
 }
 
 
