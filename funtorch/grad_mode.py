@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import functools
 import threading
+from collections.abc import Callable
+from typing import Any
 
 from funtorch.core import _STATE
+from funtorch.typing import P, R
 
 __all__ = ["no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "inference_mode",
            "is_inference_mode_enabled"]
@@ -20,7 +23,7 @@ class _GradMode:
 
     mode = True
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._local = threading.local()  # one object may be entered by several threads
 
     @property
@@ -30,18 +33,18 @@ class _GradMode:
             stack = self._local.stack = []
         return stack
 
-    def __enter__(self):
+    def __enter__(self) -> None:
         self._saved.append(_STATE.grad_enabled)
         _STATE.grad_enabled = self.mode
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         _STATE.grad_enabled = self._saved.pop()
 
-    def __call__(self, fn):
+    def __call__(self, fn: Callable[P, R]) -> Callable[P, R]:
         mode = self.mode
 
         @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
             previous = _STATE.grad_enabled
             _STATE.grad_enabled = mode
             try:
@@ -52,7 +55,7 @@ class _GradMode:
 
 
 class _NoArgumentMode(_GradMode):
-    def __new__(cls, fn=None):
+    def __new__(cls, fn: Callable[..., Any] | None = None) -> Any:
         if fn is None:
             return super().__new__(cls)
         if not callable(fn):
@@ -86,16 +89,16 @@ class set_grad_enabled(_GradMode):
     """Switch recording on or off: at once when called (``ft.set_grad_enabled(False)``),
     restored at the end of a ``with`` block, or around calls as a decorator (PyTorch)."""
 
-    def __init__(self, mode: bool):
+    def __init__(self, mode: bool) -> None:
         super().__init__()
         self.mode = bool(mode)
         self._previous = _STATE.grad_enabled
         _STATE.grad_enabled = self.mode
 
-    def __enter__(self):
+    def __enter__(self) -> None:
         self._saved.append(self._previous)
 
-    def __call__(self, fn):
+    def __call__(self, fn: Callable[P, R]) -> Callable[P, R]:
         _STATE.grad_enabled = self._previous  # the decorator form does not switch it for good
         return super().__call__(fn)
 
@@ -126,12 +129,12 @@ class inference_mode(_GradMode):
         (False, False)
     """
 
-    def __new__(cls, mode=True):
+    def __new__(cls, mode: bool | Callable[..., Any] = True) -> Any:
         if callable(mode):  # @ft.inference_mode without parentheses
             return cls(True)(mode)
         return super().__new__(cls)
 
-    def __init__(self, mode=True):
+    def __init__(self, mode: bool = True) -> None:
         super().__init__()
         if not isinstance(mode, bool):
             raise TypeError(f"inference_mode: mode must be a bool (or the function to "
@@ -139,16 +142,16 @@ class inference_mode(_GradMode):
         self.mode = not mode
         self.inference = mode
 
-    def __enter__(self):
+    def __enter__(self) -> None:
         self._saved.append((_STATE.grad_enabled, _STATE.inference))
         _STATE.grad_enabled, _STATE.inference = self.mode, self.inference
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         _STATE.grad_enabled, _STATE.inference = self._saved.pop()
 
-    def __call__(self, fn):
+    def __call__(self, fn: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
             with inference_mode(self.inference):
                 return fn(*args, **kwargs)
         return wrapper

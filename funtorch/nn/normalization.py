@@ -8,11 +8,15 @@ module) only the copy changes and ``functional_call`` returns the new values.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import funtorch as ft
 from funtorch.core import Tracer
 from funtorch.nn import functional as F
 from funtorch.nn._layer_utils import check_sizes, make_param
 from funtorch.nn.module import Module
+from funtorch.typing import Array, ArrayLike, DTypeLike
 
 __all__ = ["LayerNorm", "GroupNorm", "BatchNorm1d", "BatchNorm2d"]
 
@@ -24,8 +28,9 @@ def _filled(shape, value, dtype):
 class LayerNorm(Module):
     """Normalise the trailing ``normalized_shape`` axes: ``(*, *normalized_shape)``."""
 
-    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True,
-                 device=None, dtype=None):
+    def __init__(self, normalized_shape: int | Sequence[int], eps: float | None = 1e-5,
+                 elementwise_affine: bool = True, bias: bool = True, device: Any = None,
+                 dtype: DTypeLike = None) -> None:
         super().__init__()
         shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(
             normalized_shape)
@@ -41,10 +46,10 @@ class LayerNorm(Module):
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
 
-    def forward(self, input):
+    def forward(self, input: ArrayLike) -> Array:
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return (f"{self.normalized_shape}, eps={self.eps}, "
                 f"elementwise_affine={self.elementwise_affine}")
 
@@ -52,8 +57,8 @@ class LayerNorm(Module):
 class GroupNorm(Module):
     """Normalise groups of channels of ``(N, C, *)`` inputs."""
 
-    def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, device=None,
-                 dtype=None):
+    def __init__(self, num_groups: int, num_channels: int, eps: float | None = 1e-5,
+                 affine: bool = True, device: Any = None, dtype: DTypeLike = None) -> None:
         super().__init__()
         check_sizes(self, num_groups=num_groups, num_channels=num_channels)
         if num_groups == 0:
@@ -69,18 +74,19 @@ class GroupNorm(Module):
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
 
-    def forward(self, input):
+    def forward(self, input: ArrayLike) -> Array:
         return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"
 
 
 class _BatchNorm(Module):
     _dims = (2, 3)
 
-    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True,
-                 track_running_stats=True, device=None, dtype=None):
+    def __init__(self, num_features: int, eps: float | None = 1e-5, momentum: float | None = 0.1,
+                 affine: bool = True, track_running_stats: bool = True, device: Any = None,
+                 dtype: DTypeLike = None) -> None:
         super().__init__()
         check_sizes(self, num_features=num_features)
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
@@ -102,7 +108,7 @@ class _BatchNorm(Module):
         if device is not None:
             self.to(device)
 
-    def forward(self, input):
+    def forward(self, input: ArrayLike) -> Array:
         if input.ndim not in self._dims:
             raise ValueError(f"{type(self).__name__}: expected {' or '.join(map(str, self._dims))}"
                              f"-d input, got {input.ndim}-d input of shape {tuple(input.shape)}")
@@ -141,7 +147,7 @@ class _BatchNorm(Module):
             self.running_var = ft.ones_like(self.running_var)
             self.num_batches_tracked = ft.zeros_like(self.num_batches_tracked)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
                 f"affine={self.affine}, track_running_stats={self.track_running_stats}")
 

@@ -6,10 +6,14 @@ in PyTorch-style code; on the rebuilt copy under transforms and ``functional_cal
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from funtorch.nn import functional as F
 from funtorch.nn._layer_utils import check_sizes
 from funtorch.nn._stateless import REQUIRED, stateless
 from funtorch.nn.normalization import LayerNorm, _BatchNorm
+from funtorch.typing import Array, ArrayLike, DTypeLike
 
 __all__ = ["InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "RMSNorm", "BatchNorm3d",
            "LocalResponseNorm", "CosineSimilarity", "PairwiseDistance"]
@@ -18,12 +22,13 @@ __all__ = ["InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "RMSNorm", "Bat
 class _InstanceNorm(_BatchNorm):
     _spatial = 1
 
-    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=False,
-                 track_running_stats=False, device=None, dtype=None):
+    def __init__(self, num_features: int, eps: float | None = 1e-5, momentum: float | None = 0.1,
+                 affine: bool = False, track_running_stats: bool = False, device: Any = None,
+                 dtype: DTypeLike = None) -> None:
         super().__init__(num_features, eps, momentum, affine, track_running_stats, device,
                          dtype)
 
-    def forward(self, input):
+    def forward(self, input: ArrayLike) -> Array:
         nd = self._spatial
         if input.ndim not in (nd + 1, nd + 2):
             raise ValueError(f"{type(self).__name__}: expected {nd + 1}D (unbatched) or "
@@ -80,15 +85,16 @@ class RMSNorm(LayerNorm):
         (2, 4)
     """
 
-    def __init__(self, normalized_shape, eps=None, elementwise_affine=True, device=None,
-                 dtype=None):
+    def __init__(self, normalized_shape: int | Sequence[int], eps: float | None = None,
+                 elementwise_affine: bool = True, device: Any = None,
+                 dtype: DTypeLike = None) -> None:
         super().__init__(normalized_shape, eps, elementwise_affine, False, device, dtype)
         del self.bias  # RMSNorm has no bias (not even a None entry)
 
-    def forward(self, input):
+    def forward(self, input: ArrayLike) -> Array:
         return F.rms_norm(input, self.normalized_shape, self.weight, self.eps)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return (f"{self.normalized_shape}, eps={self.eps}, "
                 f"elementwise_affine={self.elementwise_affine}")
 

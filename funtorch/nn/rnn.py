@@ -8,12 +8,14 @@ over time steps.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import funtorch as ft
 from funtorch.nn import functional as F
 from funtorch.nn import init
 from funtorch.nn._layer_utils import check_sizes, make_param, split_keys
 from funtorch.nn.module import Module
+from funtorch.typing import Array, ArrayLike, DTypeLike, Key
 
 __all__ = ["RNNCell", "LSTMCell", "GRUCell", "RNN", "LSTM", "GRU"]
 
@@ -49,8 +51,8 @@ def _init_params(module, shapes, hidden_size, dtype, device, key):
 class _CellBase(Module):
     _mode = "RNN_TANH"
 
-    def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None, *,
-                 key=None):
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device: Any = None,
+                 dtype: DTypeLike = None, *, key: Key | None = None) -> None:
         super().__init__()
         check_sizes(self, input_size=input_size, hidden_size=hidden_size)
         self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias
@@ -77,7 +79,7 @@ class _CellBase(Module):
         xw = F.linear(input, self.weight_ih, self.bias_ih)
         return _step(self._mode, xw, state, self.weight_hh, self.bias_hh)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         text = f"{self.input_size}, {self.hidden_size}"
         return text + (", bias=False" if not self.bias else "")
 
@@ -85,8 +87,9 @@ class _CellBase(Module):
 class RNNCell(_CellBase):
     """``h' = tanh(W_ih x + b_ih + W_hh h + b_hh)``: ``(N, in), (N, H) -> (N, H)``."""
 
-    def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh", device=None,
-                 dtype=None, *, key=None):
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
+                 nonlinearity: str = "tanh", device: Any = None, dtype: DTypeLike = None, *,
+                 key: Key | None = None) -> None:
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(f"Unknown nonlinearity '{nonlinearity}'. Select from 'tanh' or "
                              "'relu'.")
@@ -94,7 +97,7 @@ class RNNCell(_CellBase):
         super().__init__(input_size, hidden_size, bias, device, dtype, key=key)
         self.nonlinearity = nonlinearity
 
-    def forward(self, input, hx=None):
+    def forward(self, input: ArrayLike, hx: Any = None) -> Array:
         return self._run(input, self._zeros(input) if hx is None else hx)
 
 
@@ -103,7 +106,7 @@ class LSTMCell(_CellBase):
 
     _mode = "LSTM"
 
-    def forward(self, input, hx=None):
+    def forward(self, input: ArrayLike, hx: Any = None) -> tuple[Array, Array]:
         if hx is None:
             hx = (self._zeros(input), self._zeros(input))
         return self._run(input, tuple(hx))
@@ -114,7 +117,7 @@ class GRUCell(_CellBase):
 
     _mode = "GRU"
 
-    def forward(self, input, hx=None):
+    def forward(self, input: ArrayLike, hx: Any = None) -> Array:
         return self._run(input, self._zeros(input) if hx is None else hx)
 
 
@@ -154,9 +157,10 @@ def _check_proj_size(proj_size, hidden_size, mode):
 class _RNNBase(Module):
     _mode = "LSTM"
 
-    def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
-                 dropout=0.0, bidirectional=False, device=None, dtype=None, *, proj_size=0,
-                 key=None):
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
+                 batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
+                 device: Any = None, dtype: DTypeLike = None, *, proj_size: int = 0,
+                 key: Key | None = None) -> None:
         super().__init__()
         check_sizes(self, input_size=input_size, hidden_size=hidden_size)
         if not isinstance(num_layers, int) or num_layers < 1:
@@ -205,7 +209,7 @@ class _RNNBase(Module):
                                f"{tuple(hx.shape)}")
         return hx
 
-    def forward(self, input, hx=None):
+    def forward(self, input: ArrayLike, hx: Any = None) -> tuple[Array, Any]:
         unbatched = input.ndim == 2
         if input.ndim not in (2, 3):
             raise ValueError(f"{type(self).__name__}: expected a 2-d (unbatched) or 3-d input, "
@@ -258,7 +262,7 @@ class _RNNBase(Module):
         c_n = ft.stack(finals_c) if finals_c else None
         return layer_input, ft.stack(finals_h), c_n
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         text = f"{self.input_size}, {self.hidden_size}"
         if self.proj_size:
             text += f", proj_size={self.proj_size}"
@@ -279,9 +283,10 @@ class RNN(_RNNBase):
     """Elman RNN: ``(L, N, in)`` (or ``batch_first``, or unbatched ``(L, in)``) ->
     ``(output (L, N, D*H), h_n (layers*D, N, H))``."""
 
-    def __init__(self, input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True,
-                 batch_first=False, dropout=0.0, bidirectional=False, device=None, dtype=None,
-                 *, key=None):
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
+                 nonlinearity: str = "tanh", bias: bool = True, batch_first: bool = False,
+                 dropout: float = 0.0, bidirectional: bool = False, device: Any = None,
+                 dtype: DTypeLike = None, *, key: Key | None = None) -> None:
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(f"Unknown nonlinearity '{nonlinearity}'. Select from 'tanh' or "
                              "'relu'.")
@@ -307,9 +312,10 @@ class LSTM(_RNNBase):
 
     _mode = "LSTM"
 
-    def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
-                 dropout=0.0, bidirectional=False, proj_size=0, device=None, dtype=None, *,
-                 key=None):
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
+                 batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
+                 proj_size: int = 0, device: Any = None, dtype: DTypeLike = None, *,
+                 key: Key | None = None) -> None:
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
                          bidirectional, device, dtype, proj_size=proj_size, key=key)
 

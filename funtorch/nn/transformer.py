@@ -10,6 +10,8 @@ block, freed before the next block runs).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 import funtorch as ft
 from funtorch.nn import init
@@ -20,6 +22,7 @@ from funtorch.nn.dropout import Dropout
 from funtorch.nn.linear import Linear
 from funtorch.nn.module import Module
 from funtorch.nn.normalization import LayerNorm
+from funtorch.typing import Array, ArrayLike, DTypeLike, Key
 
 __all__ = ["TransformerDecoderLayer", "TransformerEncoder", "TransformerDecoder",
            "Transformer"]
@@ -54,9 +57,10 @@ class TransformerDecoderLayer(Module):
         (3, 4, 8)
     """
 
-    def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation="relu",
-                 layer_norm_eps=1e-5, batch_first=False, norm_first=False, bias=True,
-                 device=None, dtype=None, *, key=None):
+    def __init__(self, d_model: int, nhead: int, dim_feedforward: int = 2048, dropout: float = 0.1,
+                 activation: str | Callable[[Array], Array] = "relu", layer_norm_eps: float = 1e-5,
+                 batch_first: bool = False, norm_first: bool = False, bias: bool = True,
+                 device: Any = None, dtype: DTypeLike = None, *, key: Key | None = None) -> None:
         super().__init__()
         keys = split_keys(key, 4)
         attn = dict(bias=bias, batch_first=batch_first, device=device, dtype=dtype)
@@ -87,8 +91,11 @@ class TransformerDecoderLayer(Module):
     def _ff_block(self, x):
         return self.dropout3(self.linear2(self.dropout(self.activation(self.linear1(x)))))
 
-    def forward(self, tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
-                memory_key_padding_mask=None, tgt_is_causal=False, memory_is_causal=False):
+    def forward(self, tgt: ArrayLike, memory: ArrayLike, tgt_mask: ArrayLike | None = None,
+                memory_mask: ArrayLike | None = None,
+                tgt_key_padding_mask: ArrayLike | None = None,
+                memory_key_padding_mask: ArrayLike | None = None,
+                tgt_is_causal: bool | None = False, memory_is_causal: bool = False) -> Array:
         x = tgt
         if self.norm_first:
             x = x + self._sa_block(self.norm1(x), tgt_mask, tgt_key_padding_mask,
@@ -114,14 +121,16 @@ class TransformerEncoder(Module):
         (5, 3, 8)
     """
 
-    def __init__(self, encoder_layer, num_layers, norm=None, enable_nested_tensor=True,
-                 mask_check=True):
+    def __init__(self, encoder_layer: Module, num_layers: int, norm: Module | None = None,
+                 enable_nested_tensor: bool = True, mask_check: bool = True) -> None:
         super().__init__()
         self.layers = _clones(encoder_layer, num_layers)
         self.num_layers, self.norm = num_layers, norm
         self.enable_nested_tensor, self.mask_check = enable_nested_tensor, mask_check
 
-    def forward(self, src, mask=None, src_key_padding_mask=None, is_causal=None):
+    def forward(self, src: ArrayLike, mask: ArrayLike | None = None,
+                src_key_padding_mask: ArrayLike | None = None,
+                is_causal: bool | None = None) -> Array:
         out = src
         for layer in self.layers:
             out = layer(out, src_mask=mask, src_key_padding_mask=src_key_padding_mask,
@@ -138,13 +147,16 @@ class TransformerDecoder(Module):
         (4, 3, 8)
     """
 
-    def __init__(self, decoder_layer, num_layers, norm=None):
+    def __init__(self, decoder_layer: Module, num_layers: int, norm: Module | None = None) -> None:
         super().__init__()
         self.layers = _clones(decoder_layer, num_layers)
         self.num_layers, self.norm = num_layers, norm
 
-    def forward(self, tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
-                memory_key_padding_mask=None, tgt_is_causal=None, memory_is_causal=False):
+    def forward(self, tgt: ArrayLike, memory: ArrayLike, tgt_mask: ArrayLike | None = None,
+                memory_mask: ArrayLike | None = None,
+                tgt_key_padding_mask: ArrayLike | None = None,
+                memory_key_padding_mask: ArrayLike | None = None,
+                tgt_is_causal: bool | None = None, memory_is_causal: bool = False) -> Array:
         out = tgt
         for layer in self.layers:
             out = layer(out, memory, tgt_mask=tgt_mask, memory_mask=memory_mask,
@@ -168,10 +180,13 @@ class Transformer(Module):
         (4, 3, 8)
     """
 
-    def __init__(self, d_model=512, nhead=8, num_encoder_layers=6, num_decoder_layers=6,
-                 dim_feedforward=2048, dropout=0.1, activation="relu", custom_encoder=None,
-                 custom_decoder=None, layer_norm_eps=1e-5, batch_first=False, norm_first=False,
-                 bias=True, device=None, dtype=None, *, key=None):
+    def __init__(self, d_model: int = 512, nhead: int = 8, num_encoder_layers: int = 6,
+                 num_decoder_layers: int = 6, dim_feedforward: int = 2048, dropout: float = 0.1,
+                 activation: str | Callable[[Array], Array] = "relu",
+                 custom_encoder: Module | None = None, custom_decoder: Module | None = None,
+                 layer_norm_eps: float = 1e-5, batch_first: bool = False, norm_first: bool = False,
+                 bias: bool = True, device: Any = None, dtype: DTypeLike = None, *,
+                 key: Key | None = None) -> None:
         super().__init__()
         keys = split_keys(key, 3)
         common = dict(layer_norm_eps=layer_norm_eps, batch_first=batch_first,
@@ -195,10 +210,13 @@ class Transformer(Module):
         for p, sub in zip(params, split_keys(key, len(params))):
             init.xavier_uniform_(p, key=sub)
 
-    def forward(self, src, tgt, src_mask=None, tgt_mask=None, memory_mask=None,
-                src_key_padding_mask=None, tgt_key_padding_mask=None,
-                memory_key_padding_mask=None, src_is_causal=None, tgt_is_causal=None,
-                memory_is_causal=False):
+    def forward(self, src: ArrayLike, tgt: ArrayLike, src_mask: ArrayLike | None = None,
+                tgt_mask: ArrayLike | None = None, memory_mask: ArrayLike | None = None,
+                src_key_padding_mask: ArrayLike | None = None,
+                tgt_key_padding_mask: ArrayLike | None = None,
+                memory_key_padding_mask: ArrayLike | None = None,
+                src_is_causal: bool | None = None, tgt_is_causal: bool | None = None,
+                memory_is_causal: bool = False) -> Array:
         batch_axis = 0 if self.batch_first else 1
         if src.ndim == 3 and tgt.ndim == 3 and src.shape[batch_axis] != tgt.shape[batch_axis]:
             raise RuntimeError("Transformer: the batch number of src and tgt must be equal, "
@@ -215,7 +233,8 @@ class Transformer(Module):
                             tgt_is_causal=tgt_is_causal, memory_is_causal=memory_is_causal)
 
     @staticmethod
-    def generate_square_subsequent_mask(sz, device=None, dtype=None):
+    def generate_square_subsequent_mask(sz: int, device: Any = None,
+                                        dtype: DTypeLike = None) -> Array:
         """The ``(sz, sz)`` causal mask: ``-inf`` above the diagonal, ``0`` elsewhere.
 
         Example:

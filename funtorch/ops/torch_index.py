@@ -5,10 +5,13 @@ the derivatives and the batch rules.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from funtorch import ops
 from funtorch.ops.torch_args import as_array, one_dim, refuse_out
+from funtorch.typing import Array, ArrayLike
 
 _REDUCE_AT = {"sum": "add", "add": "add", "prod": "multiply", "multiply": "multiply",
               "amax": "max", "amin": "min"}
@@ -29,7 +32,8 @@ def _check_index(name, x, index):
         raise RuntimeError(f"{name}(): Expected dtype int64 for index, got {index.dtype}")
 
 
-def gather(input, dim, index, *, sparse_grad=False, out=None):  # noqa: A002
+def gather(input: ArrayLike, dim: int, index: ArrayLike, *, sparse_grad: bool = False,  # noqa: A002
+           out: Any = None) -> Array:
     """``out[i][j] = input[index[i][j]][j]`` for ``dim=0`` (torch.gather).
 
     Example:
@@ -78,7 +82,8 @@ def _update(x, where, src, reduce, include_self=True):
     return getattr(x.at[where], method)(src)
 
 
-def scatter(input, dim, index, src=None, value=None, *, reduce=None):  # noqa: A002
+def scatter(input: ArrayLike, dim: int, index: ArrayLike, src: ArrayLike | None = None,
+            value: ArrayLike | None = None, *, reduce: str | None = None) -> Array:  # noqa: A002
     """A copy of ``input`` with ``src`` (or ``value``) written at ``index`` along ``dim``;
     ``reduce="add"``/``"multiply"`` combines instead (torch.scatter).
 
@@ -92,12 +97,14 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None):  # noqa: A
     return _update(x, _along(index, one_dim(dim, x.ndim, "scatter")), source, reduce)
 
 
-def scatter_add(input, dim, index, src):  # noqa: A002
+def scatter_add(input: ArrayLike, dim: int, index: ArrayLike,  # noqa: A002
+                src: ArrayLike) -> Array:
     """``scatter`` that adds ``src`` at ``index`` (repeated indices accumulate)."""
     return scatter(input, dim, index, src, reduce="add")
 
 
-def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):  # noqa: A002
+def scatter_reduce(input: ArrayLike, dim: int, index: ArrayLike, src: ArrayLike, reduce: str, *,
+                   include_self: bool = True) -> Array:  # noqa: A002
     """Combine ``src`` into ``input`` at ``index`` along ``dim`` with ``reduce`` ("sum",
     "prod", "mean", "amax", "amin"); ``include_self=False`` leaves the old values out."""
     x, index = as_array(input), as_array(index)
@@ -112,35 +119,40 @@ def _dim_index(x, dim, index, name):
     return (slice(None),) * axis + (as_array(index),), axis
 
 
-def index_select(input, dim, index, *, out=None):  # noqa: A002
+def index_select(input: ArrayLike, dim: int, index: ArrayLike, *,  # noqa: A002
+                 out: Any = None) -> Array:
     """The slices at ``index`` (1-d) along ``dim``."""
     x = as_array(input)
     return ops.take(x, as_array(index), axis=one_dim(dim, x.ndim, "index_select")) if x.ndim \
         else ops.take(ops.reshape(x, (1,)), as_array(index))[0]
 
 
-def index_add(input, dim, index, source, *, alpha=1):  # noqa: A002
+def index_add(input: ArrayLike, dim: int, index: ArrayLike, source: ArrayLike, *,  # noqa: A002
+              alpha: ArrayLike = 1) -> Array:
     """``input`` plus ``alpha * source`` added at ``index`` along ``dim``."""
     x = as_array(input)
     where, _ = _dim_index(x, dim, index, "index_add")
     return x.at[where].add(as_array(source) * alpha if alpha != 1 else source)
 
 
-def index_copy(input, dim, index, source):  # noqa: A002
+def index_copy(input: ArrayLike, dim: int, index: ArrayLike,  # noqa: A002
+               source: ArrayLike) -> Array:
     """``input`` with the slices at ``index`` along ``dim`` replaced by ``source``."""
     x = as_array(input)
     where, _ = _dim_index(x, dim, index, "index_copy")
     return x.at[where].set(source)
 
 
-def index_fill(input, dim, index, value):  # noqa: A002
+def index_fill(input: ArrayLike, dim: int, index: ArrayLike,  # noqa: A002
+               value: ArrayLike) -> Array:
     """``input`` with the slices at ``index`` along ``dim`` set to ``value``."""
     x = as_array(input)
     where, _ = _dim_index(x, dim, index, "index_fill")
     return x.at[where].set(ops.astype(ops.asarray(value), x.dtype))
 
 
-def index_reduce(input, dim, index, source, reduce, *, include_self=True):  # noqa: A002
+def index_reduce(input: ArrayLike, dim: int, index: ArrayLike, source: ArrayLike, reduce: str, *,
+                 include_self: bool = True) -> Array:  # noqa: A002
     """Combine ``source`` into the slices at ``index`` along ``dim`` ("prod", "mean",
     "amax", "amin")."""
     x = as_array(input)
@@ -148,7 +160,8 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True):  # no
     return _update(x, where, as_array(source), reduce, include_self)
 
 
-def index_put(input, indices, values, accumulate=False):  # noqa: A002
+def index_put(input: ArrayLike, indices: Any, values: ArrayLike,  # noqa: A002
+              accumulate: bool = False) -> Array:
     """``input`` with ``values`` at the advanced index ``indices`` (a tuple of arrays);
     ``accumulate=True`` adds."""
     x = as_array(input)
@@ -156,7 +169,7 @@ def index_put(input, indices, values, accumulate=False):  # noqa: A002
     return x.at[where].add(values) if accumulate else x.at[where].set(values)
 
 
-def masked_fill(input, mask, value):  # noqa: A002
+def masked_fill(input: ArrayLike, mask: ArrayLike, value: ArrayLike) -> Array:  # noqa: A002
     """``input`` with ``value`` where ``mask`` (broadcast) is true; keeps input's dtype.
 
     Example:
@@ -168,7 +181,7 @@ def masked_fill(input, mask, value):  # noqa: A002
     return ops.astype(ops.where(mask, value, x), x.dtype)
 
 
-def masked_scatter(input, mask, source):  # noqa: A002
+def masked_scatter(input: ArrayLike, mask: ArrayLike, source: ArrayLike) -> Array:  # noqa: A002
     """``input`` with consecutive elements of ``source`` at the true positions of ``mask``."""
     x = as_array(input)
     mask = ops.broadcast_to(as_array(mask), x.shape)
@@ -178,27 +191,29 @@ def masked_scatter(input, mask, source):  # noqa: A002
     return ops.where(mask, ops.reshape(picked, x.shape), x)
 
 
-def masked_select(input, mask, *, out=None):  # noqa: A002
+def masked_select(input: ArrayLike, mask: ArrayLike, *, out: Any = None) -> Array:  # noqa: A002
     """The elements where ``mask`` (broadcast) is true, as a 1-d array."""
     x, mask = ops.broadcast_arrays(as_array(input), as_array(mask))
     return x[mask]
 
 
-def select_scatter(input, src, dim, index):  # noqa: A002
+def select_scatter(input: ArrayLike, src: ArrayLike, dim: int, index: int) -> Array:  # noqa: A002
     """``input`` with the slice at ``index`` of ``dim`` replaced by ``src``."""
     x = as_array(input)
     axis = one_dim(dim, x.ndim, "select_scatter")
     return x.at[(slice(None),) * axis + (int(index),)].set(src)
 
 
-def slice_scatter(input, src, dim=0, start=None, end=None, step=1):  # noqa: A002
+def slice_scatter(input: ArrayLike, src: ArrayLike, dim: int = 0, start: int | None = None,
+                  end: int | None = None, step: int = 1) -> Array:  # noqa: A002
     """``input`` with ``x[start:end:step]`` along ``dim`` replaced by ``src``."""
     x = as_array(input)
     axis = one_dim(dim, x.ndim, "slice_scatter")
     return x.at[(slice(None),) * axis + (slice(start, end, step),)].set(src)
 
 
-def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):  # noqa: A002
+def diagonal_scatter(input: ArrayLike, src: ArrayLike, offset: int = 0, dim1: int = 0,  # noqa: A002
+                     dim2: int = 1) -> Array:
     """``input`` with the diagonal of the plane ``dim1, dim2`` replaced by ``src``."""
     x = as_array(input)
     first, second = one_dim(dim1, x.ndim, "diagonal_scatter"), one_dim(dim2, x.ndim,
@@ -210,7 +225,8 @@ def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):  # noqa: A002
     return ops.moveaxis(out, (-2, -1), (first, second))
 
 
-def torch_put(input, index, source, accumulate=False):  # noqa: A002
+def torch_put(input: ArrayLike, index: ArrayLike, source: ArrayLike,  # noqa: A002
+              accumulate: bool = False) -> Array:
     """``input`` with ``source`` at the flat positions ``index`` (torch.put)."""
     x = as_array(input)
     flat = ops.reshape(x, (-1,))
