@@ -168,10 +168,12 @@ def _flatten(obj, out, is_leaf):
     elif cls is OrderedDict:
         children, aux, builtin = list(obj.values()), tuple(obj), True
     else:
-        entry = _node_of(obj)
+        entry = _REGISTRY.get(cls)
         if entry is None:
-            out.append(obj)
-            return LEAF
+            entry = _node_of(obj) if isinstance(obj, tuple) else None  # a namedtuple?
+            if entry is None:
+                out.append(obj)
+                return LEAF
         children, aux = entry[0](obj)
         builtin = False
     defs = []
