@@ -57,13 +57,17 @@ def erfcx(xp, x):
                      lambda v: _erfcx_far(xp, v))
 
 
+def _erfc_from_scaled(xp, z, scaled):
+    """erfc(z) = erfcx(z) exp(-z^2) for z > 0 given ``scaled`` = erfcx(z); past 26.5
+    exp(-z^2) alone is subnormal: erfcx is folded into the exponent."""
+    tail = xp.where(z < 26.5, exp_minus_square(xp, xp.minimum(z, 26.5)) * scaled,
+                    xp.exp(xp.log(scaled) - z * z))
+    return xp.where(xp.isinf(z), 0.0, tail)
+
+
 def _erfc_far(xp, x):
     far = xp.abs(x)
-    scaled = erfcx_above_one(xp, far)
-    # past 26.5 exp(-x^2) alone is subnormal: fold erfcx into the exponent
-    tail = xp.where(far < 26.5, exp_minus_square(xp, xp.minimum(far, 26.5)) * scaled,
-                    xp.exp(xp.log(scaled) - far * far))
-    tail = xp.where(xp.isinf(far), 0.0, tail)
+    tail = _erfc_from_scaled(xp, far, erfcx_above_one(xp, far))
     return xp.where(x > 0, tail, 2.0 - tail)
 
 
@@ -73,8 +77,9 @@ def erfc(xp, x):
                      lambda v: _erfc_far(xp, v))
 
 
-def _ndtr_left(xp, x):
-    scaled = erfcx(xp, -x / SQRT_2)
+def _ndtr_left(xp, x, scaled=None):
+    """ndtr(x) for x < 0 from ``scaled`` = erfcx(-x / sqrt 2) (computed when not given)."""
+    scaled = erfcx(xp, -x / SQRT_2) if scaled is None else scaled
     return xp.where(x > -37.5, 0.5 * scaled * exp_minus_square(xp, -xp.maximum(x, -37.5), True),
                     0.5 * xp.exp(xp.log(scaled) - 0.5 * x * x))
 
@@ -108,7 +113,8 @@ _D = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
 def _horner(xp, coefs, x):
     out = xp.full(x.shape, coefs[0])
     for c in coefs[1:]:
-        out = out * x + c
+        xp.multiply(out, x, out=out)
+        out += c
     return out
 
 
@@ -129,27 +135,28 @@ def ndtri(xp, p):
     """Inverse of the standard normal CDF, relative accuracy ~1e-15 in both tails."""
     p = xp.asarray(p, dtype=xp.float64)
     shape, p = p.shape, p.reshape(-1)
-    upper = p > 0.5
-    q = xp.where(upper, 1.0 - p, p)  # exact for p >= 1/2
-    valid = (q > 0) & (q <= 0.5)
-    qs = xp.where(valid, q, 0.25)
+    q = xp.minimum(p, 1.0 - p)  # exact for p >= 1/2
+    qs = xp.where((q > 0) & (q <= 0.5), q, 0.25)
     x = _acklam_lower(xp, qs)
-    central = qs > 0.25
-    offset = xp.where(central, qs - 0.5, 0.0)  # exact: no cancellation near p = 1/2
     # one Halley step (cubic: Acklam's 1e-9 becomes rounding) on ndtr(x) = q; the residual
-    # over the pdf is formed from erf near the middle and, outside, as
+    # over the pdf is formed from erf near the middle (q - 1/2 exact there: no
+    # cancellation) and, outside, as
     # (1 - q / ndtr) * ndtr / pdf = (1 - q / ndtr) sqrt(pi / 2) erfcx(-x / sqrt 2)
-    u = xp.empty_like(x)
+    central = qs > 0.25
     idx = xp.flatnonzero(central)
     xc = x[idx]
-    u[idx] = (0.5 * erf_small(xp, xc / SQRT_2) - offset[idx]) * SQRT_2PI * xp.exp(0.5 * xc * xc)
+    u = (0.5 * erf_small(xp, xc / SQRT_2) - (qs[idx] - 0.5)) * SQRT_2PI * xp.exp(0.5 * xc * xc)
+    x[idx] = xc - u / (1.0 + 0.5 * xc * u)
     idx = xp.flatnonzero(~central)
     xt = x[idx]
-    u[idx] = math.sqrt(math.pi / 2.0) * erfcx(xp, -xt / SQRT_2) * (1.0 - qs[idx] / ndtr(xp, xt))
-    x = x - u / (1.0 + 0.5 * x * u)
-    out = xp.where(upper, -x, x)
-    out = xp.where(p == 0, -xp.inf, xp.where(p == 1, xp.inf, out))
-    return xp.where((p < 0) | (p > 1) | xp.isnan(p), xp.nan, out).reshape(shape)
+    scaled = erfcx(xp, -xt / SQRT_2)  # xt < -0.67: ndtr(xt) from the same erfcx
+    u = math.sqrt(math.pi / 2.0) * scaled * (1.0 - qs[idx] / _ndtr_left(xp, xt, scaled))
+    x[idx] = xt - u / (1.0 + 0.5 * xt * u)
+    out = xp.copysign(x, p - 0.5, out=x)  # the upper half mirrors the lower one
+    out[p == 0] = -xp.inf
+    out[p == 1] = xp.inf
+    out[~((p >= 0) & (p <= 1))] = xp.nan
+    return out.reshape(shape)
 
 
 _ERFINV_GUESS = [math.sqrt(math.pi) / 2.0 * c for c in
@@ -170,7 +177,8 @@ def _erfinv_far(xp, y):
     q = xp.where(ay > 1, 0.5, 1.0 - ay)  # exact for |y| >= 1/2
     z = -ndtri(xp, 0.5 * q) / SQRT_2
     zs = xp.where(xp.isfinite(z), z, 1.0)
-    u = -(SQRT_PI / 2.0) * erfcx(xp, zs) * (1.0 - q / erfc(xp, zs))
+    scaled = erfcx(xp, zs)  # zs >= 0.47: erfc(zs) from the same erfcx
+    u = -(SQRT_PI / 2.0) * scaled * (1.0 - q / _erfc_from_scaled(xp, zs, scaled))
     z = xp.where(xp.isfinite(z), zs - u / (1.0 + zs * u), z)
     return xp.where((ay > 1) | xp.isnan(y), xp.nan, xp.copysign(z, y))
 
