@@ -19,6 +19,7 @@ from funtorch.ops import registry as R
 from funtorch import ops
 from funtorch.ops.indexing_basic import BASIC_TYPES, BasicIndex, basic_index_p, is_basic
 from funtorch.ops.indexing_parse import ARRAY, parse_index  # noqa: F401 (scatter, onnx)
+from funtorch.typing import ArrayLike
 
 _WHOLE = slice(None)
 
@@ -202,7 +203,7 @@ def _integer_indices(indices, fn):
     return indices
 
 
-def take(a, indices, axis=None, mode="raise"):
+def take(a: ArrayLike, indices: ArrayLike, axis: int | None = None, mode: str = "raise") -> Array:
     """Elements of ``a`` at ``indices`` along ``axis`` (of the flattened ``a`` when None).
 
     The output shape is ``a.shape[:axis] + indices.shape + a.shape[axis + 1:]``. ``mode``
@@ -228,7 +229,7 @@ def take(a, indices, axis=None, mode="raise"):
     return getitem(a, (slice(None),) * axis + (indices,))
 
 
-def take_along_axis(arr, indices, axis=-1):
+def take_along_axis(arr: ArrayLike, indices: ArrayLike, axis: int | None = -1) -> Array:
     """Pick values from ``arr`` by matching 1-d slices of ``indices`` along ``axis``.
 
     As ``numpy.take_along_axis``: ``indices`` has ``arr``'s number of dimensions and
