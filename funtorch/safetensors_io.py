@@ -66,9 +66,10 @@ def save_safetensors(tree_or_state_dict, path, metadata=None) -> None:
             (a bare array; wrap it: ``{"weight": x}``).
 
     Example:
-        >>> ft.save_safetensors(ft.nn.Linear(3, 2), "linear.safetensors",
-        ...                     metadata={"format": "pt"})
-        >>> sorted(ft.load_safetensors("linear.safetensors"))
+        >>> import os, tempfile
+        >>> path = os.path.join(tempfile.mkdtemp(), "linear.safetensors")
+        >>> ft.save_safetensors(ft.nn.Linear(3, 2), path, metadata={"format": "pt"})
+        >>> sorted(ft.load_safetensors(path))
         ['bias', 'weight']
     """
     _check_metadata(metadata)
@@ -112,8 +113,10 @@ def load_safetensors(path) -> dict:
         FileNotFoundError: there is no such file.
 
     Example:
-        >>> ft.save_safetensors({"w": ft.ones((2, 3))}, "w.safetensors")
-        >>> ft.load_safetensors("w.safetensors")["w"].shape
+        >>> import os, tempfile
+        >>> path = os.path.join(tempfile.mkdtemp(), "w.safetensors")
+        >>> ft.save_safetensors({"w": ft.ones((2, 3))}, path)
+        >>> ft.load_safetensors(path)["w"].shape
         (2, 3)
     """
     from safetensors import SafetensorError, safe_open
