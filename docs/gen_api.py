@@ -36,6 +36,8 @@ NAMESPACES = {
     "funtorch.cuda": "torch.cuda spellings",
     "funtorch.distributed": "Data-parallel training on MPI",
     "funtorch.onnx": "ONNX export",
+    "funtorch.typing": "Type aliases for annotations (Array, ArrayLike, DTypeLike, ...)",
+    "funtorch.errors": "Exception types to catch by type",
 }
 
 ROOT = pathlib.Path(__file__).resolve().parent
