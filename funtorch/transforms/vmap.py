@@ -216,7 +216,9 @@ def vmap(fun, in_axes=0, out_axes=0, axis_size=None, *, axis_name=None):
             of range, or ``in_axes`` not matching the arguments.
 
     Example:
-        >>> ft.vmap(lambda w, x: ft.sum(w * x), in_axes=(None, 0))(ft.ones(3), ft.ones((5, 3)))
+        >>> dot = ft.vmap(lambda w, x: ft.sum(w * x), in_axes=(None, 0))
+        >>> dot(ft.ones(3), ft.ones((5, 3))).tolist()
+        [3.0, 3.0, 3.0, 3.0, 3.0]
         >>> ft.vmap(lambda x: x / ft.psum(x, "i"), axis_name="i")(ft.arange(1.0, 4.0))
         array([0.16666667, 0.33333334, 0.5       ])
     """
