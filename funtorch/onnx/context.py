@@ -49,6 +49,7 @@ class LoweringContext:
         self.dims = {}  # (size, alt size) -> name of its run-time size (per graph scope)
         self.filled = {}  # id(constant Var of a dynamic shape) -> how to build it at run time
         self.eqn_of = {}  # id(Var) -> the equation writing it
+        self.lowered_from = {}  # ONNX name -> (eqn, input names) of the rule that made it
         self.const_values = {}  # id(Var) -> the value of a constant (initializer) Var
         self.gemms = {}  # ONNX name of a bias-free Gemm's output -> its Var
         self.sources = {}  # id(Var) -> (Var, "at file:line") of the equation writing it

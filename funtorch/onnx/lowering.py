@@ -156,6 +156,8 @@ def lower_graph(ctx, graph, input_names):
                 exc.args = (f"{exc.args[0]} ({eqn!r}{_where(ctx, eqn)})",)
                 exc._located = True
             raise
+        if isinstance(out, str):  # the first equation to yield a name made it (no-ops pass
+            ctx.lowered_from.setdefault(out, (eqn, inputs))  # their input's name on)
         outs = out if eqn.prim.multiple_results else (out,)
         for var, name in zip(eqn.outputs, outs):
             ctx.names[id(var)] = name

@@ -13,9 +13,9 @@ axes in front of the output positions, a ``reshape`` into columns and one batche
 (``windows_sum``) are in ``rules_nn_transpose.py``, batch norm in ``rules_nn_norm.py``.
 
 How: the links of the chains (``pad``, ``transpose``, ``reshape``, ``matmul``,
-``sliding_window_view``) are lowered by their own rules as usual, and each ONNX result is
-noted with its equation (the trail, per export); a consumer's rule walks that trail back
-(:func:`trail_link`), wrapping the basic rule of its primitive (:func:`wrap_rule`). A
+``sliding_window_view``) are lowered by their own rules as usual; the exporter notes which
+equation made each ONNX result (``ctx.lowered_from``), and a consumer's rule walks those
+links back (:func:`trail_link`), wrapping the basic rule of its primitive (:func:`wrap_rule`). A
 chain that does not match still exports through the plain rules (``rules_nn_windows.py``:
 one strided ``Slice`` per kernel offset, never a gather), and the links a matched chain
 made unnecessary are removed as dead nodes by the exporter.
@@ -42,19 +42,19 @@ from funtorch.onnx.registry import register_lowering
 from funtorch.onnx.rules_nn_transpose import crop_into_pads, cropped_result
 from funtorch.onnx.rules_nn_windows import lower_sliding_window_view
 
-__all__ = ["trail_link", "note_results", "wrap_rule", "unpadded"]
+__all__ = ["trail_link", "wrap_rule", "unpadded"]
 
 
 def _state(ctx):
-    """This module's notes on ``ctx``: the trail and the Conv nodes awaiting a bias."""
-    return ctx.__dict__.setdefault("_nn_state", {"trail": {}, "conv": {}, "biasable": {},
+    """This module's notes on ``ctx``: the Conv nodes awaiting a bias."""
+    return ctx.__dict__.setdefault("_nn_state", {"conv": {}, "biasable": {},
                                                    "window_sums": {}})
 
 
 def trail_link(ctx, name, prim_name):
     """``(eqn, input names)`` of the ``prim_name`` equation whose ONNX result is ``name``,
     or ``None`` when ``name`` came from anything else."""
-    found = _state(ctx)["trail"].get(name)
+    found = ctx.lowered_from.get(name)
     return found if found is not None and found[0].prim.name == prim_name else None
 
 
@@ -64,24 +64,7 @@ def _current_rule(prim_name):
     return registry._TABLE[Primitive.registry[prim_name]]
 
 
-def note_results(prim_name):
-    """Keep the current rule of ``prim_name`` and note each result it lowers."""
-    inner = _current_rule(prim_name)
-
-    def rule(ctx, eqn, *inputs):
-        out = inner(ctx, eqn, *inputs)
-        if isinstance(out, str):
-            _state(ctx)["trail"][out] = (eqn, inputs)
-        return out
-    rule.__name__ = f"lower_{prim_name}_noted"
-    rule.__module__ = inner.__module__  # the table in README.md names the basic rule's home
-    register_lowering(prim_name)(rule)
-
-
-for _name in ("pad", "transpose", "reshape", "matmul"):
-    note_results(_name)
 register_lowering("sliding_window_view")(lower_sliding_window_view)
-note_results("sliding_window_view")
 
 
 class Windows:

@@ -12,12 +12,10 @@ reshapes and the square at load time, and fuses the result into a preceding ``Co
 
 from __future__ import annotations
 
-from funtorch.onnx.rules_nn import note_results, trail_link, wrap_rule
+from funtorch.onnx.rules_nn import trail_link, wrap_rule
 
 __all__ = ["lower_batch_norm"]
 
-for _name in ("sub", "div", "mul"):
-    note_results(_name)
 
 
 def _channel_vector(ctx, name, var, channels):
