@@ -101,39 +101,32 @@ greater = _comparison_fn(gt_p, "greater")
 greater_equal = _comparison_fn(ge_p, "greater_equal")
 
 
-def _logic_fn(prim: Primitive, name: str) -> Callable[[ArrayLike, ArrayLike], Array]:
+def _logic_fn(prim: Primitive, name: str, truth: bool = False
+              ) -> Callable[[ArrayLike, ArrayLike], Array]:
+    # truth: logical_* read any operand as its truth value (nonzero is True), as NumPy and
+    # torch do; the bitwise primitive on the integers themselves gave 2 & 1 == 0
     def fn(x: ArrayLike, y: ArrayLike) -> Array:
         x, y = R.coerce_pair(x, y)
+        if truth:
+            return bind(prim, astype(x, np.bool_), astype(y, np.bool_))
         for arg in (x, y):
             if R.dtype_kind(arg) not in "biu":
                 raise TypeError(f"{name}: expected bool or integer operands, got dtype "
                                 f"{R.dtype_of(arg)}")
         return bind(prim, x, y)
     fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = f"Elementwise ``{name}`` of bool or integer arrays."
+    fn.__doc__ = (f"Elementwise ``{name}`` of the operands' truth values (nonzero is True), "
+                  f"with broadcasting; a bool array." if truth else
+                  f"Elementwise ``{name}`` of bool or integer arrays.")
     return fn
 
 
 bitwise_and = _logic_fn(and_p, "bitwise_and")
 bitwise_or = _logic_fn(or_p, "bitwise_or")
 bitwise_xor = _logic_fn(xor_p, "bitwise_xor")
-
-
-def _truth_fn(prim: Primitive, name: str) -> Callable[[ArrayLike, ArrayLike], Array]:
-    # logical_* read any operand as its truth value (nonzero is True), as NumPy and torch
-    # do; applying the bitwise primitive to the integers themselves gave 2 & 1 == 0
-    def fn(x: ArrayLike, y: ArrayLike) -> Array:
-        x, y = R.coerce_pair(x, y)
-        return bind(prim, astype(x, np.bool_), astype(y, np.bool_))
-    fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = (f"Elementwise ``{name}`` of the operands' truth values (nonzero is True), "
-                  f"with broadcasting; a bool array.")
-    return fn
-
-
-logical_and = _truth_fn(and_p, "logical_and")
-logical_or = _truth_fn(or_p, "logical_or")
-logical_xor = _truth_fn(xor_p, "logical_xor")
+logical_and = _logic_fn(and_p, "logical_and", truth=True)
+logical_or = _logic_fn(or_p, "logical_or", truth=True)
+logical_xor = _logic_fn(xor_p, "logical_xor", truth=True)
 
 
 def invert(x: ArrayLike) -> Array:
