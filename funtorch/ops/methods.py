@@ -166,23 +166,67 @@ _METHODS = """logsumexp reshape view squeeze unsqueeze expand_dims permute swapa
     flip broadcast_to astype clamp exp log log1p expm1 sqrt sin cos tan tanh sigmoid abs sign
     square reciprocal floor ceil maximum minimum take sort argsort repeat matmul dot""".split()
 
+def _ravel(self: Array) -> Array:
+    """The array flattened to one dimension (``x.reshape(-1)``)."""
+    return ops.reshape(self, (-1,))
+
+
+def _cpu(self: Array) -> Array:
+    """The array on the host (``ft.device_put(x, "cpu")``)."""
+    return ops.device_put(self, "cpu")
+
+
+def _cuda(self: Array, device: int | None = None) -> Array:
+    """The array on CUDA device ``device`` (default: the current one)."""
+    return ops.device_put(self, "cuda" if device is None else f"cuda:{int(device)}")
+
+
+def _float(self: Array) -> Array:
+    """The array cast to float32 (torch's ``x.float()``)."""
+    return ops.astype(self, float32)
+
+
+def _double(self: Array) -> Array:
+    """The array cast to float64 (torch's ``x.double()``)."""
+    return ops.astype(self, float64)
+
+
+def _half(self: Array) -> Array:
+    """The array cast to float16 (torch's ``x.half()``)."""
+    return ops.astype(self, float16)
+
+
+def _long(self: Array) -> Array:
+    """The array cast to int64 (torch's ``x.long()``)."""
+    return ops.astype(self, int64)
+
+
+def _detach(self: Array) -> Array:
+    """The same values cut out of the graph: no gradient flows back (``ft.stop_gradient``)."""
+    return ops.stop_gradient(self)
+
+
+def _transposed(self: Array) -> Array:
+    """``x.T``: the axes reversed."""
+    return ops.transpose(self)
+
+
+def _matrix_transposed(self: Array) -> Array:
+    """``x.mT``: the last two axes swapped (a batch of transposed matrices)."""
+    return ops.swapaxes(self, -1, -2)
+
+
+def _expand(self: Array, *shape: Any) -> Array:
+    """``x.expand(2, 3)`` or ``x.expand((2, 3))``: broadcast to ``shape`` (torch)."""
+    return ops.broadcast_to(
+        self, shape[0] if len(shape) == 1 and not isinstance(shape[0], int) else shape)
+
+
 _EXTRA = {
-    "transpose": _torch_transpose,
-    "flatten": _flatten,
-    "ravel": lambda self: ops.reshape(self, (-1,)),
-    "to": _to,
-    "cpu": lambda self: ops.device_put(self, "cpu"),
-    "cuda": lambda self, device=None: ops.device_put(
-        self, "cuda" if device is None else f"cuda:{int(device)}"),
-    "float": lambda self: ops.astype(self, float32),
-    "double": lambda self: ops.astype(self, float64),
-    "half": lambda self: ops.astype(self, float16),
-    "long": lambda self: ops.astype(self, int64),
-    "detach": lambda self: ops.stop_gradient(self),
-    "T": property(lambda self: ops.transpose(self)),
-    "mT": property(lambda self: ops.swapaxes(self, -1, -2)),
-    "expand": lambda self, *shape: ops.broadcast_to(
-        self, shape[0] if len(shape) == 1 and not isinstance(shape[0], int) else shape),
+    "transpose": _torch_transpose, "flatten": _flatten, "ravel": _ravel, "to": _to,
+    "cpu": _cpu, "cuda": _cuda, "float": _float, "double": _double, "half": _half,
+    "long": _long, "detach": _detach, "T": property(_transposed),
+    "mT": property(_matrix_transposed), "expand": _expand,
 }
 
 

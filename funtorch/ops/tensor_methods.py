@@ -10,7 +10,7 @@ them), and take torch's otherwise: ``x.max(1)`` and ``x.max(dim=1)`` are
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 import numpy as np
@@ -201,38 +201,115 @@ def _unsupported(name: str, why: str) -> Callable[..., NoReturn]:
     return method
 
 
+def _dim(self: Array) -> int:
+    """The number of dimensions (torch's ``x.dim()``, ``x.ndimension()``)."""
+    return self.ndim
+
+
+def _numel(self: Array) -> int:
+    """The number of elements (torch's ``x.numel()``, ``x.nelement()``)."""
+    return self.size
+
+
+def _is_floating_point(self: Array) -> bool:
+    """Whether the dtype is a real floating dtype."""
+    return self.dtype.kind == "f"
+
+
+def _is_signed(self: Array) -> bool:
+    """Whether the dtype is a signed integer or floating dtype."""
+    return self.dtype.kind in "if"
+
+
+def _is_same_size(self: Array, other: ArrayLike) -> bool:
+    """Whether ``other`` has this array's shape."""
+    return self.shape == as_array(other).shape
+
+
+def _is_distributed(self: Array) -> bool:
+    """Always ``False``: an array lives on one device."""
+    return False
+
+
+def _new_full(self: Array, size: Sequence[int], fill_value: ArrayLike, dtype: DTypeLike = None,
+              device: Any = None, requires_grad: bool = False) -> Array:
+    """A new array of shape ``size`` filled with ``fill_value`` (this array's dtype unless
+    ``dtype`` is given)."""
+    return ops.full(tuple(size), fill_value, dtype=dtype or self.dtype)
+
+
+def _type_as(self: Array, other: ArrayLike) -> Array:
+    """The array cast to ``other``'s dtype."""
+    return ops.astype(self, as_array(other).dtype)
+
+
+def _view_as(self: Array, other: ArrayLike) -> Array:
+    """The array reshaped to ``other``'s shape."""
+    return ops.reshape(self, as_array(other).shape)
+
+
+def _expand_as(self: Array, other: ArrayLike) -> Array:
+    """The array broadcast to ``other``'s shape."""
+    return ops.broadcast_to(self, as_array(other).shape)
+
+
+def _cast(dtype: type, name: str) -> Callable[[Array], Array]:
+    def method(self: Array) -> Array:
+        return ops.astype(self, dtype)
+    method.__name__ = name
+    method.__doc__ = f"The array cast to {np.dtype(dtype).name} (torch's ``x.{name}()``)."
+    return method
+
+
+def _narrow_copy(self: Array, dim: int, start: int, length: int) -> Array:
+    """``length`` entries along ``dim`` from ``start`` (torch's ``x.narrow_copy``)."""
+    return torch_shape.narrow(self, dim, start, length)
+
+
+def _polygamma(self: Array, n: int) -> Array:
+    """The ``n``-th derivative of the digamma function at each element."""
+    return torch_math.polygamma(n, self)
+
+
+def _where(self: Array, condition: ArrayLike, y: ArrayLike) -> Array:
+    """This array where ``condition`` holds, ``y`` elsewhere (torch's ``x.where(c, y)``)."""
+    return ops.where(condition, self, y)
+
+
+def _tile(self: Array, *dims: Any) -> Array:
+    """The array repeated ``dims`` times along each axis (``ft.tile``)."""
+    return ops.tile(self, shape_args(dims, "tile"))
+
+
+def _put(self: Array, index: ArrayLike, source: ArrayLike, accumulate: bool = False) -> Array:
+    """A copy with ``source`` written (or added) at the flat positions ``index``."""
+    return T.torch_index.torch_put(self, index, source, accumulate)
+
+
+def _eig(self: Array) -> tuple[Array, Array]:
+    """Eigenvalues and eigenvectors of a square matrix (``ft.linalg.eig``)."""
+    from funtorch.linalg import eig  # at call time: funtorch.linalg imports this module's ops
+    return eig(self)
+
+
 _EXTRA = {
-    "dim": lambda self: self.ndim, "ndimension": lambda self: self.ndim,
-    "numel": lambda self: self.size, "nelement": lambda self: self.size,
-    "is_floating_point": lambda self: self.dtype.kind == "f",
-    "is_signed": lambda self: self.dtype.kind in "if",
-    "is_same_size": lambda self, other: self.shape == as_array(other).shape,
-    "is_nonzero": _is_nonzero, "is_distributed": lambda self: False, "equal": _equal,
+    "dim": _dim, "ndimension": _dim, "numel": _numel, "nelement": _numel,
+    "is_floating_point": _is_floating_point, "is_signed": _is_signed,
+    "is_same_size": _is_same_size, "is_nonzero": _is_nonzero,
+    "is_distributed": _is_distributed, "equal": _equal,
     "new_zeros": _new(lambda s, d: ops.zeros(s, dtype=d)),
     "new_ones": _new(lambda s, d: ops.ones(s, dtype=d)),
     "new_empty": _new(lambda s, d: ops.zeros(s, dtype=d)),
     "new": _new(lambda s, d: ops.zeros(s, dtype=d)),
-    "new_full": lambda self, size, fill_value, dtype=None, device=None, requires_grad=False:
-        ops.full(tuple(size), fill_value, dtype=dtype or self.dtype),
-    "new_tensor": _new_tensor, "type": _type,
-    "type_as": lambda self, other: ops.astype(self, as_array(other).dtype),
-    "view_as": lambda self, other: ops.reshape(self, as_array(other).shape),
-    "expand_as": lambda self, other: ops.broadcast_to(self, as_array(other).shape),
-    "bool": lambda self: ops.astype(self, np.bool_),
-    "byte": lambda self: ops.astype(self, np.uint8),
-    "char": lambda self: ops.astype(self, np.int8),
-    "short": lambda self: ops.astype(self, np.int16),
-    "int": lambda self: ops.astype(self, np.int32),
+    "new_full": _new_full, "new_tensor": _new_tensor, "type": _type, "type_as": _type_as,
+    "view_as": _view_as, "expand_as": _expand_as, "bool": _cast(np.bool_, "bool"),
+    "byte": _cast(np.uint8, "byte"), "char": _cast(np.int8, "char"),
+    "short": _cast(np.int16, "short"), "int": _cast(np.int32, "int"),
     "nonzero": N.torch_nonzero, "unique": N.torch_unique, "cross": N.torch_cross,
     "cov": N.torch_cov, "histogram": N.torch_histogram, "frexp": _frexp, "renorm": _renorm, "unfold": _unfold,
     "sum_to_size": _sum_to_size, "symeig": _symeig, "lu_solve": _lu_solve,
-    "narrow_copy": lambda self, dim, start, length: torch_shape.narrow(self, dim, start, length),
-    "polygamma": lambda self, n: torch_math.polygamma(n, self),
-    "where": lambda self, condition, y: ops.where(condition, self, y),
-    "tile": lambda self, *dims: ops.tile(self, shape_args(dims, "tile")),
-    "put": lambda self, index, source, accumulate=False: T.torch_index.torch_put(
-        self, index, source, accumulate),
-    "eig": lambda self: __import__("funtorch.linalg", fromlist=["eig"]).eig(self),
+    "narrow_copy": _narrow_copy, "polygamma": _polygamma, "where": _where, "tile": _tile,
+    "put": _put, "eig": _eig,
     "qscheme": _unsupported("qscheme", "the array is not quantized (funtorch has no "
                             "quantized arrays), as torch says for a float tensor"),
     "reinforce": _unsupported("reinforce", "reinforce() was removed from torch; use "
