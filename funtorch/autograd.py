@@ -9,12 +9,16 @@ the entries reachable from its outputs to ``backprop`` in PyTorch's engine order
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from funtorch import autograd_hooks, autograd_engine, ops
 from funtorch.autograd_hooks import detect_anomaly, is_anomaly_enabled, set_detect_anomaly  # noqa
 from funtorch.core import (
     _STATE, _TRACER_TYPES, LEAF, Array, Primitive, bind, canonical, record, wrap,
 )
 from funtorch.dtypes import is_float
+from funtorch.typing import ArrayLike
 from funtorch.grad_mode import (  # noqa: F401  (PyTorch spells them torch.autograd.*)
     _GradMode, enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
     no_grad, set_grad_enabled,
@@ -50,9 +54,24 @@ def _seq(x):
     return list(x) if isinstance(x, (list, tuple)) else [x]
 
 
-def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+def backward(tensors: Array | Sequence[Array],
+             grad_tensors: ArrayLike | Sequence[ArrayLike | None] | None = None,
+             retain_graph: bool | None = None, create_graph: bool = False,
+             inputs: Array | Sequence[Array] | None = None) -> None:
     """Accumulate d(tensors)/d(leaf) into every reachable leaf's ``.grad`` (into the
     ``.grad`` of ``inputs`` only, when given).
+
+    Args:
+        tensors: the outputs to differentiate (one array or a sequence).
+        grad_tensors: the cotangent of each output, shaped like it; ``None`` for a
+            scalar output (a cotangent of 1).
+        retain_graph: keep the recorded graph for another backward (default:
+            ``create_graph``).
+        create_graph: record the backward pass itself, for higher derivatives.
+        inputs: accumulate into these arrays' ``.grad`` only.
+
+    Returns:
+        None: the gradients land in ``.grad``.
 
     Raises:
         RuntimeError: non-scalar output without ``gradient``; a graph already freed by a
@@ -85,9 +104,23 @@ def _accumulate_detached(handle, ct):
     _accumulate_grad(handle, ops.stop_gradient(ct))
 
 
-def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
-         allow_unused=False):
+def grad(outputs: Array | Sequence[Array], inputs: Array | Sequence[Array],
+         grad_outputs: ArrayLike | Sequence[ArrayLike | None] | None = None,
+         retain_graph: bool | None = None, create_graph: bool = False,
+         allow_unused: bool = False) -> tuple[Array | None, ...]:
     """Return d(outputs)/d(inputs) as a tuple without touching ``.grad`` (PyTorch's).
+
+    Args:
+        outputs: the arrays to differentiate.
+        inputs: the arrays to differentiate with respect to.
+        grad_outputs: the cotangent of each output (``None``: 1 for a scalar output).
+        retain_graph: keep the recorded graph for another call (default: ``create_graph``).
+        create_graph: record the backward pass, so the result can be differentiated again.
+        allow_unused: give ``None`` for an input the outputs do not depend on.
+
+    Returns:
+        One gradient per input, shaped like it (``None`` for an unused input when
+        ``allow_unused``).
 
     Raises:
         RuntimeError: an input the outputs do not depend on (unless ``allow_unused``).
@@ -120,13 +153,16 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     return tuple(result)
 
 
-def _tensor_backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-    """PyTorch's ``tensor.backward(gradient=None, retain_graph=None, create_graph=False)``."""
+def _tensor_backward(self: Array, gradient: ArrayLike | None = None,
+                     retain_graph: bool | None = None, create_graph: bool = False,
+                     inputs: Array | Sequence[Array] | None = None) -> None:
+    """PyTorch's ``tensor.backward(gradient=None, retain_graph=None, create_graph=False)``:
+    :func:`funtorch.autograd.backward` of this array."""
     backward([self], None if gradient is None else [gradient], retain_graph, create_graph,
              inputs)
 
 
-def _requires_grad_(self, requires_grad=True):
+def _requires_grad_(self: Array, requires_grad: bool = True) -> Array:
     """Mark a leaf array as requiring grad (in place on the tracking flag only)."""
     if self._node is not None and not self._node.is_leaf:
         raise RuntimeError("requires_grad_: only leaf arrays can be changed; use "
@@ -138,13 +174,19 @@ def _requires_grad_(self, requires_grad=True):
     return self
 
 
-def _set_requires_grad(self, value):
+def _set_requires_grad(self: Array, value: bool) -> None:
     _requires_grad_(self, value)
+
+
+def _requires_grad(self: Array) -> bool:
+    """Whether autograd records operations on this array (a leaf marked with
+    ``requires_grad=True`` or a result computed from one)."""
+    return self._node is not None
 
 
 Array.backward = _tensor_backward
 Array.requires_grad_ = _requires_grad_
-Array.requires_grad = property(lambda self: self._node is not None, _set_requires_grad)
+Array.requires_grad = property(_requires_grad, _set_requires_grad)
 
 
 # Custom functions ----------------------------------------------------------------------
@@ -284,11 +326,25 @@ class Function:
         (1.0, 1.0)
     """
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         raise TypeError(_FUNCTION_MSG.format(cls=type(self).__name__))
 
     @classmethod
-    def apply(cls, *args):
+    def apply(cls, *args: Any) -> Array:
+        """Run ``forward`` on ``args`` and record ``backward`` as its derivative.
+
+        Args:
+            *args: the inputs ``forward`` takes after ``ctx`` (arrays and other values).
+
+        Returns:
+            ``forward``'s array; differentiable through ``backward`` eagerly and under
+            ``ft.grad``/``vjp``/``jit``.
+
+        Raises:
+            TypeError: the subclass does not define ``forward`` and ``backward``, or
+                ``forward`` does not return one array.
+            RuntimeError: ``backward`` returns the wrong number or shapes of gradients.
+        """
         if cls.forward is Function.forward or cls.backward is Function.backward:
             raise TypeError(_FUNCTION_MSG.format(cls=cls.__name__))
         needs = tuple(isinstance(a, Array) and a.requires_grad for a in args)
@@ -304,9 +360,13 @@ class Function:
         return out
 
     @staticmethod
-    def forward(ctx, *args):
+    def forward(ctx: FunctionCtx, *args: Any) -> Array:
+        """The computation (override as a staticmethod); save what ``backward`` needs with
+        ``ctx.save_for_backward``. Runs with recording off, as in PyTorch."""
         raise TypeError(_FUNCTION_MSG.format(cls="Function"))
 
     @staticmethod
-    def backward(ctx, *grad_outputs):
+    def backward(ctx: FunctionCtx, *grad_outputs: Array) -> Any:
+        """The derivative (override as a staticmethod): the output's cotangent in, one
+        gradient per ``forward`` input out (a tuple, ``None`` for an input without one)."""
         raise TypeError(_FUNCTION_MSG.format(cls="Function"))

@@ -9,13 +9,16 @@ tape entry with the summed gradient, when the entry runs, before it flows on (or
 
 from __future__ import annotations
 
+import functools
 import itertools
 import weakref
+from collections.abc import Callable
 
 import numpy as np
 
 from funtorch import backends
 from funtorch.core import _STATE, _TRACER_TYPES, Array
+from funtorch.typing import P, R
 
 __all__ = ["RemovableHandle", "set_detect_anomaly", "detect_anomaly",
            "is_anomaly_enabled"]
@@ -84,7 +87,7 @@ def _check_tracked(x, what):
                            "gradient")
 
 
-def register_hook(self, hook):
+def register_hook(self: Array, hook: Callable[[Array], Array | None]) -> RemovableHandle:
     """``x.register_hook(fn)``: ``fn(grad)`` runs when ``backward()`` computes the gradient
     of ``x``; returning an array replaces that gradient. Returns a handle with
     ``remove()``.
@@ -102,7 +105,8 @@ def register_hook(self, hook):
     return handle
 
 
-def register_post_accumulate_grad_hook(self, hook):
+def register_post_accumulate_grad_hook(self: Array,
+                                       hook: Callable[[Array], None]) -> RemovableHandle:
     """``p.register_post_accumulate_grad_hook(fn)``: ``fn(p)`` runs after ``backward()`` has
     added to ``p.grad`` (leaves only, as in torch); returns a handle with ``remove()``.
 
@@ -130,7 +134,7 @@ def run_post_accumulate(leaf):
         fn(leaf)
 
 
-def retain_grad(self):
+def retain_grad(self: Array) -> None:
     """``y.retain_grad()``: ``backward()`` fills ``y.grad`` of a non-leaf too (a no-op on a
     leaf, which gets its ``.grad`` anyway).
 
@@ -147,7 +151,8 @@ def retain_grad(self):
         _hooks(self, True).retain = self
 
 
-def _retains_grad(self):
+def _retains_grad(self: Array) -> bool:
+    """Whether ``backward()`` fills this non-leaf's ``.grad`` (after ``retain_grad()``)."""
     if type(self) in _TRACER_TYPES or self._node is None or self._node.is_leaf:
         return False
     hooks = getattr(self._node, "hooks", None)
@@ -211,7 +216,7 @@ class set_detect_anomaly:
         RuntimeError: Function 'SqrtBackward0' returned nan values in its 0th output.
     """
 
-    def __init__(self, mode: bool, check_nan: bool = True):
+    def __init__(self, mode: bool, check_nan: bool = True) -> None:
         self._previous = _STATE.anomaly
         _STATE.anomaly = bool(mode) and check_nan
 
@@ -226,7 +231,7 @@ class detect_anomaly(set_detect_anomaly):
     """``with ft.autograd.detect_anomaly():`` anomaly detection on inside the block (see
     :class:`set_detect_anomaly`); also a decorator."""
 
-    def __init__(self, check_nan: bool = True):
+    def __init__(self, check_nan: bool = True) -> None:
         self.check_nan = check_nan
         self._previous = None
 
@@ -235,11 +240,9 @@ class detect_anomaly(set_detect_anomaly):
         _STATE.anomaly = self.check_nan
         return self
 
-    def __call__(self, fn):
-        import functools
-
+    def __call__(self, fn: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
             with detect_anomaly(self.check_nan):
                 return fn(*args, **kwargs)
         return wrapper
