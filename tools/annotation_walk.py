@@ -40,6 +40,18 @@ def _complete(fn: Callable[..., object], bound: bool) -> bool | None:
             and sig.return_annotation is not inspect.Signature.empty)
 
 
+def _returning_class(cls: type) -> Callable[..., object]:
+    """``cls.__init__``'s signature with ``cls`` as its return annotation."""
+    init = cls.__init__
+    sig = inspect.signature(init)
+
+    def getter(*args: object) -> object:
+        return cls(*args)
+    getter.__signature__ = sig.replace(return_annotation=cls)  # type: ignore[attr-defined]
+    getter.__doc__ = cls.__doc__
+    return getter
+
+
 def _members(qualname: str, cls: type) -> Iterator[tuple[str, Callable[..., object], bool]]:
     seen: set[str] = set()
     for attr, value in _own_and_inherited(cls):
@@ -50,6 +62,9 @@ def _members(qualname: str, cls: type) -> Iterator[tuple[str, Callable[..., obje
             yield f"{qualname}.{attr}", value.__func__, False
         elif isinstance(value, classmethod):
             yield f"{qualname}.{attr}", value.__func__, True
+        elif isinstance(value, property) and inspect.isclass(value.fget):
+            # property(SomeClass): the getter builds a SomeClass (its return type) from self
+            yield f"{qualname}.{attr}", _returning_class(value.fget), True
         elif isinstance(value, property) and value.fget is not None:
             yield f"{qualname}.{attr}", value.fget, True
         elif inspect.isfunction(value):

@@ -10,10 +10,12 @@ The output is a new array; repeated indices accumulate for add/multiply/min/max,
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
 from funtorch.core import Array, Primitive, bind
+from funtorch.typing import ArrayLike
 from funtorch.ops import registry as R
 from funtorch.ops.indexing import (
     ARRAY, batch_index, batch_position, block_position, build_index, gather, index_samples, layout,
@@ -209,13 +211,13 @@ class _IndexUpdateHelper:
 
     __slots__ = ("array",)
 
-    def __init__(self, array):
+    def __init__(self, array: Array) -> None:
         self.array = array
 
-    def __getitem__(self, idx):
+    def __getitem__(self, idx: Any) -> _IndexUpdateRef:
         return _IndexUpdateRef(self.array, idx)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"_IndexUpdateHelper({self.array!r})"
 
 
@@ -233,36 +235,36 @@ class _IndexUpdateRef:
 
     __slots__ = ("array", "index")
 
-    def __init__(self, array, index):
+    def __init__(self, array: Array, index: Any) -> None:
         self.array, self.index = array, index
 
-    def get(self):
+    def get(self) -> Array:
         """``x[idx]``."""
         return self.array[self.index]
 
-    def set(self, values):
+    def set(self, values: ArrayLike) -> Array:
         """Write ``values`` at the indexed positions."""
         return self._apply(scatter_p, values, "set")
 
-    def add(self, values):
+    def add(self, values: ArrayLike) -> Array:
         """Add ``values`` at the indexed positions (repeats accumulate)."""
         return self._apply(scatter_add_p, values, "add")
 
-    def multiply(self, values):
+    def multiply(self, values: ArrayLike) -> Array:
         """Multiply by ``values`` at the indexed positions (repeats accumulate)."""
         return self._apply(scatter_mul_p, values, "multiply")
 
     mul = multiply
 
-    def min(self, values):  # noqa: A003 - JAX's name
+    def min(self, values: ArrayLike) -> Array:  # noqa: A003 - JAX's name
         """Keep the smaller of the element and ``values`` (over all repeats)."""
         return self._apply(scatter_min_p, values, "min")
 
-    def max(self, values):  # noqa: A003 - JAX's name
+    def max(self, values: ArrayLike) -> Array:  # noqa: A003 - JAX's name
         """Keep the larger of the element and ``values`` (over all repeats)."""
         return self._apply(scatter_max_p, values, "max")
 
-    def _apply(self, prim, values, method):
+    def _apply(self, prim: Primitive, values: ArrayLike, method: str) -> Array:
         x = self.array
         fn = f"at[].{method}"
         index, indices = parse_index(x, self.index, fn)
