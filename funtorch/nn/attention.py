@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 import funtorch as ft
 from funtorch.nn import functional as F
@@ -13,6 +15,7 @@ from funtorch.nn.functional.attention_fused import fused_attention
 from funtorch.nn.linear import Linear
 from funtorch.nn.module import Module
 from funtorch.nn.normalization import LayerNorm
+from funtorch.typing import Array, DTypeLike, Key
 
 __all__ = ["MultiheadAttention", "TransformerEncoderLayer"]
 
@@ -61,9 +64,10 @@ class MultiheadAttention(Module):
 
     _uses_key = True  # functional_call(..., key=) gives the attention dropout a key
 
-    def __init__(self, embed_dim, num_heads, dropout=0.0, bias=True, add_bias_kv=False,
-                 add_zero_attn=False, kdim=None, vdim=None, batch_first=False, device=None,
-                 dtype=None, *, key=None):
+    def __init__(self, embed_dim: int, num_heads: int, dropout: float = 0.0, bias: bool = True,
+                 add_bias_kv: bool = False, add_zero_attn: bool = False,
+                 kdim: int | None = None, vdim: int | None = None, batch_first: bool = False,
+                 device: Any = None, dtype: DTypeLike = None, *, key: Key | None = None) -> None:
         super().__init__()
         if embed_dim % num_heads:
             raise ValueError("embed_dim must be divisible by num_heads")
@@ -139,9 +143,28 @@ class MultiheadAttention(Module):
         return ft.swapaxes(ft.reshape(x, tuple(x.shape[:2]) + (self.num_heads, self.head_dim)),
                            1, 2)
 
-    def forward(self, query, key, value, key_padding_mask=None, need_weights=True,
-                attn_mask=None, average_attn_weights=True, is_causal=False, *,
-                dropout_key=None):
+    def forward(self, query: Array, key: Array, value: Array,
+                key_padding_mask: Array | None = None, need_weights: bool = True,
+                attn_mask: Array | None = None, average_attn_weights: bool = True,
+                is_causal: bool = False, *,
+                dropout_key: Key | None = None) -> tuple[Array, Array | None]:
+        """Attend from ``query`` to ``key``/``value``.
+
+        Args:
+            query: ``(L, N, E)`` (``batch_first``: ``(N, L, E)``; unbatched ``(L, E)``).
+            key: ``(S, N, kdim)`` in the same layout.
+            value: ``(S, N, vdim)`` in the same layout.
+            key_padding_mask: ``(N, S)``; True (or ``-inf``) masks a source position out.
+            need_weights: also return the attention weights.
+            attn_mask: ``(L, S)`` or ``(N * num_heads, L, S)``, bool or additive float.
+            average_attn_weights: average the weights over the heads.
+            is_causal: mask future positions when ``attn_mask`` is not given.
+            dropout_key: the PRNG key of the attention dropout in training.
+
+        Returns:
+            ``(output, weights)``: output shaped like ``query`` with ``E`` features;
+            weights ``(N, L, S)`` (``(N, num_heads, L, S)`` unaveraged), or ``None``.
+        """
         unbatched = query.ndim == 2
         self_attention = query is key and key is value
         if unbatched:
@@ -189,11 +212,21 @@ class TransformerEncoderLayer(Module):
 
     ``(L, N, d_model)`` (``batch_first``: ``(N, L, d_model)``) -> same shape;
     ``activation`` is ``"relu"``, ``"gelu"`` or a callable.
+
+    Raises:
+        RuntimeError: ``activation`` is a string other than ``"relu"`` or ``"gelu"``.
+
+    Example:
+        >>> layer = ft.nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, batch_first=True)
+        >>> layer(ft.randn(2, 5, 8)).shape
+        (2, 5, 8)
     """
 
-    def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation="relu",
-                 layer_norm_eps=1e-5, batch_first=False, norm_first=False, bias=True,
-                 device=None, dtype=None, *, key=None):
+    def __init__(self, d_model: int, nhead: int, dim_feedforward: int = 2048,
+                 dropout: float = 0.1, activation: str | Callable[[Array], Array] = "relu",
+                 layer_norm_eps: float = 1e-5, batch_first: bool = False,
+                 norm_first: bool = False, bias: bool = True, device: Any = None,
+                 dtype: DTypeLike = None, *, key: Key | None = None) -> None:
         super().__init__()
         keys = split_keys(key, 3)
         self.self_attn = MultiheadAttention(d_model, nhead, dropout, bias,
@@ -220,7 +253,11 @@ class TransformerEncoderLayer(Module):
     def _feed_forward_block(self, x):
         return self.dropout2(self.linear2(self.dropout(self.activation(self.linear1(x)))))
 
-    def forward(self, src, src_mask=None, src_key_padding_mask=None, is_causal=False):
+    def forward(self, src: Array, src_mask: Array | None = None,
+                src_key_padding_mask: Array | None = None, is_causal: bool = False) -> Array:
+        """One encoder block on ``src`` (``(L, N, d_model)``, ``batch_first``:
+        ``(N, L, d_model)``); the masks are :class:`MultiheadAttention`'s ``attn_mask`` and
+        ``key_padding_mask``. Returns an array of ``src``'s shape."""
         x = src
         if self.norm_first:
             x = x + self._attention_block(self.norm1(x), src_mask, src_key_padding_mask,
