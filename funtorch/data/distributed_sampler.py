@@ -10,6 +10,8 @@ epoch and how many indices the current epoch has yielded).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sized
+from typing import Any
 
 import numpy as np
 
@@ -54,8 +56,8 @@ class DistributedSampler(Sampler):
         [[0, 2, 4], [1, 3, 0]]
     """
 
-    def __init__(self, dataset, num_replicas=None, rank=None, shuffle=True, seed=0,
-                 drop_last=False):
+    def __init__(self, dataset: Sized, num_replicas: int | None = None, rank: int | None = None,
+                 shuffle: bool = True, seed: int = 0, drop_last: bool = False) -> None:
         num_replicas = _group_default(num_replicas, "num_replicas")
         rank = _group_default(rank, "rank")
         if not isinstance(num_replicas, (int, np.integer)) or num_replicas < 1:
@@ -109,7 +111,7 @@ class DistributedSampler(Sampler):
         start, self._start = self._start, 0
         return self.resume({"epoch": self.epoch, "pos": start})
 
-    def resume(self, state):
+    def resume(self, state: Mapping[str, Any]) -> IndexIterator:
         """An iterator at ``state`` (an iterator's ``state()``: epoch and position)."""
         self.epoch = int(state["epoch"])
         self._iterator = IndexIterator(self._order(self.epoch), state["pos"],
