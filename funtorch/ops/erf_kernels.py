@@ -61,7 +61,8 @@ _ERF_KERNELS = {size: (_erf_coefficients(terms), [_erfcx_fit(*fit) for fit in fi
 _ERFCX_TAIL = _erfcx_tail_fit(6.0, 10)  # float64, x >= 6
 
 
-def _horner_inplace(xp, coef, t):
+def horner_inplace(xp, coef, t):
+    """The polynomial with coefficients ``coef`` (highest power first) at t, in one buffer."""
     out = xp.full_like(t, coef[0])
     for c in coef[1:]:
         xp.multiply(out, t, out=out)
@@ -72,7 +73,7 @@ def _horner_inplace(xp, coef, t):
 def _erfcx_fitted(xp, mid, half, coef, x):
     t = x - mid
     t *= 1.0 / half
-    return _horner_inplace(xp, coef, t)
+    return horner_inplace(xp, coef, t)
 
 
 def erfcx_above_one(xp, x):
@@ -85,7 +86,7 @@ def erfcx_above_one(xp, x):
     idx = xp.flatnonzero(~(x < 6.0))  # nan too: 1 / nan^2 keeps it
     far = x[idx]
     inv = 1.0 / far
-    out[idx] = _horner_inplace(xp, _ERFCX_TAIL, inv * inv) * inv
+    out[idx] = horner_inplace(xp, _ERFCX_TAIL, inv * inv) * inv
     return out
 
 
@@ -99,7 +100,7 @@ def erf_impl(xp, x):
     out = xp.sign(flat)  # +-1 past the last fit; nan stays nan
     idx = xp.flatnonzero(ax < 1.0)
     near = flat[idx]
-    poly = _horner_inplace(xp, taylor, near * near)
+    poly = horner_inplace(xp, taylor, near * near)
     out[idx] = xp.multiply(poly, near, out=poly)
     for mid, half, coef in fits:
         idx = xp.flatnonzero((ax >= mid - half) & (ax < mid + half))
