@@ -1,6 +1,7 @@
 """Modules as pytrees, ``functional_call``, and ``load_state_dict``'s checks.
 
-Flattening yields the parameters' values as plain arrays (never the boxes) and the
+Flattening yields the parameters' values as plain arrays (never the boxes; each remembers
+its box, so ``jit`` can record a call on a Module argument against the boxes) and the
 floating buffers; integer buffers (``num_batches_tracked``) and every other attribute
 are static data in the treedef. Unflattening builds a new module with new boxes: a
 concrete array gets a fresh ``Parameter`` (same ``requires_grad`` as the original), a
@@ -65,7 +66,12 @@ def _is_static_buffer(buf) -> bool:
 
 
 def _leaf_of(param):
-    return param.data if isinstance(param, Parameter) else param
+    if not isinstance(param, Parameter):
+        return param
+    leaf = param.data
+    if type(leaf) is ft.Array:  # its box, which ft.jit passes in its place (jit_args.box_of)
+        leaf._extra["box"] = param
+    return leaf
 
 
 def flatten_module(module):

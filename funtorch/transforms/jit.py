@@ -20,7 +20,7 @@ from funtorch import backends, generator, ops, tree
 from funtorch.core import _STATE, Array, Primitive, bind, wrap
 from funtorch.transforms.custom import JointVJP
 from funtorch.transforms.graph import Var, optimize
-from funtorch.transforms.jit_args import ModuleGuard, StaticArgs, describe_bad_leaf, find_boxes
+from funtorch.transforms.jit_args import ModuleGuard, StaticArgs, box_of, describe_bad_leaf
 from funtorch.transforms.replay import Program
 from funtorch.transforms.staging import stage_function
 
@@ -127,7 +127,7 @@ class JitProgram(Program):
         key_graph = staged.key_graph
         self.key_program = None if key_graph is None else Program(key_graph, None)
         self.static_outs = staged.static_outs
-        # boxes inside objects (a Module argument) are passed as themselves (see jit_args)
+        # a Module argument's leaves are passed as their boxes (see jit_args.box_of)
         self.holds_objects = _has_objects(in_tree)
 
     def stale(self):
@@ -202,7 +202,7 @@ def _input_key(flat):
 
 
 def _flatten_inputs(statics, args, kwargs):
-    """``(flat, cache key, dynamic arguments)`` of one call; the key is the input tree,
+    """``(flat, cache key)`` of one call; the key is the input tree,
     the leaves' avals and the static values."""
     original, static = args, ()
     if statics.active:
@@ -213,7 +213,7 @@ def _flatten_inputs(statics, args, kwargs):
     except _NotAnArray as bad:
         raise describe_bad_leaf(statics, in_tree, bad.index, flat[bad.index],
                                 original) from None
-    return flat, key, (args, kwargs)
+    return flat, key
 
 
 def jit(fun, static_argnums=(), static_argnames=None, donate_argnums=()):
@@ -256,7 +256,7 @@ def jit(fun, static_argnums=(), static_argnames=None, donate_argnums=()):
 
     @functools.wraps(fun)
     def jitted(*args, **kwargs):
-        flat, key, dynamic = _flatten_inputs(statics, args, kwargs)
+        flat, key = _flatten_inputs(statics, args, kwargs)
         modules = watched[0]
         if modules is None:
             guard = ModuleGuard(fun)
@@ -276,7 +276,7 @@ def jit(fun, static_argnums=(), static_argnames=None, donate_argnums=()):
             if not lifted:  # closing over an outer transform's tracer: valid for this call
                 cache[guarded] = program
         if program.holds_objects and _STATE.grad_enabled:
-            find_boxes(dynamic, flat)
+            flat = [box_of(x) for x in flat]
         boxes = (*buffers, *program.boxes) if buffers else program.boxes
         if program.key_program is None:
             outs = bind(call_jit_p, *flat, *boxes, *lifted, program=program)
@@ -330,7 +330,7 @@ def make_graph(fun, optimize_graph=False, static_argnums=(), static_argnames=Non
 
     @functools.wraps(fun)
     def staged(*args, **kwargs):
-        flat, key, _ = _flatten_inputs(statics, args, kwargs)
+        flat, key = _flatten_inputs(statics, args, kwargs)
         graph = _stage_call(fun, name, statics, flat, key).graph
         return optimize(graph, _evaluate_eqn) if optimize_graph else graph
     return staged

@@ -1,6 +1,6 @@
 """How ``jit`` takes its arguments: static arguments (JAX's ``static_argnums`` and
-``static_argnames``), the error for an argument it cannot trace, and the boxes held by
-object arguments.
+``static_argnames``), the error for an argument it cannot trace, the boxes behind the
+leaves of object arguments, and the modules a function closes over.
 
 Static arguments follow JAX: numbers and names complete each other through the
 function's signature, so a static argument may be passed by position or by keyword;
@@ -15,10 +15,9 @@ import inspect
 import itertools
 
 from funtorch import tree
-from funtorch.core import _TRACER_TYPES, Array, Tracer, wrap
+from funtorch.core import Array, Tracer, wrap
 
-__all__ = ["ModuleGuard", "StaticArgs", "closed_over_modules", "describe_bad_leaf",
-           "find_boxes"]
+__all__ = ["ModuleGuard", "StaticArgs", "box_of", "closed_over_modules", "describe_bad_leaf"]
 
 _NOT_HASHABLE = ("jit: static argument {arg} of `{fun}` must be hashable (it is part of the "
                  "cache key), got {type}; pass arrays as ordinary arguments")
@@ -141,57 +140,18 @@ def describe_bad_leaf(statics, in_tree, index, leaf, original_args):
                                        type=type(leaf).__name__, hint=hint))
 
 
-# Boxes held by objects ----------------------------------------------------------------------
+def box_of(leaf):
+    """The box (``Parameter``) that flattening an object gave ``leaf`` for, else ``leaf``.
 
-
-def _is_box(value):
-    """A ``Parameter`` (a non-tracer Array subclass) that the eager tape tracks."""
-    cls = type(value)
-    return cls is not Array and cls not in _TRACER_TYPES and isinstance(value, Array) and (
-        value._node is not None)
-
-
-class _BoxCollector:
-    """An ``is_leaf`` for ``tree.flatten`` that collects, in flattening order, the boxes
-    held in the attributes of each object it visits (directly or in a dict attribute)."""
-
-    __slots__ = ("boxes",)
-
-    def __init__(self):
-        self.boxes = {}  # id(buffer) -> boxes holding it, in flattening order
-
-    def _add(self, value):
-        if _is_box(value):
-            self.boxes.setdefault(id(value._buf), []).append(value)
-
-    def __call__(self, obj):
-        held = getattr(obj, "__dict__", None)
-        if held and not isinstance(obj, Array):
-            for value in held.values():
-                self._add(value)
-                if isinstance(value, dict):
-                    for item in value.values():
-                        self._add(item)
-        return False
-
-
-def find_boxes(dynamic, flat):
-    """Replace, in ``flat``, the leaves an object argument gave for its boxes (a Module
-    flattens its Parameters into plain arrays) by the boxes themselves, so that the eager
-    tape records the call against them and ``backward()`` fills their ``.grad``.
-
-    A leaf is matched to a box holding the same buffer, in flattening order (two boxes
-    may share a buffer, e.g. a module and its copy).
+    A Module flattens each Parameter into a plain array that remembers its box
+    (``leaf._extra["box"]``, set by ``nn``'s flattening): jit passes the box itself, so the
+    eager tape records the call against it and ``backward()`` fills its ``.grad``, as for a
+    box the function closes over. A ``p.data`` the caller passes stays untracked.
     """
-    collector = _BoxCollector()
-    tree.flatten(dynamic, is_leaf=collector)
-    if not collector.boxes:
-        return
-    for index, leaf in enumerate(flat):
-        if type(leaf) is Array and leaf._node is None:
-            boxes = collector.boxes.get(id(leaf._buf))
-            if boxes:
-                flat[index] = boxes.pop(0)
+    if type(leaf) is not Array:
+        return leaf
+    extra = getattr(leaf, "_extra", None)
+    return leaf if extra is None else extra.get("box", leaf)
 
 
 # Modules a function closes over -------------------------------------------------------------
