@@ -28,6 +28,12 @@ from funtorch.ops.arrays_dtypes import packbits as packbits
 from funtorch.ops.arrays_dtypes import promote_types as promote_types
 from funtorch.ops.arrays_dtypes import result_type as result_type
 from funtorch.ops.arrays_dtypes import unpackbits as unpackbits
+from funtorch.ops.arrays_grow import append as append
+from funtorch.ops.arrays_grow import broadcast_arrays as broadcast_arrays
+from funtorch.ops.arrays_grow import broadcast_shapes as broadcast_shapes
+from funtorch.ops.arrays_grow import delete as delete
+from funtorch.ops.arrays_grow import insert as insert
+from funtorch.ops.arrays_grow import resize as resize
 from funtorch.ops.arrays_histogram import bincount as bincount
 from funtorch.ops.arrays_histogram import histogram2d as histogram2d
 from funtorch.ops.arrays_histogram import histogram_bin_edges as histogram_bin_edges
@@ -41,22 +47,16 @@ from funtorch.ops.arrays_indices import tril_indices_from as tril_indices_from
 from funtorch.ops.arrays_indices import triu_indices as triu_indices
 from funtorch.ops.arrays_indices import triu_indices_from as triu_indices_from
 from funtorch.ops.arrays_indices import unravel_index as unravel_index
-from funtorch.ops.arrays_join import append as append
 from funtorch.ops.arrays_join import array_split as array_split
 from funtorch.ops.arrays_join import atleast_1d as atleast_1d
 from funtorch.ops.arrays_join import atleast_2d as atleast_2d
 from funtorch.ops.arrays_join import atleast_3d as atleast_3d
 from funtorch.ops.arrays_join import block as block
-from funtorch.ops.arrays_join import broadcast_arrays as broadcast_arrays
-from funtorch.ops.arrays_join import broadcast_shapes as broadcast_shapes
 from funtorch.ops.arrays_join import column_stack as column_stack
-from funtorch.ops.arrays_join import delete as delete
 from funtorch.ops.arrays_join import dsplit as dsplit
 from funtorch.ops.arrays_join import dstack as dstack
 from funtorch.ops.arrays_join import hsplit as hsplit
 from funtorch.ops.arrays_join import hstack as hstack
-from funtorch.ops.arrays_join import insert as insert
-from funtorch.ops.arrays_join import resize as resize
 from funtorch.ops.arrays_join import unstack as unstack
 from funtorch.ops.arrays_join import vsplit as vsplit
 from funtorch.ops.arrays_join import vstack as vstack
@@ -310,6 +310,7 @@ from funtorch.ops.math_poly import roots as roots
 from funtorch.ops.math_poly import vander as vander
 from funtorch.ops.math_polyfit import polyfit as polyfit
 from funtorch.ops.math_real import angle as angle
+from funtorch.ops.math_real import complex as complex
 from funtorch.ops.math_real import conj as conj
 from funtorch.ops.math_real import conj as conjugate
 from funtorch.ops.math_real import copysign as copysign
@@ -320,6 +321,8 @@ from funtorch.ops.math_real import fmax as fmax
 from funtorch.ops.math_real import fmin as fmin
 from funtorch.ops.math_real import heaviside as heaviside
 from funtorch.ops.math_real import imag as imag
+from funtorch.ops.math_real import iscomplex as iscomplex
+from funtorch.ops.math_real import iscomplexobj as iscomplexobj
 from funtorch.ops.math_real import isneginf as isneginf
 from funtorch.ops.math_real import isposinf as isposinf
 from funtorch.ops.math_real import isreal as isreal
@@ -574,7 +577,7 @@ __all__ = [
     "broadcast_tensors", "broadcast_to", "bucketize", "can_cast", "cartesian_prod", "cat",
     "cbrt", "cdist", "ceil", "ceil_", "celu", "cholesky", "cholesky_inverse", "cholesky_solve",
     "choose", "chunk", "clamp", "clamp_", "clamp_max", "clamp_max_", "clamp_min", "clamp_min_",
-    "clip", "clip_", "clone", "column_stack", "combinations", "compress", "concat",
+    "clip", "clip_", "clone", "column_stack", "combinations", "complex", "compress", "concat",
     "concatenate", "conj", "conjugate", "conv1d", "conv2d", "convolve", "copy", "copysign",
     "corrcoef", "correlate", "cos", "cos_", "cosh", "cosh_", "cosine_similarity",
     "count_nonzero", "cov", "cross", "cummax", "cummin", "cumprod", "cumsum", "cumulative_prod",
@@ -594,28 +597,28 @@ __all__ = [
     "imag", "index_add", "index_copy", "index_fill", "index_put", "index_reduce",
     "index_select", "indices", "initial_seed", "inner", "insert", "instance_norm", "interp",
     "intersect1d", "inverse", "invert", "is_floating_point", "is_grad_enabled", "is_tensor",
-    "isclose", "isfinite", "isin", "isinf", "isnan", "isneginf", "isposinf", "isreal",
-    "isrealobj", "isscalar", "issubdtype", "iterable", "ix_", "kaiser", "kaiser_window",
-    "kl_div", "kron", "kthvalue", "layer_norm", "lcm", "lcm_", "ldexp", "le", "left_shift",
-    "lerp", "less", "less_equal", "lexsort", "lgamma", "linspace", "log", "log10", "log10_",
-    "log1p", "log1p_", "log2", "log2_", "log_", "log_softmax", "logaddexp", "logaddexp2",
-    "logcumsumexp", "logdet", "logical_and", "logical_not", "logical_or", "logical_xor",
-    "logit", "logit_", "logspace", "logsumexp", "lstsq", "lt", "lu", "mask_indices",
-    "masked_fill", "masked_scatter", "masked_select", "matmul", "matrix_exp", "matrix_power",
-    "matrix_rank", "matrix_transpose", "matvec", "max", "maximum", "mean", "median", "meshgrid",
-    "min", "minimum", "mm", "mod", "mode", "modf", "moveaxis", "movedim", "msort", "mul",
-    "multinomial", "multiply", "mv", "mvlgamma", "nan_to_num", "nan_to_num_", "nanargmax",
-    "nanargmin", "nancumprod", "nancumsum", "nanmax", "nanmean", "nanmedian", "nanmin",
-    "nanpercentile", "nanprod", "nanquantile", "nanstd", "nansum", "nanvar", "narrow", "ndim",
-    "ne", "neg", "neg_", "negative", "negative_", "nextafter", "nonzero", "norm", "normal",
-    "not_equal", "numel", "ones", "ones_like", "outer", "packbits", "pad", "partition", "pdist",
-    "percentile", "permute", "permute_dims", "piecewise", "pinverse", "pixel_shuffle",
-    "pixel_unshuffle", "place", "poisson", "poly", "polyadd", "polyder", "polydiv", "polyfit",
-    "polygamma", "polyint", "polymul", "polysub", "polyval", "positive", "pow", "power",
-    "prelu", "prod", "promote_types", "ptp", "put", "put_along_axis", "qr", "quantile",
-    "rad2deg", "rad2deg_", "radians", "rand_like", "randint_like", "randn_like", "randperm",
-    "range", "ravel", "ravel_multi_index", "real", "reciprocal", "reciprocal_", "relu",
-    "remainder", "repeat", "repeat_interleave", "reshape", "resize", "result_type",
+    "isclose", "iscomplex", "iscomplexobj", "isfinite", "isin", "isinf", "isnan", "isneginf",
+    "isposinf", "isreal", "isrealobj", "isscalar", "issubdtype", "iterable", "ix_", "kaiser",
+    "kaiser_window", "kl_div", "kron", "kthvalue", "layer_norm", "lcm", "lcm_", "ldexp", "le",
+    "left_shift", "lerp", "less", "less_equal", "lexsort", "lgamma", "linspace", "log", "log10",
+    "log10_", "log1p", "log1p_", "log2", "log2_", "log_", "log_softmax", "logaddexp",
+    "logaddexp2", "logcumsumexp", "logdet", "logical_and", "logical_not", "logical_or",
+    "logical_xor", "logit", "logit_", "logspace", "logsumexp", "lstsq", "lt", "lu",
+    "mask_indices", "masked_fill", "masked_scatter", "masked_select", "matmul", "matrix_exp",
+    "matrix_power", "matrix_rank", "matrix_transpose", "matvec", "max", "maximum", "mean",
+    "median", "meshgrid", "min", "minimum", "mm", "mod", "mode", "modf", "moveaxis", "movedim",
+    "msort", "mul", "multinomial", "multiply", "mv", "mvlgamma", "nan_to_num", "nan_to_num_",
+    "nanargmax", "nanargmin", "nancumprod", "nancumsum", "nanmax", "nanmean", "nanmedian",
+    "nanmin", "nanpercentile", "nanprod", "nanquantile", "nanstd", "nansum", "nanvar", "narrow",
+    "ndim", "ne", "neg", "neg_", "negative", "negative_", "nextafter", "nonzero", "norm",
+    "normal", "not_equal", "numel", "ones", "ones_like", "outer", "packbits", "pad",
+    "partition", "pdist", "percentile", "permute", "permute_dims", "piecewise", "pinverse",
+    "pixel_shuffle", "pixel_unshuffle", "place", "poisson", "poly", "polyadd", "polyder",
+    "polydiv", "polyfit", "polygamma", "polyint", "polymul", "polysub", "polyval", "positive",
+    "pow", "power", "prelu", "prod", "promote_types", "ptp", "put", "put_along_axis", "qr",
+    "quantile", "rad2deg", "rad2deg_", "radians", "rand_like", "randint_like", "randn_like",
+    "randperm", "range", "ravel", "ravel_multi_index", "real", "reciprocal", "reciprocal_",
+    "relu", "remainder", "repeat", "repeat_interleave", "reshape", "resize", "result_type",
     "right_shift", "rint", "rms_norm", "roll", "rollaxis", "roots", "rot90", "round", "round_",
     "row_stack", "rrelu", "rsqrt", "rsqrt_", "scatter", "scatter_add", "scatter_reduce",
     "searchsorted", "seed", "select", "select_scatter", "selu", "set_rng_state", "setdiff1d",

@@ -1,9 +1,10 @@
 """NumPy/JAX array functions beyond the core families, one ``arrays_*`` module per family:
-stacking/splitting (``arrays_join``), rearranging (``arrays_rearrange``), choosing and the
-functional in-place writers (``arrays_select``), creation (``arrays_create``), index
-generators (``arrays_indices``), sorting-based searches (``arrays_search``), sets and
-data-dependent index lists (``arrays_sets``), histograms (``arrays_histogram``),
-``vectorize``/``apply_*`` (``arrays_apply``) and dtype/bit helpers (``arrays_dtypes``).
+stacking/splitting (``arrays_join``), growing/shrinking (``arrays_grow``), rearranging
+(``arrays_rearrange``), choosing and the functional in-place writers (``arrays_select``),
+creation (``arrays_create``), index generators (``arrays_indices``), sorting-based
+searches (``arrays_search``), sets and data-dependent index lists (``arrays_sets``),
+histograms (``arrays_histogram``), ``vectorize``/``apply_*`` (``arrays_apply``) and
+dtype/bit helpers (``arrays_dtypes``).
 
 All are compositions of public ops (no new primitives), so they differentiate, batch and
 stage through the rules of the ops they use. Functions whose output size depends on the
@@ -13,9 +14,11 @@ values (``unique``, ``argwhere``, ...) take JAX's ``size=``/``fill_value=`` to r
 """
 
 from funtorch.ops.arrays_join import (  # noqa: F401
-    append, array_split, atleast_1d, atleast_2d, atleast_3d, block, broadcast_arrays,
-    broadcast_shapes, column_stack, concat, delete, dsplit, dstack, hsplit, hstack, insert,
-    resize, unstack, vsplit, vstack,
+    array_split, atleast_1d, atleast_2d, atleast_3d, block, column_stack, concat, dsplit,
+    dstack, hsplit, hstack, unstack, vsplit, vstack,
+)
+from funtorch.ops.arrays_grow import (  # noqa: F401
+    append, broadcast_arrays, broadcast_shapes, delete, insert, resize,
 )
 from funtorch.ops.arrays_rearrange import (  # noqa: F401
     copy, diagflat, diagonal, fliplr, flipud, isscalar, iterable, ndim, permute_dims, ravel,
