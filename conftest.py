@@ -22,8 +22,6 @@ _PACKAGE = pathlib.Path(__file__).resolve().parent / "funtorch"
 # fail (strict: once one passes, the run fails until its line is deleted here). Their files
 # are being reworked by other changes; fix the example and delete its line.
 DOCTESTS_NOT_FIXED = {
-    "funtorch.autograd_hooks.set_detect_anomaly": "sqrt's backward at 0 is inf, not nan: "
-                                                  "no error is raised (nor in PyTorch)",
 }
 collect_ignore: list = []
 # Examples that need an optional dependency (the test extra installs them all): skipped

@@ -207,11 +207,12 @@ class set_detect_anomaly:
     """Switch anomaly detection on or off: at once, restored at the end of a ``with``
     block (PyTorch's ``torch.autograd.set_detect_anomaly(mode)``). While on, ``backward()``
     raises ``RuntimeError: Function 'DivBackward0' returned nan values in its 1th output.``
-    naming the op whose backward produced the first NaN.
+    naming the op whose backward produced the first NaN (here ``0 * inf`` in sqrt's
+    backward at 0).
 
     Example:
         >>> with ft.autograd.set_detect_anomaly(True):
-        ...     x = ft.zeros(1, requires_grad=True); ft.sqrt(x).sum().backward()
+        ...     x = ft.zeros(1, requires_grad=True); (ft.sqrt(x) * 0.0).sum().backward()
         Traceback (most recent call last):
         RuntimeError: Function 'SqrtBackward0' returned nan values in its 0th output.
     """
