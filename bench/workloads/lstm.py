@@ -8,7 +8,8 @@ PyTorch's default ``U(-1/sqrt(hidden), 1/sqrt(hidden))``. The hand-written NumPy
 baseline projects the whole input sequence in one matrix product, loops over time for
 the recurrence and for backpropagation through time, and forms the weight gradients as
 one product over all time steps. funtorch runs ``ft.nn.LSTM`` (one ``ft.scan`` over time)
-through ``ft.value_and_grad`` over the module.
+through ``ft.value_and_grad`` over the module; ``funtorch-backward`` is the same loss in
+PyTorch style (``loss.backward()`` filling the Parameters' ``.grad``).
 
 Eager JAX (``jax``) differentiates ``lax.scan`` into a new forward scan and a transposed
 scan on every call and compiles both with XLA each time, so that row is dominated by
@@ -140,6 +141,19 @@ def _make_funtorch():
     return (lambda: value_and_grad(model, x, target)), _fetch_module
 
 
+def _make_funtorch_backward():
+    # PyTorch-style: the module's Parameters are level-0 leaves and backward() fills .grad
+    model, x, target = _ft_inputs()
+
+    def step():
+        model.zero_grad(set_to_none=True)
+        loss = funtorch_loss(model, x, target)
+        loss.backward()
+        return loss, {key: param.grad for key, param in model.named_parameters()}
+    return step, lambda out: (float(out[0].detach()), {key: np.asarray(out[1][key], np.float64)
+                                                       for key in KEYS})
+
+
 def _make_funtorch_jit():
     import funtorch as ft
 
@@ -217,6 +231,7 @@ def _fetch_module(out):
 IMPLEMENTATIONS = (
     Impl("numpy", _make_numpy, traced_memory=True),
     Impl("funtorch", _make_funtorch, traced_memory=True),
+    Impl("funtorch-backward", _make_funtorch_backward, traced_memory=True),
     Impl("funtorch-jit", _make_funtorch_jit, traced_memory=True),
     Impl("torch", _make_torch),
     Impl("jax", _make_jax),
