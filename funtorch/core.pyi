@@ -1,17 +1,22 @@
 # Type declarations of funtorch.Array for type checkers (PEP 561 stub; the runtime is core.py).
 #
-# Why a stub: most of Array's operators and methods are attached at import time by
-# funtorch/ops/methods.py and tensor_methods.py (one table, no extra frame), so a checker
-# reading core.py sees none of them. This stub declares the operators and the common methods
-# with their types, and `__getattr__` types the other attached methods as Any.
-# It is partial (the module-level `__getattr__`): core's internals (Primitive, bind, traces)
-# are Any to a checker. tests/test_typing.py checks every name declared here exists at
-# runtime. To move this into core.py later: a `if TYPE_CHECKING:` block in class Array.
+# Why a stub (the one hand-written stub left; the transforms carry their types in their .py):
+# most of Array's operators and methods are attached at import time by funtorch/ops/methods.py,
+# tensor_methods.py, inplace.py, autograd.py and scatter.py (one table, no extra frame on the
+# hot path; each attached function is annotated where it is defined, which the namespace walk
+# of tests/test_typing.py checks), so a checker reading core.py sees none of them. This stub
+# declares the operators and the common methods with their types, and `__getattr__` types the
+# other attached methods as Any. It is partial (the module-level `__getattr__`): core's
+# internals (Primitive, bind, traces) are Any to a checker. tests/test_typing.py checks every
+# name declared here exists at runtime.
 from collections.abc import Iterator
-from typing import Any, NoReturn
+from typing import Any, NoReturn, overload
 
 import numpy as np
 from typing_extensions import Self, TypeAlias
+
+from funtorch.backends import Device
+from funtorch.typing import ValuesIndices
 
 _Other: TypeAlias = "Array | np.ndarray[Any, Any] | np.generic | int | float | complex | bool"
 
@@ -29,7 +34,7 @@ class Array:
     @property
     def size(self) -> int: ...
     @property
-    def device(self) -> Any: ...
+    def device(self) -> Device: ...
     @property
     def is_leaf(self) -> bool: ...
     @property
@@ -139,8 +144,20 @@ class Array:
     def normal_(self, *args: Any, **kwargs: Any) -> Array: ...
     def cpu(self, *args: Any, **kwargs: Any) -> Array: ...
     def cuda(self, *args: Any, **kwargs: Any) -> Array: ...
-    def max(self, *args: Any, **kwargs: Any) -> Any: ...  # (values, indices) with dim
-    def min(self, *args: Any, **kwargs: Any) -> Any: ...  # (values, indices) with dim
+    # torch's x.max(dim) / x.max(dim=d) are (values, indices); x.max() and NumPy's
+    # x.max(axis=d) are arrays
+    @overload
+    def max(self) -> Array: ...
+    @overload
+    def max(self, dim: int, keepdim: bool = False) -> ValuesIndices: ...
+    @overload
+    def max(self, *args: Any, **kwargs: Any) -> Any: ...
+    @overload
+    def min(self) -> Array: ...
+    @overload
+    def min(self, dim: int, keepdim: bool = False) -> ValuesIndices: ...
+    @overload
+    def min(self, *args: Any, **kwargs: Any) -> Any: ...
     def dim(self) -> int: ...
     def numel(self) -> int: ...
     # every other attached method (tensor_methods.py, methods.py, inplace.py)

@@ -11,6 +11,8 @@ and the library agrees on them:
 - :data:`Axis`: ``None`` (all axes), one axis, or a tuple of axes.
 - :data:`PyTree`: a nested container (tuple, list, dict, registered node) of leaves.
 - :data:`Key`: an explicit PRNG key from ``ft.random.key`` (an ``Array`` of uint32).
+- :class:`ValuesIndices`: torch's ``(values, indices)`` results (``ft.max(x, dim=1)``,
+  ``ft.topk``, ``ft.sort(x, dim=0)``, ``x.max(1)``).
 
 ``P``, ``T`` and ``R`` are the :class:`ParamSpec`/:class:`TypeVar` the transforms use
 (``grad(f: Callable[P, Array]) -> Callable[P, PyTree]``). What the oldest supported
@@ -27,7 +29,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ParamSpec, TypeVar, Union
+from typing import Any, NamedTuple, ParamSpec, TypeVar, Union
 
 import numpy as np
 from typing_extensions import TypeAlias
@@ -35,7 +37,7 @@ from typing_extensions import TypeAlias
 from funtorch.core import Array
 
 __all__ = ["Array", "ArrayLike", "Axis", "DTypeLike", "Key", "P", "PyTree", "R", "Scalar",
-           "Shape", "ShapeLike", "T"]
+           "Shape", "ShapeLike", "T", "ValuesIndices"]
 
 #: A Python or NumPy scalar (``bool`` is an ``int`` to a type checker).
 Scalar: TypeAlias = Union[int, float, complex, np.generic]
@@ -55,6 +57,31 @@ Axis: TypeAlias = Union[int, Sequence[int], None]
 PyTree: TypeAlias = Any
 #: An explicit PRNG key (``ft.random.key(0)``): a uint32 Array.
 Key: TypeAlias = Array
+
+
+
+class ValuesIndices(NamedTuple):
+    """torch's ``(values, indices)`` pair, as a type checker sees it.
+
+    ``ft.max(x, dim=1)``, ``ft.min``, ``ft.median``, ``ft.sort(x, dim=0)``, ``ft.topk``,
+    ``ft.kthvalue``, ``ft.mode``, ``ft.cummax``, ``ft.cummin`` and the methods (``x.max(1)``)
+    return one. At runtime each function returns its own named tuple type with these two
+    fields (as ``torch.return_types``), so unpack it or read ``.values``/``.indices``; do
+    not test ``isinstance(r, ValuesIndices)``.
+
+    Args:
+        values: the selected values.
+        indices: their positions along ``dim`` (int64).
+
+    Example:
+        >>> values, indices = ft.max(ft.array([[1.0, 3.0], [4.0, 2.0]]), dim=1)
+        >>> values.tolist(), indices.tolist()
+        ([3.0, 4.0], [1, 0])
+    """
+
+    values: Array
+    indices: Array
+
 
 P = ParamSpec("P")
 T = TypeVar("T")

@@ -64,10 +64,10 @@ def test_mypy_strict_on_snippets():
     ``# E: <code>`` gets exactly that error and nothing else is reported.
 
     The stubs (``funtorch/**/*.pyi``) and ``funtorch/typing.py`` are checked strictly with them.
-    The rest of the package is followed with ``--follow-imports=silent``: its signatures are
-    used, but errors inside function bodies (annotated for callers, not yet checked
-    themselves; see ``tools/unannotated.txt`` for what is not annotated) are not reported. The cache lives under the temp dir: a warm run takes a few
-    seconds, a cold one ~20 s.
+    The rest of the package is followed with ``--follow-imports=silent``: its signatures (all
+    annotated: ``test_every_public_function_is_annotated``) are used, but errors inside
+    function bodies (annotated for callers, not checked themselves) are not reported. The
+    cache lives under the temp dir: a warm run takes a few seconds, a cold one ~20 s.
     """
     mypy = pytest.importorskip("mypy.api", reason="mypy is in the test extra")
     cache = pathlib.Path(tempfile.gettempdir()) / "funtorch-mypy-cache"
@@ -104,16 +104,33 @@ def test_mypy_strict_on_snippets():
 
 
 def test_every_public_function_is_annotated():
-    """A public function, method or class of the walked namespaces has every parameter and its
-    return annotated, unless ``tools/unannotated.txt`` lists it; a listed name that became
-    annotated must leave the list (it only shrinks). Regenerate with
-    ``python tools/annotation_walk.py --write``."""
-    missing = set(annotation_walk.unannotated())
-    listed = annotation_walk.allow_list()
-    assert not missing - listed, (
-        f"not annotated: {sorted(missing - listed)[:20]} (annotate them)")
-    assert not listed - missing, (
-        f"annotated now, remove from tools/unannotated.txt: {sorted(listed - missing)[:20]}")
+    """Every public function, method and class of the walked namespaces has every parameter
+    and its return annotated (``tools/annotation_walk.py``; no allow-list)."""
+    missing = annotation_walk.unannotated()
+    assert not missing, f"not annotated: {missing[:20]} (annotate them)"
+
+
+def test_every_public_name_has_a_docstring():
+    """Every public function and class (and ``ft.stats`` distribution function) has a
+    docstring with a summary line: Sphinx's autodoc would list it with nothing to say."""
+    missing = annotation_walk.undocumented()
+    assert not missing, f"no docstring: {missing[:20]}"
+
+
+def test_docstring_sections_only_get_filled():
+    """A public name's docstring has ``Args:`` (when it takes arguments), ``Returns:`` (when
+    it returns a value), ``Raises:`` (when its body raises) and a ``>>>`` example, unless
+    ``tools/docstring_gaps.txt`` lists that section as missing; a filled section must leave
+    the list, which only shrinks (``python tools/annotation_walk.py --write``)."""
+    gaps, listed = annotation_walk.docstring_gaps(), annotation_walk.listed_gaps()
+    new = {name: sorted(set(parts) - listed.get(name, set())) for name, parts in gaps.items()}
+    new = {name: parts for name, parts in new.items() if parts}
+    assert not new, f"docstrings without these sections: {dict(list(new.items())[:10])}"
+    filled = {name: sorted(parts - set(gaps.get(name, ()))) for name, parts in listed.items()}
+    filled = {name: parts for name, parts in filled.items() if parts}
+    assert not filled, (f"filled now, remove from tools/docstring_gaps.txt (or run "
+                        f"`python tools/annotation_walk.py --write`): "
+                        f"{dict(list(filled.items())[:10])}")
 
 
 def test_typing_aliases():
@@ -123,12 +140,9 @@ def test_typing_aliases():
     assert T.Shape == tuple[int, ...]
 
 
-STUBS = {"funtorch.core": ["wrap"], "funtorch.grad": ["grad", "value_and_grad", "vjp"],
-         "funtorch.transforms.jit": ["jit", "make_graph"], "funtorch.transforms.vmap": ["vmap"],
-         "funtorch.transforms.control": ["cond", "fori_loop", "scan", "while_loop"],
-         "funtorch.transforms.custom": ["checkpoint", "custom_jvp.__call__", "custom_jvp.__init__",
-                                        "custom_jvp.defjvp", "custom_vjp.__call__",
-                                        "custom_vjp.__init__", "custom_vjp.defvjp"]}
+# hand-written stubs (a .pyi shadows its .py for a type checker, so one exists only where
+# the runtime module cannot carry the types itself) -> the functions they declare
+STUBS = {"funtorch.core": ["wrap"]}
 
 
 def _stub_tree(module_name):
@@ -140,7 +154,7 @@ def _stub_tree(module_name):
 
 @pytest.mark.parametrize("module_name", sorted(STUBS))
 def test_stub_signatures_match_runtime(module_name):
-    """A ``.pyi`` stub (for a module whose names are built at runtime or owned elsewhere)
+    """A hand-written ``.pyi`` stub (for a module whose names are attached at runtime)
     declares functions with the runtime's parameter names, kinds and order."""
     import ast
     import inspect

@@ -1,4 +1,4 @@
-"""Which public functions, methods and classes lack complete annotations.
+"""Which public functions, methods and classes lack complete annotations or docstrings.
 
 Walks the public namespaces (``__all__``, else the public names) and, one level down, the
 functions, methods, properties and ``__init__``/``__call__`` of the classes funtorch defines,
@@ -6,11 +6,18 @@ those they inherit from funtorch's private bases included (``Conv2d.__init__`` i
 ``_ConvNd.__init__``), and the functions of the ``ft.stats`` distribution objects.
 Complete means every parameter (``self``/``cls`` aside, ``*args``/``**kwargs`` included) and
 the return carry an annotation, as ``mypy --strict`` requires. An object reachable under
-several names is counted once, under the first.
+several names is counted once, under the first. ``tests/test_typing.py`` requires every one
+to be complete (there is no allow-list).
 
-``python tools/annotation_walk.py`` prints the share annotated per namespace;
-``--write`` rewrites ``tools/unannotated.txt``, the allow-list ``tests/test_typing.py`` checks
-(it may only shrink).
+Docstrings: every public function and class of the namespaces (and every distribution
+function) has one, with a summary line (:func:`undocumented`; required of all). The sections
+the house style asks for (``Args:`` when it takes arguments, ``Returns:`` when it returns a
+value, ``Raises:`` when its own body raises, a ``>>>`` example) are checked by
+:func:`docstring_gaps`; ``tools/docstring_gaps.txt`` lists what is still missing and may only
+shrink (a new public name comes with every section).
+
+``python tools/annotation_walk.py`` prints the share annotated per namespace and the
+docstring gaps per section; ``--write`` rewrites ``tools/docstring_gaps.txt``.
 """
 
 from __future__ import annotations
@@ -18,12 +25,13 @@ from __future__ import annotations
 import importlib
 import inspect
 import pathlib
+import re
 import sys
 import types
 from collections.abc import Callable, Iterator
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-ALLOW_LIST = ROOT / "tools" / "unannotated.txt"
+GAPS = ROOT / "tools" / "docstring_gaps.txt"
 NAMESPACES = ["funtorch", "funtorch.nn", "funtorch.nn.functional", "funtorch.optim",
               "funtorch.data", "funtorch.random", "funtorch.tree", "funtorch.linalg",
               "funtorch.special", "funtorch.stats", "funtorch.autograd", "funtorch.testing",
@@ -117,9 +125,87 @@ def unannotated() -> list[str]:
     return sorted(name for _, name, ok in walk() if not ok)
 
 
-def allow_list() -> set[str]:
-    lines = ALLOW_LIST.read_text().splitlines() if ALLOW_LIST.exists() else []
-    return {line for line in lines if line and not line.startswith("#")}
+def public_objects() -> Iterator[tuple[str, object]]:
+    """(qualified name, object) for every public function and funtorch class of the
+    namespaces, and every ``ft.stats`` distribution function, once each."""
+    seen: set[int] = set()
+    for namespace in NAMESPACES:
+        module = importlib.import_module(namespace)
+        for name in sorted(set(module.__all__)):
+            value = getattr(module, name, None)
+            if id(value) in seen:
+                continue
+            seen.add(id(value))
+            qualname = f"{namespace}.{name}"
+            if type(value).__name__ == "Distribution":
+                yield from ((f"{qualname}.{m}", getattr(value, m)) for m in dir(value)
+                            if not m.startswith("_") and callable(getattr(value, m)))
+            elif inspect.isfunction(value) or (inspect.isclass(value)
+                                               and value.__module__.startswith("funtorch")):
+                yield qualname, value
+
+
+def undocumented() -> list[str]:
+    """Public functions and classes without a docstring summary line."""
+    return sorted(name for name, value in public_objects()
+                  if not (inspect.getdoc(value) or "").strip())
+
+
+_SECTION = {part: re.compile(rf"^\s*({heads}):", re.M) for part, heads in
+            [("args", "Args|Arguments|Parameters|Attributes"), ("returns", "Returns|Yields"),
+             ("raises", "Raises")]}
+_RAISE = re.compile(r"^\s+raise\b", re.M)
+
+
+def _takes_arguments(value: object) -> bool:
+    try:
+        params = inspect.signature(value).parameters  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    return bool(params)
+
+
+def _returns_value(value: object) -> bool:
+    try:
+        annotation = inspect.signature(value).return_annotation  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return True
+    return annotation not in (None, "None", inspect.Signature.empty)
+
+
+def _raises(value: object) -> bool:
+    try:
+        source = inspect.getsource(value)  # type: ignore[arg-type]
+    except (OSError, TypeError):
+        return False
+    body = source.split('"""', 2)[-1] if source.count('"""') >= 2 else source
+    return bool(_RAISE.search(body))
+
+
+def gaps_of(value: object) -> list[str]:
+    """The docstring sections ``value`` lacks: args, returns, raises, example."""
+    doc = inspect.getdoc(value) or ""
+    if inspect.isclass(value):  # the class docstring describes the constructor
+        doc += "\n" + (inspect.getdoc(value.__init__) or "") if "__init__" in vars(value) else ""
+        wanted = {"args": _takes_arguments(value), "returns": False, "raises": False}
+    else:
+        wanted = {"args": _takes_arguments(value), "returns": _returns_value(value),
+                  "raises": _raises(value)}
+    missing = [part for part, regex in _SECTION.items() if wanted[part] and not regex.search(doc)]
+    return missing + ([] if ">>>" in doc else ["example"])
+
+
+def docstring_gaps() -> dict[str, list[str]]:
+    """Public name -> the docstring sections it lacks (names lacking none are left out)."""
+    gaps = {name: gaps_of(value) for name, value in public_objects()}
+    return {name: parts for name, parts in sorted(gaps.items()) if parts}
+
+
+def listed_gaps() -> dict[str, set[str]]:
+    """``tools/docstring_gaps.txt``: ``name: part part`` per line."""
+    lines = GAPS.read_text().splitlines() if GAPS.exists() else []
+    return {name.strip(): set(parts.split()) for name, _, parts in
+            (line.partition(":") for line in lines if line and not line.startswith("#"))}
 
 
 def report() -> None:
@@ -131,14 +217,19 @@ def report() -> None:
     for namespace, (ok, total) in counts.items():
         print(f"{namespace:26s} {ok:5d}/{total:5d} {100 * ok / max(total, 1):5.1f}%")
     print(f"{'total':26s} {sum(c[0] for c in counts.values()):5d}/"
-          f"{sum(c[1] for c in counts.values()):5d}")
+          f"{sum(c[1] for c in counts.values()):5d} annotated")
+    gaps = docstring_gaps()
+    total = sum(1 for _ in public_objects())
+    for part in ("args", "returns", "raises", "example"):
+        print(f"docstrings without {part:8s} {sum(part in g for g in gaps.values()):5d}/{total}")
 
 
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
     report()
     if "--write" in sys.argv:
-        header = ("# Public names not yet fully annotated (tools/annotation_walk.py --write).\n"
-                  "# tests/test_typing.py fails on a name missing here or listed but annotated:\n"
-                  "# the list only shrinks.\n")
-        ALLOW_LIST.write_text(header + "\n".join(unannotated()) + "\n")
+        header = ("# Public names whose docstrings lack a section (tools/annotation_walk.py "
+                  "--write):\n# `name: parts`. tests/test_typing.py fails on a gap not listed "
+                  "here, and on a listed\n# gap that was filled: the list only shrinks.\n")
+        GAPS.write_text(header + "".join(f"{name}: {' '.join(parts)}\n"
+                                         for name, parts in docstring_gaps().items()))

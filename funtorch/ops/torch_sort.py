@@ -15,7 +15,7 @@ import numpy as np
 from funtorch import ops
 from funtorch.ops.torch_args import as_array, one_dim, refuse_out, returns
 from funtorch.ops.torch_reduce import _keep, _select
-from funtorch.typing import Array, ArrayLike, Axis
+from funtorch.typing import Array, ArrayLike, Axis, ValuesIndices
 
 
 def _scalar(name, x, dim):
@@ -72,7 +72,7 @@ def msort(input: ArrayLike, *, out: Any = None) -> Array:  # noqa: A002
 
 
 def topk(input: ArrayLike, k: int, dim: Axis = -1, largest: bool = True, sorted: bool = True, *,
-         out: Any = None) -> Any:  # noqa: A002
+         out: Any = None) -> ValuesIndices:  # noqa: A002
     """The ``k`` largest (or smallest) elements along ``dim``: ``(values, indices)``.
 
     Example:
@@ -105,7 +105,7 @@ def _position(x, axis, value):
 
 
 def kthvalue(input: ArrayLike, k: int, dim: Axis = -1, keepdim: bool = False, *,  # noqa: A002
-             out: Any = None) -> Array:
+             out: Any = None) -> ValuesIndices:
     """The ``k``-th smallest element (1-based) along ``dim``: ``(values, indices)``.
 
     Example:
@@ -155,7 +155,7 @@ torch_nanmedian = _median("nanmedian", True)
 
 
 def mode(input: ArrayLike, dim: Axis = -1, keepdim: bool = False, *,  # noqa: A002
-         out: Any = None) -> Any:
+         out: Any = None) -> ValuesIndices:
     """The most frequent value along ``dim`` (the smallest among equally frequent ones)
     and an index of it: ``(values, indices)``.
 
@@ -191,8 +191,8 @@ def _doubling(x, axis, combine):
     return x
 
 
-def _cumulative_extreme(name: str, better: Callable[..., Any]) -> Callable[..., Any]:
-    def cumulative(input: ArrayLike, dim: int, *, out: Any = None) -> Any:  # noqa: A002
+def _cumulative_extreme(name: str, better: Callable[..., Any]) -> Callable[..., ValuesIndices]:
+    def cumulative(input: ArrayLike, dim: int, *, out: Any = None) -> ValuesIndices:  # noqa: A002
         x = _input(name, input, out)
         if not x.ndim:
             return _scalar(name, x, dim)

@@ -15,6 +15,8 @@ values; under vmap a batched predicate selects per example with ``ft.where``.
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -34,6 +36,10 @@ from funtorch.transforms.scan_primitive import (
 )
 
 __all__ = ["cond", "fori_loop", "scan", "while_loop"]
+
+_C = TypeVar("_C")  # the carry / loop value
+_Y = TypeVar("_Y")  # what each scan step emits (stacked along a new leading axis)
+_T = TypeVar("_T")  # what both cond branches return
 
 _NOT_PAIR = ("scan: `{fun}` must return a pair (carry, y), got {got}; return `(carry, None)` "
              "when there is nothing to stack")
@@ -117,7 +123,8 @@ def _stage_body(body, init_leaves, x_leaves):
     return stage_step(body, avals, body.__name__)
 
 
-def scan(f, init, xs=None, length=None, reverse=False):
+def scan(f: Callable[[_C, Any], tuple[_C, _Y]], init: _C, xs: Any = None,
+         length: int | None = None, reverse: bool = False) -> tuple[_C, _Y]:
     """Loop ``f`` over the leading axis of ``xs``, carrying state (``jax.lax.scan``).
 
     Equivalent to ``for x in xs: carry, y = f(carry, x)`` with the ``y`` stacked, but as one
@@ -181,12 +188,25 @@ def _static_int(x):
     return operator.index(x)
 
 
-def fori_loop(lower, upper, body_fun, init_val):
+def fori_loop(lower: int | Array, upper: int | Array, body_fun: Callable[[Any, _C], _C],
+              init_val: _C) -> _C:
     """``for i in range(lower, upper): val = body_fun(i, val)`` (``jax.lax.fori_loop``).
 
     With static bounds (Python ints or untraced integer arrays) it is a ``scan`` over
     ``ft.arange(lower, upper)``, so every transform (reverse mode included) applies; with
     traced bounds it is a ``while_loop``.
+
+    Args:
+        lower: the first index (an int or an integer scalar array).
+        upper: one past the last index.
+        body_fun: ``body_fun(i, val) -> val``, keeping ``val``'s structure, shapes, dtypes.
+        init_val: the initial value (a pytree of arrays).
+
+    Returns:
+        The value after the last step (``init_val`` when ``upper <= lower``).
+
+    Raises:
+        TypeError: a body that changes the value's structure, shapes or dtypes.
 
     Example:
         >>> ft.fori_loop(0, 3, lambda i, v: v * 2.0, ft.array(1.0))
@@ -241,7 +261,8 @@ def _concrete_or_raise(pred, error):
         raise error from None
 
 
-def cond(pred, true_fun, false_fun, *operands):
+def cond(pred: Any, true_fun: Callable[..., _T], false_fun: Callable[..., _T],
+         *operands: Any) -> _T:
     """``true_fun(*operands) if pred else false_fun(*operands)`` (``jax.lax.cond``).
 
     Both branches are staged (shapes only) and one ``cond_p`` runs the chosen one, so
@@ -249,6 +270,15 @@ def cond(pred, true_fun, false_fun, *operands):
     selects per example (``ft.where``), inside ``jit`` the choice is made on every call.
     Both branches must return the same structure, shapes and dtypes. A branch that needs
     a traced value's Python value runs as plain Python when ``pred`` is concrete.
+
+    Args:
+        pred: a scalar bool or number (an array or a Python value).
+        true_fun: called with ``operands`` when ``pred`` holds.
+        false_fun: called with ``operands`` otherwise.
+        *operands: the branches' arguments (pytrees of arrays).
+
+    Returns:
+        The chosen branch's result.
 
     Raises:
         TypeError: a non-scalar ``pred``, or branches that disagree.
@@ -298,7 +328,8 @@ def _python_while(cond_fun, body_fun, leaves, raw, val_tree, error):
     return tree.unflatten(val_tree, leaves)
 
 
-def while_loop(cond_fun, body_fun, init_val):
+def while_loop(cond_fun: Callable[[_C], Any], body_fun: Callable[[_C], _C],
+               init_val: _C) -> _C:
     """``while cond_fun(val): val = body_fun(val)`` (``jax.lax.while_loop``).
 
     ``cond_fun`` and ``body_fun`` are staged (shapes only) and one ``while_p`` runs the
@@ -306,6 +337,14 @@ def while_loop(cond_fun, body_fun, init_val):
     a batched predicate keeps looping while any example is still running, and only those
     examples are updated. Reverse mode is refused: the trip count depends on the data;
     use ``scan`` or ``fori_loop`` with static bounds.
+
+    Args:
+        cond_fun: ``cond_fun(val)``, a scalar bool: loop while it holds.
+        body_fun: ``body_fun(val) -> val``, keeping the structure, shapes and dtypes.
+        init_val: the initial value (a pytree of arrays).
+
+    Returns:
+        The value once ``cond_fun`` is false.
 
     Raises:
         ValueError: under reverse-mode differentiation of the loop values.

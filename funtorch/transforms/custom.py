@@ -9,14 +9,22 @@ linear tangent map by reverse-differentiating it (JAX linearises and transposes)
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+from typing_extensions import Self
 
 from funtorch import ops, tree
 from funtorch.core import Array, Primitive, Tracer, bind, wrap
 from funtorch.grad import vjp
 from funtorch.transforms.jvp import jvp
 from funtorch.transforms.vmap import vmap
+from funtorch.typing import P
 
 __all__ = ["custom_vjp", "custom_jvp", "checkpoint"]
+
+_R = TypeVar("_R")  # what the wrapped function returns
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 class OutTree:
@@ -189,7 +197,7 @@ def _check_cotangents(name, grads, in_tree, leaves):
     return tuple(out)
 
 
-class custom_vjp:
+class custom_vjp(Generic[_R]):
     """A function with a hand-written VJP (JAX's ``jax.custom_vjp``).
 
     ``f.defvjp(fwd, bwd)``: ``fwd(*args) -> (out, residuals)``,
@@ -203,17 +211,26 @@ class custom_vjp:
         1.0
     """
 
-    def __init__(self, fun, nondiff_argnums=()):
+    def __init__(self, fun: Callable[..., _R], nondiff_argnums: Sequence[int] = ()) -> None:
         functools.update_wrapper(self, fun)
         self.fun = fun
         self.nondiff_argnums = tuple(nondiff_argnums)
-        self.fwd = self.bwd = None
+        self.fwd: Callable[..., tuple[Any, Any]] | None = None
+        self.bwd: Callable[..., Any] | None = None
 
-    def defvjp(self, fwd, bwd):
+    def defvjp(self, fwd: Callable[..., tuple[Any, Any]], bwd: Callable[..., Any]) -> Self:
+        """Set the rule: ``fwd(*args) -> (out, residuals)`` and
+        ``bwd(*nondiff_args, residuals, g) -> tuple`` (one cotangent per other argument).
+        Returns ``self``."""
         self.fwd, self.bwd = fwd, bwd
         return self
 
-    def __call__(self, *args):
+    def __call__(self, *args: Any) -> _R:
+        """``fun(*args)``, differentiated in reverse mode through ``fwd``/``bwd``.
+
+        Raises:
+            TypeError: no rule was set with ``defvjp``.
+        """
         if self.fwd is None:
             raise TypeError(f"custom_vjp: `{self.__name__}` has no rule yet; call "
                             f"{self.__name__}.defvjp(fwd, bwd) before calling it")
@@ -289,17 +306,24 @@ class custom_jvp:
         ...     return log1pexp(x), t * ft.sigmoid(x)
     """
 
-    def __init__(self, fun, nondiff_argnums=()):
+    def __init__(self, fun: Callable[..., _R], nondiff_argnums: Sequence[int] = ()) -> None:
         functools.update_wrapper(self, fun)
         self.fun = fun
         self.nondiff_argnums = tuple(nondiff_argnums)
-        self.jvp_rule = None
+        self.jvp_rule: Callable[..., tuple[Any, Any]] | None = None
 
-    def defjvp(self, jvp_rule):
+    def defjvp(self, jvp_rule: _F) -> _F:
+        """Set the rule ``rule(primals, tangents) -> (primal_out, tangent_out)``; returns
+        the rule, so ``defjvp`` works as a decorator."""
         self.jvp_rule = jvp_rule
         return jvp_rule
 
-    def __call__(self, *args):
+    def __call__(self, *args: Any) -> _R:
+        """``fun(*args)``, differentiated through the rule in both modes.
+
+        Raises:
+            TypeError: no rule was set with ``defjvp``.
+        """
         if self.jvp_rule is None:
             raise TypeError(f"custom_jvp: `{self.__name__}` has no rule yet; decorate one "
                             f"with @{self.__name__}.defjvp before calling it")
@@ -339,9 +363,16 @@ def _all_at_zero(outs):
     return outs, (0,) * len(outs)
 
 
-def checkpoint(fun, static_argnums=()):
+def checkpoint(fun: Callable[P, _R], static_argnums: int | Sequence[int] = ()) -> Callable[P, _R]:
     """Rematerialise: don't keep ``fun``'s intermediates for reverse mode; recompute them
     during the backward pass (saves memory, costs one more forward of ``fun``).
+
+    Args:
+        fun: the function to rematerialise (pytrees of arrays in and out).
+        static_argnums: positions of arguments passed through as Python values.
+
+    Returns:
+        A function with ``fun``'s signature and values.
 
     Example:
         >>> layer = ft.checkpoint(lambda w, x: ft.tanh(x @ w))
@@ -349,9 +380,11 @@ def checkpoint(fun, static_argnums=()):
         >>> g.shape, round(float(g[0, 0]), 6)  # 4 (1 - tanh(3)^2)
         ((3, 3), 0.039464)
     """
+    statics = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
+
     @functools.wraps(fun)
-    def remat(*args):
-        static, leaves, in_tree = _split_args(args, tuple(static_argnums), "checkpoint")
+    def remat(*args: Any) -> Any:
+        static, leaves, in_tree = _split_args(args, statics, "checkpoint")
         out = OutTree()
         flat = _flatten_fun(fun, in_tree, static, out)
         try:

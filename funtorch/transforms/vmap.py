@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import functools
 import threading
+from collections.abc import Callable, Hashable
+from typing import Any
 
 import numpy as np
 
 from funtorch import ops, tree
 from funtorch.core import Array, Trace, Tracer, new_trace
+from funtorch.typing import P
 
 __all__ = ["vmap", "BatchTracer", "bound_axis", "bound_axis_names"]
 
@@ -197,8 +200,13 @@ def _move_out(val, bdim, out_axis, size):
     return val if bdim % ndim == out_axis else ops.moveaxis(val, bdim, out_axis)
 
 
-def vmap(fun, in_axes=0, out_axes=0, axis_size=None, *, axis_name=None):
+def vmap(fun: Callable[P, Any], in_axes: Any = 0, out_axes: Any = 0,
+         axis_size: int | None = None, *,
+         axis_name: Hashable | None = None) -> Callable[P, Any]:
     """Vectorise ``fun`` over a batch axis of its inputs (JAX semantics).
+
+    The batched function keeps ``fun``'s argument list (``P``) and returns a pytree like
+    ``fun``'s (typed ``Any``: its leaves gain an axis, which no annotation expresses).
 
     Args:
         fun: a function of arrays (pytrees allowed).
@@ -210,6 +218,9 @@ def vmap(fun, in_axes=0, out_axes=0, axis_size=None, *, axis_name=None):
             ``ft.axis_index``, ...) act across the batch as across ranks: N examples
             behave as N processes. Nested vmaps bind different names; an inner vmap of
             the same name shadows the outer one.
+
+    Returns:
+        The batched function: same arguments, outputs with the batch axis at ``out_axes``.
 
     Raises:
         ValueError: inconsistent batch sizes (each argument's size is named), an axis out
@@ -231,7 +242,7 @@ def vmap(fun, in_axes=0, out_axes=0, axis_size=None, *, axis_name=None):
             raise TypeError(f"vmap: axis_name must be hashable (a str such as 'batch'), got "
                             f"{axis_name!r} of type {type(axis_name).__name__}") from None
     @functools.wraps(fun)
-    def batched_fun(*args):
+    def batched_fun(*args: Any) -> Any:
         axes = in_axes if isinstance(in_axes, (tuple, list)) and not isinstance(
             in_axes, int) else (in_axes,) * len(args)
         if isinstance(in_axes, (tuple, list)) and len(in_axes) != len(args):

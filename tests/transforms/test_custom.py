@@ -149,3 +149,10 @@ def test_custom_vjp_bwd_with_wrong_structure_or_shape():
     h.defvjp(lambda x: (ft.sum(x), None), lambda res, g: (ft.ones(3),))
     with pytest.raises(ValueError, match=r"cotangent of shape \(3,\).*shape \(2,\)"):
         ft.grad(h)(f64([1.0, 2.0]))
+
+
+@pytest.mark.parametrize("static_argnums", [0, (0,), [0]])
+def test_checkpoint_static_argnums_int_or_sequence(static_argnums):
+    """``static_argnums`` takes one int, as its annotation says, or a sequence."""
+    f = ft.checkpoint(lambda n, x: x * n, static_argnums=static_argnums)
+    np.testing.assert_allclose(ft.grad(lambda x: ft.sum(f(3, x)))(f64([1.0, 2.0])), [3.0, 3.0])

@@ -57,10 +57,34 @@ def silu(x: ArrayLike, inplace: bool = False) -> Array:
 
 
 def sigmoid(x: ArrayLike) -> Array:
+    """Elementwise logistic function ``1 / (1 + exp(-x))`` (``ft.sigmoid``).
+
+    Args:
+        x: an array of any shape.
+
+    Returns:
+        An array of ``x``'s shape (and float dtype) with values in (0, 1).
+
+    Example:
+        >>> F.sigmoid(ft.array([0.0, 2.0])).tolist()
+        [0.5, 0.8808]
+    """
     return ft.sigmoid(x)
 
 
 def tanh(x: ArrayLike) -> Array:
+    """Elementwise hyperbolic tangent (``ft.tanh``).
+
+    Args:
+        x: an array of any shape.
+
+    Returns:
+        An array of ``x``'s shape (and float dtype) with values in (-1, 1).
+
+    Example:
+        >>> F.tanh(ft.array([0.0, 1.0])).tolist()
+        [0.0, 0.7616]
+    """
     return ft.tanh(x)
 
 
