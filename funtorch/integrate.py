@@ -12,6 +12,8 @@ its own step size) and under ``jit``.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -20,6 +22,7 @@ from funtorch.core import Array, Tracer
 from funtorch.grad import vjp
 from funtorch.transforms import custom_vjp, while_loop
 from funtorch.transforms.custom import ClosureError
+from funtorch.typing import ArrayLike, PyTree
 
 __all__ = ["odeint"]
 
@@ -242,7 +245,9 @@ _CLOSURE = ("odeint: `{name}` reads a value that an enclosing grad/vmap/jvp/jit 
             "odeint(func, y0, t, value) with func(y, t, value)")
 
 
-def odeint(func, y0, t, *args, rtol=1.4e-8, atol=1.4e-8, mxstep=math.inf, hmax=math.inf):
+def odeint(func: Callable[..., PyTree], y0: PyTree, t: ArrayLike, *args: Any,
+           rtol: float = 1.4e-8, atol: float = 1.4e-8, mxstep: float = math.inf,
+           hmax: float = math.inf) -> PyTree:
     """Solve ``dy/dt = func(y, t, *args)`` from ``y(t[0]) = y0`` and return ``y`` at every
     time in ``t`` (``jax.experimental.ode.odeint``).
 

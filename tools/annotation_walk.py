@@ -32,10 +32,13 @@ from collections.abc import Callable, Iterator
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 GAPS = ROOT / "tools" / "docstring_gaps.txt"
+# every namespace the API reference has a page for (docs/gen_api.py)
 NAMESPACES = ["funtorch", "funtorch.nn", "funtorch.nn.functional", "funtorch.optim",
               "funtorch.data", "funtorch.random", "funtorch.tree", "funtorch.linalg",
               "funtorch.special", "funtorch.stats", "funtorch.autograd", "funtorch.testing",
-              "funtorch.optim.lr_scheduler"]
+              "funtorch.optim.lr_scheduler", "funtorch.nn.init", "funtorch.nn.utils",
+              "funtorch.scipy", "funtorch.integrate", "funtorch.backends", "funtorch.cuda",
+              "funtorch.distributed", "funtorch.onnx", "funtorch.typing", "funtorch.errors"]
 
 
 def _complete(fn: Callable[..., object], bound: bool) -> bool | None:
@@ -87,14 +90,17 @@ def _own_and_inherited(cls: type) -> Iterator[tuple[str, object]]:
             yield from vars(klass).items()
 
 
+def _public_names(module: types.ModuleType) -> list[str]:
+    names = getattr(module, "__all__", None) or [n for n in vars(module) if not n.startswith("_")]
+    return sorted(set(names))
+
+
 def walk() -> Iterator[tuple[str, str, bool]]:
     """(namespace, qualified name, complete) for every public callable, once each."""
     seen: set[int] = set()
     for namespace in NAMESPACES:
         module = importlib.import_module(namespace)
-        names = getattr(module, "__all__", None) or [n for n in vars(module)
-                                                     if not n.startswith("_")]
-        for name in sorted(set(names)):
+        for name in _public_names(module):
             value = getattr(module, name, None)
             distribution = type(value).__name__ == "Distribution"
             if (isinstance(value, types.ModuleType) or not (callable(value) or distribution)
@@ -131,7 +137,7 @@ def public_objects() -> Iterator[tuple[str, object]]:
     seen: set[int] = set()
     for namespace in NAMESPACES:
         module = importlib.import_module(namespace)
-        for name in sorted(set(module.__all__)):
+        for name in _public_names(module):
             value = getattr(module, name, None)
             if id(value) in seen:
                 continue

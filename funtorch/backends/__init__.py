@@ -7,6 +7,8 @@ when a ``"cuda"`` device is first asked for.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 __all__ = ["Device", "device", "get_backend", "get_backend_of", "cuda_is_available", "Backend"]
@@ -30,7 +32,7 @@ class Device:
 
     __slots__ = ("type", "index")
 
-    def __init__(self, type: str, index: int | None = None):
+    def __init__(self, type: str, index: int | None = None) -> None:
         self.type = type
         self.index = index
 
@@ -85,22 +87,23 @@ class Backend:
 
     __slots__ = ("name", "xp")
 
-    def __init__(self, name, xp):
+    def __init__(self, name: str, xp: Any) -> None:
         self.name = name
         self.xp = xp
 
-    def to_host(self, buf):
+    def to_host(self, buf: Any) -> np.ndarray:
         """Return a NumPy array holding ``buf``'s values."""
         return buf if self.xp is np else self.xp.asnumpy(buf)
 
-    def from_host(self, host, dev: Device):
+    def from_host(self, host: Any, dev: Device) -> Any:
         """Copy a NumPy array (or Python data) onto ``dev``."""
         if self.xp is np:
             return np.asarray(host)
         with self.xp.cuda.Device(dev.index or 0):
             return self.xp.asarray(host)
 
-    def device_of(self, buf) -> Device:
+    def device_of(self, buf: Any) -> Device:
+        """The device holding ``buf``."""
         if self.xp is np:
             return CPU
         return Device("cuda", buf.device.id)
@@ -168,7 +171,7 @@ def cuda_is_available() -> bool:
 _XP_BY_TYPE: dict = {}
 
 
-def get_backend_of(buf) -> Backend:
+def get_backend_of(buf: Any) -> Backend:
     """The backend owning a buffer (NumPy arrays and scalars: the NumPy backend)."""
     if _cupy_backend is not None and type(buf) in _XP_BY_TYPE:
         return _cupy_backend

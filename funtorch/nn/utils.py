@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 import funtorch as ft
 from funtorch.nn.parameter import Parameter
+from funtorch.typing import Array
 
 __all__ = ["clip_grad_norm_", "parameters_to_vector", "vector_to_parameters"]
 
 
-def _as_list(parameters):
+def _as_list(parameters: Array | Iterable[Array]) -> list[Array]:
     if isinstance(parameters, ft.Array):
         return [parameters]
     return list(parameters)
 
 
-def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False):
+def clip_grad_norm_(parameters: Array | Iterable[Array], max_norm: float,
+                    norm_type: float = 2.0, error_if_nonfinite: bool = False) -> Array:
     """Scale every ``.grad`` so that their joint norm is at most ``max_norm`` (in place on
     the ``.grad`` slots); returns the total norm before clipping.
 
@@ -52,12 +55,17 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     return total
 
 
-def parameters_to_vector(parameters):
-    """Concatenate the flattened parameters into one 1-d array."""
+def parameters_to_vector(parameters: Array | Iterable[Array]) -> Array:
+    """Concatenate the flattened parameters into one 1-d array.
+
+    Example:
+        >>> ft.nn.utils.parameters_to_vector(ft.nn.Linear(2, 3).parameters()).shape
+        (9,)
+    """
     return ft.concatenate([ft.reshape(p, (-1,)) for p in _as_list(parameters)])
 
 
-def vector_to_parameters(vec, parameters) -> None:
+def vector_to_parameters(vec: Array, parameters: Array | Iterable[Array]) -> None:
     """Write consecutive slices of the 1-d ``vec`` into the parameters (in place).
 
     Raises:
