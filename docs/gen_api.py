@@ -1,4 +1,5 @@
-"""Write the API reference pages (``docs/api/*.rst``) from funtorch's public namespaces.
+"""Write the API reference pages (``docs/api/*.rst``) from funtorch's public namespaces,
+and the guides (the package READMEs) and examples (``examples/*.py``) pages.
 
 Run ``python docs/gen_api.py`` after adding a public name; ``tests/test_api_reference.py``
 fails when the committed pages differ from what this script writes, so no public name goes
@@ -88,6 +89,30 @@ def page(namespace: str, title: str) -> str | None:
     return "\n".join(lines)
 
 
+def _included(title: str, files: list[pathlib.Path], language: str, intro: str) -> str:
+    """A page showing each file whole (``literalinclude``: Markdown is shown as its source,
+    which needs no Markdown parser in the ``docs`` extra)."""
+    lines = [title, "=" * len(title), "", intro, ""]
+    for path in files:
+        name = str(path.relative_to(ROOT.parent))
+        lines += [name, "-" * len(name), "", f".. literalinclude:: ../../{name}",
+                  f"   :language: {language}", ""]
+    return "\n".join(lines)
+
+
+def guides() -> str:
+    readmes = sorted((ROOT.parent / "funtorch").rglob("README.md"))
+    return _included("Guides", readmes, "markdown",
+                     "Each package's README: what it guarantees and why, with its design.")
+
+
+def examples() -> str:
+    scripts = sorted((ROOT.parent / "examples").glob("*.py"))
+    return _included("Examples", scripts, "python",
+                     "The runnable scripts of ``examples/`` (``python examples/NAME.py``; "
+                     "``--smoke`` runs a few steps), each a tour of one API area.")
+
+
 def main(out: pathlib.Path = ROOT / "api") -> int:
     out.mkdir(exist_ok=True)
     _SEEN.clear()
@@ -98,8 +123,10 @@ def main(out: pathlib.Path = ROOT / "api") -> int:
             continue
         (out / f"{namespace}.rst").write_text(text)
         written.append(namespace)
+    (out / "guides.rst").write_text(guides())
+    (out / "examples.rst").write_text(examples())
     index = ["API reference", "=============", "", ".. toctree::", "   :maxdepth: 1", ""]
-    index += [f"   {n}" for n in written]
+    index += [f"   {n}" for n in written] + ["   guides", "   examples"]
     (out / "index.rst").write_text("\n".join(index) + "\n")
     print(f"wrote {len(written)} pages to {out}")
     return 0

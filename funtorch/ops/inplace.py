@@ -270,9 +270,40 @@ def _function(name: str) -> Callable[..., Array]:
                             f"{type(input).__name__}")
         return getattr(input, name)(*args, **kwargs)
     fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = (f"``ft.{name}(x, ...)`` is ``x.{name}(...)``: rebinds ``x`` to "
-                  f"``ft.{name[:-1]}(x, ...)`` and returns it (PyTorch's in-place function).")
+    fn.__doc__ = _function_doc(name)
     return fn
+
+
+# the example's input and extra arguments, where ``[0.25, 0.5]`` and none do not fit
+_EXAMPLE = {"acosh_": ("[1.5, 2.0]", ""), "arccosh_": ("[1.5, 2.0]", ""),
+            "gcd_": ("[4, 6]", ", ft.array([6, 4])"), "lcm_": ("[4, 6]", ", ft.array([6, 4])"),
+            "addmv_": ("[0.25, 0.5]", ", ft.ones((2, 3)), ft.ones(3)"),
+            "clamp_": ("[0.25, 0.5]", ", 0.3"), "clamp_max_": ("[0.25, 0.5]", ", 0.3"),
+            "clamp_min_": ("[0.25, 0.5]", ", 0.3"), "clip_": ("[0.25, 0.5]", ", 0.0, 0.3"),
+            "fill_": ("[0.25, 0.5]", ", 2.0"), "xlogy_": ("[0.25, 0.5]", ", ft.array([2.0, 3.0])")}
+
+
+def _function_doc(name: str) -> str:
+    pure = name[:-1]
+    values, extra = _EXAMPLE.get(name, ("[0.25, 0.5]", ""))
+    if name not in ("zero_", "detach_"):  # (ft is still importing: no hasattr)
+        example = (f">>> x = ft.array({values}); expected = ft.{pure}(x{extra})\n"
+                   f">>> ft.{name}(x{extra}) is x, bool(ft.all(x == expected))\n(True, True)")
+    else:  # zero_, detach_: no pure function of that name
+        example = f">>> x = ft.array({values})\n>>> ft.{name}(x) is x\nTrue"
+    return (f"``ft.{name}(x, ...)`` is ``x.{name}(...)``: rebinds ``x`` to "
+            f"``ft.{pure}(x, ...)`` and returns it (PyTorch's in-place function).\n\n"
+            "Args:\n"
+            "    input: the array whose handle is rebound (the buffer itself never changes).\n"
+            f"    *args: the other arguments of ``x.{pure}``.\n"
+            "    **kwargs: its keyword arguments.\n\n"
+            "Returns:\n"
+            "    ``input`` itself, holding the new values (same shape and dtype).\n\n"
+            "Raises:\n"
+            "    TypeError: ``input`` is not an array, is traced by a transform, or the\n"
+            "        result does not fit its shape or dtype.\n"
+            "    RuntimeError: ``input`` is a leaf that requires grad while recording is on.\n\n"
+            "Example:\n" + "\n".join("    " + line for line in example.splitlines()) + "\n")
 
 
 attach()
