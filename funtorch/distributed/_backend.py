@@ -105,7 +105,7 @@ class SingleGroup:
         _check_root("bcast", root, 1)
         return a
 
-    def start_allreduce(self, a, op="sum"):
+    def start_allreduce(self, a, op="sum", inplace=False):
         _check_op("start_allreduce", op)
         return Done(a)
 
@@ -178,6 +178,10 @@ class MPIGroup:
         self.axis_name = axis_name
         self.debug = debug_enabled() if debug is None else bool(debug)
 
+    def close(self):
+        """Free the communicator (the group is unusable afterwards)."""
+        self.comm.Free()
+
     def _check_signature(self, what, signature):
         """All-gather ``signature`` and raise CollectiveMismatchError if any rank differs."""
         raw = signature.encode()[:_SIGNATURE_BYTES].ljust(_SIGNATURE_BYTES, b"\0")
@@ -198,14 +202,19 @@ class MPIGroup:
     def allreduce(self, a, op="sum"):
         return self.start_allreduce(a, op).wait()
 
-    def start_allreduce(self, a, op="sum"):
+    def start_allreduce(self, a, op="sum", inplace=False):
         """Start a non-blocking allreduce; ``.wait()`` on the result returns what
-        :meth:`allreduce` would (ranks must start them in the same order)."""
+        :meth:`allreduce` would (ranks must start them in the same order). With
+        ``inplace=True`` the caller gives ``a`` away: a contiguous ``a`` that MPI can
+        reduce as it is receives the result (``MPI.IN_PLACE``: no second buffer)."""
         _check_op("allreduce", op)
         a = np.asarray(a)
         self._signature("allreduce", a, f"(op={op})")
         send = _to_wire(a)
-        recv = np.empty_like(send)
+        if inplace and send is a:
+            recv, send = a, self._mpi.IN_PLACE
+        else:
+            recv = np.empty_like(send)
         request = self.comm.Iallreduce(send, recv, self._ops[op])
         return _Pending(self, request, recv, a.dtype, op, send)
 
@@ -271,7 +280,7 @@ class _World:
 _SINGLE = SingleGroup()
 
 
-def current_group():
+def current_group() -> SingleGroup | MPIGroup:
     """The group collectives run on: ``init()``'s, or a size-1 group (identities)."""
     group = _World.group
     return _SINGLE if group is None else group

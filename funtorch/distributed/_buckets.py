@@ -1,18 +1,33 @@
 """Buckets: many small arrays travel as a few flat buffers, one per dtype and size cap.
 
 One collective per leaf pays MPI's latency per leaf; one collective per bucket pays it per
-bucket and copies each leaf twice (in and out of the flat buffer). The plan depends only on
-the leaves' shapes, dtypes and order, so every rank makes the same one.
+bucket and copies each leaf once into the flat buffer (pre-scaled for a mean), which is
+then reduced in place; the results are views of that buffer (no copy out). The plan
+depends only on the leaves' shapes, dtypes and order, so every rank makes the same one;
+it is computed once per tree layout.
+
+NOTE (recycled buffers): a bucket's flat buffer comes from a small pool keyed by dtype and
+length and is reused on a later call only when nothing references it any more (its
+reference count is back to the pool's own): the reduced leaves handed out are views of
+it, and funtorch arrays are immutable, so a buffer somebody still holds (last step's
+gradients, a reduction in flight) is never written; a new one is allocated instead.
+Reusing warm pages avoids the page faults of a fresh multi-megabyte buffer every step.
 """
 
 from __future__ import annotations
+
+import functools
+import sys
+from collections import OrderedDict
+from typing import NamedTuple
 
 import numpy as np
 
 from funtorch import backends
 from funtorch.core import Array, wrap
 
-__all__ = ["plan", "to_host", "like", "reduce_bucketed", "bcast_bucketed"]
+__all__ = ["plan", "layout", "Bucket", "to_host", "like", "reduce_bucketed",
+           "bcast_bucketed", "start_reduce", "unflatten"]
 
 
 def to_host(leaf):
@@ -47,7 +62,7 @@ def plan(shapes_dtypes, cap_bytes):
         dtype = np.dtype(dtype)
         bucket = open_buckets.setdefault(dtype, [[], 0])
         bucket[0].append(index)
-        bucket[1] += int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+        bucket[1] += _count(shape) * dtype.itemsize
         if bucket[1] >= cap_bytes:
             closed.append(bucket[0])
             del open_buckets[dtype]
@@ -55,34 +70,95 @@ def plan(shapes_dtypes, cap_bytes):
     return sorted(closed, key=lambda indices: indices[0])
 
 
-def flatten(hosts, indices, scale=None):
-    """One new flat buffer holding the leaves ``indices`` of ``hosts`` in order, each
-    multiplied by ``scale`` on the way in when given (one pass for copy and scaling)."""
-    first = hosts[indices[0]]
-    count = sum(hosts[i].size for i in indices)
-    flat = np.empty(count, first.dtype)
-    offset = 0
+def _count(shape):
+    count = 1
+    for n in shape:
+        count *= int(n)
+    return count
+
+
+class Bucket(NamedTuple):
+    """One flat buffer's contents: leaf ``indices`` (into the caller's list), where each
+    starts (``offsets``, one more than leaves: the last is the length) and the dtype."""
+
+    indices: tuple
+    offsets: tuple
+    dtype: np.dtype
+
+
+def bucket_of(indices, shapes_dtypes):
+    """The :class:`Bucket` of the leaves ``indices`` of ``shapes_dtypes``."""
+    offsets = [0]
     for i in indices:
-        part, size = flat[offset:offset + hosts[i].size], hosts[i].size
+        offsets.append(offsets[-1] + _count(shapes_dtypes[i][0]))
+    return Bucket(tuple(indices), tuple(offsets), np.dtype(shapes_dtypes[indices[0]][1]))
+
+
+@functools.lru_cache(maxsize=64)
+def layout(shapes_dtypes, cap_bytes):
+    """:func:`plan` as :class:`Bucket` s, cached per ``shapes_dtypes`` (a tuple of
+    ``(shape, dtype)``) and cap."""
+    return tuple(bucket_of(indices, shapes_dtypes) for indices in plan(shapes_dtypes,
+                                                                        cap_bytes))
+
+
+def _refs(slots, i):
+    return sys.getrefcount(slots[i])
+
+
+_UNREFERENCED = _refs([np.empty(0)], 0)  # the count of a buffer only the pool holds
+_POOL_LAYOUTS, _POOL_PER_LAYOUT = 32, 4
+
+
+class _Pool:
+    """Flat buffers kept between calls (see the module's NOTE)."""
+
+    def __init__(self):
+        self.slots = OrderedDict()  # (dtype, length) -> [buffers], least recent first
+
+    def take(self, dtype, length):
+        key = (dtype, length)
+        slots = self.slots.pop(key, None)
+        if slots is None:
+            slots = []
+            while len(self.slots) >= _POOL_LAYOUTS:
+                self.slots.popitem(last=False)
+        self.slots[key] = slots
+        for i in range(len(slots)):
+            if _refs(slots, i) <= _UNREFERENCED:
+                return slots[i]
+        buf = np.empty(length, dtype)
+        if len(slots) < _POOL_PER_LAYOUT:
+            slots.append(buf)
+        return buf
+
+
+_POOL = _Pool()
+
+
+def flatten(hosts, bucket, scale=None, out=None):
+    """The leaves of ``bucket`` in one flat buffer (``out``, or a new one), each
+    multiplied by ``scale`` on the way in when given (one pass for copy and scaling)."""
+    flat = np.empty(bucket.offsets[-1], bucket.dtype) if out is None else out
+    offsets = bucket.offsets
+    for k, i in enumerate(bucket.indices):
+        part, leaf = flat[offsets[k]:offsets[k + 1]], hosts[i].reshape(-1)
         if scale is None:
-            part[...] = hosts[i].reshape(-1)
+            part[...] = leaf
         else:
-            np.multiply(hosts[i].reshape(-1), scale, out=part, casting="same_kind")
-        offset += size
+            np.multiply(leaf, scale, out=part, casting="same_kind")
     return flat
 
 
-def unflatten(flat, hosts, indices, out):
-    """Cut ``flat`` back into the shapes of ``hosts[indices]``, into ``out``."""
-    offset = 0
-    for i in indices:
-        count = hosts[i].size
-        out[i] = flat[offset:offset + count].reshape(hosts[i].shape)
-        offset += count
+def unflatten(flat, hosts, bucket, out):
+    """Views of ``flat`` in the shapes of the leaves of ``bucket``, into ``out``."""
+    offsets = bucket.offsets
+    for k, i in enumerate(bucket.indices):
+        out[i] = flat[offsets[k]:offsets[k + 1]].reshape(hosts[i].shape)
 
 
-def _plan_for(hosts, cap_bytes):
-    return plan([(h.shape, h.dtype) for h in hosts], cap_bytes)
+def _layout_of(hosts, cap_bytes):
+    return layout(tuple((h.shape, h.dtype) for h in hosts), cap_bytes)
 
 
 def _scale(op, dtype, size):
@@ -91,27 +167,28 @@ def _scale(op, dtype, size):
     return 1.0 / size if op == "mean" and np.dtype(dtype).kind in "fc" else None
 
 
-def start_reduce(group, hosts, indices, op):
-    """Start the allreduce of one bucket; ``.wait()`` returns the reduced flat buffer."""
-    scale = _scale(op, hosts[indices[0]].dtype, group.size)
-    flat = flatten(hosts, indices, scale)
-    return group.start_allreduce(flat, op if scale is None else "sum")
+def start_reduce(group, hosts, bucket, op):
+    """Start the allreduce of one bucket, in place in a pooled buffer; ``.wait()``
+    returns the reduced flat buffer."""
+    scale = _scale(op, bucket.dtype, group.size)
+    flat = flatten(hosts, bucket, scale, _POOL.take(bucket.dtype, bucket.offsets[-1]))
+    return group.start_allreduce(flat, op if scale is None else "sum", inplace=True)
 
 
 def reduce_bucketed(group, hosts, op, cap_bytes):
     """Allreduce the host arrays ``hosts`` with ``op`` in buckets (all started before the
     first is waited for); returns the reduced arrays, in order."""
-    buckets = _plan_for(hosts, cap_bytes)
-    started = [start_reduce(group, hosts, indices, op) for indices in buckets]
+    buckets = _layout_of(hosts, cap_bytes)
+    started = [start_reduce(group, hosts, bucket, op) for bucket in buckets]
     out = [None] * len(hosts)
-    for indices, pending in zip(buckets, started):
-        unflatten(pending.wait(), hosts, indices, out)
+    for bucket, pending in zip(buckets, started):
+        unflatten(pending.wait(), hosts, bucket, out)
     return out
 
 
 def bcast_bucketed(group, hosts, root, cap_bytes):
     """Broadcast the host arrays ``hosts`` from ``root`` in buckets; returns them."""
     out = [None] * len(hosts)
-    for indices in _plan_for(hosts, cap_bytes):
-        unflatten(group.bcast(flatten(hosts, indices), root), hosts, indices, out)
+    for bucket in _layout_of(hosts, cap_bytes):
+        unflatten(group.bcast(flatten(hosts, bucket), root), hosts, bucket, out)
     return out

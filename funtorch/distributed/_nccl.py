@@ -80,7 +80,7 @@ class NcclGroup:
         self._wait(f"allreduce(op={op!r})")
         return out / self.size if op == "mean" else out
 
-    def start_allreduce(self, a, op="sum"):
+    def start_allreduce(self, a, op="sum", inplace=False):
         return Done(self.allreduce(a, op))
 
     def allgather(self, a):

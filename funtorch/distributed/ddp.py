@@ -16,11 +16,14 @@ ranks drift apart.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
+from typing import Any
 
 from funtorch import nn, tree
 from funtorch.core import _TRACER_TYPES
 from funtorch.distributed import _buckets
 from funtorch.distributed._backend import current_group
+from funtorch.typing import PyTree
 
 __all__ = ["DistributedDataParallel", "average_gradients", "broadcast_parameters",
            "broadcast_optimizer_state"]
@@ -42,7 +45,7 @@ def _is_array_leaf(leaf):
     return hasattr(leaf, "shape") and hasattr(leaf, "dtype")
 
 
-def average_gradients(grads, bucket_cap_mb: float = 25):
+def average_gradients(grads: PyTree, bucket_cap_mb: float = 25) -> PyTree:
     """The mean over ranks of a pytree of gradients, reduced in buckets of flattened
     same-dtype leaves (one allreduce each).
 
@@ -76,7 +79,7 @@ def average_gradients(grads, bucket_cap_mb: float = 25):
     return tree.unflatten(treedef, [_buckets.like(v, leaf) for v, leaf in zip(reduced, leaves)])
 
 
-def broadcast_parameters(params, root: int = 0, bucket_cap_mb: float = 25):
+def broadcast_parameters(params: PyTree, root: int = 0, bucket_cap_mb: float = 25) -> PyTree:
     """Rank ``root``'s values of a pytree of arrays (parameters, buffers, any state), on
     every rank, in buckets. Non-array leaves (Python numbers) are broadcast too; strings
     and ``None`` are kept as they are.
@@ -108,7 +111,7 @@ def broadcast_parameters(params, root: int = 0, bucket_cap_mb: float = 25):
     return tree.unflatten(treedef, out)
 
 
-def broadcast_optimizer_state(state, root: int = 0):
+def broadcast_optimizer_state(state: PyTree, root: int = 0) -> PyTree:
     """Rank ``root``'s optimizer state on every rank.
 
     Args:
@@ -166,9 +169,10 @@ class DistributedDataParallel(nn.Module):
         ['module.bias', 'module.weight']
     """
 
-    def __init__(self, module, device_ids=None, output_device=None, dim=0,
-                 broadcast_buffers=True, process_group=None, bucket_cap_mb=25,
-                 find_unused_parameters=False, **torch_options):
+    def __init__(self, module: nn.Module, device_ids: Any = None, output_device: Any = None,
+                 dim: int = 0, broadcast_buffers: bool = True, process_group: Any = None,
+                 bucket_cap_mb: float = 25, find_unused_parameters: bool = False,
+                 **torch_options: Any) -> None:
         super().__init__()
         unknown = set(torch_options) - _TORCH_OPTIONS
         if unknown:
@@ -191,6 +195,9 @@ class DistributedDataParallel(nn.Module):
         self._buckets = _buckets.plan([(p.shape, p.dtype) for p in params],
                                       bucket_cap_mb * _MB)
         self._bucket_of = {id(params[i]): b for b, idx in enumerate(self._buckets) for i in idx}
+        self._layout = [_buckets.bucket_of(range(len(idx)), [(params[i].shape, params[i].dtype)
+                                                             for i in idx])
+                        for idx in self._buckets]
         self._reset_reduction()
         if self._group.size > 1:
             for p in params:
@@ -216,7 +223,8 @@ class DistributedDataParallel(nn.Module):
         self._ready = [set() for _ in self._buckets]
         self._started = []
 
-    def forward(self, *args, **kwargs):
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """The wrapped module's forward (after syncing buffers from rank 0)."""
         if any(self._ready):
             unused = [name for name, p in self.module.named_parameters()
                       if p.requires_grad and not any(id(p) in r for r in self._ready)]
@@ -232,25 +240,25 @@ class DistributedDataParallel(nn.Module):
         buckets = self._buckets
         while (len(self._started) < len(buckets)
                and len(self._ready[len(self._started)]) == len(buckets[len(self._started)])):
-            self._started.append(self._start_bucket(buckets[len(self._started)]))
+            self._started.append(self._start_bucket(len(self._started)))
         if len(self._started) == len(buckets):
             self._finish()
 
-    def _start_bucket(self, indices):
-        hosts = [_buckets.to_host(self._params[i].grad) for i in indices]
-        return hosts, _buckets.start_reduce(self._group, hosts, range(len(hosts)), "mean")
+    def _start_bucket(self, b):
+        hosts = [_buckets.to_host(self._params[i].grad) for i in self._buckets[b]]
+        return hosts, _buckets.start_reduce(self._group, hosts, self._layout[b], "mean")
 
     def _finish(self):
-        for indices, (hosts, pending) in zip(self._buckets, self._started):
+        for b, (indices, (hosts, pending)) in enumerate(zip(self._buckets, self._started)):
             averaged = [None] * len(hosts)
-            _buckets.unflatten(pending.wait(), hosts, range(len(hosts)), averaged)
+            _buckets.unflatten(pending.wait(), hosts, self._layout[b], averaged)
             for i, value in zip(indices, averaged):
                 param = self._params[i]
                 param.grad = _buckets.like(value, param.grad)
         self._reset_reduction()
 
     @contextlib.contextmanager
-    def no_sync(self):
+    def no_sync(self) -> Iterator[None]:
         """Within this block ``backward()`` only accumulates local gradients; the first
         ``backward()`` after it averages the accumulated ones (gradient accumulation).
 

@@ -20,7 +20,7 @@ class RecordingGroup:
     def __init__(self):
         self.calls = []
 
-    def start_allreduce(self, a, op):
+    def start_allreduce(self, a, op, inplace=False):
         self.calls.append(("allreduce", op, a.shape, a.dtype))
         return Done(a * self.size if op == "sum" else a.copy())
 
@@ -123,3 +123,22 @@ def test_bucketed_reduction_round_trips_shapes_dtypes_and_leaf_types():
     assert [(o.shape, o.dtype) for o in out] == [(h.shape, h.dtype) for h in hosts]
     assert len(group.calls) == 2  # one per dtype
     assert _buckets.like(np.array(3), 1) == 3 and type(_buckets.like(np.array(1), True)) is bool
+
+
+def test_bucket_buffers_are_recycled_only_once_nothing_references_them():
+    group = RecordingGroup()
+    group.start_allreduce = lambda a, op, inplace=False: Done(a)  # in place, as MPI's
+    hosts = [np.arange(6.0).reshape(2, 3), np.ones(4)]
+    first = _buckets.reduce_bucketed(group, hosts, "mean", 1 << 20)
+    held = _buckets.reduce_bucketed(group, hosts, "mean", 1 << 20)
+    assert not np.shares_memory(first[0], held[0])  # `first` is alive: a new buffer
+    expected = [h / 2 for h in hosts]
+    for out in (first, held):
+        for got, want in zip(out, expected):
+            np.testing.assert_array_equal(got, want)
+    recycled = id(first[0].base)  # (an id: holding the buffer would keep it referenced)
+    del first
+    again = _buckets.reduce_bucketed(group, [h * 3 for h in hosts], "mean", 1 << 20)
+    assert id(again[0].base) == recycled
+    np.testing.assert_array_equal(held[1], expected[1])  # never overwritten while held
+    np.testing.assert_array_equal(again[1], 1.5 * np.ones(4))
