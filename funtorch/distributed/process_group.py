@@ -13,6 +13,7 @@ import os
 import sys
 import time
 import traceback
+from typing import Any
 
 from funtorch.distributed import _backend
 from funtorch.distributed._backend import DEFAULT_TIMEOUT, MPIGroup, SingleGroup
@@ -79,7 +80,8 @@ def _mpi_group(timeout, axis_name, debug):
     return MPIGroup(MPI.COMM_WORLD.Dup(), timeout, axis_name, debug)
 
 
-def init(backend: str = "auto", timeout=None, axis_name: str = "world", debug=None):
+def init(backend: str = "auto", timeout: float | datetime.timedelta | None = None,
+         axis_name: str = "world", debug: bool | None = None) -> SingleGroup | MPIGroup:
     """Join the job's process group (one per process, launched by ``mpiexec``).
 
     Args:
@@ -144,7 +146,7 @@ def shutdown() -> None:
         group.destroy()
         group = group.mpi
     if isinstance(group, MPIGroup):
-        group.comm.Free()
+        group.close()
 
 
 def is_initialized() -> bool:
@@ -201,8 +203,11 @@ def barrier() -> None:
     _backend.current_group().barrier()
 
 
-def init_process_group(backend: str = "auto", init_method=None, timeout=None, world_size=-1,
-                       rank=-1, store=None, group_name="", pg_options=None, device_id=None):
+def init_process_group(backend: str = "auto", init_method: str | None = None,
+                       timeout: float | datetime.timedelta | None = None,
+                       world_size: int | None = -1, rank: int | None = -1, store: Any = None,
+                       group_name: str = "", pg_options: Any = None,
+                       device_id: Any = None) -> SingleGroup | MPIGroup:
     """torch's spelling of :func:`init`: ``world_size`` and ``rank`` come from the MPI
     launcher (passing others raises); ``init_method``, ``store``, ``group_name``,
     ``pg_options`` and ``device_id`` are ignored (MPI does the rendezvous; "gloo" means
@@ -224,7 +229,7 @@ def init_process_group(backend: str = "auto", init_method=None, timeout=None, wo
     return group
 
 
-def destroy_process_group(group=None) -> None:
+def destroy_process_group(group: Any = None) -> None:
     """torch's spelling of :func:`shutdown`.
 
     Example:

@@ -103,7 +103,7 @@ def test_mpi_group_on_one_rank_returns_its_input(dtype):
     assert np.array_equal(group.reduce_scatter(a, "sum"), a)
     assert np.array_equal(group.bcast(a[:, ::-1], 0), a[:, ::-1])
     group.barrier()
-    group.comm.Free()
+    group.close()
 
 
 class _NeverDone:
