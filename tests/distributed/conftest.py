@@ -36,7 +36,7 @@ def pytest_collection_modifyitems(config, items):
 def _run_mpi(nprocs, script, *args, timeout=90, env=None):
     """Run ``tests/distributed/<script>`` on ``nprocs`` ranks; return the completed process
     with ``.elapsed`` (seconds). Hydra's MPIEXEC_TIMEOUT is the backstop against a hang."""
-    environment = launch_env({**launch_env(), **(env or {})})
+    environment = launch_env({**launch_env(nprocs=nprocs), **(env or {})})
     environment.setdefault("MPIEXEC_TIMEOUT", str(timeout))
     command = [MPIEXEC, "-n", str(nprocs), sys.executable, str(HERE / script), *args]
     start = time.perf_counter()

@@ -23,6 +23,14 @@ def test_environment_sets_small_machine_defaults_without_overriding_the_user():
     assert os.path.isdir(os.path.join(first, "funtorch")) and rest == "/elsewhere"
 
 
+@pytest.mark.parametrize("nprocs, few", [(None, False), (2, True), (4, True), (8, False)])
+def test_a_few_ranks_get_the_recursive_doubling_allreduce(nprocs, few):
+    name = "MPIR_CVAR_IALLREDUCE_INTRA_ALGORITHM"
+    env = run.launch_env({}, nprocs=nprocs)
+    assert (env.get(name) == "sched_recursive_doubling") is few
+    assert run.launch_env({name: "auto"}, nprocs=2)[name] == "auto"  # the user's wins
+
+
 def test_missing_mpiexec_is_reported_with_the_fix(monkeypatch, capsys):
     monkeypatch.delenv("FUNTORCH_MPIEXEC", raising=False)
     monkeypatch.setattr(run.shutil, "which", lambda name: None)
