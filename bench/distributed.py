@@ -5,25 +5,34 @@ Usage (from the repository root)::
     python bench/distributed.py              # launches itself on 2 ranks through mpiexec
     python bench/distributed.py --repeat 30
 
-Run by ``mpiexec`` (the script relaunches itself with ``--worker``; one BLAS thread per
-rank), it measures on 2 ranks:
+Run by ``mpiexec`` (the script relaunches itself with ``--worker`` under the launcher's
+environment, ``funtorch.distributed.run.launch_env``: one BLAS thread per rank), it
+measures on 2 ranks:
 
 1. averaging a float32 gradient tree of about 4 MB (a 6-leaf MLP-shaped tree):
    ``average_gradients`` in one 25 MB bucket and in 1 MB buckets, one allreduce per
    leaf, against one ``Allreduce`` of a flat buffer of the same size (MPI's blocking call
-   and the group's polled one);
+   and the group's own);
 2. weak scaling of the ``mlp`` workload's step (784-512-512-10, batch 128 per rank,
-   float32; jitted ``value_and_grad`` + SGD): rank 0 alone (rank 1 idle) against both
-   ranks with gradient averaging, interleaved sample by sample in one run;
+   float32; jitted ``value_and_grad`` + SGD): rank 0 alone (rank 1 asleep) against both
+   ranks with gradient averaging, interleaved sample by sample in one run; beside it, two
+   floors that no implementation can beat on the same machine at the same moment: both
+   ranks stepping without communicating (what sharing the cores costs) and both ranks
+   stepping plus one blocking MPI ``Allreduce`` of a preflattened buffer of the
+   gradients' size (what MPI itself costs, no copies);
 3. the cost of ``FUNTORCH_DISTRIBUTED_DEBUG`` on that 2-rank step.
 
-Every number is the median over ``--repeat`` samples of rank 0's time per call; rank 0
-prints a Markdown table and the issue's targets.
+Every sample is rank 0's time per call; the ranks line up before each sample with a
+barrier that sleeps (an idle rank takes no core). Cases are interleaved round by round;
+ratios are the median over rounds of the ratio within a round (load from elsewhere hits
+both alike), reported beside the ratio of medians. Rank 0 prints a Markdown table, the
+load average before and after, and the issue's targets.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -35,12 +44,24 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
+FLAT = "MPI Allreduce, flat buffer (blocking)"
+BUCKETED = "average_gradients, 25 MB buckets"
+ONE, TWO = "1 rank (rank 1 asleep)", "2 ranks + average_gradients"
+DEBUG = "2 ranks + average_gradients, debug mode"
 TREE_SHAPES = [(1024, 768), (768,), (768, 256), (256,), (256, 128), (128,)]  # ~3.9 MiB f32
+
+
+def line_up(group):
+    """A barrier that sleeps while it waits, so that a rank with nothing to do leaves the
+    cores to the others (the group's own barrier spins for a while first)."""
+    request = group.comm.Ibarrier()
+    while not request.Test():
+        time.sleep(2e-4)
 
 
 def timed(fn, group, calls):
     """Seconds per call of ``fn`` on rank 0, the ranks lined up first."""
-    group.barrier()
+    line_up(group)
     start = time.perf_counter()
     for _ in range(calls):
         fn()
@@ -48,13 +69,19 @@ def timed(fn, group, calls):
 
 
 def sample(cases, group, repeat, calls):
-    """``(median, min)`` seconds per call of every case, interleaving the cases round by
-    round so that load from elsewhere hits them alike."""
+    """Seconds per call of every case, one list of ``repeat`` samples each, interleaving
+    the cases round by round so that load from elsewhere hits them alike."""
     times = {name: [] for name in cases}
     for _ in range(repeat):
         for name, fn in cases.items():
             times[name].append(timed(fn, group, calls))
-    return {name: (statistics.median(values), min(values)) for name, values in times.items()}
+    return times
+
+
+def ratio(times, name, reference):
+    """``(median of per-round ratios, ratio of medians)`` of ``name`` to ``reference``."""
+    paired = statistics.median(a / b for a, b in zip(times[name], times[reference]))
+    return paired, statistics.median(times[name]) / statistics.median(times[reference])
 
 
 def averaging_cases(group, dist, ft):
@@ -67,9 +94,8 @@ def averaging_cases(group, dist, ft):
 
     hosts = [leaf.numpy() for leaf in tree.values()]
     return flat.nbytes, {
-        "MPI Allreduce, flat buffer (blocking)":
-            lambda: group.comm.Allreduce(flat, out, MPI.SUM),
-        "group.allreduce, flat buffer (polled)": lambda: group.allreduce(flat, "mean"),
+        FLAT: lambda: group.comm.Allreduce(flat, out, MPI.SUM),
+        "group.allreduce, flat buffer (with deadline)": lambda: group.allreduce(flat, "sum"),
         "average_gradients, 25 MB buckets": lambda: dist.average_gradients(tree),
         "average_gradients, 1 MB buckets": lambda: dist.average_gradients(tree, 1),
         "one allreduce per leaf": lambda: [group.allreduce(h, "mean") for h in hosts],
@@ -77,6 +103,9 @@ def averaging_cases(group, dist, ft):
 
 
 def mlp_step(ft, dist, group, average):
+    """One training step; ``average``: None (local gradients), "ft" (average_gradients)
+    or "mpi" (local gradients plus a blocking MPI Allreduce of a same-size flat buffer)."""
+    from mpi4py import MPI
     from workloads.mlp import LR, funtorch_loss, make_data
 
     params, x, onehot = make_data(seed=0)
@@ -85,11 +114,14 @@ def mlp_step(ft, dist, group, average):
     data = (ft.asarray(x), ft.asarray(onehot))
     grad_fn = ft.jit(ft.value_and_grad(funtorch_loss))
     sgd = ft.jit(lambda p, g: ft.tree.map(lambda a, b: a - LR * b, p, g))
+    flat = np.zeros(sum(v.size for v in params.values()), np.float32)
 
     def step():
         loss, grads = grad_fn(state["params"], *data)
-        if average:
+        if average == "ft":
             grads = dist.average_gradients(grads)
+        elif average == "mpi":
+            group.comm.Allreduce(MPI.IN_PLACE, flat, MPI.SUM)
         state["params"] = sgd(state["params"], grads)
     return step
 
@@ -98,12 +130,13 @@ def worker(args):
     import funtorch as ft
     import funtorch.distributed as dist
 
+    load_before = os.getloadavg()
     group = dist.init(timeout=600)
     nbytes, cases = averaging_cases(group, dist, ft)
     averaging = sample(cases, group, args.repeat, 10)
-    alone, together = mlp_step(ft, dist, group, False), mlp_step(ft, dist, group, True)
+    alone, together = mlp_step(ft, dist, group, None), mlp_step(ft, dist, group, "ft")
 
-    def one_rank():  # rank 1 waits in the barrier of the next sample meanwhile
+    def one_rank():  # rank 1 sleeps in the next sample's barrier meanwhile
         if group.rank == 0:
             alone()
 
@@ -112,35 +145,47 @@ def worker(args):
         together()
         group.debug = False
 
-    for fn in (alone, together, debug_step):
+    cases = {ONE: one_rank, "2 ranks, no communication (floor: shared cores)":
+             mlp_step(ft, dist, group, None),
+             "2 ranks + blocking MPI Allreduce of a flat buffer (floor: MPI)":
+             mlp_step(ft, dist, group, "mpi"),
+             TWO: together, DEBUG: debug_step}
+    for fn in cases.values():
         fn()  # compile the jitted functions before timing
-    steps = sample({"1 rank": one_rank, "2 ranks": together, "2 ranks, debug": debug_step},
-                   group, args.repeat, 5)
+    steps = sample(cases, group, args.repeat, 5)
     if group.rank == 0:
-        report(nbytes, averaging, steps)
+        report(nbytes, averaging, steps, (load_before, os.getloadavg()))
     dist.shutdown()
 
 
-def report(nbytes, averaging, steps):
-    flat = averaging["MPI Allreduce, flat buffer (blocking)"]
+def table(times, reference):
+    print("| case | median ms | min ms | vs first row: per round, of medians |")
+    print("|---|---:|---:|---:|")
+    for name, values in times.items():
+        paired, of_medians = ratio(times, name, reference)
+        print(f"| {name} | {statistics.median(values) * 1e3:.3f} | {min(values) * 1e3:.3f} | "
+              f"{paired:.2f}x, {of_medians:.2f}x |")
+
+
+def report(nbytes, averaging, steps, loads):
+    from mpi4py import MPI
+
+    print(f"load average (1, 5, 15 min) before {loads[0][0]:.2f} {loads[0][1]:.2f} "
+          f"{loads[0][2]:.2f}, after {loads[1][0]:.2f} {loads[1][1]:.2f} {loads[1][2]:.2f}; "
+          f"{os.cpu_count()} cores; {MPI.Get_library_version().splitlines()[0]}; "
+          f"IALLREDUCE algorithm: "
+          f"{os.environ.get('MPIR_CVAR_IALLREDUCE_INTRA_ALGORITHM', 'auto')}\n")
     print(f"gradient averaging of a {nbytes / 2**20:.2f} MiB float32 tree "
           f"({len(TREE_SHAPES)} leaves), 2 ranks\n")
-    print("| operation | median ms | min ms | vs flat Allreduce (median, min) |")
-    print("|---|---:|---:|---:|")
-    for name, (median, low) in averaging.items():
-        print(f"| {name} | {median * 1e3:.3f} | {low * 1e3:.3f} | "
-              f"{median / flat[0]:.2f}x, {low / flat[1]:.2f}x |")
+    table(averaging, FLAT)
     print("\nmlp step (784-512-512-10, batch 128 per rank, float32)\n")
-    print("| configuration | median ms/step | min ms/step |\n|---|---:|---:|")
-    for name, (median, low) in steps.items():
-        print(f"| {name} | {median * 1e3:.3f} | {low * 1e3:.3f} |")
-    ratios = [(averaging["average_gradients, 25 MB buckets"][k] / flat[k],
-               steps["2 ranks"][k] / steps["1 rank"][k],
-               steps["2 ranks, debug"][k] / steps["2 ranks"][k] - 1) for k in (0, 1)]
-    for label, (bucketed, scaling, debug) in zip(("median", "min"), ratios):
-        print(f"\ntargets ({label}): bucketed averaging {bucketed:.2f}x flat Allreduce "
-              f"(<= 1.2x); 2-rank step {scaling:.2f}x the 1-rank step (<= 1.18x, efficiency "
-              f"{1 / scaling:.2f}); debug mode {debug * 100:+.1f}% per step (<= 10%)")
+    table(steps, ONE)
+    bucketed, scaling = ratio(averaging, BUCKETED, FLAT), ratio(steps, TWO, ONE)
+    debug = ratio(steps, DEBUG, TWO)
+    print(f"\ntargets (per round, of medians): bucketed averaging {bucketed[0]:.2f}x, "
+          f"{bucketed[1]:.2f}x flat Allreduce (<= 1.2x); 2-rank step {scaling[0]:.2f}x, "
+          f"{scaling[1]:.2f}x the 1-rank step (<= 1.18x); debug mode "
+          f"{(debug[0] - 1) * 100:+.1f}%, {(debug[1] - 1) * 100:+.1f}% per step (<= 10%)")
 
 
 def main(argv=None):
@@ -157,7 +202,7 @@ def main(argv=None):
         raise SystemExit("bench/distributed.py needs mpiexec: pip install mpi4py mpich")
     command = [mpiexec, "-n", "2", sys.executable, __file__, "--worker",
                "--repeat", str(args.repeat)]
-    return subprocess.call(command, env=launch_env())
+    return subprocess.call(command, env=launch_env(nprocs=2))
 
 
 if __name__ == "__main__":
