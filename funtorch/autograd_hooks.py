@@ -199,7 +199,16 @@ def retain(hooks, ct):
 
 
 def is_anomaly_enabled() -> bool:
-    """Whether ``backward()`` checks every VJP result for NaN (``detect_anomaly``)."""
+    """Whether ``backward()`` checks every VJP result for NaN (``detect_anomaly``).
+
+    Returns:
+        True inside ``detect_anomaly()`` or after ``set_detect_anomaly(True)``.
+
+    Example:
+        >>> with ft.autograd.detect_anomaly():
+        ...     ft.autograd.is_anomaly_enabled()
+        True
+    """
     return _STATE.anomaly
 
 
@@ -209,6 +218,10 @@ class set_detect_anomaly:
     raises ``RuntimeError: Function 'DivBackward0' returned nan values in its 1th output.``
     naming the op whose backward produced the first NaN (here ``0 * inf`` in sqrt's
     backward at 0).
+
+    Args:
+        mode: switch the detection on (True) or off.
+        check_nan: check the VJP results for NaN (False: ``mode`` has no effect).
 
     Example:
         >>> with ft.autograd.set_detect_anomaly(True):
@@ -230,7 +243,18 @@ class set_detect_anomaly:
 
 class detect_anomaly(set_detect_anomaly):
     """``with ft.autograd.detect_anomaly():`` anomaly detection on inside the block (see
-    :class:`set_detect_anomaly`); also a decorator."""
+    :class:`set_detect_anomaly`); also a decorator.
+
+    Args:
+        check_nan: check the VJP results for NaN.
+
+    Example:
+        >>> @ft.autograd.detect_anomaly()
+        ... def checked():
+        ...     return ft.autograd.is_anomaly_enabled()
+        >>> checked(), ft.autograd.is_anomaly_enabled()
+        (True, False)
+    """
 
     def __init__(self, check_nan: bool = True) -> None:
         self.check_nan = check_nan

@@ -25,6 +25,10 @@ _CUDA_MISSING_GPU = (
 class Device:
     """A compute device, ``Device("cpu")`` or ``Device("cuda", 0)``.
 
+    Args:
+        type: ``"cpu"`` or ``"cuda"``.
+        index: the GPU's index (None: the current one; always None for the CPU).
+
     Example:
         >>> ft.device("cpu")
         device(type='cpu')
@@ -83,7 +87,16 @@ def device(spec: "str | Device") -> Device:
 
 
 class Backend:
-    """The array module of one device kind plus host/device transfers."""
+    """The array module of one device kind plus host/device transfers.
+
+    Args:
+        name: ``"numpy"`` or ``"cupy"``.
+        xp: the array module (``numpy`` or ``cupy``).
+
+    Example:
+        >>> backend = ft.backends.get_backend("cpu"); backend.to_host(backend.xp.ones(2))
+        array([1., 1.])
+    """
 
     __slots__ = ("name", "xp")
 
@@ -146,6 +159,12 @@ def _load_cupy() -> Backend:
 def get_backend(spec: "str | Device | None" = None) -> Backend:
     """Return the :class:`Backend` for a device (default CPU).
 
+    Args:
+        spec: ``"cpu"``, ``"cuda"``, ``"cuda:N"``, a :class:`Device` or None (the CPU).
+
+    Returns:
+        The backend whose array module (``.xp``) runs on that device.
+
     Raises:
         RuntimeError: ``"cuda"`` without CuPy or without a GPU, saying which.
 
@@ -160,7 +179,15 @@ def get_backend(spec: "str | Device | None" = None) -> Backend:
 
 
 def cuda_is_available() -> bool:
-    """True when CuPy imports and sees at least one CUDA GPU."""
+    """True when CuPy imports and sees at least one CUDA GPU.
+
+    Returns:
+        Whether ``device="cuda"`` can be used.
+
+    Example:
+        >>> isinstance(ft.backends.cuda_is_available(), bool)
+        True
+    """
     try:
         _load_cupy()
     except RuntimeError:
@@ -172,7 +199,18 @@ _XP_BY_TYPE: dict = {}
 
 
 def get_backend_of(buf: Any) -> Backend:
-    """The backend owning a buffer (NumPy arrays and scalars: the NumPy backend)."""
+    """The backend owning a buffer (NumPy arrays and scalars: the NumPy backend).
+
+    Args:
+        buf: a backend buffer (a NumPy or CuPy array, or a scalar).
+
+    Returns:
+        The :class:`Backend` whose array module holds ``buf``.
+
+    Example:
+        >>> ft.backends.get_backend_of(np.zeros(2)).name
+        'numpy'
+    """
     if _cupy_backend is not None and type(buf) in _XP_BY_TYPE:
         return _cupy_backend
     return NUMPY

@@ -56,6 +56,23 @@ class MultiheadAttention(Module):
     mask) for the backward pass and has forward-mode rules too; self-attention
     (``query is key is value``) projects with one product of the packed ``in_proj_weight``.
 
+    Args:
+        embed_dim: the model width ``E`` (a multiple of ``num_heads``).
+        num_heads: the number of attention heads.
+        dropout: the dropout probability on the attention weights in training.
+        bias: learn biases in the input and output projections.
+        add_bias_kv: append the learned ``bias_k``/``bias_v`` key/value.
+        add_zero_attn: append an all-zero key/value.
+        kdim: the key features (default ``embed_dim``).
+        vdim: the value features (default ``embed_dim``).
+        batch_first: inputs are ``(N, L, E)`` rather than ``(L, N, E)``.
+        device: where the parameters live.
+        dtype: the parameters' dtype (default: the default float dtype).
+        key: a PRNG key for the initial parameters (default: the global generator).
+
+    Raises:
+        ValueError: ``embed_dim`` is not a multiple of ``num_heads``.
+
     Example:
         >>> mha = ft.nn.MultiheadAttention(8, 2, batch_first=True)
         >>> x = ft.randn(3, 5, 8); out, w = mha(x, x, x); out.shape, w.shape
@@ -212,6 +229,20 @@ class TransformerEncoderLayer(Module):
 
     ``(L, N, d_model)`` (``batch_first``: ``(N, L, d_model)``) -> same shape;
     ``activation`` is ``"relu"``, ``"gelu"`` or a callable.
+
+    Args:
+        d_model: the model width.
+        nhead: the number of attention heads.
+        dim_feedforward: the hidden width of the feed-forward block.
+        dropout: the dropout probability (attention, residual and feed-forward).
+        activation: the feed-forward nonlinearity.
+        layer_norm_eps: the layer norms' epsilon.
+        batch_first: inputs are ``(N, L, d_model)`` rather than ``(L, N, d_model)``.
+        norm_first: normalise before each block (pre-norm) rather than after.
+        bias: learn biases in the linear layers and layer norms.
+        device: where the parameters live.
+        dtype: the parameters' dtype.
+        key: a PRNG key for the initial parameters (default: the global generator).
 
     Raises:
         RuntimeError: ``activation`` is a string other than ``"relu"`` or ``"gelu"``.

@@ -23,7 +23,17 @@ def clip_grad_norm_(parameters: Array | Iterable[Array], max_norm: float,
     """Scale every ``.grad`` so that their joint norm is at most ``max_norm`` (in place on
     the ``.grad`` slots); returns the total norm before clipping.
 
+    Args:
+        parameters: an array or an iterable of them (``model.parameters()``).
+        max_norm: the largest joint norm after clipping.
+        norm_type: the order of the norm (``inf`` for the largest magnitude).
+        error_if_nonfinite: raise when the total norm is nan or inf.
+
+    Returns:
+        The total norm of the gradients before clipping, a scalar array.
+
     Raises:
+        ValueError: a nan ``norm_type``.
         RuntimeError: a non-finite total norm with ``error_if_nonfinite=True``.
 
     Example:
@@ -58,6 +68,12 @@ def clip_grad_norm_(parameters: Array | Iterable[Array], max_norm: float,
 def parameters_to_vector(parameters: Array | Iterable[Array]) -> Array:
     """Concatenate the flattened parameters into one 1-d array.
 
+    Args:
+        parameters: an array or an iterable of them (``model.parameters()``).
+
+    Returns:
+        A 1-d array of all their values, in order.
+
     Example:
         >>> ft.nn.utils.parameters_to_vector(ft.nn.Linear(2, 3).parameters()).shape
         (9,)
@@ -68,9 +84,19 @@ def parameters_to_vector(parameters: Array | Iterable[Array]) -> Array:
 def vector_to_parameters(vec: Array, parameters: Array | Iterable[Array]) -> None:
     """Write consecutive slices of the 1-d ``vec`` into the parameters (in place).
 
+    Args:
+        vec: a 1-d array with as many elements as the parameters hold together.
+        parameters: ``Parameter`` boxes (``model.parameters()``), rebound in order.
+
     Raises:
         TypeError: ``vec`` is not a 1-d array or a parameter is not a ``Parameter`` box.
         ValueError: ``vec`` has the wrong length.
+
+    Example:
+        >>> layer = ft.nn.Linear(2, 1)
+        >>> ft.nn.utils.vector_to_parameters(ft.zeros(3), layer.parameters())
+        >>> layer.weight.tolist(), layer.bias.tolist()
+        ([[0.0, 0.0]], [0.0])
     """
     if not isinstance(vec, ft.Array) or vec.ndim != 1:
         raise TypeError(f"expected a 1-d array for vec, got {type(vec).__name__}")

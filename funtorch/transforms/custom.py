@@ -203,6 +203,11 @@ class custom_vjp(Generic[_R]):
     ``f.defvjp(fwd, bwd)``: ``fwd(*args) -> (out, residuals)``,
     ``bwd(*nondiff_args, residuals, g) -> tuple`` with one cotangent per other argument.
 
+    Args:
+        fun: the function (pytrees of arrays in and out).
+        nondiff_argnums: positions of arguments passed as Python values (not
+            differentiated); ``bwd`` gets them first.
+
     Example:
         >>> @ft.custom_vjp
         ... def clip_grad(x): return x
@@ -296,6 +301,11 @@ class custom_jvp:
 
     ``f.defjvp(rule)``: ``rule(primals, tangents) -> (primal_out, tangent_out)``, linear in
     ``tangents``. ``nondiff_argnums`` arguments are passed first to ``rule``.
+
+    Args:
+        fun: the function (pytrees of arrays in and out).
+        nondiff_argnums: positions of arguments passed as Python values (not
+            differentiated); the rule gets them first.
 
     Example:
         >>> @ft.custom_jvp

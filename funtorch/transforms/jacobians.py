@@ -69,6 +69,18 @@ def jacrev(fun: Callable[P, Any], argnums: int | Sequence[int] = 0,
            has_aux: bool = False) -> Callable[P, PyTree]:
     """Jacobian by reverse mode: one batched ``vjp`` over the output basis.
 
+    Args:
+        fun: a function of arrays (pytrees allowed); ``(out, aux)`` with ``has_aux``.
+        argnums: which positional arguments to differentiate (an int or a tuple).
+        has_aux: ``fun`` returns ``(out, aux)``; the result is then ``(jacobian, aux)``.
+
+    Returns:
+        A function of ``fun``'s arguments returning the Jacobian, of shape ``out.shape + x.shape`` for
+        each output and differentiated argument (pytrees of them for pytrees).
+
+    Raises:
+        TypeError: a bad ``argnums`` (when ``jacrev`` is called).
+
     Example:
         >>> ft.jacrev(lambda x: x ** 2)(ft.array([1.0, 2.0]))
         array([[2., 0.], [0., 4.]])
@@ -98,6 +110,18 @@ def jacrev(fun: Callable[P, Any], argnums: int | Sequence[int] = 0,
 def jacfwd(fun: Callable[P, Any], argnums: int | Sequence[int] = 0,
            has_aux: bool = False) -> Callable[P, PyTree]:
     """Jacobian by forward mode: one batched ``jvp`` over the input basis.
+
+    Args:
+        fun: a function of arrays (pytrees allowed); ``(out, aux)`` with ``has_aux``.
+        argnums: which positional arguments to differentiate (an int or a tuple).
+        has_aux: ``fun`` returns ``(out, aux)``; the result is then ``(jacobian, aux)``.
+
+    Returns:
+        A function of ``fun``'s arguments returning the Jacobian, of shape ``out.shape + x.shape`` (as
+        :func:`jacrev`).
+
+    Raises:
+        TypeError: a bad ``argnums`` (when ``jacfwd`` is called).
 
     Example:
         >>> ft.round(ft.jacfwd(ft.sin)(ft.array([0.0, 1.0])), 4).tolist()  # diag(cos x)
@@ -136,6 +160,18 @@ def jacfwd(fun: Callable[P, Any], argnums: int | Sequence[int] = 0,
 def hessian(fun: Callable[P, Any], argnums: int | Sequence[int] = 0,
             has_aux: bool = False) -> Callable[P, PyTree]:
     """Hessian of a scalar function: ``jacfwd(jacrev(fun))`` (JAX's composition).
+
+    Args:
+        fun: a function of arrays (pytrees allowed); ``(out, aux)`` with ``has_aux``.
+        argnums: which positional arguments to differentiate (an int or a tuple).
+        has_aux: ``fun`` returns ``(out, aux)``; the result is then ``(jacobian, aux)``.
+
+    Returns:
+        A function of ``fun``'s arguments returning the Hessian, of shape ``x.shape + x.shape`` for a
+        scalar output.
+
+    Raises:
+        TypeError: a bad ``argnums`` (when ``hessian`` is called).
 
     Example:
         >>> ft.hessian(lambda x: ft.sum(x ** 3))(ft.array([1.0, 2.0]))
