@@ -63,7 +63,9 @@ def _dependencies(entries):
     """``({id(entry): number of edges into it}, entries reachable)``. Fills each node's
     ``parents`` (the tracked arguments' entries: their nodes, or the leaves themselves)
     and gives each parent node its output's twin (see ``tape._twin``) as ``primal``: a
-    tracked ``ans`` for the rules, so create_graph=True differentiates them."""
+    tracked ``ans`` for the rules, so create_graph=True differentiates them (and then
+    drops the residuals ``vjp_fwd`` computed untracked, so the rules recompute them)."""
+    recording = _STATE.grad_enabled  # create_graph=True
     deps: dict = {}
     graph, stack = [], []
     for entry in entries:
@@ -79,22 +81,27 @@ def _dependencies(entries):
         if not isinstance(node, Node):
             continue  # a leaf
         if node.prim is OUTPUT:
-            parents = node.parents
-        else:
-            args = node.args
-            if args is None:
-                raise RuntimeError(_FREED)
-            parents = node.parents = []
-            for arg in args:
-                parent = arg._node if isinstance(arg, Array) else None
-                if parent is not None:
-                    if parent.is_leaf:
-                        parent = arg
-                    elif parent.prim is not OUTPUT:
-                        parent.primal = arg
-                parents.append(parent)
-        for parent in parents:
+            parent = node.parents[0]
+            count = deps.get(id(parent))
+            if count is None:
+                deps[id(parent)] = 1
+                stack.append(parent)
+            else:
+                deps[id(parent)] = count + 1
+            continue
+        args = node.args
+        if args is None:
+            raise RuntimeError(_FREED)
+        if recording and node.prim.vjp_fwd is not None:
+            _drop_residuals(node)
+        parents = node.parents = []
+        for arg in args:  # edges counted in the same pass: this runs once per recorded arg
+            parent = arg._node if isinstance(arg, Array) else None
             if parent is not None:
+                if parent.is_leaf:
+                    parent = arg
+                elif parent.prim is not OUTPUT:
+                    parent.primal = arg
                 key = id(parent)
                 count = deps.get(key)
                 if count is None:
@@ -102,7 +109,14 @@ def _dependencies(entries):
                     stack.append(parent)
                 else:
                     deps[key] = count + 1
+            parents.append(parent)
     return deps, graph
+
+
+def _drop_residuals(node):
+    params = node.params
+    if "residuals" in params:
+        node.params = {k: v for k, v in params.items() if k != "residuals"}
 
 
 def _needed(graph, wanted):
@@ -183,7 +197,7 @@ class _Schedule:
             if entry.prim is not OUTPUT:  # _free, inlined (once per entry)
                 entry.parents = None
                 if free:
-                    entry.args = entry.primal = None
+                    entry.args = entry.primal = entry.params = None
                 elif not entry.prim.multiple_results:
                     entry.primal = None
 
@@ -247,11 +261,11 @@ def _first(item):
 
 def _free(node, free):
     """After the walk: forget the edges and the twin (a cycle with it otherwise), and
-    unless the graph is retained free the recorded arguments, as PyTorch frees saved
-    tensors."""
+    unless the graph is retained free the recorded arguments and residuals, as PyTorch
+    frees saved tensors."""
     node.parents = None
     if free:
-        node.args = node.primal = None
+        node.args = node.primal = node.params = None
     elif not node.prim.multiple_results:
         node.primal = None
 
