@@ -14,9 +14,9 @@ It sets, unless already set, the environment small machines need:
   sched_recursive_doubling``: MPICH's non-blocking allreduce (what every funtorch
   allreduce is) then makes one exchange of the whole buffer per doubling step instead of
   a reduce-scatter and an allgather: half the round trips, each of which waits for the
-  other rank to be scheduled on a loaded machine (measured on 2 ranks, 2.7 MB, load 5:
-  5-10 ms instead of 14-19 ms once both ranks arrived; the same bits on every rank, as
-  every rank adds the same two partial sums);
+  other rank to be scheduled on a loaded machine (measured on 2 ranks, 2.7 MB, load 7:
+  7-8 ms instead of 8-9 ms from the later rank's arrival; the same bits on every rank,
+  as every rank adds the same partial sums);
 - ``PYTHONPATH`` starts with the folder holding this ``funtorch``, so the ranks import the
   same copy as the launcher (also from a source checkout);
 - ``--debug`` sets ``FUNTORCH_DISTRIBUTED_DEBUG=1`` (collective signature checks).
