@@ -22,7 +22,7 @@ DENY = {"set_default_dtype", "set_printoptions", "manual_seed", "seed", "save", 
 # a zero derivative is what these are for; bernoulli's 0/1 draws are piecewise constant in
 # the probability (torch's derivative is zero too) and can repeat by chance between two calls,
 # so the random-output check below does not always see that they are random
-DECLARED_CONSTANT = {"stop_gradient", "bernoulli"}
+DECLARED_CONSTANT = {"stop_gradient", "detach", "bernoulli"}
 RTOL, EPS = 1e-5, 1e-6
 POINTS = {  # away from integers and half-integers (step functions), inside (0, 1)
     (): np.array(0.41),

@@ -14,13 +14,15 @@ from funtorch.linalg.products import (
     cross, diagonal, matmul, matrix_power, matrix_transpose, multi_dot, outer, tensordot,
     tensorinv, tensorsolve, trace, vecdot,
 )
+from funtorch.ops.decomp_householder import householder_product
 from funtorch.linalg.spectral import (
     eig, eigh, eigvals, eigvalsh, lstsq, matrix_rank, pinv, qr, svdvals,
 )
 
 __all__ = [
     "cholesky", "cond", "cross", "det", "diagonal", "eig", "eigh", "eigvals", "eigvalsh",
-    "inv", "lstsq", "matmul", "matrix_norm", "matrix_power", "matrix_rank",
-    "matrix_transpose", "multi_dot", "norm", "outer", "pinv", "qr", "slogdet", "solve", "svd",
-    "svdvals", "tensordot", "tensorinv", "tensorsolve", "trace", "vecdot", "vector_norm",
+    "householder_product", "inv", "lstsq", "matmul", "matrix_norm", "matrix_power",
+    "matrix_rank", "matrix_transpose", "multi_dot", "norm", "outer", "pinv", "qr", "slogdet",
+    "solve", "svd", "svdvals", "tensordot", "tensorinv", "tensorsolve", "trace", "vecdot",
+    "vector_norm",
 ]

@@ -310,7 +310,6 @@ from funtorch.ops.math_poly import roots as roots
 from funtorch.ops.math_poly import vander as vander
 from funtorch.ops.math_polyfit import polyfit as polyfit
 from funtorch.ops.math_real import angle as angle
-from funtorch.ops.math_real import complex as complex
 from funtorch.ops.math_real import conj as conj
 from funtorch.ops.math_real import conj as conjugate
 from funtorch.ops.math_real import copysign as copysign
@@ -321,8 +320,6 @@ from funtorch.ops.math_real import fmax as fmax
 from funtorch.ops.math_real import fmin as fmin
 from funtorch.ops.math_real import heaviside as heaviside
 from funtorch.ops.math_real import imag as imag
-from funtorch.ops.math_real import iscomplex as iscomplex
-from funtorch.ops.math_real import iscomplexobj as iscomplexobj
 from funtorch.ops.math_real import isneginf as isneginf
 from funtorch.ops.math_real import isposinf as isposinf
 from funtorch.ops.math_real import isreal as isreal
@@ -403,6 +400,7 @@ from funtorch.ops.torch_functions import cumprod as cumprod
 from funtorch.ops.torch_functions import cumsum as cumsum
 from funtorch.ops.torch_functions import cumulative_trapezoid as cumulative_trapezoid
 from funtorch.ops.torch_functions import det as det
+from funtorch.ops.torch_functions import detach as detach
 from funtorch.ops.torch_functions import diag as diag
 from funtorch.ops.torch_functions import diag_embed as diag_embed
 from funtorch.ops.torch_functions import diagonal as diagonal
@@ -425,6 +423,7 @@ from funtorch.ops.torch_functions import frac as frac
 from funtorch.ops.torch_functions import frobenius_norm as frobenius_norm
 from funtorch.ops.torch_functions import gather as gather
 from funtorch.ops.torch_functions import ge as ge
+from funtorch.ops.torch_functions import geqrf as geqrf
 from funtorch.ops.torch_functions import ger as ger
 from funtorch.ops.torch_functions import get_rng_state as get_rng_state
 from funtorch.ops.torch_functions import group_norm as group_norm
@@ -491,6 +490,8 @@ from funtorch.ops.torch_functions import nonzero as nonzero
 from funtorch.ops.torch_functions import norm as norm
 from funtorch.ops.torch_functions import normal as normal
 from funtorch.ops.torch_functions import numel as numel
+from funtorch.ops.torch_functions import orgqr as orgqr
+from funtorch.ops.torch_functions import ormqr as ormqr
 from funtorch.ops.torch_functions import pdist as pdist
 from funtorch.ops.torch_functions import pinverse as pinverse
 from funtorch.ops.torch_functions import pixel_shuffle as pixel_shuffle
@@ -577,62 +578,63 @@ __all__ = [
     "broadcast_tensors", "broadcast_to", "bucketize", "can_cast", "cartesian_prod", "cat",
     "cbrt", "cdist", "ceil", "ceil_", "celu", "cholesky", "cholesky_inverse", "cholesky_solve",
     "choose", "chunk", "clamp", "clamp_", "clamp_max", "clamp_max_", "clamp_min", "clamp_min_",
-    "clip", "clip_", "clone", "column_stack", "combinations", "complex", "compress", "concat",
+    "clip", "clip_", "clone", "column_stack", "combinations", "compress", "concat",
     "concatenate", "conj", "conjugate", "conv1d", "conv2d", "convolve", "copy", "copysign",
     "corrcoef", "correlate", "cos", "cos_", "cosh", "cosh_", "cosine_similarity",
     "count_nonzero", "cov", "cross", "cummax", "cummin", "cumprod", "cumsum", "cumulative_prod",
     "cumulative_sum", "cumulative_trapezoid", "deg2rad", "deg2rad_", "degrees", "delete", "det",
-    "detach_", "device_put", "diag", "diag_embed", "diag_indices", "diag_indices_from",
-    "diagflat", "diagonal", "diagonal_scatter", "diff", "digamma", "digitize", "dist", "div",
-    "divide", "divmod", "dot", "dropout", "dsplit", "dstack", "ediff1d", "einsum", "embedding",
-    "empty", "empty_like", "eq", "equal", "erf", "erf_", "erfc", "erfc_", "erfinv", "exp",
-    "exp2", "exp2_", "exp_", "expand_dims", "expm1", "expm1_", "extract", "eye", "fabs", "fill",
-    "fill_", "fill_diagonal", "fix", "fix_", "flatnonzero", "flatten", "flip", "fliplr",
-    "flipud", "float_power", "floor", "floor_", "floor_divide", "fmax", "fmin", "fmod", "frac",
-    "frac_", "frexp", "frobenius_norm", "from_numpy", "fromfunction", "full", "full_like",
-    "gather", "gcd", "gcd_", "ge", "geomspace", "ger", "get_rng_state", "gradient", "greater",
-    "greater_equal", "group_norm", "gt", "hamming", "hamming_window", "hann_window", "hanning",
-    "hardshrink", "heaviside", "histc", "histogram", "histogram2d", "histogram_bin_edges",
-    "histogramdd", "hsplit", "hstack", "hypot", "i0", "i0_", "identity", "igamma", "igammac",
-    "imag", "index_add", "index_copy", "index_fill", "index_put", "index_reduce",
-    "index_select", "indices", "initial_seed", "inner", "insert", "instance_norm", "interp",
-    "intersect1d", "inverse", "invert", "is_floating_point", "is_grad_enabled", "is_tensor",
-    "isclose", "iscomplex", "iscomplexobj", "isfinite", "isin", "isinf", "isnan", "isneginf",
-    "isposinf", "isreal", "isrealobj", "isscalar", "issubdtype", "iterable", "ix_", "kaiser",
-    "kaiser_window", "kl_div", "kron", "kthvalue", "layer_norm", "lcm", "lcm_", "ldexp", "le",
-    "left_shift", "lerp", "less", "less_equal", "lexsort", "lgamma", "linspace", "log", "log10",
-    "log10_", "log1p", "log1p_", "log2", "log2_", "log_", "log_softmax", "logaddexp",
-    "logaddexp2", "logcumsumexp", "logdet", "logical_and", "logical_not", "logical_or",
-    "logical_xor", "logit", "logit_", "logspace", "logsumexp", "lstsq", "lt", "lu",
-    "mask_indices", "masked_fill", "masked_scatter", "masked_select", "matmul", "matrix_exp",
-    "matrix_power", "matrix_rank", "matrix_transpose", "matvec", "max", "maximum", "mean",
-    "median", "meshgrid", "min", "minimum", "mm", "mod", "mode", "modf", "moveaxis", "movedim",
-    "msort", "mul", "multinomial", "multiply", "mv", "mvlgamma", "nan_to_num", "nan_to_num_",
-    "nanargmax", "nanargmin", "nancumprod", "nancumsum", "nanmax", "nanmean", "nanmedian",
-    "nanmin", "nanpercentile", "nanprod", "nanquantile", "nanstd", "nansum", "nanvar", "narrow",
-    "ndim", "ne", "neg", "neg_", "negative", "negative_", "nextafter", "nonzero", "norm",
-    "normal", "not_equal", "numel", "ones", "ones_like", "outer", "packbits", "pad",
-    "partition", "pdist", "percentile", "permute", "permute_dims", "piecewise", "pinverse",
-    "pixel_shuffle", "pixel_unshuffle", "place", "poisson", "poly", "polyadd", "polyder",
-    "polydiv", "polyfit", "polygamma", "polyint", "polymul", "polysub", "polyval", "positive",
-    "pow", "power", "prelu", "prod", "promote_types", "ptp", "put", "put_along_axis", "qr",
-    "quantile", "rad2deg", "rad2deg_", "radians", "rand_like", "randint_like", "randn_like",
-    "randperm", "range", "ravel", "ravel_multi_index", "real", "reciprocal", "reciprocal_",
-    "relu", "remainder", "repeat", "repeat_interleave", "reshape", "resize", "result_type",
-    "right_shift", "rint", "rms_norm", "roll", "rollaxis", "roots", "rot90", "round", "round_",
-    "row_stack", "rrelu", "rsqrt", "rsqrt_", "scatter", "scatter_add", "scatter_reduce",
-    "searchsorted", "seed", "select", "select_scatter", "selu", "set_rng_state", "setdiff1d",
-    "setxor1d", "sgn", "shape", "sigmoid", "sigmoid_", "sign", "signbit", "sin", "sin_", "sinc",
-    "sinc_", "sinh", "sinh_", "size", "slice_scatter", "sliding_window_view", "slogdet",
-    "softmax", "solve", "sort", "spacing", "split", "split_with_sizes", "sqrt", "sqrt_",
-    "square", "square_", "squeeze", "stack", "std", "std_mean", "stop_gradient", "sub",
-    "subtract", "sum", "svd", "swapaxes", "swapdims", "t", "take", "take_along_axis",
-    "take_along_dim", "tan", "tan_", "tanh", "tanh_", "tensor", "tensor_split", "tensordot",
-    "threshold", "tile", "topk", "trace", "transpose", "trapezoid", "trapz", "tri",
-    "triangular_solve", "tril", "tril_indices", "tril_indices_from", "trim_zeros", "triu",
-    "triu_indices", "triu_indices_from", "true_divide", "trunc", "trunc_", "unbind",
-    "unflatten", "union1d", "unique", "unique_all", "unique_consecutive", "unique_counts",
-    "unique_inverse", "unique_values", "unpackbits", "unravel_index", "unsqueeze", "unstack",
-    "unwrap", "vander", "var", "var_mean", "vdot", "vecdot", "vecmat", "vectorize", "view",
-    "vsplit", "vstack", "where", "xlogy", "xlogy_", "zero_", "zeros", "zeros_like",
+    "detach", "detach_", "device_put", "diag", "diag_embed", "diag_indices",
+    "diag_indices_from", "diagflat", "diagonal", "diagonal_scatter", "diff", "digamma",
+    "digitize", "dist", "div", "divide", "divmod", "dot", "dropout", "dsplit", "dstack",
+    "ediff1d", "einsum", "embedding", "empty", "empty_like", "eq", "equal", "erf", "erf_",
+    "erfc", "erfc_", "erfinv", "exp", "exp2", "exp2_", "exp_", "expand_dims", "expm1", "expm1_",
+    "extract", "eye", "fabs", "fill", "fill_", "fill_diagonal", "fix", "fix_", "flatnonzero",
+    "flatten", "flip", "fliplr", "flipud", "float_power", "floor", "floor_", "floor_divide",
+    "fmax", "fmin", "fmod", "frac", "frac_", "frexp", "frobenius_norm", "from_numpy",
+    "fromfunction", "full", "full_like", "gather", "gcd", "gcd_", "ge", "geomspace", "geqrf",
+    "ger", "get_rng_state", "gradient", "greater", "greater_equal", "group_norm", "gt",
+    "hamming", "hamming_window", "hann_window", "hanning", "hardshrink", "heaviside", "histc",
+    "histogram", "histogram2d", "histogram_bin_edges", "histogramdd", "hsplit", "hstack",
+    "hypot", "i0", "i0_", "identity", "igamma", "igammac", "imag", "index_add", "index_copy",
+    "index_fill", "index_put", "index_reduce", "index_select", "indices", "initial_seed",
+    "inner", "insert", "instance_norm", "interp", "intersect1d", "inverse", "invert",
+    "is_floating_point", "is_grad_enabled", "is_tensor", "isclose", "isfinite", "isin", "isinf",
+    "isnan", "isneginf", "isposinf", "isreal", "isrealobj", "isscalar", "issubdtype",
+    "iterable", "ix_", "kaiser", "kaiser_window", "kl_div", "kron", "kthvalue", "layer_norm",
+    "lcm", "lcm_", "ldexp", "le", "left_shift", "lerp", "less", "less_equal", "lexsort",
+    "lgamma", "linspace", "log", "log10", "log10_", "log1p", "log1p_", "log2", "log2_", "log_",
+    "log_softmax", "logaddexp", "logaddexp2", "logcumsumexp", "logdet", "logical_and",
+    "logical_not", "logical_or", "logical_xor", "logit", "logit_", "logspace", "logsumexp",
+    "lstsq", "lt", "lu", "mask_indices", "masked_fill", "masked_scatter", "masked_select",
+    "matmul", "matrix_exp", "matrix_power", "matrix_rank", "matrix_transpose", "matvec", "max",
+    "maximum", "mean", "median", "meshgrid", "min", "minimum", "mm", "mod", "mode", "modf",
+    "moveaxis", "movedim", "msort", "mul", "multinomial", "multiply", "mv", "mvlgamma",
+    "nan_to_num", "nan_to_num_", "nanargmax", "nanargmin", "nancumprod", "nancumsum", "nanmax",
+    "nanmean", "nanmedian", "nanmin", "nanpercentile", "nanprod", "nanquantile", "nanstd",
+    "nansum", "nanvar", "narrow", "ndim", "ne", "neg", "neg_", "negative", "negative_",
+    "nextafter", "nonzero", "norm", "normal", "not_equal", "numel", "ones", "ones_like",
+    "orgqr", "ormqr", "outer", "packbits", "pad", "partition", "pdist", "percentile", "permute",
+    "permute_dims", "piecewise", "pinverse", "pixel_shuffle", "pixel_unshuffle", "place",
+    "poisson", "poly", "polyadd", "polyder", "polydiv", "polyfit", "polygamma", "polyint",
+    "polymul", "polysub", "polyval", "positive", "pow", "power", "prelu", "prod",
+    "promote_types", "ptp", "put", "put_along_axis", "qr", "quantile", "rad2deg", "rad2deg_",
+    "radians", "rand_like", "randint_like", "randn_like", "randperm", "range", "ravel",
+    "ravel_multi_index", "real", "reciprocal", "reciprocal_", "relu", "remainder", "repeat",
+    "repeat_interleave", "reshape", "resize", "result_type", "right_shift", "rint", "rms_norm",
+    "roll", "rollaxis", "roots", "rot90", "round", "round_", "row_stack", "rrelu", "rsqrt",
+    "rsqrt_", "scatter", "scatter_add", "scatter_reduce", "searchsorted", "seed", "select",
+    "select_scatter", "selu", "set_rng_state", "setdiff1d", "setxor1d", "sgn", "shape",
+    "sigmoid", "sigmoid_", "sign", "signbit", "sin", "sin_", "sinc", "sinc_", "sinh", "sinh_",
+    "size", "slice_scatter", "sliding_window_view", "slogdet", "softmax", "solve", "sort",
+    "spacing", "split", "split_with_sizes", "sqrt", "sqrt_", "square", "square_", "squeeze",
+    "stack", "std", "std_mean", "stop_gradient", "sub", "subtract", "sum", "svd", "swapaxes",
+    "swapdims", "t", "take", "take_along_axis", "take_along_dim", "tan", "tan_", "tanh",
+    "tanh_", "tensor", "tensor_split", "tensordot", "threshold", "tile", "topk", "trace",
+    "transpose", "trapezoid", "trapz", "tri", "triangular_solve", "tril", "tril_indices",
+    "tril_indices_from", "trim_zeros", "triu", "triu_indices", "triu_indices_from",
+    "true_divide", "trunc", "trunc_", "unbind", "unflatten", "union1d", "unique", "unique_all",
+    "unique_consecutive", "unique_counts", "unique_inverse", "unique_values", "unpackbits",
+    "unravel_index", "unsqueeze", "unstack", "unwrap", "vander", "var", "var_mean", "vdot",
+    "vecdot", "vecmat", "vectorize", "view", "vsplit", "vstack", "where", "xlogy", "xlogy_",
+    "zero_", "zeros", "zeros_like",
 ]

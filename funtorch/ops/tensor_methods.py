@@ -52,7 +52,7 @@ _FORWARDED = """absolute acos acosh add addbmm addcdiv addcmul addmm addmv addr 
     select_scatter signbit sinc sinh slice_scatter slogdet solve split split_with_sizes sub
     subtract svd swapdims t take_along_dim tensor_split topk trace triangular_solve tril
     triu true_divide trunc unbind unflatten unique_consecutive vdot vsplit xlogy
-    softmax log_softmax""".split()
+    softmax log_softmax geqrf orgqr ormqr""".split()
 
 
 def _torch_spelling(name):

@@ -273,6 +273,23 @@ def is_floating_point(input: ArrayLike) -> bool:  # noqa: A002
 is_grad_enabled = forward("funtorch.autograd", "is_grad_enabled")
 
 
+def detach(input: ArrayLike) -> Array:  # noqa: A002
+    """``torch.detach(x)``, the function form of ``x.detach()``: the same values cut out of
+    the graph, so no gradient flows back through them (JAX's ``stop_gradient``).
+
+    Args:
+        input: an array (or array-like).
+
+    Returns:
+        The same values, a constant for every derivative transform and the tape.
+
+    Example:
+        >>> ft.grad(lambda x: x * ft.detach(x))(ft.array(3.0)).item()
+        3.0
+    """
+    return ops.stop_gradient(input)
+
+
 def range(start: ArrayLike = 0, end: ArrayLike | None = None,  # noqa: A001
           step: ArrayLike | None = 1, *, dtype: DTypeLike = None, device: Any = None,
           requires_grad: bool = False) -> Array:
@@ -342,5 +359,5 @@ __all__ = ["conv1d", "conv2d", "layer_norm", "group_norm", "celu", "selu", "soft
            "rrelu", "pixel_shuffle", "pixel_unshuffle", "rand_like", "randn_like",
            "randint_like", "randperm", "bernoulli", "multinomial", "normal", "poisson",
            "seed", "initial_seed", "get_rng_state", "set_rng_state", "is_tensor",
-           "is_floating_point", "is_grad_enabled", "range", "histc", "bucketize",
+           "is_floating_point", "is_grad_enabled", "detach", "range", "histc", "bucketize",
            "unique_consecutive"]

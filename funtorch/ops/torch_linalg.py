@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from funtorch import ops
+from funtorch.ops.decomp_householder import geqrf, orgqr, ormqr
 from funtorch.ops.torch_args import as_array, dims, forward, one_dim, refuse_out, returns, \
     to_float
 from funtorch.typing import Array, ArrayLike, Axis, DTypeLike
@@ -181,11 +182,7 @@ def cdist(x1: ArrayLike, x2: ArrayLike, p: float = 2.0,
     return _pairwise(to_float(x1), to_float(x2), p)
 
 
-
-
-
-
 __all__ = ["det", "inverse", "matrix_power", "matrix_exp", "cholesky", "cholesky_solve",
            "cholesky_inverse", "slogdet", "logdet", "qr", "svd", "pinverse", "matrix_rank",
            "solve", "lstsq", "triangular_solve", "lu", "norm", "frobenius_norm", "dist",
-           "cdist", "pdist", "cosine_similarity"]
+           "cdist", "pdist", "cosine_similarity", "geqrf", "orgqr", "ormqr"]
