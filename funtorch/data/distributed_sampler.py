@@ -87,6 +87,7 @@ class DistributedSampler(Sampler):
 
     @property
     def total_size(self) -> int:
+        """How many indices all ranks get together per epoch (padded or dropped)."""
         return self.num_samples * self.num_replicas
 
     def __len__(self):

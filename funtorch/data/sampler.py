@@ -101,6 +101,7 @@ class SequentialSampler(Sampler):
         return self.resume({"pos": 0})
 
     def resume(self, state: Mapping[str, Any]) -> IndexIterator:
+        """An iterator at ``state`` (from an iterator's ``state()``: its position)."""
         return IndexIterator(range(len(self.data_source)), state["pos"])
 
     def __len__(self) -> int:
@@ -170,6 +171,7 @@ class RandomSampler(_EpochSampler):
 
     @property
     def num_samples(self) -> int:
+        """How many indices an epoch yields (``len(data_source)`` unless given)."""
         return len(self.data_source) if self._num_samples is None else int(self._num_samples)
 
     def __len__(self) -> int:

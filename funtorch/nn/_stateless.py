@@ -43,6 +43,7 @@ class _Stateless(Module):
         """Validate the options (overridden where torch refuses values)."""
 
     def forward(self, *inputs: Any, **kwargs: Any) -> Any:
+        """The layer's function of ``inputs`` with its options (see the class)."""
         options = {kw: getattr(self, name) for name, _, kw in self._options if kw is not None}
         return type(self)._fn(*inputs, **kwargs, **options)
 

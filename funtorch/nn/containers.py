@@ -86,15 +86,18 @@ class Sequential(Module):
         return self.extend(other)
 
     def append(self, module: Module) -> "Sequential":
+        """Add ``module`` at the end; returns self."""
         self.add_module(str(len(self)), module)
         return self
 
     def extend(self, modules: Any) -> "Sequential":
+        """Add each of ``modules`` at the end, in order; returns self."""
         for module in list(modules):
             self.append(module)
         return self
 
     def insert(self, index: int, module: Module) -> "Sequential":
+        """Put ``module`` at position ``index``; returns self."""
         modules = list(self._modules.values())
         if not -len(modules) <= index <= len(modules):
             raise IndexError(f"Sequential.insert: index {index} is out of range for length "
@@ -104,6 +107,7 @@ class Sequential(Module):
         return self
 
     def pop(self, index: int | slice = -1) -> Module:
+        """Remove and return the module at ``index`` (the last by default)."""
         module = self[index]
         del self[index]
         return module
@@ -143,20 +147,24 @@ class ModuleList(Module):
         return self.extend(other)
 
     def pop(self, index: int | slice = -1) -> Module:
+        """Remove and return the module at ``index`` (the last by default)."""
         module = self[index]
         del self[index]
         return module
 
     def append(self, module: Module) -> "ModuleList":
+        """Add ``module`` at the end; returns self."""
         self.add_module(str(len(self)), module)
         return self
 
     def extend(self, modules: Any) -> "ModuleList":
+        """Add each of ``modules`` at the end, in order; returns self."""
         for module in list(modules):
             self.append(module)
         return self
 
     def insert(self, index: int, module: Module) -> None:
+        """Put ``module`` at position ``index``."""
         modules = list(self._modules.values())
         modules.insert(index, module)
         _renumber(self, modules)
@@ -189,23 +197,29 @@ class ModuleDict(Module):
         return iter(self._modules)
 
     def keys(self) -> KeysView[str]:
+        """The names, in insertion order."""
         return self._modules.keys()
 
     def values(self) -> ValuesView[Module]:
+        """The modules, in insertion order."""
         return self._modules.values()
 
     def items(self) -> ItemsView[str, Module]:
+        """``(name, module)`` pairs, in insertion order."""
         return self._modules.items()
 
     def pop(self, key: str) -> Module:
+        """Remove the module named ``key`` and return it."""
         module = self._modules[key]
         del self._modules[key]
         return module
 
     def clear(self) -> None:
+        """Remove every module."""
         self._modules.clear()
 
     def update(self, modules: Any) -> None:
+        """Add (or replace) modules from a mapping or ``(name, module)`` pairs."""
         items = modules.items() if hasattr(modules, "items") else modules
         for key, module in items:
             self.add_module(key, module)

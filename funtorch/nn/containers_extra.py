@@ -63,10 +63,12 @@ class ParameterList(Module):
         return self.extend(values)
 
     def append(self, value: Any) -> "ParameterList":
+        """Add ``value`` (wrapped in a ``Parameter`` if needed) at the end; returns self."""
         self._set(str(len(self)), value)
         return self
 
     def extend(self, values: Any) -> "ParameterList":
+        """Add each of ``values`` at the end, in order; returns self."""
         for value in list(values):
             self.append(value)
         return self
@@ -113,29 +115,37 @@ class ParameterDict(Module):
         return iter(self._parameters)
 
     def keys(self) -> KeysView[str]:
+        """The names, in insertion order."""
         return self._parameters.keys()
 
     def values(self) -> ValuesView[Parameter]:
+        """The parameters, in insertion order."""
         return self._parameters.values()
 
     def items(self) -> ItemsView[str, Parameter]:
+        """``(name, parameter)`` pairs, in insertion order."""
         return self._parameters.items()
 
     def get(self, key: str, default: Any = None) -> Any:
+        """The parameter named ``key``, or ``default``."""
         return self._parameters.get(key, default)
 
     def pop(self, key: str) -> Parameter:
+        """Remove the parameter named ``key`` and return it."""
         value = self._parameters[key]
         del self[key]
         return value
 
     def clear(self) -> None:
+        """Remove every parameter."""
         self._parameters.clear()
 
     def update(self, parameters: Any) -> None:
+        """Add (or replace) parameters from a mapping or ``(name, value)`` pairs."""
         items = parameters.items() if hasattr(parameters, "items") else parameters
         for key, value in items:
             self[key] = value
 
     def copy(self) -> "ParameterDict":
+        """A new ParameterDict holding the same parameters."""
         return ParameterDict(dict(self.items()))

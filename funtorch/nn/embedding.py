@@ -63,6 +63,8 @@ class Embedding(Module):
                         padding_idx: int | None = None, max_norm: float | None = None,
                         norm_type: float = 2.0, scale_grad_by_freq: bool = False,
                         sparse: bool = False) -> Embedding:
+        """An Embedding whose weight is ``embeddings`` (``(num_embeddings, dim)``), frozen
+        (``requires_grad=False``) unless ``freeze=False``."""
         rows, dim = embeddings.shape
         return cls(rows, dim, padding_idx=padding_idx, max_norm=max_norm, norm_type=norm_type,
                    scale_grad_by_freq=scale_grad_by_freq, sparse=sparse, _weight=embeddings,

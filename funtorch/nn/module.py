@@ -65,6 +65,7 @@ class Module:
         _pytree.register(cls)
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """The computation (define it in a subclass); call the module, not ``forward``."""
         raise NotImplementedError(f"Module [{type(self).__name__}] is missing the required "
                                   "\"forward\" function")
 
@@ -224,6 +225,7 @@ class Module:
                 yield name, module
 
     def children(self) -> Iterator[Module]:
+        """Yield the direct child modules."""
         for _, module in self.named_children():
             yield module
 
@@ -248,9 +250,11 @@ class Module:
             yield param
 
     def named_buffers(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Array]]:
+        """Yield ``(name, buffer)`` in registration order (``"bn.running_mean"``, ...)."""
         yield from self._named_members("_buffers", prefix, recurse)
 
     def buffers(self, recurse: bool = True) -> Iterator[Array]:
+        """Yield the buffers (running statistics and other untrained state)."""
         for _, buf in self.named_buffers(recurse=recurse):
             yield buf
 
@@ -269,6 +273,7 @@ class Module:
         return self.train(False)
 
     def requires_grad_(self, requires_grad: bool = True) -> Self:
+        """Set ``requires_grad`` on every parameter (freeze with False); returns self."""
         for param in self.parameters():
             param.requires_grad_(requires_grad)
         return self

@@ -142,6 +142,7 @@ class _BatchNorm(Module):
         return new
 
     def reset_running_stats(self) -> None:
+        """Restart the running statistics: mean 0, variance 1, no batches tracked."""
         if self.track_running_stats:
             self.running_mean = ft.zeros_like(self.running_mean)
             self.running_var = ft.ones_like(self.running_var)

@@ -55,6 +55,8 @@ LPPool3d = _layer("LPPool3d", F.lp_pool3d, _LP, "Power-average pooling over 3-d 
 def _unpool(fn: Callable[..., Array]) -> Callable[..., Array]:
     def forward(self: Any, input: ArrayLike, indices: ArrayLike,
                 output_size: Sequence[int] | None = None) -> Array:
+        """Place ``input`` at ``indices`` (a max pool's ``return_indices``) in a zero array
+        of the unpooled size (``output_size`` when given)."""
         return fn(input, indices, self.kernel_size, self.stride, self.padding, output_size)
     return forward
 
