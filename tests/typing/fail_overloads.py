@@ -23,3 +23,4 @@ ft.jit(loss)("w")  # E: arg-type
 ft.checkpoint(loss)(w, w)  # E: call-arg
 pooled: Array = ft.nn.functional.adaptive_max_pool2d(m, 2, return_indices=True)  # E: assignment
 count: Array = ft.fori_loop(0, 3, lambda i, v: v + 1, 0)  # E: assignment
+m.topk("2")  # E: arg-type

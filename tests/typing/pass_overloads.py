@@ -48,3 +48,7 @@ adaptive, adaptive_idx = ft.nn.functional.adaptive_max_pool1d(ft.ones((1, 1, 4))
 
 jitted: Callable[[Array, Array], Array] = ft.jit(loss)
 checkpointed: Callable[[Array, Array], Array] = ft.checkpoint(loss, static_argnums=())
+method_sorted: ValuesIndices = m.sort(1, descending=True)
+method_median: Array = m.median()
+method_top: Array = m.topk(2).values
+method_running: ValuesIndices = m.cummin(0)
