@@ -28,6 +28,7 @@ import time
 import numpy as np
 
 from funtorch.distributed._errors import CollectiveMismatchError, DistributedTimeoutError
+from funtorch.distributed._shm import node_sum_for
 
 __all__ = ["current_group", "SingleGroup", "MPIGroup", "REDUCE_OPS"]
 
@@ -50,6 +51,13 @@ def debug_enabled() -> bool:
     """Whether ``FUNTORCH_DISTRIBUTED_DEBUG`` asks for the collective signature check."""
     return os.environ.get("FUNTORCH_DISTRIBUTED_DEBUG", "0").strip().lower() not in (
         "", "0", "false", "off", "no")
+
+
+def shared_memory_enabled() -> bool:
+    """Whether buckets may be summed through shared memory (``_shm.py``) when the ranks
+    share a machine: yes unless ``FUNTORCH_DISTRIBUTED_SHM=0``."""
+    return os.environ.get("FUNTORCH_DISTRIBUTED_SHM", "1").strip().lower() not in (
+        "0", "false", "off", "no")
 
 
 def _check_op(what, op):
@@ -177,9 +185,14 @@ class MPIGroup:
         self.timeout = float(timeout)
         self.axis_name = axis_name
         self.debug = debug_enabled() if debug is None else bool(debug)
+        self.node = node_sum_for(self) if shared_memory_enabled() else None
 
     def close(self):
-        """Free the communicator (the group is unusable afterwards)."""
+        """Free the shared-memory windows and the communicator (the group is unusable
+        afterwards)."""
+        if self.node is not None:
+            self.node.close()
+            self.node = None
         self.comm.Free()
 
     def _check_signature(self, what, signature):

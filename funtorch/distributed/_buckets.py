@@ -167,19 +167,30 @@ def _scale(op, dtype, size):
     return 1.0 / size if op == "mean" and np.dtype(dtype).kind in "fc" else None
 
 
-def start_reduce(group, hosts, bucket, op):
-    """Start the allreduce of one bucket, in place in a pooled buffer; ``.wait()``
-    returns the reduced flat buffer."""
+def start_reduce(group, hosts, bucket, op, key=None):
+    """Start the allreduce of one bucket; ``.wait()`` returns the reduced flat buffer.
+
+    With ``key`` (naming this bucket: used at most once per call, waited for before the
+    call returns) a sum on ranks sharing one machine goes through shared memory
+    (``_shm.py``); otherwise MPI reduces it in place in a pooled buffer."""
     scale = _scale(op, bucket.dtype, group.size)
-    flat = flatten(hosts, bucket, scale, _POOL.take(bucket.dtype, bucket.offsets[-1]))
-    return group.start_allreduce(flat, op if scale is None else "sum", inplace=True)
+    op, length = op if scale is None else "sum", bucket.offsets[-1]
+    node = getattr(group, "node", None)
+    if node is not None and key is not None and op == "sum":
+        slot = node.slot(key, bucket.dtype, length)
+        if slot is not None:
+            flatten(hosts, bucket, scale, slot)
+            return node.start(key, _POOL.take(bucket.dtype, length))
+    flat = flatten(hosts, bucket, scale, _POOL.take(bucket.dtype, length))
+    return group.start_allreduce(flat, op, inplace=True)
 
 
 def reduce_bucketed(group, hosts, op, cap_bytes):
     """Allreduce the host arrays ``hosts`` with ``op`` in buckets (all started before the
     first is waited for); returns the reduced arrays, in order."""
     buckets = _layout_of(hosts, cap_bytes)
-    started = [start_reduce(group, hosts, bucket, op) for bucket in buckets]
+    started = [start_reduce(group, hosts, bucket, op, ("tree", buckets, i))
+               for i, bucket in enumerate(buckets)]
     out = [None] * len(hosts)
     for bucket, pending in zip(buckets, started):
         unflatten(pending.wait(), hosts, bucket, out)

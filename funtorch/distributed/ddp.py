@@ -16,6 +16,7 @@ ranks drift apart.
 from __future__ import annotations
 
 import contextlib
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -29,6 +30,7 @@ __all__ = ["DistributedDataParallel", "average_gradients", "broadcast_parameters
            "broadcast_optimizer_state"]
 
 _MB = 1024 * 1024
+_TOKENS = itertools.count()
 # torch's options that change nothing here (buckets are always flattened copies; the
 # reduction is checked at every forward)
 _TORCH_OPTIONS = {"check_reduction", "gradient_as_bucket_view", "static_graph",
@@ -189,6 +191,7 @@ class DistributedDataParallel(nn.Module):
         self.bucket_cap_mb = bucket_cap_mb
         self.require_backward_grad_sync = True
         self._group = current_group()
+        self._token = next(_TOKENS)  # (the same on every rank: wrappers are made in step)
         self._sync_module_states()
         params = [p for p in reversed(list(module.parameters())) if p.requires_grad]
         self._params = params
@@ -246,7 +249,8 @@ class DistributedDataParallel(nn.Module):
 
     def _start_bucket(self, b):
         hosts = [_buckets.to_host(self._params[i].grad) for i in self._buckets[b]]
-        return hosts, _buckets.start_reduce(self._group, hosts, self._layout[b], "mean")
+        return hosts, _buckets.start_reduce(self._group, hosts, self._layout[b], "mean",
+                                            ("ddp", self._token, b))
 
     def _finish(self):
         for b, (indices, (hosts, pending)) in enumerate(zip(self._buckets, self._started)):

@@ -6,6 +6,7 @@ training check is one process on the concatenated batch, computed on every rank.
 """
 
 import sys
+import time
 
 import numpy as np
 
@@ -210,6 +211,42 @@ def check_errors_are_raised_not_hung(group):
     report(group, "mismatch and timeout raise")
 
 
+def check_shared_memory_sums(group):
+    """Many averages in a row, in several buckets, with one rank late at random points and
+    some results kept alive: every rank gets exactly the sum of the scaled values in rank
+    order (a slot overwritten before another rank read it would show), through shared
+    memory (the ranks of these tests share one machine) and through MPI."""
+    n, r = group.size, group.rank
+    assert group.node is not None, "the ranks share one machine: buckets use shared memory"
+    delays = np.random.default_rng(7).uniform(0, 2e-3, (40, n))
+    kept = []
+    for step in range(40):
+        shapes = [(300,), (7, 11), (200,)]
+        every = [[np.random.default_rng(1000 * k + step).standard_normal(sh) for sh in shapes]
+                 for k in range(n)]
+        time.sleep(delays[step, r])
+        out = dist.average_gradients({"a": every[r][0], "b": every[r][1], "c": every[r][2]},
+                                     bucket_cap_mb=2500 / 2**20)
+        for name, i in (("a", 0), ("b", 1), ("c", 2)):
+            expected = every[0][i] * (1.0 / n)
+            for k in range(1, n):
+                expected = expected + every[k][i] * (1.0 / n)
+            assert np.array_equal(out[name], expected), (step, name)
+        if step % 3 == 0:
+            kept.append(out)
+    for step, out in zip(range(0, 40, 3), kept):  # never overwritten while held
+        every = [np.random.default_rng(1000 * k + step).standard_normal(300) for k in range(n)]
+        np.testing.assert_allclose(out["a"], np.mean(every, axis=0), rtol=1e-12, atol=1e-12)
+    node, group.node = group.node, None  # the same through MPI's allreduce
+    try:
+        out = dist.average_gradients({"a": np.full(5, float(r))})
+        assert_same_on_all_ranks(group, out["a"], "average through MPI")
+        np.testing.assert_allclose(out["a"], np.full(5, (n - 1) / 2), atol=1e-12)
+    finally:
+        group.node = node
+    report(group, "shared-memory sums")
+
+
 CHECKS = {
     "group": check_group_collectives,
     "collectives": check_torch_collectives,
@@ -218,6 +255,7 @@ CHECKS = {
     "no_sync": check_no_sync,
     "functional": check_functional,
     "sampler": check_sampler_and_loader,
+    "shared_memory": check_shared_memory_sums,
     "errors": check_errors_are_raised_not_hung,
 }
 

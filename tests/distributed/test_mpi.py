@@ -12,7 +12,7 @@ pytestmark = pytest.mark.mpi
 
 CHECK_LINES = ["group collectives", "torch and JAX collectives", "ddp mlp", "ddp cnn",
                "no_sync accumulation", "functional helpers", "sampler and loader",
-               "mismatch and timeout raise"]
+               "shared-memory sums", "mismatch and timeout raise"]
 
 
 @pytest.mark.parametrize("nprocs", [2, 3])
