@@ -48,6 +48,7 @@ FLAT = "MPI Allreduce, flat buffer (blocking)"
 BUCKETED = "average_gradients, 25 MB buckets"
 ONE, TWO = "1 rank (rank 1 asleep)", "2 ranks + average_gradients"
 DEBUG = "2 ranks + average_gradients, debug mode"
+VIA_MPI = ", through MPI's Iallreduce (FUNTORCH_DISTRIBUTED_SHM=0)"
 TREE_SHAPES = [(1024, 768), (768,), (768, 256), (256,), (256, 128), (128,)]  # ~3.9 MiB f32
 
 
@@ -96,10 +97,23 @@ def averaging_cases(group, dist, ft):
     return flat.nbytes, {
         FLAT: lambda: group.comm.Allreduce(flat, out, MPI.SUM),
         "group.allreduce, flat buffer (with deadline)": lambda: group.allreduce(flat, "sum"),
-        "average_gradients, 25 MB buckets": lambda: dist.average_gradients(tree),
+        BUCKETED: lambda: dist.average_gradients(tree),
         "average_gradients, 1 MB buckets": lambda: dist.average_gradients(tree, 1),
+        BUCKETED + VIA_MPI: via_mpi(group, lambda: dist.average_gradients(tree)),
         "one allreduce per leaf": lambda: [group.allreduce(h, "mean") for h in hosts],
     }
+
+
+def via_mpi(group, fn):
+    """``fn`` with buckets reduced by MPI's allreduce (as with FUNTORCH_DISTRIBUTED_SHM=0)
+    instead of through shared memory."""
+    def call():
+        node, group.node = group.node, None
+        try:
+            fn()
+        finally:
+            group.node = node
+    return call
 
 
 def mlp_step(ft, dist, group, average):
@@ -149,12 +163,12 @@ def worker(args):
              mlp_step(ft, dist, group, None),
              "2 ranks + blocking MPI Allreduce of a flat buffer (floor: MPI)":
              mlp_step(ft, dist, group, "mpi"),
-             TWO: together, DEBUG: debug_step}
+             TWO: together, TWO + VIA_MPI: via_mpi(group, together), DEBUG: debug_step}
     for fn in cases.values():
         fn()  # compile the jitted functions before timing
     steps = sample(cases, group, args.repeat, 5)
     if group.rank == 0:
-        report(nbytes, averaging, steps, (load_before, os.getloadavg()))
+        report(nbytes, averaging, steps, (load_before, os.getloadavg()), group.node is not None)
     dist.shutdown()
 
 
@@ -167,14 +181,15 @@ def table(times, reference):
               f"{paired:.2f}x, {of_medians:.2f}x |")
 
 
-def report(nbytes, averaging, steps, loads):
+def report(nbytes, averaging, steps, loads, node_used):
     from mpi4py import MPI
 
     print(f"load average (1, 5, 15 min) before {loads[0][0]:.2f} {loads[0][1]:.2f} "
           f"{loads[0][2]:.2f}, after {loads[1][0]:.2f} {loads[1][1]:.2f} {loads[1][2]:.2f}; "
           f"{os.cpu_count()} cores; {MPI.Get_library_version().splitlines()[0]}; "
           f"IALLREDUCE algorithm: "
-          f"{os.environ.get('MPIR_CVAR_IALLREDUCE_INTRA_ALGORITHM', 'auto')}\n")
+          f"{os.environ.get('MPIR_CVAR_IALLREDUCE_INTRA_ALGORITHM', 'auto')}; buckets "
+          f"summed through shared memory: {node_used}\n")
     print(f"gradient averaging of a {nbytes / 2**20:.2f} MiB float32 tree "
           f"({len(TREE_SHAPES)} leaves), 2 ranks\n")
     table(averaging, FLAT)
