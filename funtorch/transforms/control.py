@@ -25,6 +25,7 @@ from funtorch.autograd import is_grad_enabled
 from funtorch.core import Array, Tracer
 from funtorch.errors import ConcretizationError
 from funtorch.transforms.custom import as_arrays, OutTree
+from funtorch.transforms.partial_eval import hoist_invariants
 from funtorch.transforms.scan_primitive import (
     CARRY_CHANGED,
     aval_str,
@@ -175,6 +176,7 @@ def scan(f: Callable[[_C, Any], tuple[_C, _Y]], init: _C, xs: Any = None,
         check_carry("scan", init_leaves, graph.outvars[:num_carry], _where(f, carry_tree))
         from funtorch.transforms.replay import cached_program
 
+        graph, consts = hoist_invariants(graph, consts, len(consts))  # once, not per step
         outs = bind_scan(consts, init_leaves, x_leaves, cached_program(graph), length, reverse)
         carry, ys = outs[:num_carry], outs[num_carry:]
     return tree.unflatten(carry_tree, carry), tree.unflatten(out.treedef, ys)

@@ -12,13 +12,17 @@ Inputs come in three kinds: *invariant* (the same at every step: loop constants)
 kind among its inputs. Invariant values the backward half needs are recomputed there
 from the loop constants (usually a transpose or a reshape: stacking them would copy them
 once per step); known ones are residuals.
+
+:func:`hoist_invariants` is the same split with two kinds, before any differentiation:
+a loop body's equations that depend on its loop constants alone (``w.T`` of a weight the
+step reads) run once per call of the loop, outside it.
 """
 
 from __future__ import annotations
 
 from funtorch.transforms.graph import Var, eliminate_dead_code
 
-__all__ = ["INVARIANT", "KNOWN", "UNKNOWN", "split"]
+__all__ = ["INVARIANT", "KNOWN", "UNKNOWN", "hoist_invariants", "split"]
 
 INVARIANT, KNOWN, UNKNOWN = 0, 1, 2
 
@@ -109,3 +113,29 @@ def split(graph, in_kinds, num_known_outs, direct=()):
         invars=invariant_in + residual_vars + unknown_in, eqns=back_eqns,
         outvars=graph.outvars[num_known_outs:], name=graph.name + "_bwd"))
     return known, unknown, residuals
+
+
+def hoist_invariants(graph, consts, num_consts):
+    """Loop-invariant code motion for a loop body whose first ``num_consts`` inputs are its
+    loop constants, with values ``consts``: the equations that depend on those (and on the
+    graph's constants) alone are bound here, once, so the transforms tracing ``consts`` see
+    them (and a Parameter's ``weight.T`` is a tracked value under ``backward()``); their
+    results become loop constants of the returned body. Returns ``(graph, consts)``."""
+    from funtorch.core import bind, wrap
+
+    kind = _kinds(graph, [INVARIANT] * num_consts + [KNOWN] * (len(graph.invars) - num_consts))
+    hoisted = [e for e in graph.eqns if all(kind[id(o)] == INVARIANT for o in e.outputs)]
+    if not hoisted:
+        return graph, consts
+    env = {id(v): c for v, c in zip(graph.invars, consts)}
+    env.update((id(v), wrap(c)) for v, c in zip(graph.constvars, graph.consts))
+    for eqn in hoisted:
+        outs = bind(eqn.prim, *[env[id(v)] if isinstance(v, Var) else v.value
+                                for v in eqn.inputs], **eqn.params)
+        env.update(zip(map(id, eqn.outputs), outs if eqn.prim.multiple_results else (outs,)))
+    kept = [e for e in graph.eqns if kind[id(e.outputs[0])] != INVARIANT]
+    used = {id(v) for e in kept for v in e.inputs} | {id(v) for v in graph.outvars}
+    loop_consts = [v for v in graph.invars[:num_consts] if id(v) in used]
+    loop_consts += [v for e in hoisted for v in e.outputs if id(v) in used]
+    body = graph.replace(invars=loop_consts + graph.invars[num_consts:], eqns=kept)
+    return body, [env[id(v)] for v in loop_consts]

@@ -239,12 +239,7 @@ def stage_function(fun, flat_avals, weak, in_tree, name, rng=True):
     # a body staged without a key input must not draw (see generator.forbid_draws); a jit
     # staged inside such a body has its own key input and may
     outer_forbid = generator.forbid_draws(None if rng else f"staging {name}")
-    # ops on boxes go to the program that runs later with their current values: jit's. A
-    # loop body (rng=False) is bound with the values of its call, so there an op on a box
-    # alone runs outside the body (once per call, not per step) as any outer value's does
-    outer_staging = _STATE.staging
-    if rng:
-        _STATE.staging = trace
+    outer_staging, _STATE.staging = _STATE.staging, trace
     try:
         out = fun(*tree.unflatten(in_tree, [StagedTracer(trace, v) for v in invars]))
     except Exception as exc:
