@@ -31,6 +31,11 @@ def _softmax2d(input: Array) -> Array:
     return F.softmax(input, dim=-3)
 
 
+def _example(layer: str, values: str, result: str) -> str:
+    return (f"\n\nExample:\n    >>> ft.nn.{layer}(ft.array({values})).tolist()\n"
+            f"    {result}")
+
+
 def _layer(name: str, fn: Callable[..., Any] | None, options: tuple[Option, ...],
            doc: str) -> type[_Stateless]:
     return stateless(name, fn, options, doc, module=__name__)
@@ -38,30 +43,45 @@ def _layer(name: str, fn: Callable[..., Any] | None, options: tuple[Option, ...]
 
 Hardtanh = _layer("Hardtanh", F.hardtanh, (("min_val", -1.0, "min_val"),
                                            ("max_val", 1.0, "max_val"), _INPLACE),
-                  "Clamp to ``[min_val, max_val]`` elementwise.\n\n"
-                  "Example: ``ft.nn.Hardtanh(-2, 2)(x)``.")
-ReLU6 = _layer("ReLU6", F.relu6, (_INPLACE,), "``min(max(x, 0), 6)`` elementwise.")
-SELU = _layer("SELU", F.selu, (_INPLACE,), "Scaled ELU with torch's constants.")
+                  "Clamp to ``[min_val, max_val]`` elementwise." + _example(
+                      "Hardtanh(-2.0, 2.0)", "[-3.0, 0.5, 3.0]", "[-2.0, 0.5, 2.0]"))
+ReLU6 = _layer("ReLU6", F.relu6, (_INPLACE,), "``min(max(x, 0), 6)`` elementwise." + _example(
+    "ReLU6()", "[-1.0, 3.0, 8.0]", "[0.0, 3.0, 6.0]"))
+SELU = _layer("SELU", F.selu, (_INPLACE,), "Scaled ELU with torch's constants." + _example(
+    "SELU()", "[0.0, 1.0]", "[0.0, 1.0507]"))
 CELU = _layer("CELU", F.celu, (("alpha", 1.0, "alpha"), _INPLACE),
-              "``max(x, 0) + min(0, alpha * expm1(x / alpha))``.")
+              "``max(x, 0) + min(0, alpha * expm1(x / alpha))``." + _example(
+                  "CELU()", "[0.0, 2.0]", "[0.0, 2.0]"))
 GLU = _layer("GLU", F.glu, (("dim", -1, "dim"),),
-             "Gated linear unit: ``a * sigmoid(b)`` of the two halves along ``dim``.")
-Mish = _layer("Mish", F.mish, (_INPLACE,), "``x * tanh(softplus(x))``.")
-Hardsigmoid = _layer("Hardsigmoid", F.hardsigmoid, (_INPLACE,), "``relu6(x + 3) / 6``.")
-Hardswish = _layer("Hardswish", F.hardswish, (_INPLACE,), "``x * relu6(x + 3) / 6``.")
-LogSigmoid = _layer("LogSigmoid", F.logsigmoid, (), "``log(sigmoid(x))``, stably.")
-Softsign = _layer("Softsign", F.softsign, (), "``x / (1 + |x|)``.")
-Softmin = _layer("Softmin", F.softmin, (("dim", None, "dim"),), "``softmax(-x, dim)``.")
+             "Gated linear unit: ``a * sigmoid(b)`` of the two halves along ``dim``."
+             + _example("GLU()", "[1.0, 2.0, 0.0, 0.0]", "[0.5, 1.0]"))
+Mish = _layer("Mish", F.mish, (_INPLACE,), "``x * tanh(softplus(x))``." + _example(
+    "Mish()", "[0.0, 1.0]", "[0.0, 0.8651]"))
+Hardsigmoid = _layer("Hardsigmoid", F.hardsigmoid, (_INPLACE,), "``relu6(x + 3) / 6``." + _example(
+    "Hardsigmoid()", "[-3.0, 0.0, 3.0]", "[0.0, 0.5, 1.0]"))
+Hardswish = _layer("Hardswish", F.hardswish, (_INPLACE,), "``x * relu6(x + 3) / 6``." + _example(
+    "Hardswish()", "[0.0, 1.0, 3.0]", "[0.0, 0.6667, 3.0]"))
+LogSigmoid = _layer("LogSigmoid", F.logsigmoid, (), "``log(sigmoid(x))``, stably." + _example(
+    "LogSigmoid()", "[0.0]", "[-0.6931]"))
+Softsign = _layer("Softsign", F.softsign, (), "``x / (1 + |x|)``." + _example(
+    "Softsign()", "[-1.0, 3.0]", "[-0.5, 0.75]"))
+Softmin = _layer("Softmin", F.softmin, (("dim", None, "dim"),), "``softmax(-x, dim)``." + _example(
+    "Softmin(dim=0)", "[1.0, 1.0]", "[0.5, 0.5]"))
 Softmax2d = _layer("Softmax2d", _softmax2d, (),
-                   "Softmax over the channels of ``(N, C, H, W)`` or ``(C, H, W)`` inputs.")
+                   "Softmax over the channels of ``(N, C, H, W)`` or ``(C, H, W)`` inputs."
+                   + _example("Softmax2d()", "[[[0.0]], [[0.0]]]", "[[[0.5]], [[0.5]]]"))
 Softshrink = _layer("Softshrink", F.softshrink, (("lambd", 0.5, "lambd"),),
-                    "Shrink towards zero by ``lambd`` (zero inside ``[-lambd, lambd]``).")
+                    "Shrink towards zero by ``lambd`` (zero inside ``[-lambd, lambd]``)."
+                    + _example("Softshrink()", "[-1.0, 0.25, 2.0]", "[-0.5, 0.0, 1.5]"))
 Hardshrink = _layer("Hardshrink", F.hardshrink, (("lambd", 0.5, "lambd"),),
-                    "Zero inside ``[-lambd, lambd]``, identity outside.")
-Tanhshrink = _layer("Tanhshrink", F.tanhshrink, (), "``x - tanh(x)``.")
+                    "Zero inside ``[-lambd, lambd]``, identity outside."
+                    + _example("Hardshrink()", "[-1.0, 0.25, 2.0]", "[-1.0, 0.0, 2.0]"))
+Tanhshrink = _layer("Tanhshrink", F.tanhshrink, (), "``x - tanh(x)``." + _example(
+    "Tanhshrink()", "[0.0, 1.0]", "[0.0, 0.2384]"))
 Threshold = _layer("Threshold", F.threshold, (("threshold", REQUIRED, "threshold"),
                                               ("value", REQUIRED, "value"), _INPLACE),
-                   "``x`` where ``x > threshold``, else ``value``.")
+                   "``x`` where ``x > threshold``, else ``value``."
+                   + _example("Threshold(0.5, -1.0)", "[0.25, 0.75]", "[-1.0, 0.75]"))
 
 
 class RReLU(_Stateless):

@@ -54,7 +54,19 @@ class _ZeroPadNd(_ConstantPadNd):
         return f"{self.padding}"
 
 
-_DOC = "Pad the last {nd} axes ({mode}); ``padding`` is ``(left, right{more})`` or an int."
+_DOC = """Pad the last {nd} axes ({mode}); ``padding`` is ``(left, right{more})`` or an int.
+
+    Args:
+        padding: the widths (last axis first), or one int for every side.{value_arg}
+
+    Raises:
+        ValueError: ``padding`` is neither an int nor {width} ints.
+
+    Example:
+        >>> pad = ft.nn.{name}(1{value})
+        >>> pad(ft.ones((1, 2{shape}))).shape
+        (1, 2{out})
+    """
 _MORE = {1: "", 2: ", top, bottom", 3: ", top, bottom, front, back"}
 _KINDS = {"Zero": (_ZeroPadNd, "constant", "zeros"),
           "Constant": (_ConstantPadNd, "constant", "a constant ``value``"),
@@ -67,7 +79,11 @@ for _kind, (_base, _mode, _what) in _KINDS.items():
         _name = f"{_kind}Pad{_nd}d"
         globals()[_name] = type(_name, (_base,), {
             "_nd": _nd, "_mode": _mode, "__module__": __name__, "__qualname__": _name,
-            "__doc__": _DOC.format(nd=_nd, mode=_what, more=_MORE[_nd])})
+            "__doc__": _DOC.format(
+                nd=_nd, mode=_what, more=_MORE[_nd], name=_name, width=2 * _nd,
+                value=", 0.5" if _kind == "Constant" else "", shape=", 4" * _nd,
+                out=", 6" * _nd, value_arg="\n        value: the fill value."
+                if _kind == "Constant" else "")})
 del _kind, _base, _mode, _what, _nd, _name
 
 if TYPE_CHECKING:  # what the loop above makes, spelled out for a type checker
