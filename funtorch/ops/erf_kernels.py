@@ -62,9 +62,11 @@ _ERFCX_TAIL = _erfcx_tail_fit(6.0, 10)  # float64, x >= 6
 
 
 def horner_inplace(xp, coef, t):
-    """The polynomial with coefficients ``coef`` (highest power first) at t, in one buffer."""
-    out = xp.full_like(t, coef[0])
-    for c in coef[1:]:
+    """The polynomial with coefficients ``coef`` (highest power first, at least two) at t,
+    in one new buffer."""
+    out = t * coef[0]
+    out += coef[1]
+    for c in coef[2:]:
         xp.multiply(out, t, out=out)
         out += c
     return out

@@ -111,18 +111,22 @@ _SQRT_PI_HALF = SQRT_PI / 2.0
 
 
 def _giles(xp, w):
-    """P(w) = erfinv(a) / a for 0 <= w <= _GILES_W_MAX, each branch on its own elements."""
-    out = xp.empty_like(w)
-    lower = -1.0
-    for limit, shift, coefs in _ERF_INV_64:
-        upper = xp.inf if limit is None else limit
-        idx = xp.flatnonzero((w >= lower) & (w < upper))
-        lower = upper
-        t = w[idx]
-        if limit != _ERF_INV_64[0][0]:
-            xp.sqrt(t, out=t)
-        t -= shift
-        out[idx] = horner_inplace(xp, coefs, t)
+    """P(w) = erfinv(a) / a for 0 <= w <= _GILES_W_MAX. Each branch runs on the elements at
+    or past its lower limit and the next one overwrites those past its own: the central
+    polynomial, which most elements need, is never gathered or scattered."""
+    out, idx, part = None, None, w
+    for level, (limit, shift, coefs) in enumerate(_ERF_INV_64):
+        t = part - shift if level == 0 else xp.sqrt(part) - shift
+        values = horner_inplace(xp, coefs, t)
+        if out is None:
+            out = values
+        else:
+            out[idx] = values
+        further = xp.flatnonzero(part >= limit) if limit is not None else ()
+        if not len(further):
+            return out
+        idx = further if idx is None else idx[further]
+        part = part[further]
     return out
 
 
