@@ -13,7 +13,12 @@ __all__ = ["ReLU", "LeakyReLU", "ELU", "GELU", "SiLU", "Sigmoid", "Tanh", "Softm
 
 
 class ReLU(Module):
-    """max(x, 0), elementwise (any shape)."""
+    """max(x, 0), elementwise (any shape).
+
+    Example:
+        >>> ft.nn.ReLU()(ft.array([-1.0, 2.0])).tolist()
+        [0.0, 2.0]
+    """
 
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
@@ -51,7 +56,12 @@ class ELU(Module):
 
 
 class GELU(Module):
-    """x * Phi(x); ``approximate="tanh"`` for the tanh formula."""
+    """x * Phi(x); ``approximate="tanh"`` for the tanh formula.
+
+    Example:
+        >>> ft.nn.GELU()(ft.array([0.0, 1.0])).tolist()  # 1 * Phi(1)
+        [0.0, 0.8413]
+    """
 
     def __init__(self, approximate: Literal["none", "tanh"] = "none") -> None:
         super().__init__()

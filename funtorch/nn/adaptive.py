@@ -63,7 +63,13 @@ class FractionalMaxPool2d(_FractionalMaxPoolNd):
 
 
 class FractionalMaxPool3d(_FractionalMaxPoolNd):
-    """Fractional max pooling of ``(N, C, T, H, W)`` inputs."""
+    """Fractional max pooling of ``(N, C, T, H, W)`` inputs.
+
+    Example:
+        >>> pool = ft.nn.FractionalMaxPool3d(2, output_size=3)
+        >>> pool(ft.randn(1, 2, 5, 5, 5)).shape
+        (1, 2, 3, 3, 3)
+    """
 
     _fn = staticmethod(F.fractional_max_pool3d)
 

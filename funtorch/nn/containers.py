@@ -114,7 +114,13 @@ class Sequential(Module):
 
 
 class ModuleList(Module):
-    """A list of modules whose parameters are registered ("0.weight", ...)."""
+    """A list of modules whose parameters are registered ("0.weight", ...).
+
+    Example:
+        >>> layers = ft.nn.ModuleList([ft.nn.Linear(2, 2) for _ in range(3)])
+        >>> len(layers), len(list(layers.parameters()))
+        (3, 6)
+    """
 
     def __init__(self, modules: Any = None) -> None:
         super().__init__()
@@ -171,7 +177,13 @@ class ModuleList(Module):
 
 
 class ModuleDict(Module):
-    """A dict of modules (insertion order) whose parameters are registered ("key.weight")."""
+    """A dict of modules (insertion order) whose parameters are registered ("key.weight").
+
+    Example:
+        >>> heads = ft.nn.ModuleDict({'a': ft.nn.Linear(2, 1), 'b': ft.nn.Linear(2, 3)})
+        >>> [name for name, _ in heads.named_parameters()]
+        ['a.weight', 'a.bias', 'b.weight', 'b.bias']
+    """
 
     def __init__(self, modules: Any = None) -> None:
         super().__init__()

@@ -87,7 +87,12 @@ class _ConvNd(Module):
 
 class Conv1d(_ConvNd):
     """1-d convolution: ``(N, C_in, L) -> (N, C_out, L_out)``; weight
-    ``(C_out, C_in / groups, k)``."""
+    ``(C_out, C_in / groups, k)``.
+
+    Example:
+        >>> ft.nn.Conv1d(2, 4, 3)(ft.ones((1, 2, 10))).shape
+        (1, 4, 8)
+    """
 
     _nd = 1
 
@@ -109,13 +114,23 @@ class Conv2d(_ConvNd):
 
 
 class Conv3d(_ConvNd):
-    """3-d convolution: ``(N, C_in, D, H, W) -> (N, C_out, D_out, H_out, W_out)``."""
+    """3-d convolution: ``(N, C_in, D, H, W) -> (N, C_out, D_out, H_out, W_out)``.
+
+    Example:
+        >>> ft.nn.Conv3d(1, 2, 3, padding=1)(ft.ones((1, 1, 4, 4, 4))).shape
+        (1, 2, 4, 4, 4)
+    """
 
     _nd = 3
 
 
 class ConvTranspose2d(_ConvNd):
-    """Transposed 2-d convolution; weight ``(C_in, C_out / groups, kH, kW)``."""
+    """Transposed 2-d convolution; weight ``(C_in, C_out / groups, kH, kW)``.
+
+    Example:
+        >>> ft.nn.ConvTranspose2d(2, 3, 2, stride=2)(ft.ones((1, 2, 4, 4))).shape
+        (1, 3, 8, 8)
+    """
 
     _nd = 2
     _transposed = True

@@ -34,6 +34,11 @@ class ConvTranspose1d(ConvTranspose2d):
 
 
 class ConvTranspose3d(ConvTranspose1d):
-    """Transposed 3-d convolution; weight ``(C_in, C_out / groups, kD, kH, kW)``."""
+    """Transposed 3-d convolution; weight ``(C_in, C_out / groups, kD, kH, kW)``.
+
+    Example:
+        >>> ft.nn.ConvTranspose3d(2, 3, 2, stride=2)(ft.ones((1, 2, 2, 2, 2))).shape
+        (1, 3, 4, 4, 4)
+    """
 
     _nd = 3

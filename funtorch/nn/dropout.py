@@ -54,7 +54,13 @@ class Dropout(_DropoutNd):
 
 
 class Dropout2d(_DropoutNd):
-    """Zero whole channels of ``(N, C, H, W)`` / ``(C, H, W)`` inputs in training mode."""
+    """Zero whole channels of ``(N, C, H, W)`` / ``(C, H, W)`` inputs in training mode.
+
+    Example:
+        >>> out = ft.nn.Dropout2d(0.5)(ft.ones((1, 8, 2, 2)))
+        >>> all(len(set(channel.reshape(-1).tolist())) == 1 for channel in out[0])  # 0 or 2
+        True
+    """
 
     def forward(self, input: Array, key: Key | None = None) -> Array:
         if not self.training:

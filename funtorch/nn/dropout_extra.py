@@ -35,18 +35,33 @@ class Dropout1d(_Functional):
 
 class Dropout3d(_Functional):
     """Zero whole channels of ``(N, C, D, H, W)`` / ``(C, D, H, W)`` inputs in training
-    mode."""
+    mode.
+
+    Example:
+        >>> ft.nn.Dropout3d(0.5)(ft.ones((2, 4, 1, 2, 2))).shape
+        (2, 4, 1, 2, 2)
+    """
 
     _fn = staticmethod(F.dropout3d)
 
 
 class AlphaDropout(_Functional):
-    """Alpha dropout (keeps SELU's self-normalisation) in training mode."""
+    """Alpha dropout (keeps SELU's self-normalisation) in training mode.
+
+    Example:
+        >>> ft.nn.AlphaDropout(0.2).eval()(ft.ones(3)).tolist()  # eval: identity
+        [1.0, 1.0, 1.0]
+    """
 
     _fn = staticmethod(F.alpha_dropout)
 
 
 class FeatureAlphaDropout(_Functional):
-    """Alpha dropout of whole channels in training mode."""
+    """Alpha dropout of whole channels in training mode.
+
+    Example:
+        >>> ft.nn.FeatureAlphaDropout(0.2).eval()(ft.ones((1, 2, 3))).shape
+        (1, 2, 3)
+    """
 
     _fn = staticmethod(F.feature_alpha_dropout)

@@ -18,7 +18,12 @@ __all__ = ["Identity", "Linear", "Bilinear", "Flatten", "Unflatten"]
 
 
 class Identity(Module):
-    """Returns its input unchanged (any constructor arguments are ignored)."""
+    """Returns its input unchanged (any constructor arguments are ignored).
+
+    Example:
+        >>> ft.nn.Identity()(ft.array([1.0, 2.0])).tolist()
+        [1.0, 2.0]
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__()
@@ -60,7 +65,12 @@ class Linear(Module):
 
 class Bilinear(Module):
     """``y_o = x1^T A_o x2 + b_o``: ``(*, in1), (*, in2) -> (*, out)``; weight is
-    ``(out, in1, in2)``, weight and bias drawn from U(-1/sqrt(in1), 1/sqrt(in1))."""
+    ``(out, in1, in2)``, weight and bias drawn from U(-1/sqrt(in1), 1/sqrt(in1)).
+
+    Example:
+        >>> ft.nn.Bilinear(2, 3, 4)(ft.ones((5, 2)), ft.ones((5, 3))).shape
+        (5, 4)
+    """
 
     def __init__(self, in1_features: int, in2_features: int, out_features: int, bias: bool = True,
                  device: Any = None, dtype: DTypeLike = None, *, key: Key | None = None) -> None:
@@ -87,7 +97,12 @@ class Bilinear(Module):
 
 
 class Flatten(Module):
-    """Flatten axes ``start_dim..end_dim`` into one (``(N, *) -> (N, prod(*))`` by default)."""
+    """Flatten axes ``start_dim..end_dim`` into one (``(N, *) -> (N, prod(*))`` by default).
+
+    Example:
+        >>> ft.nn.Flatten()(ft.ones((2, 3, 4))).shape
+        (2, 12)
+    """
 
     def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
         super().__init__()
@@ -103,7 +118,12 @@ class Flatten(Module):
 
 
 class Unflatten(Module):
-    """Expand axis ``dim`` into ``unflattened_size``."""
+    """Expand axis ``dim`` into ``unflattened_size``.
+
+    Example:
+        >>> ft.nn.Unflatten(1, (3, 4))(ft.ones((2, 12))).shape
+        (2, 3, 4)
+    """
 
     def __init__(self, dim: int | None, unflattened_size: Sequence[int]) -> None:
         super().__init__()

@@ -28,7 +28,12 @@ class _WeightedLoss(_Loss):
 
 
 class MSELoss(_Loss):
-    """Mean squared error: ``(input - target)^2`` reduced by ``reduction``."""
+    """Mean squared error: ``(input - target)^2`` reduced by ``reduction``.
+
+    Example:
+        >>> ft.nn.MSELoss()(ft.array([1.0, 2.0]), ft.array([1.0, 4.0])).item()
+        2.0
+    """
 
     def forward(self, input: ArrayLike, target: ArrayLike) -> Array:
         return F.mse_loss(input, target, self.reduction)
@@ -59,7 +64,13 @@ class HuberLoss(_Loss):
 
 class CrossEntropyLoss(_WeightedLoss):
     """Cross entropy of logits against class indices or probabilities (see
-    ``F.cross_entropy``): ``(N, C)``/``(N, C, *)`` logits, ``(N,)``/``(N, *)`` targets."""
+    ``F.cross_entropy``): ``(N, C)``/``(N, C, *)`` logits, ``(N,)``/``(N, *)`` targets.
+
+    Example:
+        >>> logits, target = ft.zeros((2, 4)), ft.array([0, 3])
+        >>> ft.nn.CrossEntropyLoss()(logits, target).item()  # log 4
+        1.3863
+    """
 
     def __init__(self, weight: ArrayLike | None = None, ignore_index: int = -100,
                  reduction: _Reduction = "mean", label_smoothing: float = 0.0) -> None:

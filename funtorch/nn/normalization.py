@@ -26,7 +26,12 @@ def _filled(shape, value, dtype):
 
 
 class LayerNorm(Module):
-    """Normalise the trailing ``normalized_shape`` axes: ``(*, *normalized_shape)``."""
+    """Normalise the trailing ``normalized_shape`` axes: ``(*, *normalized_shape)``.
+
+    Example:
+        >>> ft.nn.LayerNorm(2)(ft.array([[1.0, 3.0]])).tolist()  # (x - 2) / 1
+        [[-1.0, 1.0]]
+    """
 
     def __init__(self, normalized_shape: int | Sequence[int], eps: float | None = 1e-5,
                  elementwise_affine: bool = True, bias: bool = True, device: Any = None,
@@ -55,7 +60,12 @@ class LayerNorm(Module):
 
 
 class GroupNorm(Module):
-    """Normalise groups of channels of ``(N, C, *)`` inputs."""
+    """Normalise groups of channels of ``(N, C, *)`` inputs.
+
+    Example:
+        >>> ft.nn.GroupNorm(2, 4)(ft.randn(3, 4, 5)).shape
+        (3, 4, 5)
+    """
 
     def __init__(self, num_groups: int, num_channels: int, eps: float | None = 1e-5,
                  affine: bool = True, device: Any = None, dtype: DTypeLike = None) -> None:
@@ -154,7 +164,14 @@ class _BatchNorm(Module):
 
 
 class BatchNorm1d(_BatchNorm):
-    """Batch normalisation of ``(N, C)`` or ``(N, C, L)`` inputs (statistics per channel)."""
+    """Batch normalisation of ``(N, C)`` or ``(N, C, L)`` inputs (statistics per channel).
+
+    Example:
+        >>> bn = ft.nn.BatchNorm1d(3)
+        >>> out = bn(ft.array([[1.0, 2.0, 3.0], [3.0, 2.0, 1.0]]))
+        >>> out[:, 0].tolist(), bn.running_mean.tolist()  # (x - 2) / 1; momentum 0.1
+        ([-1.0, 1.0], [0.2, 0.2, 0.2])
+    """
 
     _dims = (2, 3)
 

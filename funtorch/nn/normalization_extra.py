@@ -65,13 +65,23 @@ class InstanceNorm1d(_InstanceNorm):
 
 
 class InstanceNorm2d(_InstanceNorm):
-    """Instance normalisation of ``(N, C, H, W)`` (or ``(C, H, W)``) inputs."""
+    """Instance normalisation of ``(N, C, H, W)`` (or ``(C, H, W)``) inputs.
+
+    Example:
+        >>> ft.nn.InstanceNorm2d(3)(ft.randn(2, 3, 4, 4)).shape
+        (2, 3, 4, 4)
+    """
 
     _spatial = 2
 
 
 class InstanceNorm3d(_InstanceNorm):
-    """Instance normalisation of ``(N, C, D, H, W)`` (or ``(C, D, H, W)``) inputs."""
+    """Instance normalisation of ``(N, C, D, H, W)`` (or ``(C, D, H, W)``) inputs.
+
+    Example:
+        >>> ft.nn.InstanceNorm3d(3)(ft.randn(2, 3, 2, 4, 4)).shape
+        (2, 3, 2, 4, 4)
+    """
 
     _spatial = 3
 

@@ -40,7 +40,13 @@ class _MaxPoolNd(Module):
 
 class MaxPool1d(_MaxPoolNd):
     """Max over windows: ``(N, C, L) -> (N, C, L_out)``; with ``return_indices=True``
-    returns ``(output, indices)``, PyTorch's int64 positions in each input row."""
+    returns ``(output, indices)``, PyTorch's int64 positions in each input row.
+
+    Example:
+        >>> out, idx = ft.nn.MaxPool1d(2, return_indices=True)(ft.array([[[1.0, 3.0, 4.0, 2.0]]]))
+        >>> out.tolist(), idx.tolist()
+        ([[[3.0, 4.0]]], [[[1, 2]]])
+    """
 
     def forward(self, input: ArrayLike) -> Any:
         return F.max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation,
@@ -64,7 +70,12 @@ class MaxPool2d(_MaxPoolNd):
 
 
 class AvgPool1d(Module):
-    """Mean over windows: ``(N, C, L) -> (N, C, L_out)``."""
+    """Mean over windows: ``(N, C, L) -> (N, C, L_out)``.
+
+    Example:
+        >>> ft.nn.AvgPool1d(2)(ft.array([[[1.0, 3.0, 2.0, 4.0]]])).tolist()
+        [[[2.0, 3.0]]]
+    """
 
     def __init__(self, kernel_size: int | tuple[int, ...],
                  stride: int | tuple[int, ...] | None = None,
@@ -86,7 +97,12 @@ class AvgPool1d(Module):
 
 
 class AvgPool2d(AvgPool1d):
-    """Mean over 2-d windows (``count_include_pad``, ``ceil_mode``, ``divisor_override``)."""
+    """Mean over 2-d windows (``count_include_pad``, ``ceil_mode``, ``divisor_override``).
+
+    Example:
+        >>> ft.nn.AvgPool2d(2)(ft.ones((1, 1, 4, 6))).shape
+        (1, 1, 2, 3)
+    """
 
     def __init__(self, kernel_size: int | tuple[int, ...],
                  stride: int | tuple[int, ...] | None = None,
@@ -101,7 +117,12 @@ class AvgPool2d(AvgPool1d):
 
 
 class AdaptiveAvgPool2d(Module):
-    """Average into a fixed ``output_size``: ``(N, C, H, W) -> (N, C, *output_size)``."""
+    """Average into a fixed ``output_size``: ``(N, C, H, W) -> (N, C, *output_size)``.
+
+    Example:
+        >>> ft.nn.AdaptiveAvgPool2d((2, 3))(ft.ones((1, 1, 5, 7))).shape
+        (1, 1, 2, 3)
+    """
 
     def __init__(self, output_size: ShapeLike | None) -> None:
         super().__init__()

@@ -85,7 +85,12 @@ class _CellBase(Module):
 
 
 class RNNCell(_CellBase):
-    """``h' = tanh(W_ih x + b_ih + W_hh h + b_hh)``: ``(N, in), (N, H) -> (N, H)``."""
+    """``h' = tanh(W_ih x + b_ih + W_hh h + b_hh)``: ``(N, in), (N, H) -> (N, H)``.
+
+    Example:
+        >>> ft.nn.RNNCell(3, 5)(ft.randn(4, 3)).shape
+        (4, 5)
+    """
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
                  nonlinearity: str = "tanh", device: Any = None, dtype: DTypeLike = None, *,
@@ -102,7 +107,12 @@ class RNNCell(_CellBase):
 
 
 class LSTMCell(_CellBase):
-    """One LSTM step (gates i, f, g, o): returns ``(h', c')``."""
+    """One LSTM step (gates i, f, g, o): returns ``(h', c')``.
+
+    Example:
+        >>> h, c = ft.nn.LSTMCell(3, 5)(ft.randn(4, 3)); h.shape, c.shape
+        ((4, 5), (4, 5))
+    """
 
     _mode = "LSTM"
 
@@ -113,7 +123,12 @@ class LSTMCell(_CellBase):
 
 
 class GRUCell(_CellBase):
-    """One GRU step (gates r, z, n): returns ``h'``."""
+    """One GRU step (gates r, z, n): returns ``h'``.
+
+    Example:
+        >>> ft.nn.GRUCell(3, 5)(ft.randn(4, 3)).shape
+        (4, 5)
+    """
 
     _mode = "GRU"
 
@@ -281,7 +296,13 @@ class _RNNBase(Module):
 
 class RNN(_RNNBase):
     """Elman RNN: ``(L, N, in)`` (or ``batch_first``, or unbatched ``(L, in)``) ->
-    ``(output (L, N, D*H), h_n (layers*D, N, H))``."""
+    ``(output (L, N, D*H), h_n (layers*D, N, H))``.
+
+    Example:
+        >>> out, h_n = ft.nn.RNN(3, 5, batch_first=True)(ft.randn(4, 7, 3))
+        >>> out.shape, h_n.shape
+        ((4, 7, 5), (1, 4, 5))
+    """
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
                  nonlinearity: str = "tanh", bias: bool = True, batch_first: bool = False,
@@ -321,7 +342,13 @@ class LSTM(_RNNBase):
 
 
 class GRU(_RNNBase):
-    """GRU: returns ``(output, h_n)``."""
+    """GRU: returns ``(output, h_n)``.
+
+    Example:
+        >>> out, h_n = ft.nn.GRU(3, 5, num_layers=2)(ft.randn(7, 4, 3))
+        >>> out.shape, h_n.shape
+        ((7, 4, 5), (2, 4, 5))
+    """
 
     _mode = "GRU"
 
