@@ -161,6 +161,17 @@ def wait(request, what, group):
         time.sleep(min(1e-3, 0.05 * waited))
 
 
+def check_signatures(what, table):
+    """Raise CollectiveMismatchError naming ``what`` when the rows of ``table`` (every
+    rank's signature, :meth:`MPIGroup.start_signature`) differ."""
+    rows = [bytes(row).rstrip(b"\0").decode(errors="replace") for row in table]
+    differ = [rank for rank, row in enumerate(rows) if row != rows[0]]
+    if differ:
+        listing = "\n".join(f"  rank {rank}: {row}" for rank, row in enumerate(rows))
+        raise CollectiveMismatchError(_MISMATCH_MSG.format(what=what, table=listing,
+                                                           ranks=differ))
+
+
 class MPIGroup:
     """A process group on an MPI communicator (mpi4py), with a timeout on every collective.
 
@@ -197,16 +208,17 @@ class MPIGroup:
 
     def _check_signature(self, what, signature):
         """All-gather ``signature`` and raise CollectiveMismatchError if any rank differs."""
+        request, table = self.start_signature(signature)
+        wait(request, f"{what} (debug signature check)", self)
+        check_signatures(what, table)
+
+    def start_signature(self, signature, comm=None):
+        """Start all-gathering ``signature`` (a short text) over ``comm`` (default: the
+        group's): ``(request, table)``; once done, :func:`check_signatures` the table."""
         raw = signature.encode()[:_SIGNATURE_BYTES].ljust(_SIGNATURE_BYTES, b"\0")
         mine = np.frombuffer(raw, dtype=np.uint8).copy()
         table = np.empty((self.size, _SIGNATURE_BYTES), np.uint8)
-        wait(self.comm.Iallgather(mine, table), f"{what} (debug signature check)", self)
-        rows = [bytes(row).rstrip(b"\0").decode(errors="replace") for row in table]
-        differ = [rank for rank, row in enumerate(rows) if row != rows[0]]
-        if differ:
-            listing = "\n".join(f"  rank {rank}: {row}" for rank, row in enumerate(rows))
-            raise CollectiveMismatchError(_MISMATCH_MSG.format(what=what, table=listing,
-                                                               ranks=differ))
+        return (self.comm if comm is None else comm).Iallgather(mine, table), table
 
     def _signature(self, what, a, extra=""):
         if self.debug:

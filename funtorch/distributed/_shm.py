@@ -4,23 +4,33 @@ NOTE (why, and why it is safe): on one machine MPI's allreduce of a bucket moves
 through a rendezvous (request, copy across processes, acknowledgement), and every step of
 that protocol waits for the other rank to be scheduled. Here each rank instead writes its
 (pre-scaled) bucket into its own slot of an MPI-3 shared-memory window
-(``MPI_Win_allocate_shared`` on the node's communicator), the ranks meet in one barrier
-(non-blocking, polled against the group's deadline like every collective), and every rank
-adds all the slots, in rank order, into a private buffer: the same additions in the same
-order on every rank, so the same bits everywhere, and no copy through MPI.
+(``MPI_Win_allocate_shared`` on the node's communicator), the ranks meet once, and every
+rank adds all the slots, in rank order, into a private buffer: the same additions in the
+same order on every rank, so the same bits everywhere, and no copy through MPI.
+
+The meeting is an all-gather of a short signature (op, length, dtype and a digest of the
+bucket's layout), non-blocking and polled against the group's deadline like every
+collective: it is the barrier (nobody reads before everybody wrote) and a check that all
+ranks reduce the same bucket (``CollectiveMismatchError`` otherwise, in every mode). It
+runs on the node's own communicator, or with ``FUNTORCH_DISTRIBUTED_DEBUG`` on the
+group's, where it also catches a rank that called another collective: debug mode adds no
+extra round here.
 
 Slots are double-buffered: a bucket's k-th use writes phase k % 2. A rank writes phase p
-again only after the barrier of the use in between, which the other ranks enter only once
+again only after the meeting of the use in between, which the other ranks enter only once
 they have finished reading phase p (they read a bucket before they return from the call
 that started it). So each key (one bucket of one tree layout, or of one DDP wrapper) must
 be used at most once per call and waited for before the call returns, which
-``_buckets.reduce_bucketed`` and DDP do. Windows are allocated collectively on a key's
-first use (after a barrier with the deadline, so a missing rank still times out), which is
-the same point of the same call on every rank since every rank reduces the same layouts in
-the same order; at most ``MAX_KEYS`` keys get one, later keys use MPI's allreduce.
+``_buckets.reduce_bucketed`` and DDP do. A key's window is allocated on its first use,
+after a meeting (so a missing rank still times out and a different bucket raises), which
+is the same point of the same call on every rank since every rank reduces the same
+layouts in the same order; at most ``MAX_KEYS`` keys get one, later keys use MPI's
+allreduce.
 """
 
 from __future__ import annotations
+
+import zlib
 
 import numpy as np
 
@@ -37,26 +47,24 @@ def node_sum_for(group):
     mpi = group._mpi
     if not 2 <= group.size <= MAX_RANKS:
         return None
-    node = group.comm.Split_type(mpi.COMM_TYPE_SHARED)
-    if node.Get_size() != group.size:  # (the same answer on every rank)
+    node = group.comm.Split_type(mpi.COMM_TYPE_SHARED)  # (key: ranks keep their order)
+    same = node.Get_size() == group.size and node.Get_rank() == group.rank
+    if not group.comm.allreduce(same, op=mpi.LAND):
         node.Free()
         return None
     return NodeSum(group, node)
 
 
 class _Window:
-    def __init__(self, mpi, node, dtype, length, group_rank_of):
+    def __init__(self, mpi, node, dtype, length):
         itemsize = dtype.itemsize
         self.win = mpi.Win.Allocate_shared(2 * length * itemsize, itemsize, comm=node)
         self.win.Lock_all()
-        self.slots = [[], []]  # per phase, one slot per group rank (in group rank order)
-        segments = {}
-        for r in range(node.Get_size()):
-            buf, _ = self.win.Shared_query(r)
-            segments[group_rank_of[r]] = np.frombuffer(buf, dtype, 2 * length)
-        for phase in (0, 1):
-            self.slots[phase] = [segments[r][phase * length:(phase + 1) * length]
-                                 for r in range(len(segments))]
+        segments = [np.frombuffer(self.win.Shared_query(r)[0], dtype, 2 * length)
+                    for r in range(node.Get_size())]
+        # per phase, one slot per rank (node ranks are the group's: node_sum_for checks)
+        self.slots = [[segment[phase * length:(phase + 1) * length] for segment in segments]
+                      for phase in (0, 1)]
         self.dtype, self.length, self.uses = dtype, length, 0
 
     def free(self):
@@ -70,29 +78,30 @@ class NodeSum:
 
     def __init__(self, group, node):
         self.group, self.node = group, node
-        ranks = group.comm.allgather(node.Get_rank())  # group rank -> node rank
-        self._group_rank_of = {node_rank: r for r, node_rank in enumerate(ranks)}
         self._windows = {}
+
+    def _meet(self, key, dtype, length):
+        """Start the signature all-gather that is this use's barrier."""
+        group, window = self.group, self._windows.get(key)
+        if window is None:
+            signature = (f"allreduce(op=sum) shape=({length},) dtype={dtype} bucket="
+                         f"{zlib.crc32(repr(key).encode()):08x}")
+        else:
+            signature = window.signature
+        return group.start_signature(signature, None if group.debug else self.node)
 
     def slot(self, key, dtype, length):
         """This rank's slot for the next use of ``key`` (write the bucket there), or None
         when this bucket goes through MPI's allreduce instead."""
-        dtype, group = np.dtype(dtype), self.group
+        dtype = np.dtype(dtype)
         window = self._windows.get(key)
-        if window is None and (dtype not in _DTYPES or len(self._windows) >= MAX_KEYS):
-            return None
-        if group.debug:
-            group._check_signature("allreduce", f"allreduce(op=sum) shape=({length},) "
-                                                f"dtype={dtype}")
         if window is None:
-            from funtorch.distributed._backend import wait
-
-            wait(group.comm.Ibarrier(), "allreduce (shared-memory setup)", group)
-            window = self._windows[key] = _Window(group._mpi, self.node, dtype, length,
-                                                  self._group_rank_of)
-        elif (window.dtype, window.length) != (dtype, length):
-            raise ValueError(f"allreduce: bucket {key!r} changed from {window.length} "
-                             f"{window.dtype} to {length} {dtype} values")
+            if dtype not in _DTYPES or len(self._windows) >= MAX_KEYS:
+                return None
+            meeting = self._meet(key, dtype, length)
+            _Summing(self.group, None, meeting, None, None).wait()
+            window = self._windows[key] = _Window(self.group._mpi, self.node, dtype, length)
+            window.signature = bytes(meeting[1][self.group.rank]).rstrip(b"\0").decode()
         return window.slots[window.uses % 2][self.group.rank]
 
     def start(self, key, out):
@@ -102,7 +111,8 @@ class NodeSum:
         slots = window.slots[window.uses % 2]
         window.uses += 1
         window.win.Sync()  # (this rank's writes, before the others may read them)
-        return _Summing(self.group, window.win, self.group.comm.Ibarrier(), slots, out)
+        meeting = self._meet(key, window.dtype, window.length)
+        return _Summing(self.group, window, meeting, slots, out)
 
     def close(self):
         for window in self._windows.values():
@@ -112,14 +122,24 @@ class NodeSum:
 
 
 class _Summing:
-    def __init__(self, group, win, request, slots, out):
-        self.group, self.win, self.request, self.slots, self.out = group, win, request, slots, out
+    def __init__(self, group, window, meeting, slots, out):
+        self.group, self.window, self.meeting, self.slots, self.out = (group, window, meeting,
+                                                                       slots, out)
 
     def wait(self):
-        from funtorch.distributed._backend import wait
+        from funtorch.distributed._backend import check_signatures, wait
 
-        wait(self.request, "allreduce(op='sum') (shared memory)", self.group)
-        self.win.Sync()  # (the others' writes, before this rank reads them)
+        request, table = self.meeting
+        wait(request, "allreduce(op='sum') (shared memory)", self.group)
+        try:
+            check_signatures("allreduce", table)
+        except Exception:
+            if self.window is not None:  # this use did not happen: phases stay in step
+                self.window.uses -= 1
+            raise
+        if self.window is None:
+            return None
+        self.window.win.Sync()  # (the others' writes, before this rank reads them)
         out, slots = self.out, self.slots
         np.add(slots[0], slots[1], out=out)
         for slot in slots[2:]:

@@ -237,6 +237,22 @@ def check_shared_memory_sums(group):
     for step, out in zip(range(0, 40, 3), kept):  # never overwritten while held
         every = [np.random.default_rng(1000 * k + step).standard_normal(300) for k in range(n)]
         np.testing.assert_allclose(out["a"], np.mean(every, axis=0), rtol=1e-12, atol=1e-12)
+    dist.average_gradients({"a": np.ones(6)})
+    # one bucket of 6 values everywhere, but not the same bucket (two new layouts; a known
+    # one against a new one): every rank raises instead of adding unrelated buffers
+    split = [[{"x": np.ones(1), "y": np.ones(5)}, {"x": np.ones(2), "y": np.ones(4)}],
+             [{"a": np.ones(6)}, {"x": np.ones(3), "y": np.ones(3)}]]
+    for cases in split:
+        mine = cases[min(r, 1)]
+        try:
+            dist.average_gradients(mine)
+        except dist.CollectiveMismatchError as err:
+            assert "allreduce" in str(err) and "ranks that differ from rank 0" in str(err)
+        else:
+            raise AssertionError(f"different buckets were not detected: {mine}")
+    for _ in range(3):  # still in step afterwards
+        out = dist.average_gradients({"a": np.full(6, float(r))})
+        np.testing.assert_array_equal(out["a"], np.full(6, sum(k / n for k in range(n))))
     node, group.node = group.node, None  # the same through MPI's allreduce
     try:
         out = dist.average_gradients({"a": np.full(5, float(r))})
