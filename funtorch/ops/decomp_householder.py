@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 
 from funtorch import ops
 from funtorch.core import Array, Primitive, bind
@@ -86,8 +85,8 @@ def geqrf(input: ArrayLike, *, out: Any = None) -> Any:  # noqa: A002
 
 def _reflector(a, i):
     """``v_i`` (..., m): 0 above row i, 1 at row i, ``a[..., i+1:, i]`` below."""
-    rows = np.arange(a.shape[-2])
-    return ops.where(rows > i, a[..., :, i], (rows == i).astype(a.dtype))
+    rows = ops.arange(a.shape[-2], device=a.device)  # on a's device, as the reflector
+    return ops.where(rows > i, a[..., :, i], ops.astype(rows == i, a.dtype))
 
 
 def _reflect(x, v, t, left):
