@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from typing import Any
 
-
 from funtorch import ops
 from funtorch.core import Array, Primitive, bind
 from funtorch.ops import registry as R
