@@ -2,7 +2,9 @@
 
 One collective per leaf pays MPI's latency per leaf; one collective per bucket pays it per
 bucket and copies each leaf once into the flat buffer (pre-scaled for a mean), which is
-then reduced in place; the results are views of that buffer (no copy out). The plan
+then reduced in place by MPI, or, when a few ranks share one machine, is this rank's slot
+of a shared-memory window that every rank sums (``_shm.py``); the results are views of
+the reduced buffer (no copy out). The plan
 depends only on the leaves' shapes, dtypes and order, so every rank makes the same one;
 it is computed once per tree layout.
 
