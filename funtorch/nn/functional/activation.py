@@ -22,17 +22,32 @@ def erf(x: ArrayLike) -> Array:
 
 
 def relu(x: ArrayLike, inplace: bool = False) -> Array:
-    """max(x, 0). Example: ``F.relu(ft.array([-1.0, 2.0]))`` gives ``[0., 2.]``."""
+    """max(x, 0). Example: ``F.relu(ft.array([-1.0, 2.0]))`` gives ``[0., 2.]``.
+
+    Example:
+        >>> F.relu(ft.array([-1.0, 2.0])).tolist()
+        [0.0, 2.0]
+    """
     return ft.relu(x)
 
 
 def leaky_relu(x: ArrayLike, negative_slope: float = 0.01, inplace: bool = False) -> Array:
-    """x if x > 0 else negative_slope * x."""
+    """x if x > 0 else negative_slope * x.
+
+    Example:
+        >>> F.leaky_relu(ft.array([-2.0, 3.0])).tolist()
+        [-0.02, 3.0]
+    """
     return ft.where(x > 0, x, x * negative_slope)
 
 
 def elu(x: ArrayLike, alpha: float = 1.0, inplace: bool = False) -> Array:
-    """x if x > 0 else alpha * (exp(x) - 1)."""
+    """x if x > 0 else alpha * (exp(x) - 1).
+
+    Example:
+        >>> F.elu(ft.array([-1.0, 2.0])).tolist()  # exp(-1) - 1
+        [-0.6321, 2.0]
+    """
     # where, not minimum: minimum splits the gradient at the tie x = 0 (PyTorch: alpha)
     return ft.where(x > 0, x, ft.expm1(ft.where(x > 0, 0.0, x)) * alpha)
 
@@ -42,6 +57,10 @@ def gelu(x: ArrayLike, approximate: Literal["none", "tanh"] = "none") -> Array:
 
     Raises:
         ValueError: another ``approximate``.
+
+    Example:
+        >>> F.gelu(ft.array([0.0, 1.0])).tolist()  # 1 * Phi(1)
+        [0.0, 0.8413]
     """
     if approximate == "none":
         return x * 0.5 * (1.0 + erf(x * (1.0 / math.sqrt(2.0))))
@@ -52,7 +71,12 @@ def gelu(x: ArrayLike, approximate: Literal["none", "tanh"] = "none") -> Array:
 
 
 def silu(x: ArrayLike, inplace: bool = False) -> Array:
-    """x * sigmoid(x)."""
+    """x * sigmoid(x).
+
+    Example:
+        >>> F.silu(ft.array([0.0, 1.0])).tolist()  # sigmoid(1)
+        [0.0, 0.7311]
+    """
     return x * ft.sigmoid(x)
 
 
@@ -95,7 +119,12 @@ def _dim(x, dim, fn):
 
 
 def log_softmax(x: ArrayLike, dim: int | None = None, dtype: DTypeLike = None) -> Array:
-    """x - logsumexp(x, dim): stable for large logits."""
+    """x - logsumexp(x, dim): stable for large logits.
+
+    Example:
+        >>> F.log_softmax(ft.zeros(4), dim=0).tolist()  # log(1/4)
+        [-1.3863, -1.3863, -1.3863, -1.3863]
+    """
     if dtype is not None:
         x = x.astype(dtype)
     dim = _dim(x, dim, "log_softmax")
@@ -104,7 +133,12 @@ def log_softmax(x: ArrayLike, dim: int | None = None, dtype: DTypeLike = None) -
 
 
 def softmax(x: ArrayLike, dim: int | None = None, dtype: DTypeLike = None) -> Array:
-    """exp(x) / sum(exp(x)) along ``dim``, computed stably."""
+    """exp(x) / sum(exp(x)) along ``dim``, computed stably.
+
+    Example:
+        >>> F.softmax(ft.array([[0.0, 0.0], [1.0, 1.0]]), dim=1).tolist()
+        [[0.5, 0.5], [0.5, 0.5]]
+    """
     if dtype is not None:
         x = x.astype(dtype)
     dim = _dim(x, dim, "softmax")
@@ -113,7 +147,12 @@ def softmax(x: ArrayLike, dim: int | None = None, dtype: DTypeLike = None) -> Ar
 
 
 def softplus(x: ArrayLike, beta: float = 1.0, threshold: float = 20.0) -> Array:
-    """log(1 + exp(beta * x)) / beta, linear where beta * x > threshold."""
+    """log(1 + exp(beta * x)) / beta, linear where beta * x > threshold.
+
+    Example:
+        >>> F.softplus(ft.array([0.0])).tolist()  # log 2
+        [0.6931]
+    """
     scaled = x * beta
     linear = scaled > threshold
     # where, not minimum: at scaled == threshold minimum splits the derivative in half

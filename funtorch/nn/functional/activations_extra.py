@@ -1,11 +1,12 @@
-"""The rest of ``jax.nn``'s activations (``celu``, ``glu``, ``hard_tanh``, ``mish``, ...),
-``dot_product_attention``, and their ``torch.nn.functional`` spellings.
+"""The rest of ``jax.nn``'s activations (``celu``, ``glu``, ``hard_tanh``, ``mish``, ...)
+and ``dot_product_attention``.
 
 JAX's names take JAX's signatures; where PyTorch has the same function under another
-name (``hardtanh``, ``logsigmoid``, ``softsign``, ...) that name is the *same*
-implementation with PyTorch's signature. ``inplace=True`` is accepted and, as everywhere
-in ``F``, returns a new array: funtorch arrays are immutable. Derivatives at kinks follow
-JAX: ``hard_tanh`` passes the gradient at its bounds, ``relu6`` does not.
+name (``hardtanh``, ``logsigmoid``, ``softsign``, ...) that name, in
+``activations_torch.py``, is the *same* implementation with PyTorch's signature.
+``inplace=True`` is accepted and, as everywhere in ``F``, returns a new array: funtorch
+arrays are immutable. Derivatives at kinks follow JAX: ``hard_tanh`` passes the gradient at
+its bounds, ``relu6`` does not.
 """
 
 from __future__ import annotations
@@ -24,8 +25,7 @@ from funtorch.typing import Array, ArrayLike, Axis
 __all__ = ["celu", "dot_product_attention", "glu", "hard_sigmoid", "hard_silu", "hard_swish",
            "hard_tanh", "identity", "log1mexp", "log_sigmoid", "logmeanexp", "logsumexp",
            "mish", "relu6", "selu", "soft_sign", "sparse_plus", "sparse_sigmoid", "squareplus",
-           "standardize", "swish", "hardtanh", "hardsigmoid", "hardswish", "logsigmoid",
-           "softsign"]
+           "standardize", "swish"]
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
@@ -33,7 +33,12 @@ _LOG2 = math.log(2.0)
 
 
 def identity(x: ArrayLike) -> Array:
-    """Return ``x`` unchanged (``jax.nn.identity``). Example: ``F.identity(x) is x``."""
+    """Return ``x`` unchanged (``jax.nn.identity``). Example: ``F.identity(x) is x``.
+
+    Example:
+        >>> F.identity(ft.array([1.0, -2.0])).tolist()
+        [1.0, -2.0]
+    """
     return x
 
 
@@ -52,7 +57,12 @@ def celu(x: ArrayLike, alpha: float = 1.0, inplace: bool = False) -> Array:
 
 def selu(x: ArrayLike, inplace: bool = False) -> Array:
     """Scaled ELU, ``scale * elu(x, alpha)`` with the self-normalising constants
-    (scale ~1.0507, alpha ~1.6733). Example: ``F.selu(ft.array([1.0]))``."""
+    (scale ~1.0507, alpha ~1.6733). Example: ``F.selu(ft.array([1.0]))``.
+
+    Example:
+        >>> F.selu(ft.array([0.0, 1.0])).tolist()  # scale = 1.0507
+        [0.0, 1.0507]
+    """
     return elu(x, _SELU_ALPHA) * _SELU_SCALE
 
 
@@ -78,19 +88,34 @@ def glu(x: ArrayLike, axis: Axis = -1, *, dim: int | None = None) -> Array:
 
 def relu6(x: ArrayLike, inplace: bool = False) -> Array:
     """``min(max(x, 0), 6)``; its gradient is 1 on the open interval (0, 6) and 0 at both
-    ends, as ``jax.nn.relu6``. Example: ``F.relu6(ft.array([-1.0, 7.0]))`` gives [0, 6]."""
+    ends, as ``jax.nn.relu6``. Example: ``F.relu6(ft.array([-1.0, 7.0]))`` gives [0, 6].
+
+    Example:
+        >>> F.relu6(ft.array([-1.0, 3.0, 8.0])).tolist()
+        [0.0, 3.0, 6.0]
+    """
     x = ft.asarray(x)
     inside = ft.logical_and(x > 0, x < 6)
     return ft.where(inside, x, ft.where(x >= 6, 6.0, ft.zeros_like(x)))
 
 
 def hard_sigmoid(x: ArrayLike) -> Array:
-    """``relu6(x + 3) / 6``. Example: ``F.hard_sigmoid(ft.array([0.0]))`` gives [0.5]."""
+    """``relu6(x + 3) / 6``. Example: ``F.hard_sigmoid(ft.array([0.0]))`` gives [0.5].
+
+    Example:
+        >>> F.hard_sigmoid(ft.array([-3.0, 0.0, 3.0])).tolist()
+        [0.0, 0.5, 1.0]
+    """
     return relu6(x + 3.0) / 6.0
 
 
 def hard_silu(x: ArrayLike) -> Array:
-    """``x * hard_sigmoid(x)`` (alias ``hard_swish``). Example: ``F.hard_silu(x)``."""
+    """``x * hard_sigmoid(x)`` (alias ``hard_swish``). Example: ``F.hard_silu(x)``.
+
+    Example:
+        >>> F.hard_silu(ft.array([0.0, 3.0])).tolist()
+        [0.0, 3.0]
+    """
     return x * hard_sigmoid(x)
 
 
@@ -101,14 +126,7 @@ def hard_tanh(x: ArrayLike) -> Array:
         >>> F.hard_tanh(ft.array([-2.0, 0.5, 2.0])).tolist()
         [-1.0, 0.5, 1.0]
     """
-    return hardtanh(x)
-
-
-def hardtanh(input: ArrayLike, min_val: float = -1.0, max_val: float = 1.0,
-             inplace: bool = False) -> Array:  # noqa: A002 - PyTorch's name
-    """PyTorch's ``hardtanh``: ``input`` clipped to ``[min_val, max_val]`` (the same
-    implementation as :func:`hard_tanh`). Example: ``F.hardtanh(x, -2.0, 2.0)``."""
-    return ft.where(input > max_val, max_val, ft.where(input < min_val, min_val, input))
+    return ft.where(x > 1.0, 1.0, ft.where(x < -1.0, -1.0, x))  # as F.hardtanh
 
 
 def log_sigmoid(x: ArrayLike) -> Array:
@@ -126,17 +144,32 @@ def log_sigmoid(x: ArrayLike) -> Array:
 
 
 def soft_sign(x: ArrayLike) -> Array:
-    """``x / (|x| + 1)``. Example: ``F.soft_sign(ft.array([1.0]))`` gives [0.5]."""
+    """``x / (|x| + 1)``. Example: ``F.soft_sign(ft.array([1.0]))`` gives [0.5].
+
+    Example:
+        >>> F.soft_sign(ft.array([-1.0, 3.0])).tolist()
+        [-0.5, 0.75]
+    """
     return x / (ft.abs(x) + 1.0)
 
 
 def mish(x: ArrayLike, inplace: bool = False) -> Array:
-    """``x * tanh(softplus(x))`` (Misra 2019). Example: ``F.mish(ft.array([1.0]))``."""
+    """``x * tanh(softplus(x))`` (Misra 2019). Example: ``F.mish(ft.array([1.0]))``.
+
+    Example:
+        >>> F.mish(ft.array([0.0, 1.0])).tolist()  # tanh(log(1 + e))
+        [0.0, 0.8651]
+    """
     return x * ft.tanh(softplus(x))
 
 
 def swish(x: ArrayLike) -> Array:
-    """``x * sigmoid(x)``, the same as ``silu``. Example: ``F.swish(ft.array([0.0]))``."""
+    """``x * sigmoid(x)``, the same as ``silu``. Example: ``F.swish(ft.array([0.0]))``.
+
+    Example:
+        >>> F.swish(ft.array([0.0, 1.0])).tolist()  # sigmoid(1)
+        [0.0, 0.7311]
+    """
     return silu(x)
 
 
@@ -361,28 +394,6 @@ def dot_product_attention(query: ArrayLike, key: ArrayLike, value: ArrayLike,
         attn_mask=logits_bias, scale=scale, enable_gqa=heads != kv_heads)
     out = ft.swapaxes(out, 1, 2)
     return out[0] if unbatched else out
-
-
-# PyTorch's spellings: the same implementations ---------------------------------------------
-
-def hardsigmoid(input: ArrayLike, inplace: bool = False) -> Array:  # noqa: A002 - PyTorch's name
-    """PyTorch's ``hardsigmoid``: :func:`hard_sigmoid`."""
-    return hard_sigmoid(input)
-
-
-def hardswish(input: ArrayLike, inplace: bool = False) -> Array:  # noqa: A002 - PyTorch's name
-    """PyTorch's ``hardswish``: :func:`hard_silu`."""
-    return hard_silu(input)
-
-
-def logsigmoid(input: ArrayLike) -> Array:  # noqa: A002 - PyTorch's name
-    """PyTorch's ``logsigmoid``: :func:`log_sigmoid`."""
-    return log_sigmoid(input)
-
-
-def softsign(input: ArrayLike) -> Array:  # noqa: A002 - PyTorch's name
-    """PyTorch's ``softsign``: :func:`soft_sign`."""
-    return soft_sign(input)
 
 
 hard_swish = hard_silu

@@ -1,6 +1,7 @@
 """The rest of ``torch.nn.functional``'s activations: ``softmin``, ``softshrink``,
 ``hardshrink``, ``tanhshrink``, ``threshold``, ``rrelu``, ``prelu``, ``gumbel_softmax``
-and the in-place spellings (``relu_``, ``elu_``, ...).
+the in-place spellings (``relu_``, ``elu_``, ...), and PyTorch's names of the ``jax.nn``
+functions of ``activations_extra.py`` (``hardtanh``, ``hardsigmoid``, ``logsigmoid``, ...).
 
 funtorch arrays are immutable: an in-place spelling returns a new array, like ``inplace=True``
 everywhere in ``F``.
@@ -14,12 +15,14 @@ import numpy as np
 
 import funtorch as ft
 from funtorch.nn.functional.activation import elu, leaky_relu, relu, softmax
-from funtorch.nn.functional.activations_extra import celu, hardtanh, selu
+from funtorch.nn.functional.activations_extra import (celu, hard_sigmoid, hard_silu,
+                                                       log_sigmoid, selu, soft_sign)
 from funtorch.typing import Array, ArrayLike, DTypeLike, Key
 
 __all__ = ["softmin", "softshrink", "hardshrink", "tanhshrink", "threshold", "threshold_",
            "rrelu", "rrelu_", "prelu", "gumbel_softmax", "relu_", "elu_", "leaky_relu_",
-           "selu_", "celu_", "hardtanh_"]
+           "selu_", "celu_", "hardtanh_", "hardtanh", "hardsigmoid", "hardswish", "logsigmoid",
+           "softsign"]
 
 
 def softmin(input: ArrayLike, dim: int | None = None, _stacklevel: int = 3,
@@ -37,6 +40,10 @@ def softshrink(input: ArrayLike, lambd: float = 0.5) -> Array:
     """``x - lambd`` above ``lambd``, ``x + lambd`` below ``-lambd``, else 0.
 
     Example: ``F.softshrink(ft.array([1.0, 0.2]))`` is ``[0.5, 0.0]``.
+
+    Example:
+        >>> F.softshrink(ft.array([-1.0, 0.25, 2.0])).tolist()
+        [-0.5, 0.0, 1.5]
     """
     if lambd < 0:
         raise ValueError(f"softshrink: lambd must be non-negative, got lambd={lambd}")
@@ -49,7 +56,12 @@ def hardshrink(input: ArrayLike, lambd: float = 0.5) -> Array:
 
 
 def tanhshrink(input: ArrayLike) -> Array:
-    """``x - tanh(x)``. Example: ``F.tanhshrink(ft.zeros(2))`` is zeros."""
+    """``x - tanh(x)``. Example: ``F.tanhshrink(ft.zeros(2))`` is zeros.
+
+    Example:
+        >>> F.tanhshrink(ft.array([0.0, 1.0])).tolist()  # 1 - tanh(1)
+        [0.0, 0.2384]
+    """
     return input - ft.tanh(input)
 
 
@@ -58,13 +70,22 @@ def threshold(input: ArrayLike, threshold: float, value: ArrayLike,  # noqa: A00
     """``x`` where ``x > threshold``, else ``value``.
 
     Example: ``F.threshold(ft.array([1.0, -1.0]), 0.0, 5.0)`` is ``[1.0, 5.0]``.
+
+    Example:
+        >>> F.threshold(ft.array([1.0, -1.0]), 0.0, 5.0).tolist()
+        [1.0, 5.0]
     """
     fill = ft.asarray(value, dtype=input.dtype, device=input.device)
     return ft.where(input > threshold, input, fill)
 
 
 def threshold_(input: ArrayLike, threshold: float, value: ArrayLike) -> Array:  # noqa: A002
-    """:func:`threshold` (a new array: arrays are immutable)."""
+    """:func:`threshold` (a new array: arrays are immutable).
+
+    Example:
+        >>> F.threshold_(ft.array([1.0, -1.0]), 0.0, 5.0).tolist()
+        [1.0, 5.0]
+    """
     return globals()["threshold"](input, threshold, value)
 
 
@@ -91,7 +112,12 @@ def rrelu(input: ArrayLike, lower: float = 1.0 / 8, upper: float = 1.0 / 3, trai
 
 def rrelu_(input: ArrayLike, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
            training: bool = False, key: Key | None = None) -> Array:
-    """:func:`rrelu` (a new array: arrays are immutable)."""
+    """:func:`rrelu` (a new array: arrays are immutable).
+
+    Example:
+        >>> F.rrelu_(ft.array([-3.0, 2.0])).tolist()  # eval: slope (1/8 + 1/3) / 2
+        [-0.6875, 2.0]
+    """
     return rrelu(input, lower, upper, training, key=key)
 
 
@@ -144,30 +170,115 @@ def gumbel_softmax(logits: ArrayLike, tau: float = 1.0, hard: bool = False, eps:
 
 
 def relu_(input: ArrayLike) -> Array:
-    """:func:`relu` (a new array: arrays are immutable)."""
+    """:func:`relu` (a new array: arrays are immutable).
+
+    Example:
+        >>> F.relu_(ft.array([-1.0, 2.0])).tolist()
+        [0.0, 2.0]
+    """
     return relu(input)
 
 
 def elu_(input: ArrayLike, alpha: float = 1.0) -> Array:
-    """:func:`elu` (a new array: arrays are immutable)."""
+    """:func:`elu` (a new array: arrays are immutable).
+
+    Example:
+        >>> F.elu_(ft.array([0.0, 2.0])).tolist()
+        [0.0, 2.0]
+    """
     return elu(input, alpha)
 
 
 def leaky_relu_(input: ArrayLike, negative_slope: float = 0.01) -> Array:
-    """:func:`leaky_relu` (a new array: arrays are immutable)."""
+    """:func:`leaky_relu` (a new array: arrays are immutable).
+
+    Example:
+        >>> F.leaky_relu_(ft.array([-2.0, 3.0])).tolist()
+        [-0.02, 3.0]
+    """
     return leaky_relu(input, negative_slope)
 
 
 def selu_(input: ArrayLike) -> Array:
-    """:func:`selu` (a new array: arrays are immutable)."""
+    """:func:`selu` (a new array: arrays are immutable).
+
+    Example:
+        >>> F.selu_(ft.array([0.0, 1.0])).tolist()
+        [0.0, 1.0507]
+    """
     return selu(input)
 
 
 def celu_(input: ArrayLike, alpha: float = 1.0) -> Array:
-    """:func:`celu` (a new array: arrays are immutable)."""
+    """:func:`celu` (a new array: arrays are immutable).
+
+    Example:
+        >>> F.celu_(ft.array([0.0, 2.0])).tolist()
+        [0.0, 2.0]
+    """
     return celu(input, alpha)
 
 
 def hardtanh_(input: ArrayLike, min_val: float = -1.0, max_val: float = 1.0) -> Array:
-    """:func:`hardtanh` (a new array: arrays are immutable)."""
+    """:func:`hardtanh` (a new array: arrays are immutable).
+
+    Example:
+        >>> F.hardtanh_(ft.array([-2.0, 0.5])).tolist()
+        [-1.0, 0.5]
+    """
     return hardtanh(input, min_val, max_val)
+
+
+# PyTorch's spellings of activations_extra's jax.nn functions: the same implementations ---
+
+
+def hardsigmoid(input: ArrayLike, inplace: bool = False) -> Array:  # noqa: A002 - PyTorch's name
+    """PyTorch's ``hardsigmoid``: :func:`hard_sigmoid`.
+
+    Example:
+        >>> F.hardsigmoid(ft.array([-3.0, 0.0, 3.0])).tolist()
+        [0.0, 0.5, 1.0]
+    """
+    return hard_sigmoid(input)
+
+
+def hardswish(input: ArrayLike, inplace: bool = False) -> Array:  # noqa: A002 - PyTorch's name
+    """PyTorch's ``hardswish``: :func:`hard_silu`.
+
+    Example:
+        >>> F.hardswish(ft.array([0.0, 3.0])).tolist()
+        [0.0, 3.0]
+    """
+    return hard_silu(input)
+
+
+def logsigmoid(input: ArrayLike) -> Array:  # noqa: A002 - PyTorch's name
+    """PyTorch's ``logsigmoid``: :func:`log_sigmoid`.
+
+    Example:
+        >>> F.logsigmoid(ft.array([0.0])).tolist()  # log(1/2)
+        [-0.6931]
+    """
+    return log_sigmoid(input)
+
+
+def softsign(input: ArrayLike) -> Array:  # noqa: A002 - PyTorch's name
+    """PyTorch's ``softsign``: :func:`soft_sign`.
+
+    Example:
+        >>> F.softsign(ft.array([-1.0, 3.0])).tolist()
+        [-0.5, 0.75]
+    """
+    return soft_sign(input)
+
+
+def hardtanh(input: ArrayLike, min_val: float = -1.0, max_val: float = 1.0,
+             inplace: bool = False) -> Array:  # noqa: A002 - PyTorch's name
+    """PyTorch's ``hardtanh``: ``input`` clipped to ``[min_val, max_val]`` (the same
+    implementation as :func:`hard_tanh`). Example: ``F.hardtanh(x, -2.0, 2.0)``.
+
+    Example:
+        >>> F.hardtanh(ft.array([-2.0, 0.5, 2.0])).tolist()
+        [-1.0, 0.5, 1.0]
+    """
+    return ft.where(input > max_val, max_val, ft.where(input < min_val, min_val, input))

@@ -142,7 +142,12 @@ def conv2d(input: ArrayLike, weight: ArrayLike, bias: ArrayLike | None = None,
 def conv3d(input: ArrayLike, weight: ArrayLike | None, bias: ArrayLike | None = None,
            stride: int | tuple[int, ...] | None = 1, padding: int | tuple[int, ...] | str = 0,
            dilation: int | tuple[int, ...] = 1, groups: int = 1) -> Array:
-    """3-d convolution: ``(N, C_in, D, H, W) -> (N, C_out, D_out, H_out, W_out)``."""
+    """3-d convolution: ``(N, C_in, D, H, W) -> (N, C_out, D_out, H_out, W_out)``.
+
+    Example:
+        >>> F.conv3d(ft.ones((1, 1, 3, 3, 3)), ft.ones((2, 1, 3, 3, 3))).tolist()  # 27 ones
+        [[[[[27.0]]], [[[27.0]]]]]
+    """
     return convnd(input, weight, bias, stride, padding, dilation, groups, 3, "conv3d")
 
 
@@ -195,6 +200,10 @@ def conv_transpose2d(input: ArrayLike, weight: ArrayLike | None, bias: ArrayLike
     Raises:
         RuntimeError: ``output_padding`` not smaller than either ``stride`` or
             ``dilation`` along an axis (PyTorch's rule).
+
+    Example:
+        >>> F.conv_transpose2d(ft.ones((1, 1, 2, 2)), ft.ones((1, 1, 2, 2)), stride=2).shape
+        (1, 1, 4, 4)
     """
     return conv_transpose(input, weight, bias, stride, padding, output_padding, groups,
                           dilation, "conv_transpose2d")

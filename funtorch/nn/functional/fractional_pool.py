@@ -148,7 +148,13 @@ def fractional_max_pool2d_with_indices(input: ArrayLike, kernel_size: int | tupl
                                        return_indices: bool = True,
                                        _random_samples: ArrayLike | None = None,
                                        key: Key | None = None) -> tuple[Array, Array]:
-    """:func:`fractional_max_pool2d` returning ``(out, indices)``."""
+    """:func:`fractional_max_pool2d` returning ``(out, indices)``.
+
+    Example:
+        >>> out, idx = F.fractional_max_pool2d_with_indices(ft.randn(1, 1, 5, 5), 2, output_size=3)
+        >>> out.shape, idx.shape
+        ((1, 1, 3, 3), (1, 1, 3, 3))
+    """
     return fractional_max_pool2d(input, kernel_size, output_size, output_ratio, True,
                                  _random_samples, key)
 
@@ -159,6 +165,13 @@ def fractional_max_pool3d_with_indices(input: ArrayLike, kernel_size: int | tupl
                                        return_indices: bool = True,
                                        _random_samples: ArrayLike | None = None,
                                        key: Key | None = None) -> tuple[Array, Array]:
-    """:func:`fractional_max_pool3d` returning ``(out, indices)``."""
+    """:func:`fractional_max_pool3d` returning ``(out, indices)``.
+
+    Example:
+        >>> x = ft.randn(1, 1, 5, 5, 5)
+        >>> out, idx = F.fractional_max_pool3d_with_indices(x, 2, output_size=3)
+        >>> out.shape, idx.shape
+        ((1, 1, 3, 3, 3), (1, 1, 3, 3, 3))
+    """
     return fractional_max_pool3d(input, kernel_size, output_size, output_ratio, True,
                                  _random_samples, key)

@@ -16,7 +16,12 @@ __all__ = ["linear", "bilinear", "dropout", "dropout2d", "layer_norm", "group_no
 
 
 def linear(input: ArrayLike, weight: ArrayLike | None, bias: ArrayLike | None = None) -> Array:
-    """``input @ weight.T + bias``: ``(*, in) -> (*, out)``."""
+    """``input @ weight.T + bias``: ``(*, in) -> (*, out)``.
+
+    Example:
+        >>> F.linear(ft.ones((2, 3)), ft.ones((4, 3)), ft.zeros(4)).tolist()
+        [[3.0, 3.0, 3.0, 3.0], [3.0, 3.0, 3.0, 3.0]]
+    """
     out = ft.matmul(input, ft.swapaxes(weight, -1, -2)) if weight.ndim > 1 else ft.matmul(
         input, weight)
     return out if bias is None else out + bias
@@ -24,7 +29,12 @@ def linear(input: ArrayLike, weight: ArrayLike | None, bias: ArrayLike | None = 
 
 def bilinear(input1: ArrayLike, input2: ArrayLike, weight: ArrayLike | None,
              bias: ArrayLike | None = None) -> Array:
-    """``x1^T A x2 + b`` per output feature: ``(*, in1), (*, in2) -> (*, out)``."""
+    """``x1^T A x2 + b`` per output feature: ``(*, in1), (*, in2) -> (*, out)``.
+
+    Example:
+        >>> F.bilinear(ft.ones((5, 2)), ft.ones((5, 3)), ft.ones((4, 2, 3))).tolist()[0]  # 2 * 3
+        [6.0, 6.0, 6.0, 6.0]
+    """
     out = ft.einsum("...i,oij,...j->...o", input1, weight, input2)
     return out if bias is None else out + bias
 
@@ -61,7 +71,12 @@ def dropout(input: ArrayLike, p: float = 0.5, training: bool = True, inplace: bo
 
 def dropout2d(input: ArrayLike, p: float = 0.5, training: bool = True, inplace: bool = False,
               key: Key | None = None) -> Array:
-    """Zero whole channels: ``(N, C, H, W)`` or ``(C, H, W)`` inputs."""
+    """Zero whole channels: ``(N, C, H, W)`` or ``(C, H, W)`` inputs.
+
+    Example:
+        >>> F.dropout2d(ft.ones((1, 2, 1, 1)), 0.5, training=False).tolist()  # eval: identity
+        [[[[1.0]], [[1.0]]]]
+    """
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0:
@@ -84,7 +99,12 @@ def _normalize(x, axes, eps):
 
 def layer_norm(input: ArrayLike, normalized_shape: ShapeLike, weight: ArrayLike | None = None,
                bias: ArrayLike | None = None, eps: float = 1e-5) -> Array:
-    """Normalise over the trailing ``normalized_shape`` axes, then scale and shift."""
+    """Normalise over the trailing ``normalized_shape`` axes, then scale and shift.
+
+    Example:
+        >>> F.layer_norm(ft.array([[1.0, 3.0]]), (2,)).tolist()
+        [[-1.0, 1.0]]
+    """
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(
         normalized_shape)
     if tuple(input.shape[input.ndim - len(shape):]) != shape:
@@ -102,7 +122,12 @@ def _channel_shape(x, n):
 
 def group_norm(input: ArrayLike, num_groups: int, weight: ArrayLike | None = None,
                bias: ArrayLike | None = None, eps: float = 1e-5) -> Array:
-    """Normalise each group of channels of ``(N, C, *)`` inputs, then an affine per channel."""
+    """Normalise each group of channels of ``(N, C, *)`` inputs, then an affine per channel.
+
+    Example:
+        >>> F.group_norm(ft.array([[1.0, 3.0]]), 1).tolist()
+        [[-1.0, 1.0]]
+    """
     n, c = input.shape[:2]
     if c % num_groups:
         raise ValueError(f"group_norm: num_channels ({c}) must be divisible by num_groups "
@@ -124,6 +149,10 @@ def batch_norm(input: ArrayLike, running_mean: ArrayLike | None, running_var: Ar
     ``return_stats=True``: ``(out, new_mean, new_var)`` with ``new = (1 - momentum) * old
     + momentum * batch`` (unbiased batch variance); ``momentum=None`` is not handled here
     (the BatchNorm layers pass the cumulative factor). They carry no gradient.
+
+    Example:
+        >>> F.batch_norm(ft.array([[1.0], [3.0]]), None, None, training=True).tolist()
+        [[-1.0], [1.0]]
     """
     if input.ndim < 2:
         raise ValueError(f"batch_norm: expected an (N, C) or (N, C, *) input, got shape "

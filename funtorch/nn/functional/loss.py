@@ -36,20 +36,35 @@ def _check_same_shape(input, target, fn):
 
 
 def mse_loss(input: ArrayLike, target: ArrayLike, reduction: _Reduction = "mean") -> Array:
-    """(input - target)^2, reduced. Example: ``F.mse_loss(x, y)``."""
+    """(input - target)^2, reduced. Example: ``F.mse_loss(x, y)``.
+
+    Example:
+        >>> F.mse_loss(ft.array([1.0, 2.0]), ft.array([1.0, 4.0])).item()
+        2.0
+    """
     _check_same_shape(input, target, "mse_loss")
     return _reduce(ft.square(input - target), reduction, "mse_loss")
 
 
 def l1_loss(input: ArrayLike, target: ArrayLike, reduction: _Reduction = "mean") -> Array:
-    """``|input - target|``, reduced."""
+    """``|input - target|``, reduced.
+
+    Example:
+        >>> F.l1_loss(ft.array([1.0, 2.0]), ft.array([2.0, 4.0])).item()
+        1.5
+    """
     _check_same_shape(input, target, "l1_loss")
     return _reduce(ft.abs(input - target), reduction, "l1_loss")
 
 
 def smooth_l1_loss(input: ArrayLike, target: ArrayLike, reduction: _Reduction = "mean",
                    beta: float = 1.0) -> Array:
-    """``0.5 d^2 / beta`` where ``|d| < beta``, else ``|d| - beta / 2`` (L1 when beta == 0)."""
+    """``0.5 d^2 / beta`` where ``|d| < beta``, else ``|d| - beta / 2`` (L1 when beta == 0).
+
+    Example:
+        >>> F.smooth_l1_loss(ft.zeros(2), ft.array([0.5, 3.0])).item()  # (0.125 + 2.5) / 2
+        1.3125
+    """
     _check_same_shape(input, target, "smooth_l1_loss")
     check_positive(beta, "beta", "smooth_l1_loss", allow_zero=True)
     diff = ft.abs(input - target)
@@ -61,7 +76,12 @@ def smooth_l1_loss(input: ArrayLike, target: ArrayLike, reduction: _Reduction = 
 
 def huber_loss(input: ArrayLike, target: ArrayLike, reduction: _Reduction = "mean",
                delta: float = 1.0) -> Array:
-    """``0.5 d^2`` where ``|d| <= delta``, else ``delta * (|d| - delta / 2)``."""
+    """``0.5 d^2`` where ``|d| <= delta``, else ``delta * (|d| - delta / 2)``.
+
+    Example:
+        >>> F.huber_loss(ft.zeros(2), ft.array([0.5, 3.0])).item()  # (0.125 + 2.5) / 2
+        1.3125
+    """
     _check_same_shape(input, target, "huber_loss")
     check_positive(delta, "delta", "huber_loss", allow_zero=False)
     diff = ft.abs(input - target)
@@ -122,6 +142,10 @@ def nll_loss(input: ArrayLike, target: ArrayLike, weight: ArrayLike | None = Non
     ``input`` is ``(N, C)``, ``(N, C, d1, ...)`` or ``(C,)``; ``target`` holds class
     indices of shape ``(N,)``, ``(N, d1, ...)`` or ``()``. "mean" divides by the summed
     weights of the non-ignored targets.
+
+    Example:
+        >>> F.nll_loss(ft.log(ft.array([[0.25, 0.75]])), ft.array([1])).item()  # -log 0.75
+        0.2877
     """
     _check_arrays("nll_loss", input=input, target=target)
     loss, w = _nll_indices(_class_axis_last(input), target, weight, ignore_index, 0.0,
@@ -199,7 +223,12 @@ _bce.defvjp(_bce_fwd, _bce_bwd)
 def binary_cross_entropy(input: ArrayLike, target: ArrayLike, weight: ArrayLike | None = None,
                          reduction: _Reduction = "mean") -> Array:
     """-(y log p + (1 - y) log(1 - p)) with logs clamped at -100, as PyTorch does; the
-    gradient is PyTorch's (p - y) / max(p (1 - p), 1e-12), finite for p in {0, 1}."""
+    gradient is PyTorch's (p - y) / max(p (1 - p), 1e-12), finite for p in {0, 1}.
+
+    Example:
+        >>> F.binary_cross_entropy(ft.array([0.5]), ft.array([1.0])).item()  # log 2
+        0.6931
+    """
     _check_same_shape(input, target, "binary_cross_entropy")
     check_probabilities(input, "binary_cross_entropy")
     target = ft.astype(target, input.dtype) if target.dtype != input.dtype else target
@@ -214,7 +243,12 @@ def binary_cross_entropy_with_logits(input: ArrayLike, target: ArrayLike,
                                      reduction: _Reduction = "mean",
                                      pos_weight: ArrayLike | None = None) -> Array:
     """Sigmoid + binary cross entropy in one stable formula; ``pos_weight`` scales the
-    positive term (it broadcasts against the last axis, the classes)."""
+    positive term (it broadcasts against the last axis, the classes).
+
+    Example:
+        >>> F.binary_cross_entropy_with_logits(ft.array([0.0]), ft.array([1.0])).item()
+        0.6931
+    """
     _check_same_shape(input, target, "binary_cross_entropy_with_logits")
     softplus_neg = ft.log1p(ft.exp(-ft.abs(input))) + ft.maximum(-input, 0.0)  # log(1+e^-x)
     if pos_weight is None:
@@ -232,6 +266,10 @@ def kl_div(input: ArrayLike, target: ArrayLike,
     """KL(target || exp(input)) pointwise: target * (log target - input).
 
     ``reduction="batchmean"`` divides the sum by the batch size (the true KL mean).
+
+    Example:
+        >>> p = ft.array([0.5, 0.5]); F.kl_div(ft.log(p), p, reduction="sum").item()
+        0.0
     """
     if log_target:
         loss = ft.exp(target) * (target - input)
@@ -246,7 +284,12 @@ def kl_div(input: ArrayLike, target: ArrayLike,
 
 def hinge_embedding_loss(input: ArrayLike, target: ArrayLike, margin: float = 1.0,
                          reduction: _Reduction = "mean") -> Array:
-    """x where y == 1, max(0, margin - x) where y == -1."""
+    """x where y == 1, max(0, margin - x) where y == -1.
+
+    Example:
+        >>> F.hinge_embedding_loss(ft.array([0.3, 0.3]), ft.array([1, -1])).item()  # (0.3+0.7)/2
+        0.5
+    """
     hinge = ft.where(target != 1, ft.maximum(margin - input, 0.0), 0.0)
     same = ft.where(target != -1, input, 0.0)
     return _reduce(hinge + same, reduction, "hinge_embedding_loss")
@@ -254,14 +297,24 @@ def hinge_embedding_loss(input: ArrayLike, target: ArrayLike, margin: float = 1.
 
 def margin_ranking_loss(input1: ArrayLike, input2: ArrayLike, target: ArrayLike,
                         margin: float = 0.0, reduction: _Reduction = "mean") -> Array:
-    """max(0, -y * (x1 - x2) + margin)."""
+    """max(0, -y * (x1 - x2) + margin).
+
+    Example:
+        >>> F.margin_ranking_loss(ft.array([1.0]), ft.array([2.0]), ft.array([1])).item()
+        1.0
+    """
     loss = ft.maximum(-target * (input1 - input2) + margin, 0.0)
     return _reduce(loss, reduction, "margin_ranking_loss")
 
 
 def cosine_embedding_loss(input1: ArrayLike, input2: ArrayLike, target: ArrayLike,
                           margin: float = 0.0, reduction: _Reduction = "mean") -> Array:
-    """1 - cos(x1, x2) where y == 1, max(0, cos(x1, x2) - margin) where y == -1."""
+    """1 - cos(x1, x2) where y == 1, max(0, cos(x1, x2) - margin) where y == -1.
+
+    Example:
+        >>> x = ft.array([[1.0, 0.0]]); F.cosine_embedding_loss(x, x, ft.array([1])).item()
+        0.0
+    """
     eps = 1e-12
     axis = input1.ndim - 1
     dot = ft.sum(input1 * input2, axis=axis)

@@ -15,7 +15,7 @@ import numpy as np
 
 import funtorch as ft
 from funtorch.nn.functional._checks import concrete
-from funtorch.nn.functional.activations_extra import logsigmoid
+from funtorch.nn.functional.activations_torch import logsigmoid
 from funtorch.nn.functional.loss import _reduce, _Reduction
 from funtorch.nn.functional.norms_extra import pairwise_distance
 from funtorch.typing import Array, ArrayLike

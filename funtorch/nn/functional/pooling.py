@@ -124,6 +124,10 @@ def max_pool1d(input: ArrayLike, kernel_size: int | tuple[int, ...],
 
     With ``return_indices=True`` returns ``(output, indices)``: int64 positions of each
     maximum in its input row (PyTorch's, for ``MaxUnpool1d``; ties go to the first).
+
+    Example:
+        >>> F.max_pool1d(ft.array([[[1.0, 3.0, 4.0, 2.0]]]), 2).tolist()
+        [[[3.0, 4.0]]]
     """
     return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices,
                      1, "max_pool1d")
@@ -169,7 +173,12 @@ def max_pool1d_with_indices(input: ArrayLike, kernel_size: int | tuple[int, ...]
                             padding: int | tuple[int, ...] | str = 0,
                             dilation: int | tuple[int, ...] = 1, ceil_mode: bool = False,
                             return_indices: bool = True) -> tuple[Array, Array]:
-    """``max_pool1d(..., return_indices=True)``: ``(output, indices)``."""
+    """``max_pool1d(..., return_indices=True)``: ``(output, indices)``.
+
+    Example:
+        >>> F.max_pool1d_with_indices(ft.array([[[1.0, 3.0, 4.0, 2.0]]]), 2)[1].tolist()
+        [[[1, 2]]]
+    """
     return max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
 
@@ -178,7 +187,13 @@ def max_pool2d_with_indices(input: ArrayLike, kernel_size: int | tuple[int, ...]
                             padding: int | tuple[int, ...] | str = 0,
                             dilation: int | tuple[int, ...] = 1, ceil_mode: bool = False,
                             return_indices: bool = True) -> tuple[Array, Array]:
-    """``max_pool2d(..., return_indices=True)``: ``(output, indices)``."""
+    """``max_pool2d(..., return_indices=True)``: ``(output, indices)``.
+
+    Example:
+        >>> x = ft.arange(16.0).reshape(1, 1, 4, 4)
+        >>> F.max_pool2d_with_indices(x, 2)[1].tolist()  # each window's bottom right
+        [[[[5, 7], [13, 15]]]]
+    """
     return max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
 
@@ -211,7 +226,12 @@ def avg_pool1d(input: ArrayLike, kernel_size: int | tuple[int, ...],
                stride: int | tuple[int, ...] | None = None,
                padding: int | tuple[int, ...] | str = 0, ceil_mode: bool = False,
                count_include_pad: bool = True) -> Array:
-    """Mean over sliding windows of the last axis."""
+    """Mean over sliding windows of the last axis.
+
+    Example:
+        >>> F.avg_pool1d(ft.array([[[1.0, 3.0, 2.0, 4.0]]]), 2).tolist()
+        [[[2.0, 3.0]]]
+    """
     return _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, None,
                      1, "avg_pool1d")
 
@@ -220,7 +240,12 @@ def avg_pool2d(input: ArrayLike, kernel_size: int | tuple[int, ...],
                stride: int | tuple[int, ...] | None = None,
                padding: int | tuple[int, ...] | str = 0, ceil_mode: bool = False,
                count_include_pad: bool = True, divisor_override: int | None = None) -> Array:
-    """Mean over sliding 2-d windows (PyTorch's divisor rules for padding and ceil_mode)."""
+    """Mean over sliding 2-d windows (PyTorch's divisor rules for padding and ceil_mode).
+
+    Example:
+        >>> F.avg_pool2d(ft.ones((1, 1, 4, 6)), 2).shape
+        (1, 1, 2, 3)
+    """
     return _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
                      divisor_override, 2, "avg_pool2d")
 
@@ -234,7 +259,12 @@ def _adaptive_matrix(length, size, dtype):
 
 
 def adaptive_avg_pool2d(input: ArrayLike, output_size: ShapeLike | None) -> Array:
-    """Average over ``output_size`` adaptive windows (PyTorch's floor/ceil bounds)."""
+    """Average over ``output_size`` adaptive windows (PyTorch's floor/ceil bounds).
+
+    Example:
+        >>> F.adaptive_avg_pool2d(ft.ones((1, 1, 5, 7)), (2, 3)).shape
+        (1, 1, 2, 3)
+    """
     height, width = input.shape[-2:]
     out_h, out_w = ntuple(output_size, 2, "output_size") if not isinstance(
         output_size, (tuple, list)) else tuple(output_size)

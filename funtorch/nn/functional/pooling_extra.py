@@ -62,7 +62,12 @@ def max_pool3d_with_indices(input: ArrayLike, kernel_size: int | tuple[int, ...]
                             padding: int | tuple[int, ...] | str = 0,
                             dilation: int | tuple[int, ...] = 1, ceil_mode: bool = False,
                             return_indices: bool = True) -> tuple[Array, Array]:
-    """:func:`max_pool3d` returning ``(out, indices)``."""
+    """:func:`max_pool3d` returning ``(out, indices)``.
+
+    Example:
+        >>> F.max_pool3d_with_indices(ft.ones((1, 1, 4, 4, 4)), 2)[1].shape
+        (1, 1, 2, 2, 2)
+    """
     return max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
 
@@ -194,7 +199,12 @@ def adaptive_max_pool2d(input: ArrayLike, output_size: ShapeLike | None,
 
 def adaptive_max_pool2d(input: ArrayLike, output_size: ShapeLike | None,
                         return_indices: bool = False) -> Any:
-    """Max over adaptive 2-d windows. Example: ``F.adaptive_max_pool2d(x, (2, 3))``."""
+    """Max over adaptive 2-d windows. Example: ``F.adaptive_max_pool2d(x, (2, 3))``.
+
+    Example:
+        >>> F.adaptive_max_pool2d(ft.ones((1, 1, 5, 7)), (2, 3)).shape
+        (1, 1, 2, 3)
+    """
     return _adaptive_max(input, output_size, return_indices, 2, "adaptive_max_pool2d")
 
 
@@ -211,25 +221,47 @@ def adaptive_max_pool3d(input: ArrayLike, output_size: ShapeLike | None,
 
 def adaptive_max_pool3d(input: ArrayLike, output_size: ShapeLike | None,
                         return_indices: bool = False) -> Any:
-    """Max over adaptive 3-d windows. Example: ``F.adaptive_max_pool3d(x, 2)``."""
+    """Max over adaptive 3-d windows. Example: ``F.adaptive_max_pool3d(x, 2)``.
+
+    Example:
+        >>> F.adaptive_max_pool3d(ft.ones((1, 1, 5, 5, 5)), 2).shape
+        (1, 1, 2, 2, 2)
+    """
     return _adaptive_max(input, output_size, return_indices, 3, "adaptive_max_pool3d")
 
 
 def adaptive_max_pool1d_with_indices(input: ArrayLike, output_size: ShapeLike | None,
                                      return_indices: bool = True) -> tuple[Array, Array]:
-    """:func:`adaptive_max_pool1d` returning ``(out, indices)``."""
+    """:func:`adaptive_max_pool1d` returning ``(out, indices)``.
+
+    Example:
+        >>> out, idx = F.adaptive_max_pool1d_with_indices(ft.array([[[1.0, 3.0, 2.0, 0.0]]]), 2)
+        >>> out.tolist(), idx.tolist()
+        ([[[3.0, 2.0]]], [[[1, 2]]])
+    """
     return adaptive_max_pool1d(input, output_size, True)
 
 
 def adaptive_max_pool2d_with_indices(input: ArrayLike, output_size: ShapeLike | None,
                                      return_indices: bool = True) -> tuple[Array, Array]:
-    """:func:`adaptive_max_pool2d` returning ``(out, indices)``."""
+    """:func:`adaptive_max_pool2d` returning ``(out, indices)``.
+
+    Example:
+        >>> x = ft.arange(16.0).reshape(1, 1, 4, 4)
+        >>> F.adaptive_max_pool2d_with_indices(x, 2)[1].tolist()
+        [[[[5, 7], [13, 15]]]]
+    """
     return adaptive_max_pool2d(input, output_size, True)
 
 
 def adaptive_max_pool3d_with_indices(input: ArrayLike, output_size: ShapeLike | None,
                                      return_indices: bool = True) -> tuple[Array, Array]:
-    """:func:`adaptive_max_pool3d` returning ``(out, indices)``."""
+    """:func:`adaptive_max_pool3d` returning ``(out, indices)``.
+
+    Example:
+        >>> F.adaptive_max_pool3d_with_indices(ft.ones((1, 1, 4, 4, 4)), 2)[1].shape
+        (1, 1, 2, 2, 2)
+    """
     return adaptive_max_pool3d(input, output_size, True)
 
 
@@ -254,13 +286,23 @@ def lp_pool1d(input: ArrayLike, norm_type: float, kernel_size: int | tuple[int, 
 
 def lp_pool2d(input: ArrayLike, norm_type: float, kernel_size: int | tuple[int, ...],
               stride: int | tuple[int, ...] | None = None, ceil_mode: bool = False) -> Array:
-    """Power-average pooling over 2-d windows. Example: ``F.lp_pool2d(x, 2, 2)``."""
+    """Power-average pooling over 2-d windows. Example: ``F.lp_pool2d(x, 2, 2)``.
+
+    Example:
+        >>> F.lp_pool2d(ft.ones((1, 1, 4, 4)), 2, 2).tolist()  # sqrt(4 * 1)
+        [[[[2.0, 2.0], [2.0, 2.0]]]]
+    """
     return _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 2, "lp_pool2d")
 
 
 def lp_pool3d(input: ArrayLike, norm_type: float, kernel_size: int | tuple[int, ...],
               stride: int | tuple[int, ...] | None = None, ceil_mode: bool = False) -> Array:
-    """Power-average pooling over 3-d windows. Example: ``F.lp_pool3d(x, 2, 2)``."""
+    """Power-average pooling over 3-d windows. Example: ``F.lp_pool3d(x, 2, 2)``.
+
+    Example:
+        >>> F.lp_pool3d(ft.ones((1, 1, 2, 2, 2)), 2, 2).tolist()  # sqrt(8)
+        [[[[[2.8284]]]]]
+    """
     return _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 3, "lp_pool3d")
 
 
@@ -308,7 +350,13 @@ def max_unpool2d(input: ArrayLike, indices: ArrayLike, kernel_size: int | tuple[
                  stride: int | tuple[int, ...] | None = None,
                  padding: int | tuple[int, ...] | str = 0,
                  output_size: ShapeLike | None = None) -> Array:
-    """The inverse of ``max_pool2d(..., return_indices=True)``. Example: see max_unpool1d."""
+    """The inverse of ``max_pool2d(..., return_indices=True)``. Example: see max_unpool1d.
+
+    Example:
+        >>> out, idx = F.max_pool2d(ft.arange(16.0).reshape(1, 1, 4, 4), 2, return_indices=True)
+        >>> F.max_unpool2d(out, idx, 2)[0, 0, 1].tolist()  # 5 and 7 back in place
+        [0.0, 5.0, 0.0, 7.0]
+    """
     return _max_unpool(input, indices, kernel_size, stride, padding, output_size, 2,
                        "max_unpool2d")
 
@@ -317,6 +365,12 @@ def max_unpool3d(input: ArrayLike, indices: ArrayLike, kernel_size: int | tuple[
                  stride: int | tuple[int, ...] | None = None,
                  padding: int | tuple[int, ...] | str = 0,
                  output_size: ShapeLike | None = None) -> Array:
-    """The inverse of ``max_pool3d(..., return_indices=True)``. Example: see max_unpool1d."""
+    """The inverse of ``max_pool3d(..., return_indices=True)``. Example: see max_unpool1d.
+
+    Example:
+        >>> out, idx = F.max_pool3d(ft.ones((1, 1, 2, 2, 2)), 2, return_indices=True)
+        >>> F.max_unpool3d(out, idx, 2).shape
+        (1, 1, 2, 2, 2)
+    """
     return _max_unpool(input, indices, kernel_size, stride, padding, output_size, 3,
                        "max_unpool3d")

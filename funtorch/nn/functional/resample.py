@@ -175,19 +175,34 @@ def interpolate(input: ArrayLike, size: ShapeLike | None = None,
 def upsample(input: ArrayLike, size: ShapeLike | None = None,
              scale_factor: float | Sequence[float] | None = None, mode: _Mode = "nearest",
              align_corners: bool | None = None) -> Array:
-    """Deprecated torch spelling of :func:`interpolate`."""
+    """Deprecated torch spelling of :func:`interpolate`.
+
+    Example:
+        >>> F.upsample(ft.ones((1, 1, 2, 3)), scale_factor=2).shape
+        (1, 1, 4, 6)
+    """
     return interpolate(input, size, scale_factor, mode, align_corners)
 
 
 def upsample_nearest(input: ArrayLike, size: ShapeLike | None = None,
                      scale_factor: float | Sequence[float] | None = None) -> Array:
-    """:func:`interpolate` with ``mode="nearest"``."""
+    """:func:`interpolate` with ``mode="nearest"``.
+
+    Example:
+        >>> F.upsample_nearest(ft.array([[[[1.0, 2.0]]]]), scale_factor=2).tolist()
+        [[[[1.0, 1.0, 2.0, 2.0], [1.0, 1.0, 2.0, 2.0]]]]
+    """
     return interpolate(input, size, scale_factor, "nearest")
 
 
 def upsample_bilinear(input: ArrayLike, size: ShapeLike | None = None,
                       scale_factor: float | Sequence[float] | None = None) -> Array:
-    """:func:`interpolate` with ``mode="bilinear", align_corners=True``."""
+    """:func:`interpolate` with ``mode="bilinear", align_corners=True``.
+
+    Example:
+        >>> F.upsample_bilinear(ft.array([[[[0.0, 1.0]]]]), size=(1, 3)).tolist()
+        [[[[0.0, 0.5, 1.0]]]]
+    """
     return interpolate(input, size, scale_factor, "bilinear", True)
 
 
