@@ -17,7 +17,7 @@ from funtorch.autograd_hooks import detect_anomaly, is_anomaly_enabled, set_dete
 from funtorch.core import (
     _STATE, _TRACER_TYPES, LEAF, Array, Primitive, bind, canonical, record, wrap,
 )
-from funtorch.dtypes import is_float
+from funtorch.dtypes import is_inexact
 from funtorch.typing import ArrayLike
 from funtorch.grad_mode import (  # noqa: F401  (PyTorch spells them torch.autograd.*)
     _GradMode, enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
@@ -42,6 +42,9 @@ def _as_cotangent(out, gradient, fn, index):
     if gradient is None:
         if out.size != 1:
             raise RuntimeError(_NOT_SCALAR.format(shape=out.shape))
+        if out.dtype.kind == "c":  # torch's words
+            raise RuntimeError(f"{fn}: grad can be implicitly created only for real scalar "
+                               "outputs; pass gradient= for a complex output")
         return ops.ones_like(out)
     gradient = ops.asarray(gradient)
     if gradient.shape != out.shape:
@@ -167,7 +170,7 @@ def _requires_grad_(self: Array, requires_grad: bool = True) -> Array:
     if self._node is not None and not self._node.is_leaf:
         raise RuntimeError("requires_grad_: only leaf arrays can be changed; use "
                            "x.detach().requires_grad_() for a new leaf")
-    if requires_grad and not is_float(self.dtype):
+    if requires_grad and not is_inexact(self.dtype):
         raise TypeError(f"requires_grad_: only floating-point arrays can require gradients, "
                         f"got dtype {self.dtype}")
     self._node = LEAF if requires_grad else None
@@ -355,7 +358,7 @@ class Function:
         # caller's arrays (with their grad_fn) and create_graph=True differentiates backward
         out, ctx = _run_forward(cls, args, needs)
         out = wrap(out._buf)
-        if _STATE.grad_enabled and any(needs) and is_float(out.dtype):
+        if _STATE.grad_enabled and any(needs) and is_inexact(out.dtype):
             out._node = record(prim, args, {"holder": {"needs": needs, "ctx": ctx}})
         return out
 

@@ -16,6 +16,7 @@ import heapq
 
 from funtorch import autograd_hooks
 from funtorch.core import _STATE, OUTPUT, Array, Node
+from funtorch import complex_grad
 from funtorch.grad import backprop
 
 __all__ = ["run_backward"]
@@ -33,6 +34,11 @@ def run_backward(roots, root_cts, retain_graph, inputs, accumulate):
     reached (with ``inputs``: of every array in ``inputs`` instead), as PyTorch's
     ``AccumulateGrad`` would, after its hooks ran; graph entries are freed unless
     ``retain_graph``."""
+    # complex values: torch's .grad is the conjugate of the JAX-convention cotangent that
+    # backprop computes (complex_grad.py), so the seeds and the leaves' gradients are
+    # conjugated here, at the edges of the one backward pass
+    root_cts = [complex_grad.torch_convention(ct) for ct in root_cts]
+    accumulate = complex_grad.conjugating(accumulate)
     entries = [_entry(root) for root in roots]
     deps, graph = _dependencies(entries)
     wanted = needed = None

@@ -15,12 +15,13 @@ import threading
 import numpy as np
 
 from funtorch import backends, diagnostics
-from funtorch.dtypes import is_float
+from funtorch.dtypes import is_inexact
 
 __all__ = ["Array", "Tracer", "Trace", "Primitive", "Node", "OUTPUT", "bind", "new_trace", "wrap"]
 
 _object_new = object.__new__
 _TRACER_TYPES: set = set()  # every Tracer subclass, for a cheap ``type(x) in`` test
+_COMPLEX = frozenset(np.dtype(c) for c in "FD")  # a set lookup is the cheapest dtype test
 
 
 class _ThreadState(threading.local):
@@ -165,16 +166,20 @@ class Primitive:
             return ``(outs, out_bdims)``.
         vjp_fwd: optional ``vjp_fwd(*args, **params) -> (ans, residuals)`` run instead of
             ``impl`` under reverse mode; the VJP rules then get ``residuals=`` too.
+        complex: the primitive and its rules accept complex inputs (JAX's convention: a
+            VJP is the transpose of the JVP, without conjugation). ``bind`` refuses a
+            complex output of any other primitive, and the shape rule (what ``jit``
+            stages with) a complex input.
     """
 
     __slots__ = ("name", "_impl", "shape", "vjp", "jvp", "batch", "nondiff", "domain",
                  "samples", "node_cls", "tol", "multiple_results", "vjp_fwd", "_ufunc",
-                 "np_impl")
+                 "np_impl", "complex", "_shape")
     registry: dict = {}
 
     def __init__(self, name, impl, *, shape, vjp=None, jvp=None, batch=None, nondiff=False,
                  domain=(-2.0, 2.0), samples=None, torch_name=None, tol=None, register=True,
-                 multiple_results=False, vjp_fwd=None):
+                 multiple_results=False, vjp_fwd=None, complex=False):
         if register and name in Primitive.registry:
             raise ValueError(f"Primitive: {name!r} is declared twice")
         self.name = name
@@ -189,6 +194,9 @@ class Primitive:
         self.tol = tol
         self.multiple_results = multiple_results
         self.vjp_fwd = vjp_fwd
+        # unregistered primitives (jit, cond, scan, custom rules, autograd.Function) run
+        # other primitives, which check their own outputs
+        self.complex = complex or not register
         self.ufunc = None  # the name of an xp ufunc that *is* impl (set by ops.registry)
         title = torch_name or "".join(p.capitalize() for p in name.split("_"))
         self.node_cls = type(f"{title}Backward0", (Node,), {"__slots__": ()})
@@ -203,6 +211,14 @@ class Primitive:
     def impl(self, impl):
         self._impl = impl
         self.np_impl = functools.partial(impl, np)  # bind's CPU path skips the xp argument
+
+    @property
+    def shape(self):
+        return self._shape
+
+    @shape.setter
+    def shape(self, rule):
+        self._shape = _refusing_complex(self, rule)
 
     @property
     def ufunc(self):
@@ -255,32 +271,69 @@ def bind(prim, *args, **params):
     out._buf = buf
     out._node = None
     out.grad = None
-    if tracked and _STATE.grad_enabled and not prim.nondiff and is_float(out._buf.dtype):
+    if tracked and _STATE.grad_enabled and not prim.nondiff and is_inexact(buf.dtype):
         out._node = record(prim, args, params)
     return out
 
 
+    if buf.dtype in _COMPLEX and not prim.complex:  # one set lookup for real outputs
+        raise _complex_error(prim, buf.dtype)
 def _wrap_results(prim, bufs, args, params, tracked):
     outs = tuple(wrap(buf) for buf in bufs)
     if tracked and _STATE.grad_enabled and not prim.nondiff:
         node = record(prim, args, params)
         node.primal = tuple(wrap(buf) for buf in bufs)  # detached: the rules' ``ans``
         for index, out in enumerate(outs):
-            if is_float(out._buf.dtype):
+            if is_inexact(out._buf.dtype):
                 out._node = _output_node(node, index)
     return outs
 
+    if not prim.complex:
+        for buf in bufs:
+            if buf.dtype in _COMPLEX:
+                raise _complex_error(prim, buf.dtype)
 
-def _bind_staged(prim, args, params):
-    """While jit stages a function, an op on a box is staged too (not run on the box's
-    value of that moment), so the program reads the box's value on every call."""
-    trace = _STATE.staging
-    for arg in args:
-        if type(arg) in _TRACER_TYPES:
-            top = _find_top_trace(args)
-            return (top if top.level > trace.level else trace).process_primitive(
-                prim, args, params)
-    return trace.process_primitive(prim, args, params)
+_COMPLEX_MSG = ("{name}: complex inputs are not supported (got {dtype}); funtorch's complex "
+                "support covers arithmetic, exp/log/trig, reductions, linear algebra products and "
+                "shape ops: split z into z.real and z.imag to use {name}")
+
+
+def _complex_error(prim, dtype):
+    return TypeError(_COMPLEX_MSG.format(name=prim.name, dtype=dtype))
+
+
+def _refusing_complex(prim, rule):
+    """``rule`` refusing complex inputs unless ``prim.complex`` (read at call time: the
+    declaration may set it after the shape rule). ``jit`` stages with shape rules."""
+    if rule is None:
+        return None
+
+    def shape(*avals, **params):
+        if not prim.complex:
+            for aval in avals:
+                if getattr(aval, "dtype", None) in _COMPLEX or type(aval) is complex:
+                    raise _complex_error(prim, getattr(aval, "dtype", "complex"))
+        return rule(*avals, **params)
+    shape.rule = rule
+    return shape
+
+
+def _bind_recorded_fwd(prim, args, params):
+    """A primitive with ``vjp_fwd`` whose result the level-0 tape records: run ``vjp_fwd``
+    instead of ``impl`` (recording paused) and keep its residuals in the node's params,
+    as reverse mode does, so ``backward()`` does not recompute them (a scan's forward)."""
+    _STATE.grad_enabled = False
+    try:
+        ans, residuals = prim.vjp_fwd(*args, **params)
+    finally:
+        _STATE.grad_enabled = True
+    params = dict(params, residuals=residuals)
+    if prim.multiple_results:
+        return _wrap_results(prim, [out._buf for out in ans], args, params, True)
+    out = wrap(ans._buf)
+    if not prim.nondiff and is_inexact(out._buf.dtype):
+        out._node = record(prim, args, params)
+    return out
 
 
 def _find_top_trace(args):

@@ -25,6 +25,9 @@ int32 = np.dtype("int32")
 int64 = np.dtype("int64")
 uint8 = np.dtype("uint8")
 bool_ = np.dtype("bool")
+complex64 = np.dtype("complex64")
+complex128 = np.dtype("complex128")
+cfloat, cdouble = complex64, complex128  # torch's names
 
 _default_float = [float32]
 
@@ -54,6 +57,35 @@ def get_default_dtype() -> np.dtype[Any]:
     return _default_float[0]
 
 
+def default_complex_dtype() -> np.dtype[Any]:
+    """The complex dtype matching the default float: complex64 for float32 (and float16,
+    as torch), complex128 for float64. Python complex numbers and integer arrays meeting
+    them take it.
+
+    Example:
+        >>> ft.dtypes.default_complex_dtype()
+        dtype('complex64')
+    """
+    return complex128 if _default_float[0] == float64 else complex64
+
+
+def complex_of(dtype) -> np.dtype[Any]:
+    """The complex dtype with ``dtype``'s precision: float32 -> complex64, float64 ->
+    complex128; a complex dtype stays; integers and bools give the default complex dtype."""
+    kind = dtype.kind
+    if kind == "c":
+        return dtype
+    if kind == "f":
+        return complex128 if dtype == float64 else complex64
+    return default_complex_dtype()
+
+
+def real_of(dtype) -> np.dtype[Any]:
+    """The real dtype with a complex ``dtype``'s precision (complex64 -> float32); other
+    dtypes stay."""
+    return np.dtype(dtype.char.lower()) if dtype.kind == "c" else dtype
+
+
 def result_type(*dtypes):
     """The dtype that arrays of ``dtypes`` combine to.
 
@@ -71,5 +103,10 @@ def result_type(*dtypes):
 
 
 def is_float(dtype) -> bool:
-    """True for floating dtypes, the only ones funtorch differentiates."""
+    """True for real floating dtypes."""
     return dtype.kind == "f"
+
+
+def is_inexact(dtype) -> bool:
+    """True for the dtypes funtorch differentiates: real floating and complex."""
+    return dtype.kind in "fc"

@@ -18,7 +18,8 @@ import numpy as np
 
 from funtorch import ops, tree
 from funtorch.core import OUTPUT, Array, Trace, Tracer, bind, new_trace
-from funtorch.dtypes import is_float
+from funtorch import complex_grad
+from funtorch.dtypes import is_inexact
 
 __all__ = ["vjp", "grad", "value_and_grad", "VJPTracer", "backprop", "float0"]
 
@@ -94,7 +95,7 @@ class VJPTrace(Trace):
             ans = bind(prim, *primals, **params)
         if prim.multiple_results:
             return self._record_results(prim, ans, parents, primals, params)
-        if prim.nondiff or (ans._buf if type(ans) is Array else ans).dtype.kind != "f":
+        if prim.nondiff or (ans._buf if type(ans) is Array else ans).dtype.kind not in "fc":
             return ans
         rules = prim.vjp
         if rules is None or None in rules:
@@ -118,7 +119,7 @@ class VJPTrace(Trace):
         self.tape.append(node)
         outs = []
         for index, value in enumerate(ans):
-            if value.dtype.kind != "f":
+            if value.dtype.kind not in "fc":
                 outs.append(value)
                 continue
             out = VJPTracer(self, value, OUTPUT, (node,), (index,), None)
@@ -177,7 +178,7 @@ def _to_input(x):
 
 
 def _zero_cotangent(x):
-    if is_float(x.dtype):
+    if is_inexact(x.dtype):
         return ops.zeros_like(x)
     return ops.zeros(x.shape, dtype=float0)
 
@@ -208,7 +209,7 @@ def _vjp(fun, primals, has_aux, transform):
     trace = new_trace(VJPTrace, transform, fun)
     flat, in_tree = tree.flatten(primals)
     flat = [_to_input(x) for x in flat]
-    boxed = [VJPTracer(trace, x, None, (), (), None) if is_float(x.dtype) else x for x in flat]
+    boxed = [VJPTracer(trace, x, None, (), (), None) if is_inexact(x.dtype) else x for x in flat]
     try:
         result = fun(*tree.unflatten(in_tree, boxed))
     finally:
@@ -249,23 +250,25 @@ def _vjp(fun, primals, has_aux, transform):
     return (out, vjp_fn, aux) if has_aux else (out, vjp_fn)
 
 
-def _check_scalar(out, fun):
+def _check_scalar(out, fun, holomorphic=False):
     name = getattr(fun, "__name__", "fun")
     if not isinstance(out, Array):
         what = f"a {type(out).__name__}" if not isinstance(out, float) else "a Python float"
         raise TypeError(_NOT_SCALAR.format(fun=name, what=what))
-    if out.shape != () or not is_float(out.dtype):
+    if out.shape != () or not is_inexact(out.dtype):
         raise TypeError(_NOT_SCALAR.format(fun=name, what=f"shape {out.shape} dtype {out.dtype}"))
+    complex_grad.check_output(out, holomorphic, fun)
 
 
-def _check_float_inputs(args, argnums, fun):
+def _check_float_inputs(args, argnums, fun, holomorphic=False):
     for argnum in argnums:
         flat, treedef = tree.flatten(args[argnum])
         for index, leaf in enumerate(flat):
             dtype = getattr(leaf, "dtype", None)
             if dtype is None:
                 dtype = np.asarray(leaf).dtype
-            if not is_float(dtype):
+            complex_grad.check_input(dtype, argnum, holomorphic, fun)
+            if not is_inexact(dtype):
                 path = tree.path_of_leaf(treedef, index)
                 raise TypeError(_INT_INPUT.format(argnum=argnum, dtype=dtype, fun=getattr(
                     fun, "__name__", "fun"), path="" if path == "<root>" else f" at {path}"))
@@ -284,15 +287,19 @@ def _argnums_tuple(argnums, fn="grad"):
                     f"{type(argnums).__name__}")
 
 
-def value_and_grad(fun, argnums=0, has_aux=False):
+def value_and_grad(fun, argnums=0, has_aux=False, holomorphic=False):
     """Return a function computing ``fun``'s value and its gradient w.r.t. ``argnums``.
 
     Args:
         fun: returns a float scalar (or ``(scalar, aux)`` with ``has_aux=True``).
         argnums: an int or a tuple of ints; pytree arguments give pytree gradients.
+        holomorphic: ``fun`` is complex-differentiable with complex inputs and output; the
+            gradient is then ``f'(z)`` (JAX's ``holomorphic``). A real output of complex
+            inputs needs no flag: its gradient is ``df/dx - i df/dy``, as in JAX.
 
     Raises:
-        TypeError: non-scalar or integer output, or an integer input being differentiated.
+        TypeError: non-scalar or integer output, or an integer input being differentiated;
+            a complex output without ``holomorphic=True``, or a real input or output with it.
 
     Example:
         >>> ft.value_and_grad(lambda x: (x ** 2).sum())(ft.array([1.0, 2.0]))
@@ -309,7 +316,7 @@ def value_and_grad(fun, argnums=0, has_aux=False):
         if len({num % len(args) for num in nums}) != len(nums):
             raise ValueError(f"grad: argnums={argnums} names the same argument twice; each "
                              "argument can be differentiated once")
-        _check_float_inputs(args, nums, fun)
+        _check_float_inputs(args, nums, fun, holomorphic)
 
         def partial(*diff_args):
             full = list(args)
@@ -319,21 +326,21 @@ def value_and_grad(fun, argnums=0, has_aux=False):
         partial.__name__ = getattr(fun, "__name__", "fun")
         result = _vjp(partial, tuple(args[n] for n in nums), has_aux, "grad")
         out, vjp_fn = result[0], result[1]
-        _check_scalar(out, fun)
+        _check_scalar(out, fun, holomorphic)
         grads = vjp_fn(ops.ones_like(out))
         value = (out, result[2]) if has_aux else out
         return value, grads[0] if single else grads
     return value_and_grad_fun
 
 
-def grad(fun, argnums=0, has_aux=False):
+def grad(fun, argnums=0, has_aux=False, holomorphic=False):
     """Return a function computing the gradient of a scalar-output ``fun``.
 
     Example:
         >>> ft.grad(lambda x: x ** 3)(ft.array(2.0))
         array(12.)
     """
-    value_and_grad_fun = value_and_grad(fun, argnums, has_aux)
+    value_and_grad_fun = value_and_grad(fun, argnums, has_aux, holomorphic)
 
     @functools.wraps(fun)
     def grad_fun(*args, **kwargs):

@@ -37,6 +37,7 @@ def _root(total, power):
 
 
 def _euclidean(x, axis, keepdims):
+    x = ops.abs(x) if x.dtype.kind == "c" else x  # |z|^2, not z^2
     return _root(ops.sum(x * x, axis=axis, keepdims=keepdims), 2)
 
 
@@ -82,7 +83,8 @@ def _widen(x):
 
 
 def _narrow(out, dtype):
-    return out if out.dtype == dtype else ops.astype(out, dtype)
+    # a complex input's norm stays real (float32 for complex64: its precision)
+    return out if out.dtype == dtype or out.dtype.kind != dtype.kind else ops.astype(out, dtype)
 
 
 def _axes(axis, ndim, fn):

@@ -19,10 +19,16 @@ INT64_MAX = np.iinfo(np.int64).max
 
 
 def onnx_dtype(dtype):
-    """The ``onnx.TensorProto`` element type of a NumPy dtype."""
+    """The ``onnx.TensorProto`` element type of a NumPy dtype (complex ones are refused:
+    ONNX operators and ONNX Runtime do not compute with them)."""
     from onnx import helper
 
-    return helper.np_dtype_to_tensor_dtype(np.dtype(dtype))
+    dtype = np.dtype(dtype)
+    if dtype.kind == "c":
+        raise TypeError(f"onnx.export: a value of dtype {dtype} in the program; ONNX operators "
+                        "do not compute with complex numbers: export a function of the real "
+                        "and imaginary parts (z.real, z.imag) as float arrays")
+    return helper.np_dtype_to_tensor_dtype(dtype)
 
 
 class LoweringContext:

@@ -15,7 +15,7 @@ from funtorch import backends, dtypes
 from funtorch import ops
 from funtorch.core import _TRACER_TYPES, LEAF, Array, wrap
 from funtorch.dtypes import get_default_dtype
-from funtorch.ops.host_data import COMPLEX, check_host, host_array
+from funtorch.ops.host_data import check_host, host_array
 from funtorch.typing import ArrayLike, DTypeLike, ShapeLike
 
 _REQUIRES_GRAD_MSG = (
@@ -35,7 +35,7 @@ def _on_device(device):
 def _finish(buf, requires_grad, fn):
     out = wrap(buf)
     if requires_grad:
-        if buf.dtype.kind != "f":
+        if buf.dtype.kind not in "fc":
             raise TypeError(_REQUIRES_GRAD_MSG.format(fn=fn, dtype=buf.dtype))
         out._node = LEAF
     return out
@@ -89,9 +89,9 @@ def _traced_dtype(data):
     """The dtype NumPy/JAX give a sequence mixing arrays and weak Python scalars."""
     strong, weak = [], set()
     _leaf_dtypes(data, strong, weak)
-    if complex in weak:
-        raise TypeError(COMPLEX.format(fn="array", dtype="complex"))
     dtype = dtypes.result_type(*strong)
+    if complex in weak and dtype.kind != "c":
+        return dtypes.complex_of(dtype) if dtype.kind == "f" else dtypes.default_complex_dtype()
     if dtype.kind in "iub" and float in weak:
         return np.dtype(get_default_dtype())
     if dtype.kind == "b" and int in weak:
@@ -125,8 +125,8 @@ def array(data: ArrayLike, dtype: DTypeLike = None, device: Any = None,
     ``torch.tensor(x)`` does.
 
     Raises:
-        TypeError: ``requires_grad=True`` with a non-float dtype; complex, string, object
-            or datetime data, or a masked array (funtorch holds real numbers only).
+        TypeError: ``requires_grad=True`` with an integer or bool dtype; string, object
+            or datetime data, or a masked array (funtorch holds numbers only).
 
     Example:
         >>> ft.array([1.0, 2.0]).dtype
@@ -192,7 +192,7 @@ def from_numpy(ndarray: np.ndarray) -> Array:
     Unlike ``torch.from_numpy`` the memory is not shared: funtorch arrays are immutable.
 
     Raises:
-        TypeError: not a NumPy array, or complex, string, object or datetime data.
+        TypeError: not a NumPy array, or string, object or datetime data.
     """
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"from_numpy: expected a numpy.ndarray, got {type(ndarray).__name__}")
@@ -219,7 +219,8 @@ def _filled(fn, shape, value, dtype, device, requires_grad):
     shape = _shape_arg(shape, fn)
     if dtype is None:
         dtype = get_default_dtype() if isinstance(value, float) or value is None else (
-            np.bool_ if isinstance(value, bool) else np.int64)
+            np.bool_ if isinstance(value, bool) else dtypes.default_complex_dtype()
+            if isinstance(value, complex) else np.int64)
     backend, ctx = _on_device(device)
     with ctx:
         buf = (backend.xp.empty(shape, dtype) if value is None

@@ -21,6 +21,7 @@ from funtorch.ops.decompositions import (
 )
 from funtorch.ops.linalg import matmul
 from funtorch import ops
+from funtorch.ops import registry as R
 
 _PADE13 = (64764752532480000.0, 32382376266240000.0, 7771770303897600.0,
            1187353796428800.0, 129060195264000.0, 10559470521600.0, 670442572800.0,
@@ -67,7 +68,7 @@ def frechet_expm(a, e):
 
 
 expm_p = Primitive(
-    "expm", _expm_impl, shape=_matrix_shape("expm"),
+    "expm", R.real_kernel("expm", _expm_impl), shape=_matrix_shape("expm"),
     vjp=(lambda g, ans, x: frechet_expm(mT(x), g),),
     jvp=(lambda t, ans, x: frechet_expm(x, t),),
     samples=lambda s: ((s.array(s.choice([(3, 3), (2, 2, 2), (1, 1)]), domain=(-1.5, 1.5))

@@ -220,7 +220,8 @@ def _lu_pivots_shape(x, part):
 
 
 lu_pivots_p = Primitive(
-    "lu_pivots", lambda xp, x, part: lu_factor_buffers(xp, x)[1 if part == "pivots" else 2],
+    "lu_pivots", R.real_kernel("lu_pivots", lambda xp, x, part: lu_factor_buffers(
+        xp, x)[1 if part == "pivots" else 2]),
     shape=_lu_pivots_shape, nondiff=True,
     samples=lambda s: (_lu_samples(s)[0], {"part": s.choice(["pivots", "perm"])}))
 lu_pivots_p.batch = _lu_batch(lu_pivots_p)

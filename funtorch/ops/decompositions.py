@@ -143,7 +143,8 @@ slogdet_sign_p = _matrix_primitive(
     nondiff=True, samples=_square_samples())
 
 logabsdet_p = _matrix_primitive(
-    "logabsdet", lambda xp, x: xp.linalg.slogdet(x)[1], out=lambda shape: shape[:-2],
+    "logabsdet", R.real_kernel("logabsdet", lambda xp, x: xp.linalg.slogdet(x)[1]),
+    out=lambda shape: shape[:-2],
     vjp=(lambda g, ans, x: _as_matrix(g) * mT(bind(inv_p, x)),),
     jvp=(lambda t, ans, x: ops.sum(mT(bind(inv_p, x)) * t, axis=(-2, -1)),),
     samples=_square_samples(), torch_name="LinalgSlogdet")
@@ -300,5 +301,6 @@ def _svd_samples(s):
     return (_separated_singular_values(s, shape),), {"part": s.choice(["s", "u", "vt"])}
 
 
-svd_p = _matrix_primitive("svd", _svd_impl, vjp=(_svd_vjp,), jvp=(_svd_jvp,), square=False,
-                          out=_svd_out, samples=_svd_samples, torch_name="LinalgSvd")
+svd_p = _matrix_primitive("svd", R.real_kernel("svd", _svd_impl), vjp=(_svd_vjp,),
+                          jvp=(_svd_jvp,), square=False, out=_svd_out, samples=_svd_samples,
+                          torch_name="LinalgSvd")

@@ -129,7 +129,7 @@ def _einsum_samples(s):
 einsum_p = Primitive("einsum", _einsum_impl, shape=_einsum_shape,
                      vjp=tuple(_einsum_vjp(i) for i in range(_MAX_OPERANDS)),
                      jvp=tuple(_einsum_jvp(i) for i in range(_MAX_OPERANDS)),
-                     batch=_einsum_batch, samples=_einsum_samples)
+                     batch=_einsum_batch, samples=_einsum_samples, complex=True)
 
 
 # NumPy's subscripts ------------------------------------------------------------------------

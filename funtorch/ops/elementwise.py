@@ -6,11 +6,13 @@ Step functions register an explicit zero derivative, as in JAX.
 
 from __future__ import annotations
 
+import cmath
 import math
 
 from collections.abc import Callable
 
 from funtorch.core import Array, Primitive, bind
+from funtorch.dtypes import real_of
 from funtorch.ops import registry as R
 from funtorch.ops.erf_kernels import erf_impl as _erf_impl
 from funtorch.ops.registry import MINUS_ONE, ONE, binary, unary
@@ -28,28 +30,28 @@ HALF_STEPS = ((-1.4, -1.1), (-0.4, -0.1), (0.1, 0.4), (0.6, 0.9), (1.1, 1.4))
 
 # Unary ---------------------------------------------------------------------------------
 
-neg_p = unary("neg", "negative", float_only=False, torch_name="Neg")
+neg_p = unary("neg", "negative", float_only=False, torch_name="Neg", complex=True)
 neg_p.vjp = (lambda g, ans, x: -g,)
 neg_p.jvp = (lambda t, ans, x: -t,)
-exp_p = unary("exp", "exp", lambda ans, x: ans)
-log_p = unary("log", "log", lambda ans, x: 1.0 / x, domain=POSITIVE)
+exp_p = unary("exp", "exp", lambda ans, x: ans, complex=True)
+log_p = unary("log", "log", lambda ans, x: 1.0 / x, domain=POSITIVE, complex=True)
 log1p_p = unary("log1p", "log1p", lambda ans, x: 1.0 / (x + 1.0),
-                domain=(-0.8, 2.0))
-expm1_p = unary("expm1", "expm1", lambda ans, x: ans + 1.0)
-sqrt_p = unary("sqrt", "sqrt", lambda ans, x: 0.5 / ans, domain=POSITIVE)
-sin_p = unary("sin", "sin", lambda ans, x: cos(x))
-cos_p = unary("cos", "cos", lambda ans, x: -sin(x))
+                domain=(-0.8, 2.0), complex=True)
+expm1_p = unary("expm1", "expm1", lambda ans, x: ans + 1.0, complex=True)
+sqrt_p = unary("sqrt", "sqrt", lambda ans, x: 0.5 / ans, domain=POSITIVE, complex=True)
+sin_p = unary("sin", "sin", lambda ans, x: cos(x), complex=True)
+cos_p = unary("cos", "cos", lambda ans, x: -sin(x), complex=True)
 tan_p = unary("tan", "tan", lambda ans, x: 1.0 + ans * ans,
-              domain=(-1.2, 1.2))
+              domain=(-1.2, 1.2), complex=True)
 arcsin_p = unary("arcsin", "arcsin",
                  lambda ans, x: 1.0 / sqrt(1.0 - x * x), domain=OPEN_UNIT, torch_name="Asin")
 arccos_p = unary("arccos", "arccos",
                  lambda ans, x: -1.0 / sqrt(1.0 - x * x), domain=OPEN_UNIT, torch_name="Acos")
 arctan_p = unary("arctan", "arctan", lambda ans, x: 1.0 / (1.0 + x * x),
                  torch_name="Atan")
-sinh_p = unary("sinh", "sinh", lambda ans, x: cosh(x))
-cosh_p = unary("cosh", "cosh", lambda ans, x: sinh(x))
-tanh_p = unary("tanh", "tanh", lambda ans, x: 1.0 - ans * ans)
+sinh_p = unary("sinh", "sinh", lambda ans, x: cosh(x), complex=True)
+cosh_p = unary("cosh", "cosh", lambda ans, x: sinh(x), complex=True)
+tanh_p = unary("tanh", "tanh", lambda ans, x: 1.0 - ans * ans, complex=True)
 
 
 def _sigmoid_impl(xp, x):
@@ -70,20 +72,35 @@ sigmoid_p = unary("sigmoid", _sigmoid_impl, lambda ans, x: ans * (1.0 - ans),
 _SQRT_PI = 1.7724538509055159
 
 
-erf_p = unary("erf", _erf_impl, lambda ans, x: exp(-x * x) * (2.0 / _SQRT_PI),
+erf_p = unary("erf", R.real_kernel("erf", _erf_impl), lambda ans, x: exp(-x * x) * (2.0 / _SQRT_PI),
               domain=(-3.0, 3.0), torch_name="Erf")
 # d|x| = 1 at x >= 0, -1 below: gradient 1 at 0, as JAX's abs rule (select(x >= 0, g, -g))
-abs_p = unary("abs", "abs", domain=NONZERO, float_only=False)
-abs_p.vjp = (lambda g, ans, x: ops.where(x >= 0, g, -g),)
-abs_p.jvp = (lambda t, ans, x: ops.where(x >= 0, t, -t),)
+
+
+def _abs_vjp(g, ans, x):
+    # complex x: g conj(x) / |x| (JAX's convention; 0 at x = 0)
+    if x.dtype.kind == "c":
+        return g * ops.conj(x) / ops.where(ans == 0, 1.0, ans)
+    return ops.where(x >= 0, g, -g)
+
+
+def _abs_jvp(t, ans, x):
+    if x.dtype.kind == "c":
+        return ops.real(ops.conj(x) * t) / ops.where(ans == 0, 1.0, ans)
+    return ops.where(x >= 0, t, -t)
+
+
+abs_p = unary("abs", "abs", domain=NONZERO, float_only=False, complex=True)
+abs_p.vjp, abs_p.jvp = (_abs_vjp,), (_abs_jvp,)
+abs_p.shape = lambda x: (R.shape_of(x), real_of(R.dtype_of(x)))  # |complex64| is float32
 # g * (ans > 0): one multiply by a mask (NumPy's where on a random mask is ~5x slower);
 # the gradient at 0 is 0, as in PyTorch's relu.
 relu_p = unary("relu", lambda xp, x: xp.maximum(x, 0), lambda ans, x: ans > 0,
                domain=NONZERO, float_only=False, torch_name="Relu")
 square_p = unary("square", "square", lambda ans, x: 2.0 * x,
-                 float_only=False, torch_name="Pow")
+                 float_only=False, torch_name="Pow", complex=True)
 reciprocal_p = unary("reciprocal", "reciprocal",
-                     lambda ans, x: -(ans * ans), domain=NONZERO)
+                     lambda ans, x: -(ans * ans), domain=NONZERO, complex=True)
 sign_p = unary("sign", "sign", zero_grad=True, float_only=False,
                domain=NONZERO)
 floor_p = unary("floor", "floor", zero_grad=True, domain=STEPS)
@@ -111,9 +128,14 @@ def _dpow_x(ans, x, y):
 
 
 def _dpow_y(ans, x, y):
-    # ans * log(x), with log taken as 0 where x <= 0 (0 ** y: JAX's _replace_zero)
+    # ans * log(x), with log taken as 0 where x <= 0 (0 ** y: JAX's _replace_zero); complex
+    # x: the principal log, 0 at x == 0
+    if type(x) is complex:
+        return ans * (cmath.log(x) if x != 0 else 0.0)
     if type(x) in R._SCALARS:
         return ans * (math.log(x) if x > 0 else 0.0)
+    if x.dtype.kind == "c":
+        return ans * log(ops.where(x != 0, x, 1.0))
     return ans * log(ops.where(x > 0, x, 1.0))
 
 
@@ -148,17 +170,17 @@ def _select_partial(x, y):
     return bind(tie_split_p, x, y)
 
 
-add_p = binary("add", "add", ONE, ONE)
-sub_p = binary("sub", "subtract", ONE, MINUS_ONE)
+add_p = binary("add", "add", ONE, ONE, complex=True)
+sub_p = binary("sub", "subtract", ONE, MINUS_ONE, complex=True)
 mul_p = binary("mul", "multiply", lambda ans, x, y: y,
-               lambda ans, x, y: x)
+               lambda ans, x, y: x, complex=True)
 # Hot in every model: direct rules save a Python call per backward step.
 mul_p.vjp = (lambda g, ans, x, y: R.unbroadcast(g * y, x),
              lambda g, ans, x, y: R.unbroadcast(g * x, y))
 div_p = binary("div", "true_divide", _ddiv_x, lambda ans, x, y: -ans / y,
-               domain=[(-2.0, 2.0), NONZERO], scalar_safe=True)
+               domain=[(-2.0, 2.0), NONZERO], scalar_safe=True, complex=True)
 pow_p = binary("pow", "power", _dpow_x, _dpow_y, domain=[POSITIVE, (-2.0, 2.0)],
-               scalar_safe=True)
+               scalar_safe=True, complex=True)
 maximum_p = binary("maximum", "maximum", lambda ans, x, y: _select_partial(x, y),
                    lambda ans, x, y: _select_partial(y, x), domain=LOWER_HIGHER,
                    scalar_safe=True)

@@ -1,8 +1,9 @@
 """What host data an array can be made from: numbers only, with clear errors.
 
-``ft.array`` refuses None, strings, objects, ints past int64, complex numbers, datetimes
-and masked arrays instead of storing what NumPy would (object or string arrays, a float
-array for big ints, a silently unmasked array).
+``ft.array`` refuses None, strings, objects, ints past int64, datetimes, extended
+precision and masked arrays instead of storing what NumPy would (object or string arrays,
+a float array for big ints, a silently unmasked array). Python complex numbers give the
+default complex dtype (complex64, as torch), as Python floats give the default float.
 """
 
 from __future__ import annotations
@@ -10,13 +11,14 @@ from __future__ import annotations
 import numpy as np
 
 from funtorch.core import Array
-from funtorch.dtypes import get_default_dtype
+from funtorch.dtypes import default_complex_dtype, get_default_dtype
 
-_NOT_NUMERIC = ("ft.array: expected numbers (bool, int, float), nested lists of them or an "
+_NOT_NUMERIC = ("ft.array: expected numbers (bool, int, float, complex), nested lists of them or an "
                 "array, got {what}")
 _INT_OVERFLOW = ("ft.array: Python int {value} does not fit in int64 (-2**63 to 2**63 - 1); "
                  "pass dtype=ft.float64 to store it as a float")
 _FLOAT64, _UINT64 = np.dtype(np.float64), np.dtype(np.uint64)
+_COMPLEX128 = np.dtype(np.complex128)
 
 
 def _first_bad(data, path=()):
@@ -64,8 +66,8 @@ def check_numeric(data, host):
     raise TypeError(_NOT_NUMERIC.format(what=what + where))
 
 
-COMPLEX = ("{fn}: funtorch does not support complex numbers (got dtype {dtype}); split the "
-            "data into its real and imaginary parts (z.real, z.imag) and keep two float arrays")
+_LONG_COMPLEX = ("{fn}: extended-precision complex data (dtype {dtype}) is not supported; "
+                 "convert it with .astype(numpy.complex128) first")
 _NOT_NUMBERS = ("{fn}: cannot make an array of NumPy dtype {dtype} ({kind}); expected bool, "
                 "integer or floating-point data")
 _KINDS = {"O": "Python objects", "U": "strings", "S": "bytes", "V": "raw/structured records",
@@ -73,14 +75,14 @@ _KINDS = {"O": "Python objects", "U": "strings", "S": "bytes", "V": "raw/structu
 
 
 def check_host(host, fn):
-    """Refuse what funtorch arrays cannot hold: complex, object, string, bytes and datetime
-    data, and masked arrays (whose mask would be silently dropped)."""
+    """Refuse what funtorch arrays cannot hold: object, string, bytes and datetime data,
+    extended-precision complex, and masked arrays (whose mask would be silently dropped)."""
     if isinstance(host, np.ma.MaskedArray):
         raise TypeError(f"{fn}: numpy masked arrays are not supported (the mask would be "
                         "dropped); pass x.filled(value), or x.data and the mask as two arrays")
     kind = host.dtype.kind
-    if kind == "c":
-        raise TypeError(COMPLEX.format(fn=fn, dtype=host.dtype))
+    if kind == "c" and host.dtype.itemsize > 16:
+        raise TypeError(_LONG_COMPLEX.format(fn=fn, dtype=host.dtype))
     if kind in _KINDS:
         raise TypeError(_NOT_NUMBERS.format(fn=fn, dtype=host.dtype, kind=_KINDS[kind]))
     return host
@@ -98,4 +100,6 @@ def host_array(data, dtype, fn="array"):
         check_numeric(data, host)
         if host.dtype == np.float64:
             host = host.astype(get_default_dtype())
+        elif host.dtype == _COMPLEX128:
+            host = host.astype(default_complex_dtype())
     return check_host(host, fn)

@@ -154,7 +154,7 @@ gather_p = Primitive(
     "gather", lambda xp, x, indices, index: x[build_index(index, indices)], shape=_gather_shape,
     vjp=(_gather_vjp, None),
     jvp=(lambda t, ans, x, indices, index: gather(t, indices, index), None),
-    batch=_gather_batch, samples=_gather_samples, torch_name="Index")
+    batch=_gather_batch, samples=_gather_samples, torch_name="Index", complex=True)
 
 
 def _is_identity(index, shape):

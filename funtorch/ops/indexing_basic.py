@@ -188,10 +188,10 @@ basic_index_p = Primitive(
     "basic_index", lambda xp, x, index: x[index.index], shape=_basic_index_shape,
     vjp=(lambda g, ans, x, index: basic_index_add(g, index),),
     jvp=(lambda t, ans, x, index: basic_index(t, index),),
-    batch=_basic_index_batch, samples=_index_samples, torch_name="Index")
+    batch=_basic_index_batch, samples=_index_samples, torch_name="Index", complex=True)
 
 basic_index_add_p = Primitive(
     "basic_index_add", _add_impl, shape=_add_shape,
     vjp=(lambda g, ans, x, index: basic_index(g, index),),
     jvp=(lambda t, ans, x, index: basic_index_add(t, index),),
-    batch=_add_batch, samples=_add_samples)
+    batch=_add_batch, samples=_add_samples, complex=True)

@@ -137,7 +137,7 @@ matmul_p = Primitive(
     "matmul", _matmul_impl, shape=_matmul_shape,
     vjp=(_matmul_vjp_a, _matmul_vjp_b),
     jvp=(lambda t, ans, a, b: matmul(t, b), lambda t, ans, a, b: matmul(a, t)),
-    batch=_matmul_batch, samples=_matmul_samples, torch_name="Mm")
+    batch=_matmul_batch, samples=_matmul_samples, torch_name="Mm", complex=True)
 
 
 # Products composed from the primitives -------------------------------------------------

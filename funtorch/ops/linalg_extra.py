@@ -88,7 +88,8 @@ def vecdot(x1: ArrayLike, x2: ArrayLike, axis: Axis = -1) -> Array:
 
 
 def vdot(a: ArrayLike, b: ArrayLike) -> Array:
-    """The dot product of two arrays flattened to vectors of equal size.
+    """The dot product of two arrays flattened to vectors of equal size; a complex ``a``
+    is conjugated first, as NumPy's ``vdot``.
 
     Example:
         >>> ft.vdot(ft.ones((2, 2)), ft.ones(4)).item()
@@ -98,7 +99,7 @@ def vdot(a: ArrayLike, b: ArrayLike) -> Array:
     if a.size != b.size:
         raise ValueError(f"vdot: arrays of shapes {a.shape} and {b.shape} hold {a.size} and "
                          f"{b.size} elements; they need the same number")
-    return ops.sum(ops.reshape(a, (-1,)) * ops.reshape(b, (-1,)))
+    return ops.sum(ops.reshape(ops.conj(a), (-1,)) * ops.reshape(b, (-1,)))
 
 
 def kron(a: ArrayLike, b: ArrayLike) -> Array:

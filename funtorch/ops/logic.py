@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 
 import numpy as np
@@ -13,17 +14,23 @@ from funtorch import ops
 from funtorch.typing import Array, ArrayLike, DTypeLike
 
 
-def _compare(name, ufunc):
+def _compare(name, ufunc, complex=False):
     return binary(name, ufunc, nondiff=True,
-                  out_dtype=np.bool_)
+                  out_dtype=np.bool_, complex=complex)
 
 
-eq_p = _compare("eq", "equal")
-ne_p = _compare("ne", "not_equal")
+# complex numbers have no order: <, <=, >, >= refuse them, as torch does (NumPy and JAX
+# compare (real, imag) lexicographically, which decompositions such as relu-like
+# where(x > 0, ...) would silently apply to complex data)
+eq_p = _compare("eq", "equal", complex=True)
+ne_p = _compare("ne", "not_equal", complex=True)
 lt_p = _compare("lt", "less")
 le_p = _compare("le", "less_equal")
 gt_p = _compare("gt", "greater")
 ge_p = _compare("ge", "greater_equal")
+_COMPLEX = frozenset(np.dtype(c) for c in "FD")
+_NO_ORDER = ("{fn}: complex numbers have no order (got {dtype}); compare their real parts "
+             "(z.real) or magnitudes (ft.abs(z)) instead")
 and_p = binary("bitwise_and", "bitwise_and", nondiff=True,
                samples=R.bool_samples(2))
 or_p = binary("bitwise_or", "bitwise_or", nondiff=True,
@@ -53,7 +60,7 @@ select_p = Primitive(
          lambda g, ans, cond, x, y: R.unbroadcast(ops.where(cond, 0.0, g), y)),
     jvp=(None, _where_jvp(1), _where_jvp(2)),
     samples=lambda s: ((s.bool_array((3, 1)), s.array((3, 4)), s.array((4,))), {}),
-    torch_name="Where")
+    torch_name="Where", complex=True)
 select_p.batch = R.batch_elementwise(select_p)
 select_p.ufunc = "where"  # impl is exactly xp.where: jit calls it directly
 
@@ -63,30 +70,50 @@ def _convert_shape(x, dtype):
 
 
 def _convert_vjp(g, ans, x, dtype):
+    if g.dtype.kind == "c" and x.dtype.kind != "c":  # the real part, without astype's warning
+        return bind(convert_p, g, dtype=x.dtype)
     return ops.astype(g, x.dtype)
 
 
+def _convert_impl(xp, x, dtype):
+    # complex to real keeps the real part (NumPy's cast, without its ComplexWarning: the
+    # public astype warns, and the VJP of a real-to-complex cast is the real part)
+    if x.dtype.kind == "c" and dtype.kind in "fiu":
+        return x.real.astype(dtype)
+    return x.astype(dtype)  # to bool: nonzero, as NumPy
+
+
 convert_p = Primitive(
-    "convert", lambda xp, x, dtype: x.astype(dtype), shape=_convert_shape,
-    vjp=(_convert_vjp,), jvp=(lambda t, ans, x, dtype: ops.astype(t, dtype),),
+    "convert", _convert_impl, shape=_convert_shape,
+    vjp=(_convert_vjp,), jvp=(lambda t, ans, x, dtype: bind(convert_p, t, dtype=dtype),),
     samples=lambda s: ((s.array((2, 3), dtype=np.float32),), {"dtype": np.dtype("float64")}),
-    torch_name="To")
+    torch_name="To", complex=True)
 convert_p.batch = lambda args, bdims, dtype: (bind(convert_p, args[0], dtype=dtype), bdims[0])
 
 # Its output is a constant for every derivative transform: that is what nondiff means.
 stop_gradient_p = Primitive(
     "stop_gradient", lambda xp, x: x, shape=lambda x: (R.shape_of(x), R.dtype_of(x)),
-    nondiff=True, samples=lambda s: ((s.array((3,)),), {}), torch_name="Detach")
+    nondiff=True, samples=lambda s: ((s.array((3,)),), {}), torch_name="Detach", complex=True)
 stop_gradient_p.batch = lambda args, bdims: (bind(stop_gradient_p, args[0]), bdims[0])
 
 
 def _comparison_fn(prim: Primitive, name: str) -> Callable[[ArrayLike, ArrayLike], Array]:
+    ordering = not prim.complex
+
     def fn(x: ArrayLike, y: ArrayLike) -> Array:
         if type(x) is R.Array and type(y) is R.Array:  # as in elementwise._binary_fn
             if x._buf.dtype is not y._buf.dtype:
                 x, y = R.coerce_pair(x, y)
+            elif ordering and x._buf.dtype in _COMPLEX:
+                raise TypeError(_NO_ORDER.format(fn=name, dtype=x.dtype))
+            else:
+                return bind(prim, x, y)
         elif not isinstance(x, R.Array) or not isinstance(y, R.Array) or x.dtype is not y.dtype:
             x, y = R.coerce_pair(x, y)
+        if ordering:  # after coercion a complex operand made both complex, or is one
+            for arg in (x, y):
+                if R.dtype_kind(arg) == "c":
+                    raise TypeError(_NO_ORDER.format(fn=name, dtype=R.dtype_of(arg)))
         return bind(prim, x, y)
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = f"Elementwise ``{name}`` with broadcasting; a bool array with no gradient."
@@ -190,11 +217,15 @@ def clamp(input: ArrayLike, min: ArrayLike | None = None,  # noqa: A002
 
 
 def astype(x: ArrayLike, dtype: DTypeLike) -> Array:
-    """Cast to ``dtype``; differentiable between float dtypes."""
+    """Cast to ``dtype``; differentiable between float and complex dtypes. A complex to
+    real cast keeps the real part and warns, as NumPy's (ComplexWarning)."""
     x = R.as_array(x)
     dtype = np.dtype(dtype)
     if x.dtype == dtype:
         return x
+    if x.dtype.kind == "c" and dtype.kind in "fiu":
+        warnings.warn("astype: casting complex values to real discards the imaginary part",
+                      np.exceptions.ComplexWarning, stacklevel=2)
     return bind(convert_p, x, dtype=dtype)
 
 
@@ -211,11 +242,11 @@ def stop_gradient(x: ArrayLike) -> Array:
 
 
 isfinite_p = unary("isfinite", "isfinite", nondiff=True, float_only=False,
-               out_dtype=np.bool_)
+               out_dtype=np.bool_, complex=True)
 isnan_p = unary("isnan", "isnan", nondiff=True, float_only=False,
-               out_dtype=np.bool_)
+               out_dtype=np.bool_, complex=True)
 isinf_p = unary("isinf", "isinf", nondiff=True, float_only=False,
-               out_dtype=np.bool_)
+               out_dtype=np.bool_, complex=True)
 
 
 def isfinite(x: ArrayLike) -> Array:

@@ -170,13 +170,17 @@ def rint(x: ArrayLike) -> Array:
 
 
 def fabs(x: ArrayLike) -> Array:
-    """Elementwise absolute value as a float (integer inputs become the default float).
+    """Elementwise absolute value as a float (integer inputs become the default float);
+    complex inputs are refused, as NumPy's and JAX's ``fabs`` (use ``abs``).
 
     Example:
         >>> ft.fabs(ft.array([-2, 3])).dtype
         dtype('float32')
     """
-    return ops.abs(R.to_float(x))
+    x = R.to_float(x)
+    if x.dtype.kind == "c":
+        raise TypeError(f"fabs: complex inputs are not supported (got {x.dtype}); use ft.abs")
+    return ops.abs(x)
 
 
 def positive(x: ArrayLike) -> Array:

@@ -168,6 +168,7 @@ def nanvar(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: Any = 
     centered = filled - ops.sum(filled, axis=axis, keepdims=True) / count
     if nan is not None:
         centered = ops.where(nan, 0.0, centered)
+    centered = ops.abs(centered) if centered.dtype.kind == "c" else centered  # NumPy's, real
     total = ops.sum(centered * centered, axis=axis, keepdims=keepdims)
     dof = count - ddof
     if isinstance(dof, float):  # no NaN possible: a static count

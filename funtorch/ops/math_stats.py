@@ -210,7 +210,7 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
         fact = ops.maximum(fact, 0.0)
     centered = x - avg
     weighted = centered if w is None else centered * w
-    c = ops.matmul(centered, weighted.T) / fact
+    c = ops.matmul(centered, ops.conj(weighted).T) / fact  # NumPy's X X^H
     return ops.squeeze(c) if 1 in c.shape else c
 
 

@@ -91,10 +91,10 @@ def _batch_reduction(prim):
 
 
 def _reduction(name, impl, vjp, jvp, out_dtype=None, nondiff=False, torch_name=None,
-               samples=None):
+               samples=None, complex=False):
     prim = Primitive(name, impl, shape=_reduction_shape(out_dtype), vjp=vjp, jvp=jvp,
                      nondiff=nondiff, torch_name=torch_name,
-                     samples=samples or (lambda s: _axis_sample(s)))
+                     samples=samples or (lambda s: _axis_sample(s)), complex=complex)
     prim.batch = _batch_reduction(prim)
     return prim
 
@@ -176,7 +176,7 @@ sum_p = _reduction("sum", _accumulating(lambda xp, x, axis, keepdims: xp.sum(
     x, axis=axis, keepdims=keepdims)),
                    (_sum_vjp,), (lambda t, ans, x, axis, keepdims:
                                  ops.sum(t, axis=axis, keepdims=keepdims),),
-                   out_dtype=_sum_dtype)
+                   out_dtype=_sum_dtype, complex=True)
 max_p = _reduction("max", lambda xp, x, axis, keepdims: xp.max(x, axis=axis, keepdims=keepdims),
                    (_chooser_vjp,), (_chooser_jvp,), torch_name="Max",
                    samples=lambda s: _axis_sample(s, separated=True))
@@ -188,11 +188,12 @@ prod_p = _reduction(
                                                                 keepdims=keepdims)),
     (_prod_vjp,), (lambda t, ans, x, axis, keepdims: ops.sum(
         t * _prod_partial(ans, x, axis, keepdims), axis=axis, keepdims=keepdims),),
-    out_dtype=_sum_dtype, samples=lambda s: _axis_sample(s, domain=((-2.0, -0.2), (0.2, 2.0))))
+    out_dtype=_sum_dtype, samples=lambda s: _axis_sample(s, domain=((-2.0, -0.2), (0.2, 2.0))),
+    complex=True)
 all_p = _reduction("all", lambda xp, x, axis, keepdims: xp.all(x, axis=axis, keepdims=keepdims),
-                   None, None, out_dtype=lambda d: np.bool_, nondiff=True)
+                   None, None, out_dtype=lambda d: np.bool_, nondiff=True, complex=True)
 any_p = _reduction("any", lambda xp, x, axis, keepdims: xp.any(x, axis=axis, keepdims=keepdims),
-                   None, None, out_dtype=lambda d: np.bool_, nondiff=True)
+                   None, None, out_dtype=lambda d: np.bool_, nondiff=True, complex=True)
 
 
 def _arg_shape(x, axis, keepdims):
@@ -223,7 +224,8 @@ def _arg_samples(s):
 
 def _arg_reduction(name, fn):
     prim = Primitive(name, lambda xp, x, axis, keepdims: getattr(xp, fn)(
-        x, axis=axis, keepdims=keepdims), shape=_arg_shape, nondiff=True, samples=_arg_samples)
+        x, axis=axis, keepdims=keepdims), shape=_arg_shape, nondiff=True, samples=_arg_samples,
+        complex=True)  # complex: lexicographic (real, imag) order, as NumPy and JAX
     prim.batch = _arg_batch(prim)
     return prim
 
@@ -240,7 +242,7 @@ cumsum_p = Primitive(
     "cumsum", _accumulating(lambda xp, x, axis: xp.cumsum(x, axis=axis)),
     shape=lambda x, axis: (x.shape, _sum_dtype(x.dtype)), vjp=(_cumsum_vjp,),
     jvp=(lambda t, ans, x, axis: cumsum(t, axis),), batch=_cumsum_batch,
-    samples=lambda s: ((s.array((3, 4)),), {"axis": s.choice([0, 1])}))
+    samples=lambda s: ((s.array((3, 4)),), {"axis": s.choice([0, 1])}), complex=True)
 
 
 # Public functions ----------------------------------------------------------------------
@@ -308,7 +310,7 @@ def _widened(a):
 
 
 def _narrowed(out, dtype):
-    return out if out.dtype == dtype else ops.astype(out, dtype)
+    return out if out.dtype == dtype or out.dtype.kind != dtype.kind else ops.astype(out, dtype)
 
 
 def mean(a: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
@@ -326,6 +328,7 @@ def mean(a: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
 
 def _variance(a, axes, ddof, keepdims):
     centered = a - sum(a, axes, keepdims=True) / _count(a, axes)
+    centered = ops.abs(centered) if centered.dtype.kind == "c" else centered  # NumPy's, real
     # ddof >= the count divides by 0 (inf), as NumPy and torch; never a negative variance
     divisor = builtins.max(_count(a, axes) - ddof, 0)
     return sum(centered * centered, axes, keepdims) / divisor

@@ -10,10 +10,11 @@ from __future__ import annotations
 import numpy as np
 
 from funtorch import dtypes
-from funtorch.core import Array, Primitive, bind
+from funtorch.core import _COMPLEX_MSG, Array, Primitive, bind
 from funtorch import ops
 
-_SCALARS = (int, float, bool)
+_SCALARS = (int, float, bool, complex)
+_COMPLEX = frozenset(np.dtype(c) for c in "FD")
 
 
 # Abstract values ------------------------------------------------------------------
@@ -29,10 +30,11 @@ def dtype_of(x):
 
 
 def dtype_kind(x) -> str:
-    """NumPy dtype kind of an array, or of a Python scalar ('b', 'i', 'f')."""
+    """NumPy dtype kind of an array, or of a Python scalar ('b', 'i', 'f', 'c')."""
     if hasattr(x, "dtype"):
         return x.dtype.kind
-    return "b" if type(x) is bool else "i" if type(x) is int else "f"
+    return "b" if type(x) is bool else "i" if type(x) is int else "c" if type(x) is complex \
+        else "f"
 
 
 def broadcast_shapes(name, *shapes) -> tuple:
@@ -56,9 +58,10 @@ def elementwise_shape(name, out_dtype=None):
 
 
 def float_shape(name):
-    """Shape rule of an op defined on floats only (integer inputs were cast before bind)."""
+    """Shape rule of an op defined on inexact inputs only (integer inputs were cast before
+    bind); complex ones reach it only for primitives declared ``complex=True``."""
     def rule(x, **params):
-        if x.dtype.kind not in "f":
+        if x.dtype.kind not in "fc":
             raise TypeError(f"{name}: expected a floating array, got dtype {x.dtype}")
         return shape_of(x), x.dtype
     return rule
@@ -81,15 +84,23 @@ def promote(x, y):
     Pairs of one kind are left to the primitive's impl (NumPy's rules), so this casts
     only on the rare mixed pair. Public functions call it before ``bind``: primitives
     then see operands that NumPy combines to the promoted dtype, in every transform.
+    A real array meeting a complex one is cast to complex (of its own precision) too, as
+    JAX does: the cast's VJP takes the real part, so a real input never receives a
+    complex cotangent.
     """
     dx, dy = x.dtype, y.dtype
     if dx == dy:
         return x, y
-    x_inexact, y_inexact = dx.kind in "fc", dy.kind in "fc"
+    kx, ky = dx.kind, dy.kind
+    x_inexact, y_inexact = kx in "fc", ky in "fc"
     if x_inexact and not y_inexact:
         return x, ops.astype(y, dx)
     if y_inexact and not x_inexact:
         return ops.astype(x, dy), y
+    if kx != ky:  # one real, one complex
+        if kx == "c":
+            return x, ops.astype(y, dtypes.complex_of(dy))
+        return ops.astype(x, dtypes.complex_of(dx)), y
     return x, y
 
 
@@ -98,6 +109,9 @@ def promote_all(arrays) -> list:
     dtype = dtypes.result_type(*(a.dtype for a in arrays))
     if dtype.kind not in "fc":
         return list(arrays)
+    if dtype.kind == "c":  # real arrays among complex ones become complex (see promote)
+        return [a if a.dtype.kind == "c" else ops.astype(
+            a, dtypes.complex_of(a.dtype) if a.dtype.kind == "f" else dtype) for a in arrays]
     return [a if a.dtype.kind in "fc" else ops.astype(a, dtype) for a in arrays]
 
 
@@ -108,10 +122,18 @@ def coerce_pair(x, y):
     A Python float meeting an integer/bool array turns that array into the default
     float dtype (PyTorch/JAX behaviour; NumPy would give float64).
     """
-    if type(y) is float and type(x) is Array and x._buf.dtype.kind == "f":
-        return x, y  # the common `array * 0.5`
-    if type(x) is float and type(y) is Array and y._buf.dtype.kind == "f":
-        return x, y  # and `1.0 - array` (tanh's VJP)
+    if type(y) is float:  # the common `array * 0.5`, or `tracer * 0.5`
+        if type(x) is Array:
+            if x._buf.dtype.kind == "f":
+                return x, y
+        elif isinstance(x, Array) and x.dtype.kind == "f":
+            return x, y
+    elif type(x) is float:  # and `1.0 - array` (tanh's VJP)
+        if type(y) is Array:
+            if y._buf.dtype.kind == "f":
+                return x, y
+        elif isinstance(y, Array) and y.dtype.kind == "f":
+            return x, y
     x_scalar, y_scalar = type(x) in _SCALARS, type(y) in _SCALARS
     if x_scalar and y_scalar:
         return ops.asarray(x), y
@@ -120,20 +142,29 @@ def coerce_pair(x, y):
     if not y_scalar:
         y = as_array(y)
     if x_scalar:
-        if type(x) is float and y.dtype.kind in "iub":
-            y = ops.astype(y, dtypes.get_default_dtype())
-        return x, y
+        return x, _weak_partner(y, type(x))
     if y_scalar:
-        if type(y) is float and x.dtype.kind in "iub":
-            x = ops.astype(x, dtypes.get_default_dtype())
-        return x, y
+        return _weak_partner(x, type(y)), y
     return promote(x, y)
 
 
+def _weak_partner(x, scalar_type):
+    """The array a weak Python scalar meets, cast where the scalar's kind is higher: a float
+    makes integers the default float, a complex makes real arrays complex of their precision
+    (integers the default complex dtype), as PyTorch and JAX."""
+    if scalar_type is float and x.dtype.kind in "iub":
+        return ops.astype(x, dtypes.get_default_dtype())
+    if scalar_type is complex and x.dtype.kind != "c":
+        return ops.astype(x, dtypes.complex_of(x.dtype))
+    return x
+
+
 def to_float(x):
-    """Integer and bool arrays become the default float dtype (for exp, sin, ...)."""
-    x = as_array(x)
-    if x.dtype.kind != "f":
+    """Integer and bool arrays become the default float dtype (for exp, sin, ...); complex
+    ones pass (the primitive refuses them unless declared ``complex=True``)."""
+    if not isinstance(x, Array):  # as_array, inlined: every unary op on a tracer runs this
+        x = ops.asarray(x)
+    if x.dtype.kind not in "fc":
         return ops.astype(x, dtypes.get_default_dtype())
     return x
 
@@ -142,10 +173,13 @@ def to_float(x):
 
 
 def unbroadcast(g, target):
-    """Sum ``g`` down to ``target``'s shape (the VJP of NumPy broadcasting)."""
+    """Sum ``g`` down to ``target``'s shape (the VJP of NumPy broadcasting), and to its
+    real part for a real ``target`` (a primitive bound on a real and a complex operand)."""
     # _buf.shape skips the property call on the hot backward path of plain arrays
     shape = target._buf.shape if type(target) is Array else target.shape
     gshape = g._buf.shape if type(g) is Array else g.shape
+    if g.dtype in _COMPLEX and target.dtype.kind != "c":
+        g = ops.real(g)
     if gshape == shape:
         return g
     lead = len(gshape) - len(shape)
@@ -220,17 +254,31 @@ def _ufunc_impl(impl):
     return (lambda xp, *args: getattr(xp, name)(*args)), name
 
 
+def real_kernel(name, impl):
+    """``impl`` refusing complex buffers, for kernels that compute in float64 or return a
+    real result (special functions, ``logabsdet``): ``bind`` refuses complex *outputs* of
+    primitives not declared ``complex=True``, which these never produce."""
+    def checked(xp, *args, **params):
+        for arg in args:
+            if getattr(arg, "dtype", None) in _COMPLEX:
+                raise TypeError(_COMPLEX_MSG.format(name=name, dtype=arg.dtype))
+        return impl(xp, *args, **params)
+    return checked
+
+
 def primitive(name, impl, **rules) -> Primitive:
     """Declare a primitive with hand-written rules (see :class:`Primitive`)."""
     return Primitive(name, impl, **rules)
 
 
 def unary(name, impl, deriv=None, *, zero_grad=False, nondiff=False, domain=(-2.0, 2.0),
-          torch_name=None, float_only=True, samples=None, tol=None, out_dtype=None):
+          torch_name=None, float_only=True, samples=None, tol=None, out_dtype=None,
+          complex=False):
     """Declare an elementwise one-argument primitive from ``deriv(ans, x)``.
 
     ``zero_grad=True`` registers an explicit zero derivative (step functions);
-    ``nondiff=True`` marks an op whose output is never differentiated.
+    ``nondiff=True`` marks an op whose output is never differentiated; ``complex=True``
+    one whose ``deriv`` is the complex derivative too (holomorphic ops).
     """
     impl, ufunc = _ufunc_impl(impl)
     if zero_grad:
@@ -244,7 +292,7 @@ def unary(name, impl, deriv=None, *, zero_grad=False, nondiff=False, domain=(-2.
     prim = Primitive(name, impl, shape=float_shape(name) if float_only else
                      elementwise_shape(name, out_dtype), vjp=vjp, jvp=jvp, nondiff=nondiff,
                      domain=domain, torch_name=torch_name,
-                     samples=samples or elementwise_samples(1, domain), tol=tol)
+                     samples=samples or elementwise_samples(1, domain), tol=tol, complex=complex)
     prim.batch = batch_elementwise(prim)
     prim.ufunc = ufunc
     return prim
@@ -255,7 +303,8 @@ MINUS_ONE = object()
 
 
 def binary(name, impl, dx=None, dy=None, *, zero_grad=False, nondiff=False, out_dtype=None,
-           domain=(-2.0, 2.0), torch_name=None, samples=None, tol=None, scalar_safe=False):
+           domain=(-2.0, 2.0), torch_name=None, samples=None, tol=None, scalar_safe=False,
+           complex=False):
     """Declare an elementwise two-argument primitive from partials ``dx``/``dy(ans, x, y)``.
 
     ``ONE`` and ``MINUS_ONE`` are exact partials that avoid a multiplication. The partials
@@ -273,7 +322,7 @@ def binary(name, impl, dx=None, dy=None, *, zero_grad=False, nondiff=False, out_
         jvp = (_binary_jvp(dx, scalar_safe), _binary_jvp(dy, scalar_safe))
     prim = Primitive(name, impl, shape=elementwise_shape(name, out_dtype), vjp=vjp, jvp=jvp,
                      nondiff=nondiff, domain=domain, torch_name=torch_name,
-                     samples=samples or elementwise_samples(2, domain), tol=tol)
+                     samples=samples or elementwise_samples(2, domain), tol=tol, complex=complex)
     prim.batch = batch_elementwise(prim)
     prim.ufunc = ufunc
     return prim

@@ -145,9 +145,10 @@ def _scatter_samples(kind=None):
     return samples
 
 
-def _scatter_primitive(name, mode, vjp, jvp, torch_name, kind=None):
+def _scatter_primitive(name, mode, vjp, jvp, torch_name, kind=None, complex=False):
     prim = Primitive(name, _scatter_impl(mode), shape=_scatter_shape, vjp=vjp + (None,),
-                     jvp=jvp + (None,), samples=_scatter_samples(kind), torch_name=torch_name)
+                     jvp=jvp + (None,), samples=_scatter_samples(kind), torch_name=torch_name,
+                     complex=complex)
     prim.batch = _scatter_batch(prim)
     return prim
 
@@ -158,13 +159,13 @@ scatter_p = _scatter_primitive(
      lambda g, ans, x, u, i, index: ops.where(_winners(x, u, i, index), gather(g, i, index), 0.0)),
     (lambda t, ans, x, u, i, index: _scatter(scatter_p, t, ops.zeros_like(u), i, index),
      lambda t, ans, x, u, i, index: _scatter(scatter_p, ops.zeros_like(ans), t, i, index)),
-    torch_name="IndexPut")
+    torch_name="IndexPut", complex=True)
 scatter_add_p = _scatter_primitive(
     "scatter_add", "add",
     (lambda g, ans, x, u, i, index: g, lambda g, ans, x, u, i, index: gather(g, i, index)),
     (lambda t, ans, x, u, i, index: t,
      lambda t, ans, x, u, i, index: _scatter(scatter_add_p, ops.zeros_like(ans), t, i, index)),
-    torch_name="IndexPutAdd")
+    torch_name="IndexPutAdd", complex=True)
 scatter_mul_p = _scatter_primitive(
     "scatter_mul", "mul",
     (lambda g, ans, x, u, i, index: g * _mul_factor(x, u, i, index),

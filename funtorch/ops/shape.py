@@ -50,7 +50,7 @@ reshape_p = Primitive(
     vjp=(lambda g, ans, x, shape: reshape(g, x.shape),),
     jvp=(lambda t, ans, x, shape: reshape(t, shape),), batch=_reshape_batch,
     samples=lambda s: ((s.array((2, 3, 4)),), {"shape": s.choice([(6, 4), (24,), (4, 1, 6)])}),
-    torch_name="View")
+    torch_name="View", complex=True)
 
 
 def _transpose_batch(args, bdims, perm):
@@ -64,7 +64,7 @@ transpose_p = Primitive(
     vjp=(lambda g, ans, x, perm: transpose(g, tuple(np.argsort(perm))),),
     jvp=(lambda t, ans, x, perm: transpose(t, perm),), batch=_transpose_batch,
     samples=lambda s: ((s.array((2, 3, 4)),), {"perm": s.choice([(2, 0, 1), (1, 0, 2)])}),
-    torch_name="Permute")
+    torch_name="Permute", complex=True)
 
 
 def _broadcast_shape(x, shape):
@@ -87,7 +87,8 @@ broadcast_to_p = Primitive(
     "broadcast_to", lambda xp, x, shape: xp.broadcast_to(x, shape), shape=_broadcast_shape,
     vjp=(lambda g, ans, x, shape: R.unbroadcast(g, x),),
     jvp=(lambda t, ans, x, shape: broadcast_to(t, shape),), batch=_broadcast_batch,
-    samples=lambda s: ((s.array((3, 1)),), {"shape": (2, 3, 4)}), torch_name="Expand")
+    samples=lambda s: ((s.array((3, 1)),), {"shape": (2, 3, 4)}), torch_name="Expand",
+    complex=True)
 
 
 def _flip_batch(args, bdims, axis):
@@ -98,7 +99,8 @@ def _flip_batch(args, bdims, axis):
 flip_p = Primitive(
     "flip", lambda xp, x, axis: xp.flip(x, axis), shape=lambda x, axis: (x.shape, x.dtype),
     vjp=(lambda g, ans, x, axis: flip(g, axis),), jvp=(lambda t, ans, x, axis: flip(t, axis),),
-    batch=_flip_batch, samples=lambda s: ((s.array((3, 4)),), {"axis": s.choice([(0,), (0, 1)])}))
+    batch=_flip_batch, samples=lambda s: ((s.array((3, 4)),), {"axis": s.choice([(0,), (0, 1)])}),
+    complex=True)
 
 
 # Public functions ----------------------------------------------------------------------

@@ -15,7 +15,8 @@ argsort_p = Primitive(
     shape=lambda x, axis: (tuple(x.shape), np.dtype(np.int64)), nondiff=True,
     batch=lambda args, bdims, axis: (bind(argsort_p, R.move_bdim(args[0], bdims[0]),
                                           axis=axis + 1), 0),
-    samples=lambda s: ((s.array((3, 4)),), {"axis": s.choice((0, 1))}))
+    samples=lambda s: ((s.array((3, 4)),), {"axis": s.choice((0, 1))}),
+    complex=True)  # complex: lexicographic (real, imag) order, as NumPy and JAX
 
 
 def argsort(a, axis=-1, kind=None, order=None, stable=None):

@@ -41,7 +41,7 @@ split_p = Primitive(
     shape=_split_shape,
     vjp=(lambda cts, ans, x, indices, axis: ops.concatenate(list(cts), axis=axis),),
     jvp=(lambda t, ans, x, indices, axis: tuple(bind(split_p, t, indices=indices, axis=axis)),),
-    batch=_split_batch, samples=_split_samples, multiple_results=True)
+    batch=_split_batch, samples=_split_samples, multiple_results=True, complex=True)
 
 
 def split(ary, indices_or_sections, axis=0):

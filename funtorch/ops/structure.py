@@ -84,7 +84,7 @@ concatenate_p = Primitive(
     jvp=tuple(_concat_jvp(n) for n in range(_MAX_ARGS)), batch=_concat_batch,
     samples=lambda s: ((s.array((2, 3)), s.array((1, 3)), s.array((3, 3))), {"axis": 0})
     if s.boolean() else ((s.array((2, 1)), s.array((2, 4))), {"axis": 1}),
-    torch_name="Cat")
+    torch_name="Cat", complex=True)
 
 
 def concatenate(arrays: Sequence[ArrayLike], axis: int | None = 0) -> Array:
@@ -228,7 +228,7 @@ pad_p = Primitive(
     jvp=(lambda t, ans, x, widths, values: _pad_constant(t, widths, 0),), batch=_pad_batch,
     samples=lambda s: ((s.array((2, 3)),), {"widths": ((1, 0), (2, 3)),
                                             "values": ((0.5, -1.0), (0.0, 2.0))}),
-    torch_name="ConstantPadNd")
+    torch_name="ConstantPadNd", complex=True)
 
 
 def _as_pairs(value, ndim, what, integral):

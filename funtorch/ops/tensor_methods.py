@@ -175,6 +175,7 @@ def _equal(self: Array, other: ArrayLike) -> bool:
 
 
 def _is_nonzero(self: Array) -> bool:
+    """Whether the single element is non-zero (torch's ``x.is_nonzero()``)."""
     if self.size != 1:
         raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
     return bool(self.item())
@@ -198,6 +199,7 @@ def _unsupported(name: str, why: str) -> Callable[..., NoReturn]:
     def method(self: Array, *args: Any, **kwargs: Any) -> NoReturn:
         raise TypeError(f"{name}(): {why}")
     method.__name__ = name
+    method.__doc__ = f"Refused: {why}."
     return method
 
 
@@ -305,6 +307,7 @@ _EXTRA = {
     "view_as": _view_as, "expand_as": _expand_as, "bool": _cast(np.bool_, "bool"),
     "byte": _cast(np.uint8, "byte"), "char": _cast(np.int8, "char"),
     "short": _cast(np.int16, "short"), "int": _cast(np.int32, "int"),
+    "cfloat": _cast(np.complex64, "cfloat"), "cdouble": _cast(np.complex128, "cdouble"),
     "nonzero": N.torch_nonzero, "unique": N.torch_unique, "cross": N.torch_cross,
     "cov": N.torch_cov, "histogram": N.torch_histogram, "frexp": _frexp, "renorm": _renorm, "unfold": _unfold,
     "sum_to_size": _sum_to_size, "symeig": _symeig, "lu_solve": _lu_solve,

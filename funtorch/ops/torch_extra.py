@@ -168,6 +168,10 @@ def randint_like(input: ArrayLike, low: int = 0, high: int | None = None, *,  # 
 
 
 def _float_of(x):
+    if x.dtype.kind == "c":  # torch draws both parts; funtorch says how to
+        raise TypeError(f"random draws of complex dtype ({x.dtype}) are not supported; draw "
+                        "the parts and combine them: ft.complex(ft.randn_like(z.real), "
+                        "ft.randn_like(z.real))")
     return x.dtype if x.dtype.kind == "f" else None
 
 
@@ -212,6 +216,9 @@ def normal(mean: ArrayLike | None, std: ArrayLike = 1.0, size: ShapeLike | None 
            generator: Any = None, out: Any = None, dtype: DTypeLike = None) -> Array:
     """Normal draws ``mean + std * randn`` (broadcast, or of ``size`` for scalars)."""
     refuse_out("normal", out)
+    for arg in (mean, std):
+        if getattr(arg, "dtype", None) is not None and arg.dtype.kind == "c":
+            _float_of(arg)  # raises for complex, as for randn_like
     shape = tuple(size) if size is not None else np.broadcast_shapes(
         np.shape(mean) if not isinstance(mean, Array) else mean.shape,
         np.shape(std) if not isinstance(std, Array) else std.shape)

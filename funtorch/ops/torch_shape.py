@@ -154,7 +154,7 @@ def t(input: ArrayLike) -> Array:  # noqa: A002
 
 def adjoint(input: ArrayLike) -> Array:  # noqa: A002
     """The conjugate transpose of the last two dims (real arrays: their transpose)."""
-    return ops.swapaxes(input, -1, -2)
+    return ops.conj(ops.swapaxes(input, -1, -2))
 
 
 def flatten(input: ArrayLike, start_dim: int = 0, end_dim: int = -1) -> Array:  # noqa: A002

@@ -25,7 +25,8 @@ device_put_p = Primitive(
     "device_put", _transfer, shape=lambda x, device: (x.shape, x.dtype),
     vjp=(_device_put_vjp,), jvp=(lambda t, ans, x, device: device_put(t, device),),
     batch=lambda args, bdims, device: (bind(device_put_p, args[0], device=device), bdims[0]),
-    samples=lambda s: ((s.array((2, 3)),), {"device": backends.device("cpu")}), torch_name="To")
+    samples=lambda s: ((s.array((2, 3)),), {"device": backends.device("cpu")}), torch_name="To",
+    complex=True)
 
 
 def device_put(x: ArrayLike, device: Any) -> Array:

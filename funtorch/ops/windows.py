@@ -111,7 +111,7 @@ def _view_samples(s):
 
 sliding_window_view_p = Primitive(
     "sliding_window_view", _view_impl, shape=_view_shape, vjp=(_view_vjp,), jvp=(_view_jvp,),
-    batch=_view_batch, samples=_view_samples, torch_name="SlidingWindowView")
+    batch=_view_batch, samples=_view_samples, torch_name="SlidingWindowView", complex=True)
 
 
 # Its transpose ---------------------------------------------------------------------------
@@ -184,7 +184,7 @@ def _sum_samples(s):
 
 windows_sum_p = Primitive(
     "windows_sum", _sum_impl, shape=_sum_shape, vjp=(_sum_vjp,), jvp=(_sum_jvp,),
-    batch=_sum_batch, samples=_sum_samples, torch_name="WindowsSum")
+    batch=_sum_batch, samples=_sum_samples, torch_name="WindowsSum", complex=True)
 
 
 # The public function ------------------------------------------------------------------------

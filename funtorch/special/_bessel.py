@@ -155,7 +155,7 @@ def _bessel_jn_samples(s):
 
 
 bessel_jn_p = R.primitive(
-    "bessel_jn", _bessel_jn_impl,
+    "bessel_jn", R.real_kernel("bessel_jn", _bessel_jn_impl),
     shape=lambda x, v: ((v + 1,) + tuple(x.shape), x.dtype),
     vjp=(lambda g, ans, x, v: ops.sum(g * _bessel_jn_deriv(x, v), axis=0),),
     jvp=(lambda t, ans, x, v: t * _bessel_jn_deriv(x, v),),

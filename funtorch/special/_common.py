@@ -73,7 +73,7 @@ def special_primitive(name, impl64, partials, *, domain=(-2.0, 2.0), samples=Non
     """
     arity = len(partials)
     prim = R.primitive(
-        name, _impl(impl64), shape=_shape_rule(name), nondiff=nondiff,
+        name, R.real_kernel(name, _impl(impl64)), shape=_shape_rule(name), nondiff=nondiff,
         vjp=None if nondiff else tuple(_vjp(p, i) for i, p in enumerate(partials)),
         jvp=None if nondiff else tuple(_jvp(p) for p in partials),
         domain=domain, samples=samples or R.elementwise_samples(arity, domain), tol=tol,
@@ -95,7 +95,8 @@ def float_args(*args):
             out.append(ops.asarray(a, dtype=dtype))
             continue
         a = R.as_array(a)
-        out.append(a if a.dtype == dtype else ops.astype(a, dtype))
+        # complex arrays pass as they are: the primitive refuses them, naming itself
+        out.append(a if a.dtype == dtype or a.dtype.kind == "c" else ops.astype(a, dtype))
     return out
 
 
@@ -119,6 +120,10 @@ def computed_in_float64(nargs: int) -> Callable[[Callable[P, Array]], Callable[P
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Array:
             floats = float_args(*args[:nargs])
+            for a in floats:
+                if a.dtype.kind == "c":
+                    raise TypeError(f"{fn.__name__}: complex inputs are not supported (got "
+                                    f"{a.dtype}); ft.special's functions are real")
             dtype = floats[0].dtype
             wide = [a if a.dtype == np.float64 else ops.astype(a, np.float64) for a in floats]
             out = fn(*wide, *args[nargs:], **kwargs)  # type: ignore[arg-type]  # P's floats

@@ -26,6 +26,8 @@ def promote(*args: ArrayLike) -> list[Array]:
     arrays = [None if type(arg) in _WEAK else
               arg if isinstance(arg, Array) else ops.asarray(arg) for arg in args]
     floats = [a.dtype for a in arrays if a is not None and a.dtype.kind == "f"]
+    if any(a is not None and a.dtype.kind == "c" for a in arrays):
+        raise TypeError("ft.stats: distributions take real arguments, got a complex array")
     dtype = np.result_type(*floats) if floats else dtypes.get_default_dtype()
     return [ops.asarray(float(arg), dtype=dtype) if array is None else
             array if array.dtype.kind == "f" else ops.astype(array, dtype)

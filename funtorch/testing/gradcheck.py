@@ -3,7 +3,9 @@ finite differences, to any order (the approach of JAX's ``check_grads``).
 
 Reverse mode is checked through the identity ``<ct, J v> == <J^T ct, v>`` with
 random ``v`` and ``ct``; forward mode compares ``J v`` itself. Order ``k`` checks
-the derivative functions themselves at order ``k - 1``.
+the derivative functions themselves at order ``k - 1``. Complex inputs are perturbed in
+random complex directions (real and imaginary parts), and the pairing is JAX's
+``<a, b> = Re(sum(a * b))``, under which a VJP is the transpose of the JVP.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import numpy as np
 
 from funtorch import ops, tree
 from funtorch.core import Array
-from funtorch.dtypes import is_float
+from funtorch.dtypes import is_inexact, real_of
 
 _DEFAULT_EPS = {np.dtype("float64"): 1e-5, np.dtype("float32"): 3e-3, np.dtype("float16"): 3e-2}
 _DEFAULT_TOL = {np.dtype("float64"): 1e-5, np.dtype("float32"): 2e-2, np.dtype("float16"): 1e-1}
@@ -27,22 +29,28 @@ def _float_leaves(args):
 
 
 def _random_like(x, rng):
-    if not is_float(x.dtype):
+    if not is_inexact(x.dtype):
         return None
-    return ops.array(rng.standard_normal(x.shape).astype(x.dtype), device=x.device)
+    values = rng.standard_normal(x.shape)
+    if x.dtype.kind == "c":
+        values = values + 1j * rng.standard_normal(x.shape)
+    return ops.array(values.astype(x.dtype), device=x.device)
 
 
 def _host(x):
-    """float64 values of an output (which may require grad: a closed-over Parameter)."""
-    return np.asarray(x.detach() if isinstance(x, Array) else x, dtype=np.float64)
+    """float64 (complex128) values of an output (which may require grad: a closed-over
+    Parameter)."""
+    value = np.asarray(x.detach() if isinstance(x, Array) else x)
+    return value.astype(np.complex128 if value.dtype.kind == "c" else np.float64)
 
 
 def _vdot(xs, ys):
+    """``Re(sum(x * y))`` summed over pairs: no conjugation (JAX's pairing)."""
     total = 0.0
     for x, y in zip(xs, ys):
         if x is None or y is None:
             continue
-        total += float(np.sum(_host(x) * _host(y)))
+        total += float(np.real(np.sum(_host(x) * _host(y))))
     return total
 
 
@@ -91,7 +99,7 @@ def check_grads(f: Any, args: Any, order: str = 1, modes: Sequence[str] = ("fwd"
                         f"{type(args).__name__}")
     rng = np.random.default_rng(seed)
     flat, treedef = _float_leaves(args)
-    dtypes = [x.dtype for x in flat if is_float(x.dtype)]
+    dtypes = [real_of(x.dtype) for x in flat if is_inexact(x.dtype)]
     worst = min(dtypes, key=lambda d: d.itemsize) if dtypes else np.dtype("float64")
     eps = _DEFAULT_EPS[worst] if eps is None else eps
     atol = _DEFAULT_TOL[worst] if atol is None else atol
@@ -110,7 +118,7 @@ def check_grads(f: Any, args: Any, order: str = 1, modes: Sequence[str] = ("fwd"
         cts = [_random_like(ops.asarray(o), rng) for o in out_flat]
         cts = [c if c is not None else ops.zeros_like(o) for c, o in zip(cts, out_flat)]
         ct_args = tree.leaves(vjp_fn(tree.unflatten(out_tree, cts)))
-        analytic = _vdot([c if is_float(c.dtype) else None for c in ct_args], direction)
+        analytic = _vdot([c if is_inexact(c.dtype) else None for c in ct_args], direction)
         _close("reverse-mode", order, analytic, _vdot(cts, numeric), atol, rtol, f)
     if order > 1:
         _check_higher(f, args, order, modes, atol, rtol, eps, seed, rng)

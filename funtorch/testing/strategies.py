@@ -91,6 +91,13 @@ class Sampler:
         return self.draw(arrays(tuple(shape), dtype or self.dtype, domain or (-2.0, 2.0),
                                 self.device, unique))
 
+    def complex_array(self, shape, domain=None, imag=(-1.0, 1.0)):
+        """A complex array (complex64 for a float32 sampler, else complex128): the real
+        part inside ``domain``, the imaginary part inside ``imag``."""
+        real = self.array(shape, domain)
+        part = self.array(shape, imag)
+        return ops.complex(real, part)
+
     def bool_array(self, shape):
         return self.draw(arrays(tuple(shape), np.bool_, device=self.device))
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from funtorch import ops
 from funtorch.core import Primitive, bind
-from funtorch.dtypes import is_float
+from funtorch.dtypes import is_inexact
 from funtorch.transforms.custom import JointVJP
 from funtorch.transforms.graph import Var
 from funtorch.transforms.scan_primitive import float_vjp, stage_step
@@ -94,8 +94,8 @@ def _jvp(primals, tangents, branches):
 def _transpose(cts, ans, pred, *args, branches):
     from funtorch.transforms.jit import evaluate_graph
 
-    diff = [i for i, a in enumerate(args) if is_float(a.dtype)]
-    float_outs = [i for i, v in enumerate(branches[1].graph.outvars) if is_float(v.dtype)]
+    diff = [i for i, a in enumerate(args) if is_inexact(a.dtype)]
+    float_outs = [i for i, v in enumerate(branches[1].graph.outvars) if is_inexact(v.dtype)]
 
     def build(branch):
         fn, count = evaluate_graph(branch.graph), len(args)

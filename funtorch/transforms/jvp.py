@@ -10,7 +10,7 @@ from typing import Any, Literal, overload
 
 from funtorch import ops, tree
 from funtorch.core import Array, Trace, Tracer, bind, new_trace
-from funtorch.dtypes import is_float
+from funtorch.dtypes import is_inexact
 from funtorch.typing import PyTree
 
 __all__ = ["jvp", "JVPTracer"]
@@ -56,7 +56,7 @@ class JVPTrace(Trace):
             return self._results(prim, bind(prim, *primals, **params), primals, tangents,
                                  params)
         ans = bind(prim, *primals, **params)
-        if prim.nondiff or not is_float(ans.dtype):
+        if prim.nondiff or not is_inexact(ans.dtype):
             return ans
         out_tangent = None
         for index, tangent in enumerate(tangents):
@@ -95,7 +95,7 @@ class JVPTrace(Trace):
         return self._wrap(ans, sums)
 
     def _wrap(self, ans, tangents):
-        return tuple(value if t is None or not is_float(value.dtype) else JVPTracer(
+        return tuple(value if t is None or not is_inexact(value.dtype) else JVPTracer(
             self, value, ops.astype(ops.broadcast_to(t, value.shape), value.dtype))
             for value, t in zip(ans, tangents))
 
@@ -145,7 +145,7 @@ def jvp(fun: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]
         p, t = _as_array(p), _as_array(t)
         if t.shape != p.shape:
             raise ValueError(f"jvp: tangent shape {t.shape} differs from primal shape {p.shape}")
-        if is_float(p.dtype):
+        if is_inexact(p.dtype):
             if t.dtype != p.dtype:
                 raise ValueError(f"jvp: tangent dtype {t.dtype} differs from primal dtype "
                                  f"{p.dtype}")

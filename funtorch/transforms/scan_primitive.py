@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from funtorch import ops, tree
 from funtorch.core import Primitive, bind
-from funtorch.dtypes import is_float
+from funtorch.dtypes import is_inexact
 from funtorch.transforms import partial_eval
 from funtorch.transforms.custom import JointVJP
 from funtorch.transforms.graph import Var, eliminate_dead_code
@@ -173,8 +173,8 @@ def _linearize(body, num_consts, num_carry):
     graph = body.graph
     ins, outs = graph.invars, graph.outvars
     lin = _Linearized()
-    lin.diff = [i for i, v in enumerate(ins) if is_float(v.dtype)]
-    lin.float_outs = [i for i, v in enumerate(outs) if is_float(v.dtype)]
+    lin.diff = [i for i, v in enumerate(ins) if is_inexact(v.dtype)]
+    lin.float_outs = [i for i, v in enumerate(outs) if is_inexact(v.dtype)]
     lin.num_float_consts = sum(1 for i in lin.diff if i < num_consts)
     joint = _joint(evaluate_graph(graph), len(ins), lin.diff, lin.float_outs,
                    lin.num_float_consts)

@@ -15,8 +15,8 @@ import funtorch as ft
     (object(), "got object"),
 ])
 def test_array_of_non_numbers_raises_type_error(data, shown):
-    with pytest.raises(TypeError, match=r"ft.array: expected numbers \(bool, int, float\).*"
-                                        + shown):
+    with pytest.raises(TypeError, match=r"ft.array: expected numbers "
+                                        r"\(bool, int, float, complex\).*" + shown):
         ft.array(data)
 
 

@@ -64,6 +64,7 @@ PUBLIC = {
     "fused_attention_dropout": (lambda x, y: fused_attention(
         x, y, y, dropout_p=0.5, dropout_key=ft.random.key(0)), "value"),
     "layer_norm": (lambda x, y: fused_layer_norm(x, 1, y[0], y[1]), "value"),
+    "complex": (ft.complex, "complex"),  # the complex dtype of the promoted precision
 }
 # Public functions built on the primitives above, checked the same way.
 COMPOSITES = {
@@ -123,7 +124,8 @@ def test_mixed_kinds_take_the_floating_dtype(name, x_dtype, y_dtype, promoted):
     if name in NO_FLOAT16 and "float16" in (x_dtype, y_dtype):
         pytest.skip("no float16 linear algebra in NumPy")
     out = fn(_operand(x_dtype), _operand(y_dtype))
-    expected = {"value": promoted, "bool": "bool", "operand": x_dtype}[kind]
+    expected = {"value": promoted, "bool": "bool", "operand": x_dtype,
+                "complex": ft.dtypes.complex_of(np.dtype(promoted))}[kind]
     assert out.dtype == np.dtype(expected), f"{name}({x_dtype}, {y_dtype}) gave {out.dtype}"
 
 

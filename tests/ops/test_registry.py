@@ -27,7 +27,8 @@ def _draw(data, prim, dtype=np.float64):
 
 
 def _float_positions(args):
-    return [i for i, a in enumerate(args) if isinstance(a, ft.Array) and a.dtype.kind == "f"]
+    """The differentiable (real or complex floating) array arguments."""
+    return [i for i, a in enumerate(args) if isinstance(a, ft.Array) and a.dtype.kind in "fc"]
 
 
 def _as_function(prim, args, params):
@@ -137,15 +138,18 @@ def test_float32_stays_float32_and_agrees_with_float64(name, data):
     prim = Primitive.registry[name]
     args, params = _draw(data, prim)
     outs64 = _results(prim, bind(prim, *args, **params))
-    args32 = [a.astype(np.float32) if isinstance(a, ft.Array) and a.dtype == np.float64 else a
+    narrow = {np.dtype(np.float64): np.float32, np.dtype(np.complex128): np.complex64}
+    args32 = [a.astype(narrow[a.dtype]) if isinstance(a, ft.Array) and a.dtype in narrow else a
               for a in args]
     params32 = {k: (np.dtype(np.float32) if v == np.dtype(np.float64) else v)
                 if isinstance(v, np.dtype) else v for k, v in params.items()}
     outs32 = _results(prim, bind(prim, *args32, **params32))
     for out32, out64 in zip(outs32, outs64):
-        if out64.dtype == np.float64:
-            assert out32.dtype == np.float32, f"{name}: float32 inputs gave {out32.dtype}"
-        np.testing.assert_allclose(np.asarray(out32, np.float64), np.asarray(out64),
+        if out64.dtype in (np.float64, np.complex128):  # complex(re, im) of float32: complex64
+            narrow = np.float32 if out64.dtype == np.float64 else np.complex64
+            assert out32.dtype == narrow, f"{name}: float32 inputs gave {out32.dtype}"
+        wide = np.complex128 if out64.dtype.kind == "c" else np.float64
+        np.testing.assert_allclose(np.asarray(out32, wide), np.asarray(out64),
                                    rtol=2e-4, atol=2e-4)
 
 

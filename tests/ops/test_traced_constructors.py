@@ -4,7 +4,7 @@
 constant_values=x)``, ``ft.mean([x, y])``, ... with ``x`` traced by grad, jvp, vmap, jit
 or on the PyTorch tape: every case is checked under every transform against central
 finite differences, so a constructor that copies a traced value to the host (and silently
-drops its derivative) fails here. Also: what constructors refuse (complex, strings, ...).
+drops its derivative) fails here. Also: what constructors refuse (strings, objects, ...).
 """
 
 import numpy as np
@@ -136,8 +136,7 @@ def test_ragged_traced_sequence_is_a_clear_error():
 # What constructors refuse ---------------------------------------------------------------
 
 REFUSED = {
-    "complex128": np.array([1 + 2j]),
-    "complex64": np.array([1j], dtype=np.complex64),
+    "clongdouble": np.array([1j], dtype=np.clongdouble),
     "object": np.array([1, "a"], dtype=object),
     "str": np.array(["a", "b"]),
     "bytes": np.array([b"a"]),
@@ -153,16 +152,20 @@ def test_non_real_numpy_data_is_refused(fn, kind):
         getattr(ft, fn)(REFUSED[kind])
     message = str(info.value)
     assert str(REFUSED[kind].dtype) in message
-    if kind.startswith("complex"):
-        assert "does not support complex" in message and "imag" in message
+    if kind == "clongdouble":
+        assert "extended-precision complex" in message and "complex128" in message
     else:
         assert "expected bool, integer or floating-point data" in message
 
 
-@pytest.mark.parametrize("data", [[1 + 2j, 3.0], 2j, np.complex128(1j)])
-def test_python_complex_values_are_refused(data):
-    with pytest.raises(TypeError, match="array: funtorch does not support complex"):
-        ft.array(data)
+@pytest.mark.parametrize("data, dtype", [([1 + 2j, 3.0], np.complex64), (2j, np.complex64),
+                                         (np.complex128(1j), np.complex128),
+                                         (np.array([1j], np.complex64), np.complex64)])
+def test_complex_values_take_the_default_complex_dtype(data, dtype):
+    # Python complex numbers: complex64 (torch's default); NumPy data keeps its dtype
+    out = ft.array(data)
+    assert out.dtype == dtype
+    np.testing.assert_array_equal(out.numpy(), np.asarray(data, dtype=dtype))
 
 
 def test_masked_arrays_are_refused():
