@@ -172,7 +172,7 @@ class Primitive:
             stages with) a complex input.
     """
 
-    __slots__ = ("name", "_impl", "shape", "vjp", "jvp", "batch", "nondiff", "domain",
+    __slots__ = ("name", "_impl", "vjp", "jvp", "batch", "nondiff", "domain",
                  "samples", "node_cls", "tol", "multiple_results", "vjp_fwd", "_ufunc",
                  "np_impl", "complex", "_shape")
     registry: dict = {}
