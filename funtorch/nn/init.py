@@ -4,7 +4,7 @@ Two forms of each rule: the in-place one (``kaiming_uniform_(param)``) replaces 
 ``Parameter``'s value with draws from the global generator (``ft.manual_seed``); the pure
 one (``kaiming_uniform(key, shape)``) returns a new array drawn from an ``ft.random`` key.
 Both accept ``key=``; the in-place forms rebind a ``Parameter`` box or an array handle
-(``x.copy_``: the buffer itself never changes).
+(``x.copy_``: the buffer itself never changes); they live in ``_init_inplace.py``.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ import math
 from collections.abc import Sequence
 
 import funtorch as ft
-from funtorch.nn.parameter import Parameter, is_concrete
-from funtorch.typing import Array, ArrayLike, DTypeLike, Key
+from funtorch.typing import Array, DTypeLike, Key
 
 __all__ = ["calculate_gain", "uniform", "normal", "constant", "zeros", "ones",
            "xavier_uniform", "xavier_normal", "kaiming_uniform", "kaiming_normal",
@@ -27,6 +26,14 @@ _LINEAR = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_tra
 
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     """PyTorch's recommended gain for a nonlinearity ("relu" -> sqrt(2), ...).
+
+    Args:
+        nonlinearity: ``"linear"``, a conv name, ``"sigmoid"``, ``"tanh"``, ``"relu"``,
+            ``"leaky_relu"`` or ``"selu"``.
+        param: leaky_relu's negative slope (default 0.01).
+
+    Returns:
+        The gain, a float.
 
     Raises:
         ValueError: an unknown nonlinearity.
@@ -73,7 +80,17 @@ def _draw(kind, key, shape, dtype, low=0.0, high=1.0):
 
 def uniform(key: Key | None, shape: Sequence[int], a: float = 0.0, b: float = 1.0,
             dtype: DTypeLike = None) -> Array:
-    """Samples from U(a, b) of ``shape`` (from the global generator when ``key`` is None).
+    """Samples from U(a, b) of ``shape``.
+
+    Args:
+        key: an ``ft.random`` key; None draws from the global generator (``ft.manual_seed``).
+        shape: the result's shape (a weight's is ``(fan_out, fan_in, *kernel)``).
+        a: the lower bound.
+        b: the upper bound.
+        dtype: the result's dtype (default: the default float dtype).
+
+    Returns:
+        A new array of ``shape``.
 
     Example:
         >>> w = ft.nn.init.uniform(ft.random.key(0), (2, 3), -1.0, 1.0)
@@ -85,28 +102,95 @@ def uniform(key: Key | None, shape: Sequence[int], a: float = 0.0, b: float = 1.
 
 def normal(key: Key | None, shape: Sequence[int], mean: float = 0.0, std: float = 1.0,
            dtype: DTypeLike = None) -> Array:
-    """Samples from N(mean, std^2) of ``shape`` (the global generator when ``key`` is None)."""
+    """Samples from N(mean, std^2) of ``shape``.
+
+    Args:
+        key: an ``ft.random`` key; None draws from the global generator (``ft.manual_seed``).
+        shape: the result's shape (a weight's is ``(fan_out, fan_in, *kernel)``).
+        mean: the mean.
+        std: the standard deviation.
+        dtype: the result's dtype (default: the default float dtype).
+
+    Returns:
+        A new array of ``shape``.
+
+    Example:
+        >>> ft.nn.init.normal(ft.random.key(0), (2,), mean=1.5, std=0.0).tolist()
+        [1.5, 1.5]
+    """
     return _draw("normal", key, tuple(shape), dtype) * std + mean
 
 
 def constant(shape: Sequence[int], val: float, dtype: DTypeLike = None) -> Array:
-    """An array of ``shape`` filled with ``val`` (the default dtype unless given)."""
+    """An array of ``shape`` filled with ``val``.
+
+    Args:
+        shape: the result's shape (a weight's is ``(fan_out, fan_in, *kernel)``).
+        val: the value.
+        dtype: the result's dtype (default: the default float dtype).
+
+    Returns:
+        A new array of ``shape``.
+
+    Example:
+        >>> ft.nn.init.constant((2,), 0.5).tolist()
+        [0.5, 0.5]
+    """
     return ft.full(tuple(shape), val, dtype=dtype or ft.get_default_dtype())
 
 
 def zeros(shape: Sequence[int], dtype: DTypeLike = None) -> Array:
-    """An array of zeros of ``shape``."""
+    """An array of zeros of ``shape``.
+
+    Args:
+        shape: the result's shape (a weight's is ``(fan_out, fan_in, *kernel)``).
+        dtype: the result's dtype (default: the default float dtype).
+
+    Returns:
+        A new array of ``shape``.
+
+    Example:
+        >>> ft.nn.init.zeros((2, 1)).tolist()
+        [[0.0], [0.0]]
+    """
     return constant(shape, 0.0, dtype)
 
 
 def ones(shape: Sequence[int], dtype: DTypeLike = None) -> Array:
-    """An array of ones of ``shape``."""
+    """An array of ones of ``shape``.
+
+    Args:
+        shape: the result's shape (a weight's is ``(fan_out, fan_in, *kernel)``).
+        dtype: the result's dtype (default: the default float dtype).
+
+    Returns:
+        A new array of ``shape``.
+
+    Example:
+        >>> ft.nn.init.ones((2, 1)).tolist()
+        [[1.0], [1.0]]
+    """
     return constant(shape, 1.0, dtype)
 
 
 def xavier_uniform(key: Key | None, shape: Sequence[int], gain: float = 1.0,
                    dtype: DTypeLike = None) -> Array:
-    """U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)) (Glorot & Bengio, 2010)."""
+    """U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)) (Glorot & Bengio, 2010).
+
+    Args:
+        key: an ``ft.random`` key; None draws from the global generator (``ft.manual_seed``).
+        shape: the result's shape (a weight's is ``(fan_out, fan_in, *kernel)``).
+        gain: a scale (:func:`calculate_gain`).
+        dtype: the result's dtype (default: the default float dtype).
+
+    Returns:
+        A new array of ``shape``.
+
+    Example:
+        >>> w = ft.nn.init.xavier_uniform(ft.random.key(0), (3, 5))  # a = sqrt(6 / 8)
+        >>> bool(ft.all(ft.abs(w) <= 0.8661))
+        True
+    """
     fan_in, fan_out = fan_in_and_out(shape)
     bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
     return uniform(key, shape, -bound, bound, dtype)
@@ -114,7 +198,21 @@ def xavier_uniform(key: Key | None, shape: Sequence[int], gain: float = 1.0,
 
 def xavier_normal(key: Key | None, shape: Sequence[int], gain: float = 1.0,
                   dtype: DTypeLike = None) -> Array:
-    """N(0, std^2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
+    """N(0, std^2) with std = gain * sqrt(2 / (fan_in + fan_out)).
+
+    Args:
+        key: an ``ft.random`` key; None draws from the global generator (``ft.manual_seed``).
+        shape: the result's shape (a weight's is ``(fan_out, fan_in, *kernel)``).
+        gain: a scale (:func:`calculate_gain`).
+        dtype: the result's dtype (default: the default float dtype).
+
+    Returns:
+        A new array of ``shape``.
+
+    Example:
+        >>> ft.nn.init.xavier_normal(ft.random.key(0), (3, 5)).shape
+        (3, 5)
+    """
     fan_in, fan_out = fan_in_and_out(shape)
     return normal(key, shape, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)), dtype)
 
@@ -129,80 +227,52 @@ def _kaiming_std(shape, a, mode, nonlinearity):
 
 def kaiming_uniform(key: Key | None, shape: Sequence[int], a: float = 0.0, mode: str = "fan_in",
                     nonlinearity: str = "leaky_relu", dtype: DTypeLike = None) -> Array:
-    """U(-b, b) with b = gain * sqrt(3 / fan) (He et al., 2015)."""
+    """U(-b, b) with b = gain * sqrt(3 / fan) (He et al., 2015).
+
+    Args:
+        key: an ``ft.random`` key; None draws from the global generator (``ft.manual_seed``).
+        shape: the result's shape (a weight's is ``(fan_out, fan_in, *kernel)``).
+        a: leaky_relu's negative slope (for the gain).
+        mode: ``"fan_in"`` (keeps the forward variance) or ``"fan_out"``.
+        nonlinearity: what follows the layer (:func:`calculate_gain`).
+        dtype: the result's dtype (default: the default float dtype).
+
+    Returns:
+        A new array of ``shape``.
+
+    Example:
+        >>> w = ft.nn.init.kaiming_uniform(ft.random.key(0), (4, 6))  # b = sqrt(3 * 2 / 6)
+        >>> bool(ft.all(ft.abs(w) <= 1.0))
+        True
+    """
     bound = math.sqrt(3.0) * _kaiming_std(shape, a, mode, nonlinearity)
     return uniform(key, shape, -bound, bound, dtype)
 
 
 def kaiming_normal(key: Key | None, shape: Sequence[int], a: float = 0.0, mode: str = "fan_in",
                    nonlinearity: str = "leaky_relu", dtype: DTypeLike = None) -> Array:
-    """N(0, std^2) with std = gain / sqrt(fan)."""
+    """N(0, std^2) with std = gain / sqrt(fan) (He et al., 2015).
+
+    Args:
+        key: an ``ft.random`` key; None draws from the global generator (``ft.manual_seed``).
+        shape: the result's shape (a weight's is ``(fan_out, fan_in, *kernel)``).
+        a: leaky_relu's negative slope (for the gain).
+        mode: ``"fan_in"`` or ``"fan_out"``.
+        nonlinearity: what follows the layer (:func:`calculate_gain`).
+        dtype: the result's dtype (default: the default float dtype).
+
+    Returns:
+        A new array of ``shape``.
+
+    Example:
+        >>> ft.nn.init.kaiming_normal(ft.random.key(0), (4, 6), mode="fan_out").shape
+        (4, 6)
+    """
     return normal(key, shape, 0.0, _kaiming_std(shape, a, mode, nonlinearity), dtype)
 
 
-def _fill(param: Array, value: ArrayLike) -> Array:
-    """Rebind ``param`` (a Parameter box, or an array handle as ``x.copy_``) to ``value``."""
-    value = ft.asarray(value).astype(param.dtype).to(param.device)
-    if isinstance(param, Parameter):
-        param.data = value
-        return param
-    if not is_concrete(param):
-        raise TypeError(f"init: in-place initialisers need an ft.nn.Parameter or an array "
-                        f"with a value, got {type(param).__name__} (a traced value); use the "
-                        "pure form, e.g. ft.nn.init.kaiming_uniform(key, shape)")
-    with ft.no_grad():  # as torch.nn.init, also on leaves requiring grad
-        return param.copy_(value)
-
-
-def uniform_(tensor: Array, a: float = 0.0, b: float = 1.0, key: Key | None = None) -> Array:
-    """Fill a Parameter from U(a, b); returns it."""
-    return _fill(tensor, uniform(key, tensor.shape, a, b, tensor.dtype))
-
-
-def normal_(tensor: Array, mean: float = 0.0, std: float = 1.0, key: Key | None = None) -> Array:
-    """Fill a Parameter from N(mean, std^2); returns it."""
-    return _fill(tensor, normal(key, tensor.shape, mean, std, tensor.dtype))
-
-
-def constant_(tensor: Array, val: float) -> Array:
-    """Fill a Parameter with ``val``; returns it."""
-    return _fill(tensor, constant(tensor.shape, val, tensor.dtype))
-
-
-def zeros_(tensor: Array) -> Array:
-    """Fill a Parameter with zeros; returns it."""
-    return constant_(tensor, 0.0)
-
-
-def ones_(tensor: Array) -> Array:
-    """Fill a Parameter with ones; returns it."""
-    return constant_(tensor, 1.0)
-
-
-def xavier_uniform_(tensor: Array, gain: float = 1.0, key: Key | None = None) -> Array:
-    """Fill a Parameter with Glorot-uniform draws (:func:`xavier_uniform`); returns it."""
-    return _fill(tensor, xavier_uniform(key, tensor.shape, gain, tensor.dtype))
-
-
-def xavier_normal_(tensor: Array, gain: float = 1.0, key: Key | None = None) -> Array:
-    """Fill a Parameter with Glorot-normal draws (:func:`xavier_normal`); returns it."""
-    return _fill(tensor, xavier_normal(key, tensor.shape, gain, tensor.dtype))
-
-
-def kaiming_uniform_(tensor: Array, a: float = 0.0, mode: str = "fan_in",
-                     nonlinearity: str = "leaky_relu", key: Key | None = None) -> Array:
-    """Fill a Parameter with He-uniform draws; PyTorch's Linear default uses a=sqrt(5)."""
-    return _fill(tensor, kaiming_uniform(key, tensor.shape, a, mode, nonlinearity,
-                                         tensor.dtype))
-
-
-def kaiming_normal_(tensor: Array, a: float = 0.0, mode: str = "fan_in",
-                    nonlinearity: str = "leaky_relu", key: Key | None = None) -> Array:
-    """Fill a Parameter with He-normal draws (:func:`kaiming_normal`); returns it.
-
-    Example:
-        >>> w = ft.nn.Parameter(ft.zeros((4, 3)))
-        >>> ft.nn.init.kaiming_normal_(w, key=ft.random.key(0)) is w
-        True
-    """
-    return _fill(tensor, kaiming_normal(key, tensor.shape, a, mode, nonlinearity, tensor.dtype))
+# the in-place forms (below the pure ones they call) live in _init_inplace.py
+from funtorch.nn._init_inplace import (  # noqa: E402
+    constant_, kaiming_normal_, kaiming_uniform_, normal_, ones_, uniform_, xavier_normal_,
+    xavier_uniform_, zeros_,
+)
