@@ -17,13 +17,14 @@ measures on 2 ranks:
    float32; jitted ``value_and_grad`` + SGD): rank 0 alone (rank 1 asleep) against both
    ranks with gradient averaging, interleaved sample by sample in one run; beside it, two
    floors that no implementation can beat on the same machine at the same moment: both
-   ranks stepping without communicating (what sharing the cores costs) and both ranks
+   ranks stepping without communicating (what sharing the cores costs: the slower rank's
+   time, as a job steps at its slowest rank's pace) and both ranks
    stepping plus one blocking MPI ``Allreduce`` of a preflattened buffer of the
    gradients' size (what MPI itself costs, no copies);
 3. the cost of ``FUNTORCH_DISTRIBUTED_DEBUG`` on that 2-rank step.
 
-Every sample is rank 0's time per call; the ranks line up before each sample with a
-barrier that sleeps (an idle rank takes no core). Cases are interleaved round by round;
+Every sample is the time per call from the ranks lining up (a barrier that sleeps: an
+idle rank takes no core) until every rank has finished, on rank 0's clock. Cases are interleaved round by round;
 ratios are the median over rounds of the ratio within a round (load from elsewhere hits
 both alike), reported beside the ratio of medians. Rank 0 prints a Markdown table, the
 load average before and after, and the issue's targets.
@@ -52,20 +53,23 @@ VIA_MPI = ", through MPI's Iallreduce (FUNTORCH_DISTRIBUTED_SHM=0)"
 TREE_SHAPES = [(1024, 768), (768,), (768, 256), (256,), (256, 128), (128,)]  # ~3.9 MiB f32
 
 
-def line_up(group):
-    """A barrier that sleeps while it waits, so that a rank with nothing to do leaves the
-    cores to the others (the group's own barrier spins for a while first)."""
+def line_up(group, spin=False):
+    """A barrier that sleeps while it waits (unless ``spin``), so that a rank with nothing
+    to do leaves the cores to the others (the group's own barrier spins for a while)."""
     request = group.comm.Ibarrier()
     while not request.Test():
-        time.sleep(2e-4)
+        if not spin:
+            time.sleep(2e-4)
 
 
 def timed(fn, group, calls):
-    """Seconds per call of ``fn`` on rank 0, the ranks lined up first."""
+    """Seconds per call of ``fn``, on rank 0's clock, from the ranks lining up until every
+    rank has finished its calls (a job steps at its slowest rank's pace)."""
     line_up(group)
     start = time.perf_counter()
     for _ in range(calls):
         fn()
+    line_up(group, spin=group.rank == 0)  # (a rank that arrived first has sent its part)
     return (time.perf_counter() - start) / calls
 
 
