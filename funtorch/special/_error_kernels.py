@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from funtorch.ops.erf_kernels import erfcx_above_one, horner_inplace
+from funtorch.ops.erf_kernels import blocked, erfcx_above_one, horner_inplace
 from funtorch.ops.prng import _ERF_INV_64
 from funtorch.special._series import by_region
 
@@ -52,6 +52,7 @@ def _erfcx_far(xp, x):
         return xp.where(x < 0, 2.0 * xp.exp(far * far) - big, big)
 
 
+@blocked
 def erfcx(xp, x):
     """Scaled complementary error function ``exp(x^2) erfc(x)``: ``exp(x^2) (1 - erf(x))``
     below |x| = 1, erf's fitted polynomials above (``erfcx(-x) = 2 exp(x^2) - erfcx(x)``)."""
@@ -74,6 +75,7 @@ def _erfc_far(xp, x):
     return xp.where(x > 0, tail, 2.0 - tail)
 
 
+@blocked
 def erfc(xp, x):
     """Complementary error function with full relative accuracy in the right tail."""
     return by_region(xp, x, lambda v: xp.abs(v) < 1.0, lambda v: 1.0 - erf_small(xp, v),
@@ -87,6 +89,7 @@ def _ndtr_left(xp, x):
                     0.5 * xp.exp(xp.log(scaled) - 0.5 * x * x))
 
 
+@blocked
 def ndtr(xp, x):
     """Standard normal CDF ``erfc(-x / sqrt(2)) / 2``; in the left tail as
     ``erfcx(-x / sqrt 2) exp(-x^2 / 2) / 2`` with the exponent formed from x itself (the
@@ -95,6 +98,7 @@ def ndtr(xp, x):
                      lambda v: 0.5 * erfc(xp, -v / SQRT_2))
 
 
+@blocked
 def log_ndtr(xp, x):
     """log of the normal CDF: via erfcx on the left (no underflow), log1p on the right."""
     def left(v):
@@ -169,6 +173,7 @@ def _fill_edges(xp, out, x, low, high, sign):
     return out
 
 
+@blocked
 def ndtri(xp, p):
     """Inverse of the standard normal CDF: ``-sqrt(2) erfcinv(2 p)``, mirrored above 1/2
     (``1 - p`` is exact there); full relative accuracy in both tails."""
@@ -183,6 +188,7 @@ def ndtri(xp, p):
     return _fill_edges(xp, out, flat, 0.0, 1.0, 1.0).reshape(shape)
 
 
+@blocked
 def erfinv(xp, y):
     """Inverse error function: Giles' polynomials in ``w = -log(1 - y^2)`` (within a few
     ulp of SciPy in float64)."""
@@ -195,6 +201,7 @@ def erfinv(xp, y):
     return _fill_edges(xp, out, flat, -1.0, 1.0, 1.0).reshape(shape)
 
 
+@blocked
 def dawsn(xp, x):
     """Dawson's integral: Taylor series below 0.2, Rybicki's sum (h = 0.2) above, and the
     asymptotic series past 1e4 (where the sum would need huge n)."""

@@ -52,3 +52,18 @@ def test_float32_stays_float32_within_one_ulp(ours, ref, x):
     keep = np.isfinite(want) & (np.abs(want) > np.finfo(np.float32).tiny)
     ulp = np.spacing(np.abs(want[keep]).astype(np.float32)).astype(np.float64)
     assert np.all(np.abs(np.asarray(got, np.float64)[keep] - want[keep]) <= ulp)
+
+
+@pytest.mark.parametrize("fn", [ft.erf, ft.special.erfc, ft.special.ndtr, ft.special.log_ndtr,
+                                ft.special.erfcx, ft.special.dawsn, ft.special.ndtri,
+                                ft.special.erfinv])
+def test_host_blocks_change_no_value(fn):
+    """Kernels run per block of BLOCK elements on NumPy: a long array gives exactly the
+    values of its pieces computed alone."""
+    from funtorch.ops.erf_kernels import BLOCK
+    x = np.random.default_rng(11).uniform(-0.999, 0.999, 2 * BLOCK + 123)
+    if fn is ft.special.ndtri:
+        x = np.abs(x)
+    whole = np.asarray(fn(ft.asarray(x)))
+    pieces = [np.asarray(fn(ft.asarray(x[i:i + 1000]))) for i in range(0, x.size, 1000)]
+    np.testing.assert_array_equal(whole, np.concatenate(pieces))
