@@ -267,6 +267,8 @@ def bind(prim, *args, **params):
         raise diagnostics.explain_failure(prim, args, params, exc) from exc
     if prim.multiple_results:
         return _wrap_results(prim, buf, args, params, tracked)
+    if buf.dtype in _COMPLEX and not prim.complex:  # one set lookup for real outputs
+        raise _complex_error(prim, buf.dtype)
     out = _object_new(Array)  # what wrap() does, inlined on the hottest path
     out._buf = buf
     out._node = None
@@ -276,9 +278,11 @@ def bind(prim, *args, **params):
     return out
 
 
-    if buf.dtype in _COMPLEX and not prim.complex:  # one set lookup for real outputs
-        raise _complex_error(prim, buf.dtype)
 def _wrap_results(prim, bufs, args, params, tracked):
+    if not prim.complex:
+        for buf in bufs:
+            if buf.dtype in _COMPLEX:
+                raise _complex_error(prim, buf.dtype)
     outs = tuple(wrap(buf) for buf in bufs)
     if tracked and _STATE.grad_enabled and not prim.nondiff:
         node = record(prim, args, params)
@@ -288,10 +292,6 @@ def _wrap_results(prim, bufs, args, params, tracked):
                 out._node = _output_node(node, index)
     return outs
 
-    if not prim.complex:
-        for buf in bufs:
-            if buf.dtype in _COMPLEX:
-                raise _complex_error(prim, buf.dtype)
 
 _COMPLEX_MSG = ("{name}: complex inputs are not supported (got {dtype}); funtorch's complex "
                 "support covers arithmetic, exp/log/trig, reductions, linear algebra products and "
