@@ -137,21 +137,65 @@ def _random(fn, draw, shape, dtype, device, requires_grad):
 
 def rand(*shape: ShapeLike, dtype: DTypeLike = None, device: Any = None,
          requires_grad: bool = False) -> Array:
-    """Uniform samples in [0, 1) from the global generator. Example: ``ft.rand(2, 3)``."""
+    """Uniform samples in [0, 1) from the global generator (``ft.manual_seed``).
+
+    Args:
+        *shape: the shape, as ints (``ft.rand(2, 3)``) or one sequence.
+        dtype: a float dtype (default: the default float dtype).
+        device: where the result lives.
+        requires_grad: make the result a leaf that requires grad.
+
+    Returns:
+        An array of ``shape``.
+
+    Example:
+        >>> x = ft.rand(2, 3); x.shape, bool(ft.all((x >= 0) & (x < 1)))
+        ((2, 3), True)
+    """
     return _random("rand", lambda k, s, d: random.uniform(k, s, d), shape, dtype, device,
                    requires_grad)
 
 
 def randn(*shape: ShapeLike, dtype: DTypeLike = None, device: Any = None,
           requires_grad: bool = False) -> Array:
-    """Standard normal samples from the global generator. Example: ``ft.randn(2, 3)``."""
+    """Standard normal samples from the global generator (``ft.manual_seed``).
+
+    Args:
+        *shape: the shape, as ints (``ft.randn(2, 3)``) or one sequence.
+        dtype: a float dtype (default: the default float dtype).
+        device: where the result lives.
+        requires_grad: make the result a leaf that requires grad.
+
+    Returns:
+        An array of ``shape``.
+
+    Example:
+        >>> _ = ft.manual_seed(0); a = ft.randn(3)
+        >>> _ = ft.manual_seed(0); bool(ft.all(a == ft.randn(3)))  # the seed repeats draws
+        True
+    """
     return _random("randn", lambda k, s, d: random.normal(k, s, d), shape, dtype, device,
                    requires_grad)
 
 
 def randint(low: int, high: int | None = None, size: ShapeLike | None = (),
             dtype: DTypeLike = np.int64, device: Any = None) -> Array:
-    """Integers in ``[low, high)`` from the global generator (``randint(high, size)`` too)."""
+    """Integers in ``[low, high)`` from the global generator (``randint(high, size)`` too).
+
+    Args:
+        low: the smallest value (the bound ``high`` when ``high`` is None).
+        high: one past the largest value.
+        size: the shape (an int or a sequence).
+        dtype: an integer dtype (default int64).
+        device: where the result lives.
+
+    Returns:
+        An array of ``size``.
+
+    Example:
+        >>> x = ft.randint(3, 5, (4,)); x.shape, bool(ft.all((x >= 3) & (x < 5)))
+        ((4,), True)
+    """
     if high is None:
         low, high = 0, low
     if isinstance(size, (int, np.integer)):

@@ -80,14 +80,37 @@ class no_grad(_NoArgumentMode):
 
 
 class enable_grad(_NoArgumentMode):
-    """Re-enable recording inside a ``no_grad`` block; also a decorator."""
+    """Re-enable recording inside a ``no_grad`` block; also a decorator, with or without
+    parentheses.
+
+    Args:
+        fn: the function to decorate (``@ft.enable_grad`` without parentheses).
+
+    Example:
+        >>> x = ft.ones(2, requires_grad=True)
+        >>> with ft.no_grad(), ft.enable_grad():
+        ...     y = x * 2
+        >>> y.requires_grad
+        True
+    """
 
     mode = True
 
 
 class set_grad_enabled(_GradMode):
     """Switch recording on or off: at once when called (``ft.set_grad_enabled(False)``),
-    restored at the end of a ``with`` block, or around calls as a decorator (PyTorch)."""
+    restored at the end of a ``with`` block, or around calls as a decorator (PyTorch).
+
+    Args:
+        mode: record (True) or not.
+
+    Example:
+        >>> x = ft.ones(2, requires_grad=True)
+        >>> with ft.set_grad_enabled(False):
+        ...     y = x * 2
+        >>> y.requires_grad, ft.is_grad_enabled()
+        (False, True)
+    """
 
     def __init__(self, mode: bool) -> None:
         super().__init__()
@@ -104,12 +127,30 @@ class set_grad_enabled(_GradMode):
 
 
 def is_grad_enabled() -> bool:
-    """Whether PyTorch-style recording is on."""
+    """Whether PyTorch-style recording is on.
+
+    Returns:
+        False inside ``no_grad``/``inference_mode`` or after ``set_grad_enabled(False)``.
+
+    Example:
+        >>> with ft.no_grad():
+        ...     ft.is_grad_enabled()
+        False
+    """
     return _STATE.grad_enabled
 
 
 def is_inference_mode_enabled() -> bool:
-    """Whether ``ft.inference_mode()`` is active in this thread."""
+    """Whether ``ft.inference_mode()`` is active in this thread.
+
+    Returns:
+        True inside ``inference_mode()`` (not ``inference_mode(False)``).
+
+    Example:
+        >>> with ft.inference_mode():
+        ...     ft.is_inference_mode_enabled()
+        True
+    """
     return _STATE.inference
 
 

@@ -21,7 +21,18 @@ _C = TypeVar("_C", bound=type)
 
 
 class PyTreeDef:
-    """The structure of a pytree: node type, static data and children's structures."""
+    """The structure of a pytree: node type, static data and children's structures.
+
+    Args:
+        node_type: the container type (None for a leaf).
+        aux: the node's static data (a dict's keys, a registered node's ``aux``).
+        children: the children's structures.
+        num_leaves: the number of leaves below (counted when None).
+
+    Example:
+        >>> ft.tree.structure([1, (2, 3)])
+        PyTreeDef(list[*, PyTreeDef(tuple[*, *])])
+    """
 
     __slots__ = ("node_type", "aux", "children", "num_leaves")
 
@@ -70,6 +81,9 @@ def register_node(cls: type, flatten: Callable[[Any], tuple[Any, Any]],
         flatten: ``obj -> (children, aux)``; ``aux`` is hashable static data.
         unflatten: ``(aux, children) -> obj``.
 
+    Raises:
+        ValueError: ``cls`` is already registered.
+
     Example:
         >>> class Point:
         ...     def __init__(self, x, y):
@@ -86,7 +100,27 @@ def register_node(cls: type, flatten: Callable[[Any], tuple[Any, Any]],
 
 def register_dataclass(cls: _C) -> _C:
     """Register a dataclass as a pytree node (fields marked ``static=True`` in their
-    metadata are static data); usable as a decorator."""
+    metadata are static data); usable as a decorator.
+
+    Args:
+        cls: a dataclass.
+
+    Returns:
+        ``cls`` itself, now a pytree node.
+
+    Raises:
+        TypeError: ``cls`` is not a dataclass.
+
+    Example:
+        >>> import dataclasses
+        >>> @ft.tree.register_dataclass
+        ... @dataclasses.dataclass
+        ... class Pair:
+        ...     a: float
+        ...     name: str = dataclasses.field(default="p", metadata={"static": True})
+        >>> ft.tree.map(lambda x: 2 * x, Pair(1.5))
+        Pair(a=3.0, name='p')
+    """
     if not dataclasses.is_dataclass(cls):
         raise TypeError(f"register_dataclass: {cls.__name__} is not a dataclass")
     fields = [f.name for f in dataclasses.fields(cls) if not f.metadata.get("static")]
@@ -199,6 +233,13 @@ def flatten(tree: Any, is_leaf: Callable[[Any], bool] | None = None
             ) -> tuple[list[Any], PyTreeDef]:
     """Split a pytree into its list of leaves and its structure.
 
+    Args:
+        tree: a pytree (tuples, lists, dicts, None, registered nodes; the rest are leaves).
+        is_leaf: a predicate that stops the descent (its subtree becomes one leaf).
+
+    Returns:
+        ``(leaves, treedef)``: the leaves in order (dicts by sorted key) and the structure.
+
     Example:
         >>> ft.tree.flatten({"b": 1, "a": (2, 3)})
         ([2, 3, 1], PyTreeDef(dict[PyTreeDef(tuple[*, *]), *]))
@@ -231,8 +272,20 @@ def _unflatten(treedef, leaves_iter):
 def unflatten(treedef: PyTreeDef, leaves_list: Iterable[Any]) -> Any:
     """Rebuild a pytree of structure ``treedef`` from a sequence of leaves.
 
+    Args:
+        treedef: a structure from :func:`flatten` or :func:`structure`.
+        leaves_list: exactly ``treedef.num_leaves`` leaves, in flattening order.
+
+    Returns:
+        The pytree.
+
     Raises:
         ValueError: if the number of leaves does not match the structure.
+
+    Example:
+        >>> leaves, treedef = ft.tree.flatten((1, [2, 3]))
+        >>> ft.tree.unflatten(treedef, [10, 20, 30])
+        (10, [20, 30])
     """
     leaves_list = list(leaves_list)
     if len(leaves_list) != treedef.num_leaves:
@@ -242,18 +295,51 @@ def unflatten(treedef: PyTreeDef, leaves_list: Iterable[Any]) -> Any:
 
 
 def leaves(tree: Any, is_leaf: Callable[[Any], bool] | None = None) -> list[Any]:
-    """The leaves of a pytree, in flattening order."""
+    """The leaves of a pytree, in flattening order.
+
+    Args:
+        tree: a pytree.
+        is_leaf: a predicate that stops the descent.
+
+    Returns:
+        The list of leaves.
+
+    Example:
+        >>> ft.tree.leaves({"w": [1.0, 2.0], "b": None})
+        [1.0, 2.0]
+    """
     return flatten(tree, is_leaf)[0]
 
 
 def structure(tree: Any, is_leaf: Callable[[Any], bool] | None = None) -> PyTreeDef:
-    """The :class:`PyTreeDef` of a pytree."""
+    """The :class:`PyTreeDef` of a pytree.
+
+    Args:
+        tree: a pytree.
+        is_leaf: a predicate that stops the descent.
+
+    Returns:
+        Its structure (``.num_leaves`` counts the leaves).
+
+    Example:
+        >>> ft.tree.structure((1, {"a": 2})).num_leaves
+        2
+    """
     return flatten(tree, is_leaf)[1]
 
 
 def map(fn: Callable[..., Any], tree: Any, *rest: Any,  # noqa: A001 - JAX's name
         is_leaf: Callable[[Any], bool] | None = None) -> Any:
     """Apply ``fn`` to each leaf (and the matching leaves of ``rest``); same structure out.
+
+    Args:
+        fn: called with one leaf of ``tree`` and the matching leaf of each of ``rest``.
+        tree: a pytree.
+        *rest: pytrees of ``tree``'s structure.
+        is_leaf: a predicate that stops the descent.
+
+    Returns:
+        A pytree of ``tree``'s structure holding ``fn``'s results.
 
     Raises:
         ValueError: if a tree in ``rest`` has a different structure (both are shown).
