@@ -58,7 +58,7 @@ class Array:
         return self._buf.shape
 
     @property
-    def dtype(self):
+    def dtype(self) -> np.dtype:
         return self._buf.dtype
 
     @property
@@ -70,7 +70,7 @@ class Array:
         return self._buf.size
 
     @property
-    def device(self):
+    def device(self) -> backends.Device:
         return backends.get_backend_of(self._buf).device_of(self._buf)
 
     def _concrete(self, what):
@@ -130,7 +130,7 @@ class Array:
         return out
 
     @property
-    def grad_fn(self):
+    def grad_fn(self) -> Node | None:
         node = self._node
         if node is None or node.is_leaf:
             return None
@@ -249,15 +249,24 @@ def bind(prim, *args, **params):
             if arg._node is not None:
                 tracked = True
         elif cls in _TRACER_TYPES:
-            top = _find_top_trace(args)
+            top = arg._trace
+            for other in args:  # usually the only trace here: skip the search
+                if type(other) in _TRACER_TYPES and other._trace is not top:
+                    top = _find_top_trace(args)
+                    break
+            if not top.active:
+                top = _find_top_trace(args)  # raises the leaked-tracer error
             return top.process_primitive(prim, args, params)
-        elif isinstance(arg, Array):  # a non-tracer subclass (e.g. a parameter box)
-            if _STATE.staging is not None:
-                return _bind_staged(prim, args, params)
+        elif isinstance(arg, Array):  # a box (Parameter): a mutable level-0 value
+            staging = _STATE.staging
+            if staging is not None:  # jit stages: the program reads the box on every call
+                return _find_top_trace(args, staging).process_primitive(prim, args, params)
             bufs.append(arg._buf)
             tracked = tracked or arg._node is not None
         else:
             bufs.append(arg)
+    if tracked and prim.vjp_fwd is not None and _STATE.grad_enabled:
+        return _bind_recorded_fwd(prim, args, params)
     try:
         if backends._cupy_backend is None:
             buf = prim.np_impl(*bufs, **params)
@@ -336,8 +345,10 @@ def _bind_recorded_fwd(prim, args, params):
     return out
 
 
-def _find_top_trace(args):
-    top = culprit = None
+def _find_top_trace(args, top=None):
+    """The highest trace among the tracers in ``args`` and ``top`` (jit's staging trace,
+    for an op on a box); raises if it has finished (a leaked tracer)."""
+    culprit = None
     for arg in args:
         if type(arg) in _TRACER_TYPES:
             trace = arg._trace
