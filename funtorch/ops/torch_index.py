@@ -99,14 +99,25 @@ def scatter(input: ArrayLike, dim: int, index: ArrayLike, src: ArrayLike | None 
 
 def scatter_add(input: ArrayLike, dim: int, index: ArrayLike,  # noqa: A002
                 src: ArrayLike) -> Array:
-    """``scatter`` that adds ``src`` at ``index`` (repeated indices accumulate)."""
+    """``scatter`` that adds ``src`` at ``index`` (repeated indices accumulate).
+
+    Example:
+        >>> ft.scatter_add(ft.zeros(3), 0, ft.array([0, 0, 2]), ft.ones(3)).tolist()
+        [2.0, 0.0, 1.0]
+    """
     return scatter(input, dim, index, src, reduce="add")
 
 
 def scatter_reduce(input: ArrayLike, dim: int, index: ArrayLike, src: ArrayLike, reduce: str, *,
                    include_self: bool = True) -> Array:  # noqa: A002
     """Combine ``src`` into ``input`` at ``index`` along ``dim`` with ``reduce`` ("sum",
-    "prod", "mean", "amax", "amin"); ``include_self=False`` leaves the old values out."""
+    "prod", "mean", "amax", "amin"); ``include_self=False`` leaves the old values out.
+
+    Example:
+        >>> src = ft.array([1.0, 5.0, 2.0])
+        >>> ft.scatter_reduce(ft.zeros(3), 0, ft.array([0, 0, 2]), src, "amax").tolist()
+        [5.0, 0.0, 2.0]
+    """
     x, index = as_array(input), as_array(index)
     _check_index("scatter_reduce", x, index)
     source = _source(src, index, x.dtype)
@@ -121,7 +132,12 @@ def _dim_index(x, dim, index, name):
 
 def index_select(input: ArrayLike, dim: int, index: ArrayLike, *,  # noqa: A002
                  out: Any = None) -> Array:
-    """The slices at ``index`` (1-d) along ``dim``."""
+    """The slices at ``index`` (1-d) along ``dim``.
+
+    Example:
+        >>> ft.index_select(ft.array([[1.0, 2.0], [3.0, 4.0]]), 1, ft.array([1])).tolist()
+        [[2.0], [4.0]]
+    """
     x = as_array(input)
     return ops.take(x, as_array(index), axis=one_dim(dim, x.ndim, "index_select")) if x.ndim \
         else ops.take(ops.reshape(x, (1,)), as_array(index))[0]
@@ -129,7 +145,12 @@ def index_select(input: ArrayLike, dim: int, index: ArrayLike, *,  # noqa: A002
 
 def index_add(input: ArrayLike, dim: int, index: ArrayLike, source: ArrayLike, *,  # noqa: A002
               alpha: ArrayLike = 1) -> Array:
-    """``input`` plus ``alpha * source`` added at ``index`` along ``dim``."""
+    """``input`` plus ``alpha * source`` added at ``index`` along ``dim``.
+
+    Example:
+        >>> ft.index_add(ft.zeros(3), 0, ft.array([0, 0, 2]), ft.ones(3)).tolist()
+        [2.0, 0.0, 1.0]
+    """
     x = as_array(input)
     where, _ = _dim_index(x, dim, index, "index_add")
     return x.at[where].add(as_array(source) * alpha if alpha != 1 else source)
@@ -137,7 +158,12 @@ def index_add(input: ArrayLike, dim: int, index: ArrayLike, source: ArrayLike, *
 
 def index_copy(input: ArrayLike, dim: int, index: ArrayLike,  # noqa: A002
                source: ArrayLike) -> Array:
-    """``input`` with the slices at ``index`` along ``dim`` replaced by ``source``."""
+    """``input`` with the slices at ``index`` along ``dim`` replaced by ``source``.
+
+    Example:
+        >>> ft.index_copy(ft.zeros(3), 0, ft.array([2]), ft.array([5.0])).tolist()
+        [0.0, 0.0, 5.0]
+    """
     x = as_array(input)
     where, _ = _dim_index(x, dim, index, "index_copy")
     return x.at[where].set(source)
@@ -145,7 +171,12 @@ def index_copy(input: ArrayLike, dim: int, index: ArrayLike,  # noqa: A002
 
 def index_fill(input: ArrayLike, dim: int, index: ArrayLike,  # noqa: A002
                value: ArrayLike) -> Array:
-    """``input`` with the slices at ``index`` along ``dim`` set to ``value``."""
+    """``input`` with the slices at ``index`` along ``dim`` set to ``value``.
+
+    Example:
+        >>> ft.index_fill(ft.zeros(3), 0, ft.array([1]), 7.0).tolist()
+        [0.0, 7.0, 0.0]
+    """
     x = as_array(input)
     where, _ = _dim_index(x, dim, index, "index_fill")
     return x.at[where].set(ops.astype(ops.asarray(value), x.dtype))
@@ -154,7 +185,12 @@ def index_fill(input: ArrayLike, dim: int, index: ArrayLike,  # noqa: A002
 def index_reduce(input: ArrayLike, dim: int, index: ArrayLike, source: ArrayLike, reduce: str, *,
                  include_self: bool = True) -> Array:  # noqa: A002
     """Combine ``source`` into the slices at ``index`` along ``dim`` ("prod", "mean",
-    "amax", "amin")."""
+    "amax", "amin").
+
+    Example:
+        >>> ft.index_reduce(ft.ones(2), 0, ft.array([0, 0]), ft.array([2.0, 3.0]), "prod").tolist()
+        [6.0, 1.0]
+    """
     x = as_array(input)
     where, _ = _dim_index(x, dim, index, "index_reduce")
     return _update(x, where, as_array(source), reduce, include_self)
@@ -163,7 +199,12 @@ def index_reduce(input: ArrayLike, dim: int, index: ArrayLike, source: ArrayLike
 def index_put(input: ArrayLike, indices: Any, values: ArrayLike,  # noqa: A002
               accumulate: bool = False) -> Array:
     """``input`` with ``values`` at the advanced index ``indices`` (a tuple of arrays);
-    ``accumulate=True`` adds."""
+    ``accumulate=True`` adds.
+
+    Example:
+        >>> ft.index_put(ft.zeros(3), (ft.array([0, 2]),), ft.array([1.0, 2.0])).tolist()
+        [1.0, 0.0, 2.0]
+    """
     x = as_array(input)
     where = tuple(as_array(i) for i in indices)
     return x.at[where].add(values) if accumulate else x.at[where].set(values)
@@ -182,7 +223,13 @@ def masked_fill(input: ArrayLike, mask: ArrayLike, value: ArrayLike) -> Array:  
 
 
 def masked_scatter(input: ArrayLike, mask: ArrayLike, source: ArrayLike) -> Array:  # noqa: A002
-    """``input`` with consecutive elements of ``source`` at the true positions of ``mask``."""
+    """``input`` with consecutive elements of ``source`` at the true positions of ``mask``.
+
+    Example:
+        >>> mask = ft.array([True, False, True])
+        >>> ft.masked_scatter(ft.zeros(3), mask, ft.array([1.0, 2.0])).tolist()
+        [1.0, 0.0, 2.0]
+    """
     x = as_array(input)
     mask = ops.broadcast_to(as_array(mask), x.shape)
     flat = ops.reshape(as_array(source), (-1,))
@@ -192,13 +239,23 @@ def masked_scatter(input: ArrayLike, mask: ArrayLike, source: ArrayLike) -> Arra
 
 
 def masked_select(input: ArrayLike, mask: ArrayLike, *, out: Any = None) -> Array:  # noqa: A002
-    """The elements where ``mask`` (broadcast) is true, as a 1-d array."""
+    """The elements where ``mask`` (broadcast) is true, as a 1-d array.
+
+    Example:
+        >>> ft.masked_select(ft.array([1.0, 2.0, 3.0]), ft.array([True, False, True])).tolist()
+        [1.0, 3.0]
+    """
     x, mask = ops.broadcast_arrays(as_array(input), as_array(mask))
     return x[mask]
 
 
 def select_scatter(input: ArrayLike, src: ArrayLike, dim: int, index: int) -> Array:  # noqa: A002
-    """``input`` with the slice at ``index`` of ``dim`` replaced by ``src``."""
+    """``input`` with the slice at ``index`` of ``dim`` replaced by ``src``.
+
+    Example:
+        >>> ft.select_scatter(ft.zeros((2, 2)), ft.ones(2), 0, 1).tolist()
+        [[0.0, 0.0], [1.0, 1.0]]
+    """
     x = as_array(input)
     axis = one_dim(dim, x.ndim, "select_scatter")
     return x.at[(slice(None),) * axis + (int(index),)].set(src)
@@ -206,7 +263,12 @@ def select_scatter(input: ArrayLike, src: ArrayLike, dim: int, index: int) -> Ar
 
 def slice_scatter(input: ArrayLike, src: ArrayLike, dim: int = 0, start: int | None = None,
                   end: int | None = None, step: int = 1) -> Array:  # noqa: A002
-    """``input`` with ``x[start:end:step]`` along ``dim`` replaced by ``src``."""
+    """``input`` with ``x[start:end:step]`` along ``dim`` replaced by ``src``.
+
+    Example:
+        >>> ft.slice_scatter(ft.zeros(4), ft.ones(2), start=2).tolist()
+        [0.0, 0.0, 1.0, 1.0]
+    """
     x = as_array(input)
     axis = one_dim(dim, x.ndim, "slice_scatter")
     return x.at[(slice(None),) * axis + (slice(start, end, step),)].set(src)
@@ -214,7 +276,12 @@ def slice_scatter(input: ArrayLike, src: ArrayLike, dim: int = 0, start: int | N
 
 def diagonal_scatter(input: ArrayLike, src: ArrayLike, offset: int = 0, dim1: int = 0,  # noqa: A002
                      dim2: int = 1) -> Array:
-    """``input`` with the diagonal of the plane ``dim1, dim2`` replaced by ``src``."""
+    """``input`` with the diagonal of the plane ``dim1, dim2`` replaced by ``src``.
+
+    Example:
+        >>> ft.diagonal_scatter(ft.zeros((2, 2)), ft.ones(2)).tolist()
+        [[1.0, 0.0], [0.0, 1.0]]
+    """
     x = as_array(input)
     first, second = one_dim(dim1, x.ndim, "diagonal_scatter"), one_dim(dim2, x.ndim,
                                                                        "diagonal_scatter")

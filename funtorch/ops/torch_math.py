@@ -89,7 +89,12 @@ def rsqrt(input: ArrayLike, *, out: Any = None) -> Array:  # noqa: A002
 
 
 def frac(input: ArrayLike, *, out: Any = None) -> Array:  # noqa: A002
-    """The fractional part ``input - trunc(input)``, with its sign."""
+    """The fractional part ``input - trunc(input)``, with its sign.
+
+    Example:
+        >>> ft.frac(ft.array([-1.5, 2.25])).tolist()
+        [-0.5, 0.25]
+    """
     refuse_out("frac", out)
     x = as_array(input)
     return x - ops.trunc(x)
@@ -119,25 +124,45 @@ def lerp(input: ArrayLike, end: ArrayLike, weight: ArrayLike, *,  # noqa: A002
 
 
 def clamp_min(input: ArrayLike, min: ArrayLike) -> Array:  # noqa: A002
-    """``max(input, min)`` elementwise."""
+    """``max(input, min)`` elementwise.
+
+    Example:
+        >>> ft.clamp_min(ft.array([1.0, 5.0]), 3.0).tolist()
+        [3.0, 5.0]
+    """
     return ops.clamp(input, min=min)
 
 
 def clamp_max(input: ArrayLike, max: ArrayLike) -> Array:  # noqa: A002
-    """``min(input, max)`` elementwise."""
+    """``min(input, max)`` elementwise.
+
+    Example:
+        >>> ft.clamp_max(ft.array([1.0, 5.0]), 3.0).tolist()
+        [1.0, 3.0]
+    """
     return ops.clamp(input, max=max)
 
 
 def addcmul(input: ArrayLike, tensor1: ArrayLike, tensor2: ArrayLike, *, value: ArrayLike = 1,
             out: Any = None) -> Array:  # noqa: A002
-    """``input + value * tensor1 * tensor2``."""
+    """``input + value * tensor1 * tensor2``.
+
+    Example:
+        >>> ft.addcmul(ft.ones(2), ft.array([1.0, 2.0]), ft.array([3.0, 4.0]), value=0.5).tolist()
+        [2.5, 5.0]
+    """
     refuse_out("addcmul", out)
     return ops.add(input, _alpha(ops.multiply(tensor1, tensor2), value))
 
 
 def addcdiv(input: ArrayLike, tensor1: ArrayLike, tensor2: ArrayLike, *, value: ArrayLike = 1,
             out: Any = None) -> Array:  # noqa: A002
-    """``input + value * tensor1 / tensor2``."""
+    """``input + value * tensor1 / tensor2``.
+
+    Example:
+        >>> ft.addcdiv(ft.ones(2), ft.array([1.0, 2.0]), ft.array([2.0, 4.0]), value=2.0).tolist()
+        [2.0, 2.0]
+    """
     refuse_out("addcdiv", out)
     return ops.add(input, _alpha(ops.divide(tensor1, tensor2), value))
 
@@ -165,37 +190,67 @@ def addmm(input: ArrayLike, mat1: ArrayLike, mat2: ArrayLike, *, beta: ArrayLike
 
 def addmv(input: ArrayLike, mat: ArrayLike, vec: ArrayLike, *, beta: ArrayLike = 1,  # noqa: A002
           alpha: ArrayLike = 1, out: Any = None) -> Array:
-    """``beta * input + alpha * (mat @ vec)``."""
+    """``beta * input + alpha * (mat @ vec)``.
+
+    Example:
+        >>> ft.addmv(ft.ones(2), ft.ones((2, 3)), ft.ones(3)).tolist()
+        [4.0, 4.0]
+    """
     return _beta_alpha("addmv", input, ops.matmul(mat, vec), beta, alpha, out)
 
 
 def addr(input: ArrayLike, vec1: ArrayLike, vec2: ArrayLike, *, beta: ArrayLike = 1,  # noqa: A002
          alpha: ArrayLike = 1, out: Any = None) -> Array:
-    """``beta * input + alpha * outer(vec1, vec2)``."""
+    """``beta * input + alpha * outer(vec1, vec2)``.
+
+    Example:
+        >>> ft.addr(ft.zeros((2, 2)), ft.array([1.0, 2.0]), ft.array([3.0, 4.0])).tolist()
+        [[3.0, 4.0], [6.0, 8.0]]
+    """
     return _beta_alpha("addr", input, ops.outer(vec1, vec2), beta, alpha, out)
 
 
 def addbmm(input: ArrayLike, batch1: ArrayLike, batch2: ArrayLike, *, beta: ArrayLike = 1,
            alpha: ArrayLike = 1, out: Any = None) -> Array:  # noqa: A002
-    """``beta * input + alpha * sum_b(batch1[b] @ batch2[b])``."""
+    """``beta * input + alpha * sum_b(batch1[b] @ batch2[b])``.
+
+    Example:
+        >>> ft.addbmm(ft.zeros((2, 2)), ft.ones((3, 2, 1)), ft.ones((3, 1, 2))).tolist()
+        [[3.0, 3.0], [3.0, 3.0]]
+    """
     return _beta_alpha("addbmm", input, ops.sum(ops.matmul(batch1, batch2), axis=0), beta,
                        alpha, out)
 
 
 def baddbmm(input: ArrayLike, batch1: ArrayLike, batch2: ArrayLike, *, beta: ArrayLike = 1,
             alpha: ArrayLike = 1, out: Any = None) -> Array:  # noqa: A002
-    """``beta * input + alpha * (batch1 @ batch2)`` per batch."""
+    """``beta * input + alpha * (batch1 @ batch2)`` per batch.
+
+    Example:
+        >>> ft.baddbmm(ft.zeros((2, 1, 1)), ft.ones((2, 1, 3)), ft.ones((2, 3, 1))).tolist()
+        [[[3.0]], [[3.0]]]
+    """
     return _beta_alpha("baddbmm", input, ops.matmul(batch1, batch2), beta, alpha, out)
 
 
 def mv(input: ArrayLike, vec: ArrayLike, *, out: Any = None) -> Array:  # noqa: A002
-    """Matrix-vector product."""
+    """Matrix-vector product.
+
+    Example:
+        >>> ft.mv(ft.ones((2, 3)), ft.array([1.0, 2.0, 3.0])).tolist()
+        [6.0, 6.0]
+    """
     refuse_out("mv", out)
     return ops.matmul(input, vec)
 
 
 def ger(input: ArrayLike, vec2: ArrayLike, *, out: Any = None) -> Array:  # noqa: A002
-    """Outer product of two vectors (torch's old name of ``outer``)."""
+    """Outer product of two vectors (torch's old name of ``outer``).
+
+    Example:
+        >>> ft.ger(ft.array([1.0, 2.0]), ft.array([3.0])).tolist()
+        [[3.0], [6.0]]
+    """
     refuse_out("ger", out)
     return ops.outer(input, vec2)
 
@@ -227,7 +282,12 @@ igammac = forward(_SPECIAL, "gammaincc", "igammac")
 
 
 def polygamma(n: int, input: ArrayLike, *, out: Any = None) -> Array:  # noqa: A002
-    """The ``n``-th derivative of the digamma function (torch's argument order)."""
+    """The ``n``-th derivative of the digamma function (torch's argument order).
+
+    Example:
+        >>> ft.polygamma(1, ft.array([1.0])).tolist()  # pi^2 / 6
+        [1.6449]
+    """
     refuse_out("polygamma", out)
     return forward(_SPECIAL, "polygamma")(n, to_float(input))
 
@@ -238,7 +298,12 @@ def mvlgamma(input: ArrayLike, p: ArrayLike) -> Array:  # noqa: A002
 
 
 def logit(input: ArrayLike, eps: float | None = None, *, out: Any = None) -> Array:  # noqa: A002
-    """``log(p / (1 - p))``; with ``eps``, ``p`` is clamped to ``[eps, 1 - eps]`` first."""
+    """``log(p / (1 - p))``; with ``eps``, ``p`` is clamped to ``[eps, 1 - eps]`` first.
+
+    Example:
+        >>> ft.logit(ft.array([0.5, 0.75])).tolist()  # log 3
+        [0.0, 1.0986]
+    """
     refuse_out("logit", out)
     x = to_float(input)
     if eps is not None:
@@ -247,7 +312,12 @@ def logit(input: ArrayLike, eps: float | None = None, *, out: Any = None) -> Arr
 
 
 def fill(input: ArrayLike, value: ArrayLike) -> Array:  # noqa: A002
-    """An array shaped and typed like ``input``, full of ``value``."""
+    """An array shaped and typed like ``input``, full of ``value``.
+
+    Example:
+        >>> ft.fill(ft.zeros(2), 7.0).tolist()
+        [7.0, 7.0]
+    """
     x = as_array(input)
     if hasattr(value, "ndim"):
         return ops.broadcast_to(ops.astype(value, x.dtype), x.shape)
