@@ -13,6 +13,8 @@ any outer transform (or ``create_graph=True``) differentiates the backward pass 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Sequence
+from typing import Any, Literal, overload
 
 import numpy as np
 
@@ -20,6 +22,7 @@ from funtorch import ops, tree
 from funtorch.core import OUTPUT, Array, Trace, Tracer, bind, new_trace
 from funtorch import complex_grad
 from funtorch.dtypes import is_inexact
+from funtorch.typing import P, PyTree, T
 
 __all__ = ["vjp", "grad", "value_and_grad", "VJPTracer", "backprop", "float0"]
 
@@ -37,11 +40,15 @@ _INT_INPUT = ("grad: argument {argnum}{path} of `{fun}` has dtype {dtype}; only 
 class VJPTracer(Tracer):
     """A value under reverse mode; it is also its own tape node."""
 
-    __slots__ = ("primal", "prim", "parents", "args", "params")
+    # ``dtype`` is a slot, not a property: every binary op asks for it (dtype promotion)
+    __slots__ = ("primal", "prim", "parents", "args", "params", "dtype")
 
     def __init__(self, trace, primal, prim, parents, args, params):
         self._trace = trace
         self.primal = primal
+        # (a multiple-results entry's primal is the tuple of outputs: no dtype)
+        self.dtype = primal._buf.dtype if type(primal) is Array else getattr(
+            primal, "dtype", None)
         self.prim = prim
         self.parents = parents
         self.args = args
@@ -52,12 +59,6 @@ class VJPTracer(Tracer):
     @property
     def aval(self):
         return self.primal
-
-    @property
-    def dtype(self):
-        # asked on every binary op (dtype promotion): skip the aval/property chain
-        primal = self.primal
-        return primal._buf.dtype if type(primal) is Array else primal.dtype
 
     @property
     def origin(self):
@@ -95,7 +96,8 @@ class VJPTrace(Trace):
             ans = bind(prim, *primals, **params)
         if prim.multiple_results:
             return self._record_results(prim, ans, parents, primals, params)
-        if prim.nondiff or (ans._buf if type(ans) is Array else ans).dtype.kind not in "fc":
+        dtype = (ans._buf if type(ans) is Array else ans).dtype
+        if prim.nondiff or dtype.kind not in "fc":
             return ans
         rules = prim.vjp
         if rules is None or None in rules:
@@ -103,6 +105,7 @@ class VJPTrace(Trace):
         out = _new_tracer(VJPTracer)  # VJPTracer(...) inlined: this runs once per op
         out._trace = self
         out.primal = ans
+        out.dtype = dtype
         out.prim = prim
         out.parents = parents
         out.args = primals
@@ -189,10 +192,30 @@ def _in_dtype(ct, x):
     return ct if ct.dtype == x.dtype else ops.astype(ct, x.dtype)
 
 
-def vjp(fun, *primals, has_aux=False):
+@overload
+def vjp(fun: Callable[..., T], *primals: Any,
+        has_aux: Literal[False] = False) -> tuple[T, Callable[[Any], tuple[PyTree, ...]]]: ...
+@overload
+def vjp(fun: Callable[..., tuple[T, Any]], *primals: Any,
+        has_aux: Literal[True]) -> tuple[T, Callable[[Any], tuple[PyTree, ...]], Any]: ...
+def vjp(fun: Callable[..., Any], *primals: Any, has_aux: bool = False) -> tuple[Any, ...]:
     """Evaluate ``fun(*primals)`` and return its output and a function pulling back
     cotangents: ``out, vjp_fn = ft.vjp(f, x)``; ``vjp_fn(ct)`` is a tuple with one
     cotangent per primal (pytrees allowed). Integer inputs get float0 zeros.
+
+    Args:
+        fun: a function of ``primals`` returning a pytree of arrays (``(out, aux)`` with
+            ``has_aux=True``).
+        *primals: the point to linearise at (pytrees of arrays).
+        has_aux: ``fun`` returns ``(out, aux)``; ``aux`` is returned, not differentiated.
+
+    Returns:
+        ``(out, vjp_fn)``, or ``(out, vjp_fn, aux)`` with ``has_aux``.
+
+    Raises:
+        TypeError: ``has_aux=True`` and ``fun`` does not return a pair.
+        ValueError: (from ``vjp_fn``) a cotangent whose structure or shapes differ from
+            ``out``'s.
 
     Example:
         >>> out, f_vjp = ft.vjp(ft.sin, ft.array(0.0)); f_vjp(ft.array(1.0))
@@ -287,15 +310,30 @@ def _argnums_tuple(argnums, fn="grad"):
                     f"{type(argnums).__name__}")
 
 
-def value_and_grad(fun, argnums=0, has_aux=False, holomorphic=False):
+@overload
+def value_and_grad(fun: Callable[P, Array], argnums: int | Sequence[int] = 0,
+                   has_aux: Literal[False] = False,
+                   holomorphic: bool = False) -> Callable[P, tuple[Array, PyTree]]: ...
+@overload
+def value_and_grad(fun: Callable[P, tuple[Array, T]], argnums: int | Sequence[int] = 0, *,
+                   has_aux: Literal[True], holomorphic: bool = False
+                   ) -> Callable[P, tuple[tuple[Array, T], PyTree]]: ...
+def value_and_grad(fun: Callable[..., Any], argnums: int | Sequence[int] = 0,
+                   has_aux: bool = False,
+                   holomorphic: bool = False) -> Callable[..., tuple[Any, PyTree]]:
     """Return a function computing ``fun``'s value and its gradient w.r.t. ``argnums``.
 
     Args:
         fun: returns a float scalar (or ``(scalar, aux)`` with ``has_aux=True``).
         argnums: an int or a tuple of ints; pytree arguments give pytree gradients.
+        has_aux: ``fun`` returns ``(scalar, aux)``; the value is then ``(scalar, aux)``.
         holomorphic: ``fun`` is complex-differentiable with complex inputs and output; the
             gradient is then ``f'(z)`` (JAX's ``holomorphic``). A real output of complex
             inputs needs no flag: its gradient is ``df/dx - i df/dy``, as in JAX.
+
+    Returns:
+        A function of ``fun``'s arguments returning ``(value, grads)``: ``grads`` is shaped
+        like argument ``argnums`` (a tuple of them for a tuple ``argnums``).
 
     Raises:
         TypeError: non-scalar or integer output, or an integer input being differentiated;
@@ -333,8 +371,29 @@ def value_and_grad(fun, argnums=0, has_aux=False, holomorphic=False):
     return value_and_grad_fun
 
 
-def grad(fun, argnums=0, has_aux=False, holomorphic=False):
+@overload
+def grad(fun: Callable[P, Array], argnums: int | Sequence[int] = 0,
+         has_aux: Literal[False] = False, holomorphic: bool = False) -> Callable[P, PyTree]: ...
+@overload
+def grad(fun: Callable[P, tuple[Array, T]], argnums: int | Sequence[int] = 0, *,
+         has_aux: Literal[True], holomorphic: bool = False) -> Callable[P, tuple[PyTree, T]]: ...
+def grad(fun: Callable[..., Any], argnums: int | Sequence[int] = 0,
+         has_aux: bool = False, holomorphic: bool = False) -> Callable[..., Any]:
     """Return a function computing the gradient of a scalar-output ``fun``.
+
+    Args:
+        fun: returns a float scalar (or ``(scalar, aux)`` with ``has_aux=True``).
+        argnums: an int or a tuple of ints: which positional arguments to differentiate.
+        has_aux: ``fun`` returns ``(scalar, aux)``; the result is then ``(grads, aux)``.
+        holomorphic: as in :func:`value_and_grad` (JAX's convention for complex inputs).
+
+    Returns:
+        A function of ``fun``'s arguments returning the gradient, shaped like argument
+        ``argnums`` (a tuple of them for a tuple ``argnums``).
+
+    Raises:
+        TypeError: (when called) a non-scalar or integer output, or an integer input
+            being differentiated.
 
     Example:
         >>> ft.grad(lambda x: x ** 3)(ft.array(2.0))
