@@ -30,6 +30,7 @@ allreduce.
 
 from __future__ import annotations
 
+import os
 import zlib
 
 import numpy as np
@@ -38,6 +39,7 @@ __all__ = ["NodeSum", "node_sum_for"]
 
 MAX_RANKS = 4  # each rank reads every slot: fine for a few ranks
 MAX_KEYS = 16
+_NEW = object()  # a key not seen yet
 _DTYPES = frozenset(np.dtype(t) for t in ("float32", "float64", "int32", "int64"))
 
 
@@ -83,7 +85,7 @@ class NodeSum:
     def _meet(self, key, dtype, length):
         """Start the signature all-gather that is this use's barrier."""
         group, window = self.group, self._windows.get(key)
-        if window is None:
+        if window is None:  # (first use)
             signature = (f"allreduce(op=sum) shape=({length},) dtype={dtype} bucket="
                          f"{zlib.crc32(repr(key).encode()):08x}")
         else:
@@ -94,15 +96,36 @@ class NodeSum:
         """This rank's slot for the next use of ``key`` (write the bucket there), or None
         when this bucket goes through MPI's allreduce instead."""
         dtype = np.dtype(dtype)
-        window = self._windows.get(key)
-        if window is None:
+        window = self._windows.get(key, _NEW)
+        if window is _NEW:
             if dtype not in _DTYPES or len(self._windows) >= MAX_KEYS:
                 return None
             meeting = self._meet(key, dtype, length)
             _Summing(self.group, None, meeting, None, None).wait()
-            window = self._windows[key] = _Window(self.group._mpi, self.node, dtype, length)
-            window.signature = bytes(meeting[1][self.group.rank]).rstrip(b"\0").decode()
-        return window.slots[window.uses % 2][self.group.rank]
+            window = None
+            if self._room_everywhere(2 * length * dtype.itemsize):
+                window = _Window(self.group._mpi, self.node, dtype, length)
+                window.signature = bytes(meeting[1][self.group.rank]).rstrip(b"\0").decode()
+            self._windows[key] = window  # (None: this bucket goes through MPI for good)
+        return None if window is None else window.slots[window.uses % 2][self.group.rank]
+
+    def _room_everywhere(self, nbytes):
+        """Whether every rank sees room for the window in ``/dev/shm`` (where MPICH maps
+        it; a container's is often 64 MB, and a mapping past its end faults on first
+        touch). The ranks agree (one small all-reduce), so they all take the same path."""
+        try:
+            stat = os.statvfs("/dev/shm")
+            room = stat.f_bavail * stat.f_frsize >= 2 * nbytes * self.node.Get_size()
+        except OSError:  # no /dev/shm: the MPI library maps shared memory its own way
+            room = True
+        group = self.group
+        mine, every = np.array([room], np.uint8), np.zeros(1, np.uint8)
+        comm = group.comm if group.debug else self.node
+        from funtorch.distributed._backend import wait
+
+        wait(comm.Iallreduce(mine, every, group._mpi.MIN), "allreduce (shared-memory setup)",
+             group)
+        return bool(every[0])
 
     def start(self, key, out):
         """Start the sum of every rank's slot of ``key`` (written since :meth:`slot`) into
@@ -116,7 +139,8 @@ class NodeSum:
 
     def close(self):
         for window in self._windows.values():
-            window.free()
+            if window is not None:
+                window.free()
         self._windows.clear()
         self.node.Free()
 

@@ -7,11 +7,13 @@ training check is one process on the concatenated batch, computed on every rank.
 
 import sys
 import time
+import types
 
 import numpy as np
 
 import funtorch as ft
 import funtorch.distributed as dist
+from funtorch.distributed import _shm
 from funtorch.distributed._backend import MPIGroup
 
 GLOBAL_BATCH = 12  # divisible by 2 and 3
@@ -253,6 +255,16 @@ def check_shared_memory_sums(group):
     for _ in range(3):  # still in step afterwards
         out = dist.average_gradients({"a": np.full(6, float(r))})
         np.testing.assert_array_equal(out["a"], np.full(6, sum(k / n for k in range(n))))
+    full = types.SimpleNamespace(f_bavail=0, f_frsize=4096)  # one rank's /dev/shm is full
+    real, declined = _shm.os.statvfs, sum(w is None for w in group.node._windows.values())
+    _shm.os.statvfs = (lambda path: full) if r == n - 1 else real
+    try:
+        for _ in range(2):  # every rank takes MPI's path for this bucket, for good
+            out = dist.average_gradients({"z": np.full(7, float(r))})
+            np.testing.assert_allclose(out["z"], np.full(7, (n - 1) / 2), atol=1e-12)
+    finally:
+        _shm.os.statvfs = real
+    assert sum(w is None for w in group.node._windows.values()) == declined + 1
     node, group.node = group.node, None  # the same through MPI's allreduce
     try:
         out = dist.average_gradients({"a": np.full(5, float(r))})
