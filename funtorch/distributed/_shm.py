@@ -24,8 +24,9 @@ be used at most once per call and waited for before the call returns, which
 ``_buckets.reduce_bucketed`` and DDP do. A key's window is allocated on its first use,
 after a meeting (so a missing rank still times out and a different bucket raises), which
 is the same point of the same call on every rank since every rank reduces the same
-layouts in the same order; at most ``MAX_KEYS`` keys get one, later keys use MPI's
-allreduce.
+layouts in the same order; at most ``MAX_KEYS`` keys and ``MAX_BYTES`` of windows per
+rank get one (windows live until ``shutdown()``: freeing one is collective, and ranks
+drop their trees at different moments), later keys use MPI's allreduce.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ __all__ = ["NodeSum", "node_sum_for"]
 
 MAX_RANKS = 4  # each rank reads every slot: fine for a few ranks
 MAX_KEYS = 16
+MAX_BYTES = 512 << 20
 _NEW = object()  # a key not seen yet
 _DTYPES = frozenset(np.dtype(t) for t in ("float32", "float64", "int32", "int64"))
 
@@ -81,6 +83,7 @@ class NodeSum:
     def __init__(self, group, node):
         self.group, self.node = group, node
         self._windows = {}
+        self._bytes = 0  # in this rank's windows
 
     def _meet(self, key, dtype, length):
         """Start the signature all-gather that is this use's barrier."""
@@ -98,13 +101,16 @@ class NodeSum:
         dtype = np.dtype(dtype)
         window = self._windows.get(key, _NEW)
         if window is _NEW:
-            if dtype not in _DTYPES or len(self._windows) >= MAX_KEYS:
+            nbytes = 2 * length * dtype.itemsize
+            if (dtype not in _DTYPES or len(self._windows) >= MAX_KEYS
+                    or self._bytes + nbytes > MAX_BYTES):
                 return None
             meeting = self._meet(key, dtype, length)
             _Summing(self.group, None, meeting, None, None).wait()
             window = None
-            if self._room_everywhere(2 * length * dtype.itemsize):
+            if self._room_everywhere(nbytes):
                 window = _Window(self.group._mpi, self.node, dtype, length)
+                self._bytes += nbytes
                 window.signature = bytes(meeting[1][self.group.rank]).rstrip(b"\0").decode()
             self._windows[key] = window  # (None: this bucket goes through MPI for good)
         return None if window is None else window.slots[window.uses % 2][self.group.rank]

@@ -265,6 +265,14 @@ def check_shared_memory_sums(group):
     finally:
         _shm.os.statvfs = real
     assert sum(w is None for w in group.node._windows.values()) == declined + 1
+    keys, budget = len(group.node._windows), _shm.MAX_BYTES
+    _shm.MAX_BYTES = group.node._bytes  # windows full: new buckets go through MPI
+    try:
+        out = dist.average_gradients({"q": np.full(9, float(r))})
+        np.testing.assert_allclose(out["q"], np.full(9, (n - 1) / 2), atol=1e-12)
+    finally:
+        _shm.MAX_BYTES = budget
+    assert len(group.node._windows) == keys
     node, group.node = group.node, None  # the same through MPI's allreduce
     try:
         out = dist.average_gradients({"a": np.full(5, float(r))})
