@@ -57,7 +57,12 @@ class GradientTransformation(NamedTuple):
 
 
 class EmptyState(NamedTuple):
-    """The state of a stateless transformation (no leaves)."""
+    """The state of a stateless transformation (no leaves).
+
+    Example:
+        >>> ft.optim.identity().init({"w": ft.zeros((2, 2))})._fields
+        ()
+    """
 
 
 def identity() -> GradientTransformation:

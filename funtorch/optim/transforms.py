@@ -52,18 +52,33 @@ def _as_f64(count):
 
 
 class ScaleByScheduleState(NamedTuple):
-    """``step``: how many updates were scaled (the next one uses ``schedule(step)``)."""
+    """``step``: how many updates were scaled (the next one uses ``schedule(step)``).
+
+    Example:
+        >>> ft.optim.scale_by_schedule(lambda step: 0.1).init({"w": ft.zeros((2, 2))})._fields
+        ('step',)
+    """
     step: Any
 
 
 class TraceState(NamedTuple):
-    """``step``: updates seen; ``momentum_buffer``: PyTorch's SGD buffer."""
+    """``step``: updates seen; ``momentum_buffer``: PyTorch's SGD buffer.
+
+    Example:
+        >>> ft.optim.trace(0.9).init({"w": ft.zeros((2, 2))})._fields
+        ('step', 'momentum_buffer')
+    """
     step: Any
     momentum_buffer: Any
 
 
 class ScaleByAdamState(NamedTuple):
-    """PyTorch Adam's per-parameter state; ``max_exp_avg_sq`` is ``None`` without amsgrad."""
+    """PyTorch Adam's per-parameter state; ``max_exp_avg_sq`` is ``None`` without amsgrad.
+
+    Example:
+        >>> ft.optim.scale_by_adam().init({"w": ft.zeros((2, 2))})._fields
+        ('step', 'exp_avg', 'exp_avg_sq', 'max_exp_avg_sq')
+    """
     step: Any
     exp_avg: Any
     exp_avg_sq: Any
@@ -71,19 +86,34 @@ class ScaleByAdamState(NamedTuple):
 
 
 class ScaleByRmsState(NamedTuple):
-    """PyTorch RMSprop's state; ``grad_avg`` is ``None`` unless ``centered``."""
+    """PyTorch RMSprop's state; ``grad_avg`` is ``None`` unless ``centered``.
+
+    Example:
+        >>> ft.optim.scale_by_rms().init({"w": ft.zeros((2, 2))})._fields
+        ('step', 'square_avg', 'grad_avg')
+    """
     step: Any
     square_avg: Any
     grad_avg: Any
 
 
 class ScaleByRssState(NamedTuple):
-    """PyTorch Adagrad's accumulated sum of squared gradients."""
+    """PyTorch Adagrad's accumulated sum of squared gradients.
+
+    Example:
+        >>> ft.optim.scale_by_rss().init({"w": ft.zeros((2, 2))})._fields
+        ('sum',)
+    """
     sum: Any
 
 
 class ScaleByLionState(NamedTuple):
-    """Lion's momentum (an exponential moving average of gradients)."""
+    """Lion's momentum (an exponential moving average of gradients).
+
+    Example:
+        >>> ft.optim.scale_by_lion().init({"w": ft.zeros((2, 2))})._fields
+        ('exp_avg',)
+    """
     exp_avg: Any
 
 

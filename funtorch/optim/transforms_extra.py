@@ -48,7 +48,12 @@ def _lerp(start, end, weight):
 
 
 class ScaleByNadamState(NamedTuple):
-    """PyTorch NAdam's state: ``mu_product`` is the product of the momentum schedule."""
+    """PyTorch NAdam's state: ``mu_product`` is the product of the momentum schedule.
+
+    Example:
+        >>> ft.optim.scale_by_nadam().init({"w": ft.zeros((2, 2))})._fields
+        ('step', 'mu_product', 'exp_avg', 'exp_avg_sq')
+    """
     step: Any
     mu_product: Any
     exp_avg: Any
@@ -56,35 +61,60 @@ class ScaleByNadamState(NamedTuple):
 
 
 class ScaleByRadamState(NamedTuple):
-    """PyTorch RAdam's state."""
+    """PyTorch RAdam's state.
+
+    Example:
+        >>> ft.optim.scale_by_radam().init({"w": ft.zeros((2, 2))})._fields
+        ('step', 'exp_avg', 'exp_avg_sq')
+    """
     step: Any
     exp_avg: Any
     exp_avg_sq: Any
 
 
 class ScaleByAdamaxState(NamedTuple):
-    """PyTorch Adamax's state: ``exp_inf`` is the exponentially weighted infinity norm."""
+    """PyTorch Adamax's state: ``exp_inf`` is the exponentially weighted infinity norm.
+
+    Example:
+        >>> ft.optim.scale_by_adamax().init({"w": ft.zeros((2, 2))})._fields
+        ('step', 'exp_avg', 'exp_inf')
+    """
     step: Any
     exp_avg: Any
     exp_inf: Any
 
 
 class ScaleByAdadeltaState(NamedTuple):
-    """PyTorch Adadelta's state."""
+    """PyTorch Adadelta's state.
+
+    Example:
+        >>> ft.optim.scale_by_adadelta().init({"w": ft.zeros((2, 2))})._fields
+        ('step', 'square_avg', 'acc_delta')
+    """
     step: Any
     square_avg: Any
     acc_delta: Any
 
 
 class ScaleByRpropState(NamedTuple):
-    """PyTorch Rprop's state: the previous (masked) gradient and per-element step sizes."""
+    """PyTorch Rprop's state: the previous (masked) gradient and per-element step sizes.
+
+    Example:
+        >>> ft.optim.scale_by_rprop().init({"w": ft.zeros((2, 2))})._fields
+        ('step', 'prev', 'step_size')
+    """
     step: Any
     prev: Any
     step_size: Any
 
 
 class ScaleByAsgdState(NamedTuple):
-    """PyTorch ASGD's state: ``eta`` (step size), ``mu`` (averaging rate), ``ax`` (average)."""
+    """PyTorch ASGD's state: ``eta`` (step size), ``mu`` (averaging rate), ``ax`` (average).
+
+    Example:
+        >>> ft.optim.scale_by_asgd().init({"w": ft.zeros((2, 2))})._fields
+        ('step', 'eta', 'mu', 'ax')
+    """
     step: Any
     eta: Any
     mu: Any

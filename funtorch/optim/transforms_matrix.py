@@ -21,7 +21,12 @@ __all__ = ["ScaleByAdafactorState", "ScaleByMuonState", "newton_schulz", "scale_
 
 class ScaleByAdafactorState(NamedTuple):
     """PyTorch Adafactor's state: factored ``row_var``/``col_var`` for arrays of 2 or more
-    dimensions, ``variance`` for the others (``None`` where a parameter has no such entry)."""
+    dimensions, ``variance`` for the others (``None`` where a parameter has no such entry).
+
+    Example:
+        >>> ft.optim.scale_by_adafactor().init({"w": ft.zeros((2, 2))})._fields
+        ('step', 'row_var', 'col_var', 'variance')
+    """
     step: Any
     row_var: Any
     col_var: Any
@@ -29,7 +34,12 @@ class ScaleByAdafactorState(NamedTuple):
 
 
 class ScaleByMuonState(NamedTuple):
-    """PyTorch Muon's momentum buffer."""
+    """PyTorch Muon's momentum buffer.
+
+    Example:
+        >>> ft.optim.scale_by_muon().init({"w": ft.zeros((2, 2))})._fields
+        ('momentum_buffer',)
+    """
     momentum_buffer: Any
 
 
