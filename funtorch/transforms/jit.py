@@ -13,16 +13,19 @@ from __future__ import annotations
 import functools
 import os
 import sys
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
 from funtorch import backends, generator, ops, tree
 from funtorch.core import _STATE, Array, Primitive, bind, wrap
 from funtorch.transforms.custom import JointVJP
-from funtorch.transforms.graph import Var, optimize
+from funtorch.transforms.graph import Graph, Var, optimize
 from funtorch.transforms.jit_args import ModuleGuard, StaticArgs, box_of, describe_bad_leaf
 from funtorch.transforms.replay import Program
 from funtorch.transforms.staging import stage_function
+from funtorch.typing import P, R
 
 __all__ = ["jit", "make_graph", "log_compiles"]
 
@@ -216,7 +219,9 @@ def _flatten_inputs(statics, args, kwargs):
     return flat, key
 
 
-def jit(fun, static_argnums=(), static_argnames=None, donate_argnums=()):
+def jit(fun: Callable[P, R], static_argnums: int | Sequence[int] = (),
+        static_argnames: str | Sequence[str] | None = None,
+        donate_argnums: int | Sequence[int] = ()) -> Callable[P, R]:
     """Compile ``fun``: stage it once per input signature (pytree structure, shapes,
     dtypes, device, static values) into an optimised graph, then replay it.
 
@@ -237,6 +242,9 @@ def jit(fun, static_argnums=(), static_argnames=None, donate_argnums=()):
         static_argnames: names of static arguments (passed by keyword or by position).
         donate_argnums: accepted for JAX compatibility; buffers are never reused in place.
 
+    Returns:
+        A function with ``fun``'s signature and results (the type checker sees the same).
+
     Raises:
         TypeError: using a traced value's Python value (``if x > 0``, ``float(x)``) inside
             (the message names the function, the line and the fixes); an argument that is
@@ -255,7 +263,7 @@ def jit(fun, static_argnums=(), static_argnames=None, donate_argnums=()):
     watched = [None]  # the modules fun closes over (see jit_args), found at the first call
 
     @functools.wraps(fun)
-    def jitted(*args, **kwargs):
+    def jitted(*args: Any, **kwargs: Any) -> Any:
         flat, key = _flatten_inputs(statics, args, kwargs)
         modules = watched[0]
         if modules is None:
@@ -310,7 +318,9 @@ def _stage_call(fun, name, statics, flat, key, modules=None, buffers=()):
                           weak + [False] * len(buffers), modules.in_tree(in_tree), name)
 
 
-def make_graph(fun, optimize_graph=False, static_argnums=(), static_argnames=None):
+def make_graph(fun: Callable[..., Any], optimize_graph: bool = False,
+               static_argnums: int | Sequence[int] = (),
+               static_argnames: str | Sequence[str] | None = None) -> Callable[..., Graph]:
     """Return a function that stages ``fun`` on example arguments and returns its
     :class:`Graph` (``str()`` lists it, ``.to_dot()`` draws it). Arguments are taken as
     ``jit`` takes them (keywords, static arguments, Python numbers weakly typed).
@@ -319,6 +329,9 @@ def make_graph(fun, optimize_graph=False, static_argnums=(), static_argnames=Non
         fun: the function to stage.
         optimize_graph: run constant folding, CSE and DCE on the graph, as jit does.
         static_argnums, static_argnames: as for :func:`jit`.
+
+    Returns:
+        A function of ``fun``'s arguments returning the staged :class:`Graph`.
 
     Example:
         >>> graph = str(ft.make_graph(lambda x, w, b: w * x + b)(2.0, 3.0, 1.0))
@@ -329,7 +342,7 @@ def make_graph(fun, optimize_graph=False, static_argnums=(), static_argnames=Non
     statics = StaticArgs(fun, static_argnums, static_argnames, name)
 
     @functools.wraps(fun)
-    def staged(*args, **kwargs):
+    def staged(*args: Any, **kwargs: Any) -> Graph:
         flat, key = _flatten_inputs(statics, args, kwargs)
         graph = _stage_call(fun, name, statics, flat, key).graph
         return optimize(graph, _evaluate_eqn) if optimize_graph else graph
