@@ -28,6 +28,8 @@ HANG_CASES = [
                    "rank 1 of 2 raised an uncaught exception"]),
     ("skip", {}, ["[rank 0] funtorch.distributed._errors.DistributedTimeoutError: "
                   "allreduce(op='sum'): rank 0 of 2", "waited 2 s"]),
+    ("skip_average", {}, ["[rank 0] funtorch.distributed._errors.DistributedTimeoutError: "
+                          "allreduce(op='sum') (shared memory): rank 0 of 2", "waited 2 s"]),
     ("mismatch", {"FUNTORCH_DISTRIBUTED_DEBUG": "1"},
      ["CollectiveMismatchError: allreduce", "rank 0: allreduce(op=sum) shape=(3,)",
       "rank 1: allreduce(op=sum) shape=(4,)", "ranks that differ from rank 0: [1]"]),
