@@ -4,7 +4,7 @@ Every function accepts stacks of matrices ``(..., m, n)`` and computes one resul
 matrix, as NumPy does. Integer inputs become the default float dtype. See
 ``funtorch/linalg/README.md`` for the guarantees (derivatives at singular and degenerate
 points) and for what is left out: nothing of ``jax.numpy.linalg``; ``eig``/``eigvals``
-accept real spectra only (no complex dtypes). The SciPy spellings (``lu``,
+accept real spectra only (real rules). The SciPy spellings (``lu``,
 ``solve_triangular``, ``expm``, ...) are in ``ft.scipy.linalg``.
 """
 

@@ -2,7 +2,7 @@
 convolution_matrix, fiedler, fiedler_companion, hankel, leslie, toeplitz`` (built from
 their arguments by indexing, so differentiable and batched over leading axes where
 SciPy's are) and the constant ``hadamard, helmert, hilbert, invhilbert, pascal,
-invpascal``. ``dft`` is left out: its entries are complex.
+invpascal``. ``dft`` (complex) is in ``funtorch/scipy/linalg.py``.
 """
 
 from __future__ import annotations

@@ -85,7 +85,7 @@ def eigvalsh(a: ArrayLike, UPLO: str = "L", symmetrize_input: bool = True) -> Ar
 def eig(a: ArrayLike) -> Any:
     """Eigenvalues and unit eigenvectors of a general square matrix with a real spectrum.
 
-    funtorch has no complex dtypes, so this accepts only matrices whose eigenvalues are
+    Its rules are real, so this accepts only matrices whose eigenvalues are
     all real (triangular matrices, ``S diag(w) S^-1`` with real ``w``, ...), and returns
     real arrays. The eigenvalues are sorted ascending (NumPy keeps LAPACK's order, which
     jumps under small changes of ``a``; sorted, they are differentiable).

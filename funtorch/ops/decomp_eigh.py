@@ -13,8 +13,8 @@ eigenvalue derivatives stay exact (``inf * 0`` is taken as 0, see :func:`gap_pro
 
 ``eig`` sorts its eigenvalues ascending (LAPACK's order, which NumPy keeps, jumps under
 small changes of the input, so it would not be differentiable). It refuses
-(``ValueError``) a matrix with complex eigenvalues, because funtorch has no complex
-dtypes; matrices with a real spectrum (triangular ones, similarity transforms of real
+(``ValueError``) a matrix with complex eigenvalues (its primitive and derivative rules are
+real); matrices with a real spectrum (triangular ones, similarity transforms of real
 diagonals, small perturbations of such) get real results and derivatives.
 """
 
@@ -29,8 +29,8 @@ from funtorch.ops.linalg import matmul
 from funtorch import ops
 
 _COMPLEX_EIG = ("eig: the matrix has complex eigenvalues (largest imaginary part {imag:.3g}); "
-                "funtorch has no complex dtypes, so eig and eigvals only accept matrices with "
-                "a real spectrum; use eigh for symmetric matrices")
+                "funtorch's eig and eigvals are real and only accept matrices with a real "
+                "spectrum; use eigh for symmetric matrices")
 
 
 def fix_signs(xp, v):

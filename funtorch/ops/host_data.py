@@ -13,8 +13,8 @@ import numpy as np
 from funtorch.core import Array
 from funtorch.dtypes import default_complex_dtype, get_default_dtype
 
-_NOT_NUMERIC = ("ft.array: expected numbers (bool, int, float, complex), nested lists of them or an "
-                "array, got {what}")
+_NOT_NUMERIC = ("ft.array: expected numbers (bool, int, float, complex), nested lists of them "
+                "or an array, got {what}")
 _INT_OVERFLOW = ("ft.array: Python int {value} does not fit in int64 (-2**63 to 2**63 - 1); "
                  "pass dtype=ft.float64 to store it as a float")
 _FLOAT64, _UINT64 = np.dtype(np.float64), np.dtype(np.uint64)

@@ -2,8 +2,8 @@
 
 Everything is composed from differentiable ops except ``roots``, a primitive: its values
 come from NumPy's companion-matrix eigenvalues and its derivatives from the implicit
-function theorem (``dr/dp_k = -r**(n-k) / p'(r)`` for a simple root ``r``). funtorch holds
-real arrays only, so ``roots`` raises a ValueError when a root is complex.
+function theorem (``dr/dp_k = -r**(n-k) / p'(r)`` for a simple root ``r``). ``roots`` (its
+primitive and derivative rules) is real: it raises a ValueError when a root is complex.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from funtorch.ops import registry as R
 from funtorch.ops.math_stats import convolve
 from funtorch.typing import Array, ArrayLike
 
-_COMPLEX_ROOTS = ("roots: the polynomial has complex roots (for example {root}); funtorch "
-                  "arrays are real, so only polynomials whose roots are all real are "
-                  "supported. numpy.roots(np.asarray(p)) gives the complex roots.")
+_COMPLEX_ROOTS = ("roots: the polynomial has complex roots (for example {root}); funtorch's "
+                  "roots returns real roots only, so only polynomials whose roots are all "
+                  "real are supported. numpy.roots(np.asarray(p)) gives the complex roots.")
 
 
 def _as_poly(p, name):
@@ -278,7 +278,7 @@ def roots(p: ArrayLike, *, strip_zeros: bool = True) -> Array:
         A real 1-d array; differentiable at simple roots.
 
     Raises:
-        ValueError: if a root is complex (funtorch arrays are real).
+        ValueError: if a root is complex (roots returns real roots only).
 
     Example:
         >>> sorted(ft.roots(ft.array([1.0, -3.0, 2.0])).tolist())

@@ -11,10 +11,8 @@ the shape parameters of ``gammainc``/``gammaincc`` (``a``), ``betainc`` (``a``, 
 ``hyp1f1``/``hyp2f1`` (all but ``x``) and the exponent of ``zeta``; integer orders
 (``polygamma``'s ``n``, ``expn``'s ``n``, ``bessel_jn``'s ``v``) are integers.
 
-Left out of ``jax.scipy.special`` (funtorch arrays are real; complex dtypes are refused):
-
-- ``wofz``: the Faddeeva function is complex-valued for real input.
-- ``sph_harm_y``: spherical harmonics are complex-valued.
+``wofz`` (the Faddeeva function) and ``sph_harm_y`` (spherical harmonics) return complex
+arrays; every other function is real and refuses complex inputs with a TypeError naming it.
 
 Example:
     >>> import funtorch as ft
@@ -39,6 +37,8 @@ from funtorch.special._misc import (
     boxcox, boxcox1p, entr, expit, kl_div, log_softmax, logit, logsumexp, rel_entr, softmax,
     xlog1py, xlogy,
 )
+from funtorch.special._sph_harm import sph_harm_y
+from funtorch.special._wofz import wofz
 
 __all__ = [
     "bernoulli", "bessel_jn", "beta", "betainc", "betaln", "boxcox", "boxcox1p", "comb",
@@ -46,5 +46,6 @@ __all__ = [
     "expn", "factorial", "fresnel", "gamma", "gammainc", "gammaincc", "gammaln", "gammasgn",
     "hyp1f1", "hyp2f1", "i0", "i0e", "i1", "i1e", "kl_div", "log_ndtr", "log_softmax",
     "loggamma", "logit", "logsumexp", "multigammaln", "ndtr", "ndtri", "owens_t", "poch",
-    "polygamma", "psi", "rel_entr", "sici", "softmax", "spence", "xlog1py", "xlogy", "zeta",
+    "polygamma", "psi", "rel_entr", "sici", "softmax", "spence", "sph_harm_y", "wofz",
+    "xlog1py", "xlogy", "zeta",
 ]

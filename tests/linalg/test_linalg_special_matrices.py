@@ -87,5 +87,5 @@ def test_errors(call, error, message):
         call()
 
 
-def test_dft_is_left_out():
-    assert not hasattr(fsl, "dft")
+def test_dft_is_complex():  # values: tests/special/test_wofz.py
+    assert fsl.dft(3).dtype == np.complex64
