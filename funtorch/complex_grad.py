@@ -52,3 +52,27 @@ def conjugating(accumulate):
     def accumulate_torch(handle, ct):
         return accumulate(handle, torch_convention(ct))
     return accumulate_torch
+
+
+_JAC_COMPLEX = ("{fn}: `{fun}` has a complex {what} ({dtype}); {fn} requires real-valued "
+                "{what}s. For holomorphic differentiation pass holomorphic=True; for a "
+                "non-holomorphic function of complex values use ft.{basic} directly.")
+_JAC_REAL = ("{fn}(holomorphic=True): `{fun}` has a {dtype} {what}; holomorphic "
+             "differentiation requires complex inputs and outputs")
+
+
+def check_jacobian(fn, fun, inputs, outputs, holomorphic):
+    """JAX's dtype rules of ``jacrev``/``jacfwd``: with ``holomorphic``, complex inputs and
+    outputs; without, no complex output (jacrev) or no complex input (jacfwd), whose
+    Jacobian would mix the conventions."""
+    name = getattr(fun, "__name__", "fun")
+    for what, leaves in (("input", inputs), ("output", outputs)):
+        for leaf in leaves:
+            kind = leaf.dtype.kind
+            if holomorphic and kind != "c":
+                raise TypeError(_JAC_REAL.format(fn=fn, fun=name, dtype=leaf.dtype, what=what))
+            mixed = what == ("output" if fn == "jacrev" else "input")
+            if not holomorphic and kind == "c" and mixed:
+                basic = "vjp" if fn == "jacrev" else "jvp"
+                raise TypeError(_JAC_COMPLEX.format(fn=fn, fun=name, what=what,
+                                                    dtype=leaf.dtype, basic=basic))

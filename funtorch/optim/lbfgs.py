@@ -17,7 +17,7 @@ import numpy as np
 
 import funtorch as ft
 from funtorch.optim.lbfgs_search import strong_wolfe
-from funtorch.optim.stateful import Optimizer
+from funtorch.optim.stateful import _COMPLEX_PARAM, Optimizer
 
 __all__ = ["LBFGS", "LBFGSSolver", "LBFGSState", "lbfgs"]
 
@@ -248,6 +248,8 @@ class LBFGS(Optimizer):
             raise TypeError("LBFGS.step needs a closure that re-evaluates the loss")
         group = self.param_groups[0]
         params = group["params"]
+        if any(p.dtype.kind == "c" for p in params):  # its inner products are real ones
+            raise TypeError(_COMPLEX_PARAM.format(name="LBFGS"))
 
         def value_and_grad(values):
             for param, value in zip(params, values):

@@ -77,6 +77,11 @@ def _freeze(value):
     return tuple(value) if isinstance(value, list) else value
 
 
+_COMPLEX_PARAM = ("{name}.step: complex parameters are not supported (torch updates them as "
+                  "view_as_real pairs); keep the real and imaginary parts as two real "
+                  "parameters and build the complex value with ft.complex(re, im)")
+
+
 class Optimizer:
     """Base class of the stateful optimizers (PyTorch's ``torch.optim.Optimizer``).
 
@@ -205,6 +210,8 @@ class Optimizer:
                     if param.grad is None:
                         continue
                     value = param.data
+                    if value.dtype.kind == "c":  # g * g would not be |g|^2: refuse
+                        raise TypeError(_COMPLEX_PARAM.format(name=type(self).__name__))
                     state = self._state_for(param, key, transform)
                     updates, state = transform.update(param.grad, state, value)
                     param.data = apply_updates(value, updates)

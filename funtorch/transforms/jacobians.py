@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from funtorch import ops, tree
+from funtorch import complex_grad, ops, tree
 from funtorch.core import Array
 from funtorch.grad import _argnums_tuple, vjp
 from funtorch.transforms.jvp import jvp
@@ -66,20 +66,22 @@ def _args_parts(fun, args, argnums, name):
 
 
 def jacrev(fun: Callable[P, Any], argnums: int | Sequence[int] = 0,
-           has_aux: bool = False) -> Callable[P, PyTree]:
+           has_aux: bool = False, holomorphic: bool = False) -> Callable[P, PyTree]:
     """Jacobian by reverse mode: one batched ``vjp`` over the output basis.
 
     Args:
         fun: a function of arrays (pytrees allowed); ``(out, aux)`` with ``has_aux``.
         argnums: which positional arguments to differentiate (an int or a tuple).
         has_aux: ``fun`` returns ``(out, aux)``; the result is then ``(jacobian, aux)``.
+        holomorphic: ``fun`` is complex-differentiable (complex inputs and outputs), as JAX.
 
     Returns:
         A function of ``fun``'s arguments returning the Jacobian, of shape ``out.shape + x.shape`` for
         each output and differentiated argument (pytrees of them for pytrees).
 
     Raises:
-        TypeError: a bad ``argnums`` (when ``jacrev`` is called).
+        TypeError: a bad ``argnums`` (when ``jacrev`` is called); a complex output without
+            ``holomorphic=True``, or a real input or output with it.
 
     Example:
         >>> ft.jacrev(lambda x: x ** 2)(ft.array([1.0, 2.0]))
@@ -93,6 +95,7 @@ def jacrev(fun: Callable[P, Any], argnums: int | Sequence[int] = 0,
         result = vjp(partial, *diff, has_aux=has_aux)
         out, pullback = result[0], result[1]
         out_leaves, out_tree = tree.flatten(out)
+        complex_grad.check_jacobian("jacrev", fun, tree.leaves(diff), out_leaves, holomorphic)
         basis, sizes = _standard_basis(out_leaves)
         cols = vmap(pullback)(tree.unflatten(out_tree, basis))
         in_leaves, in_tree = tree.flatten(diff)
@@ -108,20 +111,22 @@ def jacrev(fun: Callable[P, Any], argnums: int | Sequence[int] = 0,
 
 
 def jacfwd(fun: Callable[P, Any], argnums: int | Sequence[int] = 0,
-           has_aux: bool = False) -> Callable[P, PyTree]:
+           has_aux: bool = False, holomorphic: bool = False) -> Callable[P, PyTree]:
     """Jacobian by forward mode: one batched ``jvp`` over the input basis.
 
     Args:
         fun: a function of arrays (pytrees allowed); ``(out, aux)`` with ``has_aux``.
         argnums: which positional arguments to differentiate (an int or a tuple).
         has_aux: ``fun`` returns ``(out, aux)``; the result is then ``(jacobian, aux)``.
+        holomorphic: ``fun`` is complex-differentiable (complex inputs and outputs), as JAX.
 
     Returns:
         A function of ``fun``'s arguments returning the Jacobian, of shape ``out.shape + x.shape`` (as
         :func:`jacrev`).
 
     Raises:
-        TypeError: a bad ``argnums`` (when ``jacfwd`` is called).
+        TypeError: a bad ``argnums`` (when ``jacfwd`` is called); a complex input without
+            ``holomorphic=True``, or a real input or output with it.
 
     Example:
         >>> ft.round(ft.jacfwd(ft.sin)(ft.array([0.0, 1.0])), 4).tolist()  # diag(cos x)
@@ -133,6 +138,7 @@ def jacfwd(fun: Callable[P, Any], argnums: int | Sequence[int] = 0,
     def jac_fun(*args):
         partial, diff, single = _args_parts(fun, args, argnums, "jacfwd")
         in_leaves, in_tree = tree.flatten(diff)
+        complex_grad.check_jacobian("jacfwd", fun, in_leaves, [], holomorphic)
         basis, sizes = _standard_basis(in_leaves)
 
         def pushforward(*tangent_leaves):
@@ -141,6 +147,7 @@ def jacfwd(fun: Callable[P, Any], argnums: int | Sequence[int] = 0,
         results = vmap(pushforward, out_axes=-1)(*basis)
         out_tangents = results[1]
         out_leaves, out_tree = tree.flatten(results[0])
+        complex_grad.check_jacobian("jacfwd", fun, [], out_leaves, holomorphic)
         rows = []
         for stacked, out in zip(tree.leaves(out_tangents), out_leaves):
             primal_shape = tuple(stacked.shape[:-1])
@@ -158,7 +165,7 @@ def jacfwd(fun: Callable[P, Any], argnums: int | Sequence[int] = 0,
 
 
 def hessian(fun: Callable[P, Any], argnums: int | Sequence[int] = 0,
-            has_aux: bool = False) -> Callable[P, PyTree]:
+            has_aux: bool = False, holomorphic: bool = False) -> Callable[P, PyTree]:
     """Hessian of a scalar function: ``jacfwd(jacrev(fun))`` (JAX's composition).
 
     Args:
@@ -171,11 +178,12 @@ def hessian(fun: Callable[P, Any], argnums: int | Sequence[int] = 0,
         scalar output.
 
     Raises:
-        TypeError: a bad ``argnums`` (when ``hessian`` is called).
+        TypeError: a bad ``argnums`` (when ``hessian`` is called); complex values without
+            ``holomorphic=True`` (as :func:`jacfwd`).
 
     Example:
         >>> ft.hessian(lambda x: ft.sum(x ** 3))(ft.array([1.0, 2.0]))
         array([[ 6.,  0.], [ 0., 12.]])
     """
     _argnums_tuple(argnums, "hessian")
-    return jacfwd(jacrev(fun, argnums, has_aux), argnums, has_aux)
+    return jacfwd(jacrev(fun, argnums, has_aux, holomorphic), argnums, has_aux, holomorphic)

@@ -203,8 +203,20 @@ def test_transforms_compose_on_complex_values():
     z = _c128(Z)
     np.testing.assert_allclose(ft.jit(lambda v: ft.exp(v) * 2j)(z).numpy(), np.exp(Z) * 2j)
     np.testing.assert_allclose(ft.vmap(lambda v: v * ft.conj(v))(z).numpy(), np.abs(Z) ** 2)
-    jac = ft.jacfwd(lambda v: v * v)(z)
-    np.testing.assert_allclose(jac.numpy(), np.diag(2 * Z))
+    for jacobian in (ft.jacfwd, ft.jacrev):
+        jac = jacobian(lambda v: v * v, holomorphic=True)(z)
+        np.testing.assert_allclose(jac.numpy(), np.diag(2 * Z))
+    np.testing.assert_allclose(ft.hessian(lambda v: ft.sum(v ** 3), holomorphic=True)(z).numpy(),
+                               np.diag(6 * Z))
+    # a real function of complex inputs: jacrev gives df/dx - i df/dy, as grad
+    np.testing.assert_allclose(ft.jacrev(lambda v: ft.abs(v) ** 2)(z).numpy(),
+                               np.diag(2 * np.conj(Z)))
+    with pytest.raises(TypeError, match="jacfwd: `<lambda>` has a complex input"):
+        ft.jacfwd(lambda v: v * v)(z)
+    with pytest.raises(TypeError, match="jacrev: `<lambda>` has a complex output"):
+        ft.jacrev(lambda v: v * v)(z)
+    with pytest.raises(TypeError, match="holomorphic differentiation requires complex"):
+        ft.jacrev(lambda v: v * 1j, holomorphic=True)(ft.ones(2))
     _, tangent = ft.jvp(lambda v: ft.abs(v), (z,), (ft.ones_like(z),))
     np.testing.assert_allclose(tangent.numpy(), Z.real / np.abs(Z))
 
@@ -240,3 +252,14 @@ def test_formats_without_complex_refuse_clearly(tmp_path):
     pytest.importorskip("onnx")
     with pytest.raises(TypeError, match="ONNX operators do not compute with complex numbers"):
         ft.onnx.export(lambda v: v * 2, z, f=tmp_path / "m.onnx")
+
+
+@pytest.mark.parametrize("make", [lambda p: ft.optim.Adam([p]), lambda p: ft.optim.LBFGS([p]),
+                                  lambda p: ft.optim.SGD([p], lr=0.1)])
+def test_optimizers_refuse_complex_parameters(make):
+    # torch updates complex parameters as (real, imag) pairs; Adam's g * g would not be |g|^2
+    param = ft.nn.Parameter(_c128(Z))
+    optimizer = make(param)
+    (ft.abs(param) ** 2).sum().backward()
+    with pytest.raises(TypeError, match="complex parameters are not supported"):
+        optimizer.step(lambda: (ft.abs(param) ** 2).sum())
