@@ -8,6 +8,7 @@ as NumPy gives; on complex ones they bind the primitives of ``complex_ops.py``.
 
 from __future__ import annotations
 
+import builtins
 import math
 
 import numpy as np
@@ -290,6 +291,11 @@ def _adjoint_2d(self: Array) -> Array:
     return _matrix_adjoint(self)
 
 
+def _to_complex(self: Array) -> builtins.complex:
+    """``complex(x)`` of a one-element array (concrete values only, as ``float(x)``)."""
+    return builtins.complex(self._concrete("complex()"))  # ``complex`` here is ft.complex
+
+
 def _is_complex(self: Array) -> bool:
     """Whether the dtype is complex (torch's ``x.is_complex()``)."""
     return self.dtype.kind == "c"
@@ -298,5 +304,6 @@ def _is_complex(self: Array) -> bool:
 # NumPy's and torch's complex members of arrays, attached here beside their functions
 for _name, _member in {"real": property(real), "imag": property(imag), "conj": conj,
                        "conjugate": conj, "angle": angle, "mH": property(_matrix_adjoint),
-                       "H": property(_adjoint_2d), "is_complex": _is_complex}.items():
+                       "H": property(_adjoint_2d), "is_complex": _is_complex,
+                       "__complex__": _to_complex}.items():
     setattr(Array, _name, _member)

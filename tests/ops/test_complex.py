@@ -114,6 +114,7 @@ def test_indexing_shapes_and_matrix_adjoints():
         np.testing.assert_array_equal(value.numpy(), M.conj().T)
     assert z.real.dtype == ft.float64 and z.imag.tolist() == M.imag.tolist()
     assert z.is_complex() and not ft.ones(1).is_complex() and ft.iscomplexobj(z)
+    assert complex(z[0, 0]) == M[0, 0] and complex(ft.array(2.0)) == 2 + 0j
     np.testing.assert_allclose(ft.linalg.norm(z).item(), np.linalg.norm(M))
     np.testing.assert_allclose(ft.cov(z).numpy(), np.cov(M))
 
