@@ -53,6 +53,11 @@ def node_sum_for(group):
         return None
     node = group.comm.Split_type(mpi.COMM_TYPE_SHARED)  # (key: ranks keep their order)
     same = node.Get_size() == group.size and node.Get_rank() == group.rank
+    if same:
+        try:  # an MPI without shared-memory windows
+            mpi.Win.Allocate_shared(8, 1, comm=node).Free()
+        except (mpi.Exception, NotImplementedError):
+            same = False
     if not group.comm.allreduce(same, op=mpi.LAND):
         node.Free()
         return None
