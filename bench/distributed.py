@@ -24,9 +24,9 @@ measures on 2 ranks:
 3. the cost of ``FUNTORCH_DISTRIBUTED_DEBUG`` on that 2-rank step.
 
 Every sample is the time per call from the ranks lining up (a barrier that sleeps: an
-idle rank takes no core) until every rank has finished, on rank 0's clock. Cases are interleaved round by round;
-ratios are the median over rounds of the ratio within a round (load from elsewhere hits
-both alike), reported beside the ratio of medians. Rank 0 prints a Markdown table, the
+idle rank takes no core) until every rank has finished, on rank 0's clock. Cases are
+interleaved round by round; ratios are the median over rounds of the ratio within a round
+(load from elsewhere hits both alike), reported beside the ratio of medians. Rank 0 prints a Markdown table, the
 load average before and after, and the issue's targets.
 """
 
@@ -172,7 +172,8 @@ def worker(args):
         fn()  # compile the jitted functions before timing
     steps = sample(cases, group, args.repeat, 5)
     if group.rank == 0:
-        report(nbytes, averaging, steps, (load_before, os.getloadavg()), group.node is not None)
+        report(nbytes, averaging, steps, (load_before, os.getloadavg()),
+               group.node is not None)
     dist.shutdown()
 
 

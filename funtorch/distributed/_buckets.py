@@ -191,7 +191,8 @@ def reduce_bucketed(group, hosts, op, cap_bytes):
     """Allreduce the host arrays ``hosts`` with ``op`` in buckets (all started before the
     first is waited for); returns the reduced arrays, in order."""
     buckets = _layout_of(hosts, cap_bytes)
-    started = [start_reduce(group, hosts, bucket, op, ("tree", buckets, i))
+    # a bucket's key: its place and contents (trees that share a bucket share its window)
+    started = [start_reduce(group, hosts, bucket, op, ("tree", i, bucket))
                for i, bucket in enumerate(buckets)]
     out = [None] * len(hosts)
     for bucket, pending in zip(buckets, started):

@@ -19,7 +19,7 @@ extra round here.
 Slots are double-buffered: a bucket's k-th use writes phase k % 2. A rank writes phase p
 again only after the meeting of the use in between, which the other ranks enter only once
 they have finished reading phase p (they read a bucket before they return from the call
-that started it). So each key (one bucket of one tree layout, or of one DDP wrapper) must
+that started it). So each key (a bucket at its place in a tree layout, or of one DDP wrapper) must
 be used at most once per call and waited for before the call returns, which
 ``_buckets.reduce_bucketed`` and DDP do. A key's window is allocated on its first use,
 after a meeting (so a missing rank still times out and a different bucket raises), which
