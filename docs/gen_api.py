@@ -46,7 +46,9 @@ sys.path.insert(0, str(ROOT.parent))  # the checkout, installed or not
 
 
 def public_names(module: types.ModuleType) -> list[str]:
-    names = getattr(module, "__all__", None) or [n for n in vars(module) if not n.startswith("_")]
+    # dir, not vars: a module that loads names on first use (ft.distributed's collectives)
+    # lists them in __dir__, so the page is the same whatever was imported before
+    names = getattr(module, "__all__", None) or [n for n in dir(module) if not n.startswith("_")]
     out = []
     for name in sorted(set(names)):
         value = getattr(module, name, None)

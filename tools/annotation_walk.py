@@ -91,7 +91,10 @@ def _own_and_inherited(cls: type) -> Iterator[tuple[str, object]]:
 
 
 def _public_names(module: types.ModuleType) -> list[str]:
-    names = getattr(module, "__all__", None) or [n for n in vars(module) if not n.startswith("_")]
+    """``__all__``, else the public names ``dir`` lists: a module that loads names on first
+    use (``ft.distributed``'s collectives) lists them in ``__dir__``, so the walk sees the
+    same names whatever was imported before it."""
+    names = getattr(module, "__all__", None) or [n for n in dir(module) if not n.startswith("_")]
     return sorted(set(names))
 
 

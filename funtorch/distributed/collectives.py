@@ -20,6 +20,8 @@ from __future__ import annotations
 import math
 import os
 import sys
+from collections.abc import Hashable
+from typing import Any
 
 import numpy as np
 
@@ -28,6 +30,7 @@ from funtorch.core import bind
 from funtorch.distributed import _coll_prims as P
 from funtorch.ops.registry import as_array
 from funtorch.transforms.vmap import bound_axis, bound_axis_names
+from funtorch.typing import Array, PyTree
 
 __all__ = ["psum", "pmean", "pmax", "pmin", "all_gather", "psum_scatter", "axis_index",
            "axis_size", "all_reduce", "reduce_scatter", "broadcast"]
@@ -93,7 +96,7 @@ def _reduce(prim, fn, x, axis_name):
     return x
 
 
-def axis_size(axis_name):
+def axis_size(axis_name: Hashable) -> int:
     """The number of ranks along ``axis_name`` (a tuple of names: the product).
 
     Example:
@@ -108,7 +111,7 @@ def _axis_size(fn, axis_name):
     return math.prod(_resolve(fn, name)[1] for name in _names(axis_name))
 
 
-def psum(x, axis_name):
+def psum(x: PyTree, axis_name: Hashable) -> PyTree:
     """Sum ``x`` over the ranks of ``axis_name`` (JAX ``lax.psum``).
 
     Args:
@@ -130,8 +133,15 @@ def psum(x, axis_name):
     return _reduce(P.psum_p, "psum", x, axis_name)
 
 
-def pmean(x, axis_name):
+def pmean(x: PyTree, axis_name: Hashable) -> PyTree:
     """The mean of ``x`` over the ranks of ``axis_name``: ``psum(x) / axis_size``.
+
+    Args:
+        x: an array or a pytree of arrays.
+        axis_name: a vmap's axis name, the group's, or a tuple of names.
+
+    Returns:
+        The mean, the same on every rank.
 
     Example:
         >>> ft.vmap(lambda x: ft.pmean(x, "i"), axis_name="i")(ft.array([1.0, 2.0, 3.0]))
@@ -141,7 +151,7 @@ def pmean(x, axis_name):
     return tree.map(lambda total: total / size, psum(x, axis_name))
 
 
-def pmax(x, axis_name):
+def pmax(x: PyTree, axis_name: Hashable) -> PyTree:
     """The elementwise maximum of ``x`` over the ranks of ``axis_name`` (JAX ``lax.pmax``).
 
     Args:
@@ -159,9 +169,16 @@ def pmax(x, axis_name):
     return _reduce(P.pmax_p, "pmax", x, axis_name)
 
 
-def pmin(x, axis_name):
+def pmin(x: PyTree, axis_name: Hashable) -> PyTree:
     """The elementwise minimum of ``x`` over the ranks of ``axis_name`` (JAX ``lax.pmin``);
     arguments, result and derivative as :func:`pmax`.
+
+    Args:
+        x: an array or a pytree of arrays.
+        axis_name: a vmap's axis name, the group's, or a tuple of names.
+
+    Returns:
+        The minimum, the same on every rank.
 
     Example:
         >>> ft.vmap(lambda x: ft.pmin(x, "i"), axis_name="i")(ft.array([[1.0, 4.0], [3.0, 2.0]]))
@@ -182,7 +199,8 @@ def _gather_axis(leaf, axis, tiled):
     return int(axis) % top
 
 
-def all_gather(x, axis_name=None, *, axis=0, tiled=False):
+def all_gather(x: PyTree, axis_name: Hashable | None = None, *, axis: int = 0,
+               tiled: bool = False) -> PyTree:
     """Every rank's ``x``, stacked along a new axis ``axis`` (or concatenated when
     ``tiled``), in rank order (JAX ``lax.all_gather``; torch's ``all_gather`` into one
     array when ``axis_name`` is None, which means the process group).
@@ -195,6 +213,9 @@ def all_gather(x, axis_name=None, *, axis=0, tiled=False):
 
     Returns:
         The gathered array(s), the same on every rank; the transpose is ``psum_scatter``.
+
+    Raises:
+        ValueError: ``tiled=True`` with a 0-d array.
 
     Example:
         >>> ft.vmap(lambda x: ft.all_gather(x, "i"), axis_name="i")(ft.array([1.0, 2.0]))
@@ -231,7 +252,8 @@ def _scatter_dim(leaf, dim, size, tiled):
     return dim
 
 
-def psum_scatter(x, axis_name, *, scatter_dimension=0, tiled=False):
+def psum_scatter(x: PyTree, axis_name: Hashable, *, scatter_dimension: int = 0,
+                 tiled: bool = False) -> PyTree:
     """Sum ``x`` over the ranks and give rank ``r`` block ``r`` of the sum along
     ``scatter_dimension`` (JAX ``lax.psum_scatter``, a reduce-scatter).
 
@@ -259,8 +281,14 @@ def psum_scatter(x, axis_name, *, scatter_dimension=0, tiled=False):
     return _map(x, one)
 
 
-def axis_index(axis_name):
+def axis_index(axis_name: Hashable) -> Array:
     """This rank's position along ``axis_name`` (int32; JAX ``lax.axis_index``).
+
+    Args:
+        axis_name: a vmap's axis name or the group's.
+
+    Returns:
+        A 0-d int32 array, different on every rank.
 
     Example:
         >>> ft.vmap(lambda x: x * ft.axis_index("i"), axis_name="i")(ft.ones(3))
@@ -283,7 +311,8 @@ def _op_name(fn, op):
     return _OPS[key]
 
 
-def all_reduce(x, op="sum", group=None, *, axis_name=None):
+def all_reduce(x: PyTree, op: str = "sum", group: Any = None, *,
+               axis_name: Hashable | None = None) -> PyTree:
     """Reduce ``x`` over the process group and return the result on every rank (torch's
     ``dist.all_reduce``; arrays are immutable, so the result is returned, not written).
 
@@ -292,6 +321,9 @@ def all_reduce(x, op="sum", group=None, *, axis_name=None):
         op: ``"sum"``, ``"mean"`` (``"avg"``), ``"max"`` or ``"min"``.
         group: None (the default group).
         axis_name: reduce over a vmap's axis instead of the process group.
+
+    Returns:
+        The reduced value, the same on every rank.
 
     Example:
         >>> ft.distributed.all_reduce(ft.ones(2), op="mean")   # 1 process: the identity
@@ -302,10 +334,14 @@ def all_reduce(x, op="sum", group=None, *, axis_name=None):
     return reduce(x, name)
 
 
-def reduce_scatter(x, op="sum", group=None, *, axis_name=None, scatter_dimension=0):
+def reduce_scatter(x: PyTree, op: str = "sum", group: Any = None, *,
+                   axis_name: Hashable | None = None, scatter_dimension: int = 0) -> PyTree:
     """Reduce ``x`` over the ranks and keep this rank's block of dimension
     ``scatter_dimension``, whose size must be a multiple ``N * k`` of the ranks (torch's
     ``reduce_scatter_tensor``; JAX's ``psum_scatter(..., tiled=True)`` for ``"sum"``).
+
+    Returns:
+        This rank's block of the reduced value (arguments as :func:`all_reduce`).
 
     Example:
         >>> ft.vmap(lambda x: ft.distributed.reduce_scatter(x, axis_name="i"),
@@ -331,11 +367,24 @@ def reduce_scatter(x, op="sum", group=None, *, axis_name=None, scatter_dimension
     return tree.map(block, reduced)
 
 
-def broadcast(x, root=0, group=None, *, axis_name=None):
+def broadcast(x: PyTree, root: int = 0, group: Any = None, *,
+              axis_name: Hashable | None = None) -> PyTree:
     """Rank ``root``'s ``x`` on every rank (torch's ``dist.broadcast`` with ``src=root``).
 
     The transpose sums every rank's cotangent into the root's input (the other ranks'
     inputs get zeros).
+
+    Args:
+        x: an array or a pytree of arrays.
+        root: the rank whose value is sent.
+        group: None (the default group).
+        axis_name: broadcast along a vmap's axis instead of the process group.
+
+    Returns:
+        ``x`` of rank ``root``.
+
+    Raises:
+        ValueError: ``root`` is not a rank of the group.
 
     Example:
         >>> ft.vmap(lambda x: ft.distributed.broadcast(x, root=1, axis_name="i"),
