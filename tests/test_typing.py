@@ -1,5 +1,8 @@
-"""The typed public surface: static ``__all__`` lists, mypy on ``tests/typing/`` snippets, and a
-namespace walk that fails on a public function without complete annotations.
+"""The typed, documented public surface: static ``__all__`` lists, mypy on ``tests/typing/``
+snippets, and a walk of every namespace the API reference has a page for
+(``tools/annotation_walk.py``) that fails on a public function, method or class without
+complete annotations or without a docstring, and on a docstring section (Args, Returns,
+Raises, example) missing that ``tools/docstring_gaps.txt`` does not list.
 
 mypy, not pyright: mypy is a pure-Python wheel on PyPI (in the ``test`` extra), so the check
 runs wherever the tests do; pyright needs Node.
