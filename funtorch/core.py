@@ -259,7 +259,7 @@ def bind(prim, *args, **params):
             return top.process_primitive(prim, args, params)
         elif isinstance(arg, Array):  # a box (Parameter): a mutable level-0 value
             staging = _STATE.staging
-            if staging is not None:  # jit stages: the program reads the box on every call
+            if staging is not None:  # being staged: the program reads the box on every call
                 return _find_top_trace(args, staging).process_primitive(prim, args, params)
             bufs.append(arg._buf)
             tracked = tracked or arg._node is not None
@@ -346,7 +346,7 @@ def _bind_recorded_fwd(prim, args, params):
 
 
 def _find_top_trace(args, top=None):
-    """The highest trace among the tracers in ``args`` and ``top`` (jit's staging trace,
+    """The highest trace among the tracers in ``args`` and ``top`` (the staging trace,
     for an op on a box); raises if it has finished (a leaked tracer)."""
     culprit = None
     for arg in args:
