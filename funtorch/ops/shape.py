@@ -159,14 +159,24 @@ def _transpose(a, axes, fn):
 
 
 def permute(input: ArrayLike, *dims: int | Sequence[int]) -> Array:  # noqa: A002 - PyTorch's name
-    """PyTorch spelling of :func:`transpose` with explicit dims: ``permute(x, (1, 0))``."""
+    """PyTorch spelling of :func:`transpose` with explicit dims: ``permute(x, (1, 0))``.
+
+    Example:
+        >>> ft.permute(ft.ones((2, 3, 4)), (2, 0, 1)).shape
+        (4, 2, 3)
+    """
     if len(dims) == 1 and not isinstance(dims[0], (int, np.integer)):
         dims = tuple(dims[0])
     return _transpose(input, dims, "permute")
 
 
 def broadcast_to(array: ArrayLike, shape: ShapeLike) -> Array:
-    """Broadcast to ``shape`` (NumPy rules); the VJP sums over broadcast axes."""
+    """Broadcast to ``shape`` (NumPy rules); the VJP sums over broadcast axes.
+
+    Example:
+        >>> ft.broadcast_to(ft.array([1.0, 2.0]), (2, 2)).tolist()
+        [[1.0, 2.0], [1.0, 2.0]]
+    """
     array = R.as_array(array)
     shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(int(n) for n in shape)
     if array.shape == shape:
@@ -182,7 +192,12 @@ def flip(m: ArrayLike, axis: Axis = None) -> Array:
 
 
 def moveaxis(a: ArrayLike, source: int | Sequence[int], destination: int | Sequence[int]) -> Array:
-    """Move axes to new positions, as ``numpy.moveaxis``."""
+    """Move axes to new positions, as ``numpy.moveaxis``.
+
+    Example:
+        >>> ft.moveaxis(ft.ones((2, 3, 4)), 0, -1).shape
+        (3, 4, 2)
+    """
     a = R.as_array(a)
     ndim = a.ndim
     if type(source) is int and type(destination) is int and -ndim <= source < ndim \
@@ -206,7 +221,12 @@ def _as_tuple(axis):
 
 
 def swapaxes(a: ArrayLike, axis1: int, axis2: int) -> Array:
-    """Interchange two axes."""
+    """Interchange two axes.
+
+    Example:
+        >>> ft.swapaxes(ft.ones((2, 3)), 0, 1).shape
+        (3, 2)
+    """
     a = R.as_array(a)
     perm = list(range(a.ndim))
     axis1 = normalize_axis_index(axis1, a.ndim, "swapaxes")
@@ -239,7 +259,12 @@ def _expand_dims(a, axis, fn):
 
 
 def unsqueeze(input: ArrayLike, dim: int) -> Array:  # noqa: A002 - PyTorch's name
-    """PyTorch spelling of :func:`expand_dims` for one ``dim``."""
+    """PyTorch spelling of :func:`expand_dims` for one ``dim``.
+
+    Example:
+        >>> ft.unsqueeze(ft.ones(3), 0).shape
+        (1, 3)
+    """
     return _expand_dims(input, dim, "unsqueeze")
 
 

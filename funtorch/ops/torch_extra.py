@@ -100,7 +100,7 @@ def embedding(weight: ArrayLike, input: ArrayLike, padding_idx: int | None = -1,
     return _functional().embedding(input, weight, None if padding_idx < 0 else padding_idx)
 
 
-def kl_div(input: ArrayLike, target: ArrayLike, reduction: str = 1,  # noqa: A002
+def kl_div(input: ArrayLike, target: ArrayLike, reduction: str | int = 1,  # noqa: A002
            log_target: bool = False) -> Array:
     """torch.kl_div (``reduction`` may be torch's integer code)."""
     return _functional().kl_div(input, target, _reduction(reduction), log_target)
@@ -125,7 +125,7 @@ def threshold(input: ArrayLike, threshold: float, value: ArrayLike) -> Array:  #
 
 
 
-def rrelu(input: ArrayLike, lower: float = 1.0 / 8, upper: bool = 1.0 / 3, training: bool = False,
+def rrelu(input: ArrayLike, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False,
           generator: Any = None) -> Array:  # noqa: A002
     """Leaky ReLU with a random slope in ``[lower, upper]`` when training, else the mean
     slope."""
@@ -268,12 +268,22 @@ def set_rng_state(new_state: Any) -> None:
 
 
 def is_tensor(obj: Any) -> bool:
-    """Whether ``obj`` is a funtorch array."""
+    """Whether ``obj`` is a funtorch array.
+
+    Example:
+        >>> ft.is_tensor(ft.ones(1)), ft.is_tensor([1.0])
+        (True, False)
+    """
     return isinstance(obj, Array)
 
 
 def is_floating_point(input: ArrayLike) -> bool:  # noqa: A002
-    """Whether the dtype is a floating-point one."""
+    """Whether the dtype is a floating-point one.
+
+    Example:
+        >>> ft.is_floating_point(ft.ones(1)), ft.is_floating_point(ft.arange(2))
+        (True, False)
+    """
     return as_array(input).dtype.kind == "f"
 
 
@@ -301,7 +311,12 @@ def range(start: ArrayLike = 0, end: ArrayLike | None = None,  # noqa: A001
           step: ArrayLike | None = 1, *, dtype: DTypeLike = None, device: Any = None,
           requires_grad: bool = False) -> Array:
     """``start, start + step, ..., end`` including ``end`` (deprecated in torch; prefer
-    ``arange``); the default float dtype unless ``dtype`` is given."""
+    ``arange``); the default float dtype unless ``dtype`` is given.
+
+    Example:
+        >>> ft.range(0, 2, 0.5).tolist()  # torch.range includes the end
+        [0.0, 0.5, 1.0, 1.5, 2.0]
+    """
     if end is None:
         start, end = 0, start
     count = int(np.floor((end - start) / step)) + 1
@@ -311,7 +326,12 @@ def range(start: ArrayLike = 0, end: ArrayLike | None = None,  # noqa: A001
 
 def histc(input: ArrayLike, bins: ArrayLike = 100, min: float = 0, max: float = 0, *,  # noqa: A002
           out: Any = None) -> Array:
-    """Histogram of ``bins`` equal bins over ``[min, max]`` (the data range when equal)."""
+    """Histogram of ``bins`` equal bins over ``[min, max]`` (the data range when equal).
+
+    Example:
+        >>> ft.histc(ft.array([1.0, 2.0, 1.0]), bins=4, min=0, max=3).tolist()
+        [0.0, 2.0, 1.0, 0.0]
+    """
     refuse_out("histc", out)
     x = as_array(input)
     refuse_derivative("histc", x)
@@ -332,7 +352,12 @@ def histc(input: ArrayLike, bins: ArrayLike = 100, min: float = 0, max: float = 
 def bucketize(input: ArrayLike, boundaries: ArrayLike, *, out_int32: bool = False,  # noqa: A002
               right: bool = False, out: Any = None) -> Array:
     """Index of the bucket of each element: ``boundaries[i-1] < x <= boundaries[i]``
-    (``right=True``: ``boundaries[i-1] <= x < boundaries[i]``)."""
+    (``right=True``: ``boundaries[i-1] <= x < boundaries[i]``).
+
+    Example:
+        >>> ft.bucketize(ft.array([0.5, 2.0, 3.5]), ft.array([1.0, 2.0, 3.0])).tolist()
+        [0, 1, 3]
+    """
     refuse_out("bucketize", out)
     index = ops.searchsorted(boundaries, input, side="right" if right else "left")
     return ops.astype(index, np.int32 if out_int32 else np.int64)
@@ -340,7 +365,12 @@ def bucketize(input: ArrayLike, boundaries: ArrayLike, *, out_int32: bool = Fals
 
 def unique_consecutive(input: ArrayLike, return_inverse: bool = False, return_counts: bool = False,
                        dim: Axis = None) -> Array:  # noqa: A002
-    """Collapse runs of equal consecutive elements (flattened when ``dim`` is None)."""
+    """Collapse runs of equal consecutive elements (flattened when ``dim`` is None).
+
+    Example:
+        >>> ft.unique_consecutive(ft.array([1, 1, 2, 2, 1])).tolist()
+        [1, 2, 1]
+    """
     x = as_array(input)
     refuse_derivative("unique_consecutive", x)
     values = np.asarray(x.tolist())

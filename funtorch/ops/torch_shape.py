@@ -49,7 +49,12 @@ def torch_split(tensor, split_size_or_sections, dim=0):
 
 def split_with_sizes(input: ArrayLike, split_sizes: Sequence[int],  # noqa: A002
                      dim: Axis = 0) -> Array:
-    """Split into pieces of the given sizes along ``dim`` (torch)."""
+    """Split into pieces of the given sizes along ``dim`` (torch).
+
+    Example:
+        >>> [t.shape for t in ft.split_with_sizes(ft.ones(5), [2, 3])]
+        [(2,), (3,)]
+    """
     return torch_split(input, list(split_sizes), dim)
 
 
@@ -125,12 +130,22 @@ def select(input, dim, index):  # noqa: A002
 
 def movedim(input: ArrayLike, source: int | Sequence[int],  # noqa: A002
             destination: int | Sequence[int]) -> Array:
-    """Move dims ``source`` to ``destination`` (torch's name of ``moveaxis``)."""
+    """Move dims ``source`` to ``destination`` (torch's name of ``moveaxis``).
+
+    Example:
+        >>> ft.movedim(ft.ones((2, 3, 4)), 0, -1).shape
+        (3, 4, 2)
+    """
     return ops.moveaxis(input, source, destination)
 
 
 def swapdims(input: ArrayLike, dim0: int, dim1: int) -> Array:  # noqa: A002
-    """Swap two dims (torch's ``swapdims``/``swapaxes``/``transpose``)."""
+    """Swap two dims (torch's ``swapdims``/``swapaxes``/``transpose``).
+
+    Example:
+        >>> ft.swapdims(ft.ones((2, 3)), 0, 1).shape
+        (3, 2)
+    """
     return ops.swapaxes(input, dim0, dim1)
 
 
@@ -153,7 +168,12 @@ def t(input: ArrayLike) -> Array:  # noqa: A002
 
 
 def adjoint(input: ArrayLike) -> Array:  # noqa: A002
-    """The conjugate transpose of the last two dims (real arrays: their transpose)."""
+    """The conjugate transpose of the last two dims (real arrays: their transpose).
+
+    Example:
+        >>> ft.adjoint(ft.array([[1.0, 2.0]])).tolist()
+        [[1.0], [2.0]]
+    """
     return ops.conj(ops.swapaxes(input, -1, -2))
 
 
@@ -247,13 +267,23 @@ def tile(input, dims):  # noqa: A002
 
 
 def row_stack(tensors: ArrayLike, *, out: Any = None) -> Array:
-    """Stack rows (torch's alias of ``vstack``)."""
+    """Stack rows (torch's alias of ``vstack``).
+
+    Example:
+        >>> ft.row_stack([ft.ones(2), ft.zeros(2)]).tolist()
+        [[1.0, 1.0], [0.0, 0.0]]
+    """
     refuse_out("row_stack", out)
     return ops.vstack(list(tensors))
 
 
 def broadcast_tensors(*tensors: ArrayLike) -> Any:
-    """Broadcast the arrays against each other (torch's ``broadcast_arrays``)."""
+    """Broadcast the arrays against each other (torch's ``broadcast_arrays``).
+
+    Example:
+        >>> a, b = ft.broadcast_tensors(ft.ones((2, 1)), ft.ones(3)); a.shape, b.shape
+        ((2, 3), (2, 3))
+    """
     return tuple(ops.broadcast_arrays(*tensors))
 
 
@@ -328,7 +358,12 @@ def diag_embed(input: ArrayLike, offset: int = 0, dim1: int = -2,  # noqa: A002
 
 def take_along_dim(input: ArrayLike, indices: ArrayLike, dim: Axis = None, *,  # noqa: A002
                    out: Any = None) -> Array:
-    """Values at ``indices`` along ``dim`` (broadcast, as torch); flattened when None."""
+    """Values at ``indices`` along ``dim`` (broadcast, as torch); flattened when None.
+
+    Example:
+        >>> ft.take_along_dim(ft.array([[10.0, 30.0, 20.0]]), ft.array([[1]]), dim=1).tolist()
+        [[30.0]]
+    """
     refuse_out("take_along_dim", out)
     x, index = as_array(input), as_array(indices)
     if dim is None:
@@ -342,7 +377,12 @@ def take_along_dim(input: ArrayLike, indices: ArrayLike, dim: Axis = None, *,  #
 
 
 def numel(input: ArrayLike) -> int:  # noqa: A002
-    """The number of elements (an int)."""
+    """The number of elements (an int).
+
+    Example:
+        >>> ft.numel(ft.ones((2, 3)))
+        6
+    """
     return as_array(input).size
 
 
