@@ -73,7 +73,7 @@ def _close(name, order, analytic, numeric, atol, rtol, fun):
             f"(atol={atol}, rtol={rtol})")
 
 
-def check_grads(f: Any, args: Any, order: str = 1, modes: Sequence[str] = ("fwd", "rev"),
+def check_grads(f: Any, args: Any, order: int = 1, modes: Sequence[str] = ("fwd", "rev"),
                 atol: float | None = None, rtol: float | None = None, eps: float | None = None,
                 seed: int | None = 0) -> None:
     """Check ``f``'s derivatives at ``args`` against central finite differences.
