@@ -113,6 +113,12 @@ def test_every_public_function_is_annotated():
     assert not missing, f"not annotated: {missing[:20]} (annotate them)"
 
 
+def test_defaults_match_their_annotations():
+    """A default contradicting a simple annotation (``order: str = 1``) is an annotation bug
+    that mypy reports only when it checks the defining module; the walk finds them all."""
+    assert not annotation_walk.default_mismatches()
+
+
 def test_every_public_name_has_a_docstring():
     """Every public function and class (and ``ft.stats`` distribution function) has a
     docstring with a summary line: Sphinx's autodoc would list it with nothing to say."""

@@ -7,7 +7,9 @@ those they inherit from funtorch's private bases included (``Conv2d.__init__`` i
 Complete means every parameter (``self``/``cls`` aside, ``*args``/``**kwargs`` included) and
 the return carry an annotation, as ``mypy --strict`` requires. An object reachable under
 several names is counted once, under the first. ``tests/test_typing.py`` requires every one
-to be complete (there is no allow-list).
+to be complete (there is no allow-list), and every default to agree with a simple annotation
+(:func:`default_mismatches`: ``order: str = 1`` is a bug mypy reports only when it checks
+the defining module).
 
 Docstrings: every public function and class of the namespaces (and every distribution
 function) has one, with a summary line (:func:`undocumented`; required of all). The sections
@@ -28,6 +30,7 @@ import pathlib
 import re
 import sys
 import types
+import typing
 from collections.abc import Callable, Iterator
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -132,6 +135,56 @@ def walk() -> Iterator[tuple[str, str, bool]]:
 
 def unannotated() -> list[str]:
     return sorted(name for _, name, ok in walk() if not ok)
+
+
+_SIMPLE: dict[object, tuple[type, ...]] = {
+    int: (int,), float: (int, float), complex: (int, float, complex), str: (str,), bool: (bool,)}
+
+
+def _accepted(hint: object) -> tuple[type, ...] | None:
+    """The runtime types a simple annotation (``int``, ``float | None``, ...) admits; None
+    for anything else (arrays, callables, generics), which is not checked."""
+    if hint in _SIMPLE:
+        return _SIMPLE[hint]
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        out: tuple[type, ...] = ()
+        for arg in typing.get_args(hint):
+            if arg is type(None):
+                out += (type(None),)
+            elif arg in _SIMPLE:
+                out += _SIMPLE[arg]
+            else:
+                return None
+        return out
+    return None
+
+
+def default_mismatches() -> list[str]:
+    """``name(param)`` for every walked function whose default contradicts a simple
+    annotation (``order: str = 1``), which a type checker reports at the definition."""
+    bad = []
+    for namespace in NAMESPACES:
+        module = importlib.import_module(namespace)
+        for name in _public_names(module):
+            value = getattr(module, name, None)
+            if inspect.isclass(value) and value.__module__.startswith("funtorch"):
+                items = [(item, fn) for item, fn, _ in _members(f"{namespace}.{name}", value)]
+            elif inspect.isfunction(value):
+                items = [(f"{namespace}.{name}", value)]
+            else:
+                continue
+            for item, fn in items:
+                try:
+                    hints = typing.get_type_hints(fn)
+                    params = inspect.signature(fn).parameters.values()
+                except Exception:  # an annotation naming what the module imports lazily
+                    continue
+                for param in params:
+                    accepted = _accepted(hints.get(param.name))
+                    if (param.default is not param.empty and accepted is not None
+                            and not isinstance(param.default, accepted)):
+                        bad.append(f"{item}({param.name})")
+    return sorted(set(bad))
 
 
 def public_objects() -> Iterator[tuple[str, object]]:

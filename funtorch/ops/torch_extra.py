@@ -109,7 +109,7 @@ def kl_div(input: ArrayLike, target: ArrayLike, reduction: str | int = 1,  # noq
 def binary_cross_entropy_with_logits(input: ArrayLike, target: ArrayLike,  # noqa: A002
                                      weight: ArrayLike | None = None,
                                      pos_weight: ArrayLike | None = None,
-                                     reduction: str = 1) -> Array:
+                                     reduction: str | int = 1) -> Array:
     """torch.binary_cross_entropy_with_logits (integer ``reduction`` codes accepted)."""
     return _functional().binary_cross_entropy_with_logits(
         input, target, weight, _reduction(reduction), pos_weight)
