@@ -9,7 +9,7 @@
 # other attached methods as Any. It is partial (the module-level `__getattr__`): core's
 # internals (Primitive, bind, traces) are Any to a checker. tests/test_typing.py checks every
 # name declared here exists at runtime.
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, NoReturn, overload
 
 import numpy as np
@@ -187,5 +187,28 @@ class Array:
     def long(self, *args: Any, **kwargs: Any) -> Array: ...
     def bool(self, *args: Any, **kwargs: Any) -> Array: ...
 
+class Tracer(Array):
+    """An array a transform follows (funtorch/trace.py); its fields are the transform's."""
+    def __getattr__(self, name: str) -> Any: ...
+
+class Trace:
+    """One transform's interpretation of primitives (funtorch/trace.py)."""
+    def __getattr__(self, name: str) -> Any: ...
+
+class Node:
+    """A tape entry of PyTorch-style autograd (funtorch/tape.py; ``x.grad_fn``)."""
+    def __getattr__(self, name: str) -> Any: ...
+
+class Primitive:
+    """An operation with its rules (``impl``, ``shape``, ``vjp``, ``jvp``, ``batch``, ...);
+    see funtorch/ops/README.md. The rules are open (Any) to a checker."""
+    name: str
+    nondiff: bool
+    multiple_results: bool
+    def __init__(self, name: str, impl: Callable[..., Any], *, shape: Callable[..., Any],
+                 **rules: Any) -> None: ...
+    def __getattr__(self, name: str) -> Any: ...
+
+def bind(prim: Primitive, *args: Any, **params: Any) -> Any: ...
 def wrap(buf: Any) -> Array: ...
 def __getattr__(name: str) -> Any: ...
