@@ -295,7 +295,7 @@ def _check_tangents(name, primals, tangents, out_tree, t_tree):
                              f"{tuple(p.shape)}; they must match")
 
 
-class custom_jvp:
+class custom_jvp(Generic[_R]):
     """A function with a hand-written JVP (JAX's ``jax.custom_jvp``); reverse mode
     transposes the same rule, so one rule serves ``grad`` and ``jvp``.
 

@@ -52,3 +52,11 @@ method_sorted: ValuesIndices = m.sort(1, descending=True)
 method_median: Array = m.median()
 method_top: Array = m.topk(2).values
 method_running: ValuesIndices = m.cummin(0)
+
+
+@ft.custom_jvp
+def softplus(v: Array) -> Array:
+    return ft.log1p(ft.exp(v))
+
+
+smooth: Array = softplus(w)
