@@ -132,6 +132,10 @@ def split(key: Key, num: int = 2) -> Array:
 def fold_in(key: Key, data: ArrayLike) -> Array:
     """A new key that is a deterministic function of ``key`` and an integer in [0, 2**32).
 
+    Raises:
+        TypeError: ``data`` is not an integer scalar.
+        ValueError: ``data`` is outside [0, 2**32).
+
     Example:
         >>> step_key = ft.random.fold_in(ft.random.key(0), 7)
     """
@@ -148,6 +152,9 @@ def fold_in(key: Key, data: ArrayLike) -> Array:
 
 def bits(key: Key, shape: ShapeLike = (), dtype: DTypeLike = np.uint32) -> Array:
     """Uniform random bits of an unsigned dtype (uint8, uint16, uint32 or uint64).
+
+    Raises:
+        TypeError: ``dtype`` is not an unsigned integer dtype.
 
     Example:
         >>> ft.random.bits(ft.random.key(0), (2,)).dtype
@@ -324,6 +331,9 @@ def categorical(key: Key, logits: ArrayLike, axis: int = -1,
 
     ``shape`` defaults to ``logits``' shape without ``axis``; a longer ``shape`` draws
     independent samples in its leading dimensions. Returns int64.
+
+    Raises:
+        ValueError: ``shape`` does not end with the batch shape of ``logits``.
 
     Example:
         >>> ft.random.categorical(ft.random.key(0), ft.log(ft.array([0.2, 0.8])), shape=(5,)).shape

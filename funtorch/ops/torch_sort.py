@@ -75,6 +75,9 @@ def topk(input: ArrayLike, k: int, dim: Axis = -1, largest: bool = True, sorted:
          out: Any = None) -> ValuesIndices:  # noqa: A002
     """The ``k`` largest (or smallest) elements along ``dim``: ``(values, indices)``.
 
+    Raises:
+        RuntimeError: ``k`` larger than the size of ``dim``.
+
     Example:
         >>> ft.topk(ft.array([1.0, 5.0, 3.0]), 2).values
         array([5., 3.])
@@ -107,6 +110,9 @@ def _position(x, axis, value):
 def kthvalue(input: ArrayLike, k: int, dim: Axis = -1, keepdim: bool = False, *,  # noqa: A002
              out: Any = None) -> ValuesIndices:
     """The ``k``-th smallest element (1-based) along ``dim``: ``(values, indices)``.
+
+    Raises:
+        RuntimeError: ``k`` outside ``1..size`` of ``dim``.
 
     Example:
         >>> ft.kthvalue(ft.array([3.0, 1.0, 2.0]), 2).values.item()

@@ -73,6 +73,9 @@ def dropout2d(input: ArrayLike, p: float = 0.5, training: bool = True, inplace: 
               key: Key | None = None) -> Array:
     """Zero whole channels: ``(N, C, H, W)`` or ``(C, H, W)`` inputs.
 
+    Raises:
+        ValueError: ``p`` outside [0, 1], or an input that is not 3-d or 4-d.
+
     Example:
         >>> F.dropout2d(ft.ones((1, 2, 1, 1)), 0.5, training=False).tolist()  # eval: identity
         [[[[1.0]], [[1.0]]]]
@@ -101,6 +104,9 @@ def layer_norm(input: ArrayLike, normalized_shape: ShapeLike, weight: ArrayLike 
                bias: ArrayLike | None = None, eps: float = 1e-5) -> Array:
     """Normalise over the trailing ``normalized_shape`` axes, then scale and shift.
 
+    Raises:
+        ValueError: the input's trailing shape is not ``normalized_shape``.
+
     Example:
         >>> F.layer_norm(ft.array([[1.0, 3.0]]), (2,)).tolist()
         [[-1.0, 1.0]]
@@ -123,6 +129,9 @@ def _channel_shape(x, n):
 def group_norm(input: ArrayLike, num_groups: int, weight: ArrayLike | None = None,
                bias: ArrayLike | None = None, eps: float = 1e-5) -> Array:
     """Normalise each group of channels of ``(N, C, *)`` inputs, then an affine per channel.
+
+    Raises:
+        ValueError: the channel count is not divisible by ``num_groups``.
 
     Example:
         >>> F.group_norm(ft.array([[1.0, 3.0]]), 1).tolist()
@@ -149,6 +158,11 @@ def batch_norm(input: ArrayLike, running_mean: ArrayLike | None, running_var: Ar
     ``return_stats=True``: ``(out, new_mean, new_var)`` with ``new = (1 - momentum) * old
     + momentum * batch`` (unbiased batch variance); ``momentum=None`` is not handled here
     (the BatchNorm layers pass the cumulative factor). They carry no gradient.
+
+    Raises:
+        ValueError: an input that is not ``(N, C)`` or ``(N, C, *)``; running
+            statistics or affine parameters not of shape ``(C,)``; one value per channel
+            in training.
 
     Example:
         >>> F.batch_norm(ft.array([[1.0], [3.0]]), None, None, training=True).tolist()

@@ -139,6 +139,11 @@ def interpolate(input: ArrayLike, size: ShapeLike | None = None,
         antialias: (bilinear, bicubic) widen the filter by the downscaling factor, as
             torch (and PIL) do.
 
+    Raises:
+        ValueError: an unknown ``mode``; ``antialias`` outside bilinear/bicubic;
+            an input of the wrong rank for ``mode``; ``align_corners`` with a non-linear
+            mode; more than 3 spatial axes.
+
     Example:
         >>> F.interpolate(ft.ones((1, 2, 3, 4)), scale_factor=2, mode="bilinear").shape
         (1, 2, 6, 8)
@@ -209,6 +214,9 @@ def upsample_bilinear(input: ArrayLike, size: ShapeLike | None = None,
 def pixel_shuffle(input: ArrayLike, upscale_factor: int) -> Array:
     """``(*, C r^2, H, W) -> (*, C, H r, W r)``.
 
+    Raises:
+        ValueError: the channel count is not divisible by ``upscale_factor ** 2``.
+
     Example:
         >>> F.pixel_shuffle(ft.ones((1, 8, 2, 3)), 2).shape
         (1, 2, 4, 6)
@@ -226,6 +234,9 @@ def pixel_shuffle(input: ArrayLike, upscale_factor: int) -> Array:
 
 def pixel_unshuffle(input: ArrayLike, downscale_factor: int) -> Array:
     """``(*, C, H r, W r) -> (*, C r^2, H, W)`` (the inverse of :func:`pixel_shuffle`).
+
+    Raises:
+        ValueError: height or width is not divisible by ``downscale_factor``.
 
     Example:
         >>> F.pixel_unshuffle(ft.ones((1, 2, 4, 6)), 2).shape
@@ -245,6 +256,9 @@ def pixel_unshuffle(input: ArrayLike, downscale_factor: int) -> Array:
 def channel_shuffle(input: ArrayLike, groups: int) -> Array:
     """Interleave ``groups`` groups of channels of an ``(N, C, *)`` input.
 
+    Raises:
+        ValueError: the channel count is not divisible by ``groups``.
+
     Example:
         >>> F.channel_shuffle(ft.arange(4.0).reshape(1, 4, 1), 2).reshape(-1).tolist()
         [0.0, 2.0, 1.0, 3.0]
@@ -262,6 +276,9 @@ def unfold(input: ArrayLike, kernel_size: int | tuple[int, ...],
            dilation: int | tuple[int, ...] = 1, padding: int | tuple[int, ...] | str = 0,
            stride: int | tuple[int, ...] | None = 1) -> Array:
     """Extract sliding local blocks: ``(N, C, H, W) -> (N, C kH kW, L)`` (im2col).
+
+    Raises:
+        ValueError: the input is not 3-d or 4-d.
 
     Example:
         >>> F.unfold(ft.ones((1, 2, 4, 5)), 2).shape
@@ -286,6 +303,9 @@ def fold(input: ArrayLike, output_size: ShapeLike | None, kernel_size: int | tup
          stride: int | tuple[int, ...] | None = 1) -> Array:
     """Sum sliding local blocks back into an image: ``(N, C kH kW, L) -> (N, C, H, W)``
     (the transpose of :func:`unfold`; overlapping blocks add).
+
+    Raises:
+        ValueError: the input's axis 1 is not divisible by the kernel's size.
 
     Example:
         >>> F.fold(ft.ones((1, 8, 12)), (4, 5), 2).shape
