@@ -58,6 +58,14 @@ def tri(N: int | None, M: int | None = None, k: int = 0,  # noqa: N803
 # Spaced sequences (traceable endpoints) ------------------------------------------------
 
 
+def _refuse_complex(fn, *values):
+    """logspace/geomspace compute in float64 (geomspace's complex spiral is not built)."""
+    if any(getattr(v, "dtype", None) is not None and v.dtype.kind == "c" or
+           type(v) is complex for v in values):
+        raise TypeError(f"{fn}: complex endpoints are not supported; space the real and "
+                        "imaginary parts separately")
+
+
 def _spaced(start, stop, num, endpoint):
     """``num`` points from ``start`` to ``stop`` along a new first axis, built from public
     ops so the endpoints may be traced."""
@@ -91,6 +99,7 @@ def logspace(start: ArrayLike, stop: ArrayLike | None, num: int = 50, endpoint: 
         >>> ft.logspace(0.0, 2.0, 3).tolist()
         [1.0, 10.0, 100.0]
     """
+    _refuse_complex("logspace", start, stop, base)
     base = as_array(base) if not isinstance(base, (int, float)) else float(base)
     exponent = _spaced(start, stop, int(num), endpoint)
     result = exponent.dtype if isinstance(base, float) else default_float(exponent, base)
@@ -119,6 +128,7 @@ def geomspace(start: ArrayLike, stop: ArrayLike | None, num: int = 50, endpoint:
         values = host_or_none(end)
         if values is not None and (values == 0).any():
             raise ValueError("geomspace: geometric sequence cannot include zero")
+    _refuse_complex("geomspace", start, stop)
     result = default_float(start, stop)
     # float32 endpoints lose a digit through exp(log(.)): work in float64, as NumPy does
     start, stop = ops.astype(start, np.float64), ops.astype(stop, np.float64)

@@ -53,6 +53,9 @@ def searchsorted(a, v, side="left", sorter=None, *, method="scan"):
         [3, 4]
     """
     a, v = as_array(a), as_array(v)
+    if a.dtype.kind == "c" or v.dtype.kind == "c":
+        raise TypeError("searchsorted: complex numbers have no order (got a complex array); "
+                        "search their real parts")
     if side not in ("left", "right"):
         raise ValueError(f"searchsorted: side must be 'left' or 'right', got {side!r}")
     if method not in _SEARCH_METHODS:

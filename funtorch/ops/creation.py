@@ -368,7 +368,7 @@ def linspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = 
 def _linspace_arrays(start, stop, num, endpoint, dtype, device, axis):
     start, stop = asarray(start), asarray(stop)
     inexact = dtypes.result_type(start.dtype, stop.dtype)
-    inexact = inexact if inexact.kind == "f" else np.dtype(get_default_dtype())
+    inexact = inexact if inexact.kind in "fc" else np.dtype(get_default_dtype())
     start, stop = ops.astype(start, inexact), ops.astype(stop, inexact)
     shape = np.broadcast_shapes(start.shape, stop.shape)
     steps = ops.reshape(arange(num, dtype=inexact, device=start.device),

@@ -98,6 +98,8 @@ def _reflect(x, v, t, left):
 
 def _check(fn, a, tau):
     a, tau = to_float(a), to_float(tau)
+    if a.dtype.kind == "c" or tau.dtype.kind == "c":  # complex reflectors are I - tau v v^H
+        raise TypeError(f"{fn}: complex inputs are not supported (real reflectors only)")
     if a.ndim < 2 or tau.ndim < 1:
         raise ValueError(f"{fn}: expected input of shape (..., m, n) and tau of shape "
                          f"(..., k), got shapes {tuple(a.shape)} and {tuple(tau.shape)}")

@@ -67,7 +67,7 @@ def vecmat(x1: ArrayLike, x2: ArrayLike) -> Array:
     if b.ndim < 2 or a.shape[-1] != b.shape[-2]:
         raise ValueError(f"vecmat: expected shapes (..., n) and (..., n, m), got {a.shape} "
                          f"and {b.shape}")
-    return matmul(ops.expand_dims(a, -2), b)[..., 0, :]
+    return matmul(ops.expand_dims(ops.conj(a), -2), b)[..., 0, :]  # x1 conjugated, as NumPy
 
 
 def vecdot(x1: ArrayLike, x2: ArrayLike, axis: Axis = -1) -> Array:
@@ -84,7 +84,7 @@ def vecdot(x1: ArrayLike, x2: ArrayLike, axis: Axis = -1) -> Array:
     if a.ndim < offset or b.ndim < offset or a.shape[-offset] != b.shape[-offset]:
         raise ValueError(f"vecdot: shapes {a.shape} and {b.shape} differ along axis {axis}; "
                          "the vectors need equal lengths")
-    return ops.sum(a * b, axis=axis)
+    return ops.sum(ops.conj(a) * b, axis=axis)  # NumPy conjugates x1
 
 
 def vdot(a: ArrayLike, b: ArrayLike) -> Array:

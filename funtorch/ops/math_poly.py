@@ -153,6 +153,8 @@ def polydiv(u: ArrayLike, v: ArrayLike, *, trim_leading_zeros: bool = False) -> 
         ([1.0, -1.0], [0.0, 0.0, 0.0])
     """
     u, v = R.promote(R.to_float(_as_poly(u, "polydiv")), R.to_float(_as_poly(v, "polydiv")))
+    if u.dtype.kind == "c":  # its leading-zero trimming compares real magnitudes
+        raise TypeError("polydiv: complex coefficients are not supported")
     m, n = u.shape[0] - 1, v.shape[0] - 1
     scale = 1.0 / v[0]
     r, q = u, []

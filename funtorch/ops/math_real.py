@@ -226,14 +226,18 @@ def fmin(x1: ArrayLike, x2: ArrayLike) -> Array:
 
 
 def float_power(x1: ArrayLike, x2: ArrayLike) -> Array:
-    """``x1 ** x2`` computed in float64 whatever the input dtypes (NumPy's float_power).
+    """``x1 ** x2`` computed in float64 (complex128 for complex inputs) whatever the input
+    dtypes (NumPy's float_power).
 
     Example:
         >>> ft.float_power(ft.array([2], dtype=ft.int32), 3).dtype
         dtype('float64')
     """
-    x1 = ops.astype(R.as_array(x1), np.float64)
-    x2 = x2 if type(x2) in R._SCALARS else ops.astype(R.as_array(x2), np.float64)
+    x1 = R.as_array(x1)
+    x2 = x2 if type(x2) in R._SCALARS else R.as_array(x2)
+    wide = np.complex128 if x1.dtype.kind == "c" or R.dtype_kind(x2) == "c" else np.float64
+    x1 = ops.astype(x1, wide)
+    x2 = x2 if type(x2) in R._SCALARS else ops.astype(x2, wide)
     return ops.power(x1, x2)
 
 

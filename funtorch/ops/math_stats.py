@@ -276,7 +276,7 @@ def correlate(a: ArrayLike, v: ArrayLike, mode: str = "valid", *, precision: Any
     """
     a, v = R.promote(R.as_array(a), R.as_array(v))
     _check_1d("correlate", a, v)
-    full, n, m = _full_correlation(a, v)
+    full, n, m = _full_correlation(a, ops.conj(v))  # NumPy conjugates v
     return _typed(_mode_slice("correlate", full, n, m, mode), preferred_element_type)
 
 

@@ -150,6 +150,9 @@ def cosine_similarity(x1: ArrayLike, x2: ArrayLike, dim: Axis = 1,
         (1,)
     """
     x1, x2 = ft.broadcast_arrays(x1, x2)
+    if x1.dtype.kind == "c" or x2.dtype.kind == "c":  # which argument is conjugated differs
+        raise TypeError("cosine_similarity: complex inputs are not supported (torch refuses "
+                        "them too); compare ft.real/ft.imag parts or use ft.vdot")
 
     def unit(x):
         n = _norm(x, 2, dim, True)
