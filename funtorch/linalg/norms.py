@@ -146,6 +146,9 @@ def vector_norm(x: ArrayLike, ord: Any = 2, axis: Axis = None,  # noqa: A002
         axis: the axes to reduce; None flattens the whole array.
         keepdims: keep the reduced axes with length 1.
 
+    Raises:
+        ValueError: an invalid ``ord``.
+
     Example:
         >>> ft.linalg.vector_norm(ft.ones((2, 2)), ord=1).item()
         4.0
@@ -160,6 +163,9 @@ def vector_norm(x: ArrayLike, ord: Any = 2, axis: Axis = None,  # noqa: A002
 def matrix_norm(x: ArrayLike, ord: Any = "fro", keepdims: bool = False) -> Array:  # noqa: A002
     """The matrix norm of the last two axes (a stack of matrices), as
     ``numpy.linalg.matrix_norm``; ``ord`` as in :func:`norm` for matrices.
+
+    Raises:
+        ValueError: an input that is not a matrix or a stack of them.
 
     Example:
         >>> ft.linalg.matrix_norm(ft.eye(3), ord="nuc").item()
@@ -176,6 +182,9 @@ def cond(x: ArrayLike, p: Any = None) -> Array:
     """The condition number ``norm(x, p) * norm(inv(x), p)`` of a matrix (stack), as
     ``numpy.linalg.cond``; ``p`` None or 2 (default, ``s_max / s_min``, any shape), -2
     (``s_min / s_max``), or 'fro', 'nuc', 1, -1, inf, -inf (square matrices).
+
+    Raises:
+        ValueError: an input that is not a matrix or a stack of them.
 
     Example:
         >>> ft.linalg.cond(ft.array([[2.0, 0.0], [0.0, 0.5]])).item()

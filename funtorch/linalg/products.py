@@ -83,6 +83,9 @@ def multi_dot(arrays: Sequence[ArrayLike]) -> Array:
     """The product of two or more matrices in the cheapest order; the first may be a 1-D
     row vector and the last a 1-D column vector, as ``numpy.linalg.multi_dot``.
 
+    Raises:
+        ValueError: fewer than two arrays, or an inner array that is not 2-D.
+
     Example:
         >>> ft.linalg.multi_dot([ft.ones(3), ft.ones((3, 4)), ft.ones((4, 2))]).tolist()
         [12.0, 12.0]
@@ -111,6 +114,10 @@ def tensorinv(a: ArrayLike, ind: int = 2) -> Array:
     """The inverse of ``a`` read as a matrix of its first ``ind`` axes by the others, so
     that ``tensordot(tensorinv(a, ind), a, ind)`` is the identity of ``a.shape[ind:]``.
 
+    Raises:
+        ValueError: ``ind`` is not a positive integer, or the first ``ind`` axes do
+            not hold as many elements as the others.
+
     Example:
         >>> ft.linalg.tensorinv(ft.ones((2, 2, 4)) * ft.eye(4).reshape(2, 2, 4)).shape
         (4, 2, 2)
@@ -128,6 +135,9 @@ def tensorinv(a: ArrayLike, ind: int = 2) -> Array:
 def tensorsolve(a: ArrayLike, b: ArrayLike, axes: Axis = None) -> Array:
     """Solve ``tensordot(a, x, x.ndim) = b`` for ``x``, as ``numpy.linalg.tensorsolve``;
     ``axes`` (of ``a``) are first moved to the end.
+
+    Raises:
+        ValueError: the shapes of ``a`` and ``b`` do not fit.
 
     Example:
         >>> a = ft.eye(6).reshape(6, 2, 3)
@@ -149,6 +159,9 @@ def tensorsolve(a: ArrayLike, b: ArrayLike, axes: Axis = None) -> Array:
 
 def diagonal(x: ArrayLike, offset: int = 0) -> Array:
     """The ``offset`` diagonal of the last two axes (array API), as the last axis.
+
+    Raises:
+        ValueError: an array of fewer than 2 dimensions.
 
     Example:
         >>> ft.linalg.diagonal(ft.array([[1.0, 2.0], [3.0, 4.0]])).tolist()
@@ -178,6 +191,9 @@ def trace(x: ArrayLike, offset: int = 0, dtype: DTypeLike = None) -> Array:
 def outer(x1: ArrayLike, x2: ArrayLike) -> Array:
     """The outer product of two 1-D vectors (array API; ``ft.outer`` flattens instead).
 
+    Raises:
+        ValueError: an argument that is not 1-D.
+
     Example:
         >>> ft.linalg.outer(ft.ones(2), ft.ones(3)).shape
         (2, 3)
@@ -201,6 +217,9 @@ def vecdot(x1: ArrayLike, x2: ArrayLike, axis: int = -1) -> Array:
 
 def cross(x1: ArrayLike, x2: ArrayLike, axis: int = -1) -> Array:
     """The cross product of 3-vectors along ``axis`` (array API: 3-vectors only).
+
+    Raises:
+        ValueError: the arrays are not 3-vectors along ``axis``.
 
     Example:
         >>> ft.linalg.cross(ft.array([0.0, 1.0, 0.0]), ft.array([0.0, 0.0, 1.0])).tolist()

@@ -59,6 +59,9 @@ def eigh(a: ArrayLike, UPLO: str | None = None, symmetrize_input: bool = True) -
     gaps between eigenvalues, so they are ``inf``/``nan`` at repeated eigenvalues (the
     eigenvectors are not unique there).
 
+    Raises:
+        ValueError: ``UPLO`` is not ``'L'`` or ``'U'``.
+
     Example:
         >>> ft.linalg.eigh(ft.array([[2.0, 1.0], [1.0, 2.0]])).eigenvalues.tolist()
         [1.0, 3.0]
@@ -139,6 +142,9 @@ def qr(a: ArrayLike, mode: str = "reduced") -> Any:
     Derivatives exist for every shape except the complete ``Q`` of a tall matrix (its
     extra columns are not unique): differentiating through it raises.
 
+    Raises:
+        ValueError: an unknown ``mode``.
+
     Example:
         >>> ft.linalg.qr(ft.array([[3.0], [4.0]])).R.tolist()
         [[5.0]]
@@ -173,6 +179,9 @@ def pinv(a: ArrayLike, rtol: float | None = None, hermitian: bool = False, *,
 
     Returns:
         ``(..., n, m)``. Its derivative holds where the rank does not change.
+
+    Raises:
+        ValueError: both ``rtol`` and ``rcond`` given.
 
     Example:
         >>> ft.linalg.pinv(ft.array([[2.0, 0.0], [0.0, 0.0]])).tolist()
@@ -223,6 +232,9 @@ def lstsq(a: ArrayLike, b: ArrayLike, rcond: float | None = None) -> Any:
         (also for a rank-deficient ``a``, as JAX: NumPy gives an empty array then, a
         value-dependent shape that jit cannot stage), else an empty array; ``rank`` an
         integer array; ``s`` the singular values.
+
+    Raises:
+        ValueError: ``a`` is not ``(m, n)`` or ``b`` not ``(m,)``/``(m, k)``.
 
     Example:
         >>> x, res, rank, s = ft.linalg.lstsq(ft.array([[1.0], [1.0]]), ft.array([1.0, 3.0]))

@@ -180,6 +180,9 @@ def tensordot(a: ArrayLike, b: ArrayLike, axes: Axis = 2) -> Array:
     """Sum products over ``axes`` (an int: the last ``axes`` of ``a`` with the first of
     ``b``; or a pair of axis sequences), as ``numpy.tensordot``. One matmul underneath.
 
+    Raises:
+        ValueError: ``axes`` out of range, or pairing different numbers of axes.
+
     Example:
         >>> ft.tensordot(ft.ones((2, 3, 4)), ft.ones((3, 4, 5))).shape
         (2, 5)
@@ -256,6 +259,9 @@ def outer(a: ArrayLike, b: ArrayLike) -> Array:
 def mm(input: ArrayLike, mat2: ArrayLike) -> Array:  # noqa: A002 - PyTorch's name
     """PyTorch's ``mm``: the product of two 2-D matrices (no broadcasting).
 
+    Raises:
+        ValueError: the arguments are not 2-D matrices of matching inner size.
+
     Example:
         >>> ft.mm(ft.ones((2, 3)), ft.ones((3, 4))).shape
         (2, 4)
@@ -270,6 +276,9 @@ def mm(input: ArrayLike, mat2: ArrayLike) -> Array:  # noqa: A002 - PyTorch's na
 
 def bmm(input: ArrayLike, mat2: ArrayLike) -> Array:  # noqa: A002 - PyTorch's name
     """PyTorch's ``bmm``: products of two stacks of matrices ``(B, n, k) @ (B, k, m)``.
+
+    Raises:
+        ValueError: the arguments are not 3-D stacks of matching batch and inner sizes.
 
     Example:
         >>> ft.bmm(ft.ones((5, 2, 3)), ft.ones((5, 3, 4))).shape

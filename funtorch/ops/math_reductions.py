@@ -240,6 +240,10 @@ def gradient(f: Any, *varargs: Any, axis: Axis = None, edge_order: int = 1) -> A
     Returns:
         One array for a single axis, else a tuple with one array per axis.
 
+    Raises:
+        ValueError: ``edge_order`` is not 1 or 2.
+        TypeError: a number of spacing arguments other than 0, 1 or one per axis.
+
     Example:
         >>> ft.gradient(ft.array([1.0, 4.0, 9.0, 16.0])).tolist()
         [3.0, 4.0, 6.0, 7.0]

@@ -147,6 +147,9 @@ def stack(arrays: Sequence[ArrayLike], axis: int = 0) -> Array:
 def tile(A: ArrayLike, reps: ShapeLike) -> Array:  # noqa: N803 - NumPy's name
     """Repeat the whole array ``reps`` times along each axis (NumPy semantics).
 
+    Raises:
+        ValueError: a negative repetition count.
+
     Example:
         >>> ft.tile(ft.array([1, 2]), (2, 2)).tolist()
         [[1, 2, 1, 2], [1, 2, 1, 2]]
@@ -167,6 +170,10 @@ def repeat(a: ArrayLike, repeats: ArrayLike, axis: int | None = None) -> Array:
     """Repeat each element ``repeats`` times along ``axis`` (of the flattened ``a`` if None).
 
     ``repeats`` is an int or one count per element along ``axis`` (concrete values).
+
+    Raises:
+        TypeError: ``repeats`` is not an int or a 1-d sequence of ints.
+        ValueError: a negative repeat, or as many repeats as the axis has elements.
 
     Example:
         >>> ft.repeat(ft.array([1, 2]), [1, 3]).tolist()
@@ -366,6 +373,9 @@ def diag(v: ArrayLike, k: int = 0) -> Array:
 def trace(a: ArrayLike, offset: int = 0, axis1: int = 0, axis2: int = 1,
           dtype: DTypeLike = None) -> Array:
     """Sum along a diagonal of the ``axis1``/``axis2`` planes (NumPy's signature).
+
+    Raises:
+        ValueError: fewer than 2 dimensions, or ``axis1 == axis2``.
 
     Example:
         >>> ft.trace(ft.eye(3)).item()

@@ -85,6 +85,9 @@ def chain(*transforms: GradientTransformation) -> GradientTransformation:
     Returns:
         A ``GradientTransformation`` whose state is the tuple of the parts' states.
 
+    Raises:
+        TypeError: an argument that is not a ``GradientTransformation``.
+
     Example:
         >>> opt = ft.optim.chain(ft.optim.clip_by_global_norm(1.0), ft.optim.adam(1e-3))
     """

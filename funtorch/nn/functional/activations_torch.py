@@ -39,6 +39,9 @@ def softmin(input: ArrayLike, dim: int | None = None, _stacklevel: int = 3,
 def softshrink(input: ArrayLike, lambd: float = 0.5) -> Array:
     """``x - lambd`` above ``lambd``, ``x + lambd`` below ``-lambd``, else 0.
 
+    Raises:
+        ValueError: a negative ``lambd``.
+
     Example: ``F.softshrink(ft.array([1.0, 0.2]))`` is ``[0.5, 0.0]``.
 
     Example:
@@ -124,6 +127,9 @@ def rrelu_(input: ArrayLike, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
 def prelu(input: ArrayLike, weight: ArrayLike) -> Array:
     """``max(0, x) + weight * min(0, x)`` with one learned slope per channel (axis 1), or
     one shared slope (``weight`` of one element).
+
+    Raises:
+        ValueError: ``weight`` has neither 1 element nor one per channel.
 
     Example:
         >>> F.prelu(ft.array([[-2.0, 3.0]]), ft.array([0.5, 0.1])).shape

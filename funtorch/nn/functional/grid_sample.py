@@ -26,6 +26,9 @@ def affine_grid(theta: ArrayLike, size: ShapeLike | None,
     """Sampling grid of an affine map: ``theta`` ``(N, 2, 3)`` and ``size`` ``(N, C, H, W)``
     give ``(N, H, W, 2)``; ``(N, 3, 4)`` and ``(N, C, D, H, W)`` give ``(N, D, H, W, 3)``.
 
+    Raises:
+        ValueError: ``theta`` is not ``(N, d, d + 1)`` for a ``size`` of ``d`` spatial axes.
+
     Example:
         >>> F.affine_grid(ft.eye(2, 3)[None], (1, 1, 2, 3), align_corners=False).shape
         (1, 2, 3, 2)
@@ -136,6 +139,9 @@ def grid_sample(input: ArrayLike, grid: ArrayLike,
     ``mode`` is ``bilinear`` (trilinear for 5-d), ``nearest`` or ``bicubic`` (4-d only)
     and ``padding_mode`` ``zeros``, ``border`` or ``reflection``; gradients flow to
     ``input`` and (interpolating modes) to ``grid``.
+
+    Raises:
+        ValueError: an input/grid pair of the wrong ranks, or an unsupported ``mode``.
 
     Example:
         >>> grid = F.affine_grid(ft.eye(2, 3)[None], (1, 1, 4, 4), align_corners=False)

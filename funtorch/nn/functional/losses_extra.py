@@ -36,6 +36,9 @@ def gaussian_nll_loss(input: ArrayLike, target: ArrayLike, var: ArrayLike, full:
     ``var`` is clamped below at ``eps`` in value only, and may omit the last axis or have
     size 1 there.
 
+    Raises:
+        ValueError: ``var``'s shape does not fit the input's, or a negative ``var``.
+
     Example:
         >>> float(F.gaussian_nll_loss(ft.zeros(3), ft.zeros(3), ft.ones(3)))
         0.0
@@ -87,6 +90,9 @@ def multi_margin_loss(input: ArrayLike, target: ArrayLike, p: float = 1, margin:
                       reduce: bool | None = None, reduction: _Reduction = "mean") -> Array:
     """Multi-class hinge: ``sum_{i != y} max(0, margin - x[y] + x[i])^p / C`` per sample,
     times ``weight[y]``.
+
+    Raises:
+        ValueError: ``p`` is not 1 or 2.
 
     Example:
         >>> F.multi_margin_loss(ft.randn(3, 4), ft.array([0, 1, 3])).shape
