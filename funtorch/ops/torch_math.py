@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from typing import Any
 
@@ -260,7 +261,12 @@ def _comparison(name: str, fn: Callable[..., Array]) -> Callable[..., Array]:
         refuse_out(name, out)
         return fn(input, other)
     compare.__name__ = compare.__qualname__ = name
-    compare.__doc__ = f"Elementwise ``{name}`` comparison (torch's name of ``{fn.__name__}``)."
+    expected = [getattr(operator, name)(v, 2.0) for v in (1.0, 2.0, 3.0)]
+    compare.__doc__ = (f"Elementwise ``{name}`` comparison (torch's name of ``{fn.__name__}``)."
+                       "\n\nArgs:\n    input: an array.\n    other: an array or a scalar.\n\n"
+                       "Returns:\n    A bool array of the broadcast shape.\n\nRaises:\n"
+                       "    TypeError: ``out=`` is given (arrays are immutable).\n\nExample:\n"
+                       f"    >>> ft.{name}(ft.array([1.0, 2.0, 3.0]), 2.0).tolist()\n    {expected}")
     return compare
 
 
@@ -336,7 +342,9 @@ def _window(name: str, numpy_name: str) -> Callable[..., Array]:
         return ops.asarray(values, dtype=dtype or _default_float())
     window.__name__ = window.__qualname__ = name
     window.__doc__ = (f"torch.{name}: NumPy's ``{numpy_name}`` of ``window_length + 1`` points "
-                      f"less the last when ``periodic`` (the default), else ``{numpy_name}``.")
+                      f"less the last when ``periodic`` (the default), else ``{numpy_name}``."
+                      "\n\nExample:\n    >>> ft." + name + "(5, periodic=False)[2].item()"
+                      "  # the centre\n    1.0")
     return window
 
 
