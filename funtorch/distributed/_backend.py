@@ -306,7 +306,16 @@ _SINGLE = SingleGroup()
 
 
 def current_group() -> SingleGroup | MPIGroup:
-    """The group collectives run on: ``init()``'s, or a size-1 group (identities)."""
+    """The group collectives run on: ``init()``'s, or a size-1 group (identities).
+
+    Returns:
+        The group (``.rank``, ``.size``, ``.backend``).
+
+    Example:
+        >>> import funtorch.distributed as dist
+        >>> dist.current_group().size  # not initialized: one rank
+        1
+    """
     group = _World.group
     return _SINGLE if group is None else group
 

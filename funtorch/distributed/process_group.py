@@ -152,6 +152,9 @@ def shutdown() -> None:
 def is_initialized() -> bool:
     """Whether ``init()`` has been called (and not ``shutdown()``).
 
+    Returns:
+        True between ``init()`` and ``shutdown()``.
+
     Example:
         >>> import funtorch.distributed as dist
         >>> dist.is_initialized()
@@ -162,6 +165,9 @@ def is_initialized() -> bool:
 
 def get_rank() -> int:
     """This process's rank in the group (0 when not initialized).
+
+    Returns:
+        An int in ``[0, get_world_size())``.
 
     Example:
         >>> import funtorch.distributed as dist
@@ -174,6 +180,9 @@ def get_rank() -> int:
 def get_world_size() -> int:
     """The number of ranks in the group (1 when not initialized).
 
+    Returns:
+        A positive int.
+
     Example:
         >>> import funtorch.distributed as dist
         >>> dist.get_world_size()
@@ -184,6 +193,9 @@ def get_world_size() -> int:
 
 def get_backend() -> str:
     """The group's backend: "mpi", "nccl", or "none" for the size-1 group.
+
+    Returns:
+        The backend's name.
 
     Example:
         >>> import funtorch.distributed as dist
@@ -213,6 +225,23 @@ def init_process_group(backend: str = "auto", init_method: str | None = None,
     ``pg_options`` and ``device_id`` are ignored (MPI does the rendezvous; "gloo" means
     "mpi").
 
+    Args:
+        backend: ``"mpi"``, ``"nccl"``, ``"gloo"`` (``"mpi"``) or ``"auto"``.
+        init_method: ignored.
+        timeout: as :func:`init`'s.
+        world_size: -1/None, or the launcher's size.
+        rank: -1/None, or the launcher's rank.
+        store: ignored.
+        group_name: ignored.
+        pg_options: ignored.
+        device_id: ignored.
+
+    Returns:
+        The group, as :func:`init` returns it.
+
+    Raises:
+        ValueError: ``world_size`` or ``rank`` differs from what the launcher started.
+
     Example:
         >>> import funtorch.distributed as dist
         >>> _ = dist.init_process_group("mpi"); dist.destroy_process_group()
@@ -231,6 +260,9 @@ def init_process_group(backend: str = "auto", init_method: str | None = None,
 
 def destroy_process_group(group: Any = None) -> None:
     """torch's spelling of :func:`shutdown`.
+
+    Args:
+        group: ignored (the default group is the only one).
 
     Example:
         >>> import funtorch.distributed as dist
