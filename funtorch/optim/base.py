@@ -68,6 +68,10 @@ class EmptyState(NamedTuple):
 def identity() -> GradientTransformation:
     """The transformation that returns its updates unchanged (a neutral element for chain).
 
+    Returns:
+        A ``GradientTransformation``: ``init(params)`` builds the state,
+            ``update(grads, state, params)`` returns ``(updates, new_state)``.
+
     Example:
         >>> ft.optim.identity().update({"w": ft.ones(1)}, EmptyState())[0]
         {'w': array([1.])}

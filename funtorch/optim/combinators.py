@@ -216,6 +216,10 @@ def check_finite(inner: GradientTransformation, name: str = "update"
     Raises:
         RuntimeError: naming the path of the first non-finite gradient.
 
+    Returns:
+        A ``GradientTransformation``: ``init(params)`` builds the state,
+            ``update(grads, state, params)`` returns ``(updates, new_state)``.
+
     Example:
         >>> opt = ft.optim.check_finite(ft.optim.sgd(0.1), "sgd.update")
         >>> # the same as ft.optim.sgd(0.1, check_finite=True)

@@ -97,6 +97,10 @@ def sgd(lr: float | Callable[[Any], Any] = 1e-3, momentum: float = 0.0, dampenin
         ValueError: a negative ``lr``, ``momentum`` or ``weight_decay``, or nesterov without
             momentum.
 
+    Returns:
+        A ``GradientTransformation``: ``init(params)`` builds the state,
+            ``update(grads, state, params)`` returns ``(updates, new_state)``.
+
     Example:
         >>> opt = ft.optim.sgd(0.1, momentum=0.9, nesterov=True)
         >>> params, grads = {"w": ft.array([1.0, 2.0])}, {"w": ft.array([0.5, -1.0])}
@@ -161,6 +165,10 @@ def adam(lr: float | Callable[[Any], Any] = 1e-3, betas: tuple[float, float] = (
     Raises:
         ValueError: ``lr``, ``eps`` or ``weight_decay`` negative, or a beta outside [0, 1).
 
+    Returns:
+        A ``GradientTransformation``: ``init(params)`` builds the state,
+            ``update(grads, state, params)`` returns ``(updates, new_state)``.
+
     Example:
         >>> opt = ft.optim.adam(1e-3)
         >>> params, grads = {"w": ft.array([1.0, 2.0])}, {"w": ft.array([0.5, -1.0])}
@@ -195,6 +203,10 @@ def adamw(lr: float | Callable[[Any], Any] = 1e-3, betas: tuple[float, float] = 
 
     Raises:
         ValueError: as :func:`adam`.
+
+    Returns:
+        A ``GradientTransformation``: ``init(params)`` builds the state,
+            ``update(grads, state, params)`` returns ``(updates, new_state)``.
 
     Example:
         Decay matrices only (not biases or normalisation weights)::
@@ -233,6 +245,10 @@ def rmsprop(lr: float | Callable[[Any], Any] = 1e-2, alpha: float = 0.99, eps: f
 
     Raises:
         ValueError: a negative ``lr``, ``eps``, ``momentum``, ``weight_decay`` or ``alpha``.
+
+    Returns:
+        A ``GradientTransformation``: ``init(params)`` builds the state,
+            ``update(grads, state, params)`` returns ``(updates, new_state)``.
 
     Example:
         >>> opt = ft.optim.rmsprop(1e-2, momentum=0.9, centered=True)

@@ -56,6 +56,10 @@ def nadam(lr: float | Callable[[Any], Any] = 2e-3, betas: tuple[float, float] = 
         ValueError: a negative ``lr``, ``eps``, ``weight_decay`` or ``momentum_decay``, or
             a beta outside [0, 1).
 
+    Returns:
+        A ``GradientTransformation``: ``init(params)`` builds the state,
+            ``update(grads, state, params)`` returns ``(updates, new_state)``.
+
     Example:
         >>> opt = ft.optim.nadam(2e-3, decoupled_weight_decay=True, weight_decay=1e-2)
 
@@ -200,6 +204,10 @@ def adafactor(lr: float | Callable[[Any], Any] = 1e-2, beta2_decay: float = -0.8
     Raises:
         ValueError: PyTorch's messages for out-of-range arguments.
 
+    Returns:
+        A ``GradientTransformation``: ``init(params)`` builds the state,
+            ``update(grads, state, params)`` returns ``(updates, new_state)``.
+
     Example:
         >>> opt = ft.optim.adafactor(1e-2)
 
@@ -246,6 +254,10 @@ def muon(lr: float | Callable[[Any], Any] = 1e-3, weight_decay: float = 0.1,
         ValueError: PyTorch's messages for out-of-range arguments; a parameter that is
             not 2-d (at the first update).
         TypeError: a schedule as ``lr``.
+
+    Returns:
+        A ``GradientTransformation``: ``init(params)`` builds the state,
+            ``update(grads, state, params)`` returns ``(updates, new_state)``.
 
     Example:
         >>> opt = ft.optim.muon(0.02, momentum=0.95)

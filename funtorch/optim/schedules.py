@@ -168,6 +168,9 @@ def piecewise_constant(init_value: float, boundaries_and_scales: dict | None = N
     Raises:
         ValueError: a negative boundary.
 
+    Returns:
+        A schedule: a function of the step count returning the learning rate.
+
     Example:
         >>> sched = ft.optim.piecewise_constant(1.0, {10: 0.1, 20: 0.5})
         >>> [float(sched(t)) for t in (9, 10, 20)]

@@ -138,6 +138,9 @@ def scale_by_schedule(schedule: Callable) -> GradientTransformation:
         schedule: a callable ``step -> scalar`` (see ``ft.optim.schedules``); it receives a
             0-d int64 array, so it is traceable by ``ft.jit``.
 
+    Returns:
+        A ``GradientTransformation`` (``init`` / ``update``).
+
     Example:
         >>> tx = ft.optim.scale_by_schedule(ft.optim.linear(1.0, 0.0, 10))
     """
@@ -208,6 +211,9 @@ def trace(momentum: float, dampening: float = 0.0, nesterov: bool = False
         momentum: :math:`\\mu`.
         dampening: :math:`\\tau` (not applied to the first step, as in PyTorch).
         nesterov: use Nesterov momentum.
+
+    Returns:
+        A ``GradientTransformation`` (``init`` / ``update``).
 
     Example:
         >>> tx = ft.optim.chain(ft.optim.trace(0.9), ft.optim.scale(-0.1))
