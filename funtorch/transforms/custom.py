@@ -231,11 +231,7 @@ class custom_vjp(Generic[_R]):
         return self
 
     def __call__(self, *args: Any) -> _R:
-        """``fun(*args)``, differentiated in reverse mode through ``fwd``/``bwd``.
-
-        Raises:
-            TypeError: no rule was set with ``defvjp``.
-        """
+        """``fun(*args)``, differentiated through ``fwd``/``bwd`` (TypeError before defvjp)."""
         if self.fwd is None:
             raise TypeError(f"custom_vjp: `{self.__name__}` has no rule yet; call "
                             f"{self.__name__}.defvjp(fwd, bwd) before calling it")
@@ -329,11 +325,7 @@ class custom_jvp(Generic[_R]):
         return jvp_rule
 
     def __call__(self, *args: Any) -> _R:
-        """``fun(*args)``, differentiated through the rule in both modes.
-
-        Raises:
-            TypeError: no rule was set with ``defjvp``.
-        """
+        """``fun(*args)``, differentiated through the rule (TypeError before defjvp)."""
         if self.jvp_rule is None:
             raise TypeError(f"custom_jvp: `{self.__name__}` has no rule yet; decorate one "
                             f"with @{self.__name__}.defjvp before calling it")
