@@ -204,18 +204,13 @@ def vjp(fun: Callable[..., Any], *primals: Any, has_aux: bool = False) -> tuple[
     cotangent per primal (pytrees allowed). Integer inputs get float0 zeros.
 
     Args:
-        fun: a function of ``primals`` returning a pytree of arrays (``(out, aux)`` with
-            ``has_aux=True``).
+        fun: returns a pytree of arrays (``(out, aux)`` with ``has_aux=True``).
         *primals: the point to linearise at (pytrees of arrays).
         has_aux: ``fun`` returns ``(out, aux)``; ``aux`` is returned, not differentiated.
 
     Returns:
-        ``(out, vjp_fn)``, or ``(out, vjp_fn, aux)`` with ``has_aux``.
-
-    Raises:
-        TypeError: ``has_aux=True`` and ``fun`` does not return a pair.
-        ValueError: (from ``vjp_fn``) a cotangent whose structure or shapes differ from
-            ``out``'s.
+        ``(out, vjp_fn)``, or ``(out, vjp_fn, aux)`` with ``has_aux`` (a TypeError if ``fun``
+        then returns no pair); ``vjp_fn`` raises ValueError for a cotangent unlike ``out``.
 
     Example:
         >>> out, f_vjp = ft.vjp(ft.sin, ft.array(0.0)); f_vjp(ft.array(1.0))
@@ -389,11 +384,8 @@ def grad(fun: Callable[..., Any], argnums: int | Sequence[int] = 0,
 
     Returns:
         A function of ``fun``'s arguments returning the gradient, shaped like argument
-        ``argnums`` (a tuple of them for a tuple ``argnums``).
-
-    Raises:
-        TypeError: (when called) a non-scalar or integer output, or an integer input
-            being differentiated.
+        ``argnums`` (a tuple of them for a tuple ``argnums``); it raises TypeError as
+        :func:`value_and_grad`'s does.
 
     Example:
         >>> ft.grad(lambda x: x ** 3)(ft.array(2.0))
