@@ -44,6 +44,12 @@ class WorkerInfo:
         seed: this worker's seed (``base_seed + id``); ``random``, NumPy's global state
             and ``ft.manual_seed`` are already seeded with it.
         dataset: this worker's copy of the dataset.
+
+    Example:
+        >>> ft.data.get_worker_info() is None  # in the main process
+        True
+        >>> ft.data.WorkerInfo(id=0, num_workers=2, seed=7, dataset=[1.0]).num_workers
+        2
     """
 
     id: int

@@ -23,7 +23,12 @@ _TABLE: dict[Primitive, Rule] = {}
 
 
 class UnsupportedPrimitiveError(NotImplementedError):
-    """A staged equation's primitive has no ONNX lowering rule (see ``lowering_table``)."""
+    """A staged equation's primitive has no ONNX lowering rule (see ``lowering_table``).
+
+    Example:
+        >>> issubclass(ft.onnx.UnsupportedPrimitiveError, NotImplementedError)
+        True
+    """
 
 
 def require(module: str, fn: str) -> Any:
@@ -78,13 +83,33 @@ def register_lowering(*primitives: Primitive | str) -> Callable[[Rule], Rule]:
 
 
 def lowering_rule(prim: Primitive) -> Rule | None:
-    """The rule of ``prim``, or ``None`` when it has none."""
+    """The rule of ``prim``, or ``None`` when it has none.
+
+    Args:
+        prim: a primitive (``Primitive.registry[name]``).
+
+    Returns:
+        The rule (a function of the exporter's context and the equation), or None.
+
+    Example:
+        >>> from funtorch.core import Primitive
+        >>> callable(ft.onnx.lowering_rule(Primitive.registry["exp"]))
+        True
+    """
     _load_rules()
     return _TABLE.get(prim)
 
 
 def lowering_table() -> dict[Primitive, Rule]:
-    """A copy of the table ``{Primitive: rule}`` with every built-in rule loaded."""
+    """A copy of the table ``{Primitive: rule}`` with every built-in rule loaded.
+
+    Returns:
+        A new dict ``{Primitive: rule}``.
+
+    Example:
+        >>> len(ft.onnx.lowering_table()) > 50  # one rule per supported primitive
+        True
+    """
     _load_rules()
     return dict(_TABLE)
 

@@ -119,7 +119,12 @@ def concatenate(arrays: Sequence[ArrayLike], axis: int | None = 0) -> Array:
 
 
 def cat(tensors: Sequence[ArrayLike], dim: int = 0) -> Array:
-    """PyTorch spelling of :func:`concatenate`: ``cat(tensors, dim)``."""
+    """PyTorch spelling of :func:`concatenate`: ``cat(tensors, dim)``.
+
+    Example:
+        >>> ft.cat([ft.ones((1, 2)), ft.zeros((1, 2))], dim=0).tolist()
+        [[1.0, 1.0], [0.0, 0.0]]
+    """
     return concatenate(tensors, dim)
 
 

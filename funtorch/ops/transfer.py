@@ -32,8 +32,19 @@ device_put_p = Primitive(
 def device_put(x: ArrayLike, device: Any) -> Array:
     """Copy ``x`` to ``device`` ("cpu", "cuda", "cuda:N"); a no-op when already there.
 
+    Args:
+        x: an array (or anything ``ft.asarray`` takes).
+        device: ``"cpu"``, ``"cuda"``, ``"cuda:N"`` or a ``Device``.
+
+    Returns:
+        ``x`` on ``device`` (the same array when it is already there).
+
     Raises:
         RuntimeError: for "cuda" without CuPy or a GPU (the message says which).
+
+    Example:
+        >>> ft.device_put(ft.ones(2), "cpu").device
+        device(type='cpu')
     """
     x = R.as_array(x)
     device = backends.device(device)

@@ -213,12 +213,12 @@ def check_finite(inner: GradientTransformation, name: str = "update"
         inner: the transformation to guard.
         name: the API named in the error (``"adam.update"``).
 
-    Raises:
-        RuntimeError: naming the path of the first non-finite gradient.
-
     Returns:
         A ``GradientTransformation``: ``init(params)`` builds the state,
             ``update(grads, state, params)`` returns ``(updates, new_state)``.
+
+    Raises:
+        RuntimeError: naming the path of the first non-finite gradient.
 
     Example:
         >>> opt = ft.optim.check_finite(ft.optim.sgd(0.1), "sgd.update")

@@ -93,13 +93,13 @@ def sgd(lr: float | Callable[[Any], Any] = 1e-3, momentum: float = 0.0, dampenin
         nesterov: Nesterov momentum (needs ``momentum > 0`` and ``dampening == 0``).
         maximize: ascend instead of descend.
 
-    Raises:
-        ValueError: a negative ``lr``, ``momentum`` or ``weight_decay``, or nesterov without
-            momentum.
-
     Returns:
         A ``GradientTransformation``: ``init(params)`` builds the state,
             ``update(grads, state, params)`` returns ``(updates, new_state)``.
+
+    Raises:
+        ValueError: a negative ``lr``, ``momentum`` or ``weight_decay``, or nesterov without
+            momentum.
 
     Example:
         >>> opt = ft.optim.sgd(0.1, momentum=0.9, nesterov=True)
@@ -162,12 +162,12 @@ def adam(lr: float | Callable[[Any], Any] = 1e-3, betas: tuple[float, float] = (
         amsgrad: use the running maximum of :math:`v_t`.
         maximize: ascend instead of descend.
 
-    Raises:
-        ValueError: ``lr``, ``eps`` or ``weight_decay`` negative, or a beta outside [0, 1).
-
     Returns:
         A ``GradientTransformation``: ``init(params)`` builds the state,
             ``update(grads, state, params)`` returns ``(updates, new_state)``.
+
+    Raises:
+        ValueError: ``lr``, ``eps`` or ``weight_decay`` negative, or a beta outside [0, 1).
 
     Example:
         >>> opt = ft.optim.adam(1e-3)
@@ -201,12 +201,12 @@ def adamw(lr: float | Callable[[Any], Any] = 1e-3, betas: tuple[float, float] = 
         lr, betas, eps, amsgrad, maximize: as in :func:`adam`.
         weight_decay: decoupled decay :math:`\\lambda` (default 1e-2).
 
-    Raises:
-        ValueError: as :func:`adam`.
-
     Returns:
         A ``GradientTransformation``: ``init(params)`` builds the state,
             ``update(grads, state, params)`` returns ``(updates, new_state)``.
+
+    Raises:
+        ValueError: as :func:`adam`.
 
     Example:
         Decay matrices only (not biases or normalisation weights)::
@@ -243,12 +243,12 @@ def rmsprop(lr: float | Callable[[Any], Any] = 1e-2, alpha: float = 0.99, eps: f
         weight_decay: L2 penalty added to the gradient; momentum: :math:`\\mu`;
         centered: normalise by the variance estimate; maximize: ascend.
 
-    Raises:
-        ValueError: a negative ``lr``, ``eps``, ``momentum``, ``weight_decay`` or ``alpha``.
-
     Returns:
         A ``GradientTransformation``: ``init(params)`` builds the state,
             ``update(grads, state, params)`` returns ``(updates, new_state)``.
+
+    Raises:
+        ValueError: a negative ``lr``, ``eps``, ``momentum``, ``weight_decay`` or ``alpha``.
 
     Example:
         >>> opt = ft.optim.rmsprop(1e-2, momentum=0.9, centered=True)

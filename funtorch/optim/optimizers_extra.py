@@ -52,13 +52,13 @@ def nadam(lr: float | Callable[[Any], Any] = 2e-3, betas: tuple[float, float] = 
         eps: added to the root; weight_decay: :math:`\\lambda` (L2, or decoupled with
         ``decoupled_weight_decay=True``, PyTorch's NAdamW); momentum_decay: :math:`\\psi`.
 
-    Raises:
-        ValueError: a negative ``lr``, ``eps``, ``weight_decay`` or ``momentum_decay``, or
-            a beta outside [0, 1).
-
     Returns:
         A ``GradientTransformation``: ``init(params)`` builds the state,
             ``update(grads, state, params)`` returns ``(updates, new_state)``.
+
+    Raises:
+        ValueError: a negative ``lr``, ``eps``, ``weight_decay`` or ``momentum_decay``, or
+            a beta outside [0, 1).
 
     Example:
         >>> opt = ft.optim.nadam(2e-3, decoupled_weight_decay=True, weight_decay=1e-2)
@@ -201,12 +201,12 @@ def adafactor(lr: float | Callable[[Any], Any] = 1e-2, beta2_decay: float = -0.8
         d: update clipping threshold (>= 1).
         weight_decay: decoupled decay.
 
-    Raises:
-        ValueError: PyTorch's messages for out-of-range arguments.
-
     Returns:
         A ``GradientTransformation``: ``init(params)`` builds the state,
             ``update(grads, state, params)`` returns ``(updates, new_state)``.
+
+    Raises:
+        ValueError: PyTorch's messages for out-of-range arguments.
 
     Example:
         >>> opt = ft.optim.adafactor(1e-2)
@@ -250,14 +250,14 @@ def muon(lr: float | Callable[[Any], Any] = 1e-3, weight_decay: float = 0.1,
         adjust_lr_fn: ``None``/``"original"`` (:math:`\\sqrt{\\max(1, A/B)}`) or
             ``"match_rms_adamw"`` (:math:`0.2\\sqrt{\\max(A, B)}`).
 
+    Returns:
+        A ``GradientTransformation``: ``init(params)`` builds the state,
+            ``update(grads, state, params)`` returns ``(updates, new_state)``.
+
     Raises:
         ValueError: PyTorch's messages for out-of-range arguments; a parameter that is
             not 2-d (at the first update).
         TypeError: a schedule as ``lr``.
-
-    Returns:
-        A ``GradientTransformation``: ``init(params)`` builds the state,
-            ``update(grads, state, params)`` returns ``(updates, new_state)``.
 
     Example:
         >>> opt = ft.optim.muon(0.02, momentum=0.95)

@@ -165,11 +165,11 @@ def piecewise_constant(init_value: float, boundaries_and_scales: dict | None = N
         init_value: the value before the first boundary.
         boundaries_and_scales: ``{boundary_step: scale}``; scales accumulate.
 
-    Raises:
-        ValueError: a negative boundary.
-
     Returns:
         A schedule: a function of the step count returning the learning rate.
+
+    Raises:
+        ValueError: a negative boundary.
 
     Example:
         >>> sched = ft.optim.piecewise_constant(1.0, {10: 0.1, 20: 0.5})
