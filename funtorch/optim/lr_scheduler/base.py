@@ -60,6 +60,12 @@ class LRScheduler:
     Raises:
         TypeError: ``optimizer`` is not an ``ft.optim.Optimizer``.
         KeyError: resuming (``last_epoch >= 0``) with groups that have no ``initial_lr``.
+
+    Example:
+        >>> opt = ft.optim.SGD([ft.nn.Parameter(ft.ones(2))], lr=0.1)
+        >>> sched = ft.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)  # a subclass
+        >>> opt.step(); sched.step(); sched.get_last_lr()
+        [0.05]
     """
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
