@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import warnings
 from collections.abc import Callable
 
@@ -116,8 +117,20 @@ def _comparison_fn(prim: Primitive, name: str) -> Callable[[ArrayLike, ArrayLike
                     raise TypeError(_NO_ORDER.format(fn=name, dtype=R.dtype_of(arg)))
         return bind(prim, x, y)
     fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = f"Elementwise ``{name}`` with broadcasting; a bool array with no gradient."
+    python_op = getattr(operator, _PYTHON_COMPARISON[name])
+    expected = [python_op(v, 2.0) for v in (1.0, 2.0, 3.0)]
+    fn.__doc__ = (f"Elementwise ``{name}`` with broadcasting; a bool array with no gradient."
+                  "\n\nArgs:\n    x: an array or a scalar.\n    y: an array or a scalar.\n\n"
+                  "Returns:\n    A bool array of the broadcast shape.\n\n"
+                  + ("Raises:\n    TypeError: a complex operand (complex numbers are not "
+                     "ordered).\n\n" if ordering else "")
+                  + f"Example:\n    >>> ft.{name}(ft.array([1.0, 2.0, 3.0]), 2.0).tolist()\n"
+                  f"    {expected}")
     return fn
+
+
+_PYTHON_COMPARISON = {"equal": "eq", "not_equal": "ne", "less": "lt", "less_equal": "le",
+                      "greater": "gt", "greater_equal": "ge"}
 
 
 equal = _comparison_fn(eq_p, "equal")
@@ -142,9 +155,19 @@ def _logic_fn(prim: Primitive, name: str, truth: bool = False
                                 f"{R.dtype_of(arg)}")
         return bind(prim, x, y)
     fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = (f"Elementwise ``{name}`` of the operands' truth values (nonzero is True), "
-                  f"with broadcasting; a bool array." if truth else
-                  f"Elementwise ``{name}`` of bool or integer arrays.")
+    python_op = {"and": operator.and_, "or": operator.or_, "xor": operator.xor}[name.split("_")[1]]
+    pairs = ((0, 1), (1, 1), (2, 0)) if truth else ((12, 10), (10, 6))
+    expected = [python_op(bool(a), bool(b)) if truth else python_op(a, b) for a, b in pairs]
+    left, right = [a for a, _ in pairs], [b for _, b in pairs]
+    fn.__doc__ = ((f"Elementwise ``{name}`` of the operands' truth values (nonzero is True), "
+                   f"with broadcasting; a bool array." if truth else
+                   f"Elementwise ``{name}`` of bool or integer arrays.")
+                  + "\n\nArgs:\n    x: an array or a scalar.\n    y: an array or a scalar.\n\n"
+                  "Returns:\n    " + ("A bool array" if truth else "An array of the operands' "
+                                        "promoted dtype") + " of the broadcast shape.\n\n"
+                  + ("" if truth else "Raises:\n    TypeError: a float or complex operand.\n\n")
+                  + f"Example:\n    >>> ft.{name}(ft.array({left}), ft.array({right})).tolist()\n"
+                  f"    {expected}")
     return fn
 
 
