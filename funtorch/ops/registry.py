@@ -175,7 +175,10 @@ def to_float(x):
 def unbroadcast(g, target):
     """Sum ``g`` down to ``target``'s shape (the VJP of NumPy broadcasting), and to its
     real part for a real ``target`` (a primitive bound on a real and a complex operand)."""
-    # _buf.shape skips the property call on the hot backward path of plain arrays
+    if type(g) is Array and type(target) is Array:  # the backward pass of plain arrays
+        buf = g._buf
+        if buf.shape == target._buf.shape and buf.dtype not in _COMPLEX:
+            return g
     shape = target._buf.shape if type(target) is Array else target.shape
     gshape = g._buf.shape if type(g) is Array else g.shape
     if g.dtype in _COMPLEX and target.dtype.kind != "c":
@@ -352,10 +355,14 @@ def typed_scalars(ans, x, y):
 def _binary_vjp(partial, argnum, scalar_safe):
     if partial is None:
         return None
-    if partial is ONE:
-        return lambda g, ans, x, y: unbroadcast(g, (x, y)[argnum])
+    if partial is ONE:  # one lambda per argnum: no (x, y) tuple per backward step
+        if argnum == 0:
+            return lambda g, ans, x, y: unbroadcast(g, x)
+        return lambda g, ans, x, y: unbroadcast(g, y)
     if partial is MINUS_ONE:
-        return lambda g, ans, x, y: unbroadcast(-g, (x, y)[argnum])
+        if argnum == 0:
+            return lambda g, ans, x, y: unbroadcast(-g, x)
+        return lambda g, ans, x, y: unbroadcast(-g, y)
     if scalar_safe:
         return lambda g, ans, x, y: unbroadcast(g * partial(ans, x, y), (x, y)[argnum])
 
