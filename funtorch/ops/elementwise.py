@@ -31,8 +31,8 @@ HALF_STEPS = ((-1.4, -1.1), (-0.4, -0.1), (0.1, 0.4), (0.6, 0.9), (1.1, 1.4))
 # Unary ---------------------------------------------------------------------------------
 
 neg_p = unary("neg", "negative", float_only=False, torch_name="Neg", complex=True)
-neg_p.vjp = (lambda g, ans, x: -g,)
-neg_p.jvp = (lambda t, ans, x: -t,)
+neg_p.vjp = (lambda g, ans, x: bind(neg_p, g),)
+neg_p.jvp = (lambda t, ans, x: bind(neg_p, t),)
 exp_p = unary("exp", "exp", lambda ans, x: ans, complex=True)
 log_p = unary("log", "log", lambda ans, x: 1.0 / x, domain=POSITIVE, complex=True)
 log1p_p = unary("log1p", "log1p", lambda ans, x: 1.0 / (x + 1.0),
@@ -175,8 +175,10 @@ sub_p = binary("sub", "subtract", ONE, MINUS_ONE, complex=True)
 mul_p = binary("mul", "multiply", lambda ans, x, y: y,
                lambda ans, x, y: x, complex=True)
 # Hot in every model: direct rules save a Python call per backward step.
-mul_p.vjp = (lambda g, ans, x, y: R.unbroadcast(g * y, x),
-             lambda g, ans, x, y: R.unbroadcast(g * x, y))
+# They bind mul_p on (g, other operand) directly: the forward's operands were coerced
+# already (one dtype, or a weak Python scalar), and a cotangent is inexact.
+mul_p.vjp = (lambda g, ans, x, y: R.unbroadcast(bind(mul_p, g, y), x),
+             lambda g, ans, x, y: R.unbroadcast(bind(mul_p, g, x), y))
 div_p = binary("div", "true_divide", _ddiv_x, lambda ans, x, y: -ans / y,
                domain=[(-2.0, 2.0), NONZERO], scalar_safe=True, complex=True)
 pow_p = binary("pow", "power", _dpow_x, _dpow_y, domain=[POSITIVE, (-2.0, 2.0)],
@@ -219,8 +221,14 @@ def _binary_fn(prim: Primitive, name: str,
     def fn(x: ArrayLike, y: ArrayLike) -> Array:
         # Equal dtypes are (almost always) one dtype object: plain arrays cost an identity
         # test on their buffers' dtypes (the properties would add ~10% to an eager add).
-        if type(x) is array and type(y) is array:
-            if x._buf.dtype is not y._buf.dtype:
+        if type(x) is array:
+            if type(y) is array:
+                if x._buf.dtype is not y._buf.dtype:
+                    x, y = coerce(x, y)
+            elif type(y) is not float or x._buf.dtype.kind != "f":  # `array * 0.5` passes
+                x, y = coerce(x, y)
+        elif type(y) is float:  # `tracer * 0.5`
+            if not isinstance(x, array) or x.dtype.kind != "f":
                 x, y = coerce(x, y)
         elif not isinstance(x, array) or not isinstance(y, array) or x.dtype is not y.dtype:
             x, y = coerce(x, y)
