@@ -5,6 +5,18 @@ VJP rules and backward pass (:func:`funtorch.grad.backprop`) as ``ft.grad``.
 :class:`funtorch.core.Node` (``grad_fn``), the level-0 tape entry; ``backward()`` hands
 the entries reachable from its outputs to ``backprop`` in PyTorch's engine order (see
 ``autograd_engine.py``) and writes leaves' ``.grad``. ``no_grad()`` pauses recording.
+
+Complex values: the functional transforms (``ft.grad``, ``vjp``, ``jacrev``, custom_vjp
+rules) use JAX's convention, a VJP is the transpose of the JVP with no conjugation, so
+``ft.grad(lambda z: abs(z) ** 2)(3 + 4j) == 6 - 8j``. Every PyTorch-style interface uses
+torch's (conjugate Wirtinger) convention: ``.grad`` of leaves and of ``retain_grad()``
+arrays (``6 + 8j`` above), the ``gradient=``/``grad_outputs=`` seeds and the results of
+``backward()``/``autograd.grad`` (also with ``create_graph=True``), what tensor hooks get
+and return, and ``Function.backward``'s ``grad_output`` and returned gradients. For a
+complex array torch's cotangent is the conjugate of JAX's (a real one is the same in
+both), so the one backward pass converts with a conjugation wherever a value crosses
+between user code and the engine, and a ``Function`` written for torch also gives JAX's
+gradient under ``ft.grad``.
 """
 
 from __future__ import annotations
@@ -12,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from funtorch import autograd_hooks, autograd_engine, ops
+from funtorch import autograd_hooks, autograd_engine, complex_grad, ops
 from funtorch.autograd_hooks import detect_anomaly, is_anomaly_enabled, set_detect_anomaly  # noqa
 from funtorch.core import (
     _STATE, _TRACER_TYPES, LEAF, Array, Primitive, bind, canonical, record, wrap,
@@ -254,7 +266,9 @@ def _function_vjp(cls, index):
         if ctx is None:  # staged by jit: the residuals of this replay are not kept
             ctx = _run_forward(cls, args, holder["needs"])[1]
         if ctx._cache is None or ctx._cache[0] is not g:
-            grads = cls.backward(ctx, g)
+            # backward is written in PyTorch's convention: it takes and returns the
+            # conjugates of the engine's cotangents for complex values (complex_grad.py)
+            grads = cls.backward(ctx, complex_grad.torch_convention(g))
             ctx._cache = (g, _check_function_grads(cls, grads, args))
         grad_in = ctx._cache[1][index]
         return ops.zeros_like(args[index]) if grad_in is None else grad_in
@@ -275,6 +289,11 @@ def _check_function_grads(cls, grads, args):
                 raise RuntimeError(f"{cls.__name__}.backward returned an invalid gradient at "
                                    f"index {index}: got shape {tuple(g.shape)} but expected "
                                    f"shape {tuple(arg.shape)} (the input's)")
+            if g.dtype.kind == "c" and arg.dtype.kind != "c":  # torch refuses it too
+                raise RuntimeError(f"{cls.__name__}.backward returned a complex gradient "
+                                   f"({g.dtype}) at index {index} for a real input "
+                                   f"({arg.dtype}); return its real part (`grad.real`)")
+            g = complex_grad.torch_convention(g)
         out.append(g)
     return tuple(out)
 

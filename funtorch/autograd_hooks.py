@@ -4,7 +4,9 @@ Hooks live on the tape: a non-leaf's on its node (so they see the gradient of th
 the hook was registered on, even after an in-place method rebinds the handle), a leaf's
 on the leaf itself. ``backward()`` and ``autograd.grad`` call :func:`run_hooks` once per
 tape entry with the summed gradient, when the entry runs, before it flows on (or into
-``.grad``); ``autograd_engine.py`` decides when that is.
+``.grad``); ``autograd_engine.py`` decides when that is. Hooks and retained grads see
+PyTorch's convention for complex values, the conjugate of the engine's cotangent
+(:func:`call_hook` and :func:`retain` convert; see ``funtorch/autograd.py``).
 """
 
 from __future__ import annotations
@@ -173,14 +175,19 @@ def run_hooks(hooks, ct):
 
 
 def call_hook(fn, ct):
-    """``fn(ct)``, or what it returned instead when that is not None (same shape)."""
-    new = fn(ct)
+    """``fn(ct)``, or what it returned instead when that is not None (same shape). ``ct``
+    is the engine's (JAX-convention) cotangent; ``fn`` sees and returns PyTorch's, the
+    conjugate for a complex one (see ``complex_grad.py``)."""
+    from funtorch import ops
+
+    complex_ct = ct.dtype.kind == "c"
+    new = fn(ops.conj(ct) if complex_ct else ct)
     if new is None:
         return ct
     if tuple(new.shape) != tuple(ct.shape):
         raise RuntimeError(f"hook {getattr(fn, '__name__', fn)!r} returned a gradient "
                            f"of shape {tuple(new.shape)}; expected {tuple(ct.shape)}")
-    return new
+    return ops.conj(new) if complex_ct else new
 
 
 def retain(hooks, ct):
@@ -191,6 +198,8 @@ def retain(hooks, ct):
     if handle is None:
         return ct
     value = ct if _STATE.grad_enabled else ops.stop_gradient(ct)  # create_graph keeps it
+    if value.dtype.kind == "c":  # .grad in PyTorch's convention, as a leaf's
+        value = ops.conj(value)
     handle.grad = value if handle.grad is None else handle.grad + value
     return ct
 
