@@ -108,10 +108,13 @@ def backward(tensors: Array | Sequence[Array],
 
 def _accumulate_grad(handle, ct):
     """Add ``ct`` to ``handle.grad`` (a leaf's, or an input's of ``backward(inputs=)``)."""
+    leaf = handle._node is not None and handle._node.is_leaf
+    if not leaf and handle.retains_grad:  # retain_grad() has added it already, as in torch
+        return
     if ct.dtype != handle.dtype:  # .grad has its leaf's dtype, as in PyTorch
         ct = ops.astype(ct, handle.dtype)
     handle.grad = ct if handle.grad is None else handle.grad + ct
-    if handle._node is not None and handle._node.is_leaf:
+    if leaf:
         autograd_hooks.run_post_accumulate(handle)
 
 
