@@ -6,8 +6,9 @@ under ``Re(sum(a * b))``, so for a real-valued ``f(z)``, ``z = x + iy``, ``ft.gr
 is ``df/dx - i df/dy`` (``grad(lambda z: abs(z) ** 2)(3 + 4j) == 6 - 8j``). A complex
 output needs ``holomorphic=True`` (its derivative is then ``f'(z)``), which in turn needs
 complex inputs. PyTorch's ``backward()`` stores the conjugate (``z.grad == 6 + 8j``):
-``torch_convention`` conjugates the seed and each leaf's gradient at the edges of the one
-backward pass.
+``torch_convention`` converts at every edge where PyTorch-style code meets the one
+backward pass: the seed, each leaf's gradient, retained gradients, tensor and module
+backward hooks (their arguments and results), and ``autograd.Function.backward``.
 """
 
 from __future__ import annotations

@@ -21,11 +21,7 @@ _spec.loader.exec_module(programs)
 _REFERENCE = np.load(_GEN.with_name("autograd_complex_reference.npz"))
 _TOL = {"complex64": 1e-6, "complex128": 1e-12, "float64": 1e-12}
 
-_CASES = [pytest.param(name, dtype, marks=pytest.mark.xfail(
-    strict=True, reason="nn/module_hooks.py passes the engine's (JAX-convention) "
-                        "cotangents to full backward hooks"))
-          if name == "module_hooks" and dtype != "float64" else (name, dtype)
-          for name in programs.PROGRAMS for dtype in programs.DTYPES]
+_CASES = [(name, dtype) for name in programs.PROGRAMS for dtype in programs.DTYPES]
 
 
 @pytest.mark.parametrize("name, dtype", _CASES)

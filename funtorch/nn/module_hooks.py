@@ -17,6 +17,7 @@ from collections import OrderedDict
 
 import funtorch as ft
 from funtorch.autograd_hooks import RemovableHandle
+from funtorch.complex_grad import torch_convention
 from funtorch.core import _STATE, _TRACER_TYPES, Primitive
 
 __all__ = ["register", "call_with_hooks", "TABLES"]
@@ -154,12 +155,18 @@ class _BackwardState:
         return grads
 
 
+def _torch_grads(grads):
+    """Cotangents in PyTorch's convention (complex ones conjugated; the map is its own
+    inverse, so it also brings the hooks' results back to the engine's)."""
+    return tuple(None if g is None else torch_convention(g) for g in grads)
+
+
 def _identity_vjp(side, index):
     def rule(g, ans, *args, state):
         cache = state.cache
         if cache is None or cache[0] is not g or cache[1] != side:
-            grads = state.on_grad_output(g) if side == "outputs" else state.on_grad_input(g)
-            state.cache = cache = (g, side, grads)
+            hook = state.on_grad_output if side == "outputs" else state.on_grad_input
+            state.cache = cache = (g, side, _torch_grads(hook(_torch_grads(g))))
         grad = cache[2][index]
         return ft.zeros_like(args[index]) if grad is None else grad
     return rule
