@@ -267,11 +267,21 @@ def bind(prim, *args, **params):
             bufs.append(arg)
     if tracked and prim.vjp_fwd is not None and _STATE.grad_enabled:
         return _bind_recorded_fwd(prim, args, params)
+    return evaluate(prim, bufs, args, params, tracked)
+
+
+def evaluate(prim, bufs, args, params, tracked=False):
+    """``bind``'s eager step: run ``prim``'s impl on ``bufs`` (the buffers of ``args``, or
+    Python scalars), refuse an undeclared complex output, wrap it, and record a tape node
+    when ``tracked`` (an argument requires grad). Reverse mode calls it on plain primals,
+    skipping a second dispatch per op."""
     try:
-        if backends._cupy_backend is None:
-            buf = prim.np_impl(*bufs, **params)
-        else:
+        if backends._cupy_backend is not None:
             buf = prim.impl(backends.array_module_of(bufs), *bufs, **params)
+        elif params:
+            buf = prim.np_impl(*bufs, **params)
+        else:  # an empty ``**params`` costs a ufunc call ~100 ns
+            buf = prim.np_impl(*bufs)
     except Exception as exc:
         raise diagnostics.explain_failure(prim, args, params, exc) from exc
     if prim.multiple_results:

@@ -19,7 +19,7 @@ from typing import Any, Literal, overload
 import numpy as np
 
 from funtorch import ops, tree
-from funtorch.core import OUTPUT, Array, Trace, Tracer, bind, new_trace
+from funtorch.core import OUTPUT, Array, Trace, Tracer, bind, evaluate, new_trace
 from funtorch import complex_grad
 from funtorch.dtypes import is_inexact
 from funtorch.typing import P, PyTree, T
@@ -46,15 +46,12 @@ class VJPTracer(Tracer):
     def __init__(self, trace, primal, prim, parents, args, params):
         self._trace = trace
         self.primal = primal
-        # (a multiple-results entry's primal is the tuple of outputs: no dtype)
-        self.dtype = primal._buf.dtype if type(primal) is Array else getattr(
-            primal, "dtype", None)
+        self.dtype = getattr(primal, "dtype", None)  # None: a multiple-results entry's tuple
         self.prim = prim
         self.parents = parents
         self.args = args
         self.params = params
-        self._node = None
-        self.grad = None
+        self._node = self.grad = None
 
     @property
     def aval(self):
@@ -80,18 +77,27 @@ class VJPTrace(Trace):
 
     def process_primitive(self, prim, args, params):
         # bind only calls this when an argument is one of this trace's tracers.
-        primals = []
-        parents = []
+        primals, parents, bufs, plain = [], [], [], True
         for arg in args:
             if type(arg) is VJPTracer and arg._trace is self:
-                primals.append(arg.primal)
                 parents.append(arg)
+                arg = arg.primal
             else:
-                primals.append(arg)
                 parents.append(None)
+            primals.append(arg)
+            if type(arg) is Array:  # plain primals skip bind's dispatch (eval_plain)
+                bufs.append(arg._buf)
+                if arg._node is not None:
+                    plain = False
+            elif isinstance(arg, Array):  # a lower level's tracer, or a box
+                plain = False
+            else:
+                bufs.append(arg)
         if prim.vjp_fwd is not None:
             ans, residuals = prim.vjp_fwd(*primals, **params)
             params = dict(params, residuals=residuals)
+        elif plain:
+            ans = evaluate(prim, bufs, primals, params)
         else:
             ans = bind(prim, *primals, **params)
         if prim.multiple_results:
@@ -99,13 +105,10 @@ class VJPTrace(Trace):
         dtype = (ans._buf if type(ans) is Array else ans).dtype
         if prim.nondiff or dtype.kind not in "fc":
             return ans
-        rules = prim.vjp
-        if rules is None or None in rules:
+        if prim.vjp is None or None in prim.vjp:
             self._check_rules(prim, parents)
         out = _new_tracer(VJPTracer)  # VJPTracer(...) inlined: this runs once per op
-        out._trace = self
-        out.primal = ans
-        out.dtype = dtype
+        out._trace, out.primal, out.dtype = self, ans, dtype
         out.prim = prim
         out.parents = parents
         out.args = primals
@@ -122,12 +125,10 @@ class VJPTrace(Trace):
         self.tape.append(node)
         outs = []
         for index, value in enumerate(ans):
-            if value.dtype.kind not in "fc":
-                outs.append(value)
-                continue
-            out = VJPTracer(self, value, OUTPUT, (node,), (index,), None)
-            self.tape.append(out)
-            outs.append(out)
+            if value.dtype.kind in "fc":
+                value = VJPTracer(self, value, OUTPUT, (node,), (index,), None)
+                self.tape.append(value)
+            outs.append(value)
         return tuple(outs)
 
     def _check_rules(self, prim, parents):
@@ -181,9 +182,7 @@ def _to_input(x):
 
 
 def _zero_cotangent(x):
-    if is_inexact(x.dtype):
-        return ops.zeros_like(x)
-    return ops.zeros(x.shape, dtype=float0)
+    return ops.zeros_like(x) if is_inexact(x.dtype) else ops.zeros(x.shape, dtype=float0)
 
 
 def _in_dtype(ct, x):
