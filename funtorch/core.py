@@ -292,8 +292,8 @@ def evaluate(prim, bufs, args, params, tracked=False):
     out._buf = buf
     out._node = None
     out.grad = None
-    if tracked and _STATE.grad_enabled and not prim.nondiff and is_inexact(buf.dtype):
-        out._node = record(prim, args, params)
+    if tracked and _STATE.grad_enabled and not prim.nondiff and buf.dtype.kind in "fc":
+        out._node = record(prim, args, params)  # (is_inexact, inlined)
     return out
 
 

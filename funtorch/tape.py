@@ -85,15 +85,18 @@ def record(prim, args, params):
     pays nothing for it)."""
     captured = []
     for arg in args:
-        if isinstance(arg, Array):
+        if type(arg) is Array or isinstance(arg, Array) and type(arg) not in _TRACER_TYPES:
             node = arg._node
             if node is None:
-                if type(arg) not in _TRACER_TYPES:
-                    arg = wrap(arg._buf)
-            elif not node.is_leaf:
-                ref = node.twin  # _twin, inlined: this runs for every recorded argument
+                arg = wrap(arg._buf)
+            elif not node.is_leaf:  # _twin, inlined: this runs for every recorded argument
+                ref = node.twin
                 twin = None if ref is None else ref()
-                arg = twin if twin is not None else _twin(arg, node)
+                if twin is None:
+                    twin = _object_new(Array)
+                    twin._buf, twin._node, twin.grad = arg._buf, node, None
+                    node.twin = weakref.ref(twin)
+                arg = twin
         captured.append(arg)
     node = _object_new(prim.node_cls)
     node.prim, node.args, node.params = prim, tuple(captured), params
