@@ -14,6 +14,7 @@ from funtorch.core import _COMPLEX_MSG, Array, Primitive, bind
 from funtorch import ops
 
 _SCALARS = (int, float, bool, complex)
+_PRIMITIVES = Primitive.registry  # the unary rules' multiply, declared in elementwise.py
 _COMPLEX = frozenset(np.dtype(c) for c in "FD")
 
 
@@ -289,9 +290,9 @@ def unary(name, impl, deriv=None, *, zero_grad=False, nondiff=False, domain=(-2.
         jvp = (lambda t, ans, x: ops.zeros_like(ans),)
     elif nondiff:
         vjp = jvp = None
-    else:
-        vjp = (lambda g, ans, x: g * deriv(ans, x),)
-        jvp = (lambda t, ans, x: t * deriv(ans, x),)
+    else:  # bind mul directly: g is inexact and deriv's value needs no coercion for NumPy
+        vjp = (lambda g, ans, x: bind(_PRIMITIVES["mul"], g, deriv(ans, x)),)
+        jvp = (lambda t, ans, x: bind(_PRIMITIVES["mul"], t, deriv(ans, x)),)
     prim = Primitive(name, impl, shape=float_shape(name) if float_only else
                      elementwise_shape(name, out_dtype), vjp=vjp, jvp=jvp, nondiff=nondiff,
                      domain=domain, torch_name=torch_name,
