@@ -171,7 +171,7 @@ def backprop(schedule, cts):
                     ct, ans, *args)
                 key = id(parent)
                 prev = get(key)
-                cts[key] = g if prev is None else prev + g
+                cts[key] = g if prev is None else bind(ops.elementwise.add_p, prev, g)
     return cts
 
 

@@ -206,7 +206,10 @@ mod_p = binary("mod", "mod", ONE,
 
 def _float_unary(prim: Primitive, name: str, doc: str) -> Callable[[ArrayLike], Array]:
     def fn(x: ArrayLike) -> Array:
-        if type(x) is not R.Array or x._buf.dtype.kind != "f":
+        if type(x) is R.Array:
+            if x._buf.dtype.kind != "f":
+                x = R.to_float(x)
+        elif not isinstance(x, R.Array) or x.dtype.kind != "f":  # a float tracer passes
             x = R.to_float(x)
         return bind(prim, x)
     fn.__name__ = fn.__qualname__ = name

@@ -360,10 +360,10 @@ def _binary_vjp(partial, argnum, scalar_safe):
         if argnum == 0:
             return lambda g, ans, x, y: unbroadcast(g, x)
         return lambda g, ans, x, y: unbroadcast(g, y)
-    if partial is MINUS_ONE:
+    if partial is MINUS_ONE:  # (binding neg directly skips -g's three wrapper frames)
         if argnum == 0:
-            return lambda g, ans, x, y: unbroadcast(-g, x)
-        return lambda g, ans, x, y: unbroadcast(-g, y)
+            return lambda g, ans, x, y: unbroadcast(bind(_PRIMITIVES["neg"], g), x)
+        return lambda g, ans, x, y: unbroadcast(bind(_PRIMITIVES["neg"], g), y)
     if scalar_safe:
         return lambda g, ans, x, y: unbroadcast(g * partial(ans, x, y), (x, y)[argnum])
 
