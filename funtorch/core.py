@@ -286,7 +286,9 @@ def evaluate(prim, bufs, args, params, tracked=False):
         raise diagnostics.explain_failure(prim, args, params, exc) from exc
     if prim.multiple_results:
         return _wrap_results(prim, buf, args, params, tracked)
-    if buf.dtype in _COMPLEX and not prim.complex:  # one set lookup for real outputs
+    # prim.complex first: the hot primitives (arithmetic, matmul, sum, shape ops) are
+    # declared complex, and a set lookup on buf.dtype costs ~70 ns, the flag ~8 ns
+    if not prim.complex and buf.dtype in _COMPLEX:
         raise _complex_error(prim, buf.dtype)
     out = _object_new(Array)  # what wrap() does, inlined on the hottest path
     out._buf = buf
