@@ -26,7 +26,9 @@ def test_committed_pages_list_every_public_name(tmp_path):
 def test_sphinx_builds_without_warnings(tmp_path):
     pytest.importorskip("sphinx", reason="the [docs] extra (sphinx) is not installed")
     result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html",
-         str(DOCS), str(tmp_path / "html")],
+        # the dummy builder reads (autodoc, napoleon) and resolves every reference as the
+        # HTML one does, but writes nothing: the same warnings in 3/4 of the time
+        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "dummy",
+         str(DOCS), str(tmp_path / "build")],
         capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, f"sphinx-build -W failed:\n{result.stdout}\n{result.stderr}"
