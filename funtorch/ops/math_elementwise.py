@@ -74,7 +74,8 @@ def _float_binary(prim: Primitive, name: str, summary: str, example: str,
         return bind(prim, *float_pair(x1, x2))
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = (f"{summary}\n\n    Args:\n        x1, x2: array-likes that broadcast "
-                  f"together; integer pairs become the default float dtype.\n\n    Raises:\n"
+                  f"together; integer pairs become the default float dtype.\n\n    Returns:\n"
+                  f"        A float array of the broadcast shape.\n\n    Raises:\n"
                   f"        ValueError: if the shapes cannot be broadcast.\n\n    Example:\n"
                   f"        >>> ft.{name}({example}).tolist()\n        {result}\n    ")
     return fn
