@@ -10,6 +10,7 @@ from __future__ import annotations
 import collections
 import importlib
 import inspect
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -127,6 +128,12 @@ def dual(numpy_fn: Callable[..., Any], torch_fn: Callable[..., Any], name: str |
                         f"``keepdim=``, ...).\n\n**NumPy spelling**\n\n"
                         f"{inspect.cleandoc(numpy_fn.__doc__ or '')}\n\n**Torch spelling**\n\n"
                         f"{inspect.cleandoc(torch_fn.__doc__ or '')}")
+    function.__doc__ += _missing_sections(
+        function.__doc__,
+        "*args: the chosen spelling's positional arguments (NumPy's unless ``torch_when`` "
+        "picks torch's).\n    **kwargs: its keyword arguments; any torch keyword (``dim``, "
+        "``keepdim``, ``unbiased``, ...) selects the torch spelling.",
+        "What the chosen spelling returns (see above).")
     function.numpy_spelling, function.torch_spelling = numpy_fn, torch_fn
     return function
 
@@ -138,7 +145,22 @@ def forward(module: str, attr: str, name: str | None = None) -> Callable[..., An
         return getattr(importlib.import_module(module), attr)(*args, **kwargs)
     function.__name__ = function.__qualname__ = name or attr
     function.__doc__ = f"Torch spelling of ``{module}.{attr}`` (same arguments)."
+    function.__doc__ += _missing_sections(
+        function.__doc__, f"*args: passed to ``{module}.{attr}`` unchanged.\n"
+        f"    **kwargs: passed to ``{module}.{attr}`` unchanged.",
+        f"What ``{module}.{attr}`` returns.")
     return function
+
+
+_ARGS_HEAD = re.compile(r"^\s*(Args|Arguments|Parameters):", re.M)
+_RETURNS_HEAD = re.compile(r"^\s*(Returns|Yields):", re.M)
+
+
+def _missing_sections(doc: str, args: str, returns: str) -> str:
+    """The ``Args:``/``Returns:`` sections (text given) that ``doc`` does not have yet, to
+    append to it; a wrapper taking ``*args, **kwargs`` documents them generically."""
+    extra = "" if _ARGS_HEAD.search(doc) else f"\n\nArgs:\n    {args}"
+    return extra + ("" if _RETURNS_HEAD.search(doc) else f"\n\nReturns:\n    {returns}")
 
 
 def to_float(x):
