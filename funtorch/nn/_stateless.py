@@ -4,6 +4,7 @@ constructor options (torch's constructor signature, defaults and attribute names
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
@@ -58,6 +59,34 @@ def stateless(name: str, fn: Callable[..., Any] | None,
     """A ``Module`` subclass ``name`` whose ``forward(*inputs)`` is ``fn(*inputs,
     **options)``; ``options`` is ``((attr, default, fn_kwarg), ...)`` in torch's
     constructor order."""
-    namespace = {"_options": tuple(options), "_fn": staticmethod(fn), "__doc__": doc,
+    options = tuple(options)
+    namespace = {"_options": options, "_fn": staticmethod(fn), "__doc__": _with_args(doc, fn,
+                                                                                   options),
                  "__module__": module or __name__, "__qualname__": name}
     return type(name, (base,), namespace)
+
+
+_UNPASSED = {"inplace": "accepted for torch's signature; arrays are immutable, so it "
+                         "changes nothing",
+             "size_average": "torch's deprecated option: when it or ``reduce`` is given, "
+                             "``reduction`` is derived from them as torch does",
+             "reduce": "torch's deprecated option: when it or ``size_average`` is given, "
+                       "``reduction`` is derived from them as torch does"}
+_ARGS_HEAD = re.compile(r"^\s*(Args|Arguments|Parameters|Attributes):", re.M)
+
+
+def _with_args(doc: str, fn: Callable[..., Any] | None, options: tuple[Option, ...]) -> str:
+    """``doc`` with an ``Args:`` section naming each constructor option, its default and where
+    it goes (before the example), unless it has one or the layer takes no options."""
+    if not options or _ARGS_HEAD.search(doc):
+        return doc
+    lines = []
+    for attr, default, kwarg in options:
+        given = "required" if default is REQUIRED else f"default ``{default!r}``"
+        use = (f"passed to ``{fn.__name__}`` as ``{kwarg}=``" if fn is not None and kwarg
+               else _UNPASSED.get(attr, f"kept as the attribute ``{attr}``"))
+        lines.append(f"    {attr}: {given}; {use}.")
+    args = "Args:\n" + "\n".join(lines)
+    doc = inspect.cleandoc(doc)
+    head, sep, example = doc.partition("\n\nExample:")
+    return f"{head}\n\n{args}{sep}{example}" if sep else f"{doc}\n\n{args}"
