@@ -238,6 +238,12 @@ def _window(fn: str, doc: str) -> Callable[[int], Array]:
 
 _WINDOW_DOC = """The {title} window of ``M`` points (default float dtype), as ``numpy.{name}``.
 
+    Args:
+        M: the number of points (an empty array when it is less than 1).
+
+    Returns:
+        A 1-d array of ``M`` points in the default float dtype.
+
     Example:
         >>> ft.{name}(3).shape
         (3,)

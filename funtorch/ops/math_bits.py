@@ -90,7 +90,9 @@ def _int_binary(prim: Primitive, name: str, summary: str, example: str,
         return bind(prim, x1, x2)
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = (f"{summary}\n\n    Args:\n        x1, x2: integer array-likes that "
-                  f"broadcast together.\n\n    Raises:\n        TypeError: for floating "
+                  f"broadcast together.\n\n    Returns:\n        An integer array of the broadcast "
+                  f"shape in the operands' promoted dtype (a bool pair gives int64).\n\n"
+                  f"    Raises:\n        TypeError: for floating "
                   f"operands.\n\n    Example:\n        >>> ft.{name}({example}).tolist()\n"
                   f"        {result}\n    ")
     return fn

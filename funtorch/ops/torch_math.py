@@ -343,6 +343,16 @@ def _window(name: str, numpy_name: str) -> Callable[..., Array]:
     window.__name__ = window.__qualname__ = name
     window.__doc__ = (f"torch.{name}: NumPy's ``{numpy_name}`` of ``window_length + 1`` points "
                       f"less the last when ``periodic`` (the default), else ``{numpy_name}``."
+                      "\n\nArgs:\n    window_length: the number of points.\n    periodic: "
+                      "drop the last of ``window_length + 1`` points (a window for spectral "
+                      "analysis); False gives the symmetric window.\n    dtype: the result's "
+                      "dtype (default: the default float dtype).\n    device: accepted for "
+                      "torch's signature (CPU only).\n    requires_grad: accepted for torch's "
+                      "signature (a window is a constant).\n    **params: "
+                      + ("``beta`` (default 12.0), the Kaiser shape parameter."
+                         if name == "kaiser_window" else "none accepted.")
+                      + "\n\nReturns:\n    A 1-d array of ``window_length`` points.\n\n"
+                      "Raises:\n    TypeError: an unexpected keyword argument."
                       "\n\nExample:\n    >>> ft." + name + "(5, periodic=False)[2].item()"
                       "  # the centre\n    1.0")
     return window
