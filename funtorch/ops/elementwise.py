@@ -244,11 +244,10 @@ def _binary_fn(prim: Primitive, name: str,
 _UNARY_DOC = """Elementwise ``{name}`` (NumPy semantics; integer inputs become the default float).
 
     Args:
-        x: an array or a scalar of any shape; integer and bool inputs are first converted to
-            the default float dtype.
+        x: an array or a scalar; integer and bool inputs become the default float dtype.
 
     Returns:
-        An array of ``x``'s shape: float inputs keep their dtype, others give the default float.
+        An array of ``x``'s shape: float inputs keep their dtype.
 
     Example:
         >>> ft.{name}(ft.array([0.5, 1.0])).tolist()
@@ -261,8 +260,7 @@ _BINARY_DOC = """Elementwise ``{name}`` with NumPy broadcasting and weak Python 
         y: an array or a scalar, broadcastable with ``x``.
 
     Returns:
-        An array of the broadcast shape in the operands' promoted dtype (a Python scalar does
-        not widen an array's dtype: ``float32 array + 2.0`` stays float32).
+        An array of the broadcast shape in the operands' promoted dtype (weak scalars).
 
     Raises:
         ValueError: if the shapes cannot be broadcast (both shapes are named).

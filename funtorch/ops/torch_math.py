@@ -341,20 +341,15 @@ def _window(name: str, numpy_name: str) -> Callable[..., Array]:
         values = values[:window_length] if periodic and window_length > 1 else values
         return ops.asarray(values, dtype=dtype or _default_float())
     window.__name__ = window.__qualname__ = name
+    beta = "``beta`` (default 12.0), Kaiser's shape" if name == "kaiser_window" else "none"
     window.__doc__ = (f"torch.{name}: NumPy's ``{numpy_name}`` of ``window_length + 1`` points "
-                      f"less the last when ``periodic`` (the default), else ``{numpy_name}``."
-                      "\n\nArgs:\n    window_length: the number of points.\n    periodic: "
-                      "drop the last of ``window_length + 1`` points (a window for spectral "
-                      "analysis); False gives the symmetric window.\n    dtype: the result's "
-                      "dtype (default: the default float dtype).\n    device: accepted for "
-                      "torch's signature (CPU only).\n    requires_grad: accepted for torch's "
-                      "signature (a window is a constant).\n    **params: "
-                      + ("``beta`` (default 12.0), the Kaiser shape parameter."
-                         if name == "kaiser_window" else "none accepted.")
-                      + "\n\nReturns:\n    A 1-d array of ``window_length`` points.\n\n"
-                      "Raises:\n    TypeError: an unexpected keyword argument."
-                      "\n\nExample:\n    >>> ft." + name + "(5, periodic=False)[2].item()"
-                      "  # the centre\n    1.0")
+                      f"less the last when ``periodic`` (the default), else ``{numpy_name}``.\n\n"
+                      f"Args:\n    window_length: the number of points.\n    periodic: False "
+                      f"gives the symmetric window.\n    dtype: the dtype (None: default float)."
+                      f"\n    device: ignored (CPU).\n    requires_grad: ignored (a constant)."
+                      f"\n    **params: {beta}.\n\nReturns:\n    A 1-d array of ``window_length``"
+                      f" points.\n\nRaises:\n    TypeError: an unexpected keyword.\n\nExample:\n"
+                      f"    >>> ft.{name}(5, periodic=False)[2].item()  # the centre\n    1.0")
     return window
 
 
@@ -363,11 +358,9 @@ def _default_float():
     return get_default_dtype()
 
 
-bartlett_window = _window("bartlett_window", "bartlett")
-blackman_window = _window("blackman_window", "blackman")
-hamming_window = _window("hamming_window", "hamming")
-hann_window = _window("hann_window", "hanning")
-kaiser_window = _window("kaiser_window", "kaiser")
+bartlett_window, blackman_window, hamming_window, hann_window, kaiser_window = (
+    _window(f"{n}_window", n if n != "hann" else "hanning")
+    for n in ("bartlett", "blackman", "hamming", "hann", "kaiser"))
 
 
 def trapezoid(y: ArrayLike, x: ArrayLike | None = None, *, dx: ArrayLike | float | None = None,
