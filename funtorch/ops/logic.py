@@ -122,8 +122,9 @@ def _comparison_fn(prim: Primitive, name: str) -> Callable[[ArrayLike, ArrayLike
     fn.__doc__ = (f"Elementwise ``{name}`` with broadcasting; a bool array with no gradient."
                   "\n\nArgs:\n    x: an array or a scalar.\n    y: an array or a scalar.\n\n"
                   "Returns:\n    A bool array of the broadcast shape.\n\n"
-                  + ("Raises:\n    TypeError: a complex operand (complex numbers are not "
-                     "ordered).\n\n" if ordering else "")
+                  + "Raises:\n    ValueError: if the shapes cannot be broadcast.\n"
+                  + ("    TypeError: a complex operand (complex numbers are not "
+                     "ordered).\n" if ordering else "") + "\n"
                   + f"Example:\n    >>> ft.{name}(ft.array([1.0, 2.0, 3.0]), 2.0).tolist()\n"
                   f"    {expected}")
     return fn
@@ -165,7 +166,8 @@ def _logic_fn(prim: Primitive, name: str, truth: bool = False
                   + "\n\nArgs:\n    x: an array or a scalar.\n    y: an array or a scalar.\n\n"
                   "Returns:\n    " + ("A bool array" if truth else "An array of the operands' "
                                         "promoted dtype") + " of the broadcast shape.\n\n"
-                  + ("" if truth else "Raises:\n    TypeError: a float or complex operand.\n\n")
+                  + "Raises:\n    ValueError: if the shapes cannot be broadcast.\n"
+                  + ("\n" if truth else "    TypeError: a float or complex operand.\n\n")
                   + f"Example:\n    >>> ft.{name}(ft.array({left}), ft.array({right})).tolist()\n"
                   f"    {expected}")
     return fn

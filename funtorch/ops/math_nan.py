@@ -94,7 +94,13 @@ def _nan_extreme(reduce: Callable[..., Array], fill: float, name: str,
     fn.__name__ = fn.__qualname__ = name
     kind = "maximum" if fill < 0 else "minimum"
     fn.__doc__ = (f"The {kind} over ``axis`` ignoring NaN (NaN for an all-NaN slice); the "
-                  f"gradient goes to the non-NaN entries attaining it.\n\n    Example:\n"
+                  f"gradient goes to the non-NaN entries attaining it.\n\n    Args:\n"
+                  f"        a: an array-like.\n        axis: an axis, a tuple of axes, or None "
+                  f"(all).\n        out: unsupported (must be None).\n        keepdims: keep "
+                  f"the reduced axes with size 1.\n        initial: "
+                  f"{'a floor' if fill < 0 else 'a ceiling'} for the result, or None.\n"
+                  f"        where: unsupported (must be None).\n\n    Returns:\n"
+                  f"        An array of ``a``'s dtype with ``axis`` reduced.\n\n    Example:\n"
                   f"        >>> ft.{name}(ft.array([1.0, float('nan'), 3.0])).item()\n"
                   f"        {result}\n    ")
     return fn
@@ -122,7 +128,11 @@ def _nan_arg(reduce: Callable[..., Array], fill: float, name: str,
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = (f"Index of the {name[6:]} along ``axis`` (flattened when None) ignoring NaN; "
                   f"-1 for an all-NaN slice (JAX's answer: NumPy raises). int64, no "
-                  f"gradient.\n\n    Example:\n        >>> ft.{name}(ft.array([float('nan'), "
+                  f"gradient.\n\n    Args:\n        a: an array-like.\n        axis: an "
+                  f"axis, or None for the flattened array.\n        out: unsupported (must be "
+                  f"None).\n        keepdims: keep the reduced axis with size 1.\n\n    "
+                  f"Returns:\n        An int64 array with ``axis`` reduced.\n\n"
+                  f"    Example:\n        >>> ft.{name}(ft.array([float('nan'), "
                   f"1.0, 3.0])).item()\n        {result}\n    ")
     return fn
 
