@@ -178,6 +178,12 @@ def gumbel_softmax(logits: ArrayLike, tau: float = 1.0, hard: bool = False, eps:
 def relu_(input: ArrayLike) -> Array:
     """:func:`relu` (a new array: arrays are immutable).
 
+    Args:
+        input: an array-like.
+
+    Returns:
+        ``relu`` of ``input``, a new array of its shape.
+
     Example:
         >>> F.relu_(ft.array([-1.0, 2.0])).tolist()
         [0.0, 2.0]
@@ -187,6 +193,13 @@ def relu_(input: ArrayLike) -> Array:
 
 def elu_(input: ArrayLike, alpha: float = 1.0) -> Array:
     """:func:`elu` (a new array: arrays are immutable).
+
+    Args:
+        input: an array-like.
+        alpha: the scale of the negative branch ``alpha * (exp(x) - 1)``.
+
+    Returns:
+        ``elu`` of ``input``, a new array of its shape.
 
     Example:
         >>> F.elu_(ft.array([0.0, 2.0])).tolist()
@@ -198,6 +211,13 @@ def elu_(input: ArrayLike, alpha: float = 1.0) -> Array:
 def leaky_relu_(input: ArrayLike, negative_slope: float = 0.01) -> Array:
     """:func:`leaky_relu` (a new array: arrays are immutable).
 
+    Args:
+        input: an array-like.
+        negative_slope: the slope for negative inputs.
+
+    Returns:
+        ``leaky_relu`` of ``input``, a new array of its shape.
+
     Example:
         >>> F.leaky_relu_(ft.array([-2.0, 3.0])).tolist()
         [-0.02, 3.0]
@@ -207,6 +227,12 @@ def leaky_relu_(input: ArrayLike, negative_slope: float = 0.01) -> Array:
 
 def selu_(input: ArrayLike) -> Array:
     """:func:`selu` (a new array: arrays are immutable).
+
+    Args:
+        input: an array-like.
+
+    Returns:
+        ``selu`` of ``input``, a new array of its shape.
 
     Example:
         >>> F.selu_(ft.array([0.0, 1.0])).tolist()
@@ -218,6 +244,13 @@ def selu_(input: ArrayLike) -> Array:
 def celu_(input: ArrayLike, alpha: float = 1.0) -> Array:
     """:func:`celu` (a new array: arrays are immutable).
 
+    Args:
+        input: an array-like.
+        alpha: the CELU scale ``alpha`` in ``alpha * (exp(x / alpha) - 1)``.
+
+    Returns:
+        ``celu`` of ``input``, a new array of its shape.
+
     Example:
         >>> F.celu_(ft.array([0.0, 2.0])).tolist()
         [0.0, 2.0]
@@ -227,6 +260,14 @@ def celu_(input: ArrayLike, alpha: float = 1.0) -> Array:
 
 def hardtanh_(input: ArrayLike, min_val: float = -1.0, max_val: float = 1.0) -> Array:
     """:func:`hardtanh` (a new array: arrays are immutable).
+
+    Args:
+        input: an array-like.
+        min_val: the lower clamp bound.
+        max_val: the upper clamp bound.
+
+    Returns:
+        ``hardtanh`` of ``input``, a new array of its shape.
 
     Example:
         >>> F.hardtanh_(ft.array([-2.0, 0.5])).tolist()
