@@ -95,7 +95,11 @@ def _cumulative(fn: Callable[..., Array], name: str, initial: Any,
         f"Array-API cumulative {name.split('_')[1]} along ``axis`` (required for n-d input).\n\n"
         f"    Args:\n        x: input array.\n        axis: the axis (None only for 0-d/1-d "
         f"input).\n        dtype: optional dtype to cast ``x`` to.\n        include_initial: "
-        f"prepend the identity ({initial}) along ``axis``.\n\n    Example:\n"
+        f"prepend the identity ({initial}) along ``axis``.\n\n    Returns:\n        An array "
+        f"of ``x``'s shape (1-d for 0-d ``x``; one longer along ``axis`` with "
+        f"``include_initial``).\n\n"
+        f"    Raises:\n        ValueError: ``axis`` is None for an input of more than one "
+        f"dimension.\n\n    Example:\n"
         f"        >>> ft.{name}(ft.array([1.0, 2.0, 3.0]), include_initial=True).tolist()\n"
         f"        {result}\n    ")
     return cumulative

@@ -216,6 +216,10 @@ def _cumulative_extreme(name: str, better: Callable[..., Any]) -> Callable[..., 
     cumulative.__name__ = cumulative.__qualname__ = name
     cumulative.__doc__ = (f"Running {name[3:]} along ``dim`` and the index where it was reached "
                           f"(the latest among ties, as torch): ``(values, indices)``.\n\n"
+                          f"    Args:\n        input: an array-like.\n        dim: the axis to "
+                          f"scan.\n        out: unsupported (must be None).\n\n    Returns:\n"
+                          f"        A ``(values, indices)`` pair, each of ``input``'s shape; "
+                          f"``indices`` is int64.\n\n"
                           f"    Example:\n        >>> ft.{name}(ft.array([1.0, 3.0, 2.0]), 0)"
                           f".indices.tolist()\n        "
                           f"{'[0, 1, 1]' if name == 'cummax' else '[0, 0, 0]'}")
