@@ -41,6 +41,9 @@ def isclose(a: ArrayLike, b: ArrayLike, rtol: float = 1e-05, atol: float = 1e-08
         rtol, atol: relative and absolute tolerances.
         equal_nan: count NaN == NaN as close.
 
+    Returns:
+        A bool array of the broadcast shape.
+
     Example:
         >>> ft.isclose(ft.array([1.0, 1.1]), 1.0).tolist()
         [True, False]
@@ -58,6 +61,14 @@ def allclose(a: ArrayLike, b: ArrayLike, rtol: float = 1e-05, atol: float = 1e-0
              equal_nan: bool = False) -> bool:
     """Whether every element pair is :func:`isclose`; a 0-d bool array.
 
+    Args:
+        a, b: array-likes that broadcast together.
+        rtol, atol: relative and absolute tolerances.
+        equal_nan: count NaN == NaN as close.
+
+    Returns:
+        A 0-d bool array.
+
     Example:
         >>> bool(ft.allclose(ft.array([1.0, 2.0]), ft.array([1.0, 2.0 + 1e-9])))
         True
@@ -67,6 +78,13 @@ def allclose(a: ArrayLike, b: ArrayLike, rtol: float = 1e-05, atol: float = 1e-0
 
 def array_equal(a1: ArrayLike, a2: ArrayLike, equal_nan: bool = False) -> bool:
     """Whether ``a1`` and ``a2`` have the same shape and elements; a 0-d bool array.
+
+    Args:
+        a1, a2: array-likes (different shapes give False).
+        equal_nan: count NaN == NaN as equal.
+
+    Returns:
+        A 0-d bool array.
 
     Example:
         >>> bool(ft.array_equal(ft.array([1, 2]), ft.array([1, 2])))
@@ -88,6 +106,12 @@ def _all_equal(a1, a2, equal_nan):
 
 def array_equiv(a1: ArrayLike, a2: ArrayLike) -> bool:
     """Whether ``a1`` and ``a2`` broadcast together and are equal everywhere; 0-d bool.
+
+    Args:
+        a1, a2: array-likes (shapes that cannot broadcast give False).
+
+    Returns:
+        A 0-d bool array.
 
     Example:
         >>> bool(ft.array_equiv(ft.array([1, 2]), ft.array([[1, 2], [1, 2]])))
@@ -114,6 +138,18 @@ def count_nonzero(a, axis=None, keepdims=False):
 
 def ptp(a: ArrayLike, axis: Axis = None, out: Any = None, keepdims: bool = False) -> Array:
     """Range ``max - min`` over ``axis`` (peak to peak); keeps integer dtypes.
+
+    Args:
+        a: an array-like.
+        axis: None (all), an int or a tuple of ints.
+        out: unsupported (must be None).
+        keepdims: keep the reduced axes with length 1.
+
+    Returns:
+        An array of ``a``'s dtype with ``axis`` reduced.
+
+    Raises:
+        TypeError: ``out`` is given.
 
     Example:
         >>> ft.ptp(ft.array([[1.0, 5.0], [2.0, 3.0]]), axis=1).tolist()
@@ -149,6 +185,10 @@ def average(a: ArrayLike, axis: Axis = None, weights: ArrayLike | None = None,
         weights: ``a``'s shape, or 1-d along a single ``axis``.
         returned: also return the sum of the weights (broadcast to the result's shape).
         keepdims: keep the reduced axes with length 1.
+
+    Returns:
+        The float average with ``axis`` reduced, or ``(average, sum_of_weights)`` when
+        ``returned``.
 
     Raises:
         ValueError: for weights of the wrong shape.
