@@ -109,6 +109,17 @@ def var_mean(input: ArrayLike, dim: Axis = None, unbiased: bool | None = None,  
              keepdim: bool = False, *, correction: int | float | None = None) -> Any:
     """``(var, mean)`` over ``dim`` (torch), ``correction=1`` by default.
 
+    Args:
+        input: a floating or complex array.
+        dim: an int, a tuple of ints, or None (all); a bool here is torch's positional
+            ``unbiased``.
+        unbiased: torch's older spelling: True is ``correction=1``, False ``correction=0``.
+        keepdim: keep the reduced axes with length 1.
+        correction: the divisor is ``N - correction``.
+
+    Returns:
+        A ``(var, mean)`` pair of arrays with ``dim`` reduced.
+
     Example:
         >>> v, m = ft.var_mean(ft.array([1.0, 3.0]))
     """
@@ -119,6 +130,12 @@ def var_mean(input: ArrayLike, dim: Axis = None, unbiased: bool | None = None,  
 def std_mean(input: ArrayLike, dim: Axis = None, unbiased: bool | None = None,  # noqa: A002
              keepdim: bool = False, *, correction: int | float | None = None) -> Any:
     """``(std, mean)`` over ``dim`` (torch), ``correction=1`` by default.
+
+    Args:
+        input, dim, unbiased, keepdim, correction: as in :func:`var_mean`.
+
+    Returns:
+        A ``(std, mean)`` pair of arrays with ``dim`` reduced.
 
     Example:
         >>> s, m = ft.std_mean(ft.array([1.0, 3.0]))
@@ -180,6 +197,14 @@ torch_amin = _over_dims("amin", ops.min, (), "the minimum")
 
 def aminmax(input: ArrayLike, *, dim: Axis = None, keepdim: bool = False) -> Any:  # noqa: A002
     """``(min, max)`` over ``dim`` (all when None), a named tuple as in torch.
+
+    Args:
+        input: an array-like.
+        dim: an int, a tuple of ints, or None (all).
+        keepdim: keep the reduced axes with length 1.
+
+    Returns:
+        A ``(min, max)`` named tuple of arrays with ``dim`` reduced.
 
     Example:
         >>> ft.aminmax(ft.array([3.0, 1.0, 2.0])).max.item()
