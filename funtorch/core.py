@@ -15,13 +15,12 @@ import threading
 import numpy as np
 
 from funtorch import backends, diagnostics
-from funtorch.dtypes import is_inexact
+from funtorch.dtypes import _COMPLEX_DTYPES as _COMPLEX, is_inexact
 
 __all__ = ["Array", "Tracer", "Trace", "Primitive", "Node", "OUTPUT", "bind", "new_trace", "wrap"]
 
 _object_new = object.__new__
 _TRACER_TYPES: set = set()  # every Tracer subclass, for a cheap ``type(x) in`` test
-_COMPLEX = frozenset(np.dtype(c) for c in "FD")  # a set lookup is the cheapest dtype test
 
 
 class _ThreadState(threading.local):

@@ -28,6 +28,8 @@ bool_ = np.dtype("bool")
 complex64 = np.dtype("complex64")
 complex128 = np.dtype("complex128")
 cfloat, cdouble = complex64, complex128  # torch's names
+# the complex dtypes: `dtype in _COMPLEX_DTYPES` is the cheapest complex test on hot paths
+_COMPLEX_DTYPES = frozenset((complex64, complex128))
 
 _default_float = [float32]
 

@@ -29,7 +29,7 @@ lt_p = _compare("lt", "less")
 le_p = _compare("le", "less_equal")
 gt_p = _compare("gt", "greater")
 ge_p = _compare("ge", "greater_equal")
-_COMPLEX = frozenset(np.dtype(c) for c in "FD")
+_COMPLEX = R._COMPLEX  # the complex dtypes (funtorch.dtypes)
 _NO_ORDER = ("{fn}: complex numbers have no order (got {dtype}); compare their real parts "
              "(z.real) or magnitudes (ft.abs(z)) instead")
 and_p = binary("bitwise_and", "bitwise_and", nondiff=True,

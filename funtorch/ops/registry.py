@@ -15,7 +15,7 @@ from funtorch import ops
 
 _SCALARS = (int, float, bool, complex)
 _PRIMITIVES = Primitive.registry  # the unary rules' multiply, declared in elementwise.py
-_COMPLEX = frozenset(np.dtype(c) for c in "FD")
+_COMPLEX = dtypes._COMPLEX_DTYPES
 
 
 # Abstract values ------------------------------------------------------------------
