@@ -51,6 +51,13 @@ def _matrix(a, fn):
 def inv(a: ArrayLike) -> Array:
     """The inverse of a square matrix (or of each matrix in a stack).
 
+    Args:
+        a: a square matrix or a stack of them, shape ``(..., n, n)``; integers become the
+            default float dtype.
+
+    Returns:
+        An array of ``a``'s shape and (float) dtype: the inverse of each matrix.
+
     Raises:
         ValueError: a non-square input; ``LinAlgError`` (a ``ValueError``) if singular.
 
@@ -67,6 +74,16 @@ def det(a: ArrayLike) -> Array:
     Its gradient is the cofactor matrix ``det(a) * inv(a).T``, computed so that it stays
     exact (and finite) when ``a`` is singular.
 
+    Args:
+        a: a square matrix or a stack of them, shape ``(..., n, n)``; integers become the
+            default float dtype.
+
+    Returns:
+        An array of shape ``a.shape[:-2]`` (0-d for one matrix) and ``a``'s float dtype.
+
+    Raises:
+        ValueError: ``a`` is not square.
+
     Example:
         >>> ft.linalg.det(ft.array([[2.0, 1.0], [1.0, 3.0]])).item()
         5.0
@@ -78,6 +95,16 @@ def slogdet(a: ArrayLike) -> Any:
     """``(sign, logabsdet)`` with ``det(a) == sign * exp(logabsdet)``, without overflow.
 
     ``sign`` is a constant (no gradient); ``logabsdet`` has gradient ``inv(a).T``.
+
+    Args:
+        a: a square matrix or a stack of them, shape ``(..., n, n)``.
+
+    Returns:
+        A tuple ``(sign, logabsdet)`` of arrays of shape ``a.shape[:-2]``: ``sign`` is 1, -1
+        (or 0 for a singular matrix, whose ``logabsdet`` is ``-inf``).
+
+    Raises:
+        ValueError: ``a`` is not square.
 
     Example:
         >>> sign, logdet = ft.linalg.slogdet(ft.array([[-2.0, 0.0], [0.0, 3.0]]))
@@ -91,6 +118,14 @@ def slogdet(a: ArrayLike) -> Any:
 def solve(a: ArrayLike, b: ArrayLike) -> Array:
     """Solve ``a @ x = b`` for ``x`` (NumPy 2 rules): ``b`` of shape ``(n,)`` is one
     vector, otherwise ``b`` is ``(..., n, k)``; batch dimensions broadcast.
+
+    Args:
+        a: the square coefficient matrices, shape ``(..., n, n)``.
+        b: the right-hand sides, shape ``(n,)`` or ``(..., n, k)``; ``a`` and ``b`` are
+            promoted to a common float dtype.
+
+    Returns:
+        ``x``, of ``b``'s shape (with the batch dimensions broadcast).
 
     Raises:
         ValueError: a non-square ``a`` or misaligned shapes (both named);
@@ -117,6 +152,13 @@ def cholesky(a: ArrayLike, upper: bool = False) -> Array:
     positive definite matrix, or ``L.T`` with ``upper=True``. As in JAX, ``a`` is read as
     ``(a + a.T) / 2`` (NumPy reads its lower triangle; the two agree on symmetric input),
     so the gradient is symmetric, as JAX's and PyTorch's are.
+
+    Args:
+        a: a symmetric positive definite matrix or a stack of them, shape ``(..., n, n)``.
+        upper: return the upper factor ``L.T`` instead of ``L``.
+
+    Returns:
+        A triangular array of ``a``'s shape and float dtype.
 
     Raises:
         ValueError: a non-square input; ``LinAlgError`` if ``a`` is not positive definite
@@ -151,6 +193,19 @@ def svd(a: ArrayLike, full_matrices: bool = True, compute_uv: bool = True,
     signature and changes nothing (the SVD of a symmetric matrix is the same).
 
     Derivatives of ``u`` and ``vh`` need distinct, non-zero singular values.
+
+    Args:
+        a: a matrix or a stack of them, shape ``(..., m, n)``.
+        full_matrices: square ``u`` ``(..., m, m)`` and ``vh`` ``(..., n, n)``; else
+            ``(..., m, k)`` and ``(..., k, n)`` with ``k = min(m, n)``.
+        compute_uv: also return ``u`` and ``vh``.
+        hermitian: accepted for NumPy's signature; ignored.
+
+    Returns:
+        ``s`` of shape ``(..., k)`` when ``compute_uv=False``, else the tuple ``(u, s, vh)``.
+
+    Raises:
+        ValueError: ``a`` has fewer than 2 dimensions.
 
     Example:
         >>> ft.linalg.svd(ft.array([[3.0, 0.0], [0.0, 4.0]]), compute_uv=False).tolist()

@@ -146,6 +146,10 @@ def vector_norm(x: ArrayLike, ord: Any = 2, axis: Axis = None,  # noqa: A002
         axis: the axes to reduce; None flattens the whole array.
         keepdims: keep the reduced axes with length 1.
 
+    Returns:
+        The norm(s), in ``x``'s floating dtype, of shape ``x.shape`` without ``axis`` (length 1
+        there with ``keepdims``); a 0-d array for ``axis=None``.
+
     Raises:
         ValueError: an invalid ``ord``.
 
@@ -163,6 +167,14 @@ def vector_norm(x: ArrayLike, ord: Any = 2, axis: Axis = None,  # noqa: A002
 def matrix_norm(x: ArrayLike, ord: Any = "fro", keepdims: bool = False) -> Array:  # noqa: A002
     """The matrix norm of the last two axes (a stack of matrices), as
     ``numpy.linalg.matrix_norm``; ``ord`` as in :func:`norm` for matrices.
+
+    Args:
+        x: a matrix or a stack of them, shape ``(..., m, n)``.
+        ord: 'fro' (default), 'nuc', 1, -1, 2, -2, inf or -inf.
+        keepdims: keep the two reduced axes with length 1.
+
+    Returns:
+        An array of shape ``x.shape[:-2]`` in ``x``'s floating dtype.
 
     Raises:
         ValueError: an input that is not a matrix or a stack of them.
@@ -182,6 +194,14 @@ def cond(x: ArrayLike, p: Any = None) -> Array:
     """The condition number ``norm(x, p) * norm(inv(x), p)`` of a matrix (stack), as
     ``numpy.linalg.cond``; ``p`` None or 2 (default, ``s_max / s_min``, any shape), -2
     (``s_min / s_max``), or 'fro', 'nuc', 1, -1, inf, -inf (square matrices).
+
+    Args:
+        x: a matrix or a stack of them, shape ``(..., m, n)`` (square unless ``p`` is None,
+            2 or -2).
+        p: the norm order: None, 2, -2, 'fro', 'nuc', 1, -1, inf or -inf.
+
+    Returns:
+        An array of shape ``x.shape[:-2]`` in ``x``'s floating dtype.
 
     Raises:
         ValueError: an input that is not a matrix or a stack of them.

@@ -27,6 +27,13 @@ def matrix_power(a: ArrayLike, n: int) -> Array:
     """``a`` multiplied by itself ``n`` times (repeated squaring); ``n = 0`` gives the
     identity, a negative ``n`` powers the inverse.
 
+    Args:
+        a: a square matrix or a stack of them, shape ``(..., n, n)``.
+        n: an integer exponent (negative powers invert ``a`` first).
+
+    Returns:
+        An array of ``a``'s shape; ``a``'s dtype for ``n >= 0`` (a float dtype for ``n < 0``).
+
     Raises:
         TypeError: a non-integer ``n``.
 
@@ -83,6 +90,13 @@ def multi_dot(arrays: Sequence[ArrayLike]) -> Array:
     """The product of two or more matrices in the cheapest order; the first may be a 1-D
     row vector and the last a 1-D column vector, as ``numpy.linalg.multi_dot``.
 
+    Args:
+        arrays: a sequence of two or more arrays: 2-D matrices, except that the first may be
+            1-D (a row vector) and the last 1-D (a column vector).
+
+    Returns:
+        The product: 2-D, 1-D if one end is 1-D, 0-d if both are.
+
     Raises:
         ValueError: fewer than two arrays, or an inner array that is not 2-D.
 
@@ -114,6 +128,13 @@ def tensorinv(a: ArrayLike, ind: int = 2) -> Array:
     """The inverse of ``a`` read as a matrix of its first ``ind`` axes by the others, so
     that ``tensordot(tensorinv(a, ind), a, ind)`` is the identity of ``a.shape[ind:]``.
 
+    Args:
+        a: an array whose first ``ind`` axes hold as many elements as the others.
+        ind: how many leading axes form the rows (a positive integer).
+
+    Returns:
+        An array of shape ``a.shape[ind:] + a.shape[:ind]`` in a float dtype.
+
     Raises:
         ValueError: ``ind`` is not a positive integer, or the first ``ind`` axes do
             not hold as many elements as the others.
@@ -135,6 +156,15 @@ def tensorinv(a: ArrayLike, ind: int = 2) -> Array:
 def tensorsolve(a: ArrayLike, b: ArrayLike, axes: Axis = None) -> Array:
     """Solve ``tensordot(a, x, x.ndim) = b`` for ``x``, as ``numpy.linalg.tensorsolve``;
     ``axes`` (of ``a``) are first moved to the end.
+
+    Args:
+        a: the coefficient tensor, shape ``b.shape + x.shape`` (after moving ``axes``) with
+            ``prod(x.shape) == prod(b.shape)``.
+        b: the right-hand side.
+        axes: axes of ``a`` to move to the end first (an int, a sequence of ints, or None).
+
+    Returns:
+        ``x``, of shape ``a.shape[b.ndim:]`` (after moving ``axes``), in a float dtype.
 
     Raises:
         ValueError: the shapes of ``a`` and ``b`` do not fit.
@@ -160,6 +190,14 @@ def tensorsolve(a: ArrayLike, b: ArrayLike, axes: Axis = None) -> Array:
 def diagonal(x: ArrayLike, offset: int = 0) -> Array:
     """The ``offset`` diagonal of the last two axes (array API), as the last axis.
 
+    Args:
+        x: an array of at least 2 dimensions, shape ``(..., m, n)``.
+        offset: which diagonal: 0 the main one, positive above it, negative below it.
+
+    Returns:
+        An array of shape ``x.shape[:-2] + (k,)`` (``k`` the diagonal's length) and ``x``'s
+        dtype.
+
     Raises:
         ValueError: an array of fewer than 2 dimensions.
 
@@ -180,6 +218,17 @@ def diagonal(x: ArrayLike, offset: int = 0) -> Array:
 def trace(x: ArrayLike, offset: int = 0, dtype: DTypeLike = None) -> Array:
     """The sum of the ``offset`` diagonal of the last two axes (array API).
 
+    Args:
+        x: an array of at least 2 dimensions, shape ``(..., m, n)``.
+        offset: which diagonal: 0 the main one, positive above it, negative below it.
+        dtype: the result's dtype, or None for the dtype ``ft.sum`` gives.
+
+    Returns:
+        An array of shape ``x.shape[:-2]``.
+
+    Raises:
+        ValueError: an array of fewer than 2 dimensions.
+
     Example:
         >>> ft.linalg.trace(ft.ones((5, 3, 3))).shape
         (5,)
@@ -190,6 +239,13 @@ def trace(x: ArrayLike, offset: int = 0, dtype: DTypeLike = None) -> Array:
 
 def outer(x1: ArrayLike, x2: ArrayLike) -> Array:
     """The outer product of two 1-D vectors (array API; ``ft.outer`` flattens instead).
+
+    Args:
+        x1: a 1-D array of length ``m``.
+        x2: a 1-D array of length ``n``.
+
+    Returns:
+        An ``(m, n)`` array of the promoted dtype, ``x1[i] * x2[j]``.
 
     Raises:
         ValueError: an argument that is not 1-D.
@@ -208,6 +264,18 @@ def outer(x1: ArrayLike, x2: ArrayLike) -> Array:
 def vecdot(x1: ArrayLike, x2: ArrayLike, axis: int = -1) -> Array:
     """Dot products along ``axis``; see ``ft.vecdot``.
 
+    Args:
+        x1: an array.
+        x2: an array broadcasting with ``x1``, of the same length along ``axis``.
+        axis: the axis to sum over.
+
+    Returns:
+        ``sum(conj(x1) * x2, axis)``: the broadcast shape without ``axis``, in the promoted
+        dtype.
+
+    Raises:
+        ValueError: the shapes do not broadcast or their lengths along ``axis`` differ.
+
     Example:
         >>> ft.linalg.vecdot(ft.ones((2, 3)), ft.ones(3)).tolist()
         [3.0, 3.0]
@@ -217,6 +285,14 @@ def vecdot(x1: ArrayLike, x2: ArrayLike, axis: int = -1) -> Array:
 
 def cross(x1: ArrayLike, x2: ArrayLike, axis: int = -1) -> Array:
     """The cross product of 3-vectors along ``axis`` (array API: 3-vectors only).
+
+    Args:
+        x1: an array with length 3 along ``axis``.
+        x2: an array broadcasting with ``x1``, with length 3 along ``axis``.
+        axis: the axis holding the vectors.
+
+    Returns:
+        The broadcast shape of ``x1`` and ``x2``, in the promoted dtype.
 
     Raises:
         ValueError: the arrays are not 3-vectors along ``axis``.

@@ -78,6 +78,17 @@ def eigvalsh(a: ArrayLike, UPLO: str = "L", symmetrize_input: bool = True) -> Ar
     """The eigenvalues (ascending) of a symmetric matrix (stack); see :func:`eigh` (as
     JAX, ``a`` is read as ``(a + a.T) / 2`` unless ``symmetrize_input=False``).
 
+    Args:
+        a: a symmetric matrix or a stack of them, shape ``(..., n, n)``.
+        UPLO: 'L' (default) or 'U': the triangle read when ``symmetrize_input=False``.
+        symmetrize_input: read ``a`` as ``(a + a.T) / 2``.
+
+    Returns:
+        The eigenvalues, shape ``(..., n)``, in ``a``'s float dtype.
+
+    Raises:
+        ValueError: ``a`` is not square, or ``UPLO`` is not ``'L'`` or ``'U'``.
+
     Example:
         >>> ft.linalg.eigvalsh(ft.array([[2.0, 0.0], [0.0, 1.0]])).tolist()
         [1.0, 2.0]
@@ -92,6 +103,9 @@ def eig(a: ArrayLike) -> Any:
     all real (triangular matrices, ``S diag(w) S^-1`` with real ``w``, ...), and returns
     real arrays. The eigenvalues are sorted ascending (NumPy keeps LAPACK's order, which
     jumps under small changes of ``a``; sorted, they are differentiable).
+
+    Args:
+        a: a square matrix or a stack of them, shape ``(..., n, n)``, with real eigenvalues.
 
     Returns:
         ``EigResult(eigenvalues, eigenvectors)`` with ``a @ v = v * w``.
@@ -109,6 +123,15 @@ def eig(a: ArrayLike) -> Any:
 def eigvals(a: ArrayLike) -> Array:
     """The eigenvalues of a square matrix with a real spectrum; see :func:`eig`.
 
+    Args:
+        a: a square matrix or a stack of them, shape ``(..., n, n)``, with real eigenvalues.
+
+    Returns:
+        The eigenvalues (ascending), shape ``(..., n)``, in ``a``'s float dtype.
+
+    Raises:
+        ValueError: ``a`` is not square or has complex eigenvalues.
+
     Example:
         >>> ft.linalg.eigvals(ft.array([[1.0, 5.0], [0.0, 2.0]])).tolist()
         [1.0, 2.0]
@@ -119,6 +142,15 @@ def eigvals(a: ArrayLike) -> Array:
 def svdvals(x: ArrayLike) -> Array:
     """The singular values (descending) of a matrix (stack), differentiable where they
     are distinct and non-zero.
+
+    Args:
+        x: a matrix or a stack of them, shape ``(..., m, n)``.
+
+    Returns:
+        The singular values, shape ``(..., min(m, n))``, in ``x``'s float dtype.
+
+    Raises:
+        ValueError: ``x`` has fewer than 2 dimensions.
 
     Example:
         >>> ft.linalg.svdvals(ft.array([[0.0, 2.0], [1.0, 0.0]])).tolist()
@@ -199,6 +231,16 @@ def matrix_rank(M: ArrayLike, rtol: float | None = None, *,  # noqa: N803
                 tol: float | None = None) -> Array:
     """The number of singular values above ``tol`` (default ``rtol * max(s)``, with
     ``rtol = max(m, n) * eps``), as an integer array; a 1-D input has rank 0 or 1.
+
+    Args:
+        M: a matrix or a stack of them, shape ``(..., m, n)`` (or a 1-D vector).
+        rtol: the relative tolerance (singular values below ``rtol * max(s)`` are zero);
+            default ``max(m, n) * eps``.
+        tol: an absolute tolerance (a scalar or one per matrix, shape ``(...)``); when given,
+            ``rtol`` is ignored.
+
+    Returns:
+        An int64 array of shape ``M.shape[:-2]`` (0-d for one matrix); not differentiable.
 
     Example:
         >>> ft.linalg.matrix_rank(ft.array([[1.0, 2.0], [2.0, 4.0]])).item()

@@ -84,6 +84,11 @@ def vectorize(pyfunc: Callable[..., Any], *, excluded: Any = frozenset(),
         excluded: positions (ints) or keyword names (strs) passed through unchanged.
         signature: core dimensions of the inputs and outputs.
 
+    Returns:
+        A function taking the same arguments as ``pyfunc`` (array-likes in the vectorised
+        positions) and returning its outputs with the broadcast loop dimensions in front; it
+        raises ``TypeError`` when called with the wrong number of inputs for ``signature``.
+
     Raises:
         ValueError: a bad signature, an input without its core dimensions, inconsistent
             core sizes, or a wrong number of arguments or outputs.
@@ -130,6 +135,18 @@ def apply_along_axis(func1d: Callable[..., Any], axis: Axis, arr: ArrayLike, *ar
     """Apply ``func1d`` to every 1-d slice of ``arr`` along ``axis`` (vectorised with
     :func:`funtorch.vmap`); the output dimensions of ``func1d`` replace ``axis``.
 
+    Args:
+        func1d: a function of one 1-D array (plus ``args``/``kwargs``) returning an array of
+            any shape (the same for every slice).
+        axis: the axis of ``arr`` whose slices are passed.
+        arr: the input array.
+        *args: extra positional arguments for ``func1d``.
+        **kwargs: extra keyword arguments for ``func1d``.
+
+    Returns:
+        An array of shape ``arr.shape[:axis] + out.shape + arr.shape[axis + 1:]``, ``out``
+        being one result of ``func1d``.
+
     Raises:
         ValueError: an empty iteration dimension.
 
@@ -155,6 +172,14 @@ def apply_along_axis(func1d: Callable[..., Any], axis: Axis, arr: ArrayLike, *ar
 def apply_over_axes(func: Callable[..., Any], a: ArrayLike, axes: Axis) -> Array:
     """Apply ``func(a, axis)`` repeatedly over ``axes``; each result must keep ``a``'s
     dimensions or lose exactly one (which is put back as length 1).
+
+    Args:
+        func: a function ``func(a, axis)`` returning an array of ``a``'s rank or one less.
+        a: the input array.
+        axes: an int or a sequence of ints, applied in order.
+
+    Returns:
+        An array of ``a``'s number of dimensions (reduced axes kept with length 1).
 
     Raises:
         ValueError: ``func`` returning an array of another number of dimensions.

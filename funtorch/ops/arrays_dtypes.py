@@ -32,8 +32,16 @@ def result_type(*arrays_and_dtypes: Any) -> np.dtype[Any]:
     float32``), and Python scalars are weak (``float32 array, 2.0 -> float32``; a Python
     float with integers gives the default float dtype).
 
+    Args:
+        *arrays_and_dtypes: arrays, dtypes (or anything ``np.dtype`` accepts) and Python
+            scalars (``bool``, ``int``, ``float``, ``complex``: weakly typed).
+
+    Returns:
+        A ``numpy.dtype``.
+
     Raises:
         ValueError: no arguments.
+        TypeError: an argument that is not an array, a dtype or a Python scalar.
 
     Example:
         >>> ft.result_type(ft.ones(2, dtype=ft.int32), 1.5)
@@ -63,6 +71,16 @@ def promote_types(type1: DTypeLike, type2: DTypeLike) -> np.dtype[Any]:
     """The smallest dtype both ``type1`` and ``type2`` can be converted to, by funtorch's
     (PyTorch/JAX) rules: an integer or bool meeting a float gives the float.
 
+    Args:
+        type1: a dtype (or anything ``np.dtype`` accepts) or an array.
+        type2: a dtype or an array.
+
+    Returns:
+        A ``numpy.dtype``.
+
+    Raises:
+        TypeError: an argument that is not a dtype or an array.
+
     Example:
         >>> ft.promote_types(ft.int64, ft.float32)
         dtype('float32')
@@ -74,6 +92,17 @@ def promote_types(type1: DTypeLike, type2: DTypeLike) -> np.dtype[Any]:
 def can_cast(from_: DTypeLike, to: DTypeLike, casting: str = "safe") -> bool:
     """Whether a cast from ``from_`` (a dtype or an array) to ``to`` can happen under the
     ``casting`` rule (``"no"``, ``"equiv"``, ``"safe"``, ``"same_kind"``, ``"unsafe"``).
+
+    Args:
+        from_: a dtype or an array (not a Python scalar).
+        to: a dtype.
+        casting: ``"no"``, ``"equiv"``, ``"safe"`` (default), ``"same_kind"`` or ``"unsafe"``.
+
+    Returns:
+        A Python bool.
+
+    Raises:
+        TypeError: ``from_`` is a Python scalar, or an argument is not a dtype or an array.
 
     Example:
         >>> ft.can_cast(ft.int32, ft.int64), ft.can_cast(ft.float64, ft.float32)
@@ -88,6 +117,13 @@ def can_cast(from_: DTypeLike, to: DTypeLike, casting: str = "safe") -> bool:
 def issubdtype(arg1: DTypeLike, arg2: DTypeLike) -> bool:
     """Whether ``arg1`` is lower than or equal to ``arg2`` in the dtype hierarchy
     (``ft.issubdtype(ft.float32, np.floating)``).
+
+    Args:
+        arg1: a dtype, a scalar type or an array (its dtype is used).
+        arg2: a dtype or an abstract NumPy type (``np.floating``, ``np.integer``...).
+
+    Returns:
+        A Python bool.
 
     Example:
         >>> ft.issubdtype(ft.int32, np.integer)
@@ -111,8 +147,18 @@ def packbits(a: ArrayLike, axis: Axis = None, bitorder: str = "big") -> Array:
     """Pack the truth values of an integer or bool array into uint8 bytes along ``axis``
     (the flattened array when None), padding the last byte with zeros.
 
+    Args:
+        a: an integer or bool array (non-zero counts as a 1 bit).
+        axis: the axis to pack along, or None for the flattened array.
+        bitorder: ``"big"`` (the first element is the highest bit) or ``"little"``.
+
+    Returns:
+        A uint8 array whose length along ``axis`` is ``ceil(n / 8)`` (1-D when ``axis`` is
+        None).
+
     Raises:
         TypeError: a floating input.
+        ValueError: ``bitorder`` is not ``"big"`` or ``"little"``.
 
     Example:
         >>> ft.packbits(ft.array([1, 0, 1])).tolist()
@@ -143,8 +189,18 @@ def unpackbits(a: ArrayLike, axis: Axis = None, count: int | None = None,
     None); ``count`` keeps that many bits (negative: drop from the end; more than there
     are: pad with zeros).
 
+    Args:
+        a: a uint8 array.
+        axis: the axis to unpack along, or None for the flattened array.
+        count: how many bits to keep along ``axis`` (None keeps all ``8 * n``).
+        bitorder: ``"big"`` (the highest bit first) or ``"little"``.
+
+    Returns:
+        A uint8 array of 0s and 1s, of length ``8 * n`` (or ``count``) along ``axis``.
+
     Raises:
         TypeError: an input that is not uint8.
+        ValueError: ``bitorder`` is not ``"big"`` or ``"little"``.
 
     Example:
         >>> ft.unpackbits(ft.array([5], dtype=ft.uint8), count=4, bitorder="little").tolist()

@@ -26,6 +26,12 @@ def _pair(fn, x1, x2, min_ndim=1):
 def matrix_transpose(x: ArrayLike) -> Array:
     """Transpose the last two axes of an array of at least 2 dimensions.
 
+    Args:
+        x: an array of at least 2 dimensions, shape ``(..., m, n)``.
+
+    Returns:
+        An array of shape ``(..., n, m)`` and ``x``'s dtype.
+
     Raises:
         ValueError: ``x`` has fewer than 2 dimensions.
 
@@ -44,6 +50,16 @@ def matvec(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Matrix-vector products ``x1 @ x2`` of stacks ``(..., m, n)`` and ``(..., n)``;
     batch dimensions broadcast.
 
+    Args:
+        x1: matrices, shape ``(..., m, n)``.
+        x2: vectors, shape ``(..., n)``.
+
+    Returns:
+        An array of shape ``(..., m)`` (batch dimensions broadcast) in the promoted dtype.
+
+    Raises:
+        ValueError: the shapes are not ``(..., m, n)`` and ``(..., n)``.
+
     Example:
         >>> ft.matvec(ft.ones((5, 2, 3)), ft.ones(3)).shape
         (5, 2)
@@ -59,6 +75,16 @@ def vecmat(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Vector-matrix products ``x1 @ x2`` of stacks ``(..., n)`` and ``(..., n, m)``;
     batch dimensions broadcast.
 
+    Args:
+        x1: vectors, shape ``(..., n)`` (conjugated when complex, as NumPy).
+        x2: matrices, shape ``(..., n, m)``.
+
+    Returns:
+        An array of shape ``(..., m)`` (batch dimensions broadcast) in the promoted dtype.
+
+    Raises:
+        ValueError: the shapes are not ``(..., n)`` and ``(..., n, m)``.
+
     Example:
         >>> ft.vecmat(ft.ones(2), ft.ones((5, 2, 3))).shape
         (5, 3)
@@ -72,6 +98,19 @@ def vecmat(x1: ArrayLike, x2: ArrayLike) -> Array:
 
 def vecdot(x1: ArrayLike, x2: ArrayLike, axis: Axis = -1) -> Array:
     """Dot products of vectors along ``axis``; the other dimensions broadcast.
+
+    Args:
+        x1: an array of at least 1 dimension (conjugated when complex, as NumPy).
+        x2: an array broadcasting with ``x1``, of the same length along ``axis``.
+        axis: the axis of the broadcast shape to sum over.
+
+    Returns:
+        ``sum(conj(x1) * x2, axis)``: the broadcast shape without ``axis``, in the promoted
+        dtype.
+
+    Raises:
+        ValueError: a 0-d argument, shapes that do not broadcast, or different lengths along
+            ``axis``.
 
     Example:
         >>> ft.vecdot(ft.array([[1.0, 2.0], [3.0, 4.0]]), ft.array([1.0, 1.0])).tolist()
@@ -91,6 +130,16 @@ def vdot(a: ArrayLike, b: ArrayLike) -> Array:
     """The dot product of two arrays flattened to vectors of equal size; a complex ``a``
     is conjugated first, as NumPy's ``vdot``.
 
+    Args:
+        a: an array of any shape (conjugated when complex).
+        b: an array with as many elements as ``a``.
+
+    Returns:
+        A 0-d array of the promoted dtype.
+
+    Raises:
+        ValueError: ``a`` and ``b`` hold different numbers of elements.
+
     Example:
         >>> ft.vdot(ft.ones((2, 2)), ft.ones(4)).item()
         4.0
@@ -105,6 +154,14 @@ def vdot(a: ArrayLike, b: ArrayLike) -> Array:
 def kron(a: ArrayLike, b: ArrayLike) -> Array:
     """The Kronecker product: blocks ``a[i, j] * b``, for arrays of any rank (the shorter
     shape is padded with leading 1s, as ``numpy.kron``).
+
+    Args:
+        a: an array of any rank.
+        b: an array of any rank.
+
+    Returns:
+        An array of shape ``a.shape * b.shape`` (elementwise, after padding the shorter shape
+        with leading 1s) in the promoted dtype.
 
     Example:
         >>> ft.kron(ft.eye(2), ft.ones((2, 2))).shape
