@@ -12,7 +12,15 @@ __all__ = ["erf", "relu", "leaky_relu", "elu", "gelu", "silu", "sigmoid", "tanh"
            "log_softmax", "softplus"]
 
 def erf(x: ArrayLike) -> Array:
-    """The error function (``ft.erf``: float64-accurate, exact derivative).
+    """The error function ``2/sqrt(pi) * integral_0^x exp(-t**2) dt`` (``ft.erf``).
+
+    Float64-accurate, with the exact derivative ``2/sqrt(pi) * exp(-x**2)``.
+
+    Args:
+        x: an array of any shape.
+
+    Returns:
+        An array of ``x``'s shape (and float dtype) with values in (-1, 1).
 
     Example:
         >>> round(ft.nn.functional.erf(ft.array(1.0, dtype=ft.float64)).item(), 6)
@@ -22,7 +30,15 @@ def erf(x: ArrayLike) -> Array:
 
 
 def relu(x: ArrayLike, inplace: bool = False) -> Array:
-    """max(x, 0). Example: ``F.relu(ft.array([-1.0, 2.0]))`` gives ``[0., 2.]``.
+    """Elementwise ``max(x, 0)``.
+
+    Args:
+        x: an array of any shape.
+        inplace: accepted for PyTorch compatibility; arrays are immutable, so a new array is
+            always returned.
+
+    Returns:
+        An array of ``x``'s shape and dtype.
 
     Example:
         >>> F.relu(ft.array([-1.0, 2.0])).tolist()
@@ -32,7 +48,15 @@ def relu(x: ArrayLike, inplace: bool = False) -> Array:
 
 
 def leaky_relu(x: ArrayLike, negative_slope: float = 0.01, inplace: bool = False) -> Array:
-    """x if x > 0 else negative_slope * x.
+    """Elementwise ``x if x > 0 else negative_slope * x``.
+
+    Args:
+        x: an array of any shape.
+        negative_slope: the slope for negative inputs.
+        inplace: accepted for PyTorch compatibility (a new array is returned).
+
+    Returns:
+        An array of ``x``'s shape and dtype.
 
     Example:
         >>> F.leaky_relu(ft.array([-2.0, 3.0])).tolist()
@@ -42,7 +66,15 @@ def leaky_relu(x: ArrayLike, negative_slope: float = 0.01, inplace: bool = False
 
 
 def elu(x: ArrayLike, alpha: float = 1.0, inplace: bool = False) -> Array:
-    """x if x > 0 else alpha * (exp(x) - 1).
+    """Elementwise ``x if x > 0 else alpha * (exp(x) - 1)``.
+
+    Args:
+        x: an array of any shape.
+        alpha: the scale of the negative branch (its limit is ``-alpha``).
+        inplace: accepted for PyTorch compatibility (a new array is returned).
+
+    Returns:
+        An array of ``x``'s shape and dtype.
 
     Example:
         >>> F.elu(ft.array([-1.0, 2.0])).tolist()  # exp(-1) - 1
@@ -53,10 +85,20 @@ def elu(x: ArrayLike, alpha: float = 1.0, inplace: bool = False) -> Array:
 
 
 def gelu(x: ArrayLike, approximate: Literal["none", "tanh"] = "none") -> Array:
-    """x * Phi(x) (``approximate="none"``, exact via erf) or PyTorch's tanh formula.
+    """Gaussian error linear unit: ``x * Phi(x)``, exact or with PyTorch's tanh formula.
+
+    ``approximate="none"`` uses ``Phi(x) = (1 + erf(x / sqrt(2))) / 2``; ``"tanh"`` uses
+    ``0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 * x**3)))``.
+
+    Args:
+        x: an array of any shape.
+        approximate: ``"none"`` (exact) or ``"tanh"``.
+
+    Returns:
+        An array of ``x``'s shape and dtype.
 
     Raises:
-        ValueError: another ``approximate``.
+        ValueError: ``approximate`` is neither ``"none"`` nor ``"tanh"``.
 
     Example:
         >>> F.gelu(ft.array([0.0, 1.0])).tolist()  # 1 * Phi(1)
@@ -71,7 +113,14 @@ def gelu(x: ArrayLike, approximate: Literal["none", "tanh"] = "none") -> Array:
 
 
 def silu(x: ArrayLike, inplace: bool = False) -> Array:
-    """x * sigmoid(x).
+    """Sigmoid linear unit (swish): elementwise ``x * sigmoid(x)``.
+
+    Args:
+        x: an array of any shape.
+        inplace: accepted for PyTorch compatibility (a new array is returned).
+
+    Returns:
+        An array of ``x``'s shape and dtype.
 
     Example:
         >>> F.silu(ft.array([0.0, 1.0])).tolist()  # sigmoid(1)
@@ -119,7 +168,16 @@ def _dim(x, dim, fn):
 
 
 def log_softmax(x: ArrayLike, dim: int | None = None, dtype: DTypeLike = None) -> Array:
-    """x - logsumexp(x, dim): stable for large logits.
+    """``x - logsumexp(x, dim)``: the log of :func:`softmax`, stable for large logits.
+
+    Args:
+        x: an array of any shape.
+        dim: the axis to normalize over. None picks PyTorch's legacy implicit axis (0 for
+            0-d, 1-d and 3-d input, else 1); pass it explicitly.
+        dtype: optional dtype to cast ``x`` to first.
+
+    Returns:
+        An array of ``x``'s shape whose exponentials sum to 1 along ``dim``.
 
     Example:
         >>> F.log_softmax(ft.zeros(4), dim=0).tolist()  # log(1/4)
@@ -133,7 +191,16 @@ def log_softmax(x: ArrayLike, dim: int | None = None, dtype: DTypeLike = None) -
 
 
 def softmax(x: ArrayLike, dim: int | None = None, dtype: DTypeLike = None) -> Array:
-    """exp(x) / sum(exp(x)) along ``dim``, computed stably.
+    """``exp(x) / sum(exp(x))`` along ``dim``, computed stably (the maximum is subtracted first).
+
+    Args:
+        x: an array of any shape.
+        dim: the axis the probabilities sum to 1 along; None means PyTorch's deprecated
+            implicit choice (axis 1, or 0 when ``x`` is 0-d, 1-d or 3-d).
+        dtype: cast ``x`` to this dtype before taking exponentials (None keeps it).
+
+    Returns:
+        An array of ``x``'s shape, non-negative and summing to 1 along ``dim``.
 
     Example:
         >>> F.softmax(ft.array([[0.0, 0.0], [1.0, 1.0]]), dim=1).tolist()
@@ -147,7 +214,16 @@ def softmax(x: ArrayLike, dim: int | None = None, dtype: DTypeLike = None) -> Ar
 
 
 def softplus(x: ArrayLike, beta: float = 1.0, threshold: float = 20.0) -> Array:
-    """log(1 + exp(beta * x)) / beta, linear where beta * x > threshold.
+    """Elementwise ``log(1 + exp(beta * x)) / beta``, linear where ``beta * x > threshold``.
+
+    Args:
+        x: an array of any shape.
+        beta: the sharpness (larger is closer to ReLU).
+        threshold: above this value of ``beta * x`` the result is ``x`` itself (avoids
+            overflow).
+
+    Returns:
+        An array of ``x``'s shape and dtype, positive.
 
     Example:
         >>> F.softplus(ft.array([0.0])).tolist()  # log 2
