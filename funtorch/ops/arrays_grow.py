@@ -21,6 +21,18 @@ from funtorch.typing import Array, ArrayLike, Axis, ShapeLike
 def append(arr: ArrayLike, values: ArrayLike, axis: Axis = None) -> Array:
     """``arr`` with ``values`` appended along ``axis`` (both flattened when None).
 
+    Args:
+        arr: an array-like.
+        values: an array-like; with an ``axis`` it has ``arr``'s shape except along ``axis``.
+        axis: the axis to append along, or None to flatten both first.
+
+    Returns:
+        An array of the promoted dtype: 1-D of length ``arr.size + values.size`` when
+        ``axis`` is None, else ``arr``'s shape with ``axis`` lengthened.
+
+    Raises:
+        ValueError: shapes that do not fit along ``axis`` (from :func:`concatenate`).
+
     Example:
         >>> ft.append(ft.array([1, 2]), [[3, 4]]).tolist()
         [1, 2, 3, 4]
@@ -53,7 +65,18 @@ def insert(arr: ArrayLike, obj: Any, values: ArrayLike, axis: Axis = None) -> Ar
     ``obj`` is an int, a slice or a sequence of ints (concrete); ``values`` broadcast as in
     NumPy and take ``arr``'s dtype. Differentiable in ``arr`` and ``values``.
 
+    Args:
+        arr: an array-like.
+        obj: the position(s) before which to insert: an int, a slice or a 1-D sequence of
+            ints, in ``[-n, n]``.
+        values: the values to insert, broadcast to the inserted block's shape.
+        axis: the axis to insert along, or None to flatten ``arr`` first.
+
+    Returns:
+        An array of ``arr``'s dtype, longer along ``axis`` by the number of inserted slices.
+
     Raises:
+        TypeError: ``obj`` is a boolean array or not an int, slice or 1-D ints.
         IndexError: a position outside ``[-n, n]``.
 
     Example:
@@ -102,7 +125,19 @@ def delete(arr: ArrayLike, obj: Any, axis: Axis = None, *,
     """``arr`` without the entries at ``obj`` (int, slice, ints or a boolean mask) along
     ``axis`` (of the flattened array when None).
 
+    Args:
+        arr: an array-like.
+        obj: what to remove: an int, a slice, a 1-D sequence of ints, or a boolean mask of
+            the axis's length.
+        axis: the axis to delete along, or None to flatten ``arr`` first.
+        assume_unique_indices: accepted for JAX's signature; ignored.
+
+    Returns:
+        An array of ``arr``'s dtype, shorter along ``axis`` by the number of removed slices.
+
     Raises:
+        ValueError: a boolean mask whose shape is not ``(n,)``.
+        TypeError: ``obj`` is not an int, a slice, 1-D ints or a boolean mask.
         IndexError: an index outside ``[-n, n)``.
 
     Example:
@@ -136,6 +171,16 @@ def resize(a: ArrayLike, new_shape: ShapeLike) -> Array:
     """An array of ``new_shape`` filled by repeating ``a``'s flattened elements cyclically
     (zeros when ``a`` is empty), as ``numpy.resize``.
 
+    Args:
+        a: an array-like.
+        new_shape: an int or a tuple of non-negative ints.
+
+    Returns:
+        An array of shape ``new_shape`` and ``a``'s dtype.
+
+    Raises:
+        ValueError: a negative length in ``new_shape``.
+
     Example:
         >>> ft.resize(ft.array([1, 2, 3]), (2, 2)).tolist()
         [[1, 2], [3, 1]]
@@ -154,6 +199,12 @@ def resize(a: ArrayLike, new_shape: ShapeLike) -> Array:
 def broadcast_shapes(*shapes: Any) -> tuple[int, ...]:
     """The shape that arrays of ``shapes`` broadcast to.
 
+    Args:
+        *shapes: shapes (tuples of ints, or ints for 1-D shapes).
+
+    Returns:
+        A tuple of ints.
+
     Raises:
         ValueError: shapes that do not broadcast (both are named).
 
@@ -167,6 +218,15 @@ def broadcast_shapes(*shapes: Any) -> tuple[int, ...]:
 
 def broadcast_arrays(*args: Any) -> Any:
     """Broadcast the arrays against each other; returns a tuple.
+
+    Args:
+        *args: array-likes whose shapes broadcast together.
+
+    Returns:
+        A tuple of arrays, all of the broadcast shape, each keeping its dtype.
+
+    Raises:
+        ValueError: shapes that do not broadcast.
 
     Example:
         >>> [a.shape for a in ft.broadcast_arrays(ft.zeros((2, 1)), ft.zeros(3))]

@@ -32,7 +32,19 @@ def bincount(x: ArrayLike, weights: ArrayLike | None = None, minlength: int = 0,
     ``length`` fixes ``n`` (larger values are dropped) so it works under ``jit``/``vmap``;
     without it the values of ``x`` must be concrete. Differentiable in ``weights``.
 
+    Args:
+        x: a 1-D array of non-negative integers (or bools).
+        weights: None, or an array of ``x``'s shape whose entries are summed per value.
+        minlength: the least length of the result.
+        length: the exact length of the result (values ``>= length`` are dropped); needed
+            under ``jit``/``vmap``.
+
+    Returns:
+        A 1-D array of length ``n``: int64 counts, or the float sums of ``weights``.
+
     Raises:
+        ValueError: ``x`` not 1-d, negative entries (when known), a negative ``minlength``,
+            or ``weights`` of another shape.
         ValueError: ``x`` not 1-d, or negative entries (when known).
         TypeError: a non-integer ``x``.
 
@@ -73,7 +85,19 @@ def histogram_bin_edges(a: ArrayLike, bins: ArrayLike = 10, range: Any = None,  
     (default: the data's min to max; widened by 0.5 each side if they are equal), or the
     given increasing edges.
 
+    Args:
+        a: the data (any shape; only its min and max matter for an int ``bins``).
+        bins: the number of equal-width bins, a 1-D array of increasing edges, or the name of
+            a NumPy estimator (``"auto"``, ``"fd"``, ``"sturges"``...).
+        range: ``(low, high)``, or None for the data's min and max.
+        weights: accepted for NumPy's signature; ignored.
+
+    Returns:
+        A 1-D float array of ``bins + 1`` edges.
+
     Raises:
+        ValueError: ``bins`` not positive or an array that is not 1-D, a reversed ``range``,
+            or decreasing edges.
         ValueError: ``bins`` not positive, a reversed ``range``, or decreasing edges.
         TypeError: a string estimator such as ``"auto"`` under ``jit``/``vmap`` (the number
             of bins depends on the data's values).
@@ -183,6 +207,18 @@ def histogramdd(sample: ArrayLike, bins: ArrayLike = 10, range: Any = None,  # n
     1-d arrays); ``bins`` and ``range`` per dimension or shared. Returns ``(hist,
     edges)`` with ``edges`` a list of D arrays.
 
+    Args:
+        sample: an ``(N, D)`` array (a 1-D array is read as ``(N, 1)``), or a sequence of D
+            arrays of N points.
+        bins: an int or edges shared by every dimension, or a sequence of D of them.
+        range: None, or a sequence of D ``(low, high)`` pairs (or Nones).
+        weights: None, or N weights summed per bin.
+        density: normalise so that the histogram integrates to 1.
+
+    Returns:
+        ``(hist, edges)``: ``hist`` a float array of shape ``(bins_0, ..., bins_{D-1})``,
+        ``edges`` a list of D 1-D arrays of edges.
+
     Raises:
         ValueError: ``bins`` or ``range`` of the wrong length.
 
@@ -224,6 +260,21 @@ def histogram2d(x: ArrayLike, y: ArrayLike, bins: ArrayLike = 10, range: Any = N
                 weights: ArrayLike | None = None, density: bool | None = None) -> Any:
     """A 2-d histogram of the points ``(x, y)``; ``bins`` is an int, a pair of ints, one
     array of edges for both, or a pair of arrays. Returns ``(hist, xedges, yedges)``.
+
+    Args:
+        x: the points' first coordinates (1-D).
+        y: the points' second coordinates, as many as ``x``.
+        bins: an int, a pair of ints, one array of edges for both, or a pair of arrays.
+        range: None, or ``[(xlow, xhigh), (ylow, yhigh)]``.
+        weights: None, or one weight per point, summed per bin.
+        density: normalise so that the histogram integrates to 1.
+
+    Returns:
+        ``(hist, xedges, yedges)``: ``hist`` a float array of shape ``(nx, ny)``, the edges
+        1-D arrays of ``nx + 1`` and ``ny + 1`` entries.
+
+    Raises:
+        ValueError: ``bins`` or ``range`` of the wrong length, or weights of another length.
 
     Example:
         >>> hist, xe, ye = ft.histogram2d(ft.array([0.0, 1.0]), ft.array([0.0, 1.0]), bins=2)

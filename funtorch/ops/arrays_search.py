@@ -77,6 +77,17 @@ def digitize(x: ArrayLike, bins: ArrayLike, right: bool = False, *,
     """The index of the bin each ``x`` falls in, for monotonic ``bins`` (increasing or
     decreasing), as ``numpy.digitize``. No gradient.
 
+    Args:
+        x: the values to bin (any shape).
+        bins: a 1-D monotonic array of bin edges.
+        right: whether a bin includes its right edge instead of its left one.
+        method: passed to :func:`searchsorted` (JAX's search methods; all give the same
+            result).
+
+    Returns:
+        An int64 array of ``x``'s shape: ``i`` with ``bins[i-1] <= x < bins[i]`` for
+        increasing bins (0 below the first edge, ``len(bins)`` above the last).
+
     Raises:
         ValueError: ``bins`` not 1-d, or (when known) not monotonic.
 
@@ -104,6 +115,17 @@ def digitize(x: ArrayLike, bins: ArrayLike, right: bool = False, *,
 def lexsort(keys: ArrayLike, axis: Axis = -1) -> Array:
     """Indices that sort by several keys: the last key is the primary one, earlier keys
     break ties (stable), as ``numpy.lexsort``. No gradient.
+
+    Args:
+        keys: a sequence of arrays broadcasting together (or a 2-D array, one key per row);
+            the last is the primary key.
+        axis: the axis to sort along.
+
+    Returns:
+        An int64 array of the keys' broadcast shape: the sorting indices along ``axis``.
+
+    Raises:
+        TypeError: no keys.
 
     Example:
         >>> ft.lexsort([ft.array([2, 1, 3]), ft.array([0, 0, 1])]).tolist()
@@ -146,7 +168,16 @@ def argpartition(a: ArrayLike, kth: int | Sequence[int], axis: Axis = -1) -> Arr
     is in its sorted place, smaller ones before it, larger ones after (funtorch returns
     a full stable argsort, which satisfies this for every ``kth``). No gradient.
 
+    Args:
+        a: an array-like.
+        kth: an int or a sequence of ints in ``[-n, n)``.
+        axis: the axis to partition along, or None for the flattened array.
+
+    Returns:
+        An int64 array of ``a``'s shape (1-D when ``axis`` is None).
+
     Raises:
+        TypeError: ``kth`` is not an int or ints.
         ValueError: ``kth`` out of bounds.
 
     Example:
@@ -161,6 +192,18 @@ def argpartition(a: ArrayLike, kth: int | Sequence[int], axis: Axis = -1) -> Arr
 def partition(a: ArrayLike, kth: int | Sequence[int], axis: Axis = -1) -> Array:
     """A copy of ``a`` partitioned around ``kth`` along ``axis`` (funtorch sorts fully,
     a valid partition for every ``kth``). Differentiable as ``sort``.
+
+    Args:
+        a: an array-like.
+        kth: an int or a sequence of ints in ``[-n, n)``.
+        axis: the axis to partition along, or None for the flattened array.
+
+    Returns:
+        An array of ``a``'s shape (1-D when ``axis`` is None) and dtype.
+
+    Raises:
+        ValueError: ``kth`` out of bounds.
+        TypeError: ``kth`` is not an int or ints.
 
     Example:
         >>> ft.partition(ft.array([3.0, 1.0, 2.0]), 1)[1].item()
@@ -187,6 +230,17 @@ def interp(x: ArrayLike, xp: ArrayLike, fp: ArrayLike, left: ArrayLike | None = 
     (default: the end values), ``period`` makes ``xp`` periodic.
 
     Differentiable in ``x``, ``xp`` and ``fp``, and traceable (jit, vmap).
+
+    Args:
+        x: where to evaluate (any shape).
+        xp: the 1-D increasing sample positions.
+        fp: the 1-D sample values, as many as ``xp``.
+        left: the value below ``xp[0]`` (default ``fp[0]``).
+        right: the value above ``xp[-1]`` (default ``fp[-1]``).
+        period: None, or the period of ``xp`` (``left``/``right`` are then ignored).
+
+    Returns:
+        A float array of ``x``'s shape.
 
     Raises:
         ValueError: ``xp`` and ``fp`` not 1-d of the same length, empty, or ``period=0``.
