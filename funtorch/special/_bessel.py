@@ -166,6 +166,13 @@ bessel_jn_p = R.primitive(
 def i0(x: ArrayLike) -> Array:
     """Modified Bessel function of the first kind of order 0, ``I_0(x)``.
 
+    Args:
+        x: real array-like (integers become the default float dtype).
+
+    Returns:
+        Array of x's shape and floating dtype (even in x, ``I_0(0) = 1``); derivative
+        ``I_1(x)``.
+
     Example:
         >>> ft.special.i0(ft.array([1.0]))  # 1.2661
         array([1.2660658])
@@ -176,6 +183,13 @@ def i0(x: ArrayLike) -> Array:
 
 def i0e(x: ArrayLike) -> Array:
     """Exponentially scaled ``exp(-|x|) I_0(x)`` (no overflow for large x).
+
+    Args:
+        x: real array-like (integers become the default float dtype).
+
+    Returns:
+        Array of x's shape and floating dtype, in ``(0, 1]``; derivative
+        ``i1e(x) - sign(x) i0e(x)``.
 
     Example:
         >>> ft.special.i0e(ft.array([1000.0]))
@@ -188,6 +202,12 @@ def i0e(x: ArrayLike) -> Array:
 def i1(x: ArrayLike) -> Array:
     """Modified Bessel function of the first kind of order 1, ``I_1(x)``.
 
+    Args:
+        x: real array-like (integers become the default float dtype).
+
+    Returns:
+        Array of x's shape and floating dtype (odd in x); derivative ``I_0(x) - I_1(x)/x``.
+
     Example:
         >>> ft.special.i1(ft.array([1.0]))  # 0.5652
         array([0.5651591])
@@ -197,7 +217,14 @@ def i1(x: ArrayLike) -> Array:
 
 
 def i1e(x: ArrayLike) -> Array:
-    """Exponentially scaled ``exp(-|x|) I_1(x)``.
+    """Exponentially scaled ``exp(-|x|) I_1(x)`` (no overflow for large x).
+
+    Args:
+        x: real array-like (integers become the default float dtype).
+
+    Returns:
+        Array of x's shape and floating dtype (odd in x); derivative
+        ``i0e(x) - i1e(x)/x - sign(x) i1e(x)``.
 
     Example:
         >>> ft.special.i1e(ft.array([1000.0]))
@@ -217,7 +244,11 @@ def bessel_jn(z: ArrayLike, *, v: ArrayLike, n_iter: int = 50) -> Array:
             and ``|z|`` so that every result is accurate to rounding.
 
     Returns:
-        Array of shape ``(v + 1,) + z.shape``; derivative ``(J_(n-1) - J_(n+1)) / 2``.
+        Array of shape ``(v + 1,) + z.shape`` and z's floating dtype, row ``n`` holding
+        ``J_n(z)``; derivative ``(J_(n-1) - J_(n+1)) / 2``.
+
+    Raises:
+        ValueError: ``v`` is not a non-negative Python or NumPy integer.
 
     Example:
         >>> ft.special.bessel_jn(ft.array([1.0]), v=1)  # [[0.7652], [0.4401]]

@@ -69,6 +69,13 @@ def erfc(x: ArrayLike) -> Array:
 def erfcx(x: ArrayLike) -> Array:
     """Scaled complementary error function ``exp(x^2) erfc(x)`` (no overflow for large x).
 
+    Args:
+        x: real array-like (integers become the default float dtype).
+
+    Returns:
+        Array of x's shape and floating dtype (``inf`` as x -> -inf); derivative
+        ``2 x erfcx(x) - 2/sqrt(pi)``.
+
     Example:
         >>> ft.special.erfcx(ft.array([0.0, 100.0]))  # 1, ~1/(100 sqrt(pi))
         array([1.        , 0.00564161])
@@ -79,6 +86,13 @@ def erfcx(x: ArrayLike) -> Array:
 
 def ndtr(x: ArrayLike) -> Array:
     """Standard normal CDF ``(1 + erf(x / sqrt 2)) / 2``, accurate in the left tail.
+
+    Args:
+        x: real array-like (integers become the default float dtype).
+
+    Returns:
+        Array of x's shape and floating dtype, in ``[0, 1]``; derivative the normal density
+        ``exp(-x^2/2) / sqrt(2 pi)``.
 
     Example:
         >>> ft.special.ndtr(ft.array([0.0, -10.0]))  # 0.5, 7.6e-24
@@ -95,6 +109,9 @@ def log_ndtr(x: ArrayLike, series_order: int = 3) -> Array:
         x: real array-like.
         series_order: accepted for JAX compatibility; the left tail is computed exactly
             as ``log(erfcx(-x / sqrt 2) / 2) - x^2 / 2``, with no truncated series.
+
+    Returns:
+        Array of x's shape and floating dtype, ``<= 0``; derivative ``ndtr'(x) / ndtr(x)``.
 
     Example:
         >>> ft.special.log_ndtr(ft.array([-40.0]))  # ~ -804.6
@@ -125,6 +142,10 @@ def ndtri(p: ArrayLike) -> Array:
 def erfinv(y: ArrayLike) -> Array:
     """Inverse error function on [-1, 1] (``nan`` outside, +-inf at +-1).
 
+    Args:
+        y: real array-like of values in ``[-1, 1]`` (integers become the default float
+            dtype).
+
     Returns:
         Array of y's floating dtype; derivative ``sqrt(pi)/2 exp(erfinv(y)^2)``.
 
@@ -138,6 +159,12 @@ def erfinv(y: ArrayLike) -> Array:
 
 def dawsn(x: ArrayLike) -> Array:
     """Dawson's integral ``exp(-x^2) int_0^x exp(t^2) dt``.
+
+    Args:
+        x: real array-like (integers become the default float dtype).
+
+    Returns:
+        Array of x's shape and floating dtype (odd in x); derivative ``1 - 2 x dawsn(x)``.
 
     Example:
         >>> ft.special.dawsn(ft.array([1.0]))  # 0.5381

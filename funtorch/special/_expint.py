@@ -83,6 +83,12 @@ def expn(n: ArrayLike, x: ArrayLike) -> Array:
 def exp1(x: ArrayLike) -> Array:
     """Exponential integral ``E_1(x) = int_x^inf e^-t / t dt`` for ``x >= 0``.
 
+    Args:
+        x: real array-like; ``E_1(0) = inf`` and ``nan`` below 0.
+
+    Returns:
+        Array of x's shape and floating dtype (``expn(1, x)``); derivative ``-e^-x / x``.
+
     Example:
         >>> ft.special.exp1(ft.array([1.0]))  # 0.2194
         array([0.21938394])
@@ -92,6 +98,12 @@ def exp1(x: ArrayLike) -> Array:
 
 def expi(x: ArrayLike) -> Array:
     """Exponential integral ``Ei(x)`` (principal value; ``-E_1(-x)`` for x < 0).
+
+    Args:
+        x: real array-like (integers become the default float dtype).
+
+    Returns:
+        Array of x's shape and floating dtype (``-inf`` at 0); derivative ``e^x / x``.
 
     Example:
         >>> ft.special.expi(ft.array([1.0]))  # 1.8951
@@ -104,11 +116,17 @@ def expi(x: ArrayLike) -> Array:
 def sici(x: ArrayLike) -> tuple[Array, Array]:
     """Sine and cosine integrals ``(Si(x), Ci(x))``; Ci of x < 0 is ``Ci(|x|)`` (its real part).
 
+    Args:
+        x: real array-like (integers become the default float dtype).
+
     Returns:
-        A tuple of two arrays; derivatives ``sin(x)/x`` and ``cos(x)/x``.
+        A tuple ``(si, ci)`` of two arrays of x's shape and floating dtype (Si odd in x,
+        ``Ci(0) = -inf``); derivatives ``sin(x)/x`` and ``cos(x)/x``.
 
     Example:
-        >>> si, ci = ft.special.sici(ft.array([1.0]))  # 0.9461, 0.3374
+        >>> si, ci = ft.special.sici(ft.array([1.0]))
+        >>> round(float(si[0]), 4), round(float(ci[0]), 4)
+        (0.9461, 0.3374)
     """
     (x,) = float_args(x)
     return bind(si_p, x), bind(ci_p, x)
@@ -117,8 +135,17 @@ def sici(x: ArrayLike) -> tuple[Array, Array]:
 def fresnel(x: ArrayLike) -> tuple[Array, Array]:
     """Fresnel integrals ``(S(x), C(x))``, int_0^x (sin, cos)(pi t^2 / 2) dt (SciPy's order).
 
+    Args:
+        x: real array-like (integers become the default float dtype).
+
+    Returns:
+        A tuple ``(s, c)`` of two arrays of x's shape and floating dtype, both odd in x;
+        derivatives ``sin(pi x^2 / 2)`` and ``cos(pi x^2 / 2)``.
+
     Example:
-        >>> s, c = ft.special.fresnel(ft.array([1.0]))  # 0.4383, 0.7799
+        >>> s, c = ft.special.fresnel(ft.array([1.0]))
+        >>> round(float(s[0]), 4), round(float(c[0]), 4)
+        (0.4383, 0.7799)
     """
     (x,) = float_args(x)
     return bind(fresnel_s_p, x), bind(fresnel_c_p, x)
@@ -126,6 +153,13 @@ def fresnel(x: ArrayLike) -> tuple[Array, Array]:
 
 def spence(x: ArrayLike) -> Array:
     """Spence's function ``int_1^x log(t) / (1 - t) dt = Li2(1 - x)`` for ``x >= 0``.
+
+    Args:
+        x: real array-like; ``nan`` below 0 (integers become the default float dtype).
+
+    Returns:
+        Array of x's shape and floating dtype (``spence(1) = 0``); derivative
+        ``log(x) / (1 - x)``.
 
     Example:
         >>> ft.special.spence(ft.array([0.0]))  # pi^2 / 6

@@ -175,6 +175,13 @@ def gamma(x: ArrayLike) -> Array:
 def gammasgn(x: ArrayLike) -> Array:
     """The sign of the gamma function (``nan`` at the poles; gradient zero).
 
+    Args:
+        x: real array-like (integers become the default float dtype).
+
+    Returns:
+        Array of x's shape and floating dtype holding ``1.0`` or ``-1.0`` (``-1`` on the
+        intervals ``(-2k - 1, -2k)`` and at ``-0.0``), ``nan`` at the negative integers.
+
     Example:
         >>> ft.special.gammasgn(ft.array([-0.5, 1.5]))  # -1, 1
         array([-1.,  1.])
@@ -185,6 +192,13 @@ def gammasgn(x: ArrayLike) -> Array:
 
 def loggamma(x: ArrayLike) -> Array:
     """``log Gamma(x)`` for real ``x >= 0`` (SciPy's real ``loggamma``: ``nan`` for x < 0).
+
+    Args:
+        x: real array-like (integers become the default float dtype).
+
+    Returns:
+        Array of x's shape and floating dtype: ``gammaln(x)`` where ``x >= 0``, ``nan``
+        elsewhere; derivative ``digamma(x)``.
 
     Example:
         >>> ft.special.loggamma(ft.array([3.0]))  # log 2
@@ -202,6 +216,13 @@ def multigammaln(a: ArrayLike, d: ArrayLike) -> Array:
     Args:
         a: real array-like, ``a > (d - 1) / 2``.
         d: positive Python int.
+
+    Returns:
+        Array of a's shape and floating dtype; derivative in a
+        ``sum_{j=1..d} digamma(a + (1 - j) / 2)``.
+
+    Raises:
+        ValueError: ``d`` is not a positive Python or NumPy integer.
 
     Example:
         >>> ft.special.multigammaln(ft.array([3.0]), 2)
@@ -224,6 +245,16 @@ def factorial(n: ArrayLike, exact: bool = False) -> Array:
         exact: ``True`` gives exact int64 results of concrete integer ``n`` (SciPy's
             ``exact=True``; no derivative, OverflowError past int64).
 
+    Returns:
+        Array of n's shape: with ``exact=False`` n's floating dtype (integers become the
+        default float dtype), derivative ``gamma(n + 1) digamma(n + 1)`` for ``n >= 0``;
+        with ``exact=True`` int64.
+
+    Raises:
+        ValueError: ``exact=True`` and ``n`` holds a non-integer value.
+        TypeError: ``exact=True`` under jit/vmap (the values are not concrete).
+        OverflowError: ``exact=True`` and a result does not fit in int64 (``n > 20``).
+
     Example:
         >>> ft.special.factorial(ft.array([4.0, 0.0]))  # 24, 1
         array([24.,  1.])
@@ -243,6 +274,9 @@ def bernoulli(n: ArrayLike) -> Array:
 
     Returns:
         1-d Array of ``n + 1`` values in the default float dtype.
+
+    Raises:
+        ValueError: ``n`` is not a non-negative Python or NumPy integer.
 
     Example:
         >>> ft.special.bernoulli(4)  # 1, -1/2, 1/6, 0, -1/30

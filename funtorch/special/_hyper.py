@@ -213,6 +213,10 @@ def hyp2f1(a: ArrayLike, b: ArrayLike, c: ArrayLike, x: ArrayLike) -> Array:
 def owens_t(h: ArrayLike, a: ArrayLike) -> Array:
     """Owen's T function ``1/(2 pi) int_0^a exp(-h^2 (1 + x^2) / 2) / (1 + x^2) dx``.
 
+    Args:
+        h: real array-like (T is even in h).
+        a: real array-like broadcasting with ``h`` (T is odd in a).
+
     Returns:
         Array of the promoted floating dtype, differentiable in both arguments.
 

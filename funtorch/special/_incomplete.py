@@ -87,6 +87,14 @@ def gammainc(a: ArrayLike, x: ArrayLike) -> Array:
 def gammaincc(a: ArrayLike, x: ArrayLike) -> Array:
     """Regularized upper incomplete gamma ``Q(a, x) = 1 - P(a, x)``, accurate where Q is tiny.
 
+    Args:
+        a: shape, ``a >= 0`` (``nan`` below); differentiable once, as in :func:`gammainc`.
+        x: ``x >= 0``, broadcasting with ``a``.
+
+    Returns:
+        Array of the promoted floating dtype, in ``[0, 1]``; d/dx =
+        ``-x^(a-1) e^-x / Gamma(a)``.
+
     Example:
         >>> ft.special.gammaincc(1.0, ft.array([50.0]))  # e^-50
         array([1.9287499e-22])
@@ -114,6 +122,14 @@ def betainc(a: ArrayLike, b: ArrayLike, x: ArrayLike) -> Array:
 def betaln(a: ArrayLike, b: ArrayLike) -> Array:
     """``log|B(a, b)|``, accurate for large arguments (no cancellation of log-gammas).
 
+    Args:
+        a: real array-like (integers become the default float dtype).
+        b: real array-like broadcasting with ``a``.
+
+    Returns:
+        Array of the broadcast shape and promoted floating dtype; d/da =
+        ``digamma(a) - digamma(a + b)``.
+
     Example:
         >>> ft.special.betaln(ft.array([1e6]), 2.0)
         array([-27.631021])
@@ -124,6 +140,14 @@ def betaln(a: ArrayLike, b: ArrayLike) -> Array:
 @computed_in_float64(2)
 def beta(a: ArrayLike, b: ArrayLike) -> Array:
     """The beta function ``Gamma(a) Gamma(b) / Gamma(a + b)``.
+
+    Args:
+        a: real array-like (integers become the default float dtype).
+        b: real array-like broadcasting with ``a``.
+
+    Returns:
+        Array of the broadcast shape and promoted floating dtype (computed in float64 and
+        rounded); d/da = ``beta(a, b) (digamma(a) - digamma(a + b))``.
 
     Example:
         >>> ft.special.beta(ft.array([2.0]), 3.0)  # 1/12
@@ -137,6 +161,15 @@ def beta(a: ArrayLike, b: ArrayLike) -> Array:
 @computed_in_float64(2)
 def poch(z: ArrayLike, m: ArrayLike) -> Array:
     """The Pochhammer symbol (rising factorial) ``Gamma(z + m) / Gamma(z)``.
+
+    Args:
+        z: real array-like (integers become the default float dtype).
+        m: real array-like broadcasting with ``z``; at poles of both Gammas (``z`` and
+            ``z + m`` non-positive integers) the finite limit, as SciPy (``poch(-3, 2) = 6``).
+
+    Returns:
+        Array of the broadcast shape and promoted floating dtype (computed in float64 and
+        rounded), differentiable in both arguments.
 
     Example:
         >>> ft.special.poch(ft.array([3.0]), 2.0)  # 3 * 4
@@ -172,8 +205,21 @@ def comb(N: ArrayLike, k: ArrayLike, exact: bool = False,  # noqa: N803
     """The number of combinations ``N choose k`` as a float (SciPy's ``comb``, exact=False).
 
     0 where ``k > N``, ``N < 0`` or ``k < 0``. With ``repetition``: ``comb(N + k - 1, k)``.
-    ``exact=True`` gives exact int64 results of concrete integer arguments (no derivative;
-    OverflowError past int64).
+    Args:
+        N: number of things, real array-like.
+        k: number of elements taken, broadcasting with ``N``.
+        exact: ``True`` gives exact int64 results of concrete integer arguments (no
+            derivative; SciPy's ``exact=True``).
+        repetition: count combinations with repetition, ``comb(N + k - 1, k)``.
+
+    Returns:
+        Array of the broadcast shape: the promoted floating dtype (differentiable, computed
+        in float64 and rounded), or int64 with ``exact=True``.
+
+    Raises:
+        ValueError: ``exact=True`` and an argument holds a non-integer value.
+        TypeError: ``exact=True`` under jit/vmap (the values are not concrete).
+        OverflowError: ``exact=True`` and a result does not fit in int64.
 
     Example:
         >>> ft.special.comb(ft.array([10.0]), 3.0)  # 120

@@ -66,6 +66,14 @@ def xlogy(x: ArrayLike, y: ArrayLike) -> Array:
 def xlog1py(x: ArrayLike, y: ArrayLike) -> Array:
     """``x * log1p(y)``, defined as 0 where ``x == 0``.
 
+    Args:
+        x: real array-like (integers become the default float dtype).
+        y: real array-like broadcasting with ``x``.
+
+    Returns:
+        Array of the broadcast shape and promoted floating dtype; partials ``log1p(y)``
+        and ``x / (1 + y)``.
+
     Example:
         >>> ft.special.xlog1py(ft.array([0.0, 2.0]), ft.array([-1.0, 1e-10]))
         array([0.e+00, 2.e-10])
@@ -75,6 +83,9 @@ def xlog1py(x: ArrayLike, y: ArrayLike) -> Array:
 
 def logit(p: ArrayLike) -> Array:
     """``log(p / (1 - p))``, the inverse of :func:`expit`, accurate near 0, 1/2 and 1.
+
+    Args:
+        p: probabilities, real array-like (integers become the default float dtype).
 
     Returns:
         Array of p's floating dtype (``nan`` outside [0, 1]); derivative ``1 / (p (1 - p))``.
@@ -90,6 +101,13 @@ def logit(p: ArrayLike) -> Array:
 def expit(x: ArrayLike) -> Array:
     """The logistic sigmoid ``1 / (1 + exp(-x))`` (SciPy's ``expit``; ``ft.sigmoid``).
 
+    Args:
+        x: real array-like (integers become the default float dtype).
+
+    Returns:
+        Array of x's shape and floating dtype, in ``[0, 1]``; derivative
+        ``expit(x) (1 - expit(x))``.
+
     Example:
         >>> ft.special.expit(ft.array([0.0]))  # 0.5
         array([0.5])
@@ -101,6 +119,13 @@ def expit(x: ArrayLike) -> Array:
 @computed_in_float64(1)
 def entr(x: ArrayLike) -> Array:
     """Elementwise entropy ``-x log x`` (0 at 0, ``-inf`` for x < 0).
+
+    Args:
+        x: real array-like (integers become the default float dtype).
+
+    Returns:
+        Array of x's shape and floating dtype (computed in float64 and rounded); derivative
+        ``-1 - log(x)`` for x > 0.
 
     Example:
         >>> ft.special.entr(ft.array([0.0, 0.5]))  # 0, 0.3466
@@ -118,6 +143,14 @@ def rel_entr(x: ArrayLike, y: ArrayLike) -> Array:
 
     0 where ``x == 0 and y >= 0``; ``inf`` where x or y is negative or only y is 0.
 
+    Args:
+        x: real array-like (integers become the default float dtype).
+        y: real array-like broadcasting with ``x``.
+
+    Returns:
+        Array of the broadcast shape and promoted floating dtype (computed in float64 and
+        rounded); partials ``log(x / y) + 1`` and ``-x / y``.
+
     Example:
         >>> ft.special.rel_entr(ft.array([0.5]), ft.array([0.25]))  # 0.5 log 2
         array([0.3465736])
@@ -132,6 +165,16 @@ def rel_entr(x: ArrayLike, y: ArrayLike) -> Array:
 @computed_in_float64(2)
 def kl_div(x: ArrayLike, y: ArrayLike) -> Array:
     """Elementwise ``x log(x / y) - x + y`` (SciPy's ``kl_div``; ``y`` where x == 0, y >= 0).
+
+    ``inf`` where x or y is negative or only y is 0.
+
+    Args:
+        x: real array-like (integers become the default float dtype).
+        y: real array-like broadcasting with ``x``.
+
+    Returns:
+        Array of the broadcast shape and promoted floating dtype (computed in float64 and
+        rounded), ``>= 0``; partials ``log(x / y)`` and ``1 - x / y``.
 
     Example:
         >>> ft.special.kl_div(ft.array([0.5]), ft.array([0.25]))
@@ -158,6 +201,14 @@ def _boxcox(logged, lmbda):
 def boxcox(x: ArrayLike, lmbda: ArrayLike) -> Array:
     """Box-Cox transform ``(x^lmbda - 1) / lmbda`` (``log x`` at lmbda = 0), via expm1.
 
+    Args:
+        x: positive real array-like (``nan`` below 0, as SciPy).
+        lmbda: the power, real array-like broadcasting with ``x``.
+
+    Returns:
+        Array of the broadcast shape and promoted floating dtype (computed in float64 and
+        rounded), differentiable in both arguments (in ``lmbda`` at 0 too).
+
     Example:
         >>> ft.special.boxcox(ft.array([2.0]), 0.5)
         array([0.82842714])
@@ -169,6 +220,14 @@ def boxcox(x: ArrayLike, lmbda: ArrayLike) -> Array:
 @computed_in_float64(2)
 def boxcox1p(x: ArrayLike, lmbda: ArrayLike) -> Array:
     """Box-Cox transform of ``1 + x``: ``((1 + x)^lmbda - 1) / lmbda``, accurate near x = 0.
+
+    Args:
+        x: real array-like, ``x > -1`` (``nan`` below -1, as SciPy).
+        lmbda: the power, real array-like broadcasting with ``x``.
+
+    Returns:
+        Array of the broadcast shape and promoted floating dtype (computed in float64 and
+        rounded), differentiable in both arguments (in ``lmbda`` at 0 too).
 
     Example:
         >>> ft.special.boxcox1p(ft.array([1e-10]), 0.5)
@@ -232,6 +291,13 @@ def logsumexp(a: ArrayLike, axis: Axis = None, b: ArrayLike | None = None, keepd
 def log_softmax(x: ArrayLike, axis: Axis = None) -> Array:
     """``x - logsumexp(x, axis, keepdims=True)`` (SciPy: axis None means all elements).
 
+    Args:
+        x: real array-like (integers become the default float dtype).
+        axis: None (all elements, SciPy's default), an int or a tuple of ints.
+
+    Returns:
+        Array of x's shape and floating dtype: log-probabilities along ``axis``.
+
     Example:
         >>> ft.special.log_softmax(ft.array([1.0, 2.0]))
         array([-1.3132616 , -0.31326166])
@@ -246,6 +312,13 @@ def log_softmax(x: ArrayLike, axis: Axis = None) -> Array:
 
 def softmax(x: ArrayLike, axis: Axis = None) -> Array:
     """``exp(x) / sum(exp(x), axis)``, computed stably (SciPy: axis None means all elements).
+
+    Args:
+        x: real array-like (integers become the default float dtype).
+        axis: None (all elements, SciPy's default), an int or a tuple of ints.
+
+    Returns:
+        Array of x's shape and floating dtype, summing to 1 along ``axis``.
 
     Example:
         >>> ft.special.softmax(ft.array([1.0, 2.0]))
