@@ -134,13 +134,17 @@ def dual(numpy_fn: Callable[..., Any], torch_fn: Callable[..., Any], name: str |
         "picks torch's).\n    **kwargs: its keyword arguments; any torch keyword (``dim``, "
         "``keepdim``, ``unbiased``, ...) selects the torch spelling.",
         "What the chosen spelling returns (see above).")
+    if ">>>" not in function.__doc__ and name in _DUAL_EXAMPLES:
+        function.__doc__ += _example(*_DUAL_EXAMPLES[name])
     function.numpy_spelling, function.torch_spelling = numpy_fn, torch_fn
     return function
 
 
-def forward(module: str, attr: str, name: str | None = None) -> Callable[..., Any]:
+def forward(module: str, attr: str, name: str | None = None,
+            example: tuple[str, str] | None = None) -> Callable[..., Any]:
     """A function calling ``module.attr`` at call time: the torch namespace offers
-    ``ft.conv1d`` and ``ft.bernoulli``, whose code lives in layers above ``ops``."""
+    ``ft.conv1d`` and ``ft.bernoulli``, whose code lives in layers above ``ops``.
+    ``example`` is ``(statement, expected output)`` for its docstring's example."""
     def function(*args: Any, **kwargs: Any) -> Any:
         return getattr(importlib.import_module(module), attr)(*args, **kwargs)
     function.__name__ = function.__qualname__ = name or attr
@@ -149,7 +153,30 @@ def forward(module: str, attr: str, name: str | None = None) -> Callable[..., An
         function.__doc__, f"*args: passed to ``{module}.{attr}`` unchanged.\n"
         f"    **kwargs: passed to ``{module}.{attr}`` unchanged.",
         f"What ``{module}.{attr}`` returns.")
+    if example is not None:
+        function.__doc__ += _example(*example)
     return function
+
+
+# Examples of the dual names whose spellings' docstrings have none: both spellings of one
+# call (the values checked by hand: NumPy's flat argmax of [[1, 5], [7, 2]] is 2).
+_DUAL_EXAMPLES = {
+    "argmax": ("x = ft.array([[1.0, 5.0], [7.0, 2.0]])",
+               "ft.argmax(x).tolist(), ft.argmax(x, dim=1).tolist()", "(2, [1, 0])"),
+    "argmin": ("x = ft.array([[1.0, 5.0], [7.0, 2.0]])",
+               "ft.argmin(x, 0).tolist(), ft.argmin(x, dim=1, keepdim=True).tolist()",
+               "([0, 1], [[0], [1]])"),
+    "cumsum": ("x = ft.array([[1.0, 5.0], [7.0, 2.0]])",
+               "ft.cumsum(x).tolist(), ft.cumsum(x, dim=0).tolist()",
+               "([1.0, 6.0, 13.0, 15.0], [[1.0, 5.0], [8.0, 7.0]])"),
+}
+
+
+def _example(*lines: str) -> str:
+    """An ``Example:`` section: ``>>>`` statements, then the expected output."""
+    *statements, expected = lines
+    return "\n\nExample:\n" + "".join(f"    >>> {line}\n" for line in statements) + \
+        f"    {expected}"
 
 
 _ARGS_HEAD = re.compile(r"^\s*(Args|Arguments|Parameters):", re.M)

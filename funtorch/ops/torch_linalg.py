@@ -13,9 +13,9 @@ import numpy as np
 
 from funtorch import ops
 from funtorch.ops.decomp_householder import geqrf, orgqr, ormqr
-from funtorch.ops.torch_args import as_array, dims, forward, one_dim, refuse_out, returns, \
-    to_float
-from funtorch.typing import Array, ArrayLike, Axis, DTypeLike
+from funtorch.ops.torch_args import as_array, forward, refuse_out, returns
+from funtorch.ops.torch_linalg_norms import cdist, dist, frobenius_norm, norm
+from funtorch.typing import Array, ArrayLike
 
 _LINALG = "funtorch.linalg"
 _SCIPY = "funtorch.scipy.linalg"
@@ -29,10 +29,16 @@ def _scipy():
     return importlib.import_module(_SCIPY)
 
 
-det = forward(_LINALG, "det")
-inverse = forward(_LINALG, "inv", "inverse")
-matrix_power = forward(_LINALG, "matrix_power")
-matrix_exp = forward(_SCIPY, "expm", "matrix_exp")
+det = forward(_LINALG, "det", example=(
+    "ft.det(ft.array([[2.0, 1.0], [1.0, 3.0]])).item()  # 2 * 3 - 1 * 1", "5.0"))
+inverse = forward(_LINALG, "inv", "inverse", example=(
+    "ft.inverse(ft.array([[2.0, 0.0], [0.0, 4.0]])).tolist()", "[[0.5, 0.0], [0.0, 0.25]]"))
+matrix_power = forward(_LINALG, "matrix_power", example=(
+    "ft.matrix_power(ft.array([[1.0, 1.0], [0.0, 1.0]]), 3).tolist()",
+    "[[1.0, 3.0], [0.0, 1.0]]"))
+matrix_exp = forward(_SCIPY, "expm", "matrix_exp", example=(
+    "ft.matrix_exp(ft.array([[0.0, 1.0], [0.0, 0.0]])).tolist()  # I + N for nilpotent N",
+    "[[1.0, 1.0], [0.0, 1.0]]"))
 # torch.X is torch.nn.functional.X for these: one implementation, in ft.nn.functional
 pdist = forward("funtorch.nn.functional", "pdist")
 cosine_similarity = forward("funtorch.nn.functional", "cosine_similarity")
@@ -40,6 +46,15 @@ cosine_similarity = forward("funtorch.nn.functional", "cosine_similarity")
 
 def cholesky(input: ArrayLike, upper: bool = False, *, out: Any = None) -> Array:  # noqa: A002
     """The Cholesky factor ``L`` (``U = L^T`` with ``upper=True``).
+
+    Args:
+        input: symmetric positive-definite matrices (..., n, n) (symmetrised as ``(A +
+            A^T) / 2`` first).
+        upper: return the upper factor ``U`` instead of ``L``.
+        out: unsupported (must be None).
+
+    Returns:
+        The triangular factor, of ``input``'s shape and dtype.
 
     Example:
         >>> ft.cholesky(ft.array([[4.0, 2.0], [2.0, 2.0]])).tolist()
@@ -53,6 +68,15 @@ def cholesky_solve(B: ArrayLike, L: ArrayLike, upper: bool = False, *,  # noqa: 
                    out: Any = None) -> Array:
     """Solve ``A X = B`` given the Cholesky factor of ``A``.
 
+    Args:
+        B: the right-hand sides (..., n, k).
+        L: the Cholesky factor of ``A`` (..., n, n): lower, or upper with ``upper=True``.
+        upper: ``L`` is the upper factor ``U`` (``A = U^T U``).
+        out: unsupported (must be None).
+
+    Returns:
+        ``X`` of ``B``'s shape.
+
     Example:
         >>> L = ft.array([[2.0, 0.0], [1.0, 1.0]])  # A = L L^T = [[4, 2], [2, 2]]
         >>> ft.cholesky_solve(ft.array([[4.0], [2.0]]), L).tolist()
@@ -64,6 +88,14 @@ def cholesky_solve(B: ArrayLike, L: ArrayLike, upper: bool = False, *,  # noqa: 
 
 def cholesky_inverse(L: ArrayLike, upper: bool = False, *, out: Any = None) -> Array:  # noqa: N803
     """``inv(A)`` given the Cholesky factor of ``A``.
+
+    Args:
+        L: the Cholesky factor of ``A`` (n, n): lower, or upper with ``upper=True``.
+        upper: ``L`` is the upper factor ``U`` (``A = U^T U``).
+        out: unsupported (must be None).
+
+    Returns:
+        The (n, n) inverse of ``A``, of ``L``'s dtype.
 
     Example:
         >>> L = ft.array([[2.0, 0.0], [1.0, 1.0]])  # A = L L^T = [[4, 2], [2, 2]]
@@ -78,6 +110,13 @@ def cholesky_inverse(L: ArrayLike, upper: bool = False, *, out: Any = None) -> A
 def slogdet(input: ArrayLike) -> Any:  # noqa: A002
     """``(sign, logabsdet)`` of the determinant, a named tuple.
 
+    Args:
+        input: square matrices (..., n, n).
+
+    Returns:
+        A named tuple ``(sign, logabsdet)`` of arrays of shape (...): the sign (-1, 0 or 1)
+        and ``log|det|`` (``-inf`` for a singular matrix).
+
     Example:
         >>> sign, logabsdet = ft.slogdet(ft.array([[-2.0, 0.0], [0.0, 3.0]]))
         >>> sign.item(), logabsdet.item()  # -1, log 6
@@ -90,6 +129,12 @@ def slogdet(input: ArrayLike) -> Any:  # noqa: A002
 def logdet(input: ArrayLike) -> Array:  # noqa: A002
     """``log(det(input))``: NaN for a negative determinant, ``-inf`` for zero.
 
+    Args:
+        input: square matrices (..., n, n).
+
+    Returns:
+        An array of shape (...), of ``input``'s dtype.
+
     Example:
         >>> ft.logdet(ft.array([[2.0, 0.0], [0.0, 3.0]])).item()  # log 6
         1.7918
@@ -100,6 +145,15 @@ def logdet(input: ArrayLike) -> Array:  # noqa: A002
 
 def qr(input: ArrayLike, some: bool = True, *, out: Any = None) -> Any:  # noqa: A002
     """``(Q, R)``, reduced unless ``some=False``.
+
+    Args:
+        input: matrices (..., m, n).
+        some: the reduced factorisation (Q (..., m, k), R (..., k, n) with ``k = min(m,
+            n)``); False gives the complete one (Q (..., m, m), R (..., m, n)).
+        out: unsupported (must be None).
+
+    Returns:
+        A named tuple ``(Q, R)``: ``Q`` with orthonormal columns, ``R`` upper triangular.
 
     Example:
         >>> Q, R = ft.qr(ft.array([[3.0, 0.0], [4.0, 5.0]]))
@@ -114,6 +168,17 @@ def qr(input: ArrayLike, some: bool = True, *, out: Any = None) -> Any:  # noqa:
 def svd(input: ArrayLike, some: bool = True, compute_uv: bool = True, *,  # noqa: A002
         out: Any = None) -> Any:
     """``(U, S, V)`` with ``input = U diag(S) V^T`` (torch.svd returns ``V``, not ``V^T``).
+
+    Args:
+        input: matrices (..., m, n).
+        some: the reduced factorisation (``U`` (..., m, k), ``V`` (..., n, k), ``k = min(m,
+            n)``); False gives square ``U`` and ``V``.
+        compute_uv: False returns ``U`` and ``V`` filled with zeros (as torch).
+        out: unsupported (must be None).
+
+    Returns:
+        A named tuple ``(U, S, V)``; ``S`` (..., k) holds the singular values in descending
+        order.
 
     Example:
         >>> U, S, V = ft.svd(ft.array([[3.0, 0.0], [0.0, 2.0]])); S.tolist()
@@ -130,6 +195,13 @@ def svd(input: ArrayLike, some: bool = True, compute_uv: bool = True, *,  # noqa
 def pinverse(input: ArrayLike, rcond: float | None = 1e-15) -> Array:  # noqa: A002
     """Pseudo-inverse, singular values below ``rcond * max`` dropped.
 
+    Args:
+        input: matrices (..., m, n).
+        rcond: the relative cutoff for small singular values.
+
+    Returns:
+        The pseudo-inverse (..., n, m).
+
     Example:
         >>> ft.pinverse(ft.array([[2.0, 0.0], [0.0, 0.0]])).tolist()
         [[0.5, 0.0], [0.0, 0.0]]
@@ -141,6 +213,16 @@ def matrix_rank(input: ArrayLike, tol: float | None = None, symmetric: bool = Fa
                 atol: float | None = None, rtol: float | None = None) -> Array:  # noqa: A002
     """The numerical rank (``ft.linalg.matrix_rank``).
 
+    Args:
+        input: matrices (..., m, n).
+        tol: the absolute cutoff for singular values (same as ``atol``).
+        symmetric: accepted for torch compatibility (no effect).
+        atol: the absolute cutoff; takes precedence over ``tol``.
+        rtol: the cutoff relative to the largest singular value.
+
+    Returns:
+        An int64 array of shape (...).
+
     Example:
         >>> ft.matrix_rank(ft.array([[1.0, 2.0], [2.0, 4.0]])).item()
         1
@@ -151,6 +233,15 @@ def matrix_rank(input: ArrayLike, tol: float | None = None, symmetric: bool = Fa
 def solve(A: ArrayLike, B: ArrayLike, *, left: bool = True,  # noqa: N803
           out: Any = None) -> Array:
     """Solve ``A X = B`` (``ft.linalg.solve``).
+
+    Args:
+        A: square matrices (..., n, n).
+        B: the right-hand sides (..., n, k), or a vector (n,).
+        left: accepted for torch compatibility; only ``A X = B`` is solved.
+        out: unsupported (must be None).
+
+    Returns:
+        ``X`` of ``B``'s shape (batch dims broadcast).
 
     Example:
         >>> ft.solve(ft.array([[2.0, 0.0], [0.0, 4.0]]), ft.array([[2.0], [2.0]])).tolist()
@@ -164,6 +255,16 @@ def lstsq(A: ArrayLike, B: ArrayLike, rcond: float | None = None, *,  # noqa: N8
           driver: str | None = None) -> Any:
     """Least squares ``min |A X - B|``: ``(solution, residuals, rank, singular_values)``.
 
+    Args:
+        A: a matrix (m, n).
+        B: the right-hand sides (m, k) or (m,).
+        rcond: the relative cutoff for small singular values of ``A``.
+        driver: accepted for torch compatibility (no effect).
+
+    Returns:
+        A named tuple ``(solution, residuals, rank, singular_values)``; ``solution`` is
+        (n, k) (or (n,)).
+
     Example:
         >>> A, B = ft.array([[1.0, 0.0], [0.0, 2.0]]), ft.array([[1.0], [4.0]])
         >>> ft.lstsq(A, B)[0].tolist()
@@ -175,6 +276,17 @@ def lstsq(A: ArrayLike, B: ArrayLike, rcond: float | None = None, *,  # noqa: N8
 def triangular_solve(b: ArrayLike, A: ArrayLike, upper: bool = True, transpose: bool = False,
                      unitriangular: bool = False) -> Any:  # noqa: N803
     """Solve ``A X = b`` for triangular ``A``: ``(solution, cloned_coefficient)``.
+
+    Args:
+        b: the right-hand sides (..., n, k).
+        A: a triangular matrix (..., n, n); the other triangle is ignored.
+        upper: ``A`` is upper (True) or lower (False) triangular.
+        transpose: solve ``A^T X = b``.
+        unitriangular: assume ones on the diagonal of ``A``.
+
+    Returns:
+        A named tuple ``(solution, cloned_coefficient)``: ``X`` of ``b``'s shape and a
+        copy of ``A``.
 
     Example:
         >>> A = ft.array([[1.0, 1.0], [0.0, 1.0]])  # upper triangular
@@ -189,6 +301,17 @@ def triangular_solve(b: ArrayLike, A: ArrayLike, upper: bool = True, transpose: 
 def lu(A: ArrayLike, pivot: bool = True, get_infos: bool = False) -> Any:  # noqa: N803
     """The packed LU factorisation and 1-based pivots (``torch.lu``).
 
+    Args:
+        A: square matrices (..., n, n).
+        pivot: accepted for torch compatibility; partial pivoting is always used.
+        get_infos: also return an int32 array of zeros of shape (...) (torch's error
+            codes).
+
+    Returns:
+        ``(LU, pivots)`` (``(LU, pivots, infos)`` with ``get_infos``): ``LU`` (..., n, n)
+        holds ``U`` and the unit-lower ``L`` below the diagonal; ``pivots`` (..., n) is
+        int32, row ``i`` swapped with row ``pivots[i]`` (1-based).
+
     Example:
         >>> LU, pivots = ft.lu(ft.array([[1.0, 2.0], [3.0, 4.0]]))
         >>> pivots.tolist()  # row 2 is the first pivot
@@ -199,69 +322,6 @@ def lu(A: ArrayLike, pivot: bool = True, get_infos: bool = False) -> Any:  # noq
     if get_infos:
         return packed, pivots, ops.zeros(as_array(A).shape[:-2], dtype=np.int32)
     return packed, pivots
-
-
-def norm(input: ArrayLike, p: Any = "fro", dim: Axis = None, keepdim: bool = False,
-         out: Any = None, dtype: DTypeLike = None) -> Array:  # noqa: A002
-    """torch.norm: the vector p-norm over ``dim`` (all elements when None); ``"fro"`` is
-    the 2-norm and ``"nuc"`` the nuclear norm of a matrix.
-
-    Example:
-        >>> ft.norm(ft.array([3.0, 4.0])).item()
-        5.0
-    """
-    refuse_out("norm", out)
-    x = to_float(input if dtype is None else ops.astype(input, dtype))
-    if p == "nuc":
-        axes = (-2, -1) if dim is None else tuple(dim)
-        return _linalg().matrix_norm(ops.moveaxis(x, axes, (-2, -1)), "nuc", keepdims=False)
-    order = 2 if p in ("fro", None) else p
-    axes = dims(dim, x.ndim, "norm")
-    return _linalg().vector_norm(x, ord=order, axis=axes, keepdims=keepdim)
-
-
-def frobenius_norm(input: ArrayLike, dim: Axis = (-2, -1),  # noqa: A002
-                   keepdim: bool = False) -> Array:
-    """The 2-norm over ``dim``.
-
-    Example:
-        >>> ft.frobenius_norm(ft.array([[3.0, 4.0]])).item()
-        5.0
-    """
-    return norm(input, "fro", dim, keepdim)
-
-
-def dist(input: ArrayLike, other: ArrayLike, p: float = 2) -> Array:  # noqa: A002
-    """The p-norm of ``input - other``.
-
-    Example:
-        >>> ft.dist(ft.array([3.0, 4.0]), ft.zeros(2)).item()
-        5.0
-    """
-    return norm(ops.subtract(input, other), p)
-
-
-def _pairwise(x1, x2, p):
-    difference = ops.abs(x1[..., :, None, :] - x2[..., None, :, :])
-    if p == 0:
-        return ops.sum(difference != 0, axis=-1).astype(x1.dtype)
-    if p == np.inf:
-        return ops.max(difference, axis=-1)
-    if p == 2:  # sqrt(0) has an infinite derivative: use the vector norm's subgradient
-        return _linalg().vector_norm(x1[..., :, None, :] - x2[..., None, :, :], axis=-1)
-    return ops.sum(difference ** p, axis=-1) ** (1.0 / p)
-
-
-def cdist(x1: ArrayLike, x2: ArrayLike, p: float = 2.0,
-          compute_mode: str | None = None) -> Array:
-    """Pairwise p-norm distances between the rows of ``x1`` (..., P, M) and ``x2``
-    (..., R, M): shape (..., P, R).
-
-    Example:
-        >>> ft.cdist(ft.zeros((2, 3)), ft.ones((4, 3))).shape
-        (2, 4)
-    """
-    return _pairwise(to_float(x1), to_float(x2), p)
 
 
 __all__ = ["det", "inverse", "matrix_power", "matrix_exp", "cholesky", "cholesky_solve",

@@ -62,6 +62,13 @@ def torch_argsort(input, dim=-1, descending=False, stable=False):  # noqa: A002
 def msort(input: ArrayLike, *, out: Any = None) -> Array:  # noqa: A002
     """Sort along the first dim (``torch.msort``).
 
+    Args:
+        input: an array-like of at least one dimension.
+        out: unsupported (must be None).
+
+    Returns:
+        An array of ``input``'s shape and dtype, sorted along axis 0.
+
     Example:
         >>> ft.msort(ft.array([[2.0], [1.0]]))
         array([[1.],
@@ -74,6 +81,18 @@ def msort(input: ArrayLike, *, out: Any = None) -> Array:  # noqa: A002
 def topk(input: ArrayLike, k: int, dim: Axis = -1, largest: bool = True, sorted: bool = True, *,
          out: Any = None) -> ValuesIndices:  # noqa: A002
     """The ``k`` largest (or smallest) elements along ``dim``: ``(values, indices)``.
+
+    Args:
+        input: an array-like.
+        k: how many elements to keep (``0 <= k <= size`` of ``dim``).
+        dim: the axis to select along.
+        largest: the largest elements (True) or the smallest (False).
+        sorted: accepted for torch compatibility; the result is always sorted.
+        out: unsupported (must be None).
+
+    Returns:
+        A named tuple ``(values, indices)``, each of ``input``'s shape with ``dim`` of size
+        ``k``; ``indices`` is int64.
 
     Raises:
         RuntimeError: ``k`` larger than the size of ``dim``.
@@ -110,6 +129,17 @@ def _position(x, axis, value):
 def kthvalue(input: ArrayLike, k: int, dim: Axis = -1, keepdim: bool = False, *,  # noqa: A002
              out: Any = None) -> ValuesIndices:
     """The ``k``-th smallest element (1-based) along ``dim``: ``(values, indices)``.
+
+    Args:
+        input: an array-like.
+        k: the rank of the element, from 1 (the smallest).
+        dim: the axis to select along.
+        keepdim: keep ``dim`` with size 1.
+        out: unsupported (must be None).
+
+    Returns:
+        A named tuple ``(values, indices)``, ``input``'s shape without ``dim`` (size 1 with
+        ``keepdim``); ``indices`` is int64.
 
     Raises:
         RuntimeError: ``k`` outside ``1..size`` of ``dim``.
@@ -164,6 +194,16 @@ def mode(input: ArrayLike, dim: Axis = -1, keepdim: bool = False, *,  # noqa: A0
          out: Any = None) -> ValuesIndices:
     """The most frequent value along ``dim`` (the smallest among equally frequent ones)
     and an index of it: ``(values, indices)``.
+
+    Args:
+        input: an array-like.
+        dim: the axis to take the mode along.
+        keepdim: keep ``dim`` with size 1.
+        out: unsupported (must be None).
+
+    Returns:
+        A named tuple ``(values, indices)``, ``input``'s shape without ``dim`` (size 1 with
+        ``keepdim``); ``indices`` (int64) points at the last occurrence of the value.
 
     Example:
         >>> ft.mode(ft.array([2.0, 1.0, 2.0])).values.item()
@@ -232,6 +272,14 @@ cummin = _cumulative_extreme("cummin", ops.less)
 
 def logcumsumexp(input: ArrayLike, dim: Axis, *, out: Any = None) -> Array:  # noqa: A002
     """``log(cumsum(exp(input)))`` along ``dim``, computed stably with ``logaddexp``.
+
+    Args:
+        input: an array-like; integer and bool inputs are computed in float32.
+        dim: the axis to scan.
+        out: unsupported (must be None).
+
+    Returns:
+        An array of ``input``'s shape, floating point.
 
     Example:
         >>> ft.logcumsumexp(ft.array([0.0, 0.0]), 0)
