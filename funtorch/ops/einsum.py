@@ -211,6 +211,16 @@ def einsum(subscripts: str, *operands: ArrayLike) -> Array:
     (``"ij,jk"``) output, ``...`` broadcasting, repeated labels (``"ii->i"``, ``"ii"``) and
     the interleaved form ``einsum(x, [0, 1], y, [1, 2])``.
 
+    Args:
+        subscripts: the comma-separated input labels and optional ``->`` output labels (or,
+            in the interleaved form, the first operand).
+        *operands: the arrays, one per input term (interleaved form: each array followed by
+            its list of integer labels, and optionally a final output list).
+
+    Returns:
+        An array of the promoted dtype whose axes follow the output labels (implicit form:
+        the labels seen once, in alphabetical order).
+
     Raises:
         ValueError: malformed subscripts, a wrong number of operands or mismatched sizes.
 

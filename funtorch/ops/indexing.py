@@ -209,6 +209,20 @@ def take(a: ArrayLike, indices: ArrayLike, axis: int | None = None, mode: str = 
     The output shape is ``a.shape[:axis] + indices.shape + a.shape[axis + 1:]``. ``mode``
     is NumPy's: ``"raise"`` (out-of-bounds indices are an error), ``"wrap"`` or ``"clip"``.
 
+    Args:
+        a: an array-like.
+        indices: integer indices (an int, a sequence or an array of any shape).
+        axis: the axis to index, or None for the flattened ``a``.
+        mode: ``"raise"``, ``"wrap"`` (indices modulo the length) or ``"clip"``.
+
+    Returns:
+        An array of ``a``'s dtype and the shape above.
+
+    Raises:
+        TypeError: non-integer ``indices``.
+        ValueError: an unknown ``mode``.
+        IndexError: an index out of bounds with ``mode="raise"`` (when the indices are known).
+
     Example:
         >>> ft.take(ft.array([[1, 2], [3, 4]]), [1, 1, 0], axis=1).tolist()
         [[2, 2, 1], [4, 4, 3]]
@@ -234,6 +248,20 @@ def take_along_axis(arr: ArrayLike, indices: ArrayLike, axis: int | None = -1) -
 
     As ``numpy.take_along_axis``: ``indices`` has ``arr``'s number of dimensions and
     broadcasts against it on the other axes; ``axis=None`` works on the flattened array.
+
+    Args:
+        arr: an array-like.
+        indices: an integer array of ``arr``'s number of dimensions (1-D when ``axis`` is
+            None), broadcasting against ``arr`` except along ``axis``.
+        axis: the axis to pick along, or None for the flattened ``arr``.
+
+    Returns:
+        An array of ``arr``'s dtype and the broadcast shape, with ``indices``' length along
+        ``axis``.
+
+    Raises:
+        TypeError: non-integer ``indices``.
+        ValueError: ``indices`` and ``arr`` have different numbers of dimensions.
 
     Example:
         >>> x = ft.array([[3.0, 1.0], [2.0, 5.0]])

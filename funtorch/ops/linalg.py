@@ -153,6 +153,14 @@ def matmul(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Matrix product with NumPy's rules (the ``@`` operator): 1-D operands gain and then
     lose an axis, leading (batch) dimensions broadcast.
 
+    Args:
+        x1: an array of at least 1 dimension, ``(..., n, k)`` or ``(k,)``.
+        x2: an array of at least 1 dimension, ``(..., k, m)`` or ``(k,)``.
+
+    Returns:
+        An array of the promoted dtype and shape ``broadcast(batch) + (n, m)``, without ``n``
+        (or ``m``) when ``x1`` (or ``x2``) is 1-D.
+
     Raises:
         ValueError: a 0-d operand, misaligned inner dimensions or unbroadcastable batch dims.
 
@@ -179,6 +187,15 @@ def matmul(x1: ArrayLike, x2: ArrayLike) -> Array:
 def tensordot(a: ArrayLike, b: ArrayLike, axes: Axis = 2) -> Array:
     """Sum products over ``axes`` (an int: the last ``axes`` of ``a`` with the first of
     ``b``; or a pair of axis sequences), as ``numpy.tensordot``. One matmul underneath.
+
+    Args:
+        a: an array-like.
+        b: an array-like.
+        axes: an int ``N`` (the last ``N`` axes of ``a`` with the first ``N`` of ``b``) or a
+            pair ``(axes_a, axes_b)`` of ints or equally long sequences of ints.
+
+    Returns:
+        An array of the promoted dtype: ``a``'s free axes followed by ``b``'s.
 
     Raises:
         ValueError: ``axes`` out of range, or pairing different numbers of axes.
@@ -218,6 +235,17 @@ def dot(a: ArrayLike, b: ArrayLike) -> Array:
     """``numpy.dot``: products for 0-d operands, ``matmul`` up to 2-D, otherwise a sum over
     the last axis of ``a`` and the second-to-last of ``b``.
 
+    Args:
+        a: an array-like.
+        b: an array-like whose second-to-last axis (last, when 1-D) matches ``a``'s last.
+
+    Returns:
+        An array of shape ``a.shape[:-1] + b.shape[:-2] + b.shape[-1:]`` (a broadcast product
+        for 0-d operands).
+
+    Raises:
+        ValueError: misaligned axes.
+
     Example:
         >>> ft.dot(ft.ones((2, 3, 4)), ft.ones((5, 4, 6))).shape
         (2, 3, 5, 6)
@@ -234,6 +262,17 @@ def dot(a: ArrayLike, b: ArrayLike) -> Array:
 def inner(a: ArrayLike, b: ArrayLike) -> Array:
     """``numpy.inner``: a sum of products over the last axes of ``a`` and ``b``.
 
+    Args:
+        a: an array-like.
+        b: an array-like with the same last-axis length as ``a``.
+
+    Returns:
+        An array of shape ``a.shape[:-1] + b.shape[:-1]`` (a broadcast product for 0-d
+        operands).
+
+    Raises:
+        ValueError: the last axes differ in length.
+
     Example:
         >>> ft.inner(ft.ones((2, 3)), ft.ones((4, 3))).shape
         (2, 4)
@@ -248,6 +287,13 @@ def inner(a: ArrayLike, b: ArrayLike) -> Array:
 def outer(a: ArrayLike, b: ArrayLike) -> Array:
     """``numpy.outer``: ``out[i, j] = a.ravel()[i] * b.ravel()[j]``.
 
+    Args:
+        a: an array-like, flattened (``m`` elements).
+        b: an array-like, flattened (``n`` elements).
+
+    Returns:
+        An ``(m, n)`` array of the promoted dtype.
+
     Example:
         >>> ft.outer(ft.ones(2), ft.ones(3)).shape
         (2, 3)
@@ -258,6 +304,13 @@ def outer(a: ArrayLike, b: ArrayLike) -> Array:
 
 def mm(input: ArrayLike, mat2: ArrayLike) -> Array:  # noqa: A002 - PyTorch's name
     """PyTorch's ``mm``: the product of two 2-D matrices (no broadcasting).
+
+    Args:
+        input: an ``(n, k)`` matrix.
+        mat2: a ``(k, m)`` matrix.
+
+    Returns:
+        An ``(n, m)`` array of the promoted dtype.
 
     Raises:
         ValueError: the arguments are not 2-D matrices of matching inner size.
@@ -276,6 +329,13 @@ def mm(input: ArrayLike, mat2: ArrayLike) -> Array:  # noqa: A002 - PyTorch's na
 
 def bmm(input: ArrayLike, mat2: ArrayLike) -> Array:  # noqa: A002 - PyTorch's name
     """PyTorch's ``bmm``: products of two stacks of matrices ``(B, n, k) @ (B, k, m)``.
+
+    Args:
+        input: a ``(B, n, k)`` stack of matrices.
+        mat2: a ``(B, k, m)`` stack of matrices.
+
+    Returns:
+        A ``(B, n, m)`` array of the promoted dtype.
 
     Raises:
         ValueError: the arguments are not 3-D stacks of matching batch and inner sizes.
