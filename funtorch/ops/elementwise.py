@@ -1,7 +1,8 @@
 """Elementwise arithmetic and transcendental primitives, one declaration each.
 
 ``deriv(ans, x)`` gives both the VJP (``g * deriv``) and the JVP (``t * deriv``).
-Step functions register an explicit zero derivative, as in JAX.
+Step functions register an explicit zero derivative, as in JAX. The public functions'
+docstrings (templates, example outputs, sections) live in ``elementwise_docs.py``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from collections.abc import Callable
 from funtorch.core import Array, Primitive, bind
 from funtorch.dtypes import real_of
 from funtorch.ops import registry as R
+from funtorch.ops.elementwise_docs import BINARY_DOC as _BINARY_DOC, UNARY_DOC as _UNARY_DOC
+from funtorch.ops.elementwise_docs import doc as _doc, sections as _sections
 from funtorch.ops.erf_kernels import erf_impl as _erf_impl
 from funtorch.ops.registry import MINUS_ONE, ONE, binary, unary
 from funtorch import ops
@@ -241,53 +244,6 @@ def _binary_fn(prim: Primitive, name: str,
     return fn
 
 
-_UNARY_DOC = """Elementwise ``{name}`` (NumPy semantics; integer inputs become the default float).
-
-    Args:
-        x: an array or a scalar; integer and bool inputs become the default float dtype.
-
-    Returns:
-        An array of ``x``'s shape: float inputs keep their dtype.
-
-    Example:
-        >>> ft.{name}(ft.array([0.5, 1.0])).tolist()
-        {out}
-    """
-_BINARY_DOC = """Elementwise ``{name}`` with NumPy broadcasting and weak Python scalars.
-
-    Args:
-        x: an array or a scalar.
-        y: an array or a scalar, broadcastable with ``x``.
-
-    Returns:
-        An array of the broadcast shape in the operands' promoted dtype (weak scalars).
-
-    Raises:
-        ValueError: if the shapes cannot be broadcast (both shapes are named).
-
-    Example:
-        >>> ft.{name}(ft.array([1.0, 2.0]), 2.0).tolist()
-        {out}
-    """
-# The examples' outputs, computed with NumPy/SciPy and shown to 4 decimals (doctests compare
-# floats to the digits shown): unary ones at [0.5, 1.0], binary ones at ([1.0, 2.0], 2.0).
-_EXAMPLE_OUT = {
-    "exp": "[1.6487, 2.7183]", "log": "[-0.6931, 0.0]", "log1p": "[0.4055, 0.6931]",
-    "expm1": "[0.6487, 1.7183]", "sqrt": "[0.7071, 1.0]", "sin": "[0.4794, 0.8415]",
-    "cos": "[0.8776, 0.5403]", "tan": "[0.5463, 1.5574]", "arcsin": "[0.5236, 1.5708]",
-    "arccos": "[1.0472, 0.0]", "arctan": "[0.4636, 0.7854]", "sinh": "[0.5211, 1.1752]",
-    "cosh": "[1.1276, 1.5431]", "tanh": "[0.4621, 0.7616]", "sigmoid": "[0.6225, 0.7311]",
-    "erf": "[0.5205, 0.8427]", "reciprocal": "[2.0, 1.0]",
-    "add": "[3.0, 4.0]", "subtract": "[-1.0, 0.0]", "multiply": "[2.0, 4.0]",
-    "maximum": "[2.0, 2.0]", "minimum": "[1.0, 2.0]", "logaddexp": "[2.3133, 2.6931]",
-    "floor_divide": "[0.0, 1.0]", "mod": "[1.0, 0.0]",
-}
-
-
-def _doc(template: str, name: str) -> str:
-    return template.format(name=name, out=_EXAMPLE_OUT[name])
-
-
 exp = _float_unary(exp_p, "exp", _doc(_UNARY_DOC, "exp"))
 log = _float_unary(log_p, "log", _doc(_UNARY_DOC, "log"))
 log1p = _float_unary(log1p_p, "log1p", _doc(_UNARY_DOC, "log1p"))
@@ -330,6 +286,7 @@ def divide(x, y):
     return bind(div_p, x, y)
 
 
+@_sections
 def power(x: ArrayLike, y: ArrayLike) -> Array:
     """Elementwise ``x ** y`` (NumPy broadcasting; ``x ** 2`` on float32 stays float32)."""
     if type(x) is R.Array and type(y) is R.Array:  # as in _binary_fn
@@ -342,6 +299,7 @@ def power(x: ArrayLike, y: ArrayLike) -> Array:
     return bind(pow_p, x, y)
 
 
+@_sections
 def arctan2(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Elementwise ``arctan(x1 / x2)`` choosing the quadrant (NumPy's argument order);
     integer operands become the default float dtype."""
@@ -352,27 +310,32 @@ def arctan2(x1: ArrayLike, x2: ArrayLike) -> Array:
     return bind(arctan2_p, x1, x2)
 
 
+@_sections
 def negative(x: ArrayLike) -> Array:
     """Elementwise ``-x``."""
     return bind(neg_p, R.as_array(x))
 
 
+@_sections
 def abs(x: ArrayLike) -> Array:  # noqa: A001 - NumPy's name
     """Elementwise absolute value; its gradient at 0 is 1, as in JAX (``x >= 0``)."""
     return bind(abs_p, R.as_array(x))
 
 
+@_sections
 def relu(x: ArrayLike) -> Array:
     """Elementwise ``max(x, 0)``; its gradient is 1 where ``x > 0`` and 0 elsewhere
-    (0 at exactly 0, as PyTorch's ``relu``). Example: ``ft.relu(ft.array([-1.0, 2.0]))``."""
+    (0 at exactly 0, as PyTorch's ``relu``)."""
     return bind(relu_p, R.as_array(x))
 
 
+@_sections
 def square(x: ArrayLike) -> Array:
     """Elementwise ``x * x``."""
     return bind(square_p, R.as_array(x))
 
 
+@_sections
 def sign(x: ArrayLike) -> Array:
     """Elementwise sign (-1, 0 or 1); zero gradient."""
     return bind(sign_p, R.as_array(x))
@@ -386,13 +349,14 @@ def _int_passthrough(prim: Primitive, name: str) -> Callable[[ArrayLike], Array]
         return bind(prim, x)
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = f"Elementwise {name}; integers pass through unchanged; zero gradient."
-    return fn
+    return _sections(fn)
 
 
 floor = _int_passthrough(floor_p, "floor")
 ceil = _int_passthrough(ceil_p, "ceil")
 
 
+@_sections
 def round(x: ArrayLike, decimals: int = 0) -> Array:  # noqa: A001 - NumPy's name
     """Round half to even to ``decimals`` places (NumPy semantics); zero gradient."""
     x = R.as_array(x)
