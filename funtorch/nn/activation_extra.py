@@ -85,13 +85,23 @@ Threshold = _layer("Threshold", F.threshold, (("threshold", REQUIRED, "threshold
 
 
 class RReLU(_Stateless):
-    """Randomised leaky ReLU: slopes drawn from U(lower, upper) in training mode (from
-    ``key=``, the key ``functional_call(..., key=)`` gives it, or the global generator),
-    ``(lower + upper) / 2`` in eval mode.
+    """Randomised leaky ReLU: ``x`` where ``x >= 0``, else ``a * x``, with slopes ``a`` drawn
+    from U(lower, upper) per element in training mode and ``(lower + upper) / 2`` in eval mode.
+
+    Args:
+        lower: the lower bound of the slope distribution.
+        upper: the upper bound of the slope distribution.
+        inplace: accepted for torch's signature; arrays are immutable, so it changes nothing.
+
+    Training-mode slopes come from ``forward``'s ``key=``, the key ``functional_call(...,
+    key=)`` gives the layer, or the global generator.
+
+    Shape:
+        Input any shape ``(*)``; output the same shape.
 
     Example:
-        >>> ft.nn.RReLU().eval()(ft.array([-3.0])).shape
-        (1,)
+        >>> ft.nn.RReLU().eval()(ft.array([-3.0, 2.0])).tolist()  # -3 * (1/8 + 1/3) / 2
+        [-0.6875, 2.0]
     """
 
     _options = (("lower", 1.0 / 8, "lower"), ("upper", 1.0 / 3, "upper"), _INPLACE)
@@ -103,11 +113,22 @@ class RReLU(_Stateless):
 
 
 class PReLU(Module):
-    """``max(0, x) + a * min(0, x)`` with ``num_parameters`` learned slopes ``a`` (one per
-    channel, axis 1, or one shared), all starting at ``init``.
+    """``max(0, x) + a * min(0, x)`` with learned slopes ``a`` (the ``weight``, shape
+    ``(num_parameters,)``): one per channel (axis 1) or one shared by every element.
+
+    Args:
+        num_parameters: how many slopes: 1, or the number of channels ``C``.
+        init: the slopes' initial value.
+        device: the device of the weight (``"cpu"``; see ``Array.to``), or None.
+        dtype: the weight's float dtype; None for ``ft.get_default_dtype()``.
+
+    Shape:
+        Input ``(N, C, *)`` (any shape when ``num_parameters == 1``); output the same shape.
 
     Example:
-        >>> ft.nn.PReLU(3)(ft.randn(2, 3, 4)).shape
+        >>> ft.nn.PReLU()(ft.array([-2.0, 1.0])).tolist()  # slope 0.25
+        [-0.5, 1.0]
+        >>> ft.nn.PReLU(3)(ft.ones((2, 3, 4))).shape
         (2, 3, 4)
     """
 

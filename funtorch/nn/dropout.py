@@ -6,6 +6,8 @@ key=)`` gave this layer, else the global generator (PyTorch-style code).
 
 from __future__ import annotations
 
+import inspect
+from typing import Any
 
 import funtorch as ft
 from funtorch.nn import functional as F
@@ -15,8 +17,34 @@ from funtorch.typing import Array, Key
 __all__ = ["Dropout", "Dropout2d"]
 
 
+_SECTIONS = """Args:
+    p: the probability of zeroing {what}, in ``[0, 1]``.
+    inplace: accepted for torch's signature; arrays are immutable, so it changes nothing.
+
+Raises:
+    ValueError: ``p`` is outside ``[0, 1]``.
+
+In training mode the mask comes from ``forward``'s ``key=``, else the key
+``ft.nn.functional_call(..., key=)`` gave the layer, else the global generator; in eval
+mode the layer returns its input.
+
+"""
+
+
 class _DropoutNd(Module):
+    """Base of the dropout layers: a subclass's docstring gets the ``p``/``inplace`` Args,
+    the Raises and the randomness note before its ``Shape:`` from ``_SECTIONS`` (``_what``
+    names what ``p`` zeroes)."""
+
     _uses_key = True
+    _what = "each element"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        doc = inspect.cleandoc(cls.__doc__ or "")
+        if "\nShape:" in doc and "\nArgs:" not in doc:
+            head, _, rest = doc.partition("\nShape:")
+            cls.__doc__ = f"{head.rstrip()}\n\n{_SECTIONS.format(what=cls._what)}Shape:{rest}"
 
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
@@ -40,9 +68,14 @@ class _DropoutNd(Module):
 
 class Dropout(_DropoutNd):
     """Zero elements with probability ``p`` in training mode, scaling the rest by
-    ``1 / (1 - p)``; any input shape.
+    ``1 / (1 - p)`` so the mean is kept.
+
+    Shape:
+        Input any shape ``(*)``; output the same shape.
 
     Example:
+        >>> set(ft.nn.Dropout(0.5)(ft.ones(100)).tolist()) <= {0.0, 2.0}  # train mode
+        True
         >>> drop = ft.nn.Dropout(0.5).eval(); drop(ft.ones(3)).tolist()
         [1.0, 1.0, 1.0]
     """
@@ -54,13 +87,19 @@ class Dropout(_DropoutNd):
 
 
 class Dropout2d(_DropoutNd):
-    """Zero whole channels of ``(N, C, H, W)`` / ``(C, H, W)`` inputs in training mode.
+    """Zero whole channels (2-d feature maps) with probability ``p`` in training mode,
+    scaling the rest by ``1 / (1 - p)``.
+
+    Shape:
+        Input ``(N, C, H, W)`` or ``(C, H, W)``; output the same shape.
 
     Example:
         >>> out = ft.nn.Dropout2d(0.5)(ft.ones((1, 8, 2, 2)))
         >>> all(len(set(channel.reshape(-1).tolist())) == 1 for channel in out[0])  # 0 or 2
         True
     """
+
+    _what = "each channel"
 
     def forward(self, input: Array, key: Key | None = None) -> Array:
         if not self.training:

@@ -23,7 +23,11 @@ class _Functional(_DropoutNd):
 
 
 class Dropout1d(_Functional):
-    """Zero whole channels of ``(N, C, L)`` / ``(C, L)`` inputs in training mode.
+    """Zero whole channels (1-d sequences) with probability ``p`` in training mode, scaling
+    the rest by ``1 / (1 - p)``.
+
+    Shape:
+        Input ``(N, C, L)`` or ``(C, L)``; output the same shape.
 
     Example:
         >>> ft.nn.Dropout1d().eval()(ft.ones((2, 3, 4))).shape
@@ -31,11 +35,15 @@ class Dropout1d(_Functional):
     """
 
     _fn = staticmethod(F.dropout1d)
+    _what = "each channel"
 
 
 class Dropout3d(_Functional):
-    """Zero whole channels of ``(N, C, D, H, W)`` / ``(C, D, H, W)`` inputs in training
-    mode.
+    """Zero whole channels (3-d volumes) with probability ``p`` in training mode, scaling
+    the rest by ``1 / (1 - p)``.
+
+    Shape:
+        Input ``(N, C, D, H, W)`` or ``(C, D, H, W)``; output the same shape.
 
     Example:
         >>> ft.nn.Dropout3d(0.5)(ft.ones((2, 4, 1, 2, 2))).shape
@@ -43,10 +51,16 @@ class Dropout3d(_Functional):
     """
 
     _fn = staticmethod(F.dropout3d)
+    _what = "each channel"
 
 
 class AlphaDropout(_Functional):
-    """Alpha dropout (keeps SELU's self-normalisation) in training mode.
+    """Alpha dropout in training mode: dropped elements are set to SELU's negative
+    saturation value and an affine map restores zero mean and unit variance (SELU's
+    self-normalisation).
+
+    Shape:
+        Input any shape ``(*)``; output the same shape.
 
     Example:
         >>> ft.nn.AlphaDropout(0.2).eval()(ft.ones(3)).tolist()  # eval: identity
@@ -57,7 +71,10 @@ class AlphaDropout(_Functional):
 
 
 class FeatureAlphaDropout(_Functional):
-    """Alpha dropout of whole channels in training mode.
+    """Alpha dropout of whole channels in training mode (see ``AlphaDropout``).
+
+    Shape:
+        Input ``(N, C, *)`` or ``(C, *)``; output the same shape.
 
     Example:
         >>> ft.nn.FeatureAlphaDropout(0.2).eval()(ft.ones((1, 2, 3))).shape
@@ -65,3 +82,4 @@ class FeatureAlphaDropout(_Functional):
     """
 
     _fn = staticmethod(F.feature_alpha_dropout)
+    _what = "each channel"

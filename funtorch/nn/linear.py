@@ -18,10 +18,17 @@ __all__ = ["Identity", "Linear", "Bilinear", "Flatten", "Unflatten"]
 
 
 class Identity(Module):
-    """Returns its input unchanged (any constructor arguments are ignored).
+    """Returns its input unchanged (a placeholder layer).
+
+    Args:
+        args: any positional arguments, ignored (torch's signature).
+        kwargs: any keyword arguments, ignored.
+
+    Shape:
+        Input any shape ``(*)``; output the same array.
 
     Example:
-        >>> ft.nn.Identity()(ft.array([1.0, 2.0])).tolist()
+        >>> ft.nn.Identity(54, unused="x")(ft.array([1.0, 2.0])).tolist()
         [1.0, 2.0]
     """
 
@@ -33,10 +40,26 @@ class Identity(Module):
 
 
 class Linear(Module):
-    """``y = x W^T + b``: ``(*, in_features) -> (*, out_features)``.
+    """Affine map ``y = x W^T + b``.
 
-    ``weight`` is ``(out_features, in_features)``, drawn like PyTorch's default
-    (kaiming_uniform with a=sqrt(5)) from the global generator, or from ``key``.
+    ``weight`` is ``(out_features, in_features)``, drawn like torch's default (kaiming_uniform
+    with ``a = sqrt(5)``, i.e. U(-1/sqrt(in_features), 1/sqrt(in_features))), and ``bias``
+    ``(out_features,)`` from the same range.
+
+    Args:
+        in_features: the size of each input sample's last axis.
+        out_features: the size of each output sample's last axis.
+        bias: learn an additive bias (False: ``bias`` is None).
+        device: the device of the parameters (``"cpu"``; see ``Array.to``), or None.
+        dtype: the parameters' float dtype; None for ``ft.get_default_dtype()``.
+        key: a PRNG key (``ft.random.key``) for the initial parameters; None draws them from
+            the global generator.
+
+    Raises:
+        ValueError: ``in_features`` or ``out_features`` is not a non-negative integer.
+
+    Shape:
+        Input ``(*, in_features)``; output ``(*, out_features)``.
 
     Example:
         >>> ft.nn.Linear(3, 2, key=ft.random.key(0))(ft.ones((4, 3))).shape
@@ -64,8 +87,25 @@ class Linear(Module):
 
 
 class Bilinear(Module):
-    """``y_o = x1^T A_o x2 + b_o``: ``(*, in1), (*, in2) -> (*, out)``; weight is
-    ``(out, in1, in2)``, weight and bias drawn from U(-1/sqrt(in1), 1/sqrt(in1)).
+    """Bilinear map ``y_o = x1^T A_o x2 + b_o`` for each output feature ``o``.
+
+    ``weight`` is ``(out_features, in1_features, in2_features)`` and ``bias``
+    ``(out_features,)``, both drawn from U(-1/sqrt(in1_features), 1/sqrt(in1_features)).
+
+    Args:
+        in1_features: the size of ``input1``'s last axis.
+        in2_features: the size of ``input2``'s last axis.
+        out_features: the size of the output's last axis.
+        bias: learn an additive bias (False: ``bias`` is None).
+        device: the device of the parameters (``"cpu"``; see ``Array.to``), or None.
+        dtype: the parameters' float dtype; None for ``ft.get_default_dtype()``.
+        key: a PRNG key for the initial parameters; None draws them from the global generator.
+
+    Raises:
+        ValueError: a feature count is not a non-negative integer.
+
+    Shape:
+        Inputs ``(*, in1_features)`` and ``(*, in2_features)``; output ``(*, out_features)``.
 
     Example:
         >>> ft.nn.Bilinear(2, 3, 4)(ft.ones((5, 2)), ft.ones((5, 3))).shape
@@ -97,11 +137,21 @@ class Bilinear(Module):
 
 
 class Flatten(Module):
-    """Flatten axes ``start_dim..end_dim`` into one (``(N, *) -> (N, prod(*))`` by default).
+    """Flatten axes ``start_dim..end_dim`` (inclusive) into one.
+
+    Args:
+        start_dim: the first axis to flatten (1 keeps the batch axis).
+        end_dim: the last axis to flatten (negative counts from the end).
+
+    Shape:
+        Input ``(*, S_start, ..., S_end, *)``; output ``(*, S_start * ... * S_end, *)``: with
+        the defaults ``(N, *dims) -> (N, prod(dims))``.
 
     Example:
         >>> ft.nn.Flatten()(ft.ones((2, 3, 4))).shape
         (2, 12)
+        >>> ft.nn.Flatten(0, 1)(ft.ones((2, 3, 4))).shape
+        (6, 4)
     """
 
     def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
@@ -118,7 +168,14 @@ class Flatten(Module):
 
 
 class Unflatten(Module):
-    """Expand axis ``dim`` into ``unflattened_size``.
+    """Expand axis ``dim`` into the axes ``unflattened_size`` (Flatten's inverse).
+
+    Args:
+        dim: the axis to expand (negative counts from the end).
+        unflattened_size: the new axes' sizes; their product is the size of axis ``dim``.
+
+    Shape:
+        Input ``(*, S_dim, *)``; output ``(*, U_1, ..., U_k, *)`` with ``prod(U) == S_dim``.
 
     Example:
         >>> ft.nn.Unflatten(1, (3, 4))(ft.ones((2, 12))).shape
