@@ -114,6 +114,15 @@ bitwise_not = bitwise_invert = ops.invert
 def bitwise_count(x: ArrayLike) -> Array:
     """Number of 1 bits in ``|x|`` for each integer element (uint8).
 
+    Args:
+        x: an integer or bool array-like.
+
+    Returns:
+        A uint8 array of ``x``'s shape.
+
+    Raises:
+        TypeError: a floating ``x``.
+
     Example:
         >>> ft.bitwise_count(ft.array([7, -8])).tolist()
         [3, 1]
@@ -126,6 +135,16 @@ def bitwise_count(x: ArrayLike) -> Array:
 def ldexp(x1: ArrayLike, x2: ArrayLike) -> Array:
     """Elementwise ``x1 * 2 ** x2`` with integer exponents ``x2``; ``x1``'s float dtype
     (integer ``x1`` becomes the default float). Differentiable in ``x1``.
+
+    Args:
+        x1: the mantissas (an array-like; integers become the default float).
+        x2: integer (or bool) exponents broadcasting with ``x1``.
+
+    Returns:
+        A float array of the broadcast shape in ``x1``'s float dtype.
+
+    Raises:
+        TypeError: floating exponents ``x2``.
 
     Example:
         >>> ft.ldexp(ft.array([0.75]), 3).tolist()
@@ -142,6 +161,9 @@ def ldexp(x1: ArrayLike, x2: ArrayLike) -> Array:
 def frexp(x: ArrayLike) -> Any:
     """Split ``x`` into ``mantissa * 2 ** exponent`` with ``0.5 <= |mantissa| < 1``.
 
+    Args:
+        x: an array-like (integers become the default float).
+
     Returns:
         ``(mantissa, exponent)``: floats in ``x``'s float dtype (differentiable, gradient
         ``2 ** -exponent``) and int32 exponents.
@@ -157,6 +179,9 @@ def frexp(x: ArrayLike) -> Any:
 
 def modf(x: ArrayLike) -> Any:
     """Fractional and integral parts of ``x``, both with ``x``'s sign.
+
+    Args:
+        x: an array-like.
 
     Returns:
         ``(fractional, integral)``; the fractional part has gradient 1, the integral part
@@ -175,6 +200,14 @@ def modf(x: ArrayLike) -> Any:
 def divmod(x1: ArrayLike, x2: ArrayLike) -> Any:  # noqa: A001 - NumPy's name
     """``(floor_divide(x1, x2), remainder(x1, x2))`` in one call.
 
+    Args:
+        x1: the dividends (an array-like).
+        x2: the divisors, broadcasting with ``x1``.
+
+    Returns:
+        A tuple ``(quotient, remainder)`` of arrays of the broadcast shape and promoted dtype
+        (the remainder has ``x2``'s sign, as Python's ``%``).
+
     Example:
         >>> [a.tolist() for a in ft.divmod(ft.array([7, -7]), 3)]
         [[2, -3], [1, 2]]
@@ -185,6 +218,13 @@ def divmod(x1: ArrayLike, x2: ArrayLike) -> Any:  # noqa: A001 - NumPy's name
 def nextafter(x1: ArrayLike, x2: ArrayLike) -> Array:
     """The next representable float after ``x1`` towards ``x2``. Not differentiable:
     ``grad``/``jvp`` through it raise a TypeError.
+
+    Args:
+        x1: the starting values (an array-like; integers become the default float).
+        x2: the directions, broadcasting with ``x1``.
+
+    Returns:
+        A float array of the broadcast shape and the pair's float dtype.
 
     Example:
         >>> (ft.nextafter(ft.array(1.0, dtype=ft.float64), 2.0) - 1.0).item()
@@ -203,6 +243,13 @@ def nextafter(x1: ArrayLike, x2: ArrayLike) -> Array:
 def spacing(x: ArrayLike) -> Array:
     """Distance from ``x`` to the next float away from zero (the ULP of ``x``); integers
     become the default float. Not differentiable: ``grad``/``jvp`` raise a TypeError.
+
+    Args:
+        x: an array-like.
+
+    Returns:
+        A float array of ``x``'s shape and float dtype (negative for negative ``x``, as
+        NumPy).
 
     Example:
         >>> ft.spacing(ft.array(1.0, dtype=ft.float64)).item()

@@ -105,6 +105,12 @@ def i0(x: ArrayLike) -> Array:
     """Modified Bessel function of the first kind, order 0 (``jax.numpy.i0``): the same
     function as :func:`funtorch.special.i0`; its derivative is ``i1``.
 
+    Args:
+        x: a real array-like (integers become the default float).
+
+    Returns:
+        A float array of ``x``'s shape.
+
     Example:
         >>> ft.i0(ft.array([0.0, 1.0])).tolist()
         [1.0, 1.266065...]
@@ -134,6 +140,12 @@ def fmod(x1: ArrayLike, x2: ArrayLike) -> Array:
 def signbit(x: ArrayLike) -> Array:
     """Elementwise test of the sign bit (true for ``-0.0`` and negative values); bool.
 
+    Args:
+        x: a real array-like (integers and floats; ``-0.0`` and ``-nan`` count as negative).
+
+    Returns:
+        A bool array of ``x``'s shape.
+
     Example:
         >>> ft.signbit(ft.array([-0.0, 1.0])).tolist()
         [True, False]
@@ -147,6 +159,12 @@ def _steps(x):
 
 def trunc(x: ArrayLike) -> Array:
     """Round towards zero; integers pass through; zero gradient, as JAX.
+
+    Args:
+        x: a real array-like.
+
+    Returns:
+        An array of ``x``'s shape and dtype (integers unchanged).
 
     Example:
         >>> ft.trunc(ft.array([-1.5, 1.5])).tolist()
@@ -163,6 +181,13 @@ def rint(x: ArrayLike) -> Array:
     """Round to the nearest integer, halves to even; integer inputs become the default float
     (as JAX); zero gradient.
 
+    Args:
+        x: a real array-like.
+
+    Returns:
+        A float array of ``x``'s shape (``x``'s float dtype, or the default float for
+        integers).
+
     Example:
         >>> ft.rint(ft.array([0.5, 1.5, 2.4])).tolist()
         [0.0, 2.0, 2.0]
@@ -173,6 +198,16 @@ def rint(x: ArrayLike) -> Array:
 def fabs(x: ArrayLike) -> Array:
     """Elementwise absolute value as a float (integer inputs become the default float);
     complex inputs are refused, as NumPy's and JAX's ``fabs`` (use ``abs``).
+
+    Args:
+        x: a real array-like.
+
+    Returns:
+        A float array of ``x``'s shape (``x``'s float dtype, or the default float for
+        integers).
+
+    Raises:
+        TypeError: a complex ``x``.
 
     Example:
         >>> ft.fabs(ft.array([-2, 3])).dtype
@@ -186,6 +221,15 @@ def fabs(x: ArrayLike) -> Array:
 
 def positive(x: ArrayLike) -> Array:
     """Elementwise ``+x`` (a copy of the values).
+
+    Args:
+        x: a numeric (not bool) array-like.
+
+    Returns:
+        ``x`` as an array (same shape and dtype).
+
+    Raises:
+        TypeError: a bool ``x``.
 
     Example:
         >>> ft.positive(ft.array([-1.0])).tolist()
@@ -206,6 +250,12 @@ def sinc(x: ArrayLike) -> Array:
 
     Near 0 it is evaluated by its Taylor polynomial, so derivatives of every order are
     exact there too (``sinc''(0) = -pi**2 / 3``), as JAX's custom rule gives.
+
+    Args:
+        x: a real array-like (integers become the default float).
+
+    Returns:
+        A float array of ``x``'s shape.
 
     Example:
         >>> ft.sinc(ft.array([0.0, 0.5])).tolist()
