@@ -26,6 +26,7 @@ from funtorch.nn.functional.pooling import (  # noqa: F401
 )
 from funtorch.nn.functional.activations_extra import *  # noqa: F401,F403,E402  (jax.nn names)
 from funtorch.nn.functional.activations_torch import *  # noqa: F401,F403,E402
+from funtorch.nn.functional.activations_inplace import *  # noqa: F401,F403,E402
 from funtorch.nn.functional.norms_extra import *  # noqa: F401,F403,E402
 from funtorch.nn.functional.pooling_extra import *  # noqa: F401,F403,E402
 from funtorch.nn.functional.resample import *  # noqa: F401,F403,E402

@@ -1,33 +1,37 @@
 """The rest of ``torch.nn.functional``'s activations: ``softmin``, ``softshrink``,
-``hardshrink``, ``tanhshrink``, ``threshold``, ``rrelu``, ``prelu``, ``gumbel_softmax``
-the in-place spellings (``relu_``, ``elu_``, ...), and PyTorch's names of the ``jax.nn``
-functions of ``activations_extra.py`` (``hardtanh``, ``hardsigmoid``, ``logsigmoid``, ...).
+``hardshrink``, ``tanhshrink``, ``threshold``, ``rrelu``, ``prelu``, ``gumbel_softmax`` and
+PyTorch's names of the ``jax.nn`` functions of ``activations_extra.py`` (``hardtanh``, ``hardsigmoid``, ``logsigmoid``, ...).
 
-funtorch arrays are immutable: an in-place spelling returns a new array, like ``inplace=True``
-everywhere in ``F``.
+The in-place spellings (``relu_``, ``elu_``, ...) are in ``activations_inplace.py``.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 import funtorch as ft
-from funtorch.nn.functional.activation import elu, leaky_relu, relu, softmax
-from funtorch.nn.functional.activations_extra import (celu, hard_sigmoid, hard_silu,
-                                                       log_sigmoid, selu, soft_sign)
+from funtorch.nn.functional.activation import leaky_relu, softmax
+from funtorch.nn.functional.activations_extra import (hard_sigmoid, hard_silu, log_sigmoid,
+                                                       soft_sign)
 from funtorch.typing import Array, ArrayLike, DTypeLike, Key
 
-__all__ = ["softmin", "softshrink", "hardshrink", "tanhshrink", "threshold", "threshold_",
-           "rrelu", "rrelu_", "prelu", "gumbel_softmax", "relu_", "elu_", "leaky_relu_",
-           "selu_", "celu_", "hardtanh_", "hardtanh", "hardsigmoid", "hardswish", "logsigmoid",
-           "softsign"]
+__all__ = ["softmin", "softshrink", "hardshrink", "tanhshrink", "threshold", "rrelu", "prelu",
+           "gumbel_softmax", "hardtanh", "hardsigmoid", "hardswish", "logsigmoid", "softsign"]
 
 
 def softmin(input: ArrayLike, dim: int | None = None, _stacklevel: int = 3,
             dtype: DTypeLike = None) -> Array:
-    """``softmax(-input, dim)``.
+    """``softmax(-input, dim)``: probabilities that favour the smallest entries.
+
+    Args:
+        input: an array of any shape.
+        dim: the axis the probabilities sum to 1 along (None: PyTorch's legacy implicit
+            axis, as :func:`softmax`).
+        _stacklevel: accepted for PyTorch's signature; unused.
+        dtype: optional dtype to cast ``input`` to first.
+
+    Returns:
+        An array of ``input``'s shape, non-negative and summing to 1 along ``dim``.
 
     Example:
         >>> F.softmin(ft.array([0.0, 0.0]), dim=0).tolist()
@@ -37,12 +41,17 @@ def softmin(input: ArrayLike, dim: int | None = None, _stacklevel: int = 3,
 
 
 def softshrink(input: ArrayLike, lambd: float = 0.5) -> Array:
-    """``x - lambd`` above ``lambd``, ``x + lambd`` below ``-lambd``, else 0.
+    """Soft shrinkage: ``x - lambd`` above ``lambd``, ``x + lambd`` below ``-lambd``, else 0.
+
+    Args:
+        input: an array of any shape.
+        lambd: the non-negative threshold.
+
+    Returns:
+        An array of ``input``'s shape and dtype.
 
     Raises:
         ValueError: a negative ``lambd``.
-
-    Example: ``F.softshrink(ft.array([1.0, 0.2]))`` is ``[0.5, 0.0]``.
 
     Example:
         >>> F.softshrink(ft.array([-1.0, 0.25, 2.0])).tolist()
@@ -54,12 +63,30 @@ def softshrink(input: ArrayLike, lambd: float = 0.5) -> Array:
 
 
 def hardshrink(input: ArrayLike, lambd: float = 0.5) -> Array:
-    """``x`` where ``|x| > lambd``, else 0. Example: ``F.hardshrink(ft.array([1.0, 0.2]))``."""
+    """Hard shrinkage: ``x`` where ``|x| > lambd``, else 0.
+
+    Args:
+        input: an array of any shape.
+        lambd: the threshold.
+
+    Returns:
+        An array of ``input``'s shape and dtype.
+
+    Example:
+        >>> F.hardshrink(ft.array([-1.0, 0.25, 0.5, 2.0])).tolist()
+        [-1.0, 0.0, 0.0, 2.0]
+    """
     return ft.where(ft.abs(input) > lambd, input, 0.0)
 
 
 def tanhshrink(input: ArrayLike) -> Array:
-    """``x - tanh(x)``. Example: ``F.tanhshrink(ft.zeros(2))`` is zeros.
+    """``x - tanh(x)``.
+
+    Args:
+        input: an array of any shape.
+
+    Returns:
+        An array of ``input``'s shape and dtype.
 
     Example:
         >>> F.tanhshrink(ft.array([0.0, 1.0])).tolist()  # 1 - tanh(1)
@@ -72,7 +99,15 @@ def threshold(input: ArrayLike, threshold: float, value: ArrayLike,  # noqa: A00
               inplace: bool = False) -> Array:
     """``x`` where ``x > threshold``, else ``value``.
 
-    Example: ``F.threshold(ft.array([1.0, -1.0]), 0.0, 5.0)`` is ``[1.0, 5.0]``.
+    Args:
+        input: an array of any shape.
+        threshold: the scalar to compare with.
+        value: the replacement (a scalar, or an array broadcasting with ``input``), cast to
+            ``input``'s dtype.
+        inplace: accepted for PyTorch compatibility (a new array is returned).
+
+    Returns:
+        An array of ``input``'s shape and dtype.
 
     Example:
         >>> F.threshold(ft.array([1.0, -1.0]), 0.0, 5.0).tolist()
@@ -82,21 +117,22 @@ def threshold(input: ArrayLike, threshold: float, value: ArrayLike,  # noqa: A00
     return ft.where(input > threshold, input, fill)
 
 
-def threshold_(input: ArrayLike, threshold: float, value: ArrayLike) -> Array:  # noqa: A002
-    """:func:`threshold` (a new array: arrays are immutable).
-
-    Example:
-        >>> F.threshold_(ft.array([1.0, -1.0]), 0.0, 5.0).tolist()
-        [1.0, 5.0]
-    """
-    return globals()["threshold"](input, threshold, value)
-
-
 def rrelu(input: ArrayLike, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False,
           inplace: bool = False, key: Key | None = None) -> Array:
     """Randomised leaky ReLU: in training each negative element gets a slope drawn from
     U(lower, upper) (from ``key`` or the global generator); in eval the slope is
     ``(lower + upper) / 2``.
+
+    Args:
+        input: an array of any shape.
+        lower: the smallest slope.
+        upper: the largest slope.
+        training: draw random slopes (True) or use the mean slope (False).
+        inplace: accepted for PyTorch compatibility (a new array is returned).
+        key: a ``ft.random`` key for the slopes; None uses the global generator.
+
+    Returns:
+        An array of ``input``'s shape and dtype.
 
     Example:
         >>> F.rrelu(ft.array([-8.0, 1.0]), 0.25, 0.25).tolist()
@@ -113,27 +149,23 @@ def rrelu(input: ArrayLike, lower: float = 1.0 / 8, upper: float = 1.0 / 3, trai
     return ft.where(input >= 0, input, input * slope)
 
 
-def rrelu_(input: ArrayLike, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
-           training: bool = False, key: Key | None = None) -> Array:
-    """:func:`rrelu` (a new array: arrays are immutable).
-
-    Example:
-        >>> F.rrelu_(ft.array([-3.0, 2.0])).tolist()  # eval: slope (1/8 + 1/3) / 2
-        [-0.6875, 2.0]
-    """
-    return rrelu(input, lower, upper, training, key=key)
-
-
 def prelu(input: ArrayLike, weight: ArrayLike) -> Array:
     """``max(0, x) + weight * min(0, x)`` with one learned slope per channel (axis 1), or
     one shared slope (``weight`` of one element).
+
+    Args:
+        input: an array ``(N, C, *)`` (or of any shape with a one-element ``weight``).
+        weight: the slopes: ``(C,)``, or one element shared by all channels.
+
+    Returns:
+        An array of ``input``'s shape.
 
     Raises:
         ValueError: ``weight`` has neither 1 element nor one per channel.
 
     Example:
-        >>> F.prelu(ft.array([[-2.0, 3.0]]), ft.array([0.5, 0.1])).shape
-        (1, 2)
+        >>> F.prelu(ft.array([[-2.0, 3.0]]), ft.array([0.5, 0.1])).tolist()
+        [[-1.0, 3.0]]
     """
     if weight.size != 1:
         channels = input.shape[1] if input.ndim >= 2 else 1
@@ -153,9 +185,20 @@ def gumbel_softmax(logits: ArrayLike, tau: float = 1.0, hard: bool = False, eps:
     ``g`` standard Gumbel noise (from ``key`` or the global generator). ``hard=True``
     returns one-hot vectors whose gradient is the soft sample's (straight-through).
 
+    Args:
+        logits: unnormalized log-probabilities ``(*, num_features)``.
+        tau: the temperature (smaller is closer to one-hot).
+        hard: return one-hot samples with the soft sample's gradient.
+        eps: accepted for PyTorch's signature; unused.
+        dim: the axis of the categories.
+        key: a ``ft.random`` key for the noise; None uses the global generator.
+
+    Returns:
+        An array of ``logits``' shape summing to 1 along ``dim`` (one-hot with ``hard``).
+
     Example:
-        >>> F.gumbel_softmax(ft.zeros((2, 3)), key=ft.random.key(0)).shape
-        (2, 3)
+        >>> F.gumbel_softmax(ft.zeros((2, 3)), hard=True, key=ft.random.key(0)).sum(1).tolist()
+        [1.0, 1.0]
     """
     shape = tuple(logits.shape)
     if key is not None:
@@ -175,112 +218,18 @@ def gumbel_softmax(logits: ArrayLike, tau: float = 1.0, hard: bool = False, eps:
     return one_hot - ft.stop_gradient(soft) + soft
 
 
-def relu_(input: ArrayLike) -> Array:
-    """:func:`relu` (a new array: arrays are immutable).
-
-    Args:
-        input: an array-like.
-
-    Returns:
-        ``relu`` of ``input``, a new array of its shape.
-
-    Example:
-        >>> F.relu_(ft.array([-1.0, 2.0])).tolist()
-        [0.0, 2.0]
-    """
-    return relu(input)
-
-
-def elu_(input: ArrayLike, alpha: float = 1.0) -> Array:
-    """:func:`elu` (a new array: arrays are immutable).
-
-    Args:
-        input: an array-like.
-        alpha: the scale of the negative branch ``alpha * (exp(x) - 1)``.
-
-    Returns:
-        ``elu`` of ``input``, a new array of its shape.
-
-    Example:
-        >>> F.elu_(ft.array([0.0, 2.0])).tolist()
-        [0.0, 2.0]
-    """
-    return elu(input, alpha)
-
-
-def leaky_relu_(input: ArrayLike, negative_slope: float = 0.01) -> Array:
-    """:func:`leaky_relu` (a new array: arrays are immutable).
-
-    Args:
-        input: an array-like.
-        negative_slope: the slope for negative inputs.
-
-    Returns:
-        ``leaky_relu`` of ``input``, a new array of its shape.
-
-    Example:
-        >>> F.leaky_relu_(ft.array([-2.0, 3.0])).tolist()
-        [-0.02, 3.0]
-    """
-    return leaky_relu(input, negative_slope)
-
-
-def selu_(input: ArrayLike) -> Array:
-    """:func:`selu` (a new array: arrays are immutable).
-
-    Args:
-        input: an array-like.
-
-    Returns:
-        ``selu`` of ``input``, a new array of its shape.
-
-    Example:
-        >>> F.selu_(ft.array([0.0, 1.0])).tolist()
-        [0.0, 1.0507]
-    """
-    return selu(input)
-
-
-def celu_(input: ArrayLike, alpha: float = 1.0) -> Array:
-    """:func:`celu` (a new array: arrays are immutable).
-
-    Args:
-        input: an array-like.
-        alpha: the CELU scale ``alpha`` in ``alpha * (exp(x / alpha) - 1)``.
-
-    Returns:
-        ``celu`` of ``input``, a new array of its shape.
-
-    Example:
-        >>> F.celu_(ft.array([0.0, 2.0])).tolist()
-        [0.0, 2.0]
-    """
-    return celu(input, alpha)
-
-
-def hardtanh_(input: ArrayLike, min_val: float = -1.0, max_val: float = 1.0) -> Array:
-    """:func:`hardtanh` (a new array: arrays are immutable).
-
-    Args:
-        input: an array-like.
-        min_val: the lower clamp bound.
-        max_val: the upper clamp bound.
-
-    Returns:
-        ``hardtanh`` of ``input``, a new array of its shape.
-
-    Example:
-        >>> F.hardtanh_(ft.array([-2.0, 0.5])).tolist()
-        [-1.0, 0.5]
-    """
-    return hardtanh(input, min_val, max_val)
-
-
 # PyTorch's spellings of activations_extra's jax.nn functions: the same implementations ---
 
 
 def hardsigmoid(input: ArrayLike, inplace: bool = False) -> Array:  # noqa: A002 - PyTorch's name
-    """PyTorch's ``hardsigmoid``: :func:`hard_sigmoid`.
+    """PyTorch's ``hardsigmoid``: :func:`hard_sigmoid`, ``relu6(x + 3) / 6``.
+
+    Args:
+        input: an array of any shape.
+        inplace: accepted for PyTorch compatibility (a new array is returned).
+
+    Returns:
+        An array of ``input``'s shape and dtype. Values lie in [0, 1].
 
     Example:
         >>> F.hardsigmoid(ft.array([-3.0, 0.0, 3.0])).tolist()
@@ -290,7 +239,14 @@ def hardsigmoid(input: ArrayLike, inplace: bool = False) -> Array:  # noqa: A002
 
 
 def hardswish(input: ArrayLike, inplace: bool = False) -> Array:  # noqa: A002 - PyTorch's name
-    """PyTorch's ``hardswish``: :func:`hard_silu`.
+    """PyTorch's ``hardswish``: :func:`hard_silu`, ``x * relu6(x + 3) / 6``.
+
+    Args:
+        input: an array of any shape.
+        inplace: accepted for PyTorch compatibility (a new array is returned).
+
+    Returns:
+        An array of ``input``'s shape and dtype.
 
     Example:
         >>> F.hardswish(ft.array([0.0, 3.0])).tolist()
@@ -300,7 +256,13 @@ def hardswish(input: ArrayLike, inplace: bool = False) -> Array:  # noqa: A002 -
 
 
 def logsigmoid(input: ArrayLike) -> Array:  # noqa: A002 - PyTorch's name
-    """PyTorch's ``logsigmoid``: :func:`log_sigmoid`.
+    """PyTorch's ``logsigmoid``: :func:`log_sigmoid`, ``log(1 / (1 + exp(-x)))`` computed stably.
+
+    Args:
+        input: an array of any shape.
+
+    Returns:
+        An array of ``input``'s shape and dtype. Values are negative.
 
     Example:
         >>> F.logsigmoid(ft.array([0.0])).tolist()  # log(1/2)
@@ -310,7 +272,13 @@ def logsigmoid(input: ArrayLike) -> Array:  # noqa: A002 - PyTorch's name
 
 
 def softsign(input: ArrayLike) -> Array:  # noqa: A002 - PyTorch's name
-    """PyTorch's ``softsign``: :func:`soft_sign`.
+    """PyTorch's ``softsign``: :func:`soft_sign`, ``x / (1 + |x|)``.
+
+    Args:
+        input: an array of any shape.
+
+    Returns:
+        An array of ``input``'s shape and dtype. Values lie in (-1, 1).
 
     Example:
         >>> F.softsign(ft.array([-1.0, 3.0])).tolist()
@@ -322,7 +290,16 @@ def softsign(input: ArrayLike) -> Array:  # noqa: A002 - PyTorch's name
 def hardtanh(input: ArrayLike, min_val: float = -1.0, max_val: float = 1.0,
              inplace: bool = False) -> Array:  # noqa: A002 - PyTorch's name
     """PyTorch's ``hardtanh``: ``input`` clipped to ``[min_val, max_val]`` (the same
-    implementation as :func:`hard_tanh`). Example: ``F.hardtanh(x, -2.0, 2.0)``.
+    implementation as :func:`hard_tanh` for the default bounds).
+
+    Args:
+        input: an array of any shape.
+        min_val: the lower bound.
+        max_val: the upper bound.
+        inplace: accepted for PyTorch compatibility (a new array is returned).
+
+    Returns:
+        An array of ``input``'s shape and dtype.
 
     Example:
         >>> F.hardtanh(ft.array([-2.0, 0.5, 2.0])).tolist()
