@@ -203,8 +203,7 @@ def fabs(x: ArrayLike) -> Array:
         x: a real array-like.
 
     Returns:
-        A float array of ``x``'s shape (``x``'s float dtype, or the default float for
-        integers).
+        ``|x|`` with ``x``'s shape, as floats (the default float dtype for integers).
 
     Raises:
         TypeError: a complex ``x``.
