@@ -1,6 +1,7 @@
 """The rest of ``torch.nn.functional``'s activations: ``softmin``, ``softshrink``,
 ``hardshrink``, ``tanhshrink``, ``threshold``, ``rrelu``, ``prelu``, ``gumbel_softmax`` and
-PyTorch's names of the ``jax.nn`` functions of ``activations_extra.py`` (``hardtanh``, ``hardsigmoid``, ``logsigmoid``, ...).
+PyTorch's names of the ``jax.nn`` functions of ``activations_extra.py`` (``hardtanh``,
+``hardsigmoid``, ``logsigmoid``, ...).
 
 The in-place spellings (``relu_``, ``elu_``, ...) are in ``activations_inplace.py``.
 """

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import operator
+import textwrap
 
 import funtorch as ft
 from funtorch.nn.functional.padding import pad_spatial
@@ -16,6 +17,51 @@ __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose2d", "ntuple"]
 
 
 _MINIMUM = {"kernel_size": 1, "stride": 1, "dilation": 1, "padding": 0, "output_padding": 0}
+_SPATIAL = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}
+
+
+def conv_doc(nd, transposed, example, result):
+    """The docstring of ``conv{nd}d`` / ``conv_transpose{nd}d``: shapes, arguments, the
+    output-size rule, errors and ``example`` (a ``>>>`` line) with its ``result``."""
+    axes = _SPATIAL[nd]
+    kernel = ", ".join(f"k{'W' if a == 'L' else a}" for a in axes)
+    shape_in = f"(N, C_in, {', '.join(axes)})"
+    shape_out = f"(N, C_out, {', '.join(a + '_out' for a in axes)})"
+    if transposed:
+        summary = (f"Transposed {nd}-d convolution: ``{shape_in} -> {shape_out}``.\n\n"
+                   f"The gradient of ``conv{nd}d`` with respect to its input.")
+        stride = "the step in the output between consecutive input positions"
+        rule = ("X_out = (X - 1) * stride - 2 * padding + dilation * (kX - 1) + output_padding"
+                " + 1")
+        weight = f"(C_in, C_out / groups, {kernel})"
+        padding = ("padding: ``dilation * (k - 1) - padding`` implicit zeros on both sides:\n"
+                   "    trims ``padding`` from both ends of each output axis (an int or tuple).\n"
+                   "output_padding: extra size on one side of each output axis (an int or a\n"
+                   "    tuple), smaller than ``stride`` or ``dilation``.")
+        raises = ("RuntimeError: ``output_padding`` is not smaller than either ``stride`` or\n"
+                  "    ``dilation`` along an axis (PyTorch's rule).\n"
+                  "ValueError: a wrong input rank or channel count (``C_in`` from ``weight``).")
+    else:
+        summary = (f"{nd}-d convolution (cross-correlation, as PyTorch's): "
+                   f"``{shape_in} -> {shape_out}``.")
+        stride = "the step between windows"
+        rule = "X_out = (X + 2 * padding - dilation * (kX - 1) - 1) // stride + 1"
+        weight = f"(C_out, C_in / groups, {kernel})"
+        padding = ("padding: zeros added on both sides of each spatial axis (an int or a\n"
+                   "    tuple), or ``\"valid\"`` (none) or ``\"same\"`` (output as large as the\n"
+                   "    input; stride 1 only).")
+        raises = ("ValueError: a wrong input rank, channel count or padding string, or an input\n"
+                  "    smaller than the dilated kernel.")
+    padding, raises = textwrap.indent(padding, "    "), textwrap.indent(raises, "    ")
+    return (f"{summary}\n\nAlong each spatial axis ``X``: ``{rule}``.\n\nArgs:\n"
+            f"    input: ``{shape_in}``, or ``(C_in, {', '.join(axes)})`` unbatched.\n"
+            f"    weight: ``{weight}``.\n    bias: optional ``(C_out,)``.\n"
+            f"    stride: {stride}, an int or one per spatial axis.\n"
+            f"{padding}\n    dilation: the spacing between kernel elements.\n"
+            f"    groups: split the channels into this many independent groups (they divide\n"
+            f"        ``C_in`` and ``C_out``).\n\nReturns:\n    ``{shape_out}`` of ``input``'s "
+            f"dtype (unbatched for unbatched input).\n\nRaises:\n{raises}\n\n"
+            f"Example:\n    >>> {example}\n    {result}\n")
 
 
 def ntuple(value, n, name="argument", fn=None):
@@ -121,34 +167,34 @@ def convnd(x, weight, bias, stride, padding, dilation, groups, nd, fn, padding_m
 def conv1d(input: ArrayLike, weight: ArrayLike, bias: ArrayLike | None = None,
            stride: int | tuple[int, ...] | None = 1, padding: int | tuple[int, ...] | str = 0,
            dilation: int | tuple[int, ...] = 1, groups: int = 1) -> Array:
-    """1-d convolution (cross-correlation): ``(N, C_in, L) -> (N, C_out, L_out)``."""
     return convnd(input, weight, bias, stride, padding, dilation, groups, 1, "conv1d")
+
+
+conv1d.__doc__ = conv_doc(
+    1, False, "F.conv1d(ft.array([[[1.0, 2.0, 4.0]]]), ft.array([[[1.0, -1.0]]])).tolist()",
+    "[[[-1.0, -2.0]]]")
 
 
 def conv2d(input: ArrayLike, weight: ArrayLike, bias: ArrayLike | None = None,
            stride: int | tuple[int, ...] | None = 1, padding: int | tuple[int, ...] | str = 0,
            dilation: int | tuple[int, ...] = 1, groups: int = 1) -> Array:
-    """2-d convolution: ``(N, C_in, H, W) -> (N, C_out, H_out, W_out)``.
-
-    ``weight`` is ``(C_out, C_in / groups, kH, kW)``; ``padding`` may be ``"same"``.
-
-    Example:
-        >>> F.conv2d(ft.ones((1, 1, 3, 3)), ft.ones((1, 1, 2, 2))).shape
-        (1, 1, 2, 2)
-    """
     return convnd(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
+
+
+conv2d.__doc__ = conv_doc(
+    2, False, "F.conv2d(ft.ones((1, 1, 3, 3)), ft.ones((1, 1, 2, 2))).tolist()",
+    "[[[[4.0, 4.0], [4.0, 4.0]]]]")
 
 
 def conv3d(input: ArrayLike, weight: ArrayLike | None, bias: ArrayLike | None = None,
            stride: int | tuple[int, ...] | None = 1, padding: int | tuple[int, ...] | str = 0,
            dilation: int | tuple[int, ...] = 1, groups: int = 1) -> Array:
-    """3-d convolution: ``(N, C_in, D, H, W) -> (N, C_out, D_out, H_out, W_out)``.
-
-    Example:
-        >>> F.conv3d(ft.ones((1, 1, 3, 3, 3)), ft.ones((2, 1, 3, 3, 3))).tolist()  # 27 ones
-        [[[[[27.0]]], [[[27.0]]]]]
-    """
     return convnd(input, weight, bias, stride, padding, dilation, groups, 3, "conv3d")
+
+
+conv3d.__doc__ = conv_doc(  # 27 ones per window
+    3, False, "F.conv3d(ft.ones((1, 1, 3, 3, 3)), ft.ones((2, 1, 3, 3, 3))).tolist()",
+    "[[[[[27.0]]], [[[27.0]]]]]")
 
 
 _OUTPUT_PADDING = ("{fn}: output padding must be smaller than either stride or dilation, but "
@@ -192,21 +238,13 @@ def conv_transpose2d(input: ArrayLike, weight: ArrayLike | None, bias: ArrayLike
                      padding: int | tuple[int, ...] | str = 0,
                      output_padding: int | tuple[int, ...] = 0, groups: int = 1,
                      dilation: int | tuple[int, ...] = 1) -> Array:
-    """Transposed 2-d convolution (the gradient of conv2d w.r.t. its input).
-
-    ``weight`` is ``(C_in, C_out / groups, kH, kW)``;
-    ``H_out = (H - 1) * stride - 2 * padding + dilation * (kH - 1) + output_padding + 1``.
-
-    Raises:
-        RuntimeError: ``output_padding`` not smaller than either ``stride`` or
-            ``dilation`` along an axis (PyTorch's rule).
-
-    Example:
-        >>> F.conv_transpose2d(ft.ones((1, 1, 2, 2)), ft.ones((1, 1, 2, 2)), stride=2).shape
-        (1, 1, 4, 4)
-    """
     return conv_transpose(input, weight, bias, stride, padding, output_padding, groups,
                           dilation, "conv_transpose2d")
+
+
+conv_transpose2d.__doc__ = conv_doc(
+    2, True, "F.conv_transpose2d(ft.ones((1, 1, 2, 2)), ft.ones((1, 1, 2, 2)), stride=2).shape",
+    "(1, 1, 4, 4)")
 
 
 def conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation,

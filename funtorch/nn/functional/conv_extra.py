@@ -6,7 +6,8 @@ batched matmul, and every transform applies."""
 from __future__ import annotations
 
 import funtorch as ft
-from funtorch.nn.functional.conv import batched, check_output_padding, convnd, ntuple
+from funtorch.nn.functional.conv import (batched, check_output_padding, conv_doc, convnd,
+                                         ntuple)
 from funtorch.typing import Array, ArrayLike
 
 __all__ = ["conv_transpose1d", "conv_transpose3d", "conv_transpose_nd"]
@@ -41,15 +42,13 @@ def conv_transpose1d(input: ArrayLike, weight: ArrayLike | None, bias: ArrayLike
                      padding: int | tuple[int, ...] | str = 0,
                      output_padding: int | tuple[int, ...] = 0, groups: int = 1,
                      dilation: int | tuple[int, ...] = 1) -> Array:
-    """Transposed 1-d convolution: ``(N, C_in, L) -> (N, C_out, L_out)`` with
-    ``L_out = (L - 1) stride - 2 padding + dilation (k - 1) + output_padding + 1``.
-
-    Example:
-        >>> F.conv_transpose1d(ft.ones((1, 2, 4)), ft.ones((2, 3, 3)), stride=2).shape
-        (1, 3, 9)
-    """
     return conv_transpose_nd(input, weight, bias, stride, padding, output_padding, groups,
                              dilation, 1, "conv_transpose1d")
+
+
+conv_transpose1d.__doc__ = conv_doc(
+    1, True, "F.conv_transpose1d(ft.array([[[1.0, 2.0]]]), ft.ones((1, 1, 3)), stride=2).tolist()",
+    "[[[1.0, 1.0, 3.0, 2.0, 2.0]]]")
 
 
 def conv_transpose3d(input: ArrayLike, weight: ArrayLike | None, bias: ArrayLike | None = None,
@@ -57,11 +56,10 @@ def conv_transpose3d(input: ArrayLike, weight: ArrayLike | None, bias: ArrayLike
                      padding: int | tuple[int, ...] | str = 0,
                      output_padding: int | tuple[int, ...] = 0, groups: int = 1,
                      dilation: int | tuple[int, ...] = 1) -> Array:
-    """Transposed 3-d convolution; weight ``(C_in, C_out / groups, kD, kH, kW)``.
-
-    Example:
-        >>> F.conv_transpose3d(ft.ones((1, 2, 2, 2, 2)), ft.ones((2, 1, 2, 2, 2))).shape
-        (1, 1, 3, 3, 3)
-    """
     return conv_transpose_nd(input, weight, bias, stride, padding, output_padding, groups,
                              dilation, 3, "conv_transpose3d")
+
+
+conv_transpose3d.__doc__ = conv_doc(
+    3, True, "F.conv_transpose3d(ft.ones((1, 2, 2, 2, 2)), ft.ones((2, 1, 2, 2, 2))).shape",
+    "(1, 1, 3, 3, 3)")

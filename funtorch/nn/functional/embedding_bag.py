@@ -48,6 +48,29 @@ def embedding_bag(input: ArrayLike, weight: ArrayLike | None, offsets: ArrayLike
     each row; ``padding_idx`` entries are left out of their bag (and of its count); an
     empty bag gives zeros, as in torch.
 
+    Args:
+        input: integer indices into ``weight``: ``(B, L)``, or ``(n,)`` with ``offsets``.
+        weight: the embedding table ``(num_embeddings, D)``.
+        offsets: for 1-d ``input``, the ``(B,)`` start of each bag (``(B + 1,)`` with
+            ``include_last_offset``); None for 2-d ``input``.
+        max_norm: renormalize looked-up rows whose ``norm_type``-norm exceeds it.
+        norm_type: the p of the norm for ``max_norm``.
+        scale_grad_by_freq: scale the gradient by the inverse frequency of each index.
+        mode: ``"sum"``, ``"mean"`` or ``"max"``.
+        sparse: accepted for PyTorch compatibility (gradients are dense).
+        per_sample_weights: optional weights of ``input``'s shape scaling each row
+            (``mode="sum"`` only).
+        include_last_offset: ``offsets`` ends with the end of the last bag.
+        padding_idx: an index left out of every bag (negative counts from the end).
+
+    Returns:
+        ``(B, D)`` of ``weight``'s dtype.
+
+    Raises:
+        ValueError: an unknown ``mode``; ``offsets`` with 2-d ``input``; 1-d ``input``
+            without ``offsets`` (or another rank).
+        NotImplementedError: ``per_sample_weights`` with a mode other than ``"sum"``.
+
     Example:
         >>> F.embedding_bag(ft.array([[0, 1], [2, 2]]), ft.eye(3)).tolist()
         [[0.5, 0.5, 0.0], [0.0, 0.0, 1.0]]

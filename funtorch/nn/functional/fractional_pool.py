@@ -97,9 +97,29 @@ def fractional_max_pool2d(input: ArrayLike, kernel_size: int | tuple[int, ...],
                           output_ratio: float | tuple[float, ...] | None = None,
                           return_indices: bool = False, _random_samples: ArrayLike | None = None,
                           key: Key | None = None) -> Any:
-    """Fractional max pooling of ``(N, C, H, W)`` inputs to ``output_size`` (or
-    ``output_ratio`` of the input); ``_random_samples`` ``(N, C, 2)`` in [0, 1) fix the
-    windows (else drawn from ``key`` or the global generator).
+    """Fractional max pooling (Graham, 2014) of ``(N, C, H, W)`` inputs to ``(N, C, H_out, W_out)``.
+
+    The ``kH x kW`` windows start at pseudo-random, increasing positions (torch's interval
+    rule) so that ``output_size`` need not divide the input; ``_random_samples`` in [0, 1)
+    fix them (else they are drawn from ``key`` or the global generator).
+
+    Args:
+        input: ``(N, C, H, W)`` or ``(C, H, W)``.
+        kernel_size: the window size, an int or ``(kH, kW)``.
+        output_size: ``(H_out, W_out)`` or an int for both.
+        output_ratio: instead of ``output_size``: ``H_out = int(H * ratio)`` (a float or one
+            per axis).
+        return_indices: also return the flat ``H * W`` index of each maximum.
+        _random_samples: ``(N, C, 2)`` samples in [0, 1) (torch's layout: width first).
+        key: a ``ft.random`` key for the samples; None uses the global generator.
+
+    Returns:
+        ``(N, C, H_out, W_out)`` of ``input``'s dtype; with ``return_indices``, a pair
+        ``(output, indices)`` with int64 indices of the same shape.
+
+    Raises:
+        ValueError: neither ``output_size`` nor ``output_ratio``, an output too large for
+            the kernel (``H_out + kH - 1 > H``), or an input neither 3-d nor 4-d.
 
     Example:
         >>> F.fractional_max_pool2d(ft.randn(1, 2, 7, 7), 2, output_size=3).shape
@@ -132,7 +152,27 @@ def fractional_max_pool3d(input: ArrayLike, kernel_size: int | tuple[int, ...],
                           output_ratio: float | tuple[float, ...] | None = None,
                           return_indices: bool = False, _random_samples: ArrayLike | None = None,
                           key: Key | None = None) -> Any:
-    """Fractional max pooling of ``(N, C, T, H, W)`` inputs (samples ``(N, C, 3)``).
+    """Fractional max pooling of volumes: ``(N, C, T, H, W) -> (N, C, T_out, H_out, W_out)``.
+
+    As :func:`fractional_max_pool2d`, with one pseudo-random window sequence per axis.
+
+    Args:
+        input: ``(N, C, T, H, W)`` or ``(C, T, H, W)``.
+        kernel_size: an int or ``(kT, kH, kW)``.
+        output_size: ``(T_out, H_out, W_out)``, or an int for all three.
+        output_ratio: used when ``output_size`` is None: each output size is
+            ``int(size * ratio)``.
+        return_indices: return ``(output, indices)``, the indices flat over ``T * H * W``.
+        _random_samples: ``(N, C, 3)`` values in [0, 1) that fix the windows.
+        key: explicit randomness (``ft.random.key``), or None for the global generator.
+
+    Returns:
+        The pooled ``(N, C, T_out, H_out, W_out)`` array (and int64 indices of that shape
+        when ``return_indices``).
+
+    Raises:
+        ValueError: no ``output_size`` and no ``output_ratio``; an output size plus the kernel
+            size minus one larger than the input; an input that is not 4-d or 5-d.
 
     Example:
         >>> F.fractional_max_pool3d(ft.randn(1, 1, 5, 5, 5), 2, output_ratio=0.5).shape
@@ -150,6 +190,19 @@ def fractional_max_pool2d_with_indices(input: ArrayLike, kernel_size: int | tupl
                                        key: Key | None = None) -> tuple[Array, Array]:
     """:func:`fractional_max_pool2d` returning ``(out, indices)``.
 
+    Args:
+        input: ``(N, C, H, W)`` or ``(C, H, W)``.
+        kernel_size: the window size, an int or ``(kH, kW)``.
+        output_size: ``(H_out, W_out)`` or an int.
+        output_ratio: the output size as a fraction of the input's, when ``output_size`` is None.
+        return_indices: ignored: the indices are always returned.
+        _random_samples: ``(N, C, 2)`` samples in [0, 1) fixing the windows.
+        key: a ``ft.random`` key for the samples; None uses the global generator.
+
+    Returns:
+        ``(out, indices)``: ``(N, C, H_out, W_out)`` maxima and their int64 flat indices
+        into each ``H x W`` plane.
+
     Example:
         >>> out, idx = F.fractional_max_pool2d_with_indices(ft.randn(1, 1, 5, 5), 2, output_size=3)
         >>> out.shape, idx.shape
@@ -166,6 +219,19 @@ def fractional_max_pool3d_with_indices(input: ArrayLike, kernel_size: int | tupl
                                        _random_samples: ArrayLike | None = None,
                                        key: Key | None = None) -> tuple[Array, Array]:
     """:func:`fractional_max_pool3d` returning ``(out, indices)``.
+
+    Args:
+        input: ``(N, C, T, H, W)`` or ``(C, T, H, W)``.
+        kernel_size: an int or ``(kT, kH, kW)``.
+        output_size: ``(T_out, H_out, W_out)`` or an int.
+        output_ratio: a fraction of the input size, used when ``output_size`` is None.
+        return_indices: ignored (always True).
+        _random_samples: ``(N, C, 3)`` values in [0, 1).
+        key: explicit randomness, or None for the global generator.
+
+    Returns:
+        A pair: the ``(N, C, T_out, H_out, W_out)`` maxima and, of the same shape, their int64
+        positions flattened over ``T * H * W``.
 
     Example:
         >>> x = ft.randn(1, 1, 5, 5, 5)

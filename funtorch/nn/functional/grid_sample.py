@@ -26,12 +26,26 @@ def affine_grid(theta: ArrayLike, size: ShapeLike | None,
     """Sampling grid of an affine map: ``theta`` ``(N, 2, 3)`` and ``size`` ``(N, C, H, W)``
     give ``(N, H, W, 2)``; ``(N, 3, 4)`` and ``(N, C, D, H, W)`` give ``(N, D, H, W, 3)``.
 
+    Each output location holds ``theta @ (x, y, 1)`` for the normalised coordinates
+    ``(x, y)`` in [-1, 1] of the pixel (``(x, y, z, 1)`` in 3-d), ready for
+    :func:`grid_sample`.
+
+    Args:
+        theta: ``(N, 2, 3)`` (2-d) or ``(N, 3, 4)`` (3-d) affine matrices.
+        size: the target ``(N, C, H, W)`` or ``(N, C, D, H, W)``.
+        align_corners: True: -1 and 1 are the centres of the corner pixels; False (or
+            None): the outer edges of the corner pixels.
+
+    Returns:
+        ``(N, H, W, 2)`` or ``(N, D, H, W, 3)`` of ``theta``'s dtype, coordinates ordered
+        ``x, y(, z)``.
+
     Raises:
         ValueError: ``theta`` is not ``(N, d, d + 1)`` for a ``size`` of ``d`` spatial axes.
 
     Example:
-        >>> F.affine_grid(ft.eye(2, 3)[None], (1, 1, 2, 3), align_corners=False).shape
-        (1, 2, 3, 2)
+        >>> F.affine_grid(ft.eye(2, 3)[None], (1, 1, 2, 2), align_corners=True).tolist()
+        [[[[-1.0, -1.0], [1.0, -1.0]], [[-1.0, 1.0], [1.0, 1.0]]]]
     """
     spatial = tuple(size[2:])
     nd = len(spatial)
@@ -136,17 +150,29 @@ def grid_sample(input: ArrayLike, grid: ArrayLike,
     ``(N, Ho, Wo, 2)`` (``-1``/``1`` are the edges): ``(N, C, Ho, Wo)``; volumetric
     ``(N, C, D, H, W)`` with an ``(N, Do, Ho, Wo, 3)`` grid of ``(x, y, z)``.
 
-    ``mode`` is ``bilinear`` (trilinear for 5-d), ``nearest`` or ``bicubic`` (4-d only)
-    and ``padding_mode`` ``zeros``, ``border`` or ``reflection``; gradients flow to
-    ``input`` and (interpolating modes) to ``grid``.
+    Gradients flow to ``input`` and (interpolating modes) to ``grid``.
+
+    Args:
+        input: ``(N, C, H, W)`` or ``(N, C, D, H, W)``.
+        grid: ``(N, Ho, Wo, 2)`` or ``(N, Do, Ho, Wo, 3)`` locations in [-1, 1] (``x``
+            indexes the width).
+        mode: ``"bilinear"`` (trilinear for 5-d), ``"nearest"`` or ``"bicubic"`` (4-d only).
+        padding_mode: values outside the input: ``"zeros"``, ``"border"`` (clamped to the
+            edge) or ``"reflection"`` (mirrored).
+        align_corners: True: -1 and 1 are the centres of the corner pixels; False (or
+            None): their outer edges.
+
+    Returns:
+        ``(N, C, Ho, Wo)`` or ``(N, C, Do, Ho, Wo)`` of ``input``'s dtype.
 
     Raises:
-        ValueError: an input/grid pair of the wrong ranks, or an unsupported ``mode``.
+        ValueError: an input/grid pair of the wrong ranks, or an unsupported ``mode`` or
+            ``padding_mode``.
 
     Example:
-        >>> grid = F.affine_grid(ft.eye(2, 3)[None], (1, 1, 4, 4), align_corners=False)
-        >>> F.grid_sample(ft.ones((1, 3, 4, 4)), grid, align_corners=False).shape
-        (1, 3, 4, 4)
+        >>> image = ft.array([[[[1.0, 2.0], [3.0, 4.0]]]])
+        >>> F.grid_sample(image, ft.zeros((1, 1, 1, 2)), align_corners=True).tolist()  # centre
+        [[[[2.5]]]]
     """
     fn = "grid_sample"
     nd = input.ndim - 2
