@@ -76,19 +76,21 @@ from funtorch.optim.transforms import (  # noqa: F401
     scale_by_trust_ratio,
     trace,
 )
-from funtorch.optim.transforms_extra import (  # noqa: F401
+from funtorch.optim.transforms_classic import (  # noqa: F401
     ScaleByAdadeltaState,
-    ScaleByAdamaxState,
     ScaleByAsgdState,
-    ScaleByNadamState,
-    ScaleByRadamState,
     ScaleByRpropState,
     scale_by_adadelta,
-    scale_by_adamax,
     scale_by_asgd,
+    scale_by_rprop,
+)
+from funtorch.optim.transforms_extra import (  # noqa: F401
+    ScaleByAdamaxState,
+    ScaleByNadamState,
+    ScaleByRadamState,
+    scale_by_adamax,
     scale_by_nadam,
     scale_by_radam,
-    scale_by_rprop,
 )
 from funtorch.optim.transforms_matrix import (  # noqa: F401
     ScaleByAdafactorState,

@@ -15,14 +15,8 @@ from typing import Any
 from funtorch.optim.base import GradientTransformation
 from funtorch.optim.optimizers import _check_betas, _check_lr, _check_nonnegative, _finish
 from funtorch.optim.transforms import add_decayed_weights, scale, scale_by_learning_rate
-from funtorch.optim.transforms_extra import (
-    scale_by_adadelta,
-    scale_by_adamax,
-    scale_by_asgd,
-    scale_by_nadam,
-    scale_by_radam,
-    scale_by_rprop,
-)
+from funtorch.optim.transforms_classic import scale_by_adadelta, scale_by_asgd, scale_by_rprop
+from funtorch.optim.transforms_extra import scale_by_adamax, scale_by_nadam, scale_by_radam
 from funtorch.optim.transforms_matrix import scale_by_adafactor, scale_by_muon
 
 __all__ = ["adadelta", "adafactor", "adamax", "asgd", "muon", "nadam", "radam", "rprop"]

@@ -1,4 +1,6 @@
-"""Building blocks of the optimizers: scalings, moment estimates and weight decay.
+"""Building blocks of the optimizers: scalings, momentum and weight decay (the adaptive
+preconditioners, Adam's, RMSprop's, Adagrad's, Lion's and LAMB's, live in
+``transforms_adaptive.py`` and are re-exported here).
 
 Each factory returns a :class:`~funtorch.optim.GradientTransformation`. Their maths is
 ``torch.optim``'s, operation for operation, so that the optimizers in ``optimizers.py``
@@ -25,6 +27,17 @@ from funtorch.optim.base import (
     zero_count,
 )
 from funtorch.optim.combinators import masked
+from funtorch.optim.transforms_adaptive import (
+    ScaleByAdamState,
+    ScaleByLionState,
+    ScaleByRmsState,
+    ScaleByRssState,
+    scale_by_adam,
+    scale_by_lion,
+    scale_by_rms,
+    scale_by_rss,
+    scale_by_trust_ratio,
+)
 
 __all__ = [
     "ScaleByAdamState",
@@ -47,12 +60,13 @@ __all__ = [
     "zero_count",
 ]
 
-def _as_f64(count):
-    return count.astype(ft.float64)
-
 
 class ScaleByScheduleState(NamedTuple):
-    """``step``: how many updates were scaled (the next one uses ``schedule(step)``).
+    """The state of :func:`scale_by_schedule`.
+
+    Attributes:
+        step: a 0-d int64 array, how many updates were scaled (the next one is scaled by
+            ``schedule(step)``).
 
     Example:
         >>> ft.optim.scale_by_schedule(lambda step: 0.1).init({"w": ft.zeros((2, 2))})._fields
@@ -62,7 +76,12 @@ class ScaleByScheduleState(NamedTuple):
 
 
 class TraceState(NamedTuple):
-    """``step``: updates seen; ``momentum_buffer``: PyTorch's SGD buffer.
+    """The state of :func:`trace` (PyTorch SGD's per-parameter state).
+
+    Attributes:
+        step: a 0-d int64 array, the number of updates seen (the first one sets the buffer
+            to the gradient).
+        momentum_buffer: :math:`b_t`, PyTorch's ``momentum_buffer`` (a pytree like params).
 
     Example:
         >>> ft.optim.trace(0.9).init({"w": ft.zeros((2, 2))})._fields
@@ -72,53 +91,15 @@ class TraceState(NamedTuple):
     momentum_buffer: Any
 
 
-class ScaleByAdamState(NamedTuple):
-    """PyTorch Adam's per-parameter state; ``max_exp_avg_sq`` is ``None`` without amsgrad.
-
-    Example:
-        >>> ft.optim.scale_by_adam().init({"w": ft.zeros((2, 2))})._fields
-        ('step', 'exp_avg', 'exp_avg_sq', 'max_exp_avg_sq')
-    """
-    step: Any
-    exp_avg: Any
-    exp_avg_sq: Any
-    max_exp_avg_sq: Any
-
-
-class ScaleByRmsState(NamedTuple):
-    """PyTorch RMSprop's state; ``grad_avg`` is ``None`` unless ``centered``.
-
-    Example:
-        >>> ft.optim.scale_by_rms().init({"w": ft.zeros((2, 2))})._fields
-        ('step', 'square_avg', 'grad_avg')
-    """
-    step: Any
-    square_avg: Any
-    grad_avg: Any
-
-
-class ScaleByRssState(NamedTuple):
-    """PyTorch Adagrad's accumulated sum of squared gradients.
-
-    Example:
-        >>> ft.optim.scale_by_rss().init({"w": ft.zeros((2, 2))})._fields
-        ('sum',)
-    """
-    sum: Any
-
-
-class ScaleByLionState(NamedTuple):
-    """Lion's momentum (an exponential moving average of gradients).
-
-    Example:
-        >>> ft.optim.scale_by_lion().init({"w": ft.zeros((2, 2))})._fields
-        ('exp_avg',)
-    """
-    exp_avg: Any
-
-
 def scale(step_size: float) -> GradientTransformation:
     """Multiply updates by a constant: :math:`u \\leftarrow \\alpha u`.
+
+    Args:
+        step_size: :math:`\\alpha` (a Python scalar: weakly typed, so float32 updates stay
+            float32).
+
+    Returns:
+        A stateless ``GradientTransformation`` (its state is ``EmptyState()``).
 
     Example:
         >>> ft.optim.scale(-0.1).update({"w": ft.ones(1)}, ft.optim.EmptyState())[0]
@@ -156,10 +137,26 @@ def scale_by_schedule(schedule: Callable) -> GradientTransformation:
 
 
 def scale_by_learning_rate(lr: float | Callable[[Any], Any]) -> GradientTransformation:
-    """Scale by ``-lr`` (descent); ``lr`` is a number or a schedule ``step -> lr``.
+    """Scale by ``-lr`` (descent): :math:`u_t \\leftarrow -\\eta_t u_t`.
+
+    Args:
+        lr: :math:`\\eta`, a number or a schedule ``step -> lr`` (called with the number of
+            earlier updates, starting at 0).
+
+    Returns:
+        ``scale(-lr)`` for a number (stateless); for a schedule,
+        ``scale_by_schedule(lambda step: -lr(step))`` (its state counts the steps).
 
     Example:
-        >>> tx = ft.optim.scale_by_learning_rate(0.1)
+        >>> tx = ft.optim.scale_by_learning_rate(0.5)
+        >>> tx.update({"w": ft.array([2.0])}, ft.optim.EmptyState())[0]["w"].tolist()
+        [-1.0]
+        >>> tx = ft.optim.scale_by_learning_rate(lambda step: 0.5 ** step)
+        >>> grads = {"w": ft.array([2.0])}
+        >>> first, state = tx.update(grads, tx.init(grads))
+        >>> second, state = tx.update(grads, state)
+        >>> first["w"].tolist(), second["w"].tolist()
+        ([-2.0], [-1.0])
     """
     if callable(lr):
         return scale_by_schedule(lambda step: -lr(step))
@@ -178,10 +175,18 @@ def add_decayed_weights(weight_decay: float = 0.0, mask: Any = None) -> Gradient
         mask: optional pytree of bools (or ``params -> pytree of bools``) choosing the
             parameters to decay; see :func:`ft.optim.masked`.
 
+    Returns:
+        A ``GradientTransformation`` whose ``update`` needs ``params``: stateless
+        (``EmptyState``) without a mask, a :class:`MaskedState` with one.
+
     Raises:
         ValueError: ``weight_decay < 0`` or ``update`` called without ``params``.
 
     Example:
+        >>> tx = ft.optim.add_decayed_weights(0.5)
+        >>> params = {"w": ft.array([2.0, -4.0])}
+        >>> tx.update({"w": ft.array([1.0, 1.0])}, tx.init(params), params)[0]["w"].tolist()
+        [2.0, -1.0]
         >>> decay_matrices = ft.optim.add_decayed_weights(
         ...     1e-4, mask=lambda p: ft.tree.map(lambda x: x.ndim > 1, p))
     """
@@ -237,161 +242,3 @@ def trace(momentum: float, dampening: float = 0.0, nesterov: bool = False
         return updates, TraceState(state.step + 1, buffer)
 
     return GradientTransformation(init, update)
-
-
-def scale_by_adam(b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8,
-                  amsgrad: bool = False) -> GradientTransformation:
-    """Adam's preconditioning (PyTorch's order of operations).
-
-    .. math::
-        m_t = m_{t-1} + (1 - \\beta_1)(g_t - m_{t-1}), \\quad
-        v_t = \\beta_2 v_{t-1} + (1 - \\beta_2) g_t^2, \\quad
-        \\hat v_t = \\max(\\hat v_{t-1}, v_t) \\text{ (amsgrad) or } v_t
-
-        u_t = \\frac{m_t / (1 - \\beta_1^t)}{\\sqrt{\\hat v_t} / \\sqrt{1 - \\beta_2^t}
-              + \\epsilon}
-
-    Example:
-        >>> tx = ft.optim.chain(ft.optim.scale_by_adam(), ft.optim.scale(-1e-3))
-
-    References:
-        Kingma and Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015;
-        Reddi et al., "On the Convergence of Adam and Beyond", ICLR 2018 (amsgrad).
-    """
-    def init(params):
-        def zeros():
-            return ft.tree.map(ft.zeros_like, params)
-        return ScaleByAdamState(zero_count(params), zeros(), zeros(),
-                                zeros() if amsgrad else None)
-
-    def update(updates, state, params=None):
-        step = state.step + 1
-        exp_avg = ft.tree.map(lambda m, g: m + (1 - b1) * (g - m), state.exp_avg, updates)
-        exp_avg_sq = ft.tree.map(lambda v, g: v * b2 + (1 - b2) * g * g,
-                                 state.exp_avg_sq, updates)
-        max_sq = (ft.tree.map(ft.maximum, state.max_exp_avg_sq, exp_avg_sq) if amsgrad
-                  else None)
-        bias_correction1 = 1 - b1 ** _as_f64(step)
-        bias_correction2_sqrt = ft.sqrt(1 - b2 ** _as_f64(step))
-
-        def precondition(m, v):
-            denom = ft.sqrt(v) / cast_like(bias_correction2_sqrt, v) + eps
-            return (m / denom) / cast_like(bias_correction1, m)
-
-        updates = ft.tree.map(precondition, exp_avg, max_sq if amsgrad else exp_avg_sq)
-        return updates, ScaleByAdamState(step, exp_avg, exp_avg_sq, max_sq)
-
-    return GradientTransformation(init, update)
-
-
-def scale_by_rms(alpha: float = 0.99, eps: float = 1e-8, centered: bool = False
-                 ) -> GradientTransformation:
-    """RMSprop's preconditioning (PyTorch's: :math:`\\epsilon` outside the square root).
-
-    .. math::
-        s_t = \\alpha s_{t-1} + (1 - \\alpha) g_t^2, \\quad
-        \\bar g_t = \\bar g_{t-1} + (1 - \\alpha)(g_t - \\bar g_{t-1}) \\text{ (centered)}
-
-        u_t = g_t / (\\sqrt{s_t - \\bar g_t^2} + \\epsilon)
-        \\text{ (centered) or } g_t / (\\sqrt{s_t} + \\epsilon)
-
-    Example:
-        >>> tx = ft.optim.chain(ft.optim.scale_by_rms(), ft.optim.scale(-1e-2))
-
-    References:
-        Tieleman and Hinton, Lecture 6.5 (RMSprop), COURSERA 2012;
-        Graves, "Generating Sequences With Recurrent Neural Networks", 2013 (centered).
-    """
-    def init(params):
-        return ScaleByRmsState(zero_count(params), ft.tree.map(ft.zeros_like, params),
-                               ft.tree.map(ft.zeros_like, params) if centered else None)
-
-    def update(updates, state, params=None):
-        square_avg = ft.tree.map(lambda s, g: s * alpha + (1 - alpha) * g * g,
-                                 state.square_avg, updates)
-        grad_avg = None
-        if centered:
-            grad_avg = ft.tree.map(lambda a, g: a + (1 - alpha) * (g - a), state.grad_avg,
-                                   updates)
-            avg = ft.tree.map(lambda s, a: ft.sqrt(s - a * a) + eps, square_avg, grad_avg)
-        else:
-            avg = ft.tree.map(lambda s: ft.sqrt(s) + eps, square_avg)
-        updates = ft.tree.map(lambda g, a: g / a, updates, avg)
-        return updates, ScaleByRmsState(state.step + 1, square_avg, grad_avg)
-
-    return GradientTransformation(init, update)
-
-
-def scale_by_rss(initial_accumulator_value: float = 0.0, eps: float = 1e-10
-                 ) -> GradientTransformation:
-    """Adagrad's preconditioning: :math:`S_t = S_{t-1} + g_t^2`,
-    :math:`u_t = g_t / (\\sqrt{S_t} + \\epsilon)` with :math:`S_0` the initial value.
-
-    Example:
-        >>> tx = ft.optim.chain(ft.optim.scale_by_rss(), ft.optim.scale(-1e-2))
-
-    References:
-        Duchi et al., "Adaptive Subgradient Methods for Online Learning and Stochastic
-        Optimization", JMLR 2011.
-    """
-    def init(params):
-        return ScaleByRssState(ft.tree.map(
-            lambda p: ft.full_like(p, initial_accumulator_value), params))
-
-    def update(updates, state, params=None):
-        total = ft.tree.map(lambda s, g: s + g * g, state.sum, updates)
-        updates = ft.tree.map(lambda g, s: g / (ft.sqrt(s) + eps), updates, total)
-        return updates, ScaleByRssState(total)
-
-    return GradientTransformation(init, update)
-
-
-def scale_by_lion(b1: float = 0.9, b2: float = 0.99) -> GradientTransformation:
-    """Lion's sign update.
-
-    .. math::
-        u_t = \\operatorname{sign}(\\beta_1 m_{t-1} + (1 - \\beta_1) g_t), \\quad
-        m_t = \\beta_2 m_{t-1} + (1 - \\beta_2) g_t
-
-    Example:
-        >>> tx = ft.optim.chain(ft.optim.scale_by_lion(), ft.optim.scale(-1e-4))
-
-    References:
-        Chen et al., "Symbolic Discovery of Optimization Algorithms", NeurIPS 2023.
-    """
-    def init(params):
-        return ScaleByLionState(ft.tree.map(ft.zeros_like, params))
-
-    def update(updates, state, params=None):
-        signs = ft.tree.map(lambda m, g: ft.sign(m * b1 + (1 - b1) * g), state.exp_avg,
-                            updates)
-        exp_avg = ft.tree.map(lambda m, g: m * b2 + (1 - b2) * g, state.exp_avg, updates)
-        return signs, ScaleByLionState(exp_avg)
-
-    return GradientTransformation(init, update)
-
-
-def scale_by_trust_ratio() -> GradientTransformation:
-    """LAMB's layer-wise trust ratio, per parameter array:
-    :math:`u \\leftarrow u \\, \\lVert\\theta\\rVert / \\lVert u\\rVert`, or :math:`u` when
-    either norm is zero.
-
-    Example:
-        >>> tx = ft.optim.chain(ft.optim.scale_by_adam(), ft.optim.scale_by_trust_ratio())
-
-    References:
-        You et al., "Large Batch Optimization for Deep Learning: Training BERT in 76
-        minutes", ICLR 2020.
-    """
-    def rescale(u, p):
-        param_norm = ft.sqrt(ft.sum(p * p))
-        update_norm = ft.sqrt(ft.sum(u * u))
-        degenerate = (param_norm == 0) | (update_norm == 0)
-        ratio = ft.where(degenerate, 1.0, param_norm / ft.where(degenerate, 1.0, update_norm))
-        return u * ratio
-
-    def update(updates, state, params=None):
-        require_params(params, "scale_by_trust_ratio")
-        return ft.tree.map(rescale, updates, params), state
-
-    return GradientTransformation(lambda params: EmptyState(), update)

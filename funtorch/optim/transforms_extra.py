@@ -1,5 +1,6 @@
-"""The update rules of ``torch.optim``'s NAdam, RAdam, Adamax, Adadelta, Rprop and ASGD as
-transformations (Adafactor and Muon: ``transforms_matrix.py``) (the factories in ``optimizers_extra.py`` chain them).
+"""The update rules of ``torch.optim``'s NAdam, RAdam and Adamax as transformations
+(Adadelta, Rprop and ASGD: ``transforms_classic.py``; Adafactor and Muon:
+``transforms_matrix.py``); the factories in ``optimizers_extra.py`` chain them.
 
 As in ``transforms.py``: PyTorch's operation order, state fields named as PyTorch's
 per-parameter state (so the stateful wrappers write PyTorch's ``state_dict``), scalars that
@@ -12,15 +13,13 @@ number or a schedule ``step -> lr``.
 from __future__ import annotations
 
 from typing import Any, NamedTuple
-from collections.abc import Callable
 
 import funtorch as ft
-from funtorch.optim.base import GradientTransformation, cast_like, require_params, zero_count
+from funtorch.optim.base import GradientTransformation, cast_like, zero_count
 
 __all__ = [
-    "ScaleByAdadeltaState", "ScaleByAdamaxState", "ScaleByAsgdState", "ScaleByNadamState",
-    "ScaleByRadamState", "ScaleByRpropState", "scale_by_adadelta", "scale_by_adamax",
-    "scale_by_asgd", "scale_by_nadam", "scale_by_radam", "scale_by_rprop",
+    "ScaleByAdamaxState", "ScaleByNadamState", "ScaleByRadamState", "scale_by_adamax",
+    "scale_by_nadam", "scale_by_radam",
 ]
 
 
@@ -48,7 +47,14 @@ def _lerp(start, end, weight):
 
 
 class ScaleByNadamState(NamedTuple):
-    """PyTorch NAdam's state: ``mu_product`` is the product of the momentum schedule.
+    """PyTorch NAdam's per-parameter state (:func:`scale_by_nadam`).
+
+    Attributes:
+        step: a 0-d int64 array, the number of updates taken.
+        mu_product: :math:`\\prod_{i \\le t} \\mu_i`, the product of the momentum
+            schedule so far (a 0-d float64 array).
+        exp_avg: :math:`m_t`, the moving average of the gradients (a pytree like params).
+        exp_avg_sq: :math:`v_t`, the moving average of the squared gradients.
 
     Example:
         >>> ft.optim.scale_by_nadam().init({"w": ft.zeros((2, 2))})._fields
@@ -61,7 +67,12 @@ class ScaleByNadamState(NamedTuple):
 
 
 class ScaleByRadamState(NamedTuple):
-    """PyTorch RAdam's state.
+    """PyTorch RAdam's per-parameter state (:func:`scale_by_radam`).
+
+    Attributes:
+        step: a 0-d int64 array, the number of updates taken.
+        exp_avg: :math:`m_t`, the moving average of the gradients (a pytree like params).
+        exp_avg_sq: :math:`v_t`, the moving average of the squared gradients.
 
     Example:
         >>> ft.optim.scale_by_radam().init({"w": ft.zeros((2, 2))})._fields
@@ -73,7 +84,13 @@ class ScaleByRadamState(NamedTuple):
 
 
 class ScaleByAdamaxState(NamedTuple):
-    """PyTorch Adamax's state: ``exp_inf`` is the exponentially weighted infinity norm.
+    """PyTorch Adamax's per-parameter state (:func:`scale_by_adamax`).
+
+    Attributes:
+        step: a 0-d int64 array, the number of updates taken.
+        exp_avg: :math:`m_t`, the moving average of the gradients (a pytree like params).
+        exp_inf: :math:`u^\\infty_t`, the exponentially weighted infinity norm of the
+            gradients.
 
     Example:
         >>> ft.optim.scale_by_adamax().init({"w": ft.zeros((2, 2))})._fields
@@ -82,43 +99,6 @@ class ScaleByAdamaxState(NamedTuple):
     step: Any
     exp_avg: Any
     exp_inf: Any
-
-
-class ScaleByAdadeltaState(NamedTuple):
-    """PyTorch Adadelta's state.
-
-    Example:
-        >>> ft.optim.scale_by_adadelta().init({"w": ft.zeros((2, 2))})._fields
-        ('step', 'square_avg', 'acc_delta')
-    """
-    step: Any
-    square_avg: Any
-    acc_delta: Any
-
-
-class ScaleByRpropState(NamedTuple):
-    """PyTorch Rprop's state: the previous (masked) gradient and per-element step sizes.
-
-    Example:
-        >>> ft.optim.scale_by_rprop().init({"w": ft.zeros((2, 2))})._fields
-        ('step', 'prev', 'step_size')
-    """
-    step: Any
-    prev: Any
-    step_size: Any
-
-
-class ScaleByAsgdState(NamedTuple):
-    """PyTorch ASGD's state: ``eta`` (step size), ``mu`` (averaging rate), ``ax`` (average).
-
-    Example:
-        >>> ft.optim.scale_by_asgd().init({"w": ft.zeros((2, 2))})._fields
-        ('step', 'eta', 'mu', 'ax')
-    """
-    step: Any
-    eta: Any
-    mu: Any
-    ax: Any
 
 
 def scale_by_nadam(b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8,
@@ -131,8 +111,30 @@ def scale_by_nadam(b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8,
         + \\mu_{t+1} m_t / (1 - \\prod_{i \\le t+1}\\mu_i)}
         {\\sqrt{v_t / (1 - \\beta_2^t)} + \\epsilon}
 
+    with :math:`m_t` and :math:`v_t` Adam's moving averages (rates :math:`\\beta_1`,
+    :math:`\\beta_2`).
+
+    Args:
+        b1: :math:`\\beta_1`, the base momentum (decay rate of the gradients' average).
+        b2: :math:`\\beta_2`, the decay rate of the squared gradients' average.
+        eps: :math:`\\epsilon`, added to the denominator.
+        momentum_decay: :math:`\\psi`, how fast the momentum schedule :math:`\\mu_t`
+            warms up.
+
+    Returns:
+        A ``GradientTransformation`` whose state is a :class:`ScaleByNadamState`; the
+        updates have the gradients' shapes and dtypes.
+
     Example:
-        >>> tx = ft.optim.chain(ft.optim.scale_by_nadam(), ft.optim.scale(-2e-3))
+        On the first step :math:`u = (1 + 0.1\\mu_2 / (1 - \\mu_1\\mu_2))
+        \\operatorname{sign}(g)` with :math:`\\mu_1 = 0.9(1 - 0.5 \\cdot 0.96^{0.004})`,
+        :math:`\\mu_2 = 0.9(1 - 0.5 \\cdot 0.96^{0.008})`:
+
+        >>> tx = ft.optim.scale_by_nadam()
+        >>> grads = {"w": ft.array([2.0, -0.5])}
+        >>> updates, state = tx.update(grads, tx.init(grads))
+        >>> [round(u, 4) for u in updates["w"].tolist()]
+        [1.0565, -1.0565]
 
     References:
         Dozat, "Incorporating Nesterov Momentum into Adam", ICLR workshop 2016.
@@ -169,8 +171,34 @@ def scale_by_radam(b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8) -> Gra
     """RAdam's direction: Adam's, rectified while the variance estimate is reliable
     (:math:`\\rho_t > 5`), else the bias-corrected momentum alone.
 
+    .. math::
+        \\rho_\\infty = \\frac{2}{1 - \\beta_2} - 1, \\quad
+        \\rho_t = \\rho_\\infty - \\frac{2 t \\beta_2^t}{1 - \\beta_2^t}, \\quad
+        r_t = \\sqrt{\\frac{(\\rho_t - 4)(\\rho_t - 2)\\rho_\\infty}
+        {(\\rho_\\infty - 4)(\\rho_\\infty - 2)\\rho_t}}
+
+        u_t = \\frac{m_t}{1 - \\beta_1^t} \\cdot
+        \\frac{r_t \\sqrt{1 - \\beta_2^t}}{\\sqrt{v_t} + \\epsilon}
+        \\text{ if } \\rho_t > 5 \\text{, else } \\frac{m_t}{1 - \\beta_1^t}
+
+    Args:
+        b1: :math:`\\beta_1`, the decay rate of the gradients' moving average.
+        b2: :math:`\\beta_2`, the decay rate of the squared gradients' moving average.
+        eps: :math:`\\epsilon`, added to the denominator.
+
+    Returns:
+        A ``GradientTransformation`` whose state is a :class:`ScaleByRadamState`; the
+        updates have the gradients' shapes and dtypes.
+
     Example:
-        >>> tx = ft.optim.chain(ft.optim.scale_by_radam(), ft.optim.scale(-1e-3))
+        On the first step :math:`\\rho_1 = 1`, so the update is the bias-corrected
+        momentum, the gradient itself:
+
+        >>> tx = ft.optim.scale_by_radam()
+        >>> grads = {"w": ft.array([2.0, -0.5])}
+        >>> updates, state = tx.update(grads, tx.init(grads))
+        >>> [round(u, 4) for u in updates["w"].tolist()]
+        [2.0, -0.5]
 
     References:
         Liu et al., "On the Variance of the Adaptive Learning Rate and Beyond", ICLR 2020.
@@ -208,10 +236,27 @@ def scale_by_radam(b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8) -> Gra
 def scale_by_adamax(b1: float = 0.9, b2: float = 0.999,
                     eps: float = 1e-8) -> GradientTransformation:
     """Adamax's direction: :math:`u_t = m_t / ((1 - \\beta_1^t) \\, u^\\infty_t)` with
-    :math:`u^\\infty_t = \\max(\\beta_2 u^\\infty_{t-1}, |g_t| + \\epsilon)`.
+    :math:`u^\\infty_t = \\max(\\beta_2 u^\\infty_{t-1}, |g_t| + \\epsilon)` and
+    :math:`m_t = m_{t-1} + (1 - \\beta_1)(g_t - m_{t-1})`.
+
+    Args:
+        b1: :math:`\\beta_1`, the decay rate of the gradients' moving average.
+        b2: :math:`\\beta_2`, the decay of the infinity norm.
+        eps: :math:`\\epsilon`, added to :math:`|g_t|`.
+
+    Returns:
+        A ``GradientTransformation`` whose state is a :class:`ScaleByAdamaxState`; the
+        updates have the gradients' shapes and dtypes.
 
     Example:
-        >>> tx = ft.optim.chain(ft.optim.scale_by_adamax(), ft.optim.scale(-2e-3))
+        On the first step :math:`m_1 / (1 - \\beta_1) = g` and
+        :math:`u^\\infty_1 = |g| + \\epsilon`, so :math:`u \\approx \\operatorname{sign}(g)`:
+
+        >>> tx = ft.optim.scale_by_adamax()
+        >>> grads = {"w": ft.array([2.0, -0.5])}
+        >>> updates, state = tx.update(grads, tx.init(grads))
+        >>> [round(u, 4) for u in updates["w"].tolist()]
+        [1.0, -1.0]
 
     References:
         Kingma and Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015, section 7.
@@ -228,116 +273,5 @@ def scale_by_adamax(b1: float = 0.9, b2: float = 0.999,
         updates = ft.tree.map(lambda m, u: m / u / cast_like(bias_correction, m),
                               exp_avg, exp_inf)
         return updates, ScaleByAdamaxState(step, exp_avg, exp_inf)
-
-    return GradientTransformation(init, update)
-
-
-def scale_by_adadelta(rho: float = 0.9, eps: float = 1e-6) -> GradientTransformation:
-    """Adadelta's direction :math:`\\sqrt{A_{t-1} + \\epsilon} / \\sqrt{S_t + \\epsilon}
-    \\, g_t`, with running averages :math:`S` of squared gradients and :math:`A` of squared
-    directions.
-
-    Example:
-        >>> tx = ft.optim.chain(ft.optim.scale_by_adadelta(), ft.optim.scale(-1.0))
-
-    References:
-        Zeiler, "ADADELTA: An Adaptive Learning Rate Method", 2012.
-    """
-    def init(params):
-        return ScaleByAdadeltaState(zero_count(params), _zeros(params), _zeros(params))
-
-    def update(updates, state, params=None):
-        square_avg = ft.tree.map(lambda s, g: s * rho + (1 - rho) * g * g, state.square_avg,
-                                 updates)
-        delta = ft.tree.map(lambda a, s, g: ft.sqrt(a + eps) / ft.sqrt(s + eps) * g,
-                            state.acc_delta, square_avg, updates)
-        acc_delta = ft.tree.map(lambda a, d: a * rho + (1 - rho) * d * d, state.acc_delta,
-                                delta)
-        return delta, ScaleByAdadeltaState(state.step + 1, square_avg, acc_delta)
-
-    return GradientTransformation(init, update)
-
-
-def scale_by_rprop(lr: float | Callable[[Any], Any] = 1e-2, etas: tuple[float, float] = (0.5, 1.2),
-                   step_sizes: tuple[float, float] = (1e-6, 50.0)) -> GradientTransformation:
-    """Rprop's signed steps (scale by ``-1`` afterwards): each element's step size grows by
-    ``etas[1]`` while its gradient keeps its sign and shrinks by ``etas[0]`` (skipping that
-    element's move) when the sign flips; step sizes start at ``lr``.
-
-    Example:
-        >>> tx = ft.optim.chain(ft.optim.scale_by_rprop(0.01), ft.optim.scale(-1.0))
-
-    References:
-        Riedmiller and Braun, "A direct adaptive method for faster backpropagation
-        learning: the RPROP algorithm", ICNN 1993.
-    """
-    etaminus, etaplus = etas
-    lo, hi = step_sizes
-
-    def init(params):
-        count = zero_count(params)
-        start = _lr_at(lr, count)
-        return ScaleByRpropState(count, _zeros(params),
-                                 ft.tree.map(lambda p: ft.full_like(p, 0) + cast_like(start, p),
-                                             params))
-
-    def update(updates, state, params=None):
-        def one(g, prev, size):
-            sign = ft.sign(g * prev)
-            factor = ft.where(sign > 0, etaplus, ft.where(sign < 0, etaminus, 1.0))
-            factor = factor.astype(size.dtype)
-            size = ft.clip(size * factor, lo, hi)
-            g = ft.where(factor == cast_like(etaminus, factor), 0, g)
-            return ft.sign(g) * size, g, size
-
-        out = ft.tree.map(one, updates, state.prev, state.step_size)
-        pick = [ft.tree.map(lambda o, i=i: o[i], out, is_leaf=lambda o: isinstance(o, tuple))
-                for i in range(3)]
-        return pick[0], ScaleByRpropState(state.step + 1, pick[1], pick[2])
-
-    return GradientTransformation(init, update)
-
-
-def scale_by_asgd(lr: float | Callable[[Any], Any] = 1e-2, lambd: float = 1e-4,
-                  alpha: float = 0.75, t0: float = 1e6) -> GradientTransformation:
-    """ASGD's update (already scaled): :math:`u_t = -\\lambda\\eta_t\\theta - \\eta_t g_t`,
-    then the average ``ax`` moves towards the new parameters at rate :math:`\\mu_t`, and
-    :math:`\\eta_{t+1} = lr / (1 + \\lambda \\, lr \\, t)^{\\alpha}`,
-    :math:`\\mu_{t+1} = 1 / \\max(1, t - t_0)`.
-
-    Example:
-        >>> tx = ft.optim.scale_by_asgd(1e-2)
-
-    References:
-        Polyak and Juditsky, "Acceleration of Stochastic Approximation by Averaging",
-        SIAM J. Control Optim. 1992.
-    """
-    def init(params):
-        count = zero_count(params)
-        return ScaleByAsgdState(count, _lr_at(lr, count),
-                                ft.ones((), dtype=ft.float64, device=count.device),
-                                _zeros(params))
-
-    def update(updates, state, params=None):
-        require_params(params, "scale_by_asgd")
-        step = state.step + 1
-        eta = state.eta
-
-        def move(g, p):
-            new = p * (1 - lambd * cast_like(eta, p)) - cast_like(eta, g) * g
-            return new - p, new
-
-        out = ft.tree.map(move, updates, params)
-        is_pair = lambda o: isinstance(o, tuple)  # noqa: E731
-        updates = ft.tree.map(lambda o: o[0], out, is_leaf=is_pair)
-        new_params = ft.tree.map(lambda o: o[1], out, is_leaf=is_pair)
-        ax = ft.tree.map(lambda a, p: ft.where(state.mu == 1, p,
-                                               a + (p - a) * cast_like(state.mu, p)),
-                         state.ax, new_params)
-        t = _f64(step)
-        rate = _lr_at(lr, state.step)
-        new_eta = rate / (1 + lambd * rate * t) ** alpha
-        new_mu = 1 / ft.maximum(ft.asarray(1.0, dtype=ft.float64), t - t0)
-        return updates, ScaleByAsgdState(step, new_eta, new_mu, ax)
 
     return GradientTransformation(init, update)
