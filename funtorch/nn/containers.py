@@ -35,12 +35,25 @@ def _delete(container, index, cls):
 
 
 class Sequential(Module):
-    """Calls its modules in order: ``Sequential(Linear(2, 3), ReLU())`` or an OrderedDict.
+    """Calls its modules in order, each on the previous one's output.
+
+    Args:
+        args: the modules, registered as children ``"0"``, ``"1"``, ...; or a single
+            ``OrderedDict`` of ``name -> module`` (children named by its keys).
+
+    Raises:
+        TypeError: ``Sequential + x`` where ``x`` is not a Sequential.
+        IndexError: an index out of range (``net[5]``, ``del net[5]``, ``insert``).
+
+    Shape:
+        Input what the first module takes; output what the last module returns.
 
     Example:
         >>> net = ft.nn.Sequential(ft.nn.Linear(2, 3), ft.nn.ReLU())
         >>> [name for name, _ in net.named_parameters()]
         ['0.weight', '0.bias']
+        >>> net(ft.ones((4, 2))).shape
+        (4, 3)
     """
 
     def __init__(self, *args: Any) -> None:
@@ -114,7 +127,14 @@ class Sequential(Module):
 
 
 class ModuleList(Module):
-    """A list of modules whose parameters are registered ("0.weight", ...).
+    """A list of modules whose parameters are registered (``"0.weight"``, ...); it has no
+    ``forward``: index or iterate it in the owner's ``forward``.
+
+    Args:
+        modules: an iterable of modules to append, in order, or None for an empty list.
+
+    Raises:
+        IndexError: an index out of range.
 
     Example:
         >>> layers = ft.nn.ModuleList([ft.nn.Linear(2, 2) for _ in range(3)])
@@ -177,7 +197,12 @@ class ModuleList(Module):
 
 
 class ModuleDict(Module):
-    """A dict of modules (insertion order) whose parameters are registered ("key.weight").
+    """A dict of modules (insertion order) whose parameters are registered
+    (``"key.weight"``); it has no ``forward``.
+
+    Args:
+        modules: a mapping ``name -> module`` or an iterable of ``(name, module)`` pairs, or
+            None for an empty dict.
 
     Example:
         >>> heads = ft.nn.ModuleDict({'a': ft.nn.Linear(2, 1), 'b': ft.nn.Linear(2, 3)})

@@ -24,7 +24,15 @@ def _as_parameter(value):
 
 
 class ParameterList(Module):
-    """A list of parameters (``state_dict`` keys ``"0"``, ``"1"``, ...).
+    """A list of parameters (``state_dict`` keys ``"0"``, ``"1"``, ...); plain arrays are
+    wrapped in ``Parameter``.
+
+    Args:
+        values: an iterable of parameters or arrays (anything ``ft.asarray`` takes) to append,
+            or None for an empty list.
+
+    Raises:
+        IndexError: an index out of range.
 
     Example:
         >>> params = ft.nn.ParameterList([ft.nn.Parameter(ft.ones(2)) for _ in range(3)])
@@ -79,12 +87,17 @@ class ParameterList(Module):
 
 
 class ParameterDict(Module):
-    """A dict of parameters (insertion order; ``state_dict`` keys are the dict's keys).
+    """A dict of parameters (insertion order; ``state_dict`` keys are the dict's keys); plain
+    arrays are wrapped in ``Parameter``.
+
+    Args:
+        parameters: a mapping ``name -> parameter or array`` or an iterable of
+            ``(name, value)`` pairs, or None for an empty dict.
 
     Example:
-        >>> params = ft.nn.ParameterDict({"scale": ft.nn.Parameter(ft.ones(2))})
-        >>> list(params.keys())
-        ['scale']
+        >>> params = ft.nn.ParameterDict({"scale": ft.ones(2)})
+        >>> list(params.keys()), type(params["scale"]).__name__
+        (['scale'], 'Parameter')
     """
 
     def __init__(self, parameters: Any = None) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
 import math
+import textwrap
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -16,10 +18,83 @@ __all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose2d"]
 
 _PaddingMode = Literal["zeros", "reflect", "replicate", "circular"]  # PADDING_MODES
 
+_SPATIAL = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}
+_ARGS = {
+    "in_channels": "``C_in``, the input's channel count.",
+    "out_channels": "``C_out``, the output's channel count.",
+    "kernel_size": "the window size: {ints}.",
+    "stride": "the step between windows: {ints}.",
+    "padding": "zeros added on both sides of each spatial axis: {ints}{same}.",
+    "output_padding": "{output_padding}",
+    "dilation": "the spacing between kernel elements: {ints}.",
+    "groups": "split the channels into this many independent groups (``C_in`` and ``C_out`` "
+              "divisible by it).",
+    "bias": "learn an additive bias ``(C_out,)`` (False: ``bias`` is None).",
+    "padding_mode": "{padding_mode}",
+    "device": "the device of the parameters (``\"cpu\"``; see ``Array.to``), or None.",
+    "dtype": "the parameters' float dtype; None for ``ft.get_default_dtype()``.",
+    "key": "a PRNG key for the initial parameters (torch's default init, kaiming_uniform with "
+           "``a = sqrt(5)``); None draws them from the global generator.",
+}
+_SAME = (', or ``"valid"`` (none) or ``"same"`` (the output as large as the input; stride 1 '
+         'only)')
+_MODES = ('how the input is padded: ``"zeros"`` (default), ``"reflect"``, ``"replicate"`` or '
+          '``"circular"``, as ``F.pad(x, ..., mode=padding_mode)`` before an unpadded '
+          'convolution.')
+_CONV_OUT = "``{o} = floor(({i} + 2 padding - dilation (k - 1) - 1) / stride + 1)``"
+_TRANSPOSED_OUT = ("``{o} = ({i} - 1) stride - 2 padding + dilation (k - 1) + output_padding"
+                   " + 1``")
+
+
+def _conv_sections(cls: type[_ConvNd]) -> str:
+    """``cls``'s docstring with Args (its constructor's, in order), Raises and Shape sections
+    before the example, from ``_nd`` and ``_transposed``."""
+    nd, transposed = cls._nd, cls._transposed
+    dims = _SPATIAL[nd]
+    values = {"ints": "an int (or a 1-tuple)" if nd == 1 else f"an int or a tuple of {nd}",
+              "same": "" if transposed else _SAME,
+              "output_padding": ("extra size added to one side of each output axis (less "
+                                 "than the stride or the dilation): picks among the output "
+                                 "sizes a strided convolution maps to the input's size."
+                                 if transposed else
+                                 "keyword-only, kept as an attribute: only the transposed "
+                                 "layers use it."),
+              "padding_mode": ('only ``"zeros"``.' if transposed else _MODES)}
+    args = [f"{name}: " + _ARGS[name].format(**values)
+            for name in inspect.signature(cls).parameters]
+    out = _TRANSPOSED_OUT if transposed else _CONV_OUT
+    spatial = ", ".join(dims)
+    shape = _wrap(f"Input ``(N, C_in, {spatial})`` or ``(C_in, {spatial})``; output ``(N, "
+                  f"C_out, {', '.join(d + '_out' for d in dims)})`` (or without ``N``), each "
+                  "spatial axis ``X`` with that axis's ``k``, ``stride``, ...:", hanging=False)
+    shape += ("\n        " + out.format(o="X_out", i="X_in") + "\n    ``weight`` is ``"
+              + ("(C_in, C_out / groups, " if transposed else "(C_out, C_in / groups, ")
+              + (", ".join(f"k{d}" for d in dims) if nd > 1 else "k") + ")``.")
+    raises = ("ValueError: a channel count that is not a non-negative integer, channels not "
+              "divisible by ``groups``, or an unknown ``padding_mode``"
+              + (' (any but ``"zeros"`` here)' if transposed else "") + ".")
+    head, sep, example = inspect.cleandoc(cls.__doc__ or "").partition("\n\nExample:")
+    sections = ("Args:\n" + "\n".join(_wrap(arg, hanging=True) for arg in args)
+                + "\n\nRaises:\n" + _wrap(raises, hanging=True)
+                + "\n\nShape:\n" + shape)
+    return f"{head}\n\n{sections}{sep}{example}"
+
+
+def _wrap(text: str, hanging: bool) -> str:
+    return textwrap.fill(text, 92, initial_indent="    ",
+                         subsequent_indent="        " if hanging else "    ")
+
 
 class _ConvNd(Module):
+    """Base of the convolutions: each subclass's docstring gets its Args, Raises and Shape
+    sections from :func:`_conv_sections`."""
+
     _nd = 2
     _transposed = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.__doc__ = _conv_sections(cls)
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: int | tuple[int, ...],
                  stride: int | tuple[int, ...] | None = 1,
@@ -86,8 +161,7 @@ class _ConvNd(Module):
 
 
 class Conv1d(_ConvNd):
-    """1-d convolution: ``(N, C_in, L) -> (N, C_out, L_out)``; weight
-    ``(C_out, C_in / groups, k)``.
+    """1-d convolution (cross-correlation, as torch) over ``(N, C_in, L)`` inputs.
 
     Example:
         >>> ft.nn.Conv1d(2, 4, 3)(ft.ones((1, 2, 10))).shape
@@ -98,12 +172,7 @@ class Conv1d(_ConvNd):
 
 
 class Conv2d(_ConvNd):
-    """2-d convolution: ``(N, C_in, H, W) -> (N, C_out, H_out, W_out)``; weight
-    ``(C_out, C_in / groups, kH, kW)``; ``padding`` may be ``"same"`` or ``"valid"``.
-
-    ``padding_mode`` (every Conv layer): ``"zeros"`` (default), ``"reflect"``,
-    ``"replicate"`` or ``"circular"``, as PyTorch: the input is padded with
-    ``F.pad(x, ..., mode=padding_mode)``, then convolved without padding.
+    """2-d convolution (cross-correlation, as torch) over ``(N, C_in, H, W)`` inputs.
 
     Example:
         >>> ft.nn.Conv2d(1, 4, 3, padding="same")(ft.ones((2, 1, 8, 8))).shape
@@ -114,7 +183,7 @@ class Conv2d(_ConvNd):
 
 
 class Conv3d(_ConvNd):
-    """3-d convolution: ``(N, C_in, D, H, W) -> (N, C_out, D_out, H_out, W_out)``.
+    """3-d convolution (cross-correlation, as torch) over ``(N, C_in, D, H, W)`` inputs.
 
     Example:
         >>> ft.nn.Conv3d(1, 2, 3, padding=1)(ft.ones((1, 1, 4, 4, 4))).shape
@@ -125,7 +194,8 @@ class Conv3d(_ConvNd):
 
 
 class ConvTranspose2d(_ConvNd):
-    """Transposed 2-d convolution; weight ``(C_in, C_out / groups, kH, kW)``.
+    """Transposed 2-d convolution (the gradient of ``Conv2d`` with respect to its input),
+    over ``(N, C_in, H, W)`` inputs.
 
     Example:
         >>> ft.nn.ConvTranspose2d(2, 3, 2, stride=2)(ft.ones((1, 2, 4, 4))).shape

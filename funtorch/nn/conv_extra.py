@@ -14,7 +14,8 @@ __all__ = ["ConvTranspose1d", "ConvTranspose3d"]
 
 
 class ConvTranspose1d(ConvTranspose2d):
-    """Transposed 1-d convolution; weight ``(C_in, C_out / groups, k)``.
+    """Transposed 1-d convolution (the gradient of ``Conv1d`` with respect to its input),
+    over ``(N, C_in, L)`` inputs.
 
     Example:
         >>> ft.nn.ConvTranspose1d(2, 3, 3, stride=2)(ft.ones((1, 2, 4))).shape
@@ -34,7 +35,8 @@ class ConvTranspose1d(ConvTranspose2d):
 
 
 class ConvTranspose3d(ConvTranspose1d):
-    """Transposed 3-d convolution; weight ``(C_in, C_out / groups, kD, kH, kW)``.
+    """Transposed 3-d convolution (the gradient of ``Conv3d`` with respect to its input),
+    over ``(N, C_in, D, H, W)`` inputs.
 
     Example:
         >>> ft.nn.ConvTranspose3d(2, 3, 2, stride=2)(ft.ones((1, 2, 2, 2, 2))).shape
