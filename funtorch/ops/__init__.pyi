@@ -339,6 +339,7 @@ from funtorch.ops.math_stats import convolve as convolve
 from funtorch.ops.math_stats import corrcoef as corrcoef
 from funtorch.ops.math_stats import correlate as correlate
 from funtorch.ops.math_stats import percentile as percentile
+from funtorch.ops.padding import pad as pad
 from funtorch.ops.shape import broadcast_to as broadcast_to
 from funtorch.ops.shape import expand_dims as expand_dims
 from funtorch.ops.shape import moveaxis as moveaxis
@@ -348,7 +349,6 @@ from funtorch.ops.shape import reshape as view
 from funtorch.ops.shape import swapaxes as swapaxes
 from funtorch.ops.shape import unsqueeze as unsqueeze
 from funtorch.ops.structure import cat as cat
-from funtorch.ops.structure import pad as pad
 from funtorch.ops.structure import repeat as repeat
 from funtorch.ops.structure import tile as tile
 from funtorch.ops.structure import trace as trace

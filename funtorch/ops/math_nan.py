@@ -61,6 +61,21 @@ def nanprod(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: Any =
             where: ArrayLike | None = None) -> Array:
     """Product over ``axis`` treating NaN as one.
 
+    Args:
+        a: an array-like.
+        axis: None (all), an int or a tuple of ints.
+        dtype: a dtype to cast ``a`` to first, or None.
+        out: unsupported (must be None).
+        keepdims: keep the reduced axes with length 1.
+        initial: a value the product is multiplied by, or None.
+        where: unsupported (must be None).
+
+    Returns:
+        An array with ``axis`` reduced, in the dtype ``ft.prod`` gives.
+
+    Raises:
+        TypeError: ``out`` or ``where`` is given.
+
     Example:
         >>> ft.nanprod(ft.array([2.0, float("nan"), 3.0])).item()
         6.0
@@ -167,6 +182,21 @@ def nanvar(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: Any = 
     """Variance over ``axis`` of the non-NaN entries, divided by ``count - ddof`` (NaN
     where that is not positive).
 
+    Args:
+        a: an array-like (integers become the default float).
+        axis: None (all), an int or a tuple of ints.
+        dtype: a dtype to cast ``a`` to first, or None.
+        out: unsupported (must be None).
+        ddof: the delta degrees of freedom subtracted from the count of non-NaN entries.
+        keepdims: keep the reduced axes with length 1.
+        where: unsupported (must be None).
+
+    Returns:
+        A real float array with ``axis`` reduced.
+
+    Raises:
+        TypeError: ``out`` or ``where`` is given.
+
     Example:
         >>> ft.nanvar(ft.array([1.0, float("nan"), 3.0])).item()
         1.0
@@ -191,6 +221,16 @@ def nanstd(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: Any = 
            ddof: int = 0, keepdims: bool = False, where: ArrayLike | None = None) -> Array:
     """Standard deviation over ``axis`` of the non-NaN entries (``sqrt(nanvar)``).
 
+    Args:
+        a, axis, dtype, ddof, keepdims: as for :func:`nanvar`.
+        out, where: unsupported (must be None).
+
+    Returns:
+        A real float array with ``axis`` reduced.
+
+    Raises:
+        TypeError: ``out`` or ``where`` is given.
+
     Example:
         >>> ft.nanstd(ft.array([1.0, float("nan"), 3.0])).item()
         1.0
@@ -209,6 +249,19 @@ nanmedian = make_median("nanmedian", True, "Median of the non-NaN entries over `
 def nancumsum(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: Any = None) -> Array:
     """Cumulative sum treating NaN as zero (flattened when ``axis`` is None).
 
+    Args:
+        a: an array-like.
+        axis: the axis to accumulate along, or None for the flattened array.
+        dtype: a dtype to cast ``a`` to first, or None.
+        out: unsupported (must be None).
+
+    Returns:
+        An array of ``a``'s shape (1-D when ``axis`` is None), in the dtype ``ft.cumsum``
+        gives.
+
+    Raises:
+        TypeError: ``out`` is given.
+
     Example:
         >>> ft.nancumsum(ft.array([1.0, float("nan"), 2.0])).tolist()
         [1.0, 1.0, 3.0]
@@ -220,6 +273,16 @@ def nancumsum(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: Any
 
 def nancumprod(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: Any = None) -> Array:
     """Cumulative product treating NaN as one (flattened when ``axis`` is None).
+
+    Args:
+        a, axis, dtype, out: as for :func:`nancumsum`.
+
+    Returns:
+        The running products, shaped as :func:`nancumsum`'s result, in the dtype
+        ``ft.cumprod`` gives.
+
+    Raises:
+        TypeError: ``out`` is given.
 
     Example:
         >>> ft.nancumprod(ft.array([2.0, float("nan"), 3.0])).tolist()

@@ -169,6 +169,15 @@ def ediff1d(ary: ArrayLike, to_end: ArrayLike | None = None,
     """Differences of consecutive elements of the flattened ``ary``, with optional values
     before and after.
 
+    Args:
+        ary: an array-like (flattened).
+        to_end: values (flattened) appended after the differences, or None.
+        to_begin: values (flattened) prepended before the differences, or None.
+
+    Returns:
+        A 1-D array of ``ary``'s dtype with ``ary.size - 1`` differences plus the added
+        values (cast to that dtype).
+
     Example:
         >>> ft.ediff1d(ft.array([1.0, 2.0, 4.0]), to_begin=0.0).tolist()
         [0.0, 1.0, 2.0]

@@ -218,6 +218,17 @@ def corrcoef(x: ArrayLike, y: ArrayLike | None = None, rowvar: bool = True) -> A
     """Pearson correlation coefficients: :func:`cov` scaled to unit diagonal, clipped to
     ``[-1, 1]``.
 
+    Args:
+        x: 1-D or 2-D observations of the variables (integers become the default float).
+        y: more variables, joined to ``x``'s, or None.
+        rowvar: each row is a variable (else each column).
+
+    Returns:
+        A float ``(k, k)`` matrix for ``k`` variables (0-d, 1.0 or NaN, for a single one).
+
+    Raises:
+        ValueError: an input of more than 2 dimensions (from :func:`cov`).
+
     Example:
         >>> ft.corrcoef(ft.array([[0.0, 1.0, 2.0], [2.0, 1.0, 0.5]]))[0, 1].item()
         -0.98198...
@@ -267,6 +278,10 @@ def correlate(a: ArrayLike, v: ArrayLike, mode: str = "valid", *, precision: Any
         precision: accepted for JAX compatibility (NumPy computes at full precision).
         preferred_element_type: the result's dtype (default: the promoted input dtype).
 
+    Returns:
+        A 1-D array of the promoted dtype (or ``preferred_element_type``), of length
+        ``max(n, m) - min(n, m) + 1`` (valid), ``max(n, m)`` (same) or ``n + m - 1`` (full).
+
     Raises:
         ValueError: for other shapes or modes.
 
@@ -288,6 +303,13 @@ def convolve(a: ArrayLike, v: ArrayLike, mode: str = "full", *, precision: Any =
         a, v: non-empty 1-d arrays.
         mode: ``"full"`` (default), ``"same"`` or ``"valid"``.
         precision, preferred_element_type: as in :func:`correlate`.
+
+    Returns:
+        A 1-D array of the promoted dtype (or ``preferred_element_type``), of length
+        ``n + m - 1`` (full), ``max(n, m)`` (same) or ``max(n, m) - min(n, m) + 1`` (valid).
+
+    Raises:
+        ValueError: an input that is not a non-empty 1-D array, or an unknown ``mode``.
 
     Example:
         >>> ft.convolve(ft.array([1.0, 2.0]), ft.array([1.0, 1.0])).tolist()

@@ -111,6 +111,14 @@ def reshape(a: ArrayLike, *shape: int | Sequence[int]) -> Array:
 
     Accepts ``reshape(x, (2, 3))`` and the PyTorch form ``x.reshape(2, 3)``.
 
+    Args:
+        a: an array-like.
+        *shape: the new shape: one tuple/list of ints, or the ints themselves; one entry
+            may be -1 (inferred from the size).
+
+    Returns:
+        An array of the new shape with ``a``'s elements (C order) and dtype.
+
     Raises:
         ValueError: if the element count does not match (both shapes are named).
 
@@ -161,6 +169,16 @@ def _transpose(a, axes, fn):
 def permute(input: ArrayLike, *dims: int | Sequence[int]) -> Array:  # noqa: A002 - PyTorch's name
     """PyTorch spelling of :func:`transpose` with explicit dims: ``permute(x, (1, 0))``.
 
+    Args:
+        input: an array-like.
+        *dims: a permutation of ``range(input.ndim)``: one sequence, or the ints themselves.
+
+    Returns:
+        An array of ``input``'s dtype whose axis ``i`` is ``input``'s axis ``dims[i]``.
+
+    Raises:
+        ValueError: ``dims`` is not a permutation of every axis.
+
     Example:
         >>> ft.permute(ft.ones((2, 3, 4)), (2, 0, 1)).shape
         (4, 2, 3)
@@ -172,6 +190,16 @@ def permute(input: ArrayLike, *dims: int | Sequence[int]) -> Array:  # noqa: A00
 
 def broadcast_to(array: ArrayLike, shape: ShapeLike) -> Array:
     """Broadcast to ``shape`` (NumPy rules); the VJP sums over broadcast axes.
+
+    Args:
+        array: an array-like.
+        shape: the target shape (an int or a tuple of ints) that ``array`` broadcasts to.
+
+    Returns:
+        An array of ``shape`` and ``array``'s dtype.
+
+    Raises:
+        ValueError: ``array``'s shape does not broadcast to ``shape``.
 
     Example:
         >>> ft.broadcast_to(ft.array([1.0, 2.0]), (2, 2)).tolist()
@@ -193,6 +221,17 @@ def flip(m: ArrayLike, axis: Axis = None) -> Array:
 
 def moveaxis(a: ArrayLike, source: int | Sequence[int], destination: int | Sequence[int]) -> Array:
     """Move axes to new positions, as ``numpy.moveaxis``.
+
+    Args:
+        a: an array-like.
+        source: the original position(s) of the axes to move (an int or a sequence).
+        destination: their new position(s), as many as ``source``.
+
+    Returns:
+        An array of ``a``'s dtype with the axes reordered.
+
+    Raises:
+        ValueError: ``source`` and ``destination`` have different lengths, or repeat an axis.
 
     Example:
         >>> ft.moveaxis(ft.ones((2, 3, 4)), 0, -1).shape
@@ -223,6 +262,17 @@ def _as_tuple(axis):
 def swapaxes(a: ArrayLike, axis1: int, axis2: int) -> Array:
     """Interchange two axes.
 
+    Args:
+        a: an array-like.
+        axis1: the first axis.
+        axis2: the second axis.
+
+    Returns:
+        An array of ``a``'s dtype with ``axis1`` and ``axis2`` exchanged.
+
+    Raises:
+        numpy.exceptions.AxisError: an axis out of range.
+
     Example:
         >>> ft.swapaxes(ft.ones((2, 3)), 0, 1).shape
         (3, 2)
@@ -237,6 +287,13 @@ def swapaxes(a: ArrayLike, axis1: int, axis2: int) -> Array:
 
 def expand_dims(a: ArrayLike, axis: int | Sequence[int]) -> Array:
     """Insert length-1 axes at ``axis`` (int or tuple), as NumPy.
+
+    Args:
+        a: an array-like.
+        axis: the position(s) of the new axes in the result (an int or a sequence).
+
+    Returns:
+        An array of ``a``'s dtype with ``a.ndim + len(axis)`` dimensions.
 
     Raises:
         numpy.exceptions.AxisError: an axis out of range for the result's dimension.
@@ -260,6 +317,16 @@ def _expand_dims(a, axis, fn):
 
 def unsqueeze(input: ArrayLike, dim: int) -> Array:  # noqa: A002 - PyTorch's name
     """PyTorch spelling of :func:`expand_dims` for one ``dim``.
+
+    Args:
+        input: an array-like.
+        dim: the position of the new axis in the result, in ``[-ndim - 1, ndim]``.
+
+    Returns:
+        An array of ``input``'s dtype with one more (length-1) dimension.
+
+    Raises:
+        numpy.exceptions.AxisError: ``dim`` out of range.
 
     Example:
         >>> ft.unsqueeze(ft.ones(3), 0).shape

@@ -1,7 +1,8 @@
-"""Joining, splitting and rearranging arrays: ``concatenate`` (``cat``), ``stack``,
-``split``, ``tile``, ``repeat``, ``pad``, ``triu``, ``tril``, ``diag`` and ``trace``.
+"""Joining and rearranging arrays: ``concatenate`` (``cat``), ``stack``, ``tile``,
+``repeat``, ``triu``, ``tril``, ``diag`` and ``trace`` (``pad`` lives in
+``funtorch/ops/padding.py`` and is re-exported here).
 
-Only ``concatenate`` and constant ``pad`` are primitives; the rest compose
+Only ``concatenate`` is a primitive here; the rest compose
 ``reshape``, ``broadcast_to``, ``where`` and the indexing primitives, so they are
 differentiable and batchable through those.
 """
@@ -9,21 +10,19 @@ differentiable and batchable through those.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
 from funtorch import dtypes
 from funtorch.core import Primitive, bind
 from funtorch.ops import registry as R
-from funtorch.ops.creation import contains_traced
 from funtorch.ops.indexing import getitem
+from funtorch.ops.padding import _pad_constant, pad, pad_p  # noqa: F401  (pad moved out)
 from funtorch import ops
 from funtorch.typing import Array, ArrayLike, DTypeLike, ShapeLike
 
 # concatenate_p takes up to this many arrays (one VJP rule each); more are joined in groups.
 _MAX_ARGS = 32
-_PAD_MODES = ("constant", "edge", "reflect", "symmetric", "wrap")
 
 
 def _slice_along(x, axis, start, stop):
@@ -121,6 +120,18 @@ def concatenate(arrays: Sequence[ArrayLike], axis: int | None = 0) -> Array:
 def cat(tensors: Sequence[ArrayLike], dim: int = 0) -> Array:
     """PyTorch spelling of :func:`concatenate`: ``cat(tensors, dim)``.
 
+    Args:
+        tensors: a non-empty sequence of arrays of one rank whose shapes match except along
+            ``dim``.
+        dim: the axis to join along (None flattens every array first).
+
+    Returns:
+        An array of the promoted dtype, ``tensors[0]``'s shape with the lengths along
+        ``dim`` summed.
+
+    Raises:
+        ValueError: no arrays, 0-d arrays, or shapes that differ off ``dim``.
+
     Example:
         >>> ft.cat([ft.ones((1, 2)), ft.zeros((1, 2))], dim=0).tolist()
         [[1.0, 1.0], [0.0, 0.0]]
@@ -152,6 +163,15 @@ def stack(arrays: Sequence[ArrayLike], axis: int = 0) -> Array:
 def tile(A: ArrayLike, reps: ShapeLike) -> Array:  # noqa: N803 - NumPy's name
     """Repeat the whole array ``reps`` times along each axis (NumPy semantics).
 
+    Args:
+        A: an array-like.
+        reps: the repetitions per axis (an int or a sequence of non-negative ints); the
+            shorter of ``reps`` and ``A.shape`` is padded with leading 1s.
+
+    Returns:
+        An array of ``A``'s dtype and shape ``reps * A.shape`` (elementwise, after the
+        padding).
+
     Raises:
         ValueError: a negative repetition count.
 
@@ -175,6 +195,15 @@ def repeat(a: ArrayLike, repeats: ArrayLike, axis: int | None = None) -> Array:
     """Repeat each element ``repeats`` times along ``axis`` (of the flattened ``a`` if None).
 
     ``repeats`` is an int or one count per element along ``axis`` (concrete values).
+
+    Args:
+        a: an array-like.
+        repeats: an int, or one non-negative count per element along ``axis``.
+        axis: the axis to repeat along, or None for the flattened ``a``.
+
+    Returns:
+        An array of ``a``'s dtype whose length along ``axis`` is ``sum(repeats)`` (``n *
+        repeats`` for an int; 1-D when ``axis`` is None).
 
     Raises:
         TypeError: ``repeats`` is not an int or a 1-d sequence of ints.
@@ -205,111 +234,6 @@ def repeat(a: ArrayLike, repeats: ArrayLike, axis: int | None = None) -> Array:
         raise ValueError(f"repeat: {counts.size} repeats given for an axis of size {size}; "
                          "pass one count per element or a single int")
     return ops.take(a, np.repeat(np.arange(size), counts), axis=axis)
-
-
-# pad ---------------------------------------------------------------------------------------
-
-
-def _pad_shape(x, widths, values):
-    if len(widths) != len(x.shape):
-        raise ValueError(f"pad: {len(widths)} (before, after) pairs for an array of dimension "
-                         f"{len(x.shape)}")
-    return tuple(n + before + after for n, (before, after) in zip(x.shape, widths)), x.dtype
-
-
-def _unpad(g, widths):
-    return getitem(g, tuple(slice(before, n - after) for n, (before, after) in
-                            zip(g.shape, widths)))
-
-
-def _pad_constant(x, widths, values):
-    if not isinstance(values, tuple):
-        values = ((values, values),) * len(widths)
-    return bind(pad_p, x, widths=widths, values=values)
-
-
-def _pad_batch(args, bdims, widths, values):
-    x = R.move_bdim(args[0], bdims[0])
-    return bind(pad_p, x, widths=((0, 0),) + widths, values=((0, 0),) + values), 0
-
-
-pad_p = Primitive(
-    "pad", lambda xp, x, widths, values: xp.pad(x, widths, mode="constant",
-                                                 constant_values=values),
-    shape=_pad_shape, vjp=(lambda g, ans, x, widths, values: _unpad(g, widths),),
-    jvp=(lambda t, ans, x, widths, values: _pad_constant(t, widths, 0),), batch=_pad_batch,
-    samples=lambda s: ((s.array((2, 3)),), {"widths": ((1, 0), (2, 3)),
-                                            "values": ((0.5, -1.0), (0.0, 2.0))}),
-    torch_name="ConstantPadNd", complex=True)
-
-
-def _as_pairs(value, ndim, what, integral):
-    pairs = np.asarray(value)
-    if integral and pairs.dtype.kind not in "iu":
-        raise TypeError(f"pad: `{what}` must be of integral type, got {value!r}")
-    try:
-        pairs = np.broadcast_to(pairs, (ndim, 2))
-    except ValueError:
-        raise ValueError(f"pad: `{what}` must be an int, a (before, after) pair or one pair per "
-                         f"axis ({ndim} axes), got {value!r}") from None
-    return tuple((a.item(), b.item()) for a, b in pairs)
-
-
-def _pad_traced(array, widths, constant_values):
-    """Constant padding with traced fill values: zero padding plus a gather of the values
-    at each padded position, so their derivatives flow (pad_p takes static values)."""
-    ndim = array.ndim
-    values = ops.astype(ops.asarray(constant_values), array.dtype)
-    try:
-        values = ops.reshape(ops.broadcast_to(values, (ndim, 2)), (-1,))
-    except ValueError:
-        raise ValueError(f"pad: `constant_values` must be a scalar, a (before, after) pair or "
-                         f"one pair per axis ({ndim} axes), got shape {values.shape}") from None
-    # which value fills each position (NumPy pads axis by axis: later axes win at corners)
-    codes = np.pad(np.zeros(array.shape, np.intp), widths, mode="constant",
-                   constant_values=np.arange(1, 2 * ndim + 1).reshape(ndim, 2))
-    table = ops.concatenate([ops.zeros((1,), dtype=array.dtype, device=array.device), values])
-    return _pad_constant(array, widths, 0) + ops.take(table, codes)
-
-
-def pad(array: ArrayLike, pad_width: Any, mode: str = "constant", constant_values: ArrayLike = 0,
-        reflect_type: str = "even") -> Array:
-    """Pad an array (NumPy's ``pad_width`` forms: ``n``, ``(before, after)``, per axis).
-
-    Modes: ``"constant"`` (``constant_values``, also per axis), ``"edge"``, ``"reflect"``,
-    ``"symmetric"`` and ``"wrap"``, all differentiable; traced ``constant_values`` too.
-
-    Raises:
-        ValueError: negative widths, a bad ``pad_width`` shape, or another mode.
-
-    Example:
-        >>> ft.pad(ft.array([1, 2, 3]), (2, 1), mode="reflect").tolist()
-        [3, 2, 1, 2, 3, 2]
-    """
-    array = R.as_array(array)
-    widths = _as_pairs(pad_width, array.ndim, "pad_width", True)
-    if any(n < 0 for pair in widths for n in pair):
-        raise ValueError(f"pad: `pad_width` can't contain negative values, got {pad_width!r}")
-    if mode == "constant":
-        if not any(n for pair in widths for n in pair):
-            return array
-        if contains_traced(constant_values):
-            return _pad_traced(array, widths, constant_values)
-        return _pad_constant(array, widths, _as_pairs(constant_values, array.ndim,
-                                                      "constant_values", False))
-    if mode not in _PAD_MODES:
-        raise ValueError(f"pad: mode {mode!r} is not supported; use one of {_PAD_MODES}")
-    if reflect_type != "even":
-        raise ValueError(f"pad: only reflect_type='even' is supported, got {reflect_type!r}")
-    out = array
-    for axis, (before, after) in enumerate(widths):
-        if before or after:
-            try:  # padding the positions with NumPy gives the source index of each output
-                source = np.pad(np.arange(out.shape[axis]), (before, after), mode=mode)
-            except ValueError as exc:
-                raise ValueError(f"pad: {exc}") from None
-            out = ops.take(out, source, axis=axis)
-    return out
 
 
 # Triangles and diagonals -----------------------------------------------------------------
@@ -378,6 +302,16 @@ def diag(v: ArrayLike, k: int = 0) -> Array:
 def trace(a: ArrayLike, offset: int = 0, axis1: int = 0, axis2: int = 1,
           dtype: DTypeLike = None) -> Array:
     """Sum along a diagonal of the ``axis1``/``axis2`` planes (NumPy's signature).
+
+    Args:
+        a: an array of at least 2 dimensions.
+        offset: which diagonal: 0 the main one, positive above it, negative below it.
+        axis1: the first axis of the planes.
+        axis2: the second axis of the planes.
+        dtype: the result's dtype, or None for the dtype ``ft.sum`` gives.
+
+    Returns:
+        An array of ``a``'s shape without ``axis1`` and ``axis2`` (0-d for a matrix).
 
     Raises:
         ValueError: fewer than 2 dimensions, or ``axis1 == axis2``.
