@@ -16,9 +16,10 @@ __all__ = ["MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "CrossEntropyLoss",
            "MarginRankingLoss", "CosineEmbeddingLoss"]
 
 
-_REDUCTION = '    reduction: "mean" (default), "sum", or "none" for the unreduced per-element losses.'
-_SAME_SHAPE = ('Shape:\n    ``input`` any shape ``(*)``, ``target`` the same shape; output a scalar,'
-               '\n    or ``(*)`` with ``reduction="none"``.')
+_REDUCTION = ('    reduction: "mean" (default), "sum", or "none" for the unreduced per-element'
+              ' losses.')
+_SAME_SHAPE = ('Shape:\n    ``input`` any shape ``(*)``, ``target`` the same shape; output a '
+               'scalar,\n    or ``(*)`` with ``reduction="none"``.')
 
 
 def _with_sections(cls: type) -> str:

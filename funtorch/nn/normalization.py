@@ -8,6 +8,7 @@ module) only the copy changes and ``functional_call`` returns the new values.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,7 +27,21 @@ def _filled(shape, value, dtype):
 
 
 class LayerNorm(Module):
-    """Normalise the trailing ``normalized_shape`` axes: ``(*, *normalized_shape)``.
+    """Layer normalisation: each sample is normalised by the mean and (biased) variance of its
+    trailing ``normalized_shape`` axes, then scaled by ``weight`` and shifted by ``bias``.
+
+    Args:
+        normalized_shape: the shape of the trailing axes to normalise over (an int for the
+            last axis alone).
+        eps: added to the variance for numerical stability.
+        elementwise_affine: learn ``weight`` (ones) and ``bias`` (zeros) of shape
+            ``normalized_shape`` (False: both are None).
+        bias: with ``elementwise_affine``, learn ``bias`` too (False: ``bias`` is None).
+        device: the device of the parameters (``"cpu"``; see ``Array.to``), or None.
+        dtype: the parameters' float dtype; None for ``ft.get_default_dtype()``.
+
+    Shape:
+        Input ``(*, *normalized_shape)``; output the same shape.
 
     Example:
         >>> ft.nn.LayerNorm(2)(ft.array([[1.0, 3.0]])).tolist()  # (x - 2) / 1
@@ -60,9 +75,28 @@ class LayerNorm(Module):
 
 
 class GroupNorm(Module):
-    """Normalise groups of channels of ``(N, C, *)`` inputs.
+    """Group normalisation: the channels are split into ``num_groups`` groups and each
+    sample's group is normalised by its mean and variance, then every channel is scaled and
+    shifted.
+
+    Args:
+        num_groups: how many groups (it divides ``num_channels``).
+        num_channels: ``C``, the input's channel count.
+        eps: added to the variance for numerical stability.
+        affine: learn a per-channel ``weight`` (ones) and ``bias`` (zeros) of shape ``(C,)``.
+        device: the device of the parameters (``"cpu"``; see ``Array.to``), or None.
+        dtype: the parameters' float dtype; None for ``ft.get_default_dtype()``.
+
+    Raises:
+        ValueError: a size that is not a positive integer, or ``num_channels`` not divisible
+            by ``num_groups``.
+
+    Shape:
+        Input ``(N, C, *)``; output the same shape.
 
     Example:
+        >>> ft.nn.GroupNorm(1, 2)(ft.array([[1.0, 3.0]])).tolist()  # (x - 2) / 1
+        [[-1.0, 1.0]]
         >>> ft.nn.GroupNorm(2, 4)(ft.randn(3, 4, 5)).shape
         (3, 4, 5)
     """
@@ -91,8 +125,44 @@ class GroupNorm(Module):
         return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"
 
 
+_STATS_ARGS = """Args:
+    num_features: ``C``, the number of channels.
+    eps: added to the variance for numerical stability.
+    momentum: the running statistics' update weight, ``running = (1 - momentum) * running
+        + momentum * batch`` (the variance's batch value unbiased, as torch);
+        {none}.
+    affine: learn a per-channel scale ``weight`` (ones) and shift ``bias`` (zeros) of shape
+        ``(C,)`` (default {affine}).
+    track_running_stats: keep ``running_mean``/``running_var`` (and
+        ``num_batches_tracked``) buffers, updated in training mode and used in eval mode;
+        False normalises with the input's own statistics in both modes (default {track}).
+    device: the device of the parameters and buffers (``"cpu"``; see ``Array.to``), or None.
+    dtype: their float dtype; None for ``ft.get_default_dtype()``.
+
+Raises:
+    ValueError: ``num_features`` is not a non-negative integer; when called, an input of
+        the wrong rank.
+
+"""
+
+
 class _BatchNorm(Module):
+    """Base of BatchNorm and InstanceNorm: a subclass's docstring gets the Args and Raises
+    sections (with its own defaults) from ``_STATS_ARGS`` before its ``Shape:``."""
+
     _dims = (2, 3)
+    _momentum_none = "None: a cumulative average, ``1 / num_batches_tracked``"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        doc = inspect.cleandoc(cls.__doc__ or "")
+        if "\nShape:" in doc and "\nArgs:" not in doc:
+            params = inspect.signature(cls).parameters
+            sections = _STATS_ARGS.format(none=cls._momentum_none,
+                                          affine=params["affine"].default,
+                                          track=params["track_running_stats"].default)
+            head, _, rest = doc.partition("\nShape:")
+            cls.__doc__ = f"{head.rstrip()}\n\n{sections}Shape:{rest}"
 
     def __init__(self, num_features: int, eps: float | None = 1e-5, momentum: float | None = 0.1,
                  affine: bool = True, track_running_stats: bool = True, device: Any = None,
@@ -164,7 +234,11 @@ class _BatchNorm(Module):
 
 
 class BatchNorm1d(_BatchNorm):
-    """Batch normalisation of ``(N, C)`` or ``(N, C, L)`` inputs (statistics per channel).
+    """Batch normalisation of ``(N, C)`` or ``(N, C, L)`` inputs: each channel is normalised
+    by its mean and variance over the batch (and length), then scaled and shifted.
+
+    Shape:
+        Input ``(N, C)`` or ``(N, C, L)``; output the same shape.
 
     Example:
         >>> bn = ft.nn.BatchNorm1d(3)
@@ -177,7 +251,11 @@ class BatchNorm1d(_BatchNorm):
 
 
 class BatchNorm2d(_BatchNorm):
-    """Batch normalisation of ``(N, C, H, W)`` inputs.
+    """Batch normalisation of ``(N, C, H, W)`` inputs: each channel is normalised by its
+    mean and variance over the batch and both spatial axes, then scaled and shifted.
+
+    Shape:
+        Input ``(N, C, H, W)``; output the same shape.
 
     Example:
         >>> bn = ft.nn.BatchNorm2d(3); _ = bn(ft.randn(4, 3, 2, 2))

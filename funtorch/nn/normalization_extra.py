@@ -21,6 +21,7 @@ __all__ = ["InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "RMSNorm", "Bat
 
 class _InstanceNorm(_BatchNorm):
     _spatial = 1
+    _momentum_none = "None: 0, the running statistics stay as they are (torch's rule)"
 
     def __init__(self, num_features: int, eps: float | None = 1e-5, momentum: float | None = 0.1,
                  affine: bool = False, track_running_stats: bool = False, device: Any = None,
@@ -53,8 +54,11 @@ class _InstanceNorm(_BatchNorm):
 
 class InstanceNorm1d(_InstanceNorm):
     """Instance normalisation of ``(N, C, L)`` (or ``(C, L)``) inputs: each sample's
-    channel is normalised over its length. ``affine`` and ``track_running_stats`` are
-    off by default, as in torch.
+    channel is normalised by its own mean and variance over its length. ``affine`` and
+    ``track_running_stats`` are off by default, as in torch.
+
+    Shape:
+        Input ``(N, C, L)`` or ``(C, L)``; output the same shape.
 
     Example:
         >>> ft.nn.InstanceNorm1d(3)(ft.randn(2, 3, 5)).shape
@@ -65,7 +69,12 @@ class InstanceNorm1d(_InstanceNorm):
 
 
 class InstanceNorm2d(_InstanceNorm):
-    """Instance normalisation of ``(N, C, H, W)`` (or ``(C, H, W)``) inputs.
+    """Instance normalisation of ``(N, C, H, W)`` (or ``(C, H, W)``) inputs: each sample's
+    channel is normalised by its own mean and variance over ``H`` and ``W``. ``affine`` and
+    ``track_running_stats`` are off by default, as in torch.
+
+    Shape:
+        Input ``(N, C, H, W)`` or ``(C, H, W)``; output the same shape.
 
     Example:
         >>> ft.nn.InstanceNorm2d(3)(ft.randn(2, 3, 4, 4)).shape
@@ -76,7 +85,12 @@ class InstanceNorm2d(_InstanceNorm):
 
 
 class InstanceNorm3d(_InstanceNorm):
-    """Instance normalisation of ``(N, C, D, H, W)`` (or ``(C, D, H, W)``) inputs.
+    """Instance normalisation of ``(N, C, D, H, W)`` (or ``(C, D, H, W)``) inputs: each
+    sample's channel is normalised by its own mean and variance over ``D``, ``H`` and ``W``.
+    ``affine`` and ``track_running_stats`` are off by default, as in torch.
+
+    Shape:
+        Input ``(N, C, D, H, W)`` or ``(C, D, H, W)``; output the same shape.
 
     Example:
         >>> ft.nn.InstanceNorm3d(3)(ft.randn(2, 3, 2, 4, 4)).shape
@@ -87,10 +101,24 @@ class InstanceNorm3d(_InstanceNorm):
 
 
 class RMSNorm(LayerNorm):
-    """``x / sqrt(mean(x^2) + eps) * weight`` over the trailing ``normalized_shape`` axes
-    (``eps=None``: the dtype's machine epsilon); ``weight`` starts at ones.
+    """Root-mean-square normalisation: ``x / sqrt(mean(x^2) + eps) * weight``, the mean over
+    the trailing ``normalized_shape`` axes.
+
+    Args:
+        normalized_shape: the shape of the trailing axes to normalise over (an int for the
+            last axis alone).
+        eps: added to the mean square; None for the input dtype's machine epsilon.
+        elementwise_affine: learn ``weight`` (ones) of shape ``normalized_shape`` (False:
+            ``weight`` is None). There is no bias.
+        device: the device of the weight (``"cpu"``; see ``Array.to``), or None.
+        dtype: the weight's float dtype; None for ``ft.get_default_dtype()``.
+
+    Shape:
+        Input ``(*, *normalized_shape)``; output the same shape.
 
     Example:
+        >>> ft.nn.RMSNorm(2, eps=0.0)(ft.array([[3.0, 4.0]])).tolist()  # rms = sqrt(12.5)
+        [[0.8485, 1.1314]]
         >>> ft.nn.RMSNorm(4)(ft.randn(2, 4)).shape
         (2, 4)
     """
@@ -112,10 +140,26 @@ class RMSNorm(LayerNorm):
 class LocalResponseNorm(stateless("_LRN", F.local_response_norm, (
         ("size", REQUIRED, "size"), ("alpha", 1e-4, "alpha"), ("beta", 0.75, "beta"),
         ("k", 1.0, "k")), "")):
-    """Normalise each channel by its ``size`` neighbours' mean square:
-    ``x / (k + alpha * mean(x^2)) ** beta`` over ``(N, C, *)`` inputs.
+    """Local response normalisation: each channel is divided by
+    ``(k + alpha * mean(x^2)) ** beta``, the mean over ``size`` neighbouring channels
+    (zero-padded at the ends).
+
+    Args:
+        size: how many neighbouring channels (itself included) the mean takes.
+        alpha: the multiplier of the mean square.
+        beta: the exponent.
+        k: the additive constant.
+
+    Raises:
+        ValueError: ``size`` is not a non-negative integer.
+
+    Shape:
+        Input ``(N, C, *)`` (at least 3-d); output the same shape.
 
     Example:
+        >>> lrn = ft.nn.LocalResponseNorm(1, alpha=1.0, beta=1.0, k=1.0)
+        >>> lrn(ft.full((1, 1, 1), 2.0)).tolist()  # 2 / (1 + 2^2)
+        [[[0.4]]]
         >>> ft.nn.LocalResponseNorm(2)(ft.randn(1, 4, 3, 3)).shape
         (1, 4, 3, 3)
     """
@@ -138,7 +182,11 @@ PairwiseDistance = stateless(
 
 
 class BatchNorm3d(_BatchNorm):
-    """Batch normalisation of ``(N, C, D, H, W)`` inputs (statistics per channel).
+    """Batch normalisation of ``(N, C, D, H, W)`` inputs: each channel is normalised by its
+    mean and variance over the batch and the three spatial axes, then scaled and shifted.
+
+    Shape:
+        Input ``(N, C, D, H, W)``; output the same shape.
 
     Example:
         >>> ft.nn.BatchNorm3d(2)(ft.randn(3, 2, 2, 2, 2)).shape
