@@ -219,6 +219,11 @@ def sliding_window_view(x: ArrayLike, window_shape: ShapeLike, axis: Axis = None
             of a convolution; default 1); an int applies to every windowed axis.
         dilation: spacing of the elements inside a window (default 1).
 
+    Returns:
+        An array of ``x``'s dtype: ``x``'s shape with each windowed axis of length ``n``
+        cut to the number of windows, ``(n - dilation * (w - 1) - 1) // step + 1``, followed
+        by the window axes ``window_shape``.
+
     Raises:
         ValueError: mismatched lengths of ``window_shape`` and ``axis``, negative window
             sizes, a (dilated) window larger than its axis, non-positive step or dilation.
