@@ -218,7 +218,13 @@ def check_trees(grads: Any, params: Any, api: str, what: str = "grads") -> None:
         api: the caller's name, for the message (``"adam.update"``).
         what: what ``grads`` is called in the message.
 
+    Raises:
+        ValueError: the trees differ in structure (the message names the first differing
+            path) or a leaf's shape differs from its parameter's.
+
     Example:
+        >>> ft.optim.check_trees({"w": ft.ones(2)}, {"w": ft.zeros(2)}, "mine") is None
+        True
         >>> ft.optim.check_trees({"w": ft.ones(2)}, {"b": ft.ones(2)}, "mine")
         Traceback (most recent call last):
         ValueError: mine: grads and params have different tree structures; first ...

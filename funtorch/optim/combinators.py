@@ -38,18 +38,45 @@ _MASK_LEAVES = ("masked: the mask has {got} leaves but the parameters have {want
 
 
 class MaskedState(NamedTuple):
-    """The inner transformation's state over the selected parameters."""
+    """The state of :func:`masked`.
+
+    Attributes:
+        inner_state: the inner transformation's state over the selected parameters only
+            (the others are ``None`` leaves of the tree it was initialised with).
+
+    Example:
+        >>> tx = ft.optim.masked(ft.optim.trace(0.9), {"w": True, "b": False})
+        >>> state = tx.init({"w": ft.zeros(2), "b": ft.zeros(1)})
+        >>> state.inner_state.momentum_buffer
+        {'b': None, 'w': array([0., 0.])}
+    """
     inner_state: Any
 
 
 class SkipNonfiniteState(NamedTuple):
-    """The inner state (as of the last finite step) and how many steps were skipped."""
+    """The state of :func:`skip_nonfinite`.
+
+    Attributes:
+        inner_state: the inner transformation's state as of the last finite step.
+        skipped_steps: a 0-d int64 array, how many steps were skipped.
+
+    Example:
+        >>> tx = ft.optim.skip_nonfinite(ft.optim.sgd(0.1))
+        >>> tx.init({"w": ft.zeros(2)}).skipped_steps.item()
+        0
+    """
     inner_state: Any
     skipped_steps: Any
 
 
 def clip(max_delta: float) -> GradientTransformation:
     """Clip every update element to :math:`[-\\delta, \\delta]`.
+
+    Args:
+        max_delta: :math:`\\delta \\ge 0`.
+
+    Returns:
+        A stateless ``GradientTransformation``; the updates keep their shapes and dtypes.
 
     Raises:
         ValueError: ``max_delta < 0``.
@@ -68,7 +95,14 @@ def clip(max_delta: float) -> GradientTransformation:
 
 
 def global_norm(updates: Any) -> Array:
-    """The L2 norm of all leaves of ``updates`` taken together (a 0-d float64 array).
+    """The L2 norm of all leaves of ``updates`` taken together:
+    :math:`\\sqrt{\\sum_\\text{leaves} \\sum_i u_i^2}`.
+
+    Args:
+        updates: a pytree of arrays (gradients, updates).
+
+    Returns:
+        A 0-d float64 array (0 for a tree without leaves).
 
     Example:
         >>> ft.optim.global_norm({"a": ft.array([3.0]), "b": ft.array([4.0])})
@@ -92,10 +126,21 @@ def clip_by_global_norm(max_norm: float) -> GradientTransformation:
     (Optax's rule; ``ft.nn.utils.clip_grad_norm_`` is PyTorch's, which adds 1e-6 to the
     norm.)
 
+    Args:
+        max_norm: :math:`c > 0`.
+
+    Returns:
+        A stateless ``GradientTransformation``; the updates keep their shapes and dtypes.
+
     Raises:
         ValueError: ``max_norm <= 0``.
 
     Example:
+        The global norm of ``[3, 4]`` is 5, so it is scaled by 1/5:
+
+        >>> tx = ft.optim.clip_by_global_norm(1.0)
+        >>> tx.update({"w": ft.array([3.0, 4.0])}, ft.optim.EmptyState())[0]["w"].tolist()
+        [0.6, 0.8]
         >>> opt = ft.optim.chain(ft.optim.clip_by_global_norm(1.0), ft.optim.sgd(0.1))
 
     References:
@@ -179,9 +224,24 @@ def skip_nonfinite(inner: GradientTransformation) -> GradientTransformation:
     parameters stay as they are), ``inner``'s state is left as it was, and
     ``skipped_steps`` in the state counts such steps. Works under ``ft.jit``.
 
+    Args:
+        inner: the transformation to guard.
+
+    Returns:
+        A ``GradientTransformation`` whose state is a :class:`SkipNonfiniteState`.
+
     Example:
-        >>> opt = ft.optim.skip_nonfinite(ft.optim.adam(1e-3))
-        >>> # the same as ft.optim.adam(1e-3, skip_nonfinite=True)
+        >>> opt = ft.optim.skip_nonfinite(ft.optim.sgd(0.5))
+        >>> params = {"w": ft.array([1.0, 2.0])}
+        >>> state = opt.init(params)
+        >>> updates, state = opt.update({"w": ft.array([1.0, float("nan")])}, state, params)
+        >>> updates["w"].tolist(), state.skipped_steps.item()
+        ([0.0, 0.0], 1)
+        >>> updates, state = opt.update({"w": ft.array([1.0, 2.0])}, state, params)
+        >>> updates["w"].tolist(), state.skipped_steps.item()
+        ([-0.5, -1.0], 1)
+
+        ``ft.optim.adam(1e-3, skip_nonfinite=True)`` is ``skip_nonfinite(adam(1e-3))``.
     """
     def init(params):
         return SkipNonfiniteState(inner.init(params), zero_count(params))

@@ -20,8 +20,17 @@ __all__ = ["ScaleByAdafactorState", "ScaleByMuonState", "newton_schulz", "scale_
 
 
 class ScaleByAdafactorState(NamedTuple):
-    """PyTorch Adafactor's state: factored ``row_var``/``col_var`` for arrays of 2 or more
-    dimensions, ``variance`` for the others (``None`` where a parameter has no such entry).
+    """PyTorch Adafactor's per-parameter state (:func:`scale_by_adafactor`); an entry is
+    ``None`` where a parameter has no such field.
+
+    Attributes:
+        step: a 0-d int64 array, the number of updates taken.
+        row_var: for arrays of 2 or more dimensions, the running mean of the squared
+            gradients over the last axis (shape ``p.shape[:-1] + (1,)``), else ``None``.
+        col_var: for arrays of 2 or more dimensions, the running mean over the
+            second-to-last axis (shape ``p.shape[:-2] + (1, p.shape[-1])``), else ``None``.
+        variance: for 0-d and 1-d arrays, the running mean of the squared gradients
+            (``p``'s shape), else ``None``.
 
     Example:
         >>> ft.optim.scale_by_adafactor().init({"w": ft.zeros((2, 2))})._fields
@@ -34,7 +43,11 @@ class ScaleByAdafactorState(NamedTuple):
 
 
 class ScaleByMuonState(NamedTuple):
-    """PyTorch Muon's momentum buffer.
+    """PyTorch Muon's state (:func:`scale_by_muon`).
+
+    Attributes:
+        momentum_buffer: :math:`b_t`, the moving average of the gradients (a pytree like
+            params).
 
     Example:
         >>> ft.optim.scale_by_muon().init({"w": ft.zeros((2, 2))})._fields
@@ -60,10 +73,39 @@ def scale_by_adafactor(lr: float | Callable[[Any], Any] = 1e-2, beta2_decay: flo
         \\alpha_t = \\max(\\epsilon_2, \\mathrm{RMS}(\\theta)) \\rho_t
 
     Second moments are factored into row and column averages for arrays with two or
-    more dimensions; the update :math:`g / \\sqrt{\\hat V}` is clipped to RMS ``d``.
+    more dimensions; the update :math:`g / \\sqrt{\\hat V}` is clipped to RMS ``d``:
+
+    .. math::
+        \\hat V_t = \\hat\\beta_{2,t} \\hat V_{t-1} + (1 - \\hat\\beta_{2,t}) g_t^2, \\quad
+        d_t = g_t / \\sqrt{\\hat V_t}, \\quad
+        u_t = -\\alpha_t \\frac{d_t}{\\max(1, \\mathrm{RMS}(d_t) / d)} - lr \\, \\lambda \\theta
+
+    (factored: :math:`\\hat V = R C / \\operatorname{mean}(R)` from the row and column
+    averages :math:`R`, :math:`C` of :math:`g^2`).
+
+    Args:
+        lr: the relative step size cap, a number or a schedule ``step -> lr``.
+        beta2_decay: :math:`c`, the exponent of the second-moment decay rate.
+        eps: :math:`(\\epsilon_1, \\epsilon_2)`: the floor of the second moments (``None``:
+            the parameter dtype's machine epsilon) and of :math:`\\mathrm{RMS}(\\theta)`.
+        d: the clipping threshold of the update's RMS.
+        weight_decay: :math:`\\lambda`, decoupled weight decay (scaled by ``lr``).
+
+    Returns:
+        A ``GradientTransformation`` whose state is a :class:`ScaleByAdafactorState`; the
+        updates (already negated and scaled: add them to the parameters) have the
+        gradients' shapes and dtypes. ``update`` needs ``params``.
 
     Example:
-        >>> tx = ft.optim.scale_by_adafactor(1e-2)
+        On the first step :math:`\\hat\\beta_{2,1} = 0`, so :math:`\\hat V = g^2` and
+        :math:`d = \\operatorname{sign}(g)`; with :math:`\\mathrm{RMS}(\\theta) = 1` the
+        step is :math:`-lr \\operatorname{sign}(g)`:
+
+        >>> tx = ft.optim.scale_by_adafactor(0.1)
+        >>> params = {"w": ft.array([1.0, -1.0])}
+        >>> updates, state = tx.update({"w": ft.array([2.0, -0.5])}, tx.init(params), params)
+        >>> [round(u, 4) for u in updates["w"].tolist()]
+        [-0.1, 0.1]
 
     References:
         Shazeer and Stern, "Adafactor: Adaptive Learning Rates with Sublinear Memory Cost",
@@ -137,8 +179,20 @@ def newton_schulz(matrix: ArrayLike,
         steps: iterations (fewer than 100).
         eps: lower bound of the Frobenius norm the matrix is divided by.
 
+    Returns:
+        An array of ``matrix``'s shape and dtype whose singular values are pushed towards
+        1 (to roughly :math:`[0.7, 1.2]`; the coefficients trade accuracy for speed).
+
+    Raises:
+        ValueError: ``steps >= 100`` or ``matrix`` is not 2-d.
+
     Example:
-        >>> ortho = ft.optim.newton_schulz(ft.ones((2, 3)))
+        ``diag(3, 4)`` is scaled to ``diag(0.6, 0.8)``, then each diagonal entry goes
+        through :math:`s \\leftarrow as + bs^3 + cs^5` five times:
+
+        >>> x = ft.optim.newton_schulz(ft.array([[3.0, 0.0], [0.0, 4.0]]))
+        >>> [round(v, 3) for v in ft.diagonal(x).tolist()]
+        [0.723, 1.119]
     """
     if steps >= 100:
         raise ValueError(f"newton_schulz: steps must be less than 100, got {steps}")
@@ -163,8 +217,45 @@ def scale_by_muon(lr: float | Callable[[Any], Any] = 1e-3, weight_decay: float =
     shape-adjusted learning rate, decoupled weight decay. 2-d parameters only; ``lr`` is
     a number.
 
+    .. math::
+        b_t = \\mu b_{t-1} + (1 - \\mu) g_t, \\quad
+        O_t = \\operatorname{NS}(\\mu b_t + (1 - \\mu) g_t \\text{ (nesterov) or } b_t),
+        \\quad u_t = -lr \\, \\lambda \\theta - lr \\, r \\, O_t
+
+    with :math:`\\operatorname{NS}` :func:`newton_schulz` and :math:`r =
+    \\sqrt{\\max(1, \\text{rows}/\\text{cols})}` (``"original"``) or
+    :math:`0.2\\sqrt{\\max(\\text{rows}, \\text{cols})}` (``"match_rms_adamw"``).
+
+    Args:
+        lr: the learning rate (a number).
+        weight_decay: :math:`\\lambda`, decoupled weight decay.
+        momentum: :math:`\\mu`.
+        nesterov: orthogonalise the Nesterov lookahead instead of the buffer.
+        ns_coefficients: the :math:`(a, b, c)` of :func:`newton_schulz`.
+        eps: the lower bound of the norm in :func:`newton_schulz`.
+        ns_steps: the number of Newton-Schulz iterations.
+        adjust_lr_fn: ``None`` or ``"original"``, or ``"match_rms_adamw"`` (the factor
+            :math:`r`).
+
+    Returns:
+        A ``GradientTransformation`` whose state is a :class:`ScaleByMuonState`; the
+        updates (already negated and scaled) have the gradients' shapes and dtypes.
+        ``update`` needs ``params``.
+
+    Raises:
+        ValueError: at ``update``, a parameter is not 2-d.
+
     Example:
-        >>> tx = ft.optim.scale_by_muon(0.02)
+        From zero parameters, without weight decay, the first step is :math:`-lr` times
+        the Newton-Schulz image of the gradient (it normalises, so the momentum's scale
+        does not matter); for ``diag(3, 4)`` that is ``diag(0.723, 1.119)``:
+
+        >>> tx = ft.optim.scale_by_muon(lr=0.5, weight_decay=0.0)
+        >>> params = {"w": ft.zeros((2, 2))}
+        >>> grads = {"w": ft.array([[3.0, 0.0], [0.0, 4.0]])}
+        >>> updates, state = tx.update(grads, tx.init(params), params)
+        >>> [round(v, 3) for v in ft.diagonal(updates["w"]).tolist()]
+        [-0.361, -0.56]
 
     References:
         Jordan et al., "Muon: An optimizer for hidden layers in neural networks", 2024;
