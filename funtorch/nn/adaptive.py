@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections import namedtuple
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
@@ -20,9 +21,44 @@ __all__ = ["FractionalMaxPool2d", "FractionalMaxPool3d", "AdaptiveLogSoftmaxWith
 _ASMoutput = namedtuple("_ASMoutput", ["output", "loss"])
 
 
+_FRACTIONAL_SECTIONS = """Args:
+    kernel_size: the window size: an int or a tuple of {nd}.
+    output_size: the output's spatial size: an int or a tuple of {nd}.
+    output_ratio: the output's size as a fraction of the input's, in ``(0, 1)``: a float or
+        a tuple of {nd} (each output size is ``int(input size * ratio)``).
+    return_indices: the call gives ``(output, indices)``: the int64 flat position of each
+        maximum in its input {volume}.
+    _random_samples: torch's fixed window offsets, ``(N, C, {nd})`` floats in ``[0, 1)``;
+        None draws fresh ones per call (from ``forward``'s ``key=``, the key
+        ``functional_call(..., key=)`` gave the layer, or the global generator).
+
+Raises:
+    ValueError: neither or both of ``output_size`` and ``output_ratio``, or a ratio outside
+        ``(0, 1)``.
+
+Shape:
+    Input ``(N, C, {dims})`` or ``(C, {dims})``;
+    output ``(N, C, {out})`` (or without ``N``).
+
+"""
+
+
 class _FractionalMaxPoolNd(Module):
+    """Base of the fractional max pools: a subclass's docstring gets its Args, Raises and
+    Shape sections from ``_FRACTIONAL_SECTIONS`` for its ``_dims``."""
+
     _fn: ClassVar[Callable[..., Any] | None] = None
     _uses_key = True  # functional_call(..., key=) gives it a key for the windows
+    _dims: ClassVar[tuple[str, ...]] = ("H", "W")
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        head, sep, example = inspect.cleandoc(cls.__doc__ or "").partition("\n\nExample:")
+        dims = cls._dims
+        sections = _FRACTIONAL_SECTIONS.format(
+            nd=len(dims), dims=", ".join(dims), out=", ".join(f"{d}_out" for d in dims),
+            volume="plane" if len(dims) == 2 else "volume")
+        cls.__doc__ = f"{head}\n\n{sections.rstrip()}{sep}{example}"
 
     def __init__(self, kernel_size: int | tuple[int, ...],
                  output_size: int | tuple[int, ...] | None = None,
@@ -50,9 +86,9 @@ class _FractionalMaxPoolNd(Module):
 
 
 class FractionalMaxPool2d(_FractionalMaxPoolNd):
-    """Fractional max pooling (pseudo-random windows) of ``(N, C, H, W)`` inputs; fresh
-    windows per call (from ``key=`` or the global generator) unless ``_random_samples``
-    is given.
+    """Fractional max pooling (Graham, 2014) of ``(N, C, H, W)`` inputs: the maximum over
+    ``kernel_size`` windows at pseudo-random positions that shrink each axis by a
+    non-integer factor.
 
     Example:
         >>> ft.nn.FractionalMaxPool2d(2, output_ratio=0.5)(ft.randn(1, 2, 8, 8)).shape
@@ -63,7 +99,8 @@ class FractionalMaxPool2d(_FractionalMaxPoolNd):
 
 
 class FractionalMaxPool3d(_FractionalMaxPoolNd):
-    """Fractional max pooling of ``(N, C, T, H, W)`` inputs.
+    """Fractional max pooling (Graham, 2014) of ``(N, C, T, H, W)`` inputs: the maximum
+    over ``kernel_size`` windows at pseudo-random positions.
 
     Example:
         >>> pool = ft.nn.FractionalMaxPool3d(2, output_size=3)
@@ -72,6 +109,7 @@ class FractionalMaxPool3d(_FractionalMaxPoolNd):
     """
 
     _fn = staticmethod(F.fractional_max_pool3d)
+    _dims = ("T", "H", "W")
 
 
 class AdaptiveLogSoftmaxWithLoss(Module):
@@ -82,6 +120,27 @@ class AdaptiveLogSoftmaxWithLoss(Module):
     ``forward(input, target)`` returns ``(output, loss)``: each target's log-probability
     and their negative mean; ``log_prob(input)`` gives all ``n_classes`` log-probabilities
     and ``predict(input)`` the most likely class.
+
+    Args:
+        in_features: the input's feature count.
+        n_classes: how many classes.
+        cutoffs: increasing class indices in ``[1, n_classes - 1]`` that split the classes
+            (sorted by frequency) into the head's shortlist and the tail clusters.
+        div_value: cluster ``i``'s hidden size is ``in_features // div_value ** (i + 1)``.
+        head_bias: the head's Linear has a bias.
+        device: the device of the parameters (``"cpu"``; see ``Array.to``), or None.
+        dtype: the parameters' float dtype; None for ``ft.get_default_dtype()``.
+        key: a PRNG key for the initial parameters; None draws them from the global
+            generator.
+
+    Raises:
+        ValueError: ``cutoffs`` is empty, unsorted, repeats a value or leaves
+            ``[1, n_classes - 1]``.
+
+    Shape:
+        ``input`` ``(N, in_features)`` or ``(in_features,)``; ``target`` integer classes
+        ``(N,)`` or ``()``; ``output`` the target's shape and ``loss`` a scalar. A call
+        with another input shape raises RuntimeError.
 
     Example:
         >>> asm = ft.nn.AdaptiveLogSoftmaxWithLoss(8, 10, [4, 7])

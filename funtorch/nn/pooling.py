@@ -2,14 +2,60 @@
 
 from __future__ import annotations
 
-from typing import Any
+import inspect
+from typing import Any, TypeVar
 
 from funtorch.nn import functional as F
+from funtorch.nn.conv import _wrap
 from funtorch.nn.functional.conv import ntuple
 from funtorch.nn.module import Module
 from funtorch.typing import Array, ArrayLike, ShapeLike
 
 __all__ = ["MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool2d"]
+
+_POOL_ARGS = {
+    "kernel_size": "the window size: {ints}.",
+    "stride": "the step between windows: {ints}; None (default) for ``kernel_size``.",
+    "padding": "{fill} added on both sides of each spatial axis (at most half the kernel): "
+               "{ints}.",
+    "dilation": "the spacing between window elements: {ints}.",
+    "return_indices": "the call gives ``(output, indices)``: the int64 position of each "
+                      "maximum in its input {plane}, as ``MaxUnpool`` takes them.",
+    "ceil_mode": "round the output size up instead of down (a last, partial window is kept "
+                 "when it starts inside the input or the left padding).",
+    "count_include_pad": "the zero padding counts in each window's divisor.",
+    "divisor_override": "divide each window's sum by this instead of its element count.",
+}
+_SPATIAL = {1: ("L",), 2: ("H", "W")}
+_Layer = TypeVar("_Layer", bound=type)
+
+
+def _pool_doc(nd: int) -> Any:
+    """A class decorator: the pooling layer's docstring gets Args (its constructor's, in
+    order), Raises and Shape sections for ``nd`` spatial axes, before its example."""
+    def decorate(cls: _Layer) -> _Layer:
+        is_max = "MaxPool" in cls.__name__
+        values = {"ints": "an int (or a 1-tuple)" if nd == 1 else "an int or a tuple of 2",
+                  "fill": "-inf" if is_max else "zeros",
+                  "plane": "row" if nd == 1 else "plane (``h * W + w``; ties: the first)"}
+        args = "\n".join(_wrap(f"{name}: " + _POOL_ARGS[name].format(**values), hanging=True)
+                          for name in inspect.signature(cls).parameters)
+        dims = _SPATIAL[nd]
+        spatial, out = ", ".join(dims), ", ".join(f"{d}_out" for d in dims)
+        dilation = "dilation * (k - 1)" if is_max else "k"
+        shape = ("Shape:\n" + _wrap(f"Input ``(N, C, {spatial})`` or ``(C, {spatial})``; "
+                                    f"output ``(N, C, {out})`` (or without ``N``), per spatial "
+                                    "axis ``X`` with that axis's ``k``, ``stride``, ... (``ceil``"
+                                    " for ``floor`` with ``ceil_mode``):", hanging=False)
+                 + f"\n        ``X_out = floor((X_in + 2 padding - {dilation}"
+                 f"{' - 1' if is_max else ''}) / stride + 1)``")
+        raises = ("Raises:\n    ValueError: a kernel size" + (", stride or dilation" if is_max
+                                                              else " or stride")
+                  + " below 1, or a negative padding.")
+        head, sep, example = inspect.cleandoc(cls.__doc__ or "").partition("\n\nExample:")
+        cls.__doc__ = f"{head}\n\nArgs:\n{args}\n\n{raises}\n\n{shape}{sep}{example}"
+        return cls
+    return decorate
 
 
 def _check_window(layer: Module, **sizes: Any) -> None:
@@ -38,9 +84,9 @@ class _MaxPoolNd(Module):
                 f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
 
 
+@_pool_doc(1)
 class MaxPool1d(_MaxPoolNd):
-    """Max over windows: ``(N, C, L) -> (N, C, L_out)``; with ``return_indices=True``
-    returns ``(output, indices)``, PyTorch's int64 positions in each input row.
+    """The maximum over sliding windows of ``(N, C, L)`` inputs.
 
     Example:
         >>> out, idx = ft.nn.MaxPool1d(2, return_indices=True)(ft.array([[[1.0, 3.0, 4.0, 2.0]]]))
@@ -53,10 +99,9 @@ class MaxPool1d(_MaxPoolNd):
                             self.ceil_mode, self.return_indices)
 
 
+@_pool_doc(2)
 class MaxPool2d(_MaxPoolNd):
-    """Max over 2-d windows: ``(N, C, H, W) -> (N, C, H_out, W_out)``; with
-    ``return_indices=True`` returns ``(output, indices)``: PyTorch's int64 flat positions
-    ``h * W + w`` in each input plane (ties: the first maximum in scan order).
+    """The maximum over sliding 2-d windows of ``(N, C, H, W)`` inputs.
 
     Example:
         >>> out, idx = ft.nn.MaxPool2d(2, return_indices=True)(ft.randn(1, 3, 4, 4))
@@ -69,8 +114,9 @@ class MaxPool2d(_MaxPoolNd):
                             self.ceil_mode, self.return_indices)
 
 
+@_pool_doc(1)
 class AvgPool1d(Module):
-    """Mean over windows: ``(N, C, L) -> (N, C, L_out)``.
+    """The mean over sliding windows of ``(N, C, L)`` inputs.
 
     Example:
         >>> ft.nn.AvgPool1d(2)(ft.array([[[1.0, 3.0, 2.0, 4.0]]])).tolist()
@@ -96,8 +142,9 @@ class AvgPool1d(Module):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
+@_pool_doc(2)
 class AvgPool2d(AvgPool1d):
-    """Mean over 2-d windows (``count_include_pad``, ``ceil_mode``, ``divisor_override``).
+    """The mean over sliding 2-d windows of ``(N, C, H, W)`` inputs.
 
     Example:
         >>> ft.nn.AvgPool2d(2)(ft.ones((1, 1, 4, 6))).shape
@@ -117,11 +164,22 @@ class AvgPool2d(AvgPool1d):
 
 
 class AdaptiveAvgPool2d(Module):
-    """Average into a fixed ``output_size``: ``(N, C, H, W) -> (N, C, *output_size)``.
+    """Average ``(N, C, H, W)`` inputs into a fixed ``output_size``: output cell ``i`` of an
+    axis of size ``n`` averages input rows ``floor(i n / out)`` to ``ceil((i + 1) n / out)``.
+
+    Args:
+        output_size: ``(H_out, W_out)``, or one int for both; a None entry keeps that axis's
+            input size.
+
+    Shape:
+        Input ``(N, C, H, W)`` or ``(C, H, W)``; output ``(N, C, H_out, W_out)`` (or without
+        ``N``).
 
     Example:
         >>> ft.nn.AdaptiveAvgPool2d((2, 3))(ft.ones((1, 1, 5, 7))).shape
         (1, 1, 2, 3)
+        >>> ft.nn.AdaptiveAvgPool2d(1)(ft.array([[[[1.0, 2.0], [3.0, 4.0]]]])).tolist()
+        [[[[2.5]]]]
     """
 
     def __init__(self, output_size: ShapeLike | None) -> None:
