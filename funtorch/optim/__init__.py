@@ -27,7 +27,8 @@ from funtorch.optim.combinators import (  # noqa: F401
     skip_nonfinite,
 )
 from funtorch.optim.lbfgs import LBFGS, LBFGSSolver, LBFGSState, lbfgs  # noqa: F401
-from funtorch.optim.optimizers import adagrad, adam, adamw, lamb, lion, rmsprop, sgd  # noqa: F401
+from funtorch.optim.optimizers import adam, adamw, sgd  # noqa: F401
+from funtorch.optim.optimizers_adaptive import adagrad, lamb, lion, rmsprop  # noqa: F401
 from funtorch.optim.optimizers_extra import (  # noqa: F401
     adadelta,
     adafactor,

@@ -36,6 +36,12 @@ def _as_float(step):
 def constant(value: float) -> Schedule:
     """The schedule that always returns ``value``.
 
+    Args:
+        value: the value at every step.
+
+    Returns:
+        A schedule: ``step -> 0-d float64 array``.
+
     Example:
         >>> ft.optim.constant(0.1)(5)
         array(0.1, dtype=float64)
@@ -52,6 +58,15 @@ def linear(init_value: float, end_value: float, transition_steps: int,
         s(t) = v_0 + (v_1 - v_0) \\frac{\\min(\\max(t - t_0, 0), T)}{T}
 
     A non-positive ``transition_steps`` gives the constant ``init_value`` (as Optax).
+
+    Args:
+        init_value: :math:`v_0`, the value up to ``transition_begin``.
+        end_value: :math:`v_1`, the value from ``transition_begin + transition_steps`` on.
+        transition_steps: :math:`T`, the length of the ramp.
+        transition_begin: :math:`t_0`, the step the ramp starts at.
+
+    Returns:
+        A schedule: ``step -> 0-d float64 array``.
 
     Example:
         >>> ft.optim.linear(1.0, 0.0, 10)(5)
@@ -74,6 +89,16 @@ def cosine_decay(init_value: float, decay_steps: int, alpha: float = 0.0,
     .. math::
         s(t) = v_0 \\left((1 - \\alpha) \\left(\\tfrac{1}{2}(1 + \\cos(\\pi
         \\min(t, T) / T))\\right)^p + \\alpha\\right)
+
+    Args:
+        init_value: :math:`v_0`, the value at step 0.
+        decay_steps: :math:`T`, the step from which the value stays at
+            :math:`\\alpha v_0`.
+        alpha: :math:`\\alpha`, the final value as a fraction of ``init_value``.
+        exponent: :math:`p`, the power of the cosine factor.
+
+    Returns:
+        A schedule: ``step -> 0-d float64 array``.
 
     Raises:
         ValueError: ``decay_steps <= 0``.
@@ -103,6 +128,17 @@ def warmup_cosine_decay(init_value: float, peak_value: float, warmup_steps: int,
     """Linear warmup from ``init_value`` to ``peak_value`` over ``warmup_steps``, then
     cosine decay to ``end_value``; ``decay_steps`` counts the warmup (Optax's convention).
 
+    Args:
+        init_value: the value at step 0.
+        peak_value: the value at ``warmup_steps``, where the decay starts.
+        warmup_steps: the length of the linear warmup.
+        decay_steps: the step from which the value stays at ``end_value``.
+        end_value: the final value.
+        exponent: the power of the cosine factor (see :func:`cosine_decay`).
+
+    Returns:
+        A schedule: ``step -> 0-d float64 array``.
+
     Raises:
         ValueError: ``decay_steps <= warmup_steps``.
 
@@ -131,12 +167,27 @@ def exponential_decay(init_value: float, transition_steps: int, decay_rate: floa
 
     bounded by ``end_value`` (a floor when ``decay_rate < 1``, a ceiling otherwise).
 
+    Args:
+        init_value: :math:`v_0`.
+        transition_steps: :math:`T`, the steps over which the value is multiplied by
+            ``decay_rate``.
+        decay_rate: :math:`r > 0`.
+        transition_begin: :math:`t_0`, the step the decay starts at.
+        staircase: decay in whole multiples of ``transition_steps`` (a step function).
+        end_value: the bound of the value, or None for no bound.
+
+    Returns:
+        A schedule: ``step -> 0-d float64 array``.
+
     Raises:
         ValueError: ``transition_steps <= 0`` or ``decay_rate <= 0``.
 
     Example:
         >>> ft.optim.exponential_decay(1.0, 10, 0.5)(20)
         array(0.25, dtype=float64)
+        >>> sched = ft.optim.exponential_decay(1.0, 10, 0.5, staircase=True, end_value=0.3)
+        >>> [float(sched(t)) for t in (9, 10, 25)]
+        [1.0, 0.5, 0.3]
     """
     if not transition_steps > 0:
         raise ValueError(f"exponential_decay: transition_steps must be > 0, got "
@@ -166,7 +217,7 @@ def piecewise_constant(init_value: float, boundaries_and_scales: dict | None = N
         boundaries_and_scales: ``{boundary_step: scale}``; scales accumulate.
 
     Returns:
-        A schedule: a function of the step count returning the learning rate.
+        A schedule: ``step -> 0-d float64 array``.
 
     Raises:
         ValueError: a negative boundary.
@@ -194,6 +245,14 @@ def piecewise_constant(init_value: float, boundaries_and_scales: dict | None = N
 def join(schedules: Sequence[Schedule], boundaries: Sequence[int]) -> Schedule:
     """Run ``schedules[0]`` until ``boundaries[0]``, then ``schedules[1]`` restarted at
     step 0, and so on.
+
+    Args:
+        schedules: the schedules to run one after the other.
+        boundaries: the steps at which each next schedule takes over, one fewer than
+            ``schedules``.
+
+    Returns:
+        A schedule: ``step -> 0-d float64 array``.
 
     Raises:
         ValueError: ``len(boundaries) != len(schedules) - 1``.

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 import funtorch as ft
-from funtorch.optim import optimizers
+from funtorch.optim import optimizers, optimizers_adaptive
 from funtorch.optim.base import apply_updates
 
 __all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop"]
@@ -363,7 +363,7 @@ class RMSprop(Optimizer):
         ...                        centered=True)
     """
 
-    _factory = staticmethod(optimizers.rmsprop)
+    _factory = staticmethod(optimizers_adaptive.rmsprop)
     _hyper = ("lr", "alpha", "eps", "weight_decay", "momentum", "centered", "maximize")
 
     def __init__(self, params: Any, lr: float | Callable[[Any], Any] = 1e-2, alpha: float = 0.99,
@@ -383,7 +383,7 @@ class Adagrad(Optimizer):
         >>> opt = ft.optim.Adagrad(nn.Linear(3, 2).parameters(), lr=1e-2, lr_decay=1e-4)
     """
 
-    _factory = staticmethod(optimizers.adagrad)
+    _factory = staticmethod(optimizers_adaptive.adagrad)
     _hyper = ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps",
               "maximize")
 
