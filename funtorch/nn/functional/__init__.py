@@ -15,8 +15,7 @@ from funtorch.nn.functional.layers import (  # noqa: F401
     one_hot, scaled_dot_product_attention,
 )
 from funtorch.nn.functional.loss import (  # noqa: F401
-    binary_cross_entropy, binary_cross_entropy_with_logits, cosine_embedding_loss,
-    cross_entropy, hinge_embedding_loss, huber_loss, kl_div, l1_loss, margin_ranking_loss,
+    binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, huber_loss, l1_loss,
     mse_loss, nll_loss, smooth_l1_loss,
 )
 from funtorch.nn.functional.padding import pad  # noqa: F401
@@ -31,6 +30,7 @@ from funtorch.nn.functional.norms_extra import *  # noqa: F401,F403,E402
 from funtorch.nn.functional.pooling_extra import *  # noqa: F401,F403,E402
 from funtorch.nn.functional.resample import *  # noqa: F401,F403,E402
 from funtorch.nn.functional.losses_extra import *  # noqa: F401,F403,E402
+from funtorch.nn.functional.losses_margin import *  # noqa: F401,F403,E402
 from funtorch.nn.functional.conv_extra import conv_transpose1d, conv_transpose3d  # noqa: F401,E402
 from funtorch.nn.functional.dropout_extra import *  # noqa: F401,F403,E402
 from funtorch.nn.functional.embedding_bag import embedding_bag  # noqa: F401,E402

@@ -16,7 +16,16 @@ __all__ = ["linear", "bilinear", "dropout", "dropout2d", "layer_norm", "group_no
 
 
 def linear(input: ArrayLike, weight: ArrayLike | None, bias: ArrayLike | None = None) -> Array:
-    """``input @ weight.T + bias``: ``(*, in) -> (*, out)``.
+    """``input @ weight.T + bias``: ``(*, in_features) -> (*, out_features)``.
+
+    Args:
+        input: ``(*, in_features)``.
+        weight: ``(out_features, in_features)`` (or 1-d ``(in_features,)``, giving no
+            feature axis).
+        bias: optional ``(out_features,)`` (or anything broadcasting with the product).
+
+    Returns:
+        ``(*, out_features)`` of the promoted dtype.
 
     Example:
         >>> F.linear(ft.ones((2, 3)), ft.ones((4, 3)), ft.zeros(4)).tolist()
@@ -29,7 +38,16 @@ def linear(input: ArrayLike, weight: ArrayLike | None, bias: ArrayLike | None = 
 
 def bilinear(input1: ArrayLike, input2: ArrayLike, weight: ArrayLike | None,
              bias: ArrayLike | None = None) -> Array:
-    """``x1^T A x2 + b`` per output feature: ``(*, in1), (*, in2) -> (*, out)``.
+    """``x1^T A_o x2 + b_o`` for each output feature ``o``: ``(*, in1), (*, in2) -> (*, out)``.
+
+    Args:
+        input1: ``(*, in1_features)``.
+        input2: ``(*, in2_features)`` (the same leading shape).
+        weight: ``(out_features, in1_features, in2_features)``.
+        bias: optional ``(out_features,)``.
+
+    Returns:
+        ``(*, out_features)``.
 
     Example:
         >>> F.bilinear(ft.ones((5, 2)), ft.ones((5, 3)), ft.ones((4, 2, 3))).tolist()[0]  # 2 * 3
@@ -52,6 +70,16 @@ def dropout(input: ArrayLike, p: float = 0.5, training: bool = True, inplace: bo
     Randomness comes from ``key`` (an ``ft.random`` key) in functional code, or from the
     global generator (``ft.manual_seed``) when ``key`` is ``None``.
 
+    Args:
+        input: an array of any shape.
+        p: the probability of zeroing each element, in [0, 1].
+        training: apply dropout (False returns ``input`` unchanged).
+        inplace: accepted for PyTorch compatibility (a new array is returned).
+        key: a ``ft.random`` key, or None for the global generator.
+
+    Returns:
+        An array of ``input``'s shape and dtype.
+
     Raises:
         ValueError: ``p`` outside [0, 1].
 
@@ -71,7 +99,18 @@ def dropout(input: ArrayLike, p: float = 0.5, training: bool = True, inplace: bo
 
 def dropout2d(input: ArrayLike, p: float = 0.5, training: bool = True, inplace: bool = False,
               key: Key | None = None) -> Array:
-    """Zero whole channels: ``(N, C, H, W)`` or ``(C, H, W)`` inputs.
+    """Zero whole channels (each ``H x W`` plane with probability ``p``) of ``(N, C, H, W)`` or
+    ``(C, H, W)`` inputs, scaling the kept ones by ``1 / (1 - p)``.
+
+    Args:
+        input: ``(N, C, H, W)`` or ``(C, H, W)``.
+        p: the probability that a channel is zeroed, in [0, 1].
+        training: apply dropout (False: identity).
+        inplace: accepted for PyTorch compatibility (a new array is returned).
+        key: a ``ft.random`` key; None draws from the global generator.
+
+    Returns:
+        An array of ``input``'s shape and dtype.
 
     Raises:
         ValueError: ``p`` outside [0, 1], or an input that is not 3-d or 4-d.
@@ -104,6 +143,19 @@ def layer_norm(input: ArrayLike, normalized_shape: ShapeLike, weight: ArrayLike 
                bias: ArrayLike | None = None, eps: float = 1e-5) -> Array:
     """Normalise over the trailing ``normalized_shape`` axes, then scale and shift.
 
+    ``(x - mean) / sqrt(var + eps) * weight + bias`` with the mean and biased variance over
+    those axes.
+
+    Args:
+        input: ``(*, *normalized_shape)``.
+        normalized_shape: an int or the tuple of trailing axes to normalise over.
+        weight: optional scale of shape ``normalized_shape``.
+        bias: optional shift of shape ``normalized_shape``.
+        eps: added to the variance.
+
+    Returns:
+        An array of ``input``'s shape and dtype.
+
     Raises:
         ValueError: the input's trailing shape is not ``normalized_shape``.
 
@@ -130,6 +182,19 @@ def group_norm(input: ArrayLike, num_groups: int, weight: ArrayLike | None = Non
                bias: ArrayLike | None = None, eps: float = 1e-5) -> Array:
     """Normalise each group of channels of ``(N, C, *)`` inputs, then an affine per channel.
 
+    The ``C`` channels split into ``num_groups`` groups of ``C / num_groups``; each sample's
+    group is normalised by its mean and biased variance.
+
+    Args:
+        input: ``(N, C, *)``.
+        num_groups: the number of groups (divides ``C``).
+        weight: optional per-channel scale ``(C,)``.
+        bias: optional per-channel shift ``(C,)``.
+        eps: added to the variance.
+
+    Returns:
+        An array of ``input``'s shape.
+
     Raises:
         ValueError: the channel count is not divisible by ``num_groups``.
 
@@ -154,10 +219,27 @@ def batch_norm(input: ArrayLike, running_mean: ArrayLike | None, running_var: Ar
                return_stats: bool = False) -> Any:
     """Batch normalisation of ``(N, C)`` or ``(N, C, *)`` inputs over all axes but C.
 
-    Unlike PyTorch's in-place update, the new running statistics are *returned* when
-    ``return_stats=True``: ``(out, new_mean, new_var)`` with ``new = (1 - momentum) * old
-    + momentum * batch`` (unbiased batch variance); ``momentum=None`` is not handled here
-    (the BatchNorm layers pass the cumulative factor). They carry no gradient.
+    In training (or without running statistics) each channel is normalised by its batch
+    mean and biased variance, else by ``running_mean``/``running_var``. Unlike PyTorch's
+    in-place update, the new running statistics are *returned* when ``return_stats=True``:
+    ``new = (1 - momentum) * old + momentum * batch`` (unbiased batch variance);
+    ``momentum=None`` is not handled here (the BatchNorm layers pass the cumulative factor).
+    They carry no gradient.
+
+    Args:
+        input: ``(N, C)`` or ``(N, C, *)``.
+        running_mean: ``(C,)`` or None.
+        running_var: ``(C,)`` or None.
+        weight: optional per-channel scale ``(C,)``.
+        bias: optional per-channel shift ``(C,)``.
+        training: normalise with the batch statistics (and update the running ones).
+        momentum: the weight of the batch statistics in the running-statistics update.
+        eps: added to the variance.
+        return_stats: also return the (updated in training) running statistics.
+
+    Returns:
+        An array of ``input``'s shape; with ``return_stats``, ``(out, new_mean, new_var)``
+        (the running statistics as given unless training with them).
 
     Raises:
         ValueError: an input that is not ``(N, C)`` or ``(N, C, *)``; running

@@ -1,4 +1,5 @@
-"""Losses with PyTorch's ``reduction`` semantics ("none", "mean", "sum")."""
+"""Losses with PyTorch's ``reduction`` semantics ("none", "mean", "sum"); the margin and
+embedding losses are in ``losses_margin.py``, ``kl_div`` in ``losses_extra.py``."""
 
 from __future__ import annotations
 
@@ -11,8 +12,7 @@ from funtorch.nn.functional.activation import log_softmax
 from funtorch.typing import Array, ArrayLike
 
 __all__ = ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "cross_entropy", "nll_loss",
-           "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div",
-           "hinge_embedding_loss", "margin_ranking_loss", "cosine_embedding_loss"]
+           "binary_cross_entropy", "binary_cross_entropy_with_logits"]
 
 _REDUCTIONS = ("none", "mean", "sum")
 _Reduction = Literal["none", "mean", "sum"]  # _REDUCTIONS, to a type checker
@@ -36,7 +36,18 @@ def _check_same_shape(input, target, fn):
 
 
 def mse_loss(input: ArrayLike, target: ArrayLike, reduction: _Reduction = "mean") -> Array:
-    """(input - target)^2, reduced. Example: ``F.mse_loss(x, y)``.
+    """Mean squared error: ``(input - target)**2``, reduced.
+
+    Args:
+        input: an array of any shape.
+        target: an array of ``input``'s shape.
+        reduction: ``"none"`` (the per-element loss), ``"mean"`` or ``"sum"``.
+
+    Returns:
+        A scalar for ``"mean"``/``"sum"``; the loss of ``input``'s shape for ``"none"``.
+
+    Raises:
+        ValueError: the shapes differ, or an unknown ``reduction``.
 
     Example:
         >>> F.mse_loss(ft.array([1.0, 2.0]), ft.array([1.0, 4.0])).item()
@@ -47,7 +58,18 @@ def mse_loss(input: ArrayLike, target: ArrayLike, reduction: _Reduction = "mean"
 
 
 def l1_loss(input: ArrayLike, target: ArrayLike, reduction: _Reduction = "mean") -> Array:
-    """``|input - target|``, reduced.
+    """Mean absolute error: ``|input - target|``, reduced.
+
+    Args:
+        input: predictions, any shape.
+        target: the same shape as ``input``.
+        reduction: ``"none"`` (the per-element loss), ``"mean"`` or ``"sum"``.
+
+    Returns:
+        A scalar (``"mean"``, ``"sum"``) or, for ``"none"``, an array shaped like ``input``.
+
+    Raises:
+        ValueError: ``target``'s shape is not ``input``'s, or ``reduction`` is unknown.
 
     Example:
         >>> F.l1_loss(ft.array([1.0, 2.0]), ft.array([2.0, 4.0])).item()
@@ -59,7 +81,21 @@ def l1_loss(input: ArrayLike, target: ArrayLike, reduction: _Reduction = "mean")
 
 def smooth_l1_loss(input: ArrayLike, target: ArrayLike, reduction: _Reduction = "mean",
                    beta: float = 1.0) -> Array:
-    """``0.5 d^2 / beta`` where ``|d| < beta``, else ``|d| - beta / 2`` (L1 when beta == 0).
+    """Smooth L1: ``0.5 d**2 / beta`` where ``|d| < beta``, else ``|d| - beta / 2``
+    (``d = input - target``; plain L1 when ``beta == 0``), reduced.
+
+    Args:
+        input: an array of any shape.
+        target: an array of ``input``'s shape.
+        reduction: ``"none"`` (the per-element loss), ``"mean"`` or ``"sum"``.
+        beta: the non-negative width of the quadratic zone.
+
+    Returns:
+        A scalar for ``"mean"``/``"sum"``; the loss of ``input``'s shape for ``"none"``.
+
+    Raises:
+        ValueError: the shapes differ, or an unknown ``reduction``.
+        RuntimeError: a negative ``beta``.
 
     Example:
         >>> F.smooth_l1_loss(ft.zeros(2), ft.array([0.5, 3.0])).item()  # (0.125 + 2.5) / 2
@@ -76,7 +112,21 @@ def smooth_l1_loss(input: ArrayLike, target: ArrayLike, reduction: _Reduction = 
 
 def huber_loss(input: ArrayLike, target: ArrayLike, reduction: _Reduction = "mean",
                delta: float = 1.0) -> Array:
-    """``0.5 d^2`` where ``|d| <= delta``, else ``delta * (|d| - delta / 2)``.
+    """Huber loss: ``0.5 d**2`` where ``|d| <= delta``, else ``delta * (|d| - delta / 2)``
+    (``d = input - target``), reduced.
+
+    Args:
+        input: predictions, any shape.
+        target: the same shape as ``input``.
+        reduction: ``"mean"`` (default), ``"sum"`` or ``"none"`` (no reduction).
+        delta: the positive threshold between the quadratic and linear zones.
+
+    Returns:
+        A scalar, or (``"none"``) an array of ``input``'s shape.
+
+    Raises:
+        ValueError: mismatched shapes or an unknown ``reduction``.
+        RuntimeError: ``delta <= 0``.
 
     Example:
         >>> F.huber_loss(ft.zeros(2), ft.array([0.5, 3.0])).item()  # (0.125 + 2.5) / 2
@@ -139,9 +189,24 @@ def nll_loss(input: ArrayLike, target: ArrayLike, weight: ArrayLike | None = Non
              ignore_index: int = -100, reduction: _Reduction = "mean") -> Array:
     """Negative log-likelihood of class indices given log-probabilities.
 
-    ``input`` is ``(N, C)``, ``(N, C, d1, ...)`` or ``(C,)``; ``target`` holds class
-    indices of shape ``(N,)``, ``(N, d1, ...)`` or ``()``. "mean" divides by the summed
-    weights of the non-ignored targets.
+    ``loss[n] = -weight[t] * input[n, t]`` for the target class ``t = target[n]``; ``"mean"``
+    divides the sum by the summed weights of the non-ignored targets.
+
+    Args:
+        input: log-probabilities ``(N, C)``, ``(N, C, d1, ...)`` or ``(C,)``.
+        target: integer class indices ``(N,)``, ``(N, d1, ...)`` or ``()``.
+        weight: optional per-class weights ``(C,)``.
+        ignore_index: a target value that contributes nothing (nor to the mean's divisor).
+        reduction: ``"none"`` (the per-element loss), ``"mean"`` or ``"sum"``.
+
+    Returns:
+        A scalar, or ``target``'s shape for ``"none"``.
+
+    Raises:
+        TypeError: a non-array argument, or non-integer targets.
+        ValueError: ``target``'s shape is not ``input``'s without the class axis.
+        IndexError: a target outside ``0..C-1`` (other than ``ignore_index``).
+        RuntimeError: ``weight`` not of shape ``(C,)``.
 
     Example:
         >>> F.nll_loss(ft.log(ft.array([[0.25, 0.75]])), ft.array([1])).item()  # -log 0.75
@@ -160,6 +225,9 @@ def cross_entropy(input: ArrayLike, target: ArrayLike, weight: ArrayLike | None 
                   label_smoothing: float = 0.0) -> Array:
     """Cross entropy of logits against class indices or class probabilities.
 
+    ``log_softmax`` over the class axis (axis 1, or 0 for ``(C,)`` input), then
+    :func:`nll_loss` for index targets or ``-sum(target * log_softmax)`` for probabilities.
+
     Args:
         input: logits ``(N, C)``, ``(N, C, d1, ...)`` or ``(C,)``.
         target: integer class indices (``input`` without the class axis) or float
@@ -168,6 +236,18 @@ def cross_entropy(input: ArrayLike, target: ArrayLike, weight: ArrayLike | None 
         ignore_index: class index whose targets contribute nothing (index targets only).
         reduction: "none", "mean" or "sum".
         label_smoothing: mixes the target with the uniform distribution.
+
+    Returns:
+        A scalar for "mean"/"sum" ("mean" over index targets divides by the summed weights
+        of the non-ignored targets); for "none" the loss of ``input``'s shape without the
+        class axis.
+
+    Raises:
+        ValueError: ``label_smoothing`` outside [0, 1], a target of the wrong shape, or an
+            unknown ``reduction``.
+        TypeError: a non-array argument, or index targets that are not integers.
+        IndexError: a class index outside ``0..C-1`` (other than ``ignore_index``).
+        RuntimeError: ``weight`` not of shape ``(C,)``.
 
     Example:
         >>> F.cross_entropy(ft.zeros((2, 4)), ft.array([0, 3])).item()  # log(4)
@@ -222,8 +302,21 @@ _bce.defvjp(_bce_fwd, _bce_bwd)
 
 def binary_cross_entropy(input: ArrayLike, target: ArrayLike, weight: ArrayLike | None = None,
                          reduction: _Reduction = "mean") -> Array:
-    """-(y log p + (1 - y) log(1 - p)) with logs clamped at -100, as PyTorch does; the
-    gradient is PyTorch's (p - y) / max(p (1 - p), 1e-12), finite for p in {0, 1}.
+    """``-(y log p + (1 - y) log(1 - p))`` with logs clamped at -100, as PyTorch does; the
+    gradient is PyTorch's ``(p - y) / max(p (1 - p), 1e-12)``, finite for p in {0, 1}.
+
+    Args:
+        input: probabilities ``p`` in [0, 1], any shape.
+        target: ``y`` of ``input``'s shape (cast to its dtype).
+        weight: optional rescaling broadcasting with ``input``.
+        reduction: ``"none"`` (the per-element loss), ``"mean"`` or ``"sum"``.
+
+    Returns:
+        A scalar for ``"mean"``/``"sum"``; the loss of ``input``'s shape for ``"none"``.
+
+    Raises:
+        ValueError: the shapes differ, or an unknown ``reduction``.
+        RuntimeError: (concrete) ``input`` values outside [0, 1].
 
     Example:
         >>> F.binary_cross_entropy(ft.array([0.5]), ft.array([1.0])).item()  # log 2
@@ -242,8 +335,22 @@ def binary_cross_entropy_with_logits(input: ArrayLike, target: ArrayLike,
                                      weight: ArrayLike | None = None,
                                      reduction: _Reduction = "mean",
                                      pos_weight: ArrayLike | None = None) -> Array:
-    """Sigmoid + binary cross entropy in one stable formula; ``pos_weight`` scales the
-    positive term (it broadcasts against the last axis, the classes).
+    """Sigmoid + binary cross entropy in one stable formula:
+    ``-(pos_weight * y * log sigmoid(x) + (1 - y) * log(1 - sigmoid(x)))``.
+
+    Args:
+        input: logits ``x``, any shape ``(*, C)``.
+        target: ``y`` in [0, 1] of ``input``'s shape.
+        weight: optional rescaling broadcasting with ``input``.
+        reduction: ``"mean"`` (default), ``"sum"`` or ``"none"`` (no reduction).
+        pos_weight: optional weight of the positive term, broadcasting against the last
+            axis (the classes), e.g. ``(C,)``.
+
+    Returns:
+        A scalar, or (``"none"``) an array of ``input``'s shape.
+
+    Raises:
+        ValueError: mismatched shapes or an unknown ``reduction``.
 
     Example:
         >>> F.binary_cross_entropy_with_logits(ft.array([0.0]), ft.array([1.0])).item()
@@ -258,69 +365,3 @@ def binary_cross_entropy_with_logits(input: ArrayLike, target: ArrayLike,
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, reduction, "binary_cross_entropy_with_logits")
-
-
-def kl_div(input: ArrayLike, target: ArrayLike,
-           reduction: Literal["none", "batchmean", "mean", "sum"] = "mean",
-           log_target: bool = False) -> Array:
-    """KL(target || exp(input)) pointwise: target * (log target - input).
-
-    ``reduction="batchmean"`` divides the sum by the batch size (the true KL mean).
-
-    Example:
-        >>> p = ft.array([0.5, 0.5]); F.kl_div(ft.log(p), p, reduction="sum").item()
-        0.0
-    """
-    if log_target:
-        loss = ft.exp(target) * (target - input)
-    else:
-        positive = target > 0
-        log_t = ft.log(ft.where(positive, target, 1.0))
-        loss = target * (log_t - input)  # xlogy: 0 * log 0 = 0
-    if reduction == "batchmean":
-        return ft.sum(loss) / (input.shape[0] if input.ndim else 1)
-    return _reduce(loss, reduction, "kl_div")
-
-
-def hinge_embedding_loss(input: ArrayLike, target: ArrayLike, margin: float = 1.0,
-                         reduction: _Reduction = "mean") -> Array:
-    """x where y == 1, max(0, margin - x) where y == -1.
-
-    Example:
-        >>> F.hinge_embedding_loss(ft.array([0.3, 0.3]), ft.array([1, -1])).item()  # (0.3+0.7)/2
-        0.5
-    """
-    hinge = ft.where(target != 1, ft.maximum(margin - input, 0.0), 0.0)
-    same = ft.where(target != -1, input, 0.0)
-    return _reduce(hinge + same, reduction, "hinge_embedding_loss")
-
-
-def margin_ranking_loss(input1: ArrayLike, input2: ArrayLike, target: ArrayLike,
-                        margin: float = 0.0, reduction: _Reduction = "mean") -> Array:
-    """max(0, -y * (x1 - x2) + margin).
-
-    Example:
-        >>> F.margin_ranking_loss(ft.array([1.0]), ft.array([2.0]), ft.array([1])).item()
-        1.0
-    """
-    loss = ft.maximum(-target * (input1 - input2) + margin, 0.0)
-    return _reduce(loss, reduction, "margin_ranking_loss")
-
-
-def cosine_embedding_loss(input1: ArrayLike, input2: ArrayLike, target: ArrayLike,
-                          margin: float = 0.0, reduction: _Reduction = "mean") -> Array:
-    """1 - cos(x1, x2) where y == 1, max(0, cos(x1, x2) - margin) where y == -1.
-
-    Example:
-        >>> x = ft.array([[1.0, 0.0]]); F.cosine_embedding_loss(x, x, ft.array([1])).item()
-        0.0
-    """
-    eps = 1e-12
-    axis = input1.ndim - 1
-    dot = ft.sum(input1 * input2, axis=axis)
-    norm1 = ft.sum(input1 * input1, axis=axis) + eps
-    norm2 = ft.sum(input2 * input2, axis=axis) + eps
-    cos = dot / ft.sqrt(norm1 * norm2)
-    loss = ft.where(target == 1, 1.0 - cos, 0.0) + ft.where(
-        target == -1, ft.maximum(cos - margin, 0.0), 0.0)
-    return _reduce(loss, reduction, "cosine_embedding_loss")

@@ -1,5 +1,6 @@
-"""The remaining losses of ``torch.nn.functional``: Gaussian/Poisson NLL, multi-class and
-multi-label margins, soft margin, triplet margins, and CTC.
+"""The remaining losses of ``torch.nn.functional``: KL divergence, Gaussian/Poisson NLL,
+triplet margins and CTC (the multi-class/multi-label and soft margins:
+``losses_margin.py``).
 
 ``ctc_loss`` runs the forward (alpha) recursion over the extended label sequence as one
 ``ft.scan`` over time, vectorised over the batch and the labels; its gradient is the
@@ -10,19 +11,54 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Literal
 
 import numpy as np
 
 import funtorch as ft
 from funtorch.nn.functional._checks import concrete
-from funtorch.nn.functional.activations_torch import logsigmoid
 from funtorch.nn.functional.loss import _reduce, _Reduction
 from funtorch.nn.functional.norms_extra import pairwise_distance
 from funtorch.typing import Array, ArrayLike
 
-__all__ = ["gaussian_nll_loss", "poisson_nll_loss", "multi_margin_loss",
-           "multilabel_margin_loss", "multilabel_soft_margin_loss", "soft_margin_loss",
-           "triplet_margin_loss", "triplet_margin_with_distance_loss", "ctc_loss"]
+__all__ = ["kl_div", "gaussian_nll_loss", "poisson_nll_loss", "triplet_margin_loss",
+           "triplet_margin_with_distance_loss", "ctc_loss"]
+
+
+def kl_div(input: ArrayLike, target: ArrayLike,
+           reduction: Literal["none", "batchmean", "mean", "sum"] = "mean",
+           log_target: bool = False) -> Array:
+    """Pointwise KL divergence ``KL(target || exp(input))``: ``target * (log target - input)``.
+
+    ``input`` holds log-probabilities; ``reduction="batchmean"`` divides the sum by the
+    batch size (the true KL mean), ``"mean"`` by the element count (PyTorch's default).
+
+    Args:
+        input: log-probabilities, any shape ``(N, *)``.
+        target: probabilities (or log-probabilities with ``log_target``) of ``input``'s shape;
+            ``0 * log 0`` counts as 0.
+        reduction: ``"none"``, ``"batchmean"``, ``"mean"`` or ``"sum"``.
+        log_target: ``target`` holds log-probabilities.
+
+    Returns:
+        A scalar, or the pointwise loss of ``input``'s shape for ``"none"``.
+
+    Raises:
+        ValueError: an unknown ``reduction``.
+
+    Example:
+        >>> p = ft.array([0.5, 0.5]); F.kl_div(ft.log(p), p, reduction="sum").item()
+        0.0
+    """
+    if log_target:
+        loss = ft.exp(target) * (target - input)
+    else:
+        positive = target > 0
+        log_t = ft.log(ft.where(positive, target, 1.0))
+        loss = target * (log_t - input)  # xlogy: 0 * log 0 = 0
+    if reduction == "batchmean":
+        return ft.sum(loss) / (input.shape[0] if input.ndim else 1)
+    return _reduce(loss, reduction, "kl_div")
 
 
 def _value_clamped_min(x, low):
@@ -32,9 +68,23 @@ def _value_clamped_min(x, low):
 
 def gaussian_nll_loss(input: ArrayLike, target: ArrayLike, var: ArrayLike, full: bool = False,
                       eps: float = 1e-6, reduction: _Reduction = "mean") -> Array:
-    """``0.5 * (log(var) + (input - target)^2 / var)`` (+ ``0.5 log(2 pi)`` with ``full``);
-    ``var`` is clamped below at ``eps`` in value only, and may omit the last axis or have
-    size 1 there.
+    """Gaussian negative log-likelihood ``0.5 * (log(var) + (input - target)**2 / var)``
+    (+ ``0.5 log(2 pi)`` with ``full``).
+
+    ``var`` is clamped below at ``eps`` in value only (the gradient is the identity's, as
+    torch), and may omit the last axis or have size 1 there.
+
+    Args:
+        input: the predicted means, ``(N, *)``.
+        target: samples of ``input``'s shape.
+        var: the predicted variances: ``input``'s shape, that shape without the last axis,
+            or with 1 there.
+        full: add the constant ``0.5 log(2 pi)``.
+        eps: the clamp of ``var`` (for stability).
+        reduction: ``"none"`` (the elementwise loss), ``"mean"`` or ``"sum"``.
+
+    Returns:
+        A scalar, or ``input``'s shape for ``"none"``.
 
     Raises:
         ValueError: ``var``'s shape does not fit the input's, or a negative ``var``.
@@ -63,11 +113,24 @@ def poisson_nll_loss(input: ArrayLike, target: ArrayLike, log_input: bool = True
                      full: bool = False, size_average: bool | None = None, eps: float = 1e-8,
                      reduce: bool | None = None, reduction: _Reduction = "mean") -> Array:
     """Poisson negative log-likelihood: ``exp(input) - target * input`` (``log_input``) or
-    ``input - target * log(input + eps)``; ``full`` adds Stirling's term where
-    ``target > 1``.
+    ``input - target * log(input + eps)``; ``full`` adds Stirling's term
+    ``t log t - t + 0.5 log(2 pi t)`` where ``target > 1``.
+
+    Args:
+        input: the predicted rate (its log with ``log_input``), any shape.
+        target: counts of ``input``'s shape.
+        log_input: ``input`` is the log-rate.
+        full: add Stirling's approximation of ``log(target!)``.
+        size_average: deprecated PyTorch argument, ignored (use ``reduction``).
+        reduce: deprecated PyTorch argument, ignored (use ``reduction``).
+        eps: added to the rate inside the log when ``log_input`` is False.
+        reduction: ``"mean"`` (default), ``"sum"`` or ``"none"`` (no reduction).
+
+    Returns:
+        A scalar, or (``"none"``) an array of ``input``'s shape.
 
     Example:
-        >>> float(F.poisson_nll_loss(ft.zeros(2), ft.ones(2)))
+        >>> float(F.poisson_nll_loss(ft.zeros(2), ft.ones(2)))  # exp(0) - 1 * 0
         1.0
     """
     if log_input:
@@ -79,93 +142,6 @@ def poisson_nll_loss(input: ArrayLike, target: ArrayLike, log_input: bool = True
         stirling = safe * ft.log(safe) - safe + 0.5 * ft.log(2 * math.pi * safe)
         loss = loss + ft.where(target > 1, stirling, 0.0)
     return _reduce(loss, reduction, "poisson_nll_loss")
-
-
-def _picked(input, target):
-    return ft.take_along_axis(input, ft.expand_dims(target.astype(ft.int64), -1), axis=-1)
-
-
-def multi_margin_loss(input: ArrayLike, target: ArrayLike, p: float = 1, margin: float = 1.0,
-                      weight: ArrayLike | None = None, size_average: bool | None = None,
-                      reduce: bool | None = None, reduction: _Reduction = "mean") -> Array:
-    """Multi-class hinge: ``sum_{i != y} max(0, margin - x[y] + x[i])^p / C`` per sample,
-    times ``weight[y]``.
-
-    Raises:
-        ValueError: ``p`` is not 1 or 2.
-
-    Example:
-        >>> F.multi_margin_loss(ft.randn(3, 4), ft.array([0, 1, 3])).shape
-        ()
-    """
-    if p not in (1, 2):
-        raise ValueError(f"multi_margin_loss: only p == 1 and p == 2 are supported, got {p}")
-    x = input[None] if input.ndim == 1 else input
-    y = ft.reshape(target, (-1,))
-    classes = x.shape[-1]
-    hinge = ft.relu(margin - _picked(x, y) + x) ** p
-    if weight is not None:
-        hinge = hinge * ft.expand_dims(ft.take(weight, y.astype(ft.int64)), -1)
-    others = ft.arange(classes, device=x.device)[None, :] != ft.expand_dims(y.astype(ft.int64), -1)
-    loss = ft.sum(ft.where(others, hinge, 0.0), axis=-1) / classes
-    if input.ndim == 1:
-        loss = loss[0]
-    return _reduce(loss, reduction, "multi_margin_loss")
-
-
-def multilabel_margin_loss(input: ArrayLike, target: ArrayLike, size_average: bool | None = None,
-                           reduce: bool | None = None, reduction: _Reduction = "mean") -> Array:
-    """Multi-label hinge: the targets are the class indices in ``target`` before its first
-    ``-1``; ``sum_{j target, i not target} max(0, 1 - (x[j] - x[i])) / C`` per sample.
-
-    Example:
-        >>> target = ft.array([[3, 0, -1, 1], [1, -1, 0, 0]])
-        >>> F.multilabel_margin_loss(ft.randn(2, 4), target).shape
-        ()
-    """
-    x = input[None] if input.ndim == 1 else input
-    t = (target[None] if target.ndim == 1 else target).astype(ft.int64)
-    classes = x.shape[-1]
-    valid = ft.cumprod((t >= 0).astype(ft.int64), axis=-1) > 0  # before the first -1
-    safe = ft.where(valid, t, 0)
-    is_target = ft.any(ft.expand_dims(valid, -1) & (
-        ft.expand_dims(safe, -1) == ft.arange(classes, device=x.device)), axis=-2)  # (N, C)
-    picked = ft.take_along_axis(x, safe, axis=-1)  # (N, S)
-    hinge = ft.relu(1.0 - (ft.expand_dims(picked, -1) - ft.expand_dims(x, -2)))  # (N, S, C)
-    keep = ft.expand_dims(valid, -1) & ft.expand_dims(~is_target, -2)
-    loss = ft.sum(ft.where(keep, hinge, 0.0), axis=(-2, -1)) / classes
-    if input.ndim == 1:
-        loss = loss[0]
-    return _reduce(loss, reduction, "multilabel_margin_loss")
-
-
-def multilabel_soft_margin_loss(input: ArrayLike, target: ArrayLike,
-                                weight: ArrayLike | None = None, size_average: bool | None = None,
-                                reduce: bool | None = None,
-                                reduction: _Reduction = "mean") -> Array:
-    """``-mean_c(y log sigmoid(x) + (1 - y) log sigmoid(-x))`` (times ``weight``) per
-    sample.
-
-    Example:
-        >>> F.multilabel_soft_margin_loss(ft.zeros((2, 3)), ft.ones((2, 3))).shape
-        ()
-    """
-    loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
-    if weight is not None:
-        loss = loss * weight
-    loss = ft.mean(loss, axis=-1)
-    return _reduce(loss, reduction, "multilabel_soft_margin_loss")
-
-
-def soft_margin_loss(input: ArrayLike, target: ArrayLike, size_average: bool | None = None,
-                     reduce: bool | None = None, reduction: _Reduction = "mean") -> Array:
-    """``log(1 + exp(-y x))`` with ``y`` in ``{-1, 1}``.
-
-    Example:
-        >>> round(float(F.soft_margin_loss(ft.zeros(2), ft.ones(2))), 4)
-        0.6931
-    """
-    return _reduce(ft.logaddexp(0.0, -target * input), reduction, "soft_margin_loss")
 
 
 def _triplet(d_ap, d_an, d_pn, margin, swap, reduction, fn):
@@ -183,9 +159,28 @@ def triplet_margin_loss(anchor: ArrayLike, positive: ArrayLike, negative: ArrayL
     """``max(0, margin + d(a, p) - d(a, n))`` with ``d`` the ``p``-norm pairwise distance
     (``swap``: ``d(a, n)`` becomes ``min(d(a, n), d(p, n))``).
 
+    Args:
+        anchor: ``(N, D)`` or ``(D,)``.
+        positive: the same shape as ``anchor``.
+        negative: the same shape as ``anchor``.
+        margin: the required gap, positive.
+        p: the norm degree of the distance.
+        eps: added to the difference inside the norm (as :func:`pairwise_distance`).
+        swap: use the positive-negative distance when it is smaller (Balntas et al. 2016).
+        size_average: deprecated PyTorch argument, ignored (use ``reduction``).
+        reduce: deprecated PyTorch argument, ignored (use ``reduction``).
+        reduction: ``"none"`` (the per-triplet loss), ``"mean"`` or ``"sum"``.
+
+    Returns:
+        A scalar, or ``(N,)`` for ``"none"``.
+
+    Raises:
+        ValueError: ``margin <= 0``.
+
     Example:
-        >>> F.triplet_margin_loss(ft.randn(4, 3), ft.randn(4, 3), ft.randn(4, 3)).shape
-        ()
+        >>> a, p, n = ft.array([[0.0, 0.0]]), ft.array([[3.0, 4.0]]), ft.array([[0.0, 1.0]])
+        >>> round(F.triplet_margin_loss(a, p, n).item(), 4)  # 1 + 5 - 1
+        5.0
     """
     def dist(a, b):
         return pairwise_distance(a, b, p, eps)
@@ -208,10 +203,27 @@ def triplet_margin_with_distance_loss(
     """:func:`triplet_margin_loss` with any ``distance_function(x, y)`` (default: the
     Euclidean :func:`pairwise_distance`).
 
+    Args:
+        anchor: ``(N, D)`` (or whatever ``distance_function`` takes).
+        positive: the same shape as ``anchor``.
+        negative: the same shape as ``anchor``.
+        distance_function: maps two batches to ``(N,)`` non-negative distances; None for
+            :func:`pairwise_distance`.
+        margin: the required gap, positive.
+        swap: use ``min(d(a, n), d(p, n))`` as the negative distance.
+        reduction: ``"mean"`` (default), ``"sum"`` or ``"none"`` (no reduction).
+
+    Returns:
+        A scalar, or ``(N,)`` for ``"none"``.
+
+    Raises:
+        ValueError: ``margin <= 0``.
+
     Example:
-        >>> F.triplet_margin_with_distance_loss(ft.randn(4, 3), ft.randn(4, 3),
-        ...                                     ft.randn(4, 3)).shape
-        ()
+        >>> a, p, n = ft.array([[0.0, 0.0]]), ft.array([[3.0, 4.0]]), ft.array([[0.0, 1.0]])
+        >>> l1 = lambda x, y: ft.sum(ft.abs(x - y), axis=-1)
+        >>> F.triplet_margin_with_distance_loss(a, p, n, distance_function=l1).item()  # 1 + 7 - 1
+        7.0
     """
     dist = pairwise_distance if distance_function is None else distance_function
     d_pn = dist(positive, negative) if swap else None
@@ -256,10 +268,18 @@ def ctc_loss(log_probs: ArrayLike, targets: ArrayLike, input_lengths: ArrayLike,
     Args:
         log_probs: ``(T, N, C)`` log-probabilities (unbatched: ``(T, C)``).
         targets: ``(N, S)`` padded or 1-d concatenated label indices (never ``blank``).
-        input_lengths, target_lengths: per-sample lengths (arrays or sequences of ints).
-        reduction: ``mean`` divides each loss by its target length, then averages.
+        input_lengths: ``(N,)`` input lengths, each at most ``T`` (an array or a sequence
+            of ints).
+        target_lengths: ``(N,)`` target lengths (with 1-d ``targets``, their sum is its
+            length).
+        blank: the class index of the blank label.
+        reduction: ``"mean"`` divides each loss by its target length, then averages;
+            ``"sum"`` adds them; ``"none"`` keeps them.
         zero_infinity: replace infinite losses (impossible alignments) and their
             gradients by zero.
+
+    Returns:
+        A scalar, or the ``(N,)`` per-sample losses (``()`` unbatched) for ``"none"``.
 
     Example:
         >>> lp = F.log_softmax(ft.randn(6, 2, 4), dim=-1)

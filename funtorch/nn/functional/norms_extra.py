@@ -49,9 +49,30 @@ def instance_norm(input: ArrayLike, running_mean: ArrayLike | None = None,
     new_running_mean, new_running_var)`` (the batch mean of the per-instance mean and
     unbiased variance, blended with ``momentum``).
 
+    Args:
+        input: ``(N, C, *)`` with at least one spatial axis.
+        running_mean: optional ``(C,)`` running mean.
+        running_var: optional ``(C,)`` running variance.
+        weight: optional per-channel scale ``(C,)``.
+        bias: optional per-channel shift ``(C,)``.
+        use_input_stats: normalise with each instance's statistics (True) or the running
+            ones (False).
+        momentum: the weight of the new statistics in the running-statistics update.
+        eps: added to the variance.
+        return_stats: also return the running statistics (updated when given and
+            ``use_input_stats``).
+
+    Returns:
+        An array of ``input``'s shape; with ``return_stats``, ``(out, running_mean,
+        running_var)``.
+
+    Raises:
+        ValueError: an input without a spatial axis, or ``use_input_stats=False`` without
+            running statistics.
+
     Example:
-        >>> F.instance_norm(ft.randn(2, 3, 5)).shape
-        (2, 3, 5)
+        >>> F.instance_norm(ft.array([[[1.0, 3.0]]])).tolist()
+        [[[-1.0, 1.0]]]
     """
     if input.ndim < 3:
         raise ValueError(f"instance_norm: expected an (N, C, *) input with at least one "
@@ -86,12 +107,24 @@ def instance_norm(input: ArrayLike, running_mean: ArrayLike | None = None,
 
 def rms_norm(input: ArrayLike, normalized_shape: ShapeLike, weight: ArrayLike | None = None,
              eps: float | None = None) -> Array:
-    """``x / sqrt(mean(x^2) + eps) * weight`` over the trailing ``normalized_shape`` axes;
+    """``x / sqrt(mean(x**2) + eps) * weight`` over the trailing ``normalized_shape`` axes;
     ``eps=None`` is the dtype's machine epsilon (torch's default).
 
+    Args:
+        input: ``(*, *normalized_shape)``.
+        normalized_shape: an int or the tuple of trailing axes to normalise over.
+        weight: optional scale broadcasting with ``input`` (usually ``normalized_shape``).
+        eps: added to the mean square; None for ``finfo(input.dtype).eps``.
+
+    Returns:
+        An array of ``input``'s shape.
+
+    Raises:
+        ValueError: the input's trailing shape is not ``normalized_shape``.
+
     Example:
-        >>> F.rms_norm(ft.ones((2, 4)), (4,)).tolist()[0]
-        [1.0, 1.0, 1.0, 1.0]
+        >>> F.rms_norm(ft.array([[3.0, 4.0]]), (2,), eps=0.0).tolist()  # rms = sqrt(12.5)
+        [[0.8485, 1.1314]]
     """
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(
         normalized_shape)
@@ -107,8 +140,21 @@ def rms_norm(input: ArrayLike, normalized_shape: ShapeLike, weight: ArrayLike | 
 
 def local_response_norm(input: ArrayLike, size: ShapeLike | None, alpha: float = 1e-4,
                         beta: float = 0.75, k: float = 1.0) -> Array:
-    """``x / (k + alpha * mean of x^2 over size neighbouring channels) ** beta`` on an
+    """``x / (k + alpha * mean of x**2 over size neighbouring channels) ** beta`` on an
     ``(N, C, *)`` input (zero padding: ``size // 2`` before, ``(size - 1) // 2`` after).
+
+    Args:
+        input: ``(N, C, *)`` with at least one axis after the channels.
+        size: the number of neighbouring channels in each window.
+        alpha: the multiplier of the mean square.
+        beta: the exponent.
+        k: the additive constant.
+
+    Returns:
+        An array of ``input``'s shape.
+
+    Raises:
+        ValueError: an input of fewer than 3 dimensions.
 
     Example:
         >>> F.local_response_norm(ft.ones((1, 4, 3)), 2).shape
@@ -131,6 +177,20 @@ def normalize(input: ArrayLike, p: float = 2.0, dim: int | None = 1, eps: float 
               out: Any = None) -> Array:
     """``x / max(||x||_p, eps)`` along ``dim``.
 
+    Args:
+        input: an array of any shape.
+        p: the norm degree.
+        dim: the axis (or None for all) the norm is taken over.
+        eps: the smallest divisor (avoids dividing by zero).
+        out: unsupported; must be None.
+
+    Returns:
+        An array of ``input``'s shape whose ``p``-norm along ``dim`` is 1 (or less, for
+        norms below ``eps``).
+
+    Raises:
+        TypeError: ``out`` is given.
+
     Example:
         >>> F.normalize(ft.array([[3.0, 4.0]], dtype=ft.float64)).tolist()
         [[0.6, 0.8]]
@@ -145,9 +205,21 @@ def cosine_similarity(x1: ArrayLike, x2: ArrayLike, dim: Axis = 1,
     """``sum(x1 / ||x1|| * x2 / ||x2||)`` along ``dim`` (broadcast), each norm clamped
     below at ``eps`` in value only, as torch does under ``no_grad``.
 
+    Args:
+        x1: an array, e.g. ``(N, D)``.
+        x2: an array broadcasting with ``x1``.
+        dim: the axis of the vectors.
+        eps: the smallest norm used as a divisor.
+
+    Returns:
+        The broadcast shape of ``x1`` and ``x2`` without ``dim``; values in [-1, 1].
+
+    Raises:
+        TypeError: a complex input.
+
     Example:
-        >>> F.cosine_similarity(ft.array([[1.0, 0.0]]), ft.array([[1.0, 1.0]])).shape
-        (1,)
+        >>> F.cosine_similarity(ft.array([[1.0, 0.0]]), ft.array([[1.0, 1.0]])).tolist()
+        [0.7071]
     """
     x1, x2 = ft.broadcast_arrays(x1, x2)
     if x1.dtype.kind == "c" or x2.dtype.kind == "c":  # which argument is conjugated differs
@@ -163,22 +235,42 @@ def cosine_similarity(x1: ArrayLike, x2: ArrayLike, dim: Axis = 1,
 
 def pairwise_distance(x1: ArrayLike, x2: ArrayLike, p: float = 2.0, eps: float = 1e-6,
                       keepdim: bool = False) -> Array:
-    """``||x1 - x2 + eps||_p`` along the last axis.
+    """``||x1 - x2 + eps||_p`` along the last axis, row by row (torch's ``eps`` placement).
+
+    Args:
+        x1: ``(N, D)`` or ``(D,)``.
+        x2: an array broadcasting with ``x1``.
+        p: the norm degree.
+        eps: added to the difference (keeps the gradient finite at zero distance).
+        keepdim: keep the last axis with length 1.
+
+    Returns:
+        ``(N,)`` (``(N, 1)`` with ``keepdim``; ``()`` for 1-d inputs).
 
     Example:
-        >>> F.pairwise_distance(ft.zeros((2, 3)), ft.ones((2, 3))).shape
-        (2,)
+        >>> F.pairwise_distance(ft.zeros((2, 3)), ft.ones((2, 3))).tolist()  # about sqrt(3)
+        [1.7321, 1.7321]
     """
     return _norm(x1 - x2 + eps, p, -1, keepdim)
 
 
 def pdist(input: ArrayLike, p: ArrayLike = 2) -> Array:
-    """The ``N (N - 1) / 2`` distances between the rows of an ``(N, M)`` input (pairs
-    ``i < j`` in row-major order).
+    """The ``N (N - 1) / 2`` ``p``-norm distances between the rows of an ``(N, M)`` input
+    (pairs ``i < j`` in row-major order, as the upper triangle of the distance matrix).
+
+    Args:
+        input: ``(N, M)``.
+        p: the norm degree.
+
+    Returns:
+        ``(N * (N - 1) / 2,)``.
+
+    Raises:
+        ValueError: ``input`` is not 2-d.
 
     Example:
-        >>> F.pdist(ft.eye(3)).shape
-        (3,)
+        >>> F.pdist(ft.eye(3)).tolist()  # sqrt(2) for every pair
+        [1.4142, 1.4142, 1.4142]
     """
     if input.ndim != 2:
         raise ValueError(f"pdist: expected a 2-d (N, M) input, got shape {tuple(input.shape)}")
