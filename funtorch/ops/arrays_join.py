@@ -31,7 +31,12 @@ def _atleast(arrays, ndim, shaper):
 def atleast_1d(*arys: ArrayLike) -> Array:
     """View each input with at least one dimension (0-d becomes shape ``(1,)``).
 
-    Returns one array for one input, else a tuple.
+    Args:
+        *arys: arrays or scalars.
+
+    Returns:
+        One array for one input, else a tuple of them; inputs of 1 or more dimensions
+        come back as they are.
 
     Example:
         >>> ft.atleast_1d(3.0).shape
@@ -43,6 +48,12 @@ def atleast_1d(*arys: ArrayLike) -> Array:
 def atleast_2d(*arys: ArrayLike) -> Array:
     """View each input with at least two dimensions: ``(N,)`` becomes ``(1, N)``.
 
+    Args:
+        *arys: arrays or scalars (0-d become ``(1, 1)``).
+
+    Returns:
+        One array for one input, else a tuple of them.
+
     Example:
         >>> ft.atleast_2d(ft.zeros(3)).shape
         (1, 3)
@@ -53,6 +64,12 @@ def atleast_2d(*arys: ArrayLike) -> Array:
 def atleast_3d(*arys: ArrayLike) -> Array:
     """View each input with at least three dimensions: ``(N,)`` becomes ``(1, N, 1)`` and
     ``(M, N)`` becomes ``(M, N, 1)``, as NumPy.
+
+    Args:
+        *arys: arrays or scalars (0-d become ``(1, 1, 1)``).
+
+    Returns:
+        One array for one input, else a tuple of them.
 
     Example:
         >>> ft.atleast_3d(ft.zeros((2, 3))).shape
@@ -73,6 +90,17 @@ def _joined(tup, fn, axis, dtype=None):
 def hstack(tup: Sequence[ArrayLike], dtype: DTypeLike = None) -> Array:
     """Join arrays column-wise: along axis 1, or axis 0 for 1-d inputs.
 
+    Args:
+        tup: a non-empty sequence of arrays whose shapes agree except along the joined
+            axis.
+        dtype: the result's dtype, or None for the inputs' promoted dtype.
+
+    Returns:
+        The joined array.
+
+    Raises:
+        ValueError: ``tup`` is empty, or the shapes do not agree off the joined axis.
+
     Example:
         >>> ft.hstack([ft.array([1, 2]), ft.array([3])]).tolist()
         [1, 2, 3]
@@ -84,6 +112,17 @@ def hstack(tup: Sequence[ArrayLike], dtype: DTypeLike = None) -> Array:
 def vstack(tup: Sequence[ArrayLike], dtype: DTypeLike = None) -> Array:
     """Join arrays row-wise (1-d inputs become rows).
 
+    Args:
+        tup: a non-empty sequence of arrays (1-d ones of one length, or 2-d ones with as
+            many columns, ...).
+        dtype: the result's dtype, or None for the inputs' promoted dtype.
+
+    Returns:
+        An array of at least 2 dimensions: the inputs' rows one after the other.
+
+    Raises:
+        ValueError: ``tup`` is empty, or the shapes do not agree after the first axis.
+
     Example:
         >>> ft.vstack([ft.array([1, 2]), ft.array([3, 4])]).shape
         (2, 2)
@@ -94,6 +133,17 @@ def vstack(tup: Sequence[ArrayLike], dtype: DTypeLike = None) -> Array:
 def dstack(tup: Sequence[ArrayLike], dtype: DTypeLike = None) -> Array:
     """Join arrays along the third axis (after :func:`atleast_3d`).
 
+    Args:
+        tup: a non-empty sequence of arrays whose first two axes agree (after
+            :func:`atleast_3d`).
+        dtype: the result's dtype, or None for the inputs' promoted dtype.
+
+    Returns:
+        An array of at least 3 dimensions.
+
+    Raises:
+        ValueError: ``tup`` is empty, or the shapes do not agree off the third axis.
+
     Example:
         >>> ft.dstack([ft.zeros((2, 3)), ft.ones((2, 3))]).shape
         (2, 3, 2)
@@ -103,6 +153,16 @@ def dstack(tup: Sequence[ArrayLike], dtype: DTypeLike = None) -> Array:
 
 def column_stack(tup: Sequence[ArrayLike]) -> Array:
     """Stack 1-d arrays as columns of a 2-d array (2-d inputs are joined as they are).
+
+    Args:
+        tup: a non-empty sequence of 1-d arrays (scalars count as length 1) and 2-d arrays
+            with as many rows.
+
+    Returns:
+        A 2-d array with one column per 1-d input.
+
+    Raises:
+        ValueError: ``tup`` is empty, or the row counts differ.
 
     Example:
         >>> ft.column_stack([ft.array([1, 2]), ft.array([3, 4])]).tolist()
@@ -151,6 +211,13 @@ def block(arrays: ArrayLike) -> Array:
     """Assemble an array from nested lists of blocks (the innermost lists are joined
     along the last axis, the next ones along the second-to-last, ...).
 
+    Args:
+        arrays: an array, or nested lists of arrays, all lists at one depth; blocks of
+            fewer dimensions than the depth (or than the largest block) get leading 1s.
+
+    Returns:
+        The assembled array (a copy of ``arrays`` when it is no list).
+
     Raises:
         ValueError: empty lists or mismatched nesting depths.
         TypeError: a tuple used instead of a list.
@@ -171,6 +238,19 @@ def block(arrays: ArrayLike) -> Array:
 def array_split(ary: ArrayLike, indices_or_sections: Any, axis: Axis = 0) -> Array:
     """Split into sub-arrays along ``axis``; unlike :func:`split` an int ``N`` need not
     divide the axis: the first ``size % N`` pieces get one extra element.
+
+    Args:
+        ary: the array to split.
+        indices_or_sections: a number of pieces ``N``, or a sorted list of the indices
+            where new pieces start.
+        axis: the axis to split.
+
+    Returns:
+        A list of arrays.
+
+    Raises:
+        ValueError: a number of sections below 1, or ``axis`` out of range (NumPy's
+            ``AxisError``, a ValueError).
 
     Example:
         >>> [p.tolist() for p in ft.array_split(ft.arange(5), 3)]
@@ -198,38 +278,58 @@ def _split_at_least(ary, indices_or_sections, ndim, axis, fn):
 
 
 def hsplit(ary: ArrayLike, indices_or_sections: Any) -> Array:
-    """Split column-wise (axis 1, or axis 0 for 1-d arrays), as :func:`split`.
-
-    Example:
-        >>> [p.shape for p in ft.hsplit(ft.zeros((2, 4)), 2)]
-        [(2, 2), (2, 2)]
-    """
     ary = as_array(ary)
     return _split_at_least(ary, indices_or_sections, 1, 1 if ary.ndim > 1 else 0, "hsplit")
 
 
 def vsplit(ary: ArrayLike, indices_or_sections: Any) -> Array:
-    """Split row-wise (axis 0) an array of at least 2 dimensions.
-
-    Example:
-        >>> [p.shape for p in ft.vsplit(ft.zeros((4, 2)), [1])]
-        [(1, 2), (3, 2)]
-    """
     return _split_at_least(ary, indices_or_sections, 2, 0, "vsplit")
 
 
 def dsplit(ary: ArrayLike, indices_or_sections: Any) -> Array:
-    """Split along the third axis an array of at least 3 dimensions.
+    return _split_at_least(ary, indices_or_sections, 3, 2, "dsplit")
+
+
+_SPLIT_DOC = """Split {how}, as :func:`split`.
+
+    Args:
+        ary: an array of at least {ndim} dimension{s}.
+        indices_or_sections: a number of equal pieces, or the indices where new pieces
+            start.
+
+    Returns:
+        A list of arrays.
+
+    Raises:
+        ValueError: ``ary`` has fewer than {ndim} dimension{s}, or a number of pieces does
+            not divide the split axis.
 
     Example:
-        >>> [p.shape for p in ft.dsplit(ft.zeros((1, 1, 4)), 2)]
-        [(1, 1, 2), (1, 1, 2)]
+        >>> [p.shape for p in ft.{name}(ft.zeros({shape}), {pieces})]
+        {out}
     """
-    return _split_at_least(ary, indices_or_sections, 3, 2, "dsplit")
+hsplit.__doc__ = _SPLIT_DOC.format(how="column-wise (axis 1, or axis 0 for 1-d arrays)",
+                                   ndim=1, s="", name="hsplit", shape=(2, 4), pieces=2,
+                                   out=[(2, 2), (2, 2)])
+vsplit.__doc__ = _SPLIT_DOC.format(how="row-wise (axis 0)", ndim=2, s="s", name="vsplit",
+                                   shape=(4, 2), pieces=[1], out=[(1, 2), (3, 2)])
+dsplit.__doc__ = _SPLIT_DOC.format(how="along the third axis (axis 2)", ndim=3, s="s",
+                                   name="dsplit", shape=(1, 1, 4), pieces=2,
+                                   out=[(1, 1, 2), (1, 1, 2)])
 
 
 def unstack(x: ArrayLike, /, *, axis: Axis = 0) -> Any:
     """The slices of ``x`` along ``axis``, as a tuple (the inverse of :func:`stack`).
+
+    Args:
+        x: an array of at least 1 dimension.
+        axis: the axis to take the slices along (keyword only).
+
+    Returns:
+        A tuple of ``x.shape[axis]`` arrays, each of ``x``'s shape without ``axis``.
+
+    Raises:
+        ValueError: a 0-d ``x``, or ``axis`` out of range (``AxisError``).
 
     Example:
         >>> [r.tolist() for r in ft.unstack(ft.array([[1, 2], [3, 4]]), axis=1)]

@@ -1,6 +1,6 @@
-"""Rearranging and inspecting arrays: ``copy``, ``ravel``, ``permute_dims``, ``roll``,
-``rollaxis``, ``rot90``, ``fliplr``/``flipud``, ``diagonal``, ``diagflat``, ``trim_zeros``
-and the queries ``ndim``, ``shape``, ``size``, ``isscalar`` and ``iterable``.
+"""Rearranging arrays: ``copy``, ``ravel``, ``permute_dims``, ``roll``, ``rollaxis``,
+``rot90``, ``fliplr``/``flipud``, ``diagonal``, ``diagflat`` and ``trim_zeros`` (the queries
+``ndim``, ``shape``, ``size``, ``isscalar`` and ``iterable`` are in ``arrays_query``).
 
 Everything composes ``reshape``, ``transpose``, ``flip`` and indexing, so it is linear and
 differentiable.
@@ -8,12 +8,11 @@ differentiable.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from funtorch.core import Array, bind
 from funtorch.ops.arrays_base import as_array, axis_index, host, is_int
+from funtorch.ops.arrays_query import isscalar, iterable, ndim, shape, size  # noqa: F401
 from funtorch.ops.shape import reshape_p
 from funtorch import ops
 from funtorch.typing import ArrayLike, Axis
@@ -21,6 +20,13 @@ from funtorch.typing import ArrayLike, Axis
 
 def copy(a: ArrayLike, order: str | None = None) -> Array:
     """A new array with ``a``'s values (gradients flow through it as through identity).
+
+    Args:
+        a: an array or array-like.
+        order: accepted for NumPy's signature and ignored (arrays are row-major).
+
+    Returns:
+        An array of ``a``'s shape, dtype and values.
 
     Example:
         >>> ft.copy(ft.array([1, 2])).tolist()
@@ -33,6 +39,16 @@ def copy(a: ArrayLike, order: str | None = None) -> Array:
 def ravel(a: ArrayLike, order: str = "C") -> Array:
     """The elements as a 1-d array, in row-major (``order="C"``) or column-major (``"F"``)
     order.
+
+    Args:
+        a: an array or array-like.
+        order: ``"C"`` (row-major), ``"F"`` (column-major), or ``"A"``/``"K"`` (as ``"C"``).
+
+    Returns:
+        A 1-d array of ``a.size`` elements in ``a``'s dtype.
+
+    Raises:
+        ValueError: ``order`` is none of those.
 
     Example:
         >>> ft.ravel(ft.array([[1, 2], [3, 4]]), order="F").tolist()
@@ -49,74 +65,19 @@ def ravel(a: ArrayLike, order: str = "C") -> Array:
 def permute_dims(a: ArrayLike, /, axes: Axis) -> Array:
     """The Array API spelling of :func:`transpose` with explicit ``axes``.
 
+    Args:
+        a: an array (positional only).
+        axes: a permutation of ``range(a.ndim)``: output axis ``i`` is input axis
+            ``axes[i]``.
+
+    Returns:
+        An array of shape ``tuple(a.shape[i] for i in axes)``.
+
     Example:
         >>> ft.permute_dims(ft.zeros((2, 3, 4)), (2, 0, 1)).shape
         (4, 2, 3)
     """
     return ops.transpose(a, axes)
-
-
-def ndim(a: ArrayLike) -> int:
-    """The number of dimensions of ``a`` (array-likes and scalars too).
-
-    Example:
-        >>> ft.ndim([[1, 2]])
-        2
-    """
-    return a.ndim if isinstance(a, Array) else np.ndim(a)
-
-
-def shape(a: ArrayLike) -> tuple[int, ...]:
-    """The shape of ``a`` as a tuple.
-
-    Example:
-        >>> ft.shape(ft.zeros((2, 3)))
-        (2, 3)
-    """
-    return tuple(a.shape) if isinstance(a, Array) else np.shape(a)
-
-
-def size(a: ArrayLike, axis: Axis = None) -> int:
-    """The number of elements of ``a``, or along ``axis`` (an int or a tuple of ints).
-
-    Example:
-        >>> ft.size(ft.zeros((2, 3)), axis=1)
-        3
-    """
-    dims = shape(a)
-    if axis is None:
-        return math.prod(dims)
-    axes = ops.normalize_axis(axis, len(dims), "size")
-    return math.prod(dims[ax] for ax in axes)
-
-
-def isscalar(element: ArrayLike) -> bool:
-    """Whether ``element`` is a scalar: a Python or NumPy number, or a 0-d array (JAX's
-    reading: funtorch has no separate scalar type).
-
-    Example:
-        >>> ft.isscalar(ft.array(1.0)), ft.isscalar([1.0])
-        (True, False)
-    """
-    if np.isscalar(element):
-        return not isinstance(element, (str, bytes))
-    if isinstance(element, (Array, np.ndarray)):
-        return element.ndim == 0
-    return False
-
-
-def iterable(y: ArrayLike) -> bool:
-    """Whether ``iter(y)`` works (0-d arrays are not iterable).
-
-    Example:
-        >>> ft.iterable(ft.zeros(2)), ft.iterable(ft.array(1.0))
-        (True, False)
-    """
-    try:
-        iter(y)
-    except TypeError:
-        return False
-    return True
 
 
 # Moving elements ------------------------------------------------------------------------
@@ -161,6 +122,14 @@ def roll(a, shift, axis=None):
 def rollaxis(a: ArrayLike, axis: Axis, start: ArrayLike = 0) -> Array:
     """Roll ``axis`` backwards until it lies before position ``start`` (NumPy's older
     spelling of :func:`moveaxis`).
+
+    Args:
+        a: an array.
+        axis: the axis to move.
+        start: the axis it is moved in front of (``a.ndim`` moves it to the end).
+
+    Returns:
+        An array with ``a``'s axes reordered.
 
     Raises:
         ValueError: ``axis`` or ``start`` out of range.
@@ -210,8 +179,17 @@ def rot90(m, k=1, axes=(0, 1)):
     return ops.flip(ops.transpose(m, perm), second)
 
 
-def fliplr(m: int | None) -> Array:
+def fliplr(m: ArrayLike) -> Array:
     """Reverse the order of columns (axis 1); needs at least 2 dimensions.
+
+    Args:
+        m: an array of at least 2 dimensions.
+
+    Returns:
+        An array of ``m``'s shape with axis 1 reversed.
+
+    Raises:
+        ValueError: ``m`` has fewer than 2 dimensions.
 
     Example:
         >>> ft.fliplr(ft.array([[1, 2]])).tolist()
@@ -223,12 +201,24 @@ def fliplr(m: int | None) -> Array:
     return ops.flip(m, 1)
 
 
-def flipud(m: int | None) -> Array:
+def flipud(m: ArrayLike) -> Array:
     """Reverse the order of rows (axis 0); needs at least 1 dimension.
+
+    Args:
+        m: an array of at least 1 dimension.
+
+    Returns:
+        An array of ``m``'s shape and dtype, its rows (the slices along axis 0) in
+        reverse order.
+
+    Raises:
+        ValueError: a 0-d ``m``.
 
     Example:
         >>> ft.flipud(ft.array([1, 2])).tolist()
         [2, 1]
+        >>> ft.flipud(ft.array([[1, 2], [3, 4]])).tolist()
+        [[3, 4], [1, 2]]
     """
     m = as_array(m)
     if m.ndim < 1:
@@ -267,6 +257,13 @@ def diagonal(a, offset=0, axis1=0, axis2=1):
 def diagflat(v: ArrayLike, k: int = 0) -> Array:
     """A 2-d array with the flattened ``v`` on the ``k``-th diagonal.
 
+    Args:
+        v: an array of any shape (flattened in row-major order).
+        k: the diagonal: 0 the main one, positive above it, negative below.
+
+    Returns:
+        A square array of side ``v.size + abs(k)``, zero off that diagonal.
+
     Example:
         >>> ft.diagflat(ft.array([[1, 2]])).tolist()
         [[1, 0], [0, 2]]
@@ -280,6 +277,18 @@ def trim_zeros(filt: ArrayLike, trim: str = "fb", axis: Axis = None) -> Array:
 
     The result's shape depends on the values, so they must be concrete (not under
     ``jit``/``vmap``); the gradient flows to the kept elements.
+
+    Args:
+        filt: an array of at least 1 dimension.
+        trim: ``"f"`` (front), ``"b"`` (back) or ``"fb"`` (both), any case.
+        axis: the axes to trim: an int, a tuple of ints, or None for every axis.
+
+    Returns:
+        A slice of ``filt`` (empty along an axis that holds only zeros).
+
+    Raises:
+        ValueError: ``trim`` holds another character, or ``filt`` is 0-d.
+        TypeError: under ``jit`` or ``vmap``, where the values are unknown.
 
     Example:
         >>> ft.trim_zeros(ft.array([0, 0, 1, 2, 0])).tolist()

@@ -16,7 +16,7 @@ from funtorch import ops
 from funtorch.core import _TRACER_TYPES, LEAF, Array, wrap
 from funtorch.dtypes import get_default_dtype
 from funtorch.ops.host_data import check_host, host_array
-from funtorch.typing import ArrayLike, DTypeLike, ShapeLike
+from funtorch.typing import ArrayLike, DTypeLike
 
 _REQUIRES_GRAD_MSG = (
     "{fn}: only floating-point arrays can require gradients, got dtype {dtype}; "
@@ -124,6 +124,17 @@ def array(data: ArrayLike, dtype: DTypeLike = None, device: Any = None,
     does a tracer on its own. A single array on the PyTorch tape is copied detached, as
     ``torch.tensor(x)`` does.
 
+    Args:
+        data: a scalar, a (nested) list or tuple of numbers or arrays, or a NumPy, CuPy or
+            funtorch array.
+        dtype: the dtype, or None to infer it as above.
+        device: ``"cpu"``, ``"cuda:N"``, a device, or None (a funtorch array's own device,
+            else the CPU).
+        requires_grad: make it a leaf of the PyTorch-style tape (float and complex only).
+
+    Returns:
+        A new array holding a copy of ``data``.
+
     Raises:
         TypeError: ``requires_grad=True`` with an integer or bool dtype; string, object
             or datetime data, or a masked array (funtorch holds numbers only).
@@ -138,6 +149,19 @@ def array(data: ArrayLike, dtype: DTypeLike = None, device: Any = None,
 def tensor(data: ArrayLike, dtype: DTypeLike = None, device: Any = None,
            requires_grad: bool = False) -> Array:
     """PyTorch spelling of :func:`array` (same arguments, same copy semantics).
+
+    Args:
+        data: a scalar, a (nested) list, or a NumPy, CuPy or funtorch array.
+        dtype: the dtype, or None to infer it (Python floats: the default float dtype).
+        device: the device, or None (a funtorch array's own device, else the CPU).
+        requires_grad: make it a leaf of the PyTorch-style tape (float and complex only).
+
+    Returns:
+        A new array holding a copy of ``data``.
+
+    Raises:
+        TypeError: as :func:`array` (``requires_grad=True`` with a non-float dtype, or
+            non-numeric data).
 
     Example:
         >>> ft.tensor([1, 2]).dtype
@@ -174,6 +198,18 @@ def asarray(data: ArrayLike, dtype: DTypeLike = None, device: Any = None) -> Arr
     A funtorch array with another ``dtype`` or ``device`` is cast (``astype``) or moved
     (``device_put``), both differentiable.
 
+    Args:
+        data: anything :func:`array` takes.
+        dtype: the dtype, or None (a funtorch array keeps its own).
+        device: the device, or None (a funtorch array stays where it is).
+
+    Returns:
+        ``data`` itself when it is a funtorch array of that dtype and device, else a
+        converted array.
+
+    Raises:
+        TypeError: non-numeric data (strings, objects, datetimes), as :func:`array`.
+
     Example:
         >>> x = ft.ones(2); ft.asarray(x) is x
         True
@@ -191,8 +227,18 @@ def from_numpy(ndarray: np.ndarray) -> Array:
 
     Unlike ``torch.from_numpy`` the memory is not shared: funtorch arrays are immutable.
 
+    Args:
+        ndarray: a NumPy array of numbers.
+
+    Returns:
+        A CPU array of ``ndarray``'s shape and dtype holding a copy of its values.
+
     Raises:
         TypeError: not a NumPy array, or string, object or datetime data.
+
+    Example:
+        >>> ft.from_numpy(np.arange(3, dtype=np.int32)).tolist()
+        [0, 1, 2]
     """
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"from_numpy: expected a numpy.ndarray, got {type(ndarray).__name__}")
@@ -200,182 +246,8 @@ def from_numpy(ndarray: np.ndarray) -> Array:
     return wrap(np.array(ndarray))
 
 
-def _shape_arg(shape, fn):
-    """An int or a sequence of non-negative ints, as a tuple (clear error otherwise)."""
-    if isinstance(shape, (int, np.integer)):
-        shape = (shape,)
-    if not isinstance(shape, (tuple, list)):
-        raise TypeError(f"{fn}: shape must be an int or a tuple/list of ints, got "
-                        f"{type(shape).__name__} {shape!r:.40}")
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = shape[0]
-    for n in shape:
-        if not isinstance(n, (int, np.integer)) or n < 0:
-            raise ValueError(f"{fn}: shape entries must be non-negative ints, got {shape}")
-    return tuple(int(n) for n in shape)
-
-
-def _filled(fn, shape, value, dtype, device, requires_grad):
-    shape = _shape_arg(shape, fn)
-    if dtype is None:
-        dtype = get_default_dtype() if isinstance(value, float) or value is None else (
-            np.bool_ if isinstance(value, bool) else dtypes.default_complex_dtype()
-            if isinstance(value, complex) else np.int64)
-    backend, ctx = _on_device(device)
-    with ctx:
-        buf = (backend.xp.empty(shape, dtype) if value is None
-               else backend.xp.full(shape, value, dtype))
-    return _finish(buf, requires_grad, fn)
-
-
-def zeros(shape: ShapeLike, dtype: DTypeLike = None, device: Any = None,
-          requires_grad: bool = False) -> Array:
-    """An array of zeros (default float dtype). Example: ``ft.zeros((2, 3))``."""
-    return _filled("zeros", shape, 0.0, dtype, device, requires_grad)
-
-
-def ones(shape: ShapeLike, dtype: DTypeLike = None, device: Any = None,
-         requires_grad: bool = False) -> Array:
-    """An array of ones (default float dtype). Example: ``ft.ones(3)``."""
-    return _filled("ones", shape, 1.0, dtype, device, requires_grad)
-
-
-def empty(shape: ShapeLike, dtype: DTypeLike = None, device: Any = None,
-          requires_grad: bool = False) -> Array:
-    """An array with unspecified values (default float dtype)."""
-    return _filled("empty", shape, None, dtype, device, requires_grad)
-
-
-def full(shape: ShapeLike, fill_value: ArrayLike, dtype: DTypeLike = None, device: Any = None,
-         requires_grad: bool = False) -> Array:
-    """An array of ``shape`` filled with ``fill_value``: a scalar, or an array (or list)
-    that broadcasts to ``shape``, as in NumPy.
-
-    Without ``dtype``, a Python float gives the default float dtype, a Python int int64, a
-    bool bool, and an array keeps its dtype. A traced ``fill_value`` (inside ``grad``,
-    ``jvp``, ...) is broadcast with differentiable ops, so its derivative flows through.
-
-    Raises:
-        TypeError: ``shape`` is not an int or a sequence of ints.
-        ValueError: ``fill_value``'s shape does not broadcast to ``shape``.
-
-    Example:
-        >>> ft.full((2, 2), ft.array([1.0, 2.0])).tolist()
-        [[1.0, 2.0], [1.0, 2.0]]
-    """
-    shape = _shape_arg(shape, "full")
-    if not isinstance(fill_value, (Array, np.ndarray, list, tuple)):
-        return _filled("full", shape, fill_value, dtype, device, requires_grad)
-    if not requires_grad and _any_leaf(fill_value, _is_array):  # traced ones stay traced
-        fill = asarray(fill_value, dtype, device)
-        _broadcastable(fill.shape, shape)
-        return ops.broadcast_to(fill, shape)
-    if isinstance(fill_value, Array):
-        device = fill_value.device if device is None else device
-        host = fill_value.numpy()
-    else:
-        host = host_array(fill_value, None, "full")
-    host = np.broadcast_to(host, _broadcastable(host.shape, shape))
-    buf = backends.get_backend(device).from_host(
-        np.array(host, dtype=dtype or host.dtype, order="C"), backends.device(device or "cpu"))
-    return _finish(buf, requires_grad, "full")
-
-
-def _broadcastable(value_shape, shape):
-    if len(value_shape) > len(shape) or any(
-            n not in (1, m) for n, m in zip(value_shape[::-1], shape[::-1])):
-        raise ValueError(f"full: fill_value of shape {tuple(value_shape)} cannot be broadcast "
-                         f"to shape {shape}")
-    return shape
-
-
-def _like(fn, x, value, dtype):
-    x_dtype = x.dtype if hasattr(x, "dtype") else np.asarray(x).dtype
-    shape = x.shape if hasattr(x, "shape") else np.shape(x)
-    device = x.device if isinstance(x, Array) else None
-    if isinstance(value, (Array, list, tuple)):  # full_like with an array (maybe traced)
-        return full(shape, value, dtype or x_dtype, device)
-    return _filled(fn, shape, value, dtype or x_dtype, device, False)
-
-
-def zeros_like(x: ArrayLike, dtype: DTypeLike = None) -> Array:
-    """Zeros with ``x``'s shape, dtype and device (a constant, even for traced ``x``)."""
-    return _like("zeros_like", x, 0, dtype)
-
-
-def ones_like(x: ArrayLike, dtype: DTypeLike = None) -> Array:
-    """Ones with ``x``'s shape, dtype and device."""
-    return _like("ones_like", x, 1, dtype)
-
-
-def full_like(x: ArrayLike, fill_value: ArrayLike, dtype: DTypeLike = None) -> Array:
-    """``fill_value`` with ``x``'s shape, dtype and device; a traced ``fill_value`` keeps
-    its derivative. Example: ``ft.full_like(ft.zeros(3), 2.0)``."""
-    return _like("full_like", x, fill_value, dtype)
-
-
-def eye(N: int, M: int | None = None, k: int = 0, dtype: DTypeLike = None,
-        device: Any = None) -> Array:
-    """A 2-D array with ones on the ``k``-th diagonal (NumPy's signature)."""
-    backend, ctx = _on_device(device)
-    with ctx:
-        return wrap(backend.xp.eye(N, M, k, dtype=dtype or get_default_dtype()))
-
-
-def arange(start: ArrayLike, stop: ArrayLike | None = None, step: ArrayLike | None = 1,
-           dtype: DTypeLike = None, device: Any = None) -> Array:
-    """Evenly spaced values in ``[start, stop)``; ints give int64, floats the default float.
-
-    A traced ``start`` or ``step`` (inside ``grad``, ``jvp``, ...) is differentiable: the
-    values are ``start + step * k`` (the count needs concrete values, as in JAX's jit).
-
-    Example:
-        >>> ft.arange(1.0, 2.0, 0.5).tolist()
-        [1.0, 1.5]
-    """
-    if stop is None:
-        start, stop = 0, start
-    if is_traced(start) or is_traced(step):
-        count = len(np.arange(float(start), float(stop), float(step)))
-        offsets = ops.multiply(arange(count, dtype=dtype, device=device), step)
-        return ops.astype(ops.add(start, offsets), dtype) if dtype else ops.add(start, offsets)
-    if dtype is None and all(isinstance(v, (int, np.integer)) for v in (start, stop, step)):
-        dtype = np.int64
-    backend, ctx = _on_device(device)
-    with ctx:
-        return wrap(backend.xp.arange(start, stop, step, dtype=dtype or get_default_dtype()))
-
-
-def linspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = True,
-             dtype: DTypeLike = None, device: Any = None, axis: int = 0) -> Array:
-    """``num`` evenly spaced values from ``start`` to ``stop`` (default float dtype).
-
-    ``start`` and ``stop`` may be arrays (broadcast together; the samples run along
-    ``axis``, as in NumPy); traced ones (inside ``grad``, ``jvp``, ...) are differentiable.
-
-    Example:
-        >>> ft.linspace(0.0, 1.0, 3).tolist()
-        [0.0, 0.5, 1.0]
-    """
-    if isinstance(start, Array) or isinstance(stop, Array):  # their dtype; traced ones too
-        return _linspace_arrays(start, stop, int(num), endpoint, dtype, device, axis)
-    backend, ctx = _on_device(device)
-    with ctx:
-        return wrap(backend.xp.linspace(start, stop, num, endpoint=endpoint, axis=axis,
-                                        dtype=dtype or get_default_dtype()))
-
-
-def _linspace_arrays(start, stop, num, endpoint, dtype, device, axis):
-    start, stop = asarray(start), asarray(stop)
-    inexact = dtypes.result_type(start.dtype, stop.dtype)
-    inexact = inexact if inexact.kind in "fc" else np.dtype(get_default_dtype())
-    start, stop = ops.astype(start, inexact), ops.astype(stop, inexact)
-    shape = np.broadcast_shapes(start.shape, stop.shape)
-    steps = ops.reshape(arange(num, dtype=inexact, device=start.device),
-                        (num,) + (1,) * len(shape))
-    div = num - 1 if endpoint else num
-    out = start + steps * ((stop - start) / div) if div > 0 else start + steps * (stop - start)
-    if endpoint and num > 1:  # the last sample is exactly stop, as in NumPy
-        out = ops.concatenate([out[:-1], ops.broadcast_to(stop, (1,) + shape)])
-    out = ops.moveaxis(ops.broadcast_to(out, (num,) + shape), 0, axis)
-    return asarray(out, dtype or inexact, device)
+# The filled and spaced constructors live in creation_filled.py (it imports the helpers
+# above, so it is imported last).
+from funtorch.ops.creation_filled import (  # noqa: E402,F401
+    arange, empty, eye, full, full_like, linspace, ones, ones_like, zeros, zeros_like,
+)

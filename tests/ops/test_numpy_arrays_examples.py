@@ -8,8 +8,8 @@ import pytest
 
 import funtorch as ft
 
-MODULES = ["join", "rearrange", "select", "create", "indices", "search", "sets", "histogram",
-           "apply", "dtypes"]
+MODULES = ["join", "rearrange", "query", "select", "create", "indices", "search", "sets",
+           "histogram", "apply", "dtypes"]
 
 
 @pytest.mark.parametrize("name", MODULES)
