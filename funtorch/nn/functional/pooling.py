@@ -15,6 +15,7 @@ import numpy as np
 
 import funtorch as ft
 from funtorch.nn.functional.conv import batched, ntuple, windows
+from funtorch.nn.functional.pooling_docs import pool_doc
 from funtorch.typing import Array, ArrayLike, ShapeLike
 
 __all__ = ["max_pool1d", "max_pool2d", "max_pool1d_with_indices", "max_pool2d_with_indices",
@@ -120,17 +121,15 @@ def max_pool1d(input: ArrayLike, kernel_size: int | tuple[int, ...],
                stride: int | tuple[int, ...] | None = None,
                padding: int | tuple[int, ...] | str = 0, dilation: int | tuple[int, ...] = 1,
                ceil_mode: bool = False, return_indices: bool = False) -> Any:
-    """Max over sliding windows of the last axis: ``(N, C, L) -> (N, C, L_out)``.
-
-    With ``return_indices=True`` returns ``(output, indices)``: int64 positions of each
-    maximum in its input row (PyTorch's, for ``MaxUnpool1d``; ties go to the first).
-
-    Example:
-        >>> F.max_pool1d(ft.array([[[1.0, 3.0, 4.0, 2.0]]]), 2).tolist()
-        [[[3.0, 4.0]]]
-    """
     return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices,
                      1, "max_pool1d")
+
+
+max_pool1d.__doc__ = pool_doc(
+    max_pool1d, 'max', 1,
+    'Max over sliding windows of the last axis: ``(N, C, L) -> (N, C, L_out)``.',
+    ('>>> F.max_pool1d(ft.array([[[1.0, 3.0, 4.0, 2.0]]]), 2).tolist()\n'
+     '[[[3.0, 4.0]]]'))
 
 
 @overload
@@ -151,21 +150,20 @@ def max_pool2d(input: ArrayLike, kernel_size: int | tuple[int, ...],
                stride: int | tuple[int, ...] | None = None,
                padding: int | tuple[int, ...] | str = 0, dilation: int | tuple[int, ...] = 1,
                ceil_mode: bool = False, return_indices: bool = False) -> Any:
-    """Max over sliding 2-d windows: ``(N, C, H, W) -> (N, C, H_out, W_out)``.
-
-    With ``return_indices=True`` returns ``(output, indices)``: int64 flat positions
-    ``h * W + w`` of each maximum in its input plane, exactly PyTorch's (padding, stride,
-    dilation and ``ceil_mode`` included; ties go to the first maximum in scan order).
-    The indices carry no gradient; the output is differentiable as usual.
-
-    Example:
-        >>> out, idx = F.max_pool2d(ft.arange(16.0).reshape(1, 1, 4, 4), 2,
-        ...                         return_indices=True)
-        >>> idx.tolist()
-        [[[[5, 7], [13, 15]]]]
-    """
     return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices,
                      2, "max_pool2d")
+
+
+max_pool2d.__doc__ = pool_doc(
+    max_pool2d, 'max', 2,
+    ('Max over sliding 2-d windows: ``(N, C, H, W) -> (N, C, H_out, W_out)``.\n'
+     '\n'
+     "The indices are exactly PyTorch's (padding, stride, dilation and ``ceil_mode``\n"
+     'included) and carry no gradient; the output is differentiable as usual.'),
+    ('>>> out, idx = F.max_pool2d(ft.arange(16.0).reshape(1, 1, 4, 4), 2,\n'
+     '...                         return_indices=True)\n'
+     '>>> idx.tolist()\n'
+     '[[[[5, 7], [13, 15]]]]'))
 
 
 def max_pool1d_with_indices(input: ArrayLike, kernel_size: int | tuple[int, ...],
@@ -173,13 +171,14 @@ def max_pool1d_with_indices(input: ArrayLike, kernel_size: int | tuple[int, ...]
                             padding: int | tuple[int, ...] | str = 0,
                             dilation: int | tuple[int, ...] = 1, ceil_mode: bool = False,
                             return_indices: bool = True) -> tuple[Array, Array]:
-    """``max_pool1d(..., return_indices=True)``: ``(output, indices)``.
-
-    Example:
-        >>> F.max_pool1d_with_indices(ft.array([[[1.0, 3.0, 4.0, 2.0]]]), 2)[1].tolist()
-        [[[1, 2]]]
-    """
     return max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+max_pool1d_with_indices.__doc__ = pool_doc(
+    max_pool1d_with_indices, 'max_with_indices', 1,
+    '``max_pool1d(..., return_indices=True)``: ``(output, indices)``.',
+    ('>>> F.max_pool1d_with_indices(ft.array([[[1.0, 3.0, 4.0, 2.0]]]), 2)[1].tolist()\n'
+     '[[[1, 2]]]'))
 
 
 def max_pool2d_with_indices(input: ArrayLike, kernel_size: int | tuple[int, ...],
@@ -187,14 +186,15 @@ def max_pool2d_with_indices(input: ArrayLike, kernel_size: int | tuple[int, ...]
                             padding: int | tuple[int, ...] | str = 0,
                             dilation: int | tuple[int, ...] = 1, ceil_mode: bool = False,
                             return_indices: bool = True) -> tuple[Array, Array]:
-    """``max_pool2d(..., return_indices=True)``: ``(output, indices)``.
-
-    Example:
-        >>> x = ft.arange(16.0).reshape(1, 1, 4, 4)
-        >>> F.max_pool2d_with_indices(x, 2)[1].tolist()  # each window's bottom right
-        [[[[5, 7], [13, 15]]]]
-    """
     return max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+max_pool2d_with_indices.__doc__ = pool_doc(
+    max_pool2d_with_indices, 'max_with_indices', 2,
+    '``max_pool2d(..., return_indices=True)``: ``(output, indices)``.',
+    ('>>> x = ft.arange(16.0).reshape(1, 1, 4, 4)\n'
+     ">>> F.max_pool2d_with_indices(x, 2)[1].tolist()  # each window's bottom right\n"
+     '[[[[5, 7], [13, 15]]]]'))
 
 
 def _avg_divisor(length, size, kernel, stride, padding, count_include_pad):
@@ -226,28 +226,31 @@ def avg_pool1d(input: ArrayLike, kernel_size: int | tuple[int, ...],
                stride: int | tuple[int, ...] | None = None,
                padding: int | tuple[int, ...] | str = 0, ceil_mode: bool = False,
                count_include_pad: bool = True) -> Array:
-    """Mean over sliding windows of the last axis.
-
-    Example:
-        >>> F.avg_pool1d(ft.array([[[1.0, 3.0, 2.0, 4.0]]]), 2).tolist()
-        [[[2.0, 3.0]]]
-    """
     return _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, None,
                      1, "avg_pool1d")
+
+
+avg_pool1d.__doc__ = pool_doc(
+    avg_pool1d, 'avg', 1,
+    'Mean over sliding windows of the last axis: ``(N, C, L) -> (N, C, L_out)``.',
+    ('>>> F.avg_pool1d(ft.array([[[1.0, 3.0, 2.0, 4.0]]]), 2).tolist()\n'
+     '[[[2.0, 3.0]]]'))
 
 
 def avg_pool2d(input: ArrayLike, kernel_size: int | tuple[int, ...],
                stride: int | tuple[int, ...] | None = None,
                padding: int | tuple[int, ...] | str = 0, ceil_mode: bool = False,
                count_include_pad: bool = True, divisor_override: int | None = None) -> Array:
-    """Mean over sliding 2-d windows (PyTorch's divisor rules for padding and ceil_mode).
-
-    Example:
-        >>> F.avg_pool2d(ft.ones((1, 1, 4, 6)), 2).shape
-        (1, 1, 2, 3)
-    """
     return _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
                      divisor_override, 2, "avg_pool2d")
+
+
+avg_pool2d.__doc__ = pool_doc(
+    avg_pool2d, 'avg', 2,
+    ("Mean over sliding 2-d windows (PyTorch's divisor rules for padding and\n"
+     '``ceil_mode``): ``(N, C, H, W) -> (N, C, H_out, W_out)``.'),
+    ('>>> F.avg_pool2d(ft.arange(16.0).reshape(1, 1, 4, 4), 2).tolist()\n'
+     '[[[[2.5, 4.5], [10.5, 12.5]]]]'))
 
 
 def _adaptive_matrix(length, size, dtype):
@@ -259,12 +262,6 @@ def _adaptive_matrix(length, size, dtype):
 
 
 def adaptive_avg_pool2d(input: ArrayLike, output_size: ShapeLike | None) -> Array:
-    """Average over ``output_size`` adaptive windows (PyTorch's floor/ceil bounds).
-
-    Example:
-        >>> F.adaptive_avg_pool2d(ft.ones((1, 1, 5, 7)), (2, 3)).shape
-        (1, 1, 2, 3)
-    """
     height, width = input.shape[-2:]
     out_h, out_w = ntuple(output_size, 2, "output_size") if not isinstance(
         output_size, (tuple, list)) else tuple(output_size)
@@ -272,3 +269,11 @@ def adaptive_avg_pool2d(input: ArrayLike, output_size: ShapeLike | None) -> Arra
     rows = ft.asarray(_adaptive_matrix(height, out_h, input.dtype), device=input.device)
     cols = ft.asarray(_adaptive_matrix(width, out_w, input.dtype), device=input.device)
     return ft.einsum("...hw,ih,jw->...ij", input, rows, cols)
+
+
+adaptive_avg_pool2d.__doc__ = pool_doc(
+    adaptive_avg_pool2d, 'adaptive_avg', 2,
+    ("Average over ``output_size`` adaptive windows (PyTorch's floor/ceil bounds):\n"
+     '``(N, C, H, W) -> (N, C, H_out, W_out)``.'),
+    ('>>> F.adaptive_avg_pool2d(ft.arange(6.0).reshape(1, 1, 2, 3), 1).tolist()\n'
+     '[[[[2.5]]]]'))
