@@ -48,7 +48,8 @@ from funtorch.optim.schedules import (  # noqa: F401
     piecewise_constant,
     warmup_cosine_decay,
 )
-from funtorch.optim.stateful import SGD, Adagrad, Adam, AdamW, Optimizer, RMSprop  # noqa: F401
+from funtorch.optim.stateful import Optimizer  # noqa: F401
+from funtorch.optim.stateful_common import SGD, Adagrad, Adam, AdamW, RMSprop  # noqa: F401
 from funtorch.optim.stateful_extra import (  # noqa: F401
     ASGD,
     Adadelta,

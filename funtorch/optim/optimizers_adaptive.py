@@ -14,16 +14,9 @@ import funtorch as ft
 from funtorch.optim.base import GradientTransformation
 from funtorch.optim.optimizers import _check_betas, _check_lr, _check_nonnegative, _finish
 from funtorch.optim.transforms import (
-    add_decayed_weights,
-    scale_by_adam,
-    scale_by_learning_rate,
-    scale_by_lion,
-    scale_by_rms,
-    scale_by_rss,
-    scale_by_schedule,
-    scale_by_trust_ratio,
-    trace,
-)
+    add_decayed_weights, scale_by_learning_rate, scale_by_schedule, trace)
+from funtorch.optim.transforms_adaptive import (
+    scale_by_adam, scale_by_lion, scale_by_rms, scale_by_rss, scale_by_trust_ratio)
 
 __all__ = ["adagrad", "lamb", "lion", "rmsprop"]
 
@@ -99,8 +92,9 @@ def adagrad(lr: float | Callable[[Any], Any] = 1e-2, lr_decay: float = 0.0,
         maximize, mask, skip_nonfinite, check_finite: as in :func:`sgd`.
 
     Returns:
-        A ``GradientTransformation``: ``init(params)`` builds the state,
-        ``update(grads, state, params)`` returns ``(updates, new_state)``.
+        A ``GradientTransformation`` (``init(params)``, ``update(grads, state, params) ->
+        (updates, state)``); its state holds the sums (:class:`ScaleByRssState`) and the
+        step count of the decayed learning rate.
 
     Raises:
         ValueError: a negative ``lr``, ``lr_decay``, ``weight_decay``,
@@ -154,8 +148,8 @@ def lion(lr: float | Callable[[Any], Any] = 1e-4, betas: tuple[float, float] = (
         maximize, mask, skip_nonfinite, check_finite: as in :func:`sgd`.
 
     Returns:
-        A ``GradientTransformation``: ``init(params)`` builds the state,
-        ``update(grads, state, params)`` returns ``(updates, new_state)``.
+        A ``GradientTransformation`` (``init`` / ``update``) whose state holds Lion's
+        momentum (:class:`ScaleByLionState`).
 
     Raises:
         ValueError: a negative ``lr`` or ``weight_decay``, or a beta outside [0, 1).
@@ -204,8 +198,8 @@ def lamb(lr: float | Callable[[Any], Any] = 1e-3, betas: tuple[float, float] = (
         maximize, mask, skip_nonfinite, check_finite: as in :func:`sgd`.
 
     Returns:
-        A ``GradientTransformation``: ``init(params)`` builds the state,
-        ``update(grads, state, params)`` returns ``(updates, new_state)``.
+        A ``GradientTransformation`` (``init`` / ``update``) whose state holds Adam's
+        moments (:class:`ScaleByAdamState`); the trust ratio keeps no state.
 
     Raises:
         ValueError: as :func:`adam`.

@@ -1,4 +1,5 @@
-"""PyTorch-style optimizers: a thin stateful shell over the pure optimizers.
+"""PyTorch-style optimizers: ``Optimizer``, a thin stateful shell over the pure optimizers
+(its subclasses: ``stateful_common.py``, ``stateful_extra.py``, ``lbfgs.py``).
 
 NOTE: how a wrapper runs its update rule. Each parameter (anything with a ``.grad`` and a
 ``.data`` setter, e.g. ``ft.nn.Parameter``) owns one pure state, created by the pure
@@ -23,10 +24,9 @@ from typing import Any
 import numpy as np
 
 import funtorch as ft
-from funtorch.optim import optimizers, optimizers_adaptive
 from funtorch.optim.base import apply_updates
 
-__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop"]
+__all__ = ["Optimizer"]
 
 _GROUPS_MSG = "loaded state dict has a different number of parameter groups"
 _SIZE_MSG = "loaded state dict contains a parameter group that doesn't match the size of " \
@@ -98,6 +98,22 @@ class Optimizer:
             parameters.
         ValueError: empty parameter list, a parameter in two groups, or an invalid
             hyperparameter (PyTorch's message, e.g. "Invalid learning rate: -0.1").
+
+    Example:
+        A stateful plain gradient descent on :func:`ft.optim.sgd`: one step moves
+        :math:`\\theta` to :math:`\\theta - 0.5 g`:
+
+        >>> class Descent(ft.optim.Optimizer):
+        ...     _factory = staticmethod(ft.optim.sgd)
+        ...     _hyper = ("lr",)
+        ...     def __init__(self, params, lr=0.1):
+        ...         super().__init__(params, {"lr": lr})
+        >>> w = nn.Parameter(ft.array([1.0, 2.0]))
+        >>> opt = Descent([w], lr=0.5)
+        >>> w.grad = ft.array([1.0, -2.0])
+        >>> opt.step()
+        >>> w.tolist()
+        [0.5, 3.0]
     """
 
     _factory = None
@@ -297,103 +313,3 @@ def _converter(index, entry):
                                                want=tuple(template.shape)))
         return ft.asarray(value, dtype=template.dtype, device=template.device)
     return convert
-
-
-class SGD(Optimizer):
-    """``torch.optim.SGD`` on :func:`ft.optim.sgd`'s rule (see it for the maths).
-
-    Example:
-        >>> model, loss_fn = nn.Linear(3, 2), nn.MSELoss()
-        >>> x, y = ft.ones((4, 3)), ft.zeros((4, 2))
-        >>> opt = ft.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
-        >>> opt.zero_grad(); loss_fn(model(x), y).backward(); opt.step()
-    """
-
-    _factory = staticmethod(optimizers.sgd)
-    _hyper = ("lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize")
-
-    def __init__(self, params: Any, lr: float | Callable[[Any], Any] = 1e-3, momentum: float = 0,
-                 dampening: float = 0, weight_decay: float = 0, nesterov: bool = False, *,
-                 maximize: bool = False) -> None:
-        super().__init__(params, {"lr": lr, "momentum": momentum, "dampening": dampening,
-                                  "weight_decay": weight_decay, "nesterov": nesterov,
-                                  "maximize": maximize})
-
-
-class Adam(Optimizer):
-    """``torch.optim.Adam`` on :func:`ft.optim.adam`'s rule (see it for the maths).
-
-    Example:
-        >>> opt = ft.optim.Adam(nn.Linear(3, 2).parameters(), lr=1e-3, betas=(0.9, 0.999))
-    """
-
-    _factory = staticmethod(optimizers.adam)
-    _hyper = ("lr", "betas", "eps", "weight_decay", "amsgrad", "maximize")
-
-    def __init__(self, params: Any, lr: float | Callable[[Any], Any] = 1e-3,
-                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 0, amsgrad: bool = False, *,
-                 maximize: bool = False) -> None:
-        super().__init__(params, {"lr": lr, "betas": tuple(betas), "eps": eps,
-                                  "weight_decay": weight_decay, "amsgrad": amsgrad,
-                                  "maximize": maximize})
-
-
-class AdamW(Adam):
-    """``torch.optim.AdamW`` on :func:`ft.optim.adamw`'s rule (decoupled weight decay).
-
-    Example:
-        >>> opt = ft.optim.AdamW(nn.Linear(3, 2).parameters(), lr=1e-3, weight_decay=1e-2)
-    """
-
-    _factory = staticmethod(optimizers.adamw)
-
-    def __init__(self, params: Any, lr: float | Callable[[Any], Any] = 1e-3,
-                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 1e-2, amsgrad: bool = False, *,
-                 maximize: bool = False) -> None:
-        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize)
-
-
-class RMSprop(Optimizer):
-    """``torch.optim.RMSprop`` on :func:`ft.optim.rmsprop`'s rule (see it for the maths).
-
-    Example:
-        >>> opt = ft.optim.RMSprop(nn.Linear(3, 2).parameters(), lr=1e-2, momentum=0.9,
-        ...                        centered=True)
-    """
-
-    _factory = staticmethod(optimizers_adaptive.rmsprop)
-    _hyper = ("lr", "alpha", "eps", "weight_decay", "momentum", "centered", "maximize")
-
-    def __init__(self, params: Any, lr: float | Callable[[Any], Any] = 1e-2, alpha: float = 0.99,
-                 eps: float = 1e-8, weight_decay: float = 0, momentum: float = 0,
-                 centered: bool = False, *, maximize: bool = False) -> None:
-        super().__init__(params, {"lr": lr, "alpha": alpha, "eps": eps,
-                                  "weight_decay": weight_decay, "momentum": momentum,
-                                  "centered": centered, "maximize": maximize})
-
-
-class Adagrad(Optimizer):
-    """``torch.optim.Adagrad`` on :func:`ft.optim.adagrad`'s rule; as in PyTorch, every
-    parameter's state (``step`` 0, ``sum`` filled with ``initial_accumulator_value``)
-    exists from construction.
-
-    Example:
-        >>> opt = ft.optim.Adagrad(nn.Linear(3, 2).parameters(), lr=1e-2, lr_decay=1e-4)
-    """
-
-    _factory = staticmethod(optimizers_adaptive.adagrad)
-    _hyper = ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps",
-              "maximize")
-
-    def __init__(self, params: Any, lr: float | Callable[[Any], Any] = 1e-2, lr_decay: float = 0,
-                 weight_decay: float = 0, initial_accumulator_value: float = 0, eps: float = 1e-10,
-                 *, maximize: bool = False) -> None:
-        super().__init__(params, {"lr": lr, "lr_decay": lr_decay, "weight_decay": weight_decay,
-                                  "initial_accumulator_value": initial_accumulator_value,
-                                  "eps": eps, "maximize": maximize})
-        for group in self.param_groups:
-            key, transform = self._transform(group)
-            for param in group["params"]:
-                self._init_state(param, key, transform)
