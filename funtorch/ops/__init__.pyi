@@ -93,10 +93,10 @@ from funtorch.ops.arrays_sets import isin as isin
 from funtorch.ops.arrays_sets import setdiff1d as setdiff1d
 from funtorch.ops.arrays_sets import setxor1d as setxor1d
 from funtorch.ops.arrays_sets import union1d as union1d
-from funtorch.ops.arrays_sets import unique_all as unique_all
-from funtorch.ops.arrays_sets import unique_counts as unique_counts
-from funtorch.ops.arrays_sets import unique_inverse as unique_inverse
-from funtorch.ops.arrays_sets import unique_values as unique_values
+from funtorch.ops.arrays_unique import unique_all as unique_all
+from funtorch.ops.arrays_unique import unique_counts as unique_counts
+from funtorch.ops.arrays_unique import unique_inverse as unique_inverse
+from funtorch.ops.arrays_unique import unique_values as unique_values
 from funtorch.ops.creation import array as array
 from funtorch.ops.creation import asarray as asarray
 from funtorch.ops.creation import from_numpy as from_numpy

@@ -1,6 +1,6 @@
-"""Set routines and data-dependent index lists: ``unique`` (and ``unique_all``,
-``unique_counts``, ``unique_inverse``, ``unique_values``), ``union1d``, ``intersect1d``,
-``setdiff1d``, ``setxor1d``, ``isin``, ``argwhere`` and ``flatnonzero``.
+"""Set routines and data-dependent index lists: ``union1d``, ``intersect1d``,
+``setdiff1d``, ``setxor1d``, ``isin``, ``argwhere`` and ``flatnonzero`` (``unique`` and
+the ``unique_*`` functions are in ``arrays_unique``).
 
 Their output length depends on the values. Each is one traceable computation of fixed
 size (sort, mark the first element of each run, compact the marked ones with a stable
@@ -12,168 +12,19 @@ from the input, so gradients flow to them; integer outputs carry none.
 
 from __future__ import annotations
 
-from typing import NamedTuple
 from typing import Any
 
 import numpy as np
 
 from funtorch import dtypes
 from funtorch.core import Array
-from funtorch.ops.arrays_base import (
-    as_array, axis_index, check_size, compact, count_true, true_positions,
-)
+from funtorch.ops.arrays_base import as_array, check_size, compact, count_true, true_positions
 from funtorch.ops.arrays_search import lexsort, searchsorted
+from funtorch.ops.arrays_unique import (  # noqa: F401  (unique*: re-exported)
+    _unique_rows, unique, unique_all, unique_counts, unique_inverse, unique_values,
+)
 from funtorch import ops
 from funtorch.typing import ArrayLike, ShapeLike
-
-
-class UniqueAllResult(NamedTuple):
-    values: Array
-    indices: Array
-    inverse_indices: Array
-    counts: Array
-
-
-class UniqueCountsResult(NamedTuple):
-    values: Array
-    counts: Array
-
-
-class UniqueInverseResult(NamedTuple):
-    values: Array
-    inverse_indices: Array
-
-
-def _sorted_runs(rows, equal_nan):
-    """Sort the rows of a 2-d array; returns (the sorting permutation, a mask marking
-    the first row of each run of equal rows in sorted order)."""
-    count, width = rows.shape
-    keys = [rows[:, col] for col in range(width - 1, -1, -1)]
-    perm = lexsort(keys) if keys else ops.arange(count, device=rows.device)
-    ordered = ops.take(rows, perm, axis=0)
-    later, earlier = ordered[1:], ordered[:-1]
-    differ = later != earlier
-    if equal_nan and rows.dtype.kind in "fc":
-        differ = ops.logical_and(differ, ops.logical_not(
-            ops.logical_and(ops.isnan(later), ops.isnan(earlier))))
-    first = ops.concatenate([ops.ones((1,), dtype=np.bool_, device=rows.device),
-                              ops.any(differ, axis=1)])
-    return perm, first
-
-
-def _unique_rows(arr, equal_nan, size, fn):
-    """Unique slices of ``arr`` along axis 0: (values, index, inverse, counts, count)."""
-    length = arr.shape[0]
-    perm, first = _sorted_runs(ops.reshape(arr, (length, -1)), equal_nan)
-    if size is None:
-        size = count_true(first, fn)
-    starts, count = true_positions(first, size)
-    index = perm[starts]
-    group = ops.cumsum(ops.astype(first, np.int64)) - 1
-    inverse = ops.zeros((length,), dtype=np.int64, device=arr.device).at[perm].set(group)
-    slot = ops.arange(size, device=arr.device)
-    following = ops.concatenate([starts[1:], ops.full((1,), length, dtype=np.int64,
-                                                        device=arr.device)])
-    following = ops.where(slot + 1 < count, following, length)
-    counts = ops.where(slot < count, following - starts, 0)
-    return ops.take(arr, index, axis=0), index, inverse, counts, count
-
-
-def _empty_unique(arr, size, fill_value, fn):
-    if size and fill_value is None:
-        raise ValueError(f"{fn}: for an empty input with a non-zero size, fill_value must be "
-                         f"given")
-    size = size or 0
-    values = ops.full((size,) + tuple(arr.shape[1:]), 0 if fill_value is None else fill_value,
-                      dtype=arr.dtype)
-    empty = ops.zeros((size,), dtype=np.int64)
-    return values, empty, ops.zeros((0,), dtype=np.int64), empty
-
-
-def unique(ar, return_index=False, return_inverse=False, return_counts=False, axis=None, *,
-           equal_nan=True, size=None, fill_value=None, sorted=True):  # noqa: A002
-    """The sorted unique elements of ``ar`` (flattened, or unique slices along ``axis``),
-    optionally with the index of each first occurrence, the inverse indices that rebuild
-    ``ar`` and the counts.
-
-    ``size`` fixes the number of unique values returned (truncated or padded with
-    ``fill_value``, default the smallest unique value) so the function works under
-    ``jit``/``vmap``. Differentiable in the values.
-
-    Raises:
-        TypeError: no ``size`` inside ``jit``/``vmap`` (the output size depends on values).
-
-    Example:
-        >>> values, counts = ft.unique(ft.array([3, 1, 3]), return_counts=True)
-        >>> values.tolist(), counts.tolist()
-        ([1, 3], [1, 2])
-    """
-    ar = as_array(ar)
-    size = check_size(size, "unique")
-    axis_ = 0 if axis is None else axis_index(axis, ar.ndim, "unique")
-    arr = ops.ravel(ar) if axis is None else ops.moveaxis(ar, axis_, 0)
-    if arr.shape[0] == 0:
-        values, index, inverse, counts = _empty_unique(arr, size, fill_value, "unique")
-    else:
-        values, index, inverse, counts, count = _unique_rows(arr, equal_nan, size, "unique")
-        if fill_value is not None and values.shape[0]:
-            valid = ops.reshape(ops.arange(values.shape[0], device=ar.device) < count,
-                                (-1,) + (1,) * (values.ndim - 1))
-            values = ops.where(valid, values, ops.astype(as_array(fill_value), values.dtype))
-    values = ops.moveaxis(values, 0, axis_) if axis is not None else values
-    if axis is None:
-        inverse = ops.reshape(inverse, ar.shape)
-    extras = [out for out, wanted in ((index, return_index), (inverse, return_inverse),
-                                      (counts, return_counts)) if wanted]
-    return (values, *extras) if extras else values
-
-
-def unique_all(x: ArrayLike, /, *, size: ShapeLike | None = None,
-               fill_value: ArrayLike | None = None) -> Any:
-    """Unique values, first indices, inverse indices (shaped like ``x``) and counts, as
-    a named tuple (NaNs are distinct, as in the Array API).
-
-    Example:
-        >>> ft.unique_all(ft.array([2, 1, 2])).counts.tolist()
-        [1, 2]
-    """
-    return UniqueAllResult(*unique(x, True, True, True, equal_nan=False, size=size,
-                                   fill_value=fill_value))
-
-
-def unique_counts(x: ArrayLike, /, *, size: ShapeLike | None = None,
-                  fill_value: ArrayLike | None = None) -> Any:
-    """Unique values and their counts, as a named tuple.
-
-    Example:
-        >>> ft.unique_counts(ft.array([2, 1, 2])).values.tolist()
-        [1, 2]
-    """
-    return UniqueCountsResult(*unique(x, return_counts=True, equal_nan=False, size=size,
-                                      fill_value=fill_value))
-
-
-def unique_inverse(x: ArrayLike, /, *, size: ShapeLike | None = None,
-                   fill_value: ArrayLike | None = None) -> Any:
-    """Unique values and the inverse indices (shaped like ``x``), as a named tuple.
-
-    Example:
-        >>> ft.unique_inverse(ft.array([2, 1, 2])).inverse_indices.tolist()
-        [1, 0, 1]
-    """
-    return UniqueInverseResult(*unique(x, return_inverse=True, equal_nan=False, size=size,
-                                       fill_value=fill_value))
-
-
-def unique_values(x: ArrayLike, /, *, size: ShapeLike | None = None,
-                  fill_value: ArrayLike | None = None) -> Array:
-    """The sorted unique values of ``x`` (flattened).
-
-    Example:
-        >>> ft.unique_values(ft.array([2, 1, 2])).tolist()
-        [1, 2]
-    """
-    return unique(x, equal_nan=False, size=size, fill_value=fill_value)
 
 
 # Membership and set operations --------------------------------------------------------
@@ -199,6 +50,16 @@ def isin(element: ArrayLike, test_elements: ArrayLike, assume_unique: bool = Fal
     """Whether each element of ``element`` occurs in ``test_elements`` (shaped like
     ``element``; negated with ``invert``). Works under ``jit``/``vmap``; no gradient.
 
+    Args:
+        element: an array or array-like of any shape.
+        test_elements: the values to look for (any shape; flattened).
+        assume_unique: accepted for NumPy's signature; the result is the same.
+        invert: return whether each element does NOT occur instead.
+        method: accepted for JAX's signature (one sort-and-search method is used).
+
+    Returns:
+        A bool array of ``element``'s shape.
+
     Example:
         >>> ft.isin(ft.array([1, 2, 3]), [2, 5]).tolist()
         [False, True, False]
@@ -221,6 +82,16 @@ def union1d(ar1: ArrayLike, ar2: ArrayLike, *, size: ShapeLike | None = None,
             fill_value: ArrayLike | None = None) -> Array:
     """The sorted unique values found in either array (both flattened).
 
+    Args:
+        ar1: an array of any shape.
+        ar2: an array of any shape.
+        size: the length of the result (an int: truncated or padded), or None for the
+            number of values; needed under ``jit``/``vmap``.
+        fill_value: the padding value (default the smallest value).
+
+    Returns:
+        A 1-d array in the two arrays' promoted dtype.
+
     Example:
         >>> ft.union1d(ft.array([3, 1]), ft.array([2, 1])).tolist()
         [1, 2, 3]
@@ -234,6 +105,20 @@ def intersect1d(ar1: ArrayLike, ar2: ArrayLike, assume_unique: bool = False,
                 fill_value: ArrayLike | None = None) -> Any:
     """The sorted unique values found in both arrays; with ``return_indices`` also the
     index of the first occurrence of each in ``ar1`` and in ``ar2``.
+
+    Args:
+        ar1: an array of any shape (flattened).
+        ar2: an array of any shape (flattened).
+        assume_unique: accepted for NumPy's signature; the result is the same.
+        return_indices: also return the int64 indices into the flattened inputs.
+        size: the number of values to return (truncated or padded), or None for all of
+            them; needed under ``jit``/``vmap``.
+        fill_value: the padding value (default the smallest common value, or 0 when an
+            input is empty).
+
+    Returns:
+        A 1-d array in the promoted dtype; with ``return_indices`` a tuple ``(values,
+        indices_in_ar1, indices_in_ar2)``.
 
     Example:
         >>> ft.intersect1d(ft.array([1, 3, 4]), ft.array([3, 1, 2])).tolist()
@@ -260,6 +145,17 @@ def setdiff1d(ar1: ArrayLike, ar2: ArrayLike, assume_unique: bool = False, *,
               size: ShapeLike | None = None, fill_value: ArrayLike | None = None) -> Array:
     """The sorted unique values of ``ar1`` that are not in ``ar2``.
 
+    Args:
+        ar1: the array whose values are kept (any shape; flattened).
+        ar2: the values to leave out (any shape).
+        assume_unique: accepted for NumPy's signature; the result is the same.
+        size: the number of values to return (truncated or padded), or None for all of
+            them; needed under ``jit``/``vmap``.
+        fill_value: the padding value (default the smallest kept value).
+
+    Returns:
+        A 1-d array in the two arrays' promoted dtype.
+
     Example:
         >>> ft.setdiff1d(ft.array([1, 2, 3, 4]), ft.array([3, 4, 5])).tolist()
         [1, 2]
@@ -276,6 +172,17 @@ def setdiff1d(ar1: ArrayLike, ar2: ArrayLike, assume_unique: bool = False, *,
 def setxor1d(ar1: ArrayLike, ar2: ArrayLike, assume_unique: bool = False, *,
              size: ShapeLike | None = None, fill_value: ArrayLike | None = None) -> Array:
     """The sorted unique values found in exactly one of the two arrays.
+
+    Args:
+        ar1: an array of any shape (flattened).
+        ar2: an array of any shape (flattened).
+        assume_unique: accepted for NumPy's signature; the result is the same.
+        size: how many values to return (truncated or padded), or None for all of them;
+            needed under ``jit``/``vmap``.
+        fill_value: what pads the result (default its smallest value).
+
+    Returns:
+        A 1-d array in the two arrays' promoted dtype.
 
     Example:
         >>> ft.setxor1d(ft.array([1, 2, 3]), ft.array([2, 3, 4])).tolist()
@@ -304,6 +211,15 @@ def flatnonzero(a: ArrayLike, *, size: ShapeLike | None = None,
     """Indices of the non-zero elements of the flattened ``a`` (``size``/``fill_value``
     as in :func:`argwhere`).
 
+    Args:
+        a: an array of any shape.
+        size: the number of indices to return (truncated or padded), or None for as many
+            as there are non-zero elements; needed under ``jit``/``vmap``.
+        fill_value: the padding index (default 0).
+
+    Returns:
+        A 1-d int64 array of positions in the flattened ``a``, ascending.
+
     Example:
         >>> ft.flatnonzero(ft.array([[0, 1], [2, 0]])).tolist()
         [1, 2]
@@ -322,6 +238,15 @@ def argwhere(a: ArrayLike, *, size: ShapeLike | None = None,
 
     With ``size`` exactly ``size`` rows come back (padded with ``fill_value``, default 0)
     and the function works under ``jit``/``vmap``; without it values must be concrete.
+
+    Args:
+        a: an array of any shape.
+        size: the number of rows to return (an int), or None.
+        fill_value: the value of the padding rows' entries (default 0).
+
+    Returns:
+        An int64 array of shape ``(count, a.ndim)`` (``(size, a.ndim)`` with ``size``), the
+        rows in row-major order of the elements.
 
     Example:
         >>> ft.argwhere(ft.array([[0, 1], [2, 0]])).tolist()

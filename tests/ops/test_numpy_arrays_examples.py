@@ -9,7 +9,7 @@ import pytest
 import funtorch as ft
 
 MODULES = ["join", "rearrange", "query", "select", "create", "indices", "search", "sets",
-           "histogram", "apply", "dtypes"]
+           "unique", "histogram", "apply", "dtypes"]
 
 
 @pytest.mark.parametrize("name", MODULES)
