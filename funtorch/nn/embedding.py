@@ -16,17 +16,42 @@ __all__ = ["Embedding"]
 
 
 class Embedding(Module):
-    """``(*)`` integer indices -> ``(*, embedding_dim)`` vectors; weight drawn from N(0, 1)
-    (the ``padding_idx`` row is zero and receives no gradient).
+    """A lookup table of ``num_embeddings`` vectors: integer indices ``(*)`` give their rows
+    ``(*, embedding_dim)`` of ``weight``.
 
-    ``max_norm``/``norm_type`` renormalise the looked-up rows and, in PyTorch-style code,
-    write them back into ``weight`` as PyTorch does; under a transform (``ft.grad`` over
-    the module, ``vmap``, ``jit``) nothing is written and only the output is renormalised
-    (see ``ft.nn.functional.embedding``). ``scale_grad_by_freq`` divides each row's
-    gradient by its index's count in the batch. ``sparse=True`` raises ``ValueError``:
-    there are no sparse arrays in funtorch.
+    ``weight`` is ``(num_embeddings, embedding_dim)``, drawn from N(0, 1) with the
+    ``padding_idx`` row zero. ``max_norm`` renormalises the looked-up rows and, in
+    PyTorch-style code, writes them back into ``weight`` as torch does; under a transform
+    (``ft.grad`` over the module, ``vmap``, ``jit``) nothing is written and only the output is
+    renormalised (see ``ft.nn.functional.embedding``).
+
+    Args:
+        num_embeddings: the number of rows (the vocabulary size).
+        embedding_dim: the size of each row.
+        padding_idx: a row (negative counts from the end) that starts at zero and gets no
+            gradient, or None.
+        max_norm: rows looked up with a larger ``norm_type``-norm are rescaled to this norm;
+            None leaves them.
+        norm_type: the p of the p-norm for ``max_norm``.
+        scale_grad_by_freq: divide each row's gradient by its index's count in the batch.
+        sparse: must be False: there are no sparse arrays in funtorch.
+        _weight: an initial ``weight`` (torch's private argument; ``from_pretrained`` uses it).
+        _freeze: make ``weight`` not require gradients.
+        device: the device of the weight (``"cpu"``; see ``Array.to``), or None.
+        dtype: the weight's float dtype; None for ``ft.get_default_dtype()``.
+        key: a PRNG key for the initial weight; None draws it from the global generator.
+
+    Raises:
+        ValueError: a size that is not a non-negative integer, ``padding_idx`` outside
+            ``[-num_embeddings, num_embeddings)``, or ``sparse=True``.
+
+    Shape:
+        Input integer indices of any shape ``(*)``; output ``(*, embedding_dim)``.
 
     Example:
+        >>> table = ft.nn.Embedding.from_pretrained(ft.array([[0.0, 1.0], [2.0, 3.0]]))
+        >>> table(ft.array([1, 0, 1])).tolist()
+        [[2.0, 3.0], [0.0, 1.0], [2.0, 3.0]]
         >>> ft.nn.Embedding(10, 3)(ft.array([[1, 2]])).shape
         (1, 2, 3)
     """

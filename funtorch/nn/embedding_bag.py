@@ -13,13 +13,44 @@ __all__ = ["EmbeddingBag"]
 
 
 class EmbeddingBag(Embedding):
-    """Bags of indices -> one ``embedding_dim`` vector per bag (``mode``: ``sum``, ``mean``,
-    ``max``); weight drawn from N(0, 1), the ``padding_idx`` row zero.
+    """Bags of indices to one vector each: the bag's rows of ``weight`` reduced by ``mode``
+    (``sum``, ``mean`` or ``max``), without building the ``(*, embedding_dim)`` lookups.
 
-    ``forward(input, offsets=None, per_sample_weights=None)`` with ``input`` ``(B, L)``, or
-    1-d with ``offsets`` (see ``F.embedding_bag``).
+    ``forward(input, offsets=None, per_sample_weights=None)`` takes ``input`` ``(B, L)`` (B
+    bags of L indices), or 1-d with ``offsets``, the start of each bag (see
+    ``F.embedding_bag``); ``per_sample_weights`` (``input``'s shape, "sum" mode only) scale
+    each row first. ``weight`` is drawn from N(0, 1), the ``padding_idx`` row zero.
+
+    Args:
+        num_embeddings: the number of rows (the vocabulary size).
+        embedding_dim: the size of each row and of each bag's output.
+        max_norm: looked-up rows with a larger ``norm_type``-norm are rescaled to it (None:
+            no renormalisation), as in ``Embedding``.
+        norm_type: the p of the p-norm for ``max_norm``.
+        scale_grad_by_freq: divide each row's gradient by its index's count in the batch
+            (not with ``mode="max"``).
+        mode: how a bag's rows are reduced: "sum", "mean" (default) or "max".
+        sparse: must be False (no sparse arrays in funtorch).
+        _weight: an initial ``weight`` (torch's private argument).
+        include_last_offset: ``offsets`` has one more entry, the end of the last bag (CSR
+            style).
+        padding_idx: a row that starts at zero and is left out of every bag, or None.
+        device: where the weight lives (``"cpu"``; see ``Array.to``), or None.
+        dtype: the weight's float dtype; None for ``ft.get_default_dtype()``.
+        key: a PRNG key for the initial weight; None for the global generator.
+
+    Raises:
+        ValueError: an unknown ``mode``, and what ``Embedding`` refuses.
+
+    Shape:
+        ``input`` ``(B, L)``, or ``(total,)`` with ``offsets`` ``(B,)`` (``(B + 1,)`` with
+        ``include_last_offset``); output ``(B, embedding_dim)``.
 
     Example:
+        >>> rows = ft.array([[1.0, 0.0], [0.0, 1.0], [2.0, 2.0]])
+        >>> bag = ft.nn.EmbeddingBag(3, 2, mode="sum", _weight=rows)
+        >>> bag(ft.array([0, 1, 2, 2]), offsets=ft.array([0, 2])).tolist()  # bags [0, 1], [2, 2]
+        [[1.0, 1.0], [4.0, 4.0]]
         >>> ft.nn.EmbeddingBag(10, 3)(ft.array([[1, 2], [3, 4]])).shape
         (2, 3)
     """
@@ -35,6 +66,40 @@ class EmbeddingBag(Embedding):
             raise ValueError(f"EmbeddingBag: mode has to be one of sum, mean or max, got "
                              f"{mode!r}")
         self.mode, self.include_last_offset = mode, include_last_offset
+
+    @classmethod
+    def from_pretrained(cls, embeddings: ArrayLike, freeze: bool = True,  # type: ignore[override]
+                        max_norm: float | None = None, norm_type: float = 2.0,
+                        scale_grad_by_freq: bool = False, mode: _BagMode = "mean",
+                        sparse: bool = False, include_last_offset: bool = False,
+                        padding_idx: int | None = None) -> EmbeddingBag:
+        """An EmbeddingBag whose weight is ``embeddings`` (torch's signature).
+
+        Args:
+            embeddings: the weight, ``(num_embeddings, embedding_dim)``.
+            freeze: the weight does not require gradients (``requires_grad=False``).
+            max_norm: as the constructor's.
+            norm_type: as the constructor's.
+            scale_grad_by_freq: as the constructor's.
+            mode: as the constructor's.
+            sparse: as the constructor's (must be False).
+            include_last_offset: as the constructor's.
+            padding_idx: as the constructor's.
+
+        Returns:
+            The EmbeddingBag.
+
+        Example:
+            >>> bag = ft.nn.EmbeddingBag.from_pretrained(ft.array([[1.0], [3.0]]))
+            >>> bag(ft.array([[0, 1]])).tolist(), bag.weight.requires_grad
+            ([[2.0]], False)
+        """
+        rows, dim = embeddings.shape
+        bag = cls(rows, dim, max_norm, norm_type, scale_grad_by_freq, mode, sparse, embeddings,
+                  include_last_offset, padding_idx)
+        if freeze:
+            bag.weight.requires_grad_(False)
+        return bag
 
     def forward(self, input: ArrayLike, offsets: ArrayLike | None = None,
                 per_sample_weights: ArrayLike | None = None) -> Array:
