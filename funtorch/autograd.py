@@ -336,6 +336,10 @@ def _function_primitive(cls, arity):
 class Function:
     """A differentiable operation with a hand-written backward pass (PyTorch's API).
 
+    Args:
+        *args: none: a Function is not instantiated (``__init__`` raises a TypeError,
+            ``**kwargs`` too); call ``Sub.apply(*inputs)``, which passes them to ``forward``.
+
     Example:
         >>> class Exp(ft.autograd.Function):
         ...     @staticmethod
@@ -345,8 +349,7 @@ class Function:
         ...     def backward(ctx, g):
         ...         (y,) = ctx.saved_tensors; return g * y
         >>> x = ft.tensor(0.0, requires_grad=True)
-        >>> y = Exp.apply(x)
-        >>> y.backward()
+        >>> y = Exp.apply(x); y.backward()
         >>> float(y), float(x.grad)  # exp(0), d exp/dx at 0
         (1.0, 1.0)
     """

@@ -55,7 +55,18 @@ def set_default_dtype(dtype: DTypeLike) -> None:
 
 
 def get_default_dtype() -> np.dtype[Any]:
-    """The current default float dtype."""
+    """The current default float dtype.
+
+    Returns:
+        The NumPy float dtype Python floats and float creation functions produce
+        (``float32`` until :func:`set_default_dtype` changes it).
+
+    Example:
+        >>> ft.get_default_dtype()
+        dtype('float32')
+        >>> ft.ones(2).dtype == ft.get_default_dtype()
+        True
+    """
     return _default_float[0]
 
 

@@ -42,6 +42,14 @@ _OVERRIDE = _Override()
 def manual_seed(seed: int) -> None:
     """Seed the global generator used by ``rand``, ``randn``, ``randint`` (PyTorch style).
 
+    Args:
+        seed: a Python or NumPy integer in ``[-2**63, 2**64)``; the generator's key becomes
+            ``ft.random.key(seed)``.
+
+    Raises:
+        TypeError: ``seed`` is not an integer (or is a bool).
+        ValueError: ``seed`` does not fit in 64 bits.
+
     Example:
         >>> ft.manual_seed(0); a = ft.rand(2); ft.manual_seed(0); (a == ft.rand(2)).all().item()
         True

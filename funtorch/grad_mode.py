@@ -68,6 +68,9 @@ class no_grad(_NoArgumentMode):
     """``with ft.no_grad():`` ops record no ``grad_fn`` (PyTorch semantics); also a decorator,
     with or without parentheses.
 
+    Args:
+        fn: the function to decorate (``@ft.no_grad`` without parentheses).
+
     Example:
         >>> x = ft.ones(2, requires_grad=True)
         >>> with ft.no_grad():

@@ -24,41 +24,18 @@ import math
 import numpy as np
 
 from funtorch import ops
+from funtorch._random_keys import _check_key, _shape, bits, fold_in, key, split
 from funtorch.core import Array, Tracer, bind
 from funtorch.dtypes import get_default_dtype
 from funtorch.ops import registry as R
-from funtorch.ops.prng import (
-    KEY_MSG, UINT, random_bits_p, random_bits_to_float_p, random_erf_inv_p, random_fold_in_p,
-    random_seed_p, random_split_p,
-)
+from funtorch.ops.prng import UINT, random_bits_p, random_bits_to_float_p, random_erf_inv_p
 from funtorch.typing import ArrayLike, DTypeLike, Key, ShapeLike
 
 __all__ = ["key", "split", "fold_in", "bits", "uniform", "normal", "randint", "bernoulli",
            "permutation", "categorical"]
 
-_BATCHED_HINT = "; to use a batch of keys, ft.vmap over them"
 
-
-# Argument checks --------------------------------------------------------------------------
-
-
-def _check_key(fn, key):
-    if not isinstance(key, Array):
-        if not isinstance(key, np.ndarray):
-            raise TypeError(KEY_MSG.format(fn=fn, got=type(key).__name__, hint=""))
-        key = ops.asarray(key)
-    if key.dtype != np.uint32 or tuple(key.shape) != (2,):
-        batched = key.dtype == np.uint32 and key.ndim > 1 and key.shape[-1] == 2
-        raise TypeError(KEY_MSG.format(fn=fn, got=f"{key.dtype}{list(key.shape)}",
-                                        hint=_BATCHED_HINT if batched else ""))
-    return key
-
-
-def _shape(fn, shape):
-    shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
-    if not all(isinstance(n, (int, np.integer)) and n >= 0 for n in shape):
-        raise ValueError(f"{fn}: shape must be a tuple of non-negative ints, got {shape}")
-    return tuple(int(n) for n in shape)
+# Argument checks (the key and shape checks live with the keys) --------------------------
 
 
 def _float_dtype(fn, dtype):
@@ -88,85 +65,6 @@ def _as_dtype(value, dtype, device):
     return ops.asarray(np.asarray(value, dtype=dtype), device=device)
 
 
-# Keys ---------------------------------------------------------------------------------------
-
-
-def key(seed: ArrayLike) -> Array:
-    """A new key from an integer seed: ``[seed >> 32, seed & 0xFFFFFFFF]`` as ``uint32[2]``.
-
-    Seeds in ``[-2**63, 2**64)`` keep all their bits (JAX with ``jax_enable_x64``).
-
-    Raises:
-        TypeError: a non-integer or non-scalar seed.
-        ValueError: a seed outside ``[-2**63, 2**64)``.
-
-    Example:
-        >>> ft.random.key(42).tolist()
-        [0, 42]
-    """
-    if isinstance(seed, Array):
-        if seed.dtype.kind not in "iu" or seed.ndim:
-            raise TypeError(f"key: expected an integer scalar seed, got "
-                            f"{seed.dtype}{list(seed.shape)}")
-        return bind(random_seed_p, seed)
-    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
-        raise TypeError(f"key: expected an integer seed, got {type(seed).__name__}")
-    seed = int(seed)
-    if not -2**63 <= seed < 2**64:
-        raise ValueError(f"key: seed {seed} does not fit in 64 bits")
-    return bind(random_seed_p, ops.asarray(np.array(seed, np.int64 if seed < 2**63 else
-                                                    np.uint64)))
-
-
-def split(key: Key, num: int = 2) -> Array:
-    """``num`` new independent keys (an int, or a tuple for a shape), shape ``(*num, 2)``.
-
-    Example:
-        >>> ft.random.split(ft.random.key(0), 3).shape
-        (3, 2)
-    """
-    key = _check_key("split", key)
-    return bind(random_split_p, key, shape=_shape("split", num))
-
-
-def fold_in(key: Key, data: ArrayLike) -> Array:
-    """A new key that is a deterministic function of ``key`` and an integer in [0, 2**32).
-
-    Raises:
-        TypeError: ``data`` is not an integer scalar.
-        ValueError: ``data`` is outside [0, 2**32).
-
-    Example:
-        >>> step_key = ft.random.fold_in(ft.random.key(0), 7)
-    """
-    key = _check_key("fold_in", key)
-    if isinstance(data, Array):
-        if data.ndim or data.dtype.kind not in "iu":
-            raise TypeError(f"fold_in: expected an integer scalar, got "
-                            f"{data.dtype}{list(data.shape)}; use ft.vmap for batches")
-        return bind(random_fold_in_p, key, ops.astype(data, np.uint32))
-    if not isinstance(data, (int, np.integer)) or not 0 <= int(data) < 2**32:
-        raise ValueError(f"fold_in: data must be an integer in [0, 2**32), got {data!r}")
-    return bind(random_fold_in_p, key, ops.asarray(np.uint32(data), device=key.device))
-
-
-def bits(key: Key, shape: ShapeLike = (), dtype: DTypeLike = np.uint32) -> Array:
-    """Uniform random bits of an unsigned dtype (uint8, uint16, uint32 or uint64).
-
-    Raises:
-        TypeError: ``dtype`` is not an unsigned integer dtype.
-
-    Example:
-        >>> ft.random.bits(ft.random.key(0), (2,)).dtype
-        dtype('uint32')
-    """
-    key = _check_key("bits", key)
-    dtype = np.dtype(dtype)
-    if dtype not in UINT.values():
-        raise TypeError(f"bits: dtype must be uint8, uint16, uint32 or uint64, got {dtype}")
-    return bind(random_bits_p, key, shape=_shape("bits", shape), width=dtype.itemsize * 8)
-
-
 # Samplers -----------------------------------------------------------------------------------
 
 
@@ -175,11 +73,22 @@ def uniform(key: Key, shape: ShapeLike = (), dtype: DTypeLike = None, minval: Ar
     """Uniform samples in ``[minval, maxval)`` (differentiable in ``minval``/``maxval``).
 
     Random mantissa bits under the exponent of 1.0 give a float in [1, 2); minus 1 gives
-    [0, 1), then it is scaled. ``dtype`` defaults to ``ft.get_default_dtype()``.
+    [0, 1), then it is scaled.
+
+    Args:
+        key: a key, a ``uint32[2]`` array (a batch of keys: ``ft.vmap`` over them).
+        shape: the output shape, an int or a tuple of non-negative ints.
+        dtype: a float dtype; None means ``ft.get_default_dtype()``.
+        minval: the lower bound (inclusive), a scalar or an array broadcasting to ``shape``.
+        maxval: the upper bound (exclusive), likewise.
+
+    Returns:
+        An array of ``shape`` and ``dtype`` (JAX's values on [0, 1); scaled ones to an ulp).
 
     Raises:
         TypeError: a key that is not ``uint32[2]``.
-        ValueError: a non-float dtype, or bounds whose shape does not broadcast to ``shape``.
+        ValueError: a non-float dtype, a bad ``shape``, or bounds whose shape does not
+            broadcast to ``shape``.
 
     Example:
         >>> x = ft.random.uniform(ft.random.key(0), (1000,), minval=-1.0, maxval=1.0)
@@ -198,9 +107,23 @@ def uniform(key: Key, shape: ShapeLike = (), dtype: DTypeLike = None, minval: Ar
 def normal(key: Key, shape: ShapeLike = (), dtype: DTypeLike = None) -> Array:
     """Standard normal samples: ``sqrt(2) * erfinv(u)`` for ``u`` uniform in (-1, 1).
 
+    Args:
+        key: a key, a ``uint32[2]`` array (a batch of keys: ``ft.vmap`` over them).
+        shape: the output shape, an int or a tuple of non-negative ints.
+        dtype: a float dtype; None means ``ft.get_default_dtype()``.
+
+    Returns:
+        An array of ``shape`` and ``dtype`` (JAX's values to an ulp or two).
+
+    Raises:
+        TypeError: a key that is not ``uint32[2]``.
+        ValueError: a non-float dtype or a bad ``shape``.
+
     Example:
         >>> ft.random.normal(ft.random.key(0), (2, 3)).dtype
         dtype('float32')
+        >>> round(float(ft.random.normal(ft.random.key(0))), 4)  # JAX: 1.6226
+        1.6226
     """
     key = _check_key("normal", key)
     dtype = _float_dtype("normal", dtype)
@@ -232,8 +155,21 @@ def randint(key: Key, shape: ShapeLike, minval: ArrayLike, maxval: ArrayLike,
     per sample reduced modulo the span (the modulo bias is tiny unless the span nears
     ``2**nbits``). Narrow dtypes are sampled in int32, as JAX does.
 
+    Args:
+        key: a key, a ``uint32[2]`` array (a batch of keys: ``ft.vmap`` over them).
+        shape: the output shape, an int or a tuple of non-negative ints.
+        minval: the lower bound (inclusive), an int or an integer array broadcasting to
+            ``shape``.
+        maxval: the upper bound (exclusive), likewise; Python bounds beyond ``dtype``'s
+            range are clipped to it.
+        dtype: an integer dtype (int64 by default).
+
+    Returns:
+        An array of ``shape`` and ``dtype`` (JAX's values bit for bit).
+
     Raises:
-        ValueError: ``minval >= maxval`` (checked when the bounds are concrete).
+        ValueError: ``minval >= maxval`` (checked when the bounds are concrete), a bad
+            ``shape``, or bounds whose shape does not broadcast to ``shape``.
         TypeError: a non-integer dtype or a bad key.
 
     Example:
@@ -273,12 +209,23 @@ def bernoulli(key: Key, p: ArrayLike = 0.5, shape: ShapeLike | None = None) -> A
     """Booleans that are True with probability ``p`` (``uniform < p``); ``shape`` defaults
     to ``p``'s shape.
 
+    Args:
+        key: a key, a ``uint32[2]`` array (a batch of keys: ``ft.vmap`` over them).
+        p: the probability of True, a float scalar (the default dtype) or a float array
+            broadcasting to ``shape``.
+        shape: the output shape, or None for ``p``'s shape.
+
+    Returns:
+        A ``bool`` array of ``shape`` (JAX's values bit for bit).
+
     Raises:
-        TypeError: a non-float ``p`` array.
+        TypeError: a non-float ``p`` array, or a bad key.
+        ValueError: ``p``'s shape does not broadcast to ``shape``, or a bad ``shape``.
 
     Example:
-        >>> ft.random.bernoulli(ft.random.key(0), 0.3, (4,)).dtype
-        dtype('bool')
+        >>> b = ft.random.bernoulli(ft.random.key(0), 0.3, (4,))
+        >>> b.dtype, b.shape
+        (dtype('bool'), (4,))
     """
     key = _check_key("bernoulli", key)
     if not isinstance(p, Array):
@@ -305,12 +252,24 @@ def permutation(key: Key, x: ArrayLike, axis: int = 0) -> Array:
     """A random permutation of ``arange(x)`` for an int ``x``, else ``x`` shuffled along
     ``axis`` (differentiable in ``x``: a gather).
 
+    Args:
+        key: a key, a ``uint32[2]`` array (a batch of keys: ``ft.vmap`` over them).
+        x: an int ``n`` (or an integer 0-d array), or an array of at least one dimension.
+        axis: the axis of ``x`` to shuffle.
+
+    Returns:
+        An int64 array of shape ``(n,)`` holding ``0..n-1`` in random order, or ``x``'s
+        slices along ``axis`` in random order (``x``'s shape and dtype); JAX's order.
+
     Raises:
-        TypeError: a 0-d non-integer ``x``.
+        TypeError: a 0-d non-integer ``x``, or a bad key.
+        ValueError: ``axis`` is out of range (``numpy.exceptions.AxisError``).
 
     Example:
         >>> sorted(ft.random.permutation(ft.random.key(0), 5).tolist())
         [0, 1, 2, 3, 4]
+        >>> ft.random.permutation(ft.random.key(5), 10).tolist()  # JAX's order
+        [9, 0, 2, 4, 8, 1, 3, 5, 7, 6]
     """
     key = _check_key("permutation", key)
     if isinstance(x, (int, np.integer)):
@@ -330,10 +289,22 @@ def categorical(key: Key, logits: ArrayLike, axis: int = -1,
     """Category indices drawn with probabilities ``softmax(logits, axis)`` (Gumbel-max).
 
     ``shape`` defaults to ``logits``' shape without ``axis``; a longer ``shape`` draws
-    independent samples in its leading dimensions. Returns int64.
+    independent samples in its leading dimensions.
+
+    Args:
+        key: a key, a ``uint32[2]`` array (a batch of keys: ``ft.vmap`` over them).
+        logits: unnormalised log-probabilities, categories along ``axis`` (integers become
+            the default float dtype).
+        axis: the axis of ``logits`` that holds the categories.
+        shape: the sample shape, ending with ``logits``' shape without ``axis``; None
+            for that shape.
+
+    Returns:
+        An int64 array of ``shape`` holding category indices (JAX's values bit for bit).
 
     Raises:
-        ValueError: ``shape`` does not end with the batch shape of ``logits``.
+        ValueError: ``shape`` does not end with the batch shape of ``logits``, or ``axis``
+            is out of range.
 
     Example:
         >>> ft.random.categorical(ft.random.key(0), ft.log(ft.array([0.2, 0.8])), shape=(5,)).shape

@@ -118,6 +118,10 @@ def load(path: Any, allowed: Any = ()) -> Any:
         allowed: classes and functions outside funtorch the file may name (for this call;
             :func:`allow` adds them for every call).
 
+    Returns:
+        The object :func:`save` wrote, rebuilt with the same containers, Python values and
+        classes, arrays as funtorch arrays on the CPU (NumPy arrays as NumPy arrays).
+
     Raises:
         FileNotFoundError: no file at ``path``.
         ValueError: a corrupt, truncated or foreign file (the message names the file), or

@@ -65,12 +65,22 @@ CPU = Device("cpu")
 def device(spec: "str | Device") -> Device:
     """Parse ``"cpu"``, ``"cuda"`` or ``"cuda:N"`` into a :class:`Device`.
 
+    Args:
+        spec: ``"cpu"``, ``"cuda"`` (the current GPU), ``"cuda:N"``, or a :class:`Device`
+            (returned as it is).
+
+    Returns:
+        The :class:`Device` (parsing needs no GPU, using it does).
+
     Raises:
-        ValueError: for an unknown device string.
+        TypeError: ``spec`` is neither a string nor a :class:`Device`.
+        ValueError: for an unknown device string or a non-numeric CUDA index.
 
     Example:
         >>> ft.device("cuda:1")
         device(type='cuda', index=1)
+        >>> ft.device("cpu").type
+        'cpu'
     """
     if isinstance(spec, Device):
         return spec

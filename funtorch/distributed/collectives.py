@@ -18,8 +18,6 @@ contains the whole vmap the result is the plain mathematical derivative.
 from __future__ import annotations
 
 import math
-import os
-import sys
 from collections.abc import Hashable
 from typing import Any
 
@@ -28,61 +26,15 @@ import numpy as np
 from funtorch import ops, tree
 from funtorch.core import bind
 from funtorch.distributed import _coll_prims as P
+from funtorch.distributed._coll_axes import (
+    _group_axis, _names, _op_name, _resolve, _single_name,
+)
 from funtorch.ops.registry import as_array
-from funtorch.transforms.vmap import bound_axis, bound_axis_names
+from funtorch.transforms.vmap import bound_axis
 from funtorch.typing import Array, PyTree
 
 __all__ = ["psum", "pmean", "pmax", "pmin", "all_gather", "psum_scatter", "axis_index",
            "axis_size", "all_reduce", "reduce_scatter", "broadcast"]
-
-_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-_UNBOUND = ("{fn}: unbound axis name {name!r}{where}: no enclosing ft.vmap(..., axis_name="
-            "{name!r}) binds it and the process group's axis is {group!r}{bound}. Pass "
-            "axis_name={name!r} to the vmap whose examples should act as ranks, or use the "
-            "process group's name.")
-_OPS = {"sum": "sum", "mean": "mean", "avg": "mean", "max": "max", "min": "min"}
-
-
-def _caller():
-    frame = sys._getframe(1)
-    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE):
-        frame = frame.f_back
-    if frame is None:
-        return ""
-    return f" (in `{frame.f_code.co_name}` at {frame.f_code.co_filename}:{frame.f_lineno})"
-
-
-def _resolve(fn, name):
-    """``(index, size)`` of the axis called ``name``: a vmap's axis_index tracer, or None
-    for the process group."""
-    trace = bound_axis(name)
-    if trace is not None:
-        return trace.axis_index(), trace.axis_size
-    group = P.current_group()
-    if name == group.axis_name:
-        return None, group.size
-    bound = ", ".join(f"{n!r} by the vmap of `{f}`" for n, f in bound_axis_names())
-    raise NameError(_UNBOUND.format(fn=fn, name=name, where=_caller(), group=group.axis_name,
-                                    bound=f" (bound here: {bound})" if bound else ""))
-
-
-def _names(axis_name):
-    return tuple(axis_name) if isinstance(axis_name, (tuple, list)) else (axis_name,)
-
-
-def _single_name(fn, axis_name):
-    if isinstance(axis_name, (tuple, list)):
-        raise NotImplementedError(f"{fn}: one axis name at a time, got {axis_name!r}; nest "
-                                  "the calls (gather over the inner axis first)")
-    return axis_name
-
-
-def _group_axis(fn, group, axis_name):
-    """The axis of torch's spellings: the process group's unless ``axis_name`` is given."""
-    if group is not None and group is not P.current_group():
-        raise ValueError(f"{fn}: only the default process group is supported; pass "
-                         "group=None (got another group object)")
-    return P.current_group().axis_name if axis_name is None else axis_name
 
 
 def _map(x, one):
@@ -302,15 +254,6 @@ def axis_index(axis_name: Hashable) -> Array:
     return ops.asarray(np.int32(P.current_group().rank))
 
 
-def _op_name(fn, op):
-    key = op.lower() if isinstance(op, str) else getattr(op, "name", op)
-    key = key.lower() if isinstance(key, str) else key
-    if key not in _OPS:
-        raise ValueError(f"{fn}: op must be one of 'sum', 'mean' ('avg'), 'max', 'min'; got "
-                         f"{op!r}")
-    return _OPS[key]
-
-
 def all_reduce(x: PyTree, op: str = "sum", group: Any = None, *,
                axis_name: Hashable | None = None) -> PyTree:
     """Reduce ``x`` over the process group and return the result on every rank (torch's
@@ -340,8 +283,23 @@ def reduce_scatter(x: PyTree, op: str = "sum", group: Any = None, *,
     ``scatter_dimension``, whose size must be a multiple ``N * k`` of the ranks (torch's
     ``reduce_scatter_tensor``; JAX's ``psum_scatter(..., tiled=True)`` for ``"sum"``).
 
+    Args:
+        x: an array or a pytree of arrays, each of at least one dimension.
+        op: ``"sum"``, ``"mean"`` (``"avg"``), ``"max"`` or ``"min"``.
+        group: None (the default group).
+        axis_name: reduce over a vmap's axis instead of the process group.
+        scatter_dimension: the dimension split between the ranks; its size must be a
+            multiple ``N * k`` of the ``N`` ranks, and each rank keeps ``k``.
+
     Returns:
-        This rank's block of the reduced value (arguments as :func:`all_reduce`).
+        This rank's block of the reduced value, ``x``'s shape with ``scatter_dimension``
+        divided by ``N``.
+
+    Raises:
+        ValueError: an unknown ``op``, another process group, a 0-d leaf, or a
+            ``scatter_dimension`` out of range or whose size is not a multiple of ``N``.
+        TypeError: ``scatter_dimension`` is not an int.
+        NameError: ``axis_name`` is bound by no enclosing vmap and is not the group's.
 
     Example:
         >>> ft.vmap(lambda x: ft.distributed.reduce_scatter(x, axis_name="i"),

@@ -18,6 +18,17 @@ class OutputDiff(NamedTuple):
 
     ``max_rel`` is ``max_abs`` over the largest magnitude funtorch produced (a
     relative error that stays meaningful where single elements are near zero).
+
+    Attributes:
+        name: the output's name in the ONNX graph.
+        max_abs: the largest absolute difference, ``max |onnx - funtorch|`` (float64).
+        max_rel: ``max_abs / max |funtorch|`` (``max_abs`` itself when funtorch's output is
+            all zeros or empty).
+
+    Example:
+        >>> diff = ft.onnx.OutputDiff("y", max_abs=2e-7, max_rel=1e-7)
+        >>> diff.max_rel < 1e-6, diff.name
+        (True, 'y')
     """
 
     name: str
@@ -57,6 +68,11 @@ def verify(model: Any, fun: Callable[..., Any], *args: Any, runtime: str = "onnx
 
     Returns:
         A list with one :class:`OutputDiff` ``(name, max_abs, max_rel)`` per output.
+
+    Raises:
+        ValueError: ``runtime`` is unknown, or the model's outputs differ from the
+            function's in number or in shape.
+        ImportError: ``onnxruntime`` (or ``onnx`` for ``"reference"``) is not installed.
 
     Example:
         >>> f = lambda x: ft.tanh(x) * 2.0

@@ -197,7 +197,7 @@ def loggamma(x: ArrayLike) -> Array:
         x: real array-like (integers become the default float dtype).
 
     Returns:
-        Array of x's shape and floating dtype: ``gammaln(x)`` where ``x >= 0``, ``nan``
+        Array of x's shape and floating dtype, ``gammaln(x)`` where ``x >= 0`` and ``nan``
         elsewhere; derivative ``digamma(x)``.
 
     Example:
@@ -246,9 +246,9 @@ def factorial(n: ArrayLike, exact: bool = False) -> Array:
             ``exact=True``; no derivative, OverflowError past int64).
 
     Returns:
-        Array of n's shape: with ``exact=False`` n's floating dtype (integers become the
-        default float dtype), derivative ``gamma(n + 1) digamma(n + 1)`` for ``n >= 0``;
-        with ``exact=True`` int64.
+        Array of n's shape, in n's floating dtype with ``exact=False`` (integers become the
+        default float dtype; derivative ``gamma(n + 1) digamma(n + 1)`` for ``n >= 0``),
+        int64 with ``exact=True``.
 
     Raises:
         ValueError: ``exact=True`` and ``n`` holds a non-integer value.

@@ -205,6 +205,7 @@ def comb(N: ArrayLike, k: ArrayLike, exact: bool = False,  # noqa: N803
     """The number of combinations ``N choose k`` as a float (SciPy's ``comb``, exact=False).
 
     0 where ``k > N``, ``N < 0`` or ``k < 0``. With ``repetition``: ``comb(N + k - 1, k)``.
+
     Args:
         N: number of things, real array-like.
         k: number of elements taken, broadcasting with ``N``.
@@ -213,8 +214,8 @@ def comb(N: ArrayLike, k: ArrayLike, exact: bool = False,  # noqa: N803
         repetition: count combinations with repetition, ``comb(N + k - 1, k)``.
 
     Returns:
-        Array of the broadcast shape: the promoted floating dtype (differentiable, computed
-        in float64 and rounded), or int64 with ``exact=True``.
+        Array of the broadcast shape, in the promoted floating dtype (differentiable,
+        computed in float64 and rounded), or int64 with ``exact=True``.
 
     Raises:
         ValueError: ``exact=True`` and an argument holds a non-integer value.

@@ -296,7 +296,7 @@ def log_softmax(x: ArrayLike, axis: Axis = None) -> Array:
         axis: None (all elements, SciPy's default), an int or a tuple of ints.
 
     Returns:
-        Array of x's shape and floating dtype: log-probabilities along ``axis``.
+        Array of x's shape and floating dtype, the log-probabilities along ``axis``.
 
     Example:
         >>> ft.special.log_softmax(ft.array([1.0, 2.0]))

@@ -22,7 +22,10 @@ def _solve_lower(chol, rhs):
 def _mvn_logpdf(x, mean, cov, allow_singular=None):
     """``cov`` may be a matrix (``(..., n, n)``, batched covariances broadcast), a vector of
     variances (diagonal covariance) or a scalar variance. ``allow_singular`` is accepted for
-    SciPy compatibility; a singular covariance gives NaN (its Cholesky factor fails)."""
+    SciPy compatibility; a singular covariance gives NaN (its Cholesky factor fails).
+
+    Raises:
+        ValueError: ``cov`` is a matrix whose size does not match the points' last axis."""
     x, mean, cov = promote(x, mean, cov)
     cov = ops.asarray(cov)
     diff = x - mean
@@ -60,7 +63,11 @@ multivariate_normal = Distribution(
 
 def _dirichlet_logpdf(x, alpha):
     """``x`` has the categories on its FIRST axis (``(k, ...)``, as SciPy and JAX); ``k - 1``
-    rows are completed with ``1 - sum``. -inf off the simplex (tolerance 1e-6)."""
+    rows are completed with ``1 - sum``. -inf off the simplex (tolerance 1e-6).
+
+    Raises:
+        ValueError: ``alpha`` is not one-dimensional, or ``x``'s first axis has neither
+            ``k`` nor ``k - 1`` entries."""
     x, alpha = promote(x, alpha)
     alpha = ops.asarray(alpha)
     if alpha.ndim != 1:
