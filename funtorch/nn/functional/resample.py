@@ -1,11 +1,10 @@
 """Resampling and rearranging: ``interpolate`` (nearest, nearest-exact, linear, bilinear,
 bicubic, trilinear, area), ``pixel_shuffle``/``pixel_unshuffle``, ``channel_shuffle``,
-``unfold``/``fold``, ``affine_grid`` and ``grid_sample``.
+``unfold``/``fold`` (the last three in ``rearrange.py``, re-exported here).
 
 ``interpolate`` is separable: each spatial axis is resampled by one constant ``(out, in)``
 matrix (built in NumPy from torch's coordinate rules) contracted with ``einsum``, so it
-is vectorised and every transform applies. ``fold`` is the exact transpose (VJP) of
-``unfold``, which is one strided window view.
+is vectorised and every transform applies.
 """
 
 from __future__ import annotations
@@ -17,8 +16,8 @@ from typing import Literal
 import numpy as np
 
 import funtorch as ft
-from funtorch.nn.functional.conv import ntuple, windows
 from funtorch.nn.functional.pooling_extra import _adaptive_avg
+from funtorch.nn.functional.rearrange import channel_shuffle, fold, unfold
 from funtorch.typing import Array, ArrayLike, ShapeLike
 
 __all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "pixel_shuffle",
@@ -130,7 +129,10 @@ def interpolate(input: ArrayLike, size: ShapeLike | None = None,
     ``torch.nn.functional.interpolate``.
 
     Args:
-        size: output spatial size (int or tuple), or ``scale_factor`` (float or tuple).
+        input: ``(N, C, L)``, ``(N, C, H, W)`` or ``(N, C, D, H, W)``.
+        size: the output spatial size (an int or one per axis); give it or ``scale_factor``.
+        scale_factor: the multiplier of each spatial size (a float or one per axis); the
+            output size is ``floor(X * scale_factor)``.
         mode: ``nearest``, ``nearest-exact``, ``linear`` (3-d input), ``bilinear``,
             ``bicubic`` (4-d), ``trilinear`` (5-d) or ``area``.
         align_corners: map corner pixel centres onto each other (interpolating modes).
@@ -139,12 +141,18 @@ def interpolate(input: ArrayLike, size: ShapeLike | None = None,
         antialias: (bilinear, bicubic) widen the filter by the downscaling factor, as
             torch (and PIL) do.
 
+    Returns:
+        ``(N, C, *size)`` of ``input``'s dtype.
+
     Raises:
         ValueError: an unknown ``mode``; ``antialias`` outside bilinear/bicubic;
             an input of the wrong rank for ``mode``; ``align_corners`` with a non-linear
-            mode; more than 3 spatial axes.
+            mode; more than 3 spatial axes; both or neither of ``size`` and
+            ``scale_factor``, or one with the wrong length.
 
     Example:
+        >>> F.interpolate(ft.array([[[0.0, 1.0]]]), size=4, mode="linear").tolist()
+        [[[0.0, 0.25, 0.75, 1.0]]]
         >>> F.interpolate(ft.ones((1, 2, 3, 4)), scale_factor=2, mode="bilinear").shape
         (1, 2, 6, 8)
     """
@@ -180,7 +188,21 @@ def interpolate(input: ArrayLike, size: ShapeLike | None = None,
 def upsample(input: ArrayLike, size: ShapeLike | None = None,
              scale_factor: float | Sequence[float] | None = None, mode: _Mode = "nearest",
              align_corners: bool | None = None) -> Array:
-    """Deprecated torch spelling of :func:`interpolate`.
+    """Deprecated torch spelling of :func:`interpolate` (without ``recompute_scale_factor``
+    and ``antialias``).
+
+    Args:
+        input: ``(N, C, *spatial)`` with 1 to 3 spatial axes.
+        size: the output spatial size, or None with ``scale_factor``.
+        scale_factor: the multiplier of each spatial size, or None with ``size``.
+        mode: as :func:`interpolate`'s.
+        align_corners: as :func:`interpolate`'s.
+
+    Returns:
+        ``(N, C, *size)`` of ``input``'s dtype.
+
+    Raises:
+        ValueError: as :func:`interpolate`.
 
     Example:
         >>> F.upsample(ft.ones((1, 1, 2, 3)), scale_factor=2).shape
@@ -191,7 +213,19 @@ def upsample(input: ArrayLike, size: ShapeLike | None = None,
 
 def upsample_nearest(input: ArrayLike, size: ShapeLike | None = None,
                      scale_factor: float | Sequence[float] | None = None) -> Array:
-    """:func:`interpolate` with ``mode="nearest"``.
+    """:func:`interpolate` with ``mode="nearest"``: each output copies the input element its
+    position falls in.
+
+    Args:
+        input: ``(N, C, *spatial)`` with 1 to 3 spatial axes.
+        size: the output spatial size (an int or one per axis), or None.
+        scale_factor: the spatial multiplier, used when ``size`` is None.
+
+    Returns:
+        ``(N, C, *size)``.
+
+    Raises:
+        ValueError: both or neither of ``size`` and ``scale_factor``.
 
     Example:
         >>> F.upsample_nearest(ft.array([[[[1.0, 2.0]]]]), scale_factor=2).tolist()
@@ -204,6 +238,18 @@ def upsample_bilinear(input: ArrayLike, size: ShapeLike | None = None,
                       scale_factor: float | Sequence[float] | None = None) -> Array:
     """:func:`interpolate` with ``mode="bilinear", align_corners=True``.
 
+    Args:
+        input: ``(N, C, H, W)``.
+        size: ``(H_out, W_out)`` or an int, or None.
+        scale_factor: the multiplier of ``H`` and ``W``, used when ``size`` is None.
+
+    Returns:
+        ``(N, C, H_out, W_out)``.
+
+    Raises:
+        ValueError: an input that is not 4-d, or both or neither of ``size`` and
+            ``scale_factor``.
+
     Example:
         >>> F.upsample_bilinear(ft.array([[[[0.0, 1.0]]]]), size=(1, 3)).tolist()
         [[[[0.0, 0.5, 1.0]]]]
@@ -212,14 +258,23 @@ def upsample_bilinear(input: ArrayLike, size: ShapeLike | None = None,
 
 
 def pixel_shuffle(input: ArrayLike, upscale_factor: int) -> Array:
-    """``(*, C r^2, H, W) -> (*, C, H r, W r)``.
+    """Move channel blocks into space: ``(*, C r^2, H, W) -> (*, C, H r, W r)``.
+
+    Output ``[c, h r + i, w r + j]`` is input ``[c r^2 + i r + j, h, w]``.
+
+    Args:
+        input: ``(*, C * r**2, H, W)``.
+        upscale_factor: ``r``.
+
+    Returns:
+        ``(*, C, H * r, W * r)``.
 
     Raises:
         ValueError: the channel count is not divisible by ``upscale_factor ** 2``.
 
     Example:
-        >>> F.pixel_shuffle(ft.ones((1, 8, 2, 3)), 2).shape
-        (1, 2, 4, 6)
+        >>> F.pixel_shuffle(ft.arange(4.0).reshape(1, 4, 1, 1), 2).tolist()
+        [[[[0.0, 1.0], [2.0, 3.0]]]]
     """
     r = upscale_factor
     *lead, c, h, w = input.shape
@@ -233,14 +288,22 @@ def pixel_shuffle(input: ArrayLike, upscale_factor: int) -> Array:
 
 
 def pixel_unshuffle(input: ArrayLike, downscale_factor: int) -> Array:
-    """``(*, C, H r, W r) -> (*, C r^2, H, W)`` (the inverse of :func:`pixel_shuffle`).
+    """Move space into channel blocks: ``(*, C, H r, W r) -> (*, C r^2, H, W)`` (the inverse
+    of :func:`pixel_shuffle`).
+
+    Args:
+        input: ``(*, C, H * r, W * r)``.
+        downscale_factor: ``r``.
+
+    Returns:
+        ``(*, C * r**2, H, W)``.
 
     Raises:
         ValueError: height or width is not divisible by ``downscale_factor``.
 
     Example:
-        >>> F.pixel_unshuffle(ft.ones((1, 2, 4, 6)), 2).shape
-        (1, 8, 2, 3)
+        >>> F.pixel_unshuffle(ft.arange(4.0).reshape(1, 1, 2, 2), 2).reshape(-1).tolist()
+        [0.0, 1.0, 2.0, 3.0]
     """
     r = downscale_factor
     *lead, c, h, w = input.shape
@@ -251,75 +314,3 @@ def pixel_unshuffle(input: ArrayLike, downscale_factor: int) -> Array:
     n = len(lead)
     x = ft.transpose(x, tuple(range(n)) + (n, n + 2, n + 4, n + 1, n + 3))
     return ft.reshape(x, tuple(lead) + (c * r * r, h // r, w // r))
-
-
-def channel_shuffle(input: ArrayLike, groups: int) -> Array:
-    """Interleave ``groups`` groups of channels of an ``(N, C, *)`` input.
-
-    Raises:
-        ValueError: the channel count is not divisible by ``groups``.
-
-    Example:
-        >>> F.channel_shuffle(ft.arange(4.0).reshape(1, 4, 1), 2).reshape(-1).tolist()
-        [0.0, 2.0, 1.0, 3.0]
-    """
-    n, c = input.shape[:2]
-    if c % groups:
-        raise ValueError(f"channel_shuffle: the channel count {c} must be divisible by "
-                         f"groups={groups}")
-    rest = tuple(input.shape[2:])
-    x = ft.reshape(input, (n, groups, c // groups) + rest)
-    return ft.reshape(ft.swapaxes(x, 1, 2), (n, c) + rest)
-
-
-def unfold(input: ArrayLike, kernel_size: int | tuple[int, ...],
-           dilation: int | tuple[int, ...] = 1, padding: int | tuple[int, ...] | str = 0,
-           stride: int | tuple[int, ...] | None = 1) -> Array:
-    """Extract sliding local blocks: ``(N, C, H, W) -> (N, C kH kW, L)`` (im2col).
-
-    Raises:
-        ValueError: the input is not 3-d or 4-d.
-
-    Example:
-        >>> F.unfold(ft.ones((1, 2, 4, 5)), 2).shape
-        (1, 8, 12)
-    """
-    fn = "unfold"
-    unbatched = input.ndim == 3
-    x = input[None] if unbatched else input
-    if x.ndim != 4:
-        raise ValueError(f"{fn}: expected a 3-d or 4-d input, got shape {tuple(input.shape)}")
-    kernel = ntuple(kernel_size, 2, "kernel_size", fn)
-    dilation, stride = ntuple(dilation, 2, "dilation", fn), ntuple(stride, 2, "stride", fn)
-    padding = ntuple(padding, 2, "padding", fn)
-    x = ft.pad(x, ((0, 0), (0, 0)) + tuple((p, p) for p in padding))
-    cols = windows(x, kernel, stride, dilation)  # (N, C, kH, kW, oH, oW)
-    out = ft.reshape(cols, (x.shape[0], x.shape[1] * math.prod(kernel), -1))
-    return out[0] if unbatched else out
-
-
-def fold(input: ArrayLike, output_size: ShapeLike | None, kernel_size: int | tuple[int, ...],
-         dilation: int | tuple[int, ...] = 1, padding: int | tuple[int, ...] | str = 0,
-         stride: int | tuple[int, ...] | None = 1) -> Array:
-    """Sum sliding local blocks back into an image: ``(N, C kH kW, L) -> (N, C, H, W)``
-    (the transpose of :func:`unfold`; overlapping blocks add).
-
-    Raises:
-        ValueError: the input's axis 1 is not divisible by the kernel's size.
-
-    Example:
-        >>> F.fold(ft.ones((1, 8, 12)), (4, 5), 2).shape
-        (1, 2, 4, 5)
-    """
-    unbatched = input.ndim == 2
-    cols = input[None] if unbatched else input
-    kernel = ntuple(kernel_size, 2, "kernel_size", "fold")
-    size = ntuple(output_size, 2, "output_size", "fold")
-    channels, rem = divmod(cols.shape[1], math.prod(kernel))
-    if rem:
-        raise ValueError(f"fold: the input's axis 1 ({cols.shape[1]}) must be divisible by "
-                         f"the kernel's size {math.prod(kernel)}")
-    image = ft.zeros((cols.shape[0], channels) + size, dtype=cols.dtype, device=cols.device)
-    _, transpose = ft.vjp(lambda x: unfold(x, kernel, dilation, padding, stride), image)
-    out = transpose(cols)[0]
-    return out[0] if unbatched else out
