@@ -53,7 +53,8 @@ def key(seed: ArrayLike) -> Array:
             64-bit two's complement), or an integer 0-d array (a traced seed under ``vmap``).
 
     Returns:
-        A ``uint32`` array of shape ``(2,)``, the same as JAX's ``PRNGKey(seed)``.
+        A ``uint32`` array of shape ``(2,)``, JAX's ``PRNGKey(seed)`` (with
+        ``jax_enable_x64`` for seeds outside ``[0, 2**32)``).
 
     Raises:
         TypeError: a non-integer or non-scalar seed.

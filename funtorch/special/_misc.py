@@ -32,6 +32,8 @@ xlogy_p = special_primitive(
     "xlogy", _xlogy,
     (lambda ans, x, y: ops.log(y), lambda ans, x, y: x / ops.where((x == 0) & (y == 0), 1.0, y)),
     domain=[(-2.0, 2.0), POSITIVE])
+
+
 def _logit(xp, p):
     low = p < 0.25
     pl, ph = xp.where(low, p, 0.1), xp.where(low, 0.5, p)
@@ -43,7 +45,8 @@ logit_p = special_primitive("logit", _logit, (lambda ans, p: 1.0 / (p * (1.0 - p
                             domain=(0.05, 0.95))
 xlog1py_p = special_primitive(
     "xlog1py", _xlog1py,
-    (lambda ans, x, y: ops.log1p(y), lambda ans, x, y: x / ops.where((x == 0) & (y == -1), 1.0, 1.0 + y)),
+    (lambda ans, x, y: ops.log1p(y),
+     lambda ans, x, y: x / ops.where((x == 0) & (y == -1), 1.0, 1.0 + y)),
     domain=[(-2.0, 2.0), (-0.8, 2.0)])
 
 
@@ -202,7 +205,7 @@ def boxcox(x: ArrayLike, lmbda: ArrayLike) -> Array:
     """Box-Cox transform ``(x^lmbda - 1) / lmbda`` (``log x`` at lmbda = 0), via expm1.
 
     Args:
-        x: positive real array-like (``nan`` below 0, as SciPy).
+        x: real array-like, ``x >= 0`` (``nan`` below 0, as SciPy; ``boxcox(0, 0) = -inf``).
         lmbda: the power, real array-like broadcasting with ``x``.
 
     Returns:
