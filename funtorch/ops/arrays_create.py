@@ -19,6 +19,13 @@ from funtorch.typing import ArrayLike, Axis, DTypeLike, ShapeLike
 def identity(n: int, dtype: DTypeLike = None) -> Array:
     """The ``n x n`` identity matrix (default float dtype).
 
+    Args:
+        n: the number of rows and columns.
+        dtype: the dtype, or None for the default float dtype.
+
+    Returns:
+        An ``(n, n)`` array, 1 on the diagonal and 0 elsewhere.
+
     Example:
         >>> ft.identity(2).tolist()
         [[1.0, 0.0], [0.0, 1.0]]
@@ -30,6 +37,15 @@ def empty_like(prototype: ArrayLike, dtype: DTypeLike = None, shape: ShapeLike |
                device: Any = None) -> Array:
     """An array like ``prototype`` (its shape and dtype unless given); funtorch fills it
     with zeros, as JAX does.
+
+    Args:
+        prototype: an array or array-like giving the shape, dtype and device.
+        dtype: the dtype instead of ``prototype``'s, or None.
+        shape: the shape instead of ``prototype``'s, or None.
+        device: the device instead of ``prototype``'s, or None.
+
+    Returns:
+        An array of zeros of that shape, dtype and device.
 
     Example:
         >>> ft.empty_like(ft.ones((2, 3))).shape
@@ -47,6 +63,15 @@ def empty_like(prototype: ArrayLike, dtype: DTypeLike = None, shape: ShapeLike |
 def tri(N: int | None, M: int | None = None, k: int = 0,  # noqa: N803
         dtype: DTypeLike = None) -> Array:
     """Ones at and below the ``k``-th diagonal of an ``N x M`` array, zeros above.
+
+    Args:
+        N: the number of rows.
+        M: the number of columns, or None for ``N``.
+        k: the diagonal: 0 the main one, positive above it, negative below.
+        dtype: the dtype, or None for the default float dtype.
+
+    Returns:
+        An ``(N, M)`` array whose entry ``[i, j]`` is 1 where ``j <= i + k``, else 0.
 
     Example:
         >>> ft.tri(2, 3, k=1, dtype=ft.int64).tolist()
@@ -66,11 +91,11 @@ def _refuse_complex(fn, *values):
                         "imaginary parts separately")
 
 
-def _spaced(start, stop, num, endpoint):
+def _spaced(start, stop, num, endpoint, fn):
     """``num`` points from ``start`` to ``stop`` along a new first axis, built from public
     ops so the endpoints may be traced."""
     if num < 0:
-        raise ValueError(f"number of samples, {num}, must be non-negative")
+        raise ValueError(f"{fn}: number of samples, {num}, must be non-negative")
     start, stop = ops.broadcast_arrays(to_float(start), to_float(stop))
     dtype = default_float(start, stop)
     start, stop = ops.astype(start, dtype), ops.astype(stop, dtype)
@@ -95,13 +120,31 @@ def logspace(start: ArrayLike, stop: ArrayLike | None, num: int = 50, endpoint: 
     Differentiable in ``start``, ``stop`` and ``base``; array endpoints give a new axis at
     ``axis``.
 
+    Args:
+        start: the first exponent (a scalar or an array).
+        stop: the last exponent (included when ``endpoint``), broadcasting with ``start``.
+        num: the number of values.
+        endpoint: whether ``base ** stop`` is the last value.
+        base: the base of the powers (a scalar or an array).
+        dtype: the dtype, or None for the endpoints' float dtype (the default float dtype
+            for Python numbers).
+        axis: where the new axis goes when the endpoints are arrays.
+
+    Returns:
+        A ``(num,)`` array, or for array endpoints one of their broadcast shape with the
+        ``num`` axis at ``axis``.
+
+    Raises:
+        TypeError: complex endpoints or base.
+        ValueError: a negative ``num``.
+
     Example:
         >>> ft.logspace(0.0, 2.0, 3).tolist()
         [1.0, 10.0, 100.0]
     """
     _refuse_complex("logspace", start, stop, base)
     base = as_array(base) if not isinstance(base, (int, float)) else float(base)
-    exponent = _spaced(start, stop, int(num), endpoint)
+    exponent = _spaced(start, stop, int(num), endpoint, "logspace")
     result = exponent.dtype if isinstance(base, float) else default_float(exponent, base)
     exponent = ops.astype(exponent, np.float64)  # float64 inside, as for geomspace
     if isinstance(base, float):
@@ -116,8 +159,21 @@ def geomspace(start: ArrayLike, stop: ArrayLike | None, num: int = 50, endpoint:
     """``num`` numbers spaced evenly on a log scale from ``start`` to ``stop`` (both
     negative is allowed; the endpoints are exact). Differentiable in the endpoints.
 
+    Args:
+        start: the first value (a scalar or an array), not zero.
+        stop: the last value (included when ``endpoint``), of ``start``'s sign.
+        num: the number of values.
+        endpoint: whether ``stop`` is the last value.
+        dtype: the result's dtype; None keeps the endpoints' float dtype.
+        axis: the position of the new axis, for array endpoints.
+
+    Returns:
+        ``num`` values: shape ``(num,)`` for scalar endpoints (default float dtype), else
+        the endpoints' broadcast shape with a new axis of length ``num`` at ``axis``.
+
     Raises:
-        ValueError: an endpoint equal to zero.
+        ValueError: an endpoint equal to zero, or a negative ``num``.
+        TypeError: complex endpoints.
 
     Example:
         >>> ft.geomspace(1.0, 1000.0, 4).tolist()
@@ -135,7 +191,7 @@ def geomspace(start: ArrayLike, stop: ArrayLike | None, num: int = 50, endpoint:
     sign = ops.sign(start)
     start, stop = start * sign, stop * sign
     num = int(num)
-    out = ops.exp(_spaced(ops.log(start), ops.log(stop), num, endpoint))
+    out = ops.exp(_spaced(ops.log(start), ops.log(stop), num, endpoint, "geomspace"))
     if num > 0:
         pieces = [start[None], out[1:]]
         if num > 1 and endpoint:
@@ -151,6 +207,19 @@ def meshgrid(*xi: ArrayLike, copy: bool | None = True, sparse: bool = False,
              indexing: str = "xy") -> Array:
     """Coordinate grids from 1-d coordinate vectors (``indexing`` ``"xy"``: Cartesian,
     ``"ij"``: matrix); a tuple of arrays, broadcast unless ``sparse``.
+
+    Args:
+        *xi: the coordinate vectors (flattened), of lengths ``N1, N2, ...``.
+        copy: accepted for NumPy's signature (funtorch arrays are immutable).
+        sparse: return arrays with length-1 axes instead of broadcasting them.
+        indexing: ``"xy"`` (the first two axes swapped: shapes ``(N2, N1, ...)``) or
+            ``"ij"`` (shapes ``(N1, N2, ...)``).
+
+    Returns:
+        A tuple of ``len(xi)`` arrays: the ``n``-th holds ``xi[n]`` along its axis.
+
+    Raises:
+        ValueError: ``indexing`` is neither ``"xy"`` nor ``"ij"``.
 
     Example:
         >>> [g.shape for g in ft.meshgrid(ft.arange(3), ft.arange(2))]
@@ -173,6 +242,16 @@ def indices(dimensions: Sequence[int], dtype: DTypeLike = None, sparse: bool = F
     """The index of every position of a grid of shape ``dimensions``: an array of shape
     ``(len(dimensions), *dimensions)``, or a tuple of broadcastable arrays if ``sparse``.
 
+    Args:
+        dimensions: the grid's shape, a sequence of ints.
+        dtype: the dtype: None or ``int`` give int64, ``float`` the default float dtype.
+        sparse: return one array per axis with length 1 on the other axes.
+
+    Returns:
+        An array whose ``[n]`` entry holds, at each grid position, its index along axis
+        ``n``; or, if ``sparse``, a tuple of arrays of shape ``(1, .., dimensions[n], ..,
+        1)``.
+
     Example:
         >>> ft.indices((2, 2))[0].tolist()
         [[0, 0], [1, 1]]
@@ -190,6 +269,15 @@ def fromfunction(function: Callable[..., Any], shape: ShapeLike, *, dtype: DType
     """``function(*indices)`` on the index grids of ``shape`` (one array per axis, of
     ``dtype``: the default float dtype for ``float``).
 
+    Args:
+        function: called as ``function(*grids, **kwargs)``.
+        shape: the grid's shape, a sequence of ints.
+        dtype: the dtype of the index grids (``float``, ``int`` or a dtype).
+        **kwargs: passed on to ``function``.
+
+    Returns:
+        What ``function`` returns (an array of ``shape`` for elementwise functions).
+
     Example:
         >>> ft.fromfunction(lambda i, j: i + j, (2, 2), dtype=int).tolist()
         [[0, 1], [1, 2]]
@@ -201,6 +289,13 @@ def fromfunction(function: Callable[..., Any], shape: ShapeLike, *, dtype: DType
 def ix_(*args: Any) -> Any:
     """An open mesh for fancy indexing: ``x[ft.ix_(rows, cols)]`` picks the sub-grid.
     Boolean sequences become the positions of their true entries.
+
+    Args:
+        *args: 1-d integer or boolean sequences, one per axis.
+
+    Returns:
+        A tuple of ``len(args)`` arrays: the ``n``-th holds ``args[n]`` along axis ``n``
+        and has length 1 on the others.
 
     Raises:
         ValueError: an argument that is not 1-d.
@@ -261,9 +356,18 @@ def kaiser(M: int, beta: ArrayLike) -> Array:  # noqa: N803 - NumPy's name
     A Python ``beta`` gives the default float dtype; an array ``beta`` (which may be
     traced) gives its float dtype, and the window is differentiable in it.
 
+    Args:
+        M: the number of points (an empty array when it is less than 1).
+        beta: the shape parameter (0: a rectangular window), a number or a 0-d array.
+
+    Returns:
+        A 1-d array of ``M`` points, symmetric about its centre.
+
     Example:
         >>> ft.kaiser(3, 0.0).tolist()
         [1.0, 1.0, 1.0]
+        >>> [round(v, 4) for v in ft.kaiser(3, 1.0).tolist()]
+        [0.7898, 1.0, 0.7898]
     """
     M = int(M)  # noqa: N806
     if not isinstance(beta, Array):

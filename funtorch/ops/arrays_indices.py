@@ -25,6 +25,14 @@ def _wrap_int(values):
 def diag_indices(n: int, ndim: int = 2) -> Any:
     """Indices of the main diagonal of an ``ndim``-dimensional array of side ``n``.
 
+    Args:
+        n: the length of every side.
+        ndim: the number of dimensions.
+
+    Returns:
+        A tuple of ``ndim`` equal int64 arrays ``arange(n)``: ``x[ft.diag_indices(n)]``
+        picks the diagonal.
+
     Example:
         >>> [i.tolist() for i in ft.diag_indices(2)]
         [[0, 1], [0, 1]]
@@ -34,6 +42,15 @@ def diag_indices(n: int, ndim: int = 2) -> Any:
 
 def diag_indices_from(arr: ArrayLike) -> Array:
     """:func:`diag_indices` for a square array ``arr`` (all sides equal).
+
+    Args:
+        arr: an array of at least 2 dimensions, all of one length.
+
+    Returns:
+        A tuple of ``arr.ndim`` int64 arrays ``arange(arr.shape[0])``.
+
+    Raises:
+        ValueError: ``arr`` has fewer than 2 dimensions or sides of different lengths.
 
     Example:
         >>> [i.tolist() for i in ft.diag_indices_from(ft.zeros((2, 2)))]
@@ -52,6 +69,15 @@ def tril_indices(n: int, k: int = 0, m: int | None = None) -> Any:
     """Row and column indices of the lower triangle (at and below diagonal ``k``) of an
     ``n x m`` array.
 
+    Args:
+        n: the number of rows.
+        k: the diagonal: 0 the main one, positive above it, negative below.
+        m: the number of columns, or None for ``n``.
+
+    Returns:
+        A tuple ``(rows, cols)`` of 1-d int64 arrays, the positions ``j <= i + k`` in
+        row-major order.
+
     Example:
         >>> [i.tolist() for i in ft.tril_indices(2)]
         [[0, 1, 1], [0, 0, 1]]
@@ -60,7 +86,17 @@ def tril_indices(n: int, k: int = 0, m: int | None = None) -> Any:
 
 
 def triu_indices(n: int, k: int = 0, m: int | None = None) -> Any:
-    """Row and column indices of the upper triangle (at and above diagonal ``k``).
+    """Row and column indices of the upper triangle (at and above diagonal ``k``) of an
+    ``n x m`` array.
+
+    Args:
+        n: the row count.
+        k: the diagonal offset (0 for the main diagonal, positive for those above it).
+        m: the column count (None: ``n``).
+
+    Returns:
+        The rows and the columns of the positions ``j >= i + k`` (row-major order), a
+        tuple of two 1-d int64 arrays.
 
     Example:
         >>> [i.tolist() for i in ft.triu_indices(2)]
@@ -78,6 +114,16 @@ def _square_sides(arr, fn):
 def tril_indices_from(arr: ArrayLike, k: int = 0) -> Array:
     """:func:`tril_indices` for the shape of the 2-d ``arr``.
 
+    Args:
+        arr: a 2-d array (only its shape is read).
+        k: the diagonal, as in :func:`tril_indices`.
+
+    Returns:
+        A tuple ``(rows, cols)`` of 1-d int64 arrays.
+
+    Raises:
+        ValueError: ``arr`` is not 2-d.
+
     Example:
         >>> [i.tolist() for i in ft.tril_indices_from(ft.zeros((2, 3)), k=-1)]
         [[1], [0]]
@@ -88,6 +134,16 @@ def tril_indices_from(arr: ArrayLike, k: int = 0) -> Array:
 
 def triu_indices_from(arr: ArrayLike, k: int = 0) -> Array:
     """:func:`triu_indices` for the shape of the 2-d ``arr``.
+
+    Args:
+        arr: a 2-d array; its shape gives ``n`` and ``m``.
+        k: the diagonal offset, as in :func:`triu_indices`.
+
+    Returns:
+        The row and the column indices, a tuple of two 1-d int64 arrays.
+
+    Raises:
+        ValueError: when ``arr`` is not 2-d.
 
     Example:
         >>> [i.tolist() for i in ft.triu_indices_from(ft.zeros((2, 2)), k=1)]
@@ -101,6 +157,15 @@ def mask_indices(n: int, mask_func: Callable[..., Any], k: int = 0, *,
                  size: ShapeLike | None = None) -> Any:
     """Indices where ``mask_func(ones((n, n)), k)`` is non-zero (e.g. ``ft.triu``);
     ``size`` truncates them or pads them with zeros, as JAX.
+
+    Args:
+        n: the side of the square mask.
+        mask_func: called as ``mask_func(ones((n, n)), k)``, like ``ft.triu`` or ``ft.tril``.
+        k: the second argument of ``mask_func``.
+        size: the number of indices to return (an int), or None for all of them.
+
+    Returns:
+        A tuple ``(rows, cols)`` of 1-d int64 arrays, in row-major order.
 
     Example:
         >>> [i.tolist() for i in ft.mask_indices(2, ft.triu)]
@@ -128,8 +193,20 @@ def ravel_multi_index(multi_index: Any, dims: Any, mode: str = "raise", order: s
     ``mode`` (per dimension or for all): ``"raise"`` (checked when values are known),
     ``"wrap"`` or ``"clip"``. Works under ``jit`` and ``vmap``.
 
+    Args:
+        multi_index: a sequence of ``len(dims)`` integer arrays (broadcasting together),
+            the coordinates along each axis.
+        dims: the array's shape.
+        mode: how out-of-range coordinates are handled, one string or one per axis.
+        order: ``"C"`` (row-major) or ``"F"`` (column-major) flattening.
+
+    Returns:
+        An int64 array of the coordinates' broadcast shape.
+
     Raises:
-        ValueError: an out-of-range coordinate with ``mode="raise"``.
+        ValueError: an out-of-range coordinate with ``mode="raise"``, a ``multi_index`` of
+            the wrong length, or an unknown ``mode`` or ``order``.
+        TypeError: coordinates that are not integers.
 
     Example:
         >>> ft.ravel_multi_index((ft.array([1, 0]), ft.array([2, 1])), (2, 3)).tolist()
@@ -166,8 +243,16 @@ def ravel_multi_index(multi_index: Any, dims: Any, mode: str = "raise", order: s
 def unravel_index(indices: ArrayLike, shape: ShapeLike) -> Any:
     """The coordinates (a tuple of arrays) of flat ``indices`` in an array of ``shape``.
 
+    Args:
+        indices: an integer array (or int) of flat, row-major positions.
+        shape: the array's shape (an int or a sequence of ints).
+
+    Returns:
+        A tuple of ``len(shape)`` int64 arrays of ``indices``' shape, one per axis.
+
     Raises:
         ValueError: an index outside ``[0, prod(shape))`` (checked when values are known).
+        TypeError: ``indices`` that are not integers.
 
     Example:
         >>> [i.tolist() for i in ft.unravel_index(ft.array([5, 1]), (2, 3))]
