@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import inspect
 import math
-import textwrap
 from collections.abc import Sequence
 from typing import Any, Literal
 
+from funtorch.nn._layer_docs import wrap as _wrap
 from funtorch.nn._layer_utils import check_sizes, default_bias, default_weight, split_keys
 from funtorch.nn.functional.conv import conv_transpose, convnd, ntuple, output_padding_for
 from funtorch.nn.functional.padding import PADDING_MODES
@@ -78,11 +78,6 @@ def _conv_sections(cls: type[_ConvNd]) -> str:
                 + "\n\nRaises:\n" + _wrap(raises, hanging=True)
                 + "\n\nShape:\n" + shape)
     return f"{head}\n\n{sections}{sep}{example}"
-
-
-def _wrap(text: str, hanging: bool) -> str:
-    return textwrap.fill(text, 92, initial_indent="    ",
-                         subsequent_indent="        " if hanging else "    ")
 
 
 class _ConvNd(Module):

@@ -6,7 +6,7 @@ import inspect
 from typing import Any, TypeVar
 
 from funtorch.nn import functional as F
-from funtorch.nn.conv import _wrap
+from funtorch.nn._layer_docs import wrap as _wrap
 from funtorch.nn.functional.conv import ntuple
 from funtorch.nn.module import Module
 from funtorch.typing import Array, ArrayLike, ShapeLike

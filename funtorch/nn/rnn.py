@@ -14,12 +14,19 @@ import funtorch as ft
 from funtorch.nn import functional as F
 from funtorch.nn import init
 from funtorch.nn._layer_utils import check_sizes, make_param, split_keys
+from funtorch.nn._layer_docs import rnn_sections
 from funtorch.nn.module import Module
 from funtorch.typing import Array, ArrayLike, DTypeLike, Key
 
 __all__ = ["RNNCell", "LSTMCell", "GRUCell", "RNN", "LSTM", "GRU"]
 
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
+
+
+def _documented(cls: Any, cell: bool) -> None:
+    """Give a public subclass its Args/Raises/Shape sections (``_layer_docs``)."""
+    if not cls.__name__.startswith("_"):
+        cls.__doc__ = rnn_sections(cls, cls._mode.split("_")[0], cell)
 
 
 def _step(mode, xw, state, w_hh, b_hh):
@@ -50,6 +57,10 @@ def _init_params(module, shapes, hidden_size, dtype, device, key):
 
 class _CellBase(Module):
     _mode = "RNN_TANH"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _documented(cls, cell=True)
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device: Any = None,
                  dtype: DTypeLike = None, *, key: Key | None = None) -> None:
@@ -85,7 +96,7 @@ class _CellBase(Module):
 
 
 class RNNCell(_CellBase):
-    """``h' = tanh(W_ih x + b_ih + W_hh h + b_hh)``: ``(N, in), (N, H) -> (N, H)``.
+    """One Elman RNN step: ``h' = tanh(W_ih x + b_ih + W_hh h + b_hh)`` (or relu).
 
     Example:
         >>> ft.nn.RNNCell(3, 5)(ft.randn(4, 3)).shape
@@ -107,7 +118,8 @@ class RNNCell(_CellBase):
 
 
 class LSTMCell(_CellBase):
-    """One LSTM step (gates i, f, g, o): returns ``(h', c')``.
+    """One LSTM step: gates ``i, f, g, o`` from ``W_ih x + b_ih + W_hh h + b_hh``, then
+    ``c' = sigmoid(f) c + sigmoid(i) tanh(g)`` and ``h' = sigmoid(o) tanh(c')``.
 
     Example:
         >>> h, c = ft.nn.LSTMCell(3, 5)(ft.randn(4, 3)); h.shape, c.shape
@@ -123,7 +135,8 @@ class LSTMCell(_CellBase):
 
 
 class GRUCell(_CellBase):
-    """One GRU step (gates r, z, n): returns ``h'``.
+    """One GRU step: ``r, z = sigmoid(W_i{r,z} x + b + W_h{r,z} h + b)``,
+    ``n = tanh(W_in x + b_in + r (W_hn h + b_hn))``, ``h' = (1 - z) n + z h``.
 
     Example:
         >>> ft.nn.GRUCell(3, 5)(ft.randn(4, 3)).shape
@@ -171,6 +184,10 @@ def _check_proj_size(proj_size, hidden_size, mode):
 
 class _RNNBase(Module):
     _mode = "LSTM"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _documented(cls, cell=False)
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
                  batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
@@ -295,8 +312,8 @@ class _RNNBase(Module):
 
 
 class RNN(_RNNBase):
-    """Elman RNN: ``(L, N, in)`` (or ``batch_first``, or unbatched ``(L, in)``) ->
-    ``(output (L, N, D*H), h_n (layers*D, N, H))``.
+    """Multi-layer Elman RNN over a sequence (``RNNCell``'s step at every time step, one
+    ``ft.scan`` per layer and direction).
 
     Example:
         >>> out, h_n = ft.nn.RNN(3, 5, batch_first=True)(ft.randn(4, 7, 3))
@@ -318,12 +335,8 @@ class RNN(_RNNBase):
 
 
 class LSTM(_RNNBase):
-    """LSTM: returns ``(output, (h_n, c_n))``; ``hx`` is ``(h_0, c_0)``.
-
-    With ``proj_size > 0`` (PyTorch's LSTMP) each layer and direction has a
-    ``weight_hr_l{k}`` of shape ``(proj_size, hidden_size)`` and ``h = W_hr (o * tanh(c))``:
-    ``output`` is ``(L, N, D * proj_size)``, ``h_n`` ``(layers * D, N, proj_size)``, ``c_n``
-    keeps ``hidden_size``; ``weight_hh`` is ``(4 * hidden_size, proj_size)``.
+    """Multi-layer LSTM over a sequence (``LSTMCell``'s step at every time step, one
+    ``ft.scan`` per layer and direction); with ``proj_size > 0``, torch's LSTMP.
 
     Example:
         >>> out, (h, c) = ft.nn.LSTM(3, 5, batch_first=True)(ft.randn(2, 7, 3))
@@ -342,7 +355,8 @@ class LSTM(_RNNBase):
 
 
 class GRU(_RNNBase):
-    """GRU: returns ``(output, h_n)``.
+    """Multi-layer GRU over a sequence (``GRUCell``'s step at every time step, one
+    ``ft.scan`` per layer and direction).
 
     Example:
         >>> out, h_n = ft.nn.GRU(3, 5, num_layers=2)(ft.randn(7, 4, 3))

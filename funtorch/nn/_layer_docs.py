@@ -1,0 +1,99 @@
+"""Docstring sections written by code: :func:`wrap` (a section entry filled to the line
+width without breaking an inline ````literal````) and the recurrent layers' Args, Raises and
+Shape sections (:func:`rnn_sections`, from each class's constructor signature and kind, so
+the six classes of ``rnn.py`` state their shared options once)."""
+
+from __future__ import annotations
+
+import inspect
+import re
+import textwrap
+
+_ARGS = {
+    "input_size": "``H_in``, the size of each input vector.",
+    "hidden_size": "``H``, the size of the hidden state.",
+    "num_layers": "how many recurrent layers are stacked, each reading the previous one's "
+                  "output sequence.",
+    "nonlinearity": '"tanh" or "relu", applied to the new hidden state.',
+    "bias": "learn the biases ``bias_ih``/``bias_hh`` (False: they are None).",
+    "batch_first": "the input and ``output`` are ``(N, L, ...)`` instead of ``(L, N, ...)`` "
+                   "(the hidden states keep their layout).",
+    "dropout": "the probability of dropout on every layer's output but the last's, in "
+               "training mode (masks from the global generator).",
+    "bidirectional": "each layer also runs over the reversed sequence; the two directions' "
+                     "outputs are concatenated (``D = 2``).",
+    "proj_size": "{proj}",
+    "device": 'the device of the parameters (``"cpu"``; see ``Array.to``), or None.',
+    "dtype": "the parameters' float dtype; None for ``ft.get_default_dtype()``.",
+    "key": "a PRNG key for the initial parameters, every one drawn from U(-1/sqrt(H), "
+           "1/sqrt(H)) as torch does; None draws them from the global generator.",
+}
+_PROJ_LSTM = ("LSTMP's projection size: with ``proj_size > 0`` each layer and direction has "
+              "``weight_hr_l{k}`` ``(proj_size, H)`` and ``h = W_hr (o * tanh(c))``; 0 "
+              "disables it.")
+_PROJ_OTHER = "keyword-only, LSTM only: anything but 0 raises ValueError."
+_GATES = {"RNN": ("", ""), "LSTM": ("4 * ", " (gates i, f, g, o, torch's order)"),
+          "GRU": ("3 * ", " (gates r, z, n, torch's order)")}
+
+
+_LITERAL = re.compile(r"``[^`]*``")
+
+
+def wrap(text: str, hanging: bool = True) -> str:
+    """``text`` as an indented section entry of at most 96 characters (a docstring's own
+    indent of 4 brings it within the 100-column limit), continuation lines indented once
+    more when ``hanging``; an inline literal is never split across lines."""
+    protected = _LITERAL.sub(lambda m: m.group().replace(" ", "\0"), text)
+    filled = textwrap.fill(protected, 92, initial_indent="    ", break_on_hyphens=False,
+                           subsequent_indent="        " if hanging else "    ")
+    return filled.replace("\0", " ")
+
+
+def _cell_shape(kind: str) -> str:
+    if kind == "LSTM":
+        return ("Input ``(N, H_in)`` or ``(H_in,)``; ``hx`` a pair ``(h, c)`` of ``(N, H)`` "
+                "(or ``(H,)``) arrays, zeros when omitted; output the pair ``(h', c')`` of "
+                "their shape.")
+    return ("Input ``(N, H_in)`` or ``(H_in,)``; ``hx`` ``(N, H)`` (or ``(H,)``), zeros when "
+            "omitted; output ``h'`` of ``hx``'s shape.")
+
+
+def _stacked_shape(kind: str) -> str:
+    h_out = "``H_out = proj_size or H``" if kind == "LSTM" else "``H_out = H``"
+    state = ("``hx`` a pair ``(h_0, c_0)``: ``h_0`` ``(D * num_layers, N, H_out)`` and "
+             "``c_0`` ``(D * num_layers, N, H)``" if kind == "LSTM" else
+             "``hx`` ``(D * num_layers, N, H_out)``")
+    result = "``(output, (h_n, c_n))``" if kind == "LSTM" else "``(output, h_n)``"
+    return (f"Input ``(L, N, H_in)`` (``(N, L, H_in)`` with ``batch_first``) or unbatched "
+            f"``(L, H_in)``; {state} (without ``N`` for unbatched input), zeros when "
+            f"omitted. The call returns {result}: ``output`` ``(L, N, D * H_out)`` (the last "
+            f"layer's hidden state at every step) and the final states of every layer and "
+            f"direction in ``hx``'s layout; ``D = 2`` if bidirectional else 1, {h_out}.")
+
+
+def rnn_sections(cls: type, kind: str, cell: bool) -> str:
+    """``cls``'s docstring with the sections before its example. ``kind``: "RNN", "LSTM" or
+    "GRU"; ``cell``: one step (``RNNCell``...) or the stacked sequence layer."""
+    proj = _PROJ_LSTM if kind == "LSTM" else _PROJ_OTHER
+    args = "\n".join(wrap(f"{name}: " + _ARGS[name].format(proj=proj))
+                     for name in inspect.signature(cls).parameters)
+    gates, names = _GATES[kind]
+    if cell:
+        raises = ("ValueError: a size that is not a non-negative integer"
+                  + (", or an unknown ``nonlinearity``" if kind == "RNN" else "") + ".")
+        shape = (_cell_shape(kind) + f" ``weight_ih`` is ``({gates}H, H_in)``, "
+                 f"``weight_hh`` ``({gates}H, H)``{names}.")
+    else:
+        raises = ("ValueError: a size that is not a non-negative integer, ``num_layers`` "
+                  "below 1, ``dropout`` outside ``[0, 1]``, a bad ``proj_size``"
+                  + (" or ``nonlinearity``" if kind == "RNN" else "")
+                  + "; when called, an input that is not 2-d or 3-d.")
+        shape = (_stacked_shape(kind) + f" Layer ``k``'s ``weight_ih_l{{k}}`` is "
+                 f"``({gates}H, H_in)`` for ``k = 0``, else ``({gates}H, D * H_out)``, and "
+                 f"``weight_hh_l{{k}}`` ``({gates}H, H_out)``{names}; the second direction's "
+                 "names end in ``_reverse``.")
+    raises += "\nRuntimeError: (when called) a hidden state of the wrong shape."
+    head, sep, example = inspect.cleandoc(cls.__doc__ or "").partition("\n\nExample:")
+    raises = "\n".join(wrap(line) for line in raises.split("\n"))
+    return (f"{head}\n\nArgs:\n{args}\n\nRaises:\n{raises}\n\n"
+            f"Shape:\n{wrap(shape, hanging=False)}{sep}{example}")
