@@ -29,16 +29,8 @@ from funtorch.optim.combinators import (  # noqa: F401
 from funtorch.optim.lbfgs import LBFGS, LBFGSSolver, LBFGSState, lbfgs  # noqa: F401
 from funtorch.optim.optimizers import adam, adamw, sgd  # noqa: F401
 from funtorch.optim.optimizers_adaptive import adagrad, lamb, lion, rmsprop  # noqa: F401
-from funtorch.optim.optimizers_extra import (  # noqa: F401
-    adadelta,
-    adafactor,
-    adamax,
-    asgd,
-    muon,
-    nadam,
-    radam,
-    rprop,
-)
+from funtorch.optim.optimizers_classic import adadelta, asgd, rprop  # noqa: F401
+from funtorch.optim.optimizers_extra import adafactor, adamax, muon, nadam, radam  # noqa: F401
 from funtorch.optim.schedules import (  # noqa: F401
     constant,
     cosine_decay,
@@ -50,16 +42,8 @@ from funtorch.optim.schedules import (  # noqa: F401
 )
 from funtorch.optim.stateful import Optimizer  # noqa: F401
 from funtorch.optim.stateful_common import SGD, Adagrad, Adam, AdamW, RMSprop  # noqa: F401
-from funtorch.optim.stateful_extra import (  # noqa: F401
-    ASGD,
-    Adadelta,
-    Adafactor,
-    Adamax,
-    Muon,
-    NAdam,
-    RAdam,
-    Rprop,
-)
+from funtorch.optim.stateful_classic import ASGD, Adadelta, Rprop  # noqa: F401
+from funtorch.optim.stateful_extra import Adafactor, Adamax, Muon, NAdam, RAdam  # noqa: F401
 from funtorch.optim.transforms import (  # noqa: F401
     ScaleByAdamState,
     ScaleByLionState,

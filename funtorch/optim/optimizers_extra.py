@@ -1,5 +1,6 @@
-"""More pure optimizers with ``torch.optim``'s maths: ``nadam, radam, adamax, adadelta,
-rprop, asgd, adafactor, muon``, each a chain of the pieces in ``transforms_extra.py``.
+"""More pure optimizers with ``torch.optim``'s maths: ``nadam, radam, adamax, adafactor,
+muon``, each a chain of the pieces in ``transforms_extra.py`` and ``transforms_matrix.py``
+(``adadelta, rprop, asgd``: ``optimizers_classic.py``).
 
 They take PyTorch's keyword names and defaults, raise PyTorch's messages for invalid
 hyperparameters, and share the keyword-only options of ``optimizers.py`` (``maximize``,
@@ -14,12 +15,12 @@ from typing import Any
 
 from funtorch.optim.base import GradientTransformation
 from funtorch.optim.optimizers import _check_betas, _check_lr, _check_nonnegative, _finish
-from funtorch.optim.transforms import add_decayed_weights, scale, scale_by_learning_rate
-from funtorch.optim.transforms_classic import scale_by_adadelta, scale_by_asgd, scale_by_rprop
+from funtorch.optim.transforms import add_decayed_weights, scale_by_learning_rate
 from funtorch.optim.transforms_extra import scale_by_adamax, scale_by_nadam, scale_by_radam
 from funtorch.optim.transforms_matrix import scale_by_adafactor, scale_by_muon
 
-__all__ = ["adadelta", "adafactor", "adamax", "asgd", "muon", "nadam", "radam", "rprop"]
+__all__ = ["adafactor", "adamax", "muon", "nadam", "radam"]
+
 
 def _check_adam_args(lr, eps, betas):
     _check_lr(lr)
@@ -74,11 +75,40 @@ def radam(lr: float | Callable[[Any], Any] = 1e-3, betas: tuple[float, float] = 
           check_finite: bool = False) -> GradientTransformation:
     """RAdam (rectified Adam), as PyTorch; ``decoupled_weight_decay`` gives RAdamW.
 
+    .. math::
+        \\theta_t = \\theta_{t-1} - \\eta \\, \\frac{m_t}{1 - \\beta_1^t}
+        \\left(r_t \\frac{\\sqrt{1 - \\beta_2^t}}{\\sqrt{v_t} + \\epsilon}
+        \\text{ if } \\rho_t > 5 \\text{ else } 1\\right)
+
+    with Adam's moments :math:`m_t, v_t` and the rectification :math:`r_t`,
+    :math:`\\rho_t` of :func:`scale_by_radam`.
+
+    Args:
+        lr: :math:`\\eta` (a number or a schedule).
+        betas: :math:`(\\beta_1, \\beta_2)`, each in [0, 1).
+        eps: :math:`\\epsilon`.
+        weight_decay: :math:`\\lambda`: L2 (added to the gradient), or decoupled
+            (:math:`\\theta \\leftarrow \\theta(1 - \\eta\\lambda)`) with
+            ``decoupled_weight_decay=True``.
+        decoupled_weight_decay: decay the weights directly (RAdamW).
+        maximize, mask, skip_nonfinite, check_finite: as in :func:`sgd`.
+
+    Returns:
+        A ``GradientTransformation`` (``init`` / ``update``) whose state holds a
+        :class:`ScaleByRadamState`.
+
     Raises:
         ValueError: as :func:`ft.optim.adam`.
 
     Example:
-        >>> opt = ft.optim.radam(1e-3)
+        While :math:`\\rho_t \\le 5` (the first five steps with the default betas) the
+        step is plain momentum SGD; the first is :math:`-\\eta g`:
+
+        >>> opt = ft.optim.radam(0.1)
+        >>> params, grads = {"w": ft.array([1.0, 2.0])}, {"w": ft.array([0.5, -1.0])}
+        >>> updates, state = opt.update(grads, opt.init(params), params)
+        >>> [round(u, 4) for u in updates["w"].tolist()]
+        [-0.05, 0.1]
 
     References:
         Liu et al., "On the Variance of the Adaptive Learning Rate and Beyond", ICLR 2020;
@@ -95,11 +125,36 @@ def adamax(lr: float | Callable[[Any], Any] = 2e-3, betas: tuple[float, float] =
            check_finite: bool = False) -> GradientTransformation:
     """Adamax (Adam with the infinity norm), as PyTorch (L2 ``weight_decay``).
 
+    .. math::
+        m_t = \\beta_1 m_{t-1} + (1 - \\beta_1) g_t, \\quad
+        u_t = \\max(\\beta_2 u_{t-1}, |g_t| + \\epsilon), \\quad
+        \\theta_t = \\theta_{t-1} - \\frac{\\eta}{1 - \\beta_1^t} \\frac{m_t}{u_t}
+
+    with :math:`g_t` including the L2 term :math:`\\lambda \\theta_{t-1}`.
+
+    Args:
+        lr: :math:`\\eta` (a number or a schedule).
+        betas: :math:`(\\beta_1, \\beta_2)`, each in [0, 1).
+        eps: :math:`\\epsilon`.
+        weight_decay: L2 penalty :math:`\\lambda`.
+        maximize, mask, skip_nonfinite, check_finite: as in :func:`sgd`.
+
+    Returns:
+        A ``GradientTransformation`` (``init`` / ``update``) whose state holds a
+        :class:`ScaleByAdamaxState`.
+
     Raises:
         ValueError: as :func:`ft.optim.adam`.
 
     Example:
-        >>> opt = ft.optim.adamax(2e-3)
+        The first step is :math:`-\\eta g / (|g| + \\epsilon) \\approx -\\eta
+        \\operatorname{sign}(g)`:
+
+        >>> opt = ft.optim.adamax(0.1)
+        >>> params, grads = {"w": ft.array([1.0, 2.0])}, {"w": ft.array([0.5, -1.0])}
+        >>> updates, state = opt.update(grads, opt.init(params), params)
+        >>> [round(u, 4) for u in updates["w"].tolist()]
+        [-0.1, 0.1]
 
     References:
         Kingma and Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015;
@@ -108,75 +163,6 @@ def adamax(lr: float | Callable[[Any], Any] = 2e-3, betas: tuple[float, float] =
     _check_adam_args(lr, eps, betas)
     return _with_decay("adamax", scale_by_adamax(betas[0], betas[1], eps), lr, weight_decay,
                        False, mask, maximize, skip_nonfinite, check_finite)
-
-
-def adadelta(lr: float | Callable[[Any], Any] = 1.0, rho: float = 0.9, eps: float = 1e-6,
-             weight_decay: float = 0.0, *, maximize: bool = False, mask: Any = None,
-             skip_nonfinite: bool = False, check_finite: bool = False) -> GradientTransformation:
-    """Adadelta, as PyTorch (the direction is scaled by ``lr``, default 1).
-
-    Raises:
-        ValueError: a negative ``lr``, ``eps`` or ``weight_decay``, or ``rho`` outside
-            [0, 1].
-
-    Example:
-        >>> opt = ft.optim.adadelta(1.0, rho=0.95)
-
-    References:
-        Zeiler, "ADADELTA: An Adaptive Learning Rate Method", 2012; ``torch.optim.Adadelta``.
-    """
-    _check_lr(lr)
-    if not 0.0 <= rho <= 1.0:
-        raise ValueError(f"Invalid rho value: {rho} (rho must be in [0, 1])")
-    _check_nonnegative(eps, "epsilon", "eps")
-    return _with_decay("adadelta", scale_by_adadelta(rho, eps), lr, weight_decay, False, mask,
-                       maximize, skip_nonfinite, check_finite)
-
-
-def rprop(lr: float | Callable[[Any], Any] = 1e-2, etas: tuple[float, float] = (0.5, 1.2),
-          step_sizes: tuple[float, float] = (1e-6, 50.0), *, maximize: bool = False,
-          skip_nonfinite: bool = False, check_finite: bool = False) -> GradientTransformation:
-    """Rprop (resilient backpropagation), as PyTorch: ``lr`` is the initial step size.
-
-    Raises:
-        ValueError: a negative ``lr`` or not ``0 < etas[0] < 1 < etas[1]``.
-
-    Example:
-        >>> opt = ft.optim.rprop(1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50))
-
-    References:
-        Riedmiller and Braun, "A direct adaptive method for faster backpropagation
-        learning: the RPROP algorithm", ICNN 1993; ``torch.optim.Rprop``.
-    """
-    _check_lr(lr)
-    if not 0.0 < etas[0] < 1.0 < etas[1]:
-        raise ValueError(f"Invalid eta values: {etas[0]}, {etas[1]} (need 0 < etas[0] < 1 < "
-                         "etas[1])")
-    parts = [scale_by_rprop(lr, tuple(etas), tuple(step_sizes)), scale(-1.0)]
-    return _finish("rprop", parts, maximize, skip_nonfinite, check_finite)
-
-
-def asgd(lr: float | Callable[[Any], Any] = 1e-2, lambd: float = 1e-4, alpha: float = 0.75,
-         t0: float = 1e6, weight_decay: float = 0.0, *, maximize: bool = False, mask: Any = None,
-         skip_nonfinite: bool = False, check_finite: bool = False) -> GradientTransformation:
-    """Averaged SGD, as PyTorch: the state's ``ax`` holds the averaged parameters.
-
-    Raises:
-        ValueError: a negative ``lr`` or ``weight_decay``.
-
-    Example:
-        >>> opt = ft.optim.asgd(1e-2, t0=100)
-        >>> # after training: ft.tree.leaves(state)... ``state[-1].ax`` are the averages
-
-    References:
-        Polyak and Juditsky, "Acceleration of Stochastic Approximation by Averaging",
-        SIAM J. Control Optim. 1992; ``torch.optim.ASGD``.
-    """
-    _check_lr(lr)
-    _check_nonnegative(weight_decay, "weight_decay", "weight_decay")
-    decay = [add_decayed_weights(weight_decay, mask)] if weight_decay != 0 else []
-    parts = decay + [scale_by_asgd(lr, lambd, alpha, t0)]
-    return _finish("asgd", parts, maximize, skip_nonfinite, check_finite)
 
 
 def adafactor(lr: float | Callable[[Any], Any] = 1e-2, beta2_decay: float = -0.8,
