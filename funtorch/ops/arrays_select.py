@@ -43,8 +43,19 @@ def _wrap_or_clip(indices, size, mode, fn):
 def choose(a: ArrayLike, choices: ArrayLike, out: Any = None, mode: str = "raise") -> Array:
     """Build an array from ``choices[a[i]][i]`` (everything broadcast together).
 
+    Args:
+        a: an integer array of choice numbers.
+        choices: a sequence of arrays broadcasting with ``a``.
+        out: must be None (arrays are immutable).
+        mode: ``"raise"``, ``"wrap"`` (``a`` modulo ``len(choices)``) or ``"clip"``.
+
+    Returns:
+        An array of the broadcast shape in the choices' promoted dtype.
+
     Raises:
-        ValueError: with ``mode="raise"``, an entry of ``a`` outside ``[0, len(choices))``.
+        ValueError: with ``mode="raise"``, an entry of ``a`` outside ``[0, len(choices))``;
+            an unknown ``mode``; an ``out``.
+        TypeError: a non-integer ``a``.
 
     Example:
         >>> ft.choose(ft.array([0, 1, 0]), [ft.array([1, 2, 3]), ft.array([7, 8, 9])]).tolist()
@@ -75,6 +86,15 @@ def choose(a: ArrayLike, choices: ArrayLike, out: Any = None, mode: str = "raise
 
 def select(condlist: ArrayLike, choicelist: ArrayLike, default: Any = 0) -> Array:
     """``choicelist[i]`` where ``condlist[i]`` is the first true condition, else ``default``.
+
+    Args:
+        condlist: a non-empty sequence of boolean arrays.
+        choicelist: as many arrays (or scalars), broadcasting with the conditions.
+        default: the value where no condition holds.
+
+    Returns:
+        An array of the broadcast shape of every condition and choice, in the promoted
+        dtype of the choices and ``default``.
 
     Raises:
         ValueError: lists of different lengths, or empty lists.
@@ -110,6 +130,17 @@ def piecewise(x: ArrayLike, condlist: ArrayLike, funclist: Sequence[Any], *args:
 
     Unlike NumPy every function runs on the whole of ``x`` (so it works under ``jit`` and
     ``vmap``) and the results are merged with ``where``; a later condition wins.
+
+    Args:
+        x: the input array.
+        condlist: a boolean array shaped like ``x``, or a sequence of them.
+        funclist: functions called as ``f(x, *args, **kw)``, or constants.
+        *args: passed on to every function.
+        **kw: passed on to every function.
+
+    Returns:
+        An array of ``x``'s shape and dtype (0 where no condition and no default function
+        applies).
 
     Raises:
         ValueError: ``funclist`` is not ``len(condlist)`` or ``len(condlist) + 1`` long.
@@ -147,6 +178,22 @@ def compress(condition: ArrayLike, a: ArrayLike, axis: Axis = None, *,
     With ``size`` the output has exactly ``size`` slices (padded with ``fill_value``), and
     works under ``jit``/``vmap``; without it the values of ``condition`` must be concrete.
 
+    Args:
+        condition: a 1-d boolean (or 0/1) array.
+        a: the array to take slices from.
+        axis: the axis along which slices are taken, or None for the flattened ``a``.
+        size: the number of slices to return (an int), or None.
+        fill_value: the padding slices' value.
+        out: must be None (arrays are immutable).
+
+    Returns:
+        An array of ``a``'s dtype and shape except along ``axis``, which holds the selected
+        slices (or ``size`` of them).
+
+    Raises:
+        ValueError: a ``condition`` that is not 1-d, or an ``out``.
+        IndexError: a true entry of ``condition`` past the end of the axis.
+
     Example:
         >>> ft.compress([False, True, True], ft.array([[1, 2], [3, 4], [5, 6]]), axis=0).tolist()
         [[3, 4], [5, 6]]
@@ -181,6 +228,16 @@ def extract(condition: ArrayLike, arr: ArrayLike, *, size: ShapeLike | None = No
     """The elements of ``arr`` where ``condition`` is non-zero, flattened (as
     ``compress(ravel(condition), ravel(arr))``).
 
+    Args:
+        condition: an array with as many elements as ``arr`` (any shape; flattened).
+        arr: the array to take elements from.
+        size: the number of elements to return (an int), or None for all that are picked;
+            needed under ``jit``/``vmap``.
+        fill_value: the padding value.
+
+    Returns:
+        A 1-d array of ``arr``'s dtype.
+
     Example:
         >>> x = ft.arange(6).reshape(2, 3)
         >>> ft.extract(x % 2 == 0, x).tolist()
@@ -195,6 +252,15 @@ def place(arr: ArrayLike, mask: ArrayLike, vals: ArrayLike, *, inplace: bool = T
     """A copy of ``arr`` with the positions where ``mask`` is true filled, in order, by
     ``vals`` (repeated cyclically). Works under ``jit``; differentiable in ``arr`` and
     ``vals``.
+
+    Args:
+        arr: the array to copy.
+        mask: a boolean array broadcasting to ``arr``'s shape.
+        vals: the values to write (flattened, cast to ``arr``'s dtype).
+        inplace: must be False.
+
+    Returns:
+        An array of ``arr``'s shape and dtype.
 
     Raises:
         ValueError: ``inplace=True`` (the default, as in JAX: arrays are immutable), or an
@@ -248,6 +314,18 @@ def put_along_axis(arr: ArrayLike, indices: ArrayLike, values: ArrayLike, axis: 
     """A copy of ``arr`` with ``values`` written at ``indices`` along ``axis`` (the
     writing counterpart of :func:`take_along_axis`).
 
+    Args:
+        arr: the array to copy.
+        indices: an integer array of ``arr``'s number of dimensions: the positions along
+            ``axis``, broadcasting with ``arr`` on the other axes.
+        values: the values to write, broadcasting with ``indices``.
+        axis: the axis the indices run along, or None for the flattened ``arr``.
+        inplace: must be False.
+        mode: ``"raise"`` (None), ``"wrap"`` or ``"clip"`` for out-of-bounds indices.
+
+    Returns:
+        An array of ``arr``'s shape and dtype.
+
     Raises:
         ValueError: ``inplace=True`` (the default, as in JAX), or ``indices`` of another
             dimension than ``arr``.
@@ -284,6 +362,15 @@ def fill_diagonal(a: ArrayLike, val: ArrayLike, wrap: bool = False, *,
                   inplace: bool = True) -> Array:
     """A copy of ``a`` with its main diagonal set to ``val`` (repeated cyclically); a tall
     2-d ``a`` restarts the diagonal every ``N + 1`` rows when ``wrap=True``.
+
+    Args:
+        a: an array of at least 2 dimensions (all equal beyond 2).
+        val: the diagonal's value, a scalar or an array (flattened, cast to ``a``'s dtype).
+        wrap: for a tall 2-d ``a``, continue the diagonal below the first square.
+        inplace: must be False.
+
+    Returns:
+        An array of ``a``'s shape and dtype.
 
     Raises:
         ValueError: ``inplace=True`` (the default, as in JAX), fewer than 2 dimensions, or
