@@ -186,20 +186,20 @@ def all_gather(x: PyTree, axis_name: Hashable | None = None, *, axis: int = 0,
     return _map(x, one)
 
 
-def _scatter_dim(leaf, dim, size, tiled):
+def _scatter_dim(fn, leaf, dim, size, tiled):
     if leaf.ndim == 0:
-        raise ValueError("psum_scatter: needs an array of at least one dimension to scatter, "
-                         "got a 0-d array")
+        raise ValueError(f"{fn}: needs an array of at least one dimension to scatter, got a "
+                         "0-d array")
     if isinstance(dim, (bool, np.bool_)) or not isinstance(dim, (int, np.integer)):
-        raise TypeError(f"psum_scatter: scatter_dimension must be an int, got {dim!r}")
+        raise TypeError(f"{fn}: scatter_dimension must be an int, got {dim!r}")
     if not -leaf.ndim <= dim < leaf.ndim:
-        raise ValueError(f"psum_scatter: scatter_dimension={dim} is out of range for shape "
+        raise ValueError(f"{fn}: scatter_dimension={dim} is out of range for shape "
                          f"{tuple(leaf.shape)}")
     dim = int(dim) % leaf.ndim
     n = leaf.shape[dim]
     if (n % size if tiled else n != size):
         need = f"a multiple of {size}" if tiled else f"{size} (or pass tiled=True)"
-        raise ValueError(f"psum_scatter: dimension {dim} of shape {tuple(leaf.shape)} has "
+        raise ValueError(f"{fn}: dimension {dim} of shape {tuple(leaf.shape)} has "
                          f"size {n} but the axis has {size} ranks: it must be {need}")
     return dim
 
@@ -223,11 +223,16 @@ def psum_scatter(x: PyTree, axis_name: Hashable, *, scatter_dimension: int = 0,
         >>> ft.vmap(lambda x: ft.psum_scatter(x, "i"), axis_name="i")(ft.ones((2, 2)))
         array([2., 2.])
     """
-    name = _single_name("psum_scatter", axis_name)
-    index, size = _resolve("psum_scatter", name)
+    return _psum_scatter("psum_scatter", x, axis_name, scatter_dimension, tiled)
+
+
+def _psum_scatter(fn, x, axis_name, scatter_dimension, tiled):
+    """:func:`psum_scatter`, its errors naming ``fn`` (``reduce_scatter`` calls it too)."""
+    name = _single_name(fn, axis_name)
+    index, size = _resolve(fn, name)
 
     def one(leaf):
-        dim = _scatter_dim(leaf, scatter_dimension, size, tiled)
+        dim = _scatter_dim(fn, leaf, scatter_dimension, size, tiled)
         return bind(P.psum_scatter_p, leaf, index, axis_name=name, axis_size=size,
                     scatter_dimension=dim, tiled=bool(tiled))
     return _map(x, one)
@@ -310,7 +315,7 @@ def reduce_scatter(x: PyTree, op: str = "sum", group: Any = None, *,
     name = _group_axis("reduce_scatter", group, axis_name)
     op = _op_name("reduce_scatter", op)
     if op in ("sum", "mean"):
-        out = psum_scatter(x, name, scatter_dimension=scatter_dimension, tiled=True)
+        out = _psum_scatter("reduce_scatter", x, name, scatter_dimension, True)
         size = _axis_size("reduce_scatter", name)
         return out if op == "sum" else tree.map(lambda v: v / size, out)
     reduced = (pmax if op == "max" else pmin)(x, name)
@@ -318,7 +323,7 @@ def reduce_scatter(x: PyTree, op: str = "sum", group: Any = None, *,
     rank = P.current_group().rank if index is None else index
 
     def block(leaf):
-        dim = _scatter_dim(leaf, scatter_dimension, size, True)
+        dim = _scatter_dim("reduce_scatter", leaf, scatter_dimension, size, True)
         shape = tuple(leaf.shape)
         split = ops.reshape(leaf, shape[:dim] + (size, shape[dim] // size) + shape[dim + 1:])
         return ops.take(split, rank, axis=dim)

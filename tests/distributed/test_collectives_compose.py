@@ -282,6 +282,18 @@ def test_unbound_axis_name_names_the_function_and_the_name():
     (lambda x: C.all_reduce(x, op="prod", axis_name="i"), ValueError,
      "op must be one of 'sum', 'mean'"),
     (lambda x: C.all_reduce(x, group=object()), ValueError, "only the default process group"),
+    # reduce_scatter's errors name it, whichever op (psum_scatter or max/min) does the work
+    (lambda x: C.reduce_scatter(x, axis_name="i"), ValueError,
+     r"reduce_scatter: dimension 0 of shape \(2, 3\) has size 2 but the axis has 3 ranks: it "
+     r"must be a multiple of 3"),
+    (lambda x: C.reduce_scatter(x, op="max", axis_name="i", scatter_dimension=2), ValueError,
+     "reduce_scatter: scatter_dimension=2 is out of range"),
+    (lambda x: C.reduce_scatter(x[0, 0], op="min", axis_name="i"), ValueError,
+     "reduce_scatter: needs an array of at least one dimension"),
+    (lambda x: C.reduce_scatter(x, axis_name="i", scatter_dimension=1.0), TypeError,
+     "reduce_scatter: scatter_dimension must be an int"),
+    (lambda x: C.reduce_scatter(x, op="prod", axis_name="i"), ValueError,
+     "reduce_scatter: op must be one of"),
 ])
 def test_errors(call, error, match):
     with pytest.raises(error, match=match):
