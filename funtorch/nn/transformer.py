@@ -9,12 +9,14 @@ block, freed before the next block runs).
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Callable
 from typing import Any
 
 import funtorch as ft
 from funtorch.nn import init
+from funtorch.nn._layer_docs import wrap
 from funtorch.nn._layer_utils import split_keys
 from funtorch.nn.attention import _ACTIVATIONS, MultiheadAttention, TransformerEncoderLayer
 from funtorch.nn.containers import ModuleList
@@ -36,6 +38,39 @@ def _clones(layer, num_layers):
     return ModuleList([ft.tree.map(lambda leaf: leaf, layer) for _ in range(num_layers)])
 
 
+_ARGS = {
+    "d_model": "``E``, the feature size of every input and output.",
+    "nhead": "the number of attention heads (``d_model`` must be divisible by it).",
+    "num_encoder_layers": "the number of layers of the default encoder stack.",
+    "num_decoder_layers": "the number of layers of the default decoder stack.",
+    "dim_feedforward": "the hidden size of the feed-forward block.",
+    "dropout": "the dropout probability of the attention weights, of each block's output "
+               "and inside the feed-forward block (training mode).",
+    "activation": 'the feed-forward nonlinearity: "relu", "gelu" or a callable.',
+    "custom_encoder": "a module replacing the default encoder stack (called as "
+                      "``TransformerEncoder`` is), or None.",
+    "custom_decoder": "a module replacing the default decoder stack (called as "
+                      "``TransformerDecoder`` is), or None.",
+    "layer_norm_eps": "the layer norms' epsilon.",
+    "batch_first": "inputs and outputs are ``(N, L, E)`` instead of ``(L, N, E)``.",
+    "norm_first": "normalise before each block (pre-norm) instead of after it (post-norm).",
+    "bias": "the linear layers and layer norms learn biases.",
+    "device": 'the device of the parameters (``"cpu"``; see ``Array.to``), or None.',
+    "dtype": "the parameters' float dtype; None for ``ft.get_default_dtype()``.",
+    "key": "a PRNG key for the initial parameters; None draws them from the global "
+           "generator.",
+}
+
+
+def _with_args(cls: type) -> type:
+    """A class decorator: ``cls``'s docstring gets an Args section (its constructor's
+    arguments, in order, from ``_ARGS``) before its ``Raises:``."""
+    args = "\n".join(wrap(f"{name}: {_ARGS[name]}") for name in inspect.signature(cls).parameters)
+    head, sep, rest = inspect.cleandoc(cls.__doc__ or "").partition("\n\nRaises:")
+    cls.__doc__ = f"{head}\n\nArgs:\n{args}{sep}{rest}"
+    return cls
+
+
 def _activation(activation):
     if isinstance(activation, str):
         if activation not in _ACTIVATIONS:
@@ -44,12 +79,20 @@ def _activation(activation):
     return activation
 
 
+@_with_args
 class TransformerDecoderLayer(Module):
     """Self-attention, cross-attention over ``memory`` and a feed-forward block
     (post-norm, or pre-norm with ``norm_first``), as ``torch.nn.TransformerDecoderLayer``.
 
-    ``tgt`` is ``(T, N, d_model)`` (``batch_first``: ``(N, T, d_model)``; unbatched
-    ``(T, d_model)``), ``memory`` ``(S, N, d_model)``; returns ``tgt``'s shape.
+    Raises:
+        ValueError: ``d_model`` not divisible by ``nhead``.
+        RuntimeError: ``activation`` is a string other than ``"relu"`` or ``"gelu"``.
+
+    Shape:
+        ``tgt`` ``(T, N, E)`` (``(N, T, E)`` with ``batch_first``; unbatched ``(T, E)``),
+        ``memory`` ``(S, N, E)`` likewise; output ``tgt``'s shape. The masks of
+        ``forward``: ``tgt_mask`` ``(T, T)``, ``memory_mask`` ``(T, S)``, the key padding
+        masks ``(N, T)`` and ``(N, S)`` (True: ignored).
 
     Example:
         >>> layer = ft.nn.TransformerDecoderLayer(8, 2, 16, batch_first=True)
@@ -112,8 +155,22 @@ class TransformerDecoderLayer(Module):
 class TransformerEncoder(Module):
     """A stack of ``num_layers`` copies of ``encoder_layer`` followed by ``norm`` (if any).
 
-    ``enable_nested_tensor`` and ``mask_check`` are accepted for torch compatibility (there
-    is no nested-tensor fast path: padded positions are computed, as torch does in training).
+    Args:
+        encoder_layer: the layer to copy (a ``TransformerEncoderLayer``, or any module
+            called as ``layer(x, src_mask=, src_key_padding_mask=, is_causal=)``); each
+            copy has its own parameters, equal at first.
+        num_layers: how many copies.
+        norm: a module applied to the last layer's output (e.g. ``LayerNorm``), or None.
+        enable_nested_tensor: accepted for torch's signature: there is no nested-tensor
+            fast path, padded positions are computed (as torch does in training).
+        mask_check: accepted for torch's signature; changes nothing.
+
+    Raises:
+        ValueError: ``num_layers`` is not a non-negative integer.
+
+    Shape:
+        ``src`` as the layer takes it, ``(S, N, E)`` (``(N, S, E)`` with ``batch_first``,
+        unbatched ``(S, E)``); output the same shape.
 
     Example:
         >>> enc = ft.nn.TransformerEncoder(ft.nn.TransformerEncoderLayer(8, 2, 16), 2)
@@ -139,7 +196,21 @@ class TransformerEncoder(Module):
 
 
 class TransformerDecoder(Module):
-    """A stack of ``num_layers`` copies of ``decoder_layer`` followed by ``norm`` (if any).
+    """A stack of ``num_layers`` copies of ``decoder_layer`` followed by ``norm`` (if any);
+    every layer attends to the same ``memory``.
+
+    Args:
+        decoder_layer: the layer to copy (a ``TransformerDecoderLayer``, or any module with
+            its call signature); each copy has its own parameters, equal at first.
+        num_layers: how many copies.
+        norm: a module applied to the last layer's output (e.g. ``LayerNorm``), or None.
+
+    Raises:
+        ValueError: ``num_layers`` is not a non-negative integer.
+
+    Shape:
+        ``tgt`` ``(T, N, E)`` and ``memory`` ``(S, N, E)`` (batch first with the layer's
+        ``batch_first``, unbatched without ``N``); output ``tgt``'s shape.
 
     Example:
         >>> dec = ft.nn.TransformerDecoder(ft.nn.TransformerDecoderLayer(8, 2, 16), 2)
@@ -166,13 +237,24 @@ class TransformerDecoder(Module):
         return out if self.norm is None else self.norm(out)
 
 
+@_with_args
 class Transformer(Module):
-    """The encoder-decoder model of "Attention Is All You Need", as ``torch.nn.Transformer``.
-
-    ``src``: ``(S, N, d_model)``, ``tgt``: ``(T, N, d_model)`` (``batch_first``: batch
-    first; unbatched inputs drop ``N``); returns ``(T, N, d_model)``. Every parameter with
+    """The encoder-decoder model of "Attention Is All You Need", as ``torch.nn.Transformer``:
+    a ``TransformerEncoder`` over ``src`` and a ``TransformerDecoder`` over ``tgt`` attending
+    to the encoder's output, each stack ending in a ``LayerNorm``. Every parameter with
     more than one axis is drawn with ``xavier_uniform_`` (torch's ``_reset_parameters``).
-    ``custom_encoder``/``custom_decoder`` replace the default stacks.
+
+    Raises:
+        ValueError: ``d_model`` not divisible by ``nhead``, or a negative layer count.
+        RuntimeError: ``activation`` is a string other than ``"relu"`` or ``"gelu"``; when
+            called, ``src`` and ``tgt`` with different batch sizes or a feature size other
+            than ``d_model``.
+
+    Shape:
+        ``src`` ``(S, N, E)``, ``tgt`` ``(T, N, E)`` (``(N, S, E)``, ``(N, T, E)`` with
+        ``batch_first``; unbatched without ``N``); output ``(T, N, E)`` (``tgt``'s shape).
+        Masks as ``TransformerDecoderLayer``'s, plus ``src_mask`` ``(S, S)`` and
+        ``src_key_padding_mask`` ``(N, S)``.
 
     Example:
         >>> model = ft.nn.Transformer(8, 2, 1, 1, 16, dropout=0.0)
