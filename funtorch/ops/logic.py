@@ -182,7 +182,21 @@ logical_xor = _logic_fn(xor_p, "logical_xor", truth=True)
 
 
 def invert(x: ArrayLike) -> Array:
-    """Elementwise ``~x`` (logical not on bools, bitwise not on integers)."""
+    """Elementwise ``~x`` (logical not on bools, bitwise not on integers).
+
+    Args:
+        x: a bool or integer array (or scalar).
+
+    Returns:
+        An array of ``x``'s shape and dtype.
+
+    Raises:
+        TypeError: a float or complex ``x``.
+
+    Example:
+        >>> ft.invert(ft.array([True, False])).tolist(), ft.invert(ft.array([0, 5])).tolist()
+        ([False, True], [-1, -6])
+    """
     x = R.as_array(x)
     if x.dtype.kind not in "biu":
         raise TypeError(f"invert: expected a bool or integer array, got dtype {x.dtype}")
@@ -190,7 +204,18 @@ def invert(x: ArrayLike) -> Array:
 
 
 def logical_not(x: ArrayLike) -> Array:
-    """Elementwise logical not (any array: true where ``x`` is zero)."""
+    """Elementwise logical not (any array: true where ``x`` is zero).
+
+    Args:
+        x: an array or a scalar of any dtype.
+
+    Returns:
+        A bool array of ``x``'s shape.
+
+    Example:
+        >>> ft.logical_not(ft.array([0.0, 2.5])).tolist()
+        [True, False]
+    """
     return invert(astype(R.as_array(x), np.bool_))
 
 
@@ -198,6 +223,19 @@ def where(condition: ArrayLike, x: ArrayLike | None = None, y: ArrayLike | None 
     """Choose ``x`` where ``condition`` holds and ``y`` elsewhere (broadcasting).
 
     ``where(condition)`` alone returns the indices of true elements, like NumPy.
+
+    Args:
+        condition: an array; nonzero entries count as true.
+        x: the values where ``condition`` holds (an array or a scalar), or None.
+        y: the values elsewhere, or None.
+
+    Returns:
+        An array of the broadcast shape of the three, in ``x`` and ``y``'s promoted dtype;
+        without ``x`` and ``y`` a tuple of int64 index arrays, one per axis.
+
+    Raises:
+        TypeError: only one of ``x`` and ``y`` given.
+        ValueError: shapes that do not broadcast.
 
     Example:
         >>> ft.where(ft.array([True, False]), 1.0, ft.array([5.0, 6.0])).tolist()
@@ -237,13 +275,45 @@ def clip(a: ArrayLike, a_min: ArrayLike | None = None, a_max: ArrayLike | None =
 
 def clamp(input: ArrayLike, min: ArrayLike | None = None,  # noqa: A002
           max: ArrayLike | None = None) -> Array:
-    """PyTorch spelling of :func:`clip`: ``clamp(x, min, max)``."""
+    """Clamp every element into ``[min, max]``: PyTorch's spelling of :func:`clip`.
+
+    Args:
+        input: an array.
+        min: the lower bound (a scalar or an array broadcasting with ``input``), or None.
+        max: the upper bound, or None.
+
+    Returns:
+        An array of the broadcast shape in the operands' promoted dtype.
+
+    Raises:
+        ValueError: both bounds are None.
+
+    Example:
+        >>> ft.clamp(ft.array([-2.0, 0.5, 3.0]), -1.0, 1.0).tolist()
+        [-1.0, 0.5, 1.0]
+    """
     return clip(input, min, max)
 
 
 def astype(x: ArrayLike, dtype: DTypeLike) -> Array:
     """Cast to ``dtype``; differentiable between float and complex dtypes. A complex to
-    real cast keeps the real part and warns, as NumPy's (ComplexWarning)."""
+    real cast keeps the real part and warns, as NumPy's (ComplexWarning).
+
+    Args:
+        x: an array or a scalar.
+        dtype: the target dtype (``ft.float32``, ``"int64"``, ``np.bool_``, ...); a cast to
+            bool tests for nonzero, a float to int cast truncates towards zero.
+
+    Returns:
+        ``x`` itself when it has that dtype already, else a new array of ``x``'s shape.
+
+    Warns:
+        ComplexWarning: a complex ``x`` cast to a real or integer dtype.
+
+    Example:
+        >>> ft.astype(ft.array([1.7, -1.7, 0.0]), ft.int64).tolist()
+        [1, -1, 0]
+    """
     x = R.as_array(x)
     dtype = np.dtype(dtype)
     if x.dtype == dtype:
@@ -256,6 +326,12 @@ def astype(x: ArrayLike, dtype: DTypeLike) -> Array:
 
 def stop_gradient(x: ArrayLike) -> Array:
     """Return ``x`` unchanged, but treated as a constant by every derivative transform.
+
+    Args:
+        x: an array, or a pytree (lists, tuples, dicts...) of arrays.
+
+    Returns:
+        The same values in the same structure, carrying no derivative.
 
     Example:
         >>> ft.grad(lambda x: x * ft.stop_gradient(x))(ft.array(3.0)).item()
@@ -275,15 +351,32 @@ isinf_p = unary("isinf", "isinf", nondiff=True, float_only=False,
 
 
 def isfinite(x: ArrayLike) -> Array:
-    """Elementwise test for finite values (not inf, not NaN); bool, no gradient."""
     return bind(isfinite_p, R.as_array(x))
 
 
 def isnan(x: ArrayLike) -> Array:
-    """Elementwise test for NaN; bool, no gradient."""
     return bind(isnan_p, R.as_array(x))
 
 
 def isinf(x: ArrayLike) -> Array:
-    """Elementwise test for positive or negative infinity; bool, no gradient."""
     return bind(isinf_p, R.as_array(x))
+
+
+_TEST_DOC = """Elementwise test for {what}; bool, no gradient.
+
+    Args:
+        x: an array or a scalar of any dtype (a complex number: {complex}).
+
+    Returns:
+        A bool array of ``x``'s shape (integers and bools are always finite).
+
+    Example:
+        >>> ft.{name}(ft.array([1.0, float("inf"), float("nan")])).tolist()
+        {out}
+    """
+isfinite.__doc__ = _TEST_DOC.format(what="finite values (not inf, not NaN)", name="isfinite",
+                                    complex="both parts finite", out=[True, False, False])
+isnan.__doc__ = _TEST_DOC.format(what="NaN", name="isnan", complex="either part NaN",
+                                 out=[False, False, True])
+isinf.__doc__ = _TEST_DOC.format(what="positive or negative infinity", name="isinf",
+                                 complex="either part infinite", out=[False, True, False])
