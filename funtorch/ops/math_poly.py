@@ -42,6 +42,13 @@ def _leading_zeros_padded(p, length):
 def polyadd(a1: ArrayLike, a2: ArrayLike) -> Array:
     """Sum of two polynomials (the shorter is padded with leading zeros).
 
+    Args:
+        a1: 1-d coefficients, highest power first (a scalar is a constant polynomial).
+        a2: 1-d coefficients.
+
+    Returns:
+        The coefficients of ``a1 + a2``, as long as the longer input, in the promoted dtype.
+
     Example:
         >>> ft.polyadd(ft.array([1.0, 2.0]), ft.array([1.0, 0.0, 0.0])).tolist()
         [1.0, 1.0, 2.0]
@@ -54,6 +61,13 @@ def polyadd(a1: ArrayLike, a2: ArrayLike) -> Array:
 def polysub(a1: ArrayLike, a2: ArrayLike) -> Array:
     """Difference of two polynomials, ``a1 - a2``.
 
+    Args:
+        a1: the minuend's coefficients (1-d, highest power first).
+        a2: the subtrahend's coefficients.
+
+    Returns:
+        A 1-d array of ``max(len(a1), len(a2))`` coefficients (promoted dtype).
+
     Example:
         >>> ft.polysub(ft.array([1.0, 2.0]), ft.array([1.0, 0.0, 0.0])).tolist()
         [-1.0, 1.0, 2.0]
@@ -65,6 +79,14 @@ def polysub(a1: ArrayLike, a2: ArrayLike) -> Array:
 
 def polymul(a1: ArrayLike, a2: ArrayLike, *, trim_leading_zeros: bool = False) -> Array:
     """Product of two polynomials (the convolution of their coefficients).
+
+    Args:
+        a1: 1-d coefficients, highest power first.
+        a2: 1-d coefficients.
+        trim_leading_zeros: drop the product's leading zeros (needs concrete values).
+
+    Returns:
+        The ``len(a1) + len(a2) - 1`` coefficients of the product.
 
     Example:
         >>> ft.polymul(ft.array([1.0, 1.0]), ft.array([1.0, -1.0])).tolist()
@@ -84,6 +106,14 @@ def polyval(p: ArrayLike, x: ArrayLike, *, unroll: int = 16) -> Array:
     """Evaluate the polynomial ``p`` at ``x`` by Horner's rule (``unroll`` is accepted for
     JAX compatibility).
 
+    Args:
+        p: 1-d coefficients, highest power first.
+        x: the points, an array of any shape or a scalar.
+        unroll: ignored.
+
+    Returns:
+        ``p[0] * x**(n-1) + ... + p[n-1]``, of ``x``'s shape in the promoted dtype.
+
     Example:
         >>> ft.polyval(ft.array([1.0, 0.0, -1.0]), ft.array([2.0, 3.0])).tolist()
         [3.0, 8.0]
@@ -99,6 +129,13 @@ def polyval(p: ArrayLike, x: ArrayLike, *, unroll: int = 16) -> Array:
 
 def polyder(p: ArrayLike, m: int = 1) -> Array:
     """The ``m``-th derivative of the polynomial ``p``.
+
+    Args:
+        p: 1-d coefficients, highest power first.
+        m: the order of the derivative.
+
+    Returns:
+        The ``max(len(p) - m, 0)`` coefficients of the derivative, in ``p``'s dtype.
 
     Raises:
         ValueError: for negative ``m``.
@@ -119,6 +156,18 @@ def polyder(p: ArrayLike, m: int = 1) -> Array:
 def polyint(p: ArrayLike, m: int = 1, k: ArrayLike | None = None) -> Array:
     """The ``m``-th antiderivative of ``p``; ``k`` gives the integration constants (one per
     integration, lowest order last; a scalar is used for all; default 0).
+
+    Args:
+        p: 1-d coefficients, highest power first.
+        m: the number of integrations.
+        k: the integration constants: ``m`` of them, one scalar for all, or None (zeros).
+
+    Returns:
+        The ``len(p) + m`` coefficients, in ``p``'s float dtype (the default float dtype
+        for integers).
+
+    Raises:
+        ValueError: a negative ``m``, or ``k`` of another length than ``m``.
 
     Example:
         >>> ft.polyint(ft.array([3.0, 2.0])).tolist()
@@ -142,6 +191,14 @@ def polyint(p: ArrayLike, m: int = 1, k: ArrayLike | None = None) -> Array:
 
 def polydiv(u: ArrayLike, v: ArrayLike, *, trim_leading_zeros: bool = False) -> Any:
     """Divide polynomial ``u`` by ``v``: ``u = q * v + r`` (JAX's signature).
+
+    Args:
+        u: the dividend's 1-d coefficients, highest power first.
+        v: the divisor's coefficients (a nonzero leading one).
+        trim_leading_zeros: trim the remainder as NumPy does.
+
+    Raises:
+        TypeError: complex coefficients.
 
     Returns:
         ``(q, r)``; ``r`` keeps ``u``'s length (leading zeros) unless
@@ -176,6 +233,17 @@ def vander(x: ArrayLike, N: int | None = None, increasing: bool = False) -> Arra
 
     Integer powers: the gradient is exact at ``x = 0`` too, to every order.
 
+    Args:
+        x: a 1-d array.
+        N: the number of columns, or None for ``len(x)``.
+        increasing: powers ``0, 1, ..., N - 1`` from left to right instead.
+
+    Returns:
+        A ``(len(x), N)`` array in ``x``'s dtype.
+
+    Raises:
+        ValueError: ``x`` is not 1-d, or ``N`` is negative.
+
     Example:
         >>> ft.vander(ft.array([2.0, 3.0]), 3).tolist()
         [[4.0, 2.0, 1.0], [9.0, 3.0, 1.0]]
@@ -197,9 +265,21 @@ def poly(seq_of_zeros: ArrayLike) -> Array:
     polynomial of a square matrix (Faddeev-LeVerrier, so real matrices need no complex
     eigenvalues).
 
+    Args:
+        seq_of_zeros: a 1-d array of roots, or a square 2-d array.
+
+    Returns:
+        ``len(roots) + 1`` coefficients, highest power first (leading 1), in the input's
+        float dtype; for no roots the 0-d array 1.
+
+    Raises:
+        ValueError: input of more than 2 dimensions, or a 2-d one that is not square.
+
     Example:
         >>> ft.poly(ft.array([1.0, 2.0])).tolist()
         [1.0, -3.0, 2.0]
+        >>> ft.poly(ft.array([[1.0, 2.0], [3.0, 4.0]])).tolist()  # x**2 - trace x + det
+        [1.0, -5.0, -2.0]
     """
     z = R.to_float(seq_of_zeros)
     if z.ndim == 2 and z.shape[0] == z.shape[1] and z.shape[0] > 0:
