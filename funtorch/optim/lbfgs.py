@@ -23,9 +23,32 @@ __all__ = ["LBFGS", "LBFGSSolver", "LBFGSState", "lbfgs"]
 
 
 class LBFGSState(NamedTuple):
-    """PyTorch LBFGS's state (same names): counters, the last direction ``d`` and step
-    ``t``, the curvature pairs ``old_dirs`` (y) / ``old_stps`` (s) with ``ro`` = 1/(y.s),
-    ``H_diag``, and the previous flat gradient and loss. ``None`` before the first step."""
+    """PyTorch LBFGS's state, with its names (the fields that are ``None`` or empty before
+    the first step).
+
+    Attributes:
+        func_evals: evaluations of the loss so far (an int).
+        n_iter: iterations so far (an int).
+        d: the last search direction (a flat 1-d array over all parameters).
+        t: the last step size (a float).
+        old_dirs: the curvature pairs' gradient differences :math:`y_i` (a tuple of flat
+            arrays, at most ``history_size``).
+        old_stps: the curvature pairs' steps :math:`s_i` (a tuple of flat arrays).
+        ro: :math:`1 / (y_i^T s_i)` for each pair (a tuple of floats).
+        H_diag: the initial inverse-Hessian scale :math:`y^T s / y^T y` (a float).
+        prev_flat_grad: the flat gradient at the last iterate.
+        prev_loss: the loss at the last iterate (a float).
+
+    Example:
+        One iteration from :math:`w = (1, -2)` on :math:`\\sum w^2`: one evaluation, and
+        the first step size is :math:`\\min(1, 1/\\lVert g\\rVert_1) = 1/6`:
+
+        >>> solver = ft.optim.lbfgs(ft.value_and_grad(lambda w: ft.sum(w * w)), max_iter=1)
+        >>> w = ft.array([1.0, -2.0])
+        >>> w, state, loss = solver.step(w, solver.init(w))
+        >>> state.n_iter, state.func_evals, round(state.t, 4)
+        (1, 1, 0.1667)
+    """
     func_evals: Any = 0
     n_iter: Any = 0
     d: Any = None
@@ -39,8 +62,24 @@ class LBFGSState(NamedTuple):
 
 
 class LBFGSSolver(NamedTuple):
-    """``init(params) -> state``; ``step(params, state) -> (params, state, loss)`` where
-    ``loss`` is the loss at the parameters passed in (what PyTorch's ``step`` returns)."""
+    """The pure L-BFGS solver :func:`lbfgs` returns.
+
+    Attributes:
+        init: ``params -> state``, an empty :class:`LBFGSState`.
+        step: ``(params, state) -> (params, state, loss)``, one PyTorch ``step`` (up to
+            ``max_iter`` iterations); ``loss`` is the loss at the parameters passed in
+            (what PyTorch's ``step`` returns).
+
+    Example:
+        One iteration on :math:`\\sum w^2` from :math:`w = (1, -2)` (gradient
+        :math:`(2, -4)`, first step size :math:`1/\\lVert g\\rVert_1 = 1/6`):
+
+        >>> solver = ft.optim.lbfgs(ft.value_and_grad(lambda w: ft.sum(w * w)), max_iter=1)
+        >>> w = ft.array([1.0, -2.0])
+        >>> w, state, loss = solver.step(w, solver.init(w))
+        >>> [round(v, 4) for v in w.tolist()], float(loss)
+        ([0.6667, -1.3333], 5.0)
+    """
     init: Callable
     step: Callable
 
@@ -207,9 +246,47 @@ class LBFGS(Optimizer):
 
     One parameter group only (as PyTorch). ``state_dict()`` holds PyTorch's keys under the
     first parameter's index (``func_evals, n_iter, d, t, old_dirs, old_stps, ro, H_diag,
-    prev_flat_grad, prev_loss``).
+    prev_flat_grad, prev_loss``). Each iteration moves along the quasi-Newton direction
+    from the two-loop recursion over the last ``history_size`` pairs
+    :math:`s_i = \\theta_{i+1} - \\theta_i`, :math:`y_i = g_{i+1} - g_i`:
+
+    .. math::
+        \\theta_{k+1} = \\theta_k + t_k d_k, \\quad d_k = -H_k g_k, \\quad
+        t_0 = \\min(1, 1/\\lVert g_0 \\rVert_1) \\, lr, \\; t_k = lr
+        \\text{ (or a strong-Wolfe line search)}
+
+    Args:
+        params: an iterable of parameters (one group).
+        lr: the step size (a number).
+        max_iter: iterations per ``step``.
+        max_eval: loss evaluations per ``step`` (default ``max_iter * 5 // 4``).
+        tolerance_grad: stop when :math:`\\max |g| \\le` ``tolerance_grad``.
+        tolerance_change: stop when the step or the loss change falls below it.
+        history_size: the curvature pairs kept.
+        line_search_fn: ``None`` (fixed step ``lr``) or ``"strong_wolfe"``.
+
+    Raises:
+        ValueError: parameter groups, a negative ``lr`` or an unknown ``line_search_fn``.
+        TypeError: a schedule as ``lr``.
 
     Example:
+        One iteration on :math:`\\sum w^2` from :math:`w = (1, -2)`: :math:`d = -g =
+        (-2, 4)`, :math:`t = 1/6`:
+
+        >>> w = nn.Parameter(ft.array([1.0, -2.0]))
+        >>> opt = ft.optim.LBFGS([w], lr=1, max_iter=1)
+        >>> def loss_of_w():
+        ...     opt.zero_grad()
+        ...     loss = (w * w).sum()
+        ...     loss.backward()
+        ...     return loss
+        >>> float(opt.step(loss_of_w))
+        5.0
+        >>> [round(v, 4) for v in w.tolist()]
+        [0.6667, -1.3333]
+
+        Until convergence, with a line search:
+
         >>> model, loss_fn = nn.Linear(3, 1), nn.MSELoss()
         >>> x, y = ft.ones((4, 3)), ft.zeros((4, 1))
         >>> opt = ft.optim.LBFGS(model.parameters(), lr=1, line_search_fn="strong_wolfe")
@@ -241,9 +318,20 @@ class LBFGS(Optimizer):
             raise ValueError("LBFGS doesn't support per-parameter options (parameter groups)")
         self._lbfgs_state = LBFGSState()
 
-    def step(self, closure: Callable[[], Any] | None) -> Any:
-        """Run one L-BFGS step (up to ``max_iter`` iterations); returns the closure's first
-        loss."""
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Run one L-BFGS step (up to ``max_iter`` iterations).
+
+        Args:
+            closure: clears the gradients, computes the loss, calls ``backward()`` and
+                returns the loss; required (the default ``None`` only keeps
+                :meth:`Optimizer.step`'s signature).
+
+        Returns:
+            The closure's first loss (at the parameters before the step).
+
+        Raises:
+            TypeError: no closure, or a complex parameter.
+        """
         if closure is None:
             raise TypeError("LBFGS.step needs a closure that re-evaluates the loss")
         group = self.param_groups[0]

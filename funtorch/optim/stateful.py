@@ -116,7 +116,7 @@ class Optimizer:
         [0.5, 3.0]
     """
 
-    _factory = None
+    _factory: Callable[..., Any] | None = None
     _hyper: tuple = ()
 
     def __init__(self, params: Any, defaults: dict) -> None:

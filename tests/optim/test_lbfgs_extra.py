@@ -84,6 +84,8 @@ def test_lbfgs_rejects_groups_and_bad_line_search(param_cls):
         optim.LBFGS([{"params": [a]}, {"params": [b]}])
     with pytest.raises(ValueError, match="line_search_fn"):
         optim.lbfgs(lambda p: (0.0, p), line_search_fn="armijo")
+    with pytest.raises(TypeError, match="needs a closure"):
+        optim.LBFGS([a]).step()
 
 
 def test_lbfgs_stops_at_a_stationary_point():

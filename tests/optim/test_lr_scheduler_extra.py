@@ -96,6 +96,11 @@ def test_errors_match_torch():
     with pytest.raises(ValueError, match="same optimizer"):
         lr_scheduler.SequentialLR(opt, [first, lr_scheduler.ExponentialLR(
             make_optimizer("SGD"), 0.9)], milestones=[2])
+    second = lr_scheduler.ExponentialLR(opt, 0.5)
+    for nested in (lr_scheduler.SequentialLR(opt, [first, second], milestones=[2]),
+                   lr_scheduler.ChainedScheduler([first, second])):
+        with pytest.raises(TypeError, match=rf"{type(nested).__name__}.step takes no epoch"):
+            nested.step(3)
 
 
 def test_cyclic_needs_momentum():

@@ -41,6 +41,10 @@ def _initial_step(scheduler: LRScheduler) -> None:
         scheduler._is_initial = False
 
 
+_NO_EPOCH = ("{name}.step takes no epoch (got {epoch}); call step() once per epoch, as "
+             "torch.optim.lr_scheduler.{name} does")
+
+
 def _update_lr_at(scheduler: LRScheduler, epoch: int) -> None:
     """PyTorch's ``LRScheduler._update_lr(epoch)`` (closed form when there is one)."""
     scheduler.last_epoch = epoch
@@ -115,7 +119,10 @@ class SequentialLR(_Nested, LRScheduler):
         _initial_step(first)
         self._last_lr = first.get_last_lr()
 
-    def step(self) -> None:  # noqa: D102 (documented on the base class)
+    def step(self, epoch: int | None = None) -> None:  # noqa: D102 (documented on the base)
+        # ``epoch`` only keeps the base class's signature: PyTorch's takes none
+        if epoch is not None:
+            raise TypeError(_NO_EPOCH.format(name=type(self).__name__, epoch=epoch))
         self.last_epoch += 1
         index = bisect_right(self._milestones, self.last_epoch)
         scheduler = self._schedulers[index]
@@ -157,7 +164,9 @@ class ChainedScheduler(_Nested, LRScheduler):
         self.optimizer = optimizer
         self._last_lr = lrs_of(self._schedulers[-1].optimizer)
 
-    def step(self) -> None:  # noqa: D102
+    def step(self, epoch: int | None = None) -> None:  # noqa: D102
+        if epoch is not None:
+            raise TypeError(_NO_EPOCH.format(name=type(self).__name__, epoch=epoch))
         for scheduler in self._schedulers:
             scheduler.step()
         self._last_lr = lrs_of(self._schedulers[-1].optimizer)
