@@ -49,12 +49,16 @@ def dot_product_attention(query: ArrayLike, key: ArrayLike, value: ArrayLike,
     (``jax.nn.dot_product_attention``), computed by ``F.scaled_dot_product_attention``.
 
     Args:
-        query: ``(B, T, N, H)`` or ``(T, N, H)``. key, value: ``(B, S, K, H)``; ``N`` a
-            multiple of ``K`` (grouped-query attention).
+        query: ``(B, T, N, H)`` or ``(T, N, H)``.
+        key: ``(B, S, K, H)`` (or ``(S, K, H)``); ``N`` is a multiple of ``K``
+            (grouped-query attention).
+        value: ``(B, S, K, H)``, like ``key``.
         bias: additive logits bias broadcasting to ``(B, N, T, S)``.
         mask: boolean, True where a query may attend, broadcasting to ``(B, N, T, S)``.
-        scale: logits scale, ``1 / sqrt(H)`` by default. is_causal: causal mask.
-        query_seq_lengths, key_value_seq_lengths: ``(B,)`` valid lengths (padding mask).
+        scale: logits scale, ``1 / sqrt(H)`` by default.
+        is_causal: each query position sees only keys at or before it.
+        query_seq_lengths: ``(B,)`` valid query lengths (later queries are masked).
+        key_value_seq_lengths: ``(B,)`` valid key/value lengths (padding mask).
         local_window_size: ``w`` or ``(left, right)``: each query sees keys within it.
         implementation: None or ``"xla"`` (the only one here).
 

@@ -316,7 +316,9 @@ def scaled_dot_product_attention(query: ArrayLike, key: ArrayLike, value: ArrayL
     """softmax(q k^T * scale + mask) v, as ``torch.nn.functional.scaled_dot_product_attention``.
 
     Args:
-        query: ``(..., L, E)``; key: ``(..., S, E)``; value: ``(..., S, Ev)``.
+        query: ``(..., L, E)``.
+        key: ``(..., S, E)``.
+        value: ``(..., S, Ev)``.
         attn_mask: boolean (True = may attend) or additive float mask broadcasting to
             ``(..., L, S)``.
         dropout_p: dropout on the attention weights (always applied when > 0, as in
@@ -325,6 +327,7 @@ def scaled_dot_product_attention(query: ArrayLike, key: ArrayLike, value: ArrayL
         scale: defaults to ``1 / sqrt(E)``.
         enable_gqa: grouped-query attention: ``query`` has a multiple of ``key``'s heads
             (axis -3); each key/value head serves that many query heads.
+        dropout_key: a ``ft.random`` key for the dropout; None uses the global generator.
 
     Returns:
         The attended values, ``(..., L, Ev)``.

@@ -38,12 +38,17 @@ def logsumexp(a: ArrayLike, axis: Axis = None, b: ArrayLike | None = None, keepd
     """``log(sum(b * exp(a)))`` along ``axis``, stably (``jax.nn.logsumexp``).
 
     Args:
-        a: the array. axis: int, tuple or None (all). b: optional weights (broadcast).
-        keepdims: keep reduced axes. return_sign: also return the sign of the sum (with
-            negative ``b``). where: boolean mask of the elements to include.
+        a: the array.
+        axis: an int, a tuple of ints, or None (all axes).
+        b: optional weights broadcasting with ``a`` (may be negative).
+        keepdims: keep the reduced axes with length 1.
+        return_sign: also return the sign of the sum (which negative ``b`` can make
+            negative).
+        where: optional boolean mask broadcasting with ``a``: the elements to include.
 
     Returns:
-        The log of the (absolute) sum; with ``return_sign``, ``(value, sign)``.
+        The log of the (absolute) sum, ``a``'s shape without the reduced axes; with
+        ``return_sign``, ``(value, sign)``.
 
     Example:
         >>> round(F.logsumexp(ft.array([0.0, 0.0])).item(), 6)
