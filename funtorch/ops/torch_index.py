@@ -11,6 +11,8 @@ import numpy as np
 
 from funtorch import ops
 from funtorch.ops.torch_args import as_array, one_dim, refuse_out
+from funtorch.ops.torch_index_masked import diagonal_scatter, masked_fill, masked_scatter, \
+    masked_select, select_scatter, slice_scatter
 from funtorch.typing import Array, ArrayLike
 
 _REDUCE_AT = {"sum": "add", "add": "add", "prod": "multiply", "multiply": "multiply",
@@ -35,6 +37,20 @@ def _check_index(name, x, index):
 def gather(input: ArrayLike, dim: int, index: ArrayLike, *, sparse_grad: bool = False,  # noqa: A002
            out: Any = None) -> Array:
     """``out[i][j] = input[index[i][j]][j]`` for ``dim=0`` (torch.gather).
+
+    Args:
+        input: an array-like.
+        dim: the axis to index along.
+        index: an integer array with ``input``'s number of dims.
+        sparse_grad: accepted for torch compatibility (no effect).
+        out: unsupported (must be None).
+
+    Returns:
+        An array of ``index``'s shape and ``input``'s dtype.
+
+    Raises:
+        RuntimeError: ``index`` has another number of dims than ``input``, or is not of an
+            integer dtype.
 
     Example:
         >>> ft.gather(ft.array([[1, 2], [3, 4]]), 1, ft.array([[1], [0]]))
@@ -87,6 +103,22 @@ def scatter(input: ArrayLike, dim: int, index: ArrayLike, src: ArrayLike | None 
     """A copy of ``input`` with ``src`` (or ``value``) written at ``index`` along ``dim``;
     ``reduce="add"``/``"multiply"`` combines instead (torch.scatter).
 
+    Args:
+        input: an array-like.
+        dim: the axis ``index`` addresses.
+        index: an integer array with ``input``'s number of dims (no larger than ``src``).
+        src: the values, read at the positions of ``index`` (``src[:index.shape]``).
+        value: a scalar written everywhere ``index`` points, when ``src`` is None.
+        reduce: None (overwrite; repeated indices keep one value), ``"add"`` or
+            ``"multiply"``.
+
+    Returns:
+        An array of ``input``'s shape and dtype.
+
+    Raises:
+        RuntimeError: ``index`` has another number of dims than ``input``, is not of an
+            integer dtype, or ``reduce`` is unknown.
+
     Example:
         >>> ft.scatter(ft.zeros(3), 0, ft.array([2]), ft.array([5.0]))
         array([0., 0., 5.])
@@ -101,6 +133,15 @@ def scatter_add(input: ArrayLike, dim: int, index: ArrayLike,  # noqa: A002
                 src: ArrayLike) -> Array:
     """``scatter`` that adds ``src`` at ``index`` (repeated indices accumulate).
 
+    Args:
+        input: an array-like.
+        dim: the axis ``index`` addresses.
+        index: an integer array with ``input``'s number of dims.
+        src: the values added (``src[:index.shape]``).
+
+    Returns:
+        An array of ``input``'s shape and dtype.
+
     Example:
         >>> ft.scatter_add(ft.zeros(3), 0, ft.array([0, 0, 2]), ft.ones(3)).tolist()
         [2.0, 0.0, 1.0]
@@ -112,6 +153,22 @@ def scatter_reduce(input: ArrayLike, dim: int, index: ArrayLike, src: ArrayLike,
                    include_self: bool = True) -> Array:  # noqa: A002
     """Combine ``src`` into ``input`` at ``index`` along ``dim`` with ``reduce`` ("sum",
     "prod", "mean", "amax", "amin"); ``include_self=False`` leaves the old values out.
+
+    Args:
+        input: an array-like.
+        dim: the axis ``index`` addresses.
+        index: an integer array with ``input``'s number of dims.
+        src: the values combined (``src[:index.shape]``).
+        reduce: ``"sum"``, ``"prod"``, ``"mean"`` (floor division for integers),
+            ``"amax"`` or ``"amin"``.
+        include_self: combine with ``input``'s values at the addressed positions too.
+
+    Returns:
+        An array of ``input``'s shape and dtype.
+
+    Raises:
+        RuntimeError: ``index`` has another number of dims than ``input``, is not of an
+            integer dtype, or ``reduce`` is unknown.
 
     Example:
         >>> src = ft.array([1.0, 5.0, 2.0])
@@ -134,6 +191,15 @@ def index_select(input: ArrayLike, dim: int, index: ArrayLike, *,  # noqa: A002
                  out: Any = None) -> Array:
     """The slices at ``index`` (1-d) along ``dim``.
 
+    Args:
+        input: an array-like.
+        dim: the axis to select along.
+        index: a 1-d integer array.
+        out: accepted for torch compatibility (not written).
+
+    Returns:
+        An array of ``input``'s shape with ``dim`` of size ``len(index)``.
+
     Example:
         >>> ft.index_select(ft.array([[1.0, 2.0], [3.0, 4.0]]), 1, ft.array([1])).tolist()
         [[2.0], [4.0]]
@@ -146,6 +212,16 @@ def index_select(input: ArrayLike, dim: int, index: ArrayLike, *,  # noqa: A002
 def index_add(input: ArrayLike, dim: int, index: ArrayLike, source: ArrayLike, *,  # noqa: A002
               alpha: ArrayLike = 1) -> Array:
     """``input`` plus ``alpha * source`` added at ``index`` along ``dim``.
+
+    Args:
+        input: an array-like.
+        dim: the axis ``index`` addresses.
+        index: a 1-d integer array; repeated indices accumulate.
+        source: the slices to add: ``input``'s shape with ``dim`` of size ``len(index)``.
+        alpha: a scale for ``source``.
+
+    Returns:
+        An array of ``input``'s shape and dtype.
 
     Example:
         >>> ft.index_add(ft.zeros(3), 0, ft.array([0, 0, 2]), ft.ones(3)).tolist()
@@ -160,6 +236,15 @@ def index_copy(input: ArrayLike, dim: int, index: ArrayLike,  # noqa: A002
                source: ArrayLike) -> Array:
     """``input`` with the slices at ``index`` along ``dim`` replaced by ``source``.
 
+    Args:
+        input: an array-like.
+        dim: the axis ``index`` addresses.
+        index: a 1-d integer array.
+        source: the new slices: ``input``'s shape with ``dim`` of size ``len(index)``.
+
+    Returns:
+        An array of ``input``'s shape and dtype.
+
     Example:
         >>> ft.index_copy(ft.zeros(3), 0, ft.array([2]), ft.array([5.0])).tolist()
         [0.0, 0.0, 5.0]
@@ -172,6 +257,15 @@ def index_copy(input: ArrayLike, dim: int, index: ArrayLike,  # noqa: A002
 def index_fill(input: ArrayLike, dim: int, index: ArrayLike,  # noqa: A002
                value: ArrayLike) -> Array:
     """``input`` with the slices at ``index`` along ``dim`` set to ``value``.
+
+    Args:
+        input: an array-like.
+        dim: the axis ``index`` addresses.
+        index: a 1-d integer array.
+        value: a scalar or 0-d array, cast to ``input``'s dtype.
+
+    Returns:
+        An array of ``input``'s shape and dtype.
 
     Example:
         >>> ft.index_fill(ft.zeros(3), 0, ft.array([1]), 7.0).tolist()
@@ -187,6 +281,17 @@ def index_reduce(input: ArrayLike, dim: int, index: ArrayLike, source: ArrayLike
     """Combine ``source`` into the slices at ``index`` along ``dim`` ("prod", "mean",
     "amax", "amin").
 
+    Args:
+        input: an array-like.
+        dim: the axis ``index`` addresses.
+        index: a 1-d integer array; repeated indices all combine.
+        source: the slices: ``input``'s shape with ``dim`` of size ``len(index)``.
+        reduce: ``"prod"``, ``"mean"``, ``"amax"`` or ``"amin"``.
+        include_self: combine with ``input``'s values at the addressed slices too.
+
+    Returns:
+        An array of ``input``'s shape and dtype.
+
     Example:
         >>> ft.index_reduce(ft.ones(2), 0, ft.array([0, 0]), ft.array([2.0, 3.0]), "prod").tolist()
         [6.0, 1.0]
@@ -201,6 +306,15 @@ def index_put(input: ArrayLike, indices: Any, values: ArrayLike,  # noqa: A002
     """``input`` with ``values`` at the advanced index ``indices`` (a tuple of arrays);
     ``accumulate=True`` adds.
 
+    Args:
+        input: an array-like.
+        indices: a tuple of integer (or bool) index arrays, one per leading dim.
+        values: the values, broadcasting to the indexed shape.
+        accumulate: add ``values`` (repeated indices accumulate) instead of writing them.
+
+    Returns:
+        An array of ``input``'s shape and dtype.
+
     Example:
         >>> ft.index_put(ft.zeros(3), (ft.array([0, 2]),), ft.array([1.0, 2.0])).tolist()
         [1.0, 0.0, 2.0]
@@ -208,88 +322,6 @@ def index_put(input: ArrayLike, indices: Any, values: ArrayLike,  # noqa: A002
     x = as_array(input)
     where = tuple(as_array(i) for i in indices)
     return x.at[where].add(values) if accumulate else x.at[where].set(values)
-
-
-def masked_fill(input: ArrayLike, mask: ArrayLike, value: ArrayLike) -> Array:  # noqa: A002
-    """``input`` with ``value`` where ``mask`` (broadcast) is true; keeps input's dtype.
-
-    Example:
-        >>> ft.masked_fill(ft.array([1.0, 2.0]), ft.array([True, False]), 0.0)
-        array([0., 2.])
-    """
-    x = as_array(input)
-    value = value if hasattr(value, "ndim") else ops.asarray(value, dtype=x.dtype)
-    return ops.astype(ops.where(mask, value, x), x.dtype)
-
-
-def masked_scatter(input: ArrayLike, mask: ArrayLike, source: ArrayLike) -> Array:  # noqa: A002
-    """``input`` with consecutive elements of ``source`` at the true positions of ``mask``.
-
-    Example:
-        >>> mask = ft.array([True, False, True])
-        >>> ft.masked_scatter(ft.zeros(3), mask, ft.array([1.0, 2.0])).tolist()
-        [1.0, 0.0, 2.0]
-    """
-    x = as_array(input)
-    mask = ops.broadcast_to(as_array(mask), x.shape)
-    flat = ops.reshape(as_array(source), (-1,))
-    position = ops.cumsum(ops.astype(ops.reshape(mask, (-1,)), np.int64)) - 1
-    picked = ops.take(flat, ops.clip(position, 0, max(flat.shape[0] - 1, 0)))
-    return ops.where(mask, ops.reshape(picked, x.shape), x)
-
-
-def masked_select(input: ArrayLike, mask: ArrayLike, *, out: Any = None) -> Array:  # noqa: A002
-    """The elements where ``mask`` (broadcast) is true, as a 1-d array.
-
-    Example:
-        >>> ft.masked_select(ft.array([1.0, 2.0, 3.0]), ft.array([True, False, True])).tolist()
-        [1.0, 3.0]
-    """
-    x, mask = ops.broadcast_arrays(as_array(input), as_array(mask))
-    return x[mask]
-
-
-def select_scatter(input: ArrayLike, src: ArrayLike, dim: int, index: int) -> Array:  # noqa: A002
-    """``input`` with the slice at ``index`` of ``dim`` replaced by ``src``.
-
-    Example:
-        >>> ft.select_scatter(ft.zeros((2, 2)), ft.ones(2), 0, 1).tolist()
-        [[0.0, 0.0], [1.0, 1.0]]
-    """
-    x = as_array(input)
-    axis = one_dim(dim, x.ndim, "select_scatter")
-    return x.at[(slice(None),) * axis + (int(index),)].set(src)
-
-
-def slice_scatter(input: ArrayLike, src: ArrayLike, dim: int = 0, start: int | None = None,
-                  end: int | None = None, step: int = 1) -> Array:  # noqa: A002
-    """``input`` with ``x[start:end:step]`` along ``dim`` replaced by ``src``.
-
-    Example:
-        >>> ft.slice_scatter(ft.zeros(4), ft.ones(2), start=2).tolist()
-        [0.0, 0.0, 1.0, 1.0]
-    """
-    x = as_array(input)
-    axis = one_dim(dim, x.ndim, "slice_scatter")
-    return x.at[(slice(None),) * axis + (slice(start, end, step),)].set(src)
-
-
-def diagonal_scatter(input: ArrayLike, src: ArrayLike, offset: int = 0, dim1: int = 0,  # noqa: A002
-                     dim2: int = 1) -> Array:
-    """``input`` with the diagonal of the plane ``dim1, dim2`` replaced by ``src``.
-
-    Example:
-        >>> ft.diagonal_scatter(ft.zeros((2, 2)), ft.ones(2)).tolist()
-        [[1.0, 0.0], [0.0, 1.0]]
-    """
-    x = as_array(input)
-    first, second = one_dim(dim1, x.ndim, "diagonal_scatter"), one_dim(dim2, x.ndim,
-                                                                       "diagonal_scatter")
-    moved = ops.moveaxis(x, (first, second), (-2, -1))
-    n = as_array(src).shape[-1]
-    rows = ops.arange(n) + max(0, -offset)
-    out = moved.at[..., rows, rows + offset].set(src)
-    return ops.moveaxis(out, (-2, -1), (first, second))
 
 
 def torch_put(input: ArrayLike, index: ArrayLike, source: ArrayLike,  # noqa: A002

@@ -1,6 +1,7 @@
-"""Torch spellings of elementwise maths, comparisons and the fused BLAS forms
-(``addmm``, ``addcmul``, ``lerp``...), each one line over the NumPy-style functions or
-``ft.special``.
+"""Torch spellings of elementwise maths and comparisons (``sub``, ``div``, ``lerp``,
+``clamp_min``...), each one line over the NumPy-style functions; the fused BLAS forms
+(:mod:`.torch_math_blas`) and special functions (:mod:`.torch_math_special`) are
+re-exported from here.
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ from typing import Any
 import numpy as np
 
 from funtorch import ops
-from funtorch.ops.torch_args import as_array, forward, refuse_out, to_float
+from funtorch.ops.torch_args import as_array, refuse_out, to_float
+from funtorch.ops.torch_math_blas import _alpha, addbmm, addcdiv, addcmul, addmm, addmv, addr, \
+    baddbmm, ger, mv
+from funtorch.ops.torch_math_special import digamma, erfc, erfinv, igamma, igammac, lgamma, \
+    logit, mvlgamma, polygamma, xlogy
 from funtorch.typing import Array, ArrayLike, Axis, DTypeLike
-
-
-def _alpha(other, alpha):
-    return other if alpha == 1 else ops.multiply(other, alpha)
 
 
 def torch_add(input, other, *, alpha=1, out=None):  # noqa: A002
@@ -35,6 +36,15 @@ def sub(input: ArrayLike, other: ArrayLike, *, alpha: ArrayLike = 1,  # noqa: A0
         out: Any = None) -> Array:
     """``input - alpha * other`` (torch.sub).
 
+    Args:
+        input: an array-like.
+        other: an array-like or scalar broadcasting with ``input``.
+        alpha: the scale of ``other``.
+        out: unsupported (must be None).
+
+    Returns:
+        An array of the broadcast shape and promoted dtype.
+
     Example:
         >>> ft.sub(ft.array([5.0]), 1.0, alpha=2)
         array([3.])
@@ -44,7 +54,20 @@ def sub(input: ArrayLike, other: ArrayLike, *, alpha: ArrayLike = 1,  # noqa: A0
 
 
 def mul(input: ArrayLike, other: ArrayLike, *, out: Any = None) -> Array:  # noqa: A002
-    """``input * other`` (torch.mul)."""
+    """``input * other`` (torch.mul).
+
+    Args:
+        input: an array-like.
+        other: an array-like or scalar broadcasting with ``input``.
+        out: unsupported (must be None).
+
+    Returns:
+        An array of the broadcast shape and promoted dtype.
+
+    Example:
+        >>> ft.mul(ft.array([1.0, 2.0]), 3).tolist()
+        [3.0, 6.0]
+    """
     refuse_out("mul", out)
     return ops.multiply(input, other)
 
@@ -53,6 +76,20 @@ def div(input: ArrayLike, other: ArrayLike, *, rounding_mode: str | None = None,
         out: Any = None) -> Array:
     """``input / other``: true division (integers give the default float, as torch), or
     ``rounding_mode="trunc"``/``"floor"`` in the inputs' dtype.
+
+    Args:
+        input: the dividend, an array-like.
+        other: the divisor, an array-like or scalar broadcasting with ``input``.
+        rounding_mode: None (true division), ``"trunc"`` (round towards zero) or
+            ``"floor"`` (round down).
+        out: unsupported (must be None).
+
+    Returns:
+        An array of the broadcast shape: floating for true division, the promoted dtype of
+        the inputs when rounding.
+
+    Raises:
+        ValueError: ``rounding_mode`` is not None, ``"trunc"`` or ``"floor"``.
 
     Example:
         >>> ft.div(ft.array([-7]), 2, rounding_mode="trunc")
@@ -73,13 +110,32 @@ def div(input: ArrayLike, other: ArrayLike, *, rounding_mode: str | None = None,
 
 
 def neg(input: ArrayLike, *, out: Any = None) -> Array:  # noqa: A002
-    """``-input`` (torch.neg)."""
+    """``-input`` (torch.neg).
+
+    Args:
+        input: an array-like.
+        out: unsupported (must be None).
+
+    Returns:
+        An array of ``input``'s shape and dtype.
+
+    Example:
+        >>> ft.neg(ft.array([1, -2])).tolist()
+        [-1, 2]
+    """
     refuse_out("neg", out)
     return ops.negative(input)
 
 
 def rsqrt(input: ArrayLike, *, out: Any = None) -> Array:  # noqa: A002
     """``1 / sqrt(input)``; integers give the default float.
+
+    Args:
+        input: an array-like.
+        out: unsupported (must be None).
+
+    Returns:
+        A floating array of ``input``'s shape (NaN for negative elements, inf for 0).
 
     Example:
         >>> ft.rsqrt(ft.array([4.0]))
@@ -92,6 +148,13 @@ def rsqrt(input: ArrayLike, *, out: Any = None) -> Array:  # noqa: A002
 def frac(input: ArrayLike, *, out: Any = None) -> Array:  # noqa: A002
     """The fractional part ``input - trunc(input)``, with its sign.
 
+    Args:
+        input: an array-like.
+        out: unsupported (must be None).
+
+    Returns:
+        An array of ``input``'s shape and dtype (zeros for integers).
+
     Example:
         >>> ft.frac(ft.array([-1.5, 2.25])).tolist()
         [-0.5, 0.25]
@@ -102,19 +165,52 @@ def frac(input: ArrayLike, *, out: Any = None) -> Array:  # noqa: A002
 
 
 def fix(input: ArrayLike, *, out: Any = None) -> Array:  # noqa: A002
-    """Round towards zero (torch's alias of ``trunc``)."""
+    """Round towards zero (torch's alias of ``trunc``).
+
+    Args:
+        input: an array-like (integers come back unchanged).
+        out: unsupported (must be None).
+
+    Returns:
+        The integer parts, an array of ``input``'s shape and dtype.
+
+    Example:
+        >>> ft.fix(ft.array([-1.5, 2.7])).tolist()
+        [-1.0, 2.0]
+    """
     refuse_out("fix", out)
     return ops.trunc(input)
 
 
 def sgn(input: ArrayLike) -> Array:  # noqa: A002
-    """The sign (real arrays: ``sign``)."""
+    """The sign (real arrays: ``sign``).
+
+    Args:
+        input: a real array-like (complex inputs are not supported yet: ``sign`` raises
+            TypeError).
+
+    Returns:
+        -1, 0 or 1 per element, an array of ``input``'s shape and dtype.
+
+    Example:
+        >>> ft.sgn(ft.array([-2.0, 0.0, 3.0])).tolist()
+        [-1.0, 0.0, 1.0]
+    """
     return ops.sign(input)
 
 
 def lerp(input: ArrayLike, end: ArrayLike, weight: ArrayLike, *,  # noqa: A002
          out: Any = None) -> Array:
     """``input + weight * (end - input)``.
+
+    Args:
+        input: the start, an array-like.
+        end: the end, broadcasting with ``input``.
+        weight: a scalar or an array broadcasting with both.
+        out: unsupported (must be None).
+
+    Returns:
+        An array of the broadcast shape and promoted dtype.
 
     Example:
         >>> ft.lerp(ft.array([0.0]), ft.array([10.0]), 0.25)
@@ -127,6 +223,13 @@ def lerp(input: ArrayLike, end: ArrayLike, weight: ArrayLike, *,  # noqa: A002
 def clamp_min(input: ArrayLike, min: ArrayLike) -> Array:  # noqa: A002
     """``max(input, min)`` elementwise.
 
+    Args:
+        input: an array-like.
+        min: the lower bound, a scalar or an array broadcasting with ``input``.
+
+    Returns:
+        An array of the broadcast shape.
+
     Example:
         >>> ft.clamp_min(ft.array([1.0, 5.0]), 3.0).tolist()
         [3.0, 5.0]
@@ -137,123 +240,18 @@ def clamp_min(input: ArrayLike, min: ArrayLike) -> Array:  # noqa: A002
 def clamp_max(input: ArrayLike, max: ArrayLike) -> Array:  # noqa: A002
     """``min(input, max)`` elementwise.
 
+    Args:
+        input: an array-like.
+        max: the upper bound, a scalar or an array broadcasting with ``input``.
+
+    Returns:
+        An array of the broadcast shape.
+
     Example:
         >>> ft.clamp_max(ft.array([1.0, 5.0]), 3.0).tolist()
         [1.0, 3.0]
     """
     return ops.clamp(input, max=max)
-
-
-def addcmul(input: ArrayLike, tensor1: ArrayLike, tensor2: ArrayLike, *, value: ArrayLike = 1,
-            out: Any = None) -> Array:  # noqa: A002
-    """``input + value * tensor1 * tensor2``.
-
-    Example:
-        >>> ft.addcmul(ft.ones(2), ft.array([1.0, 2.0]), ft.array([3.0, 4.0]), value=0.5).tolist()
-        [2.5, 5.0]
-    """
-    refuse_out("addcmul", out)
-    return ops.add(input, _alpha(ops.multiply(tensor1, tensor2), value))
-
-
-def addcdiv(input: ArrayLike, tensor1: ArrayLike, tensor2: ArrayLike, *, value: ArrayLike = 1,
-            out: Any = None) -> Array:  # noqa: A002
-    """``input + value * tensor1 / tensor2``.
-
-    Example:
-        >>> ft.addcdiv(ft.ones(2), ft.array([1.0, 2.0]), ft.array([2.0, 4.0]), value=2.0).tolist()
-        [2.0, 2.0]
-    """
-    refuse_out("addcdiv", out)
-    return ops.add(input, _alpha(ops.divide(tensor1, tensor2), value))
-
-
-def _beta_alpha(name, input, product, beta, alpha, out):
-    """``beta * input + alpha * product``; ``beta=0`` ignores ``input`` (NaN included)."""
-    refuse_out(name, out)
-    product = _alpha(product, alpha)
-    if beta == 0:
-        return ops.broadcast_to(product, np.broadcast_shapes(as_array(input).shape,
-                                                             product.shape))
-    return ops.add(_alpha(input, beta), product)
-
-
-def addmm(input: ArrayLike, mat1: ArrayLike, mat2: ArrayLike, *, beta: ArrayLike = 1,  # noqa: A002
-          alpha: ArrayLike = 1, out: Any = None) -> Array:
-    """``beta * input + alpha * (mat1 @ mat2)``.
-
-    Example:
-        >>> ft.addmm(ft.zeros((2, 2)), ft.eye(2), ft.ones((2, 2))).shape
-        (2, 2)
-    """
-    return _beta_alpha("addmm", input, ops.matmul(mat1, mat2), beta, alpha, out)
-
-
-def addmv(input: ArrayLike, mat: ArrayLike, vec: ArrayLike, *, beta: ArrayLike = 1,  # noqa: A002
-          alpha: ArrayLike = 1, out: Any = None) -> Array:
-    """``beta * input + alpha * (mat @ vec)``.
-
-    Example:
-        >>> ft.addmv(ft.ones(2), ft.ones((2, 3)), ft.ones(3)).tolist()
-        [4.0, 4.0]
-    """
-    return _beta_alpha("addmv", input, ops.matmul(mat, vec), beta, alpha, out)
-
-
-def addr(input: ArrayLike, vec1: ArrayLike, vec2: ArrayLike, *, beta: ArrayLike = 1,  # noqa: A002
-         alpha: ArrayLike = 1, out: Any = None) -> Array:
-    """``beta * input + alpha * outer(vec1, vec2)``.
-
-    Example:
-        >>> ft.addr(ft.zeros((2, 2)), ft.array([1.0, 2.0]), ft.array([3.0, 4.0])).tolist()
-        [[3.0, 4.0], [6.0, 8.0]]
-    """
-    return _beta_alpha("addr", input, ops.outer(vec1, vec2), beta, alpha, out)
-
-
-def addbmm(input: ArrayLike, batch1: ArrayLike, batch2: ArrayLike, *, beta: ArrayLike = 1,
-           alpha: ArrayLike = 1, out: Any = None) -> Array:  # noqa: A002
-    """``beta * input + alpha * sum_b(batch1[b] @ batch2[b])``.
-
-    Example:
-        >>> ft.addbmm(ft.zeros((2, 2)), ft.ones((3, 2, 1)), ft.ones((3, 1, 2))).tolist()
-        [[3.0, 3.0], [3.0, 3.0]]
-    """
-    return _beta_alpha("addbmm", input, ops.sum(ops.matmul(batch1, batch2), axis=0), beta,
-                       alpha, out)
-
-
-def baddbmm(input: ArrayLike, batch1: ArrayLike, batch2: ArrayLike, *, beta: ArrayLike = 1,
-            alpha: ArrayLike = 1, out: Any = None) -> Array:  # noqa: A002
-    """``beta * input + alpha * (batch1 @ batch2)`` per batch.
-
-    Example:
-        >>> ft.baddbmm(ft.zeros((2, 1, 1)), ft.ones((2, 1, 3)), ft.ones((2, 3, 1))).tolist()
-        [[[3.0]], [[3.0]]]
-    """
-    return _beta_alpha("baddbmm", input, ops.matmul(batch1, batch2), beta, alpha, out)
-
-
-def mv(input: ArrayLike, vec: ArrayLike, *, out: Any = None) -> Array:  # noqa: A002
-    """Matrix-vector product.
-
-    Example:
-        >>> ft.mv(ft.ones((2, 3)), ft.array([1.0, 2.0, 3.0])).tolist()
-        [6.0, 6.0]
-    """
-    refuse_out("mv", out)
-    return ops.matmul(input, vec)
-
-
-def ger(input: ArrayLike, vec2: ArrayLike, *, out: Any = None) -> Array:  # noqa: A002
-    """Outer product of two vectors (torch's old name of ``outer``).
-
-    Example:
-        >>> ft.ger(ft.array([1.0, 2.0]), ft.array([3.0])).tolist()
-        [[3.0], [6.0]]
-    """
-    refuse_out("ger", out)
-    return ops.outer(input, vec2)
 
 
 def _comparison(name: str, fn: Callable[..., Array]) -> Callable[..., Array]:
@@ -277,48 +275,15 @@ le = _comparison("le", ops.less_equal)
 gt = _comparison("gt", ops.greater)
 ge = _comparison("ge", ops.greater_equal)
 
-_SPECIAL = "funtorch.special"
-erfc = forward(_SPECIAL, "erfc")
-erfinv = forward(_SPECIAL, "erfinv")
-digamma = forward(_SPECIAL, "digamma")
-lgamma = forward(_SPECIAL, "gammaln", "lgamma")
-xlogy = forward(_SPECIAL, "xlogy")
-igamma = forward(_SPECIAL, "gammainc", "igamma")
-igammac = forward(_SPECIAL, "gammaincc", "igammac")
-
-
-def polygamma(n: int, input: ArrayLike, *, out: Any = None) -> Array:  # noqa: A002
-    """The ``n``-th derivative of the digamma function (torch's argument order).
-
-    Example:
-        >>> ft.polygamma(1, ft.array([1.0])).tolist()  # pi^2 / 6
-        [1.6449]
-    """
-    refuse_out("polygamma", out)
-    return forward(_SPECIAL, "polygamma")(n, to_float(input))
-
-
-def mvlgamma(input: ArrayLike, p: ArrayLike) -> Array:  # noqa: A002
-    """The multivariate log-gamma of dimension ``p`` (``special.multigammaln``)."""
-    return forward(_SPECIAL, "multigammaln")(to_float(input), p)
-
-
-def logit(input: ArrayLike, eps: float | None = None, *, out: Any = None) -> Array:  # noqa: A002
-    """``log(p / (1 - p))``; with ``eps``, ``p`` is clamped to ``[eps, 1 - eps]`` first.
-
-    Example:
-        >>> ft.logit(ft.array([0.5, 0.75])).tolist()  # log 3
-        [0.0, 1.0986]
-    """
-    refuse_out("logit", out)
-    x = to_float(input)
-    if eps is not None:
-        x = ops.clip(x, eps, 1 - eps)
-    return forward(_SPECIAL, "logit")(x)
-
-
 def fill(input: ArrayLike, value: ArrayLike) -> Array:  # noqa: A002
     """An array shaped and typed like ``input``, full of ``value``.
+
+    Args:
+        input: an array-like giving the shape and dtype.
+        value: a scalar or an array broadcasting to ``input``'s shape, cast to its dtype.
+
+    Returns:
+        An array of ``input``'s shape and dtype.
 
     Example:
         >>> ft.fill(ft.zeros(2), 7.0).tolist()
@@ -365,13 +330,38 @@ bartlett_window, blackman_window, hamming_window, hann_window, kaiser_window = (
 
 def trapezoid(y: ArrayLike, x: ArrayLike | None = None, *, dx: ArrayLike | float | None = None,
               dim: Axis = -1) -> Array:
-    """Trapezoid-rule integral of ``y`` along ``dim`` (torch's names for NumPy's)."""
+    """Trapezoid-rule integral of ``y`` along ``dim`` (torch's names for NumPy's).
+
+    Args:
+        y: the sampled values, an array-like.
+        x: the sample points along ``dim`` (None: spaced by ``dx``).
+        dx: the spacing when ``x`` is None (default 1).
+        dim: the axis to integrate along.
+
+    Returns:
+        A floating array of ``y``'s shape without ``dim``.
+
+    Example:
+        >>> ft.trapz(ft.array([1.0, 2.0, 3.0])).item()  # (1 + 2) / 2 + (2 + 3) / 2
+        4.0
+        >>> ft.trapz(ft.array([1.0, 2.0, 3.0]), ft.array([0.0, 1.0, 3.0])).item()
+        6.5
+    """
     return ops.trapezoid(y, x, dx=1.0 if dx is None else dx, axis=dim)
 
 
 def cumulative_trapezoid(y: ArrayLike, x: ArrayLike | None = None, *,
                          dx: ArrayLike | float | None = None, dim: Axis = -1) -> Array:
     """Running trapezoid-rule integral of ``y`` along ``dim`` (one element shorter).
+
+    Args:
+        y: the sampled values, an array-like; integers give the default float.
+        x: the sample points along ``dim`` (None: spaced by ``dx``).
+        dx: the spacing when ``x`` is None (default 1).
+        dim: the axis to integrate along.
+
+    Returns:
+        A floating array of ``y``'s shape with ``dim`` one shorter.
 
     Example:
         >>> ft.cumulative_trapezoid(ft.array([1.0, 2.0, 3.0]))

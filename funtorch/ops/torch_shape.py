@@ -14,6 +14,8 @@ import numpy as np
 from funtorch import ops
 from funtorch.core import Array
 from funtorch.ops.torch_args import as_array, dims, one_dim, refuse_out
+from funtorch.ops.torch_shape_build import block_diag, broadcast_tensors, cartesian_prod, \
+    clone, combinations, diag_embed, numel, repeat_interleave, row_stack, take_along_dim
 from funtorch.typing import ArrayLike, Axis
 
 
@@ -51,6 +53,17 @@ def split_with_sizes(input: ArrayLike, split_sizes: Sequence[int],  # noqa: A002
                      dim: Axis = 0) -> Array:
     """Split into pieces of the given sizes along ``dim`` (torch).
 
+    Args:
+        input: an array-like.
+        split_sizes: the sizes of the pieces, summing to the size of ``dim``.
+        dim: the axis to split.
+
+    Returns:
+        A tuple of arrays, one per size.
+
+    Raises:
+        RuntimeError: the sizes do not sum to the size of ``dim``.
+
     Example:
         >>> [t.shape for t in ft.split_with_sizes(ft.ones(5), [2, 3])]
         [(2,), (3,)]
@@ -60,6 +73,18 @@ def split_with_sizes(input: ArrayLike, split_sizes: Sequence[int],  # noqa: A002
 
 def chunk(input: ArrayLike, chunks: int, dim: Axis = 0) -> Array:  # noqa: A002
     """Split into at most ``chunks`` pieces of ``ceil(n / chunks)`` elements along ``dim``.
+
+    Args:
+        input: an array-like.
+        chunks: the largest number of pieces (positive).
+        dim: the axis to split.
+
+    Returns:
+        A tuple of arrays (the last one may be smaller, and there may be fewer than
+        ``chunks``).
+
+    Raises:
+        RuntimeError: ``chunks`` is not positive.
 
     Example:
         >>> [p.shape for p in ft.chunk(ft.arange(5), 3)]
@@ -76,6 +101,15 @@ def tensor_split(input: ArrayLike, indices_or_sections: Any, dim: Axis = 0) -> A
     """NumPy's ``array_split`` with torch's names: a number of sections (sizes differ by at
     most one) or split indices.
 
+    Args:
+        input: an array-like.
+        indices_or_sections: an int (the number of sections, the first ``n % sections``
+            one longer), or a sequence or 1-d array of split indices.
+        dim: the axis to split.
+
+    Returns:
+        A tuple of arrays.
+
     Example:
         >>> [p.shape for p in ft.tensor_split(ft.arange(5), 2)]
         [(3,), (2,)]
@@ -91,6 +125,13 @@ def tensor_split(input: ArrayLike, indices_or_sections: Any, dim: Axis = 0) -> A
 def unbind(input: ArrayLike, dim: Axis = 0) -> Any:  # noqa: A002
     """The slices along ``dim`` as a tuple.
 
+    Args:
+        input: an array-like of at least one dim.
+        dim: the axis to remove.
+
+    Returns:
+        A tuple of ``input.shape[dim]`` arrays of ``input``'s shape without ``dim``.
+
     Example:
         >>> len(ft.unbind(ft.zeros((3, 2))))
         3
@@ -102,6 +143,19 @@ def unbind(input: ArrayLike, dim: Axis = 0) -> Any:  # noqa: A002
 
 def narrow(input: ArrayLike, dim: Axis, start: ArrayLike, length: int) -> Array:  # noqa: A002
     """``length`` elements of ``dim`` from ``start`` (negative counts from the end).
+
+    Args:
+        input: an array-like.
+        dim: the axis to narrow.
+        start: the first position (an int or a 0-d array).
+        length: how many elements to keep.
+
+    Returns:
+        An array of ``input``'s shape with ``dim`` of size ``length``.
+
+    Raises:
+        IndexError: ``start + length`` runs past the end of ``dim`` (or either is out of
+            range).
 
     Example:
         >>> ft.narrow(ft.arange(5), 0, 1, 2)
@@ -132,6 +186,14 @@ def movedim(input: ArrayLike, source: int | Sequence[int],  # noqa: A002
             destination: int | Sequence[int]) -> Array:
     """Move dims ``source`` to ``destination`` (torch's name of ``moveaxis``).
 
+    Args:
+        input: an array-like.
+        source: the dim (or dims) to move.
+        destination: where they go, one per ``source`` dim.
+
+    Returns:
+        A view-like array with the dims reordered.
+
     Example:
         >>> ft.movedim(ft.ones((2, 3, 4)), 0, -1).shape
         (3, 4, 2)
@@ -141,6 +203,14 @@ def movedim(input: ArrayLike, source: int | Sequence[int],  # noqa: A002
 
 def swapdims(input: ArrayLike, dim0: int, dim1: int) -> Array:  # noqa: A002
     """Swap two dims (torch's ``swapdims``/``swapaxes``/``transpose``).
+
+    Args:
+        input: an array-like.
+        dim0: the first dim.
+        dim1: the second dim.
+
+    Returns:
+        An array with ``dim0`` and ``dim1`` exchanged.
 
     Example:
         >>> ft.swapdims(ft.ones((2, 3)), 0, 1).shape
@@ -157,6 +227,15 @@ def torch_transpose(input, dim0, dim1):  # noqa: A002
 def t(input: ArrayLike) -> Array:  # noqa: A002
     """Transpose a 0-d, 1-d or 2-d array (torch.t refuses more dims).
 
+    Args:
+        input: an array-like of at most two dims.
+
+    Returns:
+        The transpose of a 2-d array; a 0-d or 1-d array unchanged.
+
+    Raises:
+        RuntimeError: ``input`` has more than two dims.
+
     Example:
         >>> ft.t(ft.zeros((2, 3))).shape
         (3, 2)
@@ -170,6 +249,12 @@ def t(input: ArrayLike) -> Array:  # noqa: A002
 def adjoint(input: ArrayLike) -> Array:  # noqa: A002
     """The conjugate transpose of the last two dims (real arrays: their transpose).
 
+    Args:
+        input: an array-like of at least two dims.
+
+    Returns:
+        An array of shape (..., n, m) for ``input`` of shape (..., m, n).
+
     Example:
         >>> ft.adjoint(ft.array([[1.0, 2.0]])).tolist()
         [[1.0], [2.0]]
@@ -180,6 +265,14 @@ def adjoint(input: ArrayLike) -> Array:  # noqa: A002
 def flatten(input: ArrayLike, start_dim: int = 0, end_dim: int = -1) -> Array:  # noqa: A002
     """Merge dims ``start_dim..end_dim`` into one (a 0-d array becomes 1-d).
 
+    Args:
+        input: an array-like.
+        start_dim: the first dim merged.
+        end_dim: the last dim merged (included).
+
+    Returns:
+        An array with the dims ``start_dim..end_dim`` replaced by one of their product.
+
     Example:
         >>> ft.flatten(ft.zeros((2, 3, 4)), 1).shape
         (2, 12)
@@ -189,6 +282,14 @@ def flatten(input: ArrayLike, start_dim: int = 0, end_dim: int = -1) -> Array:  
 
 def unflatten(input: ArrayLike, dim: Axis, sizes: Sequence[int]) -> Array:  # noqa: A002
     """Split ``dim`` into ``sizes`` (one may be -1).
+
+    Args:
+        input: an array-like.
+        dim: the dim to split.
+        sizes: the new dims, their product the size of ``dim`` (a -1 is inferred).
+
+    Returns:
+        An array of ``input``'s shape with ``dim`` replaced by ``sizes``.
 
     Example:
         >>> ft.unflatten(ft.zeros((2, 6)), 1, (2, 3)).shape
@@ -201,7 +302,12 @@ def unflatten(input: ArrayLike, dim: Axis, sizes: Sequence[int]) -> Array:  # no
 
 def torch_squeeze(input, dim=None):  # noqa: A002
     """Remove size-1 dims (``dim``: only those; a listed dim of another size is kept, as
-    torch does, where NumPy raises)."""
+    torch does, where NumPy raises).
+
+    Example:
+        >>> ft.squeeze(ft.ones((1, 2, 1)), dim=(0, 1)).shape
+        (2, 1)
+    """
     x = as_array(input)
     if dim is None:
         return ops.squeeze(x)
@@ -210,7 +316,12 @@ def torch_squeeze(input, dim=None):  # noqa: A002
 
 
 def torch_flip(input, dims):  # noqa: A002
-    """Reverse the order along ``dims``."""
+    """Reverse the order along ``dims``.
+
+    Example:
+        >>> ft.flip(ft.array([[1, 2], [3, 4]]), dims=(1,)).tolist()
+        [[2, 1], [4, 3]]
+    """
     return ops.flip(input, _tuple(dims))
 
 
@@ -247,148 +358,9 @@ def torch_diagonal(input, offset=0, dim1=0, dim2=1):  # noqa: A002
     return ops.diagonal(input, offset, dim1, dim2)
 
 
-def repeat_interleave(input: ArrayLike, repeats: ArrayLike | None = None, dim: Axis = None, *,
-                      output_size: int | None = None) -> Array:  # noqa: A002
-    """Repeat each element ``repeats`` times along ``dim`` (flattened when None).
-
-    Example:
-        >>> ft.repeat_interleave(ft.array([1, 2]), 2)
-        array([1, 1, 2, 2])
-    """
-    if repeats is None:  # torch.repeat_interleave(counts): indices repeated counts times
-        counts = as_array(input)
-        return ops.repeat(ops.arange(counts.shape[0]), counts)
-    return ops.repeat(input, repeats, axis=dim)
-
-
 def tile(input, dims):  # noqa: A002
     """Repeat the whole array ``dims`` times per dim (torch's ``tile``/``Tensor.repeat``)."""
     return ops.tile(input, tuple(_tuple(dims)))
-
-
-def row_stack(tensors: ArrayLike, *, out: Any = None) -> Array:
-    """Stack rows (torch's alias of ``vstack``).
-
-    Example:
-        >>> ft.row_stack([ft.ones(2), ft.zeros(2)]).tolist()
-        [[1.0, 1.0], [0.0, 0.0]]
-    """
-    refuse_out("row_stack", out)
-    return ops.vstack(list(tensors))
-
-
-def broadcast_tensors(*tensors: ArrayLike) -> Any:
-    """Broadcast the arrays against each other (torch's ``broadcast_arrays``).
-
-    Example:
-        >>> a, b = ft.broadcast_tensors(ft.ones((2, 1)), ft.ones(3)); a.shape, b.shape
-        ((2, 3), (2, 3))
-    """
-    return tuple(ops.broadcast_arrays(*tensors))
-
-
-def block_diag(*tensors: ArrayLike) -> Array:
-    """A block-diagonal matrix of the arrays (0-d and 1-d ones are rows).
-
-    Example:
-        >>> ft.block_diag(ft.ones((1, 1)), ft.ones((2, 2))).shape
-        (3, 3)
-    """
-    blocks = [as_array(b) for b in tensors]
-    blocks = [ops.reshape(b, (1, -1)) if b.ndim < 2 else b for b in blocks]
-    if not blocks:
-        return ops.zeros((1, 0))
-    dtype = np.result_type(*[b.dtype for b in blocks])
-    cols = sum(b.shape[1] for b in blocks)
-    rows, start = [], 0
-    for b in blocks:
-        rows.append(ops.pad(ops.astype(b, dtype), ((0, 0), (start, cols - start - b.shape[1]))))
-        start += b.shape[1]
-    return ops.concatenate(rows, axis=0)
-
-
-def cartesian_prod(*tensors: ArrayLike) -> Array:
-    """The Cartesian product of 1-d arrays, one row per combination.
-
-    Example:
-        >>> ft.cartesian_prod(ft.array([1, 2]), ft.array([3, 4])).shape
-        (4, 2)
-    """
-    if len(tensors) == 1:
-        return as_array(tensors[0])
-    grids = ops.meshgrid(*tensors, indexing="ij")
-    return ops.stack([ops.reshape(g, (-1,)) for g in grids], axis=1)
-
-
-def combinations(input: ArrayLike, r: int = 2,  # noqa: A002
-                 with_replacement: bool = False) -> Array:
-    """All length-``r`` combinations of a 1-d array's elements, one per row.
-
-    Example:
-        >>> ft.combinations(ft.array([1, 2, 3])).shape
-        (3, 2)
-    """
-    x = as_array(input)
-    pick = itertools.combinations_with_replacement if with_replacement else \
-        itertools.combinations
-    index = list(pick(range(x.shape[0]), r))
-    if not index:
-        return ops.zeros((0,) if r else (0,), dtype=x.dtype)
-    return ops.take(x, ops.array(np.array(index, dtype=np.int64)), axis=0)
-
-
-def diag_embed(input: ArrayLike, offset: int = 0, dim1: int = -2,  # noqa: A002
-               dim2: int = -1) -> Array:
-    """Arrays whose diagonal (in the plane ``dim1, dim2``) is the last dim of ``input``.
-
-    Example:
-        >>> ft.diag_embed(ft.ones((2, 3))).shape
-        (2, 3, 3)
-    """
-    x = as_array(input)
-    n = x.shape[-1] + abs(offset)
-    eye = ops.eye(n, k=offset, dtype=x.dtype)
-    padded = ops.pad(x, [(0, 0)] * (x.ndim - 1) + [(0, abs(offset))])
-    # out[i, i + offset] = x[i]: indexed by the row above the diagonal, the column below
-    out = eye * (padded[..., :, None] if offset >= 0 else padded[..., None, :])
-    ndim = x.ndim + 1
-    first, second = one_dim(dim1, ndim, "diag_embed"), one_dim(dim2, ndim, "diag_embed")
-    return ops.moveaxis(out, (-2, -1), (first, second))
-
-
-def take_along_dim(input: ArrayLike, indices: ArrayLike, dim: Axis = None, *,  # noqa: A002
-                   out: Any = None) -> Array:
-    """Values at ``indices`` along ``dim`` (broadcast, as torch); flattened when None.
-
-    Example:
-        >>> ft.take_along_dim(ft.array([[10.0, 30.0, 20.0]]), ft.array([[1]]), dim=1).tolist()
-        [[30.0]]
-    """
-    refuse_out("take_along_dim", out)
-    x, index = as_array(input), as_array(indices)
-    if dim is None:
-        return ops.take_along_axis(ops.reshape(x, (-1,)), ops.reshape(index, (-1,)), 0)
-    axis = one_dim(dim, x.ndim, "take_along_dim")
-    shape = np.broadcast_shapes(tuple(1 if i == axis else n for i, n in enumerate(x.shape)),
-                                tuple(1 if i == axis else n for i, n in enumerate(index.shape)))
-    x = ops.broadcast_to(x, shape[:axis] + (x.shape[axis],) + shape[axis + 1:])
-    index = ops.broadcast_to(index, shape[:axis] + (index.shape[axis],) + shape[axis + 1:])
-    return ops.take_along_axis(x, index, axis)
-
-
-def numel(input: ArrayLike) -> int:  # noqa: A002
-    """The number of elements (an int).
-
-    Example:
-        >>> ft.numel(ft.ones((2, 3)))
-        6
-    """
-    return as_array(input).size
-
-
-def clone(input: ArrayLike, *, memory_format: Any = None) -> Array:  # noqa: A002
-    """A copy (arrays are immutable, so the same values; the graph is kept)."""
-    return ops.copy(input)
 
 
 __all__ = ["split_with_sizes", "chunk", "tensor_split", "unbind", "narrow", "select", "movedim",
