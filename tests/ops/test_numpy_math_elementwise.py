@@ -1,6 +1,6 @@
-"""Elementwise NumPy maths (funtorch/ops/math_elementwise.py, math_real.py, math_bits.py):
-values against NumPy/SciPy on random inputs of several dtypes, gradients to second order,
-aliases, and the errors of the non-differentiable ones."""
+"""Elementwise NumPy maths (funtorch/ops/math_elementwise.py, math_real.py, math_complex.py,
+math_bits.py): values against NumPy/SciPy on random inputs of several dtypes, gradients to
+second order, aliases, and the errors of the non-differentiable ones."""
 
 import doctest
 import importlib
@@ -249,9 +249,9 @@ def test_vmap_and_jit_agree_with_eager():
         np.testing.assert_allclose(np.asarray(ft.jit(fn)(x)), eager, rtol=1e-12)
 
 
-@pytest.mark.parametrize("module", ["math_elementwise", "math_real", "math_bits",
-                                    "math_reductions", "math_compare", "math_stats",
-                                    "math_nan", "math_poly", "math_polyfit"])
+@pytest.mark.parametrize("module", ["math_elementwise", "math_real", "math_complex",
+                                    "math_bits", "math_reductions", "math_compare",
+                                    "math_stats", "math_nan", "math_poly", "math_polyfit"])
 def test_docstring_examples_give_their_outputs(module):
     found = importlib.import_module(f"funtorch.ops.{module}")
     result = doctest.testmod(found, extraglobs={"ft": ft}, report=False,
