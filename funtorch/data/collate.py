@@ -105,6 +105,14 @@ def default_collate(batch: Sequence[Any]) -> Any:
       any float -> the default float dtype, else any int -> int64, else bool;
     - strings and bytes -> kept as a list.
 
+    Args:
+        batch: a non-empty sequence of samples of one structure (what a dataset's
+            ``__getitem__`` returns), as ``DataLoader`` passes it.
+
+    Returns:
+        The batch: the samples' structure with each leaf stacked along a new first axis of
+        size ``len(batch)`` (strings: a list).
+
     Raises:
         TypeError: an unsupported element (message names its type), object/string NumPy arrays.
         RuntimeError: arrays of different shapes, sequences of different lengths.
@@ -144,9 +152,18 @@ def default_convert(data: Any) -> Any:
 
     The collate function of ``DataLoader(batch_size=None)`` (no batching).
 
+    Args:
+        data: one sample: a NumPy array or scalar, a funtorch array, or a container (dict,
+            namedtuple, tuple, list) of them; other leaves are kept as they are.
+
+    Returns:
+        ``data`` with the same structure, NumPy arrays (except object and string ones) and
+        NumPy scalars turned into funtorch arrays of their dtype.
+
     Example:
-        >>> ft.data.default_convert({"x": np.zeros(2), "name": "a"})["x"].shape
-        (2,)
+        >>> out = ft.data.default_convert({"x": np.zeros(2), "name": "a"})
+        >>> type(out["x"]).__name__, out["x"].shape, out["name"]
+        ('Array', (2,), 'a')
     """
     if isinstance(data, np.ndarray):
         return data if data.dtype.kind in "OSUV" else ft.array(data)

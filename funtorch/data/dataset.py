@@ -103,9 +103,15 @@ class TensorDataset(Dataset):
 class Subset(Dataset):
     """The samples of ``dataset`` at ``indices``, in that order.
 
+    Args:
+        dataset: a map-style dataset (anything indexable).
+        indices: positions in ``dataset``; ``subset[i]`` is ``dataset[indices[i]]`` and a
+            list index fetches ``dataset[[indices[i] for i in idx]]`` in one call.
+
     Example:
-        >>> ft.data.Subset(list("abcd"), [3, 0])[0]
-        'd'
+        >>> sub = ft.data.Subset(list("abcd"), [3, 0])
+        >>> len(sub), sub[0], sub[1]
+        (2, 'd', 'a')
     """
 
     def __init__(self, dataset: Any, indices: Sequence[int]) -> None:
@@ -122,14 +128,20 @@ class Subset(Dataset):
 
 
 class ConcatDataset(Dataset):
-    """The concatenation of map-style datasets.
+    """The concatenation of map-style datasets: index ``i`` reads the dataset its position
+    falls in (``cumulative_sizes`` holds the running lengths).
+
+    Args:
+        datasets: an iterable of map-style datasets (each with ``len``).
 
     Raises:
-        ValueError: no datasets. TypeError: an ``IterableDataset`` among them.
+        ValueError: no datasets; (when indexed) a negative index beyond the length.
+        TypeError: an ``IterableDataset`` among them (use ``ChainDataset``).
 
     Example:
-        >>> len(ft.data.ConcatDataset([[1, 2], [3]]))
-        3
+        >>> ds = ft.data.ConcatDataset([[1, 2], [3]])
+        >>> len(ds), ds[2], ds[-2], ds.cumulative_sizes
+        (3, 3, 2, [2, 3])
     """
 
     def __init__(self, datasets: Iterable[Any]) -> None:
@@ -156,7 +168,11 @@ class ConcatDataset(Dataset):
 
 
 class ChainDataset(IterableDataset):
-    """Iterable datasets one after the other.
+    """Iterable datasets one after the other (lazily: each is iterated when reached).
+
+    Args:
+        datasets: an iterable of iterable datasets (or any iterables); ``len`` needs each to
+            have one.
 
     Example:
         >>> list(ft.data.ChainDataset([range(2), range(1)]))

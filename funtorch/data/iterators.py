@@ -105,6 +105,14 @@ class DataLoaderIterator:
     delivered, and the sampler's position. ``restore(state)`` on a fresh iterator of an
     equivalent loader continues with the exact next batch.
 
+    ``iter(loader)`` makes it; it is not meant to be constructed directly.
+
+    Args:
+        loader: the ``DataLoader`` it iterates.
+        source: where its batches come from: the single-process source
+            (``num_workers=0``) or the worker pool's, each yielding ``(batch, snapshot)``.
+        epoch: the number of the epoch it delivers (``state()["epoch"]``).
+
     Example:
         >>> it = iter(ft.data.DataLoader(range(10), batch_size=4, shuffle=True, seed=0))
         >>> first = next(it); saved = it.state(); second = next(it).tolist()

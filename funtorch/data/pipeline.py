@@ -39,6 +39,13 @@ class Pipeline:
     and with parallel ``map``. Random choices depend only on the seeds and the epoch, so
     epoch ``e`` is the same on every run and differs from epoch ``e + 1``.
 
+    The constructor is internal: the sources and stages build pipelines.
+
+    Args:
+        node: the last stage of the chain (a source or stage of ``data/sources.py`` and
+            ``data/stages.py``, with ``open(epoch, state)``).
+        description: the chain as text (``from_iterable(...).map(...)``), for ``repr``.
+
     Example:
         >>> p = ft.data.Pipeline.from_iterable(range(10)).map(lambda x: x * x).batch(4)
         >>> [b.tolist() for b in p]
@@ -230,6 +237,14 @@ class Pipeline:
 
 class PipelineIterator:
     """One epoch of a :class:`Pipeline`, with ``state()`` and ``restore(state)``.
+
+    ``iter(pipeline)`` makes it; it is not meant to be constructed directly.
+
+    Args:
+        pipeline: the pipeline whose epoch it runs.
+        epoch: the epoch number (it seeds the epoch's random choices).
+        state: the ``"pipeline"`` part of a ``state()`` to resume at, or None to start the
+            epoch.
 
     Example:
         >>> p = ft.data.Pipeline.from_iterable(range(6)).shuffle(4, seed=0)

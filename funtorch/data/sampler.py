@@ -72,6 +72,13 @@ class Sampler:
     Subclasses that also define ``resume(state)`` (returning an iterator on the exact next
     index) make ``DataLoader`` restores O(1); others are replayed from the epoch start.
 
+    Args:
+        data_source: accepted for torch's signature and ignored (subclasses keep what they
+            need).
+
+    Raises:
+        NotImplementedError: iterating a subclass that does not define ``__iter__``.
+
     Example:
         >>> class Evens(ft.data.Sampler):
         ...     def __iter__(self): return iter(range(0, 6, 2))
@@ -87,7 +94,10 @@ class Sampler:
 
 
 class SequentialSampler(Sampler):
-    """Indices ``0, 1, ..., len(data_source) - 1``.
+    """Indices ``0, 1, ..., len(data_source) - 1``, in order, every epoch.
+
+    Args:
+        data_source: the dataset (only its ``len`` is used, at each iteration).
 
     Example:
         >>> list(ft.data.SequentialSampler(range(3)))
@@ -190,7 +200,19 @@ class RandomSampler(_EpochSampler):
 
 
 class SubsetRandomSampler(_EpochSampler):
-    """The given indices in a random order, new every epoch.
+    """The given indices in a random order, a new permutation every epoch (the epoch-``e``
+    order a pure function of the base key and ``e``).
+
+    Args:
+        indices: the dataset indices to draw from (each appears once per epoch).
+        generator: an ``ft.random`` key or ``numpy.random.Generator`` for the base key; with
+            neither it nor ``seed``, each epoch draws a fresh seed from the global generator
+            (``ft.manual_seed``), as torch does.
+        seed: an int seed for the base key (keyword-only).
+
+    Raises:
+        ValueError: both ``generator`` and ``seed``.
+        TypeError: a ``seed`` that is not an int, or a ``generator`` of another type.
 
     Example:
         >>> sorted(ft.data.SubsetRandomSampler([7, 3, 5], seed=1))
@@ -215,14 +237,27 @@ class WeightedRandomSampler(_EpochSampler):
 
     Without replacement each index appears at most once (Gumbel top-k sampling).
 
+    Args:
+        weights: a 1-d sequence or array of non-negative, finite weights with a positive sum
+            (they need not sum to 1).
+        num_samples: how many indices an epoch yields.
+        replacement: draw with replacement (False: at most ``count_nonzero(weights)``
+            samples).
+        generator: an ``ft.random`` key or ``numpy.random.Generator`` for the base key; with
+            neither it nor ``seed``, each epoch draws a fresh seed from the global generator.
+        seed: an int seed; the epoch-``e`` draw is a pure function of (seed, e).
+
     Raises:
         ValueError: weights that are not a 1-d sequence of non-negative finite numbers with
             a positive sum, bad ``num_samples``/``replacement``, or more samples than
-            non-zero weights without replacement.
+            non-zero weights without replacement; both ``generator`` and ``seed``.
+        TypeError: a ``seed`` that is not an int, or a ``generator`` of another type.
 
     Example:
         >>> list(ft.data.WeightedRandomSampler([0.0, 1.0], 3, seed=0))
         [1, 1, 1]
+        >>> sorted(ft.data.WeightedRandomSampler([1.0, 0.0, 2.0], 2, replacement=False, seed=0))
+        [0, 2]
     """
 
     def __init__(self, weights: ArrayLike, num_samples: int | None, replacement: bool = True,

@@ -66,6 +66,10 @@ def get_worker_info() -> WorkerInfo | None:
 
     Use it in ``IterableDataset.__iter__`` or ``worker_init_fn`` to split the work.
 
+    Returns:
+        The worker's ``WorkerInfo`` (``id``, ``num_workers``, ``seed``, ``dataset``), set
+        once when the worker process starts; None outside a worker.
+
     Example:
         >>> ft.data.get_worker_info() is None  # in the main process
         True
