@@ -80,7 +80,7 @@ _UNARY_SECTIONS = {
 _OTHER_SECTIONS = {
     "round": """
     Args:
-        x: an array or a scalar; integer arrays come back unchanged.
+        x: an array or a scalar; integer arrays keep their dtype.
         decimals: the number of decimal places (negative: round to tens, hundreds...).
 
     Returns:
