@@ -121,6 +121,14 @@ class LRScheduler:
 class LambdaLR(LRScheduler):
     """``lr = initial_lr * lr_lambda(epoch)``, one lambda or one per group.
 
+    Args:
+        optimizer: the stateful optimizer whose ``param_groups[i]["lr"]`` it sets.
+        lr_lambda: ``epoch -> factor``, or a list of them, one per parameter group.
+        last_epoch: the index of the last epoch when resuming (-1 starts afresh).
+
+    Raises:
+        ValueError: a list of lambdas whose length is not the number of groups.
+
     Example:
         >>> opt = ft.optim.SGD(nn.Linear(3, 2).parameters(), lr=0.1, momentum=0.9)
         >>> sched = ft.optim.lr_scheduler.LambdaLR(opt, lambda epoch: 0.95 ** epoch)
@@ -162,7 +170,14 @@ class LambdaLR(LRScheduler):
 
 
 class StepLR(LRScheduler):
-    """Multiply the learning rate by ``gamma`` every ``step_size`` epochs.
+    """Multiply the learning rate by ``gamma`` every ``step_size`` epochs:
+    :math:`\\eta_t = \\eta_0 \\gamma^{\\lfloor t / \\text{step\\_size} \\rfloor}`.
+
+    Args:
+        optimizer: the stateful optimizer whose ``param_groups[i]["lr"]`` it sets.
+        step_size: the period of the decay, in epochs.
+        gamma: the factor applied every ``step_size`` epochs.
+        last_epoch: the index of the last epoch when resuming (-1 starts afresh).
 
     Example:
         >>> opt = ft.optim.SGD(nn.Linear(3, 2).parameters(), lr=0.1, momentum=0.9)
@@ -190,6 +205,13 @@ class StepLR(LRScheduler):
 
 class MultiStepLR(LRScheduler):
     """Multiply the learning rate by ``gamma`` at each milestone epoch.
+
+    Args:
+        optimizer: the stateful optimizer whose ``param_groups[i]["lr"]`` it sets.
+        milestones: the epochs at which to decay (a milestone listed twice decays
+            twice).
+        gamma: the factor applied at each milestone.
+        last_epoch: the index of the last epoch when resuming (-1 starts afresh).
 
     Example:
         >>> opt = ft.optim.SGD(nn.Linear(3, 2).parameters(), lr=0.1, momentum=0.9)
@@ -222,7 +244,13 @@ class MultiStepLR(LRScheduler):
 
 
 class ExponentialLR(LRScheduler):
-    """Multiply the learning rate by ``gamma`` every epoch.
+    """Multiply the learning rate by ``gamma`` every epoch: :math:`\\eta_t = \\eta_0
+    \\gamma^t`.
+
+    Args:
+        optimizer: the stateful optimizer whose ``param_groups[i]["lr"]`` it sets.
+        gamma: the factor applied every epoch.
+        last_epoch: the index of the last epoch when resuming (-1 starts afresh).
 
     Example:
         >>> opt = ft.optim.SGD(nn.Linear(3, 2).parameters(), lr=0.1, momentum=0.9)
@@ -252,6 +280,12 @@ class CosineAnnealingLR(LRScheduler):
     .. math::
         \\eta_t = \\eta_{min} + \\tfrac{1}{2}(\\eta_0 - \\eta_{min})
         (1 + \\cos(\\pi t / T_{max}))
+
+    Args:
+        optimizer: the stateful optimizer whose ``param_groups[i]["lr"]`` it sets.
+        T_max: :math:`T_{max}`, the half period in epochs.
+        eta_min: :math:`\\eta_{min}`, the smallest learning rate.
+        last_epoch: the index of the last epoch when resuming (-1 starts afresh).
 
     Example:
         >>> opt = ft.optim.SGD(nn.Linear(3, 2).parameters(), lr=0.1, momentum=0.9)
@@ -294,6 +328,13 @@ class CosineAnnealingLR(LRScheduler):
 class LinearLR(LRScheduler):
     """Scale the learning rate by a factor going linearly from ``start_factor`` to
     ``end_factor`` over ``total_iters`` epochs.
+
+    Args:
+        optimizer: the stateful optimizer whose ``param_groups[i]["lr"]`` it sets.
+        start_factor: the factor at epoch 0, in (0, 1].
+        end_factor: the factor from epoch ``total_iters`` on, in [0, 1].
+        total_iters: the epochs the factor takes to reach ``end_factor``.
+        last_epoch: the index of the last epoch when resuming (-1 starts afresh).
 
     Raises:
         ValueError: ``start_factor`` outside (0, 1] or ``end_factor`` outside [0, 1].

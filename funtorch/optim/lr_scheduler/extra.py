@@ -19,7 +19,12 @@ __all__ = ["ConstantLR", "CosineAnnealingWarmRestarts", "CyclicLR", "Multiplicat
 
 class MultiplicativeLR(LambdaLR):
     """Multiply each group's learning rate by ``lr_lambda(epoch)`` every epoch (after the
-    first).
+    first): :math:`\\eta_t = \\eta_{t-1} \\lambda(t)`.
+
+    Args:
+        optimizer: the stateful optimizer whose ``param_groups[i]["lr"]`` it sets.
+        lr_lambda: ``epoch -> factor``, or a list of them, one per parameter group.
+        last_epoch: the index of the last epoch when resuming (-1 starts afresh).
 
     Raises:
         ValueError: a list of lambdas whose length differs from the number of groups.
@@ -50,6 +55,12 @@ class MultiplicativeLR(LambdaLR):
 
 class ConstantLR(LRScheduler):
     """Multiply the learning rate by ``factor`` until epoch ``total_iters``, then restore it.
+
+    Args:
+        optimizer: the stateful optimizer whose ``param_groups[i]["lr"]`` it sets.
+        factor: the factor in [0, 1] applied before epoch ``total_iters``.
+        total_iters: the epoch at which the learning rate is restored.
+        last_epoch: the index of the last epoch when resuming (-1 starts afresh).
 
     Raises:
         ValueError: ``factor`` outside [0, 1].
@@ -85,7 +96,14 @@ class ConstantLR(LRScheduler):
 
 
 class PolynomialLR(LRScheduler):
-    """Decay the learning rate as :math:`\\eta_0 (1 - t / T)^{p}` for ``t <= total_iters``.
+    """Decay the learning rate as :math:`\\eta_0 (1 - t / T)^{p}` for ``t <= total_iters``
+    (0 from then on).
+
+    Args:
+        optimizer: the stateful optimizer whose ``param_groups[i]["lr"]`` it sets.
+        total_iters: :math:`T`, the epoch at which the learning rate reaches 0.
+        power: :math:`p`.
+        last_epoch: the index of the last epoch when resuming (-1 starts afresh).
 
     Example:
         >>> opt = ft.optim.SGD(nn.Linear(3, 2).parameters(), lr=0.1, momentum=0.9)
@@ -244,7 +262,20 @@ class CyclicLR(LRScheduler):
 
 
 class CosineAnnealingWarmRestarts(LRScheduler):
-    """Cosine annealing restarted every ``T_i`` epochs, ``T_i`` growing by ``T_mult``.
+    """Cosine annealing restarted every ``T_i`` epochs, ``T_i`` growing by ``T_mult``:
+
+    .. math::
+        \\eta_t = \\eta_{min} + \\tfrac12 (\\eta_0 - \\eta_{min})
+        (1 + \\cos(\\pi T_{cur} / T_i))
+
+    with :math:`T_{cur}` the epochs since the last restart.
+
+    Args:
+        optimizer: the stateful optimizer whose ``param_groups[i]["lr"]`` it sets.
+        T_0: the length of the first period, in epochs (a positive int).
+        T_mult: the factor each period grows by (an int >= 1).
+        eta_min: :math:`\\eta_{min}`, the smallest learning rate.
+        last_epoch: the index of the last epoch when resuming (-1 starts afresh).
 
     Raises:
         ValueError: ``T_0`` not a positive integer or ``T_mult`` not an integer >= 1.

@@ -81,6 +81,14 @@ class SequentialLR(_Nested, LRScheduler):
     """Run ``schedulers[i]`` between ``milestones[i - 1]`` and ``milestones[i]``; each one
     starts from epoch 0 when its turn comes.
 
+    Args:
+        optimizer: the optimizer all the schedulers belong to.
+        schedulers: the schedulers, in order (constructed on ``optimizer``; not
+            ``ReduceLROnPlateau``).
+        milestones: the epochs at which the next scheduler takes over, one fewer than
+            ``schedulers``.
+        last_epoch: the index of the last epoch when resuming (-1 starts afresh).
+
     Raises:
         ValueError: no schedulers, ``len(milestones) != len(schedulers) - 1``, a
             ``ReduceLROnPlateau``, or schedulers of another optimizer.
@@ -134,7 +142,12 @@ class SequentialLR(_Nested, LRScheduler):
 
 
 class ChainedScheduler(_Nested, LRScheduler):
-    """Step every scheduler in ``schedulers`` at each ``step()``.
+    """Step every scheduler in ``schedulers`` at each ``step()``: their factors compound.
+
+    Args:
+        schedulers: the schedulers to step together, all on the same optimizer (not
+            ``ReduceLROnPlateau``).
+        optimizer: that optimizer (default: the first scheduler's).
 
     Raises:
         ValueError: no schedulers, a ``ReduceLROnPlateau``, or schedulers of different
