@@ -22,9 +22,9 @@ class MultiplicativeLR(LambdaLR):
     first): :math:`\\eta_t = \\eta_{t-1} \\lambda(t)`.
 
     Args:
-        optimizer: the stateful optimizer whose ``param_groups[i]["lr"]`` it sets.
-        lr_lambda: ``epoch -> factor``, or a list of them, one per parameter group.
-        last_epoch: the index of the last epoch when resuming (-1 starts afresh).
+        optimizer, last_epoch: as in :class:`LambdaLR`.
+        lr_lambda: ``epoch -> factor`` applied at that epoch, or a list of them, one per
+            parameter group.
 
     Raises:
         ValueError: a list of lambdas whose length differs from the number of groups.
