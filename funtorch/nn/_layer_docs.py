@@ -9,6 +9,14 @@ import inspect
 import re
 import textwrap
 
+def add_shape(cls: type, shape: str) -> type:
+    """``cls`` with a ``Shape:`` section (``shape``, one line) before its docstring's
+    example; for factory-made layers whose Args the factory already wrote."""
+    head, sep, example = (cls.__doc__ or "").partition("\n\nExample:")
+    cls.__doc__ = f"{head}\n\nShape:\n{wrap(shape, hanging=False)}{sep}{example}"
+    return cls
+
+
 _ARGS = {
     "input_size": "``H_in``, the size of each input vector.",
     "hidden_size": "``H``, the size of the hidden state.",

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from funtorch.nn import functional as F
+from funtorch.nn._layer_docs import add_shape
 from funtorch.nn._layer_utils import make_param
 from funtorch.nn._stateless import REQUIRED, Option, _Stateless, stateless
 from funtorch.nn.dropout import _DropoutNd
@@ -36,9 +37,13 @@ def _example(layer: str, values: str, result: str) -> str:
             f"    {result}")
 
 
+_ELEMENTWISE = "Input any shape ``(*)``; output the same shape."
+
+
 def _layer(name: str, fn: Callable[..., Any] | None, options: tuple[Option, ...],
-           doc: str) -> type[_Stateless]:
-    return stateless(name, fn, options, doc, module=__name__)
+           doc: str, shape: str = _ELEMENTWISE) -> type[_Stateless]:
+    """The layer, its docstring with a ``Shape:`` section after the generated Args."""
+    return add_shape(stateless(name, fn, options, doc, module=__name__), shape)
 
 
 Hardtanh = _layer("Hardtanh", F.hardtanh, (("min_val", -1.0, "min_val"),
@@ -54,7 +59,8 @@ CELU = _layer("CELU", F.celu, (("alpha", 1.0, "alpha"), _INPLACE),
                   "CELU()", "[0.0, 2.0]", "[0.0, 2.0]"))
 GLU = _layer("GLU", F.glu, (("dim", -1, "dim"),),
              "Gated linear unit: ``a * sigmoid(b)`` of the two halves along ``dim``."
-             + _example("GLU()", "[1.0, 2.0, 0.0, 0.0]", "[0.5, 1.0]"))
+             + _example("GLU()", "[1.0, 2.0, 0.0, 0.0]", "[0.5, 1.0]"),
+             "Input ``(*, 2 M, *)`` (axis ``dim`` of even size); output ``(*, M, *)``.")
 Mish = _layer("Mish", F.mish, (_INPLACE,), "``x * tanh(softplus(x))``." + _example(
     "Mish()", "[0.0, 1.0]", "[0.0, 0.8651]"))
 Hardsigmoid = _layer("Hardsigmoid", F.hardsigmoid, (_INPLACE,), "``relu6(x + 3) / 6``." + _example(
@@ -69,7 +75,8 @@ Softmin = _layer("Softmin", F.softmin, (("dim", None, "dim"),), "``softmax(-x, d
     "Softmin(dim=0)", "[1.0, 1.0]", "[0.5, 0.5]"))
 Softmax2d = _layer("Softmax2d", _softmax2d, (),
                    "Softmax over the channels of ``(N, C, H, W)`` or ``(C, H, W)`` inputs."
-                   + _example("Softmax2d()", "[[[0.0]], [[0.0]]]", "[[[0.5]], [[0.5]]]"))
+                   + _example("Softmax2d()", "[[[0.0]], [[0.0]]]", "[[[0.5]], [[0.5]]]"),
+                   "Input ``(N, C, H, W)`` or ``(C, H, W)``; output the same shape.")
 Softshrink = _layer("Softshrink", F.softshrink, (("lambd", 0.5, "lambd"),),
                     "Shrink towards zero by ``lambd`` (zero inside ``[-lambd, lambd]``)."
                     + _example("Softshrink()", "[-1.0, 0.25, 2.0]", "[-0.5, 0.0, 1.5]"))

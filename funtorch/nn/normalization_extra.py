@@ -11,6 +11,7 @@ from typing import Any
 
 from funtorch.nn import functional as F
 from funtorch.nn._layer_utils import check_sizes
+from funtorch.nn._layer_docs import add_shape
 from funtorch.nn._stateless import REQUIRED, stateless
 from funtorch.nn.normalization import LayerNorm, _BatchNorm
 from funtorch.typing import Array, ArrayLike, DTypeLike
@@ -168,17 +169,19 @@ class LocalResponseNorm(stateless("_LRN", F.local_response_norm, (
         check_sizes(self, size=self.size)
 
 
-CosineSimilarity = stateless(
+CosineSimilarity = add_shape(stateless(
     "CosineSimilarity", F.cosine_similarity, (("dim", 1, "dim"), ("eps", 1e-8, "eps")),
     "Cosine similarity of two inputs along ``dim``.\n\nExample:\n"
     "    >>> ft.nn.CosineSimilarity()(ft.ones((2, 3)), ft.ones((2, 3))).shape\n    (2,)\n",
-    module=__name__)
-PairwiseDistance = stateless(
+    module=__name__), "Inputs ``(*, D, *)`` broadcasting together (``D`` on axis ``dim``); "
+    "output their broadcast shape without axis ``dim``.")
+PairwiseDistance = add_shape(stateless(
     "PairwiseDistance", F.pairwise_distance,
     (("p", 2.0, "p"), ("eps", 1e-6, "eps"), ("keepdim", False, "keepdim")),
     "``||x1 - x2 + eps||_p`` along the last axis.\n\nExample:\n"
     "    >>> ft.nn.PairwiseDistance()(ft.ones((2, 3)), ft.zeros((2, 3))).shape\n    (2,)\n",
-    module=__name__)
+    module=__name__), "Inputs ``(N, D)`` or ``(D,)``; output ``(N,)`` or ``()`` (``(N, 1)``, "
+    "``(1,)`` with ``keepdim``).")
 
 
 class BatchNorm3d(_BatchNorm):
