@@ -261,10 +261,12 @@ def _comparison(name: str, fn: Callable[..., Array]) -> Callable[..., Array]:
     compare.__name__ = compare.__qualname__ = name
     expected = [getattr(operator, name)(v, 2.0) for v in (1.0, 2.0, 3.0)]
     compare.__doc__ = (f"Elementwise ``{name}`` comparison (torch's name of ``{fn.__name__}``)."
-                       "\n\nArgs:\n    input: an array.\n    other: an array or a scalar.\n\n"
+                       "\n\nArgs:\n    input: an array.\n    other: an array or a scalar.\n"
+                       "    out: unsupported (must be None).\n\n"
                        "Returns:\n    A bool array of the broadcast shape.\n\nRaises:\n"
                        "    TypeError: ``out=`` is given (arrays are immutable).\n\nExample:\n"
-                       f"    >>> ft.{name}(ft.array([1.0, 2.0, 3.0]), 2.0).tolist()\n    {expected}")
+                       f"    >>> ft.{name}(ft.array([1.0, 2.0, 3.0]), 2.0).tolist()\n"
+                       f"    {expected}")
     return compare
 
 
@@ -383,8 +385,8 @@ def torch_diff(input, n=1, dim=-1, prepend=None, append=None):  # noqa: A002
 
 
 __all__ = ["trapezoid", "cumulative_trapezoid", "sub", "mul", "div", "neg", "rsqrt", "frac",
-           "fix", "sgn", "lerp", "clamp_min", "clamp_max", "addcmul", "addcdiv", "addmm", "addmv", "addr", "addbmm", "baddbmm",
-           "mv", "ger", "eq", "ne", "lt", "le", "gt", "ge", "erfc", "erfinv", "digamma",
+           "fix", "sgn", "lerp", "clamp_min", "clamp_max", "addcmul", "addcdiv", "addmm",
+           "addmv", "addr", "addbmm", "baddbmm", "mv", "ger", "eq", "ne", "lt", "le", "gt", "ge", "erfc", "erfinv", "digamma",
            "lgamma", "xlogy", "igamma", "igammac", "polygamma", "mvlgamma", "logit", "fill",
            "bartlett_window", "blackman_window", "hamming_window", "hann_window",
            "kaiser_window"]

@@ -174,7 +174,22 @@ def narrow(input: ArrayLike, dim: Axis, start: ArrayLike, length: int) -> Array:
 
 
 def select(input, dim, index):  # noqa: A002
-    """The slice at ``index`` of ``dim``, without that dim (``x.select(0, 2) == x[2]``)."""
+    """The slice at ``index`` of ``dim``, without that dim (torch's ``x.select(0, 2)`` is
+    ``x[2]``); ``ft.select`` is NumPy's function, this is the torch spelling's.
+
+    Args:
+        input: an array-like of at least one dim.
+        dim: the axis.
+        index: the position along ``dim`` (negative counts from the end).
+
+    Returns:
+        An array of ``input``'s shape without ``dim``.
+
+    Example:
+        >>> from funtorch.ops.torch_shape import select
+        >>> select(ft.array([[1, 2, 3], [4, 5, 6]]), 1, -1).tolist()
+        [3, 6]
+    """
     x = as_array(input)
     axis = one_dim(dim, x.ndim, "select")
     where = [slice(None)] * x.ndim
