@@ -210,6 +210,14 @@ def adamw(lr: float | Callable[[Any], Any] = 1e-3, betas: tuple[float, float] = 
         ValueError: as :func:`adam`.
 
     Example:
+        The first step: :math:`\\theta (1 - 0.1 \\cdot 0.5) - 0.1 \\operatorname{sign}(g)`:
+
+        >>> opt = ft.optim.adamw(0.1, weight_decay=0.5)
+        >>> w = ft.array([1.0, 2.0])
+        >>> step, _ = opt.update(ft.array([0.5, -1.0]), opt.init(w), w)
+        >>> ft.optim.apply_updates(w, step).tolist()
+        [0.85, 2.0]
+
         Decay matrices only (not biases or normalisation weights)::
 
             >>> opt = ft.optim.adamw(1e-3, weight_decay=1e-2,

@@ -50,6 +50,13 @@ def rmsprop(lr: float | Callable[[Any], Any] = 1e-2, alpha: float = 0.99, eps: f
         ValueError: a negative ``lr``, ``eps``, ``momentum``, ``weight_decay`` or ``alpha``.
 
     Example:
+        The first step: :math:`s_1 = 0.01 g^2`, so :math:`-0.01 g / (0.1 |g|)`:
+
+        >>> opt = ft.optim.rmsprop(1e-2)
+        >>> params, grads = {"w": ft.array([1.0, 2.0])}, {"w": ft.array([0.5, -1.0])}
+        >>> updates, state = opt.update(grads, opt.init(params), params)
+        >>> [round(u, 4) for u in updates["w"].tolist()]
+        [-0.1, 0.1]
         >>> opt = ft.optim.rmsprop(1e-2, momentum=0.9, centered=True)
 
     References:

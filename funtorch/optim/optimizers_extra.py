@@ -56,6 +56,15 @@ def nadam(lr: float | Callable[[Any], Any] = 2e-3, betas: tuple[float, float] = 
             a beta outside [0, 1).
 
     Example:
+        The first step is :math:`-\\eta (1 + 0.1\\mu_2 / (1 - \\mu_1\\mu_2))
+        \\operatorname{sign}(g) \\approx -1.0565 \\, \\eta \\operatorname{sign}(g)` (see
+        :func:`scale_by_nadam`):
+
+        >>> opt = ft.optim.nadam(0.1)
+        >>> params, grads = {"w": ft.array([1.0, 2.0])}, {"w": ft.array([0.5, -1.0])}
+        >>> updates, state = opt.update(grads, opt.init(params), params)
+        >>> [round(u, 4) for u in updates["w"].tolist()]
+        [-0.1056, 0.1056]
         >>> opt = ft.optim.nadam(2e-3, decoupled_weight_decay=True, weight_decay=1e-2)
 
     References:
@@ -189,7 +198,13 @@ def adafactor(lr: float | Callable[[Any], Any] = 1e-2, beta2_decay: float = -0.8
         ValueError: PyTorch's messages for out-of-range arguments.
 
     Example:
-        >>> opt = ft.optim.adafactor(1e-2)
+        The first step is :math:`-lr \\, \\mathrm{RMS}(\\theta) \\operatorname{sign}(g)`:
+
+        >>> opt = ft.optim.adafactor(0.1)
+        >>> params, grads = {"w": ft.array([1.0, -1.0])}, {"w": ft.array([2.0, -0.5])}
+        >>> updates, state = opt.update(grads, opt.init(params), params)
+        >>> [round(u, 4) for u in updates["w"].tolist()]
+        [-0.1, 0.1]
 
     References:
         Shazeer and Stern, "Adafactor: Adaptive Learning Rates with Sublinear Memory Cost",
@@ -240,7 +255,16 @@ def muon(lr: float | Callable[[Any], Any] = 1e-3, weight_decay: float = 0.1,
         TypeError: a schedule as ``lr``.
 
     Example:
-        >>> opt = ft.optim.muon(0.02, momentum=0.95)
+        From zero weights the first step is :math:`-lr` times the Newton-Schulz image of
+        the gradient, :math:`\\operatorname{NS}(\\operatorname{diag}(3, 4)) \\approx
+        \\operatorname{diag}(0.723, 1.119)`:
+
+        >>> opt = ft.optim.muon(0.5, momentum=0.95)
+        >>> params = {"w": ft.zeros((2, 2))}
+        >>> grads = {"w": ft.array([[3.0, 0.0], [0.0, 4.0]])}
+        >>> updates, state = opt.update(grads, opt.init(params), params)
+        >>> [round(v, 3) for v in ft.diagonal(updates["w"]).tolist()]
+        [-0.361, -0.56]
 
     References:
         Jordan et al., "Muon: An optimizer for hidden layers in neural networks", 2024;

@@ -124,6 +124,11 @@ def scale_by_schedule(schedule: Callable) -> GradientTransformation:
 
     Example:
         >>> tx = ft.optim.scale_by_schedule(ft.optim.linear(1.0, 0.0, 10))
+        >>> grads = {"w": ft.array([2.0])}
+        >>> first, state = tx.update(grads, tx.init(grads))  # schedule(0) = 1
+        >>> second, state = tx.update(grads, state)  # schedule(1) = 0.9
+        >>> [round(u["w"].item(), 4) for u in (first, second)]
+        [2.0, 1.8]
     """
     def init(params):
         return ScaleByScheduleState(zero_count(params))
@@ -221,7 +226,12 @@ def trace(momentum: float, dampening: float = 0.0, nesterov: bool = False
         A ``GradientTransformation`` (``init`` / ``update``).
 
     Example:
-        >>> tx = ft.optim.chain(ft.optim.trace(0.9), ft.optim.scale(-0.1))
+        >>> tx = ft.optim.trace(0.9)
+        >>> grads = {"w": ft.array([1.0])}
+        >>> first, state = tx.update(grads, tx.init(grads))  # b_1 = g
+        >>> second, state = tx.update(grads, state)  # 0.9 * 1 + 1
+        >>> [round(u["w"].item(), 4) for u in (first, second)]
+        [1.0, 1.9]
 
     References:
         Sutskever et al., "On the importance of initialization and momentum in deep
