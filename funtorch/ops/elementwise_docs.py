@@ -59,7 +59,7 @@ def doc(template: str, name: str) -> str:
 
 _KEEPS_DTYPE = "An array of ``x``'s shape and dtype."
 # name: (what x may be, what comes back, the example's input, its output). The outputs are
-# exact in binary floating point, worked out by hand from the definitions.
+# exact in binary floating point, worked out by hand from the definitions (and NumPy's).
 _UNARY_SECTIONS = {
     "negative": ("a numeric array or scalar (bool has no negative: use ``logical_not``)",
                  _KEEPS_DTYPE, "[1.0, -2.5]", "[-1.0, 2.5]"),
@@ -73,9 +73,11 @@ _UNARY_SECTIONS = {
              "-1, 0 or 1 (NaN stays NaN), in ``x``'s shape and dtype.", "[-2.5, 0.0, 3.0]",
              "[-1.0, 0.0, 1.0]"),
     "floor": ("an array or a scalar; integer and bool arrays come back unchanged",
-              "The largest integer not above each element, in ``x``'s shape and dtype.", "[-1.5, 0.5, 2.0]", "[-2.0, 0.0, 2.0]"),
+              "The largest integer not above each element, in ``x``'s shape and dtype.",
+              "[-1.5, 0.5, 2.0]", "[-2.0, 0.0, 2.0]"),
     "ceil": ("an array or a scalar; integer and bool arrays come back unchanged",
-             "The smallest integer not below each element, in ``x``'s shape and dtype.", "[-1.5, 0.5, 2.0]", "[-1.0, 1.0, 2.0]"),
+             "The smallest integer not below each element, in ``x``'s shape and dtype.",
+             "[-1.5, 0.5, 2.0]", "[-1.0, 1.0, 2.0]"),
 }
 _OTHER_SECTIONS = {
     "round": """
