@@ -65,11 +65,12 @@ def _conv_sections(cls: type[_ConvNd]) -> str:
     out = _TRANSPOSED_OUT if transposed else _CONV_OUT
     spatial = ", ".join(dims)
     shape = _wrap(f"Input ``(N, C_in, {spatial})`` or ``(C_in, {spatial})``; output ``(N, "
-                  f"C_out, {', '.join(d + '_out' for d in dims)})`` (or without ``N``), each "
-                  "spatial axis ``X`` with that axis's ``k``, ``stride``, ...:", hanging=False)
-    shape += ("\n        " + out.format(o="X_out", i="X_in") + "\n    ``weight`` is ``"
-              + ("(C_in, C_out / groups, " if transposed else "(C_out, C_in / groups, ")
-              + (", ".join(f"k{d}" for d in dims) if nd > 1 else "k") + ")``.")
+                  f"C_out, {', '.join(d + '_out' for d in dims)})`` (or without ``N``), where "
+                  "for each spatial axis ``X`` (with that axis's ``k``, ``stride``, ...) "
+                  + out.format(o="X_out", i="X_in") + ". ``weight`` is ``"
+                  + ("(C_in, C_out / groups, " if transposed else "(C_out, C_in / groups, ")
+                  + (", ".join(f"k{d}" for d in dims) if nd > 1 else "k") + ")``.",
+                  hanging=False)
     raises = ("ValueError: a channel count that is not a non-negative integer, channels not "
               "divisible by ``groups``, or an unknown ``padding_mode``"
               + (' (any but ``"zeros"`` here)' if transposed else "") + ".")

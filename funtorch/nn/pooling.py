@@ -44,11 +44,11 @@ def _pool_doc(nd: int) -> Any:
         spatial, out = ", ".join(dims), ", ".join(f"{d}_out" for d in dims)
         dilation = "dilation * (k - 1)" if is_max else "k"
         shape = ("Shape:\n" + _wrap(f"Input ``(N, C, {spatial})`` or ``(C, {spatial})``; "
-                                    f"output ``(N, C, {out})`` (or without ``N``), per spatial "
-                                    "axis ``X`` with that axis's ``k``, ``stride``, ... (``ceil``"
-                                    " for ``floor`` with ``ceil_mode``):", hanging=False)
-                 + f"\n        ``X_out = floor((X_in + 2 padding - {dilation}"
-                 f"{' - 1' if is_max else ''}) / stride + 1)``")
+                                    f"output ``(N, C, {out})`` (or without ``N``), where for "
+                                    "each spatial axis ``X`` (with that axis's ``k``, "
+                                    "``stride``, ...) ``X_out = floor((X_in + 2 padding - "
+                                    f"{dilation}{' - 1' if is_max else ''}) / stride + 1)`` "
+                                    "(``ceil`` with ``ceil_mode``).", hanging=False))
         raises = ("Raises:\n    ValueError: a kernel size" + (", stride or dilation" if is_max
                                                               else " or stride")
                   + " below 1, or a negative padding.")
