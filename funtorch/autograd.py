@@ -1,5 +1,5 @@
 """PyTorch-style imperative autograd: level 0 of the tracer, over the same primitives,
-VJP rules and backward pass (:func:`funtorch.grad.backprop`) as ``ft.grad``.
+VJP rules and backward pass (:func:`funtorch.backprop.backprop`) as ``ft.grad``.
 
 ``requires_grad=True`` marks a leaf; eager ops on tracked arrays record a
 :class:`funtorch.core.Node` (``grad_fn``), the level-0 tape entry; ``backward()`` hands

@@ -1,5 +1,5 @@
 """The schedule of PyTorch-style ``backward()``: which level-0 tape entries the backward
-pass (:func:`funtorch.grad.backprop`, the one ``ft.grad`` runs) visits, and in which order.
+pass (:func:`funtorch.backprop.backprop`, the one ``ft.grad`` runs) visits, and in which order.
 
 PyTorch's engine counts, for every node reachable from the outputs, the edges into it,
 and runs a node once all of them have delivered their gradient; among ready nodes it
@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import heapq
 
-from funtorch import autograd_hooks
-from funtorch.core import _STATE, OUTPUT, Array, Node
+from funtorch import autograd_hooks, backends, ops
+from funtorch.backprop import backprop, backprop_buffers
+from funtorch.core import _STATE, OUTPUT, Array, Node, wrap
 from funtorch import complex_grad
-from funtorch.grad import backprop
 
 __all__ = ["run_backward"]
 
@@ -39,8 +39,14 @@ def run_backward(roots, root_cts, retain_graph, inputs, accumulate):
     # conjugated here, at the edges of the one backward pass
     root_cts = [complex_grad.torch_convention(ct) for ct in root_cts]
     accumulate = complex_grad.conjugating(accumulate)
+    # without create_graph nothing records the pass: it runs on buffers (backprop.py), and
+    # hooks, anomaly checks and accumulation see arrays wrapped for them
+    buffers = (not _STATE.grad_enabled and backends._cupy_backend is None
+               and all(type(ct) is Array and ct._node is None for ct in root_cts))
+    if buffers:
+        root_cts = [ct._buf for ct in root_cts]
     entries = [_entry(root) for root in roots]
-    deps, graph = _dependencies(entries)
+    deps, graph = _dependencies(entries, buffers)
     wanted = needed = None
     if inputs is not None:
         wanted = {id(_entry(x)): x for x in inputs if x._node is not None}
@@ -49,9 +55,9 @@ def run_backward(roots, root_cts, retain_graph, inputs, accumulate):
     for entry, ct in zip(entries, root_cts):
         prev = cts.get(id(entry))
         cts[id(entry)] = ct if prev is None else prev + ct
+    schedule = _Schedule(deps, needed, cts, wanted, accumulate, retain_graph, buffers)
     try:
-        backprop(_Schedule(deps, needed, cts, wanted, accumulate, retain_graph).run(entries),
-                 cts)
+        (backprop_buffers if buffers else backprop)(schedule.run(entries), cts)
     except BaseException:
         _release(graph, True)  # a hook or rule raised: forget the twins, keep the graph
         raise
@@ -65,9 +71,10 @@ def _entry(x):
     return x if node.is_leaf else node
 
 
-def _dependencies(entries):
+def _dependencies(entries, buffers=False):
     """``({id(entry): number of edges into it}, entries reachable)``. Fills each node's
-    ``parents`` (the tracked arguments' entries: their nodes, or the leaves themselves)
+    ``parents`` (the tracked arguments' entries: their nodes, or the leaves themselves),
+    with ``buffers`` its ``bufs`` (its arguments' backend arrays, for ``backprop_buffers``)
     and gives each parent node its output's twin (see ``tape._twin``) as ``primal``: a
     tracked ``ans`` for the rules, so create_graph=True differentiates them (and then
     drops the residuals ``vjp_fwd`` computed untracked, so the rules recompute them)."""
@@ -100,6 +107,8 @@ def _dependencies(entries):
             raise RuntimeError(_FREED)
         if recording and node.prim.vjp_fwd is not None:
             _drop_residuals(node)
+        if buffers:
+            node.bufs = [arg._buf if isinstance(arg, Array) else arg for arg in args]
         parents = node.parents = []
         for arg in args:  # edges counted in the same pass: this runs once per recorded arg
             parent = arg._node if isinstance(arg, Array) else None
@@ -164,9 +173,11 @@ class _Schedule:
     pulled its cotangent back into them (anomaly mode checks their cotangents for NaN
     then), and the entry is freed then."""
 
-    def __init__(self, deps, needed, cts, wanted, accumulate, retain_graph):
+    def __init__(self, deps, needed, cts, wanted, accumulate, retain_graph, buffers=False):
         self.deps, self.needed, self.cts, self.wanted = deps, needed, cts, wanted
         self.accumulate, self.retain_graph = accumulate, retain_graph
+        # cotangents are backend arrays (backprop_buffers): hooks see them wrapped
+        self.wrap, self.raw = (wrap, _raw) if buffers else (_same, _same)
 
     def run(self, roots):
         deps, needed, cts, wanted = self.deps, self.needed, self.cts, self.wanted
@@ -199,7 +210,7 @@ class _Schedule:
             yield entry
             parents = entry.parents
             if anomaly:
-                _check_nan(entry, parents, cts)
+                _check_nan(entry, parents, cts, self.wrap)
             if entry.prim is not OUTPUT:  # _free, inlined (once per entry)
                 entry.parents = None
                 if free:
@@ -214,18 +225,22 @@ class _Schedule:
         if entry.prim is OUTPUT:
             outputs.append(entry)  # its hooks run with its primitive's entry, next
             return
+        wrap_, raw = self.wrap, self.raw
         if outputs:
-            _run_output_hooks(outputs, cts[key], wanted, self.accumulate)
+            slots = [None if ct is None else wrap_(ct) for ct in cts[key]]
+            _run_output_hooks(outputs, slots, wanted, self.accumulate)
+            cts[key][:] = [None if ct is None else raw(ct) for ct in slots]
             outputs.clear()
         if entry.hooks is not None:
-            cts[key] = autograd_hooks.run_hooks(entry.hooks, cts[key])
+            cts[key] = raw(autograd_hooks.run_hooks(entry.hooks, wrap_(cts[key])))
         if wanted is not None and key in wanted:
-            self.accumulate(wanted[key], cts[key])
+            self.accumulate(wanted[key], wrap_(cts[key]))
 
     def _leaf(self, leaf):
         ct = self.cts.pop(id(leaf), None)
         if ct is None:
             return
+        ct = self.wrap(ct)
         hooks = autograd_hooks.hooks_of(leaf)
         if hooks is not None:
             ct = autograd_hooks.run_hooks(hooks, ct)
@@ -253,12 +268,24 @@ def _run_output_hooks(outputs, slots, wanted, accumulate):
             accumulate(wanted[id(entry)], slots[index])
 
 
-def _check_nan(entry, parents, cts):
+def _check_nan(entry, parents, cts, wrap_):
     """Anomaly mode: name ``entry`` if pulling its cotangent back put a NaN into a
     parent's (an earlier NaN would have stopped the walk at the entry that made it)."""
     for index, parent in enumerate(parents):
         if parent is not None:
-            autograd_hooks.check_nan(entry, index, cts.get(id(parent)))
+            ct = cts.get(id(parent))
+            if ct is not None and type(ct) is not list:  # (a multiple-results' slots)
+                autograd_hooks.check_nan(entry, index, wrap_(ct))
+
+
+def _same(value):
+    return value
+
+
+def _raw(value):
+    """A hook's result as a backend array (``None``, unchanged, was handled by
+    ``call_hook``)."""
+    return value._buf if isinstance(value, Array) else ops.asarray(value)._buf
 
 
 def _first(item):

@@ -169,16 +169,21 @@ class Primitive:
             VJP is the transpose of the JVP, without conjugation). ``bind`` refuses a
             complex output of any other primitive, and the shape rule (what ``jit``
             stages with) a complex input.
+        vjp_buf: optional buffer-level VJP rules, ``rule(g, ans, *args, **params)`` on the
+            backend arrays themselves (Python scalars stay scalars), computing exactly what
+            ``vjp`` computes; reverse mode runs them when nothing traces its backward pass
+            (``funtorch/backprop.py``). ``ops.registry`` derives them for elementwise
+            primitives; ``tests/ops/test_registry_vjp_buf.py`` checks them against ``vjp``.
     """
 
     __slots__ = ("name", "_impl", "vjp", "jvp", "batch", "nondiff", "domain",
                  "samples", "node_cls", "tol", "multiple_results", "vjp_fwd", "_ufunc",
-                 "np_impl", "complex", "_shape")
+                 "np_impl", "complex", "_shape", "vjp_buf")
     registry: dict = {}
 
     def __init__(self, name, impl, *, shape, vjp=None, jvp=None, batch=None, nondiff=False,
                  domain=(-2.0, 2.0), samples=None, torch_name=None, tol=None, register=True,
-                 multiple_results=False, vjp_fwd=None, complex=False):
+                 multiple_results=False, vjp_fwd=None, complex=False, vjp_buf=None):
         if register and name in Primitive.registry:
             raise ValueError(f"Primitive: {name!r} is declared twice")
         self.name = name
@@ -193,6 +198,7 @@ class Primitive:
         self.tol = tol
         self.multiple_results = multiple_results
         self.vjp_fwd = vjp_fwd
+        self.vjp_buf = vjp_buf
         # unregistered primitives (jit, cond, scan, custom rules, autograd.Function) run
         # other primitives, which check their own outputs
         self.complex = complex or not register

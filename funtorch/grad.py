@@ -1,13 +1,14 @@
-"""Reverse mode: the tape, ``vjp``/``grad``/``value_and_grad``, and :func:`backprop`, the
-one backward pass, which PyTorch-style ``backward()`` runs too.
+"""Reverse mode: the tape, and ``vjp``/``grad``/``value_and_grad``.
 
 Functional reverse mode pushes a :class:`VJPTrace` per call; its tracers are the
 tape entries (primitive, parent entries, primal inputs, ``primal`` output). PyTorch-style
 autograd is level 0 of the same tracer: eager ``bind`` records a
 :class:`funtorch.core.Node` with the same fields on arrays that require grad, and
-``backward()`` (``autograd.py``) hands those entries to :func:`backprop` in PyTorch's
-order. The walk calls the primitives' VJP rules, which are written with public ops, so
-any outer transform (or ``create_graph=True``) differentiates the backward pass itself.
+``backward()`` (``autograd.py``) hands those entries to the same backward pass
+(``funtorch/backprop.py``) in PyTorch's order. The pass calls the primitives' VJP rules,
+written with public ops, so any outer transform (or ``create_graph=True``) differentiates
+it; when nothing can (a trace whose entries all recorded plain arrays, ``VJPTrace.plain``)
+it runs on the backend arrays instead (``backprop_buffers``).
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from typing import Any, Literal, overload
 
 import numpy as np
 
-from funtorch import ops, tree
-from funtorch.core import OUTPUT, Array, Trace, Tracer, bind, evaluate, new_trace
+from funtorch import backends, ops, tree
+from funtorch.backprop import backprop, backprop_buffers
+from funtorch.core import OUTPUT, Array, Trace, Tracer, bind, evaluate, new_trace, wrap
 from funtorch import complex_grad
 from funtorch.dtypes import is_inexact
 from funtorch.typing import P, PyTree, T
@@ -41,10 +43,12 @@ class VJPTracer(Tracer):
     """A value under reverse mode; it is also its own tape node."""
 
     # ``dtype`` is a slot, not a property: every binary op asks for it (dtype promotion)
-    __slots__ = ("primal", "prim", "parents", "args", "params", "dtype")
+    # ``bufs``: the arguments' backend arrays when they were all plain (backprop_buffers)
+    __slots__ = ("primal", "prim", "parents", "args", "params", "dtype", "bufs")
 
     def __init__(self, trace, primal, prim, parents, args, params):
         self._trace = trace
+        self.bufs = None
         self.primal = primal
         self.dtype = getattr(primal, "dtype", None)  # None: a multiple-results entry's tuple
         self.prim = prim
@@ -69,11 +73,14 @@ class VJPTrace(Trace):
     """Records every differentiable result in ``tape``, in creation order (a Wengert
     list), so the backward pass needs no topological sort."""
 
-    __slots__ = ("tape",)
+    # ``plain``: every entry recorded plain arrays (no tracer of another level, nothing
+    # PyTorch-style autograd tracks), so nothing can trace the backward pass over them
+    __slots__ = ("tape", "plain")
 
     def __init__(self, level, transform, fun_name):
         super().__init__(level, transform, fun_name)
         self.tape = []
+        self.plain = True
 
     def process_primitive(self, prim, args, params):
         # bind only calls this when an argument is one of this trace's tracers.
@@ -93,6 +100,8 @@ class VJPTrace(Trace):
                 plain = False
             else:
                 bufs.append(arg)
+        if not plain:
+            self.plain = bufs = None
         if prim.vjp_fwd is not None:
             ans, residuals = prim.vjp_fwd(*primals, **params)
             params = dict(params, residuals=residuals)
@@ -112,6 +121,7 @@ class VJPTrace(Trace):
         out.prim = prim
         out.parents = parents
         out.args = primals
+        out.bufs = bufs
         out.params = params
         out._node = out.grad = None
         self.tape.append(out)
@@ -136,43 +146,6 @@ class VJPTrace(Trace):
             if parent is not None and (prim.vjp is None or prim.vjp[index] is None):
                 raise TypeError(_NO_VJP.format(transform=self.transform, name=prim.name,
                                                index=index, fun=self.fun_name))
-
-
-def backprop(schedule, cts):
-    """The backward pass of every level: walk ``schedule`` (tape entries, each after every
-    entry that consumes it) and pull each entry's cotangent in ``cts`` (keyed by
-    ``id(entry)``) back through its primitive's VJP rules into its parents' cotangents.
-
-    Reverse mode's schedule is its tape reversed; PyTorch-style ``backward()``'s is
-    PyTorch's ready queue (``autograd_engine.py``, which also runs hooks on an entry's
-    cotangent before it yields the entry). Returns ``cts``, which then holds the
-    cotangents of the entries that were not in the schedule (the inputs).
-    """
-    pop, get = cts.pop, cts.get
-    for node in schedule:
-        ct = pop(id(node), None)
-        if ct is None:
-            continue  # not on a path to the outputs
-        prim = node.prim
-        if prim is OUTPUT:  # collect the cotangents of a multiple-results primitive
-            shared = node.parents[0]
-            slots = cts.get(id(shared))
-            if slots is None:
-                slots = cts[id(shared)] = [None] * len(shared.primal)
-            index = node.args[0]
-            slots[index] = ct if slots[index] is None else slots[index] + ct
-            continue
-        rules, ans, args, params = prim.vjp, node.primal, node.args, node.params
-        if prim.multiple_results:
-            ct = tuple(ops.zeros_like(a) if c is None else c for c, a in zip(ct, ans))
-        for index, parent in enumerate(node.parents):
-            if parent is not None:  # (an empty **params costs a call ~60 ns)
-                g = rules[index](ct, ans, *args, **params) if params else rules[index](
-                    ct, ans, *args)
-                key = id(parent)
-                prev = get(key)
-                cts[key] = g if prev is None else bind(ops.elementwise.add_p, prev, g)
-    return cts
 
 
 # Functional API ------------------------------------------------------------------------
@@ -255,10 +228,18 @@ def _vjp(fun, primals, has_aux, transform):
                 raise ValueError(f"vjp_fn: cotangent shape {getattr(ct, 'shape', ())} does "
                                  f"not match output shape {getattr(out, 'shape', ())}")
         cts: dict = {}
-        for i, root in roots:
-            ct, prev = _to_input(ct_flat[i]), cts.get(id(root))
-            cts[id(root)] = ct if prev is None else prev + ct
-        backprop(reversed(tape), cts)
+        seeds = [(root, _to_input(ct_flat[i])) for i, root in roots]
+        if trace.plain and backends._cupy_backend is None and all(type(ct) is Array and ct._node is None for _, ct in seeds):
+            for root, ct in seeds:  # nothing can trace this pass: run it on buffers
+                prev = cts.get(id(root))
+                cts[id(root)] = ct._buf if prev is None else prev + ct._buf
+            backprop_buffers(reversed(tape), cts)
+            cts = {id(b): wrap(cts[id(b)]) for b in boxed if id(b) in cts}
+        else:
+            for root, ct in seeds:
+                prev = cts.get(id(root))
+                cts[id(root)] = ct if prev is None else prev + ct
+            backprop(reversed(tape), cts)
         grads = [cts.get(id(b), None) if type(b) is VJPTracer else None for b in boxed]
         grads = [_zero_cotangent(x) if g is None else _in_dtype(g, x)
                  for g, x in zip(grads, flat)]

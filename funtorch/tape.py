@@ -34,13 +34,15 @@ class Node:
     parameters, and ``seq``, its creation order. With ``parents`` (the tracked inputs'
     entries: their nodes, or the leaves themselves) and ``primal`` (the output, the rules'
     ``ans``), which ``backward()`` fills in while it runs, these are the fields of a
-    reverse-mode tracer, so ``grad.backprop`` walks both.
+    reverse-mode tracer, so ``backprop.backprop`` walks both.
 
     ``type(node).__name__`` is the PyTorch-like ``grad_fn`` name (``MulBackward0``).
     ``args`` is set to ``None`` once ``backward()`` has freed the graph.
     """
 
-    __slots__ = ("prim", "args", "params", "parents", "primal", "seq", "twin", "hooks")
+    # ``bufs``: the arguments' backend arrays, filled by backward() (backprop_buffers)
+    __slots__ = ("prim", "args", "params", "parents", "primal", "seq", "twin", "hooks",
+                 "bufs")
     is_leaf = False
 
     def __repr__(self):

@@ -15,7 +15,7 @@ from collections.abc import Callable
 import numpy as np
 
 from funtorch.core import Array, Primitive, bind
-from funtorch.ops import registry as R
+from funtorch.ops import buffer_vjp, registry as R
 from funtorch import ops
 from funtorch.typing import ArrayLike, Axis
 
@@ -91,9 +91,9 @@ def _batch_reduction(prim):
 
 
 def _reduction(name, impl, vjp, jvp, out_dtype=None, nondiff=False, torch_name=None,
-               samples=None, complex=False):
+               samples=None, complex=False, vjp_buf=None):
     prim = Primitive(name, impl, shape=_reduction_shape(out_dtype), vjp=vjp, jvp=jvp,
-                     nondiff=nondiff, torch_name=torch_name,
+                     nondiff=nondiff, torch_name=torch_name, vjp_buf=vjp_buf,
                      samples=samples or (lambda s: _axis_sample(s)), complex=complex)
     prim.batch = _batch_reduction(prim)
     return prim
@@ -176,7 +176,7 @@ sum_p = _reduction("sum", _accumulating(lambda xp, x, axis, keepdims: xp.sum(
     x, axis=axis, keepdims=keepdims)),
                    (_sum_vjp,), (lambda t, ans, x, axis, keepdims:
                                  ops.sum(t, axis=axis, keepdims=keepdims),),
-                   out_dtype=_sum_dtype, complex=True)
+                   out_dtype=_sum_dtype, complex=True, vjp_buf=(buffer_vjp.sum_rule,))
 max_p = _reduction("max", lambda xp, x, axis, keepdims: xp.max(x, axis=axis, keepdims=keepdims),
                    (_chooser_vjp,), (_chooser_jvp,), torch_name="Max",
                    samples=lambda s: _axis_sample(s, separated=True))

@@ -12,6 +12,7 @@ import numpy as np
 from funtorch import dtypes
 from funtorch.core import _COMPLEX_MSG, Array, Primitive, bind
 from funtorch import ops
+from funtorch.ops import buffer_vjp
 
 _SCALARS = (int, float, bool, complex)
 _PRIMITIVES = Primitive.registry  # the unary rules' multiply, declared in elementwise.py
@@ -297,6 +298,8 @@ def unary(name, impl, deriv=None, *, zero_grad=False, nondiff=False, domain=(-2.
                      elementwise_shape(name, out_dtype), vjp=vjp, jvp=jvp, nondiff=nondiff,
                      domain=domain, torch_name=torch_name,
                      samples=samples or elementwise_samples(1, domain), tol=tol, complex=complex)
+    if not (zero_grad or nondiff):
+        buffer_vjp.derive(prim, buffer_vjp.unary_rules, deriv)
     prim.batch = batch_elementwise(prim)
     prim.ufunc = ufunc
     return prim
@@ -327,6 +330,8 @@ def binary(name, impl, dx=None, dy=None, *, zero_grad=False, nondiff=False, out_
     prim = Primitive(name, impl, shape=elementwise_shape(name, out_dtype), vjp=vjp, jvp=jvp,
                      nondiff=nondiff, domain=domain, torch_name=torch_name,
                      samples=samples or elementwise_samples(2, domain), tol=tol, complex=complex)
+    if not (zero_grad or nondiff):
+        buffer_vjp.derive(prim, buffer_vjp.binary_rules, dx, dy, scalar_safe, ONE, MINUS_ONE)
     prim.batch = batch_elementwise(prim)
     prim.ufunc = ufunc
     return prim
