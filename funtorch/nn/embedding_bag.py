@@ -27,8 +27,7 @@ class EmbeddingBag(Embedding):
         max_norm: looked-up rows with a larger ``norm_type``-norm are rescaled to it (None:
             no renormalisation), as in ``Embedding``.
         norm_type: the p of the p-norm for ``max_norm``.
-        scale_grad_by_freq: divide each row's gradient by its index's count in the batch
-            (not with ``mode="max"``).
+        scale_grad_by_freq: divide each row's gradient by its index's count in the batch.
         mode: how a bag's rows are reduced: "sum", "mean" (default) or "max".
         sparse: must be False (no sparse arrays in funtorch).
         _weight: an initial ``weight`` (torch's private argument).

@@ -88,8 +88,8 @@ class GroupNorm(Module):
         dtype: the parameters' float dtype; None for ``ft.get_default_dtype()``.
 
     Raises:
-        ValueError: a size that is not a positive integer, or ``num_channels`` not divisible
-            by ``num_groups``.
+        ValueError: a size that is not a non-negative integer, ``num_groups=0``, or
+            ``num_channels`` not divisible by ``num_groups``.
 
     Shape:
         Input ``(N, C, *)``; output the same shape.
