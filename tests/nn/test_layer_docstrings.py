@@ -1,0 +1,48 @@
+"""The layer docstrings (#20): every constructor argument in ``Args:``, a ``Shape:`` section
+for layers, an example; the sections several modules generate (conv, pooling, recurrent,
+dropout, normalisation, losses) included. The wrap helper keeps inline literals whole."""
+
+import importlib
+import inspect
+import re
+
+import pytest
+
+from funtorch.nn._layer_docs import wrap
+
+MODULES = ["loss", "activation", "activation_extra", "normalization", "normalization_extra",
+           "rnn", "pooling", "linear", "conv", "conv_extra", "dropout", "dropout_extra",
+           "transformer", "adaptive", "containers", "containers_extra", "embedding",
+           "embedding_bag"]
+NO_SHAPE = {"ModuleList", "ModuleDict", "ParameterList", "ParameterDict"}  # no forward
+LAYERS = [(name, getattr(module, name)) for module in
+          (importlib.import_module(f"funtorch.nn.{m}") for m in MODULES)
+          for name in module.__all__]
+
+
+def _section(doc, title):
+    match = re.search(rf"^{title}:\n((?:    .*\n?|\n)*?)(?:\n\S|\Z)", doc, re.M)
+    return match.group(1) if match else None
+
+
+@pytest.mark.parametrize("name,cls", LAYERS, ids=[name for name, _ in LAYERS])
+def test_layer_docstring_sections(name, cls):
+    doc = inspect.cleandoc(cls.__doc__ or "")
+    assert ">>>" in doc, f"{name}: no example"
+    if name not in NO_SHAPE:
+        assert _section(doc, "Shape") is not None, f"{name}: no Shape section"
+    params = [p for p in inspect.signature(cls).parameters.values()
+              if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) or name == "Identity"]
+    if params:
+        args = _section(doc, "Args")
+        assert args is not None, f"{name}: no Args section"
+        documented = re.findall(r"^    (\w+):", args, re.M)
+        assert documented == [p.name for p in params], f"{name}: Args {documented}"
+
+
+def test_wrap_keeps_literals_whole():
+    text = "shape: " + " ".join(f"``(N, C_{i}, H, W)``" for i in range(12))
+    lines = wrap(text).split("\n")
+    assert all(len(line) <= 96 for line in lines)
+    assert all(line.count("``") % 2 == 0 for line in lines)
+    assert lines[0].startswith("    shape:") and lines[1].startswith("        ``")
