@@ -210,8 +210,8 @@ def embedding(weight: ArrayLike, input: ArrayLike, padding_idx: int | None = -1,
         weight: the table (num_embeddings, embedding_dim).
         input: integer indices of any shape.
         padding_idx: the row that gets no gradient (negative: none).
-        scale_grad_by_freq: accepted for torch compatibility (no effect).
-        sparse: accepted for torch compatibility (no effect).
+        scale_grad_by_freq: divide each row's gradient by its index's count in ``input``.
+        sparse: must be False (funtorch has no sparse arrays).
 
     Returns:
         An array of shape ``input.shape + (embedding_dim,)``.
@@ -220,7 +220,8 @@ def embedding(weight: ArrayLike, input: ArrayLike, padding_idx: int | None = -1,
         >>> ft.embedding(ft.array([[0.0, 1.0], [2.0, 3.0]]), ft.array([1, 0])).tolist()
         [[2.0, 3.0], [0.0, 1.0]]
     """
-    return _functional().embedding(input, weight, None if padding_idx < 0 else padding_idx)
+    return _functional().embedding(input, weight, None if padding_idx < 0 else padding_idx,
+                                   scale_grad_by_freq=scale_grad_by_freq, sparse=sparse)
 
 
 def kl_div(input: ArrayLike, target: ArrayLike, reduction: str | int = 1,  # noqa: A002

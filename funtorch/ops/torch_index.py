@@ -195,7 +195,7 @@ def index_select(input: ArrayLike, dim: int, index: ArrayLike, *,  # noqa: A002
         input: an array-like.
         dim: the axis to select along.
         index: a 1-d integer array.
-        out: accepted for torch compatibility (not written).
+        out: unsupported (must be None).
 
     Returns:
         An array of ``input``'s shape with ``dim`` of size ``len(index)``.
@@ -204,6 +204,7 @@ def index_select(input: ArrayLike, dim: int, index: ArrayLike, *,  # noqa: A002
         >>> ft.index_select(ft.array([[1.0, 2.0], [3.0, 4.0]]), 1, ft.array([1])).tolist()
         [[2.0], [4.0]]
     """
+    refuse_out("index_select", out)
     x = as_array(input)
     return ops.take(x, as_array(index), axis=one_dim(dim, x.ndim, "index_select")) if x.ndim \
         else ops.take(ops.reshape(x, (1,)), as_array(index))[0]

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from funtorch import ops
-from funtorch.ops.torch_args import as_array, one_dim
+from funtorch.ops.torch_args import as_array, one_dim, refuse_out
 from funtorch.typing import Array, ArrayLike
 
 
@@ -65,7 +65,7 @@ def masked_select(input: ArrayLike, mask: ArrayLike, *, out: Any = None) -> Arra
     Args:
         input: an array-like.
         mask: a bool array broadcasting with ``input``.
-        out: accepted for torch compatibility (not written).
+        out: unsupported (must be None).
 
     Returns:
         A 1-d array of ``input``'s dtype, one element per true entry of the broadcast mask,
@@ -75,6 +75,7 @@ def masked_select(input: ArrayLike, mask: ArrayLike, *, out: Any = None) -> Arra
         >>> ft.masked_select(ft.array([1.0, 2.0, 3.0]), ft.array([True, False, True])).tolist()
         [1.0, 3.0]
     """
+    refuse_out("masked_select", out)
     x, mask = ops.broadcast_arrays(as_array(input), as_array(mask))
     return x[mask]
 
