@@ -15,11 +15,22 @@ def explain_failure(prim, args, params, exc):
     try:
         prim.shape(*args, **params)
     except (TypeError, ValueError) as checked:
-        return type(checked)(str(checked))
+        return _same_kind(checked, str(checked))
     desc = ", ".join(
         f"{a.dtype}{list(a.shape)}" if isinstance(a, _array_type()) else repr(a) for a in args
     )
-    return type(exc)(f"{prim.name}: failed on arguments ({desc}): {exc}")
+    return _same_kind(exc, f"{prim.name}: failed on arguments ({desc}): {exc}")
+
+
+def _same_kind(exc, message):
+    """An exception of ``exc``'s class with ``message``, or of its nearest builtin base
+    when that class takes other constructor arguments (NumPy's ``_UFuncNoLoopError``
+    wants the ufunc and dtypes): rebuilding the error must never raise a different one."""
+    try:
+        return type(exc)(message)
+    except Exception:  # noqa: BLE001 - any constructor signature
+        base = next(c for c in type(exc).__mro__ if c.__module__ == "builtins")
+        return base(message)
 
 
 _LEAK_MSG = (

@@ -13,9 +13,9 @@ import numpy as np
 from funtorch.core import Array
 from funtorch.dtypes import default_complex_dtype, get_default_dtype
 
-_NOT_NUMERIC = ("ft.array: expected numbers (bool, int, float, complex), nested lists of them "
+_NOT_NUMERIC = ("ft.{fn}: expected numbers (bool, int, float, complex), nested lists of them "
                 "or an array, got {what}")
-_INT_OVERFLOW = ("ft.array: Python int {value} does not fit in int64 (-2**63 to 2**63 - 1); "
+_INT_OVERFLOW = ("ft.{fn}: Python int {value} does not fit in int64 (-2**63 to 2**63 - 1); "
                  "pass dtype=ft.float64 to store it as a float")
 _FLOAT64, _UINT64 = np.dtype(np.float64), np.dtype(np.uint64)
 _COMPLEX128 = np.dtype(np.complex128)
@@ -46,7 +46,7 @@ def _has_float(data):
     return isinstance(data, float) or (dtype is not None and dtype.kind == "f")
 
 
-def check_numeric(data, host):
+def check_numeric(data, host, fn="array"):
     """Python data NumPy could not store as numbers: a clear error instead of an object,
     string or uint64 (an int past int64) array."""
     # NumPy stores [1, 2**63] as float64; a float among the data (found at once, in
@@ -60,10 +60,10 @@ def check_numeric(data, host):
         return  # NumPy scalars (uint64 ones) keep the dtype NumPy gives them
     value, path = found if found is not None else (data, ())
     if isinstance(value, int) and not isinstance(value, bool):
-        raise OverflowError(_INT_OVERFLOW.format(value=value))
+        raise OverflowError(_INT_OVERFLOW.format(fn=fn, value=value))
     what = "None" if value is None else f"{type(value).__name__} {value!r:.40}"
     where = f" at index {list(path)}" if path else ""
-    raise TypeError(_NOT_NUMERIC.format(what=what + where))
+    raise TypeError(_NOT_NUMERIC.format(fn=fn, what=what + where))
 
 
 _LONG_COMPLEX = ("{fn}: extended-precision complex data (dtype {dtype}) is not supported; "
@@ -97,7 +97,7 @@ def host_array(data, dtype, fn="array"):
         data = [d.numpy() if isinstance(d, Array) else d for d in data]
     host = np.array(data, dtype=dtype)
     if dtype is None:
-        check_numeric(data, host)
+        check_numeric(data, host, fn)
         if host.dtype == np.float64:
             host = host.astype(get_default_dtype())
         elif host.dtype == _COMPLEX128:

@@ -56,3 +56,11 @@ def test_full_rejects_a_fill_that_does_not_broadcast():
     with pytest.raises(ValueError, match=r"full: fill_value of shape \(3,\) cannot be broadcast "
                                          r"to shape \(2, 2\)"):
         ft.full((2, 2), ft.array([1.0, 2.0, 3.0]))
+
+
+@pytest.mark.parametrize("fn", ["asarray", "tensor"])
+def test_conversion_errors_name_the_function_called(fn):
+    with pytest.raises(TypeError, match=rf"ft.{fn}: expected numbers"):
+        getattr(ft, fn)(["a"])
+    with pytest.raises(OverflowError, match=rf"ft.{fn}: Python int"):
+        getattr(ft, fn)([1, 2 ** 70])

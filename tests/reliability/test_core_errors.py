@@ -180,3 +180,24 @@ def test_custom_jvp_wrong_shape_tangent_is_a_clear_error():
         ft.jvp(clipped_sin, (ft.ones(3),), (ft.ones(3),))
     with pytest.raises(ValueError, match=message):
         ft.grad(lambda x: ft.sum(clipped_sin(x)))(ft.ones(3))
+
+
+@pytest.mark.parametrize("exc", [
+    np._core._exceptions._UFuncNoLoopError(np.sign, (np.dtype(bool),)),  # two arguments
+    np.linalg.LinAlgError("singular"), np.exceptions.AxisError(3, 2), KeyError("k"),
+], ids=lambda e: type(e).__name__)
+def test_a_backend_error_is_rebuilt_whatever_its_constructor(exc):
+    # explain_failure rebuilt every backend error as type(exc)(message): NumPy's no-loop
+    # error takes (ufunc, dtypes), so ft.sign of a bool array raised a TypeError about
+    # __init__'s arguments instead of naming sign
+    from funtorch.core import Primitive
+    from funtorch import diagnostics
+    prim = Primitive.registry["sign"]
+    rebuilt = diagnostics.explain_failure(prim, (ft.array([1.0]),), {}, exc)
+    assert isinstance(rebuilt, BaseException) and "sign: failed on arguments" in str(rebuilt)
+    assert isinstance(rebuilt, type(exc)) or isinstance(exc, type(rebuilt))
+
+
+def test_sign_of_a_bool_array_names_sign():
+    with pytest.raises(TypeError, match="sign: failed on arguments .bool"):
+        ft.sign(ft.array([True, False]))
