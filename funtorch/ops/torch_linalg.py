@@ -232,12 +232,13 @@ def matrix_rank(input: ArrayLike, tol: float | None = None, symmetric: bool = Fa
 
 def solve(A: ArrayLike, B: ArrayLike, *, left: bool = True,  # noqa: N803
           out: Any = None) -> Array:
-    """Solve ``A X = B`` (``ft.linalg.solve``).
+    """Solve ``A X = B`` (``X A = B`` with ``left=False``), over ``ft.linalg.solve``.
 
     Args:
         A: square matrices (..., n, n).
-        B: the right-hand sides (..., n, k), or a vector (n,).
-        left: accepted for torch compatibility; only ``A X = B`` is solved.
+        B: the right-hand sides (..., n, k) ((..., k, n) with ``left=False``), or a
+            vector (n,).
+        left: solve ``A X = B`` (True) or ``X A = B`` (False).
         out: unsupported (must be None).
 
     Returns:
@@ -248,7 +249,14 @@ def solve(A: ArrayLike, B: ArrayLike, *, left: bool = True,  # noqa: N803
         [[1.0], [0.5]]
     """
     refuse_out("solve", out)
-    return _linalg().solve(A, B)
+    if left:
+        return _linalg().solve(A, B)
+    # X A = B  <=>  A^T X^T = B^T
+    B = as_array(B)
+    if B.ndim == 1:
+        return _linalg().solve(ops.swapaxes(A, -1, -2), B)
+    return ops.swapaxes(_linalg().solve(ops.swapaxes(A, -1, -2), ops.swapaxes(B, -1, -2)),
+                        -1, -2)
 
 
 def lstsq(A: ArrayLike, B: ArrayLike, rcond: float | None = None, *,  # noqa: N803

@@ -1,7 +1,7 @@
 """Options of the torch adapters that used to be accepted and ignored (found while writing
 their docstrings, #20): ``out=`` of ``index_select``/``masked_select`` is refused like every
-other torch spelling's, and ``torch.embedding`` passes ``scale_grad_by_freq``/``sparse`` on
-to ``F.embedding``."""
+other torch spelling's, ``torch.embedding`` passes ``scale_grad_by_freq``/``sparse`` on
+to ``F.embedding``, and ``solve(..., left=False)`` solves ``X A = B``."""
 
 import numpy as np
 import pytest
@@ -31,3 +31,13 @@ def test_embedding_scales_the_gradient_by_frequency(scale, expected):
 def test_embedding_refuses_sparse_as_the_functional_form_does():
     with pytest.raises(ValueError, match="sparse"):
         ft.embedding(ft.ones((3, 2)), ft.array([0]), sparse=True)
+
+
+@pytest.mark.parametrize("b_shape", [(3, 3), (2, 3), (4, 2, 3), (3,)])
+def test_solve_left_false_solves_x_a_equals_b(b_shape):
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(3, 3)) + 3 * np.eye(3)
+    b = rng.normal(size=b_shape)
+    x = np.asarray(ft.solve(ft.array(a), ft.array(b), left=False))
+    assert x.shape == b.shape
+    np.testing.assert_allclose(x @ a, b, rtol=1e-10, atol=1e-12)
