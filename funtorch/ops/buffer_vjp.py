@@ -82,7 +82,8 @@ def derive_pending():
     """Probe every declared partial (``backprop_buffers`` calls this before a pass)."""
     while _PENDING:
         prim, make, args = _PENDING.pop()
-        prim.vjp_buf = make(prim, *args)
+        if prim.vjp_buf is None:  # rules given with the declaration win
+            prim.vjp_buf = make(prim, *args)
 
 
 def unary_rules(prim, deriv):

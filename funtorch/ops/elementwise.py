@@ -12,6 +12,8 @@ import math
 
 from collections.abc import Callable
 
+import numpy as np
+
 from funtorch.core import Array, Primitive, bind
 from funtorch.dtypes import real_of
 from funtorch.ops import registry as R
@@ -35,6 +37,7 @@ HALF_STEPS = ((-1.4, -1.1), (-0.4, -0.1), (0.1, 0.4), (0.6, 0.9), (1.1, 1.4))
 
 neg_p = unary("neg", "negative", float_only=False, torch_name="Neg", complex=True)
 neg_p.vjp = (lambda g, ans, x: bind(neg_p, g),)
+neg_p.vjp_buf = (lambda g, ans, x: -g,)
 neg_p.jvp = (lambda t, ans, x: bind(neg_p, t),)
 exp_p = unary("exp", "exp", lambda ans, x: ans, complex=True)
 log_p = unary("log", "log", lambda ans, x: 1.0 / x, domain=POSITIVE, complex=True)
@@ -42,8 +45,10 @@ log1p_p = unary("log1p", "log1p", lambda ans, x: 1.0 / (x + 1.0),
                 domain=(-0.8, 2.0), complex=True)
 expm1_p = unary("expm1", "expm1", lambda ans, x: ans + 1.0, complex=True)
 sqrt_p = unary("sqrt", "sqrt", lambda ans, x: 0.5 / ans, domain=POSITIVE, complex=True)
-sin_p = unary("sin", "sin", lambda ans, x: cos(x), complex=True)
-cos_p = unary("cos", "cos", lambda ans, x: -sin(x), complex=True)
+sin_p = unary("sin", "sin", lambda ans, x: cos(x), complex=True,
+              buffer_deriv=lambda ans, x: np.cos(x))
+cos_p = unary("cos", "cos", lambda ans, x: -sin(x), complex=True,
+              buffer_deriv=lambda ans, x: -np.sin(x))
 tan_p = unary("tan", "tan", lambda ans, x: 1.0 + ans * ans,
               domain=(-1.2, 1.2), complex=True)
 arcsin_p = unary("arcsin", "arcsin",

@@ -278,12 +278,14 @@ def primitive(name, impl, **rules) -> Primitive:
 
 def unary(name, impl, deriv=None, *, zero_grad=False, nondiff=False, domain=(-2.0, 2.0),
           torch_name=None, float_only=True, samples=None, tol=None, out_dtype=None,
-          complex=False):
+          complex=False, buffer_deriv=None):
     """Declare an elementwise one-argument primitive from ``deriv(ans, x)``.
 
     ``zero_grad=True`` registers an explicit zero derivative (step functions);
     ``nondiff=True`` marks an op whose output is never differentiated; ``complex=True``
-    one whose ``deriv`` is the complex derivative too (holomorphic ops).
+    one whose ``deriv`` is the complex derivative too (holomorphic ops);
+    ``buffer_deriv`` the same derivative on NumPy arrays when ``deriv`` calls funtorch
+    functions (``np.cos`` for ``cos``: see ``ops/buffer_vjp.py``).
     """
     impl, ufunc = _ufunc_impl(impl)
     if zero_grad:
@@ -299,7 +301,7 @@ def unary(name, impl, deriv=None, *, zero_grad=False, nondiff=False, domain=(-2.
                      domain=domain, torch_name=torch_name,
                      samples=samples or elementwise_samples(1, domain), tol=tol, complex=complex)
     if not (zero_grad or nondiff):
-        buffer_vjp.derive(prim, buffer_vjp.unary_rules, deriv)
+        buffer_vjp.derive(prim, buffer_vjp.unary_rules, buffer_deriv or deriv)
     prim.batch = batch_elementwise(prim)
     prim.ufunc = ufunc
     return prim
