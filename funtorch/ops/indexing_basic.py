@@ -19,6 +19,8 @@ as its transpose, so derivatives of every order stay within these two primitives
 
 from __future__ import annotations
 
+import numpy as np
+
 from funtorch.core import Primitive, bind
 from funtorch.ops import registry as R
 
@@ -187,11 +189,13 @@ def _add_samples(s):
 basic_index_p = Primitive(
     "basic_index", lambda xp, x, index: x[index.index], shape=_basic_index_shape,
     vjp=(lambda g, ans, x, index: basic_index_add(g, index),),
+    vjp_buf=(lambda g, ans, x, index: _add_impl(np, g, index),),
     jvp=(lambda t, ans, x, index: basic_index(t, index),),
     batch=_basic_index_batch, samples=_index_samples, torch_name="Index", complex=True)
 
 basic_index_add_p = Primitive(
     "basic_index_add", _add_impl, shape=_add_shape,
     vjp=(lambda g, ans, x, index: basic_index(g, index),),
+    vjp_buf=(lambda g, ans, x, index: g[index.index],),
     jvp=(lambda t, ans, x, index: basic_index_add(t, index),),
     batch=_add_batch, samples=_add_samples, complex=True)

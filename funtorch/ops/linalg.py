@@ -13,11 +13,13 @@ compositions, so their derivatives come from ``matmul``'s rules.
 from __future__ import annotations
 
 import math
+import types
 
 import numpy as np
 
-from funtorch.core import Primitive, bind
+from funtorch.core import Primitive, bind, wrap
 from funtorch.ops import registry as R
+from funtorch.ops.buffer_vjp import unbroadcast_buffer
 from funtorch.ops.einsum import einsum  # noqa: F401  (exported with the products)
 from funtorch.ops.reductions import normalize_axes
 from funtorch import ops
@@ -60,23 +62,39 @@ def _matmul_shape(a, b):
     return tuple(batch) + (a.shape[-2], b.shape[-1]), np.result_type(a.dtype, b.dtype)
 
 
-def _matmul_vjp_a(g, ans, a, b):
+def _matmul_vjp_a(g, ans, a, b, xp=None):
+    xp = xp or _ARRAYS  # funtorch arrays, or backend arrays (_BUFFERS): one rule for both
     if a.ndim == 2 and b.ndim > 2 and b.shape[:-2] == g.shape[:-2]:
         # sum_batch g[i] @ b[i]^T as one large product
-        rows = ops.reshape(ops.moveaxis(g, -2, 0), (g.shape[-2], -1))
-        cols = ops.reshape(ops.moveaxis(b, -2, 0), (b.shape[-2], -1))
-        return _fit(matmul(rows, ops.swapaxes(cols, 0, 1)), a)
-    return _fit(matmul(g, ops.swapaxes(b, -1, -2)), a)
+        rows = xp.reshape(xp.moveaxis(g, -2, 0), (g.shape[-2], -1))
+        cols = xp.reshape(xp.moveaxis(b, -2, 0), (b.shape[-2], -1))
+        return xp.fit(xp.matmul(rows, xp.swapaxes(cols, 0, 1)), a)
+    return xp.fit(xp.matmul(g, xp.swapaxes(b, -1, -2)), a)
 
 
-def _matmul_vjp_b(g, ans, a, b):
+def _matmul_vjp_b(g, ans, a, b, xp=None):
+    xp = xp or _ARRAYS
     if a.ndim == 1:  # vector @ matrix: the outer product of a and g
-        return _fit(matmul(ops.reshape(a, (-1, 1)), ops.reshape(g, (1, -1))), b)
+        return xp.fit(xp.matmul(xp.reshape(a, (-1, 1)), xp.reshape(g, (1, -1))), b)
     if b.ndim == 2 and a.ndim > 2 and a.shape[:-2] == g.shape[:-2]:
         # a linear layer's weight gradient: one (k, N) @ (N, m) product over the batch
-        flat_a = ops.reshape(a, (-1, a.shape[-1]))
-        return _fit(matmul(ops.swapaxes(flat_a, 0, 1), ops.reshape(g, (-1, g.shape[-1]))), b)
-    return _fit(matmul(ops.swapaxes(a, -1, -2), g), b)
+        flat_a = xp.reshape(a, (-1, a.shape[-1]))
+        return xp.fit(xp.matmul(xp.swapaxes(flat_a, 0, 1), xp.reshape(g, (-1, g.shape[-1]))), b)
+    return xp.fit(xp.matmul(xp.swapaxes(a, -1, -2), g), b)
+
+
+def _fit_buffer(ct, x):
+    return unbroadcast_buffer(ct, x.shape)  # (dtypes agree: _matmul_vjp_buffer checks)
+
+
+def _matmul_vjp_buffer(argnum):
+    rule = (_matmul_vjp_a, _matmul_vjp_b)[argnum]
+
+    def on_buffers(g, ans, a, b):
+        if a.dtype is not ans.dtype or b.dtype is not ans.dtype:  # NumPy would widen ints
+            return _matmul_vjp_arrays[argnum](*[wrap(v) for v in (g, ans, a, b)])._buf
+        return rule(g, ans, a, b, _BUFFERS)
+    return on_buffers
 
 
 def pad_batched(args, bdims):
@@ -136,8 +154,18 @@ def _matmul_impl(xp, a, b):
 matmul_p = Primitive(
     "matmul", _matmul_impl, shape=_matmul_shape,
     vjp=(_matmul_vjp_a, _matmul_vjp_b),
+    vjp_buf=(_matmul_vjp_buffer(0), _matmul_vjp_buffer(1)),
     jvp=(lambda t, ans, a, b: matmul(t, b), lambda t, ans, a, b: matmul(a, t)),
     batch=_matmul_batch, samples=_matmul_samples, torch_name="Mm", complex=True)
+
+
+_matmul_vjp_arrays = (_matmul_vjp_a, _matmul_vjp_b)
+_ARRAYS = types.SimpleNamespace(reshape=lambda x, shape: ops.reshape(x, shape),
+                                moveaxis=lambda x, i, j: ops.moveaxis(x, i, j),
+                                swapaxes=lambda x, i, j: ops.swapaxes(x, i, j),
+                                matmul=lambda a, b: matmul(a, b), fit=_fit)
+_BUFFERS = types.SimpleNamespace(reshape=np.reshape, moveaxis=np.moveaxis, swapaxes=np.swapaxes,
+                                 matmul=lambda a, b: _matmul_impl(np, a, b), fit=_fit_buffer)
 
 
 # Products composed from the primitives -------------------------------------------------

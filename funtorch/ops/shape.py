@@ -11,6 +11,7 @@ import numpy as np
 
 from funtorch.core import Primitive, bind
 from funtorch.ops import registry as R
+from funtorch.ops.buffer_vjp import unbroadcast_buffer
 from funtorch.ops.reductions import normalize_axes, normalize_axis_index
 from funtorch import ops
 from funtorch.typing import Array, ArrayLike, Axis, ShapeLike
@@ -48,6 +49,7 @@ reshape_p = Primitive(
     "reshape", lambda xp, x, shape: xp.reshape(x, shape),
     shape=lambda x, shape: (shape, x.dtype),
     vjp=(lambda g, ans, x, shape: reshape(g, x.shape),),
+    vjp_buf=(lambda g, ans, x, shape: g.reshape(x.shape),),
     jvp=(lambda t, ans, x, shape: reshape(t, shape),), batch=_reshape_batch,
     samples=lambda s: ((s.array((2, 3, 4)),), {"shape": s.choice([(6, 4), (24,), (4, 1, 6)])}),
     torch_name="View", complex=True)
@@ -62,6 +64,7 @@ transpose_p = Primitive(
     "transpose", lambda xp, x, perm: xp.transpose(x, perm),
     shape=lambda x, perm: (tuple(x.shape[p] for p in perm), x.dtype),
     vjp=(lambda g, ans, x, perm: transpose(g, tuple(np.argsort(perm))),),
+    vjp_buf=(lambda g, ans, x, perm: g.transpose(np.argsort(perm)),),
     jvp=(lambda t, ans, x, perm: transpose(t, perm),), batch=_transpose_batch,
     samples=lambda s: ((s.array((2, 3, 4)),), {"perm": s.choice([(2, 0, 1), (1, 0, 2)])}),
     torch_name="Permute", complex=True)
@@ -86,6 +89,7 @@ def _broadcast_batch(args, bdims, shape):
 broadcast_to_p = Primitive(
     "broadcast_to", lambda xp, x, shape: xp.broadcast_to(x, shape), shape=_broadcast_shape,
     vjp=(lambda g, ans, x, shape: R.unbroadcast(g, x),),
+    vjp_buf=(lambda g, ans, x, shape: unbroadcast_buffer(g, x.shape),),
     jvp=(lambda t, ans, x, shape: broadcast_to(t, shape),), batch=_broadcast_batch,
     samples=lambda s: ((s.array((3, 1)),), {"shape": (2, 3, 4)}), torch_name="Expand",
     complex=True)
@@ -99,6 +103,7 @@ def _flip_batch(args, bdims, axis):
 flip_p = Primitive(
     "flip", lambda xp, x, axis: xp.flip(x, axis), shape=lambda x, axis: (x.shape, x.dtype),
     vjp=(lambda g, ans, x, axis: flip(g, axis),), jvp=(lambda t, ans, x, axis: flip(t, axis),),
+    vjp_buf=(lambda g, ans, x, axis: np.flip(g, axis),),
     batch=_flip_batch, samples=lambda s: ((s.array((3, 4)),), {"axis": s.choice([(0,), (0, 1)])}),
     complex=True)
 

@@ -76,8 +76,9 @@ BINARY = [n for n in WITH_BUFFER_RULES if len(Primitive.registry[n].vjp_buf) == 
 @SETTINGS
 @given(data=st.data())
 def test_buffer_rules_with_scalars_and_mixed_dtypes(name, data):
-    # a Python-scalar operand, float32 meeting float64, an integer array (values 1 and 2,
-    # inside every domain here): where NumPy promotes unlike funtorch the rule defers
+    # a Python-scalar operand (elementwise ones), float32 meeting float64, an integer array
+    # (values 1 and 2, inside every domain here): where NumPy promotes unlike funtorch the
+    # rule defers
     prim = Primitive.registry[name]
     (x, y), params = prim.samples(Sampler(data.draw, np.float64))
     rng = np.random.default_rng(data.draw(st.integers(0, 99)))
@@ -85,7 +86,8 @@ def test_buffer_rules_with_scalars_and_mixed_dtypes(name, data):
     x32, = _narrowed((x,))
     for pair in [(x, 1.5), (1.5, y), (x32, 1.5), (x32, y), (x, ints["y"]), (ints["x"], y),
                  (x32, ints["y"])]:
-        _compare(prim, pair, params, rng)
+        if all(isinstance(v, Array) for v in pair) or prim.name != "matmul":  # no scalars
+            _compare(prim, pair, params, rng)
 
 
 def test_hot_primitives_have_buffer_rules():
