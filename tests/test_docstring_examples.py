@@ -1,4 +1,5 @@
-"""Every public name's ``>>>`` example runs, including those the doctest collection misses.
+"""Every public name's (and public method's) ``>>>`` example runs, including those the
+doctest collection misses.
 
 The root conftest collects every module of the package as a doctest module, but doctest
 only looks at the objects a module defines itself: a function made by a factory in another
@@ -50,7 +51,8 @@ def _collected_docstrings() -> set[int]:
 
 def _uncollected_examples() -> list[tuple[str, object]]:
     collected = _collected_docstrings()
-    return [(name, value) for name, value in annotation_walk.public_objects()
+    methods = [(name, fn) for name, fn, _ in annotation_walk.public_methods()]
+    return [(name, value) for name, value in [*annotation_walk.public_objects(), *methods]
             if ">>>" in (getattr(value, "__doc__", None) or "")
             and id(value.__doc__) not in collected
             and not name.startswith("funtorch.stats.")]

@@ -245,12 +245,12 @@ _SECTION = {part: re.compile(rf"^\s*({heads}):", re.M) for part, heads in
 _RAISE = re.compile(r"^\s+raise\b", re.M)
 
 
-def _takes_arguments(value: object) -> bool:
+def _takes_arguments(value: object, bound: bool = False) -> bool:
     try:
         params = inspect.signature(value).parameters  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return False
-    return bool(params)
+    return len(params) > bound
 
 
 def _returns_value(value: object) -> bool:
@@ -270,22 +270,44 @@ def _raises(value: object) -> bool:
     return bool(_RAISE.search(body))
 
 
-def gaps_of(value: object) -> list[str]:
-    """The docstring sections ``value`` lacks: args, returns, raises, example."""
+def gaps_of(value: object, bound: bool = False) -> list[str]:
+    """The docstring sections ``value`` lacks: args, returns, raises, example (``bound``:
+    a method, whose ``self`` needs no entry)."""
     doc = inspect.getdoc(value) or ""
     if inspect.isclass(value):  # the class docstring describes the constructor
         doc += "\n" + (inspect.getdoc(value.__init__) or "") if "__init__" in vars(value) else ""
         wanted = {"args": _takes_arguments(value), "returns": False, "raises": False}
     else:
-        wanted = {"args": _takes_arguments(value), "returns": _returns_value(value),
+        wanted = {"args": _takes_arguments(value, bound), "returns": _returns_value(value),
                   "raises": _raises(value)}
     missing = [part for part, regex in _SECTION.items() if wanted[part] and not regex.search(doc)]
     return missing + ([] if ">>>" in doc else ["example"])
 
 
+def public_methods() -> Iterator[tuple[str, Callable[..., object], bool]]:
+    """(name, function, bound) for every method of the public classes (properties and
+    ``__init__``/``__call__`` aside: the class docstring covers the constructor), once
+    each, named by the first public class that has it (``funtorch.nn.Conv1d.forward`` is
+    ``_ConvNd.forward``)."""
+    seen: set[int] = set()
+    for name, value in public_objects():
+        if not inspect.isclass(value):
+            continue
+        for attr, member in _own_and_inherited(value):
+            if attr.startswith("_") or isinstance(member, property):
+                continue
+            bound = not isinstance(member, staticmethod)
+            fn = member.__func__ if isinstance(member, (staticmethod, classmethod)) else member
+            if inspect.isfunction(fn) and id(fn) not in seen:
+                seen.add(id(fn))
+                yield f"{name}.{attr}", fn, bound
+
+
 def docstring_gaps() -> dict[str, list[str]]:
-    """Public name -> the docstring sections it lacks (names lacking none are left out)."""
+    """Public name (functions, classes, methods) -> the docstring sections it lacks (names
+    lacking none are left out)."""
     gaps = {name: gaps_of(value) for name, value in public_objects()}
+    gaps.update((name, gaps_of(fn, bound)) for name, fn, bound in public_methods())
     return {name: parts for name, parts in sorted(gaps.items()) if parts}
 
 
@@ -307,7 +329,7 @@ def report() -> None:
     print(f"{'total':26s} {sum(c[0] for c in counts.values()):5d}/"
           f"{sum(c[1] for c in counts.values()):5d} annotated")
     gaps = docstring_gaps()
-    total = sum(1 for _ in public_objects())
+    total = sum(1 for _ in public_objects()) + sum(1 for _ in public_methods())
     for part in ("args", "returns", "raises", "example"):
         print(f"docstrings without {part:8s} {sum(part in g for g in gaps.values()):5d}/{total}")
 
