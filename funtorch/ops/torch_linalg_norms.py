@@ -32,7 +32,7 @@ def norm(input: ArrayLike, p: Any = "fro", dim: Axis = None, keepdim: bool = Fal
             two dims), or a number (``inf``, ``-inf`` and 0 included) for the vector p-norm.
         dim: an axis or a tuple of axes (two for ``"nuc"``, default the last two); None
             reduces every element.
-        keepdim: keep the reduced dims with size 1 (not for ``"nuc"``).
+        keepdim: keep the reduced dims with size 1.
         out: unsupported (must be None).
         dtype: cast ``input`` to this dtype first.
 
@@ -49,7 +49,10 @@ def norm(input: ArrayLike, p: Any = "fro", dim: Axis = None, keepdim: bool = Fal
     x = to_float(input if dtype is None else ops.astype(input, dtype))
     if p == "nuc":
         axes = (-2, -1) if dim is None else tuple(dim)
-        return _linalg().matrix_norm(ops.moveaxis(x, axes, (-2, -1)), "nuc", keepdims=False)
+        out = _linalg().matrix_norm(ops.moveaxis(x, axes, (-2, -1)), "nuc", keepdims=False)
+        if keepdim:  # the two reduced dims back, with size 1, where they were (torch)
+            out = ops.expand_dims(out, tuple(sorted(a % x.ndim for a in axes)))
+        return out
     order = 2 if p in ("fro", None) else p
     axes = dims(dim, x.ndim, "norm")
     return _linalg().vector_norm(x, ord=order, axis=axes, keepdims=keepdim)

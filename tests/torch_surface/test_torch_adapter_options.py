@@ -41,3 +41,15 @@ def test_solve_left_false_solves_x_a_equals_b(b_shape):
     x = np.asarray(ft.solve(ft.array(a), ft.array(b), left=False))
     assert x.shape == b.shape
     np.testing.assert_allclose(x @ a, b, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("dim, shape", [(None, (1, 1)), ((1, 2), (2, 1, 1)), ((0, 2), (1, 3, 1))])
+def test_nuclear_norm_keeps_dims_as_torch(dim, shape):
+    # torch.norm(x, "nuc", dim, keepdim=True) keeps the two reduced dims; keepdim was ignored
+    x = ft.array(np.arange(24.0).reshape(2, 3, 4) % 5)
+    if dim is None:
+        x = x[0]
+    out = ft.norm(x, p="nuc", dim=dim, keepdim=True)
+    assert out.shape == shape
+    flat = ft.norm(x, p="nuc", dim=dim)
+    np.testing.assert_allclose(out.numpy().reshape(flat.shape), flat.numpy())
