@@ -32,3 +32,12 @@ def test_embedding_from_pretrained(freeze):
     emb = nn.Embedding.from_pretrained(ft.array(TABLE), freeze=freeze)
     assert emb.weight.requires_grad is not freeze
     np.testing.assert_allclose(np.array(emb(ft.array([2, 0])).tolist()), TABLE[[2, 0]])
+
+
+def test_max_mode_refuses_frequency_scaling_as_torch():
+    # torch raises; funtorch returned a gradient scaled by nothing in particular
+    with pytest.raises(ValueError, match="embedding_bag: max mode does not support scaling"):
+        ft.nn.functional.embedding_bag(ft.array([[0, 1]]), ft.eye(3), mode="max",
+                                       scale_grad_by_freq=True)
+    with pytest.raises(ValueError, match="max mode"):
+        ft.nn.EmbeddingBag(3, 2, mode="max", scale_grad_by_freq=True)(ft.array([[0, 1]]))

@@ -67,8 +67,9 @@ def embedding_bag(input: ArrayLike, weight: ArrayLike | None, offsets: ArrayLike
         ``(B, D)`` of ``weight``'s dtype.
 
     Raises:
-        ValueError: an unknown ``mode``; ``offsets`` with 2-d ``input``; 1-d ``input``
-            without ``offsets`` (or another rank).
+        ValueError: an unknown ``mode``; ``mode="max"`` with ``scale_grad_by_freq``;
+            ``offsets`` with 2-d ``input``; 1-d ``input`` without ``offsets`` (or another
+            rank).
         NotImplementedError: ``per_sample_weights`` with a mode other than ``"sum"``.
 
     Example:
@@ -78,6 +79,9 @@ def embedding_bag(input: ArrayLike, weight: ArrayLike | None, offsets: ArrayLike
     fn = "embedding_bag"
     if mode not in _MODES:
         raise ValueError(f"{fn}: mode has to be one of {_MODES}, got {mode!r}")
+    if mode == "max" and scale_grad_by_freq:  # as torch: a max has no frequency to scale
+        raise ValueError(f"{fn}: max mode does not support scaling the gradient by the "
+                         "frequency (scale_grad_by_freq=True)")
     if per_sample_weights is not None and mode != "sum":
         raise NotImplementedError(f"{fn}: per_sample_weights was not None. per_sample_weights "
                                   f"is only supported for mode='sum' (got mode='{mode}')")
