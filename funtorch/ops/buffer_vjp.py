@@ -20,6 +20,8 @@ runs a buffer rule only when every array argument has the output's dtype.
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
 from funtorch.core import Array, wrap
@@ -70,6 +72,7 @@ def unbroadcast_buffer(g, shape):
 
 
 _PENDING: list = []  # (primitive, rule maker): probed once every op module is imported
+_LOCK = threading.Lock()
 
 
 def derive(prim, make, *args):
@@ -79,11 +82,13 @@ def derive(prim, make, *args):
 
 
 def derive_pending():
-    """Probe every declared partial (``backprop_buffers`` calls this before a pass)."""
-    while _PENDING:
-        prim, make, args = _PENDING.pop()
-        if prim.vjp_buf is None:  # rules given with the declaration win
-            prim.vjp_buf = make(prim, *args)
+    """Probe every declared partial (``backprop_buffers`` calls this before a pass; under
+    the lock, two threads' first passes never pop one list at once)."""
+    with _LOCK:
+        while _PENDING:
+            prim, make, args = _PENDING.pop()
+            if prim.vjp_buf is None:  # rules given with the declaration win
+                prim.vjp_buf = make(prim, *args)
 
 
 def unary_rules(prim, deriv):
