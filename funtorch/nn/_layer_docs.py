@@ -8,6 +8,8 @@ from __future__ import annotations
 import inspect
 import re
 import textwrap
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 def add_shape(cls: type, shape: str) -> type:
     """``cls`` with a ``Shape:`` section (``shape``, one line) before its docstring's
@@ -105,3 +107,49 @@ def rnn_sections(cls: type, kind: str, cell: bool) -> str:
     raises = "\n".join(wrap(line) for line in raises.split("\n"))
     return (f"{head}\n\nArgs:\n{args}\n\nRaises:\n{raises}\n\n"
             f"Shape:\n{wrap(shape, hanging=False)}{sep}{example}")
+
+
+_Fn = TypeVar("_Fn", bound=Callable[..., Any])
+ANY_SHAPE = "an array of any shape ``(*)``."
+SAME_SHAPE = "An array of ``input``'s shape and dtype."
+
+
+def sections(summary: str, example: str, args: dict[str, str] | None = None,
+             returns: str | None = None, raises: str | None = None) -> str:
+    """A Google-style docstring: ``summary``, then the ``Args:`` entries (name ->
+    description), ``Returns:``, ``Raises:`` (one ``Error: when`` per line) and the
+    ``Example:`` (``>>>`` lines and their outputs, newline-separated)."""
+    parts = [summary]
+    if args:
+        parts.append("Args:\n" + "\n".join(wrap(f"{name}: {text}") for name, text in args.items()))
+    if returns:
+        parts.append("Returns:\n" + wrap(returns, hanging=False))
+    if raises:
+        parts.append("Raises:\n" + "\n".join(wrap(line) for line in raises.split("\n")))
+    parts.append("Example:\n" + "\n".join(f"    {line}" for line in example.split("\n")))
+    return "\n\n".join(parts) + "\n"
+
+
+def method_doc(summary: str, example: str, args: str | dict[str, str] | None = None,
+               returns: str | None = None, raises: str | None = None) -> Callable[[_Fn], _Fn]:
+    """A decorator giving a method the docstring :func:`sections` writes. ``args``: a dict
+    naming every parameter but ``self`` (checked against the signature), or one string for
+    a method of one parameter."""
+    def decorate(fn: _Fn) -> _Fn:
+        names = list(inspect.signature(fn).parameters)[1:]
+        entries = {names[0]: args} if isinstance(args, str) else dict(args or {})
+        if list(entries) != names:
+            raise TypeError(f"method_doc: {fn.__qualname__} takes {names}, Args name "
+                            f"{list(entries)}")
+        fn.__doc__ = sections(summary, example, entries, returns, raises)
+        return fn
+    return decorate
+
+
+def repr_doc(call: str, shown: str) -> Callable[[_Fn], _Fn]:
+    """A decorator documenting an ``extra_repr``: the example calls it on the layer ``call``
+    builds, which shows ``shown`` (the string's repr)."""
+    return method_doc("The layer's settings, as ``repr(layer)`` shows them inside its "
+                      "parentheses.", f">>> {call}.extra_repr()\n{shown}",
+                      returns="A string of comma-separated settings (empty when there is "
+                              "nothing to show).")

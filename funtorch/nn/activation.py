@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from funtorch.nn import functional as F
+from funtorch.nn._layer_docs import ANY_SHAPE, SAME_SHAPE, method_doc, repr_doc
 from funtorch.nn.module import Module
 from funtorch.typing import Array, ArrayLike
 
@@ -30,9 +31,12 @@ class ReLU(Module):
         super().__init__()
         self.inplace = inplace
 
+    @method_doc("max(``input``, 0), elementwise.", args=ANY_SHAPE, returns=SAME_SHAPE,
+                example=">>> nn.ReLU().forward(ft.array([-1.0, 2.0])).tolist()\n[0.0, 2.0]")
     def forward(self, input: ArrayLike) -> Array:
         return F.relu(input)
 
+    @repr_doc("nn.ReLU(inplace=True)", "'inplace=True'")
     def extra_repr(self) -> str:
         return "inplace=True" if self.inplace else ""
 
@@ -56,9 +60,14 @@ class LeakyReLU(Module):
         super().__init__()
         self.negative_slope, self.inplace = negative_slope, inplace
 
+    @method_doc("``input`` where it is >= 0, else ``negative_slope * input``, elementwise.",
+                args=ANY_SHAPE, returns=SAME_SHAPE,
+                example=">>> nn.LeakyReLU(0.5).forward(ft.array([-2.0, 2.0])).tolist()\n"
+                        "[-1.0, 2.0]")
     def forward(self, input: ArrayLike) -> Array:
         return F.leaky_relu(input, self.negative_slope)
 
+    @repr_doc("nn.LeakyReLU(0.5)", "'negative_slope=0.5'")
     def extra_repr(self) -> str:
         return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
 
@@ -82,9 +91,14 @@ class ELU(Module):
         super().__init__()
         self.alpha, self.inplace = alpha, inplace
 
+    @method_doc("``input`` where it is > 0, else ``alpha * (exp(input) - 1)``, elementwise.",
+                args=ANY_SHAPE, returns=SAME_SHAPE,
+                example=">>> x = ft.log(ft.array([0.5, 4.0]))  # [2 * (0.5 - 1), log 4]\n"
+                        ">>> nn.ELU(alpha=2.0).forward(x).tolist()\n[-1.0, 1.3863]")
     def forward(self, input: ArrayLike) -> Array:
         return F.elu(input, self.alpha)
 
+    @repr_doc("nn.ELU(alpha=2.0)", "'alpha=2.0'")
     def extra_repr(self) -> str:
         return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
 
@@ -113,9 +127,14 @@ class GELU(Module):
             raise ValueError(f"GELU: approximate must be 'none' or 'tanh', got {approximate!r}")
         self.approximate = approximate
 
+    @method_doc("``input * Phi(input)`` (or its tanh approximation), elementwise.",
+                args=ANY_SHAPE, returns=SAME_SHAPE,
+                example='>>> nn.GELU(approximate="tanh").forward(ft.array([0.0, 1.0])).tolist()\n'
+                        '[0.0, 0.8412]')
     def forward(self, input: ArrayLike) -> Array:
         return F.gelu(input, approximate=self.approximate)
 
+    @repr_doc("nn.GELU()", '"approximate=\'none\'"')
     def extra_repr(self) -> str:
         return f"approximate='{self.approximate}'"
 
@@ -138,9 +157,13 @@ class SiLU(Module):
         super().__init__()
         self.inplace = inplace
 
+    @method_doc("``input * sigmoid(input)``, elementwise.", args=ANY_SHAPE, returns=SAME_SHAPE,
+                example=">>> nn.SiLU().forward(ft.array([0.0, 1.0])).tolist()  # 1 / (1 + e^-1)\n"
+                        "[0.0, 0.7311]")
     def forward(self, input: ArrayLike) -> Array:
         return F.silu(input)
 
+    @repr_doc("nn.SiLU()", "''")
     def extra_repr(self) -> str:
         return "inplace=True" if self.inplace else ""
 
@@ -156,6 +179,9 @@ class Sigmoid(Module):
         [0.5]
     """
 
+    @method_doc("``1 / (1 + exp(-input))``, elementwise.", args=ANY_SHAPE, returns=SAME_SHAPE,
+                example=">>> nn.Sigmoid().forward(ft.log(ft.array([1.0, 3.0]))).tolist()  # 3 / 4\n"
+                        "[0.5, 0.75]")
     def forward(self, input: ArrayLike) -> Array:
         return F.sigmoid(input)
 
@@ -171,6 +197,8 @@ class Tanh(Module):
         [0.0, 0.7616]
     """
 
+    @method_doc("``tanh(input)``, elementwise.", args=ANY_SHAPE, returns=SAME_SHAPE,
+                example=">>> nn.Tanh().forward(ft.array([0.0, -1.0])).tolist()\n[0.0, -0.7616]")
     def forward(self, input: ArrayLike) -> Array:
         return F.tanh(input)
 
@@ -194,9 +222,14 @@ class Softmax(Module):
         super().__init__()
         self.dim = dim
 
+    @method_doc("``exp(input) / sum(exp(input))`` along ``dim``.", args=ANY_SHAPE,
+                returns="An array of ``input``'s shape and dtype, summing to 1 along ``dim``.",
+                example=">>> x = ft.log(ft.array([[1.0, 1.0], [1.0, 3.0]]))\n"
+                        ">>> nn.Softmax(dim=1).forward(x).tolist()\n[[0.5, 0.5], [0.25, 0.75]]")
     def forward(self, input: ArrayLike) -> Array:
         return F.softmax(input, self.dim)
 
+    @repr_doc("nn.Softmax(dim=1)", "'dim=1'")
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
 
@@ -220,9 +253,14 @@ class LogSoftmax(Module):
         super().__init__()
         self.dim = dim
 
+    @method_doc("``log(softmax(input))`` along ``dim``, computed stably.", args=ANY_SHAPE,
+                returns=SAME_SHAPE,
+                example=">>> x = ft.log(ft.array([[1.0, 3.0]]))  # [log 0.25, log 0.75]\n"
+                        ">>> nn.LogSoftmax(dim=1).forward(x).tolist()\n[[-1.3863, -0.2877]]")
     def forward(self, input: ArrayLike) -> Array:
         return F.log_softmax(input, self.dim)
 
+    @repr_doc("nn.LogSoftmax()", "'dim=None'")
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
 
@@ -246,8 +284,13 @@ class Softplus(Module):
         super().__init__()
         self.beta, self.threshold = beta, threshold
 
+    @method_doc("``log(1 + exp(beta * input)) / beta``, elementwise (linear above ``threshold``).",
+                args=ANY_SHAPE, returns=SAME_SHAPE,
+                example=">>> nn.Softplus(beta=2.0).forward(ft.array([0.0, 30.0])).tolist()\n"
+                        "[0.3466, 30.0]")
     def forward(self, input: ArrayLike) -> Array:
         return F.softplus(input, self.beta, self.threshold)
 
+    @repr_doc("nn.Softplus(beta=2.0)", "'beta=2.0, threshold=20.0'")
     def extra_repr(self) -> str:
         return f"beta={self.beta}, threshold={self.threshold}"

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from funtorch.nn import functional as F
-from funtorch.nn._layer_docs import add_shape
+from funtorch.nn._layer_docs import ANY_SHAPE, SAME_SHAPE, add_shape, method_doc, repr_doc
 from funtorch.nn._layer_utils import make_param
 from funtorch.nn._stateless import REQUIRED, Option, _Stateless, stateless
 from funtorch.nn.dropout import _DropoutNd
@@ -114,6 +114,13 @@ class RReLU(_Stateless):
     _options = (("lower", 1.0 / 8, "lower"), ("upper", 1.0 / 3, "upper"), _INPLACE)
     _uses_key = True  # functional_call(..., key=) gives it a key, as to Dropout
 
+    @method_doc("``input`` where it is >= 0, else a random slope ``a`` times ``input``.",
+                args={"input": ANY_SHAPE, "key": "a PRNG key for the training-mode slopes; None "
+                      "takes the next key of ``functional_call``'s or the global generator. "
+                      "Unused in eval mode."},
+                returns=SAME_SHAPE,
+                example=">>> nn.RReLU(0.5, 0.5).forward(ft.array([-2.0, 2.0])).tolist()  # a: 0.5\n"
+                        "[-1.0, 2.0]")
     def forward(self, input: ArrayLike, key: Key | None = None) -> Array:
         key = _DropoutNd._next_key(self, key) if self.training else None
         return F.rrelu(input, self.lower, self.upper, self.training, key=key)
@@ -146,8 +153,14 @@ class PReLU(Module):
         self.weight = make_param(ft.full((num_parameters,), init,
                                          dtype=dtype or ft.get_default_dtype()), device)
 
+    @method_doc("``max(0, input) + a * min(0, input)``, the slopes ``a`` along axis 1.",
+                args="an array ``(N, C, *)`` (any shape when ``num_parameters == 1``).",
+                returns=SAME_SHAPE,
+                example=">>> x = ft.array([[-2.0, -4.0], [1.0, 3.0]])\n"
+                        ">>> nn.PReLU(2, init=0.5).forward(x).tolist()\n[[-1.0, -2.0], [1.0, 3.0]]")
     def forward(self, input: ArrayLike) -> Array:
         return F.prelu(input, self.weight)
 
+    @repr_doc("nn.PReLU(3)", "'num_parameters=3'")
     def extra_repr(self) -> str:
         return f"num_parameters={self.num_parameters}"

@@ -11,6 +11,7 @@ from funtorch.nn import functional as F
 from funtorch.nn._layer_utils import (check_sizes, default_bias, default_weight, make_param,
                                       split_keys)
 from funtorch.nn import init
+from funtorch.nn._layer_docs import method_doc, repr_doc
 from funtorch.nn.module import Module
 from funtorch.typing import Array, ArrayLike, DTypeLike, Key
 
@@ -35,6 +36,9 @@ class Identity(Module):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__()
 
+    @method_doc("Return ``input`` unchanged.", args="any array (or any value).",
+                returns="``input`` itself.",
+                example=">>> nn.Identity().forward(ft.array([1.0, 2.0])).tolist()\n[1.0, 2.0]")
     def forward(self, input: Array) -> Array:
         return input
 
@@ -78,9 +82,13 @@ class Linear(Module):
         else:
             self.register_parameter("bias", None)
 
+    @method_doc("``input @ weight.T + bias``.", args="an array ``(*, in_features)``.",
+                returns="An array ``(*, out_features)`` of the parameters' dtype.",
+                example=">>> nn.Linear(3, 2).forward(ft.ones(3)).shape\n(2,)")
     def forward(self, input: ArrayLike) -> Array:
         return F.linear(input, self.weight, self.bias)
 
+    @repr_doc("nn.Linear(3, 2, bias=False)", "'in_features=3, out_features=2, bias=False'")
     def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
                 f"bias={self.bias is not None}")
@@ -128,9 +136,16 @@ class Bilinear(Module):
         else:
             self.register_parameter("bias", None)
 
+    @method_doc("``input1^T A_o input2 + b_o`` for each output feature ``o``.",
+                args={"input1": "an array ``(*, in1_features)``.",
+                      "input2": "an array ``(*, in2_features)``, the same leading axes ``*``."},
+                returns="An array ``(*, out_features)``.",
+                example=">>> nn.Bilinear(2, 3, 4).forward(ft.ones((1, 2)), ft.ones((1, 3))).shape\n"
+                        "(1, 4)")
     def forward(self, input1: ArrayLike, input2: ArrayLike) -> Array:
         return F.bilinear(input1, input2, self.weight, self.bias)
 
+    @repr_doc("nn.Bilinear(2, 3, 4)", "'in1_features=2, in2_features=3, out_features=4, bias=True'")
     def extra_repr(self) -> str:
         return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
                 f"out_features={self.out_features}, bias={self.bias is not None}")
@@ -158,11 +173,16 @@ class Flatten(Module):
         super().__init__()
         self.start_dim, self.end_dim = start_dim, end_dim
 
+    @method_doc("Merge axes ``start_dim..end_dim`` of ``input`` into one.",
+                args="an array with at least one axis.",
+                returns="``input`` reshaped: the merged axes replaced by their product.",
+                example=">>> nn.Flatten(1, 2).forward(ft.ones((2, 3, 4, 5))).shape\n(2, 12, 5)")
     def forward(self, input: ArrayLike) -> Array:
         start, end = self.start_dim % input.ndim, self.end_dim % input.ndim
         return ft.reshape(input, tuple(input.shape[:start]) + (-1,)
                           + tuple(input.shape[end + 1:]))
 
+    @repr_doc("nn.Flatten()", "'start_dim=1, end_dim=-1'")
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
 
@@ -186,10 +206,15 @@ class Unflatten(Module):
         super().__init__()
         self.dim, self.unflattened_size = dim, tuple(unflattened_size)
 
+    @method_doc("Split axis ``dim`` of ``input`` into the axes ``unflattened_size``.",
+                args="an array ``(*, S_dim, *)``, ``S_dim`` the product of ``unflattened_size``.",
+                returns="``input`` reshaped to ``(*, U_1, ..., U_k, *)``.",
+                example=">>> nn.Unflatten(-1, (2, 3)).forward(ft.ones((4, 6))).shape\n(4, 2, 3)")
     def forward(self, input: ArrayLike) -> Array:
         dim = self.dim % input.ndim
         return ft.reshape(input, tuple(input.shape[:dim]) + self.unflattened_size
                           + tuple(input.shape[dim + 1:]))
 
+    @repr_doc("nn.Unflatten(1, (3, 4))", "'dim=1, unflattened_size=(3, 4)'")
     def extra_repr(self) -> str:
         return f"dim={self.dim}, unflattened_size={self.unflattened_size}"

@@ -7,6 +7,7 @@ import inspect
 from typing import Any, Literal
 
 from funtorch.nn import functional as F
+from funtorch.nn._loss_docs import loss_forward_doc
 from funtorch.nn.functional.loss import _Reduction
 from funtorch.nn.module import Module
 from funtorch.typing import Array, ArrayLike
@@ -44,12 +45,15 @@ def _with_sections(cls: type) -> str:
 
 class _Loss(Module):
     """Base of the losses: subclasses' docstrings get the ``reduction`` argument (and the
-    elementwise shape, unless they give theirs) from :func:`_with_sections`."""
+    elementwise shape, unless they give theirs) from :func:`_with_sections`, their
+    ``forward``'s from ``_loss_docs.py``."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if not cls.__name__.startswith("_"):
             cls.__doc__ = _with_sections(cls)
+        if "forward" in vars(cls) and loss_forward_doc(cls.__name__):
+            cls.forward.__doc__ = loss_forward_doc(cls.__name__)
 
     def __init__(self, reduction: _Reduction = "mean") -> None:
         super().__init__()

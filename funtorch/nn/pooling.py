@@ -6,7 +6,7 @@ import inspect
 from typing import Any, TypeVar
 
 from funtorch.nn import functional as F
-from funtorch.nn._layer_docs import wrap as _wrap
+from funtorch.nn._layer_docs import method_doc, repr_doc, wrap as _wrap
 from funtorch.nn.functional.conv import ntuple
 from funtorch.nn.module import Module
 from funtorch.typing import Array, ArrayLike, ShapeLike
@@ -26,6 +26,9 @@ _POOL_ARGS = {
     "count_include_pad": "the zero padding counts in each window's divisor.",
     "divisor_override": "divide each window's sum by this instead of its element count.",
 }
+_MAX_RETURNS = ("The maxima ``(N, C, {out})`` (or without ``N``), the sizes as the Shape section "
+                "of the class says; with ``return_indices`` the pair ``(output, indices)``, "
+                "the indices int64.")
 _SPATIAL = {1: ("L",), 2: ("H", "W")}
 _Layer = TypeVar("_Layer", bound=type)
 
@@ -79,6 +82,8 @@ class _MaxPoolNd(Module):
         self.padding, self.dilation = padding, dilation
         self.return_indices, self.ceil_mode = return_indices, ceil_mode
 
+    @repr_doc("nn.MaxPool1d(2)",
+              "'kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False'")
     def extra_repr(self) -> str:
         return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
                 f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
@@ -94,6 +99,10 @@ class MaxPool1d(_MaxPoolNd):
         ([[[3.0, 4.0]]], [[[1, 2]]])
     """
 
+    @method_doc("The maximum of every window of ``input``.", args="``(N, C, L)`` or ``(C, L)``.",
+                returns=_MAX_RETURNS.format(out="L_out"),
+                example=">>> x = ft.array([[[1.0, 3.0, 4.0, 2.0]]])\n"
+                        ">>> nn.MaxPool1d(2, stride=1).forward(x).tolist()\n[[[3.0, 4.0, 4.0]]]")
     def forward(self, input: ArrayLike) -> Any:
         return F.max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation,
                             self.ceil_mode, self.return_indices)
@@ -109,6 +118,11 @@ class MaxPool2d(_MaxPoolNd):
         ((1, 3, 2, 2), dtype('int64'))
     """
 
+    @method_doc("The maximum of every 2-d window of ``input``.",
+                args="``(N, C, H, W)`` or ``(C, H, W)``.",
+                returns=_MAX_RETURNS.format(out="H_out, W_out"),
+                example=">>> x = ft.array([[[[1.0, 2.0], [4.0, 3.0]]]])\n"
+                        ">>> nn.MaxPool2d(2).forward(x).tolist()\n[[[[4.0]]]]")
     def forward(self, input: ArrayLike) -> Any:
         return F.max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation,
                             self.ceil_mode, self.return_indices)
@@ -134,10 +148,16 @@ class AvgPool1d(Module):
         self.padding, self.ceil_mode = padding, ceil_mode
         self.count_include_pad = count_include_pad
 
+    @method_doc("The mean of every window of ``input``.", args="``(N, C, L)`` or ``(C, L)``.",
+                returns="An array ``(N, C, L_out)`` (or ``(C, L_out)``), ``L_out`` as the Shape "
+                        "section of the class says.",
+                example=">>> x = ft.array([[[1.0, 3.0, 2.0]]])\n"
+                        ">>> nn.AvgPool1d(2, stride=1).forward(x).tolist()\n[[[2.0, 2.5]]]")
     def forward(self, input: ArrayLike) -> Array:
         return F.avg_pool1d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
                             self.count_include_pad)
 
+    @repr_doc("nn.AvgPool1d(3, stride=1)", "'kernel_size=3, stride=1, padding=0'")
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
@@ -158,6 +178,12 @@ class AvgPool2d(AvgPool1d):
         super().__init__(kernel_size, stride, padding, ceil_mode, count_include_pad)
         self.divisor_override = divisor_override
 
+    @method_doc("The mean of every 2-d window of ``input``.",
+                args="``(N, C, H, W)`` or ``(C, H, W)``.",
+                returns="An array ``(N, C, H_out, W_out)`` (or without ``N``), the sizes as the "
+                        "Shape section of the class says.",
+                example=">>> x = ft.array([[[[1.0, 2.0], [4.0, 3.0]]]])\n"
+                        ">>> nn.AvgPool2d(2).forward(x).tolist()\n[[[[2.5]]]]")
     def forward(self, input: ArrayLike) -> Array:
         return F.avg_pool2d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
                             self.count_include_pad, self.divisor_override)
@@ -186,8 +212,16 @@ class AdaptiveAvgPool2d(Module):
         super().__init__()
         self.output_size = output_size
 
+    @method_doc("Average ``input`` into ``output_size`` cells per plane.",
+                args="``(N, C, H, W)`` or ``(C, H, W)``.",
+                returns="An array ``(N, C, H_out, W_out)`` (or without ``N``), ``input``'s "
+                        "dtype.",
+                example=">>> x = ft.array([[[[1.0, 2.0], [3.0, 6.0]]]])\n"
+                        ">>> nn.AdaptiveAvgPool2d((1, 2)).forward(x).tolist()  # column means\n"
+                        "[[[[2.0, 4.0]]]]")
     def forward(self, input: ArrayLike) -> Array:
         return F.adaptive_avg_pool2d(input, self.output_size)
 
+    @repr_doc("nn.AdaptiveAvgPool2d((1, 2))", "'output_size=(1, 2)'")
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"

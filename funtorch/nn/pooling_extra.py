@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from funtorch.nn import functional as F
+from funtorch.nn._layer_docs import sections
 from funtorch.nn._stateless import REQUIRED, Option, _Stateless, stateless
 from funtorch.typing import Array, ArrayLike
 
@@ -65,12 +66,24 @@ LPPool3d = _layer("LPPool3d", F.lp_pool3d, _LP, "Power-average pooling over 3-d 
     "    (1, 1, 2, 2, 2)")
 
 
-def _unpool(fn: Callable[..., Array]) -> Callable[..., Array]:
+def _unpool(fn: Callable[..., Array], nd: int) -> Callable[..., Array]:
+    """MaxUnpool{nd}d's ``forward``, documented for ``nd`` spatial axes."""
     def forward(self: Any, input: ArrayLike, indices: ArrayLike,
                 output_size: Sequence[int] | None = None) -> Array:
-        """Place ``input`` at ``indices`` (a max pool's ``return_indices``) in a zero array
-        of the unpooled size (``output_size`` when given)."""
         return fn(input, indices, self.kernel_size, self.stride, self.padding, output_size)
+    axes = ", ".join("DHW"[3 - nd:]) if nd > 1 else "L"
+    index = "[" * (nd + 2) + str(2 ** nd - 1) + "]" * (nd + 2)
+    forward.__doc__ = sections(
+        "Place ``input`` at ``indices`` (a max pool's ``return_indices``) in a zero array of "
+        "the unpooled size.", f">>> x, i = ft.ones((1, 1{', 1' * nd})), ft.array({index})\n"
+        f">>> nn.MaxUnpool{nd}d(2).forward(x, i).reshape(-1).tolist()  # the window's last\n"
+        f"[{'0.0, ' * (2 ** nd - 1)}1.0]",
+        {"input": f"the pooled values ``(N, C, {axes})`` or ``(C, {axes})``.",
+         "indices": "int64 positions of ``input``'s shape: each value's flat index in its "
+                    "input plane, as the max pool returned them.",
+         "output_size": "the unpooled spatial sizes (or the whole shape); None for "
+                        "``(X - 1) * stride - 2 * padding + kernel_size`` per axis ``X``."},
+        "An array of ``input``'s dtype, its spatial axes unpooled, zero but at ``indices``.")
     return forward
 
 
@@ -88,6 +101,6 @@ MaxUnpool3d = _layer("MaxUnpool3d", None, _UNPOOL, "The inverse of MaxPool3d (in
                      "Example:\n    >>> pool = ft.nn.MaxPool3d(2, return_indices=True)\n"
                      "    >>> out, idx = pool(ft.ones((1, 1, 2, 2, 2)))\n"
                      "    >>> ft.nn.MaxUnpool3d(2)(out, idx).shape\n    (1, 1, 2, 2, 2)")
-MaxUnpool1d.forward = _unpool(F.max_unpool1d)
-MaxUnpool2d.forward = _unpool(F.max_unpool2d)
-MaxUnpool3d.forward = _unpool(F.max_unpool3d)
+MaxUnpool1d.forward = _unpool(F.max_unpool1d, 1)
+MaxUnpool2d.forward = _unpool(F.max_unpool2d, 2)
+MaxUnpool3d.forward = _unpool(F.max_unpool3d, 3)
