@@ -26,7 +26,8 @@ from funtorch.optim.combinators import (  # noqa: F401
     masked,
     skip_nonfinite,
 )
-from funtorch.optim.lbfgs import LBFGS, LBFGSSolver, LBFGSState, lbfgs  # noqa: F401
+from funtorch.optim.lbfgs import LBFGSSolver, LBFGSState, lbfgs  # noqa: F401
+from funtorch.optim.lbfgs_torch import LBFGS  # noqa: F401
 from funtorch.optim.optimizers import adam, adamw, sgd  # noqa: F401
 from funtorch.optim.optimizers_adaptive import adagrad, lamb, lion, rmsprop  # noqa: F401
 from funtorch.optim.optimizers_classic import adadelta, asgd, rprop  # noqa: F401

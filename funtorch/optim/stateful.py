@@ -138,6 +138,15 @@ class Optimizer:
     def add_param_group(self, param_group: dict) -> None:
         """Add a group of parameters with its own hyperparameters (defaults fill the rest).
 
+        Args:
+            param_group: a dict with ``"params"`` (a parameter or an ordered iterable of
+                them) and any hyperparameters (``"lr"``, ...) for this group.
+
+        Raises:
+            TypeError: ``param_group`` is not a dict, its parameters are a set, or one is
+                not a parameter.
+            ValueError: a parameter already in another group, or an invalid hyperparameter.
+
         Example:
             >>> opt = ft.optim.SGD(nn.Linear(3, 2).parameters(), lr=0.1)
             >>> opt.add_param_group({"params": nn.Linear(2, 1).parameters(), "lr": 1e-2})
@@ -200,7 +209,20 @@ class Optimizer:
         return state
 
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Reset the gradients: to ``None`` (default), or to zeros."""
+        """Reset the gradients: to ``None`` (default), or to zeros.
+
+        Args:
+            set_to_none: set each ``grad`` to ``None`` (True) or fill it with zeros.
+
+        Example:
+            >>> w = nn.Parameter(ft.ones(2))
+            >>> opt = ft.optim.SGD([w], lr=0.1)
+            >>> w.grad = ft.array([1.0, 2.0])
+            >>> opt.zero_grad(set_to_none=False); w.grad.tolist()
+            [0.0, 0.0]
+            >>> opt.zero_grad(); w.grad is None
+            True
+        """
         for group in self.param_groups:
             for param in group["params"]:
                 if param.grad is not None:
@@ -214,6 +236,20 @@ class Optimizer:
 
         Returns:
             The closure's loss, or ``None``.
+
+        Raises:
+            TypeError: a complex parameter (the update rules assume real gradients).
+
+        Example:
+            >>> w = nn.Parameter(ft.array([1.0, 2.0]))
+            >>> opt = ft.optim.SGD([w], lr=0.5)
+            >>> def closure():
+            ...     opt.zero_grad()
+            ...     loss = (w * w).sum()
+            ...     loss.backward()  # grad 2 w
+            ...     return loss
+            >>> float(opt.step(closure)), w.tolist()  # w - 0.5 * 2 w
+            (5.0, [0.0, 0.0])
         """
         loss = None
         if closure is not None:
@@ -243,7 +279,20 @@ class Optimizer:
 
     def state_dict(self) -> dict:
         """The optimizer's state in PyTorch's layout (see the module docstring); it
-        survives ``ft.save``/``ft.load``."""
+        survives ``ft.save``/``ft.load``.
+
+        Returns:
+            ``{"state": {index: {name: array}}, "param_groups": [group, ...]}``: parameters
+            are numbered in group order, each group lists its indices under ``"params"``.
+
+        Example:
+            >>> w = nn.Parameter(ft.ones(2))
+            >>> opt = ft.optim.SGD([w], lr=0.1, momentum=0.9)
+            >>> w.grad = ft.ones(2); opt.step()
+            >>> state = opt.state_dict()
+            >>> state["param_groups"][0]["params"], state["state"][0]["momentum_buffer"].tolist()
+            ([0], [1.0, 1.0])
+        """
         index_of: dict = {}
         groups = []
         for group in self.param_groups:
@@ -263,9 +312,20 @@ class Optimizer:
     def load_state_dict(self, state_dict: dict) -> None:
         """Restore a state saved by ``state_dict()`` (or PyTorch's, converted to arrays).
 
+        Args:
+            state_dict: a dict ``state_dict()`` returned, for the same groups and shapes.
+
         Raises:
             ValueError: the groups or their sizes differ, or a state entry is missing or
                 has the wrong shape (the parameter index and the entry are named).
+
+        Example:
+            >>> w = nn.Parameter(ft.ones(2))
+            >>> opt = ft.optim.SGD([w], lr=0.1)
+            >>> saved = opt.state_dict()
+            >>> opt.param_groups[0]["lr"] = 0.5
+            >>> opt.load_state_dict(saved); opt.param_groups[0]["lr"]
+            0.1
         """
         saved_groups = state_dict["param_groups"]
         if len(saved_groups) != len(self.param_groups):

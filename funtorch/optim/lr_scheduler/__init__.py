@@ -13,11 +13,10 @@ Example:
     [0.0001]
 """
 
+from funtorch.optim.lr_scheduler.annealing import CosineAnnealingLR, LinearLR
 from funtorch.optim.lr_scheduler.base import (
-    CosineAnnealingLR,
     ExponentialLR,
     LambdaLR,
-    LinearLR,
     LRScheduler,
     MultiStepLR,
     StepLR,

@@ -1,4 +1,4 @@
-"""The scheduler base class and the epoch-indexed schedulers (StepLR, MultiStepLR, ...).
+"""The scheduler base class and the epoch-indexed decays (StepLR, MultiStepLR, ...).
 
 Each scheduler writes ``param_groups[i]["lr"]`` of its optimizer, with PyTorch's
 (recursive, "chainable") formulas so the values match ``torch.optim.lr_scheduler`` to
@@ -10,7 +10,6 @@ survives ``ft.save``/``ft.load``. Pure optimizers take pure schedules instead
 
 from __future__ import annotations
 
-import math
 import types
 import warnings
 from collections import Counter
@@ -20,11 +19,9 @@ from typing import Any
 from funtorch.optim.stateful import Optimizer
 
 __all__ = [
-    "CosineAnnealingLR",
     "ExponentialLR",
     "LRScheduler",
     "LambdaLR",
-    "LinearLR",
     "MultiStepLR",
     "StepLR",
     "lrs_of",
@@ -87,15 +84,56 @@ class LRScheduler:
         self._is_initial = False
 
     def get_lr(self) -> list[float]:
-        """The learning rates for ``last_epoch`` (after it was advanced)."""
+        """The learning rates for ``last_epoch``, which ``step()`` calls once it advanced
+        ``last_epoch`` (subclasses define it). Most schedulers compute them from the current
+        rates (PyTorch's chainable form), so read them with ``get_last_lr()`` instead:
+        calling ``get_lr()`` again would apply that epoch's factor twice.
+
+        Returns:
+            A list of floats, one per parameter group.
+
+        Raises:
+            NotImplementedError: on ``LRScheduler`` itself, which has no schedule.
+
+        Example:
+            >>> class Halving(ft.optim.lr_scheduler.LRScheduler):
+            ...     def get_lr(self):
+            ...         return [base * 0.5 ** self.last_epoch for base in self.base_lrs]
+            >>> sched = Halving(ft.optim.SGD([nn.Parameter(ft.ones(2))], lr=0.1))
+            >>> sched.step(); sched.get_lr()  # epoch 1: 0.1 * 0.5
+            [0.05]
+        """
         raise NotImplementedError
 
     def get_last_lr(self) -> list[float]:
-        """The learning rates the last ``step()`` wrote, one per group."""
+        """The learning rates the last ``step()`` wrote.
+
+        Returns:
+            A list of floats, one per parameter group.
+
+        Example:
+            >>> opt = ft.optim.SGD([nn.Parameter(ft.ones(2))], lr=0.1)
+            >>> sched = ft.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+            >>> sched.step(); sched.get_last_lr()  # epoch 1: not decayed yet
+            [0.1]
+        """
         return self._last_lr
 
     def step(self, epoch: int | None = None) -> None:
-        """Advance one epoch (or jump to ``epoch``, deprecated as in PyTorch)."""
+        """Advance one epoch and write the new learning rates into the optimizer's groups
+        (call it after the epoch's ``optimizer.step()`` calls).
+
+        Args:
+            epoch: jump to this epoch instead (deprecated, as in PyTorch: it warns, and
+                uses the closed form when the scheduler has one).
+
+        Example:
+            >>> opt = ft.optim.SGD([nn.Parameter(ft.ones(2))], lr=0.1)
+            >>> sched = ft.optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
+            >>> opt.step(); sched.step()
+            >>> opt.param_groups[0]["lr"]
+            0.05
+        """
         self._step_count += 1
         if epoch is None:
             self.last_epoch += 1
@@ -110,11 +148,36 @@ class LRScheduler:
         self._last_lr = lrs_of(self.optimizer)
 
     def state_dict(self) -> dict[str, Any]:
-        """Everything but the optimizer, as plain Python values."""
+        """The scheduler's state: every attribute but the optimizer, as plain Python values
+        (it survives ``ft.save``/``ft.load``).
+
+        Returns:
+            A dict: ``last_epoch``, ``base_lrs``, the hyperparameters, ...
+
+        Example:
+            >>> opt = ft.optim.SGD([nn.Parameter(ft.ones(2))], lr=0.1)
+            >>> sched = ft.optim.lr_scheduler.StepLR(opt, step_size=2)
+            >>> sched.step()
+            >>> state = sched.state_dict()
+            >>> state["last_epoch"], state["step_size"], "optimizer" in state
+            (1, 2, False)
+        """
         return {key: value for key, value in self.__dict__.items() if key != "optimizer"}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore a ``state_dict()``."""
+        """Restore a ``state_dict()`` (restore the optimizer's first: it holds the rates).
+
+        Args:
+            state_dict: a dict ``state_dict()`` returned.
+
+        Example:
+            >>> opt = ft.optim.SGD([nn.Parameter(ft.ones(2))], lr=0.1)
+            >>> sched = ft.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
+            >>> sched.step(); saved = sched.state_dict()
+            >>> again = ft.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
+            >>> again.load_state_dict(saved); again.last_epoch, again.get_last_lr()
+            (1, [0.05])
+        """
         self.__dict__.update(state_dict)
 
 
@@ -151,7 +214,17 @@ class LambdaLR(LRScheduler):
 
     def state_dict(self) -> dict[str, Any]:
         """As the base class; a lambda is saved as its ``__dict__`` only if it is an object
-        (plain functions are not saved), as in PyTorch."""
+        (plain functions are not saved), as in PyTorch.
+
+        Returns:
+            A dict; its ``lr_lambdas`` holds, per group, the lambda's ``__dict__`` or None.
+
+        Example:
+            >>> opt = ft.optim.SGD([nn.Parameter(ft.ones(2))], lr=0.1)
+            >>> sched = ft.optim.lr_scheduler.LambdaLR(opt, lambda epoch: 0.5 ** epoch)
+            >>> sched.state_dict()["lr_lambdas"]  # a function: not saved
+            [None]
+        """
         state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "lr_lambdas")}
         state["lr_lambdas"] = [None if isinstance(fn, types.FunctionType) else dict(fn.__dict__)
                                for fn in self.lr_lambdas]
@@ -271,108 +344,3 @@ class ExponentialLR(LRScheduler):
 
     def _get_closed_form_lr(self) -> list[float]:
         return [base * self.gamma ** self.last_epoch for base in self.base_lrs]
-
-
-class CosineAnnealingLR(LRScheduler):
-    """Cosine annealing from the initial learning rate to ``eta_min`` over ``T_max`` epochs
-    (then back up, periodically, as PyTorch's recursive form does).
-
-    .. math::
-        \\eta_t = \\eta_{min} + \\tfrac{1}{2}(\\eta_0 - \\eta_{min})
-        (1 + \\cos(\\pi t / T_{max}))
-
-    Args:
-        optimizer: the stateful optimizer whose ``param_groups[i]["lr"]`` it sets.
-        T_max: :math:`T_{max}`, the half period in epochs.
-        eta_min: :math:`\\eta_{min}`, the smallest learning rate.
-        last_epoch: the index of the last epoch when resuming (-1 starts afresh).
-
-    Example:
-        >>> opt = ft.optim.SGD(nn.Linear(3, 2).parameters(), lr=0.1, momentum=0.9)
-        >>> sched = ft.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=100)
-        >>> for epoch in range(50):
-        ...     sched.step()
-        >>> sched.get_last_lr()  # 0.1 * (1 + cos(pi / 2)) / 2
-        [0.0500]
-
-    References:
-        Loshchilov and Hutter, "SGDR: Stochastic Gradient Descent with Warm Restarts",
-        ICLR 2017.
-    """
-
-    def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0,
-                 last_epoch: int = -1) -> None:
-        self.T_max, self.eta_min = T_max, eta_min
-        super().__init__(optimizer, last_epoch)
-
-    def get_lr(self) -> list[float]:
-        epoch, t_max, eta_min = self.last_epoch, self.T_max, self.eta_min
-        if self._is_initial:
-            return lrs_of(self.optimizer)
-        if self._step_count == 1 and epoch > 0:
-            return [eta_min + (base - eta_min) * (1 + math.cos(epoch * math.pi / t_max)) / 2
-                    for base in self.base_lrs]
-        if (epoch - 1 - t_max) % (2 * t_max) == 0:
-            return [lr + (base - eta_min) * (1 - math.cos(math.pi / t_max)) / 2
-                    for lr, base in zip(lrs_of(self.optimizer), self.base_lrs)]
-        return [(1 + math.cos(math.pi * epoch / t_max))
-                / (1 + math.cos(math.pi * (epoch - 1) / t_max)) * (lr - eta_min) + eta_min
-                for lr in lrs_of(self.optimizer)]
-
-    def _get_closed_form_lr(self) -> list[float]:
-        return [self.eta_min + (base - self.eta_min)
-                * (1 + math.cos(math.pi * self.last_epoch / self.T_max)) / 2
-                for base in self.base_lrs]
-
-
-class LinearLR(LRScheduler):
-    """Scale the learning rate by a factor going linearly from ``start_factor`` to
-    ``end_factor`` over ``total_iters`` epochs.
-
-    Args:
-        optimizer: the stateful optimizer whose ``param_groups[i]["lr"]`` it sets.
-        start_factor: the factor at epoch 0, in (0, 1].
-        end_factor: the factor from epoch ``total_iters`` on, in [0, 1].
-        total_iters: the epochs the factor takes to reach ``end_factor``.
-        last_epoch: the index of the last epoch when resuming (-1 starts afresh).
-
-    Raises:
-        ValueError: ``start_factor`` outside (0, 1] or ``end_factor`` outside [0, 1].
-
-    Example:
-        >>> opt = ft.optim.SGD(nn.Linear(3, 2).parameters(), lr=0.1, momentum=0.9)
-        >>> sched = ft.optim.lr_scheduler.LinearLR(opt, start_factor=0.1, total_iters=5)
-        >>> sched.get_last_lr()
-        [0.01]
-        >>> for epoch in range(5):
-        ...     sched.step()
-        >>> sched.get_last_lr()
-        [0.1]
-    """
-
-    def __init__(self, optimizer: Optimizer, start_factor: float = 1.0 / 3,
-                 end_factor: float = 1.0, total_iters: int = 5, last_epoch: int = -1) -> None:
-        if start_factor > 1.0 or start_factor <= 0:
-            raise ValueError("Starting multiplicative factor expected to be greater than 0 and "
-                             "less or equal to 1.")
-        if end_factor > 1.0 or end_factor < 0:
-            raise ValueError("Ending multiplicative factor expected to be between 0 and 1.")
-        self.start_factor, self.end_factor = start_factor, end_factor
-        self.total_iters = total_iters
-        super().__init__(optimizer, last_epoch)
-
-    def get_lr(self) -> list[float]:
-        if self.last_epoch == 0:
-            return [lr * self.start_factor for lr in lrs_of(self.optimizer)]
-        if self._is_initial or self.last_epoch > self.total_iters:
-            return lrs_of(self.optimizer)
-        delta = self.end_factor - self.start_factor
-        factor = 1.0 + delta / (self.total_iters * self.start_factor
-                                + (self.last_epoch - 1) * delta)
-        return [lr * factor for lr in lrs_of(self.optimizer)]
-
-    def _get_closed_form_lr(self) -> list[float]:
-        progress = min(self.total_iters, self.last_epoch) / self.total_iters
-        return [base * (self.start_factor + (self.end_factor - self.start_factor) * progress)
-                for base in self.base_lrs]
-

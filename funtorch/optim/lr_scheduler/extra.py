@@ -218,7 +218,24 @@ class CyclicLR(LRScheduler):
             self.scale_mode = "iterations"
 
     def scale_fn(self, x: float) -> float:
-        """The amplitude scale at cycle (or iteration) ``x``."""
+        """The amplitude scale at cycle (or iteration) ``x``: 1 (``"triangular"``),
+        :math:`2^{1 - x}` (``"triangular2"``), :math:`\\gamma^x` (``"exp_range"``) or the
+        custom ``scale_fn``'s.
+
+        Args:
+            x: the cycle number (from 1) when ``scale_mode`` is ``"cycle"``, else the
+                iteration.
+
+        Returns:
+            The factor (a float) the cycle's amplitude ``max_lr - base_lr`` is scaled by.
+
+        Example:
+            >>> opt = ft.optim.SGD([nn.Parameter(ft.ones(2))], lr=0.1, momentum=0.9)
+            >>> sched = ft.optim.lr_scheduler.CyclicLR(opt, base_lr=0.01, max_lr=0.1,
+            ...                                        mode="triangular2")
+            >>> sched.scale_fn(1), sched.scale_fn(3)
+            (1.0, 0.25)
+        """
         if self._scale_fn_custom is not None:
             return self._scale_fn_custom(x)
         if self.mode == "triangular":
@@ -245,7 +262,18 @@ class CyclicLR(LRScheduler):
 
     def state_dict(self) -> dict[str, Any]:
         """As the base class; a custom ``scale_fn`` is saved as its ``__dict__`` only if it
-        is an object (plain functions are not saved), as in PyTorch."""
+        is an object (plain functions are not saved), as in PyTorch.
+
+        Returns:
+            A dict; ``_scale_fn_custom`` holds that ``__dict__`` or None.
+
+        Example:
+            >>> opt = ft.optim.SGD([nn.Parameter(ft.ones(2))], lr=0.1, momentum=0.9)
+            >>> sched = ft.optim.lr_scheduler.CyclicLR(opt, base_lr=0.01, max_lr=0.1)
+            >>> state = sched.state_dict()
+            >>> state["mode"], state["_scale_fn_custom"]
+            ('triangular', None)
+        """
         state = super().state_dict()
         fn = state.pop("_scale_fn_custom")
         state["_scale_fn_custom"] = (dict(fn.__dict__) if fn is not None
@@ -309,7 +337,21 @@ class CosineAnnealingWarmRestarts(LRScheduler):
                 * (1 + math.cos(math.pi * self.T_cur / self.T_i)) / 2 for base in self.base_lrs]
 
     def step(self, epoch: float | None = None) -> None:
-        """Advance one epoch, or jump to a (possibly fractional) ``epoch``."""
+        """Advance one epoch, or jump to a (possibly fractional) ``epoch``.
+
+        Args:
+            epoch: the epoch to jump to (a float steps within a period, e.g. per batch:
+                ``epoch + batch / batches``); default the last one plus one.
+
+        Raises:
+            ValueError: a negative ``epoch``.
+
+        Example:
+            >>> opt = ft.optim.SGD([nn.Parameter(ft.ones(2))], lr=0.1)
+            >>> sched = ft.optim.lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=4)
+            >>> sched.step(6.0); sched.get_last_lr()  # T_cur = 6 % 4: (1 + cos(pi / 2)) / 20
+            [0.05]
+        """
         if epoch is None and self.last_epoch < 0:
             epoch = 0
         if epoch is None:

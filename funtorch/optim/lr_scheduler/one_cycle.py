@@ -125,6 +125,27 @@ class OneCycleLR(LRScheduler):
         return (end - start) * pct + start
 
     def get_lr(self) -> list[float]:
+        """The learning rates at step ``last_epoch`` (a closed form in the current phase's
+        start and end values, so calling it again gives the same values); it also sets the
+        momentum when it is cycled.
+
+        Returns:
+            A list of floats, one per parameter group.
+
+        Raises:
+            ValueError: stepped more than ``total_steps`` times.
+
+        Example:
+            >>> opt = ft.optim.SGD([nn.Parameter(ft.ones(2))], lr=0.1, momentum=0.9)
+            >>> sched = ft.optim.lr_scheduler.OneCycleLR(opt, max_lr=1.0, total_steps=10)
+            >>> sched.get_lr()  # step 0: max_lr / div_factor = 1 / 25
+            [0.04]
+            >>> for _ in range(11):
+            ...     sched.step()
+            Traceback (most recent call last):
+            ...
+            ValueError: Tried to step 11 times. The specified number of total steps is 10
+        """
         step = self.last_epoch
         if step > self.total_steps:
             raise ValueError(f"Tried to step {step} times. The specified number of total steps "

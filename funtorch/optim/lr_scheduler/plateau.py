@@ -67,7 +67,20 @@ class ReduceLROnPlateau(LRScheduler):
 
     def step(  # type: ignore[override]  # the metric comes first, as in PyTorch
             self, metrics: SupportsFloat, epoch: int | None = None) -> None:
-        """Record ``metrics`` for one epoch and reduce the learning rate if it plateaued."""
+        """Record ``metrics`` for one epoch and reduce the learning rate if it plateaued.
+
+        Args:
+            metrics: the epoch's metric (a number or a 0-d array), e.g. the validation loss.
+            epoch: the epoch's index (deprecated, as in PyTorch: it warns); default the
+                last one plus one.
+
+        Example:
+            >>> opt = ft.optim.SGD([nn.Parameter(ft.ones(2))], lr=0.1)
+            >>> sched = ft.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=0)
+            >>> sched.step(1.0); sched.step(2.0)  # worse than 1.0: reduced at once
+            >>> sched.get_last_lr()
+            [0.05]
+        """
         current = float(metrics)
         if epoch is None:
             epoch = self.last_epoch + 1
@@ -124,6 +137,18 @@ class ReduceLROnPlateau(LRScheduler):
         self.mode, self.threshold, self.threshold_mode = mode, threshold, threshold_mode
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore a ``state_dict()`` (and re-check the mode)."""
+        """Restore a ``state_dict()`` (and re-check the mode).
+
+        Args:
+            state_dict: a dict ``state_dict()`` returned.
+
+        Example:
+            >>> opt = ft.optim.SGD([nn.Parameter(ft.ones(2))], lr=0.1)
+            >>> sched = ft.optim.lr_scheduler.ReduceLROnPlateau(opt, mode="max")
+            >>> sched.step(3.0)
+            >>> again = ft.optim.lr_scheduler.ReduceLROnPlateau(opt)
+            >>> again.load_state_dict(sched.state_dict()); again.mode, again.best
+            ('max', 3.0)
+        """
         super().load_state_dict(state_dict)
         self._init_is_better(self.mode, self.threshold, self.threshold_mode)

@@ -59,13 +59,38 @@ class _Nested:
     """``state_dict`` of a scheduler that owns schedulers: theirs, nested."""
 
     def state_dict(self) -> dict[str, Any]:
-        """Everything but the optimizer, the inner schedulers as their ``state_dict()``."""
+        """Everything but the optimizer, the inner schedulers as their ``state_dict()``.
+
+        Returns:
+            A dict of plain values; ``_schedulers`` holds the inner schedulers' state dicts.
+
+        Example:
+            >>> opt = ft.optim.SGD([nn.Parameter(ft.ones(2))], lr=0.1)
+            >>> sched = ft.optim.lr_scheduler.ChainedScheduler(
+            ...     [ft.optim.lr_scheduler.StepLR(opt, step_size=3)])
+            >>> [inner["step_size"] for inner in sched.state_dict()["_schedulers"]]
+            [3]
+        """
         state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "_schedulers")}
         state["_schedulers"] = [s.state_dict() for s in self._schedulers]
         return state
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore a ``state_dict()`` (the inner schedulers' too)."""
+        """Restore a ``state_dict()`` (the inner schedulers' too).
+
+        Args:
+            state_dict: a dict ``state_dict()`` returned, from the same schedulers.
+
+        Example:
+            >>> opt = ft.optim.SGD([nn.Parameter(ft.ones(2))], lr=0.1)
+            >>> decay = ft.optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
+            >>> sched = ft.optim.lr_scheduler.ChainedScheduler([decay])
+            >>> saved = sched.state_dict()
+            >>> sched.step(); decay.last_epoch
+            1
+            >>> sched.load_state_dict(saved); decay.last_epoch
+            0
+        """
         state_dict = dict(state_dict)
         inner = state_dict.pop("_schedulers")
         self.__dict__.update(state_dict)
@@ -73,7 +98,18 @@ class _Nested:
             scheduler.load_state_dict(saved)
 
     def get_last_lr(self) -> list[float]:
-        """The learning rates after the last ``step()``, one per group."""
+        """The learning rates after the last ``step()``.
+
+        Returns:
+            A list of floats, one per parameter group.
+
+        Example:
+            >>> opt = ft.optim.SGD([nn.Parameter(ft.ones(2))], lr=0.1)
+            >>> sched = ft.optim.lr_scheduler.ChainedScheduler(
+            ...     [ft.optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)])
+            >>> sched.step(); sched.get_last_lr()
+            [0.05]
+        """
         return self._last_lr
 
 
@@ -127,8 +163,27 @@ class SequentialLR(_Nested, LRScheduler):
         _initial_step(first)
         self._last_lr = first.get_last_lr()
 
-    def step(self, epoch: int | None = None) -> None:  # noqa: D102 (documented on the base)
-        # ``epoch`` only keeps the base class's signature: PyTorch's takes none
+    def step(self, epoch: int | None = None) -> None:
+        """Advance one epoch: step the scheduler whose turn it is (restarted at epoch 0 on
+        the milestone where it takes over).
+
+        Args:
+            epoch: must be None (it only keeps the base class's signature: PyTorch's
+                ``SequentialLR.step`` takes none).
+
+        Raises:
+            TypeError: an ``epoch`` is given.
+
+        Example:
+            >>> opt = ft.optim.SGD([nn.Parameter(ft.ones(2))], lr=0.1)
+            >>> sched = ft.optim.lr_scheduler.SequentialLR(opt, [
+            ...     ft.optim.lr_scheduler.ConstantLR(opt, factor=0.5, total_iters=9),
+            ...     ft.optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)], milestones=[1])
+            >>> sched.get_last_lr()  # ConstantLR's turn: 0.1 * 0.5
+            [0.05]
+            >>> sched.step(); sched.get_last_lr()  # ExponentialLR from its epoch 0
+            [0.1]
+        """
         if epoch is not None:
             raise TypeError(_NO_EPOCH.format(name=type(self).__name__, epoch=epoch))
         self.last_epoch += 1
@@ -177,7 +232,24 @@ class ChainedScheduler(_Nested, LRScheduler):
         self.optimizer = optimizer
         self._last_lr = lrs_of(self._schedulers[-1].optimizer)
 
-    def step(self, epoch: int | None = None) -> None:  # noqa: D102
+    def step(self, epoch: int | None = None) -> None:
+        """Step every scheduler once, in order (each applies its factor to the rates the
+        previous one wrote).
+
+        Args:
+            epoch: None; there for the base class's signature only.
+
+        Raises:
+            TypeError: an epoch was passed (as to PyTorch's, which has no such parameter).
+
+        Example:
+            >>> sgd = ft.optim.SGD([nn.Parameter(ft.ones(2))], lr=0.1)
+            >>> chained = ft.optim.lr_scheduler.ChainedScheduler(
+            ...     [ft.optim.lr_scheduler.ExponentialLR(sgd, gamma=0.5),
+            ...      ft.optim.lr_scheduler.StepLR(sgd, step_size=1, gamma=0.5)])
+            >>> chained.step(); chained.get_last_lr()  # 0.1 * 0.5 * 0.5
+            [0.025]
+        """
         if epoch is not None:
             raise TypeError(_NO_EPOCH.format(name=type(self).__name__, epoch=epoch))
         for scheduler in self._schedulers:
