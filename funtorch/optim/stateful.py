@@ -1,5 +1,5 @@
 """PyTorch-style optimizers: ``Optimizer``, a thin stateful shell over the pure optimizers
-(its subclasses: ``stateful_common.py``, ``stateful_extra.py``, ``lbfgs.py``).
+(its subclasses: ``stateful_common.py``, ``stateful_extra.py``, ``lbfgs_torch.py``).
 
 NOTE: how a wrapper runs its update rule. Each parameter (anything with a ``.grad`` and a
 ``.data`` setter, e.g. ``ft.nn.Parameter``) owns one pure state, created by the pure
