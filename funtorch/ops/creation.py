@@ -214,8 +214,40 @@ def asarray(data: ArrayLike, dtype: DTypeLike = None, device: Any = None) -> Arr
         >>> x = ft.ones(2); ft.asarray(x) is x
         True
     """
+    return _asarray(data, dtype, device, "asarray")
+
+
+def as_tensor(data: ArrayLike, dtype: DTypeLike = None, device: Any = None) -> Array:
+    """PyTorch spelling of :func:`asarray`: ``torch.as_tensor``.
+
+    Unlike ``torch.as_tensor``, a NumPy array's memory is not shared (funtorch arrays are
+    immutable: the data is copied, as :func:`from_numpy` does).
+
+    Args:
+        data: a scalar, a (nested) list, or a NumPy, CuPy or funtorch array.
+        dtype: the dtype, or None (a funtorch array keeps its own; Python floats take the
+            default float dtype).
+        device: the device, or None (a funtorch array stays where it is, else the CPU).
+
+    Returns:
+        ``data`` itself when it is a funtorch array of that dtype and device (a tracked one
+        stays on the tape, as in torch), else a converted array.
+
+    Raises:
+        TypeError: non-numeric data (strings, objects, datetimes).
+
+    Example:
+        >>> ft.as_tensor([1.0, 2.0], dtype=ft.float64).dtype
+        dtype('float64')
+        >>> x = ft.ones(2); ft.as_tensor(x) is x
+        True
+    """
+    return _asarray(data, dtype, device, "as_tensor")
+
+
+def _asarray(data, dtype, device, fn):
     if not isinstance(data, Array):
-        return _array(data, dtype, device, False, "asarray")
+        return _array(data, dtype, device, False, fn)
     out = data if dtype is None else ops.astype(data, dtype)
     if device is not None and out.device != backends.device(device):
         out = ops.device_put(out, device)
