@@ -137,3 +137,24 @@ def test_float32_stays_float32_with_integer_and_scalar_operands():
     assert g.dtype == ft.float32
     want = (counts._buf + 2 - 1 / counts._buf + 2 * x._buf.astype(np.float64) + weights._buf)
     np.testing.assert_allclose(g, want, rtol=1e-6)
+
+
+COMPLEX = [n for n in WITH_BUFFER_RULES if Primitive.registry[n].complex]
+
+
+def _complexified(args, rng):
+    return tuple(a + 1j * ft.array(rng.uniform(-0.5, 0.5, a.shape)) if isinstance(a, Array)
+                 and a.dtype.kind == "f" else a for a in args)
+
+
+@pytest.mark.parametrize("name", COMPLEX)
+@SETTINGS
+@given(data=st.data())
+def test_buffer_rules_equal_vjp_rules_on_complex_inputs(name, data):
+    # JAX's convention (a VJP is the transpose of the JVP, no conjugate) in both
+    prim = Primitive.registry[name]
+    args, params = prim.samples(Sampler(data.draw, np.float64))
+    rng = np.random.default_rng(data.draw(st.integers(0, 99)))
+    _compare(prim, _complexified(args, rng), params, rng)
+    if len(args) == 2:  # a real operand meeting a complex one: the rule defers to vjp
+        _compare(prim, (_complexified(args, rng)[0], args[1]), params, rng)
