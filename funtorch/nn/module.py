@@ -8,12 +8,12 @@ Fields live in three ordered tables, as in PyTorch: ``_parameters`` (``Parameter
 from __future__ import annotations
 
 from collections import OrderedDict, namedtuple
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from typing import Any
 
-from typing_extensions import Self
-
 import funtorch as ft
+from funtorch.nn import _module_state as _state
+from funtorch.nn import _module_walk as _walk
 from funtorch.nn import module_hooks
 from funtorch.nn.parameter import Parameter
 from funtorch.typing import Array
@@ -195,186 +195,28 @@ class Module:
             module = module._modules[part]
         return module
 
-    # Iteration ----------------------------------------------------------------------
+    # Walks and modes (_module_walk.py), dtypes, devices and state_dict (_module_state.py)
 
-    def named_modules(self, memo: set[Module] | None = None, prefix: str = "",
-                      remove_duplicate: bool = True) -> Iterator[tuple[str, Module]]:
-        """Yield ``(dotted_name, module)`` for this module and every descendant."""
-        memo = set() if memo is None else memo
-        if remove_duplicate:
-            if id(self) in memo:
-                return
-            memo.add(id(self))
-        yield prefix, self
-        for name, module in self._modules.items():
-            if module is not None:
-                sub = f"{prefix}.{name}" if prefix else name
-                yield from module.named_modules(memo, sub, remove_duplicate)
-
-    def modules(self) -> Iterator[Module]:
-        """Yield this module and every descendant."""
-        for _, module in self.named_modules():
-            yield module
-
-    def named_children(self) -> Iterator[tuple[str, Module]]:
-        """Yield ``(name, module)`` for the direct children."""
-        seen = set()
-        for name, module in self._modules.items():
-            if module is not None and id(module) not in seen:
-                seen.add(id(module))
-                yield name, module
-
-    def children(self) -> Iterator[Module]:
-        """Yield the direct child modules."""
-        for _, module in self.named_children():
-            yield module
-
-    def _named_members(self, table, prefix, recurse):
-        seen = set()
-        modules = self.named_modules(prefix=prefix) if recurse else [(prefix, self)]
-        for module_prefix, module in modules:
-            for name, value in module.__dict__[table].items():
-                if value is None or id(value) in seen:
-                    continue
-                seen.add(id(value))
-                yield (f"{module_prefix}.{name}" if module_prefix else name), value
-
-    def named_parameters(self, prefix: str = "",
-                         recurse: bool = True) -> Iterator[tuple[str, Parameter]]:
-        """Yield ``(name, parameter)`` in registration order (``"0.weight"``, ...)."""
-        yield from self._named_members("_parameters", prefix, recurse)
-
-    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
-        """Yield the parameters (each shared one once), e.g. for an optimizer."""
-        for _, param in self.named_parameters(recurse=recurse):
-            yield param
-
-    def named_buffers(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Array]]:
-        """Yield ``(name, buffer)`` in registration order (``"bn.running_mean"``, ...)."""
-        yield from self._named_members("_buffers", prefix, recurse)
-
-    def buffers(self, recurse: bool = True) -> Iterator[Array]:
-        """Yield the buffers (running statistics and other untrained state)."""
-        for _, buf in self.named_buffers(recurse=recurse):
-            yield buf
-
-    # Modes and devices ------------------------------------------------------------------
-
-    def train(self, mode: bool = True) -> Self:
-        """Set training mode (Dropout active, BatchNorm uses batch statistics); returns self."""
-        if not isinstance(mode, bool):
-            raise ValueError("training mode is expected to be boolean")
-        for module in self.modules():
-            module.__dict__["training"] = mode
-        return self
-
-    def eval(self) -> Self:
-        """Set evaluation mode (same as ``train(False)``); returns self."""
-        return self.train(False)
-
-    def requires_grad_(self, requires_grad: bool = True) -> Self:
-        """Set ``requires_grad`` on every parameter (freeze with False); returns self."""
-        for param in self.parameters():
-            param.requires_grad_(requires_grad)
-        return self
-
-    def zero_grad(self, set_to_none: bool = True) -> None:
-        """Reset every parameter's ``.grad`` (to ``None``, or zeros)."""
-        for param in self.parameters():
-            if param.grad is not None:
-                param.grad = None if set_to_none else ft.zeros_like(param.grad)
-
-    def apply(self, fn: Callable[[Module], None]) -> Self:
-        """Call ``fn`` on every submodule (children first) and on self; returns self."""
-        for module in self.children():
-            module.apply(fn)
-        fn(self)
-        return self
-
-    def to(self, *args: Any, **kwargs: Any) -> Self:
-        """Move (and/or cast floating) parameters and buffers in place; returns self.
-
-        Accepts ``to(device)``, ``to(dtype)``, ``to(device, dtype)`` and keywords.
-        """
-        device, dtype = kwargs.pop("device", None), kwargs.pop("dtype", None)
-        if kwargs:
-            raise TypeError(f"Module.to(): unexpected keyword arguments {sorted(kwargs)}")
-        for arg in args:
-            if isinstance(arg, (str, ft.backends.Device)):
-                device = arg
-            else:
-                dtype = arg
-
-        def convert(x):
-            if dtype is not None and x.dtype.kind == "f":
-                x = x.astype(dtype)
-            return x if device is None else x.to(device)
-        for module in self.modules():
-            for param in module._parameters.values():
-                if isinstance(param, Parameter):
-                    param.data = convert(param.data)
-                    if param.grad is not None:
-                        param.grad = convert(param.grad)
-            for name, buf in module._buffers.items():
-                if buf is not None:
-                    module._buffers[name] = convert(buf)
-        return self
-
-    def float(self) -> Self:
-        return self.to(dtype=ft.float32)
-
-    def double(self) -> Self:
-        return self.to(dtype=ft.float64)
-
-    def cpu(self) -> Self:
-        return self.to("cpu")
-
-    def cuda(self, device: Any = None) -> Self:
-        return self.to("cuda" if device is None else f"cuda:{int(device)}")
-
-    # state_dict ---------------------------------------------------------------------
-
-    def state_dict(self, destination: dict[str, Any] | None = None, prefix: str = "",
-                   keep_vars: bool = False) -> dict[str, Any]:
-        """An ``OrderedDict`` of every parameter and persistent buffer by dotted name.
-
-        Values are plain arrays (the boxes themselves with ``keep_vars=True``); the order
-        is PyTorch's: a module's parameters, then its buffers, then its children.
-        """
-        out = OrderedDict() if destination is None else destination
-        for name, param in self._parameters.items():
-            if param is not None:
-                out[prefix + name] = param if keep_vars or not isinstance(
-                    param, Parameter) else param.data
-        for name, buf in self._buffers.items():
-            if buf is not None and name not in self._non_persistent:
-                out[prefix + name] = buf
-        for name, module in self._modules.items():
-            if module is not None:
-                module.state_dict(out, prefix + name + ".", keep_vars)
-        return out
-
-    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True,
-                        assign: bool = False) -> Any:
-        """Copy parameters and buffers from ``state_dict`` into this module (in place).
-
-        Values may be funtorch or NumPy arrays (a PyTorch ``state_dict`` converted with
-        ``.numpy()`` loads); they are cast to each parameter's dtype and device. With
-        ``assign=True`` (PyTorch's) the module takes the loaded arrays instead, keeping their
-        dtype and device: each parameter becomes a new ``Parameter`` around the loaded array
-        (same ``requires_grad``; a loaded ``Parameter`` is used as it is), so optimizers
-        built on the old boxes must be rebuilt.
-
-        Returns:
-            ``IncompatibleKeys(missing_keys, unexpected_keys)``.
-
-        Raises:
-            RuntimeError: naming every missing/unexpected key (when ``strict``) and every
-                shape mismatch (always), as PyTorch does.
-        """
-        from funtorch.nn._pytree import load_into
-
-        return load_into(self, state_dict, strict, assign)
+    named_modules = _walk.named_modules
+    modules = _walk.modules
+    named_children = _walk.named_children
+    children = _walk.children
+    named_parameters = _walk.named_parameters
+    parameters = _walk.parameters
+    named_buffers = _walk.named_buffers
+    buffers = _walk.buffers
+    train = _walk.train
+    eval = _walk.eval
+    requires_grad_ = _walk.requires_grad_
+    zero_grad = _walk.zero_grad
+    apply = _walk.apply
+    to = _state.to
+    float = _state.float
+    double = _state.double
+    cpu = _state.cpu
+    cuda = _state.cuda
+    state_dict = _state.state_dict
+    load_state_dict = _state.load_state_dict
 
     # repr ---------------------------------------------------------------------------
 
