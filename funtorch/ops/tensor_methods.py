@@ -21,6 +21,7 @@ from funtorch import ops
 from funtorch.ops import torch_functions as T
 from funtorch.ops import torch_linalg, torch_math, torch_shape
 from funtorch.ops import torch_numpy_names as N
+from funtorch.ops.torch_method_docs import method_doc, method_signature
 from funtorch.ops.torch_args import NUMPY_KEYS, as_array, one_dim, returns, shape_args
 from funtorch.typing import ArrayLike, DTypeLike
 
@@ -55,7 +56,9 @@ _FORWARDED = """absolute acos acosh add addbmm addcdiv addcmul addmm addmv addr 
     softmax log_softmax geqrf orgqr ormqr""".split()
 
 
-def _torch_spelling(name):
+def _torch_spelling(name: str) -> Callable[..., Any]:
+    if name == "select":  # ``ft.select`` is NumPy's (condlist, choicelist): torch's is here
+        return torch_shape.select
     fn = getattr(T, name, None) or getattr(ops, name)
     return getattr(fn, "torch_spelling", fn)
 
@@ -66,7 +69,10 @@ def _forward(name: str) -> Callable[..., Any]:
     def method(self: Array, *args: Any, **kwargs: Any) -> Any:
         return fn(self, *args, **kwargs)
     method.__name__ = method.__qualname__ = name
-    method.__doc__ = f"Method form of ``ft.{name}`` (torch's spelling)."
+    method.__doc__ = method_doc(name, fn, f"``x.{name}(...)`` is torch's ``{name}(x, ...)``: ")
+    signature = method_signature(fn)
+    if signature is not None:
+        method.__signature__ = signature  # type: ignore[attr-defined]
     return method
 
 
@@ -85,10 +91,12 @@ def _clashing(name: str, numpy_method: Callable[..., Any]) -> Callable[..., Any]
             return numpy_method(self, *args, **kwargs)
         return torch_fn(self, *args, **kwargs)
     method.__name__ = method.__qualname__ = name
-    method.__doc__ = (f"``x.{name}(...)``: torch's ``{name}`` for positional or torch keyword "
-                      f"arguments (``dim``, ``keepdim``...); NumPy's with no arguments or "
-                      f"NumPy keywords (``axis``, ``keepdims``, ``ddof``), so ``np.{name}(x)`` "
-                      f"keeps NumPy's meaning.")
+    method.__doc__ = method_doc(
+        name, torch_fn, f"``x.{name}(...)``: torch's ``{name}`` for positional or torch keyword "
+        f"arguments, NumPy's ``ndarray.{name}`` with {'no arguments or ' * bare_is_numpy}NumPy "
+        f"keywords (``np.{name}(x)`` passes them). Torch's: ",
+        f"**kwargs: NumPy's keywords (``axis``, ``keepdims``, ``dtype``, ``out``...) select "
+        f"NumPy's\n    ``ndarray.{name}`` (the torch keywords above select torch's).")
     return method
 
 
