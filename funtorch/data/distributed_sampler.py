@@ -95,7 +95,16 @@ class DistributedSampler(Sampler):
 
     def set_epoch(self, epoch: int) -> None:
         """Make the next iteration epoch ``epoch`` (call it on every rank with the same
-        value before each epoch)."""
+        value before each epoch).
+
+        Args:
+            epoch: the epoch number (an int); the shuffle depends only on it and ``seed``.
+
+        Example:
+            >>> s = ft.data.DistributedSampler(range(6), 2, 0, seed=1)
+            >>> first = list(s); s.set_epoch(0); list(s) == first
+            True
+        """
         self.epoch = int(epoch)
 
     def _order(self, epoch):
@@ -113,7 +122,19 @@ class DistributedSampler(Sampler):
         return self.resume({"epoch": self.epoch, "pos": start})
 
     def resume(self, state: Mapping[str, Any]) -> IndexIterator:
-        """An iterator at ``state`` (an iterator's ``state()``: epoch and position)."""
+        """An iterator at ``state`` (an iterator's ``state()``: epoch and position).
+
+        Args:
+            state: the dict an iterator's ``state()`` returned (``{"epoch", "pos"}``).
+
+        Returns:
+            An iterator on this rank's remaining indices of that epoch.
+
+        Example:
+            >>> s = ft.data.DistributedSampler(range(6), 2, 1, shuffle=False)
+            >>> list(s.resume({"epoch": 0, "pos": 1}))  # rank 1 of 2: 1, 3, 5
+            [3, 5]
+        """
         self.epoch = int(state["epoch"])
         self._iterator = IndexIterator(self._order(self.epoch), state["pos"],
                                        {"epoch": self.epoch})
@@ -123,6 +144,9 @@ class DistributedSampler(Sampler):
         """The epoch and how many indices of it the last iterator has yielded (a
         ``DataLoader`` draws indices ahead of the batches it has delivered: to resume a
         loader exactly, save its iterator's ``state()`` and ``restore`` it instead).
+
+        Returns:
+            ``{"epoch", "yielded", "seed", "num_replicas", "rank"}``, plain ints.
 
         Example:
             >>> s = ft.data.DistributedSampler(range(8), 2, 0); it = iter(s); _ = next(it)
@@ -137,8 +161,16 @@ class DistributedSampler(Sampler):
         """Resume from :meth:`state_dict`: the next ``iter()`` continues that epoch after
         the indices already yielded.
 
+        Args:
+            state: a dict :meth:`state_dict` returned (``"yielded"`` may be left out).
+
         Raises:
             ValueError: a state saved with another ``seed`` or ``num_replicas``.
+
+        Example:
+            >>> s = ft.data.DistributedSampler(range(8), 2, 0, shuffle=False)
+            >>> s.load_state_dict({"epoch": 3, "yielded": 2}); list(s)  # 0, 2 were seen
+            [4, 6]
         """
         for name in ("seed", "num_replicas"):
             if name in state and state[name] != getattr(self, name):

@@ -154,7 +154,18 @@ class DataLoaderIterator:
         return batch
 
     def state(self) -> dict:
-        """Where this iterator is: ``{"epoch", "batches", "sampler"}`` (JSON-able)."""
+        """Where this iterator is, for :meth:`restore`.
+
+        Returns:
+            A JSON-able dict: ``"epoch"``, ``"batches"`` (delivered so far) and
+            ``"sampler"`` (the index stream's position after the last batch).
+
+        Example:
+            >>> it = iter(ft.data.DataLoader(range(6), batch_size=2))
+            >>> _ = next(it)
+            >>> it.state()["epoch"], it.state()["batches"]
+            (0, 1)
+        """
         if self._snapshot is None and not self._loader.iterable:
             # Nothing delivered yet: fix the epoch's order now so the state can name it.
             self._source.prepare()
@@ -164,8 +175,17 @@ class DataLoaderIterator:
     def restore(self, state: dict) -> None:
         """Continue from ``state`` (from :meth:`state`) with the exact next batch.
 
+        Args:
+            state: a dict :meth:`state` returned (by an iterator of an equivalent loader).
+
         Raises:
             ValueError: ``state`` is not a dict returned by ``state()``.
+
+        Example:
+            >>> loader = ft.data.DataLoader(range(6), batch_size=2)
+            >>> it = iter(loader); _ = next(it); saved = it.state()
+            >>> again = iter(loader); again.restore(saved); [b.tolist() for b in again]
+            [[2, 3], [4, 5]]
         """
         if not isinstance(state, dict) or not {"epoch", "batches", "sampler"} <= set(state):
             raise ValueError(STATE_MSG.format(state))
@@ -185,7 +205,14 @@ class DataLoaderIterator:
             self._copier = None
 
     def close(self) -> None:
-        """Stop background threads and worker processes now (also done on deletion)."""
+        """Stop background threads and worker processes now (also done on deletion).
+
+        Example:
+            >>> it = iter(ft.data.DataLoader(range(6), batch_size=2))
+            >>> next(it).tolist()
+            [0, 1]
+            >>> it.close()
+        """
         self._close_copier()
         self._source.close()
 

@@ -73,6 +73,9 @@ class Pipeline:
                 state stays a position, so restores are O(1).
             seed, generator: the permutation's randomness (default: ``ft.manual_seed``).
 
+        Returns:
+            A ``Pipeline`` whose epochs yield the dataset's elements.
+
         Example:
             >>> list(ft.data.Pipeline.from_dataset([10, 20, 30]))
             [10, 20, 30]
@@ -89,6 +92,12 @@ class Pipeline:
         ``Pipeline``), a function returning a fresh iterator (for generators), or a
         one-shot iterator (a single epoch, which cannot be restored mid-way). Restoring
         skips the elements already seen, or calls the iterator's own ``restore``.
+
+        Args:
+            iterable: a re-iterable, a function returning a fresh iterator, or an iterator.
+
+        Returns:
+            A ``Pipeline`` whose epochs yield ``iterable``'s elements.
 
         Example:
             >>> list(ft.data.Pipeline.from_iterable(lambda: (c for c in "ab")))
@@ -113,7 +122,11 @@ class Pipeline:
                 NumPy and I/O do) or ``"process"`` (``fn`` and elements must be picklable;
                 spawned processes, reused across epochs).
 
+        Returns:
+            A new ``Pipeline`` yielding ``fn(element)``.
+
         Raises:
+            TypeError: ``fn`` is not callable.
             ValueError: a negative ``num_workers`` or an unknown ``executor``.
 
         Example:
@@ -133,6 +146,15 @@ class Pipeline:
     def filter(self, predicate: Callable[[Any], bool]) -> Pipeline:
         """Keep the elements for which ``predicate(element)`` is true.
 
+        Args:
+            predicate: element -> bool.
+
+        Returns:
+            A new ``Pipeline`` yielding the kept elements, in order.
+
+        Raises:
+            TypeError: ``predicate`` is not callable.
+
         Example:
             >>> list(ft.data.Pipeline.from_iterable(range(6)).filter(lambda x: x % 2))
             [1, 3, 5]
@@ -149,6 +171,17 @@ class Pipeline:
         expensive stages only when replaying them is acceptable (or shuffle the indices
         with ``from_dataset(ds, shuffle=True)``, whose restores are O(1)).
 
+        Args:
+            buffer_size: how many elements the buffer holds (a positive int); each output
+                is drawn uniformly from it.
+            seed: an int seeding the shuffle of every epoch (with the epoch number).
+
+        Returns:
+            A new ``Pipeline`` yielding the same elements in a shuffled order.
+
+        Raises:
+            ValueError: ``buffer_size`` is not a positive integer.
+
         Example:
             >>> sorted(ft.data.Pipeline.from_iterable(range(5)).shuffle(3, seed=0))
             [0, 1, 2, 3, 4]
@@ -164,6 +197,19 @@ class Pipeline:
               collate_fn: Callable[[list[Any]], Any] | None = None) -> Pipeline:
         """Group ``batch_size`` elements and collate them (default ``default_collate``).
 
+        Args:
+            batch_size: elements per batch (a positive int).
+            drop_last: drop a last batch smaller than ``batch_size``.
+            collate_fn: list of elements -> batch (default ``ft.data.default_collate``,
+                which stacks arrays along a new first axis).
+
+        Returns:
+            A new ``Pipeline`` yielding the batches.
+
+        Raises:
+            ValueError: ``batch_size`` is not a positive integer or ``drop_last`` is not a
+                bool.
+
         Example:
             >>> [b.tolist() for b in ft.data.Pipeline.from_iterable(range(5)).batch(2, True)]
             [[0, 1], [2, 3]]
@@ -178,6 +224,15 @@ class Pipeline:
     def prefetch(self, n: int = 2) -> Pipeline:
         """Produce up to ``n`` elements ahead in a background thread.
 
+        Args:
+            n: how many elements to hold ready (a positive int).
+
+        Returns:
+            A new ``Pipeline`` yielding the same elements.
+
+        Raises:
+            ValueError: ``n`` is not a positive integer.
+
         Example:
             >>> list(ft.data.Pipeline.from_iterable(range(3)).prefetch(2))
             [0, 1, 2]
@@ -191,6 +246,12 @@ class Pipeline:
         For CUDA, a background thread copies through CuPy pinned memory on a side stream,
         so the next element is on the GPU before it is needed. Without CUDA this warns
         once, here, and leaves elements on the CPU.
+
+        Args:
+            device: a device or its name.
+
+        Returns:
+            A new ``Pipeline`` yielding the elements with their arrays on ``device``.
 
         Example:
             >>> x, = ft.data.Pipeline.from_iterable([ft.ones(2)]).to("cpu")
@@ -209,6 +270,15 @@ class Pipeline:
         """Run the upstream ``epochs`` times (forever with None), each a new epoch.
 
         An upstream round that yields nothing ends the repetition instead of spinning.
+
+        Args:
+            epochs: how many rounds (a positive int), or None for no end.
+
+        Returns:
+            A new ``Pipeline`` yielding the upstream's elements ``epochs`` times over.
+
+        Raises:
+            ValueError: ``epochs`` is not None or a positive integer.
 
         Example:
             >>> list(ft.data.Pipeline.from_iterable(range(2)).repeat(2))
@@ -266,14 +336,34 @@ class PipelineIterator:
         return self._next()
 
     def state(self) -> dict:
-        """The position after the last element returned (a small JSON-able dict)."""
+        """The position after the last element returned.
+
+        Returns:
+            A small JSON-able dict (``"epoch"`` and the stages' ``"pipeline"`` state) for
+            :meth:`restore`.
+
+        Example:
+            >>> it = iter(ft.data.Pipeline.from_iterable(range(5)))
+            >>> _ = next(it); _ = next(it)
+            >>> it.state()["epoch"]
+            0
+        """
         return {"epoch": self._epoch, "pipeline": self._top.state()}
 
     def restore(self, state: dict) -> None:
         """Continue exactly after the element at which ``state`` was taken.
 
+        Args:
+            state: a dict :meth:`state` returned (from any iterator of this pipeline).
+
         Raises:
             ValueError: ``state`` is not a dict returned by ``state()``.
+
+        Example:
+            >>> p = ft.data.Pipeline.from_iterable(range(5))
+            >>> it = iter(p); _ = next(it); _ = next(it); saved = it.state()
+            >>> resumed = iter(p); resumed.restore(saved); list(resumed)
+            [2, 3, 4]
         """
         if not isinstance(state, dict) or not {"epoch", "pipeline"} <= set(state):
             raise ValueError(STATE_MSG.format(state))
@@ -284,5 +374,12 @@ class PipelineIterator:
         self._next = self._top.__next__
 
     def close(self) -> None:
-        """Stop background threads now (they also stop when the iterator is collected)."""
+        """Stop background threads now (they also stop when the iterator is collected).
+
+        Example:
+            >>> it = iter(ft.data.Pipeline.from_iterable(range(100)).prefetch(4))
+            >>> next(it)
+            0
+            >>> it.close()
+        """
         self._top.close()

@@ -14,56 +14,12 @@ from typing import Any
 import numpy as np
 
 import funtorch as ft
+from funtorch.data.index_iterator import IndexIterator, _check_bool, _check_positive_int
 from funtorch.data.seeding import draw_seed, epoch_key, key_data, permutation
 from funtorch.typing import ArrayLike, Key
 
 __all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler",
            "WeightedRandomSampler", "BatchSampler"]
-
-
-def _check_positive_int(name: str, value: Any) -> None:
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value <= 0:
-        raise ValueError(f"{name} should be a positive integer value, but got {name}={value}")
-
-
-def _check_bool(name: str, value: Any) -> None:
-    if not isinstance(value, bool):
-        raise ValueError(f"{name} should be a boolean value, but got {name}={value}")
-
-
-class IndexIterator:
-    """An iterator over a fixed index order; ``state()`` is ``meta`` plus the position."""
-
-    __slots__ = ("_order", "_pos", "_meta")
-
-    def __init__(self, order: Sequence[int], pos: int = 0,
-                 meta: dict[str, Any] | None = None) -> None:
-        self._order = order
-        self._pos = int(pos)
-        self._meta = meta or {}
-
-    def __iter__(self) -> IndexIterator:
-        return self
-
-    def __next__(self) -> int:
-        pos = self._pos
-        if pos >= len(self._order):
-            raise StopIteration
-        self._pos = pos + 1
-        return self._order[pos]
-
-    def take(self, n: int) -> list[int]:
-        """The next ``n`` indices (fewer at the end) as a list."""
-        pos = self._pos
-        chunk = self._order[pos:pos + n]
-        self._pos = pos + len(chunk)
-        return list(chunk)
-
-    def __len__(self) -> int:
-        return max(0, len(self._order) - self._pos)
-
-    def state(self) -> dict[str, Any]:
-        return {**self._meta, "pos": self._pos}
 
 
 class Sampler:
@@ -111,7 +67,18 @@ class SequentialSampler(Sampler):
         return self.resume({"pos": 0})
 
     def resume(self, state: Mapping[str, Any]) -> IndexIterator:
-        """An iterator at ``state`` (from an iterator's ``state()``: its position)."""
+        """An iterator at ``state`` (from an iterator's ``state()``: its position).
+
+        Args:
+            state: the dict an iterator's ``state()`` returned (``{"pos": n}``).
+
+        Returns:
+            An iterator on the indices from ``n`` on (it has ``state()`` too).
+
+        Example:
+            >>> list(ft.data.SequentialSampler(range(5)).resume({"pos": 3}))
+            [3, 4]
+        """
         return IndexIterator(range(len(self.data_source)), state["pos"])
 
     def __len__(self) -> int:
@@ -132,7 +99,16 @@ class _EpochSampler(Sampler):
         self.epoch = 0
 
     def set_epoch(self, epoch: int) -> None:
-        """Make the next iteration epoch ``epoch`` (orders differ between epochs)."""
+        """Make the next iteration epoch ``epoch`` (orders differ between epochs).
+
+        Args:
+            epoch: the epoch number (an int); its order depends only on it and the seed.
+
+        Example:
+            >>> sampler = ft.data.RandomSampler(range(6), seed=0)
+            >>> first = list(sampler); sampler.set_epoch(0); list(sampler) == first
+            True
+        """
         self.epoch = int(epoch)
 
     def __iter__(self) -> IndexIterator:
@@ -140,7 +116,20 @@ class _EpochSampler(Sampler):
         return self.resume({"key": key, "epoch": self.epoch, "pos": 0})
 
     def resume(self, state: Mapping[str, Any]) -> IndexIterator:
-        """An iterator at ``state`` (from an iterator's ``state()``); later epochs follow."""
+        """An iterator at ``state`` (from an iterator's ``state()``); later epochs follow.
+
+        Args:
+            state: the dict an iterator's ``state()`` returned (key, epoch and position).
+
+        Returns:
+            An iterator on the rest of that epoch's indices (it has ``state()`` too).
+
+        Example:
+            >>> sampler = ft.data.RandomSampler(range(6), seed=0)
+            >>> it = iter(sampler); head = [next(it), next(it)]
+            >>> sorted(head + list(sampler.resume(it.state())))
+            [0, 1, 2, 3, 4, 5]
+        """
         self.epoch = int(state["epoch"]) + 1
         order = self._order(epoch_key(state["key"], state["epoch"]))
         meta = {"key": [int(w) for w in state["key"]], "epoch": int(state["epoch"])}
@@ -322,7 +311,24 @@ class BatchSampler(Sampler):
         return _BatchIterator(iter(self.sampler), self.batch_size, self.drop_last)
 
     def resume(self, state: Mapping[str, Any]) -> _BatchIterator:
-        """An iterator on the exact next batch; needs a sampler with ``resume``."""
+        """An iterator on the exact next batch; needs a sampler with ``resume``.
+
+        Args:
+            state: the dict a batch iterator's ``state()`` returned (its sampler's).
+
+        Returns:
+            An iterator on the remaining batches.
+
+        Raises:
+            TypeError: the sampler has no ``resume``.
+
+        Example:
+            >>> batches = ft.data.BatchSampler(ft.data.SequentialSampler(range(5)), 2, False)
+            >>> it = iter(batches); next(it)
+            [0, 1]
+            >>> list(batches.resume(it.state()))
+            [[2, 3], [4]]
+        """
         if not hasattr(self.sampler, "resume"):
             raise TypeError(f"BatchSampler.resume: {type(self.sampler).__name__} has no "
                             "resume(state); replay the epoch instead")
