@@ -112,6 +112,11 @@ def rnn_sections(cls: type, kind: str, cell: bool) -> str:
 _Fn = TypeVar("_Fn", bound=Callable[..., Any])
 ANY_SHAPE = "an array of any shape ``(*)``."
 SAME_SHAPE = "An array of ``input``'s shape and dtype."
+KEY_ARG = ("a PRNG key for the random draws (training mode); None takes the next key of the "
+           "one ``functional_call(..., key=)`` gave, else the global generator's.")
+DROPOUT_RETURNS = ("In training mode an array of ``input``'s shape and dtype, {what} zeroed "
+                   "with probability ``p`` and the rest scaled by ``1 / (1 - p)``; in eval mode "
+                   "``input`` itself.")
 
 
 def sections(summary: str, example: str, args: dict[str, str] | None = None,

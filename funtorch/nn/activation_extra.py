@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from funtorch.nn import functional as F
-from funtorch.nn._layer_docs import ANY_SHAPE, SAME_SHAPE, add_shape, method_doc, repr_doc
+from funtorch.nn._layer_docs import ANY_SHAPE, KEY_ARG, SAME_SHAPE, add_shape, method_doc, repr_doc
 from funtorch.nn._layer_utils import make_param
 from funtorch.nn._stateless import REQUIRED, Option, _Stateless, stateless
 from funtorch.nn.dropout import _DropoutNd
@@ -115,9 +115,7 @@ class RReLU(_Stateless):
     _uses_key = True  # functional_call(..., key=) gives it a key, as to Dropout
 
     @method_doc("``input`` where it is >= 0, else a random slope ``a`` times ``input``.",
-                args={"input": ANY_SHAPE, "key": "a PRNG key for the training-mode slopes; None "
-                      "takes the next key of ``functional_call``'s or the global generator. "
-                      "Unused in eval mode."},
+                args={"input": ANY_SHAPE, "key": KEY_ARG},
                 returns=SAME_SHAPE,
                 example=">>> nn.RReLU(0.5, 0.5).forward(ft.array([-2.0, 2.0])).tolist()  # a: 0.5\n"
                         "[-1.0, 2.0]")

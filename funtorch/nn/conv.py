@@ -7,7 +7,7 @@ import math
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from funtorch.nn._layer_docs import wrap as _wrap
+from funtorch.nn._layer_docs import method_doc, repr_doc, wrap as _wrap
 from funtorch.nn._layer_utils import check_sizes, default_bias, default_weight, split_keys
 from funtorch.nn.functional.conv import conv_transpose, convnd, ntuple, output_padding_for
 from funtorch.nn.functional.padding import PADDING_MODES
@@ -41,6 +41,11 @@ _SAME = (', or ``"valid"`` (none) or ``"same"`` (the output as large as the inpu
 _MODES = ('how the input is padded: ``"zeros"`` (default), ``"reflect"``, ``"replicate"`` or '
           '``"circular"``, as ``F.pad(x, ..., mode=padding_mode)`` before an unpadded '
           'convolution.')
+OUTPUT_SIZE_ARG = ("the wanted spatial output size (optionally with the batch and channel "
+                   "axes), chosen among the sizes the stride makes ambiguous; it replaces "
+                   "``output_padding``. None keeps ``output_padding``.")
+TRANSPOSED_RETURNS = ("An array ``(N, C_out, *spatial_out)`` (or without ``N``), the sizes "
+                      "``output_size`` or as the Shape section of the class says.")
 _CONV_OUT = "``{o} = floor(({i} + 2 padding - dilation (k - 1) - 1) / stride + 1)``"
 _TRANSPOSED_OUT = ("``{o} = ({i} - 1) stride - 2 padding + dilation (k - 1) + output_padding"
                    " + 1``")
@@ -132,6 +137,8 @@ class _ConvNd(Module):
         else:
             self.register_parameter("bias", None)
 
+    @repr_doc("nn.Conv1d(2, 4, 3, padding=1, bias=False)",
+              "'2, 4, kernel_size=(3,), stride=(1,), padding=(1,), bias=False'")
     def extra_repr(self) -> str:
         text = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
                 f"stride={self.stride}")
@@ -151,6 +158,12 @@ class _ConvNd(Module):
             text += f", padding_mode={self.padding_mode}"
         return text
 
+    @method_doc("The convolution of ``input`` with ``weight``, plus ``bias``.",
+                args="``(N, C_in, *spatial)`` or ``(C_in, *spatial)``, with 1 (Conv1d), 2 or 3 "
+                     "spatial axes.",
+                returns="An array ``(N, C_out, *spatial_out)`` (or without ``N``), the sizes "
+                        "as the Shape section of the class says.",
+                example=">>> nn.Conv1d(2, 4, 3, padding=1).forward(ft.ones((2, 5))).shape\n(4, 5)")
     def forward(self, input: ArrayLike) -> Array:
         return convnd(input, self.weight, self.bias, self.stride, self.padding, self.dilation,
                       self.groups, self._nd, type(self).__name__, self.padding_mode)
@@ -211,10 +224,13 @@ class ConvTranspose2d(_ConvNd):
                          groups, bias, padding_mode, device, dtype,
                          output_padding=output_padding, key=key)
 
+    @method_doc("The transposed convolution of ``input``.", returns=TRANSPOSED_RETURNS,
+                args={"input": "``(N, C_in, H, W)`` or ``(C_in, H, W)``.",
+                      "output_size": OUTPUT_SIZE_ARG},
+                example=">>> x = ft.ones((1, 1, 2, 2))  # sizes (2 - 1) 2 + 3 = 5 or 6\n"
+                        ">>> nn.ConvTranspose2d(1, 1, 3, stride=2).forward(x, output_size=(6, 6))"
+                        ".shape\n(1, 1, 6, 6)")
     def forward(self, input: ArrayLike, output_size: Sequence[int] | None = None) -> Array:
-        """``output_size`` (PyTorch's): the wanted spatial output size (optionally with the
-        batch and channel axes), chosen among the sizes the stride makes ambiguous; it
-        replaces ``output_padding``."""
         name = type(self).__name__
         output_padding = self.output_padding
         if output_size is not None:

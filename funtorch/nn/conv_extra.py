@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from funtorch.nn.conv import ConvTranspose2d
+from funtorch.nn._layer_docs import method_doc
+from funtorch.nn.conv import OUTPUT_SIZE_ARG, TRANSPOSED_RETURNS, ConvTranspose2d
 from funtorch.nn.functional.conv import output_padding_for
 from funtorch.nn.functional.conv_extra import conv_transpose_nd
 from funtorch.typing import Array, ArrayLike
@@ -24,8 +25,13 @@ class ConvTranspose1d(ConvTranspose2d):
 
     _nd = 1
 
+    @method_doc("The transposed convolution of ``input``.", returns=TRANSPOSED_RETURNS,
+                args={"input": "``(N, C_in, *spatial)`` or ``(C_in, *spatial)``, with 1 "
+                               "(ConvTranspose1d) or 3 spatial axes.",
+                      "output_size": OUTPUT_SIZE_ARG},
+                example=">>> layer = nn.ConvTranspose1d(1, 1, 3, stride=2)  # length 5 or 6\n"
+                        ">>> layer.forward(ft.ones((1, 1, 2)), output_size=[6]).shape\n(1, 1, 6)")
     def forward(self, input: ArrayLike, output_size: Sequence[int] | None = None) -> Array:
-        """``output_size``: the wanted output length(s), replacing ``output_padding``."""
         name = type(self).__name__
         output_padding = self.output_padding if output_size is None else output_padding_for(
             tuple(input.shape), output_size, self.stride, self.padding, self.kernel_size,

@@ -11,6 +11,7 @@ from typing import Any
 
 import funtorch as ft
 from funtorch.nn import functional as F
+from funtorch.nn._layer_docs import ANY_SHAPE, DROPOUT_RETURNS, KEY_ARG, method_doc, repr_doc
 from funtorch.nn.module import Module
 from funtorch.typing import Array, Key
 
@@ -62,6 +63,7 @@ class _DropoutNd(Module):
         self.__dict__["_key"] = keep  # a copy made by functional_call: never the caller's
         return use
 
+    @repr_doc("nn.Dropout(0.25)", "'p=0.25, inplace=False'")
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"
 
@@ -80,6 +82,12 @@ class Dropout(_DropoutNd):
         [1.0, 1.0, 1.0]
     """
 
+    @method_doc("Zero each element of ``input`` with probability ``p`` (training mode only).",
+                args={"input": ANY_SHAPE, "key": KEY_ARG},
+                returns=DROPOUT_RETURNS.format(what="the elements"),
+                example=">>> out = nn.Dropout(0.5).forward(ft.ones(8), key=ft.random.key(0))\n"
+                        ">>> set(out.tolist()) <= {0.0, 2.0}\nTrue\n"
+                        ">>> x = ft.ones(2)\n>>> nn.Dropout(0.5).eval().forward(x) is x\nTrue")
     def forward(self, input: Array, key: Key | None = None) -> Array:
         if not self.training:
             return input  # as given: an Array in, the same Array out
@@ -101,6 +109,13 @@ class Dropout2d(_DropoutNd):
 
     _what = "each channel"
 
+    @method_doc("Zero each channel of ``input`` with probability ``p`` (training mode only).",
+                args={"input": "``(N, C, H, W)`` or ``(C, H, W)``.", "key": KEY_ARG},
+                returns=DROPOUT_RETURNS.format(what="whole channels"),
+                example=">>> x, key = ft.ones((4, 1, 2)), ft.random.key(1)\n"
+                        ">>> out = nn.Dropout2d(0.5).forward(x, key=key)\n"
+                        ">>> all(set(c.reshape(-1).tolist()) in ({0.0}, {2.0}) for c in out)"
+                        "\nTrue")
     def forward(self, input: Array, key: Key | None = None) -> Array:
         if not self.training:
             return input  # as given: an Array in, the same Array out

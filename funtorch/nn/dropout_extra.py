@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from funtorch.nn import functional as F
+from funtorch.nn._layer_docs import KEY_ARG, method_doc
 from funtorch.nn.dropout import _DropoutNd
 from funtorch.typing import Array, Key
 
@@ -16,6 +17,15 @@ __all__ = ["Dropout1d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout"]
 class _Functional(_DropoutNd):
     _fn: ClassVar[Callable[..., Array] | None] = None
 
+    @method_doc("Apply the layer's dropout to ``input`` (training mode only).",
+                args={"input": "an array of the shape the class's Shape section gives.",
+                      "key": KEY_ARG},
+                returns="In training mode an array of ``input``'s shape and dtype, dropped out as "
+                        "the class says; in eval mode ``input`` itself.",
+                example=">>> x, key = ft.ones((3, 2)), ft.random.key(0)\n"
+                        ">>> out = nn.Dropout1d(0.5).forward(x, key=key)\n"
+                        ">>> set(out.sum(1).tolist()) <= {0.0, 4.0}  # whole rows: 0 or 2 * 2"
+                        "\nTrue")
     def forward(self, input: Array, key: Key | None = None) -> Array:
         if not self.training:
             return input

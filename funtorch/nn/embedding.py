@@ -7,6 +7,7 @@ from typing import Any
 import funtorch as ft
 from funtorch.nn import functional as F
 from funtorch.nn import init
+from funtorch.nn._layer_docs import method_doc, repr_doc
 from funtorch.nn._layer_utils import check_sizes, make_param
 from funtorch.nn.functional.embedding import SPARSE_MSG
 from funtorch.nn.module import Module
@@ -88,17 +89,43 @@ class Embedding(Module):
                         padding_idx: int | None = None, max_norm: float | None = None,
                         norm_type: float = 2.0, scale_grad_by_freq: bool = False,
                         sparse: bool = False) -> Embedding:
-        """An Embedding whose weight is ``embeddings`` (``(num_embeddings, dim)``), frozen
-        (``requires_grad=False``) unless ``freeze=False``."""
+        """An Embedding whose weight is ``embeddings``, frozen unless ``freeze=False``.
+
+        Args:
+            embeddings: the weight, ``(num_embeddings, embedding_dim)``.
+            freeze: the weight does not require gradients (``requires_grad=False``).
+            padding_idx: as the constructor's (that row is kept as given, not zeroed).
+            max_norm: as the constructor's.
+            norm_type: as the constructor's.
+            scale_grad_by_freq: as the constructor's.
+            sparse: as the constructor's (must be False).
+
+        Returns:
+            The Embedding.
+
+        Example:
+            >>> table = nn.Embedding.from_pretrained(ft.array([[1.0], [3.0]]), freeze=False)
+            >>> table(ft.array([1])).tolist(), table.weight.requires_grad
+            ([[3.0]], True)
+        """
         rows, dim = embeddings.shape
         return cls(rows, dim, padding_idx=padding_idx, max_norm=max_norm, norm_type=norm_type,
                    scale_grad_by_freq=scale_grad_by_freq, sparse=sparse, _weight=embeddings,
                    _freeze=freeze)
 
+    @method_doc("The rows of ``weight`` that ``input`` indexes.",
+                args="integer indices of any shape ``(*)``, in ``[0, num_embeddings)``.",
+                returns="An array ``(*, embedding_dim)`` of ``weight``'s dtype (rows renormalised "
+                        "with ``max_norm``).",
+                example=">>> rows = ft.array([[0.0, 1.0], [2.0, 3.0]])\n"
+                        ">>> table = nn.Embedding.from_pretrained(rows)\n"
+                        ">>> table.forward(ft.array([[1], [0]])).tolist()\n"
+                        "[[[2.0, 3.0]], [[0.0, 1.0]]]")
     def forward(self, input: ArrayLike) -> Array:
         return F.embedding(input, self.weight, self.padding_idx, self.max_norm, self.norm_type,
                            self.scale_grad_by_freq, self.sparse)
 
+    @repr_doc("nn.Embedding(10, 3, padding_idx=0)", "'10, 3, padding_idx=0'")
     def extra_repr(self) -> str:
         text = f"{self.num_embeddings}, {self.embedding_dim}"
         if self.padding_idx is not None:

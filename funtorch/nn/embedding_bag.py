@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from funtorch.nn import functional as F
+from funtorch.nn._layer_docs import method_doc, repr_doc
 from funtorch.nn.embedding import Embedding
 from funtorch.nn.functional.embedding_bag import _BagMode
 from funtorch.typing import Array, ArrayLike, DTypeLike, Key
@@ -100,11 +101,24 @@ class EmbeddingBag(Embedding):
             bag.weight.requires_grad_(False)
         return bag
 
+    @method_doc("Each bag's rows of ``weight``, reduced by ``mode``.",
+                args={"input": "integer indices ``(B, L)`` (``B`` bags of ``L``), or ``(total,)`` "
+                               "with ``offsets``.",
+                      "offsets": "where each bag starts in a 1-d ``input``, ``(B,)`` (``(B + 1,)`` "
+                                 "with ``include_last_offset``); None for 2-d ``input``.",
+                      "per_sample_weights": "``input``'s shape, scaling each looked-up row first "
+                                            '("sum" mode only), or None.'},
+                returns="An array ``(B, embedding_dim)`` of ``weight``'s dtype.",
+                example='>>> bag = nn.EmbeddingBag.from_pretrained(ft.array([[1.0], [3.0]]), '
+                        'mode="sum")\n>>> w = ft.array([2.0, 1.0, 0.5])  # bags [0] and [1, 1]\n'
+                        ">>> bag.forward(ft.array([0, 1, 1]), ft.array([0, 1]), w).tolist()\n"
+                        "[[2.0], [4.5]]")
     def forward(self, input: ArrayLike, offsets: ArrayLike | None = None,
                 per_sample_weights: ArrayLike | None = None) -> Array:
         return F.embedding_bag(input, self.weight, offsets, self.max_norm, self.norm_type,
                                self.scale_grad_by_freq, self.mode, self.sparse,
                                per_sample_weights, self.include_last_offset, self.padding_idx)
 
+    @repr_doc("nn.EmbeddingBag(10, 3)", '"10, 3, mode=\'mean\'"')
     def extra_repr(self) -> str:
         return super().extra_repr() + f", mode={self.mode!r}"

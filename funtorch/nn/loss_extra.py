@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from funtorch.nn import functional as F
+from funtorch.nn._layer_docs import repr_doc
 from funtorch.nn._stateless import Option, _Stateless, stateless
 from funtorch.typing import Array
 
@@ -32,6 +33,7 @@ class _LossBase(_Stateless):
             weight = self.__dict__.pop("weight")
             self.register_buffer("weight", weight)
 
+    @repr_doc('nn.CTCLoss(reduction="sum")', '"reduction=\'sum\'"')
     def extra_repr(self) -> str:
         return f"reduction={self.reduction!r}"
 

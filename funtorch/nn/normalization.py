@@ -15,6 +15,7 @@ from typing import Any
 import funtorch as ft
 from funtorch.core import Tracer
 from funtorch.nn import functional as F
+from funtorch.nn._layer_docs import SAME_SHAPE, method_doc, repr_doc
 from funtorch.nn._layer_utils import check_sizes, make_param
 from funtorch.nn.module import Module
 from funtorch.typing import Array, ArrayLike, DTypeLike
@@ -66,9 +67,14 @@ class LayerNorm(Module):
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
 
+    @method_doc("Normalise ``input`` over its trailing ``normalized_shape`` axes, then scale and "
+                "shift.", args="an array ``(*, *normalized_shape)``.", returns=SAME_SHAPE,
+                example=">>> nn.LayerNorm(4).forward(ft.array([0.0, 0.0, 2.0, 2.0])).tolist()"
+                        "  # mean 1, var 1\n[-1.0, -1.0, 1.0, 1.0]")
     def forward(self, input: ArrayLike) -> Array:
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
 
+    @repr_doc("nn.LayerNorm(4)", "'(4,), eps=1e-05, elementwise_affine=True'")
     def extra_repr(self) -> str:
         return (f"{self.normalized_shape}, eps={self.eps}, "
                 f"elementwise_affine={self.elementwise_affine}")
@@ -118,9 +124,14 @@ class GroupNorm(Module):
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
 
+    @method_doc("Normalise each sample's channel groups of ``input``, then scale and shift.",
+                args="an array ``(N, C, *)``.", returns=SAME_SHAPE,
+                example=">>> nn.GroupNorm(2, 4).forward(ft.array([[1.0, 3.0, 5.0, 5.0]])).tolist()"
+                        "\n[[-1.0, 1.0, 0.0, 0.0]]")
     def forward(self, input: ArrayLike) -> Array:
         return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
 
+    @repr_doc("nn.GroupNorm(2, 4)", "'2, 4, eps=1e-05, affine=True'")
     def extra_repr(self) -> str:
         return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"
 
@@ -188,6 +199,19 @@ class _BatchNorm(Module):
         if device is not None:
             self.to(device)
 
+    @method_doc("Normalise each channel of ``input`` (batch statistics in training mode, running "
+                "ones in eval mode), then scale and shift.",
+                args="``(N, C)`` or ``(N, C, L)`` for BatchNorm1d, ``(N, C, H, W)`` for 2d, "
+                     "``(N, C, D, H, W)`` for 3d.",
+                returns="An array of ``input``'s shape and dtype. In training mode the running "
+                        "statistics are updated too.",
+                raises="ValueError: ``input`` has the wrong number of axes.\nTypeError: running "
+                       "statistics to store from inside ``ft.jit`` or ``ft.vmap``.",
+                example=">>> bn = nn.BatchNorm1d(1)\n"
+                        ">>> bn.forward(ft.array([[1.0], [3.0]])).tolist()  # (x - 2) / 1\n"
+                        "[[-1.0], [1.0]]\n"
+                        ">>> bn.running_mean.tolist(), bn.running_var.tolist()  # 0.1 * (2, 2) + "
+                        "0.9 * (0, 1)\n([0.2], [1.1])")
     def forward(self, input: ArrayLike) -> Array:
         if input.ndim not in self._dims:
             raise ValueError(f"{type(self).__name__}: expected {' or '.join(map(str, self._dims))}"
@@ -222,12 +246,22 @@ class _BatchNorm(Module):
         return new
 
     def reset_running_stats(self) -> None:
-        """Restart the running statistics: mean 0, variance 1, no batches tracked."""
+        """Restart the running statistics: mean 0, variance 1, no batches tracked.
+
+        Example:
+            >>> bn = nn.BatchNorm1d(1)
+            >>> _ = bn(ft.array([[1.0], [3.0]]))
+            >>> bn.reset_running_stats()
+            >>> bn.running_mean.tolist(), bn.running_var.tolist(), int(bn.num_batches_tracked)
+            ([0.0], [1.0], 0)
+        """
         if self.track_running_stats:
             self.running_mean = ft.zeros_like(self.running_mean)
             self.running_var = ft.ones_like(self.running_var)
             self.num_batches_tracked = ft.zeros_like(self.num_batches_tracked)
 
+    @repr_doc("nn.BatchNorm1d(3)",
+              "'3, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True'")
     def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
                 f"affine={self.affine}, track_running_stats={self.track_running_stats}")

@@ -11,7 +11,7 @@ from typing import Any
 
 from funtorch.nn import functional as F
 from funtorch.nn._layer_utils import check_sizes
-from funtorch.nn._layer_docs import add_shape
+from funtorch.nn._layer_docs import SAME_SHAPE, add_shape, method_doc, repr_doc
 from funtorch.nn._stateless import REQUIRED, stateless
 from funtorch.nn.normalization import LayerNorm, _BatchNorm
 from funtorch.typing import Array, ArrayLike, DTypeLike
@@ -30,6 +30,14 @@ class _InstanceNorm(_BatchNorm):
         super().__init__(num_features, eps, momentum, affine, track_running_stats, device,
                          dtype)
 
+    @method_doc("Normalise each sample's channels of ``input`` by their own statistics, then "
+                "scale and shift (with ``affine``).",
+                args="``(N, C, *spatial)`` or unbatched ``(C, *spatial)``, with 1 "
+                     "(InstanceNorm1d), 2 or 3 spatial axes.", returns=SAME_SHAPE,
+                raises="ValueError: ``input`` has the wrong number of axes, or (with ``affine``) "
+                       "not ``num_features`` channels.",
+                example=">>> nn.InstanceNorm1d(1).forward(ft.array([[1.0, 3.0]])).tolist()\n"
+                        "[[-1.0, 1.0]]")
     def forward(self, input: ArrayLike) -> Array:
         nd = self._spatial
         if input.ndim not in (nd + 1, nd + 2):
@@ -130,9 +138,14 @@ class RMSNorm(LayerNorm):
         super().__init__(normalized_shape, eps, elementwise_affine, False, device, dtype)
         del self.bias  # RMSNorm has no bias (not even a None entry)
 
+    @method_doc("``input / sqrt(mean(input^2) + eps) * weight`` over the trailing axes.",
+                args="an array ``(*, *normalized_shape)``.", returns=SAME_SHAPE,
+                example=">>> nn.RMSNorm(2, eps=0.0).forward(ft.array([1.0, 7.0])).tolist()"
+                        "  # rms 5\n[0.2, 1.4]")
     def forward(self, input: ArrayLike) -> Array:
         return F.rms_norm(input, self.normalized_shape, self.weight, self.eps)
 
+    @repr_doc("nn.RMSNorm(2)", "'(2,), eps=None, elementwise_affine=True'")
     def extra_repr(self) -> str:
         return (f"{self.normalized_shape}, eps={self.eps}, "
                 f"elementwise_affine={self.elementwise_affine}")

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 from funtorch.nn import functional as F
+from funtorch.nn._layer_docs import method_doc, repr_doc
 from funtorch.nn.module import Module
 from funtorch.typing import Array, ArrayLike
 
@@ -29,10 +30,17 @@ class _PadNd(Module):
                              f"got {padding!r}")
         self.padding = padding
 
+    @method_doc("Pad the last ``nd`` axes of ``input`` (the layer's ``Nd``) by ``padding``.",
+                args="an array with at least ``nd`` axes, e.g. ``(N, C, L)`` or ``(C, L)`` for a "
+                     "1d layer.",
+                returns="An array of ``input``'s dtype, each padded axis longer by its two widths.",
+                example=">>> nn.CircularPad1d(1).forward(ft.array([[1.0, 2.0, 3.0]])).tolist()\n"
+                        "[[3.0, 1.0, 2.0, 3.0, 1.0]]")
     def forward(self, input: ArrayLike) -> Array:
         value = getattr(self, "value", None) if self._mode == "constant" else None
         return F.pad(input, self.padding, self._mode, value)
 
+    @repr_doc("nn.ReflectionPad1d((1, 2))", "'(1, 2)'")
     def extra_repr(self) -> str:
         return f"{self.padding}"
 
@@ -42,6 +50,7 @@ class _ConstantPadNd(_PadNd):
         super().__init__(padding)
         self.value = value
 
+    @repr_doc("nn.ConstantPad1d(1, 0.5)", "'padding=(1, 1), value=0.5'")
     def extra_repr(self) -> str:
         return f"padding={self.padding}, value={self.value}"
 
@@ -50,6 +59,7 @@ class _ZeroPadNd(_ConstantPadNd):
     def __init__(self, padding: int | Sequence[int]) -> None:
         super().__init__(padding, 0.0)
 
+    @repr_doc("nn.ZeroPad2d(1)", "'(1, 1, 1, 1)'")
     def extra_repr(self) -> str:
         return f"{self.padding}"
 
