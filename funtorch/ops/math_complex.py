@@ -221,7 +221,15 @@ def _to_complex(self: Array) -> builtins.complex:
 
 
 def _is_complex(self: Array) -> bool:
-    """Whether the dtype is complex (torch's ``x.is_complex()``)."""
+    """Whether the dtype is complex (torch's ``x.is_complex()``).
+
+    Returns:
+        True for complex64 and complex128 arrays, else False.
+
+    Example:
+        >>> ft.array([1.0]).is_complex(), ft.array([1j]).is_complex()
+        (False, True)
+    """
     return self.dtype.kind == "c"
 
 

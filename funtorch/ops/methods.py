@@ -13,11 +13,11 @@ import numpy as np
 
 from funtorch import backends
 from funtorch.core import _TRACER_TYPES, Array
-from funtorch.dtypes import float16, float32, float64, int64
 from funtorch import ops
 from funtorch.ops import numpy_protocol
 from funtorch.ops import registry as R
-from funtorch.ops.reductions import normalize_axis_index
+from funtorch.ops.method_forms import method_doc, numpy_method_doc
+from funtorch.ops.methods_torch import EXTRA
 
 
 def _reflected(fn: Callable[[Any, Any], Array]) -> Callable[[Array, Any], Array]:
@@ -26,48 +26,8 @@ def _reflected(fn: Callable[[Any, Any], Array]) -> Callable[[Array, Any], Array]
     return method
 
 
-def _to(self: Array, *args: Any, **kwargs: Any) -> Array:
-    """``x.to("cuda")``, ``x.to(ft.float64)``, ``x.to(other)`` or ``x.to(device, dtype)``."""
-    device = kwargs.pop("device", None)
-    dtype = kwargs.pop("dtype", None)
-    if kwargs:
-        raise TypeError(f"to(): unexpected keyword arguments {sorted(kwargs)}")
-    for arg in args:
-        if isinstance(arg, Array):
-            device, dtype = arg.device, arg.dtype
-        elif isinstance(arg, (str, backends.Device)):
-            device = arg
-        else:
-            dtype = arg
-    out = self
-    if dtype is not None:
-        out = ops.astype(out, dtype)
-    if device is not None:
-        out = ops.device_put(out, device)
-    return out
-
-
-def _torch_transpose(self: Array, *axes: Any) -> Array:
-    """NumPy ``x.transpose(*perm)``, or PyTorch ``x.transpose(dim0, dim1)`` (swap two)."""
-    if len(axes) == 1 and not isinstance(axes[0], (int, np.integer)):
-        axes = tuple(axes[0])
-    if not axes:
-        return ops.transpose(self)
-    if len(axes) == 2 and self.ndim != 2:
-        return ops.swapaxes(self, axes[0], axes[1])
-    return ops.transpose(self, axes)
-
-
-def _flatten(self: Array, start_dim: int = 0, end_dim: int = -1) -> Array:
-    """Flatten dims ``start_dim..end_dim`` (all by default, like NumPy's ``flatten()``)."""
-    if self.ndim == 0:
-        return ops.reshape(self, (1,))
-    start = normalize_axis_index(start_dim, self.ndim, "flatten: start_dim")
-    end = normalize_axis_index(end_dim, self.ndim, "flatten: end_dim")
-    if start > end:
-        raise ValueError("flatten: start_dim cannot come after end_dim, got "
-                         f"start_dim={start_dim}, end_dim={end_dim}")
-    return ops.reshape(self, self.shape[:start] + (-1,) + self.shape[end + 1:])
+# examples of the methods whose function's example does not call it
+_EXAMPLES = {"matmul": ">>> ft.ones((5, 2, 3)).matmul(ft.ones(3)).shape\n(5, 2)"}
 
 
 def _method(name: str) -> Callable[..., Any]:
@@ -76,7 +36,7 @@ def _method(name: str) -> Callable[..., Any]:
     def method(self: Array, *args: Any, **kwargs: Any) -> Any:
         return fn(self, *args, **kwargs)
     method.__name__ = name
-    method.__doc__ = f"Method form of ``ft.{name}``."
+    method.__doc__ = method_doc(name, fn, example=_EXAMPLES.get(name))
     return method
 
 
@@ -136,9 +96,7 @@ def _numpy_method(name: str) -> Callable[..., Any]:
         result = fn(x, *args, **kwargs)
         return result if initial is None else _COMBINE[name](result, initial)
     method.__name__ = name
-    method.__doc__ = (f"Method form of ``ft.{name}``; also takes NumPy's ``dtype``, "
-                      "``where`` and ``initial`` (``out`` only as None), so ``np.{name}(x)`` "
-                      "works.")
+    method.__doc__ = numpy_method_doc(name, fn)
     return method
 
 
@@ -166,68 +124,7 @@ _METHODS = """logsumexp reshape view squeeze unsqueeze expand_dims permute swapa
     flip broadcast_to astype clamp exp log log1p expm1 sqrt sin cos tan tanh sigmoid abs sign
     square reciprocal floor ceil maximum minimum take sort argsort repeat matmul dot""".split()
 
-def _ravel(self: Array) -> Array:
-    """The array flattened to one dimension (``x.reshape(-1)``)."""
-    return ops.reshape(self, (-1,))
-
-
-def _cpu(self: Array) -> Array:
-    """The array on the host (``ft.device_put(x, "cpu")``)."""
-    return ops.device_put(self, "cpu")
-
-
-def _cuda(self: Array, device: int | None = None) -> Array:
-    """The array on CUDA device ``device`` (default: the current one)."""
-    return ops.device_put(self, "cuda" if device is None else f"cuda:{int(device)}")
-
-
-def _float(self: Array) -> Array:
-    """The array cast to float32 (torch's ``x.float()``)."""
-    return ops.astype(self, float32)
-
-
-def _double(self: Array) -> Array:
-    """The array cast to float64 (torch's ``x.double()``)."""
-    return ops.astype(self, float64)
-
-
-def _half(self: Array) -> Array:
-    """The array cast to float16 (torch's ``x.half()``)."""
-    return ops.astype(self, float16)
-
-
-def _long(self: Array) -> Array:
-    """The array cast to int64 (torch's ``x.long()``)."""
-    return ops.astype(self, int64)
-
-
-def _detach(self: Array) -> Array:
-    """The same values cut out of the graph: no gradient flows back (``ft.stop_gradient``)."""
-    return ops.stop_gradient(self)
-
-
-def _transposed(self: Array) -> Array:
-    """``x.T``: the axes reversed."""
-    return ops.transpose(self)
-
-
-def _matrix_transposed(self: Array) -> Array:
-    """``x.mT``: the last two axes swapped (a batch of transposed matrices)."""
-    return ops.swapaxes(self, -1, -2)
-
-
-def _expand(self: Array, *shape: Any) -> Array:
-    """``x.expand(2, 3)`` or ``x.expand((2, 3))``: broadcast to ``shape`` (torch)."""
-    return ops.broadcast_to(
-        self, shape[0] if len(shape) == 1 and not isinstance(shape[0], int) else shape)
-
-
-_EXTRA = {
-    "transpose": _torch_transpose, "flatten": _flatten, "ravel": _ravel, "to": _to,
-    "cpu": _cpu, "cuda": _cuda, "float": _float, "double": _double, "half": _half,
-    "long": _long, "detach": _detach, "T": property(_transposed),
-    "mT": property(_matrix_transposed), "expand": _expand,
-}
+_EXTRA = EXTRA
 
 
 # Host conversions and printing (they need concrete values: tracers refuse through
@@ -268,7 +165,19 @@ def _host_buffer(self, what):
 
 def _numpy(self) -> np.ndarray:
     """A host NumPy copy of the values; refuses an array that requires grad or is traced
-    (use ``x.detach().numpy()``)."""
+    (use ``x.detach().numpy()``).
+
+    Returns:
+        A new writable ``numpy.ndarray`` of this array's shape and dtype.
+
+    Raises:
+        RuntimeError: the array is recorded by the PyTorch-style tape (it requires grad).
+        TypeError: the array is traced by a transform (``grad``, ``vmap``, ``jit``).
+
+    Example:
+        >>> ft.array([1.0, 2.0]).numpy()
+        array([1., 2.], dtype=float32)
+    """
     buf = _host_buffer(self, "numpy()")
     return np.array(backends.get_backend_of(buf).to_host(buf))
 
@@ -304,7 +213,19 @@ def _format(self, spec):
 
 
 def _item(self: Array) -> Any:
-    """The single element as a Python scalar."""
+    """The single element as a Python scalar (also of an array that requires grad).
+
+    Returns:
+        A Python ``float``, ``int``, ``bool`` or ``complex`` (by the dtype's kind).
+
+    Raises:
+        ValueError: the array has more than one element (or none).
+        TypeError: the array is traced by a transform (its value is not known).
+
+    Example:
+        >>> ft.array([[2.5]]).item()
+        2.5
+    """
     buf = self._concrete("item()")
     if buf.size != 1:
         raise ValueError(
@@ -313,7 +234,18 @@ def _item(self: Array) -> Any:
 
 
 def _tolist(self: Array) -> Any:
-    """The values as nested Python lists (like ``item()``, also of arrays requiring grad)."""
+    """The values as nested Python lists (like ``item()``, also of arrays requiring grad).
+
+    Returns:
+        Nested lists of Python scalars, ``ndim`` deep (a scalar for a 0-d array).
+
+    Raises:
+        TypeError: the array is traced by a transform (its value is not known).
+
+    Example:
+        >>> ft.array([[1, 2], [3, 4]]).tolist()
+        [[1, 2], [3, 4]]
+    """
     buf = self._concrete("tolist()")
     return backends.get_backend_of(buf).to_host(buf).tolist()
 
