@@ -46,7 +46,7 @@ def run_backward(roots, root_cts, retain_graph, inputs, accumulate):
     if buffers:
         root_cts = [ct._buf for ct in root_cts]
     entries = [_entry(root) for root in roots]
-    deps, graph = _dependencies(entries, buffers)
+    deps, graph, hooked = _dependencies(entries, buffers)
     wanted = needed = None
     if inputs is not None:
         wanted = {id(_entry(x)): x for x in inputs if x._node is not None}
@@ -55,9 +55,17 @@ def run_backward(roots, root_cts, retain_graph, inputs, accumulate):
     for entry, ct in zip(entries, root_cts):
         prev = cts.get(id(entry))
         cts[id(entry)] = ct if prev is None else prev + ct
-    schedule = _Schedule(deps, needed, cts, wanted, accumulate, retain_graph, buffers)
+    walk = backprop_buffers if buffers else backprop
     try:
-        (backprop_buffers if buffers else backprop)(schedule.run(entries), cts)
+        if hooked or wanted is not None or _STATE.anomaly:
+            walk(_Schedule(deps, needed, cts, wanted, accumulate, retain_graph,
+                           buffers).run(entries), cts)
+        else:  # nothing observes the order: see _by_creation
+            walk(_by_creation(graph, not retain_graph), cts)
+            for leaf in graph:
+                ct = cts.get(id(leaf)) if not isinstance(leaf, Node) else None
+                if ct is not None:
+                    accumulate(leaf, wrap(ct) if buffers else ct)
     except BaseException:
         _release(graph, True)  # a hook or rule raised: forget the twins, keep the graph
         raise
@@ -71,8 +79,21 @@ def _entry(x):
     return x if node.is_leaf else node
 
 
+def _by_creation(graph, free):
+    """The nodes of ``graph``, the one created last first (each is then freed as
+    ``_Schedule`` frees it). PyTorch's ready queue runs the ready node created last: the
+    node created last among those not yet run is always ready (its consumers were created
+    after it), so without hooks to see it the order is this one, without the queue."""
+    for entry in sorted((e for e in graph if isinstance(e, Node)), key=_creation_order,
+                        reverse=True):
+        yield entry
+        if entry.prim is not OUTPUT:
+            _free(entry, free)
+
+
 def _dependencies(entries, buffers=False):
-    """``({id(entry): number of edges into it}, entries reachable)``. Fills each node's
+    """``({id(entry): number of edges into it}, entries reachable, hooked)``, ``hooked``
+    when an entry or a leaf reached has hooks (or retains its grad). Fills each node's
     ``parents`` (the tracked arguments' entries: their nodes, or the leaves themselves),
     with ``buffers`` its ``bufs`` (its arguments' backend arrays, for ``backprop_buffers``)
     and gives each parent node its output's twin (see ``tape._twin``) as ``primal``: a
@@ -88,11 +109,15 @@ def _dependencies(entries, buffers=False):
             stack.append(entry)
             if isinstance(entry, Node) and entry.prim is not OUTPUT and entry.primal is None:
                 entry.primal = entry.twin()  # the caller holds the root's twin
+    hooked = False
     while stack:
         node = stack.pop()
         graph.append(node)
-        if not isinstance(node, Node):
-            continue  # a leaf
+        if not isinstance(node, Node):  # a leaf
+            hooked = hooked or getattr(node, "_extra", None) is not None
+            continue
+        if node.hooks is not None:
+            hooked = True
         if node.prim is OUTPUT:
             parent = node.parents[0]
             count = deps.get(id(parent))
@@ -125,7 +150,7 @@ def _dependencies(entries, buffers=False):
                 else:
                     deps[key] = count + 1
             parents.append(parent)
-    return deps, graph
+    return deps, graph, hooked
 
 
 def _drop_residuals(node):
