@@ -173,6 +173,12 @@ def binary_rules(prim, dx, dy, scalar_safe, one, minus_one):
 
 def sum_rule(g, ans, x, axis, keepdims):
     """``sum``'s buffer rule: ``g`` broadcast back over the summed axes."""
+    shape = x.shape
+    if not g.ndim and shape:  # a full sum (every loss): a read-only zero-stride view of
+        g = np.asarray(g)     # the one value, a third of np.broadcast_to's cost
+        out = np.ndarray(shape, g.dtype, buffer=g, strides=(0,) * len(shape))
+        out.flags.writeable = False
+        return out
     if not keepdims and g.ndim:
         g = np.expand_dims(g, axis)
-    return np.broadcast_to(g, x.shape)
+    return np.broadcast_to(g, shape)
