@@ -6,24 +6,25 @@ Methods that NumPy also calls (``x.sum``, ``x.max``, ``x.std``, ``x.sort``,
 with a NumPy keyword (``axis=``, ``keepdims=``, ``ddof=``, ``out=``; ``np.sum(x)`` passes
 them), and take torch's otherwise: ``x.max(1)`` and ``x.max(dim=1)`` are
 ``(values, indices)``, ``x.std(0)`` is the unbiased one, ``x.repeat(2, 3)`` tiles.
+
+The methods with no function to forward to live in :mod:`~funtorch.ops.tensor_methods_info`
+(size, dtype, ``new_*``) and :mod:`~funtorch.ops.tensor_methods_math`. The forwarding ones
+get their docstring (and signature) from the function they call
+(:mod:`funtorch.ops.torch_method_docs`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any, NoReturn
-
-import numpy as np
+from collections.abc import Callable
+from typing import Any
 
 from funtorch.core import Array
 from funtorch.ops import methods as _numpy_methods  # noqa: F401  (attach NumPy methods first)
 from funtorch import ops
 from funtorch.ops import torch_functions as T
-from funtorch.ops import torch_linalg, torch_math, torch_shape
-from funtorch.ops import torch_numpy_names as N
+from funtorch.ops import tensor_methods_info, tensor_methods_math, torch_shape
+from funtorch.ops.torch_args import NUMPY_KEYS, shape_args
 from funtorch.ops.torch_method_docs import method_doc, method_signature
-from funtorch.ops.torch_args import NUMPY_KEYS, as_array, one_dim, returns, shape_args
-from funtorch.typing import ArrayLike, DTypeLike
 
 # methods that exist with NumPy's meaning: torch's when called torch-style
 _CLASHING = {
@@ -103,231 +104,32 @@ def _clashing(name: str, numpy_method: Callable[..., Any]) -> Callable[..., Any]
 def _repeat(numpy_method: Callable[..., Array]) -> Callable[..., Array]:
     def repeat(self: Array, *sizes: Any, **kwargs: Any) -> Array:
         """torch's ``x.repeat(*sizes)`` (tile); NumPy's ``repeat`` with ``axis=`` given (as
-        ``np.repeat(x, n)`` calls it)."""
+        ``np.repeat(x, n)`` calls it).
+
+        Args:
+            *sizes: torch's repetitions per axis (ints or one sequence; more of them than
+                this array has axes add leading axes), or NumPy's ``repeats``.
+            **kwargs: ``axis`` (or ``repeats``) selects NumPy's element-wise ``repeat``.
+
+        Returns:
+            torch's: this array tiled, of shape ``sizes`` times its shape (padded with
+            leading 1s); NumPy's: each element repeated along ``axis``.
+
+        Example:
+            >>> x = ft.array([1, 2])
+            >>> x.repeat(2).tolist(), x.repeat(2, 1).shape, x.repeat(2, axis=0).tolist()
+            ([1, 2, 1, 2], (2, 2), [1, 1, 2, 2])
+        """
         if "axis" in kwargs or "repeats" in kwargs:
             return numpy_method(self, *sizes, **kwargs)
         return ops.tile(self, shape_args(sizes, "repeat"))
     return repeat
 
 
-def _new(factory: Callable[..., Array]) -> Callable[..., Array]:
-    def new(self: Array, *size: Any, dtype: DTypeLike = None, device: Any = None,
-            requires_grad: bool = False, **kwargs: Any) -> Array:
-        out = factory(shape_args(size, "new"), dtype or self.dtype, **kwargs)
-        return out if device is None else ops.device_put(out, device)
-    new.__doc__ = "A new array of ``size`` with this array's dtype (torch's ``new_*``)."
-    return new
-
-
-def _new_tensor(self: Array, data: ArrayLike, dtype: DTypeLike = None, device: Any = None,
-                requires_grad: bool = False) -> Array:
-    """A new array of ``data`` with this array's dtype unless ``dtype`` is given."""
-    return ops.asarray(np.asarray(data) if not isinstance(data, Array) else data,
-                       dtype=dtype or self.dtype)
-
-
-_TYPE_NAMES = {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor",
-               "float16": "torch.HalfTensor", "int64": "torch.LongTensor",
-               "int32": "torch.IntTensor", "int16": "torch.ShortTensor",
-               "int8": "torch.CharTensor", "uint8": "torch.ByteTensor",
-               "bool": "torch.BoolTensor"}
-
-
-def _type(self: Array, dtype: Any = None, non_blocking: bool = False) -> Any:
-    """The type name (``"torch.FloatTensor"``) or, with ``dtype``, the cast array."""
-    if dtype is None:
-        return _TYPE_NAMES.get(self.dtype.name, self.dtype.name)
-    if isinstance(dtype, str):
-        names = {v: k for k, v in _TYPE_NAMES.items()}
-        dtype = names.get(dtype, dtype)
-    return ops.astype(self, dtype)
-
-
-def _frexp(self: Array) -> Any:
-    """``(mantissa, exponent)`` with ``x = mantissa * 2 ** exponent``."""
-    mantissa, exponent = ops.frexp(self)
-    return returns("frexp", mantissa, ops.astype(exponent, np.int32))
-
-
-def _renorm(self: Array, p: float, dim: int, maxnorm: float) -> Array:
-    """Rescale each slice along ``dim`` whose p-norm exceeds ``maxnorm`` to ``maxnorm``."""
-    axis = one_dim(dim, self.ndim, "renorm")
-    others = tuple(i for i in range(self.ndim) if i != axis)
-    norms = torch_linalg.norm(self, p, others, keepdim=True)
-    return self * ops.where(norms > maxnorm, maxnorm / (norms + 1e-7), 1.0)
-
-
-def _unfold(self: Array, dimension: int, size: int, step: int) -> Array:
-    """All slices of ``size`` elements, ``step`` apart, along ``dimension`` (a new last
-    dim holds each slice)."""
-    axis = one_dim(dimension, self.ndim, "unfold")
-    windows = ops.sliding_window_view(self, size, axis=axis)
-    index = [slice(None)] * windows.ndim
-    index[axis] = slice(None, None, step)
-    return windows[tuple(index)]
-
-
-def _sum_to_size(self: Array, *size: Any) -> Array:
-    """Sum over the dims that broadcasting ``size`` to this shape expanded."""
-    size = shape_args(size, "sum_to_size")
-    lead = self.ndim - len(size)
-    axes = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(size)
-                                      if n == 1 and self.shape[lead + i] != 1)
-    return ops.reshape(ops.sum(self, axes), size) if axes else self
-
-
-def _equal(self: Array, other: ArrayLike) -> bool:
-    """Whether both have the same shape and elements (a Python bool, torch.equal)."""
-    other = as_array(other)
-    return self.shape == other.shape and bool(ops.all(ops.equal(self, other)).item())
-
-
-def _is_nonzero(self: Array) -> bool:
-    """Whether the single element is non-zero (torch's ``x.is_nonzero()``)."""
-    if self.size != 1:
-        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
-    return bool(self.item())
-
-
-def _symeig(self: Array, eigenvectors: bool = False, upper: bool = True) -> Any:
-    """Eigenvalues (ascending) and, with ``eigenvectors``, vectors of a symmetric matrix."""
-    import funtorch.linalg as linalg
-    values, vectors = linalg.eigh(self, UPLO="U" if upper else "L")
-    return values, (vectors if eigenvectors else ops.zeros((0,), self.dtype))
-
-
-def _lu_solve(self: Array, LU_data: ArrayLike,  # noqa: N803 - torch's names
-              LU_pivots: ArrayLike) -> Array:
-    """Solve ``A X = self`` from ``torch.lu``'s packed factors and 1-based pivots."""
-    import funtorch.scipy.linalg as scipy_linalg
-    return scipy_linalg.lu_solve((LU_data, ops.astype(LU_pivots, np.int64) - 1), self)
-
-
-def _unsupported(name: str, why: str) -> Callable[..., NoReturn]:
-    def method(self: Array, *args: Any, **kwargs: Any) -> NoReturn:
-        raise TypeError(f"{name}(): {why}")
-    method.__name__ = name
-    method.__doc__ = f"Refused: {why}."
-    return method
-
-
-def _dim(self: Array) -> int:
-    """The number of dimensions (torch's ``x.dim()``, ``x.ndimension()``)."""
-    return self.ndim
-
-
-def _numel(self: Array) -> int:
-    """The number of elements (torch's ``x.numel()``, ``x.nelement()``)."""
-    return self.size
-
-
-def _is_floating_point(self: Array) -> bool:
-    """Whether the dtype is a real floating dtype."""
-    return self.dtype.kind == "f"
-
-
-def _is_signed(self: Array) -> bool:
-    """Whether the dtype is a signed integer or floating dtype."""
-    return self.dtype.kind in "if"
-
-
-def _is_same_size(self: Array, other: ArrayLike) -> bool:
-    """Whether ``other`` has this array's shape."""
-    return self.shape == as_array(other).shape
-
-
-def _is_distributed(self: Array) -> bool:
-    """Always ``False``: an array lives on one device."""
-    return False
-
-
-def _new_full(self: Array, size: Sequence[int], fill_value: ArrayLike, dtype: DTypeLike = None,
-              device: Any = None, requires_grad: bool = False) -> Array:
-    """A new array of shape ``size`` filled with ``fill_value`` (this array's dtype unless
-    ``dtype`` is given)."""
-    return ops.full(tuple(size), fill_value, dtype=dtype or self.dtype)
-
-
-def _type_as(self: Array, other: ArrayLike) -> Array:
-    """The array cast to ``other``'s dtype."""
-    return ops.astype(self, as_array(other).dtype)
-
-
-def _view_as(self: Array, other: ArrayLike) -> Array:
-    """The array reshaped to ``other``'s shape."""
-    return ops.reshape(self, as_array(other).shape)
-
-
-def _expand_as(self: Array, other: ArrayLike) -> Array:
-    """The array broadcast to ``other``'s shape."""
-    return ops.broadcast_to(self, as_array(other).shape)
-
-
-def _cast(dtype: type, name: str) -> Callable[[Array], Array]:
-    def method(self: Array) -> Array:
-        return ops.astype(self, dtype)
-    method.__name__ = name
-    method.__doc__ = f"The array cast to {np.dtype(dtype).name} (torch's ``x.{name}()``)."
-    return method
-
-
-def _narrow_copy(self: Array, dim: int, start: int, length: int) -> Array:
-    """``length`` entries along ``dim`` from ``start`` (torch's ``x.narrow_copy``)."""
-    return torch_shape.narrow(self, dim, start, length)
-
-
-def _polygamma(self: Array, n: int) -> Array:
-    """The ``n``-th derivative of the digamma function at each element."""
-    return torch_math.polygamma(n, self)
-
-
-def _where(self: Array, condition: ArrayLike, y: ArrayLike) -> Array:
-    """This array where ``condition`` holds, ``y`` elsewhere (torch's ``x.where(c, y)``)."""
-    return ops.where(condition, self, y)
-
-
-def _tile(self: Array, *dims: Any) -> Array:
-    """The array repeated ``dims`` times along each axis (``ft.tile``)."""
-    return ops.tile(self, shape_args(dims, "tile"))
-
-
-def _put(self: Array, index: ArrayLike, source: ArrayLike, accumulate: bool = False) -> Array:
-    """A copy with ``source`` written (or added) at the flat positions ``index``."""
-    return T.torch_index.torch_put(self, index, source, accumulate)
-
-
-def _eig(self: Array) -> tuple[Array, Array]:
-    """Eigenvalues and eigenvectors of a square matrix (``ft.linalg.eig``)."""
-    from funtorch.linalg import eig  # at call time: funtorch.linalg imports this module's ops
-    return eig(self)
-
-
-_EXTRA = {
-    "dim": _dim, "ndimension": _dim, "numel": _numel, "nelement": _numel,
-    "is_floating_point": _is_floating_point, "is_signed": _is_signed,
-    "is_same_size": _is_same_size, "is_nonzero": _is_nonzero,
-    "is_distributed": _is_distributed, "equal": _equal,
-    "new_zeros": _new(lambda s, d: ops.zeros(s, dtype=d)),
-    "new_ones": _new(lambda s, d: ops.ones(s, dtype=d)),
-    "new_empty": _new(lambda s, d: ops.zeros(s, dtype=d)),
-    "new": _new(lambda s, d: ops.zeros(s, dtype=d)),
-    "new_full": _new_full, "new_tensor": _new_tensor, "type": _type, "type_as": _type_as,
-    "view_as": _view_as, "expand_as": _expand_as, "bool": _cast(np.bool_, "bool"),
-    "byte": _cast(np.uint8, "byte"), "char": _cast(np.int8, "char"),
-    "short": _cast(np.int16, "short"), "int": _cast(np.int32, "int"),
-    "cfloat": _cast(np.complex64, "cfloat"), "cdouble": _cast(np.complex128, "cdouble"),
-    "nonzero": N.torch_nonzero, "unique": N.torch_unique, "cross": N.torch_cross,
-    "cov": N.torch_cov, "histogram": N.torch_histogram, "frexp": _frexp, "renorm": _renorm, "unfold": _unfold,
-    "sum_to_size": _sum_to_size, "symeig": _symeig, "lu_solve": _lu_solve,
-    "narrow_copy": _narrow_copy, "polygamma": _polygamma, "where": _where, "tile": _tile,
-    "put": _put, "eig": _eig,
-    "qscheme": _unsupported("qscheme", "the array is not quantized (funtorch has no "
-                            "quantized arrays), as torch says for a float tensor"),
-    "reinforce": _unsupported("reinforce", "reinforce() was removed from torch; use "
-                              "torch.distributions instead"),
-    "bfloat16": _unsupported("bfloat16", "NumPy has no bfloat16 dtype; use x.half() or "
-                             "x.float()"),
-}
+# methods with no function of the same meaning to forward to; attached over NumPy's for
+# these names (``x.nonzero()`` is torch's (n, ndim) array, not NumPy's tuple)
+_EXTRA = {**tensor_methods_info.METHODS, **tensor_methods_math.METHODS}
+_OVER_NUMPY = ("nonzero", "where", "tile", "put", "unique", "cross", "cov", "histogram", "frexp")
 
 
 def attach():
@@ -338,8 +140,7 @@ def attach():
         setattr(Array, name, _clashing(name, getattr(Array, name)))
     Array.repeat = _repeat(Array.repeat)
     for name, fn in _EXTRA.items():
-        if not hasattr(Array, name) or name in ("nonzero", "where", "tile", "put", "unique",
-                                                "cross", "cov", "histogram", "frexp"):
+        if not hasattr(Array, name) or name in _OVER_NUMPY:
             setattr(Array, name, fn)
 
 
