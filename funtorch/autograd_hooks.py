@@ -91,8 +91,18 @@ def _check_tracked(x, what):
 
 def register_hook(self: Array, hook: Callable[[Array], Array | None]) -> RemovableHandle:
     """``x.register_hook(fn)``: ``fn(grad)`` runs when ``backward()`` computes the gradient
-    of ``x``; returning an array replaces that gradient. Returns a handle with
-    ``remove()``.
+    of ``x``; returning an array replaces that gradient.
+
+    Args:
+        hook: ``grad -> None`` or a replacement gradient of the same shape (called with
+            PyTorch's conjugate convention for complex arrays).
+
+    Returns:
+        A handle whose ``remove()`` unregisters the hook (a context manager too).
+
+    Raises:
+        RuntimeError: ``x`` does not require grad, or is a tracer of a functional
+            transform (change its gradient with ``ft.custom_vjp`` instead).
 
     Example:
         >>> x = ft.ones(2, requires_grad=True)
@@ -110,11 +120,22 @@ def register_hook(self: Array, hook: Callable[[Array], Array | None]) -> Removab
 def register_post_accumulate_grad_hook(self: Array,
                                        hook: Callable[[Array], None]) -> RemovableHandle:
     """``p.register_post_accumulate_grad_hook(fn)``: ``fn(p)`` runs after ``backward()`` has
-    added to ``p.grad`` (leaves only, as in torch); returns a handle with ``remove()``.
+    added to ``p.grad`` (leaves only, as in torch), e.g. to step an optimizer per parameter.
+
+    Args:
+        hook: ``leaf -> None``, called with the leaf itself (read its ``.grad``).
+
+    Returns:
+        A handle whose ``remove()`` unregisters the hook (a context manager too).
+
+    Raises:
+        RuntimeError: ``p`` is not a leaf, does not require grad, or is a tracer.
 
     Example:
         >>> p = ft.nn.Parameter(ft.ones(2)); seen = []
-        >>> h = p.register_post_accumulate_grad_hook(lambda t: seen.append(t.grad))
+        >>> h = p.register_post_accumulate_grad_hook(lambda t: seen.append(t.grad.tolist()))
+        >>> (3 * p).sum().backward(); seen
+        [[3.0, 3.0]]
     """
     _check_tracked(self, "register_post_accumulate_grad_hook")
     if not self._node.is_leaf:
@@ -139,6 +160,10 @@ def run_post_accumulate(leaf):
 def retain_grad(self: Array) -> None:
     """``y.retain_grad()``: ``backward()`` fills ``y.grad`` of a non-leaf too (a no-op on a
     leaf, which gets its ``.grad`` anyway).
+
+    Raises:
+        RuntimeError: the array does not require grad, or is a tracer of a functional
+            transform.
 
     Example:
         >>> x = ft.ones(2, requires_grad=True); y = x * 2; y.retain_grad()
