@@ -151,10 +151,63 @@ def method_doc(summary: str, example: str, args: str | dict[str, str] | None = N
     return decorate
 
 
+def repr_sections(call: str, shown: str) -> str:
+    """An ``extra_repr``'s docstring: the example calls it on the layer ``call`` builds,
+    which shows ``shown`` (the string's repr)."""
+    return sections("The layer's settings, as ``repr(layer)`` shows them inside its "
+                    "parentheses.", f">>> {call}.extra_repr()\n{shown}",
+                    returns="A string of comma-separated settings (empty when there is "
+                            "nothing to show).")
+
+
 def repr_doc(call: str, shown: str) -> Callable[[_Fn], _Fn]:
-    """A decorator documenting an ``extra_repr``: the example calls it on the layer ``call``
-    builds, which shows ``shown`` (the string's repr)."""
-    return method_doc("The layer's settings, as ``repr(layer)`` shows them inside its "
-                      "parentheses.", f">>> {call}.extra_repr()\n{shown}",
-                      returns="A string of comma-separated settings (empty when there is "
-                              "nothing to show).")
+    """A decorator giving an ``extra_repr`` the docstring :func:`repr_sections` writes."""
+    def decorate(fn: _Fn) -> _Fn:
+        fn.__doc__ = repr_sections(call, shown)
+        return fn
+    return decorate
+
+
+_CELL_STATE = {"RNN": ("the hidden state ``h`` ``(N, H)`` (``(H,)`` for unbatched input); None "
+                       "for zeros.", "``h'``, the next hidden state, of ``h``'s shape.",
+                       ">>> nn.RNNCell(3, 5).forward(ft.ones(3)).shape\n(5,)"),
+               "LSTM": ("the pair ``(h, c)`` of ``(N, H)`` arrays (``(H,)`` for unbatched "
+                        "input); None for zeros.",
+                        "The pair ``(h', c')``, the next hidden and cell states, of ``h``'s "
+                        "shape.", ">>> h, c = nn.LSTMCell(3, 5).forward(ft.ones((2, 3)))\n"
+                                  ">>> h.shape, c.shape\n((2, 5), (2, 5))"),
+               "GRU": ("the hidden state ``h`` ``(N, H)`` (``(H,)`` for unbatched input); None "
+                       "for zeros.", "``h'``, the next hidden state, of ``h``'s shape.",
+                       ">>> nn.GRUCell(3, 5).forward(ft.ones((2, 3)), ft.zeros((2, 5))).shape\n"
+                       "(2, 5)")}
+_HIDDEN_RAISES = "RuntimeError: a hidden state of the wrong shape."
+
+
+def rnn_method_docs(cell_base: type, stacked_base: type, cells: list[type]) -> None:
+    """Write the ``forward`` and ``extra_repr`` docstrings of ``rnn.py``'s cells (one
+    ``forward`` per class) and stacked layers (one ``forward`` for RNN, LSTM and GRU)."""
+    for cell in cells:
+        kind = cell.__name__.removesuffix("Cell")
+        hx, returns, example = _CELL_STATE[kind]
+        cell.forward.__doc__ = sections(
+            f"One {kind} step from ``input`` and the state ``hx``.", example,
+            {"input": "``(N, H_in)`` or unbatched ``(H_in,)``.", "hx": hx}, returns,
+            _HIDDEN_RAISES)
+    stacked_base.forward.__doc__ = sections(
+        "Run the layers over the sequence ``input`` from the initial state ``hx``.",
+        ">>> out, h_n = nn.GRU(3, 5, bidirectional=True).forward(ft.ones((7, 3)))\n"
+        ">>> out.shape, h_n.shape  # unbatched: (L, D * H), (D * num_layers, H)\n"
+        "((7, 10), (2, 5))",
+        {"input": "``(L, N, H_in)`` (``(N, L, H_in)`` with ``batch_first``) or unbatched "
+                  "``(L, H_in)``.",
+         "hx": "the initial hidden state ``(D * num_layers, N, H_out)`` (without ``N`` for "
+               "unbatched input); for LSTM the pair ``(h_0, c_0)``, ``c_0`` ``(D * "
+               "num_layers, N, H)``; None for zeros."},
+        "``(output, h_n)``, for LSTM ``(output, (h_n, c_n))``: ``output`` ``(L, N, D * "
+        "H_out)`` (in ``input``'s layout), the last layer's hidden state at every step, and "
+        "the final states of every layer and direction in ``hx``'s layout.",
+        "ValueError: ``input`` is not 2-d or 3-d.\n" + _HIDDEN_RAISES)
+    cell_base.extra_repr.__doc__ = repr_sections("nn.GRUCell(3, 5, bias=False)",
+                                                 "'3, 5, bias=False'")
+    stacked_base.extra_repr.__doc__ = repr_sections(
+        "nn.LSTM(3, 5, num_layers=2, batch_first=True)", "'3, 5, num_layers=2, batch_first=True'")

@@ -78,7 +78,25 @@ class _FractionalMaxPoolNd(Module):
         self.register_buffer("_random_samples", _random_samples)
 
     def forward(self, input: ArrayLike, key: Key | None = None) -> Any:
-        """The pooled ``Array``, or ``(output, indices)`` with ``return_indices=True``."""
+        """Max-pool ``input`` over pseudo-random windows.
+
+        Args:
+            input: ``(N, C, H, W)`` or ``(C, H, W)`` for FractionalMaxPool2d; ``(N, C, T, H,
+                W)`` or ``(C, T, H, W)`` for 3d.
+            key: a PRNG key for the window positions (unused when the layer holds
+                ``_random_samples``); None takes the next key of the one
+                ``functional_call(..., key=)`` gave, else the global generator's.
+
+        Returns:
+            The pooled array, its spatial axes ``output_size`` (or scaled by
+            ``output_ratio``); with ``return_indices`` the pair ``(output, indices)``, the
+            indices int64.
+
+        Example:
+            >>> pool = nn.FractionalMaxPool2d(2, output_size=1)  # one window: all of it
+            >>> pool.forward(ft.array([[[[1.0, 4.0], [3.0, 2.0]]]]), ft.random.key(0)).tolist()
+            [[[[4.0]]]]
+        """
         if self._random_samples is None:
             key = _DropoutNd._next_key(self, key)
         return type(self)._fn(input, self.kernel_size, self.output_size, self.output_ratio,
@@ -175,7 +193,19 @@ class AdaptiveLogSoftmaxWithLoss(Module):
         self.tail = ModuleList(tail)
 
     def log_prob(self, input: ArrayLike) -> Array:
-        """``(N, n_classes)`` (or ``(n_classes,)``) log-probabilities of every class."""
+        """The log-probabilities of every class.
+
+        Args:
+            input: ``(N, in_features)`` or ``(in_features,)``.
+
+        Returns:
+            An array ``(N, n_classes)`` (or ``(n_classes,)``): each row's log-probabilities.
+
+        Example:
+            >>> logp = nn.AdaptiveLogSoftmaxWithLoss(4, 6, [2]).log_prob(ft.ones((3, 4)))
+            >>> logp.shape, ft.exp(logp).sum(-1).tolist()  # probabilities summing to 1
+            ((3, 6), [1.0, 1.0, 1.0])
+        """
         head = F.log_softmax(self.head(input), dim=-1)
         parts = [head[..., :self.shortlist_size]]
         for i, cluster in enumerate(self.tail):
@@ -184,6 +214,25 @@ class AdaptiveLogSoftmaxWithLoss(Module):
         return ft.concatenate(parts, axis=-1)
 
     def forward(self, input: ArrayLike, target: ArrayLike) -> Any:
+        """Each target's log-probability, and the loss: their negative mean.
+
+        Args:
+            input: ``(N, in_features)`` or ``(in_features,)``.
+            target: integer classes in ``[0, n_classes)``, ``(N,)`` (or ``()``).
+
+        Returns:
+            The named tuple ``(output, loss)``: ``output`` the targets' log-probabilities, of
+            ``target``'s shape, and ``loss`` the scalar ``-output.mean()``.
+
+        Raises:
+            RuntimeError: ``input`` is not ``(N, in_features)`` or ``(in_features,)``.
+
+        Example:
+            >>> asm = nn.AdaptiveLogSoftmaxWithLoss(4, 6, [2])
+            >>> out = asm.forward(ft.ones((3, 4)), ft.array([0, 3, 5]))
+            >>> out.output.shape, bool(out.loss == -out.output.mean())
+            ((3,), True)
+        """
         if input.ndim not in (1, 2) or input.shape[-1] != self.in_features:
             raise RuntimeError(f"AdaptiveLogSoftmaxWithLoss: input should be (N, "
                                f"{self.in_features}) or ({self.in_features},), got "
@@ -194,5 +243,16 @@ class AdaptiveLogSoftmaxWithLoss(Module):
         return _ASMoutput(output, ft.mean(-output))
 
     def predict(self, input: ArrayLike) -> Array:
-        """The most likely class of each row."""
+        """The most likely class of each row of ``input``.
+
+        Args:
+            input: ``(N, in_features)`` or ``(in_features,)``.
+
+        Returns:
+            An int64 array ``(N,)`` (or ``()``) of classes in ``[0, n_classes)``.
+
+        Example:
+            >>> nn.AdaptiveLogSoftmaxWithLoss(4, 6, [2]).predict(ft.ones((3, 4))).shape
+            (3,)
+        """
         return ft.argmax(self.log_prob(input), axis=-1)

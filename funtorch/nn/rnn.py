@@ -14,7 +14,7 @@ import funtorch as ft
 from funtorch.nn import functional as F
 from funtorch.nn import init
 from funtorch.nn._layer_utils import check_sizes, make_param, split_keys
-from funtorch.nn._layer_docs import rnn_sections
+from funtorch.nn._layer_docs import rnn_method_docs, rnn_sections
 from funtorch.nn.module import Module
 from funtorch.typing import Array, ArrayLike, DTypeLike, Key
 
@@ -366,3 +366,5 @@ class GRU(_RNNBase):
 
     _mode = "GRU"
 
+
+rnn_method_docs(_CellBase, _RNNBase, [RNNCell, LSTMCell, GRUCell])

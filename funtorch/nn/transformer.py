@@ -18,6 +18,7 @@ import funtorch as ft
 from funtorch.nn import init
 from funtorch.nn._layer_docs import wrap
 from funtorch.nn._layer_utils import split_keys
+from funtorch.nn._transformer_docs import forward_doc
 from funtorch.nn.attention import _ACTIVATIONS, MultiheadAttention, TransformerEncoderLayer
 from funtorch.nn.containers import ModuleList
 from funtorch.nn.dropout import Dropout
@@ -134,6 +135,11 @@ class TransformerDecoderLayer(Module):
     def _ff_block(self, x):
         return self.dropout3(self.linear2(self.dropout(self.activation(self.linear1(x)))))
 
+    @forward_doc("Self-attention over ``tgt``, attention over ``memory``, then the feed-forward "
+                 "block.", "An array of ``tgt``'s shape.",
+                 ">>> layer = nn.TransformerDecoderLayer(4, 2, 8, dropout=0.0)\n"
+                 ">>> layer.forward(ft.ones((3, 4)), ft.ones((5, 4)), tgt_is_causal=True).shape\n"
+                 "(3, 4)")
     def forward(self, tgt: ArrayLike, memory: ArrayLike, tgt_mask: ArrayLike | None = None,
                 memory_mask: ArrayLike | None = None,
                 tgt_key_padding_mask: ArrayLike | None = None,
@@ -185,6 +191,11 @@ class TransformerEncoder(Module):
         self.num_layers, self.norm = num_layers, norm
         self.enable_nested_tensor, self.mask_check = enable_nested_tensor, mask_check
 
+    @forward_doc("Run ``src`` through every layer, then ``norm``.",
+                 "An array of ``src``'s shape.",
+                 ">>> enc = nn.TransformerEncoder(nn.TransformerEncoderLayer(4, 2, 8), 2)\n"
+                 ">>> pad = ft.array([[False] * 4 + [True]] * 2)  # (N, S): the last one ignored\n"
+                 ">>> enc.forward(ft.ones((5, 2, 4)), src_key_padding_mask=pad).shape\n(5, 2, 4)")
     def forward(self, src: ArrayLike, mask: ArrayLike | None = None,
                 src_key_padding_mask: ArrayLike | None = None,
                 is_causal: bool | None = None) -> Array:
@@ -223,6 +234,10 @@ class TransformerDecoder(Module):
         self.layers = _clones(decoder_layer, num_layers)
         self.num_layers, self.norm = num_layers, norm
 
+    @forward_doc("Run ``tgt`` through every layer (each attending to ``memory``), then ``norm``.",
+                 "An array of ``tgt``'s shape.",
+                 ">>> dec = nn.TransformerDecoder(nn.TransformerDecoderLayer(4, 2, 8), 2)\n"
+                 ">>> dec.forward(ft.ones((3, 2, 4)), ft.ones((5, 2, 4))).shape\n(3, 2, 4)")
     def forward(self, tgt: ArrayLike, memory: ArrayLike, tgt_mask: ArrayLike | None = None,
                 memory_mask: ArrayLike | None = None,
                 tgt_key_padding_mask: ArrayLike | None = None,
@@ -292,6 +307,14 @@ class Transformer(Module):
         for p, sub in zip(params, split_keys(key, len(params))):
             init.xavier_uniform_(p, key=sub)
 
+    @forward_doc("Encode ``src``, then decode ``tgt`` attending to the encoding.",
+                 "The decoder's output, an array of ``tgt``'s shape.",
+                 ">>> model = nn.Transformer(4, 2, 1, 1, 8, dropout=0.0, batch_first=True)\n"
+                 ">>> mask = model.generate_square_subsequent_mask(3)\n"
+                 ">>> model.forward(ft.ones((2, 5, 4)), ft.ones((2, 3, 4)), tgt_mask=mask).shape\n"
+                 "(2, 3, 4)",
+                 "RuntimeError: 3-d ``src`` and ``tgt`` with different batch sizes, or a feature "
+                 "size other than ``d_model``.")
     def forward(self, src: ArrayLike, tgt: ArrayLike, src_mask: ArrayLike | None = None,
                 tgt_mask: ArrayLike | None = None, memory_mask: ArrayLike | None = None,
                 src_key_padding_mask: ArrayLike | None = None,
@@ -318,6 +341,14 @@ class Transformer(Module):
     def generate_square_subsequent_mask(sz: int, device: Any = None,
                                         dtype: DTypeLike = None) -> Array:
         """The ``(sz, sz)`` causal mask: ``-inf`` above the diagonal, ``0`` elsewhere.
+
+        Args:
+            sz: the sequence length.
+            device: the mask's device (``"cpu"``; see ``Array.to``), or None.
+            dtype: its float dtype; None for ``ft.get_default_dtype()``.
+
+        Returns:
+            A float array ``(sz, sz)``, to pass as ``tgt_mask``.
 
         Example:
             >>> ft.nn.Transformer.generate_square_subsequent_mask(2).tolist()
