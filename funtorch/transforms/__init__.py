@@ -3,7 +3,8 @@
 from funtorch.transforms.jvp import jvp  # noqa: F401
 from funtorch.transforms.vmap import vmap  # noqa: F401
 from funtorch.transforms.jacobians import hessian, jacfwd, jacrev  # noqa: F401
-from funtorch.transforms.custom import checkpoint, custom_jvp, custom_vjp  # noqa: F401
+from funtorch.transforms.custom import custom_jvp, custom_vjp  # noqa: F401
+from funtorch.transforms.checkpoint import checkpoint  # noqa: F401
 from funtorch.transforms.jit import jit, make_graph  # noqa: F401
 from funtorch.transforms.control import cond, fori_loop, scan, while_loop  # noqa: F401
 

@@ -1,5 +1,6 @@
-"""User-defined derivative rules (``custom_vjp``, ``custom_jvp``) and rematerialisation
-(``checkpoint``), each a multiple-results "call" primitive holding flat functions.
+"""User-defined derivative rules (``custom_vjp``, ``custom_jvp``), each a multiple-results
+"call" primitive holding flat functions (``checkpoint.py`` builds rematerialisation on the
+same helpers).
 
 The functions are flattened once per call (pytrees in, tuples of arrays out), so the
 primitives' rules only see tuples. Reverse mode of ``custom_jvp`` transposes the user's
@@ -19,9 +20,8 @@ from funtorch.core import Array, Primitive, Tracer, bind, wrap
 from funtorch.grad import vjp
 from funtorch.transforms.jvp import jvp
 from funtorch.transforms.vmap import vmap
-from funtorch.typing import P
 
-__all__ = ["custom_vjp", "custom_jvp", "checkpoint"]
+__all__ = ["custom_vjp", "custom_jvp"]
 
 _R = TypeVar("_R")  # what the wrapped function returns
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -226,7 +226,27 @@ class custom_vjp(Generic[_R]):
     def defvjp(self, fwd: Callable[..., tuple[Any, Any]], bwd: Callable[..., Any]) -> Self:
         """Set the rule: ``fwd(*args) -> (out, residuals)`` and
         ``bwd(*nondiff_args, residuals, g) -> tuple`` (one cotangent per other argument).
-        Returns ``self``."""
+
+        Args:
+            fwd: takes ``fun``'s arguments and returns ``fun``'s output with the residuals
+                ``bwd`` needs (any pytree).
+            bwd: takes the ``nondiff_argnums`` arguments, the residuals and the output's
+                cotangent ``g``; returns a tuple with one cotangent per differentiated
+                argument, each structured and shaped as that argument.
+
+        Returns:
+            ``self``, the ``custom_vjp`` (now callable).
+
+        Example:
+            >>> @ft.custom_vjp
+            ... def square(x): return x * x
+            >>> def square_fwd(x): return x * x, x
+            >>> def square_bwd(x, g): return (2.0 * x * g,)
+            >>> square.defvjp(square_fwd, square_bwd) is square
+            True
+            >>> float(ft.grad(square)(ft.array(3.0)))
+            6.0
+        """
         self.fwd, self.bwd = fwd, bwd
         return self
 
@@ -320,7 +340,28 @@ class custom_jvp(Generic[_R]):
 
     def defjvp(self, jvp_rule: _F) -> _F:
         """Set the rule ``rule(primals, tangents) -> (primal_out, tangent_out)``; returns
-        the rule, so ``defjvp`` works as a decorator."""
+        the rule, so ``defjvp`` works as a decorator.
+
+        Args:
+            jvp_rule: ``(*nondiff_args, primals, tangents) -> (primal_out, tangent_out)``,
+                ``primals`` and ``tangents`` tuples of the differentiated arguments,
+                ``tangent_out`` linear in ``tangents`` and shaped as ``primal_out``.
+
+        Returns:
+            ``jvp_rule`` itself.
+
+        Example:
+            >>> @ft.custom_jvp
+            ... def cube(x): return x ** 3
+            >>> @cube.defjvp
+            ... def cube_jvp(primals, tangents):
+            ...     (x,), (t,) = primals, tangents
+            ...     return cube(x), 3.0 * x ** 2 * t
+            >>> float(ft.jvp(cube, (ft.array(2.0),), (ft.array(1.0),))[1])
+            12.0
+            >>> float(ft.grad(cube)(ft.array(2.0)))  # the same rule, transposed
+            12.0
+        """
         self.jvp_rule = jvp_rule
         return jvp_rule
 
@@ -348,53 +389,5 @@ class custom_jvp(Generic[_R]):
         return tree.unflatten(out.treedef, list(outs))
 
 
-# checkpoint --------------------------------------------------------------------------------
-
-
-checkpoint_call_p = Primitive(
-    "checkpoint", _impl, shape=_shape,
-    vjp=JointVJP(lambda cts, ans, *args, fun: vjp(fun, *args)[1](cts)),
-    jvp=lambda primals, tangents, fun: jvp(fun, primals, tuple(
-        ops.zeros_like(p) if t is None else t for p, t in zip(primals, tangents))),
-    batch=lambda args, bdims, fun: _all_at_zero(
-        bind(checkpoint_call_p, *args, fun=vmap(fun, in_axes=tuple(bdims)))),
-    multiple_results=True, register=False)
-
-
 def _all_at_zero(outs):
     return outs, (0,) * len(outs)
-
-
-def checkpoint(fun: Callable[P, _R], static_argnums: int | Sequence[int] = ()) -> Callable[P, _R]:
-    """Rematerialise: don't keep ``fun``'s intermediates for reverse mode; recompute them
-    during the backward pass (saves memory, costs one more forward of ``fun``).
-
-    Args:
-        fun: the function to rematerialise (pytrees of arrays in and out).
-        static_argnums: positions of arguments passed through as Python values.
-
-    Returns:
-        A function with ``fun``'s signature and values.
-
-    Example:
-        >>> layer = ft.checkpoint(lambda w, x: ft.tanh(x @ w))
-        >>> g = ft.grad(lambda w: ft.sum(layer(w, ft.ones((4, 3)))))(ft.ones((3, 3)))
-        >>> g.shape, round(float(g[0, 0]), 6)  # 4 (1 - tanh(3)^2)
-        ((3, 3), 0.039464)
-    """
-    statics = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
-
-    @functools.wraps(fun)
-    def remat(*args: Any) -> Any:
-        static, leaves, in_tree = _split_args(args, statics, "checkpoint")
-        out = OutTree()
-        flat = _flatten_fun(fun, in_tree, static, out)
-        try:
-            outs = bind(checkpoint_call_p, *leaves, fun=flat)
-        except ClosureError:
-            # fun closes over a value an outer transform traces: rematerialising would
-            # need that value as an input (JAX converts closures); run it plainly instead,
-            # same values and gradients, without the memory saving
-            return fun(*args)
-        return tree.unflatten(out.treedef, list(outs))
-    return remat
