@@ -115,18 +115,54 @@ class Backend:
         self.xp = xp
 
     def to_host(self, buf: Any) -> np.ndarray:
-        """Return a NumPy array holding ``buf``'s values."""
+        """Return a NumPy array holding ``buf``'s values.
+
+        Args:
+            buf: an array of this backend's module (a NumPy or CuPy array).
+
+        Returns:
+            A NumPy array of ``buf``'s shape and dtype: ``buf`` itself on the CPU, a copy
+            from the GPU.
+
+        Example:
+            >>> ft.backends.get_backend("cpu").to_host(np.arange(3)).tolist()
+            [0, 1, 2]
+        """
         return buf if self.xp is np else self.xp.asnumpy(buf)
 
     def from_host(self, host: Any, dev: Device) -> Any:
-        """Copy a NumPy array (or Python data) onto ``dev``."""
+        """Copy a NumPy array (or Python data) onto ``dev``.
+
+        Args:
+            host: a NumPy array, or anything ``xp.asarray`` takes (lists, scalars).
+            dev: the device of this backend's kind to put it on (``cuda:N``: GPU ``N``).
+
+        Returns:
+            An array of this backend's module on ``dev`` (on the CPU, ``np.asarray(host)``,
+            which copies nothing when ``host`` is already a NumPy array).
+
+        Example:
+            >>> ft.backends.get_backend("cpu").from_host([1.0, 2.0], ft.device("cpu"))
+            array([1., 2.])
+        """
         if self.xp is np:
             return np.asarray(host)
         with self.xp.cuda.Device(dev.index or 0):
             return self.xp.asarray(host)
 
     def device_of(self, buf: Any) -> Device:
-        """The device holding ``buf``."""
+        """The device holding ``buf``.
+
+        Args:
+            buf: an array of this backend's module.
+
+        Returns:
+            A :class:`Device`: the CPU for NumPy, ``cuda:N`` for a CuPy array on GPU ``N``.
+
+        Example:
+            >>> ft.backends.get_backend("cpu").device_of(np.ones(2))
+            device(type='cpu')
+        """
         if self.xp is np:
             return CPU
         return Device("cuda", buf.device.id)
