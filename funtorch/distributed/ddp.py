@@ -227,7 +227,30 @@ class DistributedDataParallel(nn.Module):
         self._started = []
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
-        """The wrapped module's forward (after syncing buffers from rank 0)."""
+        """The wrapped module's forward (after syncing buffers from rank 0).
+
+        Args:
+            *args: the wrapped module's inputs (e.g. ``(N, in_features)`` for a Linear).
+            **kwargs: its keyword inputs.
+
+        Returns:
+            What ``module(*args, **kwargs)`` returns (the same shapes).
+
+        Raises:
+            RuntimeError: the previous backward left a parameter without a gradient, so
+                its reduction never finished (torch's "Expected to have finished
+                reduction" error, naming the parameters).
+
+        Example:
+            A single process (no ``mpiexec``) is a group of one: nothing to reduce.
+
+            >>> import funtorch.distributed as dist
+            >>> linear = ft.nn.Linear(2, 1)
+            >>> model = dist.DistributedDataParallel(linear)
+            >>> x = ft.ones((4, 2))
+            >>> model(x).shape, bool(ft.all(model(x) == linear(x)))
+            ((4, 1), True)
+        """
         if any(self._ready):
             unused = [name for name, p in self.module.named_parameters()
                       if p.requires_grad and not any(id(p) in r for r in self._ready)]
@@ -265,6 +288,9 @@ class DistributedDataParallel(nn.Module):
     def no_sync(self) -> Iterator[None]:
         """Within this block ``backward()`` only accumulates local gradients; the first
         ``backward()`` after it averages the accumulated ones (gradient accumulation).
+
+        Returns:
+            A context manager: ``with model.no_sync(): ...``.
 
         Example:
             >>> import funtorch as ft, funtorch.distributed as dist
