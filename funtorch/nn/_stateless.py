@@ -44,11 +44,33 @@ class _Stateless(Module):
         """Validate the options (overridden where torch refuses values)."""
 
     def forward(self, *inputs: Any, **kwargs: Any) -> Any:
-        """The layer's function of ``inputs`` with its options (see the class)."""
+        """The layer's function of ``inputs`` with the options given to the constructor.
+
+        Args:
+            inputs: the function's array inputs (shapes in the class's Shape section).
+            kwargs: further keyword arguments of the function, passed on.
+
+        Returns:
+            The function's result (shape in the class's Shape section).
+
+        Example:
+            >>> pool = ft.nn.AdaptiveAvgPool1d(2)
+            >>> pool.forward(ft.array([[[1.0, 2.0, 3.0, 4.0]]])).tolist()
+            [[[1.5, 3.5]]]
+        """
         options = {kw: getattr(self, name) for name, _, kw in self._options if kw is not None}
         return type(self)._fn(*inputs, **kwargs, **options)
 
     def extra_repr(self) -> str:
+        """The constructor options as ``name=value`` pairs, shown by ``repr``.
+
+        Returns:
+            A string such as ``"output_size=2"``.
+
+        Example:
+            >>> ft.nn.AdaptiveAvgPool1d(2)
+            AdaptiveAvgPool1d(output_size=2)
+        """
         return ", ".join(f"{name}={getattr(self, name)!r}" for name, _, _ in self._options)
 
 

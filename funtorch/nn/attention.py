@@ -181,6 +181,17 @@ class MultiheadAttention(Module):
         Returns:
             ``(output, weights)``: output shaped like ``query`` with ``E`` features;
             weights ``(N, L, S)`` (``(N, num_heads, L, S)`` unaveraged), or ``None``.
+
+        Example:
+            >>> mha = ft.nn.MultiheadAttention(4, 2)
+            >>> query, memory = ft.randn(3, 1, 4), ft.randn(5, 1, 4)  # (L, N, E), (S, N, E)
+            >>> out, w = mha(query, memory, memory, average_attn_weights=False)
+            >>> out.shape, w.shape
+            ((3, 1, 4), (1, 2, 3, 5))
+            >>> hide = ft.array([[False, False, False, True, True]])  # the last two keys
+            >>> _, w = mha(query, memory, memory, key_padding_mask=hide)
+            >>> w[0, :, 3:].tolist()
+            [[0.0, 0.0], [0.0, 0.0], [0.0, 0.0]]
         """
         unbatched = query.ndim == 2
         self_attention = query is key and key is value
@@ -286,9 +297,28 @@ class TransformerEncoderLayer(Module):
 
     def forward(self, src: Array, src_mask: Array | None = None,
                 src_key_padding_mask: Array | None = None, is_causal: bool = False) -> Array:
-        """One encoder block on ``src`` (``(L, N, d_model)``, ``batch_first``:
-        ``(N, L, d_model)``); the masks are :class:`MultiheadAttention`'s ``attn_mask`` and
-        ``key_padding_mask``. Returns an array of ``src``'s shape."""
+        """One encoder block (self-attention, then the feed-forward block) on ``src``.
+
+        Args:
+            src: ``(L, N, d_model)`` (``batch_first``: ``(N, L, d_model)``; unbatched
+                ``(L, d_model)``).
+            src_mask: ``(L, L)`` or ``(N * nhead, L, L)``, :class:`MultiheadAttention`'s
+                ``attn_mask`` (bool True, or ``-inf``, masks a position out).
+            src_key_padding_mask: ``(N, L)``, the ``key_padding_mask``: True hides a
+                padding position.
+            is_causal: mask future positions when ``src_mask`` is not given.
+
+        Returns:
+            An array of ``src``'s shape.
+
+        Example:
+            >>> layer = ft.nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0)
+            >>> causal = ft.triu(ft.ones((5, 5), dtype=ft.bool_), 1)  # True: hidden
+            >>> x = ft.randn(5, 1, 8); y = ft.concatenate([x[:2], ft.randn(3, 1, 8)])
+            >>> a, b = layer(x, src_mask=causal), layer(y, src_mask=causal)
+            >>> a.shape, bool(ft.allclose(a[:2], b[:2]))  # the first 2 see only x[:2]
+            ((5, 1, 8), True)
+        """
         x = src
         if self.norm_first:
             x = x + self._attention_block(self.norm1(x), src_mask, src_key_padding_mask,

@@ -1,11 +1,13 @@
-"""Sequential, ModuleList, ModuleDict (children named "0", "1", ... or by key)."""
+"""Sequential and ModuleList (children named "0", "1", ...); ModuleDict, re-exported here,
+lives in ``containers_dict.py``."""
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import ItemsView, Iterator, KeysView, ValuesView
+from collections.abc import Iterator
 from typing import Any
 
+from funtorch.nn.containers_dict import ModuleDict  # noqa: F401  (re-exported)
 from funtorch.nn.module import Module
 
 __all__ = ["Sequential", "ModuleList", "ModuleDict"]
@@ -66,6 +68,19 @@ class Sequential(Module):
                 self.add_module(str(index), module)
 
     def forward(self, input: Any) -> Any:
+        """Call each module on the previous one's output, the first on ``input``.
+
+        Args:
+            input: what the first module takes.
+
+        Returns:
+            What the last module returns (``input`` itself when there is none).
+
+        Example:
+            >>> net = ft.nn.Sequential(ft.nn.ReLU(), ft.nn.Hardtanh(-1.0, 1.0))
+            >>> net.forward(ft.array([-1.0, 0.5, 3.0])).tolist()
+            [0.0, 0.5, 1.0]
+        """
         for module in self._modules.values():
             input = module(input)
         return input
@@ -99,18 +114,59 @@ class Sequential(Module):
         return self.extend(other)
 
     def append(self, module: Module) -> "Sequential":
-        """Add ``module`` at the end; returns self."""
+        """Add ``module`` at the end (child ``str(len(self))``).
+
+        Args:
+            module: the module to call last.
+
+        Returns:
+            This Sequential.
+
+        Example:
+            >>> net = ft.nn.Sequential(ft.nn.Linear(2, 2)).append(ft.nn.ReLU())
+            >>> [type(m).__name__ for m in net]
+            ['Linear', 'ReLU']
+        """
         self.add_module(str(len(self)), module)
         return self
 
     def extend(self, modules: Any) -> "Sequential":
-        """Add each of ``modules`` at the end, in order; returns self."""
+        """Add each of ``modules`` at the end, in order (``net += other`` does the same).
+
+        Args:
+            modules: an iterable of modules (another Sequential, a list).
+
+        Returns:
+            This Sequential.
+
+        Example:
+            >>> net = ft.nn.Sequential(ft.nn.ReLU()).extend([ft.nn.Tanh(), ft.nn.ReLU()])
+            >>> len(net), type(net[1]).__name__
+            (3, 'Tanh')
+        """
         for module in list(modules):
             self.append(module)
         return self
 
     def insert(self, index: int, module: Module) -> "Sequential":
-        """Put ``module`` at position ``index``; returns self."""
+        """Put ``module`` at position ``index``; the children are renumbered
+        ``"0"``, ``"1"``, ... (so the ``state_dict`` keys after it shift).
+
+        Args:
+            index: the position, ``-len(self) <= index <= len(self)``.
+            module: the module to insert.
+
+        Returns:
+            This Sequential.
+
+        Raises:
+            IndexError: ``index`` is out of that range.
+
+        Example:
+            >>> net = ft.nn.Sequential(ft.nn.Linear(2, 2), ft.nn.ReLU())
+            >>> [type(m).__name__ for m in net.insert(1, ft.nn.Tanh())]
+            ['Linear', 'Tanh', 'ReLU']
+        """
         modules = list(self._modules.values())
         if not -len(modules) <= index <= len(modules):
             raise IndexError(f"Sequential.insert: index {index} is out of range for length "
@@ -120,7 +176,22 @@ class Sequential(Module):
         return self
 
     def pop(self, index: int | slice = -1) -> Module:
-        """Remove and return the module at ``index`` (the last by default)."""
+        """Remove the module at ``index`` and return it; the rest are renumbered.
+
+        Args:
+            index: a position (the last by default) or a slice.
+
+        Returns:
+            The removed module (a Sequential of them for a slice).
+
+        Raises:
+            IndexError: ``index`` is out of range.
+
+        Example:
+            >>> net = ft.nn.Sequential(ft.nn.Linear(2, 2), ft.nn.Tanh(), ft.nn.ReLU())
+            >>> type(net.pop(1)).__name__, [name for name, _ in net.named_children()]
+            ('Tanh', ['0', '1'])
+        """
         module = self[index]
         del self[index]
         return module
@@ -173,90 +244,76 @@ class ModuleList(Module):
         return self.extend(other)
 
     def pop(self, index: int | slice = -1) -> Module:
-        """Remove and return the module at ``index`` (the last by default)."""
+        """Take the module at ``index`` out of the list; the entries after it move down one
+        (``"2"`` becomes ``"1"``, ...).
+
+        Args:
+            index: which entry: a position, negative ones counting from the end (default
+                ``-1``, the last), or a slice.
+
+        Returns:
+            The module taken out, or a ModuleList of those a slice selects.
+
+        Raises:
+            IndexError: no entry at ``index``.
+
+        Example:
+            >>> layers = ft.nn.ModuleList([ft.nn.Tanh(), ft.nn.ReLU()])
+            >>> type(layers.pop(0)).__name__, len(layers)
+            ('Tanh', 1)
+        """
         module = self[index]
         del self[index]
         return module
 
     def append(self, module: Module) -> "ModuleList":
-        """Add ``module`` at the end; returns self."""
+        """Register ``module`` as the last entry (child ``str(len(self))``).
+
+        Args:
+            module: the module to add.
+
+        Returns:
+            This ModuleList.
+
+        Example:
+            >>> layers = ft.nn.ModuleList().append(ft.nn.Linear(2, 1))
+            >>> list(layers.state_dict())
+            ['0.weight', '0.bias']
+        """
         self.add_module(str(len(self)), module)
         return self
 
     def extend(self, modules: Any) -> "ModuleList":
-        """Add each of ``modules`` at the end, in order; returns self."""
+        """Register each of ``modules`` after the current entries, in order.
+
+        Args:
+            modules: an iterable of modules.
+
+        Returns:
+            This ModuleList.
+
+        Example:
+            >>> layers = ft.nn.ModuleList([ft.nn.ReLU()])
+            >>> len(layers.extend(ft.nn.Tanh() for _ in range(2)))
+            3
+        """
         for module in list(modules):
             self.append(module)
         return self
 
     def insert(self, index: int, module: Module) -> None:
-        """Put ``module`` at position ``index``."""
+        """Put ``module`` at position ``index`` (as ``list.insert``: an index past either
+        end inserts at that end); the entries are renumbered.
+
+        Args:
+            index: the position.
+            module: the module to insert.
+
+        Example:
+            >>> layers = ft.nn.ModuleList([ft.nn.ReLU()]); layers.insert(0, ft.nn.Tanh())
+            >>> [type(m).__name__ for m in layers]
+            ['Tanh', 'ReLU']
+        """
         modules = list(self._modules.values())
         modules.insert(index, module)
         _renumber(self, modules)
-
-
-class ModuleDict(Module):
-    """A dict of modules (insertion order) whose parameters are registered
-    (``"key.weight"``); it has no ``forward``.
-
-    Args:
-        modules: a mapping ``name -> module`` or an iterable of ``(name, module)`` pairs, or
-            None for an empty dict.
-
-    Example:
-        >>> heads = ft.nn.ModuleDict({'a': ft.nn.Linear(2, 1), 'b': ft.nn.Linear(2, 3)})
-        >>> [name for name, _ in heads.named_parameters()]
-        ['a.weight', 'a.bias', 'b.weight', 'b.bias']
-    """
-
-    def __init__(self, modules: Any = None) -> None:
-        super().__init__()
-        if modules is not None:
-            self.update(modules)
-
-    def __getitem__(self, key: str) -> Module:
-        return self._modules[key]
-
-    def __setitem__(self, key: str, module: Module) -> None:
-        self.add_module(key, module)
-
-    def __delitem__(self, key: str) -> None:
-        del self._modules[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self._modules
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._modules)
-
-    def keys(self) -> KeysView[str]:
-        """The names, in insertion order."""
-        return self._modules.keys()
-
-    def values(self) -> ValuesView[Module]:
-        """The modules, in insertion order."""
-        return self._modules.values()
-
-    def items(self) -> ItemsView[str, Module]:
-        """``(name, module)`` pairs, in insertion order."""
-        return self._modules.items()
-
-    def pop(self, key: str) -> Module:
-        """Remove the module named ``key`` and return it."""
-        module = self._modules[key]
-        del self._modules[key]
-        return module
-
-    def clear(self) -> None:
-        """Remove every module."""
-        self._modules.clear()
-
-    def update(self, modules: Any) -> None:
-        """Add (or replace) modules from a mapping or ``(name, module)`` pairs."""
-        items = modules.items() if hasattr(modules, "items") else modules
-        for key, module in items:
-            self.add_module(key, module)

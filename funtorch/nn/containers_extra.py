@@ -1,26 +1,21 @@
-"""ParameterList and ParameterDict: parameters registered as "0", "1", ... or by key.
+"""ParameterList: parameters registered as "0", "1", ...; ParameterDict, re-exported
+here, lives in ``containers_dict.py``.
 
-Plain arrays given to them are wrapped in ``Parameter`` (as torch does); under transforms
-the rebuilt containers hold tracers like every other module.
+Plain arrays given to it are wrapped in ``Parameter`` (as torch does); under transforms the
+rebuilt containers hold tracers like every other module.
 """
 
 from __future__ import annotations
 
-from collections.abc import ItemsView, Iterator, KeysView, ValuesView
+from collections.abc import Iterator
 from typing import Any
 
-import funtorch as ft
 from funtorch.nn.containers import _index
+from funtorch.nn.containers_dict import ParameterDict, _as_parameter  # noqa: F401
 from funtorch.nn.module import Module
 from funtorch.nn.parameter import Parameter
 
 __all__ = ["ParameterList", "ParameterDict"]
-
-
-def _as_parameter(value):
-    if value is None or isinstance(value, (Parameter, ft.core.Tracer)):
-        return value
-    return Parameter(ft.asarray(value))
 
 
 class ParameterList(Module):
@@ -71,94 +66,52 @@ class ParameterList(Module):
         return self.extend(values)
 
     def append(self, value: Any) -> "ParameterList":
-        """Add ``value`` (wrapped in a ``Parameter`` if needed) at the end; returns self."""
+        """Register ``value`` as the last entry (key ``str(len(self))``), wrapped in a
+        ``Parameter`` unless it is one.
+
+        Args:
+            value: a ``Parameter``, an array or anything ``ft.asarray`` takes, or None.
+
+        Returns:
+            This ParameterList.
+
+        Example:
+            >>> params = ft.nn.ParameterList().append(ft.zeros(3))
+            >>> type(params[0]).__name__, params[0].shape
+            ('Parameter', (3,))
+        """
         self._set(str(len(self)), value)
         return self
 
     def extend(self, values: Any) -> "ParameterList":
-        """Add each of ``values`` at the end, in order; returns self."""
+        """Register each of ``values`` after the current entries, in order (``+=`` does
+        the same).
+
+        Args:
+            values: an iterable of parameters or arrays.
+
+        Returns:
+            This ParameterList.
+
+        Example:
+            >>> params = ft.nn.ParameterList([ft.ones(2)]).extend([ft.ones(1), ft.ones(3)])
+            >>> list(params.state_dict())
+            ['0', '1', '2']
+        """
         for value in list(values):
             self.append(value)
         return self
 
     def extra_repr(self) -> str:
+        """One line per parameter with its index and shape, shown by ``repr``.
+
+        Returns:
+            The lines joined with newlines.
+
+        Example:
+            >>> print(ft.nn.ParameterList([ft.ones(2), ft.ones((1, 3))]).extra_repr())
+            (0): Parameter containing: (2,)
+            (1): Parameter containing: (1, 3)
+        """
         return "\n".join(f"({i}): Parameter containing: {tuple(p.shape)}"
                          for i, p in enumerate(self))
-
-
-class ParameterDict(Module):
-    """A dict of parameters (insertion order; ``state_dict`` keys are the dict's keys); plain
-    arrays are wrapped in ``Parameter``.
-
-    Args:
-        parameters: a mapping ``name -> parameter or array`` or an iterable of
-            ``(name, value)`` pairs, or None for an empty dict.
-
-    Example:
-        >>> params = ft.nn.ParameterDict({"scale": ft.ones(2)})
-        >>> list(params.keys()), type(params["scale"]).__name__
-        (['scale'], 'Parameter')
-    """
-
-    def __init__(self, parameters: Any = None) -> None:
-        super().__init__()
-        if parameters is not None:
-            self.update(parameters)
-
-    def __getitem__(self, key: str) -> Parameter:
-        return self._parameters[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        value = _as_parameter(value)
-        if isinstance(value, Parameter) or value is None:
-            self.register_parameter(key, value)
-        else:
-            self._parameters[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self._parameters[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self._parameters
-
-    def __len__(self) -> int:
-        return len(self._parameters)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._parameters)
-
-    def keys(self) -> KeysView[str]:
-        """The names, in insertion order."""
-        return self._parameters.keys()
-
-    def values(self) -> ValuesView[Parameter]:
-        """The parameters, in insertion order."""
-        return self._parameters.values()
-
-    def items(self) -> ItemsView[str, Parameter]:
-        """``(name, parameter)`` pairs, in insertion order."""
-        return self._parameters.items()
-
-    def get(self, key: str, default: Any = None) -> Any:
-        """The parameter named ``key``, or ``default``."""
-        return self._parameters.get(key, default)
-
-    def pop(self, key: str) -> Parameter:
-        """Remove the parameter named ``key`` and return it."""
-        value = self._parameters[key]
-        del self[key]
-        return value
-
-    def clear(self) -> None:
-        """Remove every parameter."""
-        self._parameters.clear()
-
-    def update(self, parameters: Any) -> None:
-        """Add (or replace) parameters from a mapping or ``(name, value)`` pairs."""
-        items = parameters.items() if hasattr(parameters, "items") else parameters
-        for key, value in items:
-            self[key] = value
-
-    def copy(self) -> "ParameterDict":
-        """A new ParameterDict holding the same parameters."""
-        return ParameterDict(dict(self.items()))

@@ -65,7 +65,26 @@ class Module:
         _pytree.register(cls)
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
-        """The computation (define it in a subclass); call the module, not ``forward``."""
+        """The computation: define it in a subclass, then call the module (``m(x)`` runs the
+        hooks around ``forward``).
+
+        Args:
+            args: the inputs, as the subclass defines them.
+            kwargs: keyword inputs, as the subclass defines them.
+
+        Returns:
+            Whatever the subclass's computation returns.
+
+        Raises:
+            NotImplementedError: the subclass does not define ``forward``.
+
+        Example:
+            >>> class Double(ft.nn.Module):
+            ...     def forward(self, x):
+            ...         return 2 * x
+            >>> Double()(ft.ones(2)).tolist()
+            [2.0, 2.0]
+        """
         raise NotImplementedError(f"Module [{type(self).__name__}] is missing the required "
                                   "\"forward\" function")
 
@@ -76,30 +95,98 @@ class Module:
             return module_hooks.call_with_hooks(self, args, kwargs)
         return self.forward(*args, **kwargs)
 
-    # Hooks (PyTorch's; see module_hooks.py). Each returns a handle with ``remove()``.
+    # Hooks (PyTorch's; see module_hooks.py)
 
     def register_forward_pre_hook(self, hook: Callable[..., Any], *, prepend: bool = False,
                                   with_kwargs: bool = False) -> Any:
-        """``hook(module, args)`` (or ``(module, args, kwargs)``) before ``forward``; a
-        non-None result replaces the arguments."""
+        """Run ``hook(module, args)`` before each ``forward``; a non-None result replaces the
+        positional arguments (a non-tuple is one argument).
+
+        Args:
+            hook: the function; with ``with_kwargs`` it is ``hook(module, args, kwargs)``
+                and returns None or an ``(args, kwargs)`` pair.
+            prepend: run it before the forward pre-hooks already registered.
+            with_kwargs: pass (and let it replace) the keyword arguments too.
+
+        Returns:
+            A handle whose ``remove()`` unregisters the hook.
+
+        Example:
+            >>> relu = ft.nn.ReLU()
+            >>> handle = relu.register_forward_pre_hook(lambda m, args: (2 * args[0],))
+            >>> relu(ft.ones(2)).tolist()
+            [2.0, 2.0]
+            >>> handle.remove(); relu(ft.ones(2)).tolist()
+            [1.0, 1.0]
+        """
         return module_hooks.register(self, "_forward_pre_hooks", hook, prepend,
                                      with_kwargs=with_kwargs)
 
     def register_forward_hook(self, hook: Callable[..., Any], *, prepend: bool = False,
                               with_kwargs: bool = False, always_call: bool = False) -> Any:
-        """``hook(module, args, output)`` after ``forward``; a non-None result replaces the
-        output. Example: ``h = m.register_forward_hook(fn); ...; h.remove()``."""
+        """Run ``hook(module, args, output)`` after each ``forward``; a non-None result
+        replaces the output.
+
+        Args:
+            hook: the function; with ``with_kwargs`` it is ``hook(module, args, kwargs,
+                output)``.
+            prepend: run it before the forward hooks already registered.
+            with_kwargs: pass the keyword arguments too.
+            always_call: run it even when ``forward`` raises (with ``output=None``).
+
+        Returns:
+            A handle whose ``remove()`` unregisters the hook.
+
+        Example:
+            >>> relu = ft.nn.ReLU()
+            >>> handle = relu.register_forward_hook(lambda m, args, out: out + 1)
+            >>> relu(ft.array([-1.0, 2.0])).tolist()
+            [1.0, 3.0]
+        """
         return module_hooks.register(self, "_forward_hooks", hook, prepend,
                                      with_kwargs=with_kwargs, always_call=always_call)
 
     def register_full_backward_pre_hook(self, hook: Callable[..., Any],
                                         prepend: bool = False) -> Any:
-        """``hook(module, grad_output)`` in ``backward()``; may return a new grad_output."""
+        """Run ``hook(module, grad_output)`` in ``backward()`` when the gradients w.r.t. the
+        module's outputs are known; a non-None result (a tuple) replaces them.
+
+        Args:
+            hook: the function of the module and the tuple of output gradients.
+            prepend: run it before the backward pre-hooks already registered.
+
+        Returns:
+            A handle whose ``remove()`` unregisters the hook.
+
+        Example:
+            >>> relu = ft.nn.ReLU()
+            >>> _ = relu.register_full_backward_pre_hook(lambda m, g_out: (10 * g_out[0],))
+            >>> x = ft.array([-1.0, 2.0]).requires_grad_(); relu(x).sum().backward()
+            >>> x.grad.tolist()
+            [0.0, 10.0]
+        """
         return module_hooks.register(self, "_backward_pre_hooks", hook, prepend)
 
     def register_full_backward_hook(self, hook: Callable[..., Any], prepend: bool = False) -> Any:
-        """``hook(module, grad_input, grad_output)`` in ``backward()``, once the gradients
-        w.r.t. the module's tensor inputs are known; may return a new grad_input."""
+        """Run ``hook(module, grad_input, grad_output)`` in ``backward()``, once the
+        gradients w.r.t. the module's array inputs are known; a non-None result (a tuple)
+        replaces ``grad_input``. ``ft.grad``/``ft.vjp`` do not call it.
+
+        Args:
+            hook: the function of the module and the tuples of input and output gradients.
+            prepend: run it before the backward hooks already registered.
+
+        Returns:
+            A handle whose ``remove()`` unregisters the hook.
+
+        Example:
+            >>> relu, seen = ft.nn.ReLU(), []
+            >>> _ = relu.register_full_backward_hook(
+            ...     lambda m, g_in, g_out: seen.append(g_in[0].tolist()))
+            >>> x = ft.array([-1.0, 2.0]).requires_grad_(); (3 * relu(x)).sum().backward()
+            >>> seen
+            [[0.0, 3.0]]
+        """
         return module_hooks.register(self, "_backward_hooks", hook, prepend)
 
     # Attribute tables ------------------------------------------------------------------
@@ -154,7 +241,21 @@ class Module:
             d[table].pop(name, None)
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
-        """Add a parameter (a ``Parameter`` or ``None``) under ``name``."""
+        """Add a parameter under ``name`` (what ``self.name = Parameter(...)`` does).
+
+        Args:
+            name: the attribute name (and ``state_dict`` key suffix).
+            param: a ``Parameter``, or None for an absent one (``bias=False``).
+
+        Raises:
+            AttributeError: called before ``Module.__init__``.
+            TypeError: ``param`` is neither a ``Parameter`` nor None.
+
+        Example:
+            >>> m = ft.nn.Module(); m.register_parameter('scale', ft.nn.Parameter(ft.ones(2)))
+            >>> [name for name, _ in m.named_parameters()]
+            ['scale']
+        """
         if "_parameters" not in self.__dict__:
             raise AttributeError(_NOT_INIT.format(what="parameters", cls=type(self).__name__))
         if param is not None and not isinstance(param, Parameter):
@@ -163,9 +264,22 @@ class Module:
         self._parameters[name] = param
 
     def register_buffer(self, name: str, tensor: Array | None, persistent: bool = True) -> None:
-        """Add a buffer (an array or ``None``): state saved in ``state_dict`` but not trained.
+        """Add a buffer under ``name``: state saved in ``state_dict`` but not trained
+        (BatchNorm's running statistics).
 
-        ``persistent=False`` keeps it out of ``state_dict()``.
+        Args:
+            name: the attribute name (and ``state_dict`` key suffix).
+            tensor: an array (anything ``ft.asarray`` takes), or None.
+            persistent: False keeps it out of ``state_dict()``.
+
+        Raises:
+            AttributeError: called before ``Module.__init__``.
+
+        Example:
+            >>> m = ft.nn.Module(); m.register_buffer('step', ft.zeros(()))
+            >>> m.register_buffer('cache', ft.ones(2), persistent=False)
+            >>> list(m.state_dict()), [name for name, _ in m.named_buffers()]
+            (['step'], ['step', 'cache'])
         """
         if "_buffers" not in self.__dict__:
             raise AttributeError(_NOT_INIT.format(what="buffers", cls=type(self).__name__))
@@ -177,7 +291,21 @@ class Module:
             self._non_persistent.add(name)
 
     def add_module(self, name: str, module: Module | None) -> None:
-        """Add a child module (or ``None``) under ``name``."""
+        """Add a child module under ``name`` (what ``self.name = module`` does); replacing
+        a child keeps its place.
+
+        Args:
+            name: the attribute name (and ``state_dict`` key prefix).
+            module: a ``Module``, or None.
+
+        Raises:
+            TypeError: ``module`` is neither a ``Module`` nor None.
+
+        Example:
+            >>> m = ft.nn.Module(); m.add_module('fc', ft.nn.Linear(2, 1))
+            >>> list(m.state_dict())
+            ['fc.weight', 'fc.bias']
+        """
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"add_module: {type(module).__name__} is not a Module subclass")
         if name not in self._modules:  # replacing a child keeps its place, as in PyTorch
@@ -187,7 +315,22 @@ class Module:
     register_module = add_module
 
     def get_submodule(self, target: str) -> Module:
-        """The submodule at a dotted path such as ``"encoder.0"``."""
+        """The submodule at a dotted path such as ``"encoder.0"``.
+
+        Args:
+            target: the names from this module down, joined by dots (``""``: this module).
+
+        Returns:
+            The module at that path.
+
+        Raises:
+            AttributeError: a name on the path is not a child module.
+
+        Example:
+            >>> net = ft.nn.Sequential(ft.nn.Sequential(ft.nn.Linear(2, 2)), ft.nn.ReLU())
+            >>> net.get_submodule('0.0')
+            Linear(in_features=2, out_features=2, bias=True)
+        """
         module = self
         for part in target.split(".") if target else ():
             if part not in module._modules:
@@ -221,7 +364,22 @@ class Module:
     # repr ---------------------------------------------------------------------------
 
     def extra_repr(self) -> str:
-        """The text inside ``Name(...)`` in ``repr``; layers override it."""
+        """The text inside ``Name(...)`` in ``repr`` (the layer's options); layers override
+        it.
+
+        Returns:
+            A string, empty for ``Module`` itself.
+
+        Example:
+            >>> class Scale(ft.nn.Module):
+            ...     def __init__(self, factor):
+            ...         super().__init__()
+            ...         self.factor = factor
+            ...     def extra_repr(self):
+            ...         return f"factor={self.factor}"
+            >>> Scale(2.0)
+            Scale(factor=2.0)
+        """
         return ""
 
     def _get_name(self) -> str:

@@ -67,7 +67,23 @@ class Parameter(ft.Array):
         self._buf = value._buf
 
     def set_(self, value: ArrayLike) -> "Parameter":
-        """Replace the boxed value (same as ``param.data = value``); returns ``self``."""
+        """Replace the boxed value in place (same as ``param.data = value``): every holder
+        of this ``Parameter`` (a module, an optimizer) sees the new value.
+
+        Args:
+            value: the new value (an array or array-like; its shape and dtype may differ).
+
+        Returns:
+            This ``Parameter``.
+
+        Raises:
+            TypeError: ``value`` is a tracer of a transform.
+
+        Example:
+            >>> w = ft.nn.Parameter(ft.zeros(2))
+            >>> w.set_(ft.array([1.0, 2.0])).tolist(), w.requires_grad
+            ([1.0, 2.0], True)
+        """
         self.data = value
         return self
 

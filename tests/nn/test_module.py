@@ -383,3 +383,20 @@ def test_module_structure_survives_a_transform_round_trip():
     assert ft.tree.structure(once) == ft.tree.structure(model)
     assert len(step.cache) == 1
     assert twice.weight.requires_grad and twice.bias.requires_grad
+
+
+def test_split_files_keep_import_paths_and_methods_bind():
+    """Module's walks/modes and state methods live in ``_module_walk.py``/``_module_state.py``
+    and ModuleDict/ParameterDict in ``containers_dict.py``: the old import paths still give
+    the same objects, and the assigned functions bind like methods (subclass ``self``)."""
+    from funtorch.nn.containers import ModuleDict
+    from funtorch.nn.containers_extra import ParameterDict
+    from funtorch.nn.module import Module
+
+    assert (Module, ModuleDict, ParameterDict) == (nn.Module, nn.ModuleDict, nn.ParameterDict)
+    net = nn.Sequential(nn.Linear(2, 2))
+    assert net.eval() is net and net.double() is net and net.apply(lambda m: None) is net
+    assert net[0].training is False and net.train.__self__ is net
+    deep = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Sequential(nn.Linear(3, 1)))
+    assert [name for name, _ in deep.named_parameters()] == [
+        "0.weight", "0.bias", "2.0.weight", "2.0.bias"]
