@@ -15,6 +15,7 @@ get their docstring (and signature) from the function they call
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -64,13 +65,22 @@ def _torch_spelling(name: str) -> Callable[..., Any]:
     return getattr(fn, "torch_spelling", fn)
 
 
+def _as_first(fn: Callable[..., Any]) -> str:
+    """`` with this array as ``input``` (the name of ``fn``'s first parameter), or nothing
+    when ``fn`` takes ``*args``."""
+    first = next(iter(inspect.signature(fn).parameters.values()), None)
+    return "" if first is None or first.kind is first.VAR_POSITIONAL else \
+        f" with this array as ``{first.name}``"
+
+
 def _forward(name: str) -> Callable[..., Any]:
     fn = _torch_spelling(name)
 
     def method(self: Array, *args: Any, **kwargs: Any) -> Any:
         return fn(self, *args, **kwargs)
     method.__name__ = method.__qualname__ = name
-    method.__doc__ = method_doc(name, fn, f"``x.{name}(...)`` is torch's ``{name}(x, ...)``: ")
+    method.__doc__ = method_doc(name, fn, f"``x.{name}(...)`` calls torch's ``{name}``"
+                                f"{_as_first(fn)}: ")
     signature = method_signature(fn)
     if signature is not None:
         method.__signature__ = signature  # type: ignore[attr-defined]
@@ -95,7 +105,7 @@ def _clashing(name: str, numpy_method: Callable[..., Any]) -> Callable[..., Any]
     method.__doc__ = method_doc(
         name, torch_fn, f"``x.{name}(...)``: torch's ``{name}`` for positional or torch keyword "
         f"arguments, NumPy's ``ndarray.{name}`` with {'no arguments or ' * bare_is_numpy}NumPy "
-        f"keywords (``np.{name}(x)`` passes them). Torch's: ",
+        f"keywords (``np.{name}(x)`` passes them). Torch's,{_as_first(torch_fn)}: ",
         f"**kwargs: NumPy's keywords (``axis``, ``keepdims``, ``dtype``, ``out``...) select "
         f"NumPy's\n    ``ndarray.{name}`` (the torch keywords above select torch's).")
     return method

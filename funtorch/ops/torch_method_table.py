@@ -8,10 +8,12 @@ columns 1 and 0; ``log(e^0 + e^0) = log 2``).
 from __future__ import annotations
 
 
-def _only(target: str) -> dict[str, str]:
-    return {"Args": f"*args, **kwargs: none: ``{target}`` takes only this array."}
+def _only(target: str, returns: str) -> dict[str, str]:
+    return {"Args": f"*args: none (``{target}`` takes only this array).\n**kwargs: none.",
+            "Returns": returns}
 
 
+_SAME = "A float array of this array's shape."
 _X = "x = ft.array([[1.0, 5.0], [7.0, 2.0]])"
 _DIM = "dim: the axis (negative counts from the end)."
 _DIMS = "dim: an axis or a tuple of axes (None or ``()``: all of them)."
@@ -175,10 +177,13 @@ SECTIONS: dict[str, dict[str, str]] = {
     "triu": {"Args": f"{_TRI}\nout: unsupported (must be None).",
              "Returns": "An array of this array's shape and dtype, zero below the triangle.",
              "Example": ">>> ft.ones((2, 2)).triu(1).tolist()\n[[0.0, 1.0], [0.0, 0.0]]"},
-    "det": _only("ft.linalg.det"), "digamma": _only("ft.special.digamma"),
-    "erfc": _only("ft.special.erfc"), "erfinv": _only("ft.special.erfinv"),
-    "inverse": _only("ft.linalg.inv"), "lgamma": _only("ft.special.gammaln"),
-    "matrix_exp": _only("ft.scipy.linalg.expm"),
+    "det": _only("ft.linalg.det", "The determinants, of shape (...) for matrices (..., n, n)."),
+    "inverse": _only("ft.linalg.inv", "The inverses, of this array's shape (..., n, n)."),
+    "matrix_exp": {"Args": "*args: none.\n**kwargs: ``ft.scipy.linalg.expm``'s options "
+                           "(``upper_triangular``, ``max_squarings``), none\n    needed.",
+                   "Returns": "The exponentials, of this array's shape (..., n, n)."},
+    "digamma": _only("ft.special.digamma", _SAME), "erfc": _only("ft.special.erfc", _SAME),
+    "erfinv": _only("ft.special.erfinv", _SAME), "lgamma": _only("ft.special.gammaln", _SAME),
     "igamma": {"Args": "other: the upper limits ``x >= 0``, broadcasting with this array (the "
                        "shapes ``a``)."},
     "igammac": {"Args": "other: the lower limits ``x >= 0``, broadcasting with this array (the "
