@@ -1,7 +1,10 @@
 """Docstring sections written by code: :func:`wrap` (a section entry filled to the line
-width without breaking an inline ````literal````) and the recurrent layers' Args, Raises and
+width without breaking an inline ````literal````), the recurrent layers' Args, Raises and
 Shape sections (:func:`rnn_sections`, from each class's constructor signature and kind, so
-the six classes of ``rnn.py`` state their shared options once)."""
+the six classes of ``rnn.py`` state their shared options once), and the layers' method
+docstrings: :func:`sections` writes one from its parts, :func:`method_doc` and
+:func:`repr_doc` are the decorators the layer files put on ``forward``/``extra_repr``
+(a few lines each instead of a dozen), :func:`rnn_method_docs` documents ``rnn.py``'s."""
 
 from __future__ import annotations
 

@@ -1,6 +1,8 @@
 """The layer docstrings (#20): every constructor argument in ``Args:``, a ``Shape:`` section
 for layers, an example; the sections several modules generate (conv, pooling, recurrent,
-dropout, normalisation, losses) included. The wrap helper keeps inline literals whole."""
+dropout, normalisation, losses) included. The wrap helper keeps inline literals whole.
+Their ``forward``/``extra_repr`` methods (decorated, table-made or generated) list every
+parameter in ``Args:``, have ``Returns:`` and an example."""
 
 import importlib
 import inspect
@@ -8,7 +10,7 @@ import re
 
 import pytest
 
-from funtorch.nn._layer_docs import wrap
+from funtorch.nn._layer_docs import method_doc, wrap
 
 MODULES = ["loss", "activation", "activation_extra", "normalization", "normalization_extra",
            "rnn", "pooling", "linear", "conv", "conv_extra", "dropout", "dropout_extra",
@@ -46,3 +48,26 @@ def test_wrap_keeps_literals_whole():
     assert all(len(line) <= 96 for line in lines)
     assert all(line.count("``") % 2 == 0 for line in lines)
     assert lines[0].startswith("    shape:") and lines[1].startswith("        ``")
+
+
+_OWN = {f"funtorch.nn.{m}" for m in MODULES + ["pooling_extra", "padding", "loss_extra"]
+        if not m.startswith("containers")}
+METHODS = list({id(fn): (f"{fn.__module__}.{fn.__qualname__}", fn)
+                for module in map(importlib.import_module, sorted(_OWN))
+                for cls in (getattr(module, name) for name in module.__all__)
+                for fn in (getattr(cls, "forward", None), getattr(cls, "extra_repr", None))
+                if inspect.isfunction(fn) and fn.__module__ in _OWN}.values())
+
+
+@pytest.mark.parametrize("name,fn", METHODS, ids=[name for name, _ in METHODS])
+def test_layer_method_docstring_sections(name, fn):
+    doc = inspect.getdoc(fn) or ""
+    params = list(inspect.signature(fn).parameters)[1:]
+    documented = re.findall(r"^    (\w+):", _section(doc, "Args") or "", re.M)
+    assert documented == params, f"{name}: Args {documented}"
+    assert _section(doc, "Returns") and ">>>" in doc, f"{name}: no Returns or example"
+
+
+def test_method_doc_checks_the_signature():
+    with pytest.raises(TypeError, match=r"takes \['input', 'key'\], Args name \['input'\]"):
+        method_doc("Summary.", ">>> 1\n1", args={"input": "x"})(lambda self, input, key=None: 0)
