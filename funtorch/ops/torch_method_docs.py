@@ -60,8 +60,8 @@ def _drop_arg(lines: list[str], name: str) -> list[str]:
 
 
 def _as_method(line: str, calls: tuple[str, ...], name: str) -> str | None:
-    """``>>> ft.f(x, 1)`` -> ``>>> x.f(1)`` for the first call to ``ft.<one of calls>``;
-    the line unchanged when it calls none, None when it cannot be rewritten."""
+    """``>>> ft.f(x, 1)`` -> ``>>> x.f(1)`` for every call to ``ft.<one of calls>`` (the
+    line unchanged when it calls none), None when one cannot be rewritten."""
     prompt, _, code = line.partition(">>> ")
     try:
         tree = ast.parse(code)
@@ -79,8 +79,8 @@ def _as_method(line: str, calls: tuple[str, ...], name: str) -> str | None:
                                                ast.Subscript)):
                 first = f"({first})"
             rest = code[node.args[0].end_col_offset:node.end_col_offset - 1].lstrip(", ")
-            return (f"{prompt}>>> {code[:node.col_offset]}{first}.{name}({rest.rstrip()})"
-                    f"{code[node.end_col_offset:]}")
+            return _as_method(f"{prompt}>>> {code[:node.col_offset]}{first}.{name}("
+                              f"{rest.rstrip()}){code[node.end_col_offset:]}", calls, name)
     return line
 
 

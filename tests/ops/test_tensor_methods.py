@@ -27,6 +27,7 @@ def test_select_is_torch_select(dim, index, expected):
     (">>> ft.exp([0.0]).tolist()", ">>> ft.asarray([0.0]).exp().tolist()"),
     (">>> ft.exp(x + 1)", ">>> (x + 1).exp()"),
     (">>> y = 2 * x", ">>> y = 2 * x"),
+    (">>> ft.neg(x), ft.neg(ft.neg(y))", ">>> x.neg(), y.neg().neg()"),
 ])
 def test_examples_are_rewritten_in_method_form(line, expected):
     name = line.split("ft.", 1)[1].split("(")[0] if "ft." in line else "f"
