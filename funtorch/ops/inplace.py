@@ -20,7 +20,9 @@ import math
 import numpy as np
 
 import funtorch as ft
+from funtorch import ops
 from funtorch.core import _STATE, _TRACER_TYPES, Array, wrap
+from funtorch.ops.inplace_docs import inplace_doc
 
 # torch's in-place functions, ``torch.exp_(x)`` == ``x.exp_()``
 FUNCTIONS = ("abs_ acos_ acosh_ addmv_ arccos_ arccosh_ arcsin_ arcsinh_ arctan_ arctanh_ "
@@ -103,9 +105,16 @@ def _make(name: str, compute: Callable[..., Any]) -> Callable[..., Array]:
         return rebind(self, compute(self, *args, **kwargs), name,
                       keep_shape=name not in _RESHAPING)
     method.__name__ = method.__qualname__ = name
-    method.__doc__ = (f"In place ``x.{name}(...)``: rebinds ``x`` to ``x.{name[:-1]}(...)`` "
-                      "(the buffer itself never changes; see ``ops/README.md``).")
+    pure = getattr(Array, name[:-1], None) if name not in _SPECIAL else None
+    method.__doc__ = inplace_doc(name, pure, pure and _wrapped(name[:-1]),
+                                 reshaping=name in _RESHAPING)
     return method
+
+
+def _wrapped(name: str) -> Callable[..., Any] | None:
+    """The function ``x.<name>`` forwards to (torch's spelling where there are two)."""
+    fn = getattr(ops, name, None)
+    return getattr(fn, "torch_spelling", fn)
 
 
 # Special cases: torch in-place methods whose pure spelling is not ``x.<name>(...)`` ----
@@ -181,7 +190,22 @@ def _fill_diagonal(self, fill_value, wrap=False):
 
 
 def _detach_(self: Array) -> Array:
-    """In place ``x.detach_()``: ``x`` stops being tracked (a new leaf without grad)."""
+    """In place ``x.detach_()``: ``x`` stops being tracked (a new leaf without grad).
+
+    The handle keeps its buffer and drops its tape node, as torch's ``detach_``; arrays
+    computed from ``x`` before the call are still recorded.
+
+    Returns:
+        ``x`` itself, no longer requiring grad.
+
+    Raises:
+        TypeError: ``x`` is traced by a transform (``ft.grad``, ``ft.vmap``, ``ft.jit``).
+
+    Example:
+        >>> y = ft.ones(2, requires_grad=True) * 2.0
+        >>> y.requires_grad, y.detach_() is y, y.requires_grad
+        (True, True, False)
+    """
     if type(self) in _TRACER_TYPES:
         raise _traced_error("detach_", self)
     self._node = None

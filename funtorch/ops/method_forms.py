@@ -10,6 +10,7 @@ one-line forwards of ``ops/methods.py``.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 from collections.abc import Callable
@@ -17,23 +18,31 @@ from typing import Any
 
 _HEADS = {"Args", "Arguments", "Parameters", "Returns", "Yields", "Raises", "Warns",
           "Example", "Examples", "Note", "Notes", "References", "See Also", "Shape"}
-_HEAD = re.compile(r"([A-Z][A-Za-z ]*):\s*")
 _ENTRY = re.compile(r"(\*{0,2}\w+)(?: \([^)]*\))?:")
 
 
+def _dedent(lines: list[str]) -> list[str]:
+    """``lines`` without their common indentation (blank lines aside)."""
+    margin = min((len(line) - len(line.lstrip()) for line in lines if line.strip()), default=0)
+    return [line[margin:] for line in lines]
+
+
+@functools.lru_cache(maxsize=None)
 def sections(doc: str | None) -> tuple[str, dict[str, str]]:
     """``(the text before the first section, {section head: its dedented body})`` of a
-    Google-style docstring."""
+    Google-style docstring (import time parses each docstring once: cached)."""
+    lines = (doc or "").strip("\n").splitlines()
+    lines = lines[:1] + _dedent(lines[1:])
     intro: list[str] = []
     found: dict[str, list[str]] = {}
     body = intro
-    for line in inspect.cleandoc(doc or "").splitlines():
-        match = _HEAD.fullmatch(line)
-        if match and match.group(1) in _HEADS:
-            body = found.setdefault(match.group(1), [])
+    for line in lines:
+        head = line.rstrip()
+        if head.endswith(":") and head[:-1].lstrip() in _HEADS and not line[0].isspace():
+            body = found.setdefault(head[:-1], [])
         else:
             body.append(line)
-    return "\n".join(intro).strip(), {head: inspect.cleandoc("\n".join(lines))
+    return "\n".join(intro).strip(), {head: "\n".join(_dedent(lines)).strip("\n")
                                       for head, lines in found.items()}
 
 
@@ -50,7 +59,11 @@ def entries(body: str) -> list[tuple[str, str]]:
 
 
 def first_parameter(fn: Callable[..., Any]) -> str | None:
-    """The name of ``fn``'s first parameter (the array a method passes as ``self``)."""
+    """The name of ``fn``'s first parameter (the array a method passes as ``self``); None
+    when it takes none or ``*args`` first."""
+    code = getattr(fn, "__code__", None)
+    if code is not None and not hasattr(fn, "__signature__") and not hasattr(fn, "__wrapped__"):
+        return code.co_varnames[0] if code.co_argcount else None  # (signature() is slow)
     try:
         params = list(inspect.signature(fn).parameters.values())
     except (TypeError, ValueError):
@@ -58,11 +71,11 @@ def first_parameter(fn: Callable[..., Any]) -> str | None:
     return params[0].name if params and params[0].kind != params[0].VAR_POSITIONAL else None
 
 
-def as_self(text: str, first: str | None) -> str:
-    """``text`` with the function's array argument called "this array"."""
+def as_self(text: str, first: str | None, who: str = "this array") -> str:
+    """``text`` with the function's array argument ``first`` called ``who``."""
     if first is None:
         return text
-    return text.replace(f"``{first}``'s", "this array's").replace(f"``{first}``", "this array")
+    return text.replace(f"``{first}``'s", f"{who}'s").replace(f"``{first}``", who)
 
 
 def indent(text: str) -> str:

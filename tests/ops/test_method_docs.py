@@ -7,7 +7,7 @@ import inspect
 import pytest
 
 import funtorch as ft
-from funtorch.ops import method_forms, methods
+from funtorch.ops import inplace, method_forms, methods
 
 
 @pytest.mark.parametrize("name", [n for n in methods._METHODS
@@ -43,3 +43,24 @@ def test_cross_without_a_size_3_dimension_names_the_fix():
     with pytest.raises(ValueError, match=r"cross: no dimension of size 3 .*\(2,\); pass dim="):
         ft.array([1.0, 2.0]).cross(ft.array([3.0, 4.0]))
     assert ft.array([1.0, 0.0, 0.0]).cross(ft.array([0.0, 1.0, 0.0])).tolist() == [0.0, 0.0, 1.0]
+
+
+_INPLACE = [name + "_" for name in inplace.INPLACE] + list(inplace._SPECIAL)
+
+
+@pytest.mark.parametrize("name", _INPLACE)
+def test_inplace_method_documents_what_it_rebinds(name):
+    doc = inspect.getdoc(getattr(ft.Array, name))
+    parts = method_forms.sections(doc)[1]
+    assert {"Args", "Returns", "Raises", "Example"} <= parts.keys()
+    assert parts["Returns"].startswith("``x`` itself")
+    assert f"x.{name}(" in parts["Example"] and "is x\nTrue" in parts["Example"]
+
+
+@pytest.mark.parametrize("name", ["add_", "clamp_", "index_add_", "lerp_", "masked_fill_"])
+def test_inplace_args_are_the_pure_functions_but_the_array(name):
+    fn = getattr(ft.ops, name[:-1])
+    fn = getattr(fn, "torch_spelling", fn)
+    documented = [arg for arg, _ in method_forms.entries(method_forms.sections(
+        inspect.getdoc(getattr(ft.Array, name)))[1]["Args"])]
+    assert documented == list(inspect.signature(fn).parameters)[1:len(documented) + 1]
