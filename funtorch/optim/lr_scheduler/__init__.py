@@ -1,7 +1,8 @@
 """``ft.optim.lr_scheduler``: PyTorch's learning-rate schedulers for the stateful optimizers
 (``StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LambdaLR, LinearLR, OneCycleLR,
 ReduceLROnPlateau, ConstantLR, MultiplicativeLR, PolynomialLR, CyclicLR,
-CosineAnnealingWarmRestarts, SequentialLR, ChainedScheduler``), with PyTorch's formulas, ``get_last_lr()`` and ``state_dict()``.
+CosineAnnealingWarmRestarts, SequentialLR, ChainedScheduler``), with PyTorch's formulas,
+``get_last_lr()`` and ``state_dict()``.
 
 Example:
     >>> opt = ft.optim.SGD(nn.Linear(3, 2).parameters(), lr=0.1)
