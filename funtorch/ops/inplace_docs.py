@@ -238,8 +238,9 @@ def _pure_args(name: str, method: Any, fn: Any) -> tuple[str, str]:
         parts = sections(source.__doc__)[1]
         kept = [text for arg, text in entries(parts.get("Args", "")) if arg != skip]
         if kept and skip is not None:
-            return (as_self("\n".join(kept), skip, "``x``"),
-                    as_self(parts.get("Raises", ""), skip, "``x``"))
+            first = first_parameter(fn) if fn is not None else None
+            return (as_self(as_self("\n".join(kept), skip, "``x``"), first, "``x``"),
+                    as_self(as_self(parts.get("Raises", ""), skip, "``x``"), first, "``x``"))
     return _NONE.format(name=name), ""
 
 
@@ -256,6 +257,8 @@ def inplace_doc(name: str, method: Callable[..., Any] | None = None,
         summary, head = SUMMARIES.get(name, ""), f"In place: ``x.{name}(...)`` returns ``x``."
         args, raises = _NONE.format(name=name), ""
     args = ARGS.get(name, args).replace("{name}", name)
+    args, raises = ((text.replace("this array ``x``", "``x``").replace("this array", "``x``"))
+                    for text in (args, raises))
     if "generator" in ARGS.get(name, ""):
         raises = _RANDOM_RAISES
     shape = "its new shape" if reshaping else "its shape unchanged"
