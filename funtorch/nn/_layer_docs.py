@@ -186,7 +186,7 @@ _CELL_STATE = {"RNN": ("the hidden state ``h`` ``(N, H)`` (``(H,)`` for unbatche
 _HIDDEN_RAISES = "RuntimeError: a hidden state of the wrong shape."
 
 
-def rnn_method_docs(cell_base: type, stacked_base: type, cells: list[type]) -> None:
+def rnn_method_docs(cell_base: Any, stacked_base: Any, cells: list[Any]) -> None:
     """Write the ``forward`` and ``extra_repr`` docstrings of ``rnn.py``'s cells (one
     ``forward`` per class) and stacked layers (one ``forward`` for RNN, LSTM and GRU)."""
     for cell in cells:
