@@ -75,7 +75,8 @@ def as_self(text: str, first: str | None, who: str = "this array") -> str:
     """``text`` with the function's array argument ``first`` called ``who``."""
     if first is None:
         return text
-    return text.replace(f"``{first}``'s", f"{who}'s").replace(f"``{first}``", who)
+    return (text.replace(f"the flattened ``{first}``", f"{who} flattened")
+            .replace(f"``{first}``'s", f"{who}'s").replace(f"``{first}``", who))
 
 
 def indent(text: str) -> str:
