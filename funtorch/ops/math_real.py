@@ -192,14 +192,22 @@ def isneginf(x: ArrayLike) -> Array:
     return ops.logical_and(ops.isinf(x), signbit(x))
 
 
-def nan_to_num(x: ArrayLike, copy: bool | None = True, nan: float = 0.0,
+_NAN_DEFAULT = float("0.0")  # its identity says "nan was not given" (torch's order below)
+
+
+def nan_to_num(x: ArrayLike, copy: bool | float | None = True, nan: float = _NAN_DEFAULT,
                posinf: float | None = None, neginf: float | None = None) -> Array:
     """Replace NaN by ``nan`` and infinities by ``posinf``/``neginf`` (default: the dtype's
     largest/lowest finite value). Integers pass through. Gradient 1 on finite entries.
 
+    Both positional orders work: NumPy's ``(x, copy, nan, posinf, neginf)`` and torch's
+    ``(input, nan, posinf, neginf)`` (a number where NumPy has the bool ``copy``): a
+    second value 5.0, in the function or the method form, replaces NaN by 5, as in torch.
+
     Args:
         x: an array or a scalar.
-        copy: accepted for NumPy's signature (arrays are immutable).
+        copy: accepted for NumPy's signature (arrays are immutable); a number here is
+            torch's positional ``nan``.
         nan: the value replacing NaN.
         posinf: the value replacing ``+inf``, or None for the dtype's largest value.
         neginf: the value replacing ``-inf``, or None for the dtype's lowest value.
@@ -207,10 +215,20 @@ def nan_to_num(x: ArrayLike, copy: bool | None = True, nan: float = 0.0,
     Returns:
         An array of ``x``'s shape and dtype (``x`` itself for integer and bool arrays).
 
+    Raises:
+        TypeError: five values after ``x`` in torch's positional order.
+
     Example:
         >>> ft.nan_to_num(ft.array([float("nan"), 1.0])).tolist()
         [0.0, 1.0]
+        >>> ft.nan_to_num(ft.array([float("nan"), float("inf")]), 5.0, 9.0).tolist()
+        [5.0, 9.0]
     """
+    if not (copy is None or isinstance(copy, (bool, np.bool_))):  # torch's positional order
+        if neginf is not None:
+            raise TypeError("nan_to_num: torch's order takes (input, nan, posinf, neginf); "
+                            "got a fifth positional value")
+        copy, nan, posinf, neginf = True, copy, None if nan is _NAN_DEFAULT else nan, posinf
     x = R.as_array(x)
     if x.dtype.kind in "iub":
         return x

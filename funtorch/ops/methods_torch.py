@@ -62,13 +62,15 @@ def _to(self: Array, *args: Any, **kwargs: Any) -> Array:
 def _torch_transpose(self: Array, *axes: Any) -> Array:
     """NumPy's ``x.transpose(*perm)``, or PyTorch's ``x.transpose(dim0, dim1)`` (swap two).
 
-    Two axes swap those two dimensions, as PyTorch's, except on a 2-D array, where they
-    are NumPy's permutation (``x.transpose(1, 0)`` transposes; ``x.transpose(0, 1)``
-    keeps the order, where PyTorch's would swap).
+    Two axes given as two ints swap those two dimensions, as PyTorch's, whatever the
+    array's rank: ``x.transpose(0, 1)`` of a matrix is its transpose (NumPy would read
+    ``(0, 1)`` as the identity permutation, a no-op nobody writes on purpose; a ported
+    PyTorch script would silently keep the matrix). A permutation as one sequence,
+    ``x.transpose((0, 1))``, is NumPy's.
 
     Args:
-        *axes: nothing (reverse all axes), a permutation of every axis (its ints, or one
-            sequence), or two axes to swap.
+        *axes: nothing (reverse all axes), two axes to swap, or a permutation of every
+            axis (three or more ints, or one sequence).
 
     Returns:
         An array of this array's dtype with the axes reordered.
@@ -76,16 +78,18 @@ def _torch_transpose(self: Array, *axes: Any) -> Array:
     Example:
         >>> ft.ones((2, 3)).transpose().shape
         (3, 2)
+        >>> ft.array([[1.0, 2.0]]).transpose(0, 1).tolist()
+        [[1.0], [2.0]]
         >>> ft.ones((2, 3, 4)).transpose(0, 2).shape
         (4, 3, 2)
         >>> ft.ones((2, 3, 4)).transpose((1, 2, 0)).shape
         (3, 4, 2)
     """
     if len(axes) == 1 and not isinstance(axes[0], (int, np.integer)):
-        axes = tuple(axes[0])
+        return ops.transpose(self, tuple(axes[0]))
     if not axes:
         return ops.transpose(self)
-    if len(axes) == 2 and self.ndim != 2:
+    if len(axes) == 2:
         return ops.swapaxes(self, axes[0], axes[1])
     return ops.transpose(self, axes)
 

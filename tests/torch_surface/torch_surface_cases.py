@@ -148,6 +148,9 @@ METHODS = [
     "a.scatter(1, g, b[:, :2])", "a.scatter_add(0, s, b[:2])", "a.cov()", "a.corrcoef()",
     "a.argwhere()", "a.isfinite()", "a.isnan()", "a.isinf()", "a.isposinf()",
     "a.nan_to_num()", "a.detach().nextafter(b.detach())", "a.ldexp(i)", "a.logit(0.2).isnan()",
+    # torch's positional orders where NumPy's differ (a 2-D swap; nan before posinf)
+    "a.transpose(0, 1)", "a.transpose(1, 0)", "c.transpose(0, 1)", "T.transpose(a, 0, 1)",
+    "n.nan_to_num(5.0)", "T.nan_to_num(n, 5.0)", "(a.detach() / 0.0).nan_to_num(5.0, 9.0, -9.0)",
 ]
 
 
