@@ -19,7 +19,6 @@ from funtorch.ops.arrays_create import identity as identity
 from funtorch.ops.arrays_create import indices as indices
 from funtorch.ops.arrays_create import ix_ as ix_
 from funtorch.ops.arrays_create import kaiser as kaiser
-from funtorch.ops.arrays_create import logspace as logspace
 from funtorch.ops.arrays_create import meshgrid as meshgrid
 from funtorch.ops.arrays_create import tri as tri
 from funtorch.ops.arrays_dtypes import can_cast as can_cast
@@ -85,7 +84,6 @@ from funtorch.ops.arrays_select import fill_diagonal as fill_diagonal
 from funtorch.ops.arrays_select import piecewise as piecewise
 from funtorch.ops.arrays_select import place as place
 from funtorch.ops.arrays_select import put_along_axis as put_along_axis
-from funtorch.ops.arrays_select import select as select
 from funtorch.ops.arrays_sets import argwhere as argwhere
 from funtorch.ops.arrays_sets import flatnonzero as flatnonzero
 from funtorch.ops.arrays_sets import intersect1d as intersect1d
@@ -462,6 +460,7 @@ from funtorch.ops.torch_functions import log_softmax as log_softmax
 from funtorch.ops.torch_functions import logcumsumexp as logcumsumexp
 from funtorch.ops.torch_functions import logdet as logdet
 from funtorch.ops.torch_functions import logit as logit
+from funtorch.ops.torch_functions import logspace as logspace
 from funtorch.ops.torch_functions import logsumexp as logsumexp
 from funtorch.ops.torch_functions import lstsq as lstsq
 from funtorch.ops.torch_functions import lt as lt
@@ -524,6 +523,7 @@ from funtorch.ops.torch_functions import scatter_add as scatter_add
 from funtorch.ops.torch_functions import scatter_reduce as scatter_reduce
 from funtorch.ops.torch_functions import searchsorted as searchsorted
 from funtorch.ops.torch_functions import seed as seed
+from funtorch.ops.torch_functions import select as select
 from funtorch.ops.torch_functions import select_scatter as select_scatter
 from funtorch.ops.torch_functions import selu as selu
 from funtorch.ops.torch_functions import set_rng_state as set_rng_state

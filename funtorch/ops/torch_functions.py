@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from funtorch import ops as _ops
 from funtorch.core import Array
 from funtorch.ops import torch_extra, torch_index, torch_linalg, torch_math, \
@@ -50,11 +52,13 @@ _DUAL_SPELLINGS = {
     "add": torch_math.torch_add, "subtract": torch_math.sub, "divide": torch_math.div,
     "true_divide": torch_math.div, "trapezoid": torch_math.trapezoid,
     "put": torch_index.torch_put, "transpose": torch_shape.torch_transpose,
-    "diff": torch_math.torch_diff,
+    "diff": torch_math.torch_diff, "select": torch_shape.select,
+    "logspace": torch_numpy_names.torch_logspace,
 }
 # keywords that pick the torch spelling for these names beyond ``torch_args.TORCH_KEYS``
 _EXTRA_KEYS = {"add": {"alpha"}, "subtract": {"alpha"}, "divide": {"rounding_mode"},
-               "true_divide": {"rounding_mode"}, "put": {"accumulate", "index", "source"}}
+               "true_divide": {"rounding_mode"}, "put": {"accumulate", "index", "source"},
+               "logspace": {"end", "steps", "requires_grad", "device"}}
 
 
 def _array_second(args):
@@ -63,7 +67,19 @@ def _array_second(args):
     return len(args) > 1 and isinstance(args[1], Array)
 
 
-_TORCH_WHEN = {"max": _array_second, "min": _array_second}
+def _int_second(args):
+    """``ft.select(x, dim, index)``: torch's (NumPy's second argument is a list of choices)."""
+    return len(args) > 1 and isinstance(args[1], (int, np.integer))
+
+
+def _number_fourth(args):
+    """``ft.logspace(0, 2, 3, 2.0)``: a number fourth is torch's base (NumPy's fourth is
+    the bool ``endpoint``)."""
+    return len(args) > 3 and not isinstance(args[3], (bool, np.bool_))
+
+
+_TORCH_WHEN = {"max": _array_second, "min": _array_second, "select": _int_second,
+               "logspace": _number_fourth}
 
 
 def _transpose_dual(numpy_fn: Callable[..., Array],
@@ -93,7 +109,7 @@ def _build():
             namespace[name] = _transpose_dual(numpy_fn, torch_fn)
         elif name in _EXTRA_KEYS:
             numpy_fn = getattr(numpy_fn, "numpy_spelling", numpy_fn)
-            combined = dual(numpy_fn, torch_fn, name)
+            combined = dual(numpy_fn, torch_fn, name, _TORCH_WHEN.get(name))
             keys = _EXTRA_KEYS[name]
             namespace[name] = _switch(combined, torch_fn, keys)
         else:

@@ -180,20 +180,20 @@ __all__ = [
     "index_copy", "index_fill", "index_put", "index_reduce", "index_select", "initial_seed",
     "instance_norm", "inverse", "is_floating_point", "is_grad_enabled", "is_tensor",
     "kaiser_window", "kl_div", "kthvalue", "layer_norm", "le", "lerp", "lgamma", "log_softmax",
-    "logcumsumexp", "logdet", "logit", "logsumexp", "lstsq", "lt", "lu", "masked_fill",
-    "masked_scatter", "masked_select", "matrix_exp", "matrix_power", "matrix_rank", "max",
-    "mean", "median", "min", "mode", "movedim", "msort", "mul", "multinomial", "mv", "mvlgamma",
-    "nanmean", "nanmedian", "nanquantile", "nansum", "narrow", "ne", "neg", "nonzero", "norm",
-    "normal", "numel", "orgqr", "ormqr", "pdist", "pinverse", "pixel_shuffle",
-    "pixel_unshuffle", "poisson", "polygamma", "prelu", "prod", "put", "qr", "quantile",
-    "rand_like", "randint_like", "randn_like", "randperm", "range", "repeat_interleave",
-    "rms_norm", "roll", "rot90", "row_stack", "rrelu", "rsqrt", "scatter", "scatter_add",
-    "scatter_reduce", "searchsorted", "seed", "select_scatter", "selu", "set_rng_state", "sgn",
-    "slice_scatter", "slogdet", "softmax", "solve", "sort", "split", "split_with_sizes",
-    "squeeze", "stack", "std", "std_mean", "sub", "subtract", "sum", "svd", "swapdims", "t",
-    "take_along_dim", "tensor_split", "threshold", "topk", "transpose", "trapezoid", "trapz",
-    "triangular_solve", "tril", "triu", "true_divide", "unbind", "unflatten", "unique",
-    "unique_consecutive", "var", "var_mean", "xlogy",
+    "logcumsumexp", "logdet", "logit", "logspace", "logsumexp", "lstsq", "lt", "lu",
+    "masked_fill", "masked_scatter", "masked_select", "matrix_exp", "matrix_power",
+    "matrix_rank", "max", "mean", "median", "min", "mode", "movedim", "msort", "mul",
+    "multinomial", "mv", "mvlgamma", "nanmean", "nanmedian", "nanquantile", "nansum", "narrow",
+    "ne", "neg", "nonzero", "norm", "normal", "numel", "orgqr", "ormqr", "pdist", "pinverse",
+    "pixel_shuffle", "pixel_unshuffle", "poisson", "polygamma", "prelu", "prod", "put", "qr",
+    "quantile", "rand_like", "randint_like", "randn_like", "randperm", "range",
+    "repeat_interleave", "rms_norm", "roll", "rot90", "row_stack", "rrelu", "rsqrt", "scatter",
+    "scatter_add", "scatter_reduce", "searchsorted", "seed", "select", "select_scatter", "selu",
+    "set_rng_state", "sgn", "slice_scatter", "slogdet", "softmax", "solve", "sort", "split",
+    "split_with_sizes", "squeeze", "stack", "std", "std_mean", "sub", "subtract", "sum", "svd",
+    "swapdims", "t", "take_along_dim", "tensor_split", "threshold", "topk", "transpose",
+    "trapezoid", "trapz", "triangular_solve", "tril", "triu", "true_divide", "unbind",
+    "unflatten", "unique", "unique_consecutive", "var", "var_mean", "xlogy",
 ]
 
 def add(*args: Any, **kwargs: Any) -> Array: ...
@@ -218,6 +218,7 @@ def diff(*args: Any, **kwargs: Any) -> Array: ...
 def divide(*args: Any, **kwargs: Any) -> Array: ...
 def flip(*args: Any, **kwargs: Any) -> Array: ...
 def histogram(*args: Any, **kwargs: Any) -> Any: ...
+def logspace(*args: Any, **kwargs: Any) -> Array: ...
 def logsumexp(*args: Any, **kwargs: Any) -> Array: ...
 @overload
 def max(input: ArrayLike, /) -> Array: ...
@@ -254,6 +255,7 @@ def quantile(*args: Any, **kwargs: Any) -> Array: ...
 def roll(*args: Any, **kwargs: Any) -> Array: ...
 def rot90(*args: Any, **kwargs: Any) -> Array: ...
 def searchsorted(*args: Any, **kwargs: Any) -> Array: ...
+def select(*args: Any, **kwargs: Any) -> Array: ...
 @overload
 def sort(input: ArrayLike, /) -> Array: ...
 @overload

@@ -204,6 +204,17 @@ def torch_diag(input, diagonal=0, *, out=None):  # noqa: A002
     return ops.diag(input, diagonal)
 
 
+def torch_logspace(start, end, steps, base=10.0, *, out=None, dtype=None, device=None,
+                   requires_grad=False):
+    """``steps`` values ``base ** linspace(start, end, steps)`` (torch's order: the fourth
+    positional value is the base, where NumPy's is ``endpoint``)."""
+    refuse_out("logspace", out)
+    values = ops.logspace(start, end, steps, base=base, dtype=dtype)
+    if device is not None:
+        values = ops.device_put(values, device)
+    return values.requires_grad_() if requires_grad else values
+
+
 # NumPy name -> (torch spelling, the keywords that pick it besides torch_args.TORCH_KEYS)
 SPELLINGS = {
     "concatenate": (torch_concatenate, {"tensors"}),
