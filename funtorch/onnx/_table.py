@@ -15,7 +15,8 @@ README = os.path.join(os.path.dirname(os.path.abspath(__file__)), "README.md")
 
 
 def _call_primitives():
-    from funtorch.transforms.custom import checkpoint_call_p, custom_jvp_call_p, custom_vjp_call_p
+    from funtorch.transforms.checkpoint import checkpoint_call_p
+    from funtorch.transforms.custom import custom_jvp_call_p, custom_vjp_call_p
     from funtorch.transforms.jit import call_jit_p
     from funtorch.transforms.scan_primitive import scan_p
     from funtorch.transforms.while_primitive import while_p

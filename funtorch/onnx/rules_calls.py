@@ -13,7 +13,8 @@ from funtorch import ops, tree
 from funtorch.onnx.lowering import align, initializer, lower_graph
 from funtorch.onnx.registry import register_lowering
 from funtorch.onnx.staging import stage_for_export
-from funtorch.transforms.custom import checkpoint_call_p, custom_jvp_call_p, custom_vjp_call_p
+from funtorch.transforms.checkpoint import checkpoint_call_p
+from funtorch.transforms.custom import custom_jvp_call_p, custom_vjp_call_p
 from funtorch.transforms.graph import Literal
 from funtorch.transforms.jit import call_jit_p
 
