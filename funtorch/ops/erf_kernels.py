@@ -1,7 +1,7 @@
 """The erf kernel (float32 and float64), and erfcx above 1 for funtorch.special.
 
 Only NumPy-style array expressions (``xp`` is NumPy or CuPy); every coefficient is derived
-here at import, nothing is copied from a library.
+here (on the first evaluation), nothing is copied from a library.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import functools
 import numpy as np
 
 # erf: Taylor series in x^2 below |x| = 1; above, erf = 1 - exp(-x^2) erfcx(x) with erfcx
-# a polynomial per interval, fitted at import (Chebyshev least squares at 200 Chebyshev
+# a polynomial per interval, fitted once (Chebyshev least squares at 200 Chebyshev
 # nodes) to the continued fraction of erfc summed to convergence; past the last interval
 # erf rounds to +-1. Each region is evaluated only on its own elements, Horner in place,
 # in float64 (float32 inputs need fewer terms and one interval: within one ulp; float64:
@@ -58,9 +58,15 @@ def _erfcx_tail_fit(low, degree):
     return [float(c) for c in poly.coef[::-1]]
 
 
-_ERF_KERNELS = {size: (_erf_coefficients(terms), [_erfcx_fit(*fit) for fit in fits])
-                for size, (terms, fits) in _ERF_PLAN.items()}
-_ERFCX_TAIL = _erfcx_tail_fit(6.0, 10)  # float64, x >= 6
+@functools.cache
+def _kernels():
+    """``({itemsize: (Taylor coefficients, erfcx fits)}, the x >= 6 tail fit)``, fitted on
+    the first erf evaluation, not at import (the continued fractions cost ~40 ms, a
+    twentieth of ``import funtorch``). ``functools.cache`` makes two threads' first calls
+    agree: a second fit would be identical, and only one is kept."""
+    kernels = {size: (_erf_coefficients(terms), [_erfcx_fit(*fit) for fit in fits])
+               for size, (terms, fits) in _ERF_PLAN.items()}
+    return kernels, _erfcx_tail_fit(6.0, 10)  # the tail: float64, x >= 6
 
 
 def horner_inplace(xp, coef, t):
@@ -84,13 +90,14 @@ def erfcx_above_one(xp, x):
     """erfcx(x) = exp(x^2) erfc(x) of a 1-D float64 array with every x >= 1 (or nan),
     relative error ~1e-15: the fitted polynomials, and x erfcx(x) in 1/x^2 past 6."""
     out = xp.empty_like(x)
-    for mid, half, coef in _ERF_KERNELS[8][1]:
+    kernels, tail = _kernels()
+    for mid, half, coef in kernels[8][1]:
         idx = xp.flatnonzero((x >= mid - half) & (x < mid + half))
         out[idx] = _erfcx_fitted(xp, mid, half, coef, x[idx])
     idx = xp.flatnonzero(~(x < 6.0))  # nan too: 1 / nan^2 keeps it
     far = x[idx]
     inv = 1.0 / far
-    out[idx] = horner_inplace(xp, _ERFCX_TAIL, inv * inv) * inv
+    out[idx] = horner_inplace(xp, tail, inv * inv) * inv
     return out
 
 
@@ -121,7 +128,7 @@ def blocked(kernel):
 @blocked
 def _erf_wide(xp, x, itemsize):
     """erf in float64 with the series and fits planned for inputs of ``itemsize`` bytes."""
-    taylor, fits = _ERF_KERNELS[itemsize]
+    taylor, fits = _kernels()[0][itemsize]
     return _erf_flat(xp, x.reshape(-1), taylor, fits).reshape(x.shape)
 
 
