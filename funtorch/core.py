@@ -145,6 +145,18 @@ def wrap(buf) -> Array:
     return out
 
 
+_VJP_FIELDS = frozenset({"vjp", "vjp_fwd", "multiple_results", "nondiff"})
+
+
+def _simple_vjp(prim):
+    """One result, differentiable, a VJP rule for every argument and no ``vjp_fwd``: what
+    reverse mode's plain-primal path needs (``simple_vjp``, kept current on assignment)."""
+    vjp = getattr(prim, "vjp", None)  # a joint rule object (call primitives) is not simple
+    return (getattr(prim, "vjp_fwd", None) is None and not getattr(prim, "nondiff", False)
+            and not getattr(prim, "multiple_results", False) and type(vjp) is tuple
+            and None not in vjp)
+
+
 class Primitive:
     """An operation and all of its rules, declared once in ``funtorch/ops/``.
 
@@ -178,8 +190,13 @@ class Primitive:
 
     __slots__ = ("name", "_impl", "vjp", "jvp", "batch", "nondiff", "domain",
                  "samples", "node_cls", "tol", "multiple_results", "vjp_fwd", "_ufunc",
-                 "np_impl", "complex", "_shape", "vjp_buf")
+                 "np_impl", "complex", "_shape", "vjp_buf", "simple_vjp")
     registry: dict = {}
+
+    def __setattr__(self, name, value):
+        object.__setattr__(self, name, value)
+        if name in _VJP_FIELDS:  # reverse mode's fast path tests one flag (grad.py)
+            object.__setattr__(self, "simple_vjp", _simple_vjp(self))
 
     def __init__(self, name, impl, *, shape, vjp=None, jvp=None, batch=None, nondiff=False,
                  domain=(-2.0, 2.0), samples=None, torch_name=None, tol=None, register=True,

@@ -100,22 +100,28 @@ class VJPTrace(Trace):
                 plain = False
             else:
                 bufs.append(arg)
-        if not plain:
-            self.plain = bufs = None
-        if prim.vjp_fwd is not None:
-            ans, residuals = prim.vjp_fwd(*primals, **params)
-            params = dict(params, residuals=residuals)
-        elif plain:
+        if plain and prim.simple_vjp:  # the common case: one test for the four below
             ans = evaluate(prim, bufs, primals, params)
+            dtype = ans._buf.dtype
+            if dtype.kind not in "fc":
+                return ans
         else:
-            ans = bind(prim, *primals, **params)
-        if prim.multiple_results:
-            return self._record_results(prim, ans, parents, primals, params)
-        dtype = (ans._buf if type(ans) is Array else ans).dtype
-        if prim.nondiff or dtype.kind not in "fc":
-            return ans
-        if prim.vjp is None or None in prim.vjp:
-            self._check_rules(prim, parents)
+            if not plain:
+                self.plain = bufs = None
+            if prim.vjp_fwd is not None:
+                ans, residuals = prim.vjp_fwd(*primals, **params)
+                params = dict(params, residuals=residuals)
+            elif plain:
+                ans = evaluate(prim, bufs, primals, params)
+            else:
+                ans = bind(prim, *primals, **params)
+            if prim.multiple_results:
+                return self._record_results(prim, ans, parents, primals, params)
+            dtype = (ans._buf if type(ans) is Array else ans).dtype
+            if prim.nondiff or dtype.kind not in "fc":
+                return ans
+            if prim.vjp is None or None in prim.vjp:
+                self._check_rules(prim, parents)
         out = _new_tracer(VJPTracer)  # VJPTracer(...) inlined: this runs once per op
         out._trace, out.primal, out.dtype = self, ans, dtype
         out.prim = prim

@@ -187,3 +187,20 @@ def test_backward_on_buffers_equals_create_graph_bitwise(dtype):
         grads.append(x.grad.detach())
     assert grads[0].dtype == grads[1].dtype == dtype
     np.testing.assert_array_equal(grads[0].numpy(), grads[1].numpy())
+
+
+def test_simple_vjp_flag_follows_reassigned_rules():
+    # reverse mode's plain path tests prim.simple_vjp instead of four fields: it must follow
+    # assignments made after the declaration (ops reassign .vjp, as mul and neg do)
+    from funtorch.core import Primitive
+    prim = Primitive("_flag_probe", lambda xp, x: x * 2.0, shape=lambda x: (x.shape, x.dtype),
+                     vjp=(lambda g, ans, x: g * 2.0,), register=False)
+    assert prim.simple_vjp
+    prim.vjp = (None,)
+    assert not prim.simple_vjp
+    with pytest.raises(TypeError, match="has no VJP rule for argument 0"):
+        ft.grad(lambda x: ft.sum(prim(x)))(ft.ones(2))
+    prim.vjp = (lambda g, ans, x: g * 2.0,)
+    assert prim.simple_vjp and ft.grad(lambda x: ft.sum(prim(x)))(ft.ones(2)).tolist() == [2.0, 2.0]
+    prim.nondiff = True
+    assert not prim.simple_vjp
