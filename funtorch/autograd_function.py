@@ -78,8 +78,7 @@ def _function_vjp(cls, index):
             # conjugates of the engine's cotangents for complex values (complex_grad.py)
             grads = cls.backward(ctx, complex_grad.torch_convention(g))
             ctx._cache = (g, _check_function_grads(cls, grads, args))
-        grad_in = ctx._cache[1][index]
-        return ops.zeros_like(args[index]) if grad_in is None else grad_in
+        return ctx._cache[1][index]  # None: no gradient (the leaf's .grad stays None)
     return rule
 
 

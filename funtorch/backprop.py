@@ -49,6 +49,8 @@ def backprop(schedule, cts):
             if parent is not None:  # (an empty **params costs a call ~60 ns)
                 g = rules[index](ct, ans, *args, **params) if params else rules[index](
                     ct, ans, *args)
+                if g is None:  # no gradient (an autograd.Function's backward said None)
+                    continue
                 key = id(parent)
                 prev = get(key)
                 cts[key] = g if prev is None else bind(ops.elementwise.add_p, prev, g)
@@ -108,6 +110,8 @@ def _pull_wrapped(node, ct, cts):
     for index, parent in enumerate(node.parents):
         if parent is not None:
             g = prim.vjp[index](ct, ans, *args, **params)
+            if g is None:  # no gradient for this argument
+                continue
             if type(g) is not Array or g._node is not None:
                 raise RuntimeError(_LEAKED.format(name=prim.name, kind=type(g).__name__))
             key = id(parent)

@@ -165,7 +165,8 @@ class Primitive:
         impl: ``impl(xp, *buffers, **params) -> buffer``.
         shape: ``shape(*avals, **params) -> (shape, dtype)``; avals have ``.shape``/``.dtype``.
         vjp: one rule per argument, ``rule(g, ans, *args, **params) -> cotangent``,
-            written with public ops; ``None`` marks an argument with no gradient.
+            written with public ops; ``None`` marks an argument with no gradient (a rule
+            may also return None: no contribution, as an ``autograd.Function``'s None).
         jvp: one rule per argument, ``rule(t, ans, *args, **params) -> tangent``.
         batch: ``batch(args, bdims, **params) -> (out, out_bdim)`` for vmap.
         nondiff: the output is never differentiated (comparisons, argmax, ...).

@@ -129,3 +129,34 @@ def test_grad_mode_decorators_with_and_without_parentheses():
     assert not (x * 2).requires_grad
     ft.set_grad_enabled(True)
     assert (x * 2).requires_grad and previous is not None
+
+
+class _NoGradForY(ft.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, y):
+        return x * 2 + y
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * 2, None
+
+
+def test_a_none_gradient_leaves_grad_none_as_in_torch():
+    # backward returning None for y: torch leaves y.grad None (an optimizer then skips y),
+    # funtorch used to write zeros there (Adam's momentum would still move y)
+    x, y = ft.ones(3, requires_grad=True), ft.ones(3, requires_grad=True)
+    _NoGradForY.apply(x, y).sum().backward()
+    assert x.grad.tolist() == [2.0] * 3 and y.grad is None
+    with pytest.raises(RuntimeError, match="input 1 .* was not used"):
+        ft.autograd.grad(_NoGradForY.apply(x, y).sum(), [x, y])
+    assert ft.autograd.grad(_NoGradForY.apply(x, y).sum(), [x, y], allow_unused=True)[1] is None
+    (_NoGradForY.apply(x, y) + y).sum().backward()  # another path still reaches y
+    assert y.grad.tolist() == [1.0] * 3
+
+
+def test_a_none_gradient_is_zero_under_the_functional_transforms():
+    # ft.grad returns a gradient for every argument (JAX): zeros where backward said None
+    f = lambda x, y: _NoGradForY.apply(x, y).sum()  # noqa: E731
+    for transform in (ft.grad, lambda g, **kw: ft.jit(ft.grad(g, **kw))):
+        gx, gy = transform(f, argnums=(0, 1))(ft.ones(3), ft.ones(3))
+        assert gx.tolist() == [2.0] * 3 and gy.tolist() == [0.0] * 3
