@@ -127,39 +127,32 @@ def binary_rule(prim, partial, argnum, scalar_safe, one, minus_one):
     or None."""
     if partial is None:
         return None
+    other = None
     if partial is one or partial is minus_one:
-        sign = 1 if partial is one else -1
-
-        def exact(g, ans, x, y):
-            dtype = ans.dtype  # _mixed, inlined: this runs once per backward op
-            if ((type(x) not in _WEAK and x.dtype is not dtype)
-                    or (type(y) not in _WEAK and y.dtype is not dtype)):
-                return _by_vjp(prim, argnum, g, ans, x, y)
-            return unbroadcast_buffer(g if sign == 1 else -g, (y if argnum else x).shape)
-        return exact
-    kind = _probe(partial, 2)
-    if kind is None:
-        return None
-    other = _returned_operand(partial)
-    if other is not None:  # ``x * y``'s partials: the other operand, as it is
-        def product(g, ans, x, y):
-            dtype = ans.dtype
-            if ((type(x) not in _WEAK and x.dtype is not dtype)
-                    or (type(y) not in _WEAK and y.dtype is not dtype)):
-                return _by_vjp(prim, argnum, g, ans, x, y)
-            return unbroadcast_buffer(g * (y if other else x), (y if argnum else x).shape)
-        return product
-    partial = _unwrapped(partial, kind)
+        form = "g" if partial is one else "-g"
+    else:
+        kind = _probe(partial, 2)
+        if kind is None:
+            return None
+        other = _returned_operand(partial)  # ``x * y``'s partials: the other operand
+        form = "product" if other is not None else "partial"
+        partial = _unwrapped(partial, kind)
 
     def rule(g, ans, x, y):
-        dtype = ans.dtype
+        dtype = ans.dtype  # an operand of another dtype: NumPy would promote unlike funtorch
         if ((type(x) not in _WEAK and x.dtype is not dtype)
                 or (type(y) not in _WEAK and y.dtype is not dtype)):
             return _by_vjp(prim, argnum, g, ans, x, y)
-        target = y if argnum else x  # an array: a scalar operand has no gradient
+        shape = (y if argnum else x).shape  # an array: a scalar operand has no gradient
+        if form == "g":
+            return unbroadcast_buffer(g, shape)
+        if form == "-g":
+            return unbroadcast_buffer(-g, shape)
+        if form == "product":
+            return unbroadcast_buffer(g * (y if other else x), shape)
         if not scalar_safe and (type(x) in _SCALARS or type(y) in _SCALARS):
             x, y = _typed(x, ans), _typed(y, ans)  # as vjp: a scalar takes ans's dtype
-        return unbroadcast_buffer(g * partial(ans, x, y), target.shape)
+        return unbroadcast_buffer(g * partial(ans, x, y), shape)
     return rule
 
 
