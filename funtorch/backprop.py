@@ -23,7 +23,7 @@ _LEAKED = ("backprop_buffers: the VJP rule of primitive '{name}' returned a {kin
            "report this: the first-order backward pass assumes params are static.")
 
 
-def backprop(schedule, cts):
+def backprop(schedule, cts, tracer_args=False):
     """The backward pass of every level: walk ``schedule`` (tape entries, each after every
     entry that consumes it) and pull each entry's cotangent in ``cts`` (keyed by
     ``id(entry)``) back through its primitive's VJP rules into its parents' cotangents.
@@ -31,7 +31,9 @@ def backprop(schedule, cts):
     Reverse mode's schedule is its tape reversed; PyTorch-style ``backward()``'s is
     PyTorch's ready queue (``autograd_engine.py``, which also runs hooks on an entry's
     cotangent before it yields the entry). Returns ``cts``, which then holds the
-    cotangents of the entries that were not in the schedule (the inputs).
+    cotangents of the entries that were not in the schedule (the inputs). With
+    ``tracer_args`` (reverse mode's entries, which keep their arguments as given) the
+    rules get :func:`primal_args`.
     """
     pop, get = cts.pop, cts.get
     for node in schedule:
@@ -42,10 +44,12 @@ def backprop(schedule, cts):
         if prim is OUTPUT:  # collect the cotangents of a multiple-results primitive
             _collect(cts, node, ct)
             continue
-        rules, ans, args, params = prim.vjp, node.primal, node.args, node.params
+        rules, ans, args, params, parents = prim.vjp, node.primal, node.args, node.params, node.parents
+        if tracer_args:
+            args = primal_args(node)
         if prim.multiple_results:
             ct = tuple(ops.zeros_like(a) if c is None else c for c, a in zip(ct, ans))
-        for index, parent in enumerate(node.parents):
+        for index, parent in enumerate(parents):
             if parent is not None:  # (an empty **params costs a call ~60 ns)
                 g = rules[index](ct, ans, *args, **params) if params else rules[index](
                     ct, ans, *args)
@@ -57,6 +61,18 @@ def backprop(schedule, cts):
     return cts
 
 
+def primal_args(node):
+    """The primal arguments of a reverse-mode entry, which keeps its arguments as given:
+    each parent's ``primal`` (a tracer's value), the other arguments themselves; an
+    untracked array from the buffer it had when the entry was recorded (an in-place op may
+    have rebound the caller's handle since)."""
+    parents, args, bufs = node.parents, node.args, node.bufs
+    if bufs is None:  # not plain: ``_process`` stored fresh handles already
+        return [a if p is None else p.primal for p, a in zip(parents, args)]
+    return [p.primal if p is not None else wrap(b) if type(a) is Array else a
+            for p, a, b in zip(parents, args, bufs)]
+
+
 def _collect(cts, node, ct):
     shared = node.parents[0]
     slots = cts.get(id(shared))
@@ -66,7 +82,7 @@ def _collect(cts, node, ct):
     slots[index] = ct if slots[index] is None else slots[index] + ct
 
 
-def backprop_buffers(schedule, cts):
+def backprop_buffers(schedule, cts, tracer_args=False):
     """:func:`backprop` over backend arrays: ``cts`` maps ``id(entry)`` to a NumPy array.
 
     Only for a reverse-mode tape whose entries recorded plain arrays (``bufs``), under a
@@ -87,9 +103,9 @@ def backprop_buffers(schedule, cts):
             continue
         rules = prim.vjp_buf
         if rules is None:
-            _pull_wrapped(node, ct, cts)
+            _pull_wrapped(node, ct, cts, tracer_args)
             continue
-        ans, bufs, params = node.primal._buf, node.bufs, node.params
+        ans, bufs, params = node.pbuf, node.bufs, node.params
         for index, parent in enumerate(node.parents):
             if parent is not None:
                 g = rules[index](ct, ans, *bufs, **params) if params else rules[index](
@@ -100,14 +116,16 @@ def backprop_buffers(schedule, cts):
     return cts
 
 
-def _pull_wrapped(node, ct, cts):
+def _pull_wrapped(node, ct, cts, tracer_args):
     """One entry of :func:`backprop_buffers` through its ``vjp`` rules, on wrapped arrays."""
-    prim, ans, args, params = node.prim, node.primal, node.args, node.params
+    prim, ans, args, params, parents = node.prim, node.primal, node.args, node.params, node.parents
+    if tracer_args:
+        args = primal_args(node)
     if prim.multiple_results:
         ct = tuple(ops.zeros_like(a) if c is None else wrap(c) for c, a in zip(ct, ans))
     else:
         ct = wrap(ct)
-    for index, parent in enumerate(node.parents):
+    for index, parent in enumerate(parents):
         if parent is not None:
             g = prim.vjp[index](ct, ans, *args, **params)
             if g is None:  # no gradient for this argument

@@ -21,7 +21,8 @@ import numpy as np
 
 from funtorch import backends, ops, tree
 from funtorch.backprop import backprop, backprop_buffers
-from funtorch.core import OUTPUT, Array, Trace, Tracer, bind, evaluate, new_trace, wrap
+from funtorch.core import (OUTPUT, Array, Trace, Tracer, bind, evaluate_buffer, new_trace,
+                           wrap)
 from funtorch import complex_grad
 from funtorch.dtypes import is_inexact
 from funtorch.typing import P, PyTree, T
@@ -40,16 +41,22 @@ _INT_INPUT = ("grad: argument {argnum}{path} of `{fun}` has dtype {dtype}; only 
               "out of `argnums`.")
 
 class VJPTracer(Tracer):
-    """A value under reverse mode; it is also its own tape node."""
+    """A value under reverse mode; it is also its own tape node: ``prim`` applied to
+    ``args`` (as given: this trace's tracers among them, ``parents`` lists those),
+    ``primal`` its value. ``backprop.primal_args`` gives the rules' primal arguments."""
 
     # ``dtype`` is a slot, not a property: every binary op asks for it (dtype promotion)
     # ``bufs``: the arguments' backend arrays when they were all plain (backprop_buffers)
-    __slots__ = ("primal", "prim", "parents", "args", "params", "dtype", "bufs")
+    # ``pbuf``: the primal's backend array when it is a plain array. The fast path
+    # (``VJPTrace.process_primitive``) stores only that: ``primal`` wraps it on first use
+    # (most entries never need an Array: one object less per op for the cyclic GC)
+    __slots__ = ("_primal", "prim", "parents", "args", "params", "dtype", "bufs", "pbuf")
 
     def __init__(self, trace, primal, prim, parents, args, params):
         self._trace = trace
         self.bufs = None
-        self.primal = primal
+        self._primal = primal
+        self.pbuf = primal._buf if type(primal) is Array and primal._node is None else None
         self.dtype = getattr(primal, "dtype", None)  # None: a multiple-results entry's tuple
         self.prim = prim
         self.parents = parents
@@ -58,8 +65,20 @@ class VJPTracer(Tracer):
         self._node = self.grad = None
 
     @property
+    def primal(self):
+        primal = self._primal
+        if primal is None:
+            primal = self._primal = wrap(self.pbuf)
+        return primal
+
+    @property
     def aval(self):
         return self.primal
+
+    @property
+    def shape(self):
+        buf = self.pbuf
+        return self.primal.shape if buf is None else buf.shape
 
     @property
     def origin(self):
@@ -83,61 +102,92 @@ class VJPTrace(Trace):
         self.plain = True
 
     def process_primitive(self, prim, args, params):
-        # bind only calls this when an argument is one of this trace's tracers.
-        primals, parents, bufs, plain = [], [], [], True
+        # bind only calls this when an argument is one of this trace's tracers. The common
+        # case (a simple primitive on plain values: this trace's tracers of plain arrays,
+        # plain arrays, Python scalars) runs here; everything else in ``_process``.
+        if prim.simple_vjp:
+            bufs, parents = [], []
+            for arg in args:
+                cls = type(arg)
+                if cls is VJPTracer and arg._trace is self:
+                    buf = arg.pbuf
+                    if buf is None:
+                        break
+                    parents.append(arg)
+                else:
+                    if cls is Array:
+                        if arg._node is not None:
+                            break
+                        buf = arg._buf
+                    elif isinstance(arg, Array):  # a lower level's tracer, or a box
+                        break
+                    else:
+                        buf = arg
+                    parents.append(None)
+                bufs.append(buf)
+            else:
+                buf = evaluate_buffer(prim, bufs, args, params)
+                dtype = buf.dtype
+                if dtype.kind not in "fc":
+                    return wrap(buf)
+                out = _new_tracer(VJPTracer)  # VJPTracer(...) inlined: this runs once per op
+                out._trace, out._primal, out.pbuf, out.dtype = self, None, buf, dtype
+                out.prim = prim
+                out.parents = parents
+                out.args = args
+                out.bufs = bufs
+                out.params = params
+                out._node = out.grad = None
+                self.tape.append(out)
+                return out
+        return self._process(prim, args, params)
+
+    def _process(self, prim, args, params):
+        primals, parents, kept, plain = [], [], [], True
         for arg in args:
             if type(arg) is VJPTracer and arg._trace is self:
                 parents.append(arg)
+                kept.append(arg)
                 arg = arg.primal
             else:
                 parents.append(None)
+                # an untracked array is kept as a fresh handle on its buffer: an in-place
+                # op may rebind the caller's handle before the backward pass reads it
+                kept.append(wrap(arg._buf) if type(arg) is Array and arg._node is None
+                            else arg)
             primals.append(arg)
-            if type(arg) is Array:  # plain primals skip bind's dispatch (eval_plain)
-                bufs.append(arg._buf)
+            if type(arg) is Array:
                 if arg._node is not None:
                     plain = False
             elif isinstance(arg, Array):  # a lower level's tracer, or a box
                 plain = False
-            else:
-                bufs.append(arg)
-        if plain and prim.simple_vjp:  # the common case: one test for the four below
-            ans = evaluate(prim, bufs, primals, params)
-            dtype = ans._buf.dtype
-            if dtype.kind not in "fc":
-                return ans
+        if not plain:
+            self.plain = False
+        if prim.vjp_fwd is not None:
+            ans, residuals = prim.vjp_fwd(*primals, **params)
+            params = dict(params, residuals=residuals)
         else:
-            if not plain:
-                self.plain = bufs = None
-            if prim.vjp_fwd is not None:
-                ans, residuals = prim.vjp_fwd(*primals, **params)
-                params = dict(params, residuals=residuals)
-            elif plain:
-                ans = evaluate(prim, bufs, primals, params)
-            else:
-                ans = bind(prim, *primals, **params)
-            if prim.multiple_results:
-                return self._record_results(prim, ans, parents, primals, params)
-            dtype = (ans._buf if type(ans) is Array else ans).dtype
-            if prim.nondiff or dtype.kind not in "fc":
-                return ans
-            if prim.vjp is None or None in prim.vjp:
-                self._check_rules(prim, parents)
-        out = _new_tracer(VJPTracer)  # VJPTracer(...) inlined: this runs once per op
-        out._trace, out.primal, out.dtype = self, ans, dtype
-        out.prim = prim
-        out.parents = parents
-        out.args = primals
-        out.bufs = bufs
-        out.params = params
-        out._node = out.grad = None
+            ans = bind(prim, *primals, **params)
+        if prim.multiple_results:
+            return self._record_results(prim, ans, parents, kept, primals, params, plain)
+        dtype = (ans._buf if type(ans) is Array else ans).dtype
+        if prim.nondiff or dtype.kind not in "fc":
+            return ans
+        if prim.vjp is None or None in prim.vjp:
+            self._check_rules(prim, parents)
+        out = VJPTracer(self, ans, prim, parents, kept, params)
+        if plain:
+            out.bufs = [a._buf if type(a) is Array else a for a in primals]
         self.tape.append(out)
         return out
 
-    def _record_results(self, prim, ans, parents, primals, params):
+    def _record_results(self, prim, ans, parents, args, primals, params, plain):
         if prim.nondiff:
             return ans
         self._check_rules(prim, parents)
-        node = VJPTracer(self, tuple(ans), prim, parents, primals, params)
+        node = VJPTracer(self, tuple(ans), prim, parents, args, params)
+        if plain:
+            node.bufs = [a._buf if type(a) is Array else a for a in primals]
         self.tape.append(node)
         outs = []
         for index, value in enumerate(ans):
@@ -239,13 +289,13 @@ def _vjp(fun, primals, has_aux, transform):
             for root, ct in seeds:  # nothing can trace this pass: run it on buffers
                 prev = cts.get(id(root))
                 cts[id(root)] = ct._buf if prev is None else prev + ct._buf
-            backprop_buffers(reversed(tape), cts)
+            backprop_buffers(reversed(tape), cts, tracer_args=True)
             cts = {id(b): wrap(cts[id(b)]) for b in boxed if id(b) in cts}
         else:
             for root, ct in seeds:
                 prev = cts.get(id(root))
                 cts[id(root)] = ct if prev is None else prev + ct
-            backprop(reversed(tape), cts)
+            backprop(reversed(tape), cts, tracer_args=True)
         grads = [cts.get(id(b), None) if type(b) is VJPTracer else None for b in boxed]
         grads = [_zero_cotangent(x) if g is None else _in_dtype(g, x)
                  for g, x in zip(grads, flat)]

@@ -49,6 +49,11 @@ class Node:
         return f"<{type(self).__name__}>"
 
     @property
+    def pbuf(self):
+        """The output's backend array (``backprop_buffers`` reads it, as from a tracer)."""
+        return self.primal._buf
+
+    @property
     def next_functions(self) -> tuple:
         if self.args is None:
             return ()

@@ -290,3 +290,33 @@ def test_deepcopy_and_copy():
     import pickle
     with pytest.raises(TypeError, match="pickling"):
         pickle.dumps(ft.nn.Parameter(ft.ones(2)))
+
+
+_TRANSFORMS_OF_F = {  # each reads f's backward pass after f rebound its closed-over c
+    "grad": lambda f, x: ft.grad(lambda v: f(v).sum())(x),
+    "vjp_fn": lambda f, x: ft.vjp(f, x)[1](ft.ones(3, dtype=x.dtype))[0],
+    "vmap_vjp_fn": lambda f, x: ft.vmap(ft.vjp(f, x)[1])(ft.eye(3, dtype=x.dtype))[0].sum(0),
+    "jacrev": lambda f, x: ft.jacrev(f)(x).sum(0),
+    "grad_of_grad": lambda f, x: ft.grad(lambda v: ft.grad(lambda u: f(u).sum())(v).sum())(x),
+    "hessian": lambda f, x: ft.hessian(lambda v: f(v).sum())(x).sum(0),
+}
+_WANT = {"grad_of_grad": lambda x: 2.0 * np.ones(3), "hessian": lambda x: 2.0 * np.ones(3)}
+
+
+@pytest.mark.parametrize("transform", sorted(_TRANSFORMS_OF_F))
+def test_closed_over_array_rebound_after_use_keeps_its_recorded_value(transform):
+    # f uses c, then rebinds it in place: every backward pass must see c's value at the
+    # time of use (funtorch's second-order and vmapped passes read the rebound c)
+    def make():
+        c = ft.ones(3)
+
+        def f(x):
+            y = x * c * x
+            c.add_(1.0)
+            return y
+        return f
+
+    x = ft.array([1.0, 2.0, 3.0])
+    got = np.asarray(_TRANSFORMS_OF_F[transform](make(), x))
+    want = _WANT.get(transform, lambda x: 2.0 * x)(np.asarray(x))
+    np.testing.assert_allclose(got, want, rtol=1e-12)
