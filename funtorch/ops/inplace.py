@@ -22,6 +22,7 @@ import numpy as np
 import funtorch as ft
 from funtorch import ops
 from funtorch.core import _STATE, _TRACER_TYPES, Array, wrap
+from funtorch.ops.doc_cache import doc
 from funtorch.ops.inplace_docs import inplace_doc
 
 # torch's in-place functions, ``torch.exp_(x)`` == ``x.exp_()``
@@ -106,8 +107,9 @@ def _make(name: str, compute: Callable[..., Any]) -> Callable[..., Array]:
                       keep_shape=name not in _RESHAPING)
     method.__name__ = method.__qualname__ = name
     pure = getattr(Array, name[:-1], None) if name not in _SPECIAL else None
-    method.__doc__ = inplace_doc(name, pure, pure and _wrapped(name[:-1]),
-                                 reshaping=name in _RESHAPING)
+    wrapped = pure and _wrapped(name[:-1])
+    method.__doc__ = doc(f"inplace.{name}", lambda: inplace_doc(
+        name, pure, wrapped, reshaping=name in _RESHAPING))
     return method
 
 

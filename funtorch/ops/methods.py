@@ -16,6 +16,7 @@ from funtorch.core import _TRACER_TYPES, Array
 from funtorch import ops
 from funtorch.ops import numpy_protocol
 from funtorch.ops import registry as R
+from funtorch.ops.doc_cache import doc
 from funtorch.ops.method_forms import method_doc, numpy_method_doc
 from funtorch.ops.methods_torch import EXTRA
 
@@ -36,7 +37,8 @@ def _method(name: str) -> Callable[..., Any]:
     def method(self: Array, *args: Any, **kwargs: Any) -> Any:
         return fn(self, *args, **kwargs)
     method.__name__ = name
-    method.__doc__ = method_doc(name, fn, example=_EXAMPLES.get(name))
+    method.__doc__ = doc(f"methods.{name}", lambda: method_doc(name, fn,
+                                                               example=_EXAMPLES.get(name)))
     return method
 
 
@@ -96,7 +98,7 @@ def _numpy_method(name: str) -> Callable[..., Any]:
         result = fn(x, *args, **kwargs)
         return result if initial is None else _COMBINE[name](result, initial)
     method.__name__ = name
-    method.__doc__ = numpy_method_doc(name, fn)
+    method.__doc__ = doc(f"methods.{name}", lambda: numpy_method_doc(name, fn))
     return method
 
 

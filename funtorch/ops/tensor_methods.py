@@ -10,7 +10,8 @@ them), and take torch's otherwise: ``x.max(1)`` and ``x.max(dim=1)`` are
 The methods with no function to forward to live in :mod:`~funtorch.ops.tensor_methods_info`
 (size, dtype, ``new_*``) and :mod:`~funtorch.ops.tensor_methods_math`. The forwarding ones
 get their docstring (and signature) from the function they call
-(:mod:`funtorch.ops.torch_method_docs`).
+(:mod:`funtorch.ops.torch_method_docs`; at import the docstrings come from the table
+:mod:`funtorch.ops.doc_cache` reads, the code that writes them runs for a missing one).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from funtorch.ops import methods as _numpy_methods  # noqa: F401  (attach NumPy 
 from funtorch import ops
 from funtorch.ops import torch_functions as T
 from funtorch.ops import tensor_methods_info, tensor_methods_math, torch_shape
+from funtorch.ops.doc_cache import doc
 from funtorch.ops.torch_args import NUMPY_KEYS, shape_args
 from funtorch.ops.torch_method_docs import method_doc, method_signature
 
@@ -79,8 +81,8 @@ def _forward(name: str) -> Callable[..., Any]:
     def method(self: Array, *args: Any, **kwargs: Any) -> Any:
         return fn(self, *args, **kwargs)
     method.__name__ = method.__qualname__ = name
-    method.__doc__ = method_doc(name, fn, f"``x.{name}(...)`` calls torch's ``{name}``"
-                                f"{_as_first(fn)}: ")
+    method.__doc__ = doc(f"tensor_methods.{name}", lambda: method_doc(
+        name, fn, f"``x.{name}(...)`` calls torch's ``{name}``{_as_first(fn)}: "))
     signature = method_signature(fn)
     if signature is not None:
         method.__signature__ = signature  # type: ignore[attr-defined]
@@ -102,12 +104,12 @@ def _clashing(name: str, numpy_method: Callable[..., Any]) -> Callable[..., Any]
             return numpy_method(self, *args, **kwargs)
         return torch_fn(self, *args, **kwargs)
     method.__name__ = method.__qualname__ = name
-    method.__doc__ = method_doc(
+    method.__doc__ = doc(f"tensor_methods.{name}", lambda: method_doc(
         name, torch_fn, f"``x.{name}(...)``: torch's ``{name}`` for positional or torch keyword "
         f"arguments, NumPy's ``ndarray.{name}`` with {'no arguments or ' * bare_is_numpy}NumPy "
         f"keywords (``np.{name}(x)`` passes them). Torch's,{_as_first(torch_fn)}: ",
         f"**kwargs: NumPy's keywords (``axis``, ``keepdims``, ``dtype``, ``out``...) select "
-        f"NumPy's\n    ``ndarray.{name}`` (the torch keywords above select torch's).")
+        f"NumPy's\n    ``ndarray.{name}`` (the torch keywords above select torch's)."))
     return method
 
 
