@@ -10,6 +10,7 @@ beyond. Derivatives in the shape parameters have no closed form: they raise.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -118,17 +119,23 @@ def _hyp2f1(xp, a, b, c, x):
     return xp.where(pole, xp.inf, xp.where((a == 0) | (b == 0), 1.0, out))
 
 
-_NODES, _WEIGHTS = np.polynomial.legendre.leggauss(64)
-_NODES, _WEIGHTS = 0.5 * (_NODES + 1.0), 0.5 * _WEIGHTS
+@functools.cache
+def _gauss_legendre():
+    """64-point Gauss-Legendre nodes and weights on [0, 1], made on the first evaluation, not
+    at import (importing ``numpy.polynomial`` and solving for them: ~5 ms of
+    ``import funtorch``)."""
+    nodes, weights = np.polynomial.legendre.leggauss(64)
+    return 0.5 * (nodes + 1.0), 0.5 * weights
 
 
 def _owens_small(xp, h, a):
     """T(h, a) for |a| <= 1 by Gauss-Legendre on t in [0, 1] (x = a t)."""
     shape = h.shape
+    nodes, weights = _gauss_legendre()
     h2 = (h * h).reshape(shape + (1,))
-    a2 = (a * a).reshape(shape + (1,)) * xp.asarray(_NODES) ** 2
+    a2 = (a * a).reshape(shape + (1,)) * xp.asarray(nodes) ** 2
     values = xp.exp(-0.5 * h2 * (1.0 + a2)) / (1.0 + a2)
-    return a / (2.0 * math.pi) * (values * xp.asarray(_WEIGHTS)).sum(axis=-1)
+    return a / (2.0 * math.pi) * (values * xp.asarray(weights)).sum(axis=-1)
 
 
 def _owens_t(xp, h, a):

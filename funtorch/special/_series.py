@@ -6,8 +6,8 @@ Each takes and returns float64 buffers of the array module ``xp``; the primitive
 
 from __future__ import annotations
 
+import functools
 import math
-from fractions import Fraction
 
 import numpy as np
 
@@ -17,16 +17,33 @@ LOG_2PI = math.log(2.0 * math.pi)
 
 def bernoulli_numbers(count):
     """B_0 .. B_count as exact fractions (B_1 = -1/2, SciPy's convention)."""
+    from fractions import Fraction  # (here: ~3 ms of import funtorch otherwise)
+
     numbers = [Fraction(1)]
     for m in range(1, count + 1):
         numbers.append(-sum(math.comb(m + 1, k) * numbers[k] for k in range(m)) / (m + 1))
     return numbers
 
 
-_B = bernoulli_numbers(40)
-B2 = [float(_B[2 * j]) for j in range(1, 20)]  # B_2, B_4, ...
-# Euler-Maclaurin coefficients B_{2j} / (2j)!
-_EM = [float(_B[2 * j] / math.factorial(2 * j)) for j in range(1, 15)]
+@functools.cache
+def _bernoulli():
+    """``(B2, EM)``: B_2, B_4, ..., B_38 as floats and the Euler-Maclaurin coefficients
+    B_{2j} / (2j)!, from the exact numbers on the first evaluation, not at import (like
+    :func:`_tables`; a second thread's identical first result is dropped)."""
+    exact = bernoulli_numbers(40)
+    return ([float(exact[2 * j]) for j in range(1, 20)],
+            [float(exact[2 * j] / math.factorial(2 * j)) for j in range(1, 15)])
+
+
+def __getattr__(name):
+    """The tables other modules read (``S.DIGAMMA_ASYMPTOTIC``), made on first use."""
+    if name == "B2":
+        return _bernoulli()[0]
+    if name == "DIGAMMA_ASYMPTOTIC":  # log x - psi(x) = 1/(2x) + sum_j c_j x^(-2j)
+        return _tables()["digamma"]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 _EM_SHIFT = 10.0
 
 
@@ -71,7 +88,7 @@ def hurwitz_zeta(xp, s, q):
     total += w ** (1.0 - s) / (s - 1.0) + 0.5 * w ** -s
     rising = s.copy()  # s (s+1) ... (s + 2j - 2)
     power = w ** (-s - 1.0)
-    for j, coef in enumerate(_EM):
+    for j, coef in enumerate(_bernoulli()[1]):
         total += coef * rising * power
         rising = rising * (s + 2 * j + 1) * (s + 2 * j + 2)
         power = power / (w * w)
@@ -116,16 +133,32 @@ def riemann_zeta(xp, s):
     return xp.where(xp.isnan(s) | (s == -xp.inf), xp.nan, out)
 
 
-# lgamma(2 + z) = (1 - gamma) z + sum_k (-1)^k (zeta(k) - 1) z^k / k, |z| <= 1/2
-_ZETA_M1 = [float(hurwitz_zeta(np, np.float64(k), np.float64(2.0))) for k in range(2, 40)]
-_LG2 = [(-1) ** k * c / k for k, c in zip(range(2, 40), _ZETA_M1)]
-_STIRLING = [b / (2 * j * (2 * j - 1)) for j, b in enumerate(B2[:9], start=1)]
+# Taylor series of digamma at its positive root x0: psi^(k)(x0) / k! = (-1)^(k+1) zeta(k + 1, x0)
+_ROOT_HI, _ROOT_LO = 1.4616321449683622, 9.549995429965697e-17
+
+
+@functools.cache
+def _tables():
+    """The series' coefficients, computed on the first evaluation, not at import (59 Hurwitz
+    zeta sums and the exact Bernoulli numbers were ~18 ms of ``import funtorch``): "lg2",
+    lgamma(2 + z) = (1 - gamma) z + sum_k (-1)^k (zeta(k) - 1) z^k / k for |z| <= 1/2;
+    "stirling", Stirling's series; "digamma", psi's asymptotic series; "root", psi's Taylor
+    series at its positive root."""
+    b2 = _bernoulli()[0]
+    zeta_m1 = [float(hurwitz_zeta(np, np.float64(k), np.float64(2.0))) for k in range(2, 40)]
+    return {"lg2": [(-1) ** k * c / k for k, c in zip(range(2, 40), zeta_m1)],
+            "stirling": [b / (2 * j * (2 * j - 1)) for j, b in enumerate(b2[:9], start=1)],
+            "digamma": [b / (2 * j) for j, b in enumerate(b2[:9], start=1)],
+            "root": [(-1) ** (k + 1) * float(hurwitz_zeta(np, np.float64(k + 1),
+                                                          np.float64(_ROOT_HI)))
+                     for k in range(1, 22)]}
 
 
 def _lgamma2(xp, z):
     """lgamma(2 + z) for |z| <= 1/2 (no cancellation near the zeros at 1 and 2)."""
-    poly = xp.full(z.shape, _LG2[-1])
-    for c in reversed(_LG2[:-1]):
+    lg2 = _tables()["lg2"]
+    poly = xp.full(z.shape, lg2[-1])
+    for c in reversed(lg2[:-1]):
         poly = poly * z + c
     return z * (1.0 - EULER + z * poly)
 
@@ -133,8 +166,9 @@ def _lgamma2(xp, z):
 def stirling_correction(xp, x):
     """lgamma(x) - [(x - 1/2) log x - x + log(2 pi)/2], for x >= 10."""
     inv2 = 1.0 / (x * x)
-    poly = xp.full(x.shape, _STIRLING[-1])
-    for c in reversed(_STIRLING[:-1]):
+    stirling = _tables()["stirling"]
+    poly = xp.full(x.shape, stirling[-1])
+    for c in reversed(stirling[:-1]):
         poly = poly * inv2 + c
     return poly / x
 
@@ -183,26 +217,20 @@ def lgamma(xp, x):
     return xp.where(xp.isnan(x), xp.nan, out)
 
 
-_DIGAMMA = [b / (2 * j) for j, b in enumerate(B2[:9], start=1)]
-DIGAMMA_ASYMPTOTIC = _DIGAMMA  # log x - psi(x) = 1/(2x) + sum_j c_j x^(-2j)
-# Taylor series at the positive root of psi: psi^(k)(x0) / k! = (-1)^(k+1) zeta(k + 1, x0)
-_ROOT_HI, _ROOT_LO = 1.4616321449683622, 9.549995429965697e-17
-_ROOT = [(-1) ** (k + 1) * float(hurwitz_zeta(np, np.float64(k + 1), np.float64(_ROOT_HI)))
-         for k in range(1, 22)]
-
-
 def _digamma_root(xp, x):
     dx = (x - _ROOT_HI) - _ROOT_LO
-    poly = xp.full(x.shape, _ROOT[-1])
-    for c in reversed(_ROOT[:-1]):
+    root = _tables()["root"]
+    poly = xp.full(x.shape, root[-1])
+    for c in reversed(root[:-1]):
         poly = poly * dx + c
     return poly * dx
 
 
 def _digamma_asymptotic(xp, w):
     inv2 = 1.0 / (w * w)
-    poly = xp.full(w.shape, _DIGAMMA[-1])
-    for c in reversed(_DIGAMMA[:-1]):
+    digamma = _tables()["digamma"]
+    poly = xp.full(w.shape, digamma[-1])
+    for c in reversed(digamma[:-1]):
         xp.multiply(poly, inv2, out=poly)
         poly += c
     return xp.log(w) - 0.5 / w - poly * inv2
