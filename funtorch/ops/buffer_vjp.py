@@ -66,9 +66,18 @@ def unbroadcast_buffer(g, shape):
     lead = len(gshape) - len(shape)
     axes = tuple(range(lead)) + tuple(
         i + lead for i, n in enumerate(shape) if n == 1 and gshape[i + lead] != 1)
-    if axes:
-        g = g.sum(axis=axes, keepdims=True)
+    if axes:  # float16 accumulates in float32, as ``sum`` does (2048 + 1 is 2048 in float16)
+        g = (g.astype(np.float32).sum(axis=axes, keepdims=True).astype(np.float16)
+             if g.dtype == np.float16 else g.sum(axis=axes, keepdims=True))
     return g.reshape(shape) if lead else g
+
+
+def unbroadcast_like(g, target):
+    """``registry.unbroadcast`` on backend arrays: ``g`` summed to ``target``'s shape, and
+    its real part for a real ``target``."""
+    if g.dtype.kind == "c" and target.dtype.kind != "c":
+        g = g.real
+    return unbroadcast_buffer(g, target.shape)
 
 
 _PENDING: list = []  # (primitive, rule maker): probed once every op module is imported
@@ -162,6 +171,12 @@ def binary_rules(prim, dx, dy, scalar_safe, one, minus_one):
     rules = (binary_rule(prim, dx, 0, scalar_safe, one, minus_one),
              binary_rule(prim, dy, 1, scalar_safe, one, minus_one))
     return None if None in rules else rules
+
+
+def bind_buffers(prim, *args, **params):
+    """``bind(prim, *args, **params)`` on backend arrays: the primitive's NumPy impl. A VJP
+    rule that binds other primitives takes ``bind=`` and serves as the buffer rule too."""
+    return prim.np_impl(*args, **params)
 
 
 def sum_rule(g, ans, x, axis, keepdims):

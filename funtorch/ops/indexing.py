@@ -12,10 +12,13 @@ where advanced-index dimensions land, hold on both backends.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from funtorch.core import Array, Primitive, bind
 from funtorch.ops import registry as R
+from funtorch.ops.buffer_vjp import bind_buffers
 from funtorch import ops
 from funtorch.ops.indexing_basic import BASIC_TYPES, BasicIndex, basic_index_p, is_basic
 from funtorch.ops.indexing_parse import ARRAY, parse_index  # noqa: F401 (scatter, onnx)
@@ -144,15 +147,16 @@ def _gather_samples(s):
     return (x, indices), {"index": index}
 
 
-def _gather_vjp(g, ans, x, indices, index):
-    from funtorch.ops.scatter import scatter_add  # scatter's rules gather: import at use
+def _gather_vjp(g, ans, x, indices, index, xp=ops, bind=bind):  # NumPy's: the buffer rule
+    from funtorch.ops.scatter import scatter_add_p  # scatter's rules gather: import at use
 
-    return scatter_add(ops.zeros_like(x), g, indices, index)
+    return bind(scatter_add_p, xp.zeros_like(x), g, indices, index=index)
 
 
 gather_p = Primitive(
     "gather", lambda xp, x, indices, index: x[build_index(index, indices)], shape=_gather_shape,
-    vjp=(_gather_vjp, None),
+    vjp=(_gather_vjp, None), vjp_buf=(functools.partial(_gather_vjp, xp=np, bind=bind_buffers),
+                                      None),
     jvp=(lambda t, ans, x, indices, index: gather(t, indices, index), None),
     batch=_gather_batch, samples=_gather_samples, torch_name="Index", complex=True)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import operator
 import warnings
 from collections.abc import Callable
@@ -10,6 +11,7 @@ import numpy as np
 
 from funtorch.core import Primitive, bind
 from funtorch.ops import registry as R
+from funtorch.ops.buffer_vjp import bind_buffers, unbroadcast_like
 from funtorch.ops.registry import binary, unary
 from funtorch import ops
 from funtorch.typing import Array, ArrayLike, DTypeLike
@@ -54,11 +56,20 @@ def _where_jvp(argnum):
     return rule
 
 
+def _where_vjp(argnum):
+    """``g`` where the output took this operand, 0 elsewhere, summed to its shape; with
+    NumPy's ``where`` and ``unbroadcast_like`` (``xp``, ``fit``) the buffer rule."""
+    def rule(g, ans, cond, x, y, xp=ops, fit=R.unbroadcast):
+        return fit(xp.where(cond, g, 0.0) if argnum == 1 else xp.where(cond, 0.0, g),
+                   x if argnum == 1 else y)
+    return rule
+
+
 select_p = Primitive(
     "where", lambda xp, cond, x, y: xp.where(cond, x, y), shape=_where_shape,
-    vjp=(None,
-         lambda g, ans, cond, x, y: R.unbroadcast(ops.where(cond, g, 0.0), x),
-         lambda g, ans, cond, x, y: R.unbroadcast(ops.where(cond, 0.0, g), y)),
+    vjp=(None, _where_vjp(1), _where_vjp(2)),
+    vjp_buf=(None, *(functools.partial(_where_vjp(n), xp=np, fit=unbroadcast_like)
+                     for n in (1, 2))),
     jvp=(None, _where_jvp(1), _where_jvp(2)),
     samples=lambda s: ((s.bool_array((3, 1)), s.array((3, 4)), s.array((4,))), {}),
     torch_name="Where", complex=True)
@@ -70,10 +81,9 @@ def _convert_shape(x, dtype):
     return R.shape_of(x), np.dtype(dtype)
 
 
-def _convert_vjp(g, ans, x, dtype):
-    if g.dtype.kind == "c" and x.dtype.kind != "c":  # the real part, without astype's warning
-        return bind(convert_p, g, dtype=x.dtype)
-    return ops.astype(g, x.dtype)
+def _convert_vjp(g, ans, x, dtype, bind=bind):  # bind=bind_buffers: the buffer rule
+    # (complex to real: the real part, without astype's warning)
+    return g if g.dtype == x.dtype else bind(convert_p, g, dtype=x.dtype)
 
 
 def _convert_impl(xp, x, dtype):
@@ -86,7 +96,7 @@ def _convert_impl(xp, x, dtype):
 
 convert_p = Primitive(
     "convert", _convert_impl, shape=_convert_shape,
-    vjp=(_convert_vjp,), jvp=(lambda t, ans, x, dtype: bind(convert_p, t, dtype=dtype),),
+    vjp=(_convert_vjp,), vjp_buf=(functools.partial(_convert_vjp, bind=bind_buffers),), jvp=(lambda t, ans, x, dtype: bind(convert_p, t, dtype=dtype),),
     samples=lambda s: ((s.array((2, 3), dtype=np.float32),), {"dtype": np.dtype("float64")}),
     torch_name="To", complex=True)
 convert_p.batch = lambda args, bdims, dtype: (bind(convert_p, args[0], dtype=dtype), bdims[0])

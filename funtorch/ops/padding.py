@@ -15,7 +15,6 @@ import numpy as np
 from funtorch.core import Primitive, bind
 from funtorch.ops import registry as R
 from funtorch.ops.creation import contains_traced
-from funtorch.ops.indexing import getitem
 from funtorch import ops
 from funtorch.typing import Array, ArrayLike
 
@@ -31,9 +30,10 @@ def _pad_shape(x, widths, values):
     return tuple(n + before + after for n, (before, after) in zip(x.shape, widths)), x.dtype
 
 
-def _unpad(g, widths):
-    return getitem(g, tuple(slice(before, n - after) for n, (before, after) in
-                            zip(g.shape, widths)))
+def _unpad(g, ans, x, widths, values):
+    """The VJP: ``g`` without the padding. Indexing is all it does, so the same rule serves
+    funtorch arrays and, as ``vjp_buf``, backend arrays."""
+    return g[tuple(slice(before, n - after) for n, (before, after) in zip(g.shape, widths))]
 
 
 def _pad_constant(x, widths, values):
@@ -50,7 +50,7 @@ def _pad_batch(args, bdims, widths, values):
 pad_p = Primitive(
     "pad", lambda xp, x, widths, values: xp.pad(x, widths, mode="constant",
                                                  constant_values=values),
-    shape=_pad_shape, vjp=(lambda g, ans, x, widths, values: _unpad(g, widths),),
+    shape=_pad_shape, vjp=(_unpad,), vjp_buf=(_unpad,),
     jvp=(lambda t, ans, x, widths, values: _pad_constant(t, widths, 0),), batch=_pad_batch,
     samples=lambda s: ((s.array((2, 3)),), {"widths": ((1, 0), (2, 3)),
                                             "values": ((0.5, -1.0), (0.0, 2.0))}),

@@ -8,7 +8,7 @@ ints) and ``keepdims``; the public functions accept NumPy's forms.
 from __future__ import annotations
 
 import builtins
-import math
+import functools
 import operator
 from collections.abc import Callable
 
@@ -122,15 +122,17 @@ def _chooser_mask(ans, x, axis, keepdims):
     return location / ops.sum(location, axis=axis, keepdims=True)
 
 
-def _chooser_vjp(g, ans, x, axis, keepdims):
+def _chooser_vjp(g, ans, x, axis, keepdims, xp=ops):
     """``g`` split evenly over the positions attaining the extreme: the division happens on
     the reduced array, so the full-size work is one comparison and one multiply (this is
-    max pooling's backward pass)."""
+    max pooling's backward pass). ``xp``: funtorch's ops, or NumPy for the buffer rule
+    (every array here has ``ans``'s dtype, so both compute alike)."""
     if not keepdims:
-        g, ans = keep_shape(g, x.shape, axis), keep_shape(ans, x.shape, axis)
+        kept = reduced_shape(x.shape, axis, True)
+        g, ans = xp.reshape(g, kept), xp.reshape(ans, kept)
     location = x == ans
-    ties = ops.sum(location, axis=axis, keepdims=True)
-    return location * (g / ops.astype(ties, g.dtype))  # bool * float keeps g's dtype
+    ties = xp.sum(location, axis=axis, keepdims=True)
+    return location * (g / xp.astype(ties, g.dtype))  # bool * float keeps g's dtype
 
 
 def _chooser_jvp(t, ans, x, axis, keepdims):
@@ -177,11 +179,12 @@ sum_p = _reduction("sum", _accumulating(lambda xp, x, axis, keepdims: xp.sum(
                    (_sum_vjp,), (lambda t, ans, x, axis, keepdims:
                                  ops.sum(t, axis=axis, keepdims=keepdims),),
                    out_dtype=_sum_dtype, complex=True, vjp_buf=(buffer_vjp.sum_rule,))
+_CHOOSER_BUF = (functools.partial(_chooser_vjp, xp=np),)
 max_p = _reduction("max", lambda xp, x, axis, keepdims: xp.max(x, axis=axis, keepdims=keepdims),
-                   (_chooser_vjp,), (_chooser_jvp,), torch_name="Max",
+                   (_chooser_vjp,), (_chooser_jvp,), torch_name="Max", vjp_buf=_CHOOSER_BUF,
                    samples=lambda s: _axis_sample(s, separated=True))
 min_p = _reduction("min", lambda xp, x, axis, keepdims: xp.min(x, axis=axis, keepdims=keepdims),
-                   (_chooser_vjp,), (_chooser_jvp,), torch_name="Min",
+                   (_chooser_vjp,), (_chooser_jvp,), torch_name="Min", vjp_buf=_CHOOSER_BUF,
                    samples=lambda s: _axis_sample(s, separated=True))
 prod_p = _reduction(
     "prod", _accumulating(lambda xp, x, axis, keepdims: xp.prod(x, axis=axis,
@@ -298,66 +301,6 @@ def cumsum(a: ArrayLike, axis: int | None = None) -> Array:
     return bind(cumsum_p, a, axis=normalize_axis(axis, a.ndim, "cumsum")[0])
 
 
-def _count(a, axis):
-    return math.prod(a.shape[i] for i in axis) if axis else 1
-
-
-def _widened(a):
-    """``a`` in the dtype to accumulate in (float16 -> float32) and its own dtype, to cast
-    the result back to: a float16 mean of 10,000 tens is 10, not inf."""
-    a = R.to_float(a)
-    return (ops.astype(a, np.float32) if a.dtype == np.float16 else a), a.dtype
-
-
-def _narrowed(out, dtype):
-    return out if out.dtype == dtype or out.dtype.kind != dtype.kind else ops.astype(out, dtype)
-
-
-def mean(a: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
-    """Arithmetic mean over ``axis``; integer inputs give the default float dtype, float16
-    accumulates in float32 (as NumPy and torch).
-
-    Example:
-        >>> ft.mean(ft.full((10000,), 10.0, dtype=ft.float16)).item()
-        10.0
-    """
-    a, dtype = _widened(a)
-    axes = normalize_axis(axis, a.ndim, "mean")
-    return _narrowed(sum(a, axes, keepdims) / _count(a, axes), dtype)
-
-
-def _variance(a, axes, ddof, keepdims):
-    centered = a - sum(a, axes, keepdims=True) / _count(a, axes)
-    centered = ops.abs(centered) if centered.dtype.kind == "c" else centered  # NumPy's, real
-    # ddof >= the count divides by 0 (inf), as NumPy and torch; never a negative variance
-    divisor = builtins.max(_count(a, axes) - ddof, 0)
-    return sum(centered * centered, axes, keepdims) / divisor
-
-
-def var(a: ArrayLike, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Array:
-    """Variance over ``axis`` with NumPy's ``ddof`` (0: population, 1: sample); ``ddof``
-    at or past the number of elements gives inf, as NumPy and torch.
-
-    Example:
-        >>> ft.var(ft.array([1.0, 2.0, 3.0]), ddof=1).item()
-        1.0
-    """
-    a, dtype = _widened(a)
-    return _narrowed(_variance(a, normalize_axis(axis, a.ndim, "var"), ddof, keepdims), dtype)
-
-
-def std(a: ArrayLike, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Array:
-    """Standard deviation over ``axis`` (``sqrt(var)``), NumPy's ``ddof``.
-
-    Example:
-        >>> ft.std(ft.array([1.0, 3.0])).item()
-        1.0
-    """
-    a, dtype = _widened(a)
-    axes = normalize_axis(axis, a.ndim, "std")
-    return _narrowed(ops.sqrt(_variance(a, axes, ddof, keepdims)), dtype)
-
-
 def _logsumexp_impl(xp, x, axis, keepdims):
     peak = xp.max(x, axis=axis, keepdims=True)
     peak = xp.where(xp.isfinite(peak), peak, 0)  # all -inf (or an inf): no inf - inf
@@ -366,10 +309,11 @@ def _logsumexp_impl(xp, x, axis, keepdims):
     return out if keepdims else out.reshape(reduced_shape(x.shape, axis, False))
 
 
-def _logsumexp_vjp(g, ans, x, axis, keepdims):
+def _logsumexp_vjp(g, ans, x, axis, keepdims, xp=ops):  # xp=np: the buffer rule
     if not keepdims and g.ndim:  # a 0-d g and ans (a full reduction) broadcast as they are
-        g, ans = keep_shape(g, x.shape, axis), keep_shape(ans, x.shape, axis)
-    return g * ops.exp(x - ans)
+        kept = reduced_shape(x.shape, axis, True)
+        g, ans = xp.reshape(g, kept), xp.reshape(ans, kept)
+    return g * xp.exp(x - ans)
 
 
 def _logsumexp_jvp(t, ans, x, axis, keepdims):
@@ -380,7 +324,8 @@ def _logsumexp_jvp(t, ans, x, axis, keepdims):
 # one primitive rather than nine composed ops: under vmap of grad (per-example gradients
 # of a softmax cross-entropy) each op costs several Python layers
 logsumexp_p = _reduction("logsumexp", _logsumexp_impl, vjp=(_logsumexp_vjp,),
-                         jvp=(_logsumexp_jvp,), torch_name="Logsumexp")
+                         jvp=(_logsumexp_jvp,), torch_name="Logsumexp",
+                         vjp_buf=(functools.partial(_logsumexp_vjp, xp=np),))
 
 
 def logsumexp(a: ArrayLike, axis: Axis = None,
@@ -395,6 +340,8 @@ def logsumexp(a: ArrayLike, axis: Axis = None,
     return bind(logsumexp_p, a, axis=normalize_axis(axis, a.ndim, "logsumexp"),
                 keepdims=bool(keepdims))
 
+
+from funtorch.ops.reductions_moments import mean, std, var  # noqa: E402  (moved out)
 
 __all__ = ["sum", "max", "min", "prod", "all", "any", "argmax", "argmin", "cumsum", "mean",
            "var", "std", "logsumexp", "normalize_axis", "normalize_axis_index", "normalize_axes"]

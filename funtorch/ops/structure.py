@@ -26,7 +26,9 @@ _MAX_ARGS = 32
 
 
 def _slice_along(x, axis, start, stop):
-    return getitem(x, (slice(None),) * axis + (slice(start, stop),))
+    """``x[start:stop]`` along ``axis``: indexing alone, so it serves funtorch arrays and
+    backend arrays (concatenate's VJP and buffer rules are one function)."""
+    return x[(slice(None),) * axis + (slice(start, stop),)]
 
 
 # concatenate ------------------------------------------------------------------------------
@@ -77,9 +79,10 @@ def _concat_batch(args, bdims, axis):
     return bind(concatenate_p, *moved, axis=axis + 1), 0
 
 
+_CONCAT_VJP = tuple(_concat_vjp(n) for n in range(_MAX_ARGS))  # slices: buffer rules too
 concatenate_p = Primitive(
     "concatenate", lambda xp, *arrays, axis: xp.concatenate(arrays, axis=axis),
-    shape=_concat_shape, vjp=tuple(_concat_vjp(n) for n in range(_MAX_ARGS)),
+    shape=_concat_shape, vjp=_CONCAT_VJP, vjp_buf=_CONCAT_VJP,
     jvp=tuple(_concat_jvp(n) for n in range(_MAX_ARGS)), batch=_concat_batch,
     samples=lambda s: ((s.array((2, 3)), s.array((1, 3)), s.array((3, 3))), {"axis": 0})
     if s.boolean() else ((s.array((2, 1)), s.array((2, 4))), {"axis": 1}),

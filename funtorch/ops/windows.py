@@ -17,6 +17,7 @@ import numpy as np
 
 from funtorch.core import Primitive, bind
 from funtorch.ops import registry as R
+from funtorch.ops.buffer_vjp import bind_buffers
 from funtorch.typing import Array, ArrayLike, Axis, ShapeLike
 
 __all__ = ["sliding_window_view"]
@@ -79,7 +80,7 @@ def _view_shape(x, window_shape, axis, step, dilation):
     return _out_shape(x.shape, window_shape, axis, step, dilation), x.dtype
 
 
-def _view_vjp(g, ans, x, window_shape, axis, step, dilation):
+def _view_vjp(g, ans, x, window_shape, axis, step, dilation, bind=bind):
     return bind(windows_sum_p, g, shape=tuple(x.shape), window_shape=window_shape, axis=axis,
                 step=step, dilation=dilation)
 
@@ -111,6 +112,7 @@ def _view_samples(s):
 
 sliding_window_view_p = Primitive(
     "sliding_window_view", _view_impl, shape=_view_shape, vjp=(_view_vjp,), jvp=(_view_jvp,),
+    vjp_buf=(functools.partial(_view_vjp, bind=bind_buffers),),
     batch=_view_batch, samples=_view_samples, torch_name="SlidingWindowView", complex=True)
 
 
@@ -160,7 +162,7 @@ def _sum_shape(g, shape, window_shape, axis, step, dilation):
     return tuple(shape), g.dtype
 
 
-def _sum_vjp(g, ans, windows, shape, window_shape, axis, step, dilation):
+def _sum_vjp(g, ans, windows, shape, window_shape, axis, step, dilation, bind=bind):
     return bind(sliding_window_view_p, g, window_shape=window_shape, axis=axis, step=step,
                 dilation=dilation)
 
@@ -184,6 +186,7 @@ def _sum_samples(s):
 
 windows_sum_p = Primitive(
     "windows_sum", _sum_impl, shape=_sum_shape, vjp=(_sum_vjp,), jvp=(_sum_jvp,),
+    vjp_buf=(functools.partial(_sum_vjp, bind=bind_buffers),),
     batch=_sum_batch, samples=_sum_samples, torch_name="WindowsSum", complex=True)
 
 
