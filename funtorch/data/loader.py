@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import weakref
 from collections.abc import Callable
 from typing import Any
@@ -34,6 +33,8 @@ def _check_int(name, value, minimum, message):
 
 
 def _context(value):
+    import multiprocessing  # (here: ~5 ms of import funtorch, for loaders with workers only)
+
     if value is None:
         return multiprocessing.get_context(DEFAULT_START_METHOD)
     if isinstance(value, str):

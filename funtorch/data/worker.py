@@ -10,8 +10,6 @@ queue's feeder thread (which would leave the main process waiting).
 
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.connection
 import os
 import pickle
 import queue
@@ -178,6 +176,8 @@ def _exit_with_parent(result_queue):
     """Watch the main process from a daemon thread and end this worker the moment it is
     gone (SIGKILL, SIGTERM, a crash), whatever the worker is doing: loading a slow
     sample, or blocked writing a batch larger than the pipe buffer that nobody reads."""
+    import multiprocessing.connection  # (in the worker: ~4 ms of import funtorch otherwise)
+
     parent = multiprocessing.parent_process()
     parent_pid = os.getppid()
     sentinel = getattr(parent, "sentinel", None)
@@ -199,6 +199,8 @@ def _exit_with_parent(result_queue):
 
 
 def _serve(config, worker_id, fetcher, init_error, index_queue, result_queue, done_event):
+    import multiprocessing
+
     parent = multiprocessing.parent_process()
     ended = False  # an iterable dataset answers IterableEnd until the next reset
     while True:
