@@ -29,10 +29,9 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, NamedTuple, ParamSpec, TypeVar, Union
+from typing import Any, NamedTuple, ParamSpec, TypeAlias, TypeVar, Union
 
 import numpy as np
-from typing_extensions import TypeAlias
 
 from funtorch.core import Array
 

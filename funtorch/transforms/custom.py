@@ -10,10 +10,14 @@ linear tangent map by reverse-differentiating it (JAX linearises and transposes)
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
-from typing_extensions import Self
+if sys.version_info >= (3, 11):  # typing_extensions' import is ~3 ms of import funtorch
+    from typing import Self
+else:
+    from typing_extensions import Self
 
 from funtorch import ops, tree
 from funtorch.core import Array, Primitive, Tracer, bind, wrap
