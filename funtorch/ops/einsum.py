@@ -8,13 +8,17 @@ are restored by broadcasting, repeated labels (``"ii->i"``) by an identity facto
 
 from __future__ import annotations
 
+import functools
 import string
+import types
 from collections import Counter
 
 import numpy as np
 
 from funtorch.core import Primitive, bind
 from funtorch.ops import registry as R
+from funtorch.ops.buffer_vjp import bind_buffers
+from funtorch.ops.logic import convert_p
 from funtorch import ops
 from funtorch.typing import Array, ArrayLike
 
@@ -54,14 +58,16 @@ def _einsum_impl(xp, *operands, spec):
     return xp.einsum(",".join(ins) + "->" + out, *operands, optimize=plan)
 
 
-def _contract(ins, out, *operands):
-    """``einsum`` on a canonical spec, skipping identities and plain permutations."""
+def _contract(ins, out, *operands, xp=None):
+    """``einsum`` on a canonical spec, skipping identities and plain permutations (``xp``:
+    funtorch's functions, or ``_BUFFERS`` on backend arrays)."""
+    xp = xp or _ARRAYS
     if len(ins) == 1 and len(set(ins[0])) == len(ins[0]) and sorted(ins[0]) == sorted(out):
-        return ops.transpose(operands[0], [ins[0].index(c) for c in out])
-    return bind(einsum_p, *operands, spec=(tuple(ins), out))
+        return xp.transpose(operands[0], [ins[0].index(c) for c in out])
+    return xp.bind(einsum_p, *operands, spec=(tuple(ins), out))
 
 
-def _spread(ct, subs, term, sizes):
+def _spread(ct, subs, term, sizes, xp):
     """Lay out ``ct`` (labelled by distinct ``subs``) as ``term``, whose labels may repeat:
     a repeated label puts ``ct`` on a diagonal (multiplication by an identity)."""
     renamed, eyes, eye_subs = "", [], []
@@ -69,16 +75,17 @@ def _spread(ct, subs, term, sizes):
     for label in term:
         if label in renamed:
             new = next(fresh)
-            eyes.append(ops.eye(sizes[label], dtype=ct.dtype, device=ct.device))
+            eyes.append(xp.eye(sizes[label], ct))
             eye_subs.append(label + new)
             renamed += new
         else:
             renamed += label
-    return _contract((subs,) + tuple(eye_subs), renamed, ct, *eyes)
+    return _contract((subs,) + tuple(eye_subs), renamed, ct, *eyes, xp=xp)
 
 
 def _einsum_vjp(index):
-    def rule(g, ans, *operands, spec):
+    def rule(g, ans, *operands, spec, xp=None):  # xp=_BUFFERS: the buffer rule
+        xp = xp or _ARRAYS
         ins, out = spec
         term, x = ins[index], operands[index]
         others = [j for j in range(len(ins)) if j != index]
@@ -86,16 +93,26 @@ def _einsum_vjp(index):
         unique = "".join(dict.fromkeys(term))
         kept = "".join(c for c in unique if c in reached)
         ct = _contract((out,) + tuple(ins[j] for j in others), kept, g,
-                       *(operands[j] for j in others))
+                       *(operands[j] for j in others), xp=xp)
         sizes = dict(zip(term, x.shape))
         lonely = tuple(c for c in unique if c not in reached)
         if lonely:  # labels summed inside this operand alone: the cotangent is constant along them
-            ct = ops.reshape(ct, ct.shape + (1,) * len(lonely))
-            ct = ops.broadcast_to(ct, ct.shape[:len(kept)] + tuple(sizes[c] for c in lonely))
+            ct = xp.reshape(ct, ct.shape + (1,) * len(lonely))
+            ct = xp.broadcast_to(ct, ct.shape[:len(kept)] + tuple(sizes[c] for c in lonely))
             kept += "".join(lonely)
-        ct = _spread(ct, kept, term, sizes)
-        return ct if ct.dtype == x.dtype else ops.astype(ct, x.dtype)
+        ct = _spread(ct, kept, term, sizes, xp)
+        # a real operand meeting a complex one: the real part (astype would warn)
+        return ct if ct.dtype == x.dtype else xp.bind(convert_p, ct, dtype=x.dtype)
     return rule
+
+
+_ARRAYS = types.SimpleNamespace(
+    transpose=lambda x, perm: ops.transpose(x, perm), reshape=lambda x, s: ops.reshape(x, s),
+    broadcast_to=lambda x, s: ops.broadcast_to(x, s),
+    eye=lambda n, like: ops.eye(n, dtype=like.dtype, device=like.device), bind=bind)
+_BUFFERS = types.SimpleNamespace(
+    transpose=np.transpose, reshape=np.reshape, broadcast_to=np.broadcast_to,
+    eye=lambda n, like: np.eye(n, dtype=like.dtype), bind=bind_buffers)
 
 
 def _einsum_jvp(index):
@@ -128,6 +145,8 @@ def _einsum_samples(s):
 
 einsum_p = Primitive("einsum", _einsum_impl, shape=_einsum_shape,
                      vjp=tuple(_einsum_vjp(i) for i in range(_MAX_OPERANDS)),
+                     vjp_buf=tuple(functools.partial(_einsum_vjp(i), xp=_BUFFERS)
+                                   for i in range(_MAX_OPERANDS)),
                      jvp=tuple(_einsum_jvp(i) for i in range(_MAX_OPERANDS)),
                      batch=_einsum_batch, samples=_einsum_samples, complex=True)
 

@@ -160,8 +160,8 @@ def _prod_vjp(g, ans, x, axis, keepdims):
     return g * _prod_partial(ans, x, axis, keepdims)
 
 
-def _cumsum_vjp(g, ans, x, axis):
-    return ops.flip(cumsum(ops.flip(g, axis), axis), axis)
+def _cumsum_vjp(g, ans, x, axis, xp=ops, bind=bind):  # NumPy's and bind_buffers: buffer rule
+    return xp.flip(bind(cumsum_p, xp.flip(g, axis), axis=axis), axis)
 
 
 def _accumulating(impl):
@@ -244,6 +244,7 @@ def _cumsum_batch(args, bdims, axis):
 cumsum_p = Primitive(
     "cumsum", _accumulating(lambda xp, x, axis: xp.cumsum(x, axis=axis)),
     shape=lambda x, axis: (x.shape, _sum_dtype(x.dtype)), vjp=(_cumsum_vjp,),
+    vjp_buf=(functools.partial(_cumsum_vjp, xp=np, bind=buffer_vjp.bind_buffers),),
     jvp=(lambda t, ans, x, axis: cumsum(t, axis),), batch=_cumsum_batch,
     samples=lambda s: ((s.array((3, 4)),), {"axis": s.choice([0, 1])}), complex=True)
 

@@ -9,6 +9,7 @@ The output is a new array; repeated indices accumulate for add/multiply/min/max,
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -17,9 +18,10 @@ import numpy as np
 from funtorch.core import Array, Primitive, bind
 from funtorch.typing import ArrayLike
 from funtorch.ops import registry as R
+from funtorch.ops.buffer_vjp import bind_buffers
 from funtorch.ops.indexing import (
-    ARRAY, batch_index, batch_position, block_position, build_index, gather, index_samples, layout,
-    parse_index,
+    ARRAY, batch_index, batch_position, block_position, build_index, gather, gather_p,
+    index_samples, layout, parse_index,
 )
 from funtorch import ops
 
@@ -145,10 +147,11 @@ def _scatter_samples(kind=None):
     return samples
 
 
-def _scatter_primitive(name, mode, vjp, jvp, torch_name, kind=None, complex=False):
+def _scatter_primitive(name, mode, vjp, jvp, torch_name, kind=None, complex=False,
+                       vjp_buf=None):
     prim = Primitive(name, _scatter_impl(mode), shape=_scatter_shape, vjp=vjp + (None,),
                      jvp=jvp + (None,), samples=_scatter_samples(kind), torch_name=torch_name,
-                     complex=complex)
+                     complex=complex, vjp_buf=vjp_buf and vjp_buf + (None,))
     prim.batch = _scatter_batch(prim)
     return prim
 
@@ -160,12 +163,20 @@ scatter_p = _scatter_primitive(
     (lambda t, ans, x, u, i, index: _scatter(scatter_p, t, ops.zeros_like(u), i, index),
      lambda t, ans, x, u, i, index: _scatter(scatter_p, ops.zeros_like(ans), t, i, index)),
     torch_name="IndexPut", complex=True)
+def _add_vjp_x(g, ans, x, u, i, index):
+    return g
+
+
+def _add_vjp_u(g, ans, x, u, i, index, bind=bind):  # bind=bind_buffers: the buffer rule
+    return bind(gather_p, g, i, index=index)
+
+
 scatter_add_p = _scatter_primitive(
-    "scatter_add", "add",
-    (lambda g, ans, x, u, i, index: g, lambda g, ans, x, u, i, index: gather(g, i, index)),
+    "scatter_add", "add", (_add_vjp_x, _add_vjp_u),
     (lambda t, ans, x, u, i, index: t,
      lambda t, ans, x, u, i, index: _scatter(scatter_add_p, ops.zeros_like(ans), t, i, index)),
-    torch_name="IndexPutAdd", complex=True)
+    torch_name="IndexPutAdd", complex=True,
+    vjp_buf=(_add_vjp_x, functools.partial(_add_vjp_u, bind=bind_buffers)))
 scatter_mul_p = _scatter_primitive(
     "scatter_mul", "mul",
     (lambda g, ans, x, u, i, index: g * _mul_factor(x, u, i, index),
