@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
-import json
 import re
 import sys
 import types
@@ -80,6 +79,8 @@ def allow_table(extra):
 def encode_manifest(obj, arrays):
     """The JSON text describing ``obj``; its arrays are added to ``arrays`` (name ->
     host ndarray)."""
+    import json  # (here: ~2 ms of import funtorch, for saving and loading only)
+
     root = _Encoder(arrays).encode(obj, "<root>", 0)
     return json.dumps({"format": FORMAT, "version": VERSION, "root": root})
 
@@ -215,6 +216,8 @@ _SCALAR_TYPES = {"NoneType": type(None), "bool": bool, "str": str, "int": int,
 def decode_manifest(text, read_array, allowed):
     """The value described by the manifest ``text``; ``read_array(name)`` reads one
     array entry. Raises ValueError (or NotAllowed) for anything malformed."""
+    import json
+
     _check_depth(text)
     manifest = json.loads(text)
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:

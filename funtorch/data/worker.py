@@ -17,7 +17,6 @@ import random
 import sys
 import threading
 import time
-import traceback
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,6 +91,8 @@ class WorkerError:
 
     @classmethod
     def capture(cls, where):
+        import traceback  # (here: ~2 ms of import funtorch, for a failing worker only)
+
         exc_type, exc, tb = sys.exc_info()
         text = "".join(traceback.format_exception(exc_type, exc, tb))
         try:

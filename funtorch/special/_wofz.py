@@ -17,6 +17,7 @@ JVP and VJP (JAX's convention: no conjugation).
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -32,8 +33,11 @@ _TERMS, _SWITCH, _DEPTH = 40, 8.0, 20
 _INV_SQRT_PI = 1.0 / math.sqrt(math.pi)
 
 
+@functools.cache
 def _weideman_coefficients(terms):
-    """``(a, L)``: the polynomial's coefficients (highest degree first) and the scale."""
+    """``(a, L)``: the polynomial's coefficients (highest degree first) and the scale, made
+    on the first evaluation, not at import (importing ``numpy.fft``: ~4 ms of
+    ``import funtorch``)."""
     m = 2 * terms
     scale = math.sqrt(terms / math.sqrt(2.0))
     t = scale * np.tan(np.arange(-m + 1, m) * np.pi / (2 * m))
@@ -42,14 +46,12 @@ def _weideman_coefficients(terms):
     return a[1:terms + 1][::-1].copy(), scale
 
 
-_COEFFS, _SCALE = _weideman_coefficients(_TERMS)
-
-
 def _weideman(xp, z):
-    denominator = _SCALE - 1j * z
-    ratio = (_SCALE + 1j * z) / denominator
+    coeffs, scale = _weideman_coefficients(_TERMS)
+    denominator = scale - 1j * z
+    ratio = (scale + 1j * z) / denominator
     poly = xp.zeros_like(z)
-    for coefficient in _COEFFS:  # Horner
+    for coefficient in coeffs:  # Horner
         poly = poly * ratio + coefficient
     return 2.0 * poly / (denominator * denominator) + _INV_SQRT_PI / denominator
 

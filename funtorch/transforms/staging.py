@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 
 import numpy as np
 
@@ -69,6 +68,8 @@ def _name_function_in(exc, name):
     staging it, keeping its type and traceback (the innermost jit names itself)."""
     if getattr(exc, "_jit_named", False):
         return
+    import traceback  # (here: ~2 ms of import funtorch, for a failing staging only)
+
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if _is_user_file(f.filename)]
     where = f", at {frames[-1].filename}:{frames[-1].lineno}" if frames else ""
     note = f" (raised while ft.jit staged `{name}`{where})"
