@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from funtorch import autograd_hooks, autograd_engine, ops
 from funtorch.autograd_function import Function, FunctionCtx  # noqa: F401  (ft.autograd.*)
 from funtorch.autograd_hooks import detect_anomaly, is_anomaly_enabled, set_detect_anomaly  # noqa
-from funtorch.core import LEAF, Array, canonical
+from funtorch.core import LEAF, Array
 from funtorch.dtypes import is_inexact
 from funtorch.typing import ArrayLike
 from funtorch.grad_mode import (  # noqa: F401  (PyTorch spells them torch.autograd.*)
@@ -100,7 +100,7 @@ def backward(tensors: Array | Sequence[Array],
     with set_grad_enabled(create_graph):
         cts = [_as_cotangent(t, g, "backward", i) for i, (t, g) in enumerate(zip(tensors, grads))]
         inputs = None if inputs is None else _seq(inputs)
-        autograd_engine.run_backward([canonical(t) for t in tensors], cts, retain, inputs,
+        autograd_engine.run_backward(tensors, cts, retain, inputs,
                                      _accumulate_grad if create_graph else _accumulate_detached)
 
 
@@ -157,7 +157,7 @@ def grad(outputs: Array | Sequence[Array], inputs: Array | Sequence[Array],
     with set_grad_enabled(create_graph):
         cts = [_as_cotangent(o, g, "autograd.grad", i) for i, (o, g) in
                enumerate(zip(outputs, grads))]
-        autograd_engine.run_backward([canonical(o) for o in outputs], cts, retain, inputs,
+        autograd_engine.run_backward(outputs, cts, retain, inputs,
                                      capture)
     result = []
     for index, x in enumerate(inputs):

@@ -17,6 +17,7 @@ import heapq
 from funtorch import autograd_hooks, backends, ops
 from funtorch.backprop import backprop, backprop_buffers
 from funtorch.core import _STATE, OUTPUT, Array, Node, wrap
+from funtorch.tape import as_arg, twin
 from funtorch import complex_grad
 
 __all__ = ["run_backward"]
@@ -29,7 +30,7 @@ _LEAF_KEY = -(1 << 64)  # a ready leaf runs first, as AccumulateGrad (sequence n
 
 
 def run_backward(roots, root_cts, retain_graph, inputs, accumulate):
-    """Pull ``root_cts`` back from ``roots`` (canonical arrays, see ``core.canonical``)
+    """Pull ``root_cts`` back from ``roots`` (arrays)
     through the level-0 tape. ``accumulate(handle, ct)`` gets the gradient of every leaf
     reached (with ``inputs``: of every array in ``inputs`` instead), as PyTorch's
     ``AccumulateGrad`` would, after its hooks ran; graph entries are freed unless
@@ -74,7 +75,7 @@ def run_backward(roots, root_cts, retain_graph, inputs, accumulate):
 
 
 def _entry(x):
-    """The tape entry of canonical array ``x``: the leaf itself, or its node."""
+    """The tape entry of array ``x``: the leaf itself, or its node."""
     node = x._node
     return x if node.is_leaf else node
 
@@ -93,12 +94,12 @@ def _by_creation(graph, free):
 
 def _dependencies(entries, buffers=False):
     """``({id(entry): number of edges into it}, entries reachable, hooked)``, ``hooked``
-    when an entry or a leaf reached has hooks (or retains its grad). Fills each node's
-    ``parents`` (the tracked arguments' entries: their nodes, or the leaves themselves),
-    with ``buffers`` its ``bufs`` (its arguments' backend arrays, for ``backprop_buffers``)
-    and gives each parent node its output's twin (see ``tape._twin``) as ``primal``: a
-    tracked ``ans`` for the rules, so create_graph=True differentiates them (and then
-    drops the residuals ``vjp_fwd`` computed untracked, so the rules recompute them)."""
+    when an entry or a leaf reached has hooks (or retains its grad). A leaf's argument
+    buffer is re-read (its current value, as PyTorch's ``.data`` edits show through).
+    Without ``buffers`` (the pass is recorded) gives each node its rules' ``args`` and
+    ``ans`` as tracked arrays (``tape.twin``), so create_graph=True differentiates the
+    rules (and then drops the residuals ``vjp_fwd`` computed untracked, so the rules
+    recompute them)."""
     recording = _STATE.grad_enabled  # create_graph=True
     deps: dict = {}
     graph, stack = [], []
@@ -107,8 +108,6 @@ def _dependencies(entries, buffers=False):
         deps[id(entry)] = 1 if count is None else count + 1
         if count is None:
             stack.append(entry)
-            if isinstance(entry, Node) and entry.prim is not OUTPUT and entry.primal is None:
-                entry.primal = entry.twin()  # the caller holds the root's twin
     hooked = False
     while stack:
         node = stack.pop()
@@ -118,8 +117,9 @@ def _dependencies(entries, buffers=False):
             continue
         if node.hooks is not None:
             hooked = True
+        parents = node.parents
         if node.prim is OUTPUT:
-            parent = node.parents[0]
+            parent = parents[0]
             count = deps.get(id(parent))
             if count is None:
                 deps[id(parent)] = 1
@@ -127,21 +127,15 @@ def _dependencies(entries, buffers=False):
             else:
                 deps[id(parent)] = count + 1
             continue
-        args = node.args
-        if args is None:
+        bufs = node.bufs
+        if bufs is None:
             raise RuntimeError(_FREED)
         if recording and node.prim.vjp_fwd is not None:
             _drop_residuals(node)
-        if buffers:
-            node.bufs = [arg._buf if isinstance(arg, Array) else arg for arg in args]
-        parents = node.parents = []
-        for arg in args:  # edges counted in the same pass: this runs once per recorded arg
-            parent = arg._node if isinstance(arg, Array) else None
+        for index, parent in enumerate(parents):  # this runs once per recorded argument
             if parent is not None:
-                if parent.is_leaf:
-                    parent = arg
-                elif parent.prim is not OUTPUT:
-                    parent.primal = arg
+                if not isinstance(parent, Node):
+                    bufs[index] = parent._buf
                 key = id(parent)
                 count = deps.get(key)
                 if count is None:
@@ -149,8 +143,24 @@ def _dependencies(entries, buffers=False):
                     stack.append(parent)
                 else:
                     deps[key] = count + 1
-            parents.append(parent)
+        if not buffers:
+            _tracked_args(node)
     return deps, graph, hooked
+
+
+def _tracked_args(node):
+    """A node's rules' arguments and ``ans`` as arrays a recorded pass tracks: a recorded
+    argument is a handle tracked as its node's output, a leaf itself, an untracked array
+    a fresh handle on its buffer."""
+    args = []
+    for parent, buf in zip(node.parents, node.bufs):
+        if parent is None:
+            args.append(as_arg(buf))
+        else:
+            args.append(twin(buf, parent) if isinstance(parent, Node) else parent)
+    node.args = args
+    if not node.prim.multiple_results:
+        node.primal = twin(node.pbuf, node)
 
 
 def _drop_residuals(node):
@@ -236,12 +246,8 @@ class _Schedule:
             parents = entry.parents
             if anomaly:
                 _check_nan(entry, parents, cts, self.wrap)
-            if entry.prim is not OUTPUT:  # _free, inlined (once per entry)
-                entry.parents = None
-                if free:
-                    entry.args = entry.primal = entry.params = None
-                elif not entry.prim.multiple_results:
-                    entry.primal = None
+            if entry.prim is not OUTPUT:
+                _free(entry, free)
 
     def _hooks(self, entry, outputs):
         cts, wanted, key = self.cts, self.wanted, id(entry)
@@ -318,18 +324,18 @@ def _first(item):
 
 
 def _free(node, free):
-    """After the walk: forget the edges and the twin (a cycle with it otherwise), and
-    unless the graph is retained free the recorded arguments and residuals, as PyTorch
-    frees saved tensors."""
-    node.parents = None
-    if free:
-        node.args = node.primal = node.params = None
-    elif not node.prim.multiple_results:
+    """After the walk: drop the rules' tracked arguments, and unless the graph is
+    retained the recorded buffers and residuals, as PyTorch frees saved tensors (the
+    edges stay: ``grad_fn.next_functions`` still answers)."""
+    if not node.prim.multiple_results:  # (a multiple-results entry's ans is its tuple)
         node.primal = None
+    node.args = None
+    if free:
+        node.bufs = node.pbuf = node.primal = node.params = None
 
 
 def _release(graph, retain_graph):
     """``_free`` the nodes the walk did not reach (``inputs`` pruned them, or it raised)."""
     for entry in graph:
-        if isinstance(entry, Node) and entry.prim is not OUTPUT and entry.args is not None:
+        if isinstance(entry, Node) and entry.prim is not OUTPUT and entry.bufs is not None:
             _free(entry, not retain_graph)

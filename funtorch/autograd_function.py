@@ -199,7 +199,7 @@ class Function:
         out, ctx = _run_forward(cls, args, needs)
         out = wrap(out._buf)
         if _STATE.grad_enabled and any(needs) and is_inexact(out.dtype):
-            out._node = record(prim, args, {"holder": {"needs": needs, "ctx": ctx}})
+            out._node = record(prim, args, {"holder": {"needs": needs, "ctx": ctx}}, out._buf)
         return out
 
     @staticmethod

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from funtorch import ops
 from funtorch.core import OUTPUT, Array, bind, wrap
+from funtorch.tape import as_arg
 from funtorch.ops import buffer_vjp
 
 __all__ = ["backprop", "backprop_buffers"]
@@ -121,6 +122,10 @@ def _pull_wrapped(node, ct, cts, tracer_args):
     prim, ans, args, params, parents = node.prim, node.primal, node.args, node.params, node.parents
     if tracer_args:
         args = primal_args(node)
+    elif args is None:  # a level-0 entry walked on buffers
+        args = [as_arg(buf) for buf in node.bufs]
+    if ans is None:
+        ans = wrap(node.pbuf)
     if prim.multiple_results:
         ct = tuple(ops.zeros_like(a) if c is None else wrap(c) for c, a in zip(ct, ans))
     else:

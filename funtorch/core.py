@@ -336,7 +336,7 @@ def evaluate(prim, bufs, args, params, tracked=False):
     out._node = None
     out.grad = None
     if tracked and _STATE.grad_enabled and not prim.nondiff and buf.dtype.kind in "fc":
-        out._node = record(prim, args, params)  # (is_inexact, inlined)
+        out._node = record(prim, args, params, buf, bufs)  # (is_inexact, inlined)
     return out
 
 
@@ -347,11 +347,11 @@ def _wrap_results(prim, bufs, args, params, tracked):
                 raise _complex_error(prim, buf.dtype)
     outs = tuple(wrap(buf) for buf in bufs)
     if tracked and _STATE.grad_enabled and not prim.nondiff:
-        node = record(prim, args, params)
+        node = record(prim, args, params, None)
         node.primal = tuple(wrap(buf) for buf in bufs)  # detached: the rules' ``ans``
         for index, out in enumerate(outs):
             if is_inexact(out._buf.dtype):
-                out._node = _output_node(node, index)
+                out._node = _output_node(node, index, out._buf)
     return outs
 
 
@@ -394,7 +394,7 @@ def _bind_recorded_fwd(prim, args, params):
         return _wrap_results(prim, [out._buf for out in ans], args, params, True)
     out = wrap(ans._buf)
     if not prim.nondiff and is_inexact(out._buf.dtype):
-        out._node = record(prim, args, params)
+        out._node = record(prim, args, params, out._buf)
     return out
 
 
@@ -415,6 +415,6 @@ def _find_top_trace(args, top=None):
 # The level-0 tape's entries live in tape.py, traces and tracers in trace.py (imported last:
 # they build on Array)
 from funtorch.tape import (  # noqa: E402,F401
-    LEAF, OUTPUT, LeafNode, Node, _output_node, canonical, record,
+    LEAF, OUTPUT, LeafNode, Node, _output_node, record, twin,
 )
 from funtorch.trace import Trace, Tracer, new_trace  # noqa: E402,F401

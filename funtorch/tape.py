@@ -1,17 +1,21 @@
 """The level-0 tape (PyTorch-style ``backward()``): :class:`Node`, the entry ``bind``
-records on an eager result when an argument requires grad, the ``LEAF`` marker of arrays
-created with ``requires_grad=True``, and the frozen twins that keep recorded arguments
-intact when an in-place method rebinds a handle. See ``core.py`` for ``bind`` and
-``autograd_engine.py`` for the walk."""
+records on an eager result when an argument requires grad, and the ``LEAF`` marker of
+arrays created with ``requires_grad=True``. An entry keeps its edges (the parent entries)
+and the backend arrays of its arguments and output, never the caller's handles, so an
+in-place method that rebinds a handle later leaves the recorded graph intact. See
+``core.py`` for ``bind`` and ``autograd_engine.py`` for the walk."""
 
 from __future__ import annotations
 
 import itertools
-import weakref
+
+import numpy as np
+
+from funtorch import backends
 
 from funtorch.core import _TRACER_TYPES, Array, _object_new, wrap
 
-__all__ = ["Node", "LeafNode", "LEAF", "OUTPUT", "record", "canonical"]
+__all__ = ["Node", "LeafNode", "LEAF", "OUTPUT", "record", "twin", "as_arg"]
 
 
 class _Output:
@@ -30,35 +34,34 @@ _next_seq = itertools.count().__next__
 
 class Node:
     """One entry of the level-0 tape (PyTorch-style ``backward()``), made by
-    :func:`record`: the primitive, its inputs (``args``, see :func:`record`) and
-    parameters, and ``seq``, its creation order. With ``parents`` (the tracked inputs'
-    entries: their nodes, or the leaves themselves) and ``primal`` (the output, the rules'
-    ``ans``), which ``backward()`` fills in while it runs, these are the fields of a
-    reverse-mode tracer, so ``backprop.backprop`` walks both.
+    :func:`record`: the primitive, its ``params``, ``seq`` (its creation order),
+    ``parents`` (per argument: the entry of a tracked argument - its node, or the leaf
+    array itself - or None), ``bufs`` (per argument: its backend array when recorded, or
+    the Python scalar) and ``pbuf`` (the output's backend array). These are the fields of
+    a reverse-mode tracer, so ``backprop`` walks both. ``args`` and ``primal`` (the rules'
+    arguments and ``ans`` as tracked arrays) are made by ``backward()`` only when the
+    backward pass is itself recorded (``create_graph=True``).
 
     ``type(node).__name__`` is the PyTorch-like ``grad_fn`` name (``MulBackward0``).
-    ``args`` is set to ``None`` once ``backward()`` has freed the graph.
+    ``bufs`` is set to ``None`` once ``backward()`` has freed the graph.
     """
 
-    # ``bufs``: the arguments' backend arrays, filled by backward() (backprop_buffers)
-    __slots__ = ("prim", "args", "params", "parents", "primal", "seq", "twin", "hooks",
-                 "bufs")
+    __slots__ = ("prim", "args", "params", "parents", "primal", "seq", "hooks", "bufs",
+                 "pbuf")
     is_leaf = False
 
     def __repr__(self):
         return f"<{type(self).__name__}>"
 
     @property
-    def pbuf(self):
-        """The output's backend array (``backprop_buffers`` reads it, as from a tracer)."""
-        return self.primal._buf
-
-    @property
     def next_functions(self) -> tuple:
-        if self.args is None:
-            return ()
-        nodes = [a._node for a in self.args if isinstance(a, Array) and a._node is not None]
-        return tuple(n.parents[0] if n.prim is OUTPUT else n for n in nodes)
+        entries = []
+        for parent in self.parents or ():
+            if isinstance(parent, Node):
+                entries.append(parent.parents[0] if parent.prim is OUTPUT else parent)
+            elif parent is not None and parent._node is not None:
+                entries.append(parent._node)  # a leaf: LEAF (torch's AccumulateGrad)
+        return tuple(entries)
 
 
 class LeafNode(Node):
@@ -69,66 +72,51 @@ class LeafNode(Node):
 
     def __init__(self):
         self.prim = self.args = self.params = self.parents = self.hooks = None
+        self.bufs = self.pbuf = self.primal = None
 
 
 LEAF = LeafNode()
 
 
-def _output_node(shared, index):
-    """The entry of output ``index`` of the multiple-results entry ``shared``."""
+def _output_node(shared, index, buf):
+    """The entry of output ``index`` (backend array ``buf``) of the multiple-results
+    entry ``shared``."""
     node = _object_new(Node)
     node.prim, node.args, node.params, node.parents = OUTPUT, (index,), None, (shared,)
-    node.primal = node.twin = node.hooks = None
+    node.primal = node.hooks = None
+    node.bufs, node.pbuf = (), buf
     node.seq = _next_seq()
     return node
 
 
-def record(prim, args, params):
-    """The level-0 tape entry of ``prim`` applied to ``args``. The entry's view of the
-    arguments: arrays with a recorded node become that node's frozen twin, untracked
-    arrays a fresh handle on their buffer (so rebinding the caller's handle later changes
-    neither); leaves stay themselves (``.grad`` goes there). ``parents`` is filled in by
-    ``backward()`` (one container less per op: eager code that never calls ``backward()``
-    pays nothing for it)."""
-    captured = []
+def record(prim, args, params, pbuf, bufs=None):
+    """The level-0 tape entry of ``prim`` applied to ``args`` (whose backend arrays are
+    ``bufs``, computed here if not given), with output ``pbuf``. ``parents`` holds, per
+    argument, its node, the leaf itself (``.grad`` goes there), or None (untracked)."""
+    parents = []
     for arg in args:
         if type(arg) is Array or isinstance(arg, Array) and type(arg) not in _TRACER_TYPES:
             node = arg._node
-            if node is None:
-                arg = wrap(arg._buf)
-            elif not node.is_leaf:  # _twin, inlined: this runs for every recorded argument
-                ref = node.twin
-                twin = None if ref is None else ref()
-                if twin is None:
-                    twin = _object_new(Array)
-                    twin._buf, twin._node, twin.grad = arg._buf, node, None
-                    node.twin = weakref.ref(twin)
-                arg = twin
-        captured.append(arg)
+            parents.append(None if node is None else arg if node.is_leaf else node)
+        else:
+            parents.append(None)
+    if bufs is None:
+        bufs = [arg._buf if isinstance(arg, Array) else arg for arg in args]
     node = _object_new(prim.node_cls)
-    node.prim, node.args, node.params = prim, tuple(captured), params
-    node.parents = node.primal = node.twin = node.hooks = None
+    node.prim, node.params, node.parents, node.bufs, node.pbuf = prim, params, parents, bufs, pbuf
+    node.args = node.primal = node.hooks = None
     node.seq = _next_seq()
     return node
 
 
-def canonical(x):
-    """The array the tape knows ``x``'s current value by: its twin, or ``x`` for a leaf."""
-    node = x._node
-    return x if node is None or node.is_leaf else _twin(x, node)
+def as_arg(buf):
+    """A recorded argument for a rule: a backend array wrapped, a Python scalar as is."""
+    return wrap(buf) if type(buf) is np.ndarray or type(buf) in backends._XP_BY_TYPE else buf
 
 
-def _twin(x, node):
-    """The frozen twin of handle ``x`` (same buffer, same node): the tape's arguments are
-    twins, so an in-place method that rebinds the handle ``x`` to a new buffer and node
-    leaves the graph recorded before intact. Made on first use; the node holds it weakly
-    (the twin holds the node), so no reference cycle keeps a graph alive."""
-    ref = node.twin
-    twin = None if ref is None else ref()
-    if twin is None:
-        twin = _object_new(Array)
-        twin._buf = x._buf
-        twin._node = node
-        twin.grad = None
-        node.twin = weakref.ref(twin)
-    return twin
+def twin(buf, node):
+    """A handle on ``buf`` tracked as ``node``'s output: what the rules of a recorded
+    backward pass (``create_graph=True``) get for a recorded argument or ``ans``."""
+    out = _object_new(Array)
+    out._buf, out._node, out.grad = buf, node, None
+    return out

@@ -5,8 +5,8 @@ Buffers never change. The Python object is a handle: an in-place method computes
 pure function of the same maths (``x.add(1)``, looked up when called, so there is one
 implementation) and rebinds the handle to the new buffer and, for an array tracked by
 the PyTorch-style tape, to the new tape node (torch bumps the version instead). The
-tape holds frozen twins of its arguments (``core.capture``), so a graph recorded before
-the call still differentiates, and arrays derived from ``x`` before it keep their old
+tape records its arguments' nodes and buffers, never the handles (``tape.record``), so a
+graph recorded before the call still differentiates, and arrays derived from ``x`` before it keep their old
 values (torch's views would change; see ``ops/README.md``, "In-place methods").
 """
 
