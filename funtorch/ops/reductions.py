@@ -139,25 +139,26 @@ def _chooser_jvp(t, ans, x, axis, keepdims):
     return ops.sum(t * _chooser_mask(ans, x, axis, keepdims), axis=axis, keepdims=keepdims)
 
 
-def _prod_partial(ans, x, axis, keepdims):
-    """d prod / d x_i, exact when some x_j are zero (no division by zero).
+def _prod_partial(ans, x, axis, keepdims, xp=ops, bind=bind):
+    """d prod / d x_i, exact when some x_j are zero (no division by zero); with NumPy and
+    ``bind_buffers`` (``xp``, ``bind``) on backend arrays.
 
     Its own derivative is exact except where two or more inputs are exactly zero
     (there it is 0 instead of the product of the others).
     """
     is_zero = x == 0
-    zeros = ops.sum(ops.astype(is_zero, np.int64), axis=axis, keepdims=True)
-    safe_x = ops.where(is_zero, 1.0, x)
-    others_nonzero = ops.prod(safe_x, axis=axis, keepdims=True)
+    zeros = xp.sum(is_zero, axis=axis, keepdims=True)  # (an int64 count)
+    safe_x = xp.where(is_zero, 1.0, x)
+    others_nonzero = bind(prod_p, safe_x, axis=axis, keepdims=True)
     no_zero = others_nonzero / safe_x
-    one_zero = ops.where(is_zero, others_nonzero, 0.0)
-    return ops.where(zeros == 0, no_zero, ops.where(zeros == 1, one_zero, 0.0))
+    one_zero = xp.where(is_zero, others_nonzero, 0.0)
+    return xp.where(zeros == 0, no_zero, xp.where(zeros == 1, one_zero, 0.0))
 
 
-def _prod_vjp(g, ans, x, axis, keepdims):
+def _prod_vjp(g, ans, x, axis, keepdims, xp=ops, bind=bind):
     if not keepdims:
-        g = keep_shape(g, x.shape, axis)
-    return g * _prod_partial(ans, x, axis, keepdims)
+        g = xp.reshape(g, reduced_shape(x.shape, axis, True))
+    return g * _prod_partial(ans, x, axis, keepdims, xp, bind)
 
 
 def _cumsum_vjp(g, ans, x, axis, xp=ops, bind=bind):  # NumPy's and bind_buffers: buffer rule
@@ -191,7 +192,8 @@ prod_p = _reduction(
                                                                 keepdims=keepdims)),
     (_prod_vjp,), (lambda t, ans, x, axis, keepdims: ops.sum(
         t * _prod_partial(ans, x, axis, keepdims), axis=axis, keepdims=keepdims),),
-    out_dtype=_sum_dtype, samples=lambda s: _axis_sample(s, domain=((-2.0, -0.2), (0.2, 2.0))),
+    out_dtype=_sum_dtype, vjp_buf=(functools.partial(_prod_vjp, xp=np,
+                                                     bind=buffer_vjp.bind_buffers),), samples=lambda s: _axis_sample(s, domain=((-2.0, -0.2), (0.2, 2.0))),
     complex=True)
 all_p = _reduction("all", lambda xp, x, axis, keepdims: xp.all(x, axis=axis, keepdims=keepdims),
                    None, None, out_dtype=lambda d: np.bool_, nondiff=True, complex=True)

@@ -219,6 +219,9 @@ EXTRA_CASES = [
     ("max", lambda d: ((_tied(d),), {"axis": (0, 1), "keepdims": False})),
     ("max", lambda d: ((_tied(d),), {"axis": (1,), "keepdims": False})),
     ("min", lambda d: ((_tied(d),), {"axis": (0,), "keepdims": True})),
+    ("prod", lambda d: ((ft.array([[0.0, 2.0, 3.0], [0.0, 0.0, 1.0], [1.0, 2.0, 4.0]],
+                                  dtype=d),), {"axis": (1,), "keepdims": False})),
+    ("prod", lambda d: ((ft.array([0.0, 2.0, 3.0], dtype=d),), {"axis": (0,), "keepdims": False})),
     ("where", lambda d: ((ft.array([True, False]), ft.ones(2, dtype=d) * 0.5,
                           ft.array([1.0 + 2.0j, -1.0j])), {})),
     ("where", lambda d: ((ft.array([[True], [False]]), 2.0, ft.ones(3, dtype=d)), {})),
@@ -263,7 +266,8 @@ def _classifier(x):
 def _mixer(x):
     mixed = ft.einsum("bij,bkj->bik", x, x[:, ::-1]) + ft.einsum("bii->b", x)[:, None, None]
     spread = mixed.at[:, ft.array([0, 0, 2])].add(x[:, :3, :] * 2.0)
-    return ft.sum(ft.abs(ft.cumsum(spread, axis=2)).astype(ft.float64))
+    return (ft.sum(ft.abs(ft.cumsum(spread, axis=2)).astype(ft.float64))
+            + ft.sum(ft.prod(x[:, :3, :3] + 1.5, axis=2)))
 
 
 @pytest.mark.parametrize("fun", [_classifier, _mixer])
