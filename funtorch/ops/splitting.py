@@ -4,6 +4,8 @@ zero-filled scatter per piece backward, which dominated LSTM/GRU gate splitting)
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from funtorch.core import Primitive, bind
@@ -36,10 +38,18 @@ def _split_samples(s):
     return (x,), {"indices": s.choice([(2, 5), (0, 3), (7,), (3, 3)]), "axis": 1}
 
 
+def _split_vjp(cts, ans, x, indices, axis, xp=ops):
+    """One concatenation of the pieces' cotangents; with ``xp=np`` the buffer rule, whose
+    ``cts`` holds None for a piece that got no cotangent (and ``ans`` may be None)."""
+    if any(ct is None for ct in cts):
+        cts = [np.zeros(shape, dtype) if ct is None else ct
+               for ct, (shape, dtype) in zip(cts, _split_shape(x, indices, axis))]
+    return xp.concatenate(list(cts), axis=axis)
+
+
 split_p = Primitive(
     "split", lambda xp, x, indices, axis: tuple(xp.split(x, list(indices), axis=axis)),
-    shape=_split_shape,
-    vjp=(lambda cts, ans, x, indices, axis: ops.concatenate(list(cts), axis=axis),),
+    shape=_split_shape, vjp=(_split_vjp,), vjp_buf=(functools.partial(_split_vjp, xp=np),),
     jvp=(lambda t, ans, x, indices, axis: tuple(bind(split_p, t, indices=indices, axis=axis)),),
     batch=_split_batch, samples=_split_samples, multiple_results=True, complex=True)
 

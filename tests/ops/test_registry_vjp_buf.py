@@ -31,16 +31,30 @@ def _buf(value):
     return value._buf if isinstance(value, Array) else value
 
 
-def _compare(prim, args, params, rng):
+def _cotangent(like, rng):
+    g = ft.array(rng.standard_normal(like.shape).astype(like.dtype))
+    if like.dtype.kind == "c":
+        g = g + 1j * ft.array(rng.standard_normal(like.shape).astype(like.dtype))
+    return g
+
+
+def _compare(prim, args, params, rng, unused=()):
+    # a multiple-results primitive: a tuple of cotangents (the buffer rule gets None for
+    # the outputs in ``unused``, the vjp rule zeros, as their backward passes give them)
     ans = bind(prim, *args, **params)
-    g = ft.array(rng.standard_normal(ans.shape).astype(ans.dtype))
-    if ans.dtype.kind == "c":
-        g = g + 1j * ft.array(rng.standard_normal(ans.shape).astype(ans.dtype))
+    if prim.multiple_results:
+        g = tuple(ft.zeros_like(a) if i in unused else _cotangent(a, rng)
+                  for i, a in enumerate(ans))
+        g_buf = [None if i in unused else c._buf for i, c in enumerate(g)]
+        ans_buf = tuple(a._buf for a in ans)
+    else:
+        g = _cotangent(ans, rng)
+        g_buf, ans_buf = g._buf, ans._buf
     for index, arg in enumerate(args):
         if not (isinstance(arg, Array) and arg.dtype.kind in "fc"):
             continue
         want = prim.vjp[index](g, ans, *args, **params)
-        got = prim.vjp_buf[index](g._buf, ans._buf, *map(_buf, args), **params)
+        got = prim.vjp_buf[index](g_buf, ans_buf, *map(_buf, args), **params)
         # a backend array (NumPy gives 0-d results as NumPy scalars, as funtorch holds them)
         assert isinstance(got, (np.ndarray, np.generic)), f"{prim.name}[{index}]: {got!r}"
         assert got.dtype == want.dtype, f"{prim.name}[{index}]: {got.dtype} vs {want.dtype}"
@@ -239,6 +253,13 @@ def test_buffer_rules_equal_vjp_rules_on_extra_cases(name, case, dtype):
     _compare(Primitive.registry[name], args, params, np.random.default_rng(0))
 
 
+@pytest.mark.parametrize("unused", [(0,), (1, 2), (0, 2)])
+def test_split_buffer_rule_fills_pieces_without_cotangent(unused):
+    x = ft.array(np.random.default_rng(0).standard_normal((3, 7))).astype(np.float32)
+    _compare(Primitive.registry["split"], (x,), {"indices": (2, 5), "axis": 1},
+             np.random.default_rng(1), unused)
+
+
 def test_float16_broadcast_gradient_accumulates_in_float32():
     # the gradient of a broadcast operand sums 3000 rows: float16 accumulation would stall
     # past 2048 (the buffer pass summed in float16, the traced pass in float32)
@@ -267,7 +288,8 @@ def _mixer(x):
     mixed = ft.einsum("bij,bkj->bik", x, x[:, ::-1]) + ft.einsum("bii->b", x)[:, None, None]
     spread = mixed.at[:, ft.array([0, 0, 2])].add(x[:, :3, :] * 2.0)
     return (ft.sum(ft.abs(ft.cumsum(spread, axis=2)).astype(ft.float64))
-            + ft.sum(ft.prod(x[:, :3, :3] + 1.5, axis=2)))
+            + ft.sum(ft.prod(x[:, :3, :3] + 1.5, axis=2))
+            + ft.sum(ft.split(x, [2, 4], axis=2)[1] ** 2))  # pieces 0 and 2 get no cotangent
 
 
 @pytest.mark.parametrize("fun", [_classifier, _mixer])
