@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import builtins
 import functools
+import math
 import operator
 from collections.abc import Callable
 
@@ -122,6 +123,22 @@ def _chooser_mask(ans, x, axis, keepdims):
     return location / ops.sum(location, axis=axis, keepdims=True)
 
 
+def _ties(location, axis, dtype, xp):
+    """How many positions attain the extreme in each reduced slot (keepdims, in ``dtype``).
+    Over a few trailing axes (pooling windows) int8 slices are added: NumPy's bool sum over
+    small inner axes is ~15x slower (2x2 windows of a (32, 16, 28, 28) array: 4.1 ms
+    against 0.25 ms, ~40% of max pooling's backward pass)."""
+    lead = location.ndim - len(axis)
+    size = math.prod(location.shape[lead:])
+    if axis != tuple(range(lead, location.ndim)) or not 1 < size <= 16:
+        return xp.sum(location, axis=axis, keepdims=True).astype(dtype)
+    flat = xp.reshape(location, location.shape[:lead] + (size,))
+    ties = flat[..., 0].astype(np.int8)
+    for i in range(1, size):
+        ties = ties + flat[..., i].astype(np.int8)
+    return xp.reshape(ties, ties.shape + (1,) * len(axis)).astype(dtype)
+
+
 def _chooser_vjp(g, ans, x, axis, keepdims, xp=ops):
     """``g`` split evenly over the positions attaining the extreme: the division happens on
     the reduced array, so the full-size work is one comparison and one multiply (this is
@@ -131,8 +148,7 @@ def _chooser_vjp(g, ans, x, axis, keepdims, xp=ops):
         kept = reduced_shape(x.shape, axis, True)
         g, ans = xp.reshape(g, kept), xp.reshape(ans, kept)
     location = x == ans
-    ties = xp.sum(location, axis=axis, keepdims=True)
-    return location * (g / xp.astype(ties, g.dtype))  # bool * float keeps g's dtype
+    return location * (g / _ties(location, axis, g.dtype, xp))  # bool * float: g's dtype
 
 
 def _chooser_jvp(t, ans, x, axis, keepdims):
