@@ -99,7 +99,7 @@ def promote(x, y):
         return x, ops.astype(y, dx)
     if y_inexact and not x_inexact:
         return ops.astype(x, dy), y
-    if kx != ky:  # one real, one complex
+    if x_inexact and kx != ky:  # one real, one complex (integers, bools: NumPy's rules)
         if kx == "c":
             return x, ops.astype(y, dtypes.complex_of(dy))
         return ops.astype(x, dtypes.complex_of(dx)), y

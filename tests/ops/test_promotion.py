@@ -147,6 +147,18 @@ def test_one_kind_keeps_numpy_rules(name, x_dtype, y_dtype, promoted):
     assert out.dtype == np.dtype(promoted), f"{name}({x_dtype}, {y_dtype}) gave {out.dtype}"
 
 
+@pytest.mark.parametrize("x_dtype, y_dtype", [("int64", "bool"), ("bool", "int32"),
+                                              ("uint8", "int16"), ("int8", "bool")])
+@pytest.mark.parametrize("op", ["add", "multiply", "maximum"])
+def test_integer_and_bool_pairs_keep_numpy_rules(op, x_dtype, y_dtype):
+    # (an integer meeting a bool or another integer kind was cast to complex64)
+    x, y = np.array([1, 0, 3]).astype(x_dtype), np.array([1, 1, 0]).astype(y_dtype)
+    out = getattr(ft, op)(ft.array(x), ft.array(y))
+    want = getattr(np, op)(x, y)
+    assert out.dtype == want.dtype
+    np.testing.assert_array_equal(out.numpy(), want)
+
+
 def test_comparison_converts_the_integer_operand_to_the_float_dtype():
     # 2**24 + 1 is not a float32: compared as float32 (PyTorch, JAX) it equals 2**24
     assert (ft.array([2 ** 24 + 1]) == ft.array([2.0 ** 24], dtype=ft.float32)).item()
