@@ -13,6 +13,7 @@ binary heap releases ready leaves that tie. With ``inputs`` (``autograd.grad``,
 from __future__ import annotations
 
 import heapq
+import operator
 
 from funtorch import autograd_hooks, backends, ops
 from funtorch.backprop import backprop, backprop_buffers
@@ -26,6 +27,11 @@ _FREED = ("backward: trying to backward through the graph a second time (or dire
           "access saved tensors after they have already been freed). Saved intermediate "
           "values of the graph are freed when you call .backward() or autograd.grad(). "
           "Specify retain_graph=True if you need to backward through the graph a second time.")
+_MOVED_LEAF = ("backward(create_graph=True): a leaf of shape {shape} used by {name} was "
+               "modified in place (or through .data) after it was used, so the recorded "
+               "backward pass cannot both use its old value and track it. Compute the "
+               "graph again after modifying the leaf (without create_graph the gradient "
+               "uses the value the forward pass saw).")
 _LEAF_KEY = -(1 << 64)  # a ready leaf runs first, as AccumulateGrad (sequence number 2**64-1)
 
 
@@ -47,6 +53,10 @@ def run_backward(roots, root_cts, retain_graph, inputs, accumulate):
     if buffers:
         root_cts = [ct._buf for ct in root_cts]
     entries = [_entry(root) for root in roots]
+    if (buffers and inputs is None and not autograd_hooks.registered
+            and not _STATE.anomaly):  # the common case: nothing can observe the order
+        _by_creation(entries, root_cts, not retain_graph, accumulate)
+        return
     deps, graph, hooked = _dependencies(entries, buffers)
     wanted = needed = None
     if inputs is not None:
@@ -61,8 +71,8 @@ def run_backward(roots, root_cts, retain_graph, inputs, accumulate):
         if hooked or wanted is not None or _STATE.anomaly:
             walk(_Schedule(deps, needed, cts, wanted, accumulate, retain_graph,
                            buffers).run(entries), cts)
-        else:  # nothing observes the order: see _by_creation
-            walk(_by_creation(graph, not retain_graph), cts)
+        else:  # nothing observes the order (see _by_creation)
+            walk(_in_creation_order(graph, not retain_graph), cts)
             for leaf in graph:
                 ct = cts.get(id(leaf)) if not isinstance(leaf, Node) else None
                 if ct is not None:
@@ -80,23 +90,75 @@ def _entry(x):
     return x if node.is_leaf else node
 
 
-def _by_creation(graph, free):
-    """The nodes of ``graph``, the one created last first (each is then freed as
-    ``_Schedule`` frees it). PyTorch's ready queue runs the ready node created last: the
-    node created last among those not yet run is always ready (its consumers were created
-    after it), so without hooks to see it the order is this one, without the queue."""
-    for entry in sorted((e for e in graph if isinstance(e, Node)), key=_creation_order,
-                        reverse=True):
+def _by_creation(entries, root_cts, free, accumulate):
+    """``backward()`` when nothing observes its order (no hooks registered, no ``inputs``,
+    no anomaly mode) and nothing records it: walk the nodes on buffers, the one created
+    last first, then give each leaf reached its gradient. PyTorch's ready queue runs the
+    ready node created last: the node created last among those not yet run is always
+    ready (its consumers were created after it), so unobserved the order is this one,
+    found with a heap as the walk reaches nodes, without counting edges first."""
+    cts: dict = {}
+    heap: list = []
+    leaves: list = []
+    seen = set()
+    for entry, ct in zip(entries, root_cts):
+        key = id(entry)
+        prev = cts.get(key)
+        cts[key] = ct if prev is None else prev + ct
+        if key not in seen:
+            seen.add(key)
+            if isinstance(entry, Node):
+                heap.append((-entry.seq, key, entry))
+            else:
+                leaves.append(entry)
+    heapq.heapify(heap)
+    backprop_buffers(_reached(heap, seen, leaves, free), cts)
+    for leaf in leaves:
+        ct = cts.get(id(leaf))
+        if ct is not None:
+            accumulate(leaf, wrap(ct))
+
+
+def _reached(heap, seen, leaves, free):
+    """The nodes of the heap and those they reach, the one created last first (each is
+    freed after the walk pulled it back, unless the graph is retained); the leaves reached
+    go to ``leaves``."""
+    pop, push = heapq.heappop, heapq.heappush
+    while heap:
+        node = pop(heap)[2]
+        if node.bufs is None:
+            raise RuntimeError(_FREED)
+        yield node
+        for parent in node.parents:
+            if parent is not None:
+                key = id(parent)
+                if key not in seen:
+                    seen.add(key)
+                    if isinstance(parent, Node):
+                        push(heap, (-parent.seq, key, parent))
+                    else:
+                        leaves.append(parent)
+        if free and node.prim is not OUTPUT:  # _free (on buffers nothing else to drop)
+            node.bufs = node.pbuf = node.primal = node.params = None
+
+
+def _in_creation_order(graph, free):
+    """The nodes of ``graph`` (all reached already), the one created last first, each
+    freed as ``_Schedule`` frees it."""
+    nodes = [e for e in graph if isinstance(e, Node)]
+    nodes.sort(key=_seq, reverse=True)
+    for entry in nodes:
         yield entry
         if entry.prim is not OUTPUT:
             _free(entry, free)
 
 
+_seq = operator.attrgetter("seq")
+
+
 def _dependencies(entries, buffers=False):
     """``({id(entry): number of edges into it}, entries reachable, hooked)``, ``hooked``
-    when an entry or a leaf reached has hooks (or retains its grad). A leaf's argument
-    buffer is re-read (its current value, as PyTorch's ``.data`` edits show through).
-    Without ``buffers`` (the pass is recorded) gives each node its rules' ``args`` and
+    when an entry or a leaf reached has hooks (or retains its grad). Without ``buffers`` (the pass is recorded) gives each node its rules' ``args`` and
     ``ans`` as tracked arrays (``tape.twin``), so create_graph=True differentiates the
     rules (and then drops the residuals ``vjp_fwd`` computed untracked, so the rules
     recompute them)."""
@@ -132,10 +194,8 @@ def _dependencies(entries, buffers=False):
             raise RuntimeError(_FREED)
         if recording and node.prim.vjp_fwd is not None:
             _drop_residuals(node)
-        for index, parent in enumerate(parents):  # this runs once per recorded argument
+        for parent in parents:  # this runs once per recorded argument
             if parent is not None:
-                if not isinstance(parent, Node):
-                    bufs[index] = parent._buf
                 key = id(parent)
                 count = deps.get(key)
                 if count is None:
@@ -156,8 +216,12 @@ def _tracked_args(node):
     for parent, buf in zip(node.parents, node.bufs):
         if parent is None:
             args.append(as_arg(buf))
+        elif isinstance(parent, Node):
+            args.append(twin(buf, parent))
+        elif parent._buf is not buf:  # the pass must track the leaf, which has moved on
+            raise RuntimeError(_MOVED_LEAF.format(shape=tuple(parent.shape), name=node))
         else:
-            args.append(twin(buf, parent) if isinstance(parent, Node) else parent)
+            args.append(parent)
     node.args = args
     if not node.prim.multiple_results:
         node.primal = twin(node.pbuf, node)

@@ -63,7 +63,15 @@ class _Hooks(dict):
     retain = None
 
 
+# Whether any tensor hook, retain_grad or post-accumulate hook was ever registered in this
+# process: until then backward() needs no search for them (autograd_engine.run_backward)
+registered = False
+
+
 def _hooks(x, create):
+    global registered
+    if create:
+        registered = True
     node = x._node
     if node.is_leaf:
         extra = getattr(x, "_extra", None)
@@ -141,6 +149,8 @@ def register_post_accumulate_grad_hook(self: Array,
     if not self._node.is_leaf:
         raise RuntimeError("register_post_accumulate_grad_hook: post accumulate grad hooks "
                            "cannot be registered on non-leaf tensors")
+    global registered
+    registered = True
     extra = getattr(self, "_extra", None)
     if extra is None:
         extra = self._extra = {}
