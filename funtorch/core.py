@@ -273,6 +273,8 @@ def bind(prim, *args, **params):
                 tracked = True
         elif cls in _TRACER_TYPES:
             top = arg._trace
+            if top.finds_top:
+                return top.process_primitive(prim, args, params)
             for other in args:  # usually the only trace here: skip the search
                 if type(other) in _TRACER_TYPES and other._trace is not top:
                     top = _find_top_trace(args)

@@ -21,8 +21,8 @@ import numpy as np
 
 from funtorch import backends, ops, tree
 from funtorch.backprop import backprop, backprop_buffers
-from funtorch.core import (OUTPUT, Array, Trace, Tracer, bind, evaluate_buffer, new_trace,
-                           wrap)
+from funtorch.core import (OUTPUT, Array, Trace, Tracer, _find_top_trace, bind,
+                           evaluate_buffer, new_trace, wrap)
 from funtorch import complex_grad
 from funtorch.dtypes import is_inexact
 from funtorch.typing import P, PyTree, T
@@ -95,6 +95,7 @@ class VJPTrace(Trace):
     # ``plain``: every entry recorded plain arrays (no tracer of another level, nothing
     # PyTorch-style autograd tracks), so nothing can trace the backward pass over them
     __slots__ = ("tape", "plain")
+    finds_top = True
 
     def __init__(self, level, transform, fun_name):
         super().__init__(level, transform, fun_name)
@@ -102,10 +103,11 @@ class VJPTrace(Trace):
         self.plain = True
 
     def process_primitive(self, prim, args, params):
-        # bind only calls this when an argument is one of this trace's tracers. The common
-        # case (a simple primitive on plain values: this trace's tracers of plain arrays,
-        # plain arrays, Python scalars) runs here; everything else in ``_process``.
-        if prim.simple_vjp:
+        # bind calls this for the first tracer among the arguments, unchecked (finds_top).
+        # The common case (a simple primitive on plain values: this trace's tracers of
+        # plain arrays, plain arrays, Python scalars) runs here; anything else goes to the
+        # top trace among the arguments, ``_process`` if that is this one.
+        if prim.simple_vjp and self.active:
             bufs, parents = [], []
             for arg in args:
                 cls = type(arg)
@@ -140,6 +142,9 @@ class VJPTrace(Trace):
                 out._node = out.grad = None
                 self.tape.append(out)
                 return out
+        top = _find_top_trace(args)  # (bind leaves this to reverse mode: finds_top)
+        if top is not self:
+            return top.process_primitive(prim, args, params)
         return self._process(prim, args, params)
 
     def _process(self, prim, args, params):

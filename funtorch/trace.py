@@ -21,6 +21,10 @@ class Trace:
     """
 
     __slots__ = ("level", "active", "transform", "fun_name")
+    # True: ``process_primitive`` finds the top trace among the arguments itself (and
+    # refuses a leaked tracer), so ``bind`` hands it the op unchecked (reverse mode,
+    # whose fast path tests every argument anyway)
+    finds_top = False
 
     def __init__(self, level, transform, fun_name):
         self.level = level
