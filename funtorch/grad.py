@@ -19,10 +19,10 @@ from typing import Any, Literal, overload
 
 import numpy as np
 
-from funtorch import backends, ops, tree
+from funtorch import backends, diagnostics, ops, tree
 from funtorch.backprop import backprop, backprop_buffers
-from funtorch.core import (OUTPUT, Array, Trace, Tracer, _find_top_trace, bind,
-                           evaluate_buffer, new_trace, wrap)
+from funtorch.core import (OUTPUT, Array, Trace, Tracer, _complex_error, _find_top_trace,
+                           bind, evaluate_buffer, new_trace, wrap)
 from funtorch import complex_grad
 from funtorch.dtypes import is_inexact
 from funtorch.typing import P, PyTree, T
@@ -128,10 +128,19 @@ class VJPTrace(Trace):
                     parents.append(None)
                 bufs.append(buf)
             else:
-                buf = evaluate_buffer(prim, bufs, args, params)
+                if params or backends._cupy_backend is not None:
+                    buf = evaluate_buffer(prim, bufs, args, params)
+                else:  # evaluate_buffer inlined for a ufunc-like call (most ops)
+                    try:
+                        buf = prim.np_impl(*bufs)
+                    except Exception as exc:
+                        raise diagnostics.explain_failure(prim, args, params, exc) from exc
                 dtype = buf.dtype
-                if dtype.kind not in "fc":
-                    return wrap(buf)
+                if dtype.kind != "f":
+                    if dtype.kind != "c":
+                        return wrap(buf)
+                    if not prim.complex:
+                        raise _complex_error(prim, dtype)
                 out = _new_tracer(VJPTracer)  # VJPTracer(...) inlined: this runs once per op
                 out._trace, out._primal, out.pbuf, out.dtype = self, None, buf, dtype
                 out.prim = prim

@@ -153,15 +153,15 @@ def binary_rule(prim, partial, argnum, scalar_safe, one, minus_one):
                 or (type(y) not in _WEAK and y.dtype is not dtype)):
             return _by_vjp(prim, argnum, g, ans, x, y)
         shape = (y if argnum else x).shape  # an array: a scalar operand has no gradient
-        if form == "g":
-            return unbroadcast_buffer(g, shape)
         if form == "-g":
-            return unbroadcast_buffer(-g, shape)
-        if form == "product":
-            return unbroadcast_buffer(g * (y if other else x), shape)
-        if not scalar_safe and (type(x) in _SCALARS or type(y) in _SCALARS):
-            x, y = _typed(x, ans), _typed(y, ans)  # as vjp: a scalar takes ans's dtype
-        return unbroadcast_buffer(g * partial(ans, x, y), shape)
+            g = -g
+        elif form == "product":
+            g = g * (y if other else x)
+        elif form != "g":
+            if not scalar_safe and (type(x) in _SCALARS or type(y) in _SCALARS):
+                x, y = _typed(x, ans), _typed(y, ans)  # as vjp: a scalar takes ans's dtype
+            g = g * partial(ans, x, y)
+        return g if g.shape == shape else unbroadcast_buffer(g, shape)
     return rule
 
 
