@@ -17,6 +17,7 @@ import operator
 
 from funtorch import autograd_hooks, backends, ops
 from funtorch.backprop import backprop, backprop_buffers
+from funtorch.ops import buffer_vjp
 from funtorch.core import _STATE, OUTPUT, Array, Node, wrap
 from funtorch.tape import as_arg, twin
 from funtorch import complex_grad
@@ -96,50 +97,72 @@ def _by_creation(entries, root_cts, free, accumulate):
     last first, then give each leaf reached its gradient. PyTorch's ready queue runs the
     ready node created last: the node created last among those not yet run is always
     ready (its consumers were created after it), so unobserved the order is this one,
-    found with a heap as the walk reaches nodes, without counting edges first."""
+    kept by a heap of the nodes that have a cotangent (no edge count first)."""
     cts: dict = {}
     heap: list = []
     leaves: list = []
-    seen = set()
     for entry, ct in zip(entries, root_cts):
         key = id(entry)
         prev = cts.get(key)
-        cts[key] = ct if prev is None else prev + ct
-        if key not in seen:
-            seen.add(key)
-            if isinstance(entry, Node):
-                heap.append((-entry.seq, key, entry))
-            else:
-                leaves.append(entry)
+        if prev is not None:
+            cts[key] = prev + ct
+            continue
+        cts[key] = ct
+        if isinstance(entry, Node):
+            heap.append((-entry.seq, key, entry))
+        else:
+            leaves.append(entry)
     heapq.heapify(heap)
-    backprop_buffers(_reached(heap, seen, leaves, free), cts)
+    _walk_buffers(heap, cts, leaves, free)
     for leaf in leaves:
-        ct = cts.get(id(leaf))
-        if ct is not None:
-            accumulate(leaf, wrap(ct))
+        accumulate(leaf, wrap(cts[id(leaf)]))
 
 
-def _reached(heap, seen, leaves, free):
-    """The nodes of the heap and those they reach, the one created last first (each is
-    freed after the walk pulled it back, unless the graph is retained); the leaves reached
-    go to ``leaves``."""
-    pop, push = heapq.heappop, heapq.heappush
+def _walk_buffers(heap, cts, leaves, free):
+    """:func:`backprop.backprop_buffers` for :func:`_by_creation`: the heap holds the nodes
+    with a cotangent; a parent joins it (a leaf joins ``leaves``) when it gets its first."""
+    if buffer_vjp._PENDING:
+        buffer_vjp.derive_pending()
+    pop, push, get = heapq.heappop, heapq.heappush, cts.get
     while heap:
         node = pop(heap)[2]
+        ct = cts.pop(id(node))
+        prim = node.prim
+        rules = None if prim is OUTPUT else prim.vjp_buf
         if node.bufs is None:
             raise RuntimeError(_FREED)
-        yield node
-        for parent in node.parents:
-            if parent is not None:
-                key = id(parent)
-                if key not in seen:
-                    seen.add(key)
+        if rules is None:  # a multiple-results output, or no buffer rules: the general step
+            fresh = [p for p in node.parents if p is not None and id(p) not in cts]
+            cts[id(node)] = ct
+            backprop_buffers((node,), cts)
+            for parent in fresh:
+                if id(parent) in cts:
+                    _join(parent, heap, leaves)
+        else:
+            ans, bufs, params = node.pbuf, node.bufs, node.params
+            for index, parent in enumerate(node.parents):
+                if parent is not None:
+                    g = rules[index](ct, ans, *bufs, **params) if params else rules[index](
+                        ct, ans, *bufs)
+                    key = id(parent)
+                    prev = get(key)
+                    if prev is not None:
+                        cts[key] = prev + g
+                        continue
+                    cts[key] = g
                     if isinstance(parent, Node):
                         push(heap, (-parent.seq, key, parent))
                     else:
                         leaves.append(parent)
-        if free and node.prim is not OUTPUT:  # _free (on buffers nothing else to drop)
+        if free and prim is not OUTPUT:  # _free (on buffers nothing else to drop)
             node.bufs = node.pbuf = node.primal = node.params = None
+
+
+def _join(parent, heap, leaves):
+    if isinstance(parent, Node):
+        heapq.heappush(heap, (-parent.seq, id(parent), parent))
+    else:
+        leaves.append(parent)
 
 
 def _in_creation_order(graph, free):

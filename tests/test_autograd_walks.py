@@ -42,7 +42,37 @@ def _two_roots_float32(ft):
     return [h.sum(), (h * x).mean()], (x,)
 
 
-SCENARIOS = {"shared_subgraph": _shared_subgraph, "multiple_results": _multiple_results,
+class _Cube(ft.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x)
+        return x * x * x + y
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * 3 * x * x, None  # None: y gets no gradient from here
+
+
+def _function_and_none_grad(ft):
+    x = ft.tensor([0.5, -1.5], dtype=ft.float64, requires_grad=True)
+    y = ft.tensor([2.0, 3.0], dtype=ft.float64, requires_grad=True)
+    z = ft.tensor([1.0, 1.0], dtype=ft.float64, requires_grad=True)
+    out = (_Cube.apply(ft.sin(x), y) * 2.0 + z * x).sum()
+    return out, (x, z)
+
+
+def _recurrent_layer(ft):
+    ft.manual_seed(0)
+    rnn = ft.nn.GRU(3, 4, batch_first=True).double()
+    x = ft.tensor(np.linspace(-1, 1, 2 * 5 * 3).reshape(2, 5, 3), dtype=ft.float64,
+                  requires_grad=True)
+    out, h = rnn(x)
+    return (out * out).sum() + h.sum(), (x, *rnn.parameters())
+
+
+SCENARIOS = {"function_and_none_grad": _function_and_none_grad,
+             "recurrent_layer": _recurrent_layer,"shared_subgraph": _shared_subgraph, "multiple_results": _multiple_results,
              "reused_leaf_and_scalars": _reused_leaf_and_scalars,
              "two_roots_float32": _two_roots_float32}
 
