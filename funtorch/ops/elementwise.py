@@ -15,7 +15,7 @@ from functools import partial
 
 import numpy as np
 
-from funtorch.core import Array, Primitive, bind
+from funtorch.core import _TRACER_TYPES, Array, Primitive, bind
 from funtorch.dtypes import real_of
 from funtorch.ops import registry as R
 from funtorch.ops.elementwise_docs import BINARY_DOC as _BINARY_DOC, UNARY_DOC as _UNARY_DOC
@@ -218,8 +218,11 @@ def _float_unary(prim: Primitive, name: str, doc: str) -> Callable[[ArrayLike], 
         if type(x) is R.Array:
             if x._buf.dtype.kind != "f":
                 x = R.to_float(x)
-        elif not isinstance(x, R.Array) or x.dtype.kind != "f":  # a float tracer passes
+            return bind(prim, x)
+        if not isinstance(x, R.Array) or x.dtype.kind != "f":  # a float tracer passes
             x = R.to_float(x)
+        if type(x) in _TRACER_TYPES and x._trace.finds_top:  # bind's dispatch, inlined
+            return x._trace.process_primitive(prim, (x,), {})
         return bind(prim, x)
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = doc
@@ -239,11 +242,15 @@ def _binary_fn(prim: Primitive, name: str,
                     x, y = coerce(x, y)
             elif type(y) is not float or x._buf.dtype.kind != "f":  # `array * 0.5` passes
                 x, y = coerce(x, y)
-        elif type(y) is float:  # `tracer * 0.5`
+            return bind(prim, x, y)
+        if type(y) is float:  # `tracer * 0.5`
             if not isinstance(x, array) or x.dtype.kind != "f":
                 x, y = coerce(x, y)
         elif not isinstance(x, array) or not isinstance(y, array) or x.dtype is not y.dtype:
             x, y = coerce(x, y)
+        # bind's dispatch, inlined for a trace that finds the top trace itself (reverse mode)
+        if type(x) in _TRACER_TYPES and x._trace.finds_top:
+            return x._trace.process_primitive(prim, (x, y), {})
         return bind(prim, x, y)
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = doc
