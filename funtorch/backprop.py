@@ -17,7 +17,7 @@ from funtorch.core import OUTPUT, Array, bind, wrap
 from funtorch.tape import as_arg
 from funtorch.ops import buffer_vjp
 
-__all__ = ["backprop", "backprop_buffers"]
+__all__ = ["backprop", "backprop_buffers", "backprop_tape"]
 
 _LEAKED = ("backprop_buffers: the VJP rule of primitive '{name}' returned a {kind} while "
            "reverse mode ran over plain arrays; its params hold a traced value. Please "
@@ -74,21 +74,65 @@ def primal_args(node):
             for p, a, b in zip(parents, args, bufs)]
 
 
+def _key(cts, entry):
+    """Where ``cts`` keeps ``entry``'s cotangent: a dict by ``id``, :func:`backprop_tape`'s
+    list by tape position."""
+    return entry.pos if type(cts) is list else id(entry)
+
+
+def _get(cts, key):
+    return cts[key] if type(cts) is list else cts.get(key)
+
+
 def _collect(cts, node, ct):
     shared = node.parents[0]
-    slots = cts.get(id(shared))
+    key = _key(cts, shared)
+    slots = _get(cts, key)
     if slots is None:
-        slots = cts[id(shared)] = [None] * len(shared.primal)
+        slots = cts[key] = [None] * len(shared.primal)
     index = node.args[0]
     slots[index] = ct if slots[index] is None else slots[index] + ct
+
+
+def backprop_tape(tape, cts):
+    """:func:`backprop_buffers` over a reverse-mode ``tape`` whose entries all recorded
+    plain arrays: ``cts[entry.pos]`` is an entry's cotangent (its index in the tape; the
+    inputs' at negative positions), a list where a dict keyed by ``id`` would cost three
+    calls per edge."""
+    if buffer_vjp._PENDING:
+        buffer_vjp.derive_pending()
+    for pos in range(len(tape) - 1, -1, -1):
+        ct = cts[pos]
+        if ct is None:
+            continue
+        cts[pos] = None  # (released as the walk goes)
+        node = tape[pos]
+        prim = node.prim
+        if prim is OUTPUT:
+            _collect(cts, node, ct)
+            continue
+        rules = prim.vjp_buf
+        if rules is None:
+            _pull_wrapped(node, ct, cts, True)
+            continue
+        ans, bufs, params = node.pbuf, node.bufs, node.params
+        for index, parent in enumerate(node.parents):
+            if parent is not None:
+                g = rules[index](ct, ans, *bufs, **params) if params else rules[index](
+                    ct, ans, *bufs)
+                key = parent.pos
+                prev = cts[key]
+                cts[key] = g if prev is None else prev + g
+    return cts
 
 
 def backprop_buffers(schedule, cts, tracer_args=False):
     """:func:`backprop` over backend arrays: ``cts`` maps ``id(entry)`` to a NumPy array.
 
-    Only for a reverse-mode tape whose entries recorded plain arrays (``bufs``), under a
-    plain cotangent: nothing traces this pass, so a buffer rule computes what the
-    ``vjp`` rule would, minus the dispatch (a buffer rule defers to the ``vjp`` rule where
+    Only where nothing traces this pass (a plain cotangent; a reverse-mode tape whose
+    entries recorded plain arrays, see also :func:`backprop_tape`; PyTorch-style
+    ``backward()`` without ``create_graph``), so a buffer rule computes what the ``vjp``
+    rule would, minus the dispatch (a buffer rule defers to the ``vjp`` rule where
     NumPy's promotion would differ from funtorch's, see ``ops/buffer_vjp.py``).
     """
     if buffer_vjp._PENDING:
@@ -137,6 +181,6 @@ def _pull_wrapped(node, ct, cts, tracer_args):
                 continue
             if type(g) is not Array or g._node is not None:
                 raise RuntimeError(_LEAKED.format(name=prim.name, kind=type(g).__name__))
-            key = id(parent)
-            prev = cts.get(key)
+            key = _key(cts, parent)
+            prev = _get(cts, key)
             cts[key] = g._buf if prev is None else prev + g._buf

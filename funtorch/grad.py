@@ -20,7 +20,7 @@ from typing import Any, Literal, overload
 import numpy as np
 
 from funtorch import backends, diagnostics, ops, tree
-from funtorch.backprop import backprop, backprop_buffers
+from funtorch.backprop import backprop, backprop_tape
 from funtorch.core import (OUTPUT, Array, Trace, Tracer, _complex_error, _find_top_trace,
                            bind, evaluate_buffer, new_trace, wrap)
 from funtorch import complex_grad
@@ -50,7 +50,10 @@ class VJPTracer(Tracer):
     # ``pbuf``: the primal's backend array when it is a plain array. The fast path
     # (``VJPTrace.process_primitive``) stores only that: ``primal`` wraps it on first use
     # (most entries never need an Array: one object less per op for the cyclic GC)
-    __slots__ = ("_primal", "prim", "parents", "args", "params", "dtype", "bufs", "pbuf")
+    # ``pos``: the entry's index in its trace's tape (an input's: -1, -2, ...), where the
+    # first-order backward pass keeps its cotangent (a list, not a dict keyed by id)
+    __slots__ = ("_primal", "prim", "parents", "args", "params", "dtype", "bufs", "pbuf",
+                 "pos")
 
     def __init__(self, trace, primal, prim, parents, args, params):
         self._trace = trace
@@ -62,7 +65,7 @@ class VJPTracer(Tracer):
         self.parents = parents
         self.args = args
         self.params = params
-        self._node = self.grad = None
+        self._node = self.grad = self.pos = None
 
     @property
     def primal(self):
@@ -149,7 +152,9 @@ class VJPTrace(Trace):
                 out.bufs = bufs
                 out.params = params
                 out._node = out.grad = None
-                self.tape.append(out)
+                tape = self.tape
+                out.pos = len(tape)
+                tape.append(out)
                 return out
         top = _find_top_trace(args)  # (bind leaves this to reverse mode: finds_top)
         if top is not self:
@@ -192,8 +197,12 @@ class VJPTrace(Trace):
         out = VJPTracer(self, ans, prim, parents, kept, params)
         if plain:
             out.bufs = [a._buf if type(a) is Array else a for a in primals]
-        self.tape.append(out)
+        self._append(out)
         return out
+
+    def _append(self, entry):
+        entry.pos = len(self.tape)
+        self.tape.append(entry)
 
     def _record_results(self, prim, ans, parents, args, primals, params, plain):
         if prim.nondiff:
@@ -202,12 +211,12 @@ class VJPTrace(Trace):
         node = VJPTracer(self, tuple(ans), prim, parents, args, params)
         if plain:
             node.bufs = [a._buf if type(a) is Array else a for a in primals]
-        self.tape.append(node)
+        self._append(node)
         outs = []
         for index, value in enumerate(ans):
             if value.dtype.kind in "fc":
                 value = VJPTracer(self, value, OUTPUT, (node,), (index,), None)
-                self.tape.append(value)
+                self._append(value)
             outs.append(value)
         return tuple(outs)
 
@@ -271,6 +280,9 @@ def _vjp(fun, primals, has_aux, transform):
     flat, in_tree = tree.flatten(primals)
     flat = [_to_input(x) for x in flat]
     boxed = [VJPTracer(trace, x, None, (), (), None) if is_inexact(x.dtype) else x for x in flat]
+    for index, box in enumerate(boxed):
+        if type(box) is VJPTracer:
+            box.pos = -1 - index  # inputs' cotangents at the end of backprop_tape's list
     try:
         result = fun(*tree.unflatten(in_tree, boxed))
     finally:
@@ -300,11 +312,13 @@ def _vjp(fun, primals, has_aux, transform):
         cts: dict = {}
         seeds = [(root, _to_input(ct_flat[i])) for i, root in roots]
         if trace.plain and backends._cupy_backend is None and all(type(ct) is Array and ct._node is None for _, ct in seeds):
+            slots: list = [None] * (len(tape) + len(boxed))  # by tape position
             for root, ct in seeds:  # nothing can trace this pass: run it on buffers
-                prev = cts.get(id(root))
-                cts[id(root)] = ct._buf if prev is None else prev + ct._buf
-            backprop_buffers(reversed(tape), cts, tracer_args=True)
-            cts = {id(b): wrap(cts[id(b)]) for b in boxed if id(b) in cts}
+                prev = slots[root.pos]
+                slots[root.pos] = ct._buf if prev is None else prev + ct._buf
+            backprop_tape(tape, slots)
+            cts = {id(b): wrap(slots[b.pos]) for b in boxed
+                   if type(b) is VJPTracer and slots[b.pos] is not None}
         else:
             for root, ct in seeds:
                 prev = cts.get(id(root))
